@@ -1,0 +1,143 @@
+"""The built-in transformers and factories, installed in the lookup order documented in
+``_registry``. Factories registered later take precedence, so the list below runs from the
+most general to the most specific family.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from typesystem import _typing as ty
+from typesystem._primitives import primitive_transformers
+from typesystem._transformer import TypeTransformer
+from typesystem.errors import TypeResolutionError
+
+if TYPE_CHECKING:
+    from typesystem._registry import TypeRegistry
+
+
+def _enum(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._choices import EnumTransformer
+
+    return EnumTransformer(t)
+
+
+def _literal(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._choices import LiteralChoiceTransformer
+
+    return LiteralChoiceTransformer(t, ty.literal_values(t))
+
+
+def _union(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._choices import UnionTransformer
+
+    args = ty.union_args(t)
+    return UnionTransformer(t, [(a, registry.get_transformer(a)) for a in args])
+
+
+def _list(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._containers import ListTransformer
+
+    (item,) = ty.type_args(t)
+    return ListTransformer(t, item, registry.get_transformer(item))
+
+
+def _dict(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._containers import DictTransformer
+    from typesystem._primitives import PrimitiveTransformer
+
+    key_t, value_t = ty.type_args(t)
+    key = registry.get_transformer(key_t)
+    if not isinstance(key, PrimitiveTransformer) and not ty.is_enum(key_t):
+        raise TypeResolutionError(
+            f"`{ty.type_name(t)}`: dict keys must be a scalar type (str, int, float, bool, an "
+            f"Enum), not `{ty.type_name(key_t)}`. Use a list of pairs or a dataclass instead.",
+            t,
+        )
+    return DictTransformer(t, key_t, key, value_t, registry.get_transformer(value_t))
+
+
+def _tuple(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._containers import ListTransformer, TupleTransformer
+
+    args = ty.type_args(t)
+    if len(args) == 2 and args[1] is Ellipsis:
+        tr = ListTransformer(t, args[0], registry.get_transformer(args[0]))
+        return _VariadicTuple(tr)
+    if not args:
+        raise TypeResolutionError(
+            "an unparameterised `tuple` cannot be converted; write tuple[int, str] "
+            "(fixed length) or tuple[int, ...] (any length)",
+            t,
+        )
+    return TupleTransformer(t, list(args), [registry.get_transformer(a) for a in args])
+
+
+def _namedtuple(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._containers import TupleTransformer
+
+    fields = ty.namedtuple_fields(t)
+    return TupleTransformer(
+        t,
+        [ft for _, ft in fields],
+        [registry.get_transformer(ft) for _, ft in fields],
+        tuple(name for name, _ in fields),
+    )
+
+
+def _dataclass(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._records import DataclassTransformer
+
+    return DataclassTransformer(t, registry)
+
+
+def _pydantic(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._pydantic import PydanticTransformer
+
+    return PydanticTransformer(t, registry)
+
+
+def _is_variadic_or_fixed_tuple(t: Any) -> bool:
+    return ty.is_tuple(t) and not ty.is_namedtuple(t)
+
+
+class _VariadicTuple(TypeTransformer[Any]):
+    """``tuple[T, ...]``: stored like ``list[T]``, returned as a tuple."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(f"tuple[{inner.item.name}, ...]", tuple)
+        self.inner = inner
+
+    def literal_type(self, t: Any) -> Any:
+        return self.inner.lt
+
+    def encode(self, value: Any, t: Any = None) -> Any:
+        return self.inner.encode(value, t)
+
+    def to_literal(self, value: Any, t: Any = None) -> Any:
+        return self.inner.encode(value, t)
+
+    def decode(self, value: Any, t: Any = None) -> Any:
+        return tuple(self.inner.decode(value, t))
+
+    def to_python(self, literal: Any, t: Any = None) -> Any:
+        return self.decode(literal, t)
+
+    def matches(self, value: Any, t: Any) -> bool:
+        return isinstance(value, tuple)
+
+
+def install_builtins(registry: TypeRegistry) -> None:
+    for tr in primitive_transformers():
+        registry.register(tr)
+    # Most general first: later factories win.
+    registry.register_factory(ty.is_enum, _enum, name="enum")
+    registry.register_factory(ty.is_literal, _literal, name="literal")
+    registry.register_factory(ty.is_union, _union, name="union")
+    registry.register_factory(lambda t: ty.is_list(t) and bool(ty.type_args(t)), _list, name="list")
+    registry.register_factory(lambda t: ty.is_dict(t) and bool(ty.type_args(t)), _dict, name="dict")
+    registry.register_factory(_is_variadic_or_fixed_tuple, _tuple, name="tuple")
+    registry.register_factory(ty.is_namedtuple, _namedtuple, name="namedtuple")
+    registry.register_factory(ty.is_dataclass_type, _dataclass, name="dataclass")
+    registry.register_factory(ty.is_pydantic_model, _pydantic, name="pydantic")
+    registry._origins.clear()

@@ -1,0 +1,390 @@
+"""JSON forms of literals (CLI input, display) and JSON Schema of literal types.
+
+``literal_to_json(literal, lt)`` gives the plain JSON a user would write: numbers, strings, lists,
+objects; datetimes and dates as ISO 8601, durations as seconds, bytes as base64, files as their
+URI, records as objects. ``literal_from_json(data, lt)`` reads that form back, guided by the
+literal type (JSON alone cannot tell an int from a float or a date from a string).
+``json_schema(lt)`` describes the same form; it drives CLI flags and documentation.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import re
+from typing import Any
+
+from typesystem._literals import (
+    Binary,
+    Blob,
+    Collection,
+    Literal,
+    LiteralValue,
+    Map,
+    Scalar,
+    Table,
+    UnionValue,
+    box,
+    unbox,
+)
+from typesystem._msgpack import from_msgpack, pack_plain, to_msgpack, unpack_plain
+from typesystem._render import render
+from typesystem._types import (
+    BinaryType,
+    BlobType,
+    CollectionType,
+    EnumType,
+    LiteralType,
+    MapType,
+    RefType,
+    SimpleKind,
+    SimpleType,
+    StructType,
+    TableType,
+    TupleType,
+    UnionType,
+)
+from typesystem.errors import ConversionError, Issue
+
+# ---------------------------------------------------------------------------- durations
+_UNITS = {
+    "w": 604800, "week": 604800, "weeks": 604800,
+    "d": 86400, "day": 86400, "days": 86400,
+    "h": 3600, "hour": 3600, "hours": 3600, "hr": 3600,
+    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+    "ms": 0.001,
+}  # fmt: skip
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
+
+
+def parse_duration(text: str) -> _dt.timedelta:
+    """``"90"`` (seconds), ``"1:24"`` (h:mm[:ss]), ``"10 days"``, ``"1h30m"``, ``"2h"``."""
+    s = text.strip().lower()
+    try:
+        return _dt.timedelta(seconds=float(s))
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?", s):
+        parts = [float(p) for p in s.split(":")]
+        h, m, sec = (parts + [0.0])[:3]
+        return _dt.timedelta(hours=h, minutes=m, seconds=sec)
+    total, pos = 0.0, 0
+    for match in _PART.finditer(s):
+        if match.start() != pos or match.group(2) not in _UNITS:
+            break
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    else:
+        if pos == len(s) and pos > 0:
+            return _dt.timedelta(seconds=total)
+    raise ValueError(f"cannot read {text!r} as a duration; write e.g. 90, 1:30, 1h30m or 10 days")
+
+
+# ---------------------------------------------------------------------------- to JSON
+def _scalar_to_json(v: Any) -> Any:
+    if isinstance(v, _dt.datetime | _dt.date):
+        return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode()
+    return v
+
+
+def _plain_to_json(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _plain_to_json(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_plain_to_json(x) for x in v]
+    return _scalar_to_json(v)
+
+
+def _is_record_native(lt: LiteralType) -> bool:
+    """Whether a record field of this type is stored by mashumaro itself (not as literal bytes)."""
+    if isinstance(lt, SimpleType):
+        return not lt.tag
+    if isinstance(lt, StructType):
+        return lt.tag != "pydantic"
+    if isinstance(lt, BinaryType):
+        return lt.format == "msgpack"
+    return not isinstance(lt, BlobType | TableType)
+
+
+def _record_to_json(v: Any, lt: LiteralType | None) -> Any:
+    """JSON from a record's mashumaro form, decoding fields stored as literal bytes."""
+    if lt is None:
+        return _plain_to_json(v)
+    if not _is_record_native(lt) and isinstance(v, bytes):
+        return literal_to_json(from_msgpack(v), lt)
+    match lt:
+        case StructType(fields=fields) if isinstance(v, dict):
+            by_name = {f.name: f.type for f in fields}
+            return {k: _record_to_json(x, by_name.get(k)) for k, x in v.items()}
+        case CollectionType(item=item) if isinstance(v, list):
+            return [_record_to_json(x, item) for x in v]
+        case MapType(value=value) if isinstance(v, dict):
+            return {str(k): _record_to_json(x, value) for k, x in v.items()}
+    return _plain_to_json(v)
+
+
+def literal_to_json(literal: LiteralValue, lt: LiteralType | None = None) -> Any:
+    """The plain JSON form of a literal (``lt`` improves records and nested offloaded values)."""
+    v = unbox(literal)
+    if not isinstance(v, Literal):
+        return _scalar_to_json(v)
+    if isinstance(v, Scalar):
+        return _scalar_to_json(v.value)
+    if isinstance(v, Collection):
+        items = lt.items if isinstance(lt, TupleType) else None
+        item = lt.item if isinstance(lt, CollectionType) else None
+        return [
+            literal_to_json(x, items[i] if items else item) for i, x in enumerate(v.items)
+        ]
+    if isinstance(v, Map):
+        value_t = lt.value if isinstance(lt, MapType) else None
+        return {str(k): literal_to_json(x, value_t) for k, x in v.items.items()}
+    if isinstance(v, UnionValue):
+        variant = None
+        if isinstance(lt, UnionType):
+            variant = next((x.type for x in lt.variants if x.name == v.variant), None)
+        return literal_to_json(v.value, variant)
+    if isinstance(v, Binary):
+        if v.tag == "msgpack":
+            return _record_to_json(unpack_plain(v.data), lt)
+        return {"tag": v.tag, "base64": base64.b64encode(v.data).decode()}
+    if isinstance(v, Blob):
+        return v.uri
+    if isinstance(v, Table):
+        return {"uri": v.uri, "format": v.format, "columns": list(v.columns)}
+    raise TypeError(f"not a literal: {literal!r}")
+
+
+# ---------------------------------------------------------------------------- from JSON
+def _fail(lt: LiteralType, data: Any, detail: str = "") -> ConversionError:
+    got = "null" if data is None else type(data).__name__
+    return ConversionError([Issue("$", render(lt), got, detail)])
+
+
+def _simple_from_json(data: Any, lt: SimpleType) -> Any:
+    k = lt.kind
+    try:
+        if k is SimpleKind.NONE and data is None:
+            return None
+        if k is SimpleKind.INTEGER and type(data) is int:
+            return data
+        if k is SimpleKind.INTEGER and type(data) is float and data.is_integer():
+            return int(data)
+        if k is SimpleKind.FLOAT and type(data) in (int, float):
+            return float(data)
+        if k is SimpleKind.STRING and isinstance(data, str):
+            return data
+        if k is SimpleKind.BOOLEAN and type(data) is bool:
+            return data
+        if k is SimpleKind.BYTES and isinstance(data, str):
+            return base64.b64decode(data, validate=True)
+        if k is SimpleKind.DATETIME and isinstance(data, str):
+            return _dt.datetime.fromisoformat(data)
+        if k is SimpleKind.DATE and isinstance(data, str):
+            return _dt.date.fromisoformat(data)
+        if k is SimpleKind.DURATION and type(data) in (int, float):
+            return _dt.timedelta(seconds=data)
+        if k is SimpleKind.DURATION and isinstance(data, str):
+            return parse_duration(data)
+    except ValueError as e:
+        raise _fail(lt, data, str(e)) from e
+    raise _fail(lt, data)
+
+
+def _items(data: Any, lts: list[LiteralType]) -> tuple[LiteralValue, ...]:
+    out: list[LiteralValue] = []
+    errors: list[Issue] = []
+    for i, (x, t) in enumerate(zip(data, lts, strict=True)):
+        try:
+            out.append(_from_json(x, t))
+        except ConversionError as e:
+            errors.extend(e.with_prefix(f"$[{i}]").issues)
+    if errors:
+        raise ConversionError(errors)
+    return tuple(out)
+
+
+def _to_record_form(data: Any, lt: LiteralType) -> Any:
+    """JSON -> the plain structure mashumaro's msgpack decoder reads."""
+    if not _is_record_native(lt):
+        return to_msgpack(box(_from_json(data, lt)))
+    match lt:
+        case StructType(fields=fields):
+            if not isinstance(data, dict):
+                raise _fail(lt, data, "expected a JSON object")
+            by_name = {f.name: f for f in fields}
+            out: dict[str, Any] = {}
+            errors: list[Issue] = []
+            for key, value in data.items():
+                field = by_name.get(key)
+                if field is None:
+                    errors.append(Issue(f"$.{key}", "a known field", "unknown field", render(lt)))
+                    continue
+                try:
+                    out[key] = _to_record_form(value, field.type)
+                except ConversionError as e:
+                    errors.extend(e.with_prefix(f"$.{key}").issues)
+            missing = [f.name for f in fields if f.required and f.name not in data]
+            errors += [Issue(f"$.{m}", "a value", "nothing", "required field") for m in missing]
+            if errors:
+                raise ConversionError(errors)
+            return out
+        case CollectionType(item=item) if isinstance(data, list):
+            return [_to_record_form(x, item) for x in data]
+        case MapType(value=value) if isinstance(data, dict):
+            return {k: _to_record_form(x, value) for k, x in data.items()}
+        case SimpleType(kind=SimpleKind.BYTES) if isinstance(data, str):
+            return base64.b64decode(data)
+        case SimpleType(kind=SimpleKind.DURATION) if isinstance(data, str):
+            return parse_duration(data).total_seconds()
+        case SimpleType(kind=SimpleKind.FLOAT) if type(data) is int:
+            return float(data)
+    return data
+
+
+def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
+    match lt:
+        case SimpleType():
+            if lt.tag:
+                return _simple_from_json(data, SimpleType(lt.kind))
+            return _simple_from_json(data, lt)
+        case CollectionType(item=item):
+            if not isinstance(data, list):
+                raise _fail(lt, data, "expected a JSON array")
+            return Collection(_items(data, [item] * len(data)))
+        case TupleType(items=items, names=names):
+            if names and isinstance(data, dict):
+                data = [data.get(n) for n in names]
+            if not isinstance(data, list) or len(data) != len(items):
+                raise _fail(lt, data, f"expected an array of {len(items)} items")
+            return Collection(_items(data, list(items)))
+        case MapType(value=value, key=key):
+            if not isinstance(data, dict):
+                raise _fail(lt, data, "expected a JSON object")
+            keys = [_key_from_json(k, key) for k in data]
+            values = _items(list(data.values()), [value] * len(data))
+            return Map(dict(zip(keys, values, strict=True)))
+        case UnionType(variants=variants):
+            failures = []
+            for variant in variants:
+                try:
+                    return UnionValue(variant.name, _from_json(data, variant.type))
+                except ConversionError as e:
+                    failures.append(f"as `{variant.name}`: {e.issues[0]}")
+            raise _fail(lt, data, "no variant accepts it: " + "; ".join(failures))
+        case EnumType(values=values):
+            if data in values and type(data) in (str, int):
+                return data  # type: ignore[no-any-return]
+            raise _fail(lt, data, f"one of {list(values)}")
+        case StructType() | RefType():
+            return Binary("msgpack", pack_plain(_to_record_form(data, lt)))
+        case BinaryType(format="msgpack"):
+            return Binary("msgpack", pack_plain(data))
+        case BinaryType(format=fmt):
+            if isinstance(data, dict) and "base64" in data:
+                return Binary(fmt, base64.b64decode(data["base64"]))
+            raise _fail(lt, data, "expected {\"base64\": ...}")
+        case BlobType(format=fmt, multipart=multipart):
+            if isinstance(data, str):
+                return Blob(data, fmt, multipart)
+            raise _fail(lt, data, "expected a path or URI string")
+        case TableType(format=fmt):
+            if isinstance(data, str):
+                return Table(data, fmt or "parquet")
+            if isinstance(data, dict) and "uri" in data:
+                return Table(data["uri"], data.get("format", fmt), tuple(data.get("columns", ())))
+            raise _fail(lt, data, "expected a URI string")
+    raise _fail(lt, data, "unsupported literal type")
+
+
+def _key_from_json(k: str, lt: LiteralType) -> Any:
+    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.INTEGER:
+        return int(k)
+    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.FLOAT:
+        return float(k)
+    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.BOOLEAN:
+        return k == "true"
+    return k
+
+
+def literal_from_json(data: Any, lt: LiteralType) -> Literal:
+    """Read the plain JSON form of a value of type ``lt``; errors list every failing path."""
+    return box(_from_json(data, lt))
+
+
+# ---------------------------------------------------------------------------- JSON Schema
+_SIMPLE_SCHEMA: dict[SimpleKind, dict[str, Any]] = {
+    SimpleKind.NONE: {"type": "null"},
+    SimpleKind.INTEGER: {"type": "integer"},
+    SimpleKind.FLOAT: {"type": "number"},
+    SimpleKind.STRING: {"type": "string"},
+    SimpleKind.BOOLEAN: {"type": "boolean"},
+    SimpleKind.BYTES: {"type": "string", "contentEncoding": "base64"},
+    SimpleKind.DATETIME: {"type": "string", "format": "date-time"},
+    SimpleKind.DATE: {"type": "string", "format": "date"},
+    SimpleKind.DURATION: {"type": ["number", "string"], "description": "seconds or 1h30m"},
+}
+
+
+def json_schema(lt: LiteralType) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for the JSON form of values of ``lt``."""
+    defs: dict[str, Any] = {}
+    schema = _schema(lt, defs)
+    if defs:
+        schema = {**schema, "$defs": defs}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _schema(lt: LiteralType, defs: dict[str, Any]) -> dict[str, Any]:
+    match lt:
+        case SimpleType(kind=kind):
+            return dict(_SIMPLE_SCHEMA[kind])
+        case CollectionType(item=item):
+            return {"type": "array", "items": _schema(item, defs)}
+        case MapType(value=value):
+            return {"type": "object", "additionalProperties": _schema(value, defs)}
+        case TupleType(items=items, names=names):
+            if names:
+                return {
+                    "type": "object",
+                    "properties": {n: _schema(i, defs) for n, i in zip(names, items, strict=True)},
+                    "required": list(names),
+                }
+            return {
+                "type": "array",
+                "prefixItems": [_schema(i, defs) for i in items],
+                "minItems": len(items),
+                "maxItems": len(items),
+            }
+        case UnionType(variants=variants):
+            return {"anyOf": [_schema(v.type, defs) for v in variants]}
+        case EnumType(values=values):
+            return {"enum": list(values)}
+        case StructType(name=name, fields=fields):
+            short = name.rsplit(".", 1)[-1]
+            if name not in defs:
+                defs[name] = {}
+                defs[name] = {
+                    "title": short,
+                    "type": "object",
+                    "properties": {f.name: _schema(f.type, defs) for f in fields},
+                    "required": [f.name for f in fields if f.required],
+                    "additionalProperties": False,
+                }
+            return {"$ref": f"#/$defs/{name}"}
+        case RefType(name=name):
+            return {"$ref": f"#/$defs/{name}"}
+        case BinaryType(format="msgpack"):
+            return {}
+        case BinaryType():
+            return {"type": "object", "properties": {"base64": {"type": "string"}}}
+        case BlobType(multipart=multipart):
+            return {"type": "string", "format": "uri", "description": "directory" if multipart else "file"}
+        case TableType():
+            return {"type": "string", "format": "uri", "description": "dataframe"}
+    return {}

@@ -1,0 +1,129 @@
+"""All ``typing`` introspection in one place, as named predicates.
+
+Nothing else in the package calls ``get_origin``/``get_args`` or inspects ``Annotated`` directly,
+so version differences and the spellings of one idea (``List[int]``/``list[int]``,
+``Optional[X]``/``X | None``) are handled here once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import sys
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+NoneType = type(None)
+
+
+def strip_annotated(t: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Split ``Annotated[T, *meta]`` into ``(T, meta)``; other types give ``(t, ())``."""
+    if get_origin(t) is typing.Annotated:
+        base, *meta = get_args(t)
+        inner, more = strip_annotated(base)
+        return inner, (*more, *meta)
+    return t, ()
+
+
+def is_union(t: Any) -> bool:
+    origin = get_origin(t)
+    return origin is typing.Union or origin is types.UnionType
+
+
+def union_args(t: Any) -> tuple[Any, ...]:
+    return get_args(t)
+
+
+def is_optional(t: Any) -> bool:
+    return is_union(t) and NoneType in get_args(t)
+
+
+def is_literal(t: Any) -> bool:
+    return get_origin(t) is typing.Literal
+
+
+def literal_values(t: Any) -> tuple[Any, ...]:
+    return get_args(t)
+
+
+def is_enum(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, enum.Enum)
+
+
+def is_list(t: Any) -> bool:
+    return t is list or get_origin(t) is list
+
+
+def is_dict(t: Any) -> bool:
+    return t is dict or get_origin(t) is dict
+
+
+def is_tuple(t: Any) -> bool:
+    return t is tuple or get_origin(t) is tuple
+
+
+def is_namedtuple(t: Any) -> bool:
+    return (
+        isinstance(t, type)
+        and issubclass(t, tuple)
+        and hasattr(t, "_fields")
+        and hasattr(t, "__annotations__")
+    )
+
+
+def is_dataclass_type(t: Any) -> bool:
+    return isinstance(t, type) and dataclasses.is_dataclass(t)
+
+
+def is_pydantic_model(t: Any) -> bool:
+    """True for pydantic v2 models; never imports pydantic itself."""
+    module = sys.modules.get("pydantic")
+    if module is None or not isinstance(t, type):
+        return False
+    return issubclass(t, module.BaseModel)
+
+
+def type_args(t: Any) -> tuple[Any, ...]:
+    return get_args(t)
+
+
+def namedtuple_fields(t: type) -> list[tuple[str, Any]]:
+    hints = typing.get_type_hints(t)
+    return [(name, hints[name]) for name in t._fields]  # type: ignore[attr-defined]
+
+
+def dataclass_fields(t: type) -> list[tuple[dataclasses.Field[Any], Any]]:
+    """Fields with resolved annotations (forward references resolved in the class's module)."""
+    hints = typing.get_type_hints(t, include_extras=True)
+    return [(f, hints[f.name]) for f in dataclasses.fields(t) if f.init or f.name in hints]
+
+
+def type_name(t: Any) -> str:
+    """A short, readable name for a Python type, as used in error messages."""
+    if t is NoneType or t is None:
+        return "None"
+    base, meta = strip_annotated(t)
+    if meta:
+        return type_name(base)
+    if is_union(t):
+        return " | ".join(type_name(a) for a in get_args(t))
+    origin = get_origin(t)
+    if origin is typing.Literal:
+        return "Literal[" + ", ".join(repr(v) for v in get_args(t)) + "]"
+    if origin is not None:
+        args = get_args(t)
+        name = getattr(origin, "__name__", repr(origin))
+        if not args:
+            return str(name)
+        return f"{name}[{', '.join('...' if a is Ellipsis else type_name(a) for a in args)}]"
+    if isinstance(t, type):
+        return t.__qualname__
+    return repr(t)
+
+
+def qualified_name(t: Any) -> str:
+    """``module.qualname`` of a class (``builtins`` omitted)."""
+    module = getattr(t, "__module__", "")
+    qualname = getattr(t, "__qualname__", repr(t))
+    return qualname if module in ("builtins", "") else f"{module}.{qualname}"
