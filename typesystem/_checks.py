@@ -171,6 +171,3 @@ def build_check(t: Any) -> Callable[[Any], bool]:
     exec(compile(code, f"<typesystem check {ty.type_name(t)}>", "exec"), builder.ns)
     check: Callable[[Any], bool] = builder.ns[entry]
     return check
-
-
-

@@ -41,15 +41,15 @@ class EnumTransformer(TypeTransformer[enum.Enum]):
     def literal_type(self, t: Any) -> LiteralType:
         return self.lt
 
-    def encode(self, value: Any, t: Any = None) -> LiteralValue:
+    def encode(self, value: Any, t: Any = None) -> Any:
         if isinstance(value, self.cls):
-            return value.value  # type: ignore[no-any-return]
+            return value.value
         if isinstance(value, str | int) and not isinstance(value, bool):
             member = self._by_value.get(value)
             if member is None and isinstance(value, str):
                 member = self.cls.__members__.get(value)
             if member is not None:
-                return member.value  # type: ignore[no-any-return]
+                return member.value
         raise mismatch(self.lt.name, value, f"one of {list(self._by_value)}")
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
@@ -96,9 +96,9 @@ class LiteralChoiceTransformer(TypeTransformer[Any]):
     def literal_type(self, t: Any) -> LiteralType:
         return self.lt
 
-    def encode(self, value: Any, t: Any = None) -> LiteralValue:
+    def encode(self, value: Any, t: Any = None) -> Any:
         if (type(value), value) in self._allowed:
-            return value  # type: ignore[no-any-return]
+            return value
         raise ConversionError([Issue("$", render(self.lt), repr(value))])
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
@@ -165,9 +165,7 @@ class UnionTransformer(TypeTransformer[Any]):
             for i, c in enumerate(self._classes)
             if c is not None and c is not tv and isinstance(value, c)
         ]
-        rest = [
-            i for i in range(len(self.variants)) if i not in exact and i not in inst
-        ]
+        rest = [i for i in range(len(self.variants)) if i not in exact and i not in inst]
         return exact + inst + rest
 
     def encode(self, value: Any, t: Any = None) -> LiteralValue:
@@ -198,9 +196,9 @@ class UnionTransformer(TypeTransformer[Any]):
             vt, tr = self.variants[i]
             return tr.decode(value.value, vt)
         # A plain literal (e.g. written for a non-union type): accept the first variant that reads it.
-        if value is None or (type(value) is Scalar and value.value is None):
-            if self._none is not None:
-                return None
+        is_none = value is None or (type(value) is Scalar and value.value is None)
+        if is_none and self._none is not None:
+            return None
         for vt, tr in self.variants:
             try:
                 return tr.decode(value, vt)
@@ -213,4 +211,3 @@ class UnionTransformer(TypeTransformer[Any]):
 
     def matches(self, value: Any, t: Any) -> bool:
         return any(tr.matches(value, vt) for vt, tr in self.variants)
-

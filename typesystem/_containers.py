@@ -147,7 +147,9 @@ class DictTransformer(TypeTransformer[dict[Any, Any]]):
                 ek = kenc(k, kt)
             except ConversionError as e:
                 issue = e.issues[0]
-                errors.append(ConversionError([Issue(f"$[{k!r}]", issue.expected, issue.got, "key")]))
+                errors.append(
+                    ConversionError([Issue(f"$[{k!r}]", issue.expected, issue.got, "key")])
+                )
                 continue
             try:
                 out[ek] = venc(v, vt)
@@ -244,7 +246,7 @@ class TupleTransformer(TypeTransformer[tuple[Any, ...]]):
             except ConversionError as e:
                 errors.append(e.with_prefix(self._where(i)))
         _raise_all(errors)
-        return self.cls(*out) if self.names else tuple(out)  # type: ignore[no-any-return]
+        return self.cls(*out) if self.names else tuple(out)
 
     def to_python(self, literal: Literal, t: Any = None) -> tuple[Any, ...]:
         return self.decode(literal, t)

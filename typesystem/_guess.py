@@ -56,7 +56,7 @@ def _structural(registry: TypeRegistry, lt: LiteralType, records: dict[str, Any]
             return typing.Literal[values]
         case TupleType(items=items, names=names):
             if names:
-                return typing.NamedTuple(  # type: ignore[misc]
+                return typing.NamedTuple(
                     lt.tag.rsplit(".", 1)[-1] or "Outputs",
                     [(n, guess(i)) for n, i in zip(names, items, strict=True)],
                 )

@@ -58,16 +58,46 @@ _UNITS = {
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
 
 
+_ISO = re.compile(r"(-)?p(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)(?:\.(\d{1,6}))?s)?)?")
+
+
+def format_duration(value: _dt.timedelta) -> str:
+    """ISO 8601 duration, exact to the microsecond: ``P1DT2H3M4.5S``, ``-PT1S``, ``PT0S``."""
+    sign = "-" if value < _dt.timedelta(0) else ""
+    value = abs(value)
+    hours, rem = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rem, 60)
+    text = f"{value.days}D" if value.days else ""
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or value.microseconds:
+        frac = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
+        clock += f"{seconds}{frac}S"
+    if not text and not clock:
+        clock = "0S"
+    return f"{sign}P{text}" + (f"T{clock}" if clock else "")
+
+
 def parse_duration(text: str) -> _dt.timedelta:
-    """``"90"`` (seconds), ``"1:24"`` (h:mm[:ss]), ``"10 days"``, ``"1h30m"``, ``"2h"``."""
+    """ISO 8601 (``P1DT2H``), seconds (``"90"``), ``"1:24"`` (h:mm[:ss]), ``"10 days"``, ``"1h30m"``."""
     s = text.strip().lower()
+    iso = _ISO.fullmatch(s)
+    if iso and s not in ("p", "-p") and not s.endswith("t"):
+        neg, d, h, m, sec, frac = iso.groups()
+        value = _dt.timedelta(
+            days=int(d or 0),
+            hours=int(h or 0),
+            minutes=int(m or 0),
+            seconds=int(sec or 0),
+            microseconds=int((frac or "0").ljust(6, "0")),
+        )
+        return -value if neg else value
     try:
         return _dt.timedelta(seconds=float(s))
     except ValueError:
         pass
     if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?", s):
         parts = [float(p) for p in s.split(":")]
-        h, m, sec = (parts + [0.0])[:3]
+        h, m, sec = [*parts, 0.0][:3]
         return _dt.timedelta(hours=h, minutes=m, seconds=sec)
     total, pos = 0.0, 0
     for match in _PART.finditer(s):
@@ -86,7 +116,7 @@ def _scalar_to_json(v: Any) -> Any:
     if isinstance(v, _dt.datetime | _dt.date):
         return v.isoformat()
     if isinstance(v, _dt.timedelta):
-        return v.total_seconds()
+        return format_duration(v)
     if isinstance(v, bytes):
         return base64.b64encode(v).decode()
     return v
@@ -125,6 +155,8 @@ def _record_to_json(v: Any, lt: LiteralType | None) -> Any:
             return [_record_to_json(x, item) for x in v]
         case MapType(value=value) if isinstance(v, dict):
             return {str(k): _record_to_json(x, value) for k, x in v.items()}
+        case SimpleType(kind=SimpleKind.DURATION) if isinstance(v, list):
+            return format_duration(_dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2]))
     return _plain_to_json(v)
 
 
@@ -138,9 +170,7 @@ def literal_to_json(literal: LiteralValue, lt: LiteralType | None = None) -> Any
     if isinstance(v, Collection):
         items = lt.items if isinstance(lt, TupleType) else None
         item = lt.item if isinstance(lt, CollectionType) else None
-        return [
-            literal_to_json(x, items[i] if items else item) for i, x in enumerate(v.items)
-        ]
+        return [literal_to_json(x, items[i] if items else item) for i, x in enumerate(v.items)]
     if isinstance(v, Map):
         value_t = lt.value if isinstance(lt, MapType) else None
         return {str(k): literal_to_json(x, value_t) for k, x in v.items.items()}
@@ -240,8 +270,9 @@ def _to_record_form(data: Any, lt: LiteralType) -> Any:
             return {k: _to_record_form(x, value) for k, x in data.items()}
         case SimpleType(kind=SimpleKind.BYTES) if isinstance(data, str):
             return base64.b64decode(data)
-        case SimpleType(kind=SimpleKind.DURATION) if isinstance(data, str):
-            return parse_duration(data).total_seconds()
+        case SimpleType(kind=SimpleKind.DURATION) if isinstance(data, str | int | float):
+            d = parse_duration(data) if isinstance(data, str) else _dt.timedelta(seconds=data)
+            return [d.days, d.seconds, d.microseconds]
         case SimpleType(kind=SimpleKind.FLOAT) if type(data) is int:
             return float(data)
     return data
@@ -250,9 +281,8 @@ def _to_record_form(data: Any, lt: LiteralType) -> Any:
 def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
     match lt:
         case SimpleType():
-            if lt.tag:
-                return _simple_from_json(data, SimpleType(lt.kind))
-            return _simple_from_json(data, lt)
+            scalar: LiteralValue = _simple_from_json(data, SimpleType(lt.kind))
+            return scalar
         case CollectionType(item=item):
             if not isinstance(data, list):
                 raise _fail(lt, data, "expected a JSON array")
@@ -288,7 +318,7 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
         case BinaryType(format=fmt):
             if isinstance(data, dict) and "base64" in data:
                 return Binary(fmt, base64.b64decode(data["base64"]))
-            raise _fail(lt, data, "expected {\"base64\": ...}")
+            raise _fail(lt, data, 'expected {"base64": ...}')
         case BlobType(format=fmt, multipart=multipart):
             if isinstance(data, str):
                 return Blob(data, fmt, multipart)
@@ -327,7 +357,7 @@ _SIMPLE_SCHEMA: dict[SimpleKind, dict[str, Any]] = {
     SimpleKind.BYTES: {"type": "string", "contentEncoding": "base64"},
     SimpleKind.DATETIME: {"type": "string", "format": "date-time"},
     SimpleKind.DATE: {"type": "string", "format": "date"},
-    SimpleKind.DURATION: {"type": ["number", "string"], "description": "seconds or 1h30m"},
+    SimpleKind.DURATION: {"type": "string", "format": "duration"},
 }
 
 
@@ -384,7 +414,11 @@ def _schema(lt: LiteralType, defs: dict[str, Any]) -> dict[str, Any]:
         case BinaryType():
             return {"type": "object", "properties": {"base64": {"type": "string"}}}
         case BlobType(multipart=multipart):
-            return {"type": "string", "format": "uri", "description": "directory" if multipart else "file"}
+            return {
+                "type": "string",
+                "format": "uri",
+                "description": "directory" if multipart else "file",
+            }
         case TableType():
             return {"type": "string", "format": "uri", "description": "dataframe"}
     return {}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias
 
 Primitive: TypeAlias = (
-    int | float | str | bool | bytes | None | _dt.datetime | _dt.date | _dt.timedelta
+    int | float | str | bool | bytes | _dt.datetime | _dt.date | _dt.timedelta | None
 )
 
 PRIMITIVE_TYPES: frozenset[type] = frozenset(

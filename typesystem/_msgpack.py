@@ -162,7 +162,7 @@ def _ext_literal(code: int, data: bytes) -> Any:
 
 def _rewrap(bare: LiteralValue, hash_: str | None, meta: dict[str, str] | None) -> Literal:
     lit = bare if isinstance(bare, Literal) else Scalar(bare)
-    fields = {f: getattr(lit, f) for f in lit.__dataclass_fields__}  # type: ignore[attr-defined]
+    fields = {f: getattr(lit, f) for f in lit.__dataclass_fields__}
     fields["hash"] = hash_
     fields["metadata"] = meta
     return type(lit)(**fields)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from typesystem._literals import Literal, LiteralValue, Scalar
+from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import (
     BOOLEAN,
     BYTES,
@@ -27,7 +28,6 @@ from typesystem._types import (
     LiteralType,
     SimpleType,
 )
-from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -52,15 +52,15 @@ class PrimitiveTransformer(TypeTransformer[Any]):
     def literal_type(self, t: Any) -> LiteralType:
         return self.lt
 
-    def encode(self, value: Any, t: Any = None) -> LiteralValue:
+    def encode(self, value: Any, t: Any = None) -> Any:
         if type(value) is self.py:
-            if self.py is int and not INT64_MIN <= value <= INT64_MAX:
+            if self.py is int and not INT64_MIN <= cast(int, value) <= INT64_MAX:
                 raise mismatch("int", value, "out of the int64 range")
-            return value  # type: ignore[no-any-return]
+            return value
         if self._coerce is not None:
             coerced = self._coerce(value)
             if coerced is not _NO:
-                return coerced  # type: ignore[no-any-return]
+                return coerced
         raise mismatch(self.label, value)
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:

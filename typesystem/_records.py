@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as _dt
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -38,8 +39,6 @@ _NATIVE_LEAVES = {int, float, str, bool, bytes, type(None), None, typing.Any, ob
 
 
 def _is_native(t: Any) -> bool:
-    import datetime as _dt
-
     return t in _NATIVE_LEAVES or t in (_dt.datetime, _dt.date, _dt.timedelta)
 
 
@@ -78,9 +77,7 @@ class DataclassTransformer(TypeTransformer[Any]):
         self.cls = cls
         self.registry = registry
         self.fields = ty.dataclass_fields(cls)
-        self.field_transformers = [
-            (f, ft, registry.get_transformer(ft)) for f, ft in self.fields
-        ]
+        self.field_transformers = [(f, ft, registry.get_transformer(ft)) for f, ft in self.fields]
         self.lt = StructType(
             ty.qualified_name(cls),
             tuple(
@@ -174,6 +171,18 @@ def _required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
+def _nested_literal_strategy(tr: TypeTransformer[Any], ft: Any) -> dict[str, Callable[[Any], Any]]:
+    """Encode a field of a non-native type as the msgpack bytes of its literal."""
+
+    def serialize(value: Any) -> bytes:
+        return to_msgpack(tr.to_literal(value, ft))
+
+    def deserialize(data: bytes) -> Any:
+        return tr.to_python(from_msgpack(data), ft)
+
+    return {"serialize": serialize, "deserialize": deserialize}
+
+
 def _build_codecs(
     cls: type, registry: TypeRegistry
 ) -> tuple[Callable[[Any], bytes], Callable[[bytes], Any], Any]:
@@ -185,11 +194,12 @@ def _build_codecs(
     _foreign_types(cls, set(), foreign)
     strategies: dict[Any, dict[str, Callable[[Any], Any]]] = {}
     for ft in foreign:
-        tr = registry.get_transformer(ft)
-        strategies[ft] = {
-            "serialize": (lambda v, tr=tr, ft=ft: to_msgpack(tr.to_literal(v, ft))),
-            "deserialize": (lambda b, tr=tr, ft=ft: tr.to_python(from_msgpack(b), ft)),
-        }
+        strategies[ft] = _nested_literal_strategy(registry.get_transformer(ft), ft)
+    # mashumaro's default (float seconds) loses microseconds on long durations.
+    strategies[_dt.timedelta] = {
+        "serialize": lambda v: [v.days, v.seconds, v.microseconds],
+        "deserialize": lambda v: _dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2]),
+    }
 
     class _Dialect(Dialect):
         serialization_strategy = strategies  # type: ignore[assignment]
@@ -197,7 +207,7 @@ def _build_codecs(
     def _unpack(data: bytes) -> Any:
         return msgpack.unpackb(data, raw=False, strict_map_key=False)
 
-    encoder = MessagePackEncoder(cls, default_dialect=_Dialect)
-    decoder = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=_unpack)
-    from_dict = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=None)
+    encoder: Any = MessagePackEncoder(cls, default_dialect=_Dialect)
+    decoder: Any = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=_unpack)
+    from_dict: Any = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=None)
     return encoder.encode, decoder.decode, from_dict.decode

@@ -113,14 +113,13 @@ class TypeRegistry:
             self._cache.clear()
         return transformer
 
-    def register_factory(
-        self, predicate: Predicate, factory: Factory, *, name: str = ""
-    ) -> None:
+    def register_factory(self, predicate: Predicate, factory: Factory, *, name: str = "") -> None:
         """Register ``factory(t, registry)`` for every type where ``predicate(t)`` is true."""
         if not callable(predicate) or not callable(factory):
             raise RegistrationError(self._where() + "predicate and factory must be callables")
-        entry = FactoryEntry(name or getattr(factory, "__name__", "factory"), predicate, factory,
-                             self._origin())
+        entry = FactoryEntry(
+            name or getattr(factory, "__name__", "factory"), predicate, factory, self._origin()
+        )
         with self._lock:
             self._factories.append(entry)
             self._cache.clear()
@@ -212,17 +211,16 @@ class TypeRegistry:
                 "Return the data they produce instead.",
                 t,
             )
-        key = _key(t)
-        tr = self._exact.get(key)
-        if tr is not None:
-            return tr
+        exact = self._exact.get(_key(t))
+        if exact is not None:
+            return exact
         for entry in reversed(self._factories):
             if entry.predicate(t):
                 return entry.factory(t, self)
         for cls in getattr(t, "__mro__", ())[1:-1]:
-            tr = self._exact.get(cls)
-            if tr is not None:
-                return tr
+            inherited = self._exact.get(cls)
+            if inherited is not None:
+                return inherited
         return self._fallback(t)
 
     def _fallback(self, t: Any) -> TypeTransformer[Any]:
