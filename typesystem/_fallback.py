@@ -25,6 +25,8 @@ from typesystem._types import BinaryType, LiteralType
 from typesystem.errors import ConversionError, Issue
 
 _RESTRICTED: tuple[type, ...] = (
+    cabc.Iterator,
+    cabc.AsyncIterator,
     cabc.Generator,
     cabc.AsyncGenerator,
     cabc.Coroutine,
@@ -37,7 +39,7 @@ _RESTRICTED: tuple[type, ...] = (
 
 def is_restricted(t: Any) -> bool:
     base, _ = ty.strip_annotated(t)
-    origin = ty.type_args(base) and getattr(base, "__origin__", None)
+    origin = getattr(base, "__origin__", None)
     cls = origin if isinstance(origin, type) else base
     return isinstance(cls, type) and issubclass(cls, _RESTRICTED)
 

@@ -239,42 +239,82 @@ def _items(data: Any, lts: list[LiteralType]) -> tuple[LiteralValue, ...]:
     return tuple(out)
 
 
+def _record_scalar(v: Any) -> Any:
+    if isinstance(v, _dt.datetime | _dt.date):
+        return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        return [v.days, v.seconds, v.microseconds]
+    return v
+
+
+def _record_items(pairs: list[tuple[str, Any, LiteralType]]) -> list[Any]:
+    out: list[Any] = []
+    errors: list[Issue] = []
+    for where, x, t in pairs:
+        try:
+            out.append(_to_record_form(x, t))
+        except ConversionError as e:
+            errors.extend(e.with_prefix(where).issues)
+    if errors:
+        raise ConversionError(errors)
+    return out
+
+
 def _to_record_form(data: Any, lt: LiteralType) -> Any:
-    """JSON -> the plain structure mashumaro's msgpack decoder reads."""
+    """JSON -> the plain structure mashumaro's msgpack decoder reads (validated)."""
     if not _is_record_native(lt):
         return to_msgpack(box(_from_json(data, lt)))
     match lt:
+        case SimpleType(kind=kind):
+            return _record_scalar(_simple_from_json(data, SimpleType(kind)))
+        case EnumType():
+            return _from_json(data, lt)
+        case UnionType(variants=variants):
+            failures = []
+            for variant in variants:
+                try:
+                    return _to_record_form(data, variant.type)
+                except ConversionError as e:
+                    failures.append(f"as `{variant.name}`: {e.issues[0]}")
+            raise _fail(lt, data, "no variant accepts it: " + "; ".join(failures))
         case StructType(fields=fields):
             if not isinstance(data, dict):
                 raise _fail(lt, data, "expected a JSON object")
             by_name = {f.name: f for f in fields}
-            out: dict[str, Any] = {}
-            errors: list[Issue] = []
-            for key, value in data.items():
-                field = by_name.get(key)
-                if field is None:
-                    errors.append(Issue(f"$.{key}", "a known field", "unknown field", render(lt)))
-                    continue
-                try:
-                    out[key] = _to_record_form(value, field.type)
-                except ConversionError as e:
-                    errors.extend(e.with_prefix(f"$.{key}").issues)
-            missing = [f.name for f in fields if f.required and f.name not in data]
-            errors += [Issue(f"$.{m}", "a value", "nothing", "required field") for m in missing]
-            if errors:
-                raise ConversionError(errors)
-            return out
-        case CollectionType(item=item) if isinstance(data, list):
-            return [_to_record_form(x, item) for x in data]
-        case MapType(value=value) if isinstance(data, dict):
-            return {k: _to_record_form(x, value) for k, x in data.items()}
-        case SimpleType(kind=SimpleKind.BYTES) if isinstance(data, str):
-            return base64.b64decode(data)
-        case SimpleType(kind=SimpleKind.DURATION) if isinstance(data, str | int | float):
-            d = parse_duration(data) if isinstance(data, str) else _dt.timedelta(seconds=data)
-            return [d.days, d.seconds, d.microseconds]
-        case SimpleType(kind=SimpleKind.FLOAT) if type(data) is int:
-            return float(data)
+            unknown = [
+                Issue(f"$.{k}", "a known field", "unknown field", render(lt))
+                for k in data
+                if k not in by_name
+            ]
+            missing = [
+                Issue(f"$.{f.name}", "a value", "nothing", "required field")
+                for f in fields
+                if f.required and f.name not in data
+            ]
+            try:
+                values = _record_items(
+                    [(f"$.{k}", v, by_name[k].type) for k, v in data.items() if k in by_name]
+                )
+            except ConversionError as e:
+                raise ConversionError([*e.issues, *unknown, *missing]) from None
+            if unknown or missing:
+                raise ConversionError([*unknown, *missing])
+            return dict(zip([k for k in data if k in by_name], values, strict=True))
+        case CollectionType(item=item):
+            if not isinstance(data, list):
+                raise _fail(lt, data, "expected a JSON array")
+            return _record_items([(f"$[{i}]", x, item) for i, x in enumerate(data)])
+        case TupleType(items=items):
+            if not isinstance(data, list) or len(data) != len(items):
+                raise _fail(lt, data, f"expected an array of {len(items)} items")
+            return _record_items(
+                [(f"$[{i}]", x, t) for i, (x, t) in enumerate(zip(data, items, strict=True))]
+            )
+        case MapType(value=value, key=key):
+            if not isinstance(data, dict):
+                raise _fail(lt, data, "expected a JSON object")
+            values = _record_items([(f"$[{k!r}]", x, value) for k, x in data.items()])
+            return dict(zip([_key_from_json(k, key) for k in data], values, strict=True))
     return data
 
 

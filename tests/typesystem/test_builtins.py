@@ -44,7 +44,7 @@ class Priority(enum.Enum):
     HIGH = 2
 
 
-class Mode(str, enum.Enum):
+class Mode(str, enum.Enum):  # noqa: UP042 - the (str, Enum) spelling users write
     FAST = "fast"
     SLOW = "slow"
 
