@@ -64,6 +64,8 @@ class PrimitiveTransformer(TypeTransformer[Any]):
         raise mismatch(self.label, value)
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
+        if type(value) is self.py and self.py is not int:
+            return Scalar(value)
         return Scalar(self.encode(value, t))
 
     def decode(self, value: LiteralValue, t: Any = None) -> Any:

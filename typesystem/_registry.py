@@ -257,11 +257,19 @@ class TypeRegistry:
 
     def to_literal(self, value: Any, t: Any) -> Literal:
         """Convert ``value`` (of type ``t``) to a literal; ``ConversionError`` lists every issue."""
-        return self.get_transformer(t).to_literal(value, t)
+        try:
+            tr = self._cache[t]
+        except (KeyError, TypeError):
+            tr = self.get_transformer(t)
+        return tr.to_literal(value, t)
 
     def to_python(self, literal: Literal, t: Any) -> Any:
         """Convert ``literal`` back to a Python value of type ``t``."""
-        return self.get_transformer(t).to_python(literal, t)
+        try:
+            tr = self._cache[t]
+        except (KeyError, TypeError):
+            tr = self.get_transformer(t)
+        return tr.to_python(literal, t)
 
     def validate(self, value: Any, t: Any) -> None:
         """Raise ``ConversionError`` unless ``value`` is a valid value of ``t``."""

@@ -1,0 +1,95 @@
+"""Run one benchmark suite and print its result as one JSON document on stdout.
+
+Usage: python benchmarks/run.py SUITE [--reps N] [--min-time S] [--quick] [--anchors DIR]
+
+A suite is a module ``benchmarks/bench_<name>.py`` with ``run(options) -> dict``, registered in
+``SUITES`` below. Anything a suite (or a library it calls) prints goes to stderr, so stdout holds
+the JSON document alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Run as a script: make the repository root importable, ahead of any installed copy, so
+    # that `benchmarks` and the checkout's own `typesystem` / `flytelike` are what load.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import Options, find_anchors_dir, machine_info
+
+# name -> module; each module is imported only when its suite runs.
+SUITES: dict[str, str] = {
+    "typesystem": "benchmarks.bench_typesystem",
+}
+
+DEFAULT_REPS = 7
+DEFAULT_MIN_TIME = 0.2
+QUICK_MIN_TIME = 0.002
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="benchmarks/run.py",
+        description="Run a benchmark suite; print one JSON document on stdout.",
+    )
+    p.add_argument("suite", help=f"one of: {', '.join(sorted(SUITES))}")
+    p.add_argument("--reps", type=int, help=f"repetitions per measurement (default {DEFAULT_REPS})")
+    p.add_argument(
+        "--min-time",
+        type=float,
+        help=f"seconds each repetition runs an operation for (default {DEFAULT_MIN_TIME})",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke-test mode: --reps 1 --min-time {QUICK_MIN_TIME}; numbers are not meaningful",
+    )
+    p.add_argument(
+        "--anchors",
+        type=Path,
+        help="folder with the flytekit anchor results (default: $FLYTELIKE_BENCH_ANCHORS, "
+        "else shared/anchors/results found above the repository)",
+    )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.suite not in SUITES:
+        parser.error(f"unknown suite {args.suite!r}; known suites: {', '.join(sorted(SUITES))}")
+    reps = args.reps if args.reps is not None else (1 if args.quick else DEFAULT_REPS)
+    min_time = args.min_time
+    if min_time is None:
+        min_time = QUICK_MIN_TIME if args.quick else DEFAULT_MIN_TIME
+    if reps < 1 or min_time < 0:
+        parser.error("--reps must be >= 1 and --min-time >= 0")
+    opts = Options(
+        reps=reps, min_time=min_time, quick=args.quick, anchors_dir=find_anchors_dir(args.anchors)
+    )
+
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(sys.stderr):
+        suite = importlib.import_module(SUITES[args.suite])
+        result = suite.run(opts)
+    doc = {
+        "suite": args.suite,
+        "machine": machine_info(),
+        "settings": {"reps": opts.reps, "min_time_s": opts.min_time, "quick": opts.quick},
+        **result,
+        "elapsed_s": time.perf_counter() - started,
+    }
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
