@@ -34,9 +34,7 @@ def _sort_key(k: Any) -> tuple[str, str]:
 
 def _canonical_plain(obj: Any) -> Any:
     if isinstance(obj, dict):
-        return [
-            [_canonical_plain(k), _canonical_plain(obj[k])] for k in sorted(obj, key=_sort_key)
-        ]
+        return [[_canonical_plain(k), _canonical_plain(obj[k])] for k in sorted(obj, key=_sort_key)]
     if isinstance(obj, list | tuple):
         return [_canonical_plain(v) for v in obj]
     return obj

@@ -55,6 +55,4 @@ def load_entry_points(registry: TypeRegistry, group: str) -> None:
 
 def plugin_errors(registry: TypeRegistry) -> list[PluginError]:
     """The load failures recorded in ``registry``, as exceptions naming each distribution."""
-    return [
-        PluginError(p.error, p.name, p.distribution) for p in registry.plugins if p.error
-    ]
+    return [PluginError(p.error, p.name, p.distribution) for p in registry.plugins if p.error]

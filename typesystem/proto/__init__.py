@@ -1,0 +1,1 @@
+"""Generated protobuf code for the literal model (see ``literals.proto``)."""
