@@ -155,9 +155,26 @@ def _record_to_json(v: Any, lt: LiteralType | None) -> Any:
             return [_record_to_json(x, item) for x in v]
         case MapType(value=value) if isinstance(v, dict):
             return {str(k): _record_to_json(x, value) for k, x in v.items()}
+        case TupleType(items=items) if isinstance(v, list) and len(v) == len(items):
+            return [_record_to_json(x, t) for x, t in zip(v, items, strict=True)]
         case SimpleType(kind=SimpleKind.DURATION) if isinstance(v, list):
             return format_duration(_dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2]))
+        case UnionType(variants=variants) if v is not None:
+            for variant in variants:
+                if _shape_fits(v, variant.type):
+                    return _record_to_json(v, variant.type)
     return _plain_to_json(v)
+
+
+def _shape_fits(v: Any, lt: LiteralType) -> bool:
+    """Whether a record-form value could be of ``lt`` (to render union fields)."""
+    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.DURATION:
+        return isinstance(v, list) and len(v) == 3
+    if isinstance(v, dict):
+        return isinstance(lt, StructType | MapType | RefType)
+    if isinstance(v, list):
+        return isinstance(lt, CollectionType | TupleType)
+    return True
 
 
 def literal_to_json(literal: LiteralValue, lt: LiteralType | None = None) -> Any:

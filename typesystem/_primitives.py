@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any, cast
 
-from typesystem._literals import Literal, LiteralValue, Scalar
+from typesystem._literals import Literal, LiteralValue, Primitive, Scalar
 from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import (
     BOOLEAN,
@@ -65,7 +65,7 @@ class PrimitiveTransformer(TypeTransformer[Any]):
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
         if type(value) is self.py and self.py is not int:
-            return Scalar(value)
+            return Scalar(cast(Primitive, value))
         return Scalar(self.encode(value, t))
 
     def decode(self, value: LiteralValue, t: Any = None) -> Any:
