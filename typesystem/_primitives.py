@@ -64,7 +64,9 @@ class PrimitiveTransformer(TypeTransformer[Any]):
         raise mismatch(self.label, value)
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
-        if type(value) is self.py and self.py is not int:
+        if type(value) is self.py and (
+            self.py is not int or INT64_MIN <= cast(int, value) <= INT64_MAX
+        ):
             return Scalar(cast(Primitive, value))
         return Scalar(self.encode(value, t))
 
