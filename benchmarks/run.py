@@ -26,6 +26,7 @@ from benchmarks._harness import Options, find_anchors_dir, machine_info
 
 # name -> module; each module is imported only when its suite runs.
 SUITES: dict[str, str] = {
+    "data": "benchmarks.bench_data",
     "typesystem": "benchmarks.bench_typesystem",
 }
 

@@ -140,4 +140,21 @@ def install_builtins(registry: TypeRegistry) -> None:
     registry.register_factory(ty.is_namedtuple, _namedtuple, name="namedtuple")
     registry.register_factory(ty.is_dataclass_type, _dataclass, name="dataclass")
     registry.register_factory(ty.is_pydantic_model, _pydantic, name="pydantic")
+    _install_offloaded(registry)
     registry._origins.clear()
+
+
+def _install_offloaded(registry: TypeRegistry) -> None:
+    """File, Dir and dataframes (``typesystem.io``; imports no fsspec/pandas/pyarrow/polars)."""
+    from typesystem.io import _frames, _offloaded
+    from typesystem.io._dir import Dir
+    from typesystem.io._file import File
+    from typesystem.io._frame import DataFrame
+
+    registry.register(_offloaded.FileTransformer(File))
+    registry.register(_offloaded.DirTransformer(Dir))
+    registry.register(_frames.FrameTransformer(DataFrame, registry))
+    registry.register_factory(_offloaded.is_file_type, _offloaded.file_factory, name="file")
+    registry.register_factory(_offloaded.is_dir_type, _offloaded.dir_factory, name="dir")
+    registry.register_factory(_frames.is_wrapper_type, _frames.wrapper_factory, name="dataframe")
+    registry.register_factory(_frames.is_frame_type, _frames.frame_factory, name="frame")

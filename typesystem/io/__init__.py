@@ -1,0 +1,79 @@
+"""Offloaded data: files, directories and dataframes in a blob store reached through fsspec.
+
+``File``/``Dir``/``DataFrame`` (flyte-sdk names) are also ``FlyteFile``/``FlyteDirectory``/
+``Directory``/``StructuredDataset`` (flytekit names): one implementation each. Values are
+references; data moves at the task boundary (upload of local data) and when a task opens,
+downloads or reads it. Where new data goes is the active ``DataContext`` (a context variable the
+engine sets per run and action; ``use_raw_data_prefix`` for tests and scripts).
+
+Importing this package imports no fsspec, pandas, pyarrow or polars: the store imports fsspec on
+first remote access, and dataframe handlers load with the frame library they serve.
+"""
+
+from typesystem.io._columns import ARROW, CSV, GENERIC_FORMAT, PARQUET, kwtypes
+from typesystem.io._context import (
+    DataContext,
+    current_data_context,
+    use_data_context,
+    use_raw_data_prefix,
+)
+from typesystem.io._dir import Dir, Directory, FlyteDirectory
+from typesystem.io._file import File, FlyteFile
+from typesystem.io._frame import DataFrame, StructuredDataset
+from typesystem.io._handlers import (
+    DataFrameDecoder,
+    DataFrameEncoder,
+    DataFrameTransformerEngine,
+    DuplicateHandlerError,
+    FrameHandlers,
+    HandlerNotFoundError,
+    StructuredDatasetDecoder,
+    StructuredDatasetEncoder,
+    StructuredDatasetMetadata,
+    StructuredDatasetTransformerEngine,
+    StructuredDatasetType,
+    default_handlers,
+)
+from typesystem.io._hashing import content_hash
+from typesystem.io._offloaded import DirTransformer, FileTransformer
+from typesystem.io._retry import is_transient, with_retries
+from typesystem.io._store import DataStore, StorageError, current_store
+
+__all__ = [
+    "ARROW",
+    "CSV",
+    "GENERIC_FORMAT",
+    "PARQUET",
+    "DataContext",
+    "DataFrame",
+    "DataFrameDecoder",
+    "DataFrameEncoder",
+    "DataFrameTransformerEngine",
+    "DataStore",
+    "Dir",
+    "DirTransformer",
+    "Directory",
+    "DuplicateHandlerError",
+    "File",
+    "FileTransformer",
+    "FlyteDirectory",
+    "FlyteFile",
+    "FrameHandlers",
+    "HandlerNotFoundError",
+    "StorageError",
+    "StructuredDataset",
+    "StructuredDatasetDecoder",
+    "StructuredDatasetEncoder",
+    "StructuredDatasetMetadata",
+    "StructuredDatasetTransformerEngine",
+    "StructuredDatasetType",
+    "content_hash",
+    "current_data_context",
+    "current_store",
+    "default_handlers",
+    "is_transient",
+    "kwtypes",
+    "use_data_context",
+    "use_raw_data_prefix",
+    "with_retries",
+]

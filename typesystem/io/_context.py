@@ -1,0 +1,129 @@
+"""``DataContext``: where offloaded data goes, and the context variable that selects it.
+
+The engine sets a context per run or per action (``use_data_context``/``use_raw_data_prefix``);
+code outside a run gets ``DataContext.from_env()``, built on first use from
+``FLYTELIKE_RAW_DATA_PREFIX`` (default ``file://<FLYTELIKE_HOME>/data``, ``FLYTELIKE_HOME``
+defaulting to ``~/.flytelike``). Nothing here reads the environment at import time.
+
+The context is a ``contextvars.ContextVar``, so it follows ``asyncio`` tasks and
+``asyncio.to_thread``; worker threads started by the store receive the store object itself.
+What does not live here: the file system access (``_store``) and URI helpers (``_paths``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class DataContext:
+    """Settings for offloaded data (files, directories, dataframes).
+
+    ``raw_data_prefix``: the URI under which new values are written (``file://...``, a plain
+    local path, ``s3://bucket/prefix``, ``memory://...``). ``storage_options``: fsspec options
+    per protocol, e.g. ``{"s3": {"endpoint_url": "http://127.0.0.1:9000"}}``. ``local_dir``:
+    where downloads are materialised (default: a temporary directory of this process).
+    ``max_concurrency``: parallel transfers for directories. ``retries``: attempts after the
+    first one for transient errors. ``action_key``: set by the engine for each action so that
+    ``File.named_remote(name)`` is the same path on every retry of that action.
+    """
+
+    raw_data_prefix: str
+    storage_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    local_dir: str | None = None
+    max_concurrency: int = 16
+    retries: int = 3
+    action_key: str | None = None
+
+    @classmethod
+    def from_env(cls) -> DataContext:
+        """The default context, from ``FLYTELIKE_RAW_DATA_PREFIX`` / ``FLYTELIKE_HOME``."""
+        prefix = os.environ.get("FLYTELIKE_RAW_DATA_PREFIX")
+        if not prefix:
+            home = os.environ.get("FLYTELIKE_HOME") or os.path.join(
+                os.path.expanduser("~"), ".flytelike"
+            )
+            prefix = "file://" + os.path.join(os.path.abspath(home), "data")
+        return cls(raw_data_prefix=prefix)
+
+    def replace(self, **changes: Any) -> DataContext:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    def options_for(self, protocol: str) -> dict[str, Any]:
+        """The fsspec storage options for ``protocol`` (``s3a`` and ``s3`` share options)."""
+        opts = self.storage_options.get(protocol)
+        if opts is None and protocol in ("s3a", "s3n"):
+            opts = self.storage_options.get("s3")
+        return dict(opts or {})
+
+    def download_dir(self) -> str:
+        """The directory downloads go to (created on first use)."""
+        if self.local_dir is not None:
+            os.makedirs(self.local_dir, exist_ok=True)
+            return self.local_dir
+        return _process_tempdir()
+
+
+_current: contextvars.ContextVar[DataContext | None] = contextvars.ContextVar(
+    "flytelike_data_context", default=None
+)
+_default: DataContext | None = None
+_lock = threading.Lock()
+_tempdir: str | None = None
+
+
+def _process_tempdir() -> str:
+    global _tempdir
+    with _lock:
+        if _tempdir is None or not os.path.isdir(_tempdir):
+            _tempdir = tempfile.mkdtemp(prefix="flytelike-data-")
+        return _tempdir
+
+
+def current_data_context() -> DataContext:
+    """The active ``DataContext``: the innermost ``use_data_context`` or the default."""
+    ctx = _current.get()
+    if ctx is not None:
+        return ctx
+    global _default
+    with _lock:
+        if _default is None:
+            _default = DataContext.from_env()
+        return _default
+
+
+@contextmanager
+def use_data_context(ctx: DataContext) -> Iterator[DataContext]:
+    """Make ``ctx`` the active data context inside the ``with`` block."""
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def use_raw_data_prefix(
+    prefix: str, *, storage_options: Mapping[str, Mapping[str, Any]] | None = None, **changes: Any
+) -> Iterator[DataContext]:
+    """Write new offloaded values under ``prefix`` inside the ``with`` block.
+
+    The other settings are inherited from the active context; ``storage_options`` (per
+    protocol) are merged over the inherited ones. ``changes`` sets any other field.
+    """
+    base = current_data_context()
+    options = dict(base.storage_options)
+    if storage_options:
+        options.update(storage_options)
+    ctx = base.replace(raw_data_prefix=prefix, storage_options=options, **changes)
+    with use_data_context(ctx) as active:
+        yield active

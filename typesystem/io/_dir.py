@@ -1,0 +1,285 @@
+"""``Dir``: a reference to a directory tree, local or in the store; also ``FlyteDirectory``
+and ``Directory``.
+
+Like ``File``, a ``Dir`` is lazy: ``walk()``, ``list_files()`` and ``get_file()`` list the store
+without downloading and yield lazy ``File`` objects; ``download()`` fetches the whole tree with
+parallel transfers. flytekit's ``listdir``, ``crawl``, ``new_file`` and ``new_dir`` are here too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import os
+from collections.abc import Iterator
+from typing import Any, ClassVar, Self
+
+from typesystem.io import _paths
+from typesystem.io._dual import DualIterator, dual
+from typesystem.io._file import File, with_format
+from typesystem.io._hashing import compute_hash
+from typesystem.io._store import current_store
+
+
+class Dir(os.PathLike[str]):
+    """A directory, local or in the store, fetched lazily (see ``File`` for the arguments)."""
+
+    _declared_format: ClassVar[str] = ""
+    _file_class: ClassVar[type[File]] = File
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        format: str | None = None,
+        hash: str | None = None,
+        remote_directory: str | bool | None = None,
+        remote_path: str | bool | None = None,
+        hash_method: Any = None,
+        downloader: Any = None,
+    ) -> None:
+        text = os.fspath(path)
+        self.path: str = text
+        self.name: str = name or _paths.basename(text)
+        self.format: str = format if format is not None else type(self)._declared_format
+        self.hash: str | None = hash
+        self.remote_path = remote_path if remote_path is not None else remote_directory
+        self.hash_method = hash_method
+        self._remote: str | None = text if _paths.is_remote(text) else None
+        self._local: str | None = _paths.local_path(text) if _paths.is_local(text) else None
+        self._uploaded: tuple[str, float, int, str] | None = None
+
+    def __class_getitem__(cls, item: Any) -> Any:
+        return with_format(cls, item)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def _from_store(cls, uri: str, *, format: str = "", hash: str | None = None) -> Self:
+        d = cls(uri, format=format or cls._declared_format, hash=hash)
+        d._remote = uri
+        return d
+
+    @classmethod
+    async def from_local(
+        cls,
+        local_path: str | os.PathLike[str],
+        remote_destination: str | None = None,
+        dir_cache_key: str | None = None,
+        batch_size: int | None = None,
+    ) -> Self:
+        """Upload a local directory now (``batch_size`` files at once) and reference the copy."""
+        return await asyncio.to_thread(
+            cls._upload, local_path, remote_destination, dir_cache_key, batch_size
+        )
+
+    @classmethod
+    def from_local_sync(
+        cls,
+        local_path: str | os.PathLike[str],
+        remote_destination: str | None = None,
+        dir_cache_key: str | None = None,
+    ) -> Self:
+        """Synchronous ``from_local``."""
+        return cls._upload(local_path, remote_destination, dir_cache_key, None)
+
+    @classmethod
+    def _upload(
+        cls,
+        local_path: str | os.PathLike[str],
+        remote_destination: str | None,
+        dir_cache_key: str | None,
+        batch_size: int | None,
+    ) -> Self:
+        src = _paths.local_path(os.fspath(local_path))
+        if not os.path.isdir(src):
+            raise ValueError(f"Directory not found: {src!r} (from_local needs a local directory)")
+        store = current_store()
+        dest = remote_destination or store.new_uri(os.path.basename(src.rstrip(os.sep)))
+        store.copy_dir(src, dest, max_workers=batch_size)
+        d = cls._from_store(dest, hash=dir_cache_key)
+        d.name = os.path.basename(src.rstrip(os.sep))
+        return d
+
+    @classmethod
+    def new_remote(cls, dir_name: str | None = None, hash: str | None = None) -> Self:
+        """A new directory at a fresh location in the store; add files with ``new_file``."""
+        d = cls._from_store(current_store().new_uri(dir_name or "dir"), hash=hash)
+        if dir_name:
+            d.name = dir_name.strip("/")
+        return d
+
+    @classmethod
+    def named_remote(cls, name: str) -> Self:
+        return cls._from_store(current_store().named_uri(name))
+
+    @classmethod
+    def from_existing_remote(cls, remote_path: str, dir_cache_key: str | None = None) -> Self:
+        return cls._from_store(remote_path, hash=dir_cache_key)
+
+    @classmethod
+    def from_source(cls, source: str | os.PathLike[str]) -> Self:
+        return cls(source)
+
+    # -- location -------------------------------------------------------------------------
+    @property
+    def remote_source(self) -> str | None:
+        return self._remote
+
+    @property
+    def remote_directory(self) -> str | None:
+        return self._remote
+
+    @property
+    def local_path(self) -> str | None:
+        return self._local
+
+    def location(self) -> str:
+        return self._remote or self._local or self.path
+
+    def _reading_location(self) -> str:
+        if self._local is not None and os.path.isdir(self._local):
+            return self._local
+        return self.location()
+
+    # -- listing --------------------------------------------------------------------------
+    def _files(
+        self, recursive: bool = True, max_depth: int | None = None, file_pattern: str = "*"
+    ) -> Iterator[File]:
+        base = self._reading_location()
+        store = current_store()
+        depth = 1 if not recursive else max_depth
+        cls = type(self)._file_class
+        for uri in store.find(base, maxdepth=depth):
+            name = _paths.basename(uri)
+            if file_pattern != "*" and not fnmatch.fnmatch(name, file_pattern):
+                continue
+            yield cls._from_store(uri) if _paths.is_remote(uri) else cls(uri)
+
+    def walk(
+        self, recursive: bool = True, max_depth: int | None = None, file_pattern: str = "*"
+    ) -> DualIterator[File]:
+        """The files below this directory as lazy ``File`` objects (``for`` or ``async for``)."""
+        return DualIterator(lambda: self._files(recursive, max_depth, file_pattern))
+
+    def walk_sync(
+        self, recursive: bool = True, file_pattern: str = "*", max_depth: int | None = None
+    ) -> Iterator[File]:
+        return self._files(recursive, max_depth, file_pattern)
+
+    def list_files_sync(self) -> list[File]:
+        """The files directly in this directory (not recursive)."""
+        return list(self._files(recursive=False))
+
+    async def list_files(self) -> list[File]:
+        return await asyncio.to_thread(self.list_files_sync)
+
+    def get_file_sync(self, file_name: str) -> File | None:
+        """The file ``file_name`` (a relative path) in this directory, or ``None``."""
+        uri = _paths.join(self._reading_location(), file_name)
+        store = current_store()
+        if not store.exists(uri) or store.isdir(uri):
+            return None
+        cls = type(self)._file_class
+        return cls._from_store(uri) if _paths.is_remote(uri) else cls(uri)
+
+    async def get_file(self, file_name: str) -> File | None:
+        return await asyncio.to_thread(self.get_file_sync, file_name)
+
+    def exists_sync(self) -> bool:
+        if self._local is not None and os.path.isdir(self._local):
+            return True
+        return self._remote is not None and current_store().exists(self._remote)
+
+    async def exists(self) -> bool:
+        return await asyncio.to_thread(self.exists_sync)
+
+    @staticmethod
+    def listdir(directory: Dir) -> list[File | Dir]:
+        """flytekit's ``FlyteDirectory.listdir``: the entries directly inside ``directory``."""
+        out: list[File | Dir] = []
+        base = directory._reading_location()
+        store = current_store()
+        seen: set[str] = set()
+        for rel in store.relative_files(base):
+            head = rel.split("/", 1)[0]
+            if head in seen:
+                continue
+            seen.add(head)
+            uri = _paths.join(base, head)
+            kind: Any = type(directory) if "/" in rel else type(directory)._file_class
+            out.append(kind._from_store(uri) if _paths.is_remote(uri) else kind(uri))
+        return out
+
+    def crawl(self, maxdepth: int | None = None, topdown: bool = True) -> Iterator[tuple[str, str]]:
+        """flytekit's ``crawl``: ``(base, relative path)`` for every file below."""
+        base = self._reading_location()
+        for rel in current_store().relative_files(base):
+            if maxdepth is None or rel.count("/") < maxdepth:
+                yield base, rel
+
+    def new_file(self, name: str) -> File:
+        """A file inside this directory (written with ``open("wb")``)."""
+        uri = _paths.join(self.location(), name)
+        cls = type(self)._file_class
+        return cls._from_store(uri) if self._remote is not None else cls(uri)
+
+    def new_dir(self, name: str) -> Self:
+        uri = _paths.join(self.location(), name)
+        return type(self)._from_store(uri) if self._remote is not None else type(self)(uri)
+
+    def __truediv__(self, name: str) -> File:
+        return self.new_file(name)
+
+    # -- downloading ----------------------------------------------------------------------
+    def __fspath__(self) -> str:
+        return self.download_sync()
+
+    def download_sync(self, local_path: str | os.PathLike[str] | None = None) -> str:
+        """Fetch the whole tree (parallel transfers) and return the local directory."""
+        if local_path is None and self._local is not None and os.path.isdir(self._local):
+            return self._local
+        store = current_store()
+        if local_path is None:
+            target = os.path.join(
+                store.context.download_dir(), _paths.new_key(), self.name or "dir"
+            )
+        else:
+            target = _paths.local_path(os.fspath(local_path))
+        store.copy_dir(self.location(), target)
+        if local_path is None:
+            self._local = target
+        return target
+
+    def download(self, local_path: str | os.PathLike[str] | None = None) -> Any:
+        """``download_sync`` in sync code; an awaitable of it inside a running event loop."""
+        return dual(lambda: self.download_sync(local_path))
+
+    def compute_hash(self, method: Any = "sha256") -> str | None:
+        return compute_hash(self, method)
+
+    # -- pydantic support -----------------------------------------------------------------
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from typesystem.io._pydantic import offloaded_schema
+
+        return offloaded_schema(cls, source)
+
+    # -- dunder ---------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.location()!r})"
+
+    def __str__(self) -> str:
+        return self.location()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dir):
+            return NotImplemented
+        return (self.location(), self.format) == (other.location(), other.format)
+
+    def __hash__(self) -> int:
+        return hash((self.location(), self.format))
+
+
+FlyteDirectory = Dir
+Directory = Dir
