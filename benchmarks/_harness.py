@@ -2,7 +2,8 @@
 
 Here: the options every suite receives, the ``time_per_op`` loop, interleaved repetitions of an
 operation and its floor, targets, the flytekit anchors and machine information. Not here: the
-workloads themselves (``bench_<suite>.py``) and the fresh-process import probes (``_imports``).
+workloads themselves (``bench_<suite>.py``), the fresh-process import probes (``_imports``) and
+flytekit run in its own venv in the same run (``_flytekit``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ class Options:
     min_time: float
     quick: bool
     anchors_dir: Path | None
+    # flytekit measured in the same run (``_flytekit``): its venv's python, or None to skip it,
+    # with the reason in ``flytekit_skip_reason``.
+    flytekit_python: Path | None = None
+    flytekit_reps: int = 3
+    flytekit_skip_reason: str | None = None
 
 
 def time_per_op(fn: Callable[[], object], min_time: float) -> float:

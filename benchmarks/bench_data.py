@@ -16,8 +16,13 @@ Every workload runs ours and its floor interleaved in the same process, on the s
 - ``polars_1Mx5_parquet``: the frame as ``polars.DataFrame`` against raw
   ``write_parquet`` + ``read_parquet``; target <= 1.15x.
 
-flytekit cannot run in this process; its anchor numbers (another machine) are reported beside
-ours for reference.
+flytekit cannot run in this process. Its stored anchor numbers (another machine) are reported
+beside ours as ``anchor``; and unless skipped (``--quick``, ``--no-flytekit``, no venv), the
+anchor script runs first in flytekit's venv (``_flytekit``), so that ``pandas_1Mx5_parquet`` and
+``file_100mb`` also carry flytekit's time from this run (``flytekit_same_run``,
+``ratio_flytekit_over_ours``; ``faster_than_flytekit_same_run`` for the pandas workload). The
+flytekit script times the same work: ``TypeEngine.to_literal`` + ``to_python_value`` of the same
+frame (parquet), and of a ``FlyteFile`` of 100 MB followed by ``download()``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import typesystem
+from benchmarks import _flytekit
 from benchmarks._harness import Options, Target, load_anchor, ratio, repeat_interleaved, summary
 from typesystem.io import File, _paths, current_store, kwtypes, use_raw_data_prefix
 
@@ -103,6 +109,13 @@ def _anchor(anchor: dict[str, Any] | None, key: str, ours_s: float) -> dict[str,
 
 def run(opts: Options) -> dict[str, Any]:
     anchor, anchor_path = load_anchor(opts.anchors_dir, "flytekit_type_engine.json")
+    # flytekit first, in its own process, before this one holds the frame.
+    flytekit = _flytekit.run_type_engine(
+        opts.flytekit_python,
+        opts.flytekit_reps,
+        anchors_dir=opts.anchors_dir,
+        skip_reason=opts.flytekit_skip_reason,
+    )
     rows = 20_000 if opts.quick else 1_000_000
     df = make_frame(rows)
     registry = typesystem.TypeRegistry(plugins=False)
@@ -129,6 +142,10 @@ def run(opts: Options) -> dict[str, Any]:
             parquet["target"] = target.as_json()
             parquet["meets_target"] = target.met(ours_s, parquet["floor"]["s_per_op_median"])
             parquet["anchor"] = _anchor(anchor, "pandas_1Mx5_parquet", ours_s)
+            parquet.update(_flytekit.compare(flytekit, "pandas_1Mx5_parquet", parquet["ours"]))
+            fk_ratio = parquet["ratio_flytekit_over_ours"]
+            # None when flytekit did not run in this run.
+            parquet["faster_than_flytekit_same_run"] = None if fk_ratio is None else fk_ratio > 1
             results["pandas_1Mx5_parquet"] = parquet
 
             arrow_t = Annotated[pd.DataFrame, "arrow"]
@@ -193,12 +210,16 @@ def run(opts: Options) -> dict[str, Any]:
             results["polars_1Mx5_parquet"] = polars
 
             results["file_100mb"] = _bench_file(registry, work, opts, anchor)
+            results["file_100mb"].update(
+                _flytekit.compare(flytekit, "file_100mb", results["file_100mb"]["ours"])
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     judged = {k: v for k, v in results.items() if "meets_target" in v}
     return {
         "rows": rows,
         "anchors": {"type_engine": anchor_path},
+        "flytekit_same_run": _flytekit.section(flytekit, ["pandas_1Mx5_parquet", "file_100mb"]),
         "results": results,
         "targets_not_met": sorted(k for k, v in judged.items() if v["meets_target"] is False),
     }

@@ -11,6 +11,11 @@ as the floor for every workload.
 
 The dataclasses copy the shape of ``shared/anchors/bench/bench_type_engine.py`` so that the
 flytekit anchor measured the same values.
+
+flytekit in the same run: unless skipped (``--quick``, ``--no-flytekit``, no venv), that anchor
+script runs first in flytekit's venv (``_flytekit``); the ``flytekit_same_run`` section holds its
+results, and each workload has ``ratio_flytekit_over_ours`` (flytekit's median over ours) next to
+``anchor``, which is the stored anchor run (another machine).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import msgpack
 from mashumaro.codecs.msgpack import MessagePackDecoder, MessagePackEncoder
 
 import typesystem
-from benchmarks import _imports
+from benchmarks import _flytekit, _imports
 from benchmarks._harness import Options, Target, load_anchor, ratio, repeat_interleaved, summary
 
 
@@ -178,7 +183,11 @@ def _anchor_entry(anchor: dict[str, Any] | None, key: str, ours_s: float) -> dic
 
 
 def bench_workload(
-    w: Workload, registry: typesystem.TypeRegistry, opts: Options, anchor: dict[str, Any] | None
+    w: Workload,
+    registry: typesystem.TypeRegistry,
+    opts: Options,
+    anchor: dict[str, Any] | None,
+    flytekit: dict[str, Any],
 ) -> dict[str, Any]:
     t, value = w.python_type, w.value
     literal_type = registry.literal_type(t)
@@ -221,6 +230,7 @@ def bench_workload(
             "ratio_over_floor": ratio(summary(samples["wire"])["s_per_op_median"], floor_s),
         },
         "anchor": _anchor_entry(anchor, w.anchor_key, ours_s),
+        **_flytekit.compare(flytekit, w.anchor_key, ours),
         "target": w.target.as_json() if w.target else None,
         "meets_target": w.target.met(ours_s, floor_s) if w.target else None,
         # On a noisy machine the minimum is the steadier estimate; when the two verdicts differ,
@@ -277,16 +287,44 @@ def bench_imports(opts: Options, anchor: dict[str, Any] | None) -> dict[str, Any
 def run(opts: Options) -> dict[str, Any]:
     type_anchor, type_anchor_path = load_anchor(opts.anchors_dir, "flytekit_type_engine.json")
     import_anchor, import_anchor_path = load_anchor(opts.anchors_dir, "flytekit_import.json")
+    # flytekit first, in its own process, so that it runs while this one is still small.
+    flytekit = _flytekit.run_type_engine(
+        opts.flytekit_python,
+        opts.flytekit_reps,
+        anchors_dir=opts.anchors_dir,
+        skip_reason=opts.flytekit_skip_reason,
+    )
     registry = typesystem.default_registry()
-    results = {w.name: bench_workload(w, registry, opts, type_anchor) for w in workloads()}
+    all_workloads = workloads()
+    results = {
+        w.name: bench_workload(w, registry, opts, type_anchor, flytekit) for w in all_workloads
+    }
     imports = bench_imports(opts, import_anchor)
 
     judged = {**results, **{f"import_{k}": v for k, v in imports.items() if k != "interpreter"}}
     return {
         "versions": {"msgpack": version("msgpack"), "mashumaro": version("mashumaro")},
         "anchors": {"type_engine": type_anchor_path, "import": import_anchor_path},
+        "flytekit_same_run": _flytekit.section(
+            flytekit,
+            [
+                *(w.anchor_key for w in all_workloads),
+                "nested_dataclass_main",
+                "flytekit_literal_cache",
+            ],
+        ),
         "judged_on": "s_per_op_median (imports: wall_s median)",
         "workloads": results,
         "imports": imports,
         "targets_not_met": sorted(k for k, v in judged.items() if v["meets_target"] is False),
+        # None when flytekit did not run; else the workloads where flytekit's median <= ours.
+        "not_faster_than_flytekit_same_run": (
+            sorted(
+                k
+                for k, v in results.items()
+                if v["ratio_flytekit_over_ours"] is not None and v["ratio_flytekit_over_ours"] <= 1
+            )
+            if flytekit.get("status") == "ok"
+            else None
+        ),
     }

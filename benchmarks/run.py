@@ -1,10 +1,15 @@
 """Run one benchmark suite and print its result as one JSON document on stdout.
 
 Usage: python benchmarks/run.py SUITE [--reps N] [--min-time S] [--quick] [--anchors DIR]
+                                      [--flytekit PYTHON | --no-flytekit] [--flytekit-reps N]
 
 A suite is a module ``benchmarks/bench_<name>.py`` with ``run(options) -> dict``, registered in
 ``SUITES`` below. Anything a suite (or a library it calls) prints goes to stderr, so stdout holds
 the JSON document alone.
+
+The suites in ``FLYTEKIT_SUITES`` also measure flytekit in the same run, in its own venv
+(``_flytekit``): by default with ``/tmp/anchors/venv-flytekit/bin/python`` when it exists
+(``shared/anchors/bench/setup_venvs.sh`` creates it). ``--quick`` never runs flytekit.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,13 +28,19 @@ if __package__ in (None, ""):
     # that `benchmarks` and the checkout's own `typesystem` / `flytelike` are what load.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import _flytekit
 from benchmarks._harness import Options, find_anchors_dir, machine_info
 
 # name -> module; each module is imported only when its suite runs.
 SUITES: dict[str, str] = {
     "data": "benchmarks.bench_data",
     "typesystem": "benchmarks.bench_typesystem",
+    "engine": "benchmarks.bench_engine",
+    "compile": "benchmarks.bench_compile",
 }
+
+# Suites that run the flytekit type-engine workloads side by side with ours.
+FLYTEKIT_SUITES = frozenset({"data", "typesystem"})
 
 DEFAULT_REPS = 7
 DEFAULT_MIN_TIME = 0.2
@@ -58,7 +70,47 @@ def _parser() -> argparse.ArgumentParser:
         help="folder with the flytekit anchor results (default: $FLYTELIKE_BENCH_ANCHORS, "
         "else shared/anchors/results found above the repository)",
     )
+    fk = p.add_mutually_exclusive_group()
+    fk.add_argument(
+        "--flytekit",
+        type=Path,
+        metavar="PYTHON",
+        help="python of a venv with flytekit, to measure flytekit in the same run (suites "
+        f"{', '.join(sorted(FLYTEKIT_SUITES))}; default: {_flytekit.DEFAULT_PYTHON} if it exists; "
+        "never in --quick mode)",
+    )
+    fk.add_argument(
+        "--no-flytekit", action="store_true", help="do not measure flytekit in the same run"
+    )
+    p.add_argument(
+        "--flytekit-reps",
+        type=int,
+        default=_flytekit.DEFAULT_REPS,
+        help=f"repetitions flytekit's script runs per workload (default {_flytekit.DEFAULT_REPS})",
+    )
     return p
+
+
+def _flytekit_python(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[Path | None, str | None]:
+    """(flytekit's python, None), or (None, why flytekit is not measured)."""
+    if args.suite not in FLYTEKIT_SUITES:
+        return None, f"suite {args.suite!r} has no flytekit workloads"
+    if args.quick:
+        return None, "--quick"
+    if args.no_flytekit:
+        return None, "--no-flytekit"
+    if args.flytekit is not None:
+        if not (args.flytekit.is_file() and os.access(args.flytekit, os.X_OK)):
+            parser.error(f"--flytekit: {args.flytekit} is not an executable file")
+        return args.flytekit, None
+    if _flytekit.DEFAULT_PYTHON.is_file():
+        return _flytekit.DEFAULT_PYTHON, None
+    return None, (
+        f"{_flytekit.DEFAULT_PYTHON} not found (create it with "
+        "shared/anchors/bench/setup_venvs.sh, or pass --flytekit PYTHON)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,8 +124,17 @@ def main(argv: list[str] | None = None) -> int:
         min_time = QUICK_MIN_TIME if args.quick else DEFAULT_MIN_TIME
     if reps < 1 or min_time < 0:
         parser.error("--reps must be >= 1 and --min-time >= 0")
+    if args.flytekit_reps < 1:
+        parser.error("--flytekit-reps must be >= 1")
+    flytekit_python, flytekit_skip_reason = _flytekit_python(parser, args)
     opts = Options(
-        reps=reps, min_time=min_time, quick=args.quick, anchors_dir=find_anchors_dir(args.anchors)
+        reps=reps,
+        min_time=min_time,
+        quick=args.quick,
+        anchors_dir=find_anchors_dir(args.anchors),
+        flytekit_python=flytekit_python,
+        flytekit_reps=args.flytekit_reps,
+        flytekit_skip_reason=flytekit_skip_reason,
     )
 
     started = time.perf_counter()

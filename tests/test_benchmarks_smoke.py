@@ -54,6 +54,14 @@ def test_workload_keys(quick_result: dict[str, Any], name: str) -> None:
     assert {"anchor", "target", "meets_target"} <= w.keys()
     if w["anchor"] is not None:
         assert w["anchor"]["ratio_anchor_over_ours"] > 0
+    # quick mode never runs flytekit: the fields are there, empty.
+    assert w["flytekit_same_run"] is None
+    assert w["ratio_flytekit_over_ours"] is None
+
+
+def test_quick_mode_skips_flytekit(quick_result: dict[str, Any]) -> None:
+    assert quick_result["flytekit_same_run"] == {"status": "skipped", "reason": "--quick"}
+    assert quick_result["not_faster_than_flytekit_same_run"] is None
 
 
 def test_targets_are_judged(quick_result: dict[str, Any]) -> None:
@@ -78,6 +86,13 @@ def test_import_keys(quick_result: dict[str, Any], requested: str) -> None:
     assert entry["modules_loaded"] > 0
     assert set(entry["heavy_modules_loaded"]) >= {"pandas", "pyarrow", "polars", "grpc", "ray"}
     assert isinstance(entry["meets_target"], bool)
+
+
+def test_missing_flytekit_python_is_an_error() -> None:
+    proc = _run("typesystem", "--flytekit", str(ROOT / "no-such-python"))
+    assert proc.returncode != 0
+    assert proc.stdout == ""
+    assert "--flytekit" in proc.stderr
 
 
 def test_unknown_suite_lists_known_ones() -> None:
