@@ -70,7 +70,7 @@ class DataStore:
         """``(fsspec file system, path)`` for a remote ``uri``."""
         protocol = _paths.protocol_of(uri)
         try:
-            import fsspec  # type: ignore[import-untyped]
+            import fsspec
 
             fs, path = fsspec.core.url_to_fs(uri, **self.context.options_for(protocol))
         except ImportError as e:

@@ -1,0 +1,1 @@
+"""Examples of flytelike workflows (run them, or compile them with ``flytelike compile``)."""

@@ -1,0 +1,70 @@
+"""Settings carried into the IR as given: ``PodTemplate``, ``Documentation``, failure policy,
+``Labels``, ``Annotations`` and launch plan security objects. No Kubernetes dependency."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from flytelike.ir._record import record
+
+
+@record
+class PodTemplate:
+    """A pod spec (a kubernetes ``V1PodSpec`` or a dict), carried opaquely."""
+
+    pod_spec: Any = None
+    primary_container_name: str = "primary"
+    labels: dict[str, str] | None = None
+    annotations: dict[str, str] | None = None
+
+
+@record
+class Description:
+    value: str | None = None
+    uri: str | None = None
+    icon_link: str | None = None
+
+
+@record
+class Documentation:
+    short_description: str | None = None
+    long_description: Description | None = None
+    source_code: Any = None
+
+
+class WorkflowFailurePolicy(enum.Enum):
+    FAIL_IMMEDIATELY = "FAIL_IMMEDIATELY"
+    FAIL_AFTER_EXECUTABLE_NODES_COMPLETE = "FAIL_AFTER_EXECUTABLE_NODES_COMPLETE"
+
+
+@record
+class Labels:
+    values: dict[str, str] | None = None
+
+
+@record
+class Annotations:
+    values: dict[str, str] | None = None
+
+
+@record
+class AuthRole:
+    assumable_iam_role: str | None = None
+    kubernetes_service_account: str | None = None
+
+
+@record
+class RawOutputDataConfig:
+    output_location_prefix: str = ""
+
+
+@record
+class SecurityContext:
+    run_as: Any = None
+    secrets: Any = None
+    tokens: Any = None
+
+    class K8sServiceAccount:
+        def __init__(self, name: str = "") -> None:
+            self.name = name

@@ -1,0 +1,306 @@
+"""Typed interfaces from Python signatures: ``PyInterface`` and ``interface_from_function``.
+
+Inputs come from the parameters (annotations mandatory, defaults allowed, including mutable
+ones), outputs from the return annotation:
+
+- none, ``None``           -> no outputs
+- ``T``                    -> one output ``o0``
+- ``tuple[A, B]``, ``(A, B)`` -> outputs ``o0, o1`` (a one-element tuple is an error)
+- a ``NamedTuple`` class   -> outputs named by its fields (a one-field NamedTuple task may return
+  the bare value)
+
+Docstrings (Sphinx ``:param x:`` or Google ``Args:``) give descriptions. Literal types are
+computed through the registry here, so unsupported types fail at decoration time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import typing
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import typesystem
+from flytelike.errors import InterfaceError
+from flytelike.ir._model import Interface, Variable
+
+if TYPE_CHECKING:
+    from typesystem import Literal, LiteralType
+
+_NO_DEFAULT: Any = object()
+_UNSET: Any = object()
+
+
+def is_namedtuple(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, tuple) and hasattr(t, "_fields")
+
+
+class PyInterface:
+    """Python types, defaults and literal types of an entity's inputs and outputs."""
+
+    __slots__ = (
+        "_ir",
+        "_output_specs",
+        "_single",
+        "default_literals",
+        "defaults",
+        "docstring",
+        "input_types",
+        "inputs",
+        "output_tuple",
+        "output_types",
+        "outputs",
+    )
+
+    def __init__(
+        self,
+        inputs: dict[str, Any],
+        outputs: dict[str, Any],
+        input_types: dict[str, LiteralType],
+        output_types: dict[str, LiteralType],
+        output_tuple: Any = None,
+    ) -> None:
+        self.inputs = inputs
+        self.outputs = outputs
+        self.input_types = input_types
+        self.output_types = output_types
+        self.output_tuple = output_tuple
+        self.defaults: dict[str, Any] = {}
+        self.default_literals: dict[str, Literal] = {}
+        self.docstring = ""
+        self._ir: Interface | None = None
+        self._output_specs: dict[str, tuple[LiteralType, Any]] | None = None
+        self._single: Any = _UNSET
+
+    def single_output(self) -> tuple[str, LiteralType, Any] | None:
+        """``(name, literal type, Python type)`` when a call returns one plain promise."""
+        single = self._single
+        if single is _UNSET:
+            single = None
+            if len(self.output_types) == 1 and self.output_tuple is None:
+                ((name, lt),) = self.output_types.items()
+                single = (name, lt, self.outputs[name])
+            self._single = single
+        return single  # type: ignore[no-any-return]
+
+    def output_specs(self) -> dict[str, tuple[LiteralType, Any]]:
+        """``{name: (literal type, Python type)}`` of the outputs (shared, do not mutate)."""
+        specs = self._output_specs
+        if specs is None:
+            specs = self._output_specs = {
+                n: (lt, self.outputs[n]) for n, lt in self.output_types.items()
+            }
+        return specs
+
+    @property
+    def output_tuple_name(self) -> str:
+        return self.output_tuple.__name__ if self.output_tuple is not None else ""
+
+    def to_ir(self) -> Interface:
+        """The IR interface (descriptions parsed from the docstring on first use)."""
+        if self._ir is None:
+            params, returns = parse_docstring(self.docstring)
+            ins = tuple(
+                Variable(n, lt, params.get(n, ""), self.default_literals.get(n))
+                for n, lt in self.input_types.items()
+            )
+            single = len(self.output_types) == 1
+            outs = tuple(
+                Variable(n, lt, returns if single else "") for n, lt in self.output_types.items()
+            )
+            self._ir = Interface(ins, outs, self.output_tuple_name)
+        return self._ir
+
+
+def literal_type(t: Any, what: str, where: str) -> LiteralType:
+    try:
+        return typesystem.default_registry().literal_type(t)
+    except typesystem.TypeSystemError as e:
+        raise InterfaceError(
+            f"{where}: {what} has type `{_type_name(t)}`, which cannot be a task or workflow "
+            f"value: {e}"
+        ) from e
+
+
+def _type_name(t: Any) -> str:
+    return getattr(t, "__qualname__", None) or repr(t)
+
+
+def output_types_of(ret: Any, where: str) -> tuple[dict[str, Any], Any]:
+    """Output names and Python types from a return annotation, and the NamedTuple if any."""
+    if ret is None or ret is type(None):
+        return {}, None
+    if isinstance(ret, tuple):  # the bare `-> (A, B)` annotation
+        if len(ret) == 1:
+            raise InterfaceError(
+                f"{where}: the return annotation is a one-element tuple; tuples declare several "
+                "outputs. Return the value itself (`-> int`) or use a NamedTuple with one field."
+            )
+        return {f"o{i}": t for i, t in enumerate(ret)}, None
+    if is_namedtuple(ret):
+        hints = typing.get_type_hints(ret, include_extras=True)
+        return {name: hints[name] for name in ret._fields}, ret
+    if typing.get_origin(ret) is tuple:
+        args = typing.get_args(ret)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return {"o0": ret}, None
+        if len(args) == 1:
+            raise InterfaceError(
+                f"{where}: `{_type_name(ret)}` declares a one-element tuple; tuples declare "
+                "several outputs. Return the value itself or use a NamedTuple with one field."
+            )
+        if args:
+            return {f"o{i}": t for i, t in enumerate(args)}, None
+    return {"o0": ret}, None
+
+
+def _annotations(func: Callable[..., Any], where: str) -> dict[str, Any]:
+    """Annotations with strings (``from __future__ import annotations``) evaluated.
+
+    Each string is evaluated on its own in the function's globals, so a bare ``(int, str)``
+    return annotation, which ``typing.get_type_hints`` rejects, works too.
+    """
+    ann: dict[str, Any] = getattr(func, "__annotations__", {})
+    if not any(isinstance(v, str) for v in ann.values()):
+        return ann
+    namespace = dict(getattr(func, "__globals__", {}))
+    closure = getattr(func, "__closure__", None)
+    if closure:
+        for name, cell in zip(func.__code__.co_freevars, closure, strict=True):
+            with contextlib.suppress(ValueError):  # an empty cell
+                namespace[name] = cell.cell_contents
+    out: dict[str, Any] = {}
+    for name, value in ann.items():
+        if isinstance(value, str):
+            try:
+                value = eval(value, namespace)
+            except Exception as e:
+                raise InterfaceError(
+                    f"{where}: cannot evaluate the annotation {value!r} of `{name}`: {e}",
+                    input_name=name,
+                ) from e
+        out[name] = value
+    return out
+
+
+def interface_from_function(func: Callable[..., Any], where: str) -> PyInterface:
+    """The interface of ``func``; ``where`` names it in errors (``task `m.f` (file.py:3)``)."""
+    code = func.__code__
+    flags = code.co_flags
+    if flags & 0x04 or flags & 0x08:  # CO_VARARGS, CO_VARKEYWORDS
+        raise InterfaceError(
+            f"{where}: *args and **kwargs are not supported; declare each input by name"
+        )
+    n_pos = code.co_argcount
+    names = code.co_varnames[: n_pos + code.co_kwonlyargcount]
+    ann = _annotations(func, where)
+    defaults: dict[str, Any] = {}
+    pos_defaults = func.__defaults__ or ()
+    if pos_defaults:
+        first = n_pos - len(pos_defaults)
+        for i, value in enumerate(pos_defaults):
+            defaults[names[first + i]] = value
+    if func.__kwdefaults__:
+        defaults.update(func.__kwdefaults__)
+    inputs: dict[str, Any] = {}
+    input_types: dict[str, LiteralType] = {}
+    for name in names:
+        if name not in ann:
+            raise InterfaceError(
+                f"{where}: input `{name}` has no type annotation; annotations are mandatory "
+                f"(e.g. `{name}: int`)",
+                input_name=name,
+            )
+        t = ann[name]
+        inputs[name] = t
+        input_types[name] = literal_type(t, f"input `{name}`", where)
+    outputs, output_tuple = output_types_of(ann.get("return"), where)
+    output_types = {n: literal_type(t, f"output `{n}`", where) for n, t in outputs.items()}
+    iface = PyInterface(inputs, outputs, input_types, output_types, output_tuple=output_tuple)
+    iface.docstring = func.__doc__ or ""
+    if defaults:
+        set_defaults(iface, defaults, where)
+    return iface
+
+
+def set_defaults(iface: PyInterface, defaults: dict[str, Any], where: str) -> None:
+    """Record Python defaults and their literals (a default that does not convert is an error)."""
+    registry = typesystem.default_registry()
+    for name, value in defaults.items():
+        iface.defaults[name] = value
+        if value is None and not _accepts_none(iface.input_types[name]):
+            raise InterfaceError(
+                f"{where}: input `{name}` defaults to None but its type "
+                f"`{typesystem.render_type(iface.input_types[name])}` is not Optional",
+                input_name=name,
+            )
+        try:
+            iface.default_literals[name] = registry.to_literal(value, iface.inputs[name])
+        except typesystem.TypeSystemError as e:
+            raise InterfaceError(
+                f"{where}: the default of input `{name}` does not match its type: {e}",
+                input_name=name,
+            ) from e
+
+
+def _accepts_none(lt: LiteralType) -> bool:
+    if isinstance(lt, typesystem.UnionType):
+        return any(_accepts_none(v.type) for v in lt.variants)
+    return isinstance(lt, typesystem.SimpleType) and lt.kind is typesystem.SimpleKind.NONE
+
+
+def interface_from_types(
+    inputs: dict[str, Any], outputs: dict[str, Any], where: str
+) -> PyInterface:
+    """An interface from explicit types (``kwtypes``, imperative workflows, references)."""
+    return PyInterface(
+        dict(inputs),
+        dict(outputs),
+        {n: literal_type(t, f"input `{n}`", where) for n, t in inputs.items()},
+        {n: literal_type(t, f"output `{n}`", where) for n, t in outputs.items()},
+    )
+
+
+_SPHINX_PARAM = re.compile(r"^\s*:param\s+(?:\S+\s+)?(\w+):\s*(.*)$")
+_SPHINX_RETURN = re.compile(r"^\s*:returns?:\s*(.*)$")
+_GOOGLE_HEAD = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Return):\s*$")
+_GOOGLE_ITEM = re.compile(r"^\s*(\w+)\s*(?:\([^)]*\))?:\s*(.*)$")
+
+
+def parse_docstring(doc: str) -> tuple[dict[str, str], str]:
+    """Input descriptions and the return description from a Sphinx or Google docstring."""
+    params: dict[str, str] = {}
+    returns = ""
+    section = ""
+    for line in doc.splitlines():
+        m = _SPHINX_PARAM.match(line)
+        if m:
+            params[m.group(1)] = m.group(2).strip()
+            continue
+        m = _SPHINX_RETURN.match(line)
+        if m:
+            returns = m.group(1).strip()
+            continue
+        m = _GOOGLE_HEAD.match(line)
+        if m:
+            section = "returns" if m.group(1).startswith("Return") else "args"
+            continue
+        if not line.strip():
+            continue
+        if section == "args":
+            m = _GOOGLE_ITEM.match(line)
+            if m:
+                params[m.group(1)] = m.group(2).strip()
+        elif section == "returns" and not returns:
+            returns = line.strip()
+    return params, returns
+
+
+def split_docstring(doc: str) -> tuple[str, str]:
+    """``(short, long)`` descriptions: the first paragraph and the whole cleaned text."""
+    import inspect
+
+    text = inspect.cleandoc(doc) if doc else ""
+    short = text.split("\n\n", 1)[0].replace("\n", " ").strip()
+    return short, text

@@ -1,0 +1,310 @@
+"""``@task``: a typed Python function that runs as one unit (``PythonFunctionTask``).
+
+Decoration validates every parameter and builds the typed interface (failing early, naming the
+function and file:line). The IR template is built on first use. Called inside a workflow body the
+task adds a node and returns promises; called anywhere else it runs the function with its inputs
+and outputs converted through the type registry, as a task would run.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+import types
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+import typesystem
+from flytelike._interface import PyInterface, interface_from_function
+from flytelike._naming import entity_name, is_importable
+from flytelike._task_settings import TaskSettings
+from flytelike.compiler import _state
+from flytelike.compiler._entity import Entity
+from flytelike.compiler._state import has_promise, map_arguments
+from flytelike.errors import ArgumentError, DefinitionError, LocalExecutionError, PromiseUsageError
+from flytelike.ir._model import (
+    FunctionRef,
+    Identifier,
+    ResourceType,
+    SourceLocation,
+    TaskNode,
+    TaskTemplate,
+)
+from flytelike.ir._version import with_version
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DEFAULT_PROJECT = "flytelike"
+DEFAULT_DOMAIN = "development"
+
+
+def function_ref(func: Callable[..., Any]) -> FunctionRef:
+    """``module:qualname`` when importable, else the function pickled with cloudpickle."""
+    from flytelike._naming import module_of
+
+    if is_importable(func):
+        return FunctionRef(func.__module__, func.__qualname__)
+    import cloudpickle
+
+    return FunctionRef(module_of(func), func.__qualname__, cloudpickle.dumps(func))
+
+
+@contextmanager
+def task_environment(env: dict[str, str]) -> Any:
+    """Set ``env`` while the task runs and restore the previous values after."""
+    if not env:
+        yield
+        return
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def convert_inputs(entity: Entity, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Fill defaults and pass every input through the registry (to literal and back)."""
+    iface = entity.python_interface
+    registry = typesystem.default_registry()
+    native: dict[str, Any] = {}
+    for name, py in iface.inputs.items():
+        if name in kwargs:
+            value = kwargs[name]
+        elif name in iface.defaults:
+            value = copy.deepcopy(iface.defaults[name])
+        else:
+            raise ArgumentError(
+                f"{entity.describe()}: input `{name}` was not given and has no default",
+                entity=entity.name,
+                input_name=name,
+            )
+        if has_promise(value):
+            raise PromiseUsageError(
+                f"{entity.describe()} was called with a promise for input `{name}` outside a "
+                "workflow body; promises only exist while a workflow compiles",
+                entity=entity.name,
+                input_name=name,
+            )
+        try:
+            native[name] = registry.to_python(registry.to_literal(value, py), py)
+        except typesystem.TypeSystemError as e:
+            e.add_note(f"while converting input `{name}` of {entity.describe()}")
+            raise
+    return native
+
+
+def convert_outputs(entity: Entity, result: Any) -> Any:
+    """Check and convert what the function returned; the value a direct call gives back."""
+    iface = entity.python_interface
+    outs = iface.outputs
+    if not outs:
+        return None
+    registry = typesystem.default_registry()
+    nt = iface.output_tuple
+    if len(outs) == 1:
+        ((name, py),) = outs.items()
+        value = result[0] if nt is not None and isinstance(result, nt) else result
+        values = [value]
+    else:
+        if not isinstance(result, tuple) or len(result) != len(outs):
+            got = (
+                f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+            )
+            raise LocalExecutionError(
+                f"{entity.describe()} declares {len(outs)} outputs ({', '.join(outs)}) but "
+                f"returned {got}",
+                entity=entity.name,
+            )
+        values = list(result)
+    converted = []
+    for (name, py), value in zip(outs.items(), values, strict=True):
+        try:
+            converted.append(registry.to_python(registry.to_literal(value, py), py))
+        except typesystem.TypeSystemError as e:
+            e.add_note(f"while converting output `{name}` of {entity.describe()}")
+            raise
+    if nt is not None:
+        return nt(*converted)
+    return converted[0] if len(converted) == 1 else tuple(converted)
+
+
+def outputs_by_name(entity: Entity, value: Any) -> dict[str, Any]:
+    """A direct call's return value as ``{output name: value}``."""
+    names = list(entity.python_interface.outputs)
+    if not names:
+        return {}
+    if len(names) == 1 and entity.python_interface.output_tuple is None:
+        return {names[0]: value}
+    return dict(zip(names, value, strict=True))
+
+
+def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
+    """The content version with pickled function bytes replaced by a digest of the source.
+
+    cloudpickle output embeds the file's absolute path; the version must not, so that the same
+    code gives the same version wherever it is checked out. Empty when nothing is pickled (the
+    template's own content version then applies).
+    """
+    ref = tmpl.function
+    if ref is None or not ref.pickled:
+        return ""
+    import hashlib
+
+    from flytelike._cache import function_source
+    from flytelike.ir._record import replace
+    from flytelike.ir._version import content_version
+
+    digest = hashlib.sha256(function_source(func).encode()).digest()
+    return content_version(replace(tmpl, function=replace(ref, pickled=digest)))
+
+
+class PythonFunctionTask(Entity, Generic[P, R]):
+    """A task made from a Python function with ``@task``."""
+
+    kind = "python"
+
+    def __init__(self, func: Callable[P, R], settings: TaskSettings, where: str) -> None:
+        self._func = func
+        self.name = entity_name(func)
+        self._where = where
+        self.settings = settings
+        self.python_interface: PyInterface = interface_from_function(func, where)
+        self.task_config_type = type(settings.task_config) if settings.task_config else None
+        self.deprecated = settings.deprecated
+        self._template: TaskTemplate | None = None
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__doc__ = func.__doc__
+        self.__wrapped__ = func
+
+    @property
+    def task_function(self) -> Callable[P, R]:
+        return self._func
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = _state._STACK[-1] if _state._STACK else None
+        if ctx is not None:
+            frame = sys._getframe(1)
+            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))  # type: ignore[no-any-return]
+        values = map_arguments(self, args, kwargs) if args or kwargs else {}
+        return self.local_call(values)  # type: ignore[no-any-return]
+
+    def local_call(self, kwargs: dict[str, Any]) -> Any:
+        native = convert_inputs(self, kwargs)
+        with task_environment(self.settings.environment):
+            result = self.execute(native)
+        return convert_outputs(self, result)
+
+    def execute(self, native: dict[str, Any]) -> Any:
+        """Run the function body with converted inputs (dynamic and eager tasks override this)."""
+        return self._func(**native)  # type: ignore[call-arg]
+
+    # ------------------------------------------------------------------------- IR
+    def template(self) -> TaskTemplate:
+        if self._template is None:
+            s = self.settings
+            code = self._func.__code__
+            from flytelike._naming import relative_source
+
+            tmpl = TaskTemplate(
+                id=Identifier(ResourceType.TASK, DEFAULT_PROJECT, DEFAULT_DOMAIN, self.name, ""),
+                kind=self.kind,
+                interface=self.python_interface.to_ir(),
+                metadata=s.metadata(
+                    self._func, list(self.python_interface.inputs), self.__doc__ or "", self._where
+                ),
+                function=function_ref(self._func),
+                source=SourceLocation(relative_source(code.co_filename), code.co_firstlineno),
+                **s.template_fields(self._where),
+            )
+            self._template = with_version(tmpl, _pickle_free_version(tmpl, self._func))
+        return self._template
+
+    @property
+    def id(self) -> Identifier:
+        return self.template().id
+
+    def node_target(self) -> TaskNode:
+        return TaskNode(self.id)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+_KIND_CLASSES: dict[str, type[PythonFunctionTask[Any, Any]]] = {"python": PythonFunctionTask}
+
+
+def where_of(func: Callable[..., Any], what: str) -> str:
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return f"{what} {func!r}"
+    return f"{what} `{func.__qualname__}` ({code.co_filename}:{code.co_firstlineno})"
+
+
+def make_task(func: Any, kind: str, kwargs: dict[str, Any]) -> PythonFunctionTask[Any, Any]:
+    if not isinstance(func, types.FunctionType):
+        raise DefinitionError(
+            f"@{kind if kind != 'python' else 'task'} decorates a function, got "
+            f"{type(func).__name__}"
+        )
+    where = where_of(func, "task")
+    settings = TaskSettings.build(where, kind, **kwargs)
+    return _KIND_CLASSES[kind](func, settings, where)
+
+
+@overload
+def task(_task_function: Callable[P, R], /) -> PythonFunctionTask[P, R]: ...
+
+
+@overload
+def task(
+    _task_function: None = None,
+    /,
+    *,
+    cache: Any = False,
+    cache_serialize: bool = False,
+    cache_version: str = "",
+    cache_ignore_input_vars: tuple[str, ...] | list[str] = (),
+    retries: int = 0,
+    interruptible: bool | None = None,
+    deprecated: str = "",
+    timeout: Any = 0,
+    container_image: Any = None,
+    environment: dict[str, str] | None = None,
+    requests: Any = None,
+    limits: Any = None,
+    resources: Any = None,
+    secret_requests: list[Any] | None = None,
+    task_config: Any = None,
+    accelerator: Any = None,
+    pod_template: Any = None,
+    pod_template_name: str | None = None,
+    docs: Any = None,
+    enable_deck: bool | None = None,
+    disable_deck: bool | None = None,
+    deck_fields: Any = None,
+    node_dependency_hints: Any = None,
+    task_resolver: Any = None,
+    execution_mode: Any = None,
+    pickle_untyped: bool = False,
+) -> Callable[[Callable[P, R]], PythonFunctionTask[P, R]]: ...
+
+
+def task(_task_function: Any = None, /, **kwargs: Any) -> Any:
+    """Make a task from a function: ``@task`` or ``@task(retries=3, cache=True, ...)``."""
+    if _task_function is not None:
+        return make_task(_task_function, "python", kwargs)
+
+    def wrapper(func: Any) -> Any:
+        return make_task(func, "python", kwargs)
+
+    return wrapper

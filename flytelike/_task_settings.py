@@ -1,0 +1,210 @@
+"""Validation of ``@task`` parameters at decoration time, and their IR form.
+
+``TaskSettings.build`` checks every parameter (naming the task and file:line on error) and keeps
+the validated values; ``metadata``/``template_fields`` produce the IR parts when the template is
+first needed (cache versions and image tags are computed then, not at decoration).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from flytelike._cache import Cache, VersionParameters, cache_spec, resolve_cache
+from flytelike._carried import Documentation, PodTemplate
+from flytelike._image import ImageSpec, image_ref
+from flytelike._opaque import to_opaque
+from flytelike._resources import Resources, validate_requirements
+from flytelike._secret import Secret
+from flytelike.errors import DefinitionError
+from flytelike.extras.accelerators import accelerator_ref
+from flytelike.ir._model import (
+    Accelerator,
+    Identifier,
+    ResourceRequirements,
+    TaskMetadata,
+)
+
+_NO_RESOURCES = ResourceRequirements()
+
+
+def timeout_seconds(timeout: Any, where: str) -> float | None:
+    if timeout is None or timeout == 0:
+        return None
+    if isinstance(timeout, _dt.timedelta):
+        return timeout.total_seconds() or None
+    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        if timeout < 0:
+            raise DefinitionError(f"{where}: timeout must not be negative, got {timeout!r}")
+        return float(timeout)
+    if isinstance(timeout, str):
+        from typesystem._json import parse_duration
+
+        try:
+            return parse_duration(timeout).total_seconds()
+        except (ValueError, TypeError):
+            pass
+    raise DefinitionError(
+        f"{where}: timeout should be duration represented as either a datetime.timedelta, int "
+        f"seconds or a string like '1h30m', got {timeout!r}"
+    )
+
+
+class TaskSettings:
+    """Validated ``@task`` parameters."""
+
+    cache: Cache | None = None
+    retries: int | None = None
+    timeout: float | None = None
+    resources: ResourceRequirements = _NO_RESOURCES
+    accelerator: Accelerator | None = None
+    interruptible: bool | None = None
+    secrets: tuple[Secret, ...] = ()
+    environment: dict[str, str] = {}  # noqa: RUF012  (replaced per instance, never mutated)
+    container_image: str | ImageSpec | None = None
+    pod_template: PodTemplate | None = None
+    pod_template_name: str = ""
+    deprecated: str = ""
+    docs: Documentation | None = None
+    enable_deck: bool | None = None
+    deck_fields: tuple[str, ...] = ()
+    task_config: Any = None
+    node_dependency_hints: tuple[Any, ...] = ()
+
+    @classmethod
+    def build(cls, where: str, kind: str, **kw: Any) -> TaskSettings:
+        if not kw:
+            return _DEFAULTS  # a bare @task: nothing to validate, and settings are never mutated
+        s = cls()
+        if (
+            kw.get("cache") not in (None, False)
+            or kw.get("cache_version")
+            or kw.get("cache_serialize")
+            or kw.get("cache_ignore_input_vars")
+        ):
+            s.cache = resolve_cache(
+                kw.get("cache", False),
+                kw.get("cache_version") or "",
+                bool(kw.get("cache_serialize")),
+                tuple(kw.get("cache_ignore_input_vars") or ()),
+                where,
+            )
+        retries = kw.get("retries")
+        if retries is not None:
+            if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+                raise DefinitionError(
+                    f"{where}: retries must be an int >= 0, got {retries!r} (there is no Retries "
+                    "class in the v1 API: write retries=3)"
+                )
+            s.retries = retries
+        if kw.get("timeout") is not None:
+            s.timeout = timeout_seconds(kw["timeout"], where)
+        requests, limits, resources = kw.get("requests"), kw.get("limits"), kw.get("resources")
+        if resources is not None:
+            if requests is not None or limits is not None:
+                raise DefinitionError(
+                    f"{where}: `resources` can not be used together with `requests` or `limits`"
+                )
+            if not isinstance(resources, Resources):
+                raise DefinitionError(f"{where}: resources must be a Resources(...)")
+            requests, limits = resources.split()
+        if requests is not None or limits is not None:
+            s.resources = validate_requirements(requests, limits, where)
+        if kw.get("accelerator") is not None:
+            s.accelerator = accelerator_ref(kw["accelerator"])
+        interruptible = kw.get("interruptible")
+        if interruptible is not None and not isinstance(interruptible, bool):
+            raise DefinitionError(f"{where}: interruptible must be True, False or None")
+        s.interruptible = interruptible
+        secrets = kw.get("secret_requests") or ()
+        for sec in secrets:
+            if not isinstance(sec, Secret):
+                raise DefinitionError(
+                    f"{where}: secret_requests must be a list of Secret(...), got "
+                    f"{type(sec).__name__}"
+                )
+        s.secrets = tuple(secrets)
+        env = kw.get("environment") or {}
+        if not isinstance(env, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+        ):
+            raise DefinitionError(f"{where}: environment must be a dict of str to str")
+        s.environment = dict(env)
+        image = kw.get("container_image")
+        if image is not None and not isinstance(image, str | ImageSpec):
+            raise DefinitionError(
+                f"{where}: container_image must be an image name or an ImageSpec, got "
+                f"{type(image).__name__}"
+            )
+        s.container_image = image
+        s.pod_template = kw.get("pod_template")
+        s.pod_template_name = kw.get("pod_template_name") or ""
+        deprecated = kw.get("deprecated") or ""
+        if not isinstance(deprecated, str):
+            raise DefinitionError(f"{where}: deprecated must be a message string")
+        s.deprecated = deprecated
+        s.docs = kw.get("docs")
+        enable_deck = kw.get("enable_deck")
+        if kw.get("disable_deck") is not None:
+            if enable_deck is not None:
+                raise DefinitionError(f"{where}: give enable_deck or disable_deck, not both")
+            enable_deck = not kw["disable_deck"]
+        s.enable_deck = enable_deck
+        s.deck_fields = tuple(kw.get("deck_fields") or ())
+        s.task_config = kw.get("task_config")
+        hints = tuple(kw.get("node_dependency_hints") or ())
+        if hints and kind != "dynamic":
+            raise DefinitionError(
+                f"{where}: node_dependency_hints is only for @dynamic tasks (entities a dynamic "
+                "body calls at run time)"
+            )
+        s.node_dependency_hints = hints
+        return s
+
+    def metadata(
+        self, func: Callable[..., Any] | None, inputs: Sequence[str], doc: str, where: str
+    ) -> TaskMetadata:
+        from flytelike._interface import split_docstring
+
+        short, long = split_docstring(doc)
+        params = VersionParameters(
+            func, self.container_image, self.pod_template, self.pod_template_name or None
+        )
+        return TaskMetadata(
+            retries=self.retries,
+            timeout=self.timeout,
+            interruptible=self.interruptible,
+            cache=cache_spec(self.cache, params, inputs, where),
+            deprecated=self.deprecated,
+            description=short,
+            long_description=long,
+            docs=to_opaque(self.docs),
+            enable_deck=self.enable_deck,
+            deck_fields=self.deck_fields,
+            accelerator=self.accelerator,
+            node_dependency_hints=_hint_ids(self.node_dependency_hints),
+        )
+
+    def template_fields(self, where: str) -> dict[str, Any]:
+        return {
+            "resources": self.resources,
+            "environment": tuple(sorted(self.environment.items())),
+            "secrets": tuple(s.to_ir() for s in self.secrets),
+            "image": image_ref(self.container_image, where),
+            "pod_template": to_opaque(self.pod_template),
+            "pod_template_name": self.pod_template_name,
+            "task_config": to_opaque(self.task_config),
+        }
+
+
+_DEFAULTS = TaskSettings()
+
+
+def _hint_ids(hints: Iterable[Any]) -> tuple[Identifier, ...]:
+    out = []
+    for h in hints:
+        ident = getattr(h, "id", None)
+        if isinstance(ident, Identifier):
+            out.append(ident)
+    return tuple(out)

@@ -1,0 +1,49 @@
+"""Executor backends: the ``Backend`` protocol, discovery by name, and the built-in ``local`` one.
+
+Only the protocol and discovery load with this package; the local backend (and its pools) load
+when first asked for. See ``_protocol`` for the contract and ``flytelike.testing`` for the
+conformance suite every backend runs.
+"""
+
+from flytelike.backends._discovery import (
+    GROUP,
+    BackendLoadError,
+    BackendNotFoundError,
+    available_backends,
+    get_backend,
+    register_backend,
+)
+from flytelike.backends._protocol import (
+    SYSTEM,
+    USER,
+    ActionContext,
+    ActionOutcome,
+    ActionRequest,
+    Backend,
+    Deck,
+    ExecutionError,
+    InlineBackend,
+    WorkflowBackend,
+)
+from flytelike.backends._runtime import ExecutionContext, current_context
+
+__all__ = [
+    "GROUP",
+    "SYSTEM",
+    "USER",
+    "ActionContext",
+    "ActionOutcome",
+    "ActionRequest",
+    "Backend",
+    "BackendLoadError",
+    "BackendNotFoundError",
+    "Deck",
+    "ExecutionContext",
+    "ExecutionError",
+    "InlineBackend",
+    "WorkflowBackend",
+    "available_backends",
+    "current_context",
+    "get_backend",
+    "register_backend",
+]

@@ -1,0 +1,179 @@
+"""From a ``FunctionRef`` to a callable with typed inputs and outputs.
+
+``resolve_function`` imports ``module:qualname`` (or unpickles the cloudpickle bytes) and unwraps
+decorated task objects through ``__wrapped__``. ``TypedFunction`` caches, per function, the
+Python types of its inputs and outputs (from its annotations, through ``flytelike._interface``)
+and converts literals to Python values and back through the registry: the same conversions a
+distributed worker makes, so a local run fails exactly where a remote one would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import typesystem
+from flytelike.ir._model import FunctionRef
+from typesystem import Literal
+
+_MAX_UNWRAP = 8
+
+
+class FunctionResolutionError(LookupError):
+    """The function a task names cannot be found."""
+
+
+def unwrap(obj: Any) -> Callable[..., Any]:
+    """The plain function behind a decorated task (``__wrapped__`` chain)."""
+    for _ in range(_MAX_UNWRAP):
+        if inspect.isfunction(obj) or inspect.ismethod(obj):
+            return obj
+        inner = getattr(obj, "__wrapped__", None)
+        if inner is None:
+            inner = getattr(obj, "task_function", None)
+        if inner is None or inner is obj:
+            break
+        obj = inner
+    if callable(obj):
+        return obj  # type: ignore[no-any-return]
+    raise FunctionResolutionError(f"{obj!r} is not callable")
+
+
+def resolve_function(ref: FunctionRef) -> Callable[..., Any]:
+    """Import or unpickle the function ``ref`` names."""
+    return unwrap(resolve_object(ref))
+
+
+def resolve_object(ref: FunctionRef) -> Any:
+    """The object ``ref`` names, not unwrapped (a decorated task object, usually)."""
+    if ref.pickled:
+        import cloudpickle
+
+        return cloudpickle.loads(ref.pickled)
+    try:
+        module = sys.modules.get(ref.module) or importlib.import_module(ref.module)
+    except ImportError as e:
+        raise FunctionResolutionError(
+            f"cannot import module {ref.module!r} for task function {ref.qualname!r}: {e}"
+        ) from e
+    obj: Any = module
+    for part in ref.qualname.split("."):
+        if part == "<locals>":
+            raise FunctionResolutionError(
+                f"{ref.module}:{ref.qualname} is defined inside a function and was not pickled; "
+                "define the task at module level"
+            )
+        try:
+            obj = getattr(obj, part)
+        except AttributeError as e:
+            raise FunctionResolutionError(
+                f"module {ref.module!r} has no attribute path {ref.qualname!r} ({part!r} missing)"
+            ) from e
+    return obj
+
+
+class OutputShapeError(TypeError):
+    """A task returned a value that does not match its declared outputs."""
+
+
+class TypedFunction:
+    """A function with its Python interface; converts literals in and out."""
+
+    __slots__ = (
+        "func",
+        "in_conv",
+        "input_types",
+        "is_async",
+        "name",
+        "out_conv",
+        "output_names",
+        "output_tuple",
+        "output_types",
+    )
+
+    def __init__(self, func: Callable[..., Any], name: str = "") -> None:
+        from flytelike._interface import interface_from_function
+
+        self.func = func
+        self.name = name or getattr(func, "__qualname__", repr(func))
+        iface = interface_from_function(func, f"task `{self.name}`")
+        self.input_types = dict(iface.inputs)
+        self.output_types = dict(iface.outputs)
+        self.output_names = tuple(iface.outputs)
+        self.output_tuple = iface.output_tuple
+        self.is_async = inspect.iscoroutinefunction(func)
+        reg = typesystem.default_registry()
+        self.in_conv = {n: (reg.get_transformer(t), t) for n, t in self.input_types.items()}
+        self.out_conv = {n: (reg.get_transformer(t), t) for n, t in self.output_types.items()}
+
+    def to_python(self, inputs: Mapping[str, Literal]) -> dict[str, Any]:
+        """Input literals as keyword arguments (errors name the input)."""
+        kwargs: dict[str, Any] = {}
+        conv = self.in_conv
+        for name, lit in inputs.items():
+            c = conv.get(name)
+            if c is None:
+                raise TypeError(f"task `{self.name}` has no input `{name}`")
+            try:
+                kwargs[name] = c[0].to_python(lit, c[1])
+            except typesystem.TypeSystemError as e:
+                e.add_note(f"while converting input `{name}` of task `{self.name}`")
+                raise
+        return kwargs
+
+    def to_literals(self, result: Any) -> dict[str, Literal]:
+        """What the function returned, as output literals by name."""
+        names = self.output_names
+        if not names:
+            return {}
+        nt = self.output_tuple
+        if len(names) == 1:
+            values = [result[0] if nt is not None and isinstance(result, nt) else result]
+        else:
+            if not isinstance(result, tuple) or len(result) != len(names):
+                got = (
+                    f"a tuple of {len(result)}"
+                    if isinstance(result, tuple)
+                    else type(result).__name__
+                )
+                raise OutputShapeError(
+                    f"task `{self.name}` declares {len(names)} outputs ({', '.join(names)}) but "
+                    f"returned {got}"
+                )
+            values = list(result)
+        out: dict[str, Literal] = {}
+        conv = self.out_conv
+        for name, value in zip(names, values, strict=True):
+            tr, t = conv[name]
+            try:
+                out[name] = tr.to_literal(value, t)
+            except typesystem.TypeSystemError as e:
+                e.add_note(f"while converting output `{name}` of task `{self.name}`")
+                raise
+        return out
+
+
+_CACHE: dict[FunctionRef, TypedFunction] = {}
+_LOCK = threading.Lock()
+
+
+def typed_function(ref: FunctionRef, name: str = "") -> TypedFunction:
+    """The cached ``TypedFunction`` for ``ref``."""
+    tf = _CACHE.get(ref)
+    if tf is None:
+        with _LOCK:
+            tf = _CACHE.get(ref)
+            if tf is None:
+                tf = TypedFunction(resolve_function(ref), name)
+                _CACHE[ref] = tf
+    return tf
+
+
+def clear_cache() -> None:
+    """Forget resolved functions (tests that redefine modules)."""
+    with _LOCK:
+        _CACHE.clear()

@@ -1,0 +1,228 @@
+"""The built-in ``local`` backend: runs task actions in this process (or a process pool).
+
+- sync tasks run in a thread pool (``max_workers``); async tasks run on the engine's event loop;
+- ``mode="process"`` runs sync tasks in a process pool instead, for CPU-bound Python (a worker
+  that dies is a ``SYSTEM`` error, retried by the engine within the system budget);
+- ``run_inline`` runs a sync task in the calling thread: the engine uses it when nothing else in
+  the run could progress meanwhile.
+
+Each attempt converts its input literals to Python values with the function's annotations, runs
+the function with ``current_context()`` set, and converts what it returns back to literals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import traceback
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from flytelike.backends._functions import typed_function
+from flytelike.backends._protocol import (
+    SYSTEM,
+    USER,
+    ActionOutcome,
+    ActionRequest,
+    ExecutionError,
+)
+from flytelike.backends._runtime import ExecutionContext, activate, render_value
+
+RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
+
+
+def is_recoverable(exc: BaseException) -> bool:
+    """``FlyteRecoverableException`` from flytelike, flytekit or flyte (matched by class name)."""
+    return any(c.__name__ in RECOVERABLE_NAMES for c in type(exc).__mro__)
+
+
+def user_error(exc: BaseException, skip_frames: int = 1) -> ExecutionError:
+    tb = traceback.TracebackException.from_exception(exc)
+    # Drop the backend's own frames so the traceback starts in the user's code.
+    if tb.stack and len(tb.stack) > skip_frames:
+        del tb.stack[:skip_frames]
+    return ExecutionError(
+        kind=USER,
+        message=f"{type(exc).__name__}: {exc}",
+        error_type=f"{type(exc).__module__}.{type(exc).__qualname__}",
+        traceback="".join(tb.format()),
+        recoverable=is_recoverable(exc),
+        exception=exc,
+    )
+
+
+def _environment(env: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
+    saved = {k: os.environ.get(k) for k, _ in env}
+    os.environ.update(dict(env))
+    return saved
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def _decks(ctx: ExecutionContext, request: ActionRequest, kwargs: Any, outputs: Any) -> Any:
+    if not request.context.enable_deck and not ctx.decks:
+        return ()
+    extra = {}
+    if request.context.enable_deck:
+        extra = {"Inputs": render_value(kwargs), "Outputs": render_value(outputs)}
+    return ctx.write_decks(extra)
+
+
+def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOutcome:
+    """One attempt of a sync task in the calling thread."""
+    task = request.task
+    ctx = ExecutionContext(request.context, task.id.name)
+    saved = _environment(task.environment) if task.environment else None
+    try:
+        with activate(ctx):
+            try:
+                tf = typed_function(task.function, task.id.name)  # type: ignore[arg-type]
+                kwargs = tf.to_python(request.inputs)
+                if task.kind == "dynamic":
+                    from flytelike.backends._dynamic import build_dynamic
+
+                    return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs))
+                result = tf.func(**kwargs)
+                if tf.is_async:
+                    result = asyncio.run(result)
+                outputs = tf.to_literals(result)
+                decks = _decks(ctx, request, kwargs, result)
+            except BaseException as e:
+                if isinstance(e, KeyboardInterrupt | SystemExit):
+                    raise
+                err = user_error(e)
+                if not keep_exception:
+                    err = ExecutionError(
+                        err.kind, err.message, err.error_type, err.traceback, err.recoverable
+                    )
+                return ActionOutcome(error=err)
+    finally:
+        if saved is not None:
+            _restore(saved)
+    return ActionOutcome(outputs=outputs, decks=decks)
+
+
+def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
+    return run_sync(request, keep_exception=False)
+
+
+async def run_async(request: ActionRequest) -> ActionOutcome:
+    """One attempt of an async task on the running event loop."""
+    task = request.task
+    ctx = ExecutionContext(request.context, task.id.name)
+    saved = _environment(task.environment) if task.environment else None
+    try:
+        with activate(ctx):
+            try:
+                tf = typed_function(task.function, task.id.name)  # type: ignore[arg-type]
+                kwargs = tf.to_python(request.inputs)
+                result = await tf.func(**kwargs)
+                outputs = tf.to_literals(result)
+                decks = _decks(ctx, request, kwargs, result)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                return ActionOutcome(error=user_error(e))
+    finally:
+        if saved is not None:
+            _restore(saved)
+    return ActionOutcome(outputs=outputs, decks=decks)
+
+
+class LocalBackend:
+    """Runs actions in this process: threads for sync tasks, the event loop for async ones."""
+
+    name = "local"
+
+    def __init__(self, *, mode: str = "thread", max_workers: int | None = None) -> None:
+        if mode not in ("thread", "process"):
+            raise ValueError(f"LocalBackend(mode=...) must be 'thread' or 'process', got {mode!r}")
+        self.mode = mode
+        self.max_workers = max_workers or max(32, (os.cpu_count() or 1) * 4)
+        self._threads: ThreadPoolExecutor | None = None
+        self._processes: ProcessPoolExecutor | None = None
+
+    # ------------------------------------------------------------------ pools
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.max_workers, thread_name_prefix="flytelike")
+        return self._threads
+
+    def _process_pool(self) -> ProcessPoolExecutor:
+        if self._processes is None:
+            self._processes = ProcessPoolExecutor(min(self.max_workers, os.cpu_count() or 1))
+        return self._processes
+
+    @property
+    def executor(self) -> Executor:
+        """The pool sync work goes to (the engine also uses it for map items)."""
+        return self._thread_pool()
+
+    # ------------------------------------------------------------------ protocol
+    def _is_async(self, request: ActionRequest) -> bool:
+        fn = request.task.function
+        return fn is not None and typed_function(fn, request.task.id.name).is_async
+
+    def can_inline(self, request: ActionRequest) -> bool:
+        return (
+            self.mode == "thread"
+            and request.context.timeout is None
+            and request.task.function is not None
+            and not self._is_async(request)
+        )
+
+    def run_inline(self, request: ActionRequest) -> ActionOutcome:
+        return run_sync(request)
+
+    async def run_action(self, request: ActionRequest) -> ActionOutcome:
+        if request.task.function is None:
+            return ActionOutcome(
+                error=ExecutionError(
+                    USER,
+                    f"task `{request.task.id.name}` of kind {request.task.kind!r} has no Python "
+                    "function; the local backend cannot run it",
+                )
+            )
+        try:
+            is_async = self._is_async(request)
+        except Exception as e:
+            return ActionOutcome(error=user_error(e, 0))
+        if is_async:
+            return await run_async(request)
+        loop = asyncio.get_running_loop()
+        if self.mode == "process":
+            try:
+                return await loop.run_in_executor(self._process_pool(), _run_in_subprocess, request)
+            except BrokenProcessPool as e:
+                self._processes = None
+                return ActionOutcome(
+                    error=ExecutionError(SYSTEM, f"worker process died: {e}", "BrokenProcessPool")
+                )
+        return await loop.run_in_executor(self._thread_pool(), run_sync, request)
+
+    def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads = None
+        if self._processes is not None:
+            self._processes.shutdown(wait=False, cancel_futures=True)
+            self._processes = None
+
+    def __repr__(self) -> str:
+        return f"LocalBackend(mode={self.mode!r}, max_workers={self.max_workers})"
+
+
+def outputs_or_raise(outcome: ActionOutcome) -> Mapping[str, Any]:
+    """Helper for tests: the outputs, or the error as an exception."""
+    if outcome.error is not None:
+        raise RuntimeError(outcome.error.message)
+    assert outcome.outputs is not None
+    return outcome.outputs

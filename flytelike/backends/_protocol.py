@@ -1,0 +1,147 @@
+"""The executor interface: what the engine hands a backend, and what it gets back.
+
+A backend runs **task actions**: a task template, its input literals and an ``ActionContext``
+(identity, attempt, scratch locations) go in; output literals or an ``ExecutionError`` come out.
+Everything in a request is plain, picklable data (no engine objects, no open connections), so a
+backend may ship it to another process or machine. A backend may also accept whole workflows
+(``WorkflowBackend``); the engine then hands it the closure instead of driving node by node.
+
+What does not live here: finding backends by name (``_discovery``), the built-in local backend
+(``_local``), the runtime a task sees (``_runtime``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from flytelike.ir._model import Closure, TaskTemplate
+from typesystem import Literal
+
+USER = "USER"
+SYSTEM = "SYSTEM"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    """Where and as what an action runs.
+
+    ``action_id`` is unique in the run (``n2``, ``n3/n0``, ``n4[17]``); ``attempt`` counts from
+    0. ``run_dir`` is a local directory private to the run under which a backend may create
+    the action's working directory, checkpoints and decks; ``raw_data_prefix`` is where
+    offloaded values go. ``timeout`` is in seconds (``None``: no limit); the engine enforces it
+    too, a backend that can stop work early should.
+    """
+
+    run_name: str
+    action_id: str
+    attempt: int = 0
+    run_dir: str = ""
+    raw_data_prefix: str = ""
+    timeout: float | None = None
+    enable_deck: bool = False
+    environment: tuple[tuple[str, str], ...] = ()
+    secrets_dir: str = ""
+    secrets_env_prefix: str = ""
+    project: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """One attempt of one task action."""
+
+    task: TaskTemplate
+    inputs: Mapping[str, Literal]
+    context: ActionContext
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionError:
+    """Why an attempt failed, as data.
+
+    ``kind`` is ``USER`` (the task's code raised) or ``SYSTEM`` (the worker or the platform
+    failed). ``recoverable`` marks user errors that may be retried (``FlyteRecoverableException``
+    and timeouts); system errors are always retried within the system budget. ``exception`` is
+    the original exception object when the backend ran in this process; it is never stored.
+    """
+
+    kind: str
+    message: str
+    error_type: str = ""
+    traceback: str = ""
+    recoverable: bool = False
+    timed_out: bool = False
+    exception: BaseException | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """A rendered deck: the tab name and the file or URI holding its HTML."""
+
+    name: str
+    uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    """Outputs or an error, with the decks the action wrote.
+
+    A dynamic task's attempt returns ``dynamic``: the closure of the graph its body built (its
+    primary is the generated workflow, whose interface is the task's); the engine runs it and
+    its outputs become the task's.
+    """
+
+    outputs: Mapping[str, Literal] | None = None
+    error: ExecutionError | None = None
+    decks: tuple[Deck, ...] = ()
+    dynamic: Closure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Runs task actions. One method is required: ``run_action``.
+
+    ``run_action`` may be called concurrently from one event loop; it must not raise for errors
+    of the task itself (those are returned as ``ActionOutcome(error=...)``), only for misuse.
+    """
+
+    name: str
+
+    async def run_action(self, request: ActionRequest) -> ActionOutcome: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class InlineBackend(Protocol):
+    """Optional: run a synchronous task action in the calling thread.
+
+    The engine uses this when nothing else in the run could make progress meanwhile (a chain of
+    nodes), saving a thread hand-off per node. ``can_inline`` says whether the request qualifies
+    (sync function, no timeout, thread mode).
+    """
+
+    def can_inline(self, request: ActionRequest) -> bool: ...
+
+    def run_inline(self, request: ActionRequest) -> ActionOutcome: ...
+
+
+@runtime_checkable
+class WorkflowBackend(Protocol):
+    """Optional: a backend that runs whole workflows itself (returns the outputs or an error)."""
+
+    async def run_workflow(
+        self, closure: Closure, inputs: Mapping[str, Literal], context: ActionContext
+    ) -> ActionOutcome: ...
+
+
+def describe(backend: Any) -> str:
+    """``name (module.Class)`` for messages."""
+    cls = type(backend)
+    return f"{getattr(backend, 'name', '?')} ({cls.__module__}.{cls.__qualname__})"

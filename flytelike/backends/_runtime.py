@@ -1,0 +1,243 @@
+"""What a running task sees: ``current_context()`` and the objects hanging off it.
+
+``ExecutionContext`` carries the execution id, a per-action ``working_directory`` (created on
+first use, removed when the action ends), ``secrets``, a ``checkpoint`` that survives retries and
+resumes, decks and a logger. A backend activates one around each attempt with ``activate``; the
+context lives in a ``ContextVar``, so it follows the thread or asyncio task running the action.
+Outside a task, ``current_context()`` returns a context for an ad-hoc local execution.
+
+What does not live here: running the task (``_local``), the secret lookup rules (``_secrets``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import html as _html
+import logging
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flytelike.backends._protocol import ActionContext, Deck
+from flytelike.backends._secrets import Secrets
+
+_LOG = logging.getLogger("flytelike.task")
+
+_CURRENT: contextvars.ContextVar[ExecutionContext | None] = contextvars.ContextVar(
+    "flytelike_execution_context", default=None
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionId:
+    """``name`` is the run name; ``str()`` gives it too."""
+
+    name: str
+    project: str = ""
+    domain: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _safe(action_id: str) -> str:
+    return action_id.replace("/", "__").replace("[", "_").replace("]", "")
+
+
+class Checkpoint:
+    """Bytes or a directory that survive the action's retries and resumes of its run.
+
+    ``prev_exists()`` says whether an earlier attempt saved something; ``read()``/``write(b)``
+    handle bytes, ``restore(path)``/``save(path)`` a directory tree.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self._dir = directory
+        self._had = (directory / "data").exists()
+
+    def prev_exists(self) -> bool:
+        return self._had
+
+    def read(self) -> bytes | None:
+        p = self._dir / "data" / "checkpoint.bin"
+        return p.read_bytes() if p.exists() else None
+
+    def write(self, data: bytes) -> None:
+        d = self._dir / "data"
+        d.mkdir(parents=True, exist_ok=True)
+        tmp = d / "checkpoint.bin.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(d / "checkpoint.bin")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        src = Path(path)
+        d = self._dir / "data"
+        if d.exists():
+            shutil.rmtree(d)
+        if src.is_dir():
+            shutil.copytree(src, d)
+        else:
+            d.mkdir(parents=True)
+            shutil.copy2(src, d / src.name)
+
+    def restore(self, path: str | os.PathLike[str] | None = None) -> Path | None:
+        d = self._dir / "data"
+        if not d.exists():
+            return None
+        dst = Path(path) if path is not None else Path(tempfile.mkdtemp(prefix="flytelike-ckpt-"))
+        shutil.copytree(d, dst, dirs_exist_ok=True)
+        return dst
+
+
+class DeckTab:
+    """One tab of a task's deck report (``Deck(name, html)``); see ``flytelike.engine.Deck``."""
+
+    def __init__(self, name: str, html: str = "", auto_add_to_deck: bool = True) -> None:
+        self.name = name
+        self._parts: list[str] = [html] if html else []
+        if auto_add_to_deck:
+            ctx = _CURRENT.get()
+            if ctx is not None:
+                ctx.add_deck(self)
+
+    def append(self, html: str) -> DeckTab:
+        if not isinstance(html, str):
+            raise TypeError(f"Deck.append expects an HTML string, got {type(html).__name__}")
+        self._parts.append(html)
+        return self
+
+    @property
+    def html(self) -> str:
+        return "\n".join(self._parts)
+
+    @staticmethod
+    def publish() -> None:
+        """Write the current decks now (they are always written when the task ends)."""
+        ctx = _CURRENT.get()
+        if ctx is not None:
+            ctx.write_decks()
+
+
+class ExecutionContext:
+    """The object ``current_context()`` returns inside a task."""
+
+    def __init__(self, action: ActionContext, task_name: str = "") -> None:
+        self.action = action
+        self.task_name = task_name
+        self.raw_output_prefix = action.raw_data_prefix
+        self.logging = _LOG
+        self._workdir: str | None = None
+        self._checkpoint: Checkpoint | None = None
+        self._decks: dict[str, DeckTab] = {}
+        self._written: tuple[Deck, ...] = ()
+
+    @property
+    def execution_id(self) -> ExecutionId:
+        a = self.action
+        return ExecutionId(a.run_name, a.project, a.domain)
+
+    @property
+    def secrets(self) -> Secrets:
+        return Secrets(self.action.secrets_dir, self.action.secrets_env_prefix)
+
+    # ---------------------------------------------------------------- paths
+    def _action_dir(self) -> Path:
+        base = self.action.run_dir or os.path.join(tempfile.gettempdir(), "flytelike-adhoc")
+        return Path(base) / "actions" / _safe(self.action.action_id)
+
+    @property
+    def working_directory(self) -> str:
+        """A fresh scratch directory for this attempt, removed when it ends."""
+        if self._workdir is None:
+            d = self._action_dir() / f"work-{self.action.attempt}-{uuid.uuid4().hex[:8]}"
+            d.mkdir(parents=True, exist_ok=True)
+            self._workdir = str(d)
+        return self._workdir
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        if self._checkpoint is None:
+            self._checkpoint = Checkpoint(self._action_dir() / "checkpoint")
+        return self._checkpoint
+
+    # ---------------------------------------------------------------- decks
+    def add_deck(self, deck: DeckTab) -> None:
+        self._decks[deck.name] = deck
+
+    @property
+    def decks(self) -> list[DeckTab]:
+        return list(self._decks.values())
+
+    @property
+    def default_deck(self) -> DeckTab:
+        deck = self._decks.get("default")
+        if deck is None:
+            deck = DeckTab("default", auto_add_to_deck=False)
+            self._decks["default"] = deck
+        return deck
+
+    def write_decks(self, extra: dict[str, str] | None = None) -> tuple[Deck, ...]:
+        """Write every tab (and ``extra`` tabs) to ``deck.html``; returns what was written."""
+        tabs = {name: d.html for name, d in self._decks.items()}
+        if extra:
+            for name, text in extra.items():
+                tabs.setdefault(name, text)
+        if not tabs:
+            return ()
+        d = self._action_dir() / "decks"
+        d.mkdir(parents=True, exist_ok=True)
+        path = d / "deck.html"
+        body = "\n".join(
+            f'<section class="tab" id="{_html.escape(n)}"><h2>{_html.escape(n)}</h2>\n{t}\n</section>'
+            for n, t in tabs.items()
+        )
+        title = _html.escape(f"{self.task_name} - {self.action.action_id}")
+        path.write_text(
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+            f"<body><h1>{title}</h1>\n{body}\n</body></html>\n"
+        )
+        uri = "file://" + str(path)
+        self._written = tuple(Deck(n, uri) for n in tabs)
+        return self._written
+
+    def cleanup(self) -> None:
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+
+@contextmanager
+def activate(ctx: ExecutionContext) -> Iterator[ExecutionContext]:
+    """Make ``ctx`` the current context; clean its working directory afterwards."""
+    token = _CURRENT.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _CURRENT.reset(token)
+        ctx.cleanup()
+
+
+def current_context() -> ExecutionContext:
+    """The running task's context; outside a task, a context for an ad-hoc local execution."""
+    ctx = _CURRENT.get()
+    if ctx is None:
+        ctx = ExecutionContext(
+            ActionContext(run_name=f"local-{uuid.uuid4().hex[:12]}", action_id="adhoc")
+        )
+        _CURRENT.set(ctx)
+    return ctx
+
+
+def current_context_or_none() -> ExecutionContext | None:
+    return _CURRENT.get()
+
+
+def render_value(value: Any) -> str:
+    """HTML for the input/output tabs of a deck."""
+    return f"<pre>{_html.escape(repr(value))}</pre>"

@@ -1,0 +1,131 @@
+"""Text renderings of a compiled workflow DAG: Mermaid flowcharts and Graphviz dot.
+
+No graphviz binary is needed: the output is text. Edges are the nodes' upstream edges; workflow
+inputs and outputs are drawn as ``inputs``/``outputs`` nodes; branch cases are subgraphs.
+"""
+
+from __future__ import annotations
+
+from flytelike.ir._model import (
+    START_NODE,
+    ArrayNode,
+    BindingData,
+    BranchNode,
+    CollectionBinding,
+    GateNode,
+    LaunchPlanNode,
+    MapBinding,
+    Node,
+    PromiseRef,
+    TaskNode,
+    WorkflowNode,
+    WorkflowTemplate,
+)
+
+
+def _refs(data: BindingData) -> list[str]:
+    if isinstance(data, PromiseRef):
+        return [data.node_id]
+    if isinstance(data, CollectionBinding):
+        return [r for item in data.items for r in _refs(item)]
+    if isinstance(data, MapBinding):
+        return [r for _, item in data.items for r in _refs(item)]
+    return []
+
+
+def _label(n: Node) -> str:
+    t = n.target
+    short = ""
+    if isinstance(t, TaskNode):
+        short = t.task.name.rsplit(".", 1)[-1]
+    elif isinstance(t, WorkflowNode):
+        short = "subworkflow " + t.workflow.name.rsplit(".", 1)[-1]
+    elif isinstance(t, LaunchPlanNode):
+        short = "launch plan " + t.launch_plan.name
+    elif isinstance(t, ArrayNode):
+        short = "map " + t.target.name.rsplit(".", 1)[-1]
+    elif isinstance(t, BranchNode):
+        short = f"conditional {t.name}"
+    elif isinstance(t, GateNode):
+        short = f"gate {t.kind}"
+    name = f" ({n.name})" if n.name else ""
+    return f"{n.id}: {short}{name}"
+
+
+def _key(node_id: str) -> str:
+    return node_id.replace(".", "_").replace("-", "_")
+
+
+def _edges(nodes: tuple[Node, ...]) -> list[tuple[str, str]]:
+    ids = {n.id for n in nodes}
+    edges: list[tuple[str, str]] = []
+    for n in nodes:
+        sources = list(n.upstream)
+        for b in n.inputs:
+            sources += [r for r in _refs(b.value) if r == START_NODE]
+        for s in dict.fromkeys(sources):
+            if s == START_NODE or s in ids:
+                edges.append((s, n.id))
+    return edges
+
+
+def mermaid(wf: WorkflowTemplate) -> str:
+    lines = ["flowchart TD", f'  {_key(START_NODE)}(["inputs"])']
+
+    def emit(nodes: tuple[Node, ...], indent: str) -> None:
+        for n in nodes:
+            t = n.target
+            if isinstance(t, BranchNode):
+                lines.append(f'{indent}subgraph {_key(n.id)} ["{_label(n)}"]')
+                for i, case in enumerate(t.cases):
+                    label = "else" if case.condition is None else f"case {i}"
+                    lines.append(f'{indent}  subgraph {_key(n.id)}_c{i} ["{label}"]')
+                    emit(case.nodes, indent + "    ")
+                    lines.append(f"{indent}  end")
+                lines.append(f"{indent}end")
+            else:
+                lines.append(f'{indent}{_key(n.id)}["{_label(n)}"]')
+        for a, b in _edges(nodes):
+            lines.append(f"{indent}{_key(a)} --> {_key(b)}")
+
+    emit(wf.nodes, "  ")
+    lines.append('  end_node(["outputs"])')
+    for b in wf.outputs:
+        for r in dict.fromkeys(_refs(b.value)):
+            lines.append(f"  {_key(r)} -->|{b.var}| end_node")
+    return "\n".join(lines) + "\n"
+
+
+def dot(wf: WorkflowTemplate) -> str:
+    lines = [
+        f'digraph "{wf.id.name}" {{',
+        "  rankdir=TB;",
+        '  start_node [label="inputs", shape=oval];',
+    ]
+
+    def emit(nodes: tuple[Node, ...], indent: str) -> None:
+        for n in nodes:
+            t = n.target
+            if isinstance(t, BranchNode):
+                lines.append(f"{indent}subgraph cluster_{_key(n.id)} {{")
+                lines.append(f'{indent}  label="{_label(n)}";')
+                for i, case in enumerate(t.cases):
+                    label = "else" if case.condition is None else f"case {i}"
+                    lines.append(f"{indent}  subgraph cluster_{_key(n.id)}_c{i} {{")
+                    lines.append(f'{indent}    label="{label}";')
+                    emit(case.nodes, indent + "    ")
+                    lines.append(f"{indent}  }}")
+                lines.append(f'{indent}  {_key(n.id)} [label="{n.id}", shape=diamond];')
+                lines.append(f"{indent}}}")
+            else:
+                lines.append(f'{indent}{_key(n.id)} [label="{_label(n)}", shape=box];')
+        for a, b in _edges(nodes):
+            lines.append(f"{indent}{_key(a)} -> {_key(b)};")
+
+    emit(wf.nodes, "  ")
+    lines.append('  end_node [label="outputs", shape=oval];')
+    for b in wf.outputs:
+        for r in dict.fromkeys(_refs(b.value)):
+            lines.append(f'  {_key(r)} -> end_node [label="{b.var}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

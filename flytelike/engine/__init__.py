@@ -1,0 +1,127 @@
+"""The execution engine: interprets the IR, hands task actions to a backend, records runs.
+
+``run(entity, **inputs)`` runs a task, workflow or launch plan and returns a ``Run``;
+``get_run``/``list_runs``/``resume``/``signal`` manage past runs; ``current_context()`` is what a
+running task sees. A default ``Engine`` is built from the environment (``EngineConfig``) on first
+use; ``set_default_engine`` replaces it (tests, embedding). Nothing here reads the environment or
+opens the store at import.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
+from flytelike.backends._runtime import DeckTab as Deck
+from flytelike.engine._cache import CacheEntry, TaskCache
+from flytelike.engine._config import EngineConfig
+from flytelike.engine._events import EventBus, PhaseEvent
+from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
+from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord, RunStore
+from flytelike.engine._run import Engine, Run
+from flytelike.engine.errors import (
+    EngineError,
+    ResumeError,
+    RunFailedError,
+    RunNotFinishedError,
+    RunNotFoundError,
+    SignalError,
+    TaskTimeoutError,
+)
+
+_DEFAULT: Engine | None = None
+_LOCK = threading.Lock()
+
+
+def default_engine() -> Engine:
+    """The process-wide engine, built from the environment on first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = Engine()
+    return _DEFAULT
+
+
+def set_default_engine(engine: Engine | None) -> Engine | None:
+    """Replace the default engine (``None``: build a new one from the environment on next use);
+    returns the previous one, which the caller may close."""
+    global _DEFAULT
+    with _LOCK:
+        old, _DEFAULT = _DEFAULT, engine
+    return old
+
+
+def run(entity: Any, /, **kwargs: Any) -> Run:
+    """Run ``entity`` with the default engine; see ``Engine.run`` for the keyword options."""
+    return default_engine().run(entity, **kwargs)
+
+
+def get_run(name: str) -> Run:
+    return default_engine().get_run(name)
+
+
+def list_runs(
+    limit: int = 50, phase: str | None = None, entity: str | None = None
+) -> list[RunRecord]:
+    return default_engine().list_runs(limit, phase, entity)
+
+
+def resume(name: str, *, wait: bool = True) -> Run:
+    return default_engine().resume(name, wait=wait)
+
+
+def signal(run_name: str, name: str, value: Any) -> None:
+    default_engine().signal(run_name, name, value)
+
+
+def call(entity: Any, kwargs: dict[str, Any]) -> Any:
+    """A direct call (``t(x=1)``, ``wf(...)`` outside a workflow): run, then return the outputs
+    as Python values; a failure raises the task's own exception, with a note naming the run."""
+    r = default_engine().run(entity, **kwargs)
+    live = r._live
+    if live is not None and live.failure is not None:
+        exc = live.failure.error.exception
+        if exc is not None:
+            exc.add_note(f"(flytelike run {r.name}, node {live.failure.action_id})")
+            raise exc
+    return r.outputs()
+
+
+__all__ = [
+    "ActionRecord",
+    "AttemptRecord",
+    "CacheEntry",
+    "Checkpoint",
+    "Deck",
+    "Engine",
+    "EngineConfig",
+    "EngineError",
+    "EventBus",
+    "ExecutionContext",
+    "ExecutionId",
+    "NodePhase",
+    "PhaseEvent",
+    "ResumeError",
+    "Run",
+    "RunFailedError",
+    "RunNotFinishedError",
+    "RunNotFoundError",
+    "RunRecord",
+    "RunStore",
+    "SignalError",
+    "TaskCache",
+    "TaskPhase",
+    "TaskTimeoutError",
+    "WorkflowPhase",
+    "call",
+    "current_context",
+    "default_engine",
+    "get_run",
+    "list_runs",
+    "resume",
+    "run",
+    "set_default_engine",
+    "signal",
+]

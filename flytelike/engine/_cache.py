@@ -1,0 +1,162 @@
+"""The task cache: keys, lookups that verify offloaded data, and serialized execution.
+
+Key = sha256 over the task name, a hash of its interface, the cache version (the task's
+``CacheSpec.version``, else its content version), the salt and the canonical digest of its
+inputs without ``ignored_inputs`` (``typesystem.digest_inputs``; a literal carrying a
+``HashMethod`` hash is represented by that hash). Entries live in the run store's ``cache``
+table, shared by every run and process using the same ``FLYTELIKE_HOME``. A hit whose blobs or
+tables no longer exist is a miss (and the entry is dropped).
+
+``serialize=True``: the first execution takes a reservation (a lease renewed while it runs);
+others poll until the entry appears, or take over if the holder's lease expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import typesystem
+from flytelike.engine._blobs import all_exist
+from flytelike.engine._records import RunStore
+from flytelike.ir._model import CacheSpec, Identifier, TaskTemplate
+from typesystem import Literal
+
+LEASE_SECONDS = 60.0
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    key: str
+    task: str
+    version: str
+    created_at: float
+    run_name: str
+    action_id: str
+
+
+class TaskCache:
+    """Cache lookups and writes against one run store."""
+
+    def __init__(self, store: RunStore) -> None:
+        self.store = store
+        self._iface: dict[Identifier, str] = {}
+
+    def key(self, task: TaskTemplate, spec: CacheSpec, inputs: Mapping[str, Literal]) -> str:
+        prefix = self._iface.get(task.id)
+        if prefix is None:
+            iface = hashlib.sha256(repr(task.interface).encode()).hexdigest()
+            version = spec.version or task.id.version
+            prefix = f"{task.id.name}\0{iface}\0{version}\0{spec.salt}\0"
+            self._iface[task.id] = prefix
+        ignore = frozenset(spec.ignored_inputs) if spec.ignored_inputs else frozenset()
+        digest = typesystem.digest_inputs(dict(inputs), ignore)
+        return hashlib.sha256((prefix + digest).encode()).hexdigest()
+
+    def get(self, key: str) -> dict[str, Literal] | None:
+        rows = self.store.db.query("SELECT outputs, outputs_uri FROM cache WHERE key=?", (key,))
+        if not rows:
+            return None
+        try:
+            outputs = self.store.codec.decode(rows[0][0], rows[0][1])
+        except OSError:
+            outputs = None
+        if outputs is None or not all_exist(outputs):
+            self.store.db.execute([("DELETE FROM cache WHERE key=?", (key,))])
+            return None
+        return outputs
+
+    def put(
+        self,
+        key: str,
+        task: TaskTemplate,
+        spec: CacheSpec,
+        outputs: Mapping[str, Literal],
+        run: str,
+        action_id: str,
+    ) -> None:
+        data, uri = self.store.codec.encode(outputs, "_cache", key, "outputs")
+        self.store.db.execute(
+            [
+                (
+                    "INSERT OR REPLACE INTO cache (key, task, version, outputs, outputs_uri, created_at, "
+                    "run_name, action_id) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        key,
+                        task.id.name,
+                        spec.version or task.id.version,
+                        data,
+                        uri,
+                        time.time(),
+                        run,
+                        action_id,
+                    ),
+                )
+            ]
+        )
+
+    # ------------------------------------------------------------------ serialize
+    def try_reserve(self, key: str, owner: str) -> bool:
+        now = time.time()
+        counts = self.store.db.execute(
+            [
+                ("DELETE FROM cache_reservations WHERE key=? AND expires_at<?", (key, now)),
+                (
+                    "INSERT OR IGNORE INTO cache_reservations (key, owner, expires_at) VALUES (?,?,?)",
+                    (key, owner, now + LEASE_SECONDS),
+                ),
+            ]
+        )
+        return counts[1] == 1
+
+    def renew(self, key: str, owner: str) -> None:
+        self.store.db.execute(
+            [
+                (
+                    "UPDATE cache_reservations SET expires_at=? WHERE key=? AND owner=?",
+                    (time.time() + LEASE_SECONDS, key, owner),
+                )
+            ]
+        )
+
+    def release(self, key: str, owner: str) -> None:
+        self.store.db.execute(
+            [
+                ("DELETE FROM cache_reservations WHERE key=? AND owner=?", (key, owner)),
+            ]
+        )
+
+    async def wait_or_reserve(self, key: str, owner: str) -> dict[str, Literal] | None:
+        """Outputs once another execution stored them, or ``None`` once we hold the reservation."""
+        while True:
+            hit = self.get(key)
+            if hit is not None:
+                return hit
+            if self.try_reserve(key, owner):
+                hit = self.get(key)  # it may have finished between the two checks
+                if hit is not None:
+                    self.release(key, owner)
+                return hit
+            await asyncio.sleep(POLL_SECONDS)
+
+    # ------------------------------------------------------------------ management
+    def entries(self, task: str | None = None) -> list[CacheEntry]:
+        sql = "SELECT key, task, version, created_at, run_name, action_id FROM cache"
+        params: tuple[str, ...] = ()
+        if task:
+            sql += " WHERE task=?"
+            params = (task,)
+        rows = self.store.db.query(sql + " ORDER BY created_at", params)
+        return [CacheEntry(*r) for r in rows]
+
+    def clear(self, task: str | None = None) -> int:
+        ops: list[tuple[str, tuple[str, ...]]]
+        if task:
+            ops = [("DELETE FROM cache WHERE task=?", (task,))]
+        else:
+            ops = [("DELETE FROM cache", ()), ("DELETE FROM cache_reservations", ())]
+        return self.store.db.execute(ops)[0]

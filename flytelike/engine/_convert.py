@@ -1,0 +1,100 @@
+"""Python values <-> literals at the edges of a run (its inputs and outputs).
+
+Types come from the entity's Python interface when the run was started from a flytelike entity
+in this process, else they are guessed from the IR's literal types (a run read back from the
+store). Inputs not given take the interface's default; a launch plan adds its defaults and fixed
+inputs (giving a fixed input is an error).
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Mapping
+from typing import Any
+
+import typesystem
+from flytelike.errors import ArgumentError, LaunchPlanError
+from flytelike.ir._model import Interface, LaunchPlanTemplate
+from typesystem import Literal
+
+
+def python_types(iface: Interface, py_iface: Any, which: str) -> dict[str, Any]:
+    """Python types of ``iface``'s inputs or outputs (``which``)."""
+    declared = getattr(py_iface, which, None) if py_iface is not None else None
+    variables = iface.inputs if which == "inputs" else iface.outputs
+    reg = typesystem.default_registry()
+    out: dict[str, Any] = {}
+    for v in variables:
+        if declared and v.name in declared:
+            out[v.name] = declared[v.name]
+        else:
+            out[v.name] = reg.guess_python_type(v.type)
+    return out
+
+
+def inputs_to_literals(
+    entity_name: str,
+    iface: Interface,
+    py_iface: Any,
+    values: Mapping[str, Any],
+    lp: LaunchPlanTemplate | None = None,
+) -> dict[str, Literal]:
+    names = {v.name for v in iface.inputs}
+    fixed = dict(lp.fixed_inputs) if lp is not None else {}
+    for k in values:
+        if k in fixed:
+            raise LaunchPlanError(
+                f"launch plan `{entity_name}`: input `{k}` is fixed and cannot be given"
+            )
+        if k not in names:
+            raise ArgumentError(
+                f"Received unexpected keyword argument '{k}' in function '{entity_name}'; inputs "
+                f"are: {', '.join(sorted(names)) or '(none)'}",
+                entity=entity_name,
+                input_name=k,
+            )
+    types = python_types(iface, py_iface, "inputs")
+    reg = typesystem.default_registry()
+    out: dict[str, Literal] = {}
+    for v in iface.inputs:
+        if v.name in values:
+            try:
+                out[v.name] = reg.to_literal(values[v.name], types[v.name])
+            except typesystem.TypeSystemError as e:
+                e.add_note(f"while converting input `{v.name}` of `{entity_name}`")
+                raise
+        elif v.default is not None:
+            out[v.name] = v.default
+        else:
+            raise ArgumentError(
+                f"`{entity_name}`: input `{v.name}` of type `{typesystem.render_type(v.type)}` "
+                "was not given and has no default",
+                entity=entity_name,
+                input_name=v.name,
+            )
+    out.update(fixed)
+    return out
+
+
+def literals_to_python(
+    lits: Mapping[str, Literal], iface: Interface, py_iface: Any, which: str
+) -> dict[str, Any]:
+    types = python_types(iface, py_iface, which)
+    reg = typesystem.default_registry()
+    return {k: reg.to_python(v, types[k]) if k in types else v for k, v in lits.items()}
+
+
+def shape_outputs(values: dict[str, Any], iface: Interface, py_iface: Any) -> Any:
+    """One value for one output; a tuple (a NamedTuple when named) for several; None for none."""
+    names = [v.name for v in iface.outputs]
+    if not names:
+        return None
+    nt = getattr(py_iface, "output_tuple", None) if py_iface is not None else None
+    ordered = [values[n] for n in names]
+    if nt is not None:
+        return nt(*ordered)
+    if len(names) == 1:
+        return ordered[0]
+    if iface.output_tuple_name:
+        return collections.namedtuple(iface.output_tuple_name, names)(*ordered)
+    return tuple(ordered)

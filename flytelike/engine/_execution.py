@@ -1,0 +1,354 @@
+"""``Execution``: the state of one run, and how one task action runs (cache, retries, timeouts).
+
+The interpreter (``_interpreter``) walks the graph and calls ``run_task`` for every task node;
+``run_task`` checks the cache, runs attempts through the backend until one succeeds or the retry
+budgets are spent, records every attempt and the action's phases in the run store, and publishes
+phase events. Retry rules: a user error retries only when recoverable
+(``FlyteRecoverableException``) or timed out, within the task's ``retries``; a system error
+retries within ``EngineConfig.system_retries``. Any other user error fails at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import itertools
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flytelike.backends._protocol import (
+    SYSTEM,
+    USER,
+    ActionContext,
+    ActionOutcome,
+    ActionRequest,
+    Backend,
+    ExecutionError,
+)
+from flytelike.engine._cache import LEASE_SECONDS, TaskCache
+from flytelike.engine._config import EngineConfig
+from flytelike.engine._events import ATTEMPT, NODE, EventBus
+from flytelike.engine._index import ClosureIndex
+from flytelike.engine._phases import NodePhase, TaskPhase
+from flytelike.engine._records import RunStore
+from flytelike.ir._model import CacheSpec, Closure, NodeOverrides, TaskTemplate
+from typesystem import Literal
+
+Outputs = dict[str, Literal]
+
+_TOKEN = f"{random.getrandbits(32):08x}"
+_OWNERS = itertools.count()
+
+# Extra parallelism limits of enclosing launch plans (``max_parallelism``), innermost last.
+LIMITS: contextvars.ContextVar[tuple[asyncio.Semaphore, ...]] = contextvars.ContextVar(
+    "flytelike_limits", default=()
+)
+
+
+class NodeFailed(Exception):
+    """A node ended without outputs; ``error`` says why, ``action_id`` where."""
+
+    def __init__(self, action_id: str, error: ExecutionError, phase: NodePhase = NodePhase.FAILED):
+        super().__init__(f"{action_id}: {error.message}")
+        self.action_id = action_id
+        self.error = error
+        self.phase = phase
+
+
+def error_dict(err: ExecutionError, action_id: str = "") -> dict[str, Any]:
+    return {
+        "kind": err.kind,
+        "type": err.error_type,
+        "message": err.message,
+        "traceback": err.traceback,
+        "node_id": action_id,
+        "timed_out": err.timed_out,
+    }
+
+
+@dataclass
+class Execution:
+    """Everything shared by the nodes of one run."""
+
+    run_name: str
+    index: ClosureIndex
+    backend: Backend
+    config: EngineConfig
+    bus: EventBus
+    store: RunStore | None
+    cache: TaskCache | None
+    run_dir: str
+    raw_data_prefix: str
+    overwrite_cache: bool = False
+    max_parallelism: int = 32
+    prior: dict[str, Outputs] = field(default_factory=dict)
+    inflight: int = 0
+    sem: asyncio.Semaphore | None = None
+    owner: str = field(default_factory=lambda: f"{os.getpid()}-{_TOKEN}-{next(_OWNERS)}")
+    # Runs a dynamic task's generated graph (set by the interpreter): (action id, closure, inputs).
+    on_dynamic: Callable[[str, Closure, Outputs], Awaitable[Outputs]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_parallelism > 0:
+            self.sem = asyncio.Semaphore(self.max_parallelism)
+        self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # ------------------------------------------------------------------ recording
+    def node_started(
+        self,
+        aid: str,
+        parent: str,
+        node_id: str,
+        kind: str,
+        name: str,
+        inputs: Mapping[str, Literal] | None,
+    ) -> None:
+        if self.store is not None:
+            self.store.start_action(
+                self.run_name,
+                aid,
+                parent,
+                node_id,
+                kind,
+                name,
+                dict(inputs) if inputs is not None else None,
+            )
+        bus = self.bus
+        if bus.active:
+            bus.publish(NODE, self.run_name, NodePhase.QUEUED, aid, name)
+            bus.publish(NODE, self.run_name, NodePhase.RUNNING, aid, name)
+
+    def node_finished(
+        self,
+        aid: str,
+        name: str,
+        phase: NodePhase,
+        outputs: Outputs | None = None,
+        error: ExecutionError | None = None,
+        cache_key: str | None = None,
+        cache_status: str = "",
+        attempts: int = 1,
+    ) -> None:
+        if self.store is not None:
+            self.store.finish_action(
+                self.run_name,
+                aid,
+                phase.value,
+                outputs,
+                error_dict(error, aid) if error is not None else None,
+                cache_key,
+                cache_status,
+                attempts,
+            )
+        if self.bus.active:
+            self.bus.publish(
+                NODE,
+                self.run_name,
+                phase,
+                aid,
+                name,
+                message=error.message if error is not None else "",
+            )
+
+    # ------------------------------------------------------------------ task actions
+    def action_context(
+        self, aid: str, attempt: int, task: TaskTemplate, timeout: float | None
+    ) -> ActionContext:
+        return ActionContext(
+            run_name=self.run_name,
+            action_id=aid,
+            attempt=attempt,
+            run_dir=self.run_dir,
+            raw_data_prefix=self.raw_data_prefix,
+            timeout=timeout,
+            enable_deck=bool(task.metadata.enable_deck),
+            project=task.id.project,
+            domain=task.id.domain,
+        )
+
+    async def run_task(
+        self,
+        aid: str,
+        parent: str,
+        node_id: str,
+        task: TaskTemplate,
+        inputs: Outputs,
+        overrides: NodeOverrides | None = None,
+        kind: str = "task",
+    ) -> Outputs:
+        """Run one task node to completion; raises ``NodeFailed``."""
+        prior = self.prior.get(aid)
+        name = task.id.name
+        if prior is not None:
+            if self.bus.active:
+                self.bus.publish(NODE, self.run_name, NodePhase.RECOVERED, aid, name)
+            return prior
+        md = task.metadata
+        ov = overrides
+        retries = ov.retries if ov is not None and ov.retries is not None else (md.retries or 0)
+        timeout = ov.timeout if ov is not None and ov.timeout is not None else md.timeout
+        spec: CacheSpec | None = ov.cache if ov is not None and ov.cache is not None else md.cache
+        self.node_started(aid, parent, node_id, kind, name, inputs)
+        cache = self.cache if spec is not None and spec.enabled else None
+        key: str | None = None
+        status = ""
+        reserved = False
+        if cache is not None and spec is not None:
+            key = cache.key(task, spec, inputs)
+            if self.overwrite_cache:
+                status = "OVERWRITTEN"
+            else:
+                if spec.serialize:
+                    hit = await self._serialized_lookup(cache, key)
+                    reserved = hit is None
+                else:
+                    hit = cache.get(key)
+                if hit is not None:
+                    self.node_finished(
+                        aid,
+                        name,
+                        NodePhase.SUCCEEDED,
+                        hit,
+                        cache_key=key,
+                        cache_status="HIT",
+                        attempts=0,
+                    )
+                    return hit
+                status = "MISS"
+        renew: asyncio.Task[None] | None = None
+        if reserved and cache is not None and key is not None:
+            renew = asyncio.ensure_future(self._renew(cache, key))
+        try:
+            outcome, attempts = await self._attempts(aid, task, inputs, retries, timeout)
+            if outcome.dynamic is not None:
+                if self.bus.active:
+                    self.bus.publish(NODE, self.run_name, NodePhase.DYNAMIC_RUNNING, aid, name)
+                assert self.on_dynamic is not None
+                outputs = await self.on_dynamic(aid, outcome.dynamic, inputs)
+            else:
+                outputs = dict(outcome.outputs or {})
+            if cache is not None and key is not None and spec is not None:
+                cache.put(key, task, spec, outputs, self.run_name, aid)
+        except NodeFailed as f:
+            self.node_finished(
+                aid, name, f.phase, error=f.error, cache_key=key, cache_status=status
+            )
+            raise
+        except asyncio.CancelledError:
+            self.node_finished(aid, name, NodePhase.ABORTED, cache_key=key)
+            raise
+        finally:
+            if renew is not None:
+                renew.cancel()
+            if reserved and cache is not None and key is not None:
+                cache.release(key, self.owner)
+        self.node_finished(
+            aid,
+            name,
+            NodePhase.SUCCEEDED,
+            outputs,
+            cache_key=key,
+            cache_status=status,
+            attempts=attempts,
+        )
+        return outputs
+
+    async def _serialized_lookup(self, cache: TaskCache, key: str) -> Outputs | None:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one waiter per key in this process; others queue behind it
+            return await cache.wait_or_reserve(key, self.owner)
+
+    async def _renew(self, cache: TaskCache, key: str) -> None:
+        while True:
+            await asyncio.sleep(LEASE_SECONDS / 3)
+            cache.renew(key, self.owner)
+
+    async def _attempts(
+        self, aid: str, task: TaskTemplate, inputs: Outputs, retries: int, timeout: float | None
+    ) -> tuple[ActionOutcome, int]:
+        attempt = 0
+        user_left = retries
+        system_left = self.config.system_retries
+        store = self.store
+        bus = self.bus
+        while True:
+            req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
+            started = time.time()
+            if bus.active:
+                bus.publish(ATTEMPT, self.run_name, TaskPhase.RUNNING, aid, task.id.name, attempt)
+            outcome = await self.run_once(req, timeout)
+            if outcome.decks and store is not None:
+                store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
+            err = outcome.error
+            if err is None:
+                if store is not None:
+                    store.attempt(self.run_name, aid, attempt, "SUCCEEDED", started)
+                if bus.active:
+                    bus.publish(
+                        ATTEMPT, self.run_name, TaskPhase.SUCCEEDED, aid, task.id.name, attempt
+                    )
+                return outcome, attempt + 1
+            if err.kind == SYSTEM:
+                retry = system_left > 0
+                system_left -= 1
+            else:
+                retry = (err.recoverable or err.timed_out) and user_left > 0
+                user_left -= 1 if retry else 0
+            phase = TaskPhase.RETRYABLE_FAILED if retry else TaskPhase.FAILED
+            if store is not None:
+                store.attempt(self.run_name, aid, attempt, phase.value, started, error_dict(err))
+            if bus.active:
+                bus.publish(ATTEMPT, self.run_name, phase, aid, task.id.name, attempt, err.message)
+            if not retry:
+                raise NodeFailed(
+                    aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED
+                )
+            attempt += 1
+
+    async def run_once(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
+        """One attempt through the backend: inline when nothing else could run meanwhile."""
+        backend = self.backend
+        if self._inline and self.inflight <= 1 and backend.can_inline(req):  # type: ignore[attr-defined]
+            return backend.run_inline(req)  # type: ignore[attr-defined, no-any-return]
+        sems = LIMITS.get()
+        if self.sem is not None:
+            sems = (self.sem, *sems)
+        for s in sems:
+            await s.acquire()
+        try:
+            return await self._call_backend(req, timeout)
+        finally:
+            for s in sems:
+                s.release()
+
+    async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
+        try:
+            if timeout:
+                return await asyncio.wait_for(self.backend.run_action(req), timeout)
+            return await self.backend.run_action(req)
+        except TimeoutError:
+            return ActionOutcome(
+                error=ExecutionError(
+                    USER,
+                    f"task `{req.task.id.name}` ({req.context.action_id}) timed out after {timeout:g}s "
+                    f"(attempt {req.context.attempt + 1})",
+                    "TimeoutError",
+                    recoverable=True,
+                    timed_out=True,
+                )
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            return ActionOutcome(
+                error=ExecutionError(
+                    SYSTEM,
+                    f"backend {getattr(self.backend, 'name', '?')} failed: {e!r}",
+                    type(e).__name__,
+                )
+            )

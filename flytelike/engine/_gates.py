@@ -1,0 +1,130 @@
+"""Gate nodes: ``sleep(duration)``, ``wait_for_input(name, timeout, expected_type)`` and
+``approve(value, name, timeout)``.
+
+A waiting gate is recorded in the run store (``gates``) with the type it expects; a signal is a
+JSON value stored under the run and the signal's name (``Run.signal``, ``flytelike runs signal``,
+from any process). The gate polls for it, converts it with the expected type and continues; past
+its timeout it fails ``TIMED_OUT``. ``approve`` passes its input through when approved (a true
+signal) and fails when rejected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+
+import typesystem
+from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.engine._bindings import resolve
+from flytelike.engine._execution import NodeFailed, Outputs
+from flytelike.engine._interpreter import Interpreter, Values
+from flytelike.engine._phases import NodePhase
+from flytelike.ir._model import GateNode, Node
+from typesystem import LiteralType, SimpleKind, SimpleType
+
+POLL_SECONDS = 0.05
+BOOL = SimpleType(kind=SimpleKind.BOOLEAN)
+
+# Signals sent from this process wake gates at once instead of at their next poll.
+_WAKE: dict[tuple[str, str], asyncio.Event] = {}
+
+
+def wake(run_name: str, name: str) -> None:
+    ev = _WAKE.get((run_name, name))
+    if ev is not None:
+        loop = getattr(ev, "_flytelike_loop", None)
+        if loop is not None:
+            loop.call_soon_threadsafe(ev.set)
+
+
+async def _wait_signal(
+    interp: Interpreter, aid: str, name: str, lt: LiteralType, timeout: float | None
+) -> typesystem.Literal:
+    ex = interp.ex
+    store = ex.store
+    if store is None:
+        raise NodeFailed(aid, ExecutionError(USER, f"gate {aid}: signals need the run store"))
+    store.open_gate(ex.run_name, aid, name, "signal", lt)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    ev = asyncio.Event()
+    ev._flytelike_loop = asyncio.get_running_loop()  # type: ignore[attr-defined]
+    _WAKE[(ex.run_name, name)] = ev
+    try:
+        while True:
+            raw = store.get_signal(ex.run_name, name)
+            if raw is not None:
+                try:
+                    return typesystem.literal_from_json(json.loads(raw), lt)
+                except (ValueError, typesystem.TypeSystemError) as e:
+                    raise NodeFailed(
+                        aid,
+                        ExecutionError(
+                            USER,
+                            f"signal {name!r} of run {ex.run_name}: {raw!r} is not a "
+                            f"`{typesystem.render_type(lt)}`: {e}",
+                            "SignalError",
+                        ),
+                    ) from e
+            wait = POLL_SECONDS
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    store.close_gate(ex.run_name, aid, "TIMED_OUT")
+                    raise NodeFailed(
+                        aid,
+                        ExecutionError(
+                            USER,
+                            f"gate {aid} waited {timeout:g}s for signal {name!r} and timed out",
+                            "TimeoutError",
+                            timed_out=True,
+                        ),
+                        NodePhase.TIMED_OUT,
+                    )
+                wait = min(wait, left)
+            ev.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ev.wait(), wait)
+    finally:
+        _WAKE.pop((ex.run_name, name), None)
+
+
+async def run_gate(
+    interp: Interpreter, aid: str, parent: str, node: Node, gate: GateNode, values: Values
+) -> Outputs:
+    ex = interp.ex
+    prior = ex.prior.get(aid)
+    if prior is not None:
+        return prior
+    name = gate.signal or node.id
+    inputs = {b.var: resolve(b.value, values) for b in node.inputs}
+    ex.node_started(aid, parent, node.id, f"gate:{gate.kind}", name, inputs)
+    try:
+        if gate.kind == "sleep":
+            await asyncio.sleep(gate.duration or 0)
+            out: Outputs = {}
+        elif gate.kind == "signal":
+            lt = gate.type or SimpleType(kind=SimpleKind.STRING)
+            out = {"o0": await _wait_signal(interp, aid, name, lt, gate.duration)}
+        elif gate.kind == "approve":
+            lit = await _wait_signal(interp, aid, name, BOOL, gate.duration)
+            if not (isinstance(lit, typesystem.Scalar) and lit.value is True):
+                raise NodeFailed(
+                    aid,
+                    ExecutionError(USER, f"gate {aid}: {name!r} was rejected", "ApprovalRejected"),
+                )
+            out = dict(inputs)
+            if len(out) == 1:
+                out = {"o0": next(iter(out.values()))}
+        else:
+            raise NodeFailed(aid, ExecutionError(USER, f"gate {aid}: unknown kind {gate.kind!r}"))
+    except NodeFailed as f:
+        ex.node_finished(aid, name, f.phase, error=f.error)
+        if ex.store is not None and gate.kind != "sleep":
+            ex.store.close_gate(ex.run_name, aid, f.phase.value)
+        raise
+    ex.node_finished(aid, name, NodePhase.SUCCEEDED, out)
+    if ex.store is not None and gate.kind != "sleep":
+        ex.store.close_gate(ex.run_name, aid, "SUCCEEDED")
+    return out

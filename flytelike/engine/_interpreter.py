@@ -1,0 +1,393 @@
+"""The interpreter: runs a workflow's nodes as their upstream nodes finish.
+
+``Interpreter.run_workflow`` schedules the nodes of one scope (a workflow, a branch case, a
+dynamic task's generated graph): a node starts when every node it depends on (``upstream``,
+which includes ``>>`` edges, and every node its bindings refer to) has succeeded; independent
+nodes run concurrently as asyncio tasks; task actions are bounded by the run's (and enclosing
+launch plans') parallelism. Subworkflows and launch plans run as nested scopes with action ids
+``<node action id>/<inner node id>``; branch cases run in their branch's scope (their node ids
+are already unique). Failure policies: ``FAIL_IMMEDIATELY`` cancels running nodes and fails;
+``FAIL_AFTER_EXECUTABLE_NODES_COMPLETE`` lets every node that does not depend on the failure
+finish first. A workflow's ``on_failure`` handler runs with the workflow inputs (and ``err``).
+
+Map nodes live in ``_map``, gates in ``_gates``. A dynamic task's graph (built by the
+backend) runs through ``run_dynamic`` as a nested scope of the task's action.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
+
+import typesystem
+from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.engine._bindings import evaluate, refs, resolve
+from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
+from flytelike.engine._phases import NodePhase
+from flytelike.ir._model import (
+    START_NODE,
+    ArrayNode,
+    Binding,
+    BranchNode,
+    Closure,
+    GateNode,
+    Interface,
+    LaunchPlanNode,
+    LaunchPlanTemplate,
+    Node,
+    TaskNode,
+    WorkflowNode,
+    WorkflowTemplate,
+)
+from typesystem import Literal, LiteralType, StructType
+
+Values = dict[str, Outputs]
+
+FAIL_IMMEDIATELY = "FAIL_IMMEDIATELY"
+
+
+class Hold:
+    """A container node's slot in ``Execution.inflight``, given back once its children start."""
+
+    __slots__ = ("ex", "released")
+
+    def __init__(self, ex: Execution) -> None:
+        self.ex = ex
+        self.released = False
+        self.released = False
+
+    def release(self) -> None:
+        if not self.released:
+            self.released = True
+            self.ex.inflight -= 1
+
+    def restore(self) -> None:
+        if self.released:
+            self.released = False
+            self.ex.inflight += 1
+
+
+def node_deps(node: Node) -> set[str]:
+    """Every node id ``node`` waits for (some may be outside its scope)."""
+    out: set[str] = set(node.upstream)
+    for b in node.inputs:
+        refs(b.value, out)
+    target = node.target
+    if isinstance(target, BranchNode):
+        inner: set[str] = set()
+        for case in target.cases:
+            refs(case.condition, out)
+            for n in case.nodes:
+                inner.add(n.id)
+                out |= node_deps(n)
+            for b in case.outputs:
+                refs(b.value, out)
+        out -= inner
+    out.discard(START_NODE)
+    out.discard(node.id)
+    return out
+
+
+def input_types(iface: Interface) -> dict[str, LiteralType]:
+    return {v.name: v.type for v in iface.inputs}
+
+
+def bind_inputs(
+    bindings: Sequence[Binding], values: Values, iface: Interface
+) -> dict[str, Literal]:
+    """Resolve a node's bindings; inputs without a binding take their interface default."""
+    types = {v.name: v.type for v in iface.inputs}
+    out = {b.var: resolve(b.value, values, types.get(b.var)) for b in bindings}
+    for v in iface.inputs:
+        if v.name not in out and v.default is not None:
+            out[v.name] = v.default
+    return out
+
+
+def failure_error(message: str) -> ExecutionError:
+    return ExecutionError(USER, message, "FlytelikeError")
+
+
+class Interpreter:
+    """Walks the IR of one run."""
+
+    def __init__(self, ex: Execution) -> None:
+        self.ex = ex
+        ex.on_dynamic = self.run_dynamic
+
+    async def run_dynamic(self, aid: str, closure: Closure, inputs: Outputs) -> Outputs:
+        """Run the graph a dynamic task built, as a nested scope of its action."""
+        self.ex.index.add(closure)
+        wf = self.ex.index.workflow(closure.primary)
+        hold = Hold(self.ex)
+        try:
+            return await self.run_workflow(wf, inputs, aid + "/", aid, hold)
+        finally:
+            hold.restore()
+
+    # ------------------------------------------------------------------ workflows
+    async def run_workflow(
+        self,
+        wf: WorkflowTemplate,
+        inputs: Outputs,
+        prefix: str = "",
+        parent: str = "",
+        hold: Hold | None = None,
+    ) -> Outputs:
+        values: Values = {START_NODE: inputs}
+        try:
+            await self.run_nodes(wf.nodes, values, prefix, parent, wf.metadata.failure_policy, hold)
+        except NodeFailed as failure:
+            if wf.metadata.on_failure is not None:
+                await self.run_on_failure(wf, inputs, failure, prefix, parent)
+            raise
+        want = {v.name: v.type for v in wf.interface.outputs}
+        try:
+            return {b.var: resolve(b.value, values, want.get(b.var)) for b in wf.outputs}
+        except LookupError as e:
+            raise NodeFailed(
+                prefix + "end-node",
+                failure_error(f"workflow `{wf.id.name}`: cannot bind its outputs: {e}"),
+            ) from e
+
+    async def run_on_failure(
+        self, wf: WorkflowTemplate, inputs: Outputs, failure: NodeFailed, prefix: str, parent: str
+    ) -> None:
+        ident = wf.metadata.on_failure
+        assert ident is not None
+        task = self.ex.index.tasks.get(ident)
+        target_iface = (
+            task.interface if task is not None else self.ex.index.workflow(ident).interface
+        )
+        args: dict[str, Literal] = {
+            k: v for k, v in inputs.items() if any(i.name == k for i in target_iface.inputs)
+        }
+        for var in target_iface.inputs:
+            if var.name in ("err", "error"):
+                args[var.name] = _error_literal(var.type, failure)
+        aid = prefix + "on-failure"
+        try:
+            if task is not None:
+                await self.ex.run_task(aid, parent, "on-failure", task, args)
+            else:
+                sub = self.ex.index.workflow(ident)
+                await self.run_workflow(sub, args, aid + "/", aid)
+        except NodeFailed:
+            pass  # the workflow fails with its own error either way
+
+    async def run_nodes(
+        self,
+        nodes: Sequence[Node],
+        values: Values,
+        prefix: str,
+        parent: str,
+        policy: str = FAIL_IMMEDIATELY,
+        hold: Hold | None = None,
+    ) -> None:
+        """Run ``nodes`` (one scope) to completion; raises the first ``NodeFailed``."""
+        ex = self.ex
+        by_id = {n.id: n for n in nodes}
+        remaining: dict[str, int] = {}
+        dependents: dict[str, list[str]] = defaultdict(list)
+        for n in nodes:
+            deps = node_deps(n) & by_id.keys()
+            remaining[n.id] = len(deps)
+            for d in deps:
+                dependents[d].append(n.id)
+        ready = [n for n in nodes if remaining[n.id] == 0]
+        running: dict[asyncio.Future[Outputs], Node] = {}
+        failures: list[NodeFailed] = []
+        blocked: set[str] = set()
+
+        def completed(n: Node, out: Outputs | None, failure: NodeFailed | None) -> None:
+            if failure is not None:
+                failures.append(failure)
+                stack = [n.id]
+                while stack:
+                    for d in dependents.get(stack.pop(), ()):
+                        if d not in blocked:
+                            blocked.add(d)
+                            stack.append(d)
+                return
+            assert out is not None
+            values[n.id] = out
+            for d in dependents.get(n.id, ()):
+                remaining[d] -= 1
+                if remaining[d] == 0 and d not in blocked:
+                    ready.append(by_id[d])
+
+        try:
+            while ready or running:
+                if failures and policy == FAIL_IMMEDIATELY:
+                    break
+                if ready:
+                    batch = ready[:]
+                    ready.clear()
+                    ex.inflight += len(batch)
+                    if hold is not None:
+                        hold.release()
+                        hold = None
+                    if len(batch) == 1 and not running:
+                        n = batch[0]
+                        try:
+                            out = await self.run_node(n, values, prefix, parent)
+                            completed(n, out, None)
+                        except NodeFailed as f:
+                            completed(n, None, f)
+                        finally:
+                            ex.inflight -= 1
+                        continue
+                    for n in batch:
+                        task = asyncio.ensure_future(self.run_node(n, values, prefix, parent))
+                        running[task] = n
+                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for fut in done:
+                    n = running.pop(fut)
+                    ex.inflight -= 1
+                    exc = fut.exception()
+                    if exc is None:
+                        completed(n, fut.result(), None)
+                    elif isinstance(exc, NodeFailed):
+                        completed(n, None, exc)
+                    else:
+                        raise exc
+        finally:
+            if running:
+                for fut in running:
+                    fut.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
+                ex.inflight -= len(running)
+        if failures:
+            raise failures[0]
+
+    # ------------------------------------------------------------------ nodes
+    async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
+        target = node.target
+        aid = prefix + node.id
+        ex = self.ex
+        if isinstance(target, TaskNode):
+            task = ex.index.task(target.task)
+            inputs = self._inputs(node, values, task.interface, aid)
+            return await ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
+        if isinstance(target, ArrayNode):
+            from flytelike.engine._map import run_map
+
+            return await run_map(self, aid, parent, node, target, values)
+        if isinstance(target, GateNode):
+            from flytelike.engine._gates import run_gate
+
+            return await run_gate(self, aid, parent, node, target, values)
+        hold = Hold(ex)
+        try:
+            if isinstance(target, BranchNode):
+                return await self._branch(node, target, values, prefix, parent, hold)
+            if isinstance(target, WorkflowNode):
+                wf = ex.index.workflow(target.workflow)
+                inputs = self._inputs(node, values, wf.interface, aid)
+                return await self._nested(aid, parent, node, wf, inputs, "workflow", hold)
+            if isinstance(target, LaunchPlanNode):
+                lp = ex.index.launch_plan(target.launch_plan)
+                wf = ex.index.workflow(lp.workflow)
+                inputs = launch_plan_inputs(lp, self._inputs(node, values, lp.interface, aid))
+                token = None
+                if lp.max_parallelism:
+                    token = LIMITS.set((*LIMITS.get(), asyncio.Semaphore(lp.max_parallelism)))
+                try:
+                    return await self._nested(aid, parent, node, wf, inputs, "launch_plan", hold)
+                finally:
+                    if token is not None:
+                        LIMITS.reset(token)
+        finally:
+            hold.restore()
+        raise NodeFailed(aid, failure_error(f"node {aid}: unknown target {target!r}"))
+
+    def _inputs(self, node: Node, values: Values, iface: Interface, aid: str) -> Outputs:
+        try:
+            return bind_inputs(node.inputs, values, iface)
+        except (LookupError, typesystem.TypeSystemError) as e:
+            raise NodeFailed(aid, failure_error(f"node {aid}: cannot bind its inputs: {e}")) from e
+
+    async def _nested(
+        self,
+        aid: str,
+        parent: str,
+        node: Node,
+        wf: WorkflowTemplate,
+        inputs: Outputs,
+        kind: str,
+        hold: Hold,
+    ) -> Outputs:
+        ex = self.ex
+        prior = ex.prior.get(aid)
+        if prior is not None:
+            return prior
+        ex.node_started(aid, parent, node.id, kind, wf.id.name, inputs)
+        try:
+            out = await self.run_workflow(wf, inputs, aid + "/", aid, hold)
+        except NodeFailed as f:
+            ex.node_finished(aid, wf.id.name, NodePhase.FAILED, error=f.error)
+            raise
+        except asyncio.CancelledError:
+            ex.node_finished(aid, wf.id.name, NodePhase.ABORTED)
+            raise
+        ex.node_finished(aid, wf.id.name, NodePhase.SUCCEEDED, out)
+        return out
+
+    async def _branch(
+        self, node: Node, b: BranchNode, values: Values, prefix: str, parent: str, hold: Hold
+    ) -> Outputs:
+        ex = self.ex
+        aid = prefix + node.id
+        name = b.name or node.id
+        ex.node_started(aid, parent, node.id, "branch", name, None)
+        try:
+            chosen = None
+            for i, case in enumerate(b.cases):
+                if case.condition is None or evaluate(case.condition, values):
+                    chosen = (i, case)
+                    break
+        except (LookupError, TypeError) as e:
+            err = failure_error(f"branch `{name}` ({aid}): cannot evaluate a condition: {e}")
+            ex.node_finished(aid, name, NodePhase.FAILED, error=err)
+            raise NodeFailed(aid, err) from e
+        if chosen is None:
+            msg = b.error or f"branch `{name}` ({aid}): no condition matched and there is no else"
+            err = failure_error(msg)
+            ex.node_finished(aid, name, NodePhase.FAILED, error=err)
+            raise NodeFailed(aid, err)
+        _, case = chosen
+        try:
+            await self.run_nodes(case.nodes, values, prefix, aid, FAIL_IMMEDIATELY, hold)
+            want = {v.name: v.type for v in b.outputs}
+            out = {o.var: resolve(o.value, values, want.get(o.var)) for o in case.outputs}
+        except NodeFailed as f:
+            ex.node_finished(aid, name, NodePhase.FAILED, error=f.error)
+            raise
+        ex.node_finished(aid, name, NodePhase.SUCCEEDED, out)
+        return out
+
+
+def launch_plan_inputs(lp: LaunchPlanTemplate, given: Outputs) -> Outputs:
+    """The launch plan's defaults, then the call's inputs, then its fixed inputs."""
+    merged: Outputs = {v.name: v.default for v in lp.interface.inputs if v.default is not None}
+    merged.update(given)
+    merged.update(dict(lp.fixed_inputs))
+    return merged
+
+
+def _error_literal(lt: LiteralType, failure: NodeFailed) -> Literal:
+    message = failure.error.message
+    if isinstance(lt, StructType):
+        return typesystem.Binary(
+            "msgpack",
+            typesystem.pack_plain({"message": message, "failed_node_id": failure.action_id}),
+        )
+    if isinstance(lt, typesystem.UnionType):
+        for v in lt.variants:
+            if not (
+                isinstance(v.type, typesystem.SimpleType)
+                and v.type.kind is typesystem.SimpleKind.NONE
+            ):
+                return typesystem.UnionValue(v.name, _error_literal(v.type, failure))
+    return typesystem.Scalar(message)

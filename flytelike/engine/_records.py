@@ -1,0 +1,461 @@
+"""``RunStore``: the engine's view of the run store: typed records in, typed records out.
+
+It wraps ``SQLiteStore`` (tables, writer thread) and ``LiteralCodec`` (inline vs offloaded
+literals) with one method per thing the engine records or reads: runs, actions, attempts, decks,
+gates and signals. The cache table is used by ``_cache``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._store import SQLiteStore
+from typesystem import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    name: str
+    entity: str
+    kind: str
+    phase: str
+    created_at: float
+    started_at: float | None
+    ended_at: float | None
+    error: dict[str, Any] | None
+    options: dict[str, Any]
+    attempts: int
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    run_name: str
+    action_id: str
+    parent: str
+    node_id: str
+    kind: str
+    name: str
+    phase: str
+    queued_at: float | None
+    started_at: float | None
+    ended_at: float | None
+    error: dict[str, Any] | None
+    cache_status: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    action_id: str
+    attempt: int
+    phase: str
+    started_at: float | None
+    ended_at: float | None
+    error_kind: str
+    error_type: str
+    message: str
+    traceback: str
+
+
+_RUN_COLS = "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts"
+_ACTION_COLS = (
+    "run_name, action_id, parent, node_id, kind, name, phase, queued_at, started_at, ended_at, "
+    "error, cache_status, attempts"
+)
+
+_ACTION_KEY = ("run_name", "action_id")
+_ITEM_ROW = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, outputs, outputs_uri, error, cache_key, cache_status, "
+    "attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_ATTEMPT = (
+    "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at, "
+    "error_kind, error_type, message, traceback) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+# Pickled closures by object: a closure is pickled once however many times it runs.
+_PICKLED: dict[int, tuple[Any, bytes]] = {}
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _unjson(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class RunStore:
+    """Records runs and their actions; reads them back."""
+
+    def __init__(self, path: Path, data_prefix: str, inline_limit: int = 65536) -> None:
+        self.db = SQLiteStore(path)
+        self.codec = LiteralCodec(data_prefix, inline_limit)
+
+    # ------------------------------------------------------------------ runs
+    def create_run(
+        self,
+        name: str,
+        entity: str,
+        kind: str,
+        inputs: dict[str, Literal],
+        closure: Any,
+        options: dict[str, Any],
+        parent: str = "",
+    ) -> None:
+        data, uri = self.codec.encode(inputs, name, "", "inputs")
+        now = time.time()
+        key = id(closure)
+        hit = _PICKLED.get(key)
+        if hit is None or hit[0] is not closure:
+            if len(_PICKLED) > 256:
+                _PICKLED.clear()
+            hit = (closure, pickle.dumps(closure, protocol=pickle.HIGHEST_PROTOCOL))
+            _PICKLED[key] = hit
+        self.db.upsert(
+            "runs",
+            ("name",),
+            {
+                "name": name,
+                "entity": entity,
+                "kind": kind,
+                "phase": "RUNNING",
+                "created_at": now,
+                "started_at": now,
+                "inputs": data,
+                "inputs_uri": uri,
+                "closure": hit[1],
+                "options": _json(options),
+                "parent": parent,
+                "pid": os.getpid(),
+            },
+        )
+
+    def restart_run(self, name: str) -> None:
+        self.db.execute(
+            [
+                (
+                    "UPDATE runs SET phase='RUNNING', ended_at=NULL, error=NULL, attempts=attempts+1, "
+                    "pid=? WHERE name=?",
+                    (os.getpid(), name),
+                )
+            ]
+        )
+
+    def finish_run(
+        self,
+        name: str,
+        phase: str,
+        outputs: dict[str, Literal] | None,
+        error: dict[str, Any] | None,
+    ) -> None:
+        data, uri = (None, None)
+        if outputs is not None:
+            data, uri = self.codec.encode(outputs, name, "", "outputs")
+        self.db.upsert(
+            "runs",
+            ("name",),
+            {
+                "name": name,
+                "phase": phase,
+                "ended_at": time.time(),
+                "outputs": data,
+                "outputs_uri": uri,
+                "error": _json(error),
+            },
+        )
+
+    def get_run(self, name: str) -> RunRecord | None:
+        rows = self.db.query(f"SELECT {_RUN_COLS} FROM runs WHERE name=?", (name,))
+        return self._run(rows[0]) if rows else None
+
+    @staticmethod
+    def _run(r: tuple[Any, ...]) -> RunRecord:
+        return RunRecord(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], _unjson(r[7]), _unjson(r[8]) or {}, r[9] or 1
+        )
+
+    def list_runs(
+        self, limit: int = 50, phase: str | None = None, entity: str | None = None
+    ) -> list[RunRecord]:
+        sql = f"SELECT {_RUN_COLS} FROM runs"
+        where: list[str] = []
+        params: list[Any] = []
+        if phase:
+            where.append("phase=?")
+            params.append(phase)
+        if entity:
+            where.append("entity=?")
+            params.append(entity)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        params.append(limit)
+        return [self._run(r) for r in self.db.query(sql, params)]
+
+    def run_literals(self, name: str, what: str) -> dict[str, Literal] | None:
+        col = "inputs" if what == "inputs" else "outputs"
+        rows = self.db.query(f"SELECT {col}, {col}_uri FROM runs WHERE name=?", (name,))
+        return self.codec.decode(rows[0][0], rows[0][1]) if rows else None
+
+    def run_closure(self, name: str) -> Any:
+        rows = self.db.query("SELECT closure FROM runs WHERE name=?", (name,))
+        return pickle.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    # ------------------------------------------------------------------ actions
+    def start_action(
+        self,
+        run: str,
+        action_id: str,
+        parent: str,
+        node_id: str,
+        kind: str,
+        name: str,
+        inputs: dict[str, Literal] | None,
+        phase: str = "RUNNING",
+    ) -> None:
+        data, uri = (None, None)
+        if inputs is not None:
+            data, uri = self.codec.encode(inputs, run, action_id, "inputs")
+        now = time.time()
+        self.db.upsert(
+            "actions",
+            _ACTION_KEY,
+            {
+                "run_name": run,
+                "action_id": action_id,
+                "parent": parent,
+                "node_id": node_id,
+                "kind": kind,
+                "name": name,
+                "phase": phase,
+                "queued_at": now,
+                "started_at": now,
+                "ended_at": None,
+                "error": None,
+                "inputs": data,
+                "inputs_uri": uri,
+            },
+        )
+
+    def finish_action(
+        self,
+        run: str,
+        action_id: str,
+        phase: str,
+        outputs: dict[str, Literal] | None = None,
+        error: dict[str, Any] | None = None,
+        cache_key: str | None = None,
+        cache_status: str = "",
+        attempts: int = 1,
+    ) -> None:
+        data, uri = (None, None)
+        if outputs is not None:
+            data, uri = self.codec.encode(outputs, run, action_id, "outputs")
+        self.db.upsert(
+            "actions",
+            _ACTION_KEY,
+            {
+                "run_name": run,
+                "action_id": action_id,
+                "phase": phase,
+                "ended_at": time.time(),
+                "outputs": data,
+                "outputs_uri": uri,
+                "error": _json(error),
+                "cache_key": cache_key,
+                "cache_status": cache_status,
+                "attempts": attempts,
+            },
+        )
+
+    def item_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """Map items, all at once: ``(run, action_id, parent, node_id, kind, name, phase,
+        started, ended, outputs dict | None, error dict | None, attempts)``."""
+        out = []
+        encode = self.codec.encode
+        for run, aid, parent, node_id, kind, name, phase, t0, t1, outputs, error, n in rows:
+            data, uri = (None, None)
+            if outputs is not None:
+                data, uri = encode(outputs, run, aid, "outputs")
+            out.append(
+                (
+                    run,
+                    aid,
+                    parent,
+                    node_id,
+                    kind,
+                    name,
+                    phase,
+                    t0,
+                    t0,
+                    t1,
+                    data,
+                    uri,
+                    _json(error),
+                    None,
+                    "",
+                    n,
+                )
+            )
+        self.db.write_many(_ITEM_ROW, out)
+
+    def attempt(
+        self,
+        run: str,
+        action_id: str,
+        attempt: int,
+        phase: str,
+        started: float,
+        error: dict[str, Any] | None = None,
+    ) -> None:
+        e = error or {}
+        self.db.write(
+            _ATTEMPT,
+            (
+                run,
+                action_id,
+                attempt,
+                phase,
+                started,
+                time.time(),
+                e.get("kind"),
+                e.get("type"),
+                e.get("message"),
+                e.get("traceback"),
+            ),
+        )
+
+    def actions(self, run: str) -> list[ActionRecord]:
+        rows = self.db.query(
+            f"SELECT {_ACTION_COLS} FROM actions WHERE run_name=? ORDER BY queued_at, action_id",
+            (run,),
+        )
+        return [
+            ActionRecord(
+                r[0],
+                r[1],
+                r[2] or "",
+                r[3] or "",
+                r[4] or "",
+                r[5] or "",
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                _unjson(r[10]),
+                r[11] or "",
+                r[12] or 0,
+            )
+            for r in rows
+        ]
+
+    def attempts(self, run: str, action_id: str | None = None) -> list[AttemptRecord]:
+        sql = (
+            "SELECT action_id, attempt, phase, started_at, ended_at, error_kind, error_type, "
+            "message, traceback FROM attempts WHERE run_name=?"
+        )
+        params: list[Any] = [run]
+        if action_id is not None:
+            sql += " AND action_id=?"
+            params.append(action_id)
+        rows = self.db.query(sql + " ORDER BY action_id, attempt", params)
+        return [
+            AttemptRecord(
+                r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6] or "", r[7] or "", r[8] or ""
+            )
+            for r in rows
+        ]
+
+    def action_literals(self, run: str, action_id: str, what: str) -> dict[str, Literal] | None:
+        col = "inputs" if what == "inputs" else "outputs"
+        rows = self.db.query(
+            f"SELECT {col}, {col}_uri FROM actions WHERE run_name=? AND action_id=?",
+            (run, action_id),
+        )
+        return self.codec.decode(rows[0][0], rows[0][1]) if rows else None
+
+    def succeeded_outputs(self, run: str) -> dict[str, dict[str, Literal]]:
+        """Outputs of every succeeded action of ``run`` (for resume)."""
+        rows = self.db.query(
+            "SELECT action_id, outputs, outputs_uri FROM actions WHERE run_name=? AND "
+            "phase='SUCCEEDED'",
+            (run,),
+        )
+        out: dict[str, dict[str, Literal]] = {}
+        for aid, data, uri in rows:
+            out[aid] = self.codec.decode(data, uri) or {}
+        return out
+
+    # ------------------------------------------------------------------ decks, gates, signals
+    def decks(self, run: str, action_id: str, decks: list[tuple[str, str]]) -> None:
+        self.db.write_many(
+            "INSERT OR REPLACE INTO decks (run_name, action_id, name, uri) VALUES (?,?,?,?)",
+            [(run, action_id, n, u) for n, u in decks],
+        )
+
+    def deck_list(self, run: str) -> list[tuple[str, str, str]]:
+        return [
+            tuple(r)
+            for r in self.db.query(
+                "SELECT action_id, name, uri FROM decks WHERE run_name=? ORDER BY action_id", (run,)
+            )
+        ]
+
+    def open_gate(self, run: str, action_id: str, name: str, kind: str, lt: Any) -> None:
+        self.db.execute(
+            [
+                (
+                    "INSERT OR REPLACE INTO gates (run_name, action_id, name, kind, type, phase, "
+                    "created_at) VALUES (?,?,?,?,?,?,?)",
+                    (run, action_id, name, kind, pickle.dumps(lt), "WAITING", time.time()),
+                )
+            ]
+        )
+
+    def close_gate(self, run: str, action_id: str, phase: str) -> None:
+        self.db.write(
+            "UPDATE gates SET phase=? WHERE run_name=? AND action_id=?", (phase, run, action_id)
+        )
+
+    def gates(self, run: str) -> list[tuple[str, str, str, Any, str]]:
+        rows = self.db.query(
+            "SELECT action_id, name, kind, type, phase FROM gates WHERE run_name=?", (run,)
+        )
+        return [(r[0], r[1], r[2], pickle.loads(r[3]) if r[3] else None, r[4]) for r in rows]
+
+    def put_signal(self, run: str, name: str, value_json: str) -> None:
+        self.db.execute(
+            [
+                (
+                    "INSERT OR REPLACE INTO signals (run_name, name, value, created_at) VALUES (?,?,?,?)",
+                    (run, name, value_json, time.time()),
+                )
+            ]
+        )
+
+    def get_signal(self, run: str, name: str) -> str | None:
+        rows = self.db.query("SELECT value FROM signals WHERE run_name=? AND name=?", (run, name))
+        return rows[0][0] if rows else None
+
+    # ------------------------------------------------------------------ lifecycle
+    def flush(self) -> None:
+        self.db.flush()
+
+    def close(self) -> None:
+        self.db.close()

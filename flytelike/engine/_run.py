@@ -1,0 +1,531 @@
+"""The run API: ``Engine`` (store, cache, backend) and ``Run`` handles.
+
+``Engine.run(entity, **inputs)`` records a run, interprets its closure and returns a ``Run``;
+``wait=False`` runs it on a background thread. Runs of a single plain task take a path without an
+event loop when nothing in them can block; workflows run on an event loop private to the calling
+thread (or to a helper thread when that thread is already running one). ``Engine.resume(name)``
+runs a failed or interrupted run again in place, reusing the outputs of every action that
+succeeded. ``Run`` reads from memory while its run is live in this process and from the store
+otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flytelike.backends._discovery import get_backend
+from flytelike.backends._protocol import Backend, ExecutionError
+from flytelike.engine._cache import TaskCache
+from flytelike.engine._config import EngineConfig
+from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
+from flytelike.engine._events import RUN, Callback, EventBus, PhaseEvent
+from flytelike.engine._execution import Execution, NodeFailed, Outputs, error_dict
+from flytelike.engine._index import ClosureIndex, to_closure
+from flytelike.engine._interpreter import Interpreter
+from flytelike.engine._phases import WorkflowPhase
+from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord, RunStore
+from flytelike.engine.errors import (
+    ResumeError,
+    RunFailedError,
+    RunNotFinishedError,
+    RunNotFoundError,
+    SignalError,
+    TaskTimeoutError,
+)
+from flytelike.ir._model import (
+    Closure,
+    Interface,
+    LaunchPlanTemplate,
+    TaskTemplate,
+    WorkflowTemplate,
+)
+from typesystem import Literal
+
+_LOOPS = threading.local()
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop: asyncio.AbstractEventLoop | None = getattr(_LOOPS, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _LOOPS.loop = loop
+    return loop
+
+
+_NAMES = itertools.count()
+_PREFIX: list[str] = []
+
+
+def _new_name() -> str:
+    """``r<date>-<process token>-<counter>``: unique without asking the OS for entropy per run."""
+    if not _PREFIX or _PREFIX[0] != str(os.getpid()):
+        _PREFIX[:] = [str(os.getpid()), uuid.uuid4().hex[:8]]
+    return f"r{time.strftime('%Y%m%d')}-{_PREFIX[1]}-{next(_NAMES)}"
+
+
+class _Live:
+    """What a run in progress in this process shares with its ``Run`` handles."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.phase = WorkflowPhase.RUNNING
+        self.outputs: Outputs | None = None
+        self.failure: NodeFailed | None = None
+        self.bus = EventBus()
+
+
+class Engine:
+    """Runs entities and reads past runs; one per ``FLYTELIKE_HOME`` is usual."""
+
+    def __init__(self, config: EngineConfig | None = None, backend: Backend | str | None = None):
+        self.config = config or EngineConfig.from_env()
+        self._backend_arg = backend
+        self._backend: Backend | None = backend if not isinstance(backend, str | None) else None
+        self._store: RunStore | None = None
+        self._cache: TaskCache | None = None
+        self._live: dict[str, _Live] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ parts
+    @property
+    def store(self) -> RunStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    cfg = self.config
+                    self._store = RunStore(cfg.db_path, cfg.data_prefix, cfg.inline_limit)
+        return self._store
+
+    @property
+    def cache(self) -> TaskCache:
+        if self._cache is None:
+            self._cache = TaskCache(self.store)
+        return self._cache
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            name = self._backend_arg if isinstance(self._backend_arg, str) else self.config.backend
+            self._backend = get_backend(name, **dict(self.config.backend_options))
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None and not isinstance(self._backend_arg, Backend):
+            self._backend.close()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # ------------------------------------------------------------------ running
+    def run(
+        self,
+        entity: Any,
+        /,
+        *,
+        name: str | None = None,
+        wait: bool = True,
+        overwrite_cache: bool | None = None,
+        raw_data_path: str | None = None,
+        max_parallelism: int | None = None,
+        on_event: Callback | None = None,
+        **inputs: Any,
+    ) -> Run:
+        """Run ``entity`` (task, workflow, launch plan, or a ``Closure``) with Python ``inputs``."""
+        closure = to_closure(entity)
+        index = ClosureIndex(closure)
+        primary = index.primary()
+        py_iface = getattr(entity, "python_interface", None)
+        lp = primary if isinstance(primary, LaunchPlanTemplate) else None
+        literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
+        return self.run_literals(
+            closure,
+            literals,
+            name=name,
+            wait=wait,
+            overwrite_cache=overwrite_cache,
+            raw_data_path=raw_data_path,
+            max_parallelism=max_parallelism,
+            on_event=on_event,
+            py_iface=py_iface,
+        )
+
+    def run_literals(
+        self,
+        closure: Closure,
+        inputs: dict[str, Literal],
+        *,
+        name: str | None = None,
+        wait: bool = True,
+        overwrite_cache: bool | None = None,
+        raw_data_path: str | None = None,
+        max_parallelism: int | None = None,
+        on_event: Callback | None = None,
+        py_iface: Any = None,
+        resume: bool = False,
+    ) -> Run:
+        """Run a closure with input literals (the CLI and resume come in here)."""
+        index = ClosureIndex(closure)
+        primary = index.primary()
+        name = name or _new_name()
+        cfg = self.config
+        options = {
+            "overwrite_cache": cfg.overwrite_cache if overwrite_cache is None else overwrite_cache,
+            "raw_data_path": raw_data_path or cfg.data_prefix,
+            "max_parallelism": max_parallelism,
+            "backend": getattr(self.backend, "name", "?"),
+        }
+        if isinstance(primary, LaunchPlanTemplate):
+            if max_parallelism is None and primary.max_parallelism:
+                options["max_parallelism"] = primary.max_parallelism
+            if overwrite_cache is None and primary.overwrite_cache:
+                options["overwrite_cache"] = True
+        live = _Live()
+        if on_event is not None:
+            live.bus.add_callback(on_event)
+        prior: dict[str, Outputs] = {}
+        store = self.store if cfg.record_runs else None
+        if store is not None:
+            if resume:
+                prior = store.succeeded_outputs(name)
+                store.restart_run(name)
+            else:
+                kind = type(primary).__name__.replace("Template", "").lower()
+                store.create_run(name, primary.id.name, kind, inputs, closure, options)
+        with self._lock:
+            self._live[name] = live
+        run = Run(self, name, primary.id.name, primary.interface, py_iface, live)
+        ex = Execution(
+            run_name=name,
+            index=index,
+            backend=self.backend,
+            config=cfg,
+            bus=live.bus,
+            store=store,
+            cache=self.cache if cfg.cache_enabled and store is not None else None,
+            run_dir=cfg.run_dir(name),
+            raw_data_prefix=str(options["raw_data_path"]),
+            overwrite_cache=bool(options["overwrite_cache"]),
+            max_parallelism=int(options["max_parallelism"] or cfg.max_parallelism),
+            prior=prior,
+        )
+        if wait:
+            self._execute(ex, primary, inputs, live)
+        else:
+            t = threading.Thread(
+                target=self._execute,
+                args=(ex, primary, inputs, live),
+                name=f"flytelike-run-{name}",
+                daemon=True,
+            )
+            t.start()
+        return run
+
+    def _execute(self, ex: Execution, primary: Any, inputs: Outputs, live: _Live) -> None:
+        live.bus.publish(RUN, ex.run_name, WorkflowPhase.RUNNING)
+        try:
+            if _sync_eligible(ex, primary):
+                coro = self._main(ex, primary, inputs)
+                try:
+                    coro.send(None)
+                except StopIteration as stop:
+                    outputs = stop.value
+                else:  # pragma: no cover - the eligibility check rules this out
+                    coro.close()
+                    raise RuntimeError("a synchronous run suspended")
+            else:
+                outputs = self._run_loop(self._main(ex, primary, inputs))
+            live.outputs = outputs
+            live.phase = WorkflowPhase.SUCCEEDED
+            if ex.store is not None:
+                ex.store.finish_run(ex.run_name, "SUCCEEDED", outputs, None)
+        except NodeFailed as f:
+            live.failure = f
+            live.phase = WorkflowPhase.TIMED_OUT if f.error.timed_out else WorkflowPhase.FAILED
+            if ex.store is not None:
+                ex.store.finish_run(
+                    ex.run_name, live.phase.value, None, error_dict(f.error, f.action_id)
+                )
+        except BaseException as e:
+            live.failure = NodeFailed(
+                "",
+                ExecutionError("SYSTEM", f"{type(e).__name__}: {e}", type(e).__name__, exception=e),
+            )
+            live.phase = (
+                WorkflowPhase.ABORTED
+                if isinstance(e, KeyboardInterrupt)
+                else (WorkflowPhase.FAILED)
+            )
+            if ex.store is not None:
+                ex.store.finish_run(
+                    ex.run_name, live.phase.value, None, error_dict(live.failure.error)
+                )
+            if isinstance(e, KeyboardInterrupt | SystemExit):
+                raise
+        finally:
+            live.bus.publish(RUN, ex.run_name, live.phase)
+            live.bus.close()
+            live.done.set()
+            with self._lock:
+                self._live.pop(ex.run_name, None)
+
+    @staticmethod
+    def _run_loop(coro: Any) -> Outputs:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            if threading.current_thread() is threading.main_thread():
+                # The main thread keeps one loop: creating one per run costs ~0.1 ms.
+                return _thread_loop().run_until_complete(coro)
+            return asyncio.run(coro)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # called from async code
+            return pool.submit(asyncio.run, coro).result()  # type: ignore[no-any-return]
+
+    async def _main(self, ex: Execution, primary: Any, inputs: Outputs) -> Outputs:
+        interp = Interpreter(ex)
+        if isinstance(primary, TaskTemplate):
+            ex.inflight = 1
+            return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
+        if isinstance(primary, LaunchPlanTemplate):
+            primary = ex.index.workflow(primary.workflow)
+        assert isinstance(primary, WorkflowTemplate)
+        return await interp.run_workflow(primary, inputs)
+
+    # ------------------------------------------------------------------ past runs
+    def get_run(self, name: str) -> Run:
+        with self._lock:
+            live = self._live.get(name)
+        self.store.flush()
+        rec = self.store.get_run(name)
+        if rec is None:
+            raise RunNotFoundError(f"no run named {name!r} in {self.config.db_path}")
+        closure = self.store.run_closure(name)
+        iface = ClosureIndex(closure).primary().interface if closure is not None else None
+        return Run(self, name, rec.entity, iface, None, live)
+
+    def list_runs(
+        self, limit: int = 50, phase: str | None = None, entity: str | None = None
+    ) -> list[RunRecord]:
+        self.store.flush()
+        return self.store.list_runs(limit, phase, entity)
+
+    def resume(self, name: str, *, wait: bool = True, on_event: Callback | None = None) -> Run:
+        """Run a failed or interrupted run again, reusing every succeeded action."""
+        self.store.flush()
+        rec = self.store.get_run(name)
+        if rec is None:
+            raise RunNotFoundError(f"no run named {name!r} in {self.config.db_path}")
+        if rec.phase == "SUCCEEDED":
+            raise ResumeError(f"run {name} succeeded; there is nothing to resume")
+        with self._lock:
+            if name in self._live:
+                raise ResumeError(f"run {name} is still running in this process")
+        closure = self.store.run_closure(name)
+        inputs = self.store.run_literals(name, "inputs")
+        if closure is None or inputs is None:
+            raise ResumeError(f"run {name} has no stored closure or inputs")
+        opts = rec.options
+        return self.run_literals(
+            closure,
+            inputs,
+            name=name,
+            wait=wait,
+            overwrite_cache=opts.get("overwrite_cache"),
+            raw_data_path=opts.get("raw_data_path"),
+            max_parallelism=opts.get("max_parallelism"),
+            on_event=on_event,
+            resume=True,
+        )
+
+    def signal(self, run_name: str, name: str, value: Any) -> None:
+        """Give gate ``name`` of run ``run_name`` its value (a Python value, JSON-able)."""
+        import json
+
+        from flytelike.engine._gates import wake
+
+        try:
+            text = json.dumps(value)
+        except TypeError as e:
+            raise SignalError(f"signal {name!r}: {value!r} is not JSON-serialisable: {e}") from e
+        if self.store.get_run(run_name) is None:
+            self.store.flush()
+            if self.store.get_run(run_name) is None:
+                raise RunNotFoundError(f"no run named {run_name!r}")
+        self.store.put_signal(run_name, name, text)
+        wake(run_name, name)
+
+
+def _sync_eligible(ex: Execution, primary: Any) -> bool:
+    """A single plain task that will run in place and never wait: no event loop needed."""
+    if not isinstance(primary, TaskTemplate) or primary.kind != "python":
+        return False
+    md = primary.metadata
+    if md.timeout or (md.cache is not None and md.cache.serialize):
+        return False
+    can = getattr(ex.backend, "can_inline", None)
+    if can is None or ex.bus.active:
+        return False
+    from flytelike.backends._protocol import ActionRequest
+
+    try:
+        return bool(can(ActionRequest(primary, {}, ex.action_context("", 0, primary, None))))
+    except Exception:
+        return False
+
+
+class Run:
+    """A run: live in this process or read back from the store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        name: str,
+        entity: str,
+        iface: Interface | None,
+        py_iface: Any,
+        live: _Live | None,
+    ) -> None:
+        self._engine = engine
+        self.name = name
+        self.entity_name = entity
+        self._iface = iface
+        self._py = py_iface
+        self._live = live
+
+    def __repr__(self) -> str:
+        return f"Run(name={self.name!r}, entity={self.entity_name!r}, phase={self.phase.value})"
+
+    # ------------------------------------------------------------------ state
+    @property
+    def phase(self) -> WorkflowPhase:
+        if self._live is not None:
+            return self._live.phase
+        rec = self.record()
+        return WorkflowPhase(rec.phase)
+
+    def record(self) -> RunRecord:
+        self._engine.store.flush()
+        rec = self._engine.store.get_run(self.name)
+        if rec is None:
+            raise RunNotFoundError(f"no run named {self.name!r}")
+        return rec
+
+    @property
+    def done(self) -> bool:
+        return self._live.done.is_set() if self._live is not None else self.phase.is_terminal
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Block until the run ends (or ``timeout`` seconds pass); returns itself."""
+        if self._live is not None:
+            self._live.done.wait(timeout)
+            return self
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.phase.is_terminal:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        return self
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        if self._live is not None and self._live.done.is_set():
+            f = self._live.failure
+            return error_dict(f.error, f.action_id) if f is not None else None
+        return self.record().error
+
+    # ------------------------------------------------------------------ values
+    def output_literals(self) -> dict[str, Literal]:
+        self.wait()
+        if self._live is not None:
+            if self._live.failure is not None:
+                raise self._failure()
+            assert self._live.outputs is not None
+            return self._live.outputs
+        phase = self.phase
+        if not phase.is_terminal:
+            raise RunNotFinishedError(
+                f"run {self.name} is {phase.value}; wait until it has completed before "
+                "requesting the outputs"
+            )
+        if phase is not WorkflowPhase.SUCCEEDED:
+            raise self._failure()
+        return self._engine.store.run_literals(self.name, "outputs") or {}
+
+    def outputs(self) -> Any:
+        """The output value (a tuple, or NamedTuple, for several outputs)."""
+        lits = self.output_literals()
+        iface = self._interface()
+        values = literals_to_python(lits, iface, self._py, "outputs")
+        return shape_outputs(values, iface, self._py)
+
+    def inputs(self) -> dict[str, Any]:
+        lits = self._engine.store.run_literals(self.name, "inputs") or {}
+        return literals_to_python(lits, self._interface(), self._py, "inputs")
+
+    def _interface(self) -> Interface:
+        if self._iface is None:
+            closure = self._engine.store.run_closure(self.name)
+            self._iface = ClosureIndex(closure).primary().interface
+        return self._iface
+
+    def _failure(self) -> RunFailedError:
+        err: dict[str, Any] = {}
+        phase = self.phase.value
+        exc: BaseException | None = None
+        if self._live is not None and self._live.failure is not None:
+            f = self._live.failure
+            err = error_dict(f.error, f.action_id)
+            exc = f.error.exception
+        else:
+            err = self.record().error or {}
+        node = err.get("node_id", "")
+        cls = TaskTimeoutError if err.get("timed_out") else RunFailedError
+        e = cls(
+            f"Outputs could not be found because the execution ended in failure. Run "
+            f"{self.name} ({self.entity_name}) {phase}"
+            + (f" at node {node}" if node else "")
+            + f". Error message: {err.get('message', '')}",
+            run_name=self.name,
+            node_id=node,
+            phase=phase,
+        )
+        if exc is not None:
+            e.__cause__ = exc
+        return e
+
+    # ------------------------------------------------------------------ details
+    def actions(self) -> list[ActionRecord]:
+        self._engine.store.flush()
+        return self._engine.store.actions(self.name)
+
+    def attempts(self, action_id: str | None = None) -> list[AttemptRecord]:
+        self._engine.store.flush()
+        return self._engine.store.attempts(self.name, action_id)
+
+    def action_outputs(self, action_id: str) -> dict[str, Literal] | None:
+        self._engine.store.flush()
+        return self._engine.store.action_literals(self.name, action_id, "outputs")
+
+    def decks(self) -> list[tuple[str, str, str]]:
+        self._engine.store.flush()
+        return self._engine.store.deck_list(self.name)
+
+    def events(self) -> Iterator[PhaseEvent]:
+        """Phase events from now until the run ends (live runs only)."""
+        if self._live is None or self._live.done.is_set():
+            return iter(())
+        return self._live.bus.subscribe()
+
+    def on_event(self, cb: Callable[[PhaseEvent], object]) -> None:
+        if self._live is not None:
+            self._live.bus.add_callback(cb)
+
+    def signal(self, name: str, value: Any) -> None:
+        self._engine.signal(self.name, name, value)

@@ -1,0 +1,323 @@
+"""The run store: SQLite (stdlib ``sqlite3``, WAL) holding runs, actions, attempts, decks,
+signals and the task cache.
+
+Writes that only record what happened (phases, outputs, attempts) go through one writer thread
+per store: it drains its queue, writes everything queued in one transaction and commits, so a
+chain of tiny tasks costs a few microseconds per record and a crash loses at most the last
+instant. Writes that others wait on (cache entries, reservations, signals) are synchronous.
+``flush()`` waits until everything queued is committed. Several processes may share one file:
+WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing records.
+
+Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one row per
+``(run_name, action_id)``), ``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
+``cache_reservations``. Reading them into records lives in ``_records``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("flytelike.engine.store")
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    name TEXT PRIMARY KEY, entity TEXT, kind TEXT, phase TEXT,
+    created_at REAL, started_at REAL, ended_at REAL,
+    inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT,
+    error TEXT, closure BLOB, options TEXT, parent TEXT, attempts INTEGER DEFAULT 1, pid INTEGER
+);
+CREATE INDEX IF NOT EXISTS runs_created ON runs(created_at);
+CREATE TABLE IF NOT EXISTS actions (
+    run_name TEXT, action_id TEXT, parent TEXT, node_id TEXT, kind TEXT, name TEXT, phase TEXT,
+    queued_at REAL, started_at REAL, ended_at REAL,
+    inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT, error TEXT,
+    cache_key TEXT, cache_status TEXT, attempts INTEGER DEFAULT 0,
+    PRIMARY KEY (run_name, action_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempts (
+    run_name TEXT, action_id TEXT, attempt INTEGER, phase TEXT,
+    started_at REAL, ended_at REAL, error_kind TEXT, error_type TEXT, message TEXT, traceback TEXT,
+    PRIMARY KEY (run_name, action_id, attempt)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decks (
+    run_name TEXT, action_id TEXT, name TEXT, uri TEXT,
+    PRIMARY KEY (run_name, action_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS gates (
+    run_name TEXT, action_id TEXT, name TEXT, kind TEXT, type BLOB, phase TEXT, created_at REAL,
+    PRIMARY KEY (run_name, action_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signals (
+    run_name TEXT, name TEXT, value TEXT, created_at REAL,
+    PRIMARY KEY (run_name, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cache (
+    key TEXT PRIMARY KEY, task TEXT, version TEXT, outputs BLOB, outputs_uri TEXT,
+    created_at REAL, run_name TEXT, action_id TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cache_reservations (
+    key TEXT PRIMARY KEY, owner TEXT, expires_at REAL
+) WITHOUT ROWID;
+"""
+
+_FLUSH = object()
+_STOP = object()
+_UPSERT = object()
+_BUSY_RETRIES = 200
+BATCH_SECONDS = 0.02
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+def _is_busy(e: sqlite3.OperationalError) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
+
+
+class SQLiteStore:
+    """Connections, the writer thread and the schema of one ``runs.db``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
+        self._urgent = threading.Event()
+        self._init_schema()
+        _register_exit_flush()
+        _OPEN.add(self)
+
+    # ------------------------------------------------------------------ connections
+    def _init_schema(self) -> None:
+        conn = self.connection()
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        for stmt in SCHEMA.split(";"):
+                            if stmt.strip():
+                                conn.execute(stmt)
+                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                return
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or attempt == _BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.01)
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path)
+            self._local.conn = conn
+        return conn
+
+    # ------------------------------------------------------------------ reads
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.connection().execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ synchronous writes
+    def execute(self, ops: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Run ``ops`` in one immediate transaction now; returns each one's rowcount."""
+        conn = self.connection()
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or attempt == _BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.005 * (1 + attempt % 10))
+                continue
+            try:
+                counts = [conn.execute(sql, params).rowcount for sql, params in ops]
+                conn.execute("COMMIT")
+                return counts
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ queued writes
+    def write(self, sql: str, params: Sequence[Any]) -> None:
+        """Queue a write; the writer thread commits it shortly."""
+        if self._writer is None:
+            self._start_writer()
+        self._queue.put((sql, params))
+
+    def upsert(self, table: str, keys: tuple[str, ...], row: dict[str, Any]) -> None:
+        """Queue an insert-or-update of ``row`` (a dict of columns) keyed by ``keys``.
+
+        Upserts of one key queued together merge into one row (later values win), so an
+        action's start and end written in the same batch cost one statement.
+        """
+        if self._writer is None:
+            self._start_writer()
+        self._queue.put((_UPSERT, table, keys, row))
+
+    def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._writer is None:
+            self._start_writer()
+        self._queue.put((sql, rows, True))
+
+    def flush(self, timeout: float | None = 60.0) -> None:
+        """Wait until every queued write is committed."""
+        if self._writer is None:
+            return
+        done = threading.Event()
+        self._queue.put((_FLUSH, done))
+        self._urgent.set()
+        if not done.wait(timeout):
+            log.warning("run store flush timed out after %ss", timeout)
+
+    def _start_writer(self) -> None:
+        with self._writer_lock:
+            if self._writer is None:
+                t = threading.Thread(target=self._write_loop, name="flytelike-store", daemon=True)
+                t.start()
+                self._writer = t
+
+    def _write_loop(self) -> None:
+        conn = _connect(self.path)
+        while True:
+            batch = [self._queue.get()]
+            # Let records accumulate: fewer, larger transactions and far fewer thread wake-ups
+            # (each costs the producing thread a GIL hand-off). flush() cuts the wait short.
+            if batch[0] is not _STOP and batch[0][0] is not _FLUSH:
+                self._urgent.wait(BATCH_SECONDS)
+            self._urgent.clear()
+            while True:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            events: list[threading.Event] = []
+            ops: list[tuple[str, list[Sequence[Any]]]] = []
+            merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]] = {}
+            stop = False
+            for item in batch:
+                if item is _STOP:
+                    stop = True
+                elif item[0] is _UPSERT:
+                    _, table, keys, row = item
+                    rows = merged.setdefault((table, keys), {})
+                    k = tuple(row[c] for c in keys)
+                    if k in rows:
+                        rows[k].update(row)
+                    else:
+                        rows[k] = row
+                elif item[0] is _FLUSH:
+                    events.append(item[1])
+                elif len(item) == 3:
+                    ops.append((item[0], list(item[1])))
+                elif ops and ops[-1][0] == item[0]:
+                    ops[-1][1].append(item[1])
+                else:
+                    ops.append((item[0], [item[1]]))
+            for (table, keys), rows in merged.items():
+                ops.extend(_upsert_ops(table, keys, list(rows.values())))
+            if ops:
+                self._commit(conn, ops)
+            for ev in events:
+                ev.set()
+            if stop:
+                conn.close()
+                return
+
+    def _commit(self, conn: sqlite3.Connection, ops: list[tuple[str, list[Sequence[Any]]]]) -> None:
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql, rows in ops:
+                        if len(rows) == 1:
+                            conn.execute(sql, rows[0])
+                        else:
+                            conn.executemany(sql, rows)
+                    conn.execute("COMMIT")
+                    return
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as e:
+                if _is_busy(e) and attempt < _BUSY_RETRIES - 1:
+                    time.sleep(0.005 * (1 + attempt % 10))
+                    continue
+                log.exception("run store: could not write %d statements", len(ops))
+                return
+            except Exception:
+                log.exception("run store: could not write %d statements", len(ops))
+                return
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._queue.put(_STOP)
+            self._urgent.set()
+            self._writer.join(30)
+            self._writer = None
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        _OPEN.discard(self)
+
+
+def _upsert_ops(
+    table: str, keys: tuple[str, ...], rows: list[dict[str, Any]]
+) -> list[tuple[str, list[Sequence[Any]]]]:
+    """One ``INSERT ... ON CONFLICT DO UPDATE`` per distinct column set, with its rows."""
+    groups: dict[tuple[str, ...], list[Sequence[Any]]] = {}
+    for row in rows:
+        cols = tuple(row)
+        groups.setdefault(cols, []).append(tuple(row.values()))
+    out = []
+    for cols, values in groups.items():
+        updates = ", ".join(f"{c}=excluded.{c}" for c in cols if c not in keys)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT({', '.join(keys)}) DO "
+            + (f"UPDATE SET {updates}" if updates else "NOTHING")
+        )
+        out.append((sql, values))
+    return out
+
+
+_OPEN: weakref.WeakSet[SQLiteStore] = weakref.WeakSet()
+_EXIT_REGISTERED: list[bool] = []
+
+
+def _register_exit_flush() -> None:
+    if not _EXIT_REGISTERED:
+        _EXIT_REGISTERED.append(True)
+        atexit.register(_flush_all)
+
+
+def _flush_all() -> None:
+    for store in list(_OPEN):
+        with contextlib.suppress(Exception):  # best effort at exit
+            store.flush(10)

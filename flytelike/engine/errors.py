@@ -1,0 +1,70 @@
+"""Exceptions raised by the engine.
+
+::
+
+    FlytelikeError (flytelike.errors)
+    └── EngineError                     the engine could not do what was asked
+        ├── RunFailedError              a run ended FAILED / TIMED_OUT / ABORTED; ``.error`` is
+        │   │                           the failing node's ``ExecutionError``, ``.node_id`` its id
+        │   └── TaskTimeoutError        (as the ``.error``: a timed-out attempt)
+        ├── RunNotFoundError (KeyError) no run by that name in the store
+        ├── RunNotFinishedError         outputs asked for before the run ended
+        ├── SignalError (ValueError)    a signal for an unknown gate or of the wrong type
+        └── ResumeError                 a run that cannot be resumed (succeeded, or no closure)
+
+Backend discovery errors live in ``flytelike.backends`` (``BackendNotFoundError``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flytelike.errors import FlytelikeError
+
+if TYPE_CHECKING:
+    from flytelike.backends._protocol import ExecutionError
+
+
+class EngineError(FlytelikeError):
+    """Base of the engine's errors."""
+
+
+class RunFailedError(EngineError):
+    """A run did not succeed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_name: str = "",
+        node_id: str = "",
+        error: ExecutionError | None = None,
+        phase: str = "FAILED",
+    ) -> None:
+        super().__init__(message, node_id=node_id)
+        self.run_name = run_name
+        self.error = error
+        self.phase = phase
+
+
+class TaskTimeoutError(RunFailedError):
+    """A task attempt ran past its timeout."""
+
+
+class RunNotFoundError(EngineError, KeyError):
+    """No run by that name."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class RunNotFinishedError(EngineError):
+    """Outputs were asked for before the run ended."""
+
+
+class SignalError(EngineError, ValueError):
+    """A signal that no gate waits for, or a value of the wrong type."""
+
+
+class ResumeError(EngineError):
+    """A run that cannot be resumed."""

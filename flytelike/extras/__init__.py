@@ -1,0 +1,1 @@
+"""Extras mirroring ``flytekit.extras``: accelerators and shell tasks."""

@@ -1,0 +1,1 @@
+"""Task types mirroring ``flytekit.extras.tasks``."""

@@ -1,0 +1,5 @@
+"""``from flytelike.extras.tasks.shell import OutputLocation, ShellTask`` (flytekit's path)."""
+
+from flytelike._container import OutputLocation, ShellTask
+
+__all__ = ["OutputLocation", "ShellTask"]

@@ -1,0 +1,1 @@
+"""Generated protobuf code for the workflow IR (see ``ir.proto``)."""

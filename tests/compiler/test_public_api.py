@@ -1,0 +1,68 @@
+"""The public surface of ``flytelike`` is pinned, and importing it stays cheap."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import flytelike
+
+EXPECTED = [
+    "Annotations", "AuthRole", "Cache", "CacheFunctionBody", "CachePolicy",
+    "ConcurrencyLimitBehavior", "ConcurrencyPolicy", "ContainerTask", "CronSchedule",
+    "Description", "Documentation", "DynamicTask", "EagerTask", "Email", "EmailNotification",
+    "FixedRate", "FlyteRecoverableException", "GPUAccelerator", "HashMethod", "ImageSpec",
+    "ImperativeWorkflow", "Labels", "LaunchPlan", "MapTask", "NodeHandle", "Notification",
+    "OutputLocation", "Outputs", "PagerDuty", "PagerDutyNotification", "PodTemplate", "Promise",
+    "PythonFunctionTask", "PythonFunctionWorkflow", "RawOutputDataConfig", "ReferenceEntity",
+    "Resources", "Secret", "SecurityContext", "ShellTask", "Slack", "SlackNotification",
+    "TaskMetadata", "TypeEngine", "VersionParameters", "Workflow", "WorkflowBase",
+    "WorkflowExecutionPhase", "WorkflowFailurePolicy", "closure_of", "conditional",
+    "create_node", "dynamic", "eager", "errors", "kwtypes", "map", "map_task", "approve", "sleep",
+    "wait_for_input",
+    "reference_launch_plan", "reference_task", "reference_workflow", "task", "workflow",
+]  # fmt: skip
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    names = [n for n in flytelike.__all__ if n in EXPECTED]
+    assert names == sorted(names)
+    assert set(EXPECTED) <= set(flytelike.__all__)
+    for name in flytelike.__all__:
+        assert hasattr(flytelike, name), name
+
+
+def test_flytekit_names_work_with_the_import_line_changed() -> None:
+    from flytelike import map_task, task, workflow  # noqa: F401
+    from flytelike.extras.accelerators import A100  # noqa: F401
+    from flytelike.extras.tasks.shell import OutputLocation, ShellTask  # noqa: F401
+
+    assert flytelike.map is flytelike.map_task
+
+
+def test_import_is_cheap() -> None:
+    code = (
+        "import sys, time; t = time.perf_counter(); import flytelike; "
+        "print(time.perf_counter() - t); "
+        "heavy = ('pandas', 'pyarrow', 'polars', 'grpc', 'ray', 'mashumaro', 'cloudpickle', "
+        "'google.protobuf', 'click', 'asyncio', 'fsspec'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, heavy = out.stdout.splitlines()
+    assert heavy == ""
+    assert float(seconds) < 0.5  # generous for loaded CI machines; target < 80 ms
+
+
+def test_error_tree() -> None:
+    from flytelike import errors
+
+    assert issubclass(errors.ArgumentError, errors.CompileError)
+    assert issubclass(errors.ArgumentError, TypeError)
+    assert issubclass(errors.BindingTypeError, TypeError)
+    assert issubclass(errors.PromiseUsageError, ValueError)
+    assert issubclass(errors.InterfaceError, errors.DefinitionError)
+    assert issubclass(errors.ResourceError, errors.DefinitionError)
+    for name in ("DefinitionError", "CompileError", "LaunchPlanError", "IRDecodeError"):
+        assert issubclass(getattr(errors, name), errors.FlytelikeError)
+        assert name in errors.__doc__  # type: ignore[operator]
