@@ -1,7 +1,10 @@
 """flytelike: typed tasks and workflows in the style of Flyte.
 
-Code written for flytekit runs with its import line changed to ``flytelike``. Importing this
-package is cheap: no pandas, pyarrow, polars, grpc, ray, mashumaro or cloudpickle is loaded.
+Code written for flytekit (v1: ``@task``, ``@workflow``, ...) and for the Flyte v2 SDK
+(``TaskEnvironment``, ``@env.task``, ``run``, ``map``, ``group``, ``trace``, ``custom_context``,
+``report``, ``io``) runs with its import line changed to ``flytelike``. Importing this package is
+cheap: no pandas, pyarrow, polars, grpc, ray, mashumaro, cloudpickle or asyncio is loaded; the v2
+names and the offloaded types load on first use.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,7 @@ from flytelike._carried import (
 )
 from flytelike._closure import closure_of
 from flytelike._container import ContainerTask, OutputLocation, ShellTask, TaskMetadata, kwtypes
+from flytelike._context import ctx, custom_context, get_custom_context, group
 from flytelike._dynamic import DynamicTask, EagerTask, dynamic, eager
 from flytelike._gates import approve, sleep, wait_for_input
 from flytelike._image import ImageSpec
@@ -51,15 +55,57 @@ from flytelike._schedule import (
 )
 from flytelike._secret import Secret
 from flytelike._task import PythonFunctionTask, task
+from flytelike._v2map import map
 from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
 from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
 from flytelike.errors import FlyteRecoverableException
 from flytelike.extras.accelerators import GPUAccelerator
 
 if TYPE_CHECKING:
+    from flytelike import io, report
+    from flytelike._env import TaskEnvironment
+    from flytelike._image import Image
+    from flytelike._trace import trace
+    from flytelike._v2run import RunContext, init, init_from_config, run, with_runcontext
+    from flytelike.backends._runtime import current_context
+    from flytelike.engine import Deck
     from typesystem import HashMethod, TypeEngine
+    from typesystem.io import (
+        DataFrame,
+        Dir,
+        Directory,
+        File,
+        FlyteDirectory,
+        FlyteFile,
+        StructuredDataset,
+        StructuredDatasetType,
+    )
 
-map = map_task
+# Loaded on first use: name -> (module, attribute or "" for the module itself).
+_LAZY = {
+    "DataFrame": ("typesystem.io", "DataFrame"),
+    "Deck": ("flytelike.engine", "Deck"),
+    "Dir": ("typesystem.io", "Dir"),
+    "Directory": ("typesystem.io", "Directory"),
+    "File": ("typesystem.io", "File"),
+    "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
+    "FlyteFile": ("typesystem.io", "FlyteFile"),
+    "HashMethod": ("typesystem", "HashMethod"),
+    "Image": ("flytelike._image", "Image"),
+    "RunContext": ("flytelike._v2run", "RunContext"),
+    "StructuredDataset": ("typesystem.io", "StructuredDataset"),
+    "StructuredDatasetType": ("typesystem.io", "StructuredDatasetType"),
+    "TaskEnvironment": ("flytelike._env", "TaskEnvironment"),
+    "TypeEngine": ("typesystem", "TypeEngine"),
+    "current_context": ("flytelike.backends._runtime", "current_context"),
+    "init": ("flytelike._v2run", "init"),
+    "init_from_config": ("flytelike._v2run", "init_from_config"),
+    "io": ("flytelike.io", ""),
+    "report": ("flytelike.report", ""),
+    "run": ("flytelike._v2run", "run"),
+    "trace": ("flytelike._trace", "trace"),
+    "with_runcontext": ("flytelike._v2run", "with_runcontext"),
+}
 
 __all__ = [
     "Annotations",
@@ -71,16 +117,24 @@ __all__ = [
     "ConcurrencyPolicy",
     "ContainerTask",
     "CronSchedule",
+    "DataFrame",
+    "Deck",
     "Description",
+    "Dir",
+    "Directory",
     "Documentation",
     "DynamicTask",
     "EagerTask",
     "Email",
     "EmailNotification",
+    "File",
     "FixedRate",
+    "FlyteDirectory",
+    "FlyteFile",
     "FlyteRecoverableException",
     "GPUAccelerator",
     "HashMethod",
+    "Image",
     "ImageSpec",
     "ImperativeWorkflow",
     "Labels",
@@ -99,11 +153,15 @@ __all__ = [
     "RawOutputDataConfig",
     "ReferenceEntity",
     "Resources",
+    "RunContext",
     "Secret",
     "SecurityContext",
     "ShellTask",
     "Slack",
     "SlackNotification",
+    "StructuredDataset",
+    "StructuredDatasetType",
+    "TaskEnvironment",
     "TaskMetadata",
     "TypeEngine",
     "VersionParameters",
@@ -115,28 +173,42 @@ __all__ = [
     "closure_of",
     "conditional",
     "create_node",
+    "ctx",
+    "current_context",
+    "custom_context",
     "dynamic",
     "eager",
     "errors",
+    "get_custom_context",
+    "group",
+    "init",
+    "init_from_config",
+    "io",
     "kwtypes",
     "map",
     "map_task",
     "reference_launch_plan",
     "reference_task",
     "reference_workflow",
+    "report",
+    "run",
     "sleep",
     "task",
+    "trace",
     "wait_for_input",
+    "with_runcontext",
     "workflow",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # The type system's literal model loads on first use, not when flytelike is imported.
-    if name in ("HashMethod", "TypeEngine"):
-        import typesystem
+    # The type system, the engine and the v2 surface load on first use, not at import.
+    spec = _LAZY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'flytelike' has no attribute {name!r}")
+    import importlib
 
-        value = getattr(typesystem, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'flytelike' has no attribute {name!r}")
+    module = importlib.import_module(spec[0])
+    value = getattr(module, spec[1]) if spec[1] else module
+    globals()[name] = value
+    return value

@@ -136,6 +136,30 @@ class ImageSpec:
     def with_copy(self, paths: str | list[str]) -> ImageSpec:
         return self._with("copy", paths)
 
+    def with_pip_packages(self, *packages: str) -> ImageSpec:
+        """Flyte v2 spelling of ``with_packages``: ``.with_pip_packages("pandas", "pyarrow")``."""
+        return self._with("packages", list(packages))
+
+
+class Image:
+    """Flyte v2's image builders, producing an ``ImageSpec`` (carried; the local engine ignores
+    images): ``Image.from_debian_base(name=, python_version=(3, 12))``, ``Image.from_base(uri)``."""
+
+    @staticmethod
+    def from_debian_base(
+        name: str | None = None, python_version: tuple[int, ...] | str | None = None
+    ) -> ImageSpec:
+        version = (
+            ".".join(str(p) for p in python_version)
+            if isinstance(python_version, tuple)
+            else python_version
+        )
+        return ImageSpec(name=name or "flytelike-image", python_version=version)
+
+    @staticmethod
+    def from_base(image_uri: str) -> ImageSpec:
+        return ImageSpec(base_image=image_uri)
+
 
 def image_ref(image: str | ImageSpec | None, where: str) -> ImageRef | None:
     """The IR form of ``container_image``."""

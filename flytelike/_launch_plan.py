@@ -9,7 +9,6 @@ it is an error.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import sys
 from typing import Any, ClassVar
@@ -226,10 +225,13 @@ class LaunchPlan(Entity):
                     f"launch plan {self.name!r}: input {k!r} is fixed to "
                     f"{self.fixed_inputs[k]!r} and cannot be overridden"
                 )
-        merged = {k: copy.deepcopy(v) for k, v in self.python_interface.defaults.items()}
-        merged.update(kwargs)
-        merged.update(self.fixed_inputs)
-        return self.workflow.local_call(merged)
+        from flytelike.backends._runtime import running_action
+        from flytelike.engine import call, can_child_call, child_call
+
+        ctx = running_action()
+        if ctx is not None and ctx.task_kind == "eager" and can_child_call():
+            return child_call(self, kwargs)  # `await wf(...)` inside an @eager task
+        return call(self, kwargs)
 
     def __repr__(self) -> str:
         return f"<LaunchPlan {self.name} -> {self.workflow.name}>"

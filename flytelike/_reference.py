@@ -35,6 +35,8 @@ R = TypeVar("R")
 class ReferenceEntity(Entity):
     """An entity known only by its identifier and interface."""
 
+    mock: Callable[..., Any] | None = None  # set by flytelike.testing.task_mock
+
     def __init__(
         self, func: Callable[..., Any], resource_type: ResourceType, ident: dict[str, str]
     ) -> None:
@@ -48,8 +50,10 @@ class ReferenceEntity(Entity):
             resource_type, ident["project"], ident["domain"], ident["name"], ident["version"]
         )
         self.python_interface = interface_from_function(func, where_of(func, label))
-        self.mock: Callable[..., Any] | None = None
         self.__wrapped__ = func
+        from flytelike.backends._live import register
+
+        register(self.id, self)
 
     def node_target(self) -> NodeTarget:
         if self.id.resource_type is ResourceType.TASK:
@@ -69,6 +73,14 @@ class ReferenceEntity(Entity):
         return self.local_call(map_arguments(self, args, kwargs))
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
+        from flytelike.backends._runtime import running_action
+
+        ctx = running_action()
+        if ctx is not None and ctx.task_kind == "eager":
+            from flytelike.engine import can_child_call, child_call
+
+            if can_child_call():
+                return child_call(self, kwargs)  # `await ref(...)` inside an @eager task
         if self.mock is None:
             raise ReferenceEntityError(
                 f"{self.describe()} ({self.id.project}/{self.id.domain}/{self.id.name}@"

@@ -5,6 +5,9 @@ memory and storage with binary (``Ki, Mi, Gi, Ti``) or decimal (``K, M, G, T``) 
 are normalised to canonical strings for the IR. ``mem``/``memory`` and
 ``ephemeral_storage``/``storage``/``disk`` are spellings of the same fields.
 
+GPUs may also be given as a device with a count, ``gpu="A100:1"`` (Flyte v2 style; a bare
+``"A100"`` means one); ``gpu_device`` splits the device off for the accelerator.
+
 Rules checked by ``validate_requirements`` (at decoration time): GPU only in ``limits`` (if in
 both, equal); requests <= limits for every field.
 """
@@ -24,6 +27,16 @@ _MEM_UNITS = {
 }  # fmt: skip
 _MEM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKMGTP]i?)?[bB]?\s*$")
 _CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m?)\s*$")
+_GPU_DEVICE = re.compile(r"^\s*([A-Za-z][\w.-]*)(?::(\d+))?\s*$")
+
+
+def gpu_device(value: Any) -> tuple[str, Any]:
+    """``"A100:2"`` -> ``("A100", 2)``, ``"A100"`` -> ``("A100", 1)``; other values -> ``("", value)``."""
+    if isinstance(value, str) and not _CPU.match(value):
+        m = _GPU_DEVICE.match(value)
+        if m:
+            return m.group(1), int(m.group(2) or 1)
+    return "", value
 
 
 def _cpu_millis(field: str, value: Any) -> int:
@@ -161,7 +174,7 @@ class Resources:
         return ResourceSpec(
             cpu="" if self.cpu is None else _norm_cpu(_cpu_millis("cpu", self.cpu)),
             memory="" if self.mem is None else _norm_bytes(_bytes("mem", self.mem)),
-            gpu="" if self.gpu is None else _norm_cpu(_cpu_millis("gpu", self.gpu)),
+            gpu="" if self.gpu is None else _norm_cpu(_cpu_millis("gpu", gpu_device(self.gpu)[1])),
             ephemeral_storage=""
             if self.ephemeral_storage is None
             else _norm_bytes(_bytes("ephemeral_storage", self.ephemeral_storage)),
@@ -179,7 +192,9 @@ def _check_value(name: str, value: Any) -> None:
         for v in value:
             _check_value(name, v)
         return
-    if name in ("cpu", "gpu"):
+    if name == "gpu":
+        _cpu_millis(name, gpu_device(value)[1])
+    elif name == "cpu":
         _cpu_millis(name, value)
     else:
         _bytes(name, value)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from flytelike._phases import WorkflowPhase
 from flytelike.errors import DefinitionError
 from flytelike.ir._model import Notification as NotificationIR
 from flytelike.ir._model import Schedule
@@ -127,17 +128,8 @@ class FixedRate:
         )
 
 
-class WorkflowExecutionPhase(enum.Enum):
-    UNDEFINED = "UNDEFINED"
-    QUEUED = "QUEUED"
-    RUNNING = "RUNNING"
-    SUCCEEDING = "SUCCEEDING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILING = "FAILING"
-    FAILED = "FAILED"
-    ABORTED = "ABORTED"
-    TIMED_OUT = "TIMED_OUT"
-    ABORTING = "ABORTING"
+# flytekit's name for the workflow (run) phase enum.
+WorkflowExecutionPhase = WorkflowPhase
 
 
 def _phases(phases: Any) -> tuple[str, ...]:

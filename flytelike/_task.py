@@ -146,6 +146,19 @@ def outputs_by_name(entity: Entity, value: Any) -> dict[str, Any]:
     return dict(zip(names, value, strict=True))
 
 
+class Ready:
+    """An awaitable that is already done (a call inside an eager task that ran in place)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        return self.value
+        yield  # pragma: no cover
+
+
 def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
     """The content version with pickled function bytes replaced by a digest of the source.
 
@@ -170,6 +183,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
     """A task made from a Python function with ``@task``."""
 
     kind = "python"
+    mock: Callable[..., Any] | None = None  # set by flytelike.testing.task_mock
 
     def __init__(self, func: Callable[P, R], settings: TaskSettings, where: str) -> None:
         self._func = func
@@ -199,7 +213,33 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         return self.local_call(values)  # type: ignore[no-any-return]
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
+        """A direct call: through the engine (a recorded run), or in-process when made from
+        inside a running task (as flytekit does)."""
+        from flytelike.backends._runtime import running_action
+
+        ctx = running_action()
+        if ctx is None:
+            from flytelike.engine import call
+
+            return call(self, kwargs)
+        if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
+            from flytelike.engine import can_child_call, child_call
+
+            if can_child_call():
+                return child_call(self, kwargs)
+            return Ready(self.call_inline(kwargs))
+        return self.call_inline(kwargs)
+
+    def call_inline(self, kwargs: dict[str, Any]) -> Any:
+        """Run the body in this process with type conversion at the boundary, unrecorded
+        (dynamic and eager tasks, whose bodies need the engine, run as a separate run)."""
+        if self.kind != "python" and self.mock is None:
+            from flytelike.engine import call
+
+            return call(self, kwargs)
         native = convert_inputs(self, kwargs)
+        if self.mock is not None:
+            return convert_outputs(self, self.mock(**native))
         with task_environment(self.settings.environment):
             result = self.execute(native)
         return convert_outputs(self, result)

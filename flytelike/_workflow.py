@@ -1,8 +1,9 @@
 """``@workflow``: a DAG of nodes compiled once, at definition, from a Python body.
 
 The body runs with promises for inputs; every call adds a node. Called inside another workflow a
-workflow becomes an embedded subworkflow node; called anywhere else it runs through the local
-interpreter (``_local``), which walks the compiled IR and never runs the body again.
+workflow becomes an embedded subworkflow node; called anywhere else it runs through the engine
+(``flytelike.engine.call``), which interprets the compiled IR and never runs the body again;
+awaited inside an ``@eager`` task it runs as a child action.
 """
 
 from __future__ import annotations
@@ -103,9 +104,14 @@ class WorkflowBase(Entity):
         return self.local_call(values)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
-        from flytelike._local import run_workflow
+        """A direct call: the engine runs the compiled IR (the body is never run again)."""
+        from flytelike.backends._runtime import running_action
+        from flytelike.engine import call, can_child_call, child_call
 
-        return run_workflow(self, kwargs)
+        ctx = running_action()
+        if ctx is not None and ctx.task_kind == "eager" and can_child_call():
+            return child_call(self, kwargs)  # `await wf(...)` inside an @eager task
+        return call(self, kwargs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

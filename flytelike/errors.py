@@ -15,9 +15,25 @@
     ├── LaunchPlanError (ValueError)       launch plan inputs or settings that conflict
     ├── ReferenceEntityError               a reference entity was run without a mock
     ├── IRDecodeError (ValueError)         bytes or JSON that are not a valid encoding of the IR
-    └── LocalExecutionError                the local interpreter could not run a node
+    └── LocalExecutionError                a local run failed (the engine raises its subclass
+                                           flytelike.engine.RunFailedError)
 
     FlyteRecoverableException              raised by user code to ask for a retry (``retries=``)
+
+    BaseRuntimeError (RuntimeError)        v2 style (``flyte.errors``): a failure crossing an
+    │                                      action boundary; ``code``, ``kind``, ``root_cause_message``
+    ├── RuntimeSystemError                 the machinery failed (kind "system")
+    └── RuntimeUserError                   user code in a child action raised; ``code`` is the
+        │                                  original exception's class name (``"ValueError"``)
+        ├── OOMError                       the child ran out of memory (``MemoryError`` locally)
+        ├── RuntimeDataValidationError     a child's inputs or outputs failed type conversion
+        ├── RestrictedTypeError            a value that cannot travel between actions
+        ├── ActionAbortedError             the awaited action was aborted
+        ├── TraceDoesNotAllowNestedTasksError  a task was called inside ``@trace``
+        ├── NotInTaskContextError          a run-time-only API used outside a running task
+        ├── RemoteTaskNotFoundError / RemoteTaskUsageError
+        └── CustomError                    raised by users to fail with their own ``code``
+    SyncCallInAsyncWarning (RuntimeWarning)  a sync task called without ``.aio`` from async code
 
 Messages follow one formula: what failed, where (entity, node id, input, file:line), expected vs
 got, and how to fix it. Structured attributes (``entity``, ``node_id``, ``input_name``,
@@ -92,3 +108,78 @@ class LocalExecutionError(FlytelikeError):
 
 class FlyteRecoverableException(Exception):
     """Raise from a task to ask for a retry; other exceptions are not retried."""
+
+
+# ---------------------------------------------------------------------------- v2 (flyte.errors)
+class BaseRuntimeError(FlytelikeError, RuntimeError):
+    """A failure that crossed an action boundary (v2 style, ``flyte.errors``).
+
+    ``code``: a short error code (for user errors, the original exception class name);
+    ``kind``: ``"user"``, ``"system"`` or ``"unknown"``; ``root_cause_message``: the original
+    message; ``worker``: where it happened (the action name locally).
+    """
+
+    default_kind = "unknown"
+
+    def __init__(
+        self, code: str, message: str = "", *, worker: str = "", kind: str | None = None
+    ) -> None:
+        super().__init__(message or code)
+        self.code = code
+        self.kind = kind or self.default_kind
+        self.root_cause_message = message
+        self.worker = worker
+
+    # ``sum(results)`` over map results that hold an error re-raises the error itself.
+    def __add__(self, other: object) -> object:
+        raise self
+
+    __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __add__
+
+
+class RuntimeSystemError(BaseRuntimeError):
+    default_kind = "system"
+
+
+class RuntimeUserError(BaseRuntimeError):
+    default_kind = "user"
+
+
+class OOMError(RuntimeUserError):
+    """The action ran out of memory (locally: it raised ``MemoryError``)."""
+
+
+class RuntimeDataValidationError(RuntimeUserError):
+    """A child action's inputs or outputs could not be converted to their declared types."""
+
+
+class RestrictedTypeError(RuntimeUserError):
+    """A value of a type that cannot travel between actions."""
+
+
+class ActionAbortedError(RuntimeUserError):
+    """The awaited action was aborted."""
+
+
+class TraceDoesNotAllowNestedTasksError(RuntimeUserError):
+    """A task was called inside a ``@trace`` function; traces may not start actions."""
+
+
+class NotInTaskContextError(RuntimeUserError):
+    """An API that needs a running task was used outside one."""
+
+
+class RemoteTaskNotFoundError(RuntimeUserError):
+    """A remote task reference names no known task."""
+
+
+class RemoteTaskUsageError(RuntimeUserError):
+    """A remote task was called with wrong arguments or overrides."""
+
+
+class CustomError(RuntimeUserError):
+    """Raise to fail an action with your own ``code``."""
+
+
+class SyncCallInAsyncWarning(RuntimeWarning):
+    """A sync task was called (and blocked) inside async code; use ``await task.aio(...)``."""

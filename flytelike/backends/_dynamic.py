@@ -13,13 +13,17 @@ from flytelike.backends._functions import resolve_object
 from flytelike.ir._model import Closure, Identifier, ResourceType, TaskTemplate, WorkflowTemplate
 
 
-def build_dynamic(task: TaskTemplate, native: dict[str, Any]) -> Closure:
+def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) -> Closure:
+    """The closure of the graph ``task``'s body builds with ``native`` inputs (``tf``: the
+    task's ``TypedFunction``; its live entity is used when it has one)."""
     from flytelike._closure import closure_of
     from flytelike.compiler import compile_body
     from flytelike.ir._version import with_version
 
-    assert task.function is not None
-    obj = resolve_object(task.function)
+    obj = getattr(getattr(tf, "func", None), "entity", None)
+    if obj is None:
+        assert task.function is not None
+        obj = resolve_object(task.function)
     func = getattr(obj, "task_function", None) or getattr(obj, "__wrapped__", obj)
     iface = getattr(obj, "python_interface", None)
     if iface is None:
@@ -52,7 +56,10 @@ def build_dynamic(task: TaskTemplate, native: dict[str, Any]) -> Closure:
     tasks: dict[Identifier, TaskTemplate] = {}
     workflows: dict[Identifier, WorkflowTemplate] = {}
     plans: dict[Identifier, Any] = {}
+    from flytelike.backends._live import register_tree
+
     for entity in body.entities.values():
+        register_tree(entity)
         sub = closure_of(entity)
         for t in sub.tasks:
             tasks.setdefault(t.id, t)

@@ -95,12 +95,13 @@ class TypedFunction:
         "output_types",
     )
 
-    def __init__(self, func: Callable[..., Any], name: str = "") -> None:
-        from flytelike._interface import interface_from_function
-
+    def __init__(self, func: Callable[..., Any], name: str = "", iface: Any = None) -> None:
         self.func = func
         self.name = name or getattr(func, "__qualname__", repr(func))
-        iface = interface_from_function(func, f"task `{self.name}`")
+        if iface is None:
+            from flytelike._interface import interface_from_function
+
+            iface = interface_from_function(func, f"task `{self.name}`")
         self.input_types = dict(iface.inputs)
         self.output_types = dict(iface.outputs)
         self.output_names = tuple(iface.outputs)
@@ -155,6 +156,54 @@ class TypedFunction:
                 e.add_note(f"while converting output `{name}` of task `{self.name}`")
                 raise
         return out
+
+
+class EntityBody:
+    """Calls a live entity: its mock when set, else ``execute(native)``, else ``local_call``."""
+
+    __slots__ = ("__weakref__", "entity", "is_async")
+
+    def __init__(self, entity: Any) -> None:
+        self.entity = entity
+        fn = getattr(entity, "task_function", None)
+        self.is_async = fn is not None and inspect.iscoroutinefunction(fn)
+
+    def __call__(self, **kwargs: Any) -> Any:
+        e = self.entity
+        m = getattr(e, "mock", None)
+        if m is not None:
+            return m(**kwargs)
+        execute = getattr(e, "execute", None)
+        if execute is not None:
+            return execute(kwargs)
+        return e.local_call(kwargs)
+
+
+def entity_function(entity: Any, name: str = "") -> TypedFunction:
+    """The ``TypedFunction`` of a live entity (cached on it), typed by its Python interface."""
+    tf = entity.__dict__.get("_flytelike_typed")
+    if tf is None:
+        body = EntityBody(entity)
+        tf = TypedFunction(body, name or entity.name, entity.python_interface)
+        tf.is_async = body.is_async
+        entity.__dict__["_flytelike_typed"] = tf
+    return tf  # type: ignore[no-any-return]
+
+
+def task_function(task: Any) -> TypedFunction:
+    """The ``TypedFunction`` running ``task`` (a ``TaskTemplate``): the live entity registered
+    for its identifier when there is one (mocks apply), else its ``FunctionRef`` resolved."""
+    from flytelike.backends._live import lookup
+
+    entity = lookup(task.id)
+    if entity is not None and getattr(entity, "python_interface", None) is not None:
+        return entity_function(entity, task.id.name)
+    if task.function is None:
+        raise FunctionResolutionError(
+            f"task `{task.id.name}` of kind {task.kind!r} has no Python function; the local "
+            "backend cannot run it"
+        )
+    return typed_function(task.function, task.id.name)
 
 
 _CACHE: dict[FunctionRef, TypedFunction] = {}

@@ -13,6 +13,7 @@ the function with ``current_context()`` set, and converts what it returns back t
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import traceback
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from flytelike.backends._functions import typed_function
+from flytelike.backends._functions import FunctionResolutionError, task_function
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -76,23 +77,37 @@ def _decks(ctx: ExecutionContext, request: ActionRequest, kwargs: Any, outputs: 
     return ctx.write_decks(extra)
 
 
+def _mocked(tf: Any) -> bool:
+    entity = getattr(tf.func, "entity", None)
+    return entity is not None and getattr(entity, "mock", None) is not None
+
+
+def _run_coroutine(coro: Any) -> Any:
+    """Run an awaitable to completion from sync code (a thread with no running loop)."""
+
+    async def main() -> Any:
+        return await coro
+
+    return asyncio.run(main())
+
+
 def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOutcome:
     """One attempt of a sync task in the calling thread."""
     task = request.task
-    ctx = ExecutionContext(request.context, task.id.name)
+    ctx = ExecutionContext(request.context, task.id.name, task.kind)
     saved = _environment(task.environment) if task.environment else None
     try:
         with activate(ctx):
             try:
-                tf = typed_function(task.function, task.id.name)  # type: ignore[arg-type]
+                tf = task_function(task)
                 kwargs = tf.to_python(request.inputs)
-                if task.kind == "dynamic":
+                if task.kind == "dynamic" and not _mocked(tf):
                     from flytelike.backends._dynamic import build_dynamic
 
-                    return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs))
+                    return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
                 result = tf.func(**kwargs)
-                if tf.is_async:
-                    result = asyncio.run(result)
+                if inspect.isawaitable(result):
+                    result = _run_coroutine(result)
                 outputs = tf.to_literals(result)
                 decks = _decks(ctx, request, kwargs, result)
             except BaseException as e:
@@ -117,14 +132,16 @@ def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
 async def run_async(request: ActionRequest) -> ActionOutcome:
     """One attempt of an async task on the running event loop."""
     task = request.task
-    ctx = ExecutionContext(request.context, task.id.name)
+    ctx = ExecutionContext(request.context, task.id.name, task.kind)
     saved = _environment(task.environment) if task.environment else None
     try:
         with activate(ctx):
             try:
-                tf = typed_function(task.function, task.id.name)  # type: ignore[arg-type]
+                tf = task_function(task)
                 kwargs = tf.to_python(request.inputs)
-                result = await tf.func(**kwargs)
+                result = tf.func(**kwargs)
+                if inspect.isawaitable(result):
+                    result = await result
                 outputs = tf.to_literals(result)
                 decks = _decks(ctx, request, kwargs, result)
             except asyncio.CancelledError:
@@ -135,6 +152,16 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
         if saved is not None:
             _restore(saved)
     return ActionOutcome(outputs=outputs, decks=decks)
+
+
+def _cannot_run(request: ActionRequest, e: Exception) -> ExecutionError:
+    from flytelike.errors import LocalExecutionError
+
+    task = request.task
+    exc = LocalExecutionError(str(e), entity=task.id.name)
+    return ExecutionError(
+        USER, f"LocalExecutionError: {e}", "flytelike.errors.LocalExecutionError", exception=exc
+    )
 
 
 class LocalBackend:
@@ -168,31 +195,24 @@ class LocalBackend:
 
     # ------------------------------------------------------------------ protocol
     def _is_async(self, request: ActionRequest) -> bool:
-        fn = request.task.function
-        return fn is not None and typed_function(fn, request.task.id.name).is_async
+        return task_function(request.task).is_async
 
     def can_inline(self, request: ActionRequest) -> bool:
-        return (
-            self.mode == "thread"
-            and request.context.timeout is None
-            and request.task.function is not None
-            and not self._is_async(request)
-        )
+        if self.mode != "thread" or request.context.timeout is not None:
+            return False
+        try:
+            return not self._is_async(request)
+        except Exception:
+            return False
 
     def run_inline(self, request: ActionRequest) -> ActionOutcome:
         return run_sync(request)
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
-        if request.task.function is None:
-            return ActionOutcome(
-                error=ExecutionError(
-                    USER,
-                    f"task `{request.task.id.name}` of kind {request.task.kind!r} has no Python "
-                    "function; the local backend cannot run it",
-                )
-            )
         try:
             is_async = self._is_async(request)
+        except FunctionResolutionError as e:
+            return ActionOutcome(error=_cannot_run(request, e))
         except Exception as e:
             return ActionOutcome(error=user_error(e, 0))
         if is_async:

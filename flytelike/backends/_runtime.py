@@ -127,9 +127,10 @@ class DeckTab:
 class ExecutionContext:
     """The object ``current_context()`` returns inside a task."""
 
-    def __init__(self, action: ActionContext, task_name: str = "") -> None:
+    def __init__(self, action: ActionContext, task_name: str = "", task_kind: str = "") -> None:
         self.action = action
         self.task_name = task_name
+        self.task_kind = task_kind
         self.raw_output_prefix = action.raw_data_prefix
         self.logging = _LOG
         self._workdir: str | None = None
@@ -210,6 +211,15 @@ class ExecutionContext:
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
+
+
+def running_action() -> ExecutionContext | None:
+    """The context of the task action running here, or ``None`` outside any action (the
+    stand-in context ``current_context()`` makes outside a task does not count)."""
+    ctx = _CURRENT.get()
+    if ctx is None or ctx.action.action_id == "adhoc":
+        return None
+    return ctx
 
 
 @contextmanager

@@ -1,10 +1,13 @@
-"""The ``flytelike`` command line (click): ``compile`` and ``graph`` a workflow or task."""
+"""The ``flytelike`` command line (click): ``compile``/``graph`` an entity, ``run`` it, inspect
+``runs``, ``resume`` one, manage the ``cache``."""
 
 from __future__ import annotations
 
 import click
 
 from flytelike.cli._commands import compile_command, graph_command
+from flytelike.cli._run import resume_command, run_command
+from flytelike.cli._runs import cache_group, runs_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,5 +17,9 @@ def main() -> None:
 
 main.add_command(compile_command)
 main.add_command(graph_command)
+main.add_command(run_command)
+main.add_command(runs_group)
+main.add_command(resume_command)
+main.add_command(cache_group)
 
 __all__ = ["main"]

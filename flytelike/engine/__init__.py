@@ -15,6 +15,7 @@ from typing import Any
 from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
 from flytelike.backends._runtime import DeckTab as Deck
 from flytelike.engine._cache import CacheEntry, TaskCache
+from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import EventBus, PhaseEvent
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
@@ -79,7 +80,18 @@ def signal(run_name: str, name: str, value: Any) -> None:
 def call(entity: Any, kwargs: dict[str, Any]) -> Any:
     """A direct call (``t(x=1)``, ``wf(...)`` outside a workflow): run, then return the outputs
     as Python values; a failure raises the task's own exception, with a note naming the run."""
-    r = default_engine().run(entity, **kwargs)
+    from flytelike.compiler._state import has_promise
+    from flytelike.errors import PromiseUsageError
+
+    for k, v in kwargs.items():
+        if has_promise(v):
+            raise PromiseUsageError(
+                f"{entity.describe()} was called with a promise for input `{k}` outside a "
+                "workflow body; promises only exist while a workflow compiles",
+                entity=getattr(entity, "name", ""),
+                input_name=k,
+            )
+    r = default_engine().run(entity, direct_call=True, inputs=kwargs)
     live = r._live
     if live is not None and live.failure is not None:
         exc = live.failure.error.exception
@@ -116,6 +128,8 @@ __all__ = [
     "TaskTimeoutError",
     "WorkflowPhase",
     "call",
+    "can_child_call",
+    "child_call",
     "current_context",
     "default_engine",
     "get_run",

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -86,11 +87,18 @@ class Execution:
     overwrite_cache: bool = False
     max_parallelism: int = 32
     prior: dict[str, Outputs] = field(default_factory=dict)
+    # A direct call (``wf(...)``) blocks its caller, so nobody else can send it a signal: its
+    # gates ask on the terminal when there is one, and fail with instructions otherwise.
+    direct_call: bool = False
     inflight: int = 0
     sem: asyncio.Semaphore | None = None
     owner: str = field(default_factory=lambda: f"{os.getpid()}-{_TOKEN}-{next(_OWNERS)}")
     # Runs a dynamic task's generated graph (set by the interpreter): (action id, closure, inputs).
     on_dynamic: Callable[[str, Closure, Outputs], Awaitable[Outputs]] | None = None
+    # The event loop running this execution, and child calls made so far per parent action
+    # (``_children.child_call``).
+    loop: asyncio.AbstractEventLoop | None = None
+    child_counts: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.max_parallelism > 0:
@@ -195,6 +203,8 @@ class Execution:
         spec: CacheSpec | None = ov.cache if ov is not None and ov.cache is not None else md.cache
         self.node_started(aid, parent, node_id, kind, name, inputs)
         cache = self.cache if spec is not None and spec.enabled else None
+        if cache is not None and is_mocked(task.id):
+            cache = None  # a mock's value must never be cached
         key: str | None = None
         status = ""
         reserved = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sys
 import time
 
 import typesystem
@@ -47,6 +48,8 @@ async def _wait_signal(
     if store is None:
         raise NodeFailed(aid, ExecutionError(USER, f"gate {aid}: signals need the run store"))
     store.open_gate(ex.run_name, aid, name, "signal", lt)
+    if ex.direct_call and store.get_signal(ex.run_name, name) is None:
+        return await _ask(ex.run_name, aid, name, lt)
     deadline = None if timeout is None else time.monotonic() + timeout
     ev = asyncio.Event()
     ev._flytelike_loop = asyncio.get_running_loop()  # type: ignore[attr-defined]
@@ -88,6 +91,34 @@ async def _wait_signal(
                 await asyncio.wait_for(ev.wait(), wait)
     finally:
         _WAKE.pop((ex.run_name, name), None)
+
+
+async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesystem.Literal:
+    """A direct call's gate: prompt on a terminal (as flytekit does locally), else fail."""
+    kind = typesystem.render_type(lt)
+    if not sys.stdin.isatty():
+        raise NodeFailed(
+            aid,
+            ExecutionError(
+                USER,
+                f"gate {aid} of run {run_name} waits for a signal {name!r} ({kind}), and a "
+                "direct call cannot wait for one. Start the run without blocking, "
+                "run = flytelike.run(wf, wait=False, ...), then send it with "
+                f"run.signal({name!r}, value) or `flytelike runs signal {run_name} {name} VALUE`.",
+                "SignalError",
+            ),
+        )
+    text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({kind}): ")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = text
+    try:
+        return typesystem.literal_from_json(data, lt)
+    except typesystem.TypeSystemError as e:
+        raise NodeFailed(
+            aid, ExecutionError(USER, f"{text!r} is not a `{kind}`: {e}", "SignalError")
+        ) from e
 
 
 async def run_gate(

@@ -90,8 +90,10 @@ def to_closure(entity: Any) -> Closure:
     if isinstance(cached, Closure):
         return cached
     from flytelike._closure import closure_of
+    from flytelike.backends._live import register_tree
 
     closure = closure_of(entity)
+    register_tree(entity)
     with contextlib.suppress(AttributeError):
         entity._engine_closure = closure
     return closure

@@ -266,6 +266,12 @@ class Interpreter:
         target = node.target
         aid = prefix + node.id
         ex = self.ex
+        if isinstance(target, WorkflowNode | LaunchPlanNode):
+            ident = target.workflow if isinstance(target, WorkflowNode) else target.launch_plan
+            ref = ex.index.tasks.get(ident)  # a reference workflow or launch plan
+            if ref is not None:
+                inputs = self._inputs(node, values, ref.interface, aid)
+                return await ex.run_task(aid, parent, node.id, ref, inputs, node.overrides)
         if isinstance(target, TaskNode):
             task = ex.index.task(target.task)
             inputs = self._inputs(node, values, task.interface, aid)

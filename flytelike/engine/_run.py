@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import itertools
 import os
 import threading
@@ -24,6 +25,7 @@ from typing import Any
 from flytelike.backends._discovery import get_backend
 from flytelike.backends._protocol import Backend, ExecutionError
 from flytelike.engine._cache import TaskCache
+from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
 from flytelike.engine._events import RUN, Callback, EventBus, PhaseEvent
@@ -136,9 +138,14 @@ class Engine:
         raw_data_path: str | None = None,
         max_parallelism: int | None = None,
         on_event: Callback | None = None,
-        **inputs: Any,
+        direct_call: bool = False,
+        inputs: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> Run:
-        """Run ``entity`` (task, workflow, launch plan, or a ``Closure``) with Python ``inputs``."""
+        """Run ``entity`` (task, workflow, launch plan, or a ``Closure``) with Python inputs,
+        given as keyword arguments or as the ``inputs`` dict (for inputs whose names collide with
+        this method's options, such as ``name``)."""
+        inputs = {**inputs, **kwargs} if inputs is not None else kwargs
         closure = to_closure(entity)
         index = ClosureIndex(closure)
         primary = index.primary()
@@ -155,6 +162,7 @@ class Engine:
             max_parallelism=max_parallelism,
             on_event=on_event,
             py_iface=py_iface,
+            direct_call=direct_call,
         )
 
     def run_literals(
@@ -170,6 +178,7 @@ class Engine:
         on_event: Callback | None = None,
         py_iface: Any = None,
         resume: bool = False,
+        direct_call: bool = False,
     ) -> Run:
         """Run a closure with input literals (the CLI and resume come in here)."""
         index = ClosureIndex(closure)
@@ -215,6 +224,7 @@ class Engine:
             overwrite_cache=bool(options["overwrite_cache"]),
             max_parallelism=int(options["max_parallelism"] or cfg.max_parallelism),
             prior=prior,
+            direct_call=direct_call,
         )
         if wait:
             self._execute(ex, primary, inputs, live)
@@ -278,9 +288,8 @@ class Engine:
 
     @staticmethod
     def _run_loop(coro: Any) -> Outputs:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if asyncio._get_running_loop() is None:
+            # (not get_running_loop(): its RuntimeError would become every failure's context)
             if threading.current_thread() is threading.main_thread():
                 # The main thread keeps one loop: creating one per run costs ~0.1 ms.
                 return _thread_loop().run_until_complete(coro)
@@ -290,13 +299,18 @@ class Engine:
 
     async def _main(self, ex: Execution, primary: Any, inputs: Outputs) -> Outputs:
         interp = Interpreter(ex)
-        if isinstance(primary, TaskTemplate):
-            ex.inflight = 1
-            return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
-        if isinstance(primary, LaunchPlanTemplate):
-            primary = ex.index.workflow(primary.workflow)
-        assert isinstance(primary, WorkflowTemplate)
-        return await interp.run_workflow(primary, inputs)
+        with contextlib.suppress(RuntimeError):  # the synchronous path has no loop (nor calls)
+            activate_execution(ex)
+        try:
+            if isinstance(primary, TaskTemplate):
+                ex.inflight = 1
+                return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
+            if isinstance(primary, LaunchPlanTemplate):
+                primary = ex.index.workflow(primary.workflow)
+            assert isinstance(primary, WorkflowTemplate)
+            return await interp.run_workflow(primary, inputs)
+        finally:
+            deactivate_execution(ex)
 
     # ------------------------------------------------------------------ past runs
     def get_run(self, name: str) -> Run:

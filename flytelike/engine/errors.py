@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flytelike.errors import FlytelikeError
+from flytelike.errors import FlytelikeError, LocalExecutionError
 
 if TYPE_CHECKING:
     from flytelike.backends._protocol import ExecutionError
@@ -29,7 +29,7 @@ class EngineError(FlytelikeError):
     """Base of the engine's errors."""
 
 
-class RunFailedError(EngineError):
+class RunFailedError(EngineError, LocalExecutionError):
     """A run did not succeed."""
 
     def __init__(

@@ -371,7 +371,7 @@ def test_gate_nodes() -> None:
     assert gates[1].type is not None
     assert nodes[3].inputs[0].value.node_id == "n2"  # type: ignore[union-attr]
     assert nodes[2].upstream == ("n1", "n0")
-    with pytest.raises(LocalExecutionError, match="waits for a signal"):
+    with pytest.raises(LocalExecutionError, match="waits for a signal 'how_many'"):
         wf(a=1)
     with pytest.raises(CompileError, match="only allowed inside a workflow"):
         sleep(dt.timedelta(seconds=1))

@@ -1,0 +1,75 @@
+"""Flyte's three phase enums, kept apart: workflow (run), node (action) and task (attempt).
+
+They are ``str`` enums (values are the names), so they store and print as text and can never be
+confused through their integers (errata E3/E4 of the v1 spec). ``flyteidl`` integer values are
+available as ``.code`` for interoperability.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class _Phase(enum.StrEnum):
+    @property
+    def is_terminal(self) -> bool:
+        return self.name in _TERMINAL[type(self).__name__]
+
+    @property
+    def code(self) -> int:
+        return _CODES[type(self).__name__][self.name]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class WorkflowPhase(_Phase):
+    UNDEFINED = "UNDEFINED"
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDING = "SUCCEEDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILING = "FAILING"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+    TIMED_OUT = "TIMED_OUT"
+    ABORTING = "ABORTING"
+
+
+class NodePhase(_Phase):
+    UNDEFINED = "UNDEFINED"
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILING = "FAILING"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+    SKIPPED = "SKIPPED"
+    TIMED_OUT = "TIMED_OUT"
+    DYNAMIC_RUNNING = "DYNAMIC_RUNNING"
+    RECOVERED = "RECOVERED"
+
+
+class TaskPhase(_Phase):
+    UNDEFINED = "UNDEFINED"
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    ABORTED = "ABORTED"
+    FAILED = "FAILED"
+    RETRYABLE_FAILED = "RETRYABLE_FAILED"
+    INITIALIZING = "INITIALIZING"
+    WAITING_FOR_RESOURCES = "WAITING_FOR_RESOURCES"
+
+
+_TERMINAL = {
+    "WorkflowPhase": {"SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"},
+    "NodePhase": {"SUCCEEDED", "FAILED", "ABORTED", "SKIPPED", "TIMED_OUT", "RECOVERED"},
+    "TaskPhase": {"SUCCEEDED", "FAILED", "ABORTED"},
+}
+
+_CODES = {
+    "WorkflowPhase": {p: i for i, p in enumerate(WorkflowPhase.__members__)},
+    "NodePhase": {p: i for i, p in enumerate(NodePhase.__members__)},
+    "TaskPhase": {p: i for i, p in enumerate(TaskPhase.__members__)},
+}

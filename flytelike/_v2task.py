@@ -1,0 +1,196 @@
+"""``V2Task``: what ``@env.task`` makes (a ``PythonFunctionTask`` with Flyte v2 call semantics).
+
+Contracts (ARCHITECTURE "Two authoring styles, one core"):
+
+- Same task object and IR as ``@task`` (kind ``python``); v2-only settings travel in the
+  template's ``custom`` entries (``v2.*`` keys, JSON values).
+- Called outside a running task (and outside a v1 workflow body) it is a **plain function call**:
+  no conversion, no caching; an ``async def`` task returns a coroutine.
+- Called inside a running task it is a **child action** with type conversion at the boundary.
+  An async task returns an awaitable; a sync task blocks and returns the value (from async code
+  this warns with ``SyncCallInAsyncWarning`` suggesting ``await t.aio(...)``). Exceptions from the
+  child reach the caller as ``flytelike.errors.RuntimeUserError`` (``code`` = the original class
+  name; ``MemoryError`` -> ``OOMError``; conversion failures -> ``RuntimeDataValidationError``).
+  Calling a task inside ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
+- ``t.aio(...)`` always returns an awaitable; ``t.forward(...)`` runs the body in-process without
+  an action or conversion; ``t.override(...)`` returns a new task and never changes ``t``.
+- Inside a v1 workflow body a V2Task behaves as a v1 task (adds a node).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from flytelike import _context
+from flytelike._task import PythonFunctionTask, convert_inputs, convert_outputs, task_environment
+from flytelike._task_settings import TaskSettings
+from flytelike.compiler import _state
+from flytelike.compiler._state import map_arguments
+from flytelike.errors import (
+    BaseRuntimeError,
+    OOMError,
+    RuntimeDataValidationError,
+    RuntimeUserError,
+    SyncCallInAsyncWarning,
+    TraceDoesNotAllowNestedTasksError,
+)
+from flytelike.ir._model import TaskTemplate
+from flytelike.ir._record import replace
+from flytelike.ir._version import with_version
+
+
+def child_error(task_name: str, e: BaseException) -> BaseException:
+    """The exception a parent sees when a child action raised ``e``."""
+    if isinstance(e, BaseRuntimeError):
+        return e
+    import typesystem
+
+    cls: type[RuntimeUserError] = RuntimeUserError
+    if isinstance(e, MemoryError):
+        cls = OOMError
+    elif isinstance(e, typesystem.TypeSystemError):
+        cls = RuntimeDataValidationError
+    err = cls(type(e).__name__, f"{task_name}: {type(e).__name__}: {e}", worker=task_name)
+    err.__cause__ = e
+    return err
+
+
+def _in_event_loop() -> bool:
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class V2Task(PythonFunctionTask[Any, Any]):
+    """A task made by ``@env.task``; see the module docstring for call semantics."""
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        settings: TaskSettings,
+        where: str,
+        *,
+        env: Any,
+        name: str,
+        options: dict[str, Any],
+        custom: dict[str, Any],
+    ) -> None:
+        super().__init__(func, settings, where)
+        self.name = name
+        self.env = env
+        self.short_name: str = custom.get("short_name") or func.__name__
+        self.options = dict(options)
+        self.custom = dict(custom)
+        self.is_async = inspect.iscoroutinefunction(func)
+        self.report = bool(custom.get("report"))
+
+    # ------------------------------------------------------------------ calls
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _state._STACK:  # inside a v1 workflow body: a node, as @task
+            return super().__call__(*args, **kwargs)
+        from flytelike.backends._runtime import running_action
+
+        if running_action() is None:
+            return self._func(*args, **kwargs)
+        values = map_arguments(self, args, kwargs) if args or kwargs else {}
+        if self.is_async:
+            return self._child_async(values)
+        if _in_event_loop():
+            warnings.warn(
+                f"sync task {self.short_name!r} called from async code blocks the event loop; "
+                f"use `await {self.short_name}.aio(...)`",
+                SyncCallInAsyncWarning,
+                stacklevel=2,
+            )
+        return self._child_sync(values)
+
+    def aio(self, *args: Any, **kwargs: Any) -> Any:
+        """An awaitable of the call, for sync and async tasks alike."""
+        if self.is_async:
+            return self(*args, **kwargs)
+        from flytelike.backends._runtime import running_action
+
+        if running_action() is None or _state._STACK:
+
+            async def plain() -> Any:
+                return self._func(*args, **kwargs)
+
+            return plain()
+        import asyncio
+
+        values = map_arguments(self, args, kwargs) if args or kwargs else {}
+        return asyncio.to_thread(self._child_sync, values)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the body here, without an action or type conversion (async: a coroutine)."""
+        return self._func(*args, **kwargs)
+
+    def override(self, **kwargs: Any) -> V2Task:
+        """A new task with some settings replaced (chains; the original is unchanged)."""
+        return self.env._make(self._func, {**self.options, **kwargs})  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ child actions
+    def _check_trace(self) -> None:
+        traced = _context._IN_TRACE.get()
+        if traced is not None:
+            raise TraceDoesNotAllowNestedTasksError(
+                "TraceDoesNotAllowNestedTasksError",
+                f"task {self.short_name!r} was called inside traced function {traced!r}; "
+                "traces are checkpoints inside a task and cannot start actions. Call the task "
+                "from the task body instead.",
+            )
+
+    def _child_sync(self, values: dict[str, Any]) -> Any:
+        self._check_trace()
+        token = _context._TASK.set(self.short_name)
+        try:
+            native = convert_inputs(self, values)
+            with task_environment(self.settings.environment):
+                result = self._func(**native)
+            return convert_outputs(self, result)
+        except BaseException as e:
+            if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            raise child_error(self.short_name, e) from e
+        finally:
+            _context._TASK.reset(token)
+
+    async def _child_async(self, values: dict[str, Any]) -> Any:
+        import asyncio
+
+        self._check_trace()
+        token = _context._TASK.set(self.short_name)
+        try:
+            native = convert_inputs(self, values)
+            with task_environment(self.settings.environment):
+                result = await self._func(**native)
+            return convert_outputs(self, result)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            raise child_error(self.short_name, e) from e
+        finally:
+            _context._TASK.reset(token)
+
+    # ------------------------------------------------------------------ IR
+    def template(self) -> TaskTemplate:
+        if self._template is None:
+            base = super().template()
+            extra = tuple(
+                (f"v2.{k}", json.dumps(v, sort_keys=True, default=repr))
+                for k, v in sorted(self.custom.items())
+                if v not in (None, (), [], {}, False, "")
+            )
+            self._template = with_version(replace(base, custom=base.custom + extra))
+        return self._template
+
+    def __repr__(self) -> str:
+        return f"<V2Task {self.name}>"

@@ -1,0 +1,374 @@
+"""``flytelike run FILE_OR_MODULE ENTITY --input value ...`` and ``flytelike resume RUN``.
+
+The input flags are generated from the entity's interface (``--snake_case`` and
+``--kebab-case``): int, float and str as such; bool as ``--flag`` or ``--flag false``; enums as
+choices; datetime as ISO 8601; durations as seconds or ``1h30m``-style text; lists, dicts,
+dataclasses (everything structured) as JSON, or the path of a JSON/YAML file; File/Dir as local
+paths; DataFrames as a parquet or CSV path. ``--inputs-file`` gives inputs as a JSON/YAML object
+(flags win). Outputs print as JSON on stdout; the run's name and phase go to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import typesystem
+from flytelike.errors import FlytelikeError
+from flytelike.ir._model import Interface, LaunchPlanTemplate
+from typesystem import (
+    BlobType,
+    EnumType,
+    Literal,
+    LiteralType,
+    SimpleKind,
+    SimpleType,
+    TableType,
+)
+
+
+def _load_data_file(path: str) -> Any:
+    text = Path(path).read_text()
+    if path.endswith((".yaml", ".yml")):
+        return importlib.import_module("yaml").safe_load(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return importlib.import_module("yaml").safe_load(text)
+
+
+def _structured(text: str) -> Any:
+    """JSON text, a JSON/YAML file path, or (failing both) the text itself."""
+    if os.path.isfile(text) and text.endswith((".json", ".yaml", ".yml")):
+        return _load_data_file(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _is_simple(lt: LiteralType, *kinds: SimpleKind) -> bool:
+    return isinstance(lt, SimpleType) and lt.kind in kinds
+
+
+def to_literal(name: str, value: Any, lt: LiteralType, py: Any) -> Literal:
+    """A flag's (or inputs file's) value as a literal of type ``lt``."""
+    try:
+        if isinstance(lt, BlobType | TableType) and isinstance(value, str):
+            local = "://" not in value
+            path = os.path.abspath(value) if local else value
+            if local and not os.path.exists(path):
+                raise click.BadParameter(f"no such file or directory: {value}")
+            if isinstance(lt, TableType) and value.endswith((".csv", ".tsv")) and py is not None:
+                pd = importlib.import_module("pandas")
+                df = pd.read_csv(path, sep="\t" if value.endswith(".tsv") else ",")
+                return typesystem.default_registry().to_literal(df, py)
+            return typesystem.literal_from_json(path, lt)
+        if isinstance(value, str) and not _is_simple(lt, SimpleKind.STRING):
+            if not isinstance(lt, EnumType | SimpleType):
+                value = _structured(value)
+            elif _is_simple(lt, SimpleKind.DURATION):
+                with contextlib.suppress(ValueError):
+                    value = float(value)
+        return typesystem.literal_from_json(value, lt)
+    except typesystem.TypeSystemError as e:
+        raise click.BadParameter(
+            f"input `{name}` ({typesystem.render_type(lt)}): {e}", param_hint=f"--{name}"
+        ) from e
+
+
+def _option_type(lt: LiteralType) -> Any:
+    if isinstance(lt, EnumType):
+        return click.Choice([str(v) for v in lt.values])
+    if _is_simple(lt, SimpleKind.INTEGER):
+        return click.INT
+    if _is_simple(lt, SimpleKind.FLOAT):
+        return click.FLOAT
+    if _is_simple(lt, SimpleKind.BOOLEAN):
+        return click.BOOL
+    return click.STRING
+
+
+def _help(lt: LiteralType, default: Literal | None) -> str:
+    text = typesystem.render_type(lt)
+    if isinstance(lt, BlobType):
+        text += " (a local path or URI)"
+    elif isinstance(lt, TableType):
+        text += " (a parquet or CSV path)"
+    elif not isinstance(lt, SimpleType | EnumType):
+        text += " (JSON, or a JSON/YAML file path)"
+    if default is not None:
+        try:
+            text += f"  [default: {json.dumps(typesystem.literal_to_json(default, lt))}]"
+        except Exception:
+            text += "  [has a default]"
+    return text
+
+
+def input_command(entity_name: str, iface: Interface, fixed: set[str]) -> click.Command:
+    """A click command whose options are ``iface``'s inputs (``fixed`` ones left out)."""
+    params: list[click.Parameter] = []
+    for v in iface.inputs:
+        if v.name in fixed:
+            continue
+        names = [f"--{v.name}"]
+        kebab = v.name.replace("_", "-")
+        if kebab != v.name:
+            names.append(f"--{kebab}")
+        extra: dict[str, Any] = {}
+        if _is_simple(v.type, SimpleKind.BOOLEAN):
+            extra = {"is_flag": False, "flag_value": True}
+        params.append(
+            click.Option(
+                [*names, v.name],
+                type=_option_type(v.type),
+                default=None,
+                help=_help(v.type, v.default),
+                **extra,
+            )
+        )
+    taken = {p.name for p in params}
+    for opt in _RUN_OPTIONS:
+        if opt.name not in taken:
+            params.append(opt)
+    return click.Command(
+        entity_name,
+        params=params,
+        callback=lambda **kw: kw,
+        help=f"Inputs of {entity_name}.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+_RUN_OPTIONS = [
+    click.Option(["--inputs-file", "inputs_file"], default=None, help="inputs as JSON/YAML"),
+    click.Option(["--backend", "backend"], default=None, help="backend name"),
+    click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
+    click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
+    click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
+]
+_RUN_OPTION_NAMES = {o.name for o in _RUN_OPTIONS}
+
+
+def build_inputs(
+    entity: Any, iface: Interface, lp: LaunchPlanTemplate | None, given: dict[str, Any]
+) -> dict[str, Literal]:
+    py_types = dict(getattr(getattr(entity, "python_interface", None), "inputs", {}) or {})
+    fixed = dict(lp.fixed_inputs) if lp is not None else {}
+    known = {v.name for v in iface.inputs}
+    for k in given:
+        if k not in known:
+            raise click.UsageError(
+                f"{iface_name(entity)} has no input {k!r}; inputs: {', '.join(sorted(known))}"
+            )
+        if k in fixed:
+            raise click.UsageError(f"input {k!r} is fixed by the launch plan")
+    out: dict[str, Literal] = {}
+    missing = []
+    for v in iface.inputs:
+        if v.name in given:
+            out[v.name] = to_literal(v.name, given[v.name], v.type, py_types.get(v.name))
+        elif v.default is not None:
+            out[v.name] = v.default
+        elif v.name not in fixed:
+            missing.append(f"--{v.name} ({typesystem.render_type(v.type)})")
+    if missing:
+        raise click.UsageError("missing inputs: " + ", ".join(missing))
+    out.update(fixed)
+    return out
+
+
+def iface_name(entity: Any) -> str:
+    return str(getattr(entity, "name", entity))
+
+
+def outputs_json(lits: dict[str, Literal], iface: Interface) -> str:
+    types = {v.name: v.type for v in iface.outputs}
+    data = {k: typesystem.literal_to_json(v, types.get(k)) for k, v in lits.items()}
+    return json.dumps(data, indent=2, default=str)
+
+
+def make_engine(backend: str | None) -> Any:
+    from flytelike import engine as eng
+
+    if backend is None:
+        return eng.default_engine()
+    from flytelike.backends import BackendLoadError, BackendNotFoundError, get_backend
+
+    try:
+        b = get_backend(backend)
+    except (BackendNotFoundError, BackendLoadError) as err:
+        raise click.ClickException(str(err)) from err
+    engine = eng.Engine(eng.EngineConfig.from_env(), backend=b)
+    eng.set_default_engine(engine)  # direct calls made inside tasks use it too
+    return engine
+
+
+def finish(run: Any, iface: Interface) -> None:
+    """Print the outputs (exit 0) or a readable error (exit 1)."""
+    run.wait()
+    phase = run.phase.value
+    click.echo(f"run {run.name}: {phase}", err=True)
+    if phase != "SUCCEEDED":
+        err = run.error or {}
+        node = err.get("node_id") or ""
+        msg = err.get("message", "")
+        where = f" at node {node}" if node else ""
+        click.echo(f"Error: run {run.name} {phase}{where}: {msg}", err=True)
+        tb = err.get("traceback")
+        if tb and os.environ.get("FLYTELIKE_CLI_TRACEBACK"):
+            click.echo(tb, err=True)
+        sys.exit(1)
+    click.echo(outputs_json(run.output_literals(), iface))
+
+
+class _Progress:
+    """Live node progress on stderr with rich when it is importable and stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.live: Any = None
+        self.rows: dict[str, str] = {}
+        if not sys.stderr.isatty():
+            return
+        try:
+            console = importlib.import_module("rich.console")
+            live = importlib.import_module("rich.live")
+            self._text = importlib.import_module("rich.text").Text
+        except ImportError:
+            return
+        self._console = console.Console(stderr=True)
+        self.live = live.Live(console=self._console, refresh_per_second=8, transient=True)
+
+    def __enter__(self) -> _Progress:
+        if self.live is not None:
+            self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.live is not None:
+            self.live.__exit__(*exc)
+
+    def __call__(self, event: Any) -> None:
+        if self.live is None or not getattr(event, "action_id", ""):
+            return
+        self.rows[event.action_id] = f"{event.phase.value:<10} {event.action_id} {event.name}"
+        self.live.update(self._text("\n".join(list(self.rows.values())[-20:])))
+
+    @property
+    def callback(self) -> Any:
+        return self if self.live is not None else None
+
+
+_RUN_HELP = """Run ENTITY (a task, workflow or launch plan) of FILE_OR_MODULE locally.
+
+Inputs are options generated from ENTITY's interface; see `flytelike run FILE ENTITY --help`.
+Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the same name).
+"""
+
+
+@click.command(
+    "run",
+    help=_RUN_HELP,
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("file_or_module", required=False)
+@click.argument("entity", required=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--inputs-file", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option("--backend", default=None, help="backend name (default: local / FLYTELIKE_BACKEND)")
+@click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
+@click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
+@click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
+@click.option("-h", "--help", "show_help", is_flag=True, default=False)
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    file_or_module: str | None,
+    entity: str | None,
+    args: tuple[str, ...],
+    inputs_file: str | None,
+    backend: str | None,
+    overwrite_cache: bool,
+    raw_data_path: str | None,
+    run_name: str | None,
+    show_help: bool,
+) -> None:
+    if file_or_module is None or entity is None:
+        if show_help or file_or_module is None:
+            click.echo(ctx.get_help())
+            return
+        raise click.UsageError("missing ENTITY")
+    from flytelike.cli._load import load_entity
+    from flytelike.engine._index import ClosureIndex, to_closure
+
+    obj = load_entity(file_or_module, entity)
+    try:
+        closure = to_closure(obj)
+    except FlytelikeError as e:
+        raise click.ClickException(str(e)) from e
+    primary = ClosureIndex(closure).primary()
+    iface = primary.interface
+    lp = primary if isinstance(primary, LaunchPlanTemplate) else None
+    fixed = {k for k, _ in lp.fixed_inputs} if lp is not None else set()
+    cmd = input_command(entity, iface, fixed)
+    if show_help or "--help" in args or "-h" in args:
+        with click.Context(cmd, info_name=f"flytelike run {file_or_module} {entity}") as sub:
+            click.echo(cmd.get_help(sub))
+        return
+    parsed = cmd.main(list(args), prog_name=f"flytelike run {entity}", standalone_mode=False)
+    parsed = dict(parsed or {})
+    input_names = {v.name for v in iface.inputs}
+    late = {k: parsed.pop(k) for k in list(parsed) if k in _RUN_OPTION_NAMES - input_names}
+    inputs_file = late.get("inputs_file") or inputs_file
+    backend = late.get("backend") or backend
+    overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
+    raw_data_path = late.get("raw_data_path") or raw_data_path
+    run_name = late.get("run_name") or run_name
+    given: dict[str, Any] = {}
+    if inputs_file is not None:
+        if not os.path.isfile(inputs_file):
+            raise click.BadParameter(f"no such file: {inputs_file}", param_hint="--inputs-file")
+        data = _load_data_file(inputs_file)
+        if not isinstance(data, dict):
+            raise click.BadParameter("must hold an object of inputs", param_hint="--inputs-file")
+        given.update(data)
+    given.update({k: v for k, v in parsed.items() if v is not None})
+    literals = build_inputs(obj, iface, lp, given)
+    eng = make_engine(backend)
+    with _Progress() as progress:
+        try:
+            run = eng.run_literals(
+                closure,
+                literals,
+                name=run_name,
+                overwrite_cache=overwrite_cache or None,
+                raw_data_path=raw_data_path,
+                on_event=progress.callback,
+                py_iface=getattr(obj, "python_interface", None),
+            )
+        except FlytelikeError as e:
+            raise click.ClickException(str(e)) from e
+    finish(run, iface)
+
+
+@click.command("resume")
+@click.argument("run_name")
+def resume_command(run_name: str) -> None:
+    """Run failed or interrupted run RUN_NAME again, reusing every action that succeeded."""
+    from flytelike import engine as eng
+    from flytelike.engine import EngineError
+
+    e = eng.default_engine()
+    try:
+        run = e.resume(run_name)
+    except EngineError as err:
+        raise click.ClickException(str(err)) from err
+    finish(run, run._interface())

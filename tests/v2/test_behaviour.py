@@ -1,0 +1,289 @@
+"""Rules of the v2 authoring surface (flytelike/_env.py, _v2task.py, _v2run.py, _v2map.py,
+_trace.py, _context.py, report.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+import flytelike as flyte
+from flytelike import errors
+from flytelike.engine import Engine
+
+env = flyte.TaskEnvironment(
+    "behaviour",
+    resources=flyte.Resources(cpu=(1, 2), memory="1Gi", gpu="A100:1", disk="10Gi"),
+    env_vars={"V2_FLAG": "on"},
+    secrets=["api-key"],
+    cache="auto",
+    reusable={"replicas": 2},
+    queue="q1",
+)
+
+
+@env.task(retries=3, timeout="1h30m", short_name="sq", report=True)
+def square(x: int) -> int:
+    return x * x
+
+
+@env.task
+async def read_flag() -> str:
+    import os
+
+    return os.environ.get("V2_FLAG", "")
+
+
+def test_settings_reach_the_ir() -> None:
+    t = square.template()
+    assert t.kind == "python" and t.id.name == "behaviour.square"
+    assert t.metadata.retries == 3 and t.metadata.timeout == 5400
+    assert t.metadata.cache is not None and t.metadata.enable_deck is True
+    assert t.resources.requests.cpu == "1" and t.resources.limits.cpu == "2"
+    assert t.resources.requests.memory == "1Gi" and t.resources.limits.gpu == "1"
+    assert t.resources.requests.ephemeral_storage == "10Gi"
+    assert t.metadata.accelerator is not None and t.metadata.accelerator.device == "A100"
+    assert dict(t.environment) == {"V2_FLAG": "on"}
+    assert [s.key for s in t.secrets] == ["api-key"]
+    custom = {k: json.loads(v) for k, v in t.custom}
+    assert custom["v2.short_name"] == "sq" and custom["v2.queue"] == "q1"
+    assert custom["v2.reusable"] == {"replicas": 2} and custom["v2.environment"] == "behaviour"
+    assert env.tasks["behaviour.square"] is square
+
+
+def test_env_vars_apply_under_run_only() -> None:
+    assert flyte.run(read_flag).outputs() == "on"
+
+
+def test_bad_settings_fail_at_definition() -> None:
+    with pytest.raises(errors.DefinitionError, match="snake_case"):
+        flyte.TaskEnvironment("Bad Name")
+    with pytest.raises(errors.DefinitionError, match="cache"):
+        flyte.TaskEnvironment("e", cache="sometimes")
+    with pytest.raises(errors.DefinitionError, match="unknown parameter"):
+        env.task(retry=3)
+    with pytest.raises(errors.DefinitionError, match="timeout"):
+        env.task(timeout="soon")(lambda: None)
+
+
+def test_limits_alias_warns() -> None:
+    with pytest.warns(DeprecationWarning, match="resources="):
+        e = flyte.TaskEnvironment("legacy", limits=flyte.Resources(cpu="4", mem="16Gi"))
+    assert e.resources == flyte.Resources(cpu="4", memory="16Gi")
+
+
+def test_clone_with_and_override() -> None:
+    e2 = env.clone_with("cloned", queue="q2")
+    assert e2.name == "cloned" and e2.queue == "q2" and e2.env_vars == env.env_vars
+    big = square.override(resources=flyte.Resources(cpu=4, memory="8Gi"))
+    bigger = big.override(retries=5)
+    assert square.template().metadata.retries == 3
+    assert bigger.template().metadata.retries == 5
+    assert bigger.template().resources.requests.cpu == "4"
+    assert bigger(3) == 9
+    with pytest.raises(errors.DefinitionError, match="unknown parameter"):
+        square.override(colour="red")
+
+
+def test_direct_call_is_plain() -> None:
+    # No conversion outside a run: a str passes through an `int` input untouched.
+    assert double("ab") == "abab"  # type: ignore[arg-type]
+    coro = read_flag()
+    assert asyncio.iscoroutine(coro)
+    coro.close()
+
+
+plain = flyte.TaskEnvironment("plain")
+
+
+@plain.task
+def double(x: int) -> int:
+    return 2 * x
+
+
+@plain.task
+async def blocking_parent(x: int) -> int:
+    return double(x)  # sync child from async code: blocks, warns
+
+
+@plain.task
+async def raises() -> int:
+    raise KeyError("k")
+
+
+@plain.task
+async def catches() -> str:
+    try:
+        await raises()
+    except errors.RuntimeUserError as e:
+        assert isinstance(e.__cause__, KeyError) and e.kind == "user"
+        return e.code
+    return "not raised"
+
+
+@plain.task
+def bad_output() -> int:
+    return "nope"  # type: ignore[return-value]
+
+
+@plain.task
+async def calls_bad_output() -> str:
+    try:
+        await bad_output.aio()
+    except errors.RuntimeDataValidationError as e:
+        return type(e).__name__
+    return "no error"
+
+
+def test_sync_child_from_async_warns_and_blocks() -> None:
+    with pytest.warns(errors.SyncCallInAsyncWarning, match=r"\.aio"):
+        assert flyte.run(blocking_parent, 4).outputs() == 8
+
+
+def test_child_errors_are_wrapped() -> None:
+    assert flyte.run(catches).outputs() == "KeyError"
+    assert flyte.run(calls_bad_output).outputs() == "RuntimeDataValidationError"
+
+
+def test_failing_run_and_bad_inputs() -> None:
+    r = flyte.run(raises)
+    assert r.phase.value == "FAILED"
+    with pytest.raises(flyte.engine.RunFailedError):
+        r.outputs()
+    with pytest.raises(Exception, match="x"):
+        flyte.run(double, x="not an int")
+
+
+def test_runcontext_options() -> None:
+    flyte.init(endpoint="dns:///example", project="p", domain="development")
+    with pytest.raises(ValueError, match="mode"):
+        flyte.with_runcontext(mode="remote")
+    with pytest.raises(TypeError, match="unknown"):
+        flyte.with_runcontext(colour="red")
+    r = flyte.with_runcontext(name="my-run", project="p", labels={"a": "b"}).run(double, 2)
+    assert r.name == "my-run" and r.url.endswith("my-run") and r.outputs() == 4
+
+
+def test_run_serves_v1_entities(engine: Engine) -> None:
+    @flyte.task
+    def inc(x: int) -> int:
+        return x + 1
+
+    @flyte.workflow
+    def wf(x: int) -> int:
+        return inc(x=inc(x=x))
+
+    assert flyte.run(wf, x=1).outputs() == 3
+    assert flyte.run(inc, 1).outputs() == 2
+
+
+# ---------------------------------------------------------------- map
+@plain.task
+async def maybe_fail(x: int) -> int:
+    if x == 2:
+        raise ValueError("two")
+    return x
+
+
+@plain.task
+async def map_errors(n: int) -> list[str]:
+    return [type(r).__name__ for r in flyte.map(maybe_fail, range(n), concurrency=0)]
+
+
+def test_map() -> None:
+    assert list(flyte.map(double, [1, 2, 3])) == [2, 4, 6]  # outside a run: plain calls
+    assert flyte.run(map_errors, 4).outputs() == ["int", "int", "RuntimeUserError", "int"]
+    with pytest.raises(errors.RuntimeUserError):
+        sum([1, errors.RuntimeUserError("ValueError", "x")])  # type: ignore[list-item]
+    assert isinstance(flyte.map(double), flyte.MapTask)
+
+
+# ---------------------------------------------------------------- trace
+def test_trace_rejects_plain_sync_functions() -> None:
+    with pytest.raises(errors.DefinitionError, match="plain sync function"):
+
+        @flyte.trace
+        def f(x: int) -> int:
+            return x
+
+
+@flyte.trace
+def numbers(n: int) -> Any:
+    yield from range(n)
+
+
+@flyte.trace
+async def anumbers(n: int) -> Any:
+    for i in range(n):
+        yield i
+
+
+@flyte.trace
+async def calls_task() -> int:
+    return await maybe_fail(1)
+
+
+@plain.task
+async def uses_generators(n: int) -> list[int]:
+    return list(numbers(n)) + [i async for i in anumbers(n)]
+
+
+@plain.task
+async def trace_calls_task() -> str:
+    try:
+        await calls_task()
+    except errors.TraceDoesNotAllowNestedTasksError:
+        return "refused"
+    return "allowed"
+
+
+def test_trace_generators_and_nested_tasks() -> None:
+    assert flyte.run(uses_generators, 3).outputs() == [0, 1, 2, 0, 1, 2]
+    assert flyte.run(trace_calls_task).outputs() == "refused"
+
+
+CALLS: list[str] = []
+
+
+@flyte.trace
+async def step(name: str) -> str:
+    CALLS.append(name)
+    return name.upper()
+
+
+@plain.task
+async def resumable(fail: bool) -> str:
+    a = await step("a")
+    if fail and "crashed" not in CALLS:
+        CALLS.append("crashed")
+        raise RuntimeError("crash after checkpoint a")
+    return a + await step("b")
+
+
+def test_trace_replays_on_resume(engine: Engine) -> None:
+    CALLS.clear()
+    r = flyte.run(resumable, True)
+    assert r.phase.value == "FAILED" and CALLS == ["a", "crashed"]
+    r2 = engine.resume(r.name)
+    assert r2.outputs() == "AB"
+    assert CALLS == ["a", "crashed", "b"]  # "a" was replayed from its checkpoint
+
+
+# ---------------------------------------------------------------- context
+def test_ctx_outside_a_task() -> None:
+    c = flyte.ctx()
+    assert c.action is None and c.custom_context == {}
+    with flyte.custom_context(k=1):
+        assert flyte.get_custom_context() == {"k": "1"}
+    assert flyte.get_custom_context() == {}
+
+
+def test_io_names() -> None:
+    import flytelike.io
+
+    assert flytelike.io.File is flyte.File is flyte.FlyteFile
+    assert flytelike.io.Dir is flyte.Dir is flyte.Directory is flyte.FlyteDirectory
+    assert flytelike.io.DataFrame is flyte.DataFrame is flyte.StructuredDataset
+    assert flyte.Deck is flyte.engine.Deck
