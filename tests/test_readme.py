@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,7 +22,9 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert ci_lines == [setup_and_test]
 
 
-def test_readme_python_examples_run() -> None:
+def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
     blocks = re.findall(r"```python\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S)
     assert blocks
     for code in blocks:

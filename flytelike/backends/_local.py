@@ -206,7 +206,15 @@ class LocalBackend:
             return False
 
     def run_inline(self, request: ActionRequest) -> ActionOutcome:
-        return run_sync(request)
+        # The engine calls this on its event loop's thread. The task body is sync code and must
+        # see no running loop (so it may call asyncio.run, and sync/async dual APIs such as
+        # File.download() act synchronously), exactly as it would in a worker thread.
+        loop = asyncio._get_running_loop()
+        asyncio._set_running_loop(None)
+        try:
+            return run_sync(request)
+        finally:
+            asyncio._set_running_loop(loop)
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         try:
