@@ -1,5 +1,8 @@
 """``Cache`` settings and cache version policies, and how ``@task`` cache arguments combine.
 
+``Cache`` takes flytekit's form (``version=``) and Flyte v2's (``behavior=``,
+``version_override=``); see its docstring.
+
 ``cache=True`` (or ``"auto"``) and ``Cache()`` without a version take the version from the
 policies; the default policy, ``CacheFunctionBody``, hashes the function's source text. The
 legacy ``cache_version``/``cache_serialize``/``cache_ignore_input_vars`` arguments still work
@@ -52,24 +55,102 @@ class CacheFunctionBody:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+BEHAVIORS = ("auto", "override", "disable")
+_BEHAVIOR_ALIASES = {
+    "enable": "auto", "enabled": "auto", "on": "auto", "true": "auto", "yes": "auto",
+    "disabled": "disable", "off": "disable", "false": "disable", "no": "disable", "none": "disable",
+}  # fmt: skip
+
+
 @record
 class Cache:
-    """``Cache(version=None, serialize=False, ignored_inputs=(), salt="", policies=None)``."""
+    """Cache settings, in flytekit's form and in Flyte v2's form (both may be mixed).
+
+    - v1: ``Cache(version=None, serialize=False, ignored_inputs=(), salt="", policies=None)``.
+    - v2: ``Cache(behavior="auto"|"override"|"disable", version_override=None, serialize=False,
+      ignored_inputs=(), salt="", policies=None)``. ``"auto"`` caches with the version from
+      ``version_override`` or else the policies (default: the function body); ``"override"``
+      caches with the explicit ``version_override`` (falling back to the policies when it is
+      missing, as upstream); ``"disable"`` turns caching off. Upstream's aliases are accepted
+      (``enable``/``on``/``true``/``yes`` -> auto, ``off``/``false``/``no``/``none`` -> disable).
+      As upstream's first positional parameter is ``behavior``, ``Cache("auto")``,
+      ``Cache("override", ...)`` and ``Cache("disable")`` mean the behavior, not a version.
+
+    ``version`` and ``version_override`` are two spellings of one setting: after construction
+    both hold the same value (giving two different values is an error). In the IR a ``Cache``
+    becomes a ``CacheSpec`` (``enabled``, ``version``, ``serialize``, ``ignored_inputs``,
+    ``salt``); a disabled one becomes no cache at all.
+    """
 
     version: str | None = None
     serialize: bool = False
     ignored_inputs: tuple[str, ...] | str | Sequence[str] = ()
     salt: str = ""
     policies: Sequence[CachePolicy] | CachePolicy | None = None
+    behavior: str = "auto"
+    version_override: str | None = None
 
     @classmethod
     def _normalize(cls, values: dict[str, Any]) -> dict[str, Any]:
+        version, behavior = values["version"], values["behavior"]
+        if version in BEHAVIORS and behavior == "auto":  # upstream order: Cache("override", ...)
+            behavior, version = version, None
+        if not isinstance(behavior, str):
+            raise DefinitionError(
+                f"Cache(behavior=...) must be one of {', '.join(map(repr, BEHAVIORS))}, "
+                f"got {behavior!r}"
+            )
+        low = behavior.lower()
+        behavior = _BEHAVIOR_ALIASES.get(low, low)
+        if behavior not in BEHAVIORS:
+            raise DefinitionError(
+                f"Cache(behavior={values['behavior']!r}): behavior must be one of "
+                f"{', '.join(map(repr, BEHAVIORS))} (aliases: "
+                f"{', '.join(sorted(_BEHAVIOR_ALIASES))})"
+            )
+        override = values["version_override"]
+        for label, v in (("version", version), ("version_override", override)):
+            if v is not None and not isinstance(v, str):
+                raise DefinitionError(f"Cache({label}=...) must be a string, got {v!r}")
+        if version is not None and override is not None and version != override:
+            raise DefinitionError(
+                f"Cache(version={version!r}, version_override={override!r}): these are two "
+                "names for the same setting; give one of them"
+            )
+        version = version if version is not None else override
+        if not isinstance(values["serialize"], bool):
+            raise DefinitionError(
+                f"Cache(serialize=...) must be True or False, got {values['serialize']!r}"
+            )
+        if not isinstance(values["salt"], str):
+            raise DefinitionError(f"Cache(salt=...) must be a string, got {values['salt']!r}")
         ignored = values["ignored_inputs"]
-        values["ignored_inputs"] = (ignored,) if isinstance(ignored, str) else tuple(ignored)
-        version = values["version"]
-        if version is not None and not isinstance(version, str):
-            raise DefinitionError(f"Cache(version=...) must be a string, got {version!r}")
+        ignored = (ignored,) if isinstance(ignored, str) else tuple(ignored)
+        bad = [name for name in ignored if not isinstance(name, str)]
+        if bad:
+            raise DefinitionError(
+                f"Cache(ignored_inputs=...) must be input names (strings), got {bad[0]!r}"
+            )
+        values.update(
+            version=version,
+            version_override=version,
+            behavior=behavior,
+            ignored_inputs=ignored,
+        )
         return values
+
+    @property
+    def enabled(self) -> bool:
+        """False for ``behavior="disable"``."""
+        return self.behavior != "disable"
+
+    def is_enabled(self) -> bool:
+        """Upstream's spelling of ``enabled``."""
+        return self.enabled
+
+    def get_ignored_inputs(self) -> tuple[str, ...]:
+        assert isinstance(self.ignored_inputs, tuple)
+        return self.ignored_inputs
 
     def get_policies(self) -> list[CachePolicy]:
         if self.policies is None:
@@ -106,7 +187,7 @@ def resolve_cache(
                 "combined with a Cache object; set version=, serialize= and ignored_inputs= on "
                 "Cache(...) instead"
             )
-        return cache
+        return cache if cache.enabled else None
     if cache is True or cache == "auto":
         return Cache(
             version=cache_version or None,
@@ -129,7 +210,7 @@ def cache_spec(
     cache: Cache | None, params: VersionParameters, inputs: Sequence[str], where: str
 ) -> CacheSpec | None:
     """The IR form, with the version computed and ignored inputs checked against ``inputs``."""
-    if cache is None:
+    if cache is None or not cache.enabled:
         return None
     assert isinstance(cache.ignored_inputs, tuple)
     unknown = [name for name in cache.ignored_inputs if name not in inputs]

@@ -12,6 +12,9 @@ Contracts:
   whose ``action`` is ``None``, never ``None`` itself) outside one; both carry ``custom_context``.
 - ``group(name)`` is a sync context manager naming the group of every task call made inside it;
   groups nest (``current_group()`` returns the path). Groups change nothing in execution.
+- Under ``flytelike.run`` a task call inside a running task is a child action (``V2Task``); the
+  child sees the custom context and group of its call site (``record_child``), whether its body
+  runs on the caller's event loop or on another thread.
 """
 
 from __future__ import annotations
@@ -42,10 +45,40 @@ _IN_TRACE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+# What a child action inherits from its caller, by run then action id: (custom context, group).
+# A child's body may run on another thread (sync tasks), where the caller's context variables
+# are not set, so the values are looked up by the running action.
+_ACTIONS: dict[str, dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {}
+
+
 def set_run_context(run_name: str, values: dict[str, str]) -> None:
     """Record the run-level custom context of ``run_name`` (``with_runcontext`` calls this)."""
     with _RUN_LOCK:
         _RUN_CONTEXT[run_name] = dict(values)
+
+
+def record_child(action_id: str | None) -> None:
+    """Give child action ``action_id`` (of the running action's run) the custom context and
+    group visible here (``V2Task`` calls this just before starting the child)."""
+    ec = _running()
+    if ec is None or action_id is None:
+        return
+    entry = (get_custom_context(), current_group())
+    with _RUN_LOCK:
+        _ACTIONS.setdefault(ec.action.run_name, {})[action_id] = entry
+
+
+def forget_run(run_name: str) -> None:
+    """Drop what was recorded for ``run_name`` (``flytelike.run`` calls this when it ends)."""
+    with _RUN_LOCK:
+        _RUN_CONTEXT.pop(run_name, None)
+        _ACTIONS.pop(run_name, None)
+
+
+def _inherited(ec: Any) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    a = ec.action
+    with _RUN_LOCK:
+        return _ACTIONS.get(a.run_name, {}).get(a.action_id)
 
 
 def _running() -> Any:
@@ -62,6 +95,9 @@ def get_custom_context() -> dict[str, str]:
     ec = _running()
     if ec is None:
         return {}
+    inherited = _inherited(ec)
+    if inherited is not None:
+        return dict(inherited[0])
     with _RUN_LOCK:
         return dict(_RUN_CONTEXT.get(ec.action.run_name, {}))
 
@@ -85,7 +121,7 @@ def group(name: str) -> Iterator[None]:
         from flytelike.errors import DefinitionError
 
         raise DefinitionError(f"group(name): name must be a non-empty string, got {name!r}")
-    token = _GROUP.set((*_GROUP.get(), name))
+    token = _GROUP.set((*current_group(), name))
     try:
         yield
     finally:
@@ -93,8 +129,14 @@ def group(name: str) -> Iterator[None]:
 
 
 def current_group() -> tuple[str, ...]:
-    """The group path of calls made here (outermost first); ``()`` outside any group."""
-    return _GROUP.get()
+    """The group path of calls made here (outermost first); ``()`` outside any group. A child
+    action starts in the group its caller was in."""
+    path = _GROUP.get()
+    if path:
+        return path
+    ec = _running()
+    inherited = _inherited(ec) if ec is not None else None
+    return inherited[1] if inherited is not None else ()
 
 
 @dataclass(frozen=True)

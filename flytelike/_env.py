@@ -57,8 +57,11 @@ def _cache_value(value: Any, where: str) -> Any:
             return True
         if low in _CACHE_OFF:
             return False
+        if low == "override":  # upstream: Cache(behavior="override") (policies give the version)
+            return Cache(behavior="override")
     raise DefinitionError(
-        f"{where}: cache must be 'auto', 'disable' (or True/False) or a Cache(...), got {value!r}"
+        f"{where}: cache must be 'auto', 'override', 'disable' (or True/False) or a "
+        f"Cache(...), got {value!r}"
     )
 
 

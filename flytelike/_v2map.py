@@ -8,8 +8,9 @@
   form. ``concurrency``: unset means the engine's default parallelism (32), ``0`` unbounded, ``n``
   at most ``n`` calls at a time. With ``return_exceptions=True`` a failing item yields its
   exception (a ``RuntimeUserError`` inside a run) instead of raising. ``task`` may be a
-  ``functools.partial`` binding constant inputs. Inside a running task every item is a child
-  action; outside one, items are plain calls.
+  ``functools.partial`` binding constant inputs. Inside a running task every item is a recorded
+  child action (``<caller>/c<n>``, numbered in input order, in group ``group_name`` when given)
+  and the run's parallelism applies too; outside one, items are plain calls.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ class _Map:
         concurrency: int | None,
         return_exceptions: bool,
     ) -> list[Any]:
-        """Run the items on a private event loop (a helper thread when one is running here)."""
+        """Run the items on the run's event loop (or a helper loop of the run) inside a running
+        action, else on a private event loop (a helper thread when one is running here)."""
         import asyncio
         import concurrent.futures
         import contextvars
@@ -142,6 +144,10 @@ class _Map:
                 )
             ]
 
+        from flytelike.engine._children import call_blocking, can_call_blocking
+
+        if can_call_blocking():  # inside a running action: items are child actions of it
+            return call_blocking(collect)
         try:
             asyncio.get_running_loop()
         except RuntimeError:

@@ -7,6 +7,8 @@ run's local directory as a ``file://`` URI). Positional arguments map to inputs 
 order. Inputs that cannot be converted raise at once (nothing runs); a failing task gives a
 ``Run`` in phase FAILED whose ``outputs()`` raises ``flytelike.engine.RunFailedError``. ``run``
 works without ``init`` and from inside a running event loop (e.g. an ``async def`` pytest test).
+Every task call made inside a running task of the run is a recorded child action (see
+``run.actions()``), with the run's custom context and the caller's group.
 
 ``with_runcontext(custom_context=, raw_data_path=, overwrite_cache=, max_action_concurrency=,
 env_vars=, name=, mode=, ...)`` returns a ``RunContext`` whose ``.run`` applies those settings.
@@ -66,12 +68,12 @@ class RunContext:
         self.env_vars = dict(env_vars or {})
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
-        from flytelike._context import set_run_context
+        from flytelike._context import forget_run, set_run_context
         from flytelike._task import task_environment
         from flytelike.engine import default_engine
         from flytelike.engine._convert import inputs_to_literals
         from flytelike.engine._index import ClosureIndex, to_closure
-        from flytelike.engine._run import _new_name
+        from flytelike.engine._run import new_run_name
         from flytelike.ir._model import LaunchPlanTemplate
 
         if args:
@@ -88,21 +90,22 @@ class RunContext:
         py_iface = getattr(entity, "python_interface", None)
         lp = primary if isinstance(primary, LaunchPlanTemplate) else None
         literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
-        name = self.name or _new_name()
+        name = self.name or new_run_name()
         if self.custom_context:
             set_run_context(name, self.custom_context)
-        with task_environment(self.env_vars):
-            r = engine.run_literals(
-                closure,
-                literals,
-                name=name,
-                overwrite_cache=self.overwrite_cache or None,
-                raw_data_path=self.raw_data_path,
-                max_parallelism=self.max_action_concurrency,
-                py_iface=py_iface,
-            )
-        r.url = "file://" + engine.config.run_dir(name)  # type: ignore[attr-defined]
-        return r
+        try:
+            with task_environment(self.env_vars):
+                return engine.run_literals(
+                    closure,
+                    literals,
+                    name=name,
+                    overwrite_cache=self.overwrite_cache or None,
+                    raw_data_path=self.raw_data_path,
+                    max_parallelism=self.max_action_concurrency,
+                    py_iface=py_iface,
+                )
+        finally:
+            forget_run(name)  # the run has ended (run_literals waits)
 
 
 def with_runcontext(**settings: Any) -> RunContext:

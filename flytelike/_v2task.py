@@ -7,11 +7,17 @@ Contracts (ARCHITECTURE "Two authoring styles, one core"):
 - Called outside a running task (and outside a v1 workflow body) it is a **plain function call**:
   no conversion, no caching; an ``async def`` task returns a coroutine.
 - Called inside a running task it is a **child action** with type conversion at the boundary.
-  An async task returns an awaitable; a sync task blocks and returns the value (from async code
-  this warns with ``SyncCallInAsyncWarning`` suggesting ``await t.aio(...)``). Exceptions from the
-  child reach the caller as ``flytelike.errors.RuntimeUserError`` (``code`` = the original class
-  name; ``MemoryError`` -> ``OOMError``; conversion failures -> ``RuntimeDataValidationError``).
-  Calling a task inside ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
+  When the run is live in this process (``flytelike.run``, ``Engine.run``) the call is recorded
+  as action ``<caller>/c<n>`` through ``engine.child_call``: cache, retries, timeouts, mocks and
+  the run's parallelism apply, and the caller's custom context and group go with it. Otherwise
+  (no live run, e.g. a task body run by hand) the body runs in-process with conversion only.
+  An async task returns an awaitable; a sync task blocks and returns the value. From async code
+  a sync call warns with ``SyncCallInAsyncWarning`` suggesting ``await t.aio(...)`` and its child
+  runs on a helper event loop of the run while the caller blocks (``engine._children``
+  ``call_blocking``). Exceptions from the child reach the caller as
+  ``flytelike.errors.RuntimeUserError`` (``code`` = the original class name; ``MemoryError`` ->
+  ``OOMError``; conversion failures -> ``RuntimeDataValidationError``). Calling a task inside
+  ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
 - ``t.aio(...)`` always returns an awaitable; ``t.forward(...)`` runs the body in-process without
   an action or conversion; ``t.override(...)`` returns a new task and never changes ``t``.
 - Inside a v1 workflow body a V2Task behaves as a v1 task (adds a node).
@@ -126,7 +132,11 @@ class V2Task(PythonFunctionTask[Any, Any]):
             return plain()
         import asyncio
 
+        from flytelike.engine import can_child_call
+
         values = map_arguments(self, args, kwargs) if args or kwargs else {}
+        if can_child_call():
+            return self._child_action(values)
         return asyncio.to_thread(self._child_sync, values)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -148,8 +158,27 @@ class V2Task(PythonFunctionTask[Any, Any]):
                 "from the task body instead.",
             )
 
-    def _child_sync(self, values: dict[str, Any]) -> Any:
+    async def _child_action(self, values: dict[str, Any]) -> Any:
+        """The call as a recorded child action (``engine.child_call``); needs ``can_child_call``."""
+        import asyncio
+
+        from flytelike.engine._children import child_call, next_child_action_id
+
         self._check_trace()
+        _context.record_child(next_child_action_id())
+        try:
+            return await child_call(self, values)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            raise child_error(self.short_name, e) from e
+
+    def _child_sync(self, values: dict[str, Any]) -> Any:
+        from flytelike.engine._children import call_blocking, can_call_blocking
+
+        self._check_trace()
+        if can_call_blocking():
+            return call_blocking(lambda: self._child_action(values))
         token = _context._TASK.set(self.short_name)
         try:
             native = convert_inputs(self, values)
@@ -166,6 +195,10 @@ class V2Task(PythonFunctionTask[Any, Any]):
     async def _child_async(self, values: dict[str, Any]) -> Any:
         import asyncio
 
+        from flytelike.engine import can_child_call
+
+        if can_child_call():
+            return await self._child_action(values)
         self._check_trace()
         token = _context._TASK.set(self.short_name)
         try:

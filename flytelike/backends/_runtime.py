@@ -222,12 +222,39 @@ def running_action() -> ExecutionContext | None:
     return ctx
 
 
+_DATA_CONTEXTS: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _data_context(prefix: str) -> Any:
+    """The active data context with the run's raw data prefix (built once per pair)."""
+    from typesystem.io import current_data_context
+
+    base = current_data_context()
+    key = (prefix, id(base))
+    found = _DATA_CONTEXTS.get(key)
+    if found is None or found[0] is not base:
+        found = _DATA_CONTEXTS[key] = (base, base.replace(raw_data_prefix=prefix))
+    return found[1]
+
+
 @contextmanager
 def activate(ctx: ExecutionContext) -> Iterator[ExecutionContext]:
-    """Make ``ctx`` the current context; clean its working directory afterwards."""
+    """Make ``ctx`` the current context; clean its working directory afterwards.
+
+    Offloaded values (files, directories, dataframes) the action writes go under the run's raw
+    data prefix, at a key stable across the action's retries (``File.named_remote``)."""
     token = _CURRENT.set(ctx)
+    action = ctx.action
     try:
-        yield ctx
+        if action.raw_data_prefix:
+            from typesystem.io import use_data_context
+
+            data = _data_context(action.raw_data_prefix)
+            key = f"{action.run_name}/{action.action_id}"
+            with use_data_context(data.replace(action_key=key)):
+                yield ctx
+        else:
+            yield ctx
     finally:
         _CURRENT.reset(token)
         ctx.cleanup()

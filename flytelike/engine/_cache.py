@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import typesystem
-from flytelike.engine._blobs import all_exist
+from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
 from flytelike.engine._records import RunStore
 from flytelike.ir._model import CacheSpec, Identifier, TaskTemplate
 from typesystem import Literal
 
+_NONE: frozenset[str] = frozenset()
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
 
@@ -45,6 +46,8 @@ class TaskCache:
     def __init__(self, store: RunStore) -> None:
         self.store = store
         self._iface: dict[Identifier, str] = {}
+        self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
+        self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
 
     def key(self, task: TaskTemplate, spec: CacheSpec, inputs: Mapping[str, Literal]) -> str:
         prefix = self._iface.get(task.id)
@@ -53,22 +56,41 @@ class TaskCache:
             version = spec.version or task.id.version
             prefix = f"{task.id.name}\0{iface}\0{version}\0{spec.salt}\0"
             self._iface[task.id] = prefix
-        ignore = frozenset(spec.ignored_inputs) if spec.ignored_inputs else frozenset()
-        digest = typesystem.digest_inputs(dict(inputs), ignore)
+        ignore = _NONE
+        if spec.ignored_inputs:
+            ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)
+            self._ignored[tuple(spec.ignored_inputs)] = ignore
+        digest = typesystem.digest_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
         return hashlib.sha256((prefix + digest).encode()).hexdigest()
 
     def get(self, key: str) -> dict[str, Literal] | None:
+        hit = self.lookup(key)
+        return hit[0] if hit is not None else None
+
+    def lookup(self, key: str) -> tuple[dict[str, Literal], tuple[bytes | None, str | None]] | None:
+        """The outputs stored under ``key`` and their stored form (inline bytes, URI)."""
         rows = self.store.db.query("SELECT outputs, outputs_uri FROM cache WHERE key=?", (key,))
         if not rows:
             return None
+        data, uri = rows[0]
+        memo = self._decoded.get(data) if data is not None else None
+        # Literals are immutable: the same bytes decode to equal values every time.
+        if memo is not None and all(blob_exists(u) for u in memo[1]):
+            return dict(memo[0]), (data, uri)
+        outputs: dict[str, Literal] | None
         try:
-            outputs = self.store.codec.decode(rows[0][0], rows[0][1])
+            outputs = self.store.codec.decode(data, uri)
         except OSError:
             outputs = None
+        if outputs is not None and data is not None and len(data) <= 4096:
+            if len(self._decoded) >= 1024:
+                self._decoded.clear()
+            uris = tuple(u for v in outputs.values() for u in blob_uris(v))
+            self._decoded[data] = (dict(outputs), uris)
         if outputs is None or not all_exist(outputs):
             self.store.db.execute([("DELETE FROM cache WHERE key=?", (key,))])
             return None
-        return outputs
+        return outputs, (data, uri)
 
     def put(
         self,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from flytelike.backends._runtime import running_action
 from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
@@ -21,10 +21,11 @@ from flytelike.ir._model import LaunchPlanTemplate, TaskTemplate, WorkflowTempla
 # Executions running in this process, by run name (set while their event loop runs them).
 _ACTIVE: dict[str, Execution] = {}
 _LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 def activate_execution(ex: Execution) -> None:
-    ex.loop = asyncio.get_running_loop()
+    ex.loop = asyncio._get_running_loop()  # None on the engine's synchronous path
     with _LOCK:
         _ACTIVE[ex.run_name] = ex
 
@@ -33,6 +34,7 @@ def deactivate_execution(ex: Execution) -> None:
     with _LOCK:
         if _ACTIVE.get(ex.run_name) is ex:
             del _ACTIVE[ex.run_name]
+    _stop_aux_loops(ex)  # (call_blocking's helper loops)
 
 
 def can_child_call() -> bool:
@@ -42,7 +44,7 @@ def can_child_call() -> bool:
     if ctx is None:
         return False
     ex = _ACTIVE.get(ctx.action.run_name)
-    return ex is not None and asyncio._get_running_loop() is ex.loop
+    return ex is not None and _on_loop_of(ex, asyncio._get_running_loop())
 
 
 def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
@@ -66,7 +68,7 @@ def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
     """
     ctx = running_action()
     ex = _ACTIVE.get(ctx.action.run_name) if ctx is not None else None
-    if ctx is None or ex is None or asyncio._get_running_loop() is not ex.loop:
+    if ctx is None or ex is None or not _on_loop_of(ex, asyncio._get_running_loop()):
         raise RuntimeError(
             "child_call() needs a running task action of a live run on the current event loop"
         )
@@ -128,3 +130,98 @@ async def _run_child(
         ex.inflight -= 1
     values = literals_to_python(outs, primary.interface, py_iface, "outputs")
     return shape_outputs(values, primary.interface, py_iface)
+
+
+# ------------------------------------------------------------------ blocking calls (v2 API)
+# Sync code inside a running action (a sync task body in a worker thread or run in place, an
+# async body calling a sync task without ``await``) cannot await a child. ``call_blocking`` runs
+# a coroutine on a loop where ``child_call`` works and blocks until it is done: the run's own
+# loop when it is free, else an auxiliary loop of the run (a daemon thread made on demand and
+# stopped with the run). A loop whose thread is blocked in ``call_blocking`` is never chosen.
+_AUX: dict[int, tuple[Execution, list[asyncio.AbstractEventLoop]]] = {}
+_BLOCKED: dict[asyncio.AbstractEventLoop, int] = {}
+
+
+def _on_loop_of(ex: Execution, loop: asyncio.AbstractEventLoop | None) -> bool:
+    if loop is None:
+        return False
+    if loop is ex.loop:
+        return True
+    aux = _AUX.get(id(ex))
+    return aux is not None and aux[0] is ex and loop in aux[1]
+
+
+def _serve(loop: asyncio.AbstractEventLoop) -> None:
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        loop.close()
+
+
+def _stop_aux_loops(ex: Execution) -> None:
+    with _LOCK:
+        entry = _AUX.pop(id(ex), None)
+    for loop in entry[1] if entry is not None and entry[0] is ex else ():
+        loop.call_soon_threadsafe(loop.stop)
+
+
+def next_child_action_id() -> str | None:
+    """The action id the next ``child_call`` made here will get, or ``None`` outside a running
+    action of a live run."""
+    ctx = running_action()
+    ex = _ACTIVE.get(ctx.action.run_name) if ctx is not None else None
+    if ctx is None or ex is None:
+        return None
+    parent = ctx.action.action_id
+    return f"{parent}/c{ex.child_counts.get(parent, 0)}"
+
+
+def can_call_blocking() -> bool:
+    """True inside a running task action of a run live in this process (``call_blocking``)."""
+    ctx = running_action()
+    return ctx is not None and ctx.action.run_name in _ACTIVE
+
+
+def call_blocking(make: Callable[[], Awaitable[T]]) -> T:
+    """Run the coroutine ``make()`` (which may use ``child_call``) to completion from sync code
+    inside a running task action, and return its result; see the comment above."""
+    ctx = running_action()
+    ex = _ACTIVE.get(ctx.action.run_name) if ctx is not None else None
+    if ex is None:
+        raise RuntimeError("call_blocking() needs a running task action of a live run")
+    here = asyncio._get_running_loop()
+    me = threading.get_ident()
+    with _LOCK:
+        entry = _AUX.get(id(ex))
+        loops = [ex.loop, *(entry[1] if entry is not None and entry[0] is ex else ())]
+        if here is None:  # a sync body run in place hides its loop (LocalBackend.run_inline)
+            here = next((lp for lp in loops if getattr(lp, "_thread_id", None) == me), None)
+        target = next(
+            (
+                lp
+                for lp in loops
+                if lp is not None and lp is not here and lp.is_running() and not _BLOCKED.get(lp)
+            ),
+            None,
+        )
+        if target is None:
+            target = asyncio.new_event_loop()
+            threading.Thread(
+                target=_serve, args=(target,), name=f"flytelike-{ex.run_name}", daemon=True
+            ).start()
+            _AUX.setdefault(id(ex), (ex, []))[1].append(target)
+        if here is not None:
+            _BLOCKED[here] = _BLOCKED.get(here, 0) + 1
+
+    async def main() -> T:
+        return await make()
+
+    try:
+        return asyncio.run_coroutine_threadsafe(main(), target).result()
+    finally:
+        if here is not None:
+            with _LOCK:
+                n = _BLOCKED.pop(here) - 1
+                if n:
+                    _BLOCKED[here] = n

@@ -22,7 +22,7 @@ from typing import Any
 import typesystem
 from flytelike.backends._protocol import ActionRequest, ExecutionError
 from flytelike.engine._bindings import resolve
-from flytelike.engine._execution import NodeFailed, Outputs
+from flytelike.engine._execution import NodeFailed, Outputs, error_dict
 from flytelike.engine._interpreter import (
     Hold,
     Interpreter,
@@ -100,8 +100,6 @@ class _Items:
         ex = self.ex
         if ex.store is None:
             return
-        from flytelike.engine._execution import error_dict
-
         iid = f"{self.aid}[{i}]"
         row = (
             ex.run_name,

@@ -82,6 +82,16 @@ _ITEM_ROW = (
     "queued_at, started_at, ended_at, outputs, outputs_uri, error, cache_key, cache_status, "
     "attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+_RUN_ROW = (
+    "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, inputs, "
+    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_ACTION_ROW = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
+    "cache_status, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 _ATTEMPT = (
     "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at, "
     "error_kind, error_type, message, traceback) VALUES (?,?,?,?,?,?,?,?,?,?)"
@@ -120,13 +130,6 @@ class RunStore:
     ) -> None:
         data, uri = self.codec.encode(inputs, name, "", "inputs")
         now = time.time()
-        key = id(closure)
-        hit = _PICKLED.get(key)
-        if hit is None or hit[0] is not closure:
-            if len(_PICKLED) > 256:
-                _PICKLED.clear()
-            hit = (closure, pickle.dumps(closure, protocol=pickle.HIGHEST_PROTOCOL))
-            _PICKLED[key] = hit
         self.db.upsert(
             "runs",
             ("name",),
@@ -139,11 +142,98 @@ class RunStore:
                 "started_at": now,
                 "inputs": data,
                 "inputs_uri": uri,
-                "closure": hit[1],
+                "closure": self.pickled(closure),
                 "options": _json(options),
                 "parent": parent,
                 "pid": os.getpid(),
             },
+        )
+
+    def pickled(self, closure: Any) -> bytes:
+        key = id(closure)
+        hit = _PICKLED.get(key)
+        if hit is None or hit[0] is not closure:
+            if len(_PICKLED) > 256:
+                _PICKLED.clear()
+            hit = (closure, pickle.dumps(closure, protocol=pickle.HIGHEST_PROTOCOL))
+            _PICKLED[key] = hit
+        return hit[1]
+
+    def record_cached_task_run(
+        self,
+        name: str,
+        entity: str,
+        inputs: dict[str, Literal],
+        closure: Any,
+        options_json: str,
+        cache_key: str,
+        outputs: dict[str, Literal],
+        cached: tuple[bytes | None, str | None],
+        started: float,
+    ) -> None:
+        """A finished run of one task served from the cache: its run row and its action row,
+        written together (what ``create_run``, ``start_action``, ``finish_action`` and
+        ``finish_run`` would have written)."""
+        encode = self.codec.encode
+        in_data, in_uri = encode(inputs, name, "", "inputs")
+        if in_uri is None:
+            ain_data, ain_uri = in_data, None
+        else:
+            ain_data, ain_uri = encode(inputs, name, entity, "inputs")
+        if cached[1] is None and cached[0] is not None:
+            out_data, out_uri = cached
+            aout_data, aout_uri = cached
+        else:
+            aout_data, aout_uri = encode(outputs, name, entity, "outputs")
+            out_data, out_uri = encode(outputs, name, "", "outputs")
+        now = time.time()
+        self.db.write_rows(
+            (
+                (
+                    _RUN_ROW,
+                    (
+                        name,
+                        entity,
+                        "task",
+                        "SUCCEEDED",
+                        started,
+                        started,
+                        now,
+                        in_data,
+                        in_uri,
+                        out_data,
+                        out_uri,
+                        None,
+                        self.pickled(closure),
+                        options_json,
+                        "",
+                        os.getpid(),
+                    ),
+                ),
+                (
+                    _ACTION_ROW,
+                    (
+                        name,
+                        entity,
+                        "",
+                        entity,
+                        "task",
+                        entity,
+                        "SUCCEEDED",
+                        started,
+                        started,
+                        now,
+                        ain_data,
+                        ain_uri,
+                        aout_data,
+                        aout_uri,
+                        None,
+                        cache_key,
+                        "HIT",
+                        0,
+                    ),
+                ),
+            )
         )
 
     def restart_run(self, name: str) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import itertools
+import json
 import os
 import threading
 import time
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flytelike.backends._discovery import get_backend
+from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import Backend, ExecutionError
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
@@ -63,14 +65,40 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
 
 
 _NAMES = itertools.count()
-_PREFIX: list[str] = []
+# (pid, time the date part goes stale, "r<date>-<process token>-")
+_PREFIX: list[Any] = [0, 0.0, ""]
 
 
 def _new_name() -> str:
     """``r<date>-<process token>-<counter>``: unique without asking the OS for entropy per run."""
-    if not _PREFIX or _PREFIX[0] != str(os.getpid()):
-        _PREFIX[:] = [str(os.getpid()), uuid.uuid4().hex[:8]]
-    return f"r{time.strftime('%Y%m%d')}-{_PREFIX[1]}-{next(_NAMES)}"
+    now = time.time()
+    if _PREFIX[0] != os.getpid() or now >= _PREFIX[1]:
+        pid = os.getpid()
+        token = _PREFIX[2].split("-")[1] if _PREFIX[0] == pid else uuid.uuid4().hex[:8]
+        t = time.localtime(now)
+        midnight = time.mktime((t.tm_year, t.tm_mon, t.tm_mday + 1, 0, 0, 0, 0, 0, -1))
+        _PREFIX[:] = [pid, min(midnight, now + 3600.0), f"r{time.strftime('%Y%m%d', t)}-{token}-"]
+    return f"{_PREFIX[2]}{next(_NAMES)}"
+
+
+# The primary template of recently run closures (closures are immutable).
+_PRIMARY: dict[int, tuple[Closure, Any]] = {}
+
+
+def _primary(closure: Closure) -> Any:
+    hit = _PRIMARY.get(id(closure))
+    if hit is not None and hit[0] is closure:
+        return hit[1]
+    primary = ClosureIndex(closure).primary()
+    if len(_PRIMARY) > 256:
+        _PRIMARY.clear()
+    _PRIMARY[id(closure)] = (closure, primary)
+    return primary
+
+
+def new_run_name() -> str:
+    """A fresh run name, for callers that need it before starting the run (``run(name=...)``)."""
+    return _new_name()
 
 
 class _Live:
@@ -82,6 +110,29 @@ class _Live:
         self.outputs: Outputs | None = None
         self.failure: NodeFailed | None = None
         self.bus = EventBus()
+
+    @classmethod
+    def finished(cls, outputs: Outputs) -> _Live:
+        """A run that succeeded before anyone could watch it (nothing to wait for or hear)."""
+        live = cls.__new__(cls)
+        live.done = _DONE
+        live.phase = WorkflowPhase.SUCCEEDED
+        live.outputs = outputs
+        live.failure = None
+        live.bus = _CLOSED_BUS
+        return live
+
+
+class _ClosedBus(EventBus):
+    """The bus of a run that has ended: callbacks added now would never be called."""
+
+    def add_callback(self, cb: Callback) -> None:
+        pass
+
+
+_DONE = threading.Event()
+_DONE.set()
+_CLOSED_BUS = _ClosedBus()
 
 
 class Engine:
@@ -95,6 +146,7 @@ class Engine:
         self._cache: TaskCache | None = None
         self._live: dict[str, _Live] = {}
         self._lock = threading.Lock()
+        self._options_json: dict[tuple[Any, ...], str] = {}
 
     # ------------------------------------------------------------------ parts
     @property
@@ -147,11 +199,28 @@ class Engine:
         this method's options, such as ``name``)."""
         inputs = {**inputs, **kwargs} if inputs is not None else kwargs
         closure = to_closure(entity)
-        index = ClosureIndex(closure)
-        primary = index.primary()
+        primary = _primary(closure)
         py_iface = getattr(entity, "python_interface", None)
         lp = primary if isinstance(primary, LaunchPlanTemplate) else None
         literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
+        if (
+            name is None
+            and wait
+            and on_event is None
+            and isinstance(primary, TaskTemplate)
+            and primary.metadata.cache is not None
+        ):
+            hit = self._cache_hit_run(
+                closure,
+                primary,
+                literals,
+                py_iface,
+                overwrite_cache,
+                raw_data_path,
+                max_parallelism,
+            )
+            if hit is not None:
+                return hit
         return self.run_literals(
             closure,
             literals,
@@ -164,6 +233,63 @@ class Engine:
             py_iface=py_iface,
             direct_call=direct_call,
         )
+
+    def _options(
+        self,
+        overwrite_cache: bool | None,
+        raw_data_path: str | None,
+        max_parallelism: int | None,
+    ) -> dict[str, Any]:
+        cfg = self.config
+        return {
+            "overwrite_cache": cfg.overwrite_cache if overwrite_cache is None else overwrite_cache,
+            "raw_data_path": raw_data_path or cfg.data_prefix,
+            "max_parallelism": max_parallelism,
+            "backend": getattr(self.backend, "name", "?"),
+        }
+
+    def _cache_hit_run(
+        self,
+        closure: Closure,
+        task: TaskTemplate,
+        inputs: dict[str, Literal],
+        py_iface: Any,
+        overwrite_cache: bool | None,
+        raw_data_path: str | None,
+        max_parallelism: int | None,
+    ) -> Run | None:
+        """A run of one cached task whose outputs are in the cache, recorded in one go (the
+        same rows a full run writes); ``None`` when it is not one (the caller runs it)."""
+        cfg = self.config
+        spec = task.metadata.cache
+        if (
+            spec is None
+            or not spec.enabled
+            or spec.serialize
+            or not cfg.cache_enabled
+            or not cfg.record_runs
+            or (cfg.overwrite_cache if overwrite_cache is None else overwrite_cache)
+            or is_mocked(task.id)
+        ):
+            return None
+        started = time.time()
+        store = self.store
+        cache = self.cache
+        key = cache.key(task, spec, inputs)
+        hit = cache.lookup(key)
+        if hit is None:
+            return None
+        outputs, stored = hit
+        opts_key = (overwrite_cache, raw_data_path, max_parallelism)
+        options = self._options_json.get(opts_key)
+        if options is None:
+            options = json.dumps(self._options(overwrite_cache, raw_data_path, max_parallelism))
+            self._options_json[opts_key] = options
+        name = _new_name()
+        store.record_cached_task_run(
+            name, task.id.name, inputs, closure, options, key, outputs, stored, started
+        )
+        return Run(self, name, task.id.name, task.interface, py_iface, _Live.finished(outputs))
 
     def run_literals(
         self,
@@ -185,12 +311,7 @@ class Engine:
         primary = index.primary()
         name = name or _new_name()
         cfg = self.config
-        options = {
-            "overwrite_cache": cfg.overwrite_cache if overwrite_cache is None else overwrite_cache,
-            "raw_data_path": raw_data_path or cfg.data_prefix,
-            "max_parallelism": max_parallelism,
-            "backend": getattr(self.backend, "name", "?"),
-        }
+        options = self._options(overwrite_cache, raw_data_path, max_parallelism)
         if isinstance(primary, LaunchPlanTemplate):
             if max_parallelism is None and primary.max_parallelism:
                 options["max_parallelism"] = primary.max_parallelism
@@ -415,6 +536,11 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run(name={self.name!r}, entity={self.entity_name!r}, phase={self.phase.value})"
+
+    @property
+    def url(self) -> str:
+        """The run's local directory as a ``file://`` URI."""
+        return "file://" + self._engine.config.run_dir(self.name)
 
     # ------------------------------------------------------------------ state
     @property

@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS cache_reservations (
 _FLUSH = object()
 _STOP = object()
 _UPSERT = object()
+_ROWS = object()
 _BUSY_RETRIES = 200
 BATCH_SECONDS = 0.02
 
@@ -185,6 +186,13 @@ class SQLiteStore:
             self._start_writer()
         self._queue.put((sql, rows, True))
 
+    def write_rows(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Queue several single-row writes as one item (each statement's rows are batched
+        with the same statement's rows from other items)."""
+        if self._writer is None:
+            self._start_writer()
+        self._queue.put((_ROWS, statements))
+
     def flush(self, timeout: float | None = 60.0) -> None:
         """Wait until every queued write is committed."""
         if self._writer is None:
@@ -219,6 +227,7 @@ class SQLiteStore:
             events: list[threading.Event] = []
             ops: list[tuple[str, list[Sequence[Any]]]] = []
             merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]] = {}
+            grouped: dict[str, list[Sequence[Any]]] = {}
             stop = False
             for item in batch:
                 if item is _STOP:
@@ -233,12 +242,22 @@ class SQLiteStore:
                         rows[k] = row
                 elif item[0] is _FLUSH:
                     events.append(item[1])
+                elif item[0] is _ROWS:
+                    for sql, params in item[1]:
+                        rows_of = grouped.get(sql)
+                        if rows_of is None:
+                            grouped[sql] = [params]
+                        else:
+                            rows_of.append(params)
                 elif len(item) == 3:
                     ops.append((item[0], list(item[1])))
                 elif ops and ops[-1][0] == item[0]:
                     ops[-1][1].append(item[1])
                 else:
                     ops.append((item[0], [item[1]]))
+            # Whole rows of finished runs (new names): before the merged upserts, like other
+            # queued statements.
+            ops.extend(grouped.items())
             for (table, keys), rows in merged.items():
                 ops.extend(_upsert_ops(table, keys, list(rows.values())))
             if ops:

@@ -170,3 +170,31 @@ def test_max_parallelism(engine: Engine) -> None:
     t0 = time.perf_counter()
     engine.run(ct.parallel_naps, seconds=0.2, max_parallelism=1).outputs()
     assert time.perf_counter() - t0 >= 0.75
+
+
+def test_cache_hit_run_is_recorded_like_a_full_run(engine: Engine) -> None:
+    import flytelike as fl
+
+    @fl.task(cache=True, cache_version="hit-test")
+    def plus_one(x: int) -> int:
+        return x + 1
+
+    first = engine.run(plus_one, x=41)
+    hit = engine.run(plus_one, x=41)
+    assert hit.name != first.name and hit.outputs() == 42
+    assert plus_one(x=41) == 42
+    fresh = engine.get_run(hit.name)
+    assert (
+        fresh.phase.value == "SUCCEEDED" and fresh.outputs() == 42 and fresh.inputs() == {"x": 41}
+    )
+    acts = fresh.actions()
+    assert [(a.phase, a.cache_status, a.attempts) for a in acts] == [("SUCCEEDED", "HIT", 0)]
+    assert acts[0].action_id == first.actions()[0].action_id
+    assert fresh.action_outputs(acts[0].action_id) == first.action_outputs(acts[0].action_id)
+    assert fresh.record().entity == first.record().entity
+    assert fresh.record().options == first.record().options
+    names = {r.name for r in engine.list_runs(limit=10)}
+    assert {first.name, hit.name} <= names
+    assert engine.run(plus_one, x=41, overwrite_cache=True).actions()[0].cache_status == (
+        "OVERWRITTEN"
+    )
