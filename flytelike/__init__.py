@@ -9,66 +9,63 @@ names and the offloaded types load on first use.
 
 from typing import TYPE_CHECKING, Any
 
-from flytelike import errors
-from flytelike._cache import Cache, CacheFunctionBody, CachePolicy, VersionParameters
-from flytelike._carried import (
-    Annotations,
-    AuthRole,
-    Description,
-    Documentation,
-    Labels,
-    PodTemplate,
-    RawOutputDataConfig,
-    SecurityContext,
-    WorkflowFailurePolicy,
-)
-from flytelike._closure import closure_of
-from flytelike._container import ContainerTask, OutputLocation, ShellTask, TaskMetadata, kwtypes
-from flytelike._context import ctx, custom_context, get_custom_context, group
-from flytelike._dynamic import DynamicTask, EagerTask, dynamic, eager
-from flytelike._gates import approve, sleep, wait_for_input
-from flytelike._image import ImageSpec
-from flytelike._imperative import ImperativeWorkflow, Workflow
-from flytelike._launch_plan import LaunchPlan
-from flytelike._map import MapTask, map_task
-from flytelike._nodes import create_node
-from flytelike._reference import (
-    ReferenceEntity,
-    reference_launch_plan,
-    reference_task,
-    reference_workflow,
-)
-from flytelike._resources import Resources
-from flytelike._schedule import (
-    ConcurrencyLimitBehavior,
-    ConcurrencyPolicy,
-    CronSchedule,
-    Email,
-    EmailNotification,
-    FixedRate,
-    Notification,
-    PagerDuty,
-    PagerDutyNotification,
-    Slack,
-    SlackNotification,
-    WorkflowExecutionPhase,
-)
-from flytelike._secret import Secret
-from flytelike._task import PythonFunctionTask, task
-from flytelike._v2map import map
-from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
-from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
-from flytelike.errors import FlyteRecoverableException
-from flytelike.extras.accelerators import GPUAccelerator
-
 if TYPE_CHECKING:
-    from flytelike import io, report
+    from flytelike import errors, io, report
+    from flytelike._cache import Cache, CacheFunctionBody, CachePolicy, VersionParameters
+    from flytelike._carried import (
+        Annotations,
+        AuthRole,
+        Description,
+        Documentation,
+        Labels,
+        PodTemplate,
+        RawOutputDataConfig,
+        SecurityContext,
+        WorkflowFailurePolicy,
+    )
+    from flytelike._closure import closure_of
+    from flytelike._container import ContainerTask, OutputLocation, ShellTask, TaskMetadata, kwtypes
+    from flytelike._context import ctx, custom_context, get_custom_context, group
+    from flytelike._dynamic import DynamicTask, EagerTask, dynamic, eager
     from flytelike._env import TaskEnvironment
-    from flytelike._image import Image
+    from flytelike._gates import approve, sleep, wait_for_input
+    from flytelike._image import Image, ImageSpec
+    from flytelike._imperative import ImperativeWorkflow, Workflow
+    from flytelike._launch_plan import LaunchPlan
+    from flytelike._map import MapTask, map_task
+    from flytelike._nodes import create_node
+    from flytelike._reference import (
+        ReferenceEntity,
+        reference_launch_plan,
+        reference_task,
+        reference_workflow,
+    )
+    from flytelike._resources import Resources
+    from flytelike._schedule import (
+        ConcurrencyLimitBehavior,
+        ConcurrencyPolicy,
+        CronSchedule,
+        Email,
+        EmailNotification,
+        FixedRate,
+        Notification,
+        PagerDuty,
+        PagerDutyNotification,
+        Slack,
+        SlackNotification,
+        WorkflowExecutionPhase,
+    )
+    from flytelike._secret import Secret
+    from flytelike._task import PythonFunctionTask, task
     from flytelike._trace import trace
+    from flytelike._v2map import map
     from flytelike._v2run import RunContext, init, init_from_config, run, with_runcontext
+    from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
     from flytelike.backends._runtime import current_context
+    from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
     from flytelike.engine import Deck
+    from flytelike.errors import FlyteRecoverableException
+    from flytelike.extras.accelerators import GPUAccelerator
     from typesystem import HashMethod, TypeEngine
     from typesystem.io import (
         DataFrame,
@@ -83,28 +80,96 @@ if TYPE_CHECKING:
 
 # Loaded on first use: name -> (module, attribute or "" for the module itself).
 _LAZY = {
+    "Annotations": ("flytelike._carried", "Annotations"),
+    "AuthRole": ("flytelike._carried", "AuthRole"),
+    "Cache": ("flytelike._cache", "Cache"),
+    "CacheFunctionBody": ("flytelike._cache", "CacheFunctionBody"),
+    "CachePolicy": ("flytelike._cache", "CachePolicy"),
+    "ConcurrencyLimitBehavior": ("flytelike._schedule", "ConcurrencyLimitBehavior"),
+    "ConcurrencyPolicy": ("flytelike._schedule", "ConcurrencyPolicy"),
+    "ContainerTask": ("flytelike._container", "ContainerTask"),
+    "CronSchedule": ("flytelike._schedule", "CronSchedule"),
     "DataFrame": ("typesystem.io", "DataFrame"),
     "Deck": ("flytelike.engine", "Deck"),
+    "Description": ("flytelike._carried", "Description"),
     "Dir": ("typesystem.io", "Dir"),
     "Directory": ("typesystem.io", "Directory"),
+    "Documentation": ("flytelike._carried", "Documentation"),
+    "DynamicTask": ("flytelike._dynamic", "DynamicTask"),
+    "EagerTask": ("flytelike._dynamic", "EagerTask"),
+    "Email": ("flytelike._schedule", "Email"),
+    "EmailNotification": ("flytelike._schedule", "EmailNotification"),
     "File": ("typesystem.io", "File"),
+    "FixedRate": ("flytelike._schedule", "FixedRate"),
     "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
     "FlyteFile": ("typesystem.io", "FlyteFile"),
+    "FlyteRecoverableException": ("flytelike.errors", "FlyteRecoverableException"),
+    "GPUAccelerator": ("flytelike.extras.accelerators", "GPUAccelerator"),
     "HashMethod": ("typesystem", "HashMethod"),
     "Image": ("flytelike._image", "Image"),
+    "ImageSpec": ("flytelike._image", "ImageSpec"),
+    "ImperativeWorkflow": ("flytelike._imperative", "ImperativeWorkflow"),
+    "Labels": ("flytelike._carried", "Labels"),
+    "LaunchPlan": ("flytelike._launch_plan", "LaunchPlan"),
+    "MapTask": ("flytelike._map", "MapTask"),
+    "NodeHandle": ("flytelike.compiler", "NodeHandle"),
+    "Notification": ("flytelike._schedule", "Notification"),
+    "OutputLocation": ("flytelike._container", "OutputLocation"),
+    "Outputs": ("flytelike.compiler", "Outputs"),
+    "PagerDuty": ("flytelike._schedule", "PagerDuty"),
+    "PagerDutyNotification": ("flytelike._schedule", "PagerDutyNotification"),
+    "PodTemplate": ("flytelike._carried", "PodTemplate"),
+    "Promise": ("flytelike.compiler", "Promise"),
+    "PythonFunctionTask": ("flytelike._task", "PythonFunctionTask"),
+    "PythonFunctionWorkflow": ("flytelike._workflow", "PythonFunctionWorkflow"),
+    "RawOutputDataConfig": ("flytelike._carried", "RawOutputDataConfig"),
+    "ReferenceEntity": ("flytelike._reference", "ReferenceEntity"),
+    "Resources": ("flytelike._resources", "Resources"),
     "RunContext": ("flytelike._v2run", "RunContext"),
+    "Secret": ("flytelike._secret", "Secret"),
+    "SecurityContext": ("flytelike._carried", "SecurityContext"),
+    "ShellTask": ("flytelike._container", "ShellTask"),
+    "Slack": ("flytelike._schedule", "Slack"),
+    "SlackNotification": ("flytelike._schedule", "SlackNotification"),
     "StructuredDataset": ("typesystem.io", "StructuredDataset"),
     "StructuredDatasetType": ("typesystem.io", "StructuredDatasetType"),
     "TaskEnvironment": ("flytelike._env", "TaskEnvironment"),
+    "TaskMetadata": ("flytelike._container", "TaskMetadata"),
     "TypeEngine": ("typesystem", "TypeEngine"),
+    "VersionParameters": ("flytelike._cache", "VersionParameters"),
+    "Workflow": ("flytelike._imperative", "Workflow"),
+    "WorkflowBase": ("flytelike._workflow", "WorkflowBase"),
+    "WorkflowExecutionPhase": ("flytelike._schedule", "WorkflowExecutionPhase"),
+    "WorkflowFailurePolicy": ("flytelike._carried", "WorkflowFailurePolicy"),
+    "approve": ("flytelike._gates", "approve"),
+    "closure_of": ("flytelike._closure", "closure_of"),
+    "conditional": ("flytelike.compiler", "conditional"),
+    "create_node": ("flytelike._nodes", "create_node"),
+    "ctx": ("flytelike._context", "ctx"),
     "current_context": ("flytelike.backends._runtime", "current_context"),
+    "custom_context": ("flytelike._context", "custom_context"),
+    "dynamic": ("flytelike._dynamic", "dynamic"),
+    "eager": ("flytelike._dynamic", "eager"),
+    "errors": ("flytelike.errors", ""),
+    "get_custom_context": ("flytelike._context", "get_custom_context"),
+    "group": ("flytelike._context", "group"),
     "init": ("flytelike._v2run", "init"),
     "init_from_config": ("flytelike._v2run", "init_from_config"),
     "io": ("flytelike.io", ""),
+    "kwtypes": ("flytelike._container", "kwtypes"),
+    "map": ("flytelike._v2map", "map"),
+    "map_task": ("flytelike._map", "map_task"),
+    "reference_launch_plan": ("flytelike._reference", "reference_launch_plan"),
+    "reference_task": ("flytelike._reference", "reference_task"),
+    "reference_workflow": ("flytelike._reference", "reference_workflow"),
     "report": ("flytelike.report", ""),
     "run": ("flytelike._v2run", "run"),
+    "sleep": ("flytelike._gates", "sleep"),
+    "task": ("flytelike._task", "task"),
     "trace": ("flytelike._trace", "trace"),
+    "wait_for_input": ("flytelike._gates", "wait_for_input"),
     "with_runcontext": ("flytelike._v2run", "with_runcontext"),
+    "workflow": ("flytelike._workflow", "workflow"),
 }
 
 __all__ = [
@@ -202,7 +267,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The type system, the engine and the v2 surface load on first use, not at import.
+    # Every public name loads on first use, so `import flytelike` does no work.
     spec = _LAZY.get(name)
     if spec is None:
         raise AttributeError(f"module 'flytelike' has no attribute {name!r}")
