@@ -18,9 +18,10 @@ from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import EventBus, PhaseEvent
+from flytelike.engine._handle import Run
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord, RunStore
-from flytelike.engine._run import Engine, Run
+from flytelike.engine._run import Engine
 from flytelike.engine.errors import (
     EngineError,
     ResumeError,

@@ -1,0 +1,224 @@
+"""``Run``: the handle of one run (live in this process, or read back from the run store).
+
+``_Live`` holds what a run in this process knows before the store has it (phase, outputs, the
+failure, the event bus)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from flytelike.engine._convert import literals_to_python, shape_outputs
+from flytelike.engine._events import Callback, EventBus, PhaseEvent
+from flytelike.engine._execution import NodeFailed, Outputs, error_dict
+from flytelike.engine._index import ClosureIndex
+from flytelike.engine._phases import WorkflowPhase
+from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord
+from flytelike.engine.errors import (
+    RunFailedError,
+    RunNotFinishedError,
+    RunNotFoundError,
+    TaskTimeoutError,
+)
+from flytelike.ir._model import (
+    Interface,
+)
+from typesystem import Literal
+
+_LOOPS = threading.local()
+
+
+if TYPE_CHECKING:
+    from flytelike.engine._run import Engine
+
+
+class _Live:
+    """What a run in progress in this process shares with its ``Run`` handles."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.phase = WorkflowPhase.RUNNING
+        self.outputs: Outputs | None = None
+        self.failure: NodeFailed | None = None
+        self.bus = EventBus()
+
+    @classmethod
+    def finished(cls, outputs: Outputs) -> _Live:
+        """A run that succeeded before anyone could watch it (nothing to wait for or hear)."""
+        live = cls.__new__(cls)
+        live.done = _DONE
+        live.phase = WorkflowPhase.SUCCEEDED
+        live.outputs = outputs
+        live.failure = None
+        live.bus = _CLOSED_BUS
+        return live
+
+
+class _ClosedBus(EventBus):
+    """The bus of a run that has ended: callbacks added now would never be called."""
+
+    def add_callback(self, cb: Callback) -> None:
+        pass
+
+
+_DONE = threading.Event()
+_DONE.set()
+_CLOSED_BUS = _ClosedBus()
+
+
+class Run:
+    """A run: live in this process or read back from the store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        name: str,
+        entity: str,
+        iface: Interface | None,
+        py_iface: Any,
+        live: _Live | None,
+    ) -> None:
+        self._engine = engine
+        self.name = name
+        self.entity_name = entity
+        self._iface = iface
+        self._py = py_iface
+        self._live = live
+
+    def __repr__(self) -> str:
+        return f"Run(name={self.name!r}, entity={self.entity_name!r}, phase={self.phase.value})"
+
+    @property
+    def url(self) -> str:
+        """The run's local directory as a ``file://`` URI."""
+        return "file://" + self._engine.config.run_dir(self.name)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def phase(self) -> WorkflowPhase:
+        if self._live is not None:
+            return self._live.phase
+        rec = self.record()
+        return WorkflowPhase(rec.phase)
+
+    def record(self) -> RunRecord:
+        self._engine.store.flush()
+        rec = self._engine.store.get_run(self.name)
+        if rec is None:
+            raise RunNotFoundError(f"no run named {self.name!r}")
+        return rec
+
+    @property
+    def done(self) -> bool:
+        return self._live.done.is_set() if self._live is not None else self.phase.is_terminal
+
+    def wait(self, timeout: float | None = None) -> Run:
+        """Block until the run ends (or ``timeout`` seconds pass); returns itself."""
+        if self._live is not None:
+            self._live.done.wait(timeout)
+            return self
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.phase.is_terminal:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        return self
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        if self._live is not None and self._live.done.is_set():
+            f = self._live.failure
+            return error_dict(f.error, f.action_id) if f is not None else None
+        return self.record().error
+
+    # ------------------------------------------------------------------ values
+    def output_literals(self) -> dict[str, Literal]:
+        self.wait()
+        if self._live is not None:
+            if self._live.failure is not None:
+                raise self._failure()
+            assert self._live.outputs is not None
+            return self._live.outputs
+        phase = self.phase
+        if not phase.is_terminal:
+            raise RunNotFinishedError(
+                f"run {self.name} is {phase.value}; wait until it has completed before "
+                "requesting the outputs"
+            )
+        if phase is not WorkflowPhase.SUCCEEDED:
+            raise self._failure()
+        return self._engine.store.run_literals(self.name, "outputs") or {}
+
+    def outputs(self) -> Any:
+        """The output value (a tuple, or NamedTuple, for several outputs)."""
+        lits = self.output_literals()
+        iface = self._interface()
+        values = literals_to_python(lits, iface, self._py, "outputs")
+        return shape_outputs(values, iface, self._py)
+
+    def inputs(self) -> dict[str, Any]:
+        lits = self._engine.store.run_literals(self.name, "inputs") or {}
+        return literals_to_python(lits, self._interface(), self._py, "inputs")
+
+    def _interface(self) -> Interface:
+        if self._iface is None:
+            closure = self._engine.store.run_closure(self.name)
+            self._iface = ClosureIndex(closure).primary().interface
+        return self._iface
+
+    def _failure(self) -> RunFailedError:
+        err: dict[str, Any] = {}
+        phase = self.phase.value
+        exc: BaseException | None = None
+        if self._live is not None and self._live.failure is not None:
+            f = self._live.failure
+            err = error_dict(f.error, f.action_id)
+            exc = f.error.exception
+        else:
+            err = self.record().error or {}
+        node = err.get("node_id", "")
+        cls = TaskTimeoutError if err.get("timed_out") else RunFailedError
+        e = cls(
+            f"Outputs could not be found because the execution ended in failure. Run "
+            f"{self.name} ({self.entity_name}) {phase}"
+            + (f" at node {node}" if node else "")
+            + f". Error message: {err.get('message', '')}",
+            run_name=self.name,
+            node_id=node,
+            phase=phase,
+        )
+        if exc is not None:
+            e.__cause__ = exc
+        return e
+
+    # ------------------------------------------------------------------ details
+    def actions(self) -> list[ActionRecord]:
+        self._engine.store.flush()
+        return self._engine.store.actions(self.name)
+
+    def attempts(self, action_id: str | None = None) -> list[AttemptRecord]:
+        self._engine.store.flush()
+        return self._engine.store.attempts(self.name, action_id)
+
+    def action_outputs(self, action_id: str) -> dict[str, Literal] | None:
+        self._engine.store.flush()
+        return self._engine.store.action_literals(self.name, action_id, "outputs")
+
+    def decks(self) -> list[tuple[str, str, str]]:
+        self._engine.store.flush()
+        return self._engine.store.deck_list(self.name)
+
+    def events(self) -> Iterator[PhaseEvent]:
+        """Phase events from now until the run ends (live runs only)."""
+        if self._live is None or self._live.done.is_set():
+            return iter(())
+        return self._live.bus.subscribe()
+
+    def on_event(self, cb: Callable[[PhaseEvent], object]) -> None:
+        if self._live is not None:
+            self._live.bus.add_callback(cb)
+
+    def signal(self, name: str, value: Any) -> None:
+        self._engine.signal(self.name, name, value)
