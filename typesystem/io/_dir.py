@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from typing import Any, ClassVar, Self
 
 from typesystem.io import _paths
-from typesystem.io._dual import DualIterator, dual
-from typesystem.io._file import File, with_format
+from typesystem.io._dual import DualIterator
+from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
 from typesystem.io._store import current_store
+from typesystem.io._stored import Stored
 
 
-class Dir(os.PathLike[str]):
+class Dir(Stored):
     """A directory, local or in the store, fetched lazily (see ``File`` for the arguments)."""
 
     _declared_format: ClassVar[str] = ""
@@ -49,16 +50,6 @@ class Dir(os.PathLike[str]):
         self._remote: str | None = text if _paths.is_remote(text) else None
         self._local: str | None = _paths.local_path(text) if _paths.is_local(text) else None
         self._uploaded: tuple[str, float, int, str] | None = None
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        return with_format(cls, item)
-
-    # -- construction ---------------------------------------------------------------------
-    @classmethod
-    def _from_store(cls, uri: str, *, format: str = "", hash: str | None = None) -> Self:
-        d = cls(uri, format=format or cls._declared_format, hash=hash)
-        d._remote = uri
-        return d
 
     @classmethod
     async def from_local(
@@ -110,32 +101,12 @@ class Dir(os.PathLike[str]):
         return d
 
     @classmethod
-    def named_remote(cls, name: str) -> Self:
-        return cls._from_store(current_store().named_uri(name))
-
-    @classmethod
     def from_existing_remote(cls, remote_path: str, dir_cache_key: str | None = None) -> Self:
         return cls._from_store(remote_path, hash=dir_cache_key)
-
-    @classmethod
-    def from_source(cls, source: str | os.PathLike[str]) -> Self:
-        return cls(source)
-
-    # -- location -------------------------------------------------------------------------
-    @property
-    def remote_source(self) -> str | None:
-        return self._remote
 
     @property
     def remote_directory(self) -> str | None:
         return self._remote
-
-    @property
-    def local_path(self) -> str | None:
-        return self._local
-
-    def location(self) -> str:
-        return self._remote or self._local or self.path
 
     def _reading_location(self) -> str:
         if self._local is not None and os.path.isdir(self._local):
@@ -191,9 +162,6 @@ class Dir(os.PathLike[str]):
             return True
         return self._remote is not None and current_store().exists(self._remote)
 
-    async def exists(self) -> bool:
-        return await asyncio.to_thread(self.exists_sync)
-
     @staticmethod
     def listdir(directory: Dir) -> list[File | Dir]:
         """flytekit's ``FlyteDirectory.listdir``: the entries directly inside ``directory``."""
@@ -232,9 +200,6 @@ class Dir(os.PathLike[str]):
         return self.new_file(name)
 
     # -- downloading ----------------------------------------------------------------------
-    def __fspath__(self) -> str:
-        return self.download_sync()
-
     def download_sync(self, local_path: str | os.PathLike[str] | None = None) -> str:
         """Fetch the whole tree (parallel transfers) and return the local directory."""
         if local_path is None and self._local is not None and os.path.isdir(self._local):
@@ -251,35 +216,14 @@ class Dir(os.PathLike[str]):
             self._local = target
         return target
 
-    def download(self, local_path: str | os.PathLike[str] | None = None) -> Any:
-        """``download_sync`` in sync code; an awaitable of it inside a running event loop."""
-        return dual(lambda: self.download_sync(local_path))
-
     def compute_hash(self, method: Any = "sha256") -> str | None:
         return compute_hash(self, method)
-
-    # -- pydantic support -----------------------------------------------------------------
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from typesystem.io._pydantic import offloaded_schema
-
-        return offloaded_schema(cls, source)
 
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.location()!r})"
 
-    def __str__(self) -> str:
-        return self.location()
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Dir):
-            return NotImplemented
-        return (self.location(), self.format) == (other.location(), other.format)
-
-    def __hash__(self) -> int:
-        return hash((self.location(), self.format))
-
-
+Dir._family = Dir
 FlyteDirectory = Dir
 Directory = Dir

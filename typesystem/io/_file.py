@@ -16,42 +16,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import typing
 from typing import IO, Any, ClassVar, Self
 
 from typesystem.io import _paths
-from typesystem.io._dual import Opened, dual
+from typesystem.io._dual import Opened
 from typesystem.io._hashing import compute_hash
 from typesystem.io._store import DataStore, current_store
-
-_SUBCLASSES: dict[tuple[type, str], type] = {}
-
-
-def format_name(item: Any) -> str:
-    """The format a generic parameter names: ``"csv"``, ``TypeVar("csv")``, a class."""
-    if isinstance(item, str):
-        return item
-    if isinstance(item, typing.TypeVar):
-        return item.__name__
-    if isinstance(item, type):
-        return item.__name__.lower()
-    raise TypeError(f"a format must be a string or a TypeVar, not {item!r}")
-
-
-def with_format(cls: type, item: Any) -> Any:
-    """The cached subclass of ``cls`` whose declared format is ``item``."""
-    fmt = format_name(item)
-    key = (cls, fmt)
-    sub = _SUBCLASSES.get(key)
-    if sub is None:
-        name = f"{cls.__name__}[{fmt!r}]"
-        sub = type(
-            name,
-            (cls,),
-            {"_declared_format": fmt, "__module__": cls.__module__, "__qualname__": name},
-        )
-        _SUBCLASSES[key] = sub
-    return sub
+from typesystem.io._stored import Stored
 
 
 class _HashingWriter:
@@ -75,7 +46,7 @@ class _HashingWriter:
         self._fh.close()
 
 
-class File(os.PathLike[str]):
+class File(Stored):
     """A file, local or in the store, fetched lazily.
 
     ``path``: a local path or any fsspec URI. ``remote_path``: where to upload it at the task
@@ -108,17 +79,6 @@ class File(os.PathLike[str]):
         self._remote: str | None = text if _paths.is_remote(text) else None
         self._local: str | None = _paths.local_path(text) if _paths.is_local(text) else None
         self._uploaded: tuple[str, float, int, str] | None = None
-
-    def __class_getitem__(cls, item: Any) -> Any:
-        return with_format(cls, item)
-
-    # -- construction from the store ------------------------------------------------------
-    @classmethod
-    def _from_store(cls, uri: str, *, format: str = "", hash: str | None = None) -> Self:
-        """The value a task receives: a lazy reference to ``uri`` (local URIs read in place)."""
-        f = cls(uri, format=format or cls._declared_format, hash=hash)
-        f._remote = uri
-        return f
 
     @classmethod
     async def from_local(
@@ -169,42 +129,13 @@ class File(os.PathLike[str]):
         return cls.new_remote(name)
 
     @classmethod
-    def named_remote(cls, name: str) -> Self:
-        """A file at a deterministic location of the current action: retries write it again."""
-        return cls._from_store(current_store().named_uri(name))
-
-    @classmethod
     def from_existing_remote(cls, remote_path: str, file_cache_key: str | None = None) -> Self:
         """A reference to data already in a store; no I/O."""
         return cls._from_store(remote_path, hash=file_cache_key)
 
-    @classmethod
-    def from_source(cls, source: str | os.PathLike[str]) -> Self:
-        """flytekit's ``FlyteFile.from_source``: a file from a local path or a URI."""
-        return cls(source)
-
-    # -- location -------------------------------------------------------------------------
-    @property
-    def remote_source(self) -> str | None:
-        """The URI in the store this file is read from, if it is in a store."""
-        return self._remote
-
-    @property
-    def local_path(self) -> str | None:
-        """Where the bytes are on local disk (``None`` until downloaded, for remote files)."""
-        return self._local
-
     @property
     def downloaded(self) -> bool:
         return self._local is not None and os.path.exists(self._local)
-
-    def location(self) -> str:
-        """The remote URI if there is one, else the local path."""
-        return self._remote or self._local or self.path
-
-    # -- reading and writing --------------------------------------------------------------
-    def __fspath__(self) -> str:
-        return self.download_sync()
 
     def download_sync(self, local_path: str | os.PathLike[str] | None = None) -> str:
         """Make the bytes available on local disk and return that path."""
@@ -229,10 +160,6 @@ class File(os.PathLike[str]):
         if local_path is None:
             self._local = target
         return target
-
-    def download(self, local_path: str | os.PathLike[str] | None = None) -> Any:
-        """``download_sync`` in sync code; an awaitable of it inside a running event loop."""
-        return dual(lambda: self.download_sync(local_path))
 
     def _store(self) -> DataStore:
         return current_store()
@@ -284,31 +211,11 @@ class File(os.PathLike[str]):
             return True
         return self._remote is not None and self._store().exists(self._remote)
 
-    async def exists(self) -> bool:
-        return await asyncio.to_thread(self.exists_sync)
-
-    # -- pydantic support -----------------------------------------------------------------
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        from typesystem.io._pydantic import offloaded_schema
-
-        return offloaded_schema(cls, source)
-
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
         fmt = f", format={self.format!r}" if self.format else ""
         return f"{type(self).__name__}({self.location()!r}{fmt})"
 
-    def __str__(self) -> str:
-        return self.location()
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, File):
-            return NotImplemented
-        return (self.location(), self.format) == (other.location(), other.format)
-
-    def __hash__(self) -> int:
-        return hash((self.location(), self.format))
-
-
+File._family = File
 FlyteFile = File

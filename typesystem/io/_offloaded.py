@@ -20,9 +20,10 @@ from typesystem._types import BlobType, LiteralType
 from typesystem.errors import ConversionError, Issue
 from typesystem.io import _paths
 from typesystem.io._dir import Dir
-from typesystem.io._file import File, with_format
+from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
 from typesystem.io._store import current_store
+from typesystem.io._stored import with_format
 
 
 def _stamp(path: str) -> tuple[float, int]:
