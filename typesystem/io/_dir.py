@@ -40,16 +40,9 @@ class Dir(Stored):
         hash_method: Any = None,
         downloader: Any = None,
     ) -> None:
-        text = os.fspath(path)
-        self.path: str = text
-        self.name: str = name or _paths.basename(text)
-        self.format: str = format if format is not None else type(self)._declared_format
-        self.hash: str | None = hash
-        self.remote_path = remote_path if remote_path is not None else remote_directory
-        self.hash_method = hash_method
-        self._remote: str | None = text if _paths.is_remote(text) else None
-        self._local: str | None = _paths.local_path(text) if _paths.is_local(text) else None
-        self._uploaded: tuple[str, float, int, str] | None = None
+        if remote_path is None:
+            remote_path = remote_directory
+        self._init_reference(path, name, format, hash, remote_path, hash_method)
 
     @classmethod
     async def from_local(

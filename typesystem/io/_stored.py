@@ -13,6 +13,7 @@ import os
 import typing
 from typing import Any, ClassVar, Self
 
+from typesystem.io import _paths
 from typesystem.io._dual import dual
 from typesystem.io._store import current_store
 
@@ -58,6 +59,28 @@ class Stored(os.PathLike[str]):
 
     def __init__(self, path: Any, format: str | None = None, hash: str | None = None) -> None:
         raise NotImplementedError
+
+    def _init_reference(
+        self,
+        path: str | os.PathLike[str],
+        name: str | None,
+        format: str | None,
+        hash: str | None,
+        remote_path: str | bool | None,
+        hash_method: Any,
+    ) -> None:
+        """Set what every reference holds: where it is (local and/or in a store), its name,
+        format, known hash and upload settings."""
+        text = os.fspath(path)
+        self.path = text
+        self.name: str = name or _paths.basename(text)
+        self.format = format if format is not None else type(self)._declared_format
+        self.hash: str | None = hash
+        self.remote_path = remote_path
+        self.hash_method = hash_method
+        self._remote = text if _paths.is_remote(text) else None
+        self._local = _paths.local_path(text) if _paths.is_local(text) else None
+        self._uploaded: tuple[str, float, int, str] | None = None
 
     def __class_getitem__(cls, item: Any) -> Any:
         return with_format(cls, item)
