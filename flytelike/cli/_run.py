@@ -229,43 +229,6 @@ def finish(run: Any, iface: Interface) -> None:
     click.echo(outputs_json(run.output_literals(), iface))
 
 
-class _Progress:
-    """Live node progress on stderr with rich when it is importable and stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.live: Any = None
-        self.rows: dict[str, str] = {}
-        if not sys.stderr.isatty():
-            return
-        try:
-            console = importlib.import_module("rich.console")
-            live = importlib.import_module("rich.live")
-            self._text = importlib.import_module("rich.text").Text
-        except ImportError:
-            return
-        self._console = console.Console(stderr=True)
-        self.live = live.Live(console=self._console, refresh_per_second=8, transient=True)
-
-    def __enter__(self) -> _Progress:
-        if self.live is not None:
-            self.live.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.live is not None:
-            self.live.__exit__(*exc)
-
-    def __call__(self, event: Any) -> None:
-        if self.live is None or not getattr(event, "action_id", ""):
-            return
-        self.rows[event.action_id] = f"{event.phase.value:<10} {event.action_id} {event.name}"
-        self.live.update(self._text("\n".join(list(self.rows.values())[-20:])))
-
-    @property
-    def callback(self) -> Any:
-        return self if self.live is not None else None
-
-
 _RUN_HELP = """Run ENTITY (a task, workflow or launch plan) of FILE_OR_MODULE locally.
 
 Inputs are options generated from ENTITY's interface; see `flytelike run FILE ENTITY --help`.
@@ -343,7 +306,9 @@ def run_command(
     given.update({k: v for k, v in parsed.items() if v is not None})
     literals = build_inputs(obj, iface, lp, given)
     eng = make_engine(backend)
-    with _Progress() as progress:
+    from flytelike.cli._progress import Progress
+
+    with Progress(run_name or "") as progress:
         try:
             run = eng.run_literals(
                 closure,
@@ -364,11 +329,13 @@ def run_command(
 def resume_command(run_name: str) -> None:
     """Run failed or interrupted run RUN_NAME again, reusing every action that succeeded."""
     from flytelike import engine as eng
+    from flytelike.cli._progress import Progress
     from flytelike.engine import EngineError
 
     e = eng.default_engine()
-    try:
-        run = e.resume(run_name)
-    except EngineError as err:
-        raise click.ClickException(str(err)) from err
+    with Progress(run_name) as progress:
+        try:
+            run = e.resume(run_name, on_event=progress.callback)
+        except EngineError as err:
+            raise click.ClickException(str(err)) from err
     finish(run, run._interface())

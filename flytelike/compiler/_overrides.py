@@ -140,7 +140,14 @@ def apply_overrides(
         changes["interruptible"] = kwargs["interruptible"]
     if "cache" in kwargs or "cache_version" in kwargs or "cache_serialize" in kwargs:
         cache = kwargs.get("cache", True)
-        if isinstance(cache, Cache) and cache.version is None and cache.policies is None:
+        # Only enabling needs a version: ``cache=False`` and ``Cache(behavior="disable")`` turn
+        # caching off for this node whatever the entity says.
+        if (
+            isinstance(cache, Cache)
+            and cache.enabled
+            and cache.version is None
+            and cache.policies is None
+        ):
             raise CompileError(f"{where}: must specify cache version when overriding")
         resolved = resolve_cache(
             cache, kwargs.get("cache_version", ""), kwargs.get("cache_serialize", False), (), where
