@@ -61,8 +61,10 @@ def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
     filled, errors name the input) and outputs back to Python values, as at every task boundary.
     Caching, retries, timeouts, the backend, the run's parallelism and the live registry (mocks)
     apply as for any task node. Awaiting several calls with ``asyncio.gather`` runs them
-    concurrently. A child that fails raises its own exception (the task's exception when the
-    backend kept it, else ``flytelike.engine.RunFailedError``) with a note naming the action.
+    concurrently. The group path visible at the call (``flytelike.group``, nested groups
+    joined with ``/``) is recorded on the child's action. A child that fails raises its own
+    exception (the task's exception when the backend kept it, else
+    ``flytelike.engine.RunFailedError``) with a note naming the action.
 
     Raises ``RuntimeError`` when no running action of a live run is on this event loop.
     """
@@ -72,14 +74,17 @@ def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
         raise RuntimeError(
             "child_call() needs a running task action of a live run on the current event loop"
         )
+    from flytelike._context import current_group
+
     parent = ctx.action.action_id
     n = ex.child_counts.get(parent, 0)
     ex.child_counts[parent] = n + 1
-    return _run_child(ex, entity, dict(kwargs), parent, f"c{n}")
+    group = "/".join(current_group())  # read here: the call site's group, not the awaiter's
+    return _run_child(ex, entity, dict(kwargs), parent, f"c{n}", group)
 
 
 async def _run_child(
-    ex: Execution, entity: Any, kwargs: dict[str, Any], parent: str, node_id: str
+    ex: Execution, entity: Any, kwargs: dict[str, Any], parent: str, node_id: str, group: str
 ) -> Any:
     from flytelike.engine._interpreter import Interpreter, launch_plan_inputs
 
@@ -90,6 +95,8 @@ async def _run_child(
     lp = primary if isinstance(primary, LaunchPlanTemplate) else None
     literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, kwargs, lp)
     aid = f"{parent}/{node_id}"
+    if group and ex.store is not None and aid not in ex.prior:
+        ex.store.set_action_group(ex.run_name, aid, group)
     ex.inflight += 1
     try:
         if isinstance(primary, TaskTemplate):

@@ -5,7 +5,8 @@ dynamic task's generated graph): a node starts when every node it depends on (``
 which includes ``>>`` edges, and every node its bindings refer to) has succeeded; independent
 nodes run concurrently as asyncio tasks; task actions are bounded by the run's (and enclosing
 launch plans') parallelism. Subworkflows and launch plans run as nested scopes with action ids
-``<node action id>/<inner node id>``; branch cases run in their branch's scope (their node ids
+``<node action id>/<inner node id>``, or come from the cache when ``with_overrides(cache=...)``
+enabled it on their node (``_node_cache``); branch cases run in their branch's scope (their node ids
 are already unique). Failure policies: ``FAIL_IMMEDIATELY`` cancels running nodes and fails;
 ``FAIL_AFTER_EXECUTABLE_NODES_COMPLETE`` lets every node that does not depend on the failure
 finish first. A workflow's ``on_failure`` handler runs with the workflow inputs (and ``err``).
@@ -24,6 +25,7 @@ import typesystem
 from flytelike.backends._protocol import USER, ExecutionError
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
+from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir._model import (
     START_NODE,
@@ -32,6 +34,7 @@ from flytelike.ir._model import (
     BranchNode,
     Closure,
     GateNode,
+    Identifier,
     Interface,
     LaunchPlanNode,
     LaunchPlanTemplate,
@@ -291,7 +294,9 @@ class Interpreter:
             if isinstance(target, WorkflowNode):
                 wf = ex.index.workflow(target.workflow)
                 inputs = self._inputs(node, values, wf.interface, aid)
-                return await self._nested(aid, parent, node, wf, inputs, "workflow", hold)
+                return await self._nested(
+                    aid, parent, node, wf, inputs, "workflow", hold, wf.id, wf.interface
+                )
             if isinstance(target, LaunchPlanNode):
                 lp = ex.index.launch_plan(target.launch_plan)
                 wf = ex.index.workflow(lp.workflow)
@@ -300,7 +305,9 @@ class Interpreter:
                 if lp.max_parallelism:
                     token = LIMITS.set((*LIMITS.get(), asyncio.Semaphore(lp.max_parallelism)))
                 try:
-                    return await self._nested(aid, parent, node, wf, inputs, "launch_plan", hold)
+                    return await self._nested(
+                        aid, parent, node, wf, inputs, "launch_plan", hold, lp.id, lp.interface
+                    )
                 finally:
                     if token is not None:
                         LIMITS.reset(token)
@@ -323,21 +330,53 @@ class Interpreter:
         inputs: Outputs,
         kind: str,
         hold: Hold,
+        ident: Identifier | None = None,
+        iface: Interface | None = None,
     ) -> Outputs:
+        """Run a subworkflow or launch plan node. With ``ident``/``iface`` (the workflow's or
+        the launch plan's) it goes through its node cache when ``with_overrides`` enabled one;
+        without them it never caches."""
         ex = self.ex
         prior = ex.prior.get(aid)
         if prior is not None:
             return prior
-        ex.node_started(aid, parent, node.id, kind, wf.id.name, inputs)
+        name = wf.id.name
+        nc = None
+        if ident is not None and iface is not None:
+            nc = NodeCache.start(ex, node.overrides, kind, ident, iface, inputs)
+        key = nc.key if nc is not None else None
+        ex.node_started(aid, parent, node.id, kind, name, inputs)
         try:
+            if nc is not None:
+                hit = await nc.lookup()
+                if hit is not None:
+                    ex.node_finished(
+                        aid,
+                        name,
+                        NodePhase.SUCCEEDED,
+                        hit,
+                        cache_key=key,
+                        cache_status="HIT",
+                        attempts=0,
+                    )
+                    return hit
             out = await self.run_workflow(wf, inputs, aid + "/", aid, hold)
+            if nc is not None:
+                nc.put(out, aid)
         except NodeFailed as f:
-            ex.node_finished(aid, wf.id.name, NodePhase.FAILED, error=f.error)
+            status = nc.status if nc is not None else ""
+            ex.node_finished(
+                aid, name, NodePhase.FAILED, error=f.error, cache_key=key, cache_status=status
+            )
             raise
         except asyncio.CancelledError:
-            ex.node_finished(aid, wf.id.name, NodePhase.ABORTED)
+            ex.node_finished(aid, name, NodePhase.ABORTED, cache_key=key)
             raise
-        ex.node_finished(aid, wf.id.name, NodePhase.SUCCEEDED, out)
+        finally:
+            if nc is not None:
+                nc.release()
+        status = nc.status if nc is not None else ""
+        ex.node_finished(aid, name, NodePhase.SUCCEEDED, out, cache_key=key, cache_status=status)
         return out
 
     async def _branch(
