@@ -25,11 +25,19 @@ from flytelike.backends._functions import FunctionResolutionError, task_function
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
+    ActionContext,
     ActionOutcome,
     ActionRequest,
     ExecutionError,
 )
-from flytelike.backends._runtime import ExecutionContext, activate, render_value
+from flytelike.backends._runtime import (
+    ExecutionContext,
+    activate,
+    data_context,
+    enter,
+    leave,
+    render_value,
+)
 
 RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
 
@@ -68,11 +76,11 @@ def _restore(saved: dict[str, str | None]) -> None:
             os.environ[k] = v
 
 
-def _decks(ctx: ExecutionContext, request: ActionRequest, kwargs: Any, outputs: Any) -> Any:
-    if not request.context.enable_deck and not ctx.decks:
+def _decks(ctx: ExecutionContext, enable_deck: bool, kwargs: Any, outputs: Any) -> Any:
+    if not enable_deck and not ctx.decks:
         return ()
     extra = {}
-    if request.context.enable_deck:
+    if enable_deck:
         extra = {"Inputs": render_value(kwargs), "Outputs": render_value(outputs)}
     return ctx.write_decks(extra)
 
@@ -91,6 +99,34 @@ def _run_coroutine(coro: Any) -> Any:
     return asyncio.run(main())
 
 
+def _attempt(
+    tf: Any, task: Any, ctx: ExecutionContext, enable_deck: bool, inputs: Any, keep_exception: bool
+) -> ActionOutcome:
+    """Convert the inputs, call the function, convert what it returns: one attempt, with
+    ``ctx`` already active."""
+    try:
+        kwargs = tf.to_python(inputs)
+        if task.kind == "dynamic" and not _mocked(tf):
+            from flytelike.backends._dynamic import build_dynamic
+
+            return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
+        result = tf.func(**kwargs)
+        if inspect.isawaitable(result):
+            result = _run_coroutine(result)
+        outputs = tf.to_literals(result)
+        decks = _decks(ctx, enable_deck, kwargs, result) if enable_deck or ctx._decks else ()
+    except BaseException as e:
+        if isinstance(e, KeyboardInterrupt | SystemExit):
+            raise
+        err = user_error(e)
+        if not keep_exception:
+            err = ExecutionError(
+                err.kind, err.message, err.error_type, err.traceback, err.recoverable
+            )
+        return ActionOutcome(error=err)
+    return ActionOutcome(outputs=outputs, decks=decks)
+
+
 def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOutcome:
     """One attempt of a sync task in the calling thread."""
     task = request.task
@@ -100,29 +136,46 @@ def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOu
         with activate(ctx):
             try:
                 tf = task_function(task)
-                kwargs = tf.to_python(request.inputs)
-                if task.kind == "dynamic" and not _mocked(tf):
-                    from flytelike.backends._dynamic import build_dynamic
-
-                    return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
-                result = tf.func(**kwargs)
-                if inspect.isawaitable(result):
-                    result = _run_coroutine(result)
-                outputs = tf.to_literals(result)
-                decks = _decks(ctx, request, kwargs, result)
-            except BaseException as e:
-                if isinstance(e, KeyboardInterrupt | SystemExit):
-                    raise
-                err = user_error(e)
-                if not keep_exception:
-                    err = ExecutionError(
-                        err.kind, err.message, err.error_type, err.traceback, err.recoverable
-                    )
-                return ActionOutcome(error=err)
+            except Exception as e:
+                return ActionOutcome(error=user_error(e))
+            return _attempt(
+                tf, task, ctx, request.context.enable_deck, request.inputs, keep_exception
+            )
     finally:
         if saved is not None:
             _restore(saved)
-    return ActionOutcome(outputs=outputs, decks=decks)
+
+
+class InlineRunner:
+    """Runs attempts of one sync task in the calling thread, one action after another (map
+    items): the function, its conversions and the data context are resolved once, and each
+    attempt only gets its own ``current_context()`` (id, attempt, working directory, decks)."""
+
+    __slots__ = ("base", "data", "key_prefix", "task", "tf")
+
+    def __init__(self, task: Any, base: ActionContext) -> None:
+        self.task = task
+        self.base = base
+        self.tf = task_function(task)
+        self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
+        self.key_prefix = base.run_name + "/"
+
+    def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
+        task = self.task
+        ctx = ExecutionContext.for_item(self.base, action_id, attempt, task.id.name, task.kind)
+        saved = _environment(task.environment) if task.environment else None
+        loop = asyncio._get_running_loop()
+        if loop is not None:
+            asyncio._set_running_loop(None)
+        tokens = enter(ctx, self.data, self.key_prefix + action_id)
+        try:
+            return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, True)
+        finally:
+            leave(ctx, tokens)
+            if loop is not None:
+                asyncio._set_running_loop(loop)
+            if saved is not None:
+                _restore(saved)
 
 
 def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
@@ -143,7 +196,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
                 if inspect.isawaitable(result):
                     result = await result
                 outputs = tf.to_literals(result)
-                decks = _decks(ctx, request, kwargs, result)
+                decks = _decks(ctx, request.context.enable_deck, kwargs, result)
             except asyncio.CancelledError:
                 raise
             except Exception as e:
@@ -215,6 +268,11 @@ class LocalBackend:
             return run_sync(request)
         finally:
             asyncio._set_running_loop(loop)
+
+    def inline_runner(self, task: Any, context: ActionContext) -> InlineRunner:
+        """A callable ``(action_id, inputs, attempt) -> ActionOutcome`` running attempts of
+        ``task`` in the calling thread, each as ``context`` with its own id and attempt."""
+        return InlineRunner(task, context)
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         try:

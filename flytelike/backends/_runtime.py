@@ -20,7 +20,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +127,50 @@ class DeckTab:
 class ExecutionContext:
     """The object ``current_context()`` returns inside a task."""
 
+    logging = _LOG
+
     def __init__(self, action: ActionContext, task_name: str = "", task_kind: str = "") -> None:
-        self.action = action
+        self._action: ActionContext | None = action
+        self._base = action
+        self._item: tuple[str, int] | None = None
         self.task_name = task_name
         self.task_kind = task_kind
         self.raw_output_prefix = action.raw_data_prefix
-        self.logging = _LOG
         self._workdir: str | None = None
         self._checkpoint: Checkpoint | None = None
         self._decks: dict[str, DeckTab] = {}
         self._written: tuple[Deck, ...] = ()
+
+    @classmethod
+    def for_item(
+        cls, base: ActionContext, action_id: str, attempt: int, task_name: str, task_kind: str
+    ) -> ExecutionContext:
+        """The context of one action that differs from ``base`` only in its id and attempt
+        (map items): its ``ActionContext`` is built only if someone asks for it."""
+        self = cls.__new__(cls)
+        self._action = None
+        self._base = base
+        self._item = (action_id, attempt)
+        self.task_name = task_name
+        self.task_kind = task_kind
+        self.raw_output_prefix = base.raw_data_prefix
+        self._workdir = None
+        self._checkpoint = None
+        self._decks = {}
+        self._written = ()
+        return self
+
+    @property
+    def action(self) -> ActionContext:
+        a = self._action
+        if a is None:
+            assert self._item is not None
+            a = self._action = replace(self._base, action_id=self._item[0], attempt=self._item[1])
+        return a
+
+    @property
+    def run_name(self) -> str:
+        return self._base.run_name
 
     @property
     def execution_id(self) -> ExecutionId:
@@ -225,16 +259,49 @@ def running_action() -> ExecutionContext | None:
 _DATA_CONTEXTS: dict[tuple[str, int], tuple[Any, Any]] = {}
 
 
-def _data_context(prefix: str) -> Any:
+def data_context(prefix: str) -> Any:
     """The active data context with the run's raw data prefix (built once per pair)."""
-    from typesystem.io import current_data_context
-
-    base = current_data_context()
+    base = _io_context().current_data_context()
     key = (prefix, id(base))
     found = _DATA_CONTEXTS.get(key)
     if found is None or found[0] is not base:
+        if len(_DATA_CONTEXTS) > 64:
+            _DATA_CONTEXTS.clear()
         found = _DATA_CONTEXTS[key] = (base, base.replace(raw_data_prefix=prefix))
     return found[1]
+
+
+_IO: list[Any] = []
+
+
+def _io_context() -> Any:
+    """``typesystem.io._context``, imported on first use (``typesystem.io`` is not light)."""
+    if not _IO:
+        from typesystem.io import _context
+
+        _IO.append(_context)
+    return _IO[0]
+
+
+def enter(ctx: ExecutionContext, data: Any, key: str) -> tuple[Any, ...]:
+    """Make ``ctx`` current, with ``data`` (a ``DataContext`` or ``None``) and action key
+    ``key``; returns what ``leave`` needs. The two halves of ``activate``, for loops."""
+    io = _IO[0] if _IO else _io_context()
+    return (
+        _CURRENT.set(ctx),
+        io.set_data_context(data) if data is not None else None,
+        io.set_action_key(key),
+    )
+
+
+def leave(ctx: ExecutionContext, tokens: tuple[Any, ...]) -> None:
+    io = _IO[0]
+    io.reset_action_key(tokens[2])
+    if tokens[1] is not None:
+        io.reset_data_context(tokens[1])
+    _CURRENT.reset(tokens[0])
+    if ctx._workdir is not None:
+        ctx.cleanup()
 
 
 @contextmanager
@@ -243,21 +310,17 @@ def activate(ctx: ExecutionContext) -> Iterator[ExecutionContext]:
 
     Offloaded values (files, directories, dataframes) the action writes go under the run's raw
     data prefix, at a key stable across the action's retries (``File.named_remote``)."""
-    token = _CURRENT.set(ctx)
     action = ctx.action
+    prefix = action.raw_data_prefix
+    tokens = enter(
+        ctx,
+        data_context(prefix) if prefix else None,
+        f"{action.run_name}/{action.action_id}",
+    )
     try:
-        if action.raw_data_prefix:
-            from typesystem.io import use_data_context
-
-            data = _data_context(action.raw_data_prefix)
-            key = f"{action.run_name}/{action.action_id}"
-            with use_data_context(data.replace(action_key=key)):
-                yield ctx
-        else:
-            yield ctx
+        yield ctx
     finally:
-        _CURRENT.reset(token)
-        ctx.cleanup()
+        leave(ctx, tokens)
 
 
 def current_context() -> ExecutionContext:

@@ -101,22 +101,26 @@ class TaskCache:
         run: str,
         action_id: str,
     ) -> None:
+        self.put_entry(key, task.id.name, spec.version or task.id.version, outputs, run, action_id)
+
+    def put_entry(
+        self,
+        key: str,
+        name: str,
+        version: str,
+        outputs: Mapping[str, Literal],
+        run: str,
+        action_id: str,
+    ) -> None:
+        """Store ``outputs`` under ``key`` for entity ``name`` (a task, or a subworkflow or
+        launch plan cached through ``with_overrides``) at cache version ``version``."""
         data, uri = self.store.codec.encode(outputs, "_cache", key, "outputs")
         self.store.db.execute(
             [
                 (
                     "INSERT OR REPLACE INTO cache (key, task, version, outputs, outputs_uri, created_at, "
                     "run_name, action_id) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        key,
-                        task.id.name,
-                        spec.version or task.id.version,
-                        data,
-                        uri,
-                        time.time(),
-                        run,
-                        action_id,
-                    ),
+                    (key, name, version, data, uri, time.time(), run, action_id),
                 )
             ]
         )

@@ -17,11 +17,13 @@ import asyncio
 import math
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import typesystem
-from flytelike.backends._protocol import ActionRequest, ExecutionError
+from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
 from flytelike.engine._bindings import resolve
+from flytelike.engine._events import NODE
 from flytelike.engine._execution import NodeFailed, Outputs, error_dict
 from flytelike.engine._interpreter import (
     Hold,
@@ -30,17 +32,21 @@ from flytelike.engine._interpreter import (
     failure_error,
     launch_plan_inputs,
 )
+from flytelike.engine._items import MapItemRow
 from flytelike.engine._phases import NodePhase
 from flytelike.ir._model import ArrayNode, Node, TaskTemplate
 from typesystem import Collection, CollectionType, Literal, LiteralType, UnionType, UnionValue
 
-# The in-place loop hands the remaining items to worker threads once items look slow: one item
-# over SLOW_ITEM seconds, or an average over INLINE_AVG_BUDGET after the first 16 items (single
-# slow items also come from GC pauses or a busy machine, so one is not enough below SLOW_ITEM).
+# The in-place loop hands the remaining items to worker threads once items look slow and mostly
+# wait (I/O, sleeps): checked after any item over SLOW_ITEM seconds and at the end of every
+# SLICE_SECONDS slice, over the items of that slice. CPU-bound items stay in place, where they
+# run fastest (threads would only contend for the GIL).
 SLOW_ITEM = 0.02
 INLINE_AVG_BUDGET = 0.001
-ROW_BATCH = 512
+WAIT_FRACTION = 0.5
+ROW_BATCH = 1024
 SLICE_SECONDS = 0.05
+PROGRESS_SECONDS = 0.1
 
 
 def _item_literal(value: Any) -> Literal:
@@ -80,119 +86,158 @@ class _Items:
         self.n = n
         self.results: list[Outputs | None] = [None] * n
         self.errors: list[NodeFailed | None] = [None] * n
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[MapItemRow] = []
+        self.done = 0
         self.lock = threading.Lock()
         self.last_write = time.monotonic()
+        self._fixed = {k: v for k, v in inputs.items() if k not in mapped}
+        self._lists = [(k, inputs[k].items) for k in mapped]  # type: ignore[attr-defined]
+        self._store = self.ex.store
 
     def item_inputs(self, i: int) -> Outputs:
-        inputs = self.inputs
-        out: Outputs = {}
-        for k, v in inputs.items():
-            if k in self.mapped:
-                out[k] = _item_literal(v.items[i])  # type: ignore[attr-defined]
-            else:
-                out[k] = v
+        out = dict(self._fixed) if self._fixed else {}
+        for k, values in self._lists:
+            v = values[i]
+            out[k] = v if isinstance(v, Literal) else typesystem.Scalar(v)
         return out
 
     def record(
-        self, i: int, t0: float, outputs: Outputs | None, err: ExecutionError | None, attempts: int
+        self,
+        i: int,
+        iid: str,
+        t0: float,
+        outputs: Outputs | None,
+        err: ExecutionError | None,
+        attempts: int,
     ) -> None:
-        ex = self.ex
-        if ex.store is None:
+        if self._store is None:
+            with self.lock:
+                self.done += 1
             return
-        iid = f"{self.aid}[{i}]"
-        row = (
-            ex.run_name,
-            iid,
-            self.aid,
-            f"{self.node.id}[{i}]",
-            "map_item",
-            self.name,
-            "SUCCEEDED" if err is None else "FAILED",
-            t0,
-            time.time(),
-            outputs,
-            error_dict(err, iid) if err is not None else None,
-            attempts,
-        )
+        error = error_dict(err, iid) if err is not None else None
+        row = (i, t0, time.time(), outputs, error, attempts)
         with self.lock:
+            self.done += 1
             self.rows.append(row)
-            now = time.monotonic()
-            if len(self.rows) >= ROW_BATCH or now - self.last_write > 0.2:
-                rows, self.rows = self.rows, []
+            if len(self.rows) < ROW_BATCH:
+                now = time.monotonic()
+                if now - self.last_write <= 0.2:
+                    return
                 self.last_write = now
-            else:
-                return
-        ex.store.item_rows(rows)
+            rows, self.rows = self.rows, []
+        self._write(rows)
+
+    def _write(self, rows: list[MapItemRow]) -> None:
+        assert self._store is not None
+        self._store.map_items(self.ex.run_name, self.aid, self.node.id, self.name, rows)
 
     def flush(self) -> None:
         with self.lock:
             rows, self.rows = self.rows, []
-        if rows and self.ex.store is not None:
-            self.ex.store.item_rows(rows)
+        if rows and self._store is not None:
+            self._write(rows)
+
+    def progress(self) -> None:
+        ex = self.ex
+        if ex.bus.active:
+            ex.bus.publish(
+                NODE,
+                ex.run_name,
+                NodePhase.RUNNING,
+                self.aid,
+                self.name,
+                message=f"{self.done}/{self.n} items",
+            )
 
 
-def _run_item_sync(items: _Items, task: TaskTemplate, i: int, retries: int) -> None:
-    ex = items.ex
-    prior = ex.prior.get(f"{items.aid}[{i}]")
+def _run_item(items: _Items, runner: Any, i: int, retries: int) -> None:
+    iid = f"{items.aid}[{i}]"
+    prior = items.ex.prior.get(iid) if items.ex.prior else None
     if prior is not None:
         items.results[i] = prior
+        with items.lock:
+            items.done += 1
         return
-    backend: Any = ex.backend
     inputs = items.item_inputs(i)
     attempt = 0
     t0 = time.time()
     while True:
-        ctx = ex.action_context(f"{items.aid}[{i}]", attempt, task, None)
-        outcome = backend.run_inline(ActionRequest(task, inputs, ctx))
+        outcome = runner(iid, inputs, attempt)
         err = outcome.error
         if err is None:
-            items.results[i] = dict(outcome.outputs)
-            items.record(i, t0, items.results[i], None, attempt + 1)
+            out = outcome.outputs
+            items.results[i] = out
+            items.record(i, iid, t0, out, None, attempt + 1)
             return
         if err.recoverable and attempt < retries:
             attempt += 1
             continue
-        items.errors[i] = NodeFailed(f"{items.aid}[{i}]", err)
-        items.record(i, t0, None, err, attempt + 1)
+        items.errors[i] = NodeFailed(iid, err)
+        items.record(i, iid, t0, None, err, attempt + 1)
         return
+
+
+def _request_runner(backend: Any, task: TaskTemplate, base: ActionContext) -> Any:
+    """For inline backends without ``inline_runner``: one ``run_inline`` request per attempt."""
+
+    def run(action_id: str, inputs: Outputs, attempt: int) -> Any:
+        ctx = replace(base, action_id=action_id, attempt=attempt)
+        return backend.run_inline(ActionRequest(task, inputs, ctx))
+
+    return run
 
 
 async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: int) -> None:
     ex = items.ex
-    start = 0
+    backend: Any = ex.backend
+    base = ex.action_context(items.aid, 0, task, None)
+    make = getattr(backend, "inline_runner", None)
+    runner = make(task, base) if make is not None else _request_runner(backend, task, base)
     n = items.n
+    i = 0
     if ex.inflight <= 1:
-        # In place while items are quick: nothing else in the run can progress meanwhile.
-        began = time.perf_counter()
-        slice_end = began + SLICE_SECONDS
-        while start < n:
-            t = time.perf_counter()
-            _run_item_sync(items, task, start, retries)
-            start += 1
-            now = time.perf_counter()
-            if now - t > SLOW_ITEM or (start >= 16 and (now - began) / start > INLINE_AVG_BUDGET):
-                break
-            if now > slice_end:
+        # In place while items are quick or busy: nothing else in the run can progress meanwhile.
+        perf, cpu = time.perf_counter, time.thread_time
+        first = 0
+        w0, c0 = perf(), cpu()
+        slice_end = w0 + SLICE_SECONDS
+        while i < n:
+            t = perf()
+            _run_item(items, runner, i, retries)
+            i += 1
+            now = perf()
+            if now > slice_end or now - t > SLOW_ITEM:
+                wall = now - w0
+                if wall / (i - first) > INLINE_AVG_BUDGET and cpu() - c0 < WAIT_FRACTION * wall:
+                    break  # the items wait: run the rest side by side
+                items.progress()
                 await asyncio.sleep(0)  # let signals and timers in
-                slice_end = time.perf_counter() + SLICE_SECONDS
-    if start >= n:
+                first, w0, c0 = i, perf(), cpu()
+                slice_end = w0 + SLICE_SECONDS
+    if i >= n:
         return
-    counter = iter(range(start, n))
+    counter = iter(range(i, n))
     lock = threading.Lock()
 
     def worker() -> None:
         while True:
             with lock:
-                i = next(counter, None)
-            if i is None:
+                j = next(counter, None)
+            if j is None:
                 return
-            _run_item_sync(items, task, i, retries)
+            _run_item(items, runner, j, retries)
 
     loop = asyncio.get_running_loop()
-    pool = getattr(ex.backend, "executor", None)
-    k = max(1, min(workers, n - start))
-    await asyncio.gather(*(loop.run_in_executor(pool, worker) for _ in range(k)))
+    pool = getattr(backend, "executor", None)
+    k = max(1, min(workers, n - i))
+    futures = [loop.run_in_executor(pool, worker) for _ in range(k)]
+    pending = set(futures)
+    while pending:
+        _, pending = await asyncio.wait(pending, timeout=PROGRESS_SECONDS)
+        if pending:
+            items.progress()
+    for f in futures:
+        f.result()  # a worker's own failure (not a task's: those are recorded per item)
 
 
 async def _general_path(

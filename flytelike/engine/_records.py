@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_batch, expand
 from flytelike.engine._store import SQLiteStore
 from typesystem import Literal
 
@@ -55,6 +56,9 @@ class ActionRecord:
     error: dict[str, Any] | None
     cache_status: str
     attempts: int
+    # The v2 group path the action was called in (``with group("a"): with group("b")`` ->
+    # ``"a/b"``); empty outside any group.
+    group: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +77,10 @@ class AttemptRecord:
 _RUN_COLS = "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts"
 _ACTION_COLS = (
     "run_name, action_id, parent, node_id, kind, name, phase, queued_at, started_at, ended_at, "
-    "error, cache_status, attempts"
+    "error, cache_status, attempts, group_name"
 )
 
 _ACTION_KEY = ("run_name", "action_id")
-_ITEM_ROW = (
-    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
-    "queued_at, started_at, ended_at, outputs, outputs_uri, error, cache_key, cache_status, "
-    "attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
 _RUN_ROW = (
     "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, inputs, "
     "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid) "
@@ -374,36 +373,33 @@ class RunStore:
             },
         )
 
-    def item_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        """Map items, all at once: ``(run, action_id, parent, node_id, kind, name, phase,
-        started, ended, outputs dict | None, error dict | None, attempts)``."""
-        out = []
-        encode = self.codec.encode
-        for run, aid, parent, node_id, kind, name, phase, t0, t1, outputs, error, n in rows:
-            data, uri = (None, None)
-            if outputs is not None:
-                data, uri = encode(outputs, run, aid, "outputs")
-            out.append(
-                (
-                    run,
-                    aid,
-                    parent,
-                    node_id,
-                    kind,
-                    name,
-                    phase,
-                    t0,
-                    t0,
-                    t1,
-                    data,
-                    uri,
-                    _json(error),
-                    None,
-                    "",
-                    n,
-                )
-            )
-        self.db.write_many(_ITEM_ROW, out)
+    def set_action_group(self, run: str, action_id: str, group: str) -> None:
+        """Record the group path of action ``action_id`` (queued like ``start_action``, with
+        which it merges; call it before or after ``start_action``)."""
+        self.db.upsert(
+            "actions",
+            _ACTION_KEY,
+            {"run_name": run, "action_id": action_id, "group_name": group},
+        )
+
+    def map_items(
+        self, run: str, aid: str, node_id: str, name: str, rows: list[MapItemRow]
+    ) -> None:
+        """Finished items of map action ``aid`` (a batch; see ``_items``)."""
+
+        def offload(i: int, outputs: Any) -> str | None:
+            return self.codec.encode(outputs, run, f"{aid}[{i}]", "outputs")[1]
+
+        data = encode_batch(rows, self.codec.inline_limit, offload)
+        self.db.write(INSERT_SQL, (run, aid, node_id, name, data))
+
+    def _items(self, run: str, aid: str | None = None) -> list[tuple[str, str, str, ItemRecord]]:
+        sql = "SELECT action_id, node_id, name, data FROM map_items WHERE run_name=?"
+        params: tuple[str, ...] = (run,)
+        if aid is not None:
+            sql += " AND action_id=?"
+            params = (run, aid)
+        return list(expand(self.db.query(sql + " ORDER BY rowid", params)))
 
     def attempt(
         self,
@@ -436,7 +432,7 @@ class RunStore:
             f"SELECT {_ACTION_COLS} FROM actions WHERE run_name=? ORDER BY queued_at, action_id",
             (run,),
         )
-        return [
+        out = [
             ActionRecord(
                 r[0],
                 r[1],
@@ -451,9 +447,36 @@ class RunStore:
                 _unjson(r[10]),
                 r[11] or "",
                 r[12] or 0,
+                r[13] or "",
             )
             for r in rows
         ]
+        items = self._items(run)
+        if not items:
+            return out
+        seen = {a.action_id for a in out}
+        for aid, node_id, name, it in items:
+            if it.action_id in seen:
+                continue
+            out.append(
+                ActionRecord(
+                    run,
+                    it.action_id,
+                    aid,
+                    f"{node_id}[{it.index}]",
+                    "map_item",
+                    name,
+                    it.phase,
+                    it.started,
+                    it.started,
+                    it.ended,
+                    it.error,
+                    "",
+                    it.attempts,
+                )
+            )
+        out.sort(key=lambda a: (a.queued_at or 0.0, a.action_id))
+        return out
 
     def attempts(self, run: str, action_id: str | None = None) -> list[AttemptRecord]:
         sql = (
@@ -478,7 +501,13 @@ class RunStore:
             f"SELECT {col}, {col}_uri FROM actions WHERE run_name=? AND action_id=?",
             (run, action_id),
         )
-        return self.codec.decode(rows[0][0], rows[0][1]) if rows else None
+        if rows:
+            return self.codec.decode(rows[0][0], rows[0][1])
+        if what != "inputs" and action_id.endswith("]") and "[" in action_id:
+            for _, _, _, it in self._items(run, action_id[: action_id.rindex("[")]):
+                if it.action_id == action_id:
+                    return it.literals(self.codec)
+        return None
 
     def succeeded_outputs(self, run: str) -> dict[str, dict[str, Literal]]:
         """Outputs of every succeeded action of ``run`` (for resume)."""
@@ -490,6 +519,9 @@ class RunStore:
         out: dict[str, dict[str, Literal]] = {}
         for aid, data, uri in rows:
             out[aid] = self.codec.decode(data, uri) or {}
+        for _, _, _, it in self._items(run):
+            if it.error is None and it.action_id not in out:
+                out[it.action_id] = it.literals(self.codec) or {}
         return out
 
     # ------------------------------------------------------------------ decks, gates, signals

@@ -9,7 +9,8 @@ instant. Writes that others wait on (cache entries, reservations, signals) are s
 WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing records.
 
 Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one row per
-``(run_name, action_id)``), ``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
+``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
+``_items``), ``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
 ``cache_reservations``. Reading them into records lives in ``_records``.
 """
 
@@ -29,7 +30,11 @@ from typing import Any
 
 log = logging.getLogger("flytelike.engine.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Columns added after version 1, by table: (column, declaration). ``_init_schema`` adds the ones an
+# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action).
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (("actions", "group_name", "TEXT"),)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -43,7 +48,7 @@ CREATE TABLE IF NOT EXISTS actions (
     run_name TEXT, action_id TEXT, parent TEXT, node_id TEXT, kind TEXT, name TEXT, phase TEXT,
     queued_at REAL, started_at REAL, ended_at REAL,
     inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT, error TEXT,
-    cache_key TEXT, cache_status TEXT, attempts INTEGER DEFAULT 0,
+    cache_key TEXT, cache_status TEXT, attempts INTEGER DEFAULT 0, group_name TEXT,
     PRIMARY KEY (run_name, action_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS attempts (
@@ -67,6 +72,10 @@ CREATE TABLE IF NOT EXISTS cache (
     key TEXT PRIMARY KEY, task TEXT, version TEXT, outputs BLOB, outputs_uri TEXT,
     created_at REAL, run_name TEXT, action_id TEXT
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS map_items (
+    run_name TEXT, action_id TEXT, node_id TEXT, name TEXT, data BLOB
+);
+CREATE INDEX IF NOT EXISTS map_items_run ON map_items(run_name, action_id);
 CREATE TABLE IF NOT EXISTS cache_reservations (
     key TEXT PRIMARY KEY, owner TEXT, expires_at REAL
 ) WITHOUT ROWID;
@@ -85,6 +94,16 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Add the columns of ``MIGRATIONS`` an existing (older) database lacks; run inside the
+    schema transaction. Columns are checked, not versions, so a database another process
+    migrated meanwhile (or an older flytelike re-stamped) is left as it is."""
+    for table, column, decl in MIGRATIONS:
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
 
 def _is_busy(e: sqlite3.OperationalError) -> bool:
@@ -114,12 +133,13 @@ class SQLiteStore:
             try:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                     conn.execute("PRAGMA journal_mode=WAL")
-                if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                     conn.execute("BEGIN IMMEDIATE")
                     try:
                         for stmt in SCHEMA.split(";"):
                             if stmt.strip():
                                 conn.execute(stmt)
+                        _migrate(conn)
                         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                         conn.execute("COMMIT")
                     except BaseException:
@@ -277,7 +297,7 @@ class SQLiteStore:
                         if len(rows) == 1:
                             conn.execute(sql, rows[0])
                         else:
-                            conn.executemany(sql, rows)
+                            _insert_many(conn, sql, rows)
                     conn.execute("COMMIT")
                     return
                 except BaseException:
@@ -304,6 +324,48 @@ class SQLiteStore:
             conn.close()
             self._local.conn = None
         _OPEN.discard(self)
+
+
+# Multi-row statements: ``INSERT ... VALUES (?,..),(?,..),...`` inserts many rows in one
+# ``sqlite3_step``. ``executemany`` steps once per row, and every step releases the GIL: with the
+# engine's thread busy, each re-acquisition waits for a forced switch (milliseconds), so a writer
+# thread stepping row by row falls far behind. Keyed by (statement, rows per statement).
+_MULTI: dict[tuple[str, int], str] = {}
+MAX_ROWS_PER_STATEMENT = 256
+
+
+def _multi_row_sql(sql: str, k: int) -> str | None:
+    """``sql`` (one ``VALUES (...)`` group) rewritten to insert ``k`` rows, or ``None``."""
+    found = _MULTI.get((sql, k))
+    if found is not None:
+        return found
+    at = sql.find(" VALUES (")
+    if at < 0 or not sql.startswith("INSERT"):
+        return None
+    end = sql.index(")", at)
+    group = sql[at + len(" VALUES ") : end + 1]
+    multi = sql[:at] + " VALUES " + ",".join([group] * k) + sql[end + 1 :]
+    if len(_MULTI) > 512:
+        _MULTI.clear()
+    _MULTI[(sql, k)] = multi
+    return multi
+
+
+def _insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    width = len(rows[0])
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    k = max(1, min(MAX_ROWS_PER_STATEMENT, limit // max(1, width)))
+    if k == 1 or _multi_row_sql(sql, 2) is None:
+        conn.executemany(sql, rows)
+        return
+    for start in range(0, len(rows), k):
+        chunk = rows[start : start + k]
+        if len(chunk) == 1:
+            conn.execute(sql, chunk[0])
+            continue
+        multi = _multi_row_sql(sql, len(chunk))
+        assert multi is not None
+        conn.execute(multi, [p for row in chunk for p in row])
 
 
 def _upsert_ops(

@@ -13,7 +13,9 @@ first remote access, and dataframe handlers load with the frame library they ser
 from typesystem.io._columns import ARROW, CSV, GENERIC_FORMAT, PARQUET, kwtypes
 from typesystem.io._context import (
     DataContext,
+    current_action_key,
     current_data_context,
+    use_action_key,
     use_data_context,
     use_raw_data_prefix,
 )
@@ -68,11 +70,13 @@ __all__ = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "content_hash",
+    "current_action_key",
     "current_data_context",
     "current_store",
     "default_handlers",
     "is_transient",
     "kwtypes",
+    "use_action_key",
     "use_data_context",
     "use_raw_data_prefix",
     "with_retries",

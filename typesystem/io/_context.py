@@ -32,8 +32,9 @@ class DataContext:
     per protocol, e.g. ``{"s3": {"endpoint_url": "http://127.0.0.1:9000"}}``. ``local_dir``:
     where downloads are materialised (default: a temporary directory of this process).
     ``max_concurrency``: parallel transfers for directories. ``retries``: attempts after the
-    first one for transient errors. ``action_key``: set by the engine for each action so that
-    ``File.named_remote(name)`` is the same path on every retry of that action.
+    first one for transient errors. ``action_key``: names the running action so that
+    ``File.named_remote(name)`` is the same path on every retry of that action; when unset, the
+    key set with ``use_action_key`` (which the engine sets for every action) applies.
     """
 
     raw_data_prefix: str
@@ -101,6 +102,16 @@ def current_data_context() -> DataContext:
         return _default
 
 
+def set_data_context(ctx: DataContext | None) -> contextvars.Token[DataContext | None]:
+    """Make ``ctx`` the active data context until ``reset_data_context(token)`` (the two
+    halves of ``use_data_context``, for engines that switch contexts in a loop)."""
+    return _current.set(ctx)
+
+
+def reset_data_context(token: contextvars.Token[DataContext | None]) -> None:
+    _current.reset(token)
+
+
 @contextmanager
 def use_data_context(ctx: DataContext) -> Iterator[DataContext]:
     """Make ``ctx`` the active data context inside the ``with`` block."""
@@ -109,6 +120,40 @@ def use_data_context(ctx: DataContext) -> Iterator[DataContext]:
         yield ctx
     finally:
         _current.reset(token)
+
+
+_action_key: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "flytelike_action_key", default=None
+)
+
+
+def current_action_key() -> str | None:
+    """The key of the running action: the active context's ``action_key``, else the one set
+    with ``use_action_key``, else ``None``."""
+    ctx = _current.get()
+    if ctx is not None and ctx.action_key is not None:
+        return ctx.action_key
+    return _action_key.get()
+
+
+def set_action_key(key: str | None) -> contextvars.Token[str | None]:
+    """Set the running action's key (a cheap context variable; engines call this per action,
+    without building a new ``DataContext``); undo with ``reset_action_key(token)``."""
+    return _action_key.set(key)
+
+
+def reset_action_key(token: contextvars.Token[str | None]) -> None:
+    _action_key.reset(token)
+
+
+@contextmanager
+def use_action_key(key: str | None) -> Iterator[None]:
+    """Name the running action inside the ``with`` block (see ``DataContext.action_key``)."""
+    token = _action_key.set(key)
+    try:
+        yield
+    finally:
+        _action_key.reset(token)
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, TypeVar
 
 from typesystem.io import _paths
-from typesystem.io._context import DataContext, current_data_context
+from typesystem.io._context import DataContext, current_action_key, current_data_context
 from typesystem.io._retry import with_retries
 
 T = TypeVar("T")
@@ -58,7 +58,7 @@ class DataStore:
 
     def named_uri(self, name: str) -> str:
         """A deterministic location for ``name`` in the current action (retry-safe)."""
-        action = self.context.action_key or "local"
+        action = self.context.action_key or current_action_key() or "local"
         return _paths.join(self.raw_data_prefix, "named", action, name)
 
     def contains(self, uri: str) -> bool:

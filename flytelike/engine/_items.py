@@ -1,0 +1,87 @@
+"""Map items in the run store: one row per batch of items, not one row per item.
+
+A map over 10,000 items records 10,000 actions. Written one row each, the run store's writer
+would spend more time than the items themselves; so the fast map path hands its items over in
+batches (``MapItemRow`` tuples) and each batch becomes one row of the ``map_items`` table: the map
+action's id and a msgpack list of item records. Reading expands them into ordinary
+``ActionRecord``s (kind ``map_item``, ids ``<map>[i]``) merged with the ``actions`` table, so
+``Run.actions()``, resume and the CLI see no difference. A later record of an item (a resumed run
+re-running an item that failed) replaces an earlier one, as ``INSERT OR REPLACE`` would. The
+table itself is declared with the others in ``_store``.
+
+Item outputs are stored as ``{name: typesystem.to_msgpack(literal)}``; outputs too large to
+keep inline are offloaded through the run store's codec like any action's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import msgpack
+
+import typesystem
+from typesystem import Literal
+
+INSERT_SQL = "INSERT INTO map_items (run_name, action_id, node_id, name, data) VALUES (?,?,?,?,?)"
+
+# What the engine hands over per item: (index, started, ended, outputs | None, error dict |
+# None, attempts).
+MapItemRow = tuple[int, float, float, "Mapping[str, Literal] | None", "dict[str, Any] | None", int]
+
+
+def encode_batch(rows: Iterable[MapItemRow], inline_limit: int, offload: Any) -> bytes:
+    """``rows`` as one blob; ``offload(index, outputs) -> uri`` stores outputs that are too
+    large to keep inline."""
+    to_msgpack = typesystem.to_msgpack
+    packed = []
+    for i, t0, t1, outputs, error, attempts in rows:
+        out: dict[str, bytes] | None = None
+        uri = None
+        if outputs is not None:
+            out = {k: to_msgpack(v) for k, v in outputs.items()}
+            if sum(len(b) for b in out.values()) > inline_limit:
+                out, uri = None, offload(i, outputs)
+        packed.append([i, t0, t1, out, uri, json.dumps(error) if error else None, attempts])
+    return msgpack.packb(packed, use_bin_type=True)
+
+
+class ItemRecord:
+    """One decoded item: the fields of an ``ActionRecord`` plus its stored outputs."""
+
+    __slots__ = ("action_id", "attempts", "ended", "error", "index", "outputs", "started", "uri")
+
+    def __init__(self, action_id: str, raw: list[Any]) -> None:
+        self.action_id = action_id
+        self.index: int = raw[0]
+        self.started: float = raw[1]
+        self.ended: float = raw[2]
+        self.outputs: dict[str, bytes] | None = raw[3]
+        self.uri: str | None = raw[4]
+        self.error: dict[str, Any] | None = json.loads(raw[5]) if raw[5] else None
+        self.attempts: int = raw[6]
+
+    @property
+    def phase(self) -> str:
+        return "FAILED" if self.error is not None else "SUCCEEDED"
+
+    def literals(self, codec: Any) -> dict[str, Literal] | None:
+        if self.outputs is not None:
+            return {k: typesystem.from_msgpack(v) for k, v in self.outputs.items()}
+        if self.uri is not None:
+            return codec.decode(None, self.uri)  # type: ignore[no-any-return]
+        return None
+
+
+def expand(
+    rows: Iterable[tuple[str, str, str, bytes]],
+) -> Iterator[tuple[str, str, str, ItemRecord]]:
+    """``(map action id, node id, name, item)`` for every item in the batch rows ``(action_id,
+    node_id, name, data)`` (in insertion order), the latest record of each item only."""
+    latest: dict[str, tuple[str, str, str, ItemRecord]] = {}
+    for aid, node_id, name, data in rows:
+        for raw in msgpack.unpackb(data, raw=False):
+            iid = f"{aid}[{raw[0]}]"
+            latest[iid] = (aid, node_id, name, ItemRecord(iid, raw))
+    return iter(latest.values())
