@@ -20,6 +20,7 @@ import typesystem
 from flytelike._interface import PyInterface, interface_from_function
 from flytelike._naming import entity_name, is_importable
 from flytelike._task_settings import TaskSettings
+from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._state import has_promise, map_arguments
@@ -146,6 +147,18 @@ def outputs_by_name(entity: Entity, value: Any) -> dict[str, Any]:
     return dict(zip(names, value, strict=True))
 
 
+_ENGINE: list[types.ModuleType] = []
+
+
+def _engine() -> types.ModuleType:
+    """``flytelike.engine``, imported on the first direct call (not when tasks are defined)."""
+    if not _ENGINE:
+        import flytelike.engine
+
+        _ENGINE.append(flytelike.engine)
+    return _ENGINE[0]
+
+
 class Ready:
     """An awaitable that is already done (a call inside an eager task that ran in place)."""
 
@@ -215,13 +228,9 @@ class PythonFunctionTask(Entity, Generic[P, R]):
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call: through the engine (a recorded run), or in-process when made from
         inside a running task (as flytekit does)."""
-        from flytelike.backends._runtime import running_action
-
         ctx = running_action()
         if ctx is None:
-            from flytelike.engine import call
-
-            return call(self, kwargs)
+            return _engine().call(self, kwargs)
         if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
             from flytelike.engine import can_child_call, child_call
 
@@ -247,6 +256,12 @@ class PythonFunctionTask(Entity, Generic[P, R]):
     def execute(self, native: dict[str, Any]) -> Any:
         """Run the function body with converted inputs (dynamic and eager tasks override this)."""
         return self._func(**native)  # type: ignore[call-arg]
+
+    @property
+    def plain_execute(self) -> bool:
+        """Whether ``execute`` is the plain call of ``task_function`` (not overridden), so
+        that an engine may call the function directly."""
+        return type(self).execute is PythonFunctionTask.execute
 
     # ------------------------------------------------------------------------- IR
     def template(self) -> TaskTemplate:

@@ -17,7 +17,8 @@ from flytelike._carried import Documentation, WorkflowFailurePolicy
 from flytelike._interface import PyInterface, interface_from_function, split_docstring
 from flytelike._naming import entity_name, relative_source
 from flytelike._opaque import to_opaque
-from flytelike._task import DEFAULT_DOMAIN, DEFAULT_PROJECT, where_of
+from flytelike._task import DEFAULT_DOMAIN, DEFAULT_PROJECT, _engine, where_of
+from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._compile import CompiledBody, compile_body, paused_gc
 from flytelike.compiler._entity import Entity
@@ -105,13 +106,11 @@ class WorkflowBase(Entity):
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call: the engine runs the compiled IR (the body is never run again)."""
-        from flytelike.backends._runtime import running_action
-        from flytelike.engine import call, can_child_call, child_call
-
+        engine = _engine()
         ctx = running_action()
-        if ctx is not None and ctx.task_kind == "eager" and can_child_call():
-            return child_call(self, kwargs)  # `await wf(...)` inside an @eager task
-        return call(self, kwargs)
+        if ctx is not None and ctx.task_kind == "eager" and engine.can_child_call():
+            return engine.child_call(self, kwargs)  # `await wf(...)` inside an @eager task
+        return engine.call(self, kwargs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import typesystem
+from flytelike.backends._live import lookup
 from flytelike.ir._model import FunctionRef
 from typesystem import Literal
 
@@ -93,6 +94,7 @@ class TypedFunction:
         "output_names",
         "output_tuple",
         "output_types",
+        "single",
     )
 
     def __init__(self, func: Callable[..., Any], name: str = "", iface: Any = None) -> None:
@@ -110,6 +112,11 @@ class TypedFunction:
         reg = typesystem.default_registry()
         self.in_conv = {n: (reg.get_transformer(t), t) for n, t in self.input_types.items()}
         self.out_conv = {n: (reg.get_transformer(t), t) for n, t in self.output_types.items()}
+        # One output, returned bare: the common case, converted without the general loop.
+        self.single = None
+        if len(self.output_names) == 1 and self.output_tuple is None:
+            name = self.output_names[0]
+            self.single = (name, *self.out_conv[name])
 
     def to_python(self, inputs: Mapping[str, Literal]) -> dict[str, Any]:
         """Input literals as keyword arguments (errors name the input)."""
@@ -128,6 +135,13 @@ class TypedFunction:
 
     def to_literals(self, result: Any) -> dict[str, Literal]:
         """What the function returned, as output literals by name."""
+        single = self.single
+        if single is not None:
+            try:
+                return {single[0]: single[1].to_literal(result, single[2])}
+            except typesystem.TypeSystemError as e:
+                e.add_note(f"while converting output `{single[0]}` of task `{self.name}`")
+                raise
         names = self.output_names
         if not names:
             return {}
@@ -168,6 +182,16 @@ class EntityBody:
         fn = getattr(entity, "task_function", None)
         self.is_async = fn is not None and inspect.iscoroutinefunction(fn)
 
+    def plain(self) -> Callable[..., Any] | None:
+        """The function a call comes down to right now, when calling it directly is the same
+        as calling this body: no mock set and the entity's ``execute`` is its class's plain
+        ``execute`` (which calls ``task_function``). ``None`` otherwise."""
+        e = self.entity
+        if getattr(e, "mock", None) is not None or not getattr(e, "plain_execute", False):
+            return None
+        fn = getattr(e, "task_function", None)
+        return fn if callable(fn) else None
+
     def __call__(self, **kwargs: Any) -> Any:
         e = self.entity
         m = getattr(e, "mock", None)
@@ -193,8 +217,6 @@ def entity_function(entity: Any, name: str = "") -> TypedFunction:
 def task_function(task: Any) -> TypedFunction:
     """The ``TypedFunction`` running ``task`` (a ``TaskTemplate``): the live entity registered
     for its identifier when there is one (mocks apply), else its ``FunctionRef`` resolved."""
-    from flytelike.backends._live import lookup
-
     entity = lookup(task.id)
     if entity is not None and getattr(entity, "python_interface", None) is not None:
         return entity_function(entity, task.id.name)

@@ -35,6 +35,7 @@ from flytelike.backends._runtime import (
     activate,
     data_context,
     enter,
+    hidden_loop,
     leave,
     render_value,
 )
@@ -146,36 +147,51 @@ def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOu
             _restore(saved)
 
 
+_PLAIN_RESULTS = frozenset({int, float, str, bool, type(None), tuple, list, dict, bytes})
+
+
 class InlineRunner:
     """Runs attempts of one sync task in the calling thread, one action after another (map
     items): the function, its conversions and the data context are resolved once, and each
-    attempt only gets its own ``current_context()`` (id, attempt, working directory, decks)."""
+    attempt only gets its own ``current_context()`` (id, attempt, working directory, decks).
 
-    __slots__ = ("base", "data", "key_prefix", "task", "tf")
+    The caller is expected to have no running event loop in this thread (the engine hides its
+    loop around a stretch of items, see ``hidden_loop``)."""
+
+    __slots__ = ("base", "data", "fn", "key_prefix", "task", "tf")
 
     def __init__(self, task: Any, base: ActionContext) -> None:
         self.task = task
         self.base = base
         self.tf = task_function(task)
+        plain = getattr(self.tf.func, "plain", None)
+        self.fn = (plain() if plain is not None else self.tf.func) or self.tf.func
         self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
         self.key_prefix = base.run_name + "/"
 
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
-        ctx = ExecutionContext.for_item(self.base, action_id, attempt, task.id.name, task.kind)
+        tf = self.tf
+        ctx = ExecutionContext.for_item(self.base, action_id, attempt, tf.name, task.kind)
         saved = _environment(task.environment) if task.environment else None
-        loop = asyncio._get_running_loop()
-        if loop is not None:
-            asyncio._set_running_loop(None)
         tokens = enter(ctx, self.data, self.key_prefix + action_id)
         try:
-            return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, True)
+            kwargs = tf.to_python(inputs)
+            result = self.fn(**kwargs)
+            if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+                result = _run_coroutine(result)
+            outputs = tf.to_literals(result)
+            enable = self.base.enable_deck
+            decks = _decks(ctx, enable, kwargs, result) if enable or ctx._decks else ()
+        except BaseException as e:
+            if isinstance(e, KeyboardInterrupt | SystemExit):
+                raise
+            return ActionOutcome(error=user_error(e))
         finally:
             leave(ctx, tokens)
-            if loop is not None:
-                asyncio._set_running_loop(loop)
             if saved is not None:
                 _restore(saved)
+        return ActionOutcome(outputs, None, decks)
 
 
 def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
@@ -259,15 +275,9 @@ class LocalBackend:
             return False
 
     def run_inline(self, request: ActionRequest) -> ActionOutcome:
-        # The engine calls this on its event loop's thread. The task body is sync code and must
-        # see no running loop (so it may call asyncio.run, and sync/async dual APIs such as
-        # File.download() act synchronously), exactly as it would in a worker thread.
-        loop = asyncio._get_running_loop()
-        asyncio._set_running_loop(None)
-        try:
+        # The engine calls this on its event loop's thread; the body must not see that loop.
+        with hidden_loop():
             return run_sync(request)
-        finally:
-            asyncio._set_running_loop(loop)
 
     def inline_runner(self, task: Any, context: ActionContext) -> InlineRunner:
         """A callable ``(action_id, inputs, attempt) -> ActionOutcome`` running attempts of

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from flytelike.ir._model import Closure, TaskTemplate
+from flytelike.ir._record import record
 from typesystem import Literal
 
 USER = "USER"
 SYSTEM = "SYSTEM"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActionContext:
     """Where and as what an action runs.
 
@@ -48,7 +49,7 @@ class ActionContext:
     domain: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActionRequest:
     """One attempt of one task action."""
 
@@ -57,7 +58,7 @@ class ActionRequest:
     context: ActionContext
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ExecutionError:
     """Why an attempt failed, as data.
 
@@ -84,7 +85,7 @@ class Deck:
     uri: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActionOutcome:
     """Outputs or an error, with the decks the action wrote.
 

@@ -11,6 +11,7 @@ What does not live here: running the task (``_local``), the secret lookup rules 
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import html as _html
 import logging
@@ -321,6 +322,19 @@ def activate(ctx: ExecutionContext) -> Iterator[ExecutionContext]:
         yield ctx
     finally:
         leave(ctx, tokens)
+
+
+@contextmanager
+def hidden_loop() -> Iterator[None]:
+    """Inside the block this thread has no running event loop: task bodies run in place are
+    sync code and must not see the engine's loop (they may call ``asyncio.run``, and sync/async
+    dual APIs such as ``File.download()`` act synchronously), exactly as in a worker thread."""
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 def current_context() -> ExecutionContext:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
 from flytelike.backends._runtime import DeckTab as Deck
+from flytelike.compiler._state import has_promise
 from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
@@ -31,6 +32,7 @@ from flytelike.engine.errors import (
     SignalError,
     TaskTimeoutError,
 )
+from flytelike.errors import PromiseUsageError
 
 _DEFAULT: Engine | None = None
 _LOCK = threading.Lock()
@@ -81,9 +83,6 @@ def signal(run_name: str, name: str, value: Any) -> None:
 def call(entity: Any, kwargs: dict[str, Any]) -> Any:
     """A direct call (``t(x=1)``, ``wf(...)`` outside a workflow): run, then return the outputs
     as Python values; a failure raises the task's own exception, with a note naming the run."""
-    from flytelike.compiler._state import has_promise
-    from flytelike.errors import PromiseUsageError
-
     for k, v in kwargs.items():
         if has_promise(v):
             raise PromiseUsageError(

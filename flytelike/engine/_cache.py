@@ -7,6 +7,11 @@ inputs without ``ignored_inputs`` (``typesystem.digest_inputs``; a literal carry
 table, shared by every run and process using the same ``FLYTELIKE_HOME``. A hit whose blobs or
 tables no longer exist is a miss (and the entry is dropped).
 
+Hits are remembered in memory per process (so a repeated call costs no database read), valid
+while the store's cache generation stays the same: 8 bytes in a file next to the database,
+mapped into memory by every process, that every deletion or replacement of entries (``flytelike
+cache clear``, a hit whose data is gone, an overwrite) rewrites, in any process.
+
 ``serialize=True``: the first execution takes a reservation (a lease renewed while it runs);
 others poll until the entry appears, or take over if the holder's lease expires.
 """
@@ -15,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import mmap
+import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,8 +33,19 @@ from flytelike.ir._model import CacheSpec, Identifier, TaskTemplate
 from typesystem import Literal
 
 _NONE: frozenset[str] = frozenset()
+MEMO_SIZE = 4096
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
+
+
+def _map_generation(path: str) -> mmap.mmap:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if os.fstat(fd).st_size < 8:
+            os.write(fd, os.urandom(8))
+        return mmap.mmap(fd, 8)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +66,31 @@ class TaskCache:
         self._iface: dict[Identifier, str] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
+        self._generation_file = f"{store.db.path}.cache-generation"
+        self._seen: bytes | None = None
+        self._mm: mmap.mmap | None = None
+        # key -> (outputs, stored form, blob URIs the outputs refer to)
+        self._memo: dict[
+            str, tuple[dict[str, Literal], tuple[bytes | None, str | None], tuple[str, ...]]
+        ] = {}
+
+    # ------------------------------------------------------------------ generation
+    def _generation(self) -> bytes:
+        """The current cache generation: 8 bytes of a file shared through ``mmap`` (reading it
+        is a memory read: no system call, so a busy store writer thread cannot make a cache hit
+        wait for the GIL)."""
+        mm = self._mm
+        if mm is None:
+            mm = self._mm = _map_generation(self._generation_file)
+        return mm[:8]
+
+    def _bump(self) -> None:
+        """Tell every process that entries were deleted or replaced (their memos go stale)."""
+        mm = self._mm
+        if mm is None:
+            mm = self._mm = _map_generation(self._generation_file)
+        mm[:8] = os.urandom(8)
+        self._memo.clear()
 
     def key(self, task: TaskTemplate, spec: CacheSpec, inputs: Mapping[str, Literal]) -> str:
         prefix = self._iface.get(task.id)
@@ -69,28 +112,52 @@ class TaskCache:
 
     def lookup(self, key: str) -> tuple[dict[str, Literal], tuple[bytes | None, str | None]] | None:
         """The outputs stored under ``key`` and their stored form (inline bytes, URI)."""
+        gen = self._generation()
+        if gen != self._seen:
+            self._memo.clear()
+            self._seen = gen
+        else:
+            memo = self._memo.get(key)
+            if memo is not None:
+                if all(blob_exists(u) for u in memo[2]):
+                    return dict(memo[0]), memo[1]
+                del self._memo[key]
         rows = self.store.db.query("SELECT outputs, outputs_uri FROM cache WHERE key=?", (key,))
         if not rows:
             return None
         data, uri = rows[0]
-        memo = self._decoded.get(data) if data is not None else None
+        decoded = self._decoded.get(data) if data is not None else None
         # Literals are immutable: the same bytes decode to equal values every time.
-        if memo is not None and all(blob_exists(u) for u in memo[1]):
-            return dict(memo[0]), (data, uri)
+        if decoded is not None and all(blob_exists(u) for u in decoded[1]):
+            self._remember(key, decoded[0], (data, uri), decoded[1])
+            return dict(decoded[0]), (data, uri)
         outputs: dict[str, Literal] | None
         try:
             outputs = self.store.codec.decode(data, uri)
         except OSError:
             outputs = None
-        if outputs is not None and data is not None and len(data) <= 4096:
-            if len(self._decoded) >= 1024:
-                self._decoded.clear()
-            uris = tuple(u for v in outputs.values() for u in blob_uris(v))
-            self._decoded[data] = (dict(outputs), uris)
         if outputs is None or not all_exist(outputs):
             self.store.db.execute([("DELETE FROM cache WHERE key=?", (key,))])
+            self._bump()
             return None
+        uris = tuple(u for v in outputs.values() for u in blob_uris(v))
+        if data is not None and len(data) <= 4096:
+            if len(self._decoded) >= 1024:
+                self._decoded.clear()
+            self._decoded[data] = (dict(outputs), uris)
+        self._remember(key, outputs, (data, uri), uris)
         return outputs, (data, uri)
+
+    def _remember(
+        self,
+        key: str,
+        outputs: dict[str, Literal],
+        stored: tuple[bytes | None, str | None],
+        uris: tuple[str, ...],
+    ) -> None:
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = (dict(outputs), stored, uris)
 
     def put(
         self,
@@ -115,15 +182,18 @@ class TaskCache:
         """Store ``outputs`` under ``key`` for entity ``name`` (a task, or a subworkflow or
         launch plan cached through ``with_overrides``) at cache version ``version``."""
         data, uri = self.store.codec.encode(outputs, "_cache", key, "outputs")
-        self.store.db.execute(
+        counts = self.store.db.execute(
             [
+                ("DELETE FROM cache WHERE key=?", (key,)),
                 (
-                    "INSERT OR REPLACE INTO cache (key, task, version, outputs, outputs_uri, created_at, "
+                    "INSERT INTO cache (key, task, version, outputs, outputs_uri, created_at, "
                     "run_name, action_id) VALUES (?,?,?,?,?,?,?,?)",
                     (key, name, version, data, uri, time.time(), run, action_id),
-                )
+                ),
             ]
         )
+        if counts[0]:
+            self._bump()  # an overwrite: other processes may remember the old outputs
 
     # ------------------------------------------------------------------ serialize
     def try_reserve(self, key: str, owner: str) -> bool:
@@ -185,4 +255,6 @@ class TaskCache:
             ops = [("DELETE FROM cache WHERE task=?", (task,))]
         else:
             ops = [("DELETE FROM cache", ()), ("DELETE FROM cache_reservations", ())]
-        return self.store.db.execute(ops)[0]
+        removed = self.store.db.execute(ops)[0]
+        self._bump()
+        return removed

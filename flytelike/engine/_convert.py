@@ -17,9 +17,30 @@ from flytelike.errors import ArgumentError, LaunchPlanError
 from flytelike.ir._model import Interface, LaunchPlanTemplate
 from typesystem import Literal
 
+# (id(iface), id(py_iface), which) -> (iface, py_iface, types, input names): interfaces are
+# immutable, so what is derived from them is kept (both objects are held, so ids stay theirs).
+_TYPES: dict[tuple[int, int, str], tuple[Any, Any, dict[str, Any], frozenset[str]]] = {}
+
+
+def _types(iface: Interface, py_iface: Any, which: str) -> tuple[dict[str, Any], frozenset[str]]:
+    key = (id(iface), id(py_iface), which)
+    hit = _TYPES.get(key)
+    if hit is not None and hit[0] is iface and hit[1] is py_iface:
+        return hit[2], hit[3]
+    types = _python_types(iface, py_iface, which)
+    names = frozenset(v.name for v in iface.inputs)
+    if len(_TYPES) > 1024:
+        _TYPES.clear()
+    _TYPES[key] = (iface, py_iface, types, names)
+    return types, names
+
 
 def python_types(iface: Interface, py_iface: Any, which: str) -> dict[str, Any]:
     """Python types of ``iface``'s inputs or outputs (``which``)."""
+    return dict(_types(iface, py_iface, which)[0])
+
+
+def _python_types(iface: Interface, py_iface: Any, which: str) -> dict[str, Any]:
     declared = getattr(py_iface, which, None) if py_iface is not None else None
     variables = iface.inputs if which == "inputs" else iface.outputs
     reg = typesystem.default_registry()
@@ -39,9 +60,11 @@ def inputs_to_literals(
     values: Mapping[str, Any],
     lp: LaunchPlanTemplate | None = None,
 ) -> dict[str, Literal]:
-    names = {v.name for v in iface.inputs}
+    types, names = _types(iface, py_iface, "inputs")
     fixed = dict(lp.fixed_inputs) if lp is not None else {}
     for k in values:
+        if k in names and not fixed:
+            continue
         if k in fixed:
             raise LaunchPlanError(
                 f"launch plan `{entity_name}`: input `{k}` is fixed and cannot be given"
@@ -53,7 +76,6 @@ def inputs_to_literals(
                 entity=entity_name,
                 input_name=k,
             )
-    types = python_types(iface, py_iface, "inputs")
     reg = typesystem.default_registry()
     out: dict[str, Literal] = {}
     for v in iface.inputs:
@@ -79,7 +101,7 @@ def inputs_to_literals(
 def literals_to_python(
     lits: Mapping[str, Literal], iface: Interface, py_iface: Any, which: str
 ) -> dict[str, Any]:
-    types = python_types(iface, py_iface, which)
+    types = _types(iface, py_iface, which)[0]
     reg = typesystem.default_registry()
     return {k: reg.to_python(v, types[k]) if k in types else v for k, v in lits.items()}
 

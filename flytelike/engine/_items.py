@@ -9,8 +9,9 @@ action's id and a msgpack list of item records. Reading expands them into ordina
 re-running an item that failed) replaces an earlier one, as ``INSERT OR REPLACE`` would. The
 table itself is declared with the others in ``_store``.
 
-Item outputs are stored as ``{name: typesystem.to_msgpack(literal)}``; outputs too large to
-keep inline are offloaded through the run store's codec like any action's.
+Item outputs are stored as ``{name: typesystem.to_msgpack(literal)}`` (bytes), or the bare value
+for a scalar msgpack holds natively; outputs too large to keep inline are offloaded through the
+run store's codec like any action's.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from typing import Any
 import msgpack
 
 import typesystem
-from typesystem import Literal
+from typesystem import Literal, Scalar
+
+# Scalar values msgpack stores natively (an item output that is one of these is stored bare).
+_NATIVE = frozenset({int, float, str, bool, type(None)})
 
 INSERT_SQL = "INSERT INTO map_items (run_name, action_id, node_id, name, data) VALUES (?,?,?,?,?)"
 
@@ -36,12 +40,21 @@ def encode_batch(rows: Iterable[MapItemRow], inline_limit: int, offload: Any) ->
     large to keep inline."""
     to_msgpack = typesystem.to_msgpack
     packed = []
+    size = 0
     for i, t0, t1, outputs, error, attempts in rows:
-        out: dict[str, bytes] | None = None
+        out: dict[str, Any] | None = None
         uri = None
         if outputs is not None:
-            out = {k: to_msgpack(v) for k, v in outputs.items()}
-            if sum(len(b) for b in out.values()) > inline_limit:
+            out = {}
+            size = 0
+            for k, v in outputs.items():
+                if type(v) is Scalar and type(v.value) in _NATIVE:
+                    out[k] = v.value  # msgpack's own int/float/str/bool/nil
+                    size += 9 if type(v.value) is not str else len(v.value)
+                else:
+                    out[k] = b = to_msgpack(v)
+                    size += len(b)
+            if size > inline_limit:
                 out, uri = None, offload(i, outputs)
         packed.append([i, t0, t1, out, uri, json.dumps(error) if error else None, attempts])
     return msgpack.packb(packed, use_bin_type=True)
@@ -57,7 +70,7 @@ class ItemRecord:
         self.index: int = raw[0]
         self.started: float = raw[1]
         self.ended: float = raw[2]
-        self.outputs: dict[str, bytes] | None = raw[3]
+        self.outputs: dict[str, Any] | None = raw[3]
         self.uri: str | None = raw[4]
         self.error: dict[str, Any] | None = json.loads(raw[5]) if raw[5] else None
         self.attempts: int = raw[6]
@@ -68,7 +81,10 @@ class ItemRecord:
 
     def literals(self, codec: Any) -> dict[str, Literal] | None:
         if self.outputs is not None:
-            return {k: typesystem.from_msgpack(v) for k, v in self.outputs.items()}
+            return {
+                k: typesystem.from_msgpack(v) if type(v) is bytes else Scalar(v)
+                for k, v in self.outputs.items()
+            }
         if self.uri is not None:
             return codec.decode(None, self.uri)  # type: ignore[no-any-return]
         return None

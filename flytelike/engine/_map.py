@@ -22,6 +22,7 @@ from typing import Any
 
 import typesystem
 from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
+from flytelike.backends._runtime import hidden_loop
 from flytelike.engine._bindings import resolve
 from flytelike.engine._events import NODE
 from flytelike.engine._execution import NodeFailed, Outputs, error_dict
@@ -198,22 +199,28 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     if ex.inflight <= 1:
         # In place while items are quick or busy: nothing else in the run can progress meanwhile.
         perf, cpu = time.perf_counter, time.thread_time
-        first = 0
-        w0, c0 = perf(), cpu()
-        slice_end = w0 + SLICE_SECONDS
-        while i < n:
-            t = perf()
-            _run_item(items, runner, i, retries)
-            i += 1
-            now = perf()
-            if now > slice_end or now - t > SLOW_ITEM:
-                wall = now - w0
-                if wall / (i - first) > INLINE_AVG_BUDGET and cpu() - c0 < WAIT_FRACTION * wall:
-                    break  # the items wait: run the rest side by side
+        slow = False
+        while i < n and not slow:
+            first = i
+            w0, c0 = perf(), cpu()
+            slice_end = w0 + SLICE_SECONDS
+            with hidden_loop():
+                while i < n:
+                    t = perf()
+                    _run_item(items, runner, i, retries)
+                    i += 1
+                    now = perf()
+                    if now > slice_end or now - t > SLOW_ITEM:
+                        wall = now - w0
+                        # Items that mostly wait (I/O, sleeps) run the rest side by side.
+                        slow = (
+                            wall / (i - first) > INLINE_AVG_BUDGET
+                            and cpu() - c0 < WAIT_FRACTION * wall
+                        )
+                        break
+            if i < n and not slow:
                 items.progress()
                 await asyncio.sleep(0)  # let signals and timers in
-                first, w0, c0 = i, perf(), cpu()
-                slice_end = w0 + SLICE_SECONDS
     if i >= n:
         return
     counter = iter(range(i, n))

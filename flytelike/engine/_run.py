@@ -24,7 +24,7 @@ from typing import Any
 
 from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
-from flytelike.backends._protocol import Backend, ExecutionError
+from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._config import EngineConfig
@@ -469,8 +469,6 @@ def _sync_eligible(ex: Execution, primary: Any) -> bool:
     can = getattr(ex.backend, "can_inline", None)
     if can is None or ex.bus.active:
         return False
-    from flytelike.backends._protocol import ActionRequest
-
     try:
         return bool(can(ActionRequest(primary, {}, ex.action_context("", 0, primary, None))))
     except Exception:
