@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from typesystem._annotations import HashMethod
-    from typesystem._digest import canonical_bytes, digest, digest_inputs
+    from typesystem._digest import canonical_bytes, canonical_inputs, digest, digest_inputs
     from typesystem._engine import TypeEngine
     from typesystem._json import json_schema, literal_from_json, literal_to_json
     from typesystem._literals import (
@@ -113,6 +113,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "UnsupportedTypeError": ("typesystem.errors", "UnsupportedTypeError"),
     "box": ("typesystem._literals", "box"),
     "canonical_bytes": ("typesystem._digest", "canonical_bytes"),
+    "canonical_inputs": ("typesystem._digest", "canonical_inputs"),
     "default_registry": ("typesystem._registry", "default_registry"),
     "digest": ("typesystem._digest", "digest"),
     "digest_inputs": ("typesystem._digest", "digest_inputs"),
@@ -188,6 +189,7 @@ __all__ = [
     "UnsupportedTypeError",
     "box",
     "canonical_bytes",
+    "canonical_inputs",
     "default_registry",
     "digest",
     "digest_inputs",

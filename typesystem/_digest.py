@@ -76,9 +76,15 @@ def digest(literal: LiteralValue) -> str:
     return hashlib.sha256(canonical_bytes(literal)).hexdigest()
 
 
+def canonical_inputs(
+    inputs: dict[str, LiteralValue], ignore: frozenset[str] = frozenset()
+) -> bytes:
+    """The canonical encoding of a named set of literals (task inputs) without ``ignore``: what
+    ``digest_inputs`` hashes (for callers that hash it together with other data)."""
+    body = [[name, _canonical(inputs[name])] for name in sorted(inputs) if name not in ignore]
+    return msgpack.packb(body, default=_default_plain, use_bin_type=True)
+
+
 def digest_inputs(inputs: dict[str, LiteralValue], ignore: frozenset[str] = frozenset()) -> str:
     """Digest of a named set of literals (task inputs), leaving out ``ignore``."""
-    body = [[name, _canonical(inputs[name])] for name in sorted(inputs) if name not in ignore]
-    return hashlib.sha256(
-        msgpack.packb(body, default=_default_plain, use_bin_type=True)
-    ).hexdigest()
+    return hashlib.sha256(canonical_inputs(inputs, ignore)).hexdigest()

@@ -1,8 +1,8 @@
 """The task cache: keys, lookups that verify offloaded data, and serialized execution.
 
 Key = sha256 over the task name, a hash of its interface, the cache version (the task's
-``CacheSpec.version``, else its content version), the salt and the canonical digest of its
-inputs without ``ignored_inputs`` (``typesystem.digest_inputs``; a literal carrying a
+``CacheSpec.version``, else its content version), the salt and the canonical encoding of its
+inputs without ``ignored_inputs`` (``typesystem.canonical_inputs``; a literal carrying a
 ``HashMethod`` hash is represented by that hash). Entries live in the run store's ``cache``
 table, shared by every run and process using the same ``FLYTELIKE_HOME``. A hit whose blobs or
 tables no longer exist is a miss (and the entry is dropped).
@@ -63,7 +63,7 @@ class TaskCache:
 
     def __init__(self, store: RunStore) -> None:
         self.store = store
-        self._iface: dict[Identifier, str] = {}
+        self._iface: dict[Identifier, bytes] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
         self._generation_file = f"{store.db.path}.cache-generation"
@@ -97,14 +97,14 @@ class TaskCache:
         if prefix is None:
             iface = hashlib.sha256(repr(task.interface).encode()).hexdigest()
             version = spec.version or task.id.version
-            prefix = f"{task.id.name}\0{iface}\0{version}\0{spec.salt}\0"
+            prefix = f"{task.id.name}\0{iface}\0{version}\0{spec.salt}\0".encode()
             self._iface[task.id] = prefix
         ignore = _NONE
         if spec.ignored_inputs:
             ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)
             self._ignored[tuple(spec.ignored_inputs)] = ignore
-        digest = typesystem.digest_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
-        return hashlib.sha256((prefix + digest).encode()).hexdigest()
+        body = typesystem.canonical_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
+        return hashlib.sha256(prefix + body).hexdigest()
 
     def get(self, key: str) -> dict[str, Literal] | None:
         hit = self.lookup(key)

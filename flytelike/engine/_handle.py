@@ -117,7 +117,9 @@ class Run:
     def wait(self, timeout: float | None = None) -> Run:
         """Block until the run ends (or ``timeout`` seconds pass); returns itself."""
         if self._live is not None:
-            self._live.done.wait(timeout)
+            done = self._live.done
+            if not done.is_set():  # (a set Event's wait() still takes its lock)
+                done.wait(timeout)
             return self
         deadline = None if timeout is None else time.monotonic() + timeout
         while not self.phase.is_terminal:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,11 @@ _RUN_ROW = (
     "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+_WHOLE_ACTION = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
+    "cache_status, attempts, group_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 _ACTION_ROW = (
     "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
     "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
@@ -109,12 +115,26 @@ def _unjson(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+_PID = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
+def _pid() -> int:
+    return _PID[0]
+
+
 class RunStore:
     """Records runs and their actions; reads them back."""
 
     def __init__(self, path: Path, data_prefix: str, inline_limit: int = 65536) -> None:
         self.db = SQLiteStore(path)
         self.codec = LiteralCodec(data_prefix, inline_limit)
+        self._hit_inputs: dict[str, tuple[dict[str, Literal], bytes | None]] = {}
+        # Started actions not yet handed to the writer, and groups set before their start.
+        self._held: dict[tuple[str, str], dict[str, Any]] = {}
+        self._groups: dict[tuple[str, str], str] = {}
+        self._held_lock = threading.Lock()
+        self.db.set_pending("actions", _ACTION_KEY, self._take_held)
 
     # ------------------------------------------------------------------ runs
     def create_run(
@@ -144,7 +164,7 @@ class RunStore:
                 "closure": self.pickled(closure),
                 "options": _json(options),
                 "parent": parent,
-                "pid": os.getpid(),
+                "pid": _pid(),
             },
         )
 
@@ -174,7 +194,18 @@ class RunStore:
         written together (what ``create_run``, ``start_action``, ``finish_action`` and
         ``finish_run`` would have written)."""
         encode = self.codec.encode
-        in_data, in_uri = encode(inputs, name, "", "inputs")
+        # Repeated hits of one key usually have equal inputs: their bytes are reused (an equal
+        # literal map encodes to the same bytes; a HashMethod may map unequal inputs to one key,
+        # which the comparison catches).
+        memo = self._hit_inputs.get(cache_key)
+        if memo is not None and memo[0] == inputs:
+            in_data, in_uri = memo[1], None
+        else:
+            in_data, in_uri = encode(inputs, name, "", "inputs")
+            if in_uri is None:
+                if len(self._hit_inputs) >= 1024:
+                    self._hit_inputs.clear()
+                self._hit_inputs[cache_key] = (inputs, in_data)
         if in_uri is None:
             ain_data, ain_uri = in_data, None
         else:
@@ -206,7 +237,7 @@ class RunStore:
                         self.pickled(closure),
                         options_json,
                         "",
-                        os.getpid(),
+                        _pid(),
                     ),
                 ),
                 (
@@ -318,29 +349,39 @@ class RunStore:
         inputs: dict[str, Literal] | None,
         phase: str = "RUNNING",
     ) -> None:
+        """Record that an action started. The row is held back until the writer's next batch:
+        an action that finishes before then is written once, as a whole row."""
         data, uri = (None, None)
         if inputs is not None:
             data, uri = self.codec.encode(inputs, run, action_id, "inputs")
         now = time.time()
-        self.db.upsert(
-            "actions",
-            _ACTION_KEY,
-            {
-                "run_name": run,
-                "action_id": action_id,
-                "parent": parent,
-                "node_id": node_id,
-                "kind": kind,
-                "name": name,
-                "phase": phase,
-                "queued_at": now,
-                "started_at": now,
-                "ended_at": None,
-                "error": None,
-                "inputs": data,
-                "inputs_uri": uri,
-            },
-        )
+        key = (run, action_id)
+        row = {
+            "run_name": run,
+            "action_id": action_id,
+            "parent": parent,
+            "node_id": node_id,
+            "kind": kind,
+            "name": name,
+            "phase": phase,
+            "queued_at": now,
+            "started_at": now,
+            "ended_at": None,
+            "error": None,
+            "inputs": data,
+            "inputs_uri": uri,
+        }
+        with self._held_lock:
+            group = self._groups.pop(key, None) if self._groups else None
+            if group is not None:
+                row["group_name"] = group
+            self._held[key] = row
+        self.db.nudge()
+
+    def _take_held(self) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
+        with self._held_lock:
+            held, self._held = self._held, {}
+        return [("actions", _ACTION_KEY, row) for row in held.values()]
 
     def finish_action(
         self,
@@ -356,6 +397,40 @@ class RunStore:
         data, uri = (None, None)
         if outputs is not None:
             data, uri = self.codec.encode(outputs, run, action_id, "outputs")
+        now = time.time()
+        with self._held_lock:
+            started = self._held.pop((run, action_id), None)
+        if started is not None:  # one whole row: start and end together
+            s = started
+            self.db.write_rows(
+                (
+                    (
+                        _WHOLE_ACTION,
+                        (
+                            run,
+                            action_id,
+                            s["parent"],
+                            s["node_id"],
+                            s["kind"],
+                            s["name"],
+                            phase,
+                            s["queued_at"],
+                            s["started_at"],
+                            now,
+                            s["inputs"],
+                            s["inputs_uri"],
+                            data,
+                            uri,
+                            _json(error),
+                            cache_key,
+                            cache_status,
+                            attempts,
+                            s.get("group_name"),
+                        ),
+                    ),
+                )
+            )
+            return
         self.db.upsert(
             "actions",
             _ACTION_KEY,
@@ -363,7 +438,7 @@ class RunStore:
                 "run_name": run,
                 "action_id": action_id,
                 "phase": phase,
-                "ended_at": time.time(),
+                "ended_at": now,
                 "outputs": data,
                 "outputs_uri": uri,
                 "error": _json(error),
@@ -374,8 +449,14 @@ class RunStore:
         )
 
     def set_action_group(self, run: str, action_id: str, group: str) -> None:
-        """Record the group path of action ``action_id`` (queued like ``start_action``, with
-        which it merges; call it before or after ``start_action``)."""
+        """Record the group path of action ``action_id`` (before or after ``start_action``)."""
+        key = (run, action_id)
+        with self._held_lock:
+            held = self._held.get(key)
+            if held is not None:
+                held["group_name"] = group
+            else:
+                self._groups[key] = group  # for a start_action still to come
         self.db.upsert(
             "actions",
             _ACTION_KEY,

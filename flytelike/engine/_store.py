@@ -85,6 +85,7 @@ _FLUSH = object()
 _STOP = object()
 _UPSERT = object()
 _ROWS = object()
+_NUDGE = object()
 _BUSY_RETRIES = 200
 BATCH_SECONDS = 0.02
 
@@ -122,6 +123,8 @@ class SQLiteStore:
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
         self._urgent = threading.Event()
+        self._pending: tuple[str, tuple[str, ...], Any] | None = None
+        self._nudged = False
         self._init_schema()
         _register_exit_flush()
         _OPEN.add(self)
@@ -230,54 +233,69 @@ class SQLiteStore:
                 t.start()
                 self._writer = t
 
+    def set_pending(self, table: str, keys: tuple[str, ...], take: Any) -> None:
+        """Rows held back by their producer (``take()`` hands them over and forgets them, as
+        ``(table, keys, row)`` upserts): taken at the start of every batch, before what is
+        queued, so a producer that finds its row still held can replace it by a whole row."""
+        self._pending = (table, keys, take)
+
+    def nudge(self) -> None:
+        """Make sure a batch runs soon (for rows held back with ``set_pending``)."""
+        if not self._nudged:
+            self._nudged = True
+            if self._writer is None:
+                self._start_writer()
+            self._queue.put((_NUDGE,))
+
     def _write_loop(self) -> None:
         conn = _connect(self.path)
         while True:
-            batch = [self._queue.get()]
+            first = self._queue.get()
             # Let records accumulate: fewer, larger transactions and far fewer thread wake-ups
             # (each costs the producing thread a GIL hand-off). flush() cuts the wait short.
-            if batch[0] is not _STOP and batch[0][0] is not _FLUSH:
+            if first is not _STOP and first[0] is not _FLUSH:
                 self._urgent.wait(BATCH_SECONDS)
             self._urgent.clear()
+            self._nudged = False
+            merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]] = {}
+            if self._pending is not None:
+                # Taken before draining the queue: what producers queue after this point
+                # (whole rows replacing held ones, or later upserts) is written after it.
+                for table, keys, row in self._pending[2]():
+                    _merge(merged, table, keys, row)
+            batch = [first]
             while True:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             events: list[threading.Event] = []
-            ops: list[tuple[str, list[Sequence[Any]]]] = []
-            merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]] = {}
+            # Statements in order of first appearance, each with its rows in queue order.
             grouped: dict[str, list[Sequence[Any]]] = {}
             stop = False
             for item in batch:
                 if item is _STOP:
                     stop = True
-                elif item[0] is _UPSERT:
-                    _, table, keys, row = item
-                    rows = merged.setdefault((table, keys), {})
-                    k = tuple(row[c] for c in keys)
-                    if k in rows:
-                        rows[k].update(row)
-                    else:
-                        rows[k] = row
-                elif item[0] is _FLUSH:
-                    events.append(item[1])
-                elif item[0] is _ROWS:
+                    continue
+                kind = item[0]
+                if kind is _UPSERT:
+                    _merge(merged, item[1], item[2], item[3])
+                elif kind is _ROWS:
                     for sql, params in item[1]:
                         rows_of = grouped.get(sql)
                         if rows_of is None:
                             grouped[sql] = [params]
                         else:
                             rows_of.append(params)
-                elif len(item) == 3:
-                    ops.append((item[0], list(item[1])))
-                elif ops and ops[-1][0] == item[0]:
-                    ops[-1][1].append(item[1])
+                elif kind is _FLUSH:
+                    events.append(item[1])
+                elif kind is _NUDGE:
+                    pass
+                elif len(item) == 3:  # write_many
+                    grouped.setdefault(kind, []).extend(item[1])
                 else:
-                    ops.append((item[0], [item[1]]))
-            # Whole rows of finished runs (new names): before the merged upserts, like other
-            # queued statements.
-            ops.extend(grouped.items())
+                    grouped.setdefault(kind, []).append(item[1])
+            ops = list(grouped.items())
             for (table, keys), rows in merged.items():
                 ops.extend(_upsert_ops(table, keys, list(rows.values())))
             if ops:
@@ -366,6 +384,23 @@ def _insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any
         multi = _multi_row_sql(sql, len(chunk))
         assert multi is not None
         conn.execute(multi, [p for row in chunk for p in row])
+
+
+def _merge(
+    merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]],
+    table: str,
+    keys: tuple[str, ...],
+    row: dict[str, Any],
+) -> None:
+    rows = merged.get((table, keys))
+    if rows is None:
+        rows = merged[(table, keys)] = {}
+    k = (row[keys[0]], row[keys[1]]) if len(keys) == 2 else tuple(row[c] for c in keys)
+    found = rows.get(k)
+    if found is None:
+        rows[k] = row
+    else:
+        found.update(row)
 
 
 def _upsert_ops(

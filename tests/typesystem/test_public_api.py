@@ -12,7 +12,7 @@ EXPECTED = [
     "RegistrationError", "Scalar", "SimpleKind", "SimpleType", "StructField", "StructType",
     "Table", "TableType", "TupleType", "TypeEngine", "TypeRegistry", "TypeResolutionError",
     "TypeSystemError", "TypeTransformer", "TypeTransformerFailedError", "UnionType",
-    "UnionValue", "UnionVariant", "UnsupportedTypeError", "box", "canonical_bytes",
+    "UnionValue", "UnionVariant", "UnsupportedTypeError", "box", "canonical_bytes", "canonical_inputs",
     "default_registry", "digest", "digest_inputs", "from_msgpack", "json_schema",
     "literal_from_json", "literal_to_json", "pack_plain", "render_type", "to_msgpack", "unbox",
     "unpack_plain",
