@@ -21,7 +21,8 @@ from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import EventBus, PhaseEvent
 from flytelike.engine._handle import Run
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
-from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord, RunStore
+from flytelike.engine._records import RunStore
+from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine._run import Engine
 from flytelike.engine.errors import (
     EngineError,

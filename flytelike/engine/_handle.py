@@ -15,7 +15,7 @@ from flytelike.engine._events import Callback, EventBus, PhaseEvent
 from flytelike.engine._execution import NodeFailed, Outputs, error_dict
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine._phases import WorkflowPhase
-from flytelike.engine._records import ActionRecord, AttemptRecord, RunRecord
+from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine.errors import (
     RunFailedError,
     RunNotFinishedError,

@@ -35,7 +35,8 @@ from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import Interpreter
 from flytelike.engine._phases import WorkflowPhase
-from flytelike.engine._records import RunRecord, RunStore
+from flytelike.engine._records import RunStore
+from flytelike.engine._rows import RunRecord
 from flytelike.engine.errors import (
     ResumeError,
     RunNotFoundError,

@@ -1,0 +1,109 @@
+"""What the run store holds, as Python: the record types ``RunStore`` returns, the statements
+it queues and the small codecs of its columns (JSON errors, the process id)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    name: str
+    entity: str
+    kind: str
+    phase: str
+    created_at: float
+    started_at: float | None
+    ended_at: float | None
+    error: dict[str, Any] | None
+    options: dict[str, Any]
+    attempts: int
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.started_at
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    run_name: str
+    action_id: str
+    parent: str
+    node_id: str
+    kind: str
+    name: str
+    phase: str
+    queued_at: float | None
+    started_at: float | None
+    ended_at: float | None
+    error: dict[str, Any] | None
+    cache_status: str
+    attempts: int
+    # The v2 group path the action was called in (``with group("a"): with group("b")`` ->
+    # ``"a/b"``); empty outside any group.
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    action_id: str
+    attempt: int
+    phase: str
+    started_at: float | None
+    ended_at: float | None
+    error_kind: str
+    error_type: str
+    message: str
+    traceback: str
+
+
+_RUN_COLS = "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts"
+_ACTION_COLS = (
+    "run_name, action_id, parent, node_id, kind, name, phase, queued_at, started_at, ended_at, "
+    "error, cache_status, attempts, group_name"
+)
+
+_ACTION_KEY = ("run_name", "action_id")
+_RUN_ROW = (
+    "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, inputs, "
+    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_WHOLE_ACTION = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
+    "cache_status, attempts, group_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_ACTION_ROW = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
+    "cache_status, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_ATTEMPT = (
+    "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at, "
+    "error_kind, error_type, message, traceback) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+# Pickled closures by object: a closure is pickled once however many times it runs.
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def _unjson(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+_PID = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
+def _pid() -> int:
+    return _PID[0]
