@@ -145,7 +145,7 @@ def run(options: Any) -> dict[str, Any]:
             xs = list(range(n))
             assert engine.run(mapped, xs=xs).outputs()[-1] == n
             res["map_10000"] = _stats(
-                _timed(lambda: engine.run(mapped, xs=xs), max(1, reps // 2)),
+                _timed(lambda: engine.run(mapped, xs=xs), max(1, reps - 2)),
                 n,
                 TARGETS_US["map_10000"],
             )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import typesystem
 from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
 from flytelike.engine._records import RunStore
-from flytelike.ir._model import CacheSpec, Identifier, TaskTemplate
+from flytelike.ir._model import CacheSpec, TaskTemplate
 from typesystem import Literal
 
 _NONE: frozenset[str] = frozenset()
@@ -63,7 +63,8 @@ class TaskCache:
 
     def __init__(self, store: RunStore) -> None:
         self.store = store
-        self._iface: dict[Identifier, bytes] = {}
+        # id(task) -> (task, spec, key prefix); templates are immutable (and held here)
+        self._prefixes: dict[int, tuple[TaskTemplate, CacheSpec, bytes]] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
         self._generation_file = f"{store.db.path}.cache-generation"
@@ -93,12 +94,16 @@ class TaskCache:
         self._memo.clear()
 
     def key(self, task: TaskTemplate, spec: CacheSpec, inputs: Mapping[str, Literal]) -> str:
-        prefix = self._iface.get(task.id)
-        if prefix is None:
+        known = self._prefixes.get(id(task))
+        if known is not None and known[0] is task and known[1] is spec:
+            prefix = known[2]
+        else:
             iface = hashlib.sha256(repr(task.interface).encode()).hexdigest()
             version = spec.version or task.id.version
             prefix = f"{task.id.name}\0{iface}\0{version}\0{spec.salt}\0".encode()
-            self._iface[task.id] = prefix
+            if len(self._prefixes) > 4096:
+                self._prefixes.clear()
+            self._prefixes[id(task)] = (task, spec, prefix)
         ignore = _NONE
         if spec.ignored_inputs:
             ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)

@@ -44,6 +44,11 @@ class Identifier:
     name: str
     version: str
 
+    def __hash__(self) -> int:
+        # Identifiers key many lookups; the generated hash would also hash the enum, which
+        # runs Python code. Equal identifiers still hash equal.
+        return hash((self.name, self.version, self.project, self.domain))
+
 
 @record
 class SourceLocation:
