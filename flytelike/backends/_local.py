@@ -16,9 +16,10 @@ import asyncio
 import inspect
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any
 
 from flytelike.backends._functions import FunctionResolutionError, task_function
@@ -158,7 +159,7 @@ class InlineRunner:
     The caller is expected to have no running event loop in this thread (the engine hides its
     loop around a stretch of items, see ``hidden_loop``)."""
 
-    __slots__ = ("base", "data", "fn", "key_prefix", "task", "tf")
+    __slots__ = ("base", "data", "fn", "task", "tf")
 
     def __init__(self, task: Any, base: ActionContext) -> None:
         self.task = task
@@ -167,14 +168,25 @@ class InlineRunner:
         plain = getattr(self.tf.func, "plain", None)
         self.fn = (plain() if plain is not None else self.tf.func) or self.tf.func
         self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
-        self.key_prefix = base.run_name + "/"
+
+    @contextmanager
+    def bound(self) -> Iterator[None]:
+        """Around a stretch of calls in one thread: the run's data context, set once."""
+        if self.data is None:
+            yield
+            return
+        tokens = enter(None, self.data)
+        try:
+            yield
+        finally:
+            leave(None, tokens)
 
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
         tf = self.tf
         ctx = ExecutionContext.for_item(self.base, action_id, attempt, tf.name, task.kind)
         saved = _environment(task.environment) if task.environment else None
-        tokens = enter(ctx, self.data, self.key_prefix + action_id)
+        tokens = enter(ctx, None)
         try:
             kwargs = tf.to_python(inputs)
             result = self.fn(**kwargs)

@@ -126,6 +126,13 @@ class InlineBackend(Protocol):
     The engine uses this when nothing else in the run could make progress meanwhile (a chain of
     nodes), saving a thread hand-off per node. ``can_inline`` says whether the request qualifies
     (sync function, no timeout, thread mode).
+
+    Optionally, ``inline_runner(task, context)`` returns a callable ``(action_id, inputs,
+    attempt) -> ActionOutcome`` for many actions of one task (map items): it resolves the task
+    once and runs each attempt as ``context`` with that id and attempt. It may have a
+    ``bound()`` context manager, entered around a stretch of calls in one thread (for what can
+    be set up once per stretch). Without it the engine makes one ``run_inline`` request per
+    attempt.
     """
 
     def can_inline(self, request: ActionRequest) -> bool: ...

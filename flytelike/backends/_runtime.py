@@ -174,6 +174,12 @@ class ExecutionContext:
         return self._base.run_name
 
     @property
+    def action_key(self) -> str:
+        """``<run>/<action id>``: names the action's offloaded data (``File.named_remote``)."""
+        item = self._item
+        return f"{self._base.run_name}/{item[0] if item is not None else self._base.action_id}"
+
+    @property
     def execution_id(self) -> ExecutionId:
         a = self.action
         return ExecutionId(a.run_name, a.project, a.domain)
@@ -275,33 +281,39 @@ def data_context(prefix: str) -> Any:
 _IO: list[Any] = []
 
 
+def _running_action_key() -> str | None:
+    ctx = _CURRENT.get()
+    return ctx.action_key if ctx is not None else None
+
+
 def _io_context() -> Any:
-    """``typesystem.io._context``, imported on first use (``typesystem.io`` is not light)."""
+    """``typesystem.io._context``, imported on first use (``typesystem.io`` is not light); the
+    running action's key (``File.named_remote``) is read from ``current_context()``."""
     if not _IO:
         from typesystem.io import _context
 
+        _context.set_action_key_provider(_running_action_key)
         _IO.append(_context)
     return _IO[0]
 
 
-def enter(ctx: ExecutionContext, data: Any, key: str) -> tuple[Any, ...]:
-    """Make ``ctx`` current, with ``data`` (a ``DataContext`` or ``None``) and action key
-    ``key``; returns what ``leave`` needs. The two halves of ``activate``, for loops."""
+def enter(ctx: ExecutionContext | None, data: Any) -> tuple[Any, Any]:
+    """Make ``ctx`` current (``None``: keep the current one) with ``data`` (a ``DataContext``,
+    ``None``: keep the active one); returns what ``leave`` needs. The two halves of
+    ``activate``, for loops."""
     io = _IO[0] if _IO else _io_context()
     return (
-        _CURRENT.set(ctx),
+        _CURRENT.set(ctx) if ctx is not None else None,
         io.set_data_context(data) if data is not None else None,
-        io.set_action_key(key),
     )
 
 
-def leave(ctx: ExecutionContext, tokens: tuple[Any, ...]) -> None:
-    io = _IO[0]
-    io.reset_action_key(tokens[2])
+def leave(ctx: ExecutionContext | None, tokens: tuple[Any, Any]) -> None:
     if tokens[1] is not None:
-        io.reset_data_context(tokens[1])
-    _CURRENT.reset(tokens[0])
-    if ctx._workdir is not None:
+        _IO[0].reset_data_context(tokens[1])
+    if tokens[0] is not None:
+        _CURRENT.reset(tokens[0])
+    if ctx is not None and ctx._workdir is not None:
         ctx.cleanup()
 
 
@@ -311,13 +323,8 @@ def activate(ctx: ExecutionContext) -> Iterator[ExecutionContext]:
 
     Offloaded values (files, directories, dataframes) the action writes go under the run's raw
     data prefix, at a key stable across the action's retries (``File.named_remote``)."""
-    action = ctx.action
-    prefix = action.raw_data_prefix
-    tokens = enter(
-        ctx,
-        data_context(prefix) if prefix else None,
-        f"{action.run_name}/{action.action_id}",
-    )
+    prefix = ctx.action.raw_data_prefix
+    tokens = enter(ctx, data_context(prefix) if prefix else None)
     try:
         yield ctx
     finally:

@@ -14,6 +14,7 @@ item through the regular task path as an asyncio task.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import threading
 import time
@@ -194,6 +195,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     base = ex.action_context(items.aid, 0, task, None)
     make = getattr(backend, "inline_runner", None)
     runner = make(task, base) if make is not None else _request_runner(backend, task, base)
+    bound = getattr(runner, "bound", contextlib.nullcontext)
     n = items.n
     i = 0
     if ex.inflight <= 1:
@@ -204,7 +206,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
             first = i
             w0, c0 = perf(), cpu()
             slice_end = w0 + SLICE_SECONDS
-            with hidden_loop():
+            with hidden_loop(), bound():
                 while i < n:
                     t = perf()
                     _run_item(items, runner, i, retries)
@@ -227,12 +229,13 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     lock = threading.Lock()
 
     def worker() -> None:
-        while True:
-            with lock:
-                j = next(counter, None)
-            if j is None:
-                return
-            _run_item(items, runner, j, retries)
+        with bound():
+            while True:
+                with lock:
+                    j = next(counter, None)
+                if j is None:
+                    return
+                _run_item(items, runner, j, retries)
 
     loop = asyncio.get_running_loop()
     pool = getattr(backend, "executor", None)

@@ -17,7 +17,7 @@ import dataclasses
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +34,7 @@ class DataContext:
     ``max_concurrency``: parallel transfers for directories. ``retries``: attempts after the
     first one for transient errors. ``action_key``: names the running action so that
     ``File.named_remote(name)`` is the same path on every retry of that action; when unset, the
-    key set with ``use_action_key`` (which the engine sets for every action) applies.
+    key set with ``use_action_key`` applies, else the engine's (``set_action_key_provider``).
     """
 
     raw_data_prefix: str
@@ -127,23 +127,26 @@ _action_key: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+_key_provider: list[Callable[[], str | None]] = []
+
+
 def current_action_key() -> str | None:
     """The key of the running action: the active context's ``action_key``, else the one set
-    with ``use_action_key``, else ``None``."""
+    with ``use_action_key``, else what the registered provider (the engine) says."""
     ctx = _current.get()
     if ctx is not None and ctx.action_key is not None:
         return ctx.action_key
-    return _action_key.get()
+    key = _action_key.get()
+    if key is None and _key_provider:
+        key = _key_provider[0]()
+    return key
 
 
-def set_action_key(key: str | None) -> contextvars.Token[str | None]:
-    """Set the running action's key (a cheap context variable; engines call this per action,
-    without building a new ``DataContext``); undo with ``reset_action_key(token)``."""
-    return _action_key.set(key)
-
-
-def reset_action_key(token: contextvars.Token[str | None]) -> None:
-    _action_key.reset(token)
+def set_action_key_provider(provider: Callable[[], str | None]) -> None:
+    """Where the key of the running action comes from when nothing set one explicitly: an
+    engine registers a function reading its own notion of the running action, so it need not
+    set a key for every action it runs."""
+    _key_provider[:] = [provider]
 
 
 @contextmanager
