@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import numbers
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from typesystem._literals import Literal, LiteralValue, Primitive, Scalar
+from typesystem._literals import Literal, LiteralValue, Scalar
 from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import (
     BOOLEAN,
@@ -44,7 +44,7 @@ class PrimitiveTransformer(TypeTransformer[Any]):
         coerce: Callable[[Any], Any] | None = None,
     ) -> None:
         super().__init__(label, py)
-        self.py = py
+        self.py: Any = py  # (Any: comparing `type(value) is self.py` must not narrow value)
         self.lt = lt
         self.label = label
         self._coerce = coerce
@@ -54,7 +54,7 @@ class PrimitiveTransformer(TypeTransformer[Any]):
 
     def encode(self, value: Any, t: Any = None) -> Any:
         if type(value) is self.py:
-            if self.py is int and not INT64_MIN <= cast(int, value) <= INT64_MAX:
+            if self.py is int and not INT64_MIN <= value <= INT64_MAX:
                 raise mismatch("int", value, "out of the int64 range")
             return value
         if self._coerce is not None:
@@ -64,10 +64,8 @@ class PrimitiveTransformer(TypeTransformer[Any]):
         raise mismatch(self.label, value)
 
     def to_literal(self, value: Any, t: Any = None) -> Literal:
-        if type(value) is self.py and (
-            self.py is not int or INT64_MIN <= cast(int, value) <= INT64_MAX
-        ):
-            return Scalar(cast(Primitive, value))
+        if type(value) is self.py and (self.py is not int or INT64_MIN <= value <= INT64_MAX):
+            return Scalar(value)
         return Scalar(self.encode(value, t))
 
     def decode(self, value: LiteralValue, t: Any = None) -> Any:

@@ -32,6 +32,7 @@ from flytelike.backends._protocol import (
     ExecutionError,
 )
 from flytelike.backends._runtime import (
+    _CURRENT,
     ExecutionContext,
     activate,
     data_context,
@@ -159,15 +160,24 @@ class InlineRunner:
     The caller is expected to have no running event loop in this thread (the engine hides its
     loop around a stretch of items, see ``hidden_loop``)."""
 
-    __slots__ = ("base", "data", "fn", "task", "tf")
+    __slots__ = ("base", "data", "fn", "inp", "make_ctx", "out", "task", "tf")
 
     def __init__(self, task: Any, base: ActionContext) -> None:
         self.task = task
         self.base = base
-        self.tf = task_function(task)
-        plain = getattr(self.tf.func, "plain", None)
-        self.fn = (plain() if plain is not None else self.tf.func) or self.tf.func
+        tf = self.tf = task_function(task)
+        plain = getattr(tf.func, "plain", None)
+        self.fn = (plain() if plain is not None else tf.func) or tf.func
         self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
+        self.make_ctx = ExecutionContext.item_factory(base, tf.name, task.kind)
+        # One input and one bare output (the usual map target): converted with the transformers
+        # directly. On any failure the general conversion runs again and reports the error.
+        self.inp: tuple[str, Any, Any] | None = None
+        self.out: tuple[str, Any, Any] | None = None
+        if len(tf.in_conv) == 1 and tf.single is not None:
+            ((name, (tr, t)),) = tf.in_conv.items()
+            self.inp = (name, tr.to_python, t)
+            self.out = (tf.single[0], tf.single[1].to_literal, tf.single[2])
 
     @contextmanager
     def bound(self) -> Iterator[None]:
@@ -184,15 +194,33 @@ class InlineRunner:
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
         tf = self.tf
-        ctx = ExecutionContext.for_item(self.base, action_id, attempt, tf.name, task.kind)
+        ctx = self.make_ctx(action_id, attempt)
         saved = _environment(task.environment) if task.environment else None
-        tokens = enter(ctx, None)
+        token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
-            kwargs = tf.to_python(inputs)
+            kwargs = None
+            inp = self.inp
+            if inp is not None and len(inputs) == 1:
+                lit = inputs.get(inp[0])
+                if lit is not None:
+                    try:
+                        kwargs = {inp[0]: inp[1](lit, inp[2])}
+                    except Exception:
+                        kwargs = None
+            if kwargs is None:
+                kwargs = tf.to_python(inputs)
             result = self.fn(**kwargs)
             if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
                 result = _run_coroutine(result)
-            outputs = tf.to_literals(result)
+            outputs = None
+            out = self.out
+            if out is not None:
+                try:
+                    outputs = {out[0]: out[1](result, out[2])}
+                except Exception:
+                    outputs = None
+            if outputs is None:
+                outputs = tf.to_literals(result)
             enable = self.base.enable_deck
             decks = _decks(ctx, enable, kwargs, result) if enable or ctx._decks else ()
         except BaseException as e:
@@ -200,7 +228,9 @@ class InlineRunner:
                 raise
             return ActionOutcome(error=user_error(e))
         finally:
-            leave(ctx, tokens)
+            _CURRENT.reset(token)
+            if ctx._workdir is not None:
+                ctx.cleanup()
             if saved is not None:
                 _restore(saved)
         return ActionOutcome(outputs, None, decks)

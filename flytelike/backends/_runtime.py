@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -129,37 +129,41 @@ class ExecutionContext:
     """The object ``current_context()`` returns inside a task."""
 
     logging = _LOG
+    # Defaults for what most actions never use (an instance sets its own when it does).
+    _action: ActionContext | None = None
+    _item: tuple[str, int] | None = None
+    _workdir: str | None = None
+    _checkpoint: Checkpoint | None = None
+    _decks: dict[str, DeckTab] | None = None
+    _written: tuple[Deck, ...] = ()
 
     def __init__(self, action: ActionContext, task_name: str = "", task_kind: str = "") -> None:
-        self._action: ActionContext | None = action
+        self._action = action
         self._base = action
-        self._item: tuple[str, int] | None = None
         self.task_name = task_name
         self.task_kind = task_kind
-        self.raw_output_prefix = action.raw_data_prefix
-        self._workdir: str | None = None
-        self._checkpoint: Checkpoint | None = None
-        self._decks: dict[str, DeckTab] = {}
-        self._written: tuple[Deck, ...] = ()
+
+    @property
+    def raw_output_prefix(self) -> str:
+        return self._base.raw_data_prefix
 
     @classmethod
-    def for_item(
-        cls, base: ActionContext, action_id: str, attempt: int, task_name: str, task_kind: str
-    ) -> ExecutionContext:
-        """The context of one action that differs from ``base`` only in its id and attempt
-        (map items): its ``ActionContext`` is built only if someone asks for it."""
-        self = cls.__new__(cls)
-        self._action = None
-        self._base = base
-        self._item = (action_id, attempt)
-        self.task_name = task_name
-        self.task_kind = task_kind
-        self.raw_output_prefix = base.raw_data_prefix
-        self._workdir = None
-        self._checkpoint = None
-        self._decks = {}
-        self._written = ()
-        return self
+    def item_factory(
+        cls, base: ActionContext, task_name: str, task_kind: str
+    ) -> Callable[[str, int], ExecutionContext]:
+        """Makes the contexts of actions that differ from ``base`` only in their id and attempt
+        (map items); an item's ``ActionContext`` is built only if someone asks for it."""
+        template = {"_base": base, "task_name": task_name, "task_kind": task_kind}
+        new = object.__new__
+
+        def make(action_id: str, attempt: int) -> ExecutionContext:
+            ctx: ExecutionContext = new(cls)
+            fields = ctx.__dict__
+            fields.update(template)
+            fields["_item"] = (action_id, attempt)
+            return ctx
+
+        return make
 
     @property
     def action(self) -> ActionContext:
@@ -210,23 +214,25 @@ class ExecutionContext:
 
     # ---------------------------------------------------------------- decks
     def add_deck(self, deck: DeckTab) -> None:
+        if self._decks is None:
+            self._decks = {}
         self._decks[deck.name] = deck
 
     @property
     def decks(self) -> list[DeckTab]:
-        return list(self._decks.values())
+        return list(self._decks.values()) if self._decks else []
 
     @property
     def default_deck(self) -> DeckTab:
-        deck = self._decks.get("default")
+        deck = self._decks.get("default") if self._decks else None
         if deck is None:
             deck = DeckTab("default", auto_add_to_deck=False)
-            self._decks["default"] = deck
+            self.add_deck(deck)
         return deck
 
     def write_decks(self, extra: dict[str, str] | None = None) -> tuple[Deck, ...]:
         """Write every tab (and ``extra`` tabs) to ``deck.html``; returns what was written."""
-        tabs = {name: d.html for name, d in self._decks.items()}
+        tabs = {name: d.html for name, d in (self._decks or {}).items()}
         if extra:
             for name, text in extra.items():
                 tabs.setdefault(name, text)

@@ -49,6 +49,7 @@ WAIT_FRACTION = 0.5
 ROW_BATCH = 1024
 SLICE_SECONDS = 0.05
 PROGRESS_SECONDS = 0.1
+WRITE_SECONDS = 0.2
 
 
 def _item_literal(value: Any) -> Literal:
@@ -95,6 +96,7 @@ class _Items:
         self._fixed = {k: v for k, v in inputs.items() if k not in mapped}
         self._lists = [(k, inputs[k].items) for k in mapped]  # type: ignore[attr-defined]
         self._store = self.ex.store
+        self.prior = self.ex.prior
 
     def item_inputs(self, i: int) -> Outputs:
         out = dict(self._fixed) if self._fixed else {}
@@ -121,9 +123,13 @@ class _Items:
         with self.lock:
             self.done += 1
             self.rows.append(row)
-            if len(self.rows) < ROW_BATCH:
+            pending = len(self.rows)
+            if pending < ROW_BATCH:
+                # Slow items still reach the store within WRITE_SECONDS (checked every few).
+                if pending & 7:
+                    return
                 now = time.monotonic()
-                if now - self.last_write <= 0.2:
+                if now - self.last_write <= WRITE_SECONDS:
                     return
                 self.last_write = now
             rows, self.rows = self.rows, []
@@ -154,7 +160,7 @@ class _Items:
 
 def _run_item(items: _Items, runner: Any, i: int, retries: int) -> None:
     iid = f"{items.aid}[{i}]"
-    prior = items.ex.prior.get(iid) if items.ex.prior else None
+    prior = items.prior.get(iid) if items.prior else None
     if prior is not None:
         items.results[i] = prior
         with items.lock:
@@ -380,15 +386,20 @@ async def run_map(
         ex.node_finished(aid, name, NodePhase.FAILED, error=err)
         raise NodeFailed(aid, err)
     out: Outputs = {}
+    unbox = typesystem.unbox
     for var in target.outputs:
         variant = _optional_variant(var.type)
+        name = var.name
+        if variant is None and not failed:
+            out[name] = Collection(tuple([unbox(r[name]) for r in items.results]))  # type: ignore[index]
+            continue
         vals: list[Any] = []
         for r in items.results:
             if r is None:
                 vals.append(UnionValue("none", None) if variant else None)
             else:
-                v = typesystem.unbox(r[var.name])
+                v = unbox(r[name])
                 vals.append(UnionValue(variant, v) if variant else v)
-        out[var.name] = Collection(tuple(vals))
+        out[name] = Collection(tuple(vals))
     ex.node_finished(aid, name, NodePhase.SUCCEEDED, out)
     return out
