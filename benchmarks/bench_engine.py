@@ -5,6 +5,8 @@ Shapes follow ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` a
 items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
 0.25 s (wall time), and the peak RSS of a fresh process running a chain of 1,000 tasks. Every run
 goes through ``flytelike.engine`` with a fresh ``FLYTELIKE_HOME`` in a temporary directory.
+``floors`` gives, from the same run, what calling the plain function and writing one row to
+SQLite cost per item (the engine records at least one row per action).
 """
 
 from __future__ import annotations
@@ -126,6 +128,50 @@ def _memory(scenario: str, reps: int) -> dict[str, Any]:
     }
 
 
+def _floors(reps: int) -> dict[str, float]:
+    """What the same work costs without the engine, on this machine, in this run: calling the
+    task's plain function, and inserting one action-like row into SQLite (WAL, on disk,
+    ``executemany`` in one transaction), per item, minimum over ``reps``."""
+    import sqlite3
+
+    fn = inc.task_function
+    n = 10_000
+    call = min(_timed(lambda: [fn(x=i) for i in range(n)], reps)) / n * 1e6
+    with tempfile.TemporaryDirectory() as d:
+        conn = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(
+            "CREATE TABLE a (run TEXT, id TEXT, parent TEXT, phase TEXT, t0 REAL, t1 REAL, "
+            "inputs BLOB, outputs BLOB, attempts INTEGER, PRIMARY KEY (run, id)) WITHOUT ROWID"
+        )
+        batch = [0]
+
+        def insert() -> None:
+            batch[0] += 1
+            rows = [
+                (
+                    f"r-{batch[0]}",
+                    f"n{i}",
+                    "",
+                    "SUCCEEDED",
+                    1.0,
+                    2.0,
+                    b"\x81\xa1x\x01",
+                    b"\x81\xa2o0\x02",
+                    1,
+                )
+                for i in range(n)
+            ]
+            conn.execute("BEGIN")
+            conn.executemany("INSERT INTO a VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            conn.execute("COMMIT")
+
+        row = min(_timed(insert, reps)) / n * 1e6
+        conn.close()
+    return {"python_call_us": call, "sqlite_row_us": row}
+
+
 def run(options: Any) -> dict[str, Any]:
     from flytelike import engine as eng
 
@@ -172,7 +218,8 @@ def run(options: Any) -> dict[str, Any]:
     mem["meets_target"] = mem["peak_rss_mb_median"] <= TARGET_RSS_MB
     res["chain_1000_peak_rss"] = mem
     not_met = [k for k, v in res.items() if v.get("meets_target") is False]
-    return {"workloads": res, "anchors": ANCHORS, "targets_not_met": not_met}
+    floors = _floors(max(1, reps // 2))
+    return {"workloads": res, "floors": floors, "anchors": ANCHORS, "targets_not_met": not_met}
 
 
 if __name__ == "__main__":

@@ -100,3 +100,20 @@ def test_unknown_suite_lists_known_ones() -> None:
     assert proc.returncode != 0
     assert proc.stdout == ""
     assert "typesystem" in proc.stderr
+
+
+def test_engine_suite_quick() -> None:
+    proc = _run("engine", "--quick", "--no-flytekit")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    work = doc["workloads"]
+    assert set(work) == {
+        "chain_100",
+        "map_10000",
+        "cache_hit",
+        "sleeps_8x0.25s",
+        "chain_1000_peak_rss",
+    }
+    for name in ("chain_100", "map_10000", "cache_hit"):
+        assert work[name]["per_item_us_median"] > 0 and "meets_target" in work[name]
+    assert doc["floors"]["python_call_us"] > 0 and doc["floors"]["sqlite_row_us"] > 0
