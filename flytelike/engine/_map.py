@@ -52,10 +52,6 @@ PROGRESS_SECONDS = 0.1
 WRITE_SECONDS = 0.2
 
 
-def _item_literal(value: Any) -> Literal:
-    return value if isinstance(value, Literal) else typesystem.Scalar(value)
-
-
 def _optional_variant(lt: LiteralType) -> str | None:
     if isinstance(lt, CollectionType) and isinstance(lt.item, UnionType):
         for v in lt.item.variants:
@@ -84,8 +80,6 @@ class _Items:
         self.aid = aid
         self.node = node
         self.name = name
-        self.inputs = inputs
-        self.mapped = mapped
         self.n = n
         self.results: list[Outputs | None] = [None] * n
         self.errors: list[NodeFailed | None] = [None] * n
@@ -389,17 +383,17 @@ async def run_map(
     unbox = typesystem.unbox
     for var in target.outputs:
         variant = _optional_variant(var.type)
-        name = var.name
+        var_name = var.name
         if variant is None and not failed:
-            out[name] = Collection(tuple([unbox(r[name]) for r in items.results]))  # type: ignore[index]
+            out[var_name] = Collection(tuple([unbox(r[var_name]) for r in items.results]))  # type: ignore[index]
             continue
         vals: list[Any] = []
         for r in items.results:
             if r is None:
                 vals.append(UnionValue("none", None) if variant else None)
             else:
-                v = unbox(r[name])
+                v = unbox(r[var_name])
                 vals.append(UnionValue(variant, v) if variant else v)
-        out[name] = Collection(tuple(vals))
+        out[var_name] = Collection(tuple(vals))
     ex.node_finished(aid, name, NodePhase.SUCCEEDED, out)
     return out

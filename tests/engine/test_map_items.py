@@ -77,6 +77,10 @@ def test_map_reports_progress_to_event_listeners(engine: Engine, marks: Path) ->
     events: list[PhaseEvent] = []
     run = engine.run(w.busy_items, xs=list(range(100)), on_event=events.append)
     assert run.outputs() == list(range(100))
+    node = next(a for a in run.actions() if a.action_id == "n0")
+    assert node.kind == "map" and node.name.endswith("busy") and node.phase == "SUCCEEDED"
+    end = [e for e in events if e.node_id == "n0" and e.phase.value == "SUCCEEDED"]
+    assert len(end) == 1 and end[0].task_id.endswith("busy")
     progress = [e.message for e in events if e.node_id == "n0" and e.message.endswith(" items")]
     assert progress, "a map that runs for a while reports done/total"
     done, total = progress[-1].split()[0].split("/")
