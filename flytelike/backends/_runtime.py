@@ -288,7 +288,7 @@ _IO: list[Any] = []
 
 
 def _running_action_key() -> str | None:
-    ctx = _CURRENT.get()
+    ctx = running_action()
     return ctx.action_key if ctx is not None else None
 
 
