@@ -281,7 +281,15 @@ async def _general_path(
                     ex.inflight += 1
                     try:
                         items.results[i] = await interp._nested(
-                            iid, items.aid, items.node, wf, inputs, "launch_plan", hold
+                            iid,
+                            items.aid,
+                            items.node,
+                            wf,
+                            inputs,
+                            "launch_plan",
+                            hold,
+                            lp.id,
+                            lp.interface,
                         )
                     finally:
                         hold.restore()

@@ -8,8 +8,8 @@ Key = sha256 over the node kind (``workflow`` or ``launch_plan``), the entity's 
 workflow's, or the launch plan's), a hash of its interface, the cache version (the override's
 ``version``, else the entity's content version ``id.version``), the salt and the canonical
 digest of the inputs the nested scope runs with (for a launch plan: after its defaults and fixed
-inputs are merged) without ``ignored_inputs`` -- the same recipe as ``TaskCache.key``, so a
-key never collides with a task's. Entries live in the same ``cache`` table as task entries
+inputs are merged) without ``ignored_inputs`` -- the ingredients of ``TaskCache.key`` plus the
+kind, so a key never collides with a task's. Entries live in the same ``cache`` table as task entries
 (``flytelike cache list`` shows them under the entity's name).
 
 Rules, as for tasks: no caching when the run has no cache (``FLYTELIKE_LOCAL_CACHE_ENABLED=false``

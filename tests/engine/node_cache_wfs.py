@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import flytelike as fl
 from flytelike import Cache
 
@@ -54,3 +56,10 @@ def disabled_overrides(x: int, log: str) -> int:
     a = cached_task(x=x, log=log).with_overrides(cache=Cache(behavior="disable"))
     b = cached_task(x=a, log=log).with_overrides(cache=False)
     return b
+
+
+@fl.workflow
+def cached_lp_map(xs: list[int], log: str) -> list[int]:
+    return fl.map_task(functools.partial(counted_lp, log=log))(x=xs).with_overrides(  # type: ignore[no-any-return]
+        cache=Cache(version="1")
+    )

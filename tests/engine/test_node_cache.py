@@ -137,3 +137,16 @@ def test_disabling_cache_on_a_subworkflow_needs_no_version(engine: Engine, tmp_p
     assert engine.run(off, x=1, log=str(log)).outputs() == 100
     assert engine.run(off, x=1, log=str(log)).outputs() == 100
     assert calls(log) == ["1", "10", "1", "10"]
+
+
+def test_map_over_a_launch_plan_caches_each_item(engine: Engine, tmp_path: Path) -> None:
+    log = tmp_path / "calls.txt"
+    assert engine.run(w.cached_lp_map, xs=[1, 2], log=str(log)).outputs() == [10, 20]
+    assert sorted(calls(log)) == ["1", "2"]
+    run = engine.run(w.cached_lp_map, xs=[1, 2, 3], log=str(log))
+    assert run.outputs() == [10, 20, 30]
+    assert sorted(calls(log)) == ["1", "2", "3"]  # only the new item ran
+    assert node(run, "n0[0]") == ("SUCCEEDED", "HIT") and node(run, "n0[2]") == (
+        "SUCCEEDED",
+        "MISS",
+    )
