@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from flytelike_jsonl._codec import OnError, arrow_batches, batches, check_on_error
+from flytelike_jsonl._codec import OnError, check_on_error
 from flytelike_jsonl._file import (
     AsyncRecordWriter,
     JsonlFile,
     WriterContext,
     _FileWriter,
-    _Iterable,
 )
+from flytelike_jsonl._reading import RecordReader
 from typesystem.io import Dir, File
 
 _SHARD = re.compile(r"^part-(\d+)\.")
@@ -103,7 +103,7 @@ class ShardedWriter:
         self.close()
 
 
-class JsonlDir(Dir):
+class JsonlDir(RecordReader, Dir):
     """A directory of JSONL shards (``part-NNNNN.jsonl[.zst]``)."""
 
     _declared_format: ClassVar[str] = "jsonl"
@@ -160,31 +160,6 @@ class JsonlDir(Dir):
                 if i + 1 < len(shards):
                     upcoming = pool.submit(contextvars.copy_context().run, _prefetch, shards[i + 1])
                 yield from shard.iter_records_sync(on_error)
-
-    def iter_records_sync(self, on_error: OnError = "raise") -> Iterator[Any]:
-        return self._records(on_error)
-
-    def iter_records(self, on_error: OnError = "raise") -> _Iterable:
-        """Every record of every shard (``for`` or ``async for``)."""
-        return _Iterable(lambda: self._records(on_error))
-
-    def iter_batches_sync(
-        self, batch_size: int = 1000, on_error: OnError = "raise"
-    ) -> Iterator[list[Any]]:
-        return batches(self._records(on_error), batch_size)
-
-    def iter_batches(self, batch_size: int = 1000, on_error: OnError = "raise") -> _Iterable:
-        return _Iterable(lambda: self.iter_batches_sync(batch_size, on_error))
-
-    def iter_arrow_batches_sync(
-        self, batch_size: int = 65_536, on_error: OnError = "raise"
-    ) -> Iterator[Any]:
-        return arrow_batches(self._records(on_error), batch_size)
-
-    def iter_arrow_batches(
-        self, batch_size: int = 65_536, on_error: OnError = "raise"
-    ) -> _Iterable:
-        return _Iterable(lambda: self.iter_arrow_batches_sync(batch_size, on_error))
 
 
 def _prefetch(shard: JsonlFile) -> JsonlFile:
