@@ -8,6 +8,7 @@ in ``_rows``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import threading
@@ -35,7 +36,10 @@ from flytelike.engine._rows import (
 from flytelike.engine._store import SQLiteStore
 from typesystem import Literal
 
-_PICKLED: dict[int, tuple[Any, bytes]] = {}
+# id(closure) -> (closure, pickled, reference)
+_PICKLED: dict[int, tuple[Any, bytes, bytes]] = {}
+_CLOSURE_REF = b"closure:sha256:"
+_CLOSURE_ROW = "INSERT OR IGNORE INTO closures (digest, data) VALUES (?,?)"
 
 
 class RunStore:
@@ -45,6 +49,7 @@ class RunStore:
         self.db = SQLiteStore(path)
         self.codec = LiteralCodec(data_prefix, inline_limit)
         self._hit_inputs: dict[str, tuple[dict[str, Literal], bytes | None]] = {}
+        self._closures: set[bytes] = set()  # closure rows this store has written
         # Started actions not yet handed to the writer, and groups set before their start.
         self._held: dict[tuple[str, str], dict[str, Any]] = {}
         self._groups: dict[tuple[str, str], str] = {}
@@ -76,22 +81,29 @@ class RunStore:
                 "started_at": now,
                 "inputs": data,
                 "inputs_uri": uri,
-                "closure": self.pickled(closure),
+                "closure": self.closure_ref(closure),
                 "options": _json(options),
                 "parent": parent,
                 "pid": _pid(),
             },
         )
 
-    def pickled(self, closure: Any) -> bytes:
+    def closure_ref(self, closure: Any) -> bytes:
+        """What a run row stores for its closure: a reference to the ``closures`` row holding
+        the pickled closure, written once per closure (runs of one entity share it)."""
         key = id(closure)
         hit = _PICKLED.get(key)
         if hit is None or hit[0] is not closure:
             if len(_PICKLED) > 256:
                 _PICKLED.clear()
-            hit = (closure, pickle.dumps(closure, protocol=pickle.HIGHEST_PROTOCOL))
-            _PICKLED[key] = hit
-        return hit[1]
+            data = pickle.dumps(closure, protocol=pickle.HIGHEST_PROTOCOL)
+            ref = _CLOSURE_REF + hashlib.sha256(data).hexdigest().encode()
+            hit = _PICKLED[key] = (closure, data, ref)
+        ref = hit[2]
+        if ref not in self._closures:
+            self._closures.add(ref)
+            self.db.write(_CLOSURE_ROW, (ref[len(_CLOSURE_REF) :].decode(), hit[1]))
+        return ref
 
     def record_cached_task_run(
         self,
@@ -149,7 +161,7 @@ class RunStore:
                         out_data,
                         out_uri,
                         None,
-                        self.pickled(closure),
+                        self.closure_ref(closure),
                         options_json,
                         "",
                         _pid(),
@@ -250,7 +262,13 @@ class RunStore:
 
     def run_closure(self, name: str) -> Any:
         rows = self.db.query("SELECT closure FROM runs WHERE name=?", (name,))
-        return pickle.loads(rows[0][0]) if rows and rows[0][0] else None
+        data = rows[0][0] if rows else None
+        if data and data.startswith(_CLOSURE_REF):  # (runs recorded before: the pickle itself)
+            found = self.db.query(
+                "SELECT data FROM closures WHERE digest=?", (data[len(_CLOSURE_REF) :].decode(),)
+            )
+            data = found[0][0] if found else None
+        return pickle.loads(data) if data else None
 
     # ------------------------------------------------------------------ actions
     def start_action(

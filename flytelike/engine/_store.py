@@ -10,7 +10,8 @@ WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them fro
 
 Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one row per
 ``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
-``_items``), ``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
+``_items``), ``closures`` (pickled closures by digest, shared by the runs of an entity),
+``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
 ``cache_reservations``. Reading them into records lives in ``_records``.
 """
 
@@ -30,10 +31,11 @@ from typing import Any
 
 log = logging.getLogger("flytelike.engine.store")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns added after version 1, by table: (column, declaration). ``_init_schema`` adds the ones an
-# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action).
+# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action); new
+# tables come from ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest).
 MIGRATIONS: tuple[tuple[str, str, str], ...] = (("actions", "group_name", "TEXT"),)
 
 SCHEMA = """
@@ -72,6 +74,7 @@ CREATE TABLE IF NOT EXISTS cache (
     key TEXT PRIMARY KEY, task TEXT, version TEXT, outputs BLOB, outputs_uri TEXT,
     created_at REAL, run_name TEXT, action_id TEXT
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS closures (digest TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE IF NOT EXISTS map_items (
     run_name TEXT, action_id TEXT, node_id TEXT, name TEXT, data BLOB
 );

@@ -198,3 +198,12 @@ def test_cache_hit_run_is_recorded_like_a_full_run(engine: Engine) -> None:
     assert engine.run(plus_one, x=41, overwrite_cache=True).actions()[0].cache_status == (
         "OVERWRITTEN"
     )
+
+
+def test_runs_of_one_entity_share_one_stored_closure(engine: Engine) -> None:
+    first = engine.run(wfs.branchy, x=1)
+    second = engine.run(wfs.branchy, x=2)
+    engine.store.flush()
+    assert engine.store.db.query("SELECT count(*) FROM closures")[0][0] == 1
+    assert engine.store.run_closure(first.name) == engine.store.run_closure(second.name)
+    assert engine.get_run(second.name).outputs() == second.outputs()
