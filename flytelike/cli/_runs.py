@@ -1,4 +1,4 @@
-"""``flytelike runs list|get|outputs|signal`` and ``flytelike cache list|clear``."""
+"""``flytelike runs list|get|outputs|signal|abort`` and ``flytelike cache list|clear``."""
 
 from __future__ import annotations
 
@@ -127,6 +127,50 @@ def runs_signal(run_name: str, name: str, value: str) -> None:
     except EngineError as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"signalled {name} of {run_name}")
+
+
+@runs_group.command("abort")
+@click.argument("run_name")
+@click.argument("action_id", required=False)
+@click.option("--reason", default="", help="recorded in the aborted actions' errors")
+@click.option(
+    "--wait", "wait_s", default=10.0, show_default=True, help="seconds to wait for it to end"
+)
+def runs_abort(run_name: str, action_id: str | None, reason: str, wait_s: float) -> None:
+    """Abort run RUN_NAME, or only its running action ACTION_ID (an id from `runs get`).
+
+    From another process the request goes through the run store: the process running the run
+    picks it up within a fraction of a second."""
+    from flytelike.engine import EngineError
+
+    engine = _engine()
+    try:
+        engine.abort(run_name, action_id, reason)
+    except EngineError as e:
+        raise click.ClickException(str(e)) from e
+    what = f"action {action_id} of run {run_name}" if action_id else f"run {run_name}"
+    deadline = time.monotonic() + wait_s
+    while True:
+        engine.store.flush()
+        if action_id:
+            phase = next(
+                (a.phase for a in engine.store.actions(run_name) if a.action_id == action_id), ""
+            )
+        else:
+            rec = engine.store.get_run(run_name)
+            phase = rec.phase if rec is not None else ""
+        if phase in ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if phase == "ABORTED":
+        click.echo(f"aborted {what}")
+    elif phase in ("SUCCEEDED", "FAILED", "TIMED_OUT"):
+        click.echo(f"{what} ended {phase} before the abort took effect")
+    else:
+        click.echo(
+            f"abort of {what} requested; it is still {phase or 'unknown'} (is the process "
+            "running it alive?)"
+        )
 
 
 @click.group("cache")

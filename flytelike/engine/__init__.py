@@ -1,8 +1,8 @@
 """The execution engine: interprets the IR, hands task actions to a backend, records runs.
 
 ``run(entity, **inputs)`` runs a task, workflow or launch plan and returns a ``Run``;
-``get_run``/``list_runs``/``resume``/``signal`` manage past runs; ``current_context()`` is what a
-running task sees. A default ``Engine`` is built from the environment (``EngineConfig``) on first
+``get_run``/``list_runs``/``resume``/``signal``/``abort`` manage runs; ``current_context()`` is
+what a running task sees. A default ``Engine`` is built from the environment (``EngineConfig``) on first
 use; ``set_default_engine`` replaces it (tests, embedding). Nothing here reads the environment or
 opens the store at import.
 """
@@ -25,6 +25,7 @@ from flytelike.engine._records import RunStore
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine._run import Engine
 from flytelike.engine.errors import (
+    AbortError,
     EngineError,
     ResumeError,
     RunFailedError,
@@ -81,6 +82,11 @@ def signal(run_name: str, name: str, value: Any) -> None:
     default_engine().signal(run_name, name, value)
 
 
+def abort(run_name: str, action_id: str | None = None, reason: str = "") -> None:
+    """Abort a run, or one of its running actions, of the default engine; see ``Run.abort``."""
+    default_engine().abort(run_name, action_id, reason)
+
+
 def call(entity: Any, kwargs: dict[str, Any]) -> Any:
     """A direct call (``t(x=1)``, ``wf(...)`` outside a workflow): run, then return the outputs
     as Python values; a failure raises the task's own exception, with a note naming the run."""
@@ -103,6 +109,7 @@ def call(entity: Any, kwargs: dict[str, Any]) -> Any:
 
 
 __all__ = [
+    "AbortError",
     "ActionRecord",
     "AttemptRecord",
     "CacheEntry",
@@ -128,6 +135,7 @@ __all__ = [
     "TaskPhase",
     "TaskTimeoutError",
     "WorkflowPhase",
+    "abort",
     "call",
     "can_child_call",
     "child_call",

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from flytelike.backends._runtime import running_action
+from flytelike.engine._abort import abortable
 from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
 from flytelike.engine._execution import Execution, NodeFailed
 from flytelike.engine._index import ClosureIndex, to_closure
@@ -100,7 +101,8 @@ async def _run_child(
     ex.inflight += 1
     try:
         if isinstance(primary, TaskTemplate):
-            outs = await ex.run_task(aid, parent, node_id, primary, literals)
+            run = ex.run_task(aid, parent, node_id, primary, literals)
+            outs = await abortable(ex, aid, primary.id.name, run)
         else:
             prior = ex.prior.get(aid)
             if prior is not None:
@@ -115,9 +117,14 @@ async def _run_child(
                     wf, kind = primary, "workflow"
                 ex.node_started(aid, parent, node_id, kind, wf.id.name, literals)
                 try:
-                    outs = await Interpreter(ex).run_workflow(wf, literals, aid + "/", aid)
+                    inner = Interpreter(ex).run_workflow(wf, literals, aid + "/", aid)
+                    outs = await abortable(ex, aid, wf.id.name, inner)
                 except NodeFailed as f:
-                    ex.node_finished(aid, wf.id.name, NodePhase.FAILED, error=f.error)
+                    if f.phase is not NodePhase.ABORTED:  # (an abort recorded itself)
+                        ex.node_finished(aid, wf.id.name, NodePhase.FAILED, error=f.error)
+                    raise
+                except asyncio.CancelledError:
+                    ex.node_finished(aid, wf.id.name, NodePhase.ABORTED)
                     raise
                 ex.node_finished(aid, wf.id.name, NodePhase.SUCCEEDED, outs)
     except NodeFailed as f:

@@ -224,3 +224,20 @@ class Run:
 
     def signal(self, name: str, value: Any) -> None:
         self._engine.signal(self.name, name, value)
+
+    def abort(self, action_id: str | None = None, reason: str = "") -> None:
+        """Abort the whole run (``action_id=None``) or one running action (an id from
+        ``actions()``, e.g. a v2 child call ``"main/c3"``), from any thread; returns at once.
+
+        An aborted action's asyncio task is cancelled: an async body sees
+        ``asyncio.CancelledError`` at its current ``await`` and may clean up. A sync body running
+        in a worker thread cannot be interrupted: it runs to its end and its result is
+        discarded. The action is recorded ``ABORTED`` with an error naming ``reason``; a v2
+        parent awaiting it gets ``flytelike.errors.ActionAbortedError`` (returned as a value
+        under ``asyncio.gather(..., return_exceptions=True)``); a workflow node fails its
+        workflow. An aborted run ends ``ABORTED``: ``wait()`` returns and ``outputs()`` raises
+        ``RunFailedError``. A run executing in another process is asked through the run store
+        and aborts within a fraction of a second. Raises ``AbortError`` when the run or the
+        action is not running (finished, unknown, already aborted).
+        """
+        self._engine.abort(self.name, action_id, reason)

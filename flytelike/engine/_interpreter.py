@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import typesystem
 from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
 from flytelike.engine._node_cache import NodeCache
@@ -266,6 +267,11 @@ class Interpreter:
 
     # ------------------------------------------------------------------ nodes
     async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
+        """Run one node; ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
+        work = self._run_node(node, values, prefix, parent)
+        return await abortable(self.ex, prefix + node.id, node.id, work)
+
+    async def _run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
         target = node.target
         aid = prefix + node.id
         ex = self.ex

@@ -25,6 +25,7 @@ from typing import Any
 from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
+from flytelike.engine import _abort
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._config import EngineConfig
@@ -34,7 +35,7 @@ from flytelike.engine._execution import Execution, NodeFailed, Outputs, error_di
 from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import Interpreter
-from flytelike.engine._phases import WorkflowPhase
+from flytelike.engine._phases import NodePhase, WorkflowPhase
 from flytelike.engine._records import RunStore
 from flytelike.engine._rows import RunRecord
 from flytelike.engine.errors import (
@@ -294,6 +295,7 @@ class Engine:
                 store.create_run(name, primary.id.name, kind, inputs, closure, options)
         with self._lock:
             self._live[name] = live
+        _abort.register(name, primary.id.name if isinstance(primary, TaskTemplate) else "")
         run = Run(self, name, primary.id.name, primary.interface, py_iface, live)
         ex = Execution(
             run_name=name,
@@ -324,6 +326,7 @@ class Engine:
 
     def _execute(self, ex: Execution, primary: Any, inputs: Outputs, live: _Live) -> None:
         live.bus.publish(RUN, ex.run_name, WorkflowPhase.RUNNING)
+        aborts = _abort.state(ex.run_name)
         try:
             if _sync_eligible(ex, primary):
                 coro = self._main(ex, primary, inputs)
@@ -336,18 +339,37 @@ class Engine:
                     raise RuntimeError("a synchronous run suspended")
             else:
                 outputs = self._run_loop(self._main(ex, primary, inputs))
+            if aborts is not None and aborts.run_reason is not None:
+                # (a sync body cannot be interrupted: it finished, its outputs are discarded)
+                raise asyncio.CancelledError
             live.outputs = outputs
             live.phase = WorkflowPhase.SUCCEEDED
             if ex.store is not None:
                 ex.store.finish_run(ex.run_name, "SUCCEEDED", outputs, None)
         except NodeFailed as f:
+            if aborts is not None and aborts.run_reason is not None:
+                live.failure = _abort.end_aborted(ex, aborts.run_reason)
+                live.phase = WorkflowPhase.ABORTED
+                return
             live.failure = f
-            live.phase = WorkflowPhase.TIMED_OUT if f.error.timed_out else WorkflowPhase.FAILED
+            live.phase = (
+                WorkflowPhase.TIMED_OUT
+                if f.error.timed_out
+                else WorkflowPhase.ABORTED
+                if f.phase is NodePhase.ABORTED
+                else WorkflowPhase.FAILED
+            )
             if ex.store is not None:
                 ex.store.finish_run(
                     ex.run_name, live.phase.value, None, error_dict(f.error, f.action_id)
                 )
         except BaseException as e:
+            if aborts is not None and aborts.run_reason is not None:
+                live.failure = _abort.end_aborted(ex, aborts.run_reason)
+                live.phase = WorkflowPhase.ABORTED
+                if isinstance(e, KeyboardInterrupt | SystemExit):
+                    raise
+                return
             live.failure = NodeFailed(
                 "",
                 ExecutionError("SYSTEM", f"{type(e).__name__}: {e}", type(e).__name__, exception=e),
@@ -369,6 +391,8 @@ class Engine:
             live.done.set()
             with self._lock:
                 self._live.pop(ex.run_name, None)
+            if aborts is not None:
+                _abort.forget(aborts)
 
     @staticmethod
     def _run_loop(coro: Any) -> Outputs:
@@ -385,6 +409,10 @@ class Engine:
         interp = Interpreter(ex)
         with contextlib.suppress(RuntimeError):  # the synchronous path has no loop (nor calls)
             activate_execution(ex)
+        aborts = _abort.state(ex.run_name)
+        stop_polling = None
+        if aborts is not None and asyncio._get_running_loop() is not None:
+            stop_polling = _abort.started(aborts, ex)
         try:
             if isinstance(primary, TaskTemplate):
                 ex.inflight = 1
@@ -394,6 +422,8 @@ class Engine:
             assert isinstance(primary, WorkflowTemplate)
             return await interp.run_workflow(primary, inputs)
         finally:
+            if stop_polling is not None:
+                stop_polling()
             deactivate_execution(ex)
 
     # ------------------------------------------------------------------ past runs
@@ -441,6 +471,12 @@ class Engine:
             on_event=on_event,
             resume=True,
         )
+
+    def abort(self, run_name: str, action_id: str | None = None, reason: str = "") -> None:
+        """Abort the run ``run_name`` (``action_id=None``) or one of its running actions, from
+        any thread or process; see ``Run.abort``. Raises ``RunNotFoundError`` for an unknown run
+        and ``AbortError`` for a run or action that is not running."""
+        _abort.abort(self, run_name, action_id, reason)
 
     def signal(self, run_name: str, name: str, value: Any) -> None:
         """Give gate ``name`` of run ``run_name`` its value (a Python value, JSON-able)."""

@@ -1,0 +1,269 @@
+"""External abort of a run, or of one action of a run (``Run.abort``, ``Engine.abort``).
+
+Every run executing in this process has an ``AbortState`` (``register``/``forget``). The
+coroutine running an action registers the asyncio task it runs on under the action id
+(``abortable``); ``request`` records the reason at once (from any thread) and cancels that task on
+the run's event loop (``loop.call_soon_threadsafe``). The cancelled action sees
+``asyncio.CancelledError`` at its current ``await`` and may clean up; its ``abortable`` frame then
+turns the cancellation into ``NodeFailed(..., NodePhase.ABORTED)`` whose exception is
+``flytelike.errors.ActionAbortedError`` (what an awaiting v2 parent gets), and records the action
+``ABORTED`` with an error naming the reason. A sync body running in a worker thread (or in place)
+cannot be interrupted: it runs to its end, its result is discarded and the action is recorded
+``ABORTED`` all the same. Aborting the run cancels the run's main task; the run ends ``ABORTED``.
+
+Several actions may share one asyncio task (a child awaited directly runs on its parent's task):
+each abort issues exactly one ``cancel()`` and the ``abortable`` frame of the aborted action takes
+back exactly that one (``Task.uncancel``), so frames in between re-raise and record themselves
+``ABORTED`` as their parent's abort reaches them.
+
+Another process (``flytelike runs abort``) cannot reach this process's loop: it stores a request
+as a signal named ``__abort__<action id>`` (``__abort__`` alone for the whole run), which the
+process running the run polls for every ``POLL_SECONDS`` (``_poll``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.engine._execution import NodeFailed, error_dict
+from flytelike.engine._phases import NodePhase, TaskPhase
+
+if TYPE_CHECKING:
+    from flytelike.engine._execution import Execution
+    from flytelike.engine._run import Engine
+
+T = TypeVar("T")
+POLL_SECONDS = 0.2
+SIGNAL_PREFIX = "__abort__"
+
+
+@dataclass
+class AbortState:
+    """What abort needs to know about one run executing in this process."""
+
+    run_name: str
+    root: str = ""  # the action id of a task run's only top-level action
+    loop: asyncio.AbstractEventLoop | None = None
+    main: asyncio.Task[object] | None = None
+    running: dict[str, asyncio.Task[object]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # aborted action id -> reason
+    issued: dict[str, asyncio.Task[object]] = field(default_factory=dict)  # cancels sent
+    run_reason: str | None = None
+    poller: list[asyncio.TimerHandle] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_RUNS: dict[str, AbortState] = {}
+
+
+def register(run_name: str, root: str = "") -> AbortState:
+    st = AbortState(run_name, root)
+    _RUNS[run_name] = st
+    return st
+
+
+def forget(st: AbortState) -> None:
+    if _RUNS.get(st.run_name) is st:
+        del _RUNS[st.run_name]
+
+
+def state(run_name: str) -> AbortState | None:
+    return _RUNS.get(run_name)
+
+
+def message(run_name: str, action_id: str | None, reason: str) -> str:
+    what = f"action {action_id} of run {run_name}" if action_id else f"run {run_name}"
+    return f"{what} was aborted" + (f": {reason}" if reason else "")
+
+
+def aborted_error(run_name: str, action_id: str, reason: str) -> ExecutionError:
+    from flytelike.errors import ActionAbortedError
+
+    text = message(run_name, action_id or None, reason)
+    exc = ActionAbortedError("ActionAbortedError", text, worker=action_id)
+    return ExecutionError(USER, text, "ActionAbortedError", exception=exc)
+
+
+# ------------------------------------------------------------------ on the run's loop
+def started(st: AbortState, ex: Execution) -> Callable[[], None]:
+    """The run's main task has started on its loop; returns what stops the store poller."""
+    st.loop = loop = asyncio.get_running_loop()
+    st.main = asyncio.current_task()
+    if st.run_reason is not None:
+        _deliver(st, None)
+    if ex.store is None:
+        return _nothing
+    box = [loop.call_later(POLL_SECONDS, _poll, st, ex, set())]
+    st.poller = box
+    return lambda: box[0].cancel()
+
+
+def _nothing() -> None:
+    pass
+
+
+def _deliver(st: AbortState, action_id: str | None) -> None:
+    if action_id is None:
+        if st.main is not None and not st.main.done():
+            st.main.cancel()
+        return
+    task = st.running.get(action_id)
+    if task is not None and action_id not in st.issued:
+        st.issued[action_id] = task
+        task.cancel()
+
+
+async def abortable(ex: Execution, aid: str, name: str, work: Awaitable[T]) -> T:
+    """Await ``work`` (the coroutine running action ``aid``) so that ``request`` can abort it."""
+    st = _RUNS.get(ex.run_name)
+    task = asyncio.current_task()
+    if st is None or task is None:
+        return await work
+    outer = st.running.get(aid)
+    st.running[aid] = task
+    try:
+        result = await work
+    except asyncio.CancelledError:
+        if aid not in st.reasons:
+            raise
+        _aborted(st, ex, aid, name, task)
+    except NodeFailed:
+        if aid not in st.reasons:
+            raise
+        _aborted(st, ex, aid, name, task)  # (e.g. a body that turned the cancel into an error)
+    finally:
+        if outer is None:
+            st.running.pop(aid, None)
+        else:
+            st.running[aid] = outer
+    if aid in st.reasons:  # the body swallowed the cancel, or was sync: discard its result
+        _aborted(st, ex, aid, name, task)
+    return result
+
+
+def _aborted(
+    st: AbortState, ex: Execution, aid: str, name: str, task: asyncio.Task[object]
+) -> None:
+    if st.issued.pop(aid, None) is task:
+        task.uncancel()
+    err = aborted_error(ex.run_name, aid, st.reasons[aid])
+    ex.node_finished(aid, name, NodePhase.ABORTED, error=err)
+    if ex.store is not None:
+        n = len(ex.store.attempts(ex.run_name, aid))
+        ex.store.attempt(ex.run_name, aid, n, TaskPhase.ABORTED.value, time.time(), error_dict(err))
+    raise NodeFailed(aid, err, NodePhase.ABORTED)
+
+
+def _poll(st: AbortState, ex: Execution, seen: set[str]) -> None:
+    """Honour abort requests stored by other processes (``flytelike runs abort``)."""
+    store = ex.store
+    if store is None or st.loop is None:
+        return
+    rows = store.db.query(
+        "SELECT name, value FROM signals WHERE run_name=? AND name LIKE ?",
+        (st.run_name, SIGNAL_PREFIX + "%"),
+    )
+    for sig, raw in rows:
+        if sig in seen:
+            continue
+        seen.add(sig)
+        with contextlib.suppress(ValueError):
+            request(st, sig[len(SIGNAL_PREFIX) :] or None, str(json.loads(raw)))
+    st.poller[:] = [st.loop.call_later(POLL_SECONDS, _poll, st, ex, seen)]
+
+
+# ------------------------------------------------------------------ from any thread
+def request(st: AbortState, action_id: str | None, reason: str) -> None:
+    """Abort action ``action_id`` (``None``: the whole run) of the run ``st`` describes.
+
+    Raises ``ValueError`` (the caller words it) when the action is not running."""
+    if action_id is not None and action_id == st.root:
+        action_id = None
+    with st.lock:
+        if action_id is None:
+            if st.run_reason is None:
+                st.run_reason = reason
+        else:
+            if action_id in st.reasons:
+                raise ValueError("already aborted")
+            if action_id not in st.running:
+                raise ValueError("not running")
+            st.reasons[action_id] = reason
+    loop = st.loop
+    if loop is None or loop.is_closed():
+        return  # not started yet (``started`` delivers it) or running without a loop
+    try:
+        if asyncio._get_running_loop() is loop:
+            _deliver(st, action_id)
+        else:
+            loop.call_soon_threadsafe(_deliver, st, action_id)
+    except RuntimeError:  # the loop closed meanwhile: the run has ended
+        pass
+
+
+def abort(engine: Engine, run_name: str, action_id: str | None, reason: str) -> None:
+    """``Engine.abort``: see there."""
+    from flytelike.engine.errors import AbortError, RunNotFoundError
+
+    what = f"action {action_id!r} of run {run_name}" if action_id else f"run {run_name}"
+    st = _RUNS.get(run_name)
+    store = engine.store
+    if st is not None:
+        try:
+            request(st, action_id, reason)
+            return
+        except ValueError as e:
+            store.flush()
+            phases = {a.action_id: a.phase for a in store.actions(run_name)}
+            if str(e) == "already aborted":
+                raise AbortError(f"cannot abort {what}: it was already aborted") from None
+            assert action_id is not None
+            if action_id in phases:
+                raise AbortError(
+                    f"cannot abort {what}: it is {phases[action_id]}, not running"
+                ) from None
+            known = ", ".join(sorted(phases)[:20]) or "none yet"
+            raise AbortError(
+                f"cannot abort {what}: the run has no such action (its actions: {known})"
+            ) from None
+    store.flush()
+    rec = store.get_run(run_name)
+    if rec is None:
+        raise RunNotFoundError(f"no run named {run_name!r} in {engine.config.db_path}")
+    if rec.phase in ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"):
+        raise AbortError(f"cannot abort {what}: the run has already ended {rec.phase}")
+    if action_id is not None:
+        phases = {a.action_id: a.phase for a in store.actions(run_name)}
+        if action_id not in phases:
+            known = ", ".join(sorted(phases)[:20]) or "none yet"
+            raise AbortError(
+                f"cannot abort {what}: the run has no such action (its actions: {known})"
+            )
+        if phases[action_id] not in ("QUEUED", "RUNNING", "DYNAMIC_RUNNING"):
+            raise AbortError(f"cannot abort {what}: it is {phases[action_id]}, not running")
+    # Running in another process: leave a request there for it to poll.
+    store.put_signal(run_name, SIGNAL_PREFIX + (action_id or ""), json.dumps(reason))
+
+
+def end_aborted(ex: Execution, reason: str) -> NodeFailed:
+    """Record the run ``ABORTED`` (and every action it left unfinished); returns its failure."""
+    err = aborted_error(ex.run_name, "", reason)
+    store = ex.store
+    if store is not None:
+        store.flush()
+        for a in store.actions(ex.run_name):
+            if not NodePhase(a.phase).is_terminal or (a.phase == "ABORTED" and not a.error):
+                e = aborted_error(ex.run_name, a.action_id, reason)
+                store.finish_action(
+                    ex.run_name, a.action_id, "ABORTED", None, error_dict(e, a.action_id)
+                )
+        store.finish_run(ex.run_name, "ABORTED", None, error_dict(err))
+    return NodeFailed("", err, NodePhase.ABORTED)
