@@ -7,6 +7,9 @@ task is defined and carried into the IR: resources, env vars, secrets, image, ca
 timeout, interruptible, pod template, accelerator in the template's own fields; the v2-only ones
 (``short_name``, ``report``, ``queue``, ``reusable``, ``plugin_config``, ``links``, ``triggers``,
 ``max_inline_io_bytes``, the environment name and its ``depends_on``) as ``v2.*`` custom entries.
+``retries=RetryStrategy(count, backoff=Backoff(...))`` adds ``v2.retry_backoff`` (the engine waits
+between attempts); ``timeout=Timeout(max_runtime, ...)`` enforces ``max_runtime`` and adds
+``v2.timeout``. The configuration classes themselves live in ``_v2config``.
 
 Spellings accepted beyond upstream flyte (seed 004 uses them): ``limits=`` as a deprecated alias of
 ``resources=`` and ``accelerator=`` (both warn); ``Resources(mem=..., storage=...)``;
@@ -26,6 +29,15 @@ from typing import Any
 
 from flytelike._resources import Resources, gpu_device
 from flytelike._secret import Secret
+from flytelike._v2config import (
+    Device,
+    Link,
+    RetryStrategy,
+    ReusePolicy,
+    Timeout,
+    check_link,
+    check_triggers,
+)
 from flytelike.errors import DefinitionError
 
 _NAME = re.compile(r"^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$")
@@ -90,8 +102,8 @@ def _secrets(value: Any, where: str) -> list[Secret]:
     return out
 
 
-def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resources | None, str]:
-    """(requests, limits, gpu device) for a v2 ``resources=`` value."""
+def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resources | None, Any]:
+    """(requests, limits, accelerator) for a v2 ``resources=`` value."""
     if resources is None:
         return None, None, ""
     if not isinstance(resources, Resources):
@@ -99,12 +111,16 @@ def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resourc
             f"{where}: resources must be a Resources(...), got {type(resources).__name__}"
         )
     req, lim = resources.split()
-    device = ""
+    device: Any = ""
     if resources.gpu is not None:
         gpu = resources.gpu
         if isinstance(gpu, tuple | list):
             raise DefinitionError(f"{where}: Resources.gpu takes one value, not a range")
         device, count = gpu_device(gpu)
+        if isinstance(gpu, Device) and gpu.partition:
+            from flytelike.extras.accelerators import GPUAccelerator
+
+            device = GPUAccelerator(gpu.device, gpu.partition)
         req = Resources(req.cpu, req.mem, count, req.ephemeral_storage)
         lim = Resources(lim.cpu, lim.mem, count, lim.ephemeral_storage)
     return req, lim, device
@@ -176,6 +192,7 @@ class TaskEnvironment:
         _cache_value(cache, where)
         _secrets(secrets, where)
         _requirements(resources, where)
+        _reusable(reusable, where)
 
     def __repr__(self) -> str:
         return f"TaskEnvironment(name={self.name!r}, tasks={list(self.tasks)})"
@@ -225,10 +242,12 @@ class TaskEnvironment:
         interruptible = o("interruptible", self.interruptible)
         secrets = _secrets(o("secrets", self.secrets), where)
         env_vars = o("env_vars", self.env_vars)
+        retries, backoff = _retries(o("retries", 0), where)
+        timeout, timeout_extra = _timeout(o("timeout", 0), where)
         kw: dict[str, Any] = {
             "cache": cache,
-            "retries": _retries(o("retries", 0), where),
-            "timeout": o("timeout", 0),
+            "retries": retries,
+            "timeout": timeout,
             "interruptible": interruptible if interruptible else None,
             "environment": env_vars,
             "secret_requests": secrets,
@@ -252,14 +271,19 @@ class TaskEnvironment:
             "short_name": short_name,
             "report": bool(o("report")),
             "queue": o("queue", self.queue),
-            "reusable": _plain(o("reusable", self.reusable)),
+            "reusable": _plain(_reusable(o("reusable", self.reusable), where)),
             "plugin_config": _plain(o("plugin_config", self.plugin_config)),
-            "links": [_plain(link) for link in o("links") or ()],
-            "triggers": [_plain(t) for t in o("triggers") or ()],
+            "links": [_plain(link) for link in _links(o("links"), where)],
+            "triggers": [_plain(t) for t in check_triggers(o("triggers"), func, where)],
             "max_inline_io_bytes": max_io,
             "depends_on": [e.name for e in self.depends_on],
             "description": o("description", self.description),
         }
+        # Only when set, so that templates (and versions) of tasks without them do not change.
+        if backoff is not None:
+            custom["retry_backoff"] = backoff
+        if timeout_extra:
+            custom["timeout"] = timeout_extra
         return V2Task(
             func,
             settings,
@@ -308,11 +332,47 @@ class TaskEnvironment:
         return env
 
 
-def _retries(value: Any, where: str) -> int:
-    count = getattr(value, "count", value)  # RetryStrategy(count=...)
+def _retries(value: Any, where: str) -> tuple[int, dict[str, Any] | None]:
+    """(count, the ``v2.retry_backoff`` entry or None) for ``retries=``."""
+    backoff = None
+    count = value
+    if isinstance(value, RetryStrategy):
+        count = value.count
+        backoff = None if value.backoff is None else value.backoff.to_custom()
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise DefinitionError(f"{where}: retries must be an int >= 0, got {value!r}")
-    return count
+        raise DefinitionError(
+            f"{where}: retries must be an int >= 0 or a RetryStrategy(count=..., backoff=...), "
+            f"got {value!r}"
+        )
+    return count, backoff
+
+
+def _timeout(value: Any, where: str) -> tuple[Any, dict[str, Any]]:
+    """(the per-attempt timeout, the ``v2.timeout`` entry) for ``timeout=``."""
+    if not isinstance(value, Timeout):
+        return value, {}  # int, float, timedelta, "1h30m": TaskSettings validates them
+    extra = {
+        "max_runtime_s": value.max_runtime,
+        "max_queued_time_s": value.max_queued_time,
+        "deadline_s": value.deadline,
+    }
+    return value.max_runtime, {k: _plain(v) for k, v in extra.items()}
+
+
+def _reusable(value: Any, where: str) -> Any:
+    # A plain dict is accepted as an already-serialised policy (earlier flytelike releases).
+    if value is None or value == "off" or isinstance(value, ReusePolicy | dict):
+        return value
+    raise DefinitionError(
+        f"{where}: reusable must be a ReusePolicy(...), 'off' or None, got {value!r}"
+    )
+
+
+def _links(value: Any, where: str) -> tuple[Any, ...]:
+    links = (value,) if isinstance(value, Link) else tuple(value or ())
+    for link in links:
+        check_link(link, where)
+    return links
 
 
 def _image(image: Any, where: str) -> Any:

@@ -6,7 +6,8 @@ are normalised to canonical strings for the IR. ``mem``/``memory`` and
 ``ephemeral_storage``/``storage``/``disk`` are spellings of the same fields.
 
 GPUs may also be given as a device with a count, ``gpu="A100:1"`` (Flyte v2 style; a bare
-``"A100"`` means one); ``gpu_device`` splits the device off for the accelerator.
+``"A100"`` means one) or ``gpu=GPU("A100", 1)`` (a ``Device``); ``gpu_device`` splits the
+device off for the accelerator.
 
 Rules checked by ``validate_requirements`` (at decoration time): GPU only in ``limits`` (if in
 both, equal); requests <= limits for every field.
@@ -31,7 +32,12 @@ _GPU_DEVICE = re.compile(r"^\s*([A-Za-z][\w.-]*)(?::(\d+))?\s*$")
 
 
 def gpu_device(value: Any) -> tuple[str, Any]:
-    """``"A100:2"`` -> ``("A100", 2)``, ``"A100"`` -> ``("A100", 1)``; other values -> ``("", value)``."""
+    """``"A100:2"`` -> ``("A100", 2)``, ``"A100"`` -> ``("A100", 1)``, ``GPU("A100", 2)`` ->
+    ``("A100", 2)``; other values -> ``("", value)``."""
+    from flytelike._v2config import Device
+
+    if isinstance(value, Device):
+        return value.device, value.quantity
     if isinstance(value, str) and not _CPU.match(value):
         m = _GPU_DEVICE.match(value)
         if m:

@@ -108,11 +108,34 @@ class CronSchedule:
 
 
 class FixedRate:
-    """``FixedRate(duration=timedelta(minutes=10), kickoff_time_input_arg=None)``."""
+    """``FixedRate(duration=timedelta(minutes=10), kickoff_time_input_arg=None)``.
 
-    def __init__(self, duration: _dt.timedelta, kickoff_time_input_arg: str | None = None) -> None:
+    Flyte v2 spelling (for ``Trigger``): ``FixedRate(60)`` / ``FixedRate(interval_minutes=60,
+    start_time=datetime(...))``, an int number of minutes.
+    """
+
+    def __init__(
+        self,
+        duration: _dt.timedelta | int | None = None,
+        kickoff_time_input_arg: str | None = None,
+        *,
+        interval_minutes: int | None = None,
+        start_time: _dt.datetime | None = None,
+    ) -> None:
+        if interval_minutes is not None:
+            if duration is not None:
+                raise DefinitionError("FixedRate: give duration= or interval_minutes=, not both")
+            duration = interval_minutes
+        if isinstance(duration, int) and not isinstance(duration, bool):
+            duration = _dt.timedelta(minutes=duration)
         if not isinstance(duration, _dt.timedelta):
-            raise DefinitionError("FixedRate: duration must be a datetime.timedelta")
+            raise DefinitionError(
+                "FixedRate: duration must be a datetime.timedelta (or v2's interval_minutes, an "
+                f"int), got {duration!r}"
+            )
+        if start_time is not None and not isinstance(start_time, _dt.datetime):
+            raise DefinitionError(f"FixedRate: start_time must be a datetime, got {start_time!r}")
+        self.start_time = start_time
         seconds = int(duration.total_seconds())
         if seconds < 60 or duration.total_seconds() % 60:
             raise DefinitionError(

@@ -16,7 +16,8 @@ Contracts (ARCHITECTURE "Two authoring styles, one core"):
   runs on a helper event loop of the run while the caller blocks (``engine._children``
   ``call_blocking``). Exceptions from the child reach the caller as
   ``flytelike.errors.RuntimeUserError`` (``code`` = the original class name; ``MemoryError`` ->
-  ``OOMError``; conversion failures -> ``RuntimeDataValidationError``). Calling a task inside
+  ``OOMError``; conversion failures -> ``RuntimeDataValidationError``; a timeout ->
+  ``TaskTimeoutError``). Calling a task inside
   ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
 - ``t.aio(...)`` always returns an awaitable; ``t.forward(...)`` runs the body in-process without
   an action or conversion; ``t.override(...)`` returns a new task and never changes ``t``.
@@ -38,10 +39,12 @@ from flytelike.compiler import _state
 from flytelike.compiler._state import map_arguments
 from flytelike.errors import (
     BaseRuntimeError,
+    LocalExecutionError,
     OOMError,
     RuntimeDataValidationError,
     RuntimeUserError,
     SyncCallInAsyncWarning,
+    TaskTimeoutError,
     TraceDoesNotAllowNestedTasksError,
 )
 from flytelike.ir._model import TaskTemplate
@@ -53,6 +56,10 @@ def child_error(task_name: str, e: BaseException) -> BaseException:
     """The exception a parent sees when a child action raised ``e``."""
     if isinstance(e, BaseRuntimeError):
         return e
+    if isinstance(e, LocalExecutionError) and getattr(e, "phase", "") == "TIMED_OUT":
+        timed_out = TaskTimeoutError(f"{task_name}: {e}", worker=task_name)
+        timed_out.__cause__ = e
+        return timed_out
     import typesystem
 
     cls: type[RuntimeUserError] = RuntimeUserError

@@ -23,9 +23,17 @@
     BaseRuntimeError (RuntimeError)        v2 style (``flyte.errors``): a failure crossing an
     │                                      action boundary; ``code``, ``kind``, ``root_cause_message``
     ├── RuntimeSystemError                 the machinery failed (kind "system")
+    ├── RuntimeUnknownError                the cause is not known (kind "unknown")
     └── RuntimeUserError                   user code in a child action raised; ``code`` is the
         │                                  original exception's class name (``"ValueError"``)
         ├── OOMError                       the child ran out of memory (``MemoryError`` locally)
+        ├── TaskTimeoutError               the child ran past its timeout (the engine's
+        │                                  ``flytelike.engine.TaskTimeoutError`` subclasses it)
+        ├── RetriesExhaustedError          every allowed attempt failed
+        ├── TaskInterruptedError           an interruptible (spot) attempt was preempted
+        ├── InlineIOMaxBytesBreached       inputs/outputs larger than ``max_inline_io_bytes``
+        ├── OnlyAsyncIOSupportedError      a sync API used where only async is supported
+        ├── NonRecoverableError            raised by users to fail without further retries
         ├── RuntimeDataValidationError     a child's inputs or outputs failed type conversion
         ├── RestrictedTypeError            a value that cannot travel between actions
         ├── ActionAbortedError             the awaited action was aborted
@@ -145,8 +153,45 @@ class RuntimeUserError(BaseRuntimeError):
     default_kind = "user"
 
 
+class RuntimeUnknownError(BaseRuntimeError):
+    default_kind = "unknown"
+
+
+class _CodedByName(RuntimeUserError):
+    """A user error whose ``code`` is its class name: built from a message, as upstream."""
+
+    def __init__(
+        self, message: str = "", *, code: str = "", worker: str = "", kind: str | None = None
+    ) -> None:
+        super().__init__(code or type(self).__name__, message, worker=worker, kind=kind)
+
+
 class OOMError(RuntimeUserError):
     """The action ran out of memory (locally: it raised ``MemoryError``)."""
+
+
+class TaskTimeoutError(_CodedByName):
+    """The action ran past its timeout (``timeout=`` / ``Timeout(max_runtime=...)``)."""
+
+
+class RetriesExhaustedError(_CodedByName):
+    """Every attempt allowed by ``retries=`` failed."""
+
+
+class TaskInterruptedError(_CodedByName):
+    """An interruptible attempt was preempted (never raised by the local backend)."""
+
+
+class InlineIOMaxBytesBreached(_CodedByName):
+    """Inputs or outputs passed inline exceed the task's ``max_inline_io_bytes``."""
+
+
+class OnlyAsyncIOSupportedError(_CodedByName):
+    """A synchronous API was used where only the async one is supported."""
+
+
+class NonRecoverableError(_CodedByName):
+    """Raise to fail an action at once, without using its remaining retries."""
 
 
 class RuntimeDataValidationError(RuntimeUserError):

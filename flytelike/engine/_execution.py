@@ -3,9 +3,11 @@
 The interpreter (``_interpreter``) walks the graph and calls ``run_task`` for every task node;
 ``run_task`` checks the cache, runs attempts through the backend until one succeeds or the retry
 budgets are spent, records every attempt and the action's phases in the run store, and publishes
-phase events. Retry rules: a user error retries only when recoverable
-(``FlyteRecoverableException``) or timed out, within the task's ``retries``; a system error
-retries within ``EngineConfig.system_retries``. Any other user error fails at once.
+phase events. Retry rules: a user error of a v1 task retries only when recoverable
+(``FlyteRecoverableException``) or timed out, within the task's ``retries``; a v2 task (flyte's
+rule) retries any user error but ``NonRecoverableError``; a system error retries within
+``EngineConfig.system_retries``. Any other user error fails at once. A task made
+with ``RetryStrategy(backoff=Backoff(...))`` waits ``base * factor**n`` (capped) before retry ``n``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,27 @@ class NodeFailed(Exception):
         self.action_id = action_id
         self.error = error
         self.phase = phase
+
+
+def retry_settings(task: TaskTemplate) -> tuple[dict[str, Any] | None, bool]:
+    """The ``v2.retry_backoff`` custom entry of ``task`` (``RetryStrategy(backoff=...)``), and
+    whether any user error retries: v2 tasks (made in a ``TaskEnvironment``) retry every user
+    error but ``NonRecoverableError``, as flyte does; v1 tasks only recoverable ones."""
+    backoff = None
+    v2 = False
+    for key, value in task.custom:
+        if key == "v2.retry_backoff":
+            import json
+
+            found = json.loads(value)
+            backoff = found if isinstance(found, dict) else None
+        elif key == "v2.environment":
+            v2 = True
+    return backoff, v2
+
+
+def non_recoverable(err: ExecutionError) -> bool:
+    return err.error_type.rsplit(".", 1)[-1] == "NonRecoverableError"
 
 
 def error_dict(err: ExecutionError, action_id: str = "") -> dict[str, Any]:
@@ -286,6 +309,7 @@ class Execution:
         system_left = self.config.system_retries
         store = self.store
         bus = self.bus
+        backoff, retry_any = retry_settings(task)
         while True:
             req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
             started = time.time()
@@ -307,7 +331,9 @@ class Execution:
                 retry = system_left > 0
                 system_left -= 1
             else:
-                retry = (err.recoverable or err.timed_out) and user_left > 0
+                retry = (
+                    err.recoverable or err.timed_out or (retry_any and not non_recoverable(err))
+                ) and user_left > 0
                 user_left -= 1 if retry else 0
             phase = TaskPhase.RETRYABLE_FAILED if retry else TaskPhase.FAILED
             if store is not None:
@@ -318,6 +344,10 @@ class Execution:
                 raise NodeFailed(
                     aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED
                 )
+            if backoff is not None:  # RetryStrategy(backoff=Backoff(...)): wait between attempts
+                from flytelike._v2config import retry_delay
+
+                await asyncio.sleep(retry_delay(backoff, attempt))
             attempt += 1
 
     async def run_once(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:

@@ -26,7 +26,13 @@ from flytelike.backends._protocol import ActionContext, ActionRequest, Execution
 from flytelike.backends._runtime import hidden_loop
 from flytelike.engine._bindings import resolve
 from flytelike.engine._events import NODE
-from flytelike.engine._execution import NodeFailed, Outputs, error_dict
+from flytelike.engine._execution import (
+    NodeFailed,
+    Outputs,
+    error_dict,
+    non_recoverable,
+    retry_settings,
+)
 from flytelike.engine._interpreter import (
     Hold,
     Interpreter,
@@ -152,7 +158,7 @@ class _Items:
             )
 
 
-def _run_item(items: _Items, runner: Any, i: int, retries: int) -> None:
+def _run_item(items: _Items, runner: Any, i: int, retries: int, retry_any: bool = False) -> None:
     iid = f"{items.aid}[{i}]"
     prior = items.prior.get(iid) if items.prior else None
     if prior is not None:
@@ -171,7 +177,7 @@ def _run_item(items: _Items, runner: Any, i: int, retries: int) -> None:
             items.results[i] = out
             items.record(i, iid, t0, out, None, attempt + 1)
             return
-        if err.recoverable and attempt < retries:
+        if (err.recoverable or (retry_any and not non_recoverable(err))) and attempt < retries:
             attempt += 1
             continue
         items.errors[i] = NodeFailed(iid, err)
@@ -196,6 +202,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     make = getattr(backend, "inline_runner", None)
     runner = make(task, base) if make is not None else _request_runner(backend, task, base)
     bound = getattr(runner, "bound", contextlib.nullcontext)
+    retry_any = retry_settings(task)[1]
     n = items.n
     i = 0
     if ex.inflight <= 1:
@@ -209,7 +216,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
             with hidden_loop(), bound():
                 while i < n:
                     t = perf()
-                    _run_item(items, runner, i, retries)
+                    _run_item(items, runner, i, retries, retry_any)
                     i += 1
                     now = perf()
                     if now > slice_end or now - t > SLOW_ITEM:
@@ -235,7 +242,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
                     j = next(counter, None)
                 if j is None:
                     return
-                _run_item(items, runner, j, retries)
+                _run_item(items, runner, j, retries, retry_any)
 
     loop = asyncio.get_running_loop()
     pool = getattr(backend, "executor", None)

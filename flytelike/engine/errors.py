@@ -6,11 +6,13 @@
     └── EngineError                     the engine could not do what was asked
         ├── RunFailedError              a run ended FAILED / TIMED_OUT / ABORTED; ``.error`` is
         │   │                           the failing node's ``ExecutionError``, ``.node_id`` its id
-        │   └── TaskTimeoutError        (as the ``.error``: a timed-out attempt)
+        │   └── TaskTimeoutError        a run that timed out; also ``flytelike.errors.TaskTimeoutError``
+        │                               (v2's ``RuntimeUserError``), so either ``except`` catches it
         ├── RunNotFoundError (KeyError) no run by that name in the store
         ├── RunNotFinishedError         outputs asked for before the run ended
         ├── SignalError (ValueError)    a signal for an unknown gate or of the wrong type
-        └── ResumeError                 a run that cannot be resumed (succeeded, or no closure)
+        ├── ResumeError                 a run that cannot be resumed (succeeded, or no closure)
+        └── AbortError (ValueError)     an abort of a run or action that is not running
 
 Backend discovery errors live in ``flytelike.backends`` (``BackendNotFoundError``).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flytelike import errors as _errors
 from flytelike.errors import FlytelikeError, LocalExecutionError
 
 if TYPE_CHECKING:
@@ -47,8 +50,29 @@ class RunFailedError(EngineError, LocalExecutionError):
         self.phase = phase
 
 
-class TaskTimeoutError(RunFailedError):
-    """A task attempt ran past its timeout."""
+class TaskTimeoutError(RunFailedError, _errors.TaskTimeoutError):
+    """A run failed because a task attempt ran past its timeout.
+
+    Both a ``RunFailedError`` (``run_name``, ``node_id``, ``error``, ``phase``) and v2's
+    ``flytelike.errors.TaskTimeoutError`` (``code`` ``"TaskTimeoutError"``, ``kind`` ``"user"``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_name: str = "",
+        node_id: str = "",
+        error: ExecutionError | None = None,
+        phase: str = "TIMED_OUT",
+    ) -> None:
+        # RunFailedError's cooperative super() chain would reach BaseRuntimeError with the wrong
+        # arguments, so initialise the v2 side and set RunFailedError's attributes here.
+        _errors.TaskTimeoutError.__init__(self, message, worker=node_id)
+        self.node_id = node_id
+        self.run_name = run_name
+        self.error = error
+        self.phase = phase
 
 
 class RunNotFoundError(EngineError, KeyError):
@@ -68,3 +92,7 @@ class SignalError(EngineError, ValueError):
 
 class ResumeError(EngineError):
     """A run that cannot be resumed."""
+
+
+class AbortError(EngineError, ValueError):
+    """An abort of a run or action that is not running (finished, unknown, already aborted)."""

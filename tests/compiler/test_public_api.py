@@ -26,6 +26,9 @@ EXPECTED = [
     "RunContext", "StructuredDataset", "StructuredDatasetType", "TaskEnvironment",
     "current_context", "ctx", "custom_context", "get_custom_context", "group", "init",
     "init_from_config", "io", "report", "run", "trace", "with_runcontext",
+    # Flyte v2 configuration objects (flytelike/_v2config.py)
+    "Backoff", "Cron", "Device", "GPU", "Link", "RetryStrategy", "ReusePolicy", "SecretRequest",
+    "TPU", "Timeout", "TimeoutType", "Trigger", "TriggerTime",
 ]  # fmt: skip
 
 
@@ -76,3 +79,23 @@ def test_error_tree() -> None:
     for name in ("DefinitionError", "CompileError", "LaunchPlanError", "IRDecodeError"):
         assert issubclass(getattr(errors, name), errors.FlytelikeError)
         assert name in errors.__doc__  # type: ignore[operator]
+
+
+def test_v2_error_tree() -> None:
+    from flytelike import errors
+    from flytelike.engine import RunFailedError, TaskTimeoutError
+
+    for name in (
+        "TaskTimeoutError", "RetriesExhaustedError", "InlineIOMaxBytesBreached",
+        "OnlyAsyncIOSupportedError", "NonRecoverableError", "TaskInterruptedError",
+    ):  # fmt: skip
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.RuntimeUserError) and name in errors.__doc__  # type: ignore[operator]
+        e = cls("it broke")
+        assert (e.code, e.kind, e.root_cause_message) == (name, "user", "it broke")
+    assert errors.RuntimeUnknownError("X", "m").kind == "unknown"
+    # the engine's timeout error is both a RunFailedError and v2's TaskTimeoutError
+    assert issubclass(TaskTimeoutError, RunFailedError)
+    assert issubclass(TaskTimeoutError, errors.TaskTimeoutError)
+    e = TaskTimeoutError("late", run_name="r1", node_id="n0")
+    assert (e.run_name, e.node_id, e.phase, e.code) == ("r1", "n0", "TIMED_OUT", "TaskTimeoutError")
