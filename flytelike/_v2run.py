@@ -1,12 +1,13 @@
 """``run``, ``with_runcontext``, ``init`` and ``init_from_config`` (one ``run`` for both styles).
 
 ``run(entity, *args, **inputs)`` runs a v2 task, a v1 task, a workflow or a launch plan through
-the engine and returns the engine's ``Run`` (``.name``, ``.phase``, ``.wait()``, ``.outputs()``:
-the value itself for one output, a tuple - a NamedTuple when named - for several; ``.url``: the
-run's local directory as a ``file://`` URI). Positional arguments map to inputs in signature
-order. Inputs that cannot be converted raise at once (nothing runs); a failing task gives a
-``Run`` in phase FAILED whose ``outputs()`` raises ``flytelike.engine.RunFailedError``. ``run``
-works without ``init`` and from inside a running event loop (e.g. an ``async def`` pytest test).
+the engine and returns a ``Run`` (``.name``, ``.phase``, ``.wait()``, ``.url``: the run's local
+directory as a ``file://`` URI) whose ``.outputs()`` are ``ActionOutputs``, flyte's tuple of
+outputs, which with a single output also compares equal to it. Positional arguments map to
+inputs in signature order. Inputs that cannot be converted raise at once (nothing runs); a run
+that fails raises, as a local flyte run does, the error a parent task would see (e.g.
+``flyte.errors.RuntimeUserError`` with ``code="ValueError"``), carrying the run's name in
+``run_name``. ``run`` works without ``init`` and from inside a running event loop.
 Every task call made inside a running task of the run is a recorded child action (see
 ``run.actions()``), with the run's custom context and the caller's group.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flytelike.engine._handle import Run
 from flytelike.errors import ArgumentError
 
 _IGNORED = frozenset(
@@ -95,7 +97,7 @@ class RunContext:
             set_run_context(name, self.custom_context)
         try:
             with task_environment(self.env_vars):
-                return engine.run_literals(
+                run = engine.run_literals(
                     closure,
                     literals,
                     name=name,
@@ -106,6 +108,80 @@ class RunContext:
                 )
         finally:
             forget_run(name)  # the run has ended (run_literals waits)
+        return _finished(run)
+
+
+class ActionOutputs(tuple):  # type: ignore[type-arg]
+    """What ``outputs()`` of a run started with ``flyte.run`` returns: a tuple of the outputs in
+    declaration order (flyte's ``ActionOutputs``) with ``named_outputs()`` and attribute access
+    by output name. With a single output it also compares equal to that value, so both
+    ``run.outputs()[0] == 8`` (flyte) and ``run.outputs() == 8`` (flyte's testing docs) hold."""
+
+    _names: tuple[str, ...]
+
+    def __new__(cls, values: tuple[Any, ...], names: tuple[str, ...]) -> ActionOutputs:
+        out = super().__new__(cls, values)
+        out._names = names
+        return out
+
+    def named_outputs(self) -> dict[str, Any]:
+        return dict(zip(self._names, self, strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        names = self.__dict__.get("_names", ())
+        if name in names:
+            return self[names.index(name)]
+        raise AttributeError(f"outputs have no {name!r}; they are: {', '.join(names) or 'none'}")
+
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, tuple) and tuple.__eq__(self, other):
+            return True
+        if len(self) == 1 and not isinstance(other, ActionOutputs):
+            return self[0] == other
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> Any:
+        eq = self.__eq__(other)
+        return not eq if isinstance(eq, bool) else NotImplemented
+
+    __hash__ = tuple.__hash__
+
+
+class V2Run(Run):
+    """A ``Run`` whose ``outputs()`` are ``ActionOutputs`` (``None`` for a task without
+    outputs)."""
+
+    def outputs(self) -> Any:
+        value = super().outputs()
+        iface = self._interface()
+        names = tuple(v.name for v in iface.outputs) if iface is not None else ()
+        if not names:
+            return value
+        values = tuple(value) if len(names) > 1 else (value,)
+        return ActionOutputs(values, names)
+
+
+def _finished(run: Run) -> V2Run:
+    """``run`` as a ``V2Run``; a failed run raises, as a local flyte run does: the task's error
+    converted as a parent task would see it (``RuntimeUserError`` with ``code`` = the exception's
+    class name, ``TaskTimeoutError``, ...), its ``run_name`` attribute naming the run (for
+    ``flytelike.engine.get_run``/``resume``)."""
+    v2 = V2Run.__new__(V2Run)
+    v2.__dict__.update(run.__dict__)
+    if v2.phase.value == "SUCCEEDED":
+        return v2
+    from flytelike._v2task import child_error
+
+    live = run._live
+    failure = live.failure if live is not None else None
+    cause: BaseException | None = failure.error.exception if failure is not None else None
+    err = child_error(run.entity_name, cause if cause is not None else run._failure())
+    err.run_name = run.name  # type: ignore[attr-defined]
+    err.add_note(
+        f"(flytelike run {run.name}; inspect it with flytelike.engine.get_run({run.name!r}), "
+        f"resume it with `flytelike resume {run.name}`)"
+    )
+    raise err
 
 
 def with_runcontext(**settings: Any) -> RunContext:

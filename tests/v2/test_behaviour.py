@@ -148,12 +148,23 @@ def test_child_errors_are_wrapped() -> None:
 
 
 def test_failing_run_and_bad_inputs() -> None:
-    r = flyte.run(raises)
-    assert r.phase.value == "FAILED"
+    # As a local flyte run: the task's error is raised, converted as a parent would see it.
+    with pytest.raises(errors.RuntimeUserError) as info:
+        flyte.run(raises)
+    assert info.value.code == "KeyError" and isinstance(info.value.__cause__, KeyError)
+    failed = flyte.engine.get_run(info.value.run_name)  # type: ignore[attr-defined]
+    assert failed.phase.value == "FAILED"
     with pytest.raises(flyte.engine.RunFailedError):
-        r.outputs()
+        failed.outputs()
     with pytest.raises(Exception, match="x"):
         flyte.run(double, x="not an int")
+
+
+def test_outputs_are_a_tuple_that_equals_its_single_value() -> None:
+    out = flyte.run(double, 4).outputs()
+    assert out == 8 and out[0] == 8 and out == (8,) and out != 9 and len(out) == 1
+    assert out.named_outputs() == {"o0": 8} and out.o0 == 8
+    assert flyte.run(double, 1).outputs() != [1, 2]
 
 
 def test_runcontext_options() -> None:
@@ -264,9 +275,10 @@ async def resumable(fail: bool) -> str:
 
 def test_trace_replays_on_resume(engine: Engine) -> None:
     CALLS.clear()
-    r = flyte.run(resumable, True)
-    assert r.phase.value == "FAILED" and CALLS == ["a", "crashed"]
-    r2 = engine.resume(r.name)
+    with pytest.raises(errors.RuntimeUserError) as info:
+        flyte.run(resumable, True)
+    assert CALLS == ["a", "crashed"]
+    r2 = engine.resume(info.value.run_name)  # type: ignore[attr-defined]
     assert r2.outputs() == "AB"
     assert CALLS == ["a", "crashed", "b"]  # "a" was replayed from its checkpoint
 
@@ -287,3 +299,39 @@ def test_io_names() -> None:
     assert flytelike.io.Dir is flyte.Dir is flyte.Directory is flyte.FlyteDirectory
     assert flytelike.io.DataFrame is flyte.DataFrame is flyte.StructuredDataset
     assert flyte.Deck is flyte.engine.Deck
+
+
+retry_env = flyte.TaskEnvironment("retry_rules")
+ATTEMPTS: dict[str, int] = {}
+
+
+@retry_env.task(retries=2)
+def flaky_lookup(user_id: int) -> str:
+    ATTEMPTS["flaky"] = ATTEMPTS.get("flaky", 0) + 1
+    if ATTEMPTS["flaky"] < 3:
+        raise RuntimeError("transient upstream error")
+    return f"user-{user_id}"
+
+
+@retry_env.task(retries=3)
+def gives_up() -> str:
+    ATTEMPTS["gives_up"] = ATTEMPTS.get("gives_up", 0) + 1
+    raise errors.NonRecoverableError("bad config")
+
+
+@retry_env.task(retries=1)
+def always_fails() -> str:
+    ATTEMPTS["always"] = ATTEMPTS.get("always", 0) + 1
+    raise RuntimeError("permanent failure")
+
+
+def test_v2_tasks_retry_any_user_error_but_non_recoverable() -> None:
+    ATTEMPTS.clear()
+    run = flyte.with_runcontext(mode="local").run(flaky_lookup, user_id=7)
+    assert run.outputs()[0] == "user-7" and ATTEMPTS["flaky"] == 3
+    with pytest.raises(errors.RuntimeUserError) as info:
+        flyte.with_runcontext(mode="local").run(always_fails)
+    assert info.value.code == "RuntimeError" and ATTEMPTS["always"] == 2
+    with pytest.raises(errors.NonRecoverableError):
+        flyte.run(gives_up)
+    assert ATTEMPTS["gives_up"] == 1

@@ -209,7 +209,9 @@ def test_child_errors_map_to_v2_errors() -> None:
 
 def test_child_input_conversion_error() -> None:
     assert flyte.run(bad_input_caught).outputs() == "RuntimeDataValidationError"
-    r = flyte.run(bad_input)
+    with pytest.raises(errors.RuntimeDataValidationError) as info:
+        flyte.run(bad_input)
+    r = flyte.engine.get_run(info.value.run_name)  # type: ignore[attr-defined]
     assert r.phase.value == "FAILED"
     with pytest.raises(RunFailedError, match="RuntimeDataValidationError"):
         r.outputs()

@@ -126,9 +126,8 @@ def test_without_backoff_retries_do_not_wait() -> None:
 
 
 def test_timeout_enforces_max_runtime() -> None:
-    r = flyte.run(slow, 2.0)
     with pytest.raises(flyte.errors.TaskTimeoutError) as info:
-        r.outputs()
+        flyte.run(slow, 2.0)
     assert info.value.code == "TaskTimeoutError" and info.value.phase == "TIMED_OUT"
     assert flyte.run(slow.override(timeout=dt.timedelta(seconds=5)), 0.01).outputs() == "done"
 
