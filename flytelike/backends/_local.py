@@ -37,7 +37,6 @@ from flytelike.backends._runtime import (
     activate,
     data_context,
     enter,
-    hidden_loop,
     leave,
     render_value,
 )
@@ -133,18 +132,20 @@ def _attempt(
 def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOutcome:
     """One attempt of a sync task in the calling thread."""
     task = request.task
-    ctx = ExecutionContext(request.context, task.id.name, task.kind)
+    action = request.context
+    ctx = ExecutionContext(action, task.id.name, task.kind)
     saved = _environment(task.environment) if task.environment else None
+    # (``activate``, spelled out: this runs once per task action)
+    prefix = action.raw_data_prefix
+    tokens = enter(ctx, data_context(prefix) if prefix else None)
     try:
-        with activate(ctx):
-            try:
-                tf = task_function(task)
-            except Exception as e:
-                return ActionOutcome(error=user_error(e))
-            return _attempt(
-                tf, task, ctx, request.context.enable_deck, request.inputs, keep_exception
-            )
+        try:
+            tf = task_function(task)
+        except Exception as e:
+            return ActionOutcome(error=user_error(e))
+        return _attempt(tf, task, ctx, action.enable_deck, request.inputs, keep_exception)
     finally:
+        leave(ctx, tokens)
         if saved is not None:
             _restore(saved)
 
@@ -317,9 +318,14 @@ class LocalBackend:
             return False
 
     def run_inline(self, request: ActionRequest) -> ActionOutcome:
-        # The engine calls this on its event loop's thread; the body must not see that loop.
-        with hidden_loop():
+        # The engine calls this on its event loop's thread; the body must not see that loop
+        # (``hidden_loop``, spelled out: this runs once per task action).
+        loop = asyncio._get_running_loop()
+        asyncio._set_running_loop(None)
+        try:
             return run_sync(request)
+        finally:
+            asyncio._set_running_loop(loop)
 
     def inline_runner(self, task: Any, context: ActionContext) -> InlineRunner:
         """A callable ``(action_id, inputs, attempt) -> ActionOutcome`` running attempts of
