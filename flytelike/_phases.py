@@ -22,6 +22,17 @@ class _Phase(enum.StrEnum):
     def __str__(self) -> str:
         return str(self.value)
 
+    @classmethod
+    def enum_to_string(cls, phase: object) -> str:
+        """flytekit's helper: the name of ``phase``, given as a member, a name or this kind's
+        flyteidl integer code (``WorkflowPhase.enum_to_string(4) == "SUCCEEDED"``)."""
+        if isinstance(phase, int) and not isinstance(phase, bool | str):
+            for name, code in _CODES[cls.__name__].items():
+                if code == phase:
+                    return name
+            raise ValueError(f"{phase} is not a {cls.__name__} code")
+        return cls(str(phase).upper()).name
+
 
 class WorkflowPhase(_Phase):
     UNDEFINED = "UNDEFINED"

@@ -1,0 +1,1 @@
+"""flytekit's ``flytekit.models.core``: see ``flytelike.models.core.execution``."""
