@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from flytelike._image import Image, ImageSpec
     from flytelike._imperative import ImperativeWorkflow, Workflow
     from flytelike._launch_plan import LaunchPlan
+    from flytelike._logging import logger
     from flytelike._map import MapTask, map_task
     from flytelike._nodes import create_node
     from flytelike._reference import (
@@ -122,6 +123,7 @@ _LAZY = {
     "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
     "FlyteFile": ("typesystem.io", "FlyteFile"),
     "FlyteRecoverableException": ("flytelike.errors", "FlyteRecoverableException"),
+    "FlyteRemote": ("flytelike.remote", "FlyteRemote"),
     "GPU": ("flytelike._v2config", "GPU"),
     "GPUAccelerator": ("flytelike.extras.accelerators", "GPUAccelerator"),
     "HashMethod": ("typesystem", "HashMethod"),
@@ -164,6 +166,7 @@ _LAZY = {
     "Trigger": ("flytelike._v2config", "Trigger"),
     "TriggerTime": ("flytelike._v2config", "TriggerTime"),
     "TypeEngine": ("typesystem", "TypeEngine"),
+    "UnionRemote": ("flytelike.remote", "UnionRemote"),
     "VersionParameters": ("flytelike._cache", "VersionParameters"),
     "Workflow": ("flytelike._imperative", "Workflow"),
     "WorkflowBase": ("flytelike._workflow", "WorkflowBase"),
@@ -185,6 +188,7 @@ _LAZY = {
     "init_from_config": ("flytelike._v2run", "init_from_config"),
     "io": ("flytelike.io", ""),
     "kwtypes": ("flytelike._container", "kwtypes"),
+    "logger": ("flytelike._logging", "logger"),
     "map": ("flytelike._v2map", "map"),
     "map_task": ("flytelike._map", "map_task"),
     "reference_launch_plan": ("flytelike._reference", "reference_launch_plan"),
@@ -228,6 +232,7 @@ __all__ = [
     "FlyteDirectory",
     "FlyteFile",
     "FlyteRecoverableException",
+    "FlyteRemote",
     "GPU",
     "GPUAccelerator",
     "HashMethod",
@@ -270,6 +275,7 @@ __all__ = [
     "Trigger",
     "TriggerTime",
     "TypeEngine",
+    "UnionRemote",
     "VersionParameters",
     "Workflow",
     "WorkflowBase",
@@ -291,6 +297,7 @@ __all__ = [
     "init_from_config",
     "io",
     "kwtypes",
+    "logger",
     "map",
     "map_task",
     "reference_launch_plan",

@@ -18,7 +18,8 @@ EXPECTED = [
     "Resources", "Secret", "SecurityContext", "ShellTask", "Slack", "SlackNotification",
     "TaskMetadata", "TypeEngine", "VersionParameters", "Workflow", "WorkflowBase",
     "WorkflowExecutionPhase", "WorkflowFailurePolicy", "closure_of", "conditional",
-    "create_node", "dynamic", "eager", "errors", "kwtypes", "map", "map_task", "approve", "sleep",
+    "create_node", "dynamic", "eager", "errors", "kwtypes", "logger", "map", "map_task", "approve",
+    "sleep",
     "wait_for_input",
     "reference_launch_plan", "reference_task", "reference_workflow", "task", "workflow",
     # Flyte v2 names and flytekit's offloaded types (lazily loaded)
@@ -29,6 +30,8 @@ EXPECTED = [
     # Flyte v2 configuration objects (flytelike/_v2config.py)
     "Backoff", "Cron", "Device", "GPU", "Link", "RetryStrategy", "ReusePolicy", "SecretRequest",
     "TPU", "Timeout", "TimeoutType", "Trigger", "TriggerTime",
+    # the local management API (flytelike/remote/)
+    "FlyteRemote", "UnionRemote",
 ]  # fmt: skip
 
 

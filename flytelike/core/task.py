@@ -1,0 +1,8 @@
+"""``flytelike.core.task``: mirrors ``flytekit.core.task``."""
+
+from flytelike._container import TaskMetadata
+from flytelike._reference import reference_task
+from flytelike._resources import Resources
+from flytelike._task import PythonFunctionTask, task
+
+__all__ = ["PythonFunctionTask", "Resources", "TaskMetadata", "reference_task", "task"]

@@ -1,0 +1,5 @@
+"""``flytelike.image_spec``: mirrors ``flytekit.image_spec`` (``ImageSpec``)."""
+
+from flytelike._image import ImageSpec
+
+__all__ = ["ImageSpec"]

@@ -1,0 +1,36 @@
+"""``flytelike.types``: mirrors ``flytekit.types`` (subpackages) and ``flyte.types`` (names).
+
+flytekit's subpackages: ``flytelike.types.file`` (``FlyteFile``, ``CSVFile``, ...),
+``flytelike.types.directory`` (``FlyteDirectory``), ``flytelike.types.structured``
+(``StructuredDataset``, encoders and decoders), ``flytelike.types.error`` and
+``flytelike.types.pickle`` (names flytelike does not implement; importing them explains why).
+
+Flyte v2's ``from flyte.types import TypeEngine, TypeTransformer, TypeTransformerFailedError``
+works as ``from flytelike.types import ...``; the names load on first use, so importing a
+subpackage does not load the type engine.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typesystem import TypeEngine, TypeTransformer
+    from typesystem.errors import TypeTransformerFailedError
+
+_LAZY = {
+    "TypeEngine": ("typesystem", "TypeEngine"),
+    "TypeTransformer": ("typesystem", "TypeTransformer"),
+    "TypeTransformerFailedError": ("typesystem.errors", "TypeTransformerFailedError"),
+}
+
+__all__ = ["TypeEngine", "TypeTransformer", "TypeTransformerFailedError"]
+
+
+def __getattr__(name: str) -> Any:
+    spec = _LAZY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'flytelike.types' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(spec[0]), spec[1])
+    globals()[name] = value
+    return value
