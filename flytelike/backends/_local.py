@@ -40,6 +40,7 @@ from flytelike.backends._runtime import (
     leave,
     render_value,
 )
+from typesystem import box, unbox
 
 RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
 
@@ -161,7 +162,16 @@ class InlineRunner:
     The caller is expected to have no running event loop in this thread (the engine hides its
     loop around a stretch of items, see ``hidden_loop``)."""
 
-    __slots__ = ("base", "data", "fn", "inp", "make_ctx", "out", "task", "tf")
+    __slots__ = (
+        "base",
+        "data",
+        "decoders",
+        "encoder",
+        "fn",
+        "make_ctx",
+        "task",
+        "tf",
+    )
 
     def __init__(self, task: Any, base: ActionContext) -> None:
         self.task = task
@@ -171,14 +181,11 @@ class InlineRunner:
         self.fn = (plain() if plain is not None else tf.func) or tf.func
         self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
         self.make_ctx = ExecutionContext.item_factory(base, tf.name, task.kind)
-        # One input and one bare output (the usual map target): converted with the transformers
-        # directly. On any failure the general conversion runs again and reports the error.
-        self.inp: tuple[str, Any, Any] | None = None
-        self.out: tuple[str, Any, Any] | None = None
-        if len(tf.in_conv) == 1 and tf.single is not None:
-            ((name, (tr, t)),) = tf.in_conv.items()
-            self.inp = (name, tr.to_python, t)
-            self.out = (tf.single[0], tf.single[1].to_literal, tf.single[2])
+        # Item-level conversions (``TypeTransformer.decode``/``encode``: container items, where
+        # primitives stay unboxed), for ``item``.
+        self.decoders = [(n, tr.decode, t) for n, (tr, t) in tf.in_conv.items()]
+        single = tf.single
+        self.encoder = (single[0], single[1].encode, single[2]) if single is not None else None
 
     @contextmanager
     def bound(self) -> Iterator[None]:
@@ -199,29 +206,11 @@ class InlineRunner:
         saved = _environment(task.environment) if task.environment else None
         token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
-            kwargs = None
-            inp = self.inp
-            if inp is not None and len(inputs) == 1:
-                lit = inputs.get(inp[0])
-                if lit is not None:
-                    try:
-                        kwargs = {inp[0]: inp[1](lit, inp[2])}
-                    except Exception:
-                        kwargs = None
-            if kwargs is None:
-                kwargs = tf.to_python(inputs)
+            kwargs = tf.to_python(inputs)
             result = self.fn(**kwargs)
             if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
                 result = _run_coroutine(result)
-            outputs = None
-            out = self.out
-            if out is not None:
-                try:
-                    outputs = {out[0]: out[1](result, out[2])}
-                except Exception:
-                    outputs = None
-            if outputs is None:
-                outputs = tf.to_literals(result)
+            outputs = tf.to_literals(result)
             enable = self.base.enable_deck
             decks = _decks(ctx, enable, kwargs, result) if enable or ctx._decks else ()
         except BaseException as e:
@@ -235,6 +224,50 @@ class InlineRunner:
             if saved is not None:
                 _restore(saved)
         return ActionOutcome(outputs, None, decks)
+
+    def item(
+        self, action_id: str, values: Mapping[str, Any], attempt: int
+    ) -> tuple[dict[str, Any] | None, ExecutionError | None]:
+        """Like calling the runner, with item values in and out (as stored in a list literal:
+        primitives unboxed) and ``(outputs, error)`` instead of an ``ActionOutcome``; for map
+        items, whose values come from and go to list literals. Decks are written as usual but
+        not returned (map items do not record decks)."""
+        task = self.task
+        tf = self.tf
+        ctx = self.make_ctx(action_id, attempt)
+        saved = _environment(task.environment) if task.environment else None
+        token = _CURRENT.set(ctx)
+        try:
+            try:
+                kwargs = {name: dec(values[name], t) for name, dec, t in self.decoders}
+            except Exception:  # the general conversion reports it (input name, task)
+                kwargs = tf.to_python({k: box(v) for k, v in values.items()})
+            result = self.fn(**kwargs)
+            if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+                result = _run_coroutine(result)
+            enc = self.encoder
+            outputs = None
+            if enc is not None:
+                try:
+                    outputs = {enc[0]: enc[1](result, enc[2])}
+                except Exception:
+                    outputs = None
+            if outputs is None:
+                outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
+            enable = self.base.enable_deck
+            if enable or ctx._decks:
+                _decks(ctx, enable, kwargs, result)
+        except BaseException as e:
+            if isinstance(e, KeyboardInterrupt | SystemExit):
+                raise
+            return None, user_error(e)
+        finally:
+            _CURRENT.reset(token)
+            if ctx._workdir is not None:
+                ctx.cleanup()
+            if saved is not None:
+                _restore(saved)
+        return outputs, None
 
 
 def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:

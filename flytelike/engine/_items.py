@@ -31,8 +31,8 @@ _NATIVE = frozenset({int, float, str, bool, type(None)})
 INSERT_SQL = "INSERT INTO map_items (run_name, action_id, node_id, name, data) VALUES (?,?,?,?,?)"
 
 # What the engine hands over per item: (index, started, ended, outputs | None, error dict |
-# None, attempts).
-MapItemRow = tuple[int, float, float, "Mapping[str, Literal] | None", "dict[str, Any] | None", int]
+# None, attempts); output values may be literals or bare primitives.
+MapItemRow = tuple[int, float, float, "Mapping[str, Any] | None", "dict[str, Any] | None", int]
 
 
 def encode_batch(rows: Iterable[MapItemRow], inline_limit: int, offload: Any) -> bytes:
@@ -47,12 +47,13 @@ def encode_batch(rows: Iterable[MapItemRow], inline_limit: int, offload: Any) ->
         if outputs is not None:
             out = {}
             size = 0
-            for k, v in outputs.items():
-                if type(v) is Scalar and type(v.value) in _NATIVE:
-                    out[k] = v.value  # msgpack's own int/float/str/bool/nil
-                    size += 9 if type(v.value) is not str else len(v.value)
+            for k, lit in outputs.items():
+                v: Any = lit.value if type(lit) is Scalar and type(lit.value) in _NATIVE else lit
+                if type(v) in _NATIVE:  # msgpack's own int/float/str/bool/nil
+                    out[k] = v
+                    size += len(v) if type(v) is str else 9
                 else:
-                    out[k] = b = to_msgpack(v)
+                    out[k] = b = to_msgpack(typesystem.box(v))
                     size += len(b)
             if size > inline_limit:
                 out, uri = None, offload(i, outputs)

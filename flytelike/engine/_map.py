@@ -105,6 +105,13 @@ class _Items:
             out[k] = v if isinstance(v, Literal) else typesystem.Scalar(v)
         return out
 
+    def item_values(self, i: int) -> dict[str, Any]:
+        """Item ``i``'s inputs as stored in their lists (primitives unboxed)."""
+        out = dict(self._fixed) if self._fixed else {}
+        for k, values in self._lists:
+            out[k] = values[i]
+        return out
+
     def record(
         self,
         i: int,
@@ -158,7 +165,11 @@ class _Items:
             )
 
 
-def _run_item(items: _Items, runner: Any, i: int, retries: int, retry_any: bool = False) -> None:
+def _run_item(
+    items: _Items, run: Any, boxed: bool, i: int, retries: int, retry_any: bool = False
+) -> None:
+    """Item ``i``: ``run(action_id, inputs, attempt) -> (outputs, error)`` until it succeeds or
+    the retries are spent; ``boxed``: inputs as literals (else item values, maybe bare)."""
     iid = f"{items.aid}[{i}]"
     prior = items.prior.get(iid) if items.prior else None
     if prior is not None:
@@ -166,14 +177,12 @@ def _run_item(items: _Items, runner: Any, i: int, retries: int, retry_any: bool 
         with items.lock:
             items.done += 1
         return
-    inputs = items.item_inputs(i)
+    inputs = items.item_inputs(i) if boxed else items.item_values(i)
     attempt = 0
     t0 = time.time()
     while True:
-        outcome = runner(iid, inputs, attempt)
-        err = outcome.error
+        out, err = run(iid, inputs, attempt)
         if err is None:
-            out = outcome.outputs
             items.results[i] = out
             items.record(i, iid, t0, out, None, attempt + 1)
             return
@@ -183,6 +192,20 @@ def _run_item(items: _Items, runner: Any, i: int, retries: int, retry_any: bool 
         items.errors[i] = NodeFailed(iid, err)
         items.record(i, iid, t0, None, err, attempt + 1)
         return
+
+
+def _item_caller(runner: Any) -> tuple[Any, bool]:
+    """``(run, boxed)`` for ``_run_item``: the runner's item-level entry point when it has one
+    (values stay unboxed, no outcome object), else its ``ActionOutcome`` call."""
+    item = getattr(runner, "item", None)
+    if item is not None:
+        return item, False
+
+    def run(action_id: str, inputs: Outputs, attempt: int) -> tuple[Any, Any]:
+        outcome = runner(action_id, inputs, attempt)
+        return outcome.outputs, outcome.error
+
+    return run, True
 
 
 def _request_runner(backend: Any, task: TaskTemplate, base: ActionContext) -> Any:
@@ -202,6 +225,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     make = getattr(backend, "inline_runner", None)
     runner = make(task, base) if make is not None else _request_runner(backend, task, base)
     bound = getattr(runner, "bound", contextlib.nullcontext)
+    run, boxed = _item_caller(runner)
     retry_any = retry_settings(task)[1]
     n = items.n
     i = 0
@@ -216,7 +240,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
             with hidden_loop(), bound():
                 while i < n:
                     t = perf()
-                    _run_item(items, runner, i, retries, retry_any)
+                    _run_item(items, run, boxed, i, retries, retry_any)
                     i += 1
                     now = perf()
                     if now > slice_end or now - t > SLOW_ITEM:
@@ -242,7 +266,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
                     j = next(counter, None)
                 if j is None:
                     return
-                _run_item(items, runner, j, retries, retry_any)
+                _run_item(items, run, boxed, j, retries, retry_any)
 
     loop = asyncio.get_running_loop()
     pool = getattr(backend, "executor", None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import functools
 import os
 import time
 from pathlib import Path
@@ -53,3 +56,29 @@ def busy(x: int) -> int:
 @fl.workflow
 def busy_items(xs: list[int]) -> list[int]:
     return fl.map_task(busy)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def wrong_type(x: int) -> int:
+    return "not an int"  # type: ignore[return-value]
+
+
+@fl.workflow
+def wrong_items(xs: list[int]) -> list[int]:
+    return fl.map_task(wrong_type)(x=xs)  # type: ignore[no-any-return]
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+    label: str
+
+
+@fl.task
+def to_point(x: int, when: datetime.date) -> Point:
+    return Point(x=x, label=f"{when.isoformat()}#{x}")
+
+
+@fl.workflow
+def point_items(xs: list[int], when: datetime.date) -> list[Point]:
+    return fl.map_task(functools.partial(to_point, when=when))(x=xs)  # type: ignore[no-any-return]

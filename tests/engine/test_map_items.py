@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,23 @@ def test_map_reports_progress_to_event_listeners(engine: Engine, marks: Path) ->
     assert progress, "a map that runs for a while reports done/total"
     done, total = progress[-1].split()[0].split("/")
     assert total == "100" and 0 < int(done) <= 100
+
+
+def test_item_output_conversion_errors_name_the_output(engine: Engine, marks: Path) -> None:
+    with pytest.raises(RunFailedError, match=r"n0\[0\].*Expected `int`, got `str`") as info:
+        engine.run(w.wrong_items, xs=[1, 2]).outputs()
+    cause = info.value.__cause__
+    assert cause is not None and any("output `o0`" in n for n in getattr(cause, "__notes__", []))
+
+
+def test_items_with_records_and_bound_inputs_round_trip(engine: Engine, marks: Path) -> None:
+    when = datetime.date(2026, 11, 23)
+    run = engine.run(w.point_items, xs=[1, 2], when=when)
+    assert run.outputs() == [w.Point(1, "2026-11-23#1"), w.Point(2, "2026-11-23#2")]
+    stored = run.action_outputs("n0[1]")
+    assert stored is not None and set(stored) == {"o0"}
+    other = Engine(EngineConfig.from_env())
+    try:
+        assert other.get_run(run.name).outputs() == run.outputs()
+    finally:
+        other.close()
