@@ -79,6 +79,17 @@ def retry_settings(task: TaskTemplate) -> tuple[dict[str, Any] | None, bool]:
     return backoff, v2
 
 
+def _in_place(runner: Any, aid: str, inputs: Outputs, attempt: int) -> ActionOutcome:
+    """One attempt through a prepared runner on the loop's thread, which the body must not see
+    (as a worker thread would run it); the run's data context is set for the whole run."""
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        return runner(aid, inputs, attempt)  # type: ignore[no-any-return]
+    finally:
+        asyncio._set_running_loop(loop)
+
+
 def non_recoverable(err: ExecutionError) -> bool:
     return err.error_type.rsplit(".", 1)[-1] == "NonRecoverableError"
 
@@ -128,6 +139,7 @@ class Execution:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
         self._locks: dict[str, asyncio.Lock] = {}
+        self._runners: dict[int, tuple[TaskTemplate, Any]] = {}
 
     # ------------------------------------------------------------------ recording
     def node_started(
@@ -310,12 +322,16 @@ class Execution:
         store = self.store
         bus = self.bus
         backoff, retry_any = retry_settings(task)
+        runner = self._runner(task) if timeout is None else None
         while True:
-            req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
             started = time.time()
             if bus.active:
                 bus.publish(ATTEMPT, self.run_name, TaskPhase.RUNNING, aid, task.id.name, attempt)
-            outcome = await self.run_once(req, timeout)
+            if runner is not None and self.inflight <= 1:
+                outcome = _in_place(runner, aid, inputs, attempt)
+            else:
+                req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
+                outcome = await self.run_once(req, timeout)
             if outcome.decks and store is not None:
                 store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
             err = outcome.error
@@ -349,6 +365,26 @@ class Execution:
 
                 await asyncio.sleep(retry_delay(backoff, attempt))
             attempt += 1
+
+    def _runner(self, task: TaskTemplate) -> Any:
+        """The backend's prepared in-place runner for ``task`` (``inline_runner``), made once per
+        task per run, or ``None`` when the task cannot run in place (async, not plain Python,
+        process mode) or the backend has no such runner. Used while nothing else in the run
+        could progress (``inflight <= 1``): a chain of nodes."""
+        found = self._runners.get(id(task))
+        if found is not None and found[0] is task:
+            return found[1]
+        runner = None
+        make = getattr(self.backend, "inline_runner", None)
+        if make is not None and self._inline and task.kind == "python":
+            ctx = self.action_context("", 0, task, None)
+            if self.backend.can_inline(ActionRequest(task, {}, ctx)):  # type: ignore[attr-defined]
+                try:
+                    runner = make(task, ctx)
+                except Exception:  # (resolution errors surface through the general path)
+                    runner = None
+        self._runners[id(task)] = (task, runner)
+        return runner
 
     async def run_once(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
         """One attempt through the backend: inline when nothing else could run meanwhile."""

@@ -25,6 +25,7 @@ from typing import Any
 from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
+from flytelike.backends._runtime import data_context, enter, leave
 from flytelike.engine import _abort
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
@@ -413,6 +414,10 @@ class Engine:
         stop_polling = None
         if aborts is not None and asyncio._get_running_loop() is not None:
             stop_polling = _abort.started(aborts, ex)
+        # The run's data context (its raw data prefix) for everything on this thread: actions
+        # run in place rely on it; worker threads set their own per action.
+        prefix = ex.raw_data_prefix
+        data = enter(None, data_context(prefix)) if prefix else None
         try:
             if isinstance(primary, TaskTemplate):
                 ex.inflight = 1
@@ -422,6 +427,8 @@ class Engine:
             assert isinstance(primary, WorkflowTemplate)
             return await interp.run_workflow(primary, inputs)
         finally:
+            if data is not None:
+                leave(None, data)
             if stop_polling is not None:
                 stop_polling()
             deactivate_execution(ex)
