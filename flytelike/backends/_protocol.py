@@ -128,11 +128,13 @@ class InlineBackend(Protocol):
     (sync function, no timeout, thread mode).
 
     Optionally, ``inline_runner(task, context)`` returns a callable ``(action_id, inputs,
-    attempt) -> ActionOutcome`` for many actions of one task (map items): it resolves the task
-    once and runs each attempt as ``context`` with that id and attempt. It may have a
-    ``bound()`` context manager, entered around a stretch of calls in one thread (for what can
-    be set up once per stretch). Without it the engine makes one ``run_inline`` request per
-    attempt.
+    attempt) -> ActionOutcome`` for many actions of one task (map items, and each task of a run
+    run in place): it resolves the task once and runs each attempt as ``context`` with that id
+    and attempt, in the caller's data context. It may have a ``bound()`` context manager, entered
+    around a stretch of calls in one thread (for what can be set up once per stretch), and an
+    ``item(action_id, values, attempt) -> (outputs, error)`` entry point taking and returning
+    item values as stored in list literals (primitives unboxed), which map items use. Without
+    it the engine makes one ``run_inline`` request per attempt.
     """
 
     def can_inline(self, request: ActionRequest) -> bool: ...
