@@ -78,6 +78,11 @@ class ClosureIndex:
 
 def to_closure(entity: Any) -> Closure:
     """A ``Closure`` for ``entity``: a closure, a template, or a flytelike task/workflow/LP."""
+    fields = getattr(entity, "__dict__", None)  # (records have none; entities cache theirs)
+    if fields is not None:
+        cached = fields.get("_engine_closure")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
     if isinstance(entity, Closure):
         return entity
     if isinstance(entity, TaskTemplate):
