@@ -21,10 +21,9 @@ from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_b
 from flytelike.engine._rows import (
     _ACTION_COLS,
     _ACTION_KEY,
-    _ACTION_ROW,
     _ATTEMPT,
+    _CACHED_RUN_ROW,
     _RUN_COLS,
-    _RUN_ROW,
     _WHOLE_ACTION,
     ActionRecord,
     AttemptRecord,
@@ -117,10 +116,9 @@ class RunStore:
         cached: tuple[bytes | None, str | None],
         started: float,
     ) -> None:
-        """A finished run of one task served from the cache: its run row and its action row,
-        written together (what ``create_run``, ``start_action``, ``finish_action`` and
-        ``finish_run`` would have written)."""
-        encode = self.codec.encode
+        """A finished run of one task served from the cache, as one row: the run row with its
+        ``cache_key`` set. Its only action (the task, a cache ``HIT`` with no attempts) is not
+        stored but read back from that row (``actions``, ``action_literals``)."""
         # Repeated hits of one key usually have equal inputs: their bytes are reused (an equal
         # literal map encodes to the same bytes; a HashMethod may map unequal inputs to one key,
         # which the comparison catches).
@@ -128,70 +126,50 @@ class RunStore:
         if memo is not None and memo[0] == inputs:
             in_data, in_uri = memo[1], None
         else:
-            in_data, in_uri = encode(inputs, name, "", "inputs")
+            in_data, in_uri = self.codec.encode(inputs, name, "", "inputs")
             if in_uri is None:
                 if len(self._hit_inputs) >= 1024:
                     self._hit_inputs.clear()
                 self._hit_inputs[cache_key] = (inputs, in_data)
-        if in_uri is None:
-            ain_data, ain_uri = in_data, None
-        else:
-            ain_data, ain_uri = encode(inputs, name, entity, "inputs")
         if cached[1] is None and cached[0] is not None:
             out_data, out_uri = cached
-            aout_data, aout_uri = cached
         else:
-            aout_data, aout_uri = encode(outputs, name, entity, "outputs")
-            out_data, out_uri = encode(outputs, name, "", "outputs")
-        now = time.time()
-        self.db.write_rows(
-            (
-                (
-                    _RUN_ROW,
-                    (
-                        name,
-                        entity,
-                        "task",
-                        "SUCCEEDED",
-                        started,
-                        started,
-                        now,
-                        in_data,
-                        in_uri,
-                        out_data,
-                        out_uri,
-                        None,
-                        self.closure_ref(closure),
-                        options_json,
-                        "",
-                        _pid(),
-                    ),
-                ),
-                (
-                    _ACTION_ROW,
-                    (
-                        name,
-                        entity,
-                        "",
-                        entity,
-                        "task",
-                        entity,
-                        "SUCCEEDED",
-                        started,
-                        started,
-                        now,
-                        ain_data,
-                        ain_uri,
-                        aout_data,
-                        aout_uri,
-                        None,
-                        cache_key,
-                        "HIT",
-                        0,
-                    ),
-                ),
-            )
+            out_data, out_uri = self.codec.encode(outputs, name, "", "outputs")
+        row = (
+            name,
+            entity,
+            "task",
+            "SUCCEEDED",
+            started,
+            started,
+            time.time(),
+            in_data,
+            in_uri,
+            out_data,
+            out_uri,
+            None,
+            self.closure_ref(closure),
+            options_json,
+            "",
+            _pid(),
+            cache_key,
         )
+        self.db.write_rows(((_CACHED_RUN_ROW, row),))
+
+    def _cached_run_action(self, run: str) -> ActionRecord | None:
+        """The action of a run recorded by ``record_cached_task_run``, from its run row."""
+        rows = self.db.query(
+            "SELECT entity, created_at, started_at, ended_at FROM runs "
+            "WHERE name=? AND cache_key IS NOT NULL",
+            (run,),
+        )
+        if not rows:
+            return None
+        entity, queued, started, ended = rows[0]
+        return ActionRecord(
+            run, entity, "", entity, "task", entity, "SUCCEEDED", queued, started, ended, None,
+            "HIT", 0,
+        )  # fmt: skip
 
     def restart_run(self, name: str) -> None:
         self.db.execute(
@@ -467,6 +445,9 @@ class RunStore:
         ]
         items = self._items(run)
         if not items:
+            if not out:
+                cached = self._cached_run_action(run)
+                return [cached] if cached is not None else []
             return out
         seen = {a.action_id for a in out}
         for aid, node_id, name, it in items:
@@ -517,6 +498,9 @@ class RunStore:
         )
         if rows:
             return self.codec.decode(rows[0][0], rows[0][1])
+        cached = self._cached_run_action(run)
+        if cached is not None and cached.action_id == action_id:
+            return self.run_literals(run, what)
         if what != "inputs" and action_id.endswith("]") and "[" in action_id:
             for _, _, _, it in self._items(run, action_id[: action_id.rindex("[")]):
                 if it.action_id == action_id:

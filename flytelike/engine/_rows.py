@@ -69,20 +69,15 @@ _ACTION_COLS = (
 )
 
 _ACTION_KEY = ("run_name", "action_id")
-_RUN_ROW = (
+_CACHED_RUN_ROW = (
     "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, inputs, "
-    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid, cache_key) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _WHOLE_ACTION = (
     "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
     "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
     "cache_status, attempts, group_name) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-_ACTION_ROW = (
-    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
-    "queued_at, started_at, ended_at, inputs, inputs_uri, outputs, outputs_uri, error, cache_key, "
-    "cache_status, attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _ATTEMPT = (
     "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at, "

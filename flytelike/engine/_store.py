@@ -31,19 +31,24 @@ from typing import Any
 
 log = logging.getLogger("flytelike.engine.store")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Columns added after version 1, by table: (column, declaration). ``_init_schema`` adds the ones an
-# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action); new
-# tables come from ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest).
-MIGRATIONS: tuple[tuple[str, str, str], ...] = (("actions", "group_name", "TEXT"),)
+# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action;
+# version 4: ``runs.cache_key``, set on runs served whole from the cache); new tables come from
+# ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest).
+MIGRATIONS: tuple[tuple[str, str, str], ...] = (
+    ("actions", "group_name", "TEXT"),
+    ("runs", "cache_key", "TEXT"),
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     name TEXT PRIMARY KEY, entity TEXT, kind TEXT, phase TEXT,
     created_at REAL, started_at REAL, ended_at REAL,
     inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT,
-    error TEXT, closure BLOB, options TEXT, parent TEXT, attempts INTEGER DEFAULT 1, pid INTEGER
+    error TEXT, closure BLOB, options TEXT, parent TEXT, attempts INTEGER DEFAULT 1, pid INTEGER,
+    cache_key TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_created ON runs(created_at);
 CREATE TABLE IF NOT EXISTS actions (

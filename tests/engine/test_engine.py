@@ -189,6 +189,10 @@ def test_cache_hit_run_is_recorded_like_a_full_run(engine: Engine) -> None:
     )
     acts = fresh.actions()
     assert [(a.phase, a.cache_status, a.attempts) for a in acts] == [("SUCCEEDED", "HIT", 0)]
+    # One row for the whole hit: its action is read back from the run row.
+    query = engine.store.db.query
+    assert query("SELECT count(*) FROM actions WHERE run_name=?", (hit.name,))[0][0] == 0
+    assert query("SELECT cache_key FROM runs WHERE name=?", (hit.name,))[0][0]
     assert acts[0].action_id == first.actions()[0].action_id
     assert fresh.action_outputs(acts[0].action_id) == first.action_outputs(acts[0].action_id)
     assert fresh.record().entity == first.record().entity
