@@ -256,6 +256,11 @@ class Progress:
             return True
 
     def _poll(self) -> None:
+        # Import rich now, while the delay runs: importing it later, against a run that keeps
+        # the GIL busy, could hold the display back for seconds.
+        import rich.console
+        import rich.live  # noqa: F401
+
         while not self._stop.wait(self.tick):
             if self.maybe_show():
                 return
