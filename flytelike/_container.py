@@ -19,7 +19,6 @@ from flytelike._task import DEFAULT_DOMAIN, DEFAULT_PROJECT, convert_inputs, con
 from flytelike._task_settings import TaskSettings
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
-from flytelike.compiler._state import map_arguments
 from flytelike.errors import DefinitionError, LocalExecutionError
 from flytelike.ir._model import (
     Identifier,
@@ -120,11 +119,7 @@ class _ClassTask(Entity):
         return TaskNode(self.id)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
-        return self.local_call(map_arguments(self, args, kwargs))
+        return _state.call_entity(self, args, kwargs)
 
 
 class ContainerTask(_ClassTask):

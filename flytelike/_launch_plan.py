@@ -10,7 +10,6 @@ it is an error.
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 from typing import Any, ClassVar
 
 import typesystem
@@ -23,7 +22,6 @@ from flytelike._workflow import WorkflowBase
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
-from flytelike.compiler._state import map_arguments
 from flytelike.errors import LaunchPlanError
 from flytelike.ir._model import (
     ConcurrencySpec,
@@ -212,11 +210,7 @@ class LaunchPlan(Entity):
 
     # ------------------------------------------------------------------------- calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
-        return self.local_call(map_arguments(self, args, kwargs))
+        return _state.call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         for k in kwargs:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import sys
 import typing
 from typing import Any
 
@@ -99,11 +98,7 @@ class MapTask(Entity):
         if args:
             kwargs = map_arguments(_Mapped(self), args, kwargs)
         merged = {**self.bound, **kwargs}
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, (), merged, (frame.f_code.co_filename, frame.f_lineno))
-        return self.local_call(map_arguments(self, (), merged))
+        return _state.call_entity(self, (), merged)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         lengths = {k: len(kwargs[k]) for k in self.mapped if k in kwargs}

@@ -7,7 +7,6 @@ raises ``ReferenceEntityError``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,7 +15,6 @@ from flytelike._task import where_of
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS, TASK_KEYS
-from flytelike.compiler._state import map_arguments
 from flytelike.errors import ReferenceEntityError
 from flytelike.ir._model import (
     Identifier,
@@ -66,11 +64,7 @@ class ReferenceEntity(Entity):
         return TaskTemplate(id=self.id, kind="reference", interface=self.python_interface.to_ir())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
-        return self.local_call(map_arguments(self, args, kwargs))
+        return _state.call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         from flytelike.backends._runtime import running_action

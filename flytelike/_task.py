@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 import types
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from flytelike._task_settings import TaskSettings
 from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
-from flytelike.compiler._state import has_promise, map_arguments
+from flytelike.compiler._state import has_promise
 from flytelike.errors import ArgumentError, DefinitionError, LocalExecutionError, PromiseUsageError
 from flytelike.ir._model import (
     FunctionRef,
@@ -218,12 +217,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         return self._func
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))  # type: ignore[no-any-return]
-        values = map_arguments(self, args, kwargs) if args or kwargs else {}
-        return self.local_call(values)  # type: ignore[no-any-return]
+        return _state.call_entity(self, args, kwargs)  # type: ignore[no-any-return]
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call: through the engine (a recorded run), or in-process when made from

@@ -8,7 +8,6 @@ awaited inside an ``@eager`` task it runs as a child action.
 
 from __future__ import annotations
 
-import sys
 import types
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
@@ -23,7 +22,6 @@ from flytelike.compiler import _state
 from flytelike.compiler._compile import CompiledBody, compile_body, paused_gc
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
-from flytelike.compiler._state import map_arguments
 from flytelike.errors import DefinitionError
 from flytelike.ir._model import (
     Identifier,
@@ -97,12 +95,7 @@ class WorkflowBase(Entity):
         return WorkflowNode(self.id)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        ctx = _state._STACK[-1] if _state._STACK else None
-        if ctx is not None:
-            frame = sys._getframe(1)
-            return ctx.call(self, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
-        values = map_arguments(self, args, kwargs) if args or kwargs else {}
-        return self.local_call(values)
+        return _state.call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call: the engine runs the compiled IR (the body is never run again)."""

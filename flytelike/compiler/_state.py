@@ -8,6 +8,7 @@ edges. The current state is a stack of contexts: calls made while one is active 
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typesystem
@@ -142,6 +143,17 @@ class Scope:
         node_id = f"{self.prefix}n{self.count}"
         self.count += 1
         return node_id
+
+
+def call_entity(entity: Entity, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What calling ``entity`` does (every entity's ``__call__`` is this): inside a workflow
+    body, add a node (located at the line that called the entity); elsewhere, run it with the
+    arguments mapped to input names (``local_call``)."""
+    ctx = _STACK[-1] if _STACK else None
+    if ctx is not None:
+        frame = sys._getframe(2)  # (the entity's ``__call__`` is frame 1)
+        return ctx.call(entity, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
+    return entity.local_call(map_arguments(entity, args, kwargs) if args or kwargs else {})
 
 
 def map_arguments(
