@@ -102,19 +102,28 @@ def _run_coroutine(coro: Any) -> Any:
     return asyncio.run(main())
 
 
+_PLAIN_RESULTS = frozenset({int, float, str, bool, type(None), tuple, list, dict, bytes})
+
+
 def _attempt(
-    tf: Any, task: Any, ctx: ExecutionContext, enable_deck: bool, inputs: Any, keep_exception: bool
+    tf: Any,
+    task: Any,
+    ctx: ExecutionContext,
+    enable_deck: bool,
+    inputs: Any,
+    keep_exception: bool = True,
+    fn: Any = None,
 ) -> ActionOutcome:
-    """Convert the inputs, call the function, convert what it returns: one attempt, with
-    ``ctx`` already active."""
+    """Convert the inputs, call the function (``fn``, else the task's), convert what it
+    returns: one attempt, with ``ctx`` already active."""
     try:
         kwargs = tf.to_python(inputs)
         if task.kind == "dynamic" and not _mocked(tf):
             from flytelike.backends._dynamic import build_dynamic
 
             return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
-        result = tf.func(**kwargs)
-        if inspect.isawaitable(result):
+        result = (fn or tf.func)(**kwargs)
+        if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
             result = _run_coroutine(result)
         outputs = tf.to_literals(result)
         decks = _decks(ctx, enable_deck, kwargs, result) if enable_deck or ctx._decks else ()
@@ -149,9 +158,6 @@ def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOu
         leave(ctx, tokens)
         if saved is not None:
             _restore(saved)
-
-
-_PLAIN_RESULTS = frozenset({int, float, str, bool, type(None), tuple, list, dict, bytes})
 
 
 class InlineRunner:
@@ -201,29 +207,17 @@ class InlineRunner:
 
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
-        tf = self.tf
         ctx = self.make_ctx(action_id, attempt)
         saved = _environment(task.environment) if task.environment else None
         token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
-            kwargs = tf.to_python(inputs)
-            result = self.fn(**kwargs)
-            if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
-                result = _run_coroutine(result)
-            outputs = tf.to_literals(result)
-            enable = self.base.enable_deck
-            decks = _decks(ctx, enable, kwargs, result) if enable or ctx._decks else ()
-        except BaseException as e:
-            if isinstance(e, KeyboardInterrupt | SystemExit):
-                raise
-            return ActionOutcome(error=user_error(e))
+            return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, fn=self.fn)
         finally:
             _CURRENT.reset(token)
             if ctx._workdir is not None:
                 ctx.cleanup()
             if saved is not None:
                 _restore(saved)
-        return ActionOutcome(outputs, None, decks)
 
     def item(
         self, action_id: str, values: Mapping[str, Any], attempt: int
