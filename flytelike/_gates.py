@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from flytelike._interface import PyInterface, interface_from_types
-from flytelike.compiler import _state
+from flytelike.compiler import _stack, _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._promise import NodeHandle, Promise
 from flytelike.compiler._source import fmt, user_frame_location
@@ -61,7 +61,7 @@ class _Gate(Entity):
 
 
 def _add(gate: _Gate, kwargs: dict[str, Any], what: str) -> Any:
-    state = _state.current()
+    state = _stack.current()
     loc = user_frame_location()
     if not isinstance(state, _state.CompileState):
         raise CompileError(f"{what} at {fmt(loc)} is only allowed inside a workflow body")

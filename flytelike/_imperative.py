@@ -14,7 +14,7 @@ from typing import Any
 from flytelike._carried import WorkflowFailurePolicy
 from flytelike._interface import _UNSET, PyInterface, literal_type
 from flytelike._workflow import WorkflowBase
-from flytelike.compiler import _state
+from flytelike.compiler import _stack
 from flytelike.compiler._compile import END_NODE, CompiledBody
 from flytelike.compiler._freeze import freeze_root
 from flytelike.compiler._promise import NodeHandle, Outputs, Promise
@@ -70,11 +70,11 @@ class ImperativeWorkflow(WorkflowBase):
         loc = (frame.f_code.co_filename, frame.f_lineno)
         if frame.f_code.co_filename == __file__ and frame.f_back is not None:
             loc = (frame.f_back.f_code.co_filename, frame.f_back.f_lineno)
-        _state.push(self._state)
+        token = _stack.push(self._state)
         try:
             result = self._state.call(entity, (), kwargs, loc)
         finally:
-            _state.pop(self._state)
+            _stack.pop(token)
         self._changed()
         if isinstance(result, NodeHandle):
             return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytelike.compiler import _state
+from flytelike.compiler import _stack, _state
 from flytelike.compiler._promise import NodeHandle, Outputs, Promise
 from flytelike.compiler._source import fmt, user_frame_location
 from flytelike.errors import CompileError
@@ -12,7 +12,7 @@ from flytelike.errors import CompileError
 
 def create_node(entity: Any, *args: Any, **kwargs: Any) -> NodeHandle:
     """The node for a call of ``entity``: ``node.o0``, ``node.outputs["o0"]``, ``a >> b``."""
-    if not isinstance(_state.current(), _state.CompileState):
+    if not isinstance(_stack.current(), _state.CompileState):
         raise CompileError(
             f"create_node() at {fmt(user_frame_location())} is only allowed inside a workflow body"
         )

@@ -35,7 +35,7 @@ from typing import Any
 from flytelike import _context
 from flytelike._task import PythonFunctionTask, convert_inputs, convert_outputs, task_environment
 from flytelike._task_settings import TaskSettings
-from flytelike.compiler import _state
+from flytelike.compiler import _stack
 from flytelike.compiler._state import map_arguments
 from flytelike.errors import (
     BaseRuntimeError,
@@ -107,7 +107,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
 
     # ------------------------------------------------------------------ calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _state._STACK:  # inside a v1 workflow body: a node, as @task
+        if _stack.compiling():  # inside a v1 workflow body: a node, as @task
             return super().__call__(*args, **kwargs)
         from flytelike.backends._runtime import running_action
 
@@ -131,7 +131,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
             return self(*args, **kwargs)
         from flytelike.backends._runtime import running_action
 
-        if running_action() is None or _state._STACK:
+        if running_action() is None or _stack.compiling():
 
             async def plain() -> Any:
                 return self._func(*args, **kwargs)

@@ -7,7 +7,10 @@
   the run could progress meanwhile.
 
 Each attempt converts its input literals to Python values with the function's annotations, runs
-the function with ``current_context()`` set, and converts what it returns back to literals.
+the function with ``current_context()`` set, and converts what it returns back to literals. User
+code runs with an empty compile stack (``compiler._stack.isolate``): a compile frame of the
+context that started the run is not the task's, so the task's own calls run instead of becoming
+nodes of that compile.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from flytelike.backends._runtime import (
     leave,
     render_value,
 )
+from flytelike.compiler._stack import isolate, restore
 from typesystem import box, unbox
 
 RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
@@ -115,7 +119,8 @@ def _attempt(
     fn: Any = None,
 ) -> ActionOutcome:
     """Convert the inputs, call the function (``fn``, else the task's), convert what it
-    returns: one attempt, with ``ctx`` already active."""
+    returns: one attempt, with ``ctx`` already active and no compile active (``isolate``)."""
+    outside = isolate()
     try:
         kwargs = tf.to_python(inputs)
         if task.kind == "dynamic" and not _mocked(tf):
@@ -136,6 +141,8 @@ def _attempt(
                 err.kind, err.message, err.error_type, err.traceback, err.recoverable
             )
         return ActionOutcome(error=err)
+    finally:
+        restore(outside)
     return ActionOutcome(outputs=outputs, decks=decks)
 
 
@@ -231,6 +238,7 @@ class InlineRunner:
         ctx = self.make_ctx(action_id, attempt)
         saved = _environment(task.environment) if task.environment else None
         token = _CURRENT.set(ctx)
+        outside = isolate()
         try:
             try:
                 kwargs = {name: dec(values[name], t) for name, dec, t in self.decoders}
@@ -256,6 +264,7 @@ class InlineRunner:
                 raise
             return None, user_error(e)
         finally:
+            restore(outside)
             _CURRENT.reset(token)
             if ctx._workdir is not None:
                 ctx.cleanup()
@@ -273,6 +282,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
     task = request.task
     ctx = ExecutionContext(request.context, task.id.name, task.kind)
     saved = _environment(task.environment) if task.environment else None
+    outside = isolate()
     try:
         with activate(ctx):
             try:
@@ -288,6 +298,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
             except Exception as e:
                 return ActionOutcome(error=user_error(e))
     finally:
+        restore(outside)
         if saved is not None:
             _restore(saved)
     return ActionOutcome(outputs=outputs, decks=decks)

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from flytelike.compiler._freeze import freeze_root
 from flytelike.compiler._promise import NodeHandle, Outputs
 from flytelike.compiler._source import fmt
-from flytelike.compiler._state import CompileState, NodeBuilder, bindings, pop, push
+from flytelike.compiler._stack import pop, push
+from flytelike.compiler._state import CompileState, NodeBuilder, bindings
 from flytelike.errors import CompileError
 from flytelike.ir._model import Binding, Node
 from flytelike.ir._record import record
@@ -109,7 +110,11 @@ def compile_body(
     kind: str = "workflow",
     native_inputs: dict[str, Any] | None = None,
 ) -> CompiledBody:
-    """Run ``func`` once in a compile state and freeze the nodes it created."""
+    """Run ``func`` once in a compile state and freeze the nodes it created.
+
+    The state is pushed on this context's compile stack only while ``func`` runs, and popped
+    whether or not it raises. A dynamic body (``native_inputs`` given) runs at run time, never
+    inside another compile: its state is the only frame, whatever the calling context holds."""
     state = CompileState(name, kind)
     if native_inputs is None:
         args = {
@@ -118,11 +123,11 @@ def compile_body(
     else:
         args = native_inputs
     with paused_gc():
-        push(state)
+        token = push(state, fresh=native_inputs is not None)
         try:
             result = func(**args)
         finally:
-            pop(state)
+            pop(token)
         return _finish(state, name, iface, result, loc)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import typesystem
-from flytelike.compiler import _state
+from flytelike.compiler import _stack, _state
 from flytelike.compiler._promise import (
     ComparisonExpr,
     ConjunctionExpr,
@@ -239,7 +239,7 @@ class ConditionalBuilder:
 
 def conditional(name: str) -> ConditionalBuilder:
     """Start a branch inside a workflow body."""
-    state = _state.current()
+    state = _stack.current()
     loc = user_frame_location()
     if not isinstance(state, _state.CompileState):
         raise CompileError(

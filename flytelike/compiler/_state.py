@@ -3,7 +3,8 @@
 ``CompileState`` keeps a stack of scopes (the workflow, and each open branch case), hands out
 node ids (``n0, n1, ...``; ``<branch>.c<i>.n<j>`` inside branches), binds and type-checks call
 arguments, and finally freezes the ``NodeBuilder`` objects into IR ``Node``\\ s with upstream
-edges. The current state is a stack of contexts: calls made while one is active become nodes.
+edges. Which state is active lives in ``_stack`` (one stack per context): calls made while one
+is active become nodes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flytelike.compiler._promise import (
     Promise,
 )
 from flytelike.compiler._source import fmt
+from flytelike.compiler._stack import STACK as _STACK
 from flytelike.compiler._typecheck import castable
 from flytelike.errors import ArgumentError, BindingTypeError, CompileError
 from flytelike.ir._model import (
@@ -37,23 +39,7 @@ if TYPE_CHECKING:
     from flytelike.compiler._entity import Entity
     from typesystem import LiteralType
 
-_STACK: list[Any] = []
 _MISSING: Any = object()
-
-
-def current() -> Any:
-    """The innermost active context (a ``CompileState`` or another context), or ``None``."""
-    return _STACK[-1] if _STACK else None
-
-
-def push(ctx: Any) -> None:
-    _STACK.append(ctx)
-
-
-def pop(ctx: Any) -> None:
-    if not _STACK or _STACK[-1] is not ctx:
-        raise RuntimeError("compile context stack out of order")
-    _STACK.pop()
 
 
 class NodeBuilder:
@@ -149,8 +135,9 @@ def call_entity(entity: Entity, args: tuple[Any, ...], kwargs: dict[str, Any]) -
     """What calling ``entity`` does (every entity's ``__call__`` is this): inside a workflow
     body, add a node (located at the line that called the entity); elsewhere, run it with the
     arguments mapped to input names (``local_call``)."""
-    ctx = _STACK[-1] if _STACK else None
-    if ctx is not None:
+    stack = _STACK.get()  # (the hot path: one ContextVar read when no compile is active)
+    if stack:
+        ctx = stack[-1]
         frame = sys._getframe(2)  # (the entity's ``__call__`` is frame 1)
         return ctx.call(entity, args, kwargs, (frame.f_code.co_filename, frame.f_lineno))
     return entity.local_call(map_arguments(entity, args, kwargs) if args or kwargs else {})
