@@ -9,6 +9,9 @@ names and the offloaded types load on first use.
 
 from typing import TYPE_CHECKING, Any
 
+# The one place the release version is written (pyproject.toml reads it from here).
+__version__ = "0.1.0"
+
 if TYPE_CHECKING:
     from flytelike import errors, io, report
     from flytelike._cache import Cache, CacheFunctionBody, CachePolicy, VersionParameters

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import click
 
+from flytelike import __version__
 from flytelike.cli._commands import compile_command, graph_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="flytelike")
 def main() -> None:
     """flytelike: typed tasks and workflows in the style of Flyte."""
 
