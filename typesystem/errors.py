@@ -8,6 +8,8 @@
     │   └── UnsupportedTypeError         a type that cannot travel (or would need pickle in strict mode)
     ├── ConversionError (TypeError)      a value does not match its type; lists every failing path
     ├── EncodingError (ValueError)       bytes or JSON that are not a valid encoding of a literal
+    ├── MissingDependencyError (ImportError)  a type's library stack is not installed; names
+    │                                    the extra to install (``pip install 'flytelike[pandas]'``)
     ├── RegistrationError                a transformer or factory was registered wrongly
     └── PluginError                      a type plugin failed to load; names its distribution
 
@@ -91,6 +93,18 @@ TypeTransformerFailedError = ConversionError
 
 class EncodingError(TypeSystemError, ValueError):
     """Bytes or JSON that do not decode to a literal of the expected type."""
+
+
+class MissingDependencyError(TypeSystemError, ImportError):
+    """A type is known but the libraries that store it are not installed.
+
+    ``missing`` names the absent modules and ``extra`` the flytelike extra that installs them.
+    """
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = (), extra: str = "") -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.extra = extra
 
 
 class RegistrationError(TypeSystemError):

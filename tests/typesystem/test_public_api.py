@@ -7,7 +7,8 @@ import typesystem
 EXPECTED = [
     "AmbiguousUnionError", "Binary", "BinaryType", "Blob", "BlobType", "Collection",
     "CollectionType", "Column", "ConversionError", "EncodingError", "EnumType", "HashMethod",
-    "Issue", "Literal", "LiteralType", "LiteralValue", "Map", "MapType", "PickleFallbackWarning",
+    "Issue", "Literal", "LiteralType", "LiteralValue", "Map", "MapType", "MissingDependencyError",
+    "PickleFallbackWarning",
     "PluginError", "PluginLoadWarning", "PluginRecord", "Primitive", "RefType",
     "RegistrationError", "Scalar", "SimpleKind", "SimpleType", "StructField", "StructType",
     "Table", "TableType", "TupleType", "TypeEngine", "TypeRegistry", "TypeResolutionError",

@@ -38,6 +38,7 @@ from typesystem.io._handlers import (
     call_decoder,
     call_encoder,
     default_handlers,
+    missing_stack,
 )
 from typesystem.io._store import current_store
 
@@ -219,6 +220,11 @@ def is_frame_type(t: Any) -> bool:
 
 
 def frame_factory(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    # A frame type of a built-in library whose storage stack is missing fails here, where the
+    # task is defined, naming the extra to install (not later, when a value is first stored).
+    top = t.__module__.split(".")[0]
+    if top in _BUILTIN_MODULES:
+        missing_stack(top, _name(t))
     return FrameTransformer(t, registry)
 
 

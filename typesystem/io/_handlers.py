@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from typesystem._types import TableType
-from typesystem.errors import TypeSystemError
+from typesystem.errors import MissingDependencyError, TypeSystemError
 from typesystem.io import _paths
 from typesystem.io._columns import normalise_format
 
@@ -33,6 +33,12 @@ _BUILTIN_MODULES = {
     "pandas": "typesystem.io._codecs_pandas",
     "pyarrow": "typesystem.io._codecs_arrow",
     "polars": "typesystem.io._codecs_polars",
+}
+# What each built-in handler module imports, and the flytelike extra that installs it.
+_STACKS = {
+    "pandas": (("pandas", "pyarrow"), "pandas"),
+    "pyarrow": (("pyarrow",), "arrow"),
+    "polars": (("polars", "pyarrow"), "polars"),
 }
 KNOWN_FRAME_TYPES = {
     ("pandas", "DataFrame"),
@@ -57,6 +63,29 @@ class StructuredDatasetMetadata:
     """What a decoder is told about the reader: its declared columns and format."""
 
     structured_dataset_type: TableType = field(default_factory=TableType)
+
+
+def missing_stack(top: str, what: str, cause: ImportError | None = None) -> None:
+    """Raise ``MissingDependencyError`` if the libraries that store ``what`` (a frame type of
+    the built-in library ``top``) are not installed, or failed to import (``cause``). Looks
+    modules up without importing them."""
+    import importlib.util
+
+    needs, extra = _STACKS[top]
+    missing = tuple(m for m in needs if importlib.util.find_spec(m) is None)
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        problem = f"{' and '.join(missing)} {verb} not installed"
+    elif cause is not None:
+        problem = f"importing them failed ({cause})"
+    else:
+        return
+    raise MissingDependencyError(
+        f"{what} values need {' and '.join(needs)}, but {problem}; "
+        f"install the extra: pip install 'flytelike[{extra}]'",
+        missing=missing,
+        extra=extra,
+    ) from cause
 
 
 def _protocol(p: str | None) -> str:
@@ -303,10 +332,15 @@ class FrameHandlers:
                 with self._lock:
                     if top in self._loaded:
                         continue
-                    self._loaded.add(top)
                     import importlib
 
-                    importlib.import_module(_BUILTIN_MODULES[top]).register_builtins(self)
+                    try:
+                        module = importlib.import_module(_BUILTIN_MODULES[top])
+                    except ImportError as e:
+                        missing_stack(top, f"{cls.__module__}.{cls.__qualname__}", e)
+                        raise
+                    self._loaded.add(top)
+                    module.register_builtins(self)
 
     def default_format(self, t: type) -> str:
         self._ensure_builtins(t)

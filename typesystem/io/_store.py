@@ -26,8 +26,8 @@ from typesystem.io._retry import with_retries
 T = TypeVar("T")
 
 _HINTS = {
-    "s3": "s3fs",
-    "s3a": "s3fs",
+    "s3": "'flytelike[s3]'",
+    "s3a": "'flytelike[s3]'",
     "gs": "gcsfs",
     "gcs": "gcsfs",
     "abfs": "adlfs",
