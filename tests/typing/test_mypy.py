@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-
-pytestmark = pytest.mark.skipif(shutil.which("mypy") is None, reason="mypy not installed")
 
 
 def _mypy(*paths: str) -> subprocess.CompletedProcess[str]:
