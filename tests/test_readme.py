@@ -10,16 +10,37 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_ci_runs_exactly_the_readme_test_command() -> None:
+def _readme_commands() -> list[str]:
     blocks = re.findall(r"```bash\n(.*?)\n```", (ROOT / "README.md").read_text(), re.S)
     assert len(blocks) >= 2
-    setup_and_test = blocks[1].strip()
-    ci_lines = [
+    return [b.strip() for b in blocks[:2]]
+
+
+def test_ci_runs_exactly_the_readme_test_command_in_a_new_venv() -> None:
+    setup_and_test = _readme_commands()[1]
+    lines = [
         line
         for line in (ROOT / ".ci" / "run").read_text().splitlines()
-        if line and not line.startswith(("#", "set ", "cd "))
+        if line and not line.startswith("#")
     ]
-    assert ci_lines == [setup_and_test]
+    # The README's test command is the last line, run once, after a new virtualenv in a
+    # temporary directory was created and activated (never the machine's site-packages).
+    assert lines[-1] == setup_and_test
+    assert lines.count(setup_and_test) == 1
+    venv = next(i for i, line in enumerate(lines) if " -m venv " in line)
+    activate = next(
+        i for i, line in enumerate(lines) if line.startswith("source ") and "activate" in line
+    )
+    assert venv < activate < len(lines) - 1
+    assert "mktemp -d" in lines[venv - 2] or any("mktemp -d" in line for line in lines[:venv])
+
+
+def test_the_example_command_installs_only_the_core() -> None:
+    run_example = _readme_commands()[0]
+    assert "[dev]" not in run_example and "flytelike-jsonl" not in run_example
+    assert run_example.endswith(
+        "flytelike run examples/ml_pipeline.py training_pipeline --epochs 30"
+    )
 
 
 def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
