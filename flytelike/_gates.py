@@ -12,21 +12,14 @@ import datetime as _dt
 import sys
 from typing import Any
 
+from flytelike._durations import to_seconds
 from flytelike._interface import PyInterface, interface_from_types
 from flytelike.compiler import _stack, _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._promise import NodeHandle, Promise
 from flytelike.compiler._source import fmt, user_frame_location
-from flytelike.errors import CompileError, DefinitionError, LocalExecutionError
+from flytelike.errors import CompileError, LocalExecutionError
 from flytelike.ir._model import GateNode
-
-
-def _seconds(value: Any, what: str) -> float:
-    if isinstance(value, _dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise DefinitionError(f"{what} must be a datetime.timedelta or seconds, got {value!r}")
 
 
 class _Gate(Entity):
@@ -71,7 +64,7 @@ def _add(gate: _Gate, kwargs: dict[str, Any], what: str) -> Any:
 
 def sleep(duration: _dt.timedelta) -> NodeHandle:
     """A node that waits ``duration`` (order it with ``>>``)."""
-    gate = GateNode("sleep", _seconds(duration, "sleep(duration)"))
+    gate = GateNode("sleep", to_seconds(duration, "sleep(duration)"))
     result: NodeHandle = _add(_Gate(gate, PyInterface({}, {}, {}, {})), {}, "sleep()")
     return result
 
@@ -80,7 +73,7 @@ def wait_for_input(name: str, timeout: _dt.timedelta, expected_type: Any) -> Any
     """A node that waits up to ``timeout`` for the signal ``name`` and returns its value."""
     iface = interface_from_types({}, {"o0": expected_type}, f"wait_for_input({name!r})")
     gate = GateNode(
-        "signal", _seconds(timeout, "wait_for_input(timeout)"), name, iface.output_types["o0"]
+        "signal", to_seconds(timeout, "wait_for_input(timeout)"), name, iface.output_types["o0"]
     )
     return _add(_Gate(gate, iface), {}, "wait_for_input()")
 
@@ -92,5 +85,5 @@ def approve(upstream_item: Any, name: str, timeout: _dt.timedelta) -> Any:
     iface = interface_from_types(
         {"o0": upstream_item.py}, {"o0": upstream_item.py}, f"approve({name!r})"
     )
-    gate = GateNode("approve", _seconds(timeout, "approve(timeout)"), name)
+    gate = GateNode("approve", to_seconds(timeout, "approve(timeout)"), name)
     return _add(_Gate(gate, iface), {"o0": upstream_item}, "approve()")

@@ -7,12 +7,12 @@ first needed (cache versions and image tags are computed then, not at decoration
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flytelike._cache import Cache, VersionParameters, cache_spec, resolve_cache
 from flytelike._carried import Documentation, PodTemplate
+from flytelike._durations import timeout_seconds
 from flytelike._image import ImageSpec, image_ref
 from flytelike._opaque import to_opaque
 from flytelike._resources import Resources, validate_requirements
@@ -27,28 +27,6 @@ from flytelike.ir._model import (
 )
 
 _NO_RESOURCES = ResourceRequirements()
-
-
-def timeout_seconds(timeout: Any, where: str) -> float | None:
-    if timeout is None or timeout == 0:
-        return None
-    if isinstance(timeout, _dt.timedelta):
-        return timeout.total_seconds() or None
-    if isinstance(timeout, int | float) and not isinstance(timeout, bool):
-        if timeout < 0:
-            raise DefinitionError(f"{where}: timeout must not be negative, got {timeout!r}")
-        return float(timeout)
-    if isinstance(timeout, str):
-        from typesystem._json import parse_duration
-
-        try:
-            return parse_duration(timeout).total_seconds()
-        except (ValueError, TypeError):
-            pass
-    raise DefinitionError(
-        f"{where}: timeout should be duration represented as either a datetime.timedelta, int "
-        f"seconds or a string like '1h30m', got {timeout!r}"
-    )
 
 
 class TaskSettings:

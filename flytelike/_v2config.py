@@ -19,6 +19,7 @@ import dataclasses
 import datetime as _dt
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from flytelike._durations import to_timedelta
 from flytelike._secret import Secret
 from flytelike.errors import DefinitionError
 
@@ -26,32 +27,6 @@ if TYPE_CHECKING:
     from flytelike._schedule import FixedRate
 
 Duration: TypeAlias = "_dt.timedelta | float"
-
-
-def duration(value: Any, what: str, *, allow_zero: bool = False) -> _dt.timedelta:
-    """``value`` (a ``timedelta``, seconds, or a string like ``"1h30m"``) as a ``timedelta``."""
-    out: _dt.timedelta | None = None
-    if isinstance(value, _dt.timedelta):
-        out = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        out = _dt.timedelta(seconds=value)
-    elif isinstance(value, str):  # a flytelike extension; upstream takes no strings
-        from typesystem._json import parse_duration
-
-        try:
-            out = parse_duration(value)
-        except (ValueError, TypeError):
-            out = None
-    if out is None:
-        raise DefinitionError(
-            f"{what}: expected a datetime.timedelta, a number of seconds or a string like "
-            f"'1h30m', got {value!r}"
-        )
-    if out < _dt.timedelta(0) or (out == _dt.timedelta(0) and not allow_zero):
-        raise DefinitionError(
-            f"{what}: must be {'>= 0' if allow_zero else 'positive'}, got {value!r}"
-        )
-    return out
 
 
 def _int(value: Any, what: str, low: int) -> int:
@@ -83,11 +58,11 @@ class Backoff:
     cap: Duration | None = None
 
     def __post_init__(self) -> None:
-        base = duration(self.base, "Backoff.base", allow_zero=True)
+        base = to_timedelta(self.base, "Backoff.base")
         factor = self.factor
         if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 1:
             raise DefinitionError(f"Backoff.factor: expected a number >= 1, got {factor!r}")
-        cap = None if self.cap is None else duration(self.cap, "Backoff.cap", allow_zero=True)
+        cap = None if self.cap is None else to_timedelta(self.cap, "Backoff.cap")
         if cap is not None and cap < base:
             raise DefinitionError(f"Backoff: cap ({cap}) is below base ({base}); raise the cap")
         _set(self, base=base, factor=float(factor), cap=cap)
@@ -141,11 +116,14 @@ class Timeout:
     deadline: Duration | None = None
 
     def __post_init__(self) -> None:
-        _set(self, max_runtime=duration(self.max_runtime, "Timeout.max_runtime"))
+        _set(
+            self,
+            max_runtime=to_timedelta(self.max_runtime, "Timeout.max_runtime", allow_zero=False),
+        )
         for name in ("max_queued_time", "deadline"):
             value = getattr(self, name)
             if value is not None:
-                _set(self, **{name: duration(value, f"Timeout.{name}")})
+                _set(self, **{name: to_timedelta(value, f"Timeout.{name}", allow_zero=False)})
         if self.deadline is not None and _secs(self.deadline) < _secs(self.max_runtime):
             raise DefinitionError(
                 f"Timeout: deadline ({self.deadline}) is shorter than max_runtime "
@@ -188,8 +166,10 @@ class ReusePolicy:
         _int(self.concurrency, "ReusePolicy.concurrency", 1)
         _set(
             self,
-            idle_ttl=duration(self.idle_ttl, "ReusePolicy.idle_ttl"),
-            scaledown_ttl=duration(self.scaledown_ttl, "ReusePolicy.scaledown_ttl"),
+            idle_ttl=to_timedelta(self.idle_ttl, "ReusePolicy.idle_ttl", allow_zero=False),
+            scaledown_ttl=to_timedelta(
+                self.scaledown_ttl, "ReusePolicy.scaledown_ttl", allow_zero=False
+            ),
         )
         if self.scope not in ("global", "run"):
             raise DefinitionError(

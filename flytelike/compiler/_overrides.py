@@ -6,10 +6,10 @@ only the cache settings.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any
 
+from flytelike._durations import override_timeout
 from flytelike.errors import CompileError
 from flytelike.ir._model import CacheSpec, NodeOverrides
 from flytelike.ir._record import replace
@@ -56,29 +56,6 @@ def dnsify(value: str) -> str:
         digest = hashlib.sha224(name.encode()).hexdigest()[:10]
         name = f"{digest}-{name[-(62 - 11) :]}".rstrip("-")
     return name
-
-
-def timeout_seconds(value: Any, where: str) -> float | None:
-    """``timedelta``, int/float seconds or a duration string (``"1h30m"``) as seconds."""
-    if value is None:
-        return None
-    if isinstance(value, _dt.timedelta):
-        return value.total_seconds()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < 0:
-            raise CompileError(f"{where}: timeout must not be negative, got {value!r}")
-        return float(value)
-    if isinstance(value, str):
-        from typesystem._json import parse_duration
-
-        try:
-            return parse_duration(value).total_seconds()
-        except (ValueError, TypeError):
-            pass
-    raise CompileError(
-        f"{where}: timeout should be a datetime.timedelta, int seconds or a duration string "
-        f"like '1h30m', got {value!r}"
-    )
 
 
 def apply_overrides(
@@ -130,7 +107,7 @@ def apply_overrides(
                 )
         changes["resources"] = validate_requirements(req, lim, where)
     if "timeout" in kwargs:
-        changes["timeout"] = timeout_seconds(kwargs["timeout"], where)
+        changes["timeout"] = override_timeout(kwargs["timeout"], where, error=CompileError)
     if "retries" in kwargs:
         retries = kwargs["retries"]
         if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:

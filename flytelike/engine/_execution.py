@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike._durations import node_timeout
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import (
     SYSTEM,
@@ -234,7 +235,7 @@ class Execution:
         md = task.metadata
         ov = overrides
         retries = ov.retries if ov is not None and ov.retries is not None else (md.retries or 0)
-        timeout = ov.timeout if ov is not None and ov.timeout is not None else md.timeout
+        timeout = node_timeout(md.timeout, ov.timeout if ov is not None else None)
         spec: CacheSpec | None = ov.cache if ov is not None and ov.cache is not None else md.cache
         self.node_started(aid, parent, node_id, kind, name, inputs)
         cache = self.cache if spec is not None and spec.enabled else None

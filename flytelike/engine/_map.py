@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 import typesystem
+from flytelike._durations import node_timeout
 from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
 from flytelike.backends._runtime import hidden_loop
 from flytelike.engine._bindings import resolve
@@ -380,8 +381,8 @@ async def run_map(
         task is not None
         and task.kind == "python"
         and hasattr(backend, "run_inline")
-        and (ov is None or (ov.timeout is None and ov.cache is None))
-        and task.metadata.timeout is None
+        and (ov is None or ov.cache is None)
+        and node_timeout(task.metadata.timeout, ov.timeout if ov is not None else None) is None
         and task.metadata.cache is None
         and n > 0
         and backend.can_inline(

@@ -63,13 +63,13 @@ def chain(n: int) -> int:
     for _ in range(4):
         time.sleep(0.0005)  # (give the other dynamic bodies time to compile meanwhile)
         total = slow_inc(x=total)
-    return total  # type: ignore[return-value]
+    return total
 
 
 @fl.workflow
 def four_dynamics(n: int) -> tuple[int, int, int, int]:
     m = slow_inc(x=n)
-    return chain(n=n), chain(n=m), chain(n=n), chain(n=m)  # type: ignore[return-value]
+    return chain(n=n), chain(n=m), chain(n=n), chain(n=m)
 
 
 def _chain_workflow(tag: int, length: int) -> Any:
@@ -188,7 +188,7 @@ def test_failed_inner_compile_unwinds_only_its_own_frame() -> None:
         with pytest.raises(CompileError):
             fl.workflow(inner)
         seen.append((before, _stack.STACK.get()))
-        return inc(x=x, step=2)  # type: ignore[return-value]
+        return inc(x=x, step=2)
 
     wf = fl.workflow(outer)
     ((before, after),) = seen
@@ -204,7 +204,7 @@ def calls_inc(x: int) -> int:
 
 @fl.workflow
 def calls_inc_wf(x: int) -> int:
-    return calls_inc(x=x)  # type: ignore[return-value]
+    return calls_inc(x=x)
 
 
 def test_a_run_started_during_a_compile_does_not_see_its_frame(engine: Engine) -> None:

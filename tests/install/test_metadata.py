@@ -24,7 +24,7 @@ def test_one_version_in_the_package_the_metadata_and_the_cli() -> None:
 def test_licence_classifiers_and_changelog() -> None:
     meta = metadata.metadata("flytelike")
     classifiers = meta.get_all("Classifier") or []
-    assert "License :: OSI Approved :: Apache Software License" in classifiers
+    assert meta["License-Expression"] == "Apache-2.0"
     assert "Typing :: Typed" in classifiers
     assert "Programming Language :: Python :: 3.11" in classifiers
     assert meta["Requires-Python"] == ">=3.11"
