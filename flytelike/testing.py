@@ -1,11 +1,20 @@
-"""Testing helpers: mock tasks and reference entities in local runs."""
+"""Testing helpers: mock tasks and reference entities in local runs.
+
+``task_mock(entity)`` is a context manager yielding the mock; ``patch(entity)`` decorates a test
+function and passes the mock as its last positional argument (as flytekit's ``testing.patch``
+does). The pytest fixtures ``flytelike_home`` and ``flytelike_engine`` come from the
+``flytelike`` pytest plugin (``flytelike.pytest_plugin``), loaded automatically.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from unittest import mock
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -28,4 +37,51 @@ def task_mock(entity: Any) -> Iterator[mock.MagicMock]:
             entity.mock = saved
 
 
-__all__ = ["task_mock"]
+def patch(entity: Any) -> Callable[[F], F]:
+    """Decorate a test so that ``entity`` is mocked while it runs; the mock is passed as the
+    test's last positional argument::
+
+        @patch(fetch_rows)
+        def test_report(mock_fetch):
+            mock_fetch.return_value = [1, 2]
+            assert report_wf() == 3
+    """
+    from flytelike.errors import DefinitionError
+
+    if not hasattr(entity, "python_interface"):
+        raise DefinitionError(
+            f"patch() takes a task, workflow, launch plan or reference entity, got {entity!r}; "
+            "use unittest.mock.patch for plain functions"
+        )
+
+    def decorate(test: F) -> F:
+        import inspect
+
+        # The mock fills the test's last positional parameter, by name, so that pytest's
+        # fixtures (passed as keywords) fill the others; pytest sees the signature without it.
+        sig = inspect.signature(test)
+        params = list(sig.parameters.values())
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if not positional:
+            raise DefinitionError(
+                f"@patch({getattr(entity, 'name', entity)!r}) on {test.__qualname__}: the test "
+                "needs a parameter to receive the mock (e.g. `def test_x(mock_task): ...`)"
+            )
+        slot = positional[-1]
+
+        @functools.wraps(test)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with task_mock(entity) as m:
+                if slot.kind is slot.POSITIONAL_ONLY:
+                    return test(*args, m, **kwargs)
+                return test(*args, **{**kwargs, slot.name: m})
+
+        params.remove(slot)
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        del wrapper.__wrapped__  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+__all__ = ["patch", "task_mock"]

@@ -1,0 +1,87 @@
+"""The ``flytelike`` pytest plugin and ``flytelike.testing.patch``, used as a user's test suite
+would use them: a test file run by pytest in a subprocess, with the plugin found through its
+entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+USER_TESTS = """
+import os
+from pathlib import Path
+
+import pytest
+
+from flytelike import task, workflow
+from flytelike.testing import patch, task_mock
+
+
+@task(cache=True, cache_version="1")
+def fetch(n: int) -> list[int]:
+    raise RuntimeError("talks to a database")
+
+
+@task
+def total(xs: list[int]) -> int:
+    return sum(xs)
+
+
+@workflow
+def report(n: int) -> int:
+    return total(xs=fetch(n=n))
+
+
+@pytest.mark.usefixtures("flytelike_home")
+@patch(fetch)
+def test_patch_passes_the_mock(mock_fetch):
+    mock_fetch.return_value = [1, 2, 3]
+    assert report(n=3) == 6
+    mock_fetch.assert_called_once_with(n=3)
+
+
+@patch(fetch)
+def test_patch_with_fixtures(flytelike_home, mock_fetch):
+    mock_fetch.return_value = [4]
+    assert report(n=1) == 4
+    assert flytelike_home.is_dir()
+
+
+def test_home_is_per_test(flytelike_home, tmp_path):
+    assert os.environ["FLYTELIKE_HOME"] == str(flytelike_home)
+    assert flytelike_home.parent == tmp_path
+    with task_mock(fetch) as m:
+        m.return_value = [5]
+        assert report(n=1) == 5
+    assert (flytelike_home / "runs.db").exists()
+
+
+def test_engine_fixture_records_runs(flytelike_engine):
+    with task_mock(fetch) as m:
+        m.return_value = [2, 2]
+        run = flytelike_engine.run(report, n=2)
+    assert run.outputs() == 4
+    assert run.phase.name == "SUCCEEDED"
+    assert [r.name for r in flytelike_engine.list_runs()] == [run.name]
+    assert Path(os.environ["FLYTELIKE_HOME"]) == flytelike_engine.config.home
+"""
+
+
+def test_a_user_suite_uses_the_fixtures_and_patch(tmp_path: Path) -> None:
+    (tmp_path / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
+    real_home = tmp_path / "must-stay-empty"
+    env = {**os.environ, "FLYTELIKE_HOME": str(real_home)}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "4 passed" in out.stdout
+    assert not real_home.exists()  # every run went to the per-test homes
