@@ -15,6 +15,7 @@
     ├── LaunchPlanError (ValueError)       launch plan inputs or settings that conflict
     ├── ReferenceEntityError               a reference entity was run without a mock
     ├── IRDecodeError (ValueError)         bytes or JSON that are not a valid encoding of the IR
+    ├── ConfigurationError (ValueError)    a ``FLYTELIKE_*`` variable or setting with a bad value
     └── LocalExecutionError                a local run failed (the engine raises its subclass
                                            flytelike.engine.RunFailedError)
 
@@ -108,6 +109,11 @@ class ReferenceEntityError(FlytelikeError):
 
 class IRDecodeError(FlytelikeError, ValueError):
     """Bytes or JSON that do not decode to the IR."""
+
+
+class ConfigurationError(FlytelikeError, ValueError):
+    """A configuration value (``FLYTELIKE_*`` variable) that cannot be used; names the variable,
+    the value and the expected form."""
 
 
 class LocalExecutionError(FlytelikeError):

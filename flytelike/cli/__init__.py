@@ -7,6 +7,7 @@ import click
 
 from flytelike import __version__
 from flytelike.cli._commands import compile_command, graph_command
+from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
 
@@ -23,5 +24,6 @@ main.add_command(run_command)
 main.add_command(runs_group)
 main.add_command(resume_command)
 main.add_command(cache_group)
+main.add_command(info_command)
 
 __all__ = ["main"]

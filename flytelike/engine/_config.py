@@ -24,11 +24,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
+
+def _flag(value: str | None, default: bool, name: str = "") -> bool:
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() not in ("0", "false", "no", "off")
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE or not name:
+        return False
+    raise _bad(name, value, "a boolean: one of " + ", ".join(_TRUE + _FALSE))
+
+
+def _int(env: Any, name: str, default: int, minimum: int) -> int:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        n = int(value.strip())
+    except ValueError:
+        n = minimum - 1
+    if n < minimum:
+        raise _bad(name, value, f"a whole number >= {minimum} (default {default})")
+    return n
+
+
+def _bad(name: str, value: str, expected: str) -> Exception:
+    from flytelike.errors import ConfigurationError
+
+    return ConfigurationError(
+        f"environment variable {name}={value!r} is not valid: expected {expected}; "
+        f"fix or unset it (`unset {name}`)"
+    )
 
 
 def default_home() -> Path:
@@ -55,12 +85,16 @@ class EngineConfig:
         values: dict[str, Any] = {
             "home": home,
             "raw_data_prefix": env.get("FLYTELIKE_RAW_DATA_PREFIX", ""),
-            "cache_enabled": _flag(env.get("FLYTELIKE_LOCAL_CACHE_ENABLED"), True),
-            "overwrite_cache": _flag(env.get("FLYTELIKE_LOCAL_CACHE_OVERWRITE"), False),
-            "max_parallelism": int(env.get("FLYTELIKE_MAX_PARALLELISM") or 32),
+            "cache_enabled": _flag(
+                env.get("FLYTELIKE_LOCAL_CACHE_ENABLED"), True, "FLYTELIKE_LOCAL_CACHE_ENABLED"
+            ),
+            "overwrite_cache": _flag(
+                env.get("FLYTELIKE_LOCAL_CACHE_OVERWRITE"), False, "FLYTELIKE_LOCAL_CACHE_OVERWRITE"
+            ),
+            "max_parallelism": _int(env, "FLYTELIKE_MAX_PARALLELISM", 32, 1),
             "backend": env.get("FLYTELIKE_BACKEND") or "local",
-            "system_retries": int(env.get("FLYTELIKE_SYSTEM_RETRIES") or 3),
-            "inline_limit": int(env.get("FLYTELIKE_INLINE_LIMIT") or 65536),
+            "system_retries": _int(env, "FLYTELIKE_SYSTEM_RETRIES", 3, 0),
+            "inline_limit": _int(env, "FLYTELIKE_INLINE_LIMIT", 65536, 0),
         }
         values.update(overrides)
         values["home"] = Path(values["home"])
