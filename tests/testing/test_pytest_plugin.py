@@ -85,3 +85,25 @@ def test_a_user_suite_uses_the_fixtures_and_patch(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert "4 passed" in out.stdout
     assert not real_home.exists()  # every run went to the per-test homes
+
+
+def test_the_sample_user_project_passes_without_touching_the_users_home(tmp_path: Path) -> None:
+    # examples/user_project is a user's project with its own pytest configuration; its tests use
+    # the fixtures. HOME points at an empty directory: nothing may appear in ~/.flytelike.
+    project = Path(__file__).resolve().parents[2] / "examples" / "user_project"
+    fake_home = tmp_path / "user-home"
+    fake_home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "FLYTELIKE_HOME"}
+    env["HOME"] = str(fake_home)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "4 passed" in out.stdout
+    assert not (fake_home / ".flytelike").exists()
+    assert list(fake_home.iterdir()) == []
