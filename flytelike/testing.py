@@ -3,7 +3,8 @@
 ``task_mock(entity)`` is a context manager yielding the mock; ``patch(entity)`` decorates a test
 function and passes the mock as its last positional argument (as flytekit's ``testing.patch``
 does). The pytest fixtures ``flytelike_home`` and ``flytelike_engine`` come from the
-``flytelike`` pytest plugin (``flytelike.pytest_plugin``), loaded automatically.
+``flytelike`` pytest plugin (``flytelike.pytest_plugin``), loaded automatically; they are also
+importable from here (``from flytelike.testing import flytelike_home`` in a ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
+
+if TYPE_CHECKING:
+    from flytelike.pytest_plugin import flytelike_engine, flytelike_home
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,10 +82,20 @@ def patch(entity: Any) -> Callable[[F], F]:
 
         params.remove(slot)
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-        del wrapper.__wrapped__  # type: ignore[attr-defined]
+        del wrapper.__wrapped__
         return wrapper  # type: ignore[return-value]
 
     return decorate
 
 
-__all__ = ["patch", "task_mock"]
+def __getattr__(name: str) -> Any:
+    # The fixtures live in the pytest plugin (which imports pytest); they are exported here too,
+    # for suites that run with PYTEST_DISABLE_PLUGIN_AUTOLOAD and import them in a conftest.py.
+    if name in ("flytelike_home", "flytelike_engine"):
+        from flytelike import pytest_plugin
+
+        return getattr(pytest_plugin, name)
+    raise AttributeError(f"module 'flytelike.testing' has no attribute {name!r}")
+
+
+__all__ = ["flytelike_engine", "flytelike_home", "patch", "task_mock"]

@@ -107,3 +107,27 @@ def test_the_sample_user_project_passes_without_touching_the_users_home(tmp_path
     assert "4 passed" in out.stdout
     assert not (fake_home / ".flytelike").exists()
     assert list(fake_home.iterdir()) == []
+
+
+def test_the_fixtures_are_exported_by_flytelike_testing_for_explicit_use(tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(
+        "from flytelike.testing import flytelike_engine, flytelike_home  # noqa: F401\n"
+    )
+    (tmp_path / "test_explicit.py").write_text(
+        "from flytelike import task\n\n"
+        "@task\ndef inc(x: int) -> int:\n    return x + 1\n\n"
+        "def test_inc(flytelike_engine, flytelike_home):\n"
+        "    assert flytelike_engine.run(inc, x=1).outputs() == 2\n"
+        "    assert (flytelike_home / 'runs.db').exists()\n"
+    )
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_explicit.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 passed" in out.stdout
