@@ -11,8 +11,11 @@ Lookup order (the one place it is written down)
    order: pydantic, dataclass, NamedTuple, tuple, dict, list, union, ``typing.Literal``, Enum
    (so ``class E(str, Enum)`` is an enum, never a ``str``).
 5. Exact registrations of a base class, along the MRO (``object`` excluded).
-6. The fallback: untyped ``dict``/``list``/``Any`` as plain msgpack data; anything else through
-   cloudpickle with a ``PickleFallbackWarning``, or ``UnsupportedTypeError`` in strict mode.
+6. The fallback: untyped ``dict``/``list``/``Any`` as plain msgpack data (an ``Any`` value that
+   is not plain data, such as a task or function, goes through cloudpickle with a
+   ``PickleFallbackWarning`` when it is converted); anything else, callables
+   (``Callable[[int], Awaitable[int]]``) included, through cloudpickle with a
+   ``PickleFallbackWarning``, or ``UnsupportedTypeError`` in strict mode.
 
 Lookups are cached per type (unhashable ``Annotated`` metadata is keyed by its repr); every
 registration clears the cache. Type plugins (entry point group ``flytelike.types``) are loaded
@@ -227,22 +230,23 @@ class TypeRegistry:
         from typesystem._fallback import PickleTransformer, PlainDataTransformer
 
         if t in (dict, list, typing.Any):
-            return PlainDataTransformer(t)
-        if not isinstance(t, type):
+            return PlainDataTransformer(t, strict=self.strict)
+        if not isinstance(t, type) and not ty.is_callable(t):
             raise TypeResolutionError(
                 f"`{t!r}` is not a type that can be converted; annotate with a class or a "
                 "supported typing construct (list[T], dict[K, V], Optional[T], ...)",
                 t,
             )
+        name = ty.type_name(t) if ty.is_callable(t) else ty.qualified_name(t)
         if self.strict:
             raise UnsupportedTypeError(
-                f"`{ty.qualified_name(t)}` has no type transformer and strict mode refuses "
+                f"`{name}` has no type transformer and strict mode refuses "
                 "the pickle fallback. Register a TypeTransformer for it (or install the type "
                 "plugin that provides one), or make it a dataclass.",
                 t,
             )
         warnings.warn(
-            f"`{ty.qualified_name(t)}` has no type transformer; its values will be converted "
+            f"`{name}` has no type transformer; its values will be converted "
             "with cloudpickle (Python-only, version-fragile, opaque). Register a "
             "TypeTransformer or make it a dataclass to avoid this.",
             PickleFallbackWarning,

@@ -7,6 +7,7 @@ so version differences and the spellings of one idea (``List[int]``/``list[int]`
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import enum
 import sys
@@ -84,6 +85,12 @@ def is_pydantic_model(t: Any) -> bool:
     return issubclass(t, module.BaseModel)
 
 
+def is_callable(t: Any) -> bool:
+    """``Callable``/``Callable[[A], R]`` (from ``typing`` or ``collections.abc``)."""
+    base, _ = strip_annotated(t)
+    return base is collections.abc.Callable or get_origin(base) is collections.abc.Callable
+
+
 def type_args(t: Any) -> tuple[Any, ...]:
     return get_args(t)
 
@@ -116,10 +123,18 @@ def type_name(t: Any) -> str:
         name = getattr(origin, "__name__", repr(origin))
         if not args:
             return str(name)
-        return f"{name}[{', '.join('...' if a is Ellipsis else type_name(a) for a in args)}]"
+        return f"{name}[{', '.join(_arg_name(a) for a in args)}]"
     if isinstance(t, type):
         return t.__qualname__
     return repr(t)
+
+
+def _arg_name(a: Any) -> str:
+    if a is Ellipsis:
+        return "..."
+    if isinstance(a, list):  # the parameter list of Callable[[A, B], R]
+        return "[" + ", ".join(_arg_name(x) for x in a) + "]"
+    return type_name(a)
 
 
 def qualified_name(t: Any) -> str:
