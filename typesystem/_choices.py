@@ -106,9 +106,12 @@ class LiteralChoiceTransformer(TypeTransformer[Any]):
 
     def decode(self, value: LiteralValue, t: Any = None) -> Any:
         raw = value.value if type(value) is Scalar else value
-        if (type(raw), raw) in self._allowed:
-            return raw
-        raise ConversionError([Issue("$", render(self.lt), repr(raw))])
+        try:
+            if (type(raw), raw) in self._allowed:
+                return raw
+        except TypeError:  # an unhashable literal (a Map) is not one of the choices
+            pass
+        raise ConversionError([Issue("$", render(self.lt), repr(raw)[:80])])
 
     def to_python(self, literal: Literal, t: Any = None) -> Any:
         return self.decode(literal, t)

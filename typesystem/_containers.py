@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from typesystem._limits import INT64_MAX, INT64_MIN
 from typesystem._literals import Collection, Literal, LiteralValue, Map
-from typesystem._primitives import INT64_MAX, INT64_MIN, PrimitiveTransformer
+from typesystem._primitives import PrimitiveTransformer
 from typesystem._render import render
 from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import CollectionType, LiteralType, MapType, TupleType

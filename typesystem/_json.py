@@ -5,15 +5,24 @@ objects; datetimes and dates as ISO 8601, durations as seconds, bytes as base64,
 URI, records as objects. ``literal_from_json(data, lt)`` reads that form back, guided by the
 literal type (JSON alone cannot tell an int from a float or a date from a string).
 ``json_schema(lt)`` describes the same form; it drives CLI flags and documentation.
+
+``literal_from_json`` reads user input, so it checks what typed decoding cannot see: ints are
+int64, durations fit ``timedelta`` (parsed by ``_durations``), bytes are base64, and untyped parts
+(``Any``, recursive records) nest at most ``MAX_DEPTH`` levels and hold int64 ints only. It
+raises ``ConversionError`` listing every failing path, and nothing else.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as _dt
-import re
 from typing import Any
 
+# (re-exported: flytelike reads duration settings with ``typesystem._json.parse_duration``)
+from typesystem._durations import format_duration as format_duration
+from typesystem._durations import parse_duration as parse_duration
+from typesystem._limits import DURATION_RANGE, INT64_MAX, INT64_MIN, int64_detail, plain_issue
 from typesystem._literals import (
     Binary,
     Blob,
@@ -45,70 +54,6 @@ from typesystem._types import (
     UnionType,
 )
 from typesystem.errors import ConversionError, Issue
-
-# ---------------------------------------------------------------------------- durations
-_UNITS = {
-    "w": 604800, "week": 604800, "weeks": 604800,
-    "d": 86400, "day": 86400, "days": 86400,
-    "h": 3600, "hour": 3600, "hours": 3600, "hr": 3600,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-    "ms": 0.001,
-}  # fmt: skip
-_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
-
-
-_ISO = re.compile(r"(-)?p(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)(?:\.(\d{1,6}))?s)?)?")
-
-
-def format_duration(value: _dt.timedelta) -> str:
-    """ISO 8601 duration, exact to the microsecond: ``P1DT2H3M4.5S``, ``-PT1S``, ``PT0S``."""
-    sign = "-" if value < _dt.timedelta(0) else ""
-    value = abs(value)
-    hours, rem = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(rem, 60)
-    text = f"{value.days}D" if value.days else ""
-    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    if seconds or value.microseconds:
-        frac = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
-        clock += f"{seconds}{frac}S"
-    if not text and not clock:
-        clock = "0S"
-    return f"{sign}P{text}" + (f"T{clock}" if clock else "")
-
-
-def parse_duration(text: str) -> _dt.timedelta:
-    """ISO 8601 (``P1DT2H``), seconds (``"90"``), ``"1:24"`` (h:mm[:ss]), ``"10 days"``, ``"1h30m"``."""
-    s = text.strip().lower()
-    iso = _ISO.fullmatch(s)
-    if iso and s not in ("p", "-p") and not s.endswith("t"):
-        neg, d, h, m, sec, frac = iso.groups()
-        value = _dt.timedelta(
-            days=int(d or 0),
-            hours=int(h or 0),
-            minutes=int(m or 0),
-            seconds=int(sec or 0),
-            microseconds=int((frac or "0").ljust(6, "0")),
-        )
-        return -value if neg else value
-    try:
-        return _dt.timedelta(seconds=float(s))
-    except ValueError:
-        pass
-    if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?", s):
-        parts = [float(p) for p in s.split(":")]
-        h, m, sec = [*parts, 0.0][:3]
-        return _dt.timedelta(hours=h, minutes=m, seconds=sec)
-    total, pos = 0.0, 0
-    for match in _PART.finditer(s):
-        if match.start() != pos or match.group(2) not in _UNITS:
-            break
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    else:
-        if pos == len(s) and pos > 0:
-            return _dt.timedelta(seconds=total)
-    raise ValueError(f"cannot read {text!r} as a duration; write e.g. 90, 1:30, 1h30m or 10 days")
 
 
 # ---------------------------------------------------------------------------- to JSON
@@ -218,12 +163,15 @@ def _simple_from_json(data: Any, lt: SimpleType) -> Any:
     try:
         if k is SimpleKind.NONE and data is None:
             return None
-        if k is SimpleKind.INTEGER and type(data) is int:
-            return data
-        if k is SimpleKind.INTEGER and type(data) is float and data.is_integer():
-            return int(data)
+        if k is SimpleKind.INTEGER and type(data) in (int, float):
+            if type(data) is float and not data.is_integer():
+                raise ValueError(f"{data!r} is not a whole number")
+            value = int(data)
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise ValueError(int64_detail(value))
+            return value
         if k is SimpleKind.FLOAT and type(data) in (int, float):
-            return float(data)
+            return float(data)  # (OverflowError for ints beyond 1.8e308)
         if k is SimpleKind.STRING and isinstance(data, str):
             return data
         if k is SimpleKind.BOOLEAN and type(data) is bool:
@@ -238,9 +186,24 @@ def _simple_from_json(data: Any, lt: SimpleType) -> Any:
             return _dt.timedelta(seconds=data)
         if k is SimpleKind.DURATION and isinstance(data, str):
             return parse_duration(data)
-    except ValueError as e:
+    except OverflowError as e:
+        detail = DURATION_RANGE if k is SimpleKind.DURATION else "too large for a float"
+        raise _fail(lt, data, detail) from e
+    except ValueError as e:  # (binascii.Error is a ValueError)
         raise _fail(lt, data, str(e)) from e
     raise _fail(lt, data)
+
+
+def _plain_from_json(data: Any, what: str) -> bytes:
+    """Untyped data (``Any``, a recursive record's fields) as plain msgpack, within the limits."""
+    issue = plain_issue(data)
+    if issue is not None:
+        where, got, detail = issue
+        raise ConversionError([Issue(where, what, got, detail)])
+    try:
+        return pack_plain(data)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise ConversionError([Issue("$", what, type(data).__name__, str(e))]) from e
 
 
 def _items(data: Any, lts: list[LiteralType]) -> tuple[LiteralValue, ...]:
@@ -331,7 +294,11 @@ def _to_record_form(data: Any, lt: LiteralType) -> Any:
             if not isinstance(data, dict):
                 raise _fail(lt, data, "expected a JSON object")
             values = _record_items([(f"$[{k!r}]", x, value) for k, x in data.items()])
-            return dict(zip([_key_from_json(k, key) for k in data], values, strict=True))
+            return dict(zip(_keys_from_json(data, key), values, strict=True))
+    issue = plain_issue(data)
+    if issue is not None:
+        where, got, detail = issue
+        raise ConversionError([Issue(where, render(lt), got, detail)])
     return data
 
 
@@ -353,7 +320,7 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
         case MapType(value=value, key=key):
             if not isinstance(data, dict):
                 raise _fail(lt, data, "expected a JSON object")
-            keys = [_key_from_json(k, key) for k in data]
+            keys = _keys_from_json(data, key)
             values = _items(list(data.values()), [value] * len(data))
             return Map(dict(zip(keys, values, strict=True)))
         case UnionType(variants=variants):
@@ -369,13 +336,16 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
                 return data  # type: ignore[no-any-return]
             raise _fail(lt, data, f"one of {list(values)}")
         case StructType() | RefType():
-            return Binary("msgpack", pack_plain(_to_record_form(data, lt)))
+            return Binary("msgpack", _plain_from_json(_to_record_form(data, lt), render(lt)))
         case BinaryType(format="msgpack"):
-            return Binary("msgpack", pack_plain(data))
+            return Binary("msgpack", _plain_from_json(data, render(lt)))
         case BinaryType(format=fmt):
-            if isinstance(data, dict) and "base64" in data:
-                return Binary(fmt, base64.b64decode(data["base64"]))
-            raise _fail(lt, data, 'expected {"base64": ...}')
+            if isinstance(data, dict) and isinstance(data.get("base64"), str):
+                try:
+                    return Binary(fmt, base64.b64decode(data["base64"], validate=True))
+                except binascii.Error as e:
+                    raise _fail(lt, data, f"`base64` is not base64: {e}") from e
+            raise _fail(lt, data, 'expected {"base64": "<base64 text>"}')
         case BlobType(format=fmt, multipart=multipart):
             if isinstance(data, str):
                 return Blob(data, fmt, multipart)
@@ -383,25 +353,73 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
         case TableType(format=fmt):
             if isinstance(data, str):
                 return Table(data, fmt or "parquet")
-            if isinstance(data, dict) and "uri" in data:
+            if isinstance(data, dict) and _is_table_form(data):
                 return Table(data["uri"], data.get("format", fmt), tuple(data.get("columns", ())))
-            raise _fail(lt, data, "expected a URI string")
+            raise _fail(lt, data, 'expected a URI string or {"uri": str, "columns": [str, ...]}')
     raise _fail(lt, data, "unsupported literal type")
 
 
-def _key_from_json(k: str, lt: LiteralType) -> Any:
-    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.INTEGER:
-        return int(k)
-    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.FLOAT:
+def _is_table_form(data: dict[Any, Any]) -> bool:
+    columns = data.get("columns", ())
+    return (
+        isinstance(data.get("uri"), str)
+        and isinstance(data.get("format", ""), str)
+        and isinstance(columns, list | tuple)
+        and all(isinstance(c, str) for c in columns)
+    )
+
+
+def _keys_from_json(data: dict[Any, Any], lt: LiteralType) -> list[Any]:
+    """The keys of a JSON object as keys of type ``lt``; errors name every bad key."""
+    keys: list[Any] = []
+    errors: list[Issue] = []
+    for k in data:
+        try:
+            keys.append(_key_from_json(k, lt))
+        except ValueError as e:
+            errors.append(
+                Issue(f"$[{k!r:.60}]", f"a key of type `{render(lt)}`", repr(k)[:60], str(e))
+            )
+    if errors:
+        raise ConversionError(errors)
+    return keys
+
+
+def _key_from_json(k: Any, lt: LiteralType) -> Any:
+    kind = lt.kind if isinstance(lt, SimpleType) else None
+    if kind is SimpleKind.INTEGER:
+        value = int(k) if type(k) in (str, int) else None  # (YAML keys may be ints)
+        if value is None:
+            raise ValueError("expected an integer key")
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(int64_detail(value))
+        return value
+    if kind is SimpleKind.FLOAT:
+        if type(k) not in (str, int, float):
+            raise ValueError("expected a number key")
         return float(k)
-    if isinstance(lt, SimpleType) and lt.kind is SimpleKind.BOOLEAN:
-        return k == "true"
+    if kind is SimpleKind.BOOLEAN:
+        if k in ("true", "false") or type(k) is bool:
+            return k in ("true", True)
+        raise ValueError('expected "true" or "false"')
+    if kind is SimpleKind.STRING and not isinstance(k, str):
+        raise ValueError("expected a string key")
     return k
 
 
 def literal_from_json(data: Any, lt: LiteralType) -> Literal:
-    """Read the plain JSON form of a value of type ``lt``; errors list every failing path."""
-    return box(_from_json(data, lt))
+    """Read the plain JSON form of a value of type ``lt``; errors list every failing path.
+
+    Raises ``ConversionError`` (and nothing else) for data that does not fit ``lt``: ints outside
+    int64, durations beyond what ``timedelta`` holds, text that is not base64 or ISO 8601, and
+    untyped parts (``Any``, recursive records) nested deeper than ``MAX_DEPTH``.
+    """
+    try:
+        return box(_from_json(data, lt))
+    except RecursionError as e:
+        raise ConversionError(
+            [Issue("$", render(lt), type(data).__name__, "nested too deeply to convert")]
+        ) from e
 
 
 # ---------------------------------------------------------------------------- JSON Schema

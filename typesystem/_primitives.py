@@ -13,6 +13,7 @@ import numbers
 from collections.abc import Callable
 from typing import Any
 
+from typesystem._limits import INT64_MAX, INT64_MIN
 from typesystem._literals import Literal, LiteralValue, Scalar
 from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import (
@@ -28,9 +29,6 @@ from typesystem._types import (
     LiteralType,
     SimpleType,
 )
-
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
 
 
 class PrimitiveTransformer(TypeTransformer[Any]):

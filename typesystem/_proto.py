@@ -3,13 +3,20 @@
 ``literal_to_proto``/``literal_from_proto`` and ``literal_type_to_proto``/``literal_type_from_proto``
 convert between the dataclasses of ``_literals``/``_types`` and the messages of
 ``typesystem/proto/literals.proto``; the ``*_proto_bytes`` functions add (deterministic)
-serialisation. The conversion is lossless: hash and metadata (absent and empty differ), ints
-beyond int64, datetimes with their UTC offset, zone key and fold, dates and durations come back
-equal. One exception: a fixed-offset ``datetime.timezone`` keeps its offset but not its name.
+serialisation. The conversion is lossless: hash and metadata (absent and empty differ),
+datetimes with their UTC offset, zone key and fold, dates and durations come back equal. One
+exception: a fixed-offset ``datetime.timezone`` keeps its offset but not its name.
 
 Decoding returns the canonical unboxed form (a plain ``Scalar`` inside a ``Collection``, ``Map``
 or ``UnionValue`` comes back as its bare primitive) and top-level results are always ``Literal``
-or ``LiteralType`` instances. Malformed messages raise ``EncodingError`` naming the value path.
+or ``LiteralType`` instances.
+
+Errors: every function here raises ``EncodingError`` and nothing else, naming the value path
+(``$[1]['k']``) where there is one: bytes that do not parse (protobuf's parser also refuses
+messages nested deeper than 100), a value or type nested deeper than ``MAX_DEPTH`` levels,
+integers outside int64 (the schema's ``big_int_value`` is refused both ways), dates, datetimes
+and durations out of Python's range, unknown time zones, and arguments that are not bytes or
+messages of the expected kind.
 
 The generated module is imported on first use, so importing ``typesystem`` never imports
 protobuf. msgpack (the native encoding) lives in ``_msgpack`` and JSON in ``_json``, not here.
@@ -26,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from typesystem import _literals as lit
 from typesystem import _types as typ
+from typesystem._limits import INT64_MAX, INT64_MIN, MAX_DEPTH, int64_detail
 from typesystem.errors import EncodingError
 
 if TYPE_CHECKING:
@@ -64,7 +72,6 @@ class _Malformed(Exception):
 
 _A = TypeVar("_A")
 _R = TypeVar("_R")
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _EPOCH = _dt.datetime(1970, 1, 1)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
 _MICROSECOND = _dt.timedelta(microseconds=1)
@@ -80,11 +87,9 @@ def _put_scalar(out: pb.Scalar, v: object) -> None:
         if isinstance(v, bool):
             out.bool_value = v
         elif isinstance(v, int):
-            if _INT64_MIN <= v <= _INT64_MAX:
-                out.int_value = v
-            else:
-                size = ((v if v >= 0 else ~v).bit_length() + 8) // 8
-                out.big_int_value = v.to_bytes(size, "big", signed=True)
+            if not INT64_MIN <= v <= INT64_MAX:
+                raise _Malformed(int64_detail(v))
+            out.int_value = v
         elif isinstance(v, float):
             out.float_value = v
         elif isinstance(v, str):
@@ -126,7 +131,8 @@ def _get_scalar(m: pb.Scalar) -> lit.Primitive:
         if kind == "none_value":
             return None
         if kind == "big_int_value":
-            return int.from_bytes(m.big_int_value, "big", signed=True)
+            value = int.from_bytes(m.big_int_value[:16], "big", signed=True)
+            raise _Malformed(f"big_int_value: {int64_detail(value)}")
         if kind == "datetime_value":
             return _get_datetime(m.datetime_value)
         if kind == "date_value":
@@ -148,7 +154,7 @@ def _get_datetime(m: pb.DateTime) -> _dt.datetime:
 
             try:
                 tz = zoneinfo.ZoneInfo(m.zone)
-            except zoneinfo.ZoneInfoNotFoundError as e:
+            except (KeyError, ValueError, OSError) as e:  # (ZoneInfoNotFoundError: KeyError)
                 raise _Malformed(f"unknown time zone {m.zone!r} (install `tzdata`?)") from e
         else:
             tz = _dt.timezone(_dt.timedelta(microseconds=m.utc_offset_microseconds))
@@ -159,12 +165,18 @@ def _get_datetime(m: pb.DateTime) -> _dt.datetime:
 
 
 # -------------------------------------------------------------------------------- literals
-def _put_literal(out: pb.Literal, value: lit.LiteralValue) -> None:
+def _too_deep(what: str) -> _Malformed:
+    return _Malformed(f"{what} nested deeper than {MAX_DEPTH} levels")
+
+
+def _put_literal(out: pb.Literal, value: lit.LiteralValue, depth: int = 0) -> None:
     if not isinstance(value, lit.Literal):
         _put_scalar(out.scalar, value)
         return
+    if depth >= MAX_DEPTH:
+        raise _too_deep("a literal")
     try:
-        _put_kind(out, value)
+        _put_kind(out, value, depth)
         if value.hash is not None:
             out.hash = value.hash
         if value.metadata is not None:
@@ -174,7 +186,7 @@ def _put_literal(out: pb.Literal, value: lit.LiteralValue) -> None:
         raise _Malformed(f"{type(value).__name__}: {e}") from e
 
 
-def _put_kind(out: pb.Literal, value: lit.Literal) -> None:
+def _put_kind(out: pb.Literal, value: lit.Literal, depth: int) -> None:
     if isinstance(value, lit.Scalar):
         _put_scalar(out.scalar, value.value)
     elif isinstance(value, lit.Collection):
@@ -182,7 +194,7 @@ def _put_kind(out: pb.Literal, value: lit.Literal) -> None:
         items = out.collection.items
         try:
             for item in value.items:
-                _put_literal(items.add(), item)
+                _put_literal(items.add(), item, depth + 1)
         except _Malformed as e:
             e.segments.append(f"[{len(items) - 1}]")
             raise
@@ -193,13 +205,13 @@ def _put_kind(out: pb.Literal, value: lit.Literal) -> None:
             for key, item in value.items.items():
                 entry = add_entry()
                 _put_scalar(entry.key, key)
-                _put_literal(entry.value, item)
+                _put_literal(entry.value, item, depth + 1)
         except _Malformed as e:
             e.segments.append(f"[{key!r}]")
             raise
     elif isinstance(value, lit.UnionValue):
         out.union_value.variant = value.variant
-        _put_literal(out.union_value.value, value.value)
+        _put_literal(out.union_value.value, value.value, depth + 1)
     elif isinstance(value, lit.Binary):
         out.binary.tag, out.binary.data = value.tag, value.data
     elif isinstance(value, lit.Blob):
@@ -213,14 +225,16 @@ def _put_kind(out: pb.Literal, value: lit.Literal) -> None:
         raise _Malformed(f"`{type(value).__qualname__}` is not a kind of Literal")
 
 
-def _get_item(m: pb.Literal) -> lit.LiteralValue:
+def _get_item(m: pb.Literal, depth: int) -> lit.LiteralValue:
     """A literal in the unboxed form used inside containers."""
     if m.WhichOneof("kind") == "scalar" and not m.HasField("hash") and not m.HasField("metadata"):
         return _get_scalar(m.scalar)
-    return _get_literal(m)
+    return _get_literal(m, depth)
 
 
-def _get_literal(m: pb.Literal) -> lit.Literal:
+def _get_literal(m: pb.Literal, depth: int = 0) -> lit.Literal:
+    if depth >= MAX_DEPTH:
+        raise _too_deep("a literal")
     kind = m.WhichOneof("kind")
     hash_ = m.hash if m.HasField("hash") else None
     meta = dict(m.metadata.entries) if m.HasField("metadata") else None
@@ -230,7 +244,7 @@ def _get_literal(m: pb.Literal) -> lit.Literal:
         items: list[lit.LiteralValue] = []
         try:
             for item in m.collection.items:
-                items.append(_get_item(item))
+                items.append(_get_item(item, depth + 1))
         except _Malformed as e:
             e.segments.append(f"[{len(items)}]")
             raise
@@ -244,7 +258,7 @@ def _get_literal(m: pb.Literal) -> lit.Literal:
                 key = _get_scalar(entry.key)
                 if key in entries:
                     raise _Malformed(f"duplicate map key {key!r}")
-                entries[key] = _get_item(entry.value)
+                entries[key] = _get_item(entry.value, depth + 1)
         except _Malformed as e:
             e.segments.append("[<key>]" if key is _NO_KEY else f"[{key!r}]")
             raise
@@ -253,7 +267,7 @@ def _get_literal(m: pb.Literal) -> lit.Literal:
         u = m.union_value
         if not u.HasField("value"):
             raise _Malformed(f"UnionValue of variant {u.variant!r} has no value")
-        return lit.UnionValue(u.variant, _get_item(u.value), hash=hash_, metadata=meta)
+        return lit.UnionValue(u.variant, _get_item(u.value, depth + 1), hash=hash_, metadata=meta)
     if kind == "binary":
         return lit.Binary(m.binary.tag, m.binary.data, hash=hash_, metadata=meta)
     if kind == "blob":
@@ -266,23 +280,28 @@ def _get_literal(m: pb.Literal) -> lit.Literal:
 
 
 # --------------------------------------------------------------------------- literal types
-def _type_message(lt: typ.LiteralType) -> pb.LiteralType:
+def _type_message(lt: typ.LiteralType, depth: int = 0) -> pb.LiteralType:
     from typesystem.proto import literals_pb2 as p
+
+    if depth >= MAX_DEPTH:
+        raise _too_deep("a literal type")
 
     body: Any
     if isinstance(lt, typ.SimpleType):
         field, body = "simple_type", p.SimpleType(kind=f"SIMPLE_KIND_{lt.kind.name}")
     elif isinstance(lt, typ.CollectionType):
-        field, body = "collection_type", p.CollectionType(item=_type_message(lt.item))
+        field, body = "collection_type", p.CollectionType(item=_type_message(lt.item, depth + 1))
     elif isinstance(lt, typ.MapType):
-        value, key = _type_message(lt.value), _type_message(lt.key)
+        value, key = _type_message(lt.value, depth + 1), _type_message(lt.key, depth + 1)
         field, body = "map_type", p.MapType(value=value, key=key)
     elif isinstance(lt, typ.TupleType):
         names = None if lt.names is None else p.FieldNames(names=lt.names)
-        items = [_type_message(item) for item in lt.items]
+        items = [_type_message(item, depth + 1) for item in lt.items]
         field, body = "tuple_type", p.TupleType(items=items, names=names)
     elif isinstance(lt, typ.UnionType):
-        variants = [p.UnionVariant(name=v.name, type=_type_message(v.type)) for v in lt.variants]
+        variants = [
+            p.UnionVariant(name=v.name, type=_type_message(v.type, depth + 1)) for v in lt.variants
+        ]
         field, body = "union_type", p.UnionType(variants=variants)
     elif isinstance(lt, typ.EnumType):
         field, body = "enum_type", p.EnumType(name=lt.name)
@@ -290,7 +309,7 @@ def _type_message(lt: typ.LiteralType) -> pb.LiteralType:
             _put_scalar(body.values.add(), _enum_value(v))
     elif isinstance(lt, typ.StructType):
         fields = [
-            p.StructField(name=f.name, type=_type_message(f.type), required=f.required)
+            p.StructField(name=f.name, type=_type_message(f.type, depth + 1), required=f.required)
             for f in lt.fields
         ]
         field, body = "struct_type", p.StructType(name=lt.name, fields=fields, format=lt.format)
@@ -301,7 +320,7 @@ def _type_message(lt: typ.LiteralType) -> pb.LiteralType:
     elif isinstance(lt, typ.BlobType):
         field, body = "blob_type", p.BlobType(format=lt.format, multipart=lt.multipart)
     elif isinstance(lt, typ.TableType):
-        columns = [p.Column(name=c.name, type=_type_message(c.type)) for c in lt.columns]
+        columns = [p.Column(name=c.name, type=_type_message(c.type, depth + 1)) for c in lt.columns]
         field, body = "table_type", p.TableType(format=lt.format, columns=columns)
     else:
         raise _Malformed(f"`{type(lt).__qualname__}` is not a kind of LiteralType")
@@ -316,14 +335,16 @@ def _enum_value(value: object) -> str | int:
     raise _Malformed(f"Expected an enum value of type `str` or `int`, got `{type(value).__name__}`")
 
 
-def _required(parent: Any, field: str) -> typ.LiteralType:
+def _required(parent: Any, field: str, depth: int) -> typ.LiteralType:
     """Decode the ``LiteralType`` that ``parent.<field>`` must hold."""
     if not parent.HasField(field):
         raise _Malformed(f"{type(parent).__name__}.{field} is missing")
-    return _get_type(getattr(parent, field))
+    return _get_type(getattr(parent, field), depth + 1)
 
 
-def _get_type(m: pb.LiteralType) -> typ.LiteralType:
+def _get_type(m: pb.LiteralType, depth: int = 0) -> typ.LiteralType:
+    if depth >= MAX_DEPTH:
+        raise _too_deep("a literal type")
     kind, tag = m.WhichOneof("kind"), m.tag
     if kind == "simple_type":
         from typesystem.proto import literals_pb2
@@ -335,18 +356,18 @@ def _get_type(m: pb.LiteralType) -> typ.LiteralType:
         except (ValueError, KeyError):
             raise _Malformed(f"SimpleType.kind must name a kind, got {number}") from None
     if kind == "collection_type":
-        return typ.CollectionType(_required(m.collection_type, "item"), tag=tag)
+        return typ.CollectionType(_required(m.collection_type, "item", depth), tag=tag)
     if kind == "map_type":
         mt = m.map_type
-        return typ.MapType(_required(mt, "value"), _required(mt, "key"), tag=tag)
+        return typ.MapType(_required(mt, "value", depth), _required(mt, "key", depth), tag=tag)
     if kind == "tuple_type":
         t = m.tuple_type
-        items = tuple(_get_type(item) for item in t.items)
+        items = tuple(_get_type(item, depth + 1) for item in t.items)
         names = tuple(t.names.names) if t.HasField("names") else None
         return typ.TupleType(items, names, tag=tag)
     if kind == "union_type":
         variants = tuple(
-            typ.UnionVariant(v.name, _required(v, "type")) for v in m.union_type.variants
+            typ.UnionVariant(v.name, _required(v, "type", depth)) for v in m.union_type.variants
         )
         return typ.UnionType(variants, tag=tag)
     if kind == "enum_type":
@@ -354,7 +375,9 @@ def _get_type(m: pb.LiteralType) -> typ.LiteralType:
         return typ.EnumType(values, m.enum_type.name, tag=tag)
     if kind == "struct_type":
         s = m.struct_type
-        fields = tuple(typ.StructField(f.name, _required(f, "type"), f.required) for f in s.fields)
+        fields = tuple(
+            typ.StructField(f.name, _required(f, "type", depth), f.required) for f in s.fields
+        )
         return typ.StructType(s.name, fields, s.format, tag=tag)
     if kind == "ref_type":
         return typ.RefType(m.ref_type.name, tag=tag)
@@ -363,7 +386,9 @@ def _get_type(m: pb.LiteralType) -> typ.LiteralType:
     if kind == "blob_type":
         return typ.BlobType(m.blob_type.format, m.blob_type.multipart, tag=tag)
     if kind == "table_type":
-        columns = tuple(typ.Column(c.name, _required(c, "type")) for c in m.table_type.columns)
+        columns = tuple(
+            typ.Column(c.name, _required(c, "type", depth)) for c in m.table_type.columns
+        )
         return typ.TableType(m.table_type.format, columns, tag=tag)
     raise _Malformed("LiteralType has no kind set")
 
@@ -422,7 +447,13 @@ def _reporting(action: str, convert: Callable[[_A], _R], arg: _A) -> _R:
         return convert(arg)
     except _Malformed as e:
         raise e.error(action) from e.__cause__
-    except (TypeError, ValueError) as e:
+    except AttributeError as e:  # a message of another kind, or not a message
+        raise EncodingError(
+            f"cannot {action}: `{type(arg).__qualname__}` is not a message of the right kind"
+        ) from e
+    except RecursionError as e:
+        raise EncodingError(f"cannot {action}: nested too deeply") from e
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError) as e:
         raise EncodingError(f"cannot {action}: {e}") from e
 
 
@@ -431,7 +462,14 @@ def _parse(message_name: str, data: bytes) -> Any:
 
     from typesystem.proto import literals_pb2
 
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise EncodingError(
+            f"cannot decode a protobuf {message_name}: expected bytes, got `{type(data).__name__}`"
+        )
     try:
-        return getattr(literals_pb2, message_name).FromString(data)
+        return getattr(literals_pb2, message_name).FromString(bytes(data))
     except DecodeError as e:
-        raise EncodingError(f"bytes are not a protobuf {message_name}: {e}") from e
+        raise EncodingError(
+            f"bytes are not a protobuf {message_name} ({len(data)} bytes): {e} (truncated or "
+            "corrupt, or nested deeper than the 100 messages protobuf's parser allows)"
+        ) from e

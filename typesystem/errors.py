@@ -18,6 +18,19 @@
 Messages follow one formula: what failed, where (a value path such as ``$.requests[3].score``),
 expected vs got, and how to fix it. ``ConversionError.issues`` keeps every failing path with its
 expected and found type, so callers can render them as they wish.
+
+What the decoders raise, for any input whatsoever (fuzzed in ``tests/typesystem``):
+
+- ``from_msgpack``, ``unpack_plain``: ``EncodingError``.
+- ``literal_from_proto``, ``literal_from_proto_bytes``, ``literal_type_from_proto``,
+  ``literal_type_from_proto_bytes`` (``typesystem._proto``): ``EncodingError``.
+- ``literal_from_json``: ``ConversionError``, listing every failing path.
+
+Foreign exceptions (msgpack's, protobuf's, ``zoneinfo``'s, ``OverflowError``,
+``RecursionError``) never escape; they are chained as ``__cause__``. The limits the decoders
+enforce (``typesystem._limits``): ints are int64, durations fit ``timedelta`` (999,999,999 days),
+and values nest at most 32 levels; where a limit is not checked (ints inside msgpack arrays),
+the decoder's docstring says why.
 """
 
 from __future__ import annotations
