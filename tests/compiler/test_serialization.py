@@ -106,28 +106,32 @@ def test_records_are_frozen_values() -> None:
 def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
     pytest.importorskip("grpc_tools")
     (tmp_path / "flytelike" / "proto").mkdir(parents=True)
-    shutil.copy(ROOT / "flytelike/proto/ir.proto", tmp_path / "flytelike/proto/ir.proto")
     (tmp_path / "typesystem" / "proto").mkdir(parents=True)
     shutil.copy(
         ROOT / "typesystem/proto/literals.proto", tmp_path / "typesystem/proto/literals.proto"
     )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "grpc_tools.protoc",
-            "-I.",
-            "--python_out=.",
-            "--pyi_out=.",
-            "flytelike/proto/ir.proto",
-        ],
-        cwd=tmp_path,
-        check=True,
-    )
-    for name in ("ir_pb2.py", "ir_pb2.pyi"):
-        assert filecmp.cmp(
-            tmp_path / "flytelike/proto" / name, ROOT / "flytelike/proto" / name, shallow=False
-        ), f"flytelike/proto/{name} is stale: regenerate it (see the header of ir.proto)"
+    # ir.proto, and the executor service (executor.proto), which imports it.
+    for stem in ("ir", "executor"):
+        shutil.copy(
+            ROOT / f"flytelike/proto/{stem}.proto", tmp_path / f"flytelike/proto/{stem}.proto"
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grpc_tools.protoc",
+                "-I.",
+                "--python_out=.",
+                "--pyi_out=.",
+                f"flytelike/proto/{stem}.proto",
+            ],
+            cwd=tmp_path,
+            check=True,
+        )
+        for name in (f"{stem}_pb2.py", f"{stem}_pb2.pyi"):
+            assert filecmp.cmp(
+                tmp_path / "flytelike/proto" / name, ROOT / "flytelike/proto" / name, shallow=False
+            ), f"flytelike/proto/{name} is stale: regenerate it (see the header of {stem}.proto)"
 
 
 def test_fast_encoder_on_every_binding_shape() -> None:
