@@ -23,6 +23,7 @@ from flytelike.backends._protocol import (
     Deck,
     ExecutionError,
     InlineBackend,
+    ItemBackend,
     WorkflowBackend,
 )
 from flytelike.backends._runtime import ExecutionContext, current_context
@@ -41,6 +42,7 @@ __all__ = [
     "ExecutionContext",
     "ExecutionError",
     "InlineBackend",
+    "ItemBackend",
     "WorkflowBackend",
     "available_backends",
     "current_context",

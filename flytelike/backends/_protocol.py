@@ -12,7 +12,7 @@ What does not live here: finding backends by name (``_discovery``), the built-in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -140,6 +140,31 @@ class InlineBackend(Protocol):
     def can_inline(self, request: ActionRequest) -> bool: ...
 
     def run_inline(self, request: ActionRequest) -> ActionOutcome: ...
+
+
+@runtime_checkable
+class ItemBackend(Protocol):
+    """Optional: run map items of one task in batches, out of the driver (remote backends).
+
+    ``run_items(task, context, items)`` runs each ``(action_id, values, attempt)`` of ``items``
+    once and returns ``(outputs, error)`` per item, in order. Values go in and come out as
+    stored in list literals (primitives unboxed, as ``inline_runner(...).item``); ``context``
+    is the map node's, each item runs with its own action id and attempt. The engine owns
+    retries (a failed item comes back in a later call with attempt + 1), ``concurrency``
+    (calls in flight) and the success ratio; a failure of the whole call (the worker died) is
+    returned as a ``SYSTEM`` error for each of its items. ``item_batch_size`` is the most items
+    the engine puts in one call. Separate from ``InlineBackend``, which means "runs in the
+    driver"; the engine uses this one for maps a backend cannot run in place.
+    """
+
+    item_batch_size: int
+
+    async def run_items(
+        self,
+        task: TaskTemplate,
+        context: ActionContext,
+        items: Sequence[tuple[str, Mapping[str, Any], int]],
+    ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]: ...
 
 
 @runtime_checkable

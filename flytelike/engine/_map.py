@@ -399,7 +399,12 @@ async def run_map(
             )
             await _fast_path(items, task, retries, workers)
         else:
-            await _general_path(interp, items, target, workers)
+            # Batches through a remote backend's ``run_items`` when it has one (the module
+            # imports this one, hence here).
+            from flytelike.engine._map_batches import run_batched
+
+            if task is None or not await run_batched(items, task, workers):
+                await _general_path(interp, items, target, workers)
     finally:
         items.flush()
     failed = [e for e in items.errors if e is not None]

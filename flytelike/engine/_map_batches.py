@@ -1,0 +1,140 @@
+"""Map items through a backend's item-batch entry point (``ItemBackend.run_items``).
+
+Used for plain Python map targets without cache or timeout when the backend runs actions out of
+the driver and offers ``run_items`` (a remote backend: one request per item would cost a round
+trip each). The engine still owns every rule:
+
+- ``concurrency`` (unset: the run's max parallelism) is the number of batches in flight, each
+  holding one slot of the run's ``max_parallelism`` while it runs; a batch has at most the
+  backend's ``item_batch_size`` items, fewer when that keeps every slot busy;
+- an item that fails is decided exactly as on the local fast path (``_map._run_item``, fed the
+  item's outcomes so far): a retryable error sends it again, in a later batch, with attempt + 1;
+- a ``SYSTEM`` error (the worker running the batch died) is retried within the run's system
+  budget, per item, without counting against the task's ``retries``.
+
+Items whose outputs a resumed run already has are not sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import deque
+from typing import Any
+
+from flytelike.backends._live import is_mocked
+from flytelike.backends._protocol import SYSTEM, ExecutionError
+from flytelike.engine._execution import LIMITS, retry_settings
+from flytelike.engine._map import PROGRESS_SECONDS, _Items, _run_item
+from flytelike.ir._model import TaskTemplate
+
+
+class _More(Exception):
+    """``_run_item`` asked for an attempt the backend has not run yet."""
+
+
+def batchable(backend: Any, task: TaskTemplate, overrides: Any) -> bool:
+    """Whether the items of a map over ``task`` go through ``backend.run_items``."""
+    md = task.metadata
+    ov = overrides
+    return (
+        callable(getattr(backend, "run_items", None))
+        and task.kind == "python"
+        and md.timeout is None
+        and md.cache is None
+        and (ov is None or (ov.timeout is None and ov.cache is None))
+        and not is_mocked(task.id)
+    )
+
+
+async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
+    """Run every item of ``items`` through the backend's ``run_items``; ``False`` (nothing
+    done) when this map does not qualify (``batchable``)."""
+    ex = items.ex
+    backend: Any = ex.backend
+    ov = items.node.overrides
+    if items.n == 0 or not batchable(backend, task, ov):
+        return False
+    retries = (
+        ov.retries if ov is not None and ov.retries is not None else (task.metadata.retries or 0)
+    )
+    retry_any = retry_settings(task)[1]
+    budget = ex.config.system_retries
+    base = ex.action_context(items.aid, 0, task, None)
+    history: dict[int, list[tuple[Any, ExecutionError | None]]] = {}
+    system_used: dict[int, int] = {}
+    queue: deque[tuple[int, int]] = deque()  # (item, attempt)
+    for i in range(items.n):
+        if items.prior and f"{items.aid}[{i}]" in items.prior:
+            _run_item(items, None, False, i, retries, retry_any)  # (takes the prior outputs)
+        else:
+            queue.append((i, 0))
+
+    def settle(i: int, attempt: int, out: Any, err: ExecutionError | None) -> None:
+        if err is not None and err.kind == SYSTEM and system_used.get(i, 0) < budget:
+            system_used[i] = system_used.get(i, 0) + 1
+            queue.append((i, attempt + 1))
+            return
+        done = history.setdefault(i, [])
+        done.append((out, err))
+
+        def replay(iid: str, inputs: Any, n: int) -> tuple[Any, ExecutionError | None]:
+            if n < len(done):
+                return done[n]
+            raise _More
+
+        try:
+            _run_item(items, replay, False, i, retries, retry_any)
+        except _More:
+            queue.append((i, attempt + 1))
+
+    size_cap = max(1, int(getattr(backend, "item_batch_size", 100) or 100))
+
+    async def send(batch: list[tuple[int, int]]) -> None:
+        sems = LIMITS.get()
+        if ex.sem is not None:
+            sems = (ex.sem, *sems)
+        for s in sems:
+            await s.acquire()
+        try:
+            request = [(f"{items.aid}[{i}]", items.item_values(i), a) for i, a in batch]
+            try:
+                results = await backend.run_items(task, base, request)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # the backend's own failure, not a task's
+                err = ExecutionError(
+                    SYSTEM,
+                    f"backend {getattr(backend, 'name', '?')} failed to run {len(batch)} map "
+                    f"items: {e!r}",
+                    type(e).__name__,
+                )
+                results = [(None, err)] * len(batch)
+        finally:
+            for s in sems:
+                s.release()
+        for (i, a), (out, err) in zip(batch, results, strict=True):
+            settle(i, a, out, err)
+
+    running: set[asyncio.Task[None]] = set()
+    ex.inflight += workers  # items run side by side: none may run in place
+    try:
+        while queue or running:
+            free = workers - len(running)
+            size = max(1, min(size_cap, math.ceil(len(queue) / max(1, free))))
+            while queue and len(running) < workers:
+                batch = [queue.popleft() for _ in range(min(size, len(queue)))]
+                running.add(asyncio.ensure_future(send(batch)))
+            finished, running = await asyncio.wait(
+                running, timeout=PROGRESS_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            for f in finished:
+                f.result()
+            items.progress()
+    except BaseException:
+        for f in running:
+            f.cancel()
+        raise
+    finally:
+        ex.inflight -= workers
+    return True

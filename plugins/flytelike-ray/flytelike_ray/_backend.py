@@ -1,0 +1,318 @@
+"""``RayBackend``: task actions and batches of map items run as Ray tasks.
+
+The engine keeps every semantic (cache, retries with user and system budgets, timeouts, map
+concurrency and ``min_success_ratio``); this backend only moves attempts to Ray workers and back:
+
+- Ray's own retries are off (``max_retries=0``, ``retry_exceptions=False``); a worker that dies
+  mid-task (killed, out of memory, node lost) is a ``SYSTEM`` error, retried by the engine
+  within its system budget;
+- a timeout cancels the coroutine awaiting the Ray task; the task is then cancelled with
+  ``ray.cancel(force=True)`` (its worker is killed, Ray starts a fresh one);
+- map items go in batches through ``run_items`` (``flytelike.backends.ItemBackend``);
+- work that needs the driver runs in the driver, on the local backend: mocked tasks, tasks
+  without a Python body (eager, container, shell, reference) and async v2 tasks (their child
+  calls are recorded by the driver's engine).
+
+What does not live here: connecting (``_cluster``), the code rule (``_code``), what a worker
+runs (``_worker``), the wire format (``_wire``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import os
+import pickle
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flytelike.backends import (
+    SYSTEM,
+    USER,
+    ActionContext,
+    ActionOutcome,
+    ActionRequest,
+    Deck,
+    ExecutionError,
+)
+from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
+from flytelike_ray import _worker
+from flytelike_ray._cluster import Connection, connect
+from flytelike_ray._code import check_shipped, code_root
+from flytelike_ray._errors import RayBackendError
+from flytelike_ray._wire import (
+    pack_literals,
+    pack_values,
+    unpack_error,
+    unpack_literals,
+    unpack_values,
+)
+from typesystem import Literal
+
+Item = tuple[str, Mapping[str, Any], int]
+ItemResult = tuple[dict[str, Any] | None, ExecutionError | None]
+
+_DRIVER_KINDS = frozenset({"python", "dynamic"})
+
+
+def _forwarded() -> tuple[tuple[str, str], ...]:
+    """The driver's ``FLYTELIKE_*`` variables now (set after Ray started, too)."""
+    return tuple((k, v) for k, v in os.environ.items() if k.startswith("FLYTELIKE_"))
+
+
+def _config_error(e: RayBackendError) -> ExecutionError:
+    cls = type(e)
+    return ExecutionError(
+        USER, f"{cls.__name__}: {e}", f"flytelike_ray.{cls.__name__}", exception=e
+    )
+
+
+def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
+    """A failure Ray reports instead of the worker's answer, as an ``ExecutionError``."""
+    import ray.exceptions as rex
+
+    name = type(e).__name__
+    first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    if isinstance(e, rex.RuntimeEnvSetupError):
+        return ExecutionError(
+            USER,
+            f"task `{task}` ({where}): Ray could not set up the job's runtime_env on a worker "
+            f"({name}: {first}); check the code root the backend ships (working_dir) and "
+            "init_options['runtime_env']",
+            f"ray.exceptions.{name}",
+        )
+    if isinstance(e, rex.WorkerCrashedError | rex.NodeDiedError | rex.LocalRayletDiedError):
+        what = "the Ray worker running it died"
+    elif isinstance(e, rex.OutOfMemoryError):
+        what = "Ray killed its worker for lack of memory"
+    elif isinstance(e, rex.TaskCancelledError):
+        what = "Ray cancelled it"
+    else:
+        what = "Ray failed to run it"
+    return ExecutionError(
+        SYSTEM, f"task `{task}` ({where}): {what}: {name}: {first}", f"ray.exceptions.{name}"
+    )
+
+
+def _outcome(result: _worker.Outcome) -> ActionOutcome:
+    outputs, error, decks, dynamic = result
+    tabs = tuple(Deck(n, u) for n, u in decks)
+    if error is not None:
+        return ActionOutcome(error=unpack_error(error), decks=tabs)
+    return ActionOutcome(outputs=unpack_literals(outputs or {}), decks=tabs, dynamic=dynamic)
+
+
+class RayBackend:
+    """Runs task actions as Ray tasks (see the module docstring for what stays in the driver).
+
+    ``address``: a Ray cluster to join (``"auto"``, ``"host:port"``, ``"ray://host:10001"``;
+    default ``RAY_ADDRESS``, else a local instance is started on first use with ``num_cpus``
+    logical CPUs and shut down at exit). ``code_root``: the folder shipped to the workers as
+    the job's ``working_dir`` (default: the code root of the first task run, see
+    ``flytelike_ray._code``). ``item_batch_size``: the most map items per Ray task.
+    ``init_options`` go to ``ray.init`` as they are (they win over the backend's).
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        *,
+        address: str | None = None,
+        num_cpus: float | None = None,
+        code_root: str | None = None,
+        item_batch_size: int = 100,
+        log_to_driver: bool = True,
+        init_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        if item_batch_size < 1:
+            raise ValueError(f"RayBackend(item_batch_size=...) must be >= 1, got {item_batch_size}")
+        self.address = address
+        self.num_cpus = num_cpus
+        self.code_root = code_root
+        self.item_batch_size = item_batch_size
+        self.log_to_driver = log_to_driver
+        self.init_options = dict(init_options or {})
+        self._conn: Connection | None = None
+        self._remote: tuple[Any, Any] | None = None
+        self._lock = threading.Lock()
+        self._templates: dict[int, tuple[Any, str, list[Any]]] = {}
+        self._driver: dict[int, tuple[Any, bool]] = {}
+        self._checked: set[tuple[str, str]] = set()
+        self._local: Any = None
+
+    # ------------------------------------------------------------------ connecting
+    def connection(self, task: Any = None) -> Connection:
+        """Start or join Ray on first use; ``task`` (the first one run) picks the code root."""
+        if self._conn is None:
+            with self._lock:
+                if self._conn is None:
+                    root = self.code_root
+                    if root is None and task is not None and task.function is not None:
+                        root = code_root(task.function.module)
+                    conn = connect(
+                        address=self.address,
+                        num_cpus=self.num_cpus,
+                        code_root=root,
+                        log_to_driver=self.log_to_driver,
+                        init_options=self.init_options,
+                    )
+                    import ray
+
+                    # The engine owns retries: Ray's own are off.
+                    once = ray.remote(max_retries=0, retry_exceptions=False)
+                    self._remote = (once(_worker.run_action), once(_worker.run_items))
+                    self._conn = conn
+        return self._conn
+
+    def warmup(self, n: int = 0, seconds: float = 0.05) -> list[int]:
+        """Connect, and run ``n`` (default: the cluster's CPUs) trivial tasks so that workers
+        have started and imported flytelike before the first action; returns their pids."""
+        self.connection()
+        import ray
+
+        n = n or int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
+        warm = ray.remote(max_retries=0)(_worker.warm)
+        return sorted(set(ray.get([warm.remote(seconds) for _ in range(n)])))
+
+    # ------------------------------------------------------------------ what runs where
+    def _in_driver(self, task: Any) -> bool:
+        if is_mocked(task.id):
+            return True
+        found = self._driver.get(id(task))
+        if found is not None and found[0] is task:
+            return found[1]
+        driver = task.kind not in _DRIVER_KINDS
+        if not driver and any(k == "v2.environment" for k, _ in task.custom):
+            from flytelike.backends._functions import task_function
+
+            try:  # an async v2 task may make child calls: the driver's engine records them
+                driver = task_function(task).is_async
+            except Exception:  # (the worker reports what cannot be resolved)
+                driver = False
+        self._driver[id(task)] = (task, driver)
+        return driver
+
+    def _local_backend(self) -> Any:
+        if self._local is None:
+            from flytelike.backends import get_backend
+
+            self._local = get_backend("local")
+        return self._local
+
+    # ------------------------------------------------------------------ requests
+    def _template(self, task: Any) -> tuple[str, list[Any]]:
+        found = self._templates.get(id(task))
+        if found is not None and found[0] is task:
+            return found[1], found[2]
+        import ray
+
+        data = pickle.dumps(task, protocol=5)
+        key = hashlib.sha256(data).hexdigest()[:32]
+        holder = [ray.put(data)]  # fetched once per worker, never resolved by Ray itself
+        self._templates[id(task)] = (task, key, holder)
+        return key, holder
+
+    def _prepare(self, task: Any, context: ActionContext) -> tuple[str, list[Any], ActionContext]:
+        conn = self.connection(task)
+        prefix = context.raw_data_prefix
+        module = task.function.module if task.function is not None else ""
+        if (module, prefix) not in self._checked:
+            if module:
+                check_shipped(module, task.id.name, conn.shipped_root, conn.reachable)
+            if conn.nodes > 1 and (not prefix or prefix.startswith(("file://", "/"))):
+                raise RayBackendError(
+                    f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
+                    f"cluster has {conn.nodes} nodes: a worker on another node could not read "
+                    "the inputs or write the outputs there. Use shared storage "
+                    "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
+                )
+            self._checked.add((module, prefix))
+        key, holder = self._template(task)
+        ctx = dataclasses.replace(context, environment=(*context.environment, *_forwarded()))
+        return key, holder, ctx
+
+    async def run_action(self, request: ActionRequest) -> ActionOutcome:
+        task = request.task
+        if self._in_driver(task):
+            return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
+        try:
+            key, holder, ctx = self._prepare(task, request.context)
+        except RayBackendError as e:
+            return ActionOutcome(error=_config_error(e))
+        assert self._remote is not None
+        ref = self._remote[0].remote(key, holder, pack_literals(request.inputs), ctx)
+        where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
+        try:
+            result = await ref
+        except asyncio.CancelledError:  # a timeout or an abort: stop the work too
+            import ray
+
+            ray.cancel(ref, force=True)
+            raise
+        except Exception as e:
+            return ActionOutcome(error=_ray_failure(e, task.id.name, where))
+        return _outcome(result)
+
+    async def run_items(
+        self, task: Any, context: ActionContext, items: Sequence[Item]
+    ) -> list[ItemResult]:
+        """Map items of ``task`` in one Ray task (see ``flytelike.backends.ItemBackend``)."""
+        n = len(items)
+        if n == 0:
+            return []
+        if self._in_driver(task):
+            return await asyncio.to_thread(self._items_in_driver, task, context, items)
+        try:
+            key, holder, ctx = self._prepare(task, context)
+        except RayBackendError as e:
+            return [(None, _config_error(e))] * n
+        first = items[0][1]
+        fixed = {
+            k: v
+            for k, v in first.items()
+            if isinstance(v, Literal) and all(it[1][k] is v for it in items)
+        }
+        lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
+        ids = [(aid, attempt) for aid, _, attempt in items]
+        assert self._remote is not None
+        ref = self._remote[1].remote(key, holder, ctx, pack_literals(fixed), lists, ids)
+        try:
+            outs, errors = await ref
+        except asyncio.CancelledError:
+            import ray
+
+            ray.cancel(ref, force=True)
+            raise
+        except Exception as e:
+            where = f"{n} map items from {items[0][0]}"
+            return [(None, _ray_failure(e, task.id.name, where))] * n
+        columns = [(name, unpack_values(data)) for name, data in outs.items()]
+        return [
+            (None, unpack_error(err))
+            if err is not None
+            else ({name: col[j] for name, col in columns}, None)
+            for j, err in enumerate(errors)
+        ]
+
+    def _items_in_driver(
+        self, task: Any, context: ActionContext, items: Sequence[Item]
+    ) -> list[ItemResult]:
+        runner = self._local_backend().inline_runner(task, context)
+        with runner.bound():
+            return [runner.item(aid, values, attempt) for aid, values, attempt in items]
+
+    def close(self) -> None:
+        """Forget per-run state; Ray itself stays up until the process exits (one per
+        process), so a later backend reuses it without a new start-up."""
+        if self._local is not None:
+            self._local.close()
+            self._local = None
+        self._templates.clear()
+        self._driver.clear()
+
+    def __repr__(self) -> str:
+        where = self.address or os.environ.get("RAY_ADDRESS") or "local"
+        return f"RayBackend(address={where!r}, item_batch_size={self.item_batch_size})"

@@ -1,0 +1,171 @@
+"""What runs inside a Ray worker: one action (``run_action``), a batch of map items
+(``run_items``), and the worker's start-up hook (``setup``).
+
+A request is plain data: the task template (sent to the cluster once per backend through the
+object store and cached here by its digest), input literals as msgpack, and the
+``ActionContext`` (with the driver's ``FLYTELIKE_*`` variables in ``environment``, applied
+around the attempt: a Ray worker runs one task at a time). The attempt itself is the local
+backend's (same conversions, ``current_context()``, decks, dynamic tasks), so a task behaves
+the same on both backends. Offloaded values go under the context's raw data prefix.
+
+What does not live here: the code-shipping rule (``_code``), the driver side (``_backend``).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Mapping
+from typing import Any
+
+# The attempt is the local backend's own: a worker runs the task exactly as ``local`` does.
+from flytelike.backends._local import InlineRunner, _environment, _restore, run_sync
+from flytelike.backends._protocol import SYSTEM, ActionContext, ActionRequest, ExecutionError
+from flytelike_ray._wire import (
+    ErrorTuple,
+    pack_error,
+    pack_literals,
+    pack_values,
+    unpack_literals,
+    unpack_values,
+)
+from typesystem import unbox
+
+_TASKS: dict[str, Any] = {}
+_MAX_TASKS = 512
+
+Outcome = tuple[dict[str, bytes] | None, ErrorTuple | None, tuple[tuple[str, str], ...], Any]
+
+_HINT = (
+    " (on a Ray worker, pid {pid}: the module must be installed there or be under the code "
+    "root the backend shipped as the job's working_dir; see flytelike_ray._code)"
+)
+
+
+def setup() -> None:
+    """Ray's ``worker_process_setup_hook``: import flytelike and the type registry when the
+    worker starts, not on its first action."""
+    import typesystem
+
+    typesystem.default_registry()
+
+
+def template(key: str, holder: list[Any]) -> Any:
+    """The task template with digest ``key``; ``holder`` is ``[ObjectRef]`` (not resolved by
+    Ray, so the template is fetched once per worker) or ``[bytes]``."""
+    task = _TASKS.get(key)
+    if task is None:
+        data = holder[0]
+        if not isinstance(data, bytes):
+            import ray
+
+            data = ray.get(data)
+        task = pickle.loads(data)
+        if len(_TASKS) >= _MAX_TASKS:
+            _TASKS.clear()
+        _TASKS[key] = task
+    return task
+
+
+def _system(what: str, e: BaseException) -> ErrorTuple:
+    err = ExecutionError(
+        SYSTEM,
+        f"Ray worker (pid {os.getpid()}) could not {what}: {type(e).__name__}: {e}",
+        f"{type(e).__module__}.{type(e).__qualname__}",
+    )
+    return pack_error(err)
+
+
+def _with_hint(err: ExecutionError) -> ExecutionError:
+    if not err.error_type.endswith(("FunctionResolutionError", "LocalExecutionError")):
+        return err
+    hint = _HINT.format(pid=os.getpid())
+    return ExecutionError(
+        err.kind,
+        err.message + hint,
+        err.error_type,
+        err.traceback,
+        err.recoverable,
+        err.timed_out,
+        err.exception,
+    )
+
+
+def run_action(
+    key: str, holder: list[Any], inputs: Mapping[str, bytes], context: ActionContext
+) -> Outcome:
+    """One attempt of one task action; returns ``(outputs, error, decks, dynamic closure)``."""
+    try:
+        request = ActionRequest(template(key, holder), unpack_literals(inputs), context)
+    except Exception as e:
+        return None, _system("read the request", e), (), None
+    saved = _environment(context.environment) if context.environment else None
+    try:
+        outcome = run_sync(request)
+    finally:
+        if saved is not None:
+            _restore(saved)
+    decks = tuple((d.name, d.uri) for d in outcome.decks)
+    if outcome.error is not None:
+        return None, pack_error(_with_hint(outcome.error)), decks, None
+    outputs = pack_literals(outcome.outputs or {})
+    return outputs, None, decks, outcome.dynamic
+
+
+ItemsOutcome = tuple[dict[str, bytes], list[ErrorTuple | None]]
+
+
+def run_items(
+    key: str,
+    holder: list[Any],
+    context: ActionContext,
+    fixed: Mapping[str, bytes],
+    lists: Mapping[str, bytes],
+    ids: list[tuple[str, int]],
+) -> ItemsOutcome:
+    """Map items of one task, one after another: item ``j`` is ``ids[j]`` (action id,
+    attempt) with the ``j``-th value of every list in ``lists`` and the ``fixed`` inputs.
+    Returns, per output, a ``Collection`` of the items' values (``None`` where an item failed)
+    and, per item, its error or ``None``."""
+    n = len(ids)
+    try:
+        task = template(key, holder)
+        runner = InlineRunner(task, context)
+        common = {k: unbox(v) for k, v in unpack_literals(fixed).items()}
+        columns = [(k, unpack_values(v)) for k, v in lists.items()]
+    except Exception as e:
+        err = _system("prepare the map items", e)
+        return {}, [err] * n
+    names = runner.tf.output_names
+    out: dict[str, list[Any]] = {name: [None] * n for name in names}
+    errors: list[ErrorTuple | None] = [None] * n
+    env = context.environment
+    saved = _environment(env) if env else None
+    try:
+        with runner.bound():
+            for j, (aid, attempt) in enumerate(ids):
+                values = dict(common)
+                for k, col in columns:
+                    values[k] = col[j]
+                outputs, error = runner.item(aid, values, attempt)
+                if error is not None:
+                    errors[j] = pack_error(_with_hint(error))
+                    continue
+                assert outputs is not None
+                for name in names:
+                    out[name][j] = outputs[name]
+    finally:
+        if saved is not None:
+            _restore(saved)
+    return {name: pack_values(vals) for name, vals in out.items()}, errors
+
+
+def warm(seconds: float) -> int:
+    """A trivial task that keeps its worker busy for ``seconds`` (``RayBackend.warmup``): the
+    worker has imported flytelike when it returns."""
+    import time
+
+    import flytelike.backends._local  # noqa: F401  (what every action needs)
+
+    time.sleep(seconds)
+    return os.getpid()

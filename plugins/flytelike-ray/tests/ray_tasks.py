@@ -1,0 +1,100 @@
+"""Tasks the Ray backend's tests run; this folder is the code root the test backend ships to
+the workers (``RayBackend(code_root=...)``), so the workers import this module by name."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import flytelike as fl
+from flytelike.backends import current_context
+from flytelike.errors import FlyteRecoverableException
+
+
+class Refused(Exception):
+    """A user exception type that must come back to a direct caller as itself."""
+
+
+@fl.task
+def pid() -> int:
+    return os.getpid()
+
+
+@fl.task
+def nap_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+@fl.workflow
+def fan_out(seconds: float) -> list[int]:
+    return [nap_pid(seconds=seconds) for _ in range(4)]
+
+
+@fl.task
+def refuse(why: str) -> int:
+    raise Refused(why)
+
+
+@fl.task
+def write_text(text: str) -> fl.File:
+    path = Path(current_context().working_directory) / "note.txt"
+    path.write_text(text)
+    return fl.File(str(path))
+
+
+@fl.task
+def read_text(f: fl.File) -> str:
+    with open(f) as fh:
+        return f"{fh.read()} (read by {os.getpid()})"
+
+
+@fl.workflow
+def file_hand_off(text: str) -> str:
+    return read_text(f=write_text(text=text))
+
+
+def _count(key: str) -> int:
+    """How many times ``key`` was counted in the directory ``RAY_TEST_DIR`` names."""
+    path = Path(os.environ["FLYTELIKE_RAY_TEST_DIR"]) / key
+    n = int(path.read_text()) + 1 if path.exists() else 1
+    path.write_text(str(n))
+    return n
+
+
+@fl.task
+def dies_once(key: str) -> int:
+    """Kills its own worker process on the first attempt (a crash, not an exception)."""
+    if _count(key) == 1:
+        os.kill(os.getpid(), 9)
+    return os.getpid()
+
+
+@fl.task(timeout=1)
+def records_pid_then_sleeps(key: str) -> int:
+    (Path(os.environ["FLYTELIKE_RAY_TEST_DIR"]) / key).write_text(str(os.getpid()))
+    time.sleep(30)
+    return 0
+
+
+@fl.task(retries=2)
+def flaky_item(x: int) -> int:
+    if x % 3 == 0 and _count(f"item-{x}") == 1:
+        raise FlyteRecoverableException(f"item {x} fails once")
+    return x * 10
+
+
+@fl.workflow
+def mapped_flaky(xs: list[int]) -> list[int]:
+    return fl.map_task(flaky_item, concurrency=3)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def square(x: int) -> int:
+    return x * x
+
+
+@fl.workflow
+def mapped_square(xs: list[int]) -> list[int]:
+    return fl.map_task(square)(x=xs)  # type: ignore[no-any-return]

@@ -1,0 +1,132 @@
+"""The Ray backend runs actions on Ray workers with the engine's semantics: fan-out, files
+between tasks, worker crashes as system errors, timeouts that cancel, batched maps with
+retries, the user's own exception types, and clear errors for code the workers cannot get."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import ray_tasks as rt
+
+from flytelike.backends import ItemBackend, get_backend
+from flytelike.engine import Engine, WorkflowPhase
+
+
+def test_selected_by_name_and_offers_item_batches() -> None:
+    backend = get_backend("ray", item_batch_size=7)
+    assert backend.name == "ray"
+    assert isinstance(backend, ItemBackend)
+    assert backend.item_batch_size == 7
+    backend.close()
+
+
+def test_actions_run_in_ray_workers(ray_engine: Engine) -> None:
+    assert ray_engine.run(rt.pid).outputs() != os.getpid()
+
+
+def test_fan_out_runs_side_by_side_on_workers(ray_engine: Engine) -> None:
+    t0 = time.perf_counter()
+    run = ray_engine.run(rt.fan_out, seconds=0.4)
+    pids = run.outputs()
+    assert len(pids) == 4 and os.getpid() not in pids
+    assert len(set(pids)) == 2  # the session's two CPUs, both busy
+    assert time.perf_counter() - t0 < 1.6  # two waves of 0.4 s, not four
+
+
+def test_file_written_by_one_worker_is_read_by_another_task(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.file_hand_off, text="hello")
+    text, _, reader = run.outputs().partition(" (read by ")
+    assert text == "hello"
+    assert int(reader.rstrip(")")) != os.getpid()
+    writer = next(a for a in run.actions() if a.name == "ray_tasks.write_text")
+    outputs = run.action_outputs(writer.action_id)
+    assert outputs is not None  # the File went under the run's raw data prefix:
+    assert outputs["o0"].uri.startswith(ray_engine.config.data_prefix)  # type: ignore[attr-defined]
+
+
+def test_user_exception_type_comes_back_to_a_direct_call(ray_engine: Engine) -> None:
+    with pytest.raises(rt.Refused, match="not today") as info:
+        rt.refuse(why="not today")
+    assert any("flytelike run" in note for note in info.value.__notes__)
+
+
+def test_worker_killed_mid_task_is_a_system_error_retried(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.dies_once, key="crash")
+    assert run.phase is WorkflowPhase.SUCCEEDED
+    assert run.outputs() != os.getpid()
+    attempts = run.attempts()
+    assert [a.phase for a in attempts] == ["RETRYABLE_FAILED", "SUCCEEDED"]
+    assert attempts[0].error_kind == "SYSTEM"
+    assert "died" in attempts[0].message
+
+
+def test_timeout_cancels_the_ray_task(ray_engine: Engine, counts: Path) -> None:
+    run = ray_engine.run(rt.records_pid_then_sleeps, key="sleeper")
+    assert run.phase is WorkflowPhase.TIMED_OUT
+    pid = int((counts / "sleeper").read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
+    assert not _alive(pid), "the timed-out task's worker still runs: it was not cancelled"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_map_items_go_in_batches_and_retry(
+    ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = ray_backend.run_items
+
+    async def counting(task: Any, context: Any, items: Any) -> Any:
+        calls.append(len(items))
+        return await real(task, context, items)
+
+    monkeypatch.setattr(ray_backend, "run_items", counting)
+    run = ray_engine.run(rt.mapped_flaky, xs=list(range(30)))
+    assert run.outputs() == [x * 10 for x in range(30)]
+    assert calls[:3] == [10, 10, 10]  # concurrency=3: three batches in flight
+    assert sum(calls) == 30 + 10  # every third item once more, after its recoverable error
+    items = [a for a in run.actions() if a.kind == "map_item"]
+    assert len(items) == 30
+    assert sorted(a.attempts for a in items) == [1] * 20 + [2] * 10
+
+
+def test_a_large_map_is_batched(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.mapped_square, xs=list(range(2000)))
+    assert run.outputs() == [x * x for x in range(2000)]
+
+
+def test_module_outside_the_shipped_code_root_fails_before_submission(
+    ray_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "elsewhere_tasks.py").write_text(
+        "import flytelike as fl\n\n@fl.task\ndef there(x: int) -> int:\n    return x\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import elsewhere_tasks
+
+    try:
+        run = ray_engine.run(elsewhere_tasks.there, x=1)
+    finally:
+        sys.modules.pop("elsewhere_tasks", None)
+    assert run.phase is WorkflowPhase.FAILED
+    message = _message(run.error)
+    assert "CodeShippingError" in message
+    assert str(tmp_path) in message and "code_root=" in message
+
+
+def _message(error: Any) -> str:
+    """An error's message, whether the run store hands it back as a dict or an object."""
+    return str(error["message"] if isinstance(error, dict) else error.message)
