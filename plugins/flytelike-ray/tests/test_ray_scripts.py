@@ -1,0 +1,89 @@
+"""Code that is not installed reaches the workers: a script run with ``flytelike run --backend
+ray`` (its folder is shipped as the job's working_dir) and a ``python script.py`` run with
+``FLYTELIKE_BACKEND=ray`` (its ``__main__`` tasks travel by value). Both are new processes that
+join the session's Ray through ``RAY_ADDRESS``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = """\
+import os
+
+import flytelike as fl
+
+
+def loud(s: str) -> str:
+    return s.upper()
+
+
+@fl.task
+def shout(s: str) -> str:
+    return f"{loud(s)}:{os.getpid()}"
+
+
+@fl.workflow
+def twice(s: str) -> str:
+    return shout(s=shout(s=s))
+
+
+if __name__ == "__main__":
+    print(f"RESULT {twice(s='hi')} DRIVER {os.getpid()}")
+"""
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    path = project / "shouting.py"
+    path.write_text(SCRIPT)
+    return path
+
+
+@pytest.fixture
+def env(ray_backend: object, tmp_path: Path) -> dict[str, str]:
+    import ray
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLYTELIKE_")}
+    env["RAY_ADDRESS"] = ray.get_runtime_context().gcs_address
+    env["FLYTELIKE_HOME"] = str(tmp_path / "home")
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, (
+        f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    )
+    return done
+
+
+def test_flytelike_run_ships_the_scripts_folder(
+    script: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"  # not the script's folder: Ray does not add it itself
+    elsewhere.mkdir()
+    args = [sys.executable, "-m", "flytelike", "run", "--backend", "ray", str(script), "twice"]
+    done = _run([*args, "--s", "hi"], elsewhere, env)
+    value = json.loads(done.stdout)["o0"]
+    text, *pids = value.split(":")  # "HI:<pid of the second call>:<pid of the first>"
+    assert text == "HI" and len(pids) == 2
+    assert "SUCCEEDED" in done.stderr
+
+
+def test_a_main_script_selects_ray_from_the_environment(
+    script: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    done = _run([sys.executable, str(script)], tmp_path, {**env, "FLYTELIKE_BACKEND": "ray"})
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    _, value, _, driver = line.split()
+    text, *pids = value.split(":")
+    assert text == "HI" and len(pids) == 2
+    assert driver not in pids  # ran in Ray workers, not in the script's process
