@@ -7,7 +7,8 @@ outputs, which with a single output also compares equal to it. Positional argume
 inputs in signature order. Inputs that cannot be converted raise at once (nothing runs); a run
 that fails raises, as a local flyte run does, the error a parent task would see (e.g.
 ``flyte.errors.RuntimeUserError`` with ``code="ValueError"``), carrying the run's name in
-``run_name``. ``run`` works without ``init`` and from inside a running event loop.
+``run_name``. ``run`` works without ``init`` and from inside a running event loop. Left uncaught in a
+script, its error prints as flyte's does (``flytelike._excepthook``).
 Every task call made inside a running task of the run is a recorded child action (see
 ``run.actions()``), with the run's custom context and the caller's group.
 
@@ -70,6 +71,7 @@ class RunContext:
         self.env_vars = dict(env_vars or {})
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
+        from flytelike import _excepthook
         from flytelike._context import forget_run, set_run_context
         from flytelike._task import task_environment
         from flytelike.engine import default_engine
@@ -78,6 +80,7 @@ class RunContext:
         from flytelike.engine._run import new_run_name
         from flytelike.ir._model import LaunchPlanTemplate
 
+        _excepthook.install()  # an uncaught run error prints as a local flyte run's does
         if args:
             if getattr(entity, "python_interface", None) is None:
                 raise ArgumentError(

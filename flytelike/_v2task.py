@@ -11,14 +11,15 @@ Contracts (ARCHITECTURE "Two authoring styles, one core"):
   as action ``<caller>/c<n>`` through ``engine.child_call``: cache, retries, timeouts, mocks and
   the run's parallelism apply, and the caller's custom context and group go with it. Otherwise
   (no live run, e.g. a task body run by hand) the body runs in-process with conversion only.
-  An async task returns an awaitable; a sync task blocks and returns the value. From async code
-  a sync call warns with ``SyncCallInAsyncWarning`` suggesting ``await t.aio(...)`` and its child
-  runs on a helper event loop of the run while the caller blocks (``engine._children``
-  ``call_blocking``). Exceptions from the child reach the caller as
-  ``flytelike.errors.RuntimeUserError`` (``code`` = the original class name; ``MemoryError`` ->
-  ``OOMError``; conversion failures -> ``RuntimeDataValidationError``; a timeout ->
-  ``TaskTimeoutError``). Calling a task inside
-  ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
+  An async task returns an awaitable; a sync task blocks and returns the value (a sync body's
+  child runs on a helper event loop of the run while the caller blocks: ``engine._children``
+  ``call_blocking``). As in flyte 2.12, a sync task called without ``.aio`` from async code
+  raises ``SyncTaskCallInAsyncContextError`` (blocking would park the caller's event loop); use
+  ``await t.aio(...)``. Exceptions from the child reach the caller as flyte converts them
+  (``child_error``): ``flytelike.errors.RuntimeUserError`` whose message is the child's message
+  and whose ``code`` is the original class name; ``MemoryError`` -> ``OOMError``; conversion
+  failures -> ``RuntimeDataValidationError``; a timeout -> ``TaskTimeoutError``. Calling a task
+  inside ``@trace`` raises ``TraceDoesNotAllowNestedTasksError``.
 - ``t.aio(...)`` always returns an awaitable; ``t.forward(...)`` runs the body in-process without
   an action or conversion; ``t.override(...)`` returns a new task and never changes ``t``.
 - Inside a v1 workflow body a V2Task behaves as a v1 task (adds a node).
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -38,12 +38,16 @@ from flytelike._task_settings import TaskSettings
 from flytelike.compiler import _stack
 from flytelike.compiler._state import map_arguments
 from flytelike.errors import (
+    ActionAbortedError,
     BaseRuntimeError,
     LocalExecutionError,
     OOMError,
+    RestrictedTypeError,
+    RetriesExhaustedError,
     RuntimeDataValidationError,
     RuntimeUserError,
-    SyncCallInAsyncWarning,
+    SyncTaskCallInAsyncContextError,
+    TaskInterruptedError,
     TaskTimeoutError,
     TraceDoesNotAllowNestedTasksError,
 )
@@ -51,9 +55,29 @@ from flytelike.ir._model import TaskTemplate
 from flytelike.ir._record import replace
 from flytelike.ir._version import with_version
 
+# User errors that keep their class across an action boundary: flyte rebuilds these from the
+# error's code; any other ``RuntimeUserError`` subclass (``NonRecoverableError``, ``CustomError``,
+# ``SyncTaskCallInAsyncContextError``, ...) arrives as a plain ``RuntimeUserError`` with its code.
+_KEPT_USER_ERRORS: tuple[type[RuntimeUserError], ...] = (
+    OOMError,
+    TaskTimeoutError,
+    TaskInterruptedError,
+    RetriesExhaustedError,
+    ActionAbortedError,
+    RuntimeDataValidationError,
+    RestrictedTypeError,
+)
+
 
 def child_error(task_name: str, e: BaseException) -> BaseException:
-    """The exception a parent sees when a child action raised ``e``."""
+    """The exception a parent (or ``flyte.run``) sees when a child action raised ``e``: the
+    child's message unchanged, ``code`` the original class name, as flyte reports it."""
+    if isinstance(e, RuntimeUserError) and not isinstance(e, _KEPT_USER_ERRORS):
+        if type(e) is RuntimeUserError:
+            return e
+        plain = RuntimeUserError(e.code, str(e), worker=e.worker or task_name)
+        plain.__cause__ = e
+        return plain
     if isinstance(e, BaseRuntimeError):
         return e
     if isinstance(e, LocalExecutionError) and getattr(e, "phase", "") == "TIMED_OUT":
@@ -67,7 +91,7 @@ def child_error(task_name: str, e: BaseException) -> BaseException:
         cls = OOMError
     elif isinstance(e, typesystem.TypeSystemError):
         cls = RuntimeDataValidationError
-    err = cls(type(e).__name__, f"{task_name}: {type(e).__name__}: {e}", worker=task_name)
+    err = cls(type(e).__name__, str(e), worker=task_name)
     err.__cause__ = e
     return err
 
@@ -117,11 +141,10 @@ class V2Task(PythonFunctionTask[Any, Any]):
         if self.is_async:
             return self._child_async(values)
         if _in_event_loop():
-            warnings.warn(
-                f"sync task {self.short_name!r} called from async code blocks the event loop; "
-                f"use `await {self.short_name}.aio(...)`",
-                SyncCallInAsyncWarning,
-                stacklevel=2,
+            raise SyncTaskCallInAsyncContextError(
+                f"Sync task {self.name!r} was called in a blocking way from async code. This "
+                "blocks the event loop and can hang the run. Use "
+                f"`await {self._func.__name__}.aio(...)` instead."
             )
         return self._child_sync(values)
 

@@ -41,8 +41,8 @@
         ├── TraceDoesNotAllowNestedTasksError  a task was called inside ``@trace``
         ├── NotInTaskContextError          a run-time-only API used outside a running task
         ├── RemoteTaskNotFoundError / RemoteTaskUsageError
+        ├── SyncTaskCallInAsyncContextError  a sync task called without ``.aio`` from async code
         └── CustomError                    raised by users to fail with their own ``code``
-    SyncCallInAsyncWarning (RuntimeWarning)  a sync task called without ``.aio`` from async code
 
 Messages follow one formula: what failed, where (entity, node id, input, file:line), expected vs
 got, and how to fix it. Structured attributes (``entity``, ``node_id``, ``input_name``,
@@ -232,5 +232,6 @@ class CustomError(RuntimeUserError):
     """Raise to fail an action with your own ``code``."""
 
 
-class SyncCallInAsyncWarning(RuntimeWarning):
-    """A sync task was called (and blocked) inside async code; use ``await task.aio(...)``."""
+class SyncTaskCallInAsyncContextError(_CodedByName):
+    """A sync task was called as ``task(...)`` inside async code (flyte 2.12 raises this too):
+    the call would block the event loop that runs the caller. Use ``await task.aio(...)``."""

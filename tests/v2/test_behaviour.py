@@ -105,7 +105,7 @@ def double(x: int) -> int:
 
 @plain.task
 async def blocking_parent(x: int) -> int:
-    return double(x)  # sync child from async code: blocks, warns
+    return double(x)  # sync child from async code without .aio: raises, as flyte 2.12
 
 
 @plain.task
@@ -137,9 +137,10 @@ async def calls_bad_output() -> str:
     return "no error"
 
 
-def test_sync_child_from_async_warns_and_blocks() -> None:
-    with pytest.warns(errors.SyncCallInAsyncWarning, match=r"\.aio"):
-        assert flyte.run(blocking_parent, 4).outputs() == 8
+def test_sync_child_from_async_raises() -> None:
+    with pytest.raises(errors.RuntimeUserError, match=r"await double\.aio\(\.\.\.\)") as info:
+        flyte.run(blocking_parent, 4)
+    assert info.value.code == "SyncTaskCallInAsyncContextError"
 
 
 def test_child_errors_are_wrapped() -> None:
@@ -332,6 +333,7 @@ def test_v2_tasks_retry_any_user_error_but_non_recoverable() -> None:
     with pytest.raises(errors.RuntimeUserError) as info:
         flyte.with_runcontext(mode="local").run(always_fails)
     assert info.value.code == "RuntimeError" and ATTEMPTS["always"] == 2
-    with pytest.raises(errors.NonRecoverableError):
+    with pytest.raises(errors.RuntimeUserError) as info:  # flyte wraps it, keeping its code
         flyte.run(gives_up)
-    assert ATTEMPTS["gives_up"] == 1
+    assert type(info.value) is errors.RuntimeUserError and str(info.value) == "bad config"
+    assert info.value.code == "NonRecoverableError" and ATTEMPTS["gives_up"] == 1

@@ -115,12 +115,19 @@ async def calls_sync_without_await(x: int) -> int:
     return step_one(x) + 1
 
 
-def test_sync_call_in_async_task_warns_and_is_a_child() -> None:
-    with pytest.warns(errors.SyncCallInAsyncWarning, match="aio"):
-        r = flyte.run(calls_sync_without_await, 4)
+@env.task
+async def calls_sync_with_aio(x: int) -> int:
+    return await step_one.aio(x) + 1
+
+
+def test_sync_call_in_async_task_raises_and_aio_is_a_child() -> None:
+    with pytest.raises(errors.RuntimeUserError, match="aio") as info:
+        flyte.run(calls_sync_without_await, 4)
+    assert info.value.code == "SyncTaskCallInAsyncContextError"
+    r = flyte.run(calls_sync_with_aio, 4)
     assert r.outputs() == 9
     assert [a.name for a in r.actions()] == [
-        "children.calls_sync_without_await",
+        "children.calls_sync_with_aio",
         "children.step_one",
     ]
 
