@@ -206,14 +206,17 @@ def _plain_from_json(data: Any, what: str) -> bytes:
         raise ConversionError([Issue("$", what, type(data).__name__, str(e))]) from e
 
 
-def _items(data: Any, lts: list[LiteralType]) -> tuple[LiteralValue, ...]:
+def _items(
+    data: Any, lts: list[LiteralType], keys: list[Any] | None = None
+) -> tuple[LiteralValue, ...]:
+    """``data``'s items read as ``lts``; errors are under ``$[i]`` (``$['key']`` for objects)."""
     out: list[LiteralValue] = []
     errors: list[Issue] = []
     for i, (x, t) in enumerate(zip(data, lts, strict=True)):
         try:
             out.append(_from_json(x, t))
         except ConversionError as e:
-            errors.extend(e.with_prefix(f"$[{i}]").issues)
+            errors.extend(e.with_prefix(f"$[{i}]" if keys is None else f"$[{keys[i]!r}]").issues)
     if errors:
         raise ConversionError(errors)
     return tuple(out)
@@ -321,7 +324,7 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
             if not isinstance(data, dict):
                 raise _fail(lt, data, "expected a JSON object")
             keys = _keys_from_json(data, key)
-            values = _items(list(data.values()), [value] * len(data))
+            values = _items(list(data.values()), [value] * len(data), list(data))
             return Map(dict(zip(keys, values, strict=True)))
         case UnionType(variants=variants):
             failures = []

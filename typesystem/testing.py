@@ -11,6 +11,16 @@ and dataclasses with fields of drawn types. Use it to check that a registry roun
         t, v = pair
         assert registry.to_python(registry.to_literal(v, t), t) == v
 
+``mutated(data)`` draws ``data`` with a few random edits, to fuzz a decoder with inputs close to
+valid ones (a decoder must return a value or raise its documented error, whatever the bytes):
+
+    @given(mutated(to_msgpack(literal)))
+    def test_decoder_never_crashes(data):
+        try:
+            from_msgpack(data)
+        except EncodingError:
+            pass
+
 Requires hypothesis (a test dependency, not a runtime one).
 """
 
@@ -133,3 +143,52 @@ def type_specs(max_depth: int = 3) -> st.SearchStrategy[TypeSpec]:
 def types_and_values(max_depth: int = 3) -> st.SearchStrategy[tuple[Any, Any]]:
     """``(python_type, value)`` pairs over every built-in kind, nested up to ``max_depth``."""
     return type_specs(max_depth).flatmap(lambda s: s.values.map(lambda v: (s.t, v)))
+
+
+# Bytes that change the meaning of what follows them in msgpack and protobuf: length prefixes,
+# varint continuations, type markers (uint64, int64, ext, array, map), zero and all-ones.
+_MARKERS = (
+    0x00,
+    0x01,
+    0x7F,
+    0x80,
+    0xFF,
+    0xC1,
+    0xCF,
+    0xD3,
+    0xC7,
+    0xD4,
+    0xD8,
+    0xDC,
+    0xDE,
+    0x91,
+    0x81,
+)
+_EDITS = ("set", "insert", "delete", "duplicate", "truncate", "marker")
+
+
+def _edit(data: bytes, edits: list[tuple[str, int, int]]) -> bytes:
+    out = bytearray(data)
+    for kind, where, value in edits:
+        i = where % (len(out) + 1)
+        if kind == "set" and out:
+            out[i % len(out)] = value
+        elif kind == "insert":
+            out.insert(i, value)
+        elif kind == "delete" and out:
+            del out[i % len(out)]
+        elif kind == "duplicate" and out:
+            j = i % len(out)
+            out[j:j] = out[j : j + 1 + value % 8]
+        elif kind == "truncate":
+            del out[i:]
+        elif kind == "marker":
+            out.insert(i, _MARKERS[value % len(_MARKERS)])
+    return bytes(out)
+
+
+def mutated(data: bytes, max_edits: int = 6) -> st.SearchStrategy[bytes]:
+    """``data`` with 1 to ``max_edits`` edits: bytes set, inserted, deleted or duplicated,
+    encoding markers inserted, the tail cut off. Shrinks towards fewer, earlier edits."""
+    edit = st.tuples(st.sampled_from(_EDITS), st.integers(0, 2**16), st.integers(0, 255))
+    return st.lists(edit, min_size=1, max_size=max_edits).map(lambda edits: _edit(data, edits))
