@@ -1,0 +1,205 @@
+"""The Ray backend against raw Ray, in the same run, on one local Ray instance; prints JSON.
+
+Usage: python benchmarks/bench_ray.py [--reps N] [--num-cpus N] [--quick]
+
+Workloads (the issue 17 targets), each measured as wall time of a whole run, ``reps`` times,
+flytelike and raw Ray taking turns:
+
+- ``independent_1000``: 1,000 independent trivial ``int -> int`` tasks (a workflow of 1,000
+  nodes) vs 1,000 ``ray.remote`` calls of the same function gathered with ``ray.get``
+  (target <= 1.3x); ``per_action_overhead_us`` is the difference per task;
+- ``chain_100``: a chain of 100 dependent tasks vs 100 ``ray.remote`` calls passing ObjectRefs
+  (target <= 1.5x);
+- ``map_10000``: a map over 10,000 items sent in batches (``run_items``, 100 items per Ray
+  task) vs raw Ray running the same function over the same batches (target <= 1.5x), and the
+  same map through flytelike with one Ray task per item (``run_action`` per item, as without the
+  item-batch entry point) vs raw Ray with one task per item.
+
+Every flytelike run goes through the engine with the run store on, in a fresh
+``FLYTELIKE_HOME``. Ray is started once (``num_cpus`` logical CPUs) and warmed up first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import flytelike as fl
+
+TARGETS = {"independent_1000": 1.3, "chain_100": 1.5, "map_10000": 1.5}
+
+
+def work(x: int) -> int:
+    return x + 1
+
+
+@fl.task
+def inc(x: int) -> int:
+    return work(x)
+
+
+@fl.workflow
+def independent_1000() -> list[int]:
+    return [inc(x=i) for i in range(1000)]
+
+
+@fl.workflow
+def chain_100(x: int) -> int:
+    v = x
+    for _ in range(100):
+        v = inc(x=v)
+    return v  # type: ignore[return-value]
+
+
+@fl.workflow
+def map_10000(xs: list[int]) -> list[int]:
+    return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
+
+
+class PerItem:
+    """The Ray backend without its item-batch entry point: the engine sends one action per
+    map item (what every remote backend did before ``run_items``)."""
+
+    name = "ray-per-item"
+
+    def __init__(self, backend: Any) -> None:
+        self.run_action = backend.run_action
+
+    def close(self) -> None:
+        pass
+
+
+def _wall(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    return {"s_min": min(samples), "s_median": statistics.median(samples)}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    p = argparse.ArgumentParser(prog="benchmarks/bench_ray.py")
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--num-cpus", type=int, default=2)
+    p.add_argument("--quick", action="store_true", help="one rep, no per-item map (smoke)")
+    args = p.parse_args(argv)
+    reps = 1 if args.quick else args.reps
+
+    import ray
+    from flytelike_ray import RayBackend
+
+    from flytelike.engine import Engine, EngineConfig
+
+    backend = RayBackend(num_cpus=args.num_cpus, log_to_driver=False)
+    backend.warmup(args.num_cpus * 2)
+
+    raw_work = ray.remote(max_retries=0)(work)
+
+    @ray.remote(max_retries=0)
+    def raw_batch(xs: list[int]) -> list[int]:
+        return [work(x) for x in xs]
+
+    xs = list(range(10_000))
+    size = backend.item_batch_size
+    batches = [xs[i : i + size] for i in range(0, len(xs), size)]
+
+    def raw_independent() -> None:
+        assert ray.get([raw_work.remote(i) for i in range(1000)])[-1] == 1000
+
+    def raw_chain() -> None:
+        ref = raw_work.remote(0)
+        for _ in range(99):
+            ref = raw_work.remote(ref)
+        assert ray.get(ref) == 100
+
+    def raw_map() -> None:
+        out = ray.get([raw_batch.remote(b) for b in batches])
+        assert out[-1][-1] == 10_000
+
+    def raw_map_per_item() -> None:
+        assert ray.get([raw_work.remote(x) for x in xs])[-1] == 10_000
+
+    results: dict[str, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="flytelike-bench-ray-") as home:
+        engine = Engine(EngineConfig.from_env(home=Path(home)), backend=backend)
+        per_item = Engine(
+            EngineConfig.from_env(home=Path(home) / "per-item"), backend=PerItem(backend)
+        )  # type: ignore[arg-type]
+
+        def ours(entity: Any, eng: Engine = engine, **inputs: Any) -> Callable[[], None]:
+            def go() -> None:
+                run = eng.run(entity, **inputs)
+                assert run.phase.value == "SUCCEEDED", run.error
+
+            return go
+
+        ops: dict[str, tuple[Callable[[], None], Callable[[], None]]] = {
+            "independent_1000": (ours(independent_1000), raw_independent),
+            "chain_100": (ours(chain_100, x=0), raw_chain),
+            "map_10000": (ours(map_10000, xs=xs), raw_map),
+        }
+        if not args.quick:
+            ops["map_10000_one_task_per_item"] = (
+                ours(map_10000, per_item, xs=xs),
+                raw_map_per_item,
+            )
+        for name, (fl_op, raw_op) in ops.items():  # one untimed round: imports, first tasks
+            fl_op()
+            raw_op()
+            results[name] = {"flytelike": [], "raw_ray": []}
+        for _ in range(reps):
+            for name, (fl_op, raw_op) in ops.items():
+                results[name]["flytelike"].append(_wall(fl_op))
+                results[name]["raw_ray"].append(_wall(raw_op))
+        engine.close()
+        per_item.close()
+
+    doc: dict[str, Any] = {
+        "suite": "ray",
+        "machine": {"python": sys.version.split()[0], "cpu_count": os.cpu_count()},
+        "settings": {
+            "reps": reps,
+            "num_cpus": args.num_cpus,
+            "quick": args.quick,
+            "item_batch_size": backend.item_batch_size,
+            "ray": ray.__version__,
+        },
+        "workloads": {},
+    }
+    for name, samples in results.items():
+        ours_s = statistics.median(samples["flytelike"])
+        raw_s = statistics.median(samples["raw_ray"])
+        w: dict[str, Any] = {
+            "flytelike": _stats(samples["flytelike"]),
+            "raw_ray": _stats(samples["raw_ray"]),
+            "ratio_flytelike_over_raw": ours_s / raw_s,
+        }
+        if name in TARGETS:
+            w["target_ratio"] = TARGETS[name]
+            w["meets_target"] = ours_s / raw_s <= TARGETS[name]
+        n = {"independent_1000": 1000, "chain_100": 100}.get(name)
+        if n:
+            w["per_action_overhead_us"] = (ours_s - raw_s) / n * 1e6
+        doc["workloads"][name] = w
+    if "map_10000_one_task_per_item" in results:
+        batched = statistics.median(results["map_10000"]["flytelike"])
+        one_each = statistics.median(results["map_10000_one_task_per_item"]["flytelike"])
+        doc["map_10000_speedup_batched_over_one_task_per_item"] = one_each / batched
+    return doc
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), indent=2))
