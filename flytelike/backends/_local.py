@@ -18,13 +18,15 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-import traceback
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
+from flytelike._tracebacks import user_traceback
+from flytelike.backends import _capture as capture
 from flytelike.backends._functions import FunctionResolutionError, task_function
 from flytelike.backends._protocol import (
     SYSTEM,
@@ -54,16 +56,13 @@ def is_recoverable(exc: BaseException) -> bool:
     return any(c.__name__ in RECOVERABLE_NAMES for c in type(exc).__mro__)
 
 
-def user_error(exc: BaseException, skip_frames: int = 1) -> ExecutionError:
-    tb = traceback.TracebackException.from_exception(exc)
-    # Drop the backend's own frames so the traceback starts in the user's code.
-    if tb.stack and len(tb.stack) > skip_frames:
-        del tb.stack[:skip_frames]
+def user_error(exc: BaseException) -> ExecutionError:
+    """An exception raised by an attempt, with the traceback of the user's frames only."""
     return ExecutionError(
         kind=USER,
         message=f"{type(exc).__name__}: {exc}",
         error_type=f"{type(exc).__module__}.{type(exc).__qualname__}",
-        traceback="".join(tb.format()),
+        traceback=user_traceback(exc),
         recoverable=is_recoverable(exc),
         exception=exc,
     )
@@ -274,7 +273,12 @@ class InlineRunner:
 
 
 def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
-    return run_sync(request, keep_exception=False)
+    """An attempt in a pool process: what it prints is captured there and sent back."""
+    capture.install()
+    outcome = run_sync(request, keep_exception=False)
+    action = request.context
+    logs = capture.take(action.run_name, action.action_id, action.attempt)
+    return outcome if logs is None else replace(outcome, logs=logs)
 
 
 async def run_async(request: ActionRequest) -> ActionOutcome:
@@ -376,7 +380,7 @@ class LocalBackend:
         except FunctionResolutionError as e:
             return ActionOutcome(error=_cannot_run(request, e))
         except Exception as e:
-            return ActionOutcome(error=user_error(e, 0))
+            return ActionOutcome(error=user_error(e))
         if is_async:
             return await run_async(request)
         loop = asyncio.get_running_loop()

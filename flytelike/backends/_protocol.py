@@ -85,6 +85,41 @@ class Deck:
     uri: str
 
 
+@dataclass(frozen=True, slots=True)
+class ActionLog:
+    """What one attempt of an action wrote to ``sys.stdout`` and ``sys.stderr``.
+
+    ``chunks`` are ``(stream, text)`` pairs in the order written, ``stream`` being ``"stdout"``
+    or ``"stderr"``. Only the last characters of an attempt are kept (``LOG_LIMIT``, 1 MiB);
+    ``dropped`` counts those cut from its start, and ``text`` begins with a line saying so.
+    """
+
+    chunks: tuple[tuple[str, str], ...]
+    dropped: int = 0
+    action_id: str = ""
+    attempt: int = 0
+
+    @property
+    def stdout(self) -> str:
+        return "".join(t for s, t in self.chunks if s == "stdout")
+
+    @property
+    def stderr(self) -> str:
+        return "".join(t for s, t in self.chunks if s == "stderr")
+
+    @property
+    def truncation_marker(self) -> str:
+        """The line ``text`` starts with when output was cut (else ``""``)."""
+        if not self.dropped:
+            return ""
+        return f"[flytelike: {self.dropped} earlier characters of output were dropped]\n"
+
+    @property
+    def text(self) -> str:
+        """Both streams as written, after the truncation marker."""
+        return self.truncation_marker + "".join(t for _, t in self.chunks)
+
+
 @record
 class ActionOutcome:
     """Outputs or an error, with the decks the action wrote.
@@ -92,12 +127,17 @@ class ActionOutcome:
     A dynamic task's attempt returns ``dynamic``: the closure of the graph its body built (its
     primary is the generated workflow, whose interface is the task's); the engine runs it and
     its outputs become the task's.
+
+    ``logs`` is what the attempt printed, from a backend that ran it outside this process (a
+    process pool, a remote worker); writes made in this process are captured by the engine
+    itself (``flytelike.backends._capture``), so in-process backends leave it ``None``.
     """
 
     outputs: Mapping[str, Literal] | None = None
     error: ExecutionError | None = None
     decks: tuple[Deck, ...] = ()
     dynamic: Closure | None = None
+    logs: ActionLog | None = None
 
     @property
     def ok(self) -> bool:

@@ -136,6 +136,8 @@ class ExecutionContext:
     _checkpoint: Checkpoint | None = None
     _decks: dict[str, DeckTab] | None = None
     _written: tuple[Deck, ...] = ()
+    # Where what this attempt prints goes (set by ``_capture`` at its first write).
+    _capture: Any = None
 
     def __init__(self, action: ActionContext, task_name: str = "", task_kind: str = "") -> None:
         self._action = action

@@ -83,7 +83,8 @@ class BackendConformance:
         run = engine.run(ct.slow, seconds=1.6)
         assert run.phase is WorkflowPhase.TIMED_OUT
         assert time.perf_counter() - t0 < 1.5
-        assert "timed out" in (run.error or {}).get("message", "")
+        assert run.error is not None and "timed out" in run.error.message
+        assert run.error.timed_out
 
     def test_cache_hit(self, engine: Engine) -> None:
         first = engine.run(ct.cached_inc, key="c", x=1)

@@ -12,9 +12,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from flytelike.backends._capture import LOG_LIMIT
+from flytelike.backends._protocol import ActionLog
 from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
 from flytelike.backends._runtime import DeckTab as Deck
 from flytelike.compiler._state import has_promise
+from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
@@ -109,7 +112,10 @@ def call(entity: Any, kwargs: dict[str, Any]) -> Any:
 
 
 __all__ = [
+    "LOG_LIMIT",
     "AbortError",
+    "ActionError",
+    "ActionLog",
     "ActionRecord",
     "AttemptRecord",
     "CacheEntry",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flytelike._durations import node_timeout
+from flytelike.backends._capture import take as take_log
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import (
     SYSTEM,
@@ -33,6 +34,7 @@ from flytelike.backends._protocol import (
     Backend,
     ExecutionError,
 )
+from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import ATTEMPT, NODE, EventBus
@@ -54,13 +56,27 @@ LIMITS: contextvars.ContextVar[tuple[asyncio.Semaphore, ...]] = contextvars.Cont
 
 
 class NodeFailed(Exception):
-    """A node ended without outputs; ``error`` says why, ``action_id`` where."""
+    """A node ended without outputs; ``error`` says why, ``action_id`` where; ``detail``, when
+    a task attempt failed it, is that attempt's ``ActionError`` (task, attempt, times)."""
 
-    def __init__(self, action_id: str, error: ExecutionError, phase: NodePhase = NodePhase.FAILED):
+    def __init__(
+        self,
+        action_id: str,
+        error: ExecutionError,
+        phase: NodePhase = NodePhase.FAILED,
+        detail: ActionError | None = None,
+    ):
         super().__init__(f"{action_id}: {error.message}")
         self.action_id = action_id
         self.error = error
         self.phase = phase
+        self.detail = detail
+
+    def action_error(self) -> ActionError:
+        """The failure as recorded: the failing attempt's ``detail``, else built from ``error``."""
+        if self.detail is not None:
+            return self.detail
+        return ActionError.of(self.error, self.action_id)
 
 
 def retry_settings(task: TaskTemplate) -> tuple[dict[str, Any] | None, bool]:
@@ -95,15 +111,10 @@ def non_recoverable(err: ExecutionError) -> bool:
     return err.error_type.rsplit(".", 1)[-1] == "NonRecoverableError"
 
 
-def error_dict(err: ExecutionError, action_id: str = "") -> dict[str, Any]:
-    return {
-        "kind": err.kind,
-        "type": err.error_type,
-        "message": err.message,
-        "traceback": err.traceback,
-        "node_id": action_id,
-        "timed_out": err.timed_out,
-    }
+def error_dict(err: ExecutionError, action_id: str = "", **detail: Any) -> dict[str, Any]:
+    """``err`` as the run store keeps it (``ActionError.to_dict``); ``detail``: the other
+    fields of ``ActionError.of`` (``node_id``, ``task``, ``attempt``, ``started_at``, ...)."""
+    return ActionError.of(err, action_id, **detail).to_dict()
 
 
 @dataclass
@@ -177,14 +188,21 @@ class Execution:
         cache_key: str | None = None,
         cache_status: str = "",
         attempts: int = 1,
+        detail: ActionError | None = None,
     ) -> None:
         if self.store is not None:
+            if detail is not None:
+                stored = detail.to_dict()
+            elif error is not None:
+                stored = error_dict(error, aid, task=name)
+            else:
+                stored = None
             self.store.finish_action(
                 self.run_name,
                 aid,
                 phase.value,
                 outputs,
-                error_dict(error, aid) if error is not None else None,
+                stored,
                 cache_key,
                 cache_status,
                 attempts,
@@ -270,7 +288,7 @@ class Execution:
         if reserved and cache is not None and key is not None:
             renew = asyncio.ensure_future(self._renew(cache, key))
         try:
-            outcome, attempts = await self._attempts(aid, task, inputs, retries, timeout)
+            outcome, attempts = await self._attempts(aid, node_id, task, inputs, retries, timeout)
             if outcome.dynamic is not None:
                 if self.bus.active:
                     self.bus.publish(NODE, self.run_name, NodePhase.DYNAMIC_RUNNING, aid, name)
@@ -282,7 +300,13 @@ class Execution:
                 cache.put(key, task, spec, outputs, self.run_name, aid)
         except NodeFailed as f:
             self.node_finished(
-                aid, name, f.phase, error=f.error, cache_key=key, cache_status=status
+                aid,
+                name,
+                f.phase,
+                error=f.error,
+                cache_key=key,
+                cache_status=status,
+                detail=f.detail,
             )
             raise
         except asyncio.CancelledError:
@@ -315,7 +339,13 @@ class Execution:
             cache.renew(key, self.owner)
 
     async def _attempts(
-        self, aid: str, task: TaskTemplate, inputs: Outputs, retries: int, timeout: float | None
+        self,
+        aid: str,
+        node_id: str,
+        task: TaskTemplate,
+        inputs: Outputs,
+        retries: int,
+        timeout: float | None,
     ) -> tuple[ActionOutcome, int]:
         attempt = 0
         user_left = retries
@@ -333,6 +363,9 @@ class Execution:
             else:
                 req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
                 outcome = await self.run_once(req, timeout)
+            log = take_log(self.run_name, aid, attempt) or outcome.logs
+            if log is not None and store is not None:
+                store.log(self.run_name, aid, attempt, log)
             if outcome.decks and store is not None:
                 store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
             err = outcome.error
@@ -358,8 +391,17 @@ class Execution:
             if bus.active:
                 bus.publish(ATTEMPT, self.run_name, phase, aid, task.id.name, attempt, err.message)
             if not retry:
+                detail = ActionError.of(
+                    err,
+                    aid,
+                    node_id=node_id,
+                    task=task.id.name,
+                    attempt=attempt,
+                    started_at=started,
+                    ended_at=time.time(),
+                )
                 raise NodeFailed(
-                    aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED
+                    aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED, detail
                 )
             if backoff is not None:  # RetryStrategy(backoff=Backoff(...)): wait between attempts
                 from flytelike._v2config import retry_delay

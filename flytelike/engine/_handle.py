@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from flytelike.backends._protocol import ActionLog
+from flytelike.engine._action_error import ActionError
 from flytelike.engine._convert import literals_to_python, shape_outputs
 from flytelike.engine._events import Callback, EventBus, PhaseEvent
-from flytelike.engine._execution import NodeFailed, Outputs, error_dict
+from flytelike.engine._execution import NodeFailed, Outputs
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine._phases import WorkflowPhase
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
@@ -129,10 +131,12 @@ class Run:
         return self
 
     @property
-    def error(self) -> dict[str, Any] | None:
+    def error(self) -> ActionError | None:
+        """Why the run failed: the error of the action that failed it (``None`` unless it
+        failed); see ``ActionError``."""
         if self._live is not None and self._live.done.is_set():
             f = self._live.failure
-            return error_dict(f.error, f.action_id) if f is not None else None
+            return f.action_error() if f is not None else None
         return self.record().error
 
     # ------------------------------------------------------------------ values
@@ -171,22 +175,22 @@ class Run:
         return self._iface
 
     def _failure(self) -> RunFailedError:
-        err: dict[str, Any] = {}
         phase = self.phase.value
         exc: BaseException | None = None
+        err: ActionError | None
         if self._live is not None and self._live.failure is not None:
             f = self._live.failure
-            err = error_dict(f.error, f.action_id)
+            err = f.action_error()
             exc = f.error.exception
         else:
-            err = self.record().error or {}
-        node = err.get("node_id", "")
-        cls = TaskTimeoutError if err.get("timed_out") else RunFailedError
+            err = self.record().error
+        node = err.action_id if err is not None else ""
+        cls = TaskTimeoutError if err is not None and err.timed_out else RunFailedError
         e = cls(
             f"Outputs could not be found because the execution ended in failure. Run "
             f"{self.name} ({self.entity_name}) {phase}"
             + (f" at node {node}" if node else "")
-            + f". Error message: {err.get('message', '')}",
+            + f". Error message: {err.message if err is not None else ''}",
             run_name=self.name,
             node_id=node,
             phase=phase,
@@ -207,6 +211,12 @@ class Run:
     def action_outputs(self, action_id: str) -> dict[str, Literal] | None:
         self._engine.store.flush()
         return self._engine.store.action_literals(self.name, action_id, "outputs")
+
+    def logs(self, action_id: str | None = None) -> list[ActionLog]:
+        """What the run's tasks printed: an ``ActionLog`` per attempt that wrote to stdout or
+        stderr (of one action when ``action_id`` is given), in the order they ended."""
+        self._engine.store.flush()
+        return self._engine.store.logs(self.name, action_id)
 
     def decks(self) -> list[tuple[str, str, str]]:
         self._engine.store.flush()

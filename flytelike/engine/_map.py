@@ -23,14 +23,16 @@ from typing import Any
 
 import typesystem
 from flytelike._durations import node_timeout
+from flytelike.backends._capture import OPEN as OPEN_CAPTURES
+from flytelike.backends._capture import take as take_log
 from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
 from flytelike.backends._runtime import hidden_loop
+from flytelike.engine._action_error import ActionError
 from flytelike.engine._bindings import resolve
 from flytelike.engine._events import NODE
 from flytelike.engine._execution import (
     NodeFailed,
     Outputs,
-    error_dict,
     non_recoverable,
     retry_settings,
 )
@@ -119,15 +121,22 @@ class _Items:
         iid: str,
         t0: float,
         outputs: Outputs | None,
-        err: ExecutionError | None,
+        error: ActionError | None,
         attempts: int,
     ) -> None:
         if self._store is None:
             with self.lock:
                 self.done += 1
             return
-        error = error_dict(err, iid) if err is not None else None
-        row = (i, t0, time.time(), outputs, error, attempts)
+        ended = error.ended_at if error is not None else None
+        row = (
+            i,
+            t0,
+            ended or time.time(),
+            outputs,
+            error.to_dict() if error is not None else None,
+            attempts,
+        )
         with self.lock:
             self.done += 1
             self.rows.append(row)
@@ -183,6 +192,10 @@ def _run_item(
     t0 = time.time()
     while True:
         out, err = run(iid, inputs, attempt)
+        if OPEN_CAPTURES:  # (some attempt has printed: is it this one?)
+            log = take_log(items.ex.run_name, iid, attempt)
+            if log is not None and items._store is not None:
+                items._store.log(items.ex.run_name, iid, attempt, log)
         if err is None:
             items.results[i] = out
             items.record(i, iid, t0, out, None, attempt + 1)
@@ -190,8 +203,17 @@ def _run_item(
         if (err.recoverable or (retry_any and not non_recoverable(err))) and attempt < retries:
             attempt += 1
             continue
-        items.errors[i] = NodeFailed(iid, err)
-        items.record(i, iid, t0, None, err, attempt + 1)
+        detail = ActionError.of(
+            err,
+            iid,
+            node_id=f"{items.node.id}[{i}]",
+            task=items.name,
+            attempt=attempt,
+            started_at=t0,
+            ended_at=time.time(),
+        )
+        items.errors[i] = NodeFailed(iid, err, detail=detail)
+        items.record(i, iid, t0, None, detail, attempt + 1)
         return
 
 
@@ -422,8 +444,18 @@ async def run_map(
             first.error.traceback,
             exception=first.error.exception,
         )
-        ex.node_finished(aid, name, NodePhase.FAILED, error=err)
-        raise NodeFailed(aid, err)
+        item = first.detail
+        detail = ActionError.of(
+            err,
+            aid,
+            node_id=node.id,
+            task=name,
+            attempt=item.attempt if item is not None else 0,
+            started_at=item.started_at if item is not None else None,
+            ended_at=item.ended_at if item is not None else None,
+        )
+        ex.node_finished(aid, name, NodePhase.FAILED, error=err, detail=detail)
+        raise NodeFailed(aid, err, detail=detail)
     out: Outputs = {}
     unbox = typesystem.unbox
     for var in target.outputs:

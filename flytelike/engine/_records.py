@@ -16,8 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from flytelike.backends._protocol import ActionLog
+from flytelike.engine._action_error import ActionError
 from flytelike.engine._blobs import LiteralCodec
 from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_batch, expand
+from flytelike.engine._logs import INSERT_SQL as LOG_SQL
+from flytelike.engine._logs import log_row, read_logs
 from flytelike.engine._rows import (
     _ACTION_COLS,
     _ACTION_KEY,
@@ -28,6 +32,7 @@ from flytelike.engine._rows import (
     ActionRecord,
     AttemptRecord,
     RunRecord,
+    _error,
     _json,
     _pid,
     _unjson,
@@ -212,7 +217,7 @@ class RunStore:
     @staticmethod
     def _run(r: tuple[Any, ...]) -> RunRecord:
         return RunRecord(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], _unjson(r[7]), _unjson(r[8]) or {}, r[9] or 1
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], _error(r[7]), _unjson(r[8]) or {}, r[9] or 1
         )
 
     def list_runs(
@@ -436,7 +441,7 @@ class RunStore:
                 r[7],
                 r[8],
                 r[9],
-                _unjson(r[10]),
+                _error(r[10]),
                 r[11] or "",
                 r[12] or 0,
                 r[13] or "",
@@ -465,7 +470,7 @@ class RunStore:
                     it.started,
                     it.started,
                     it.ended,
-                    it.error,
+                    ActionError.from_dict(it.error) if it.error else None,
                     "",
                     it.attempts,
                 )
@@ -475,20 +480,28 @@ class RunStore:
 
     def attempts(self, run: str, action_id: str | None = None) -> list[AttemptRecord]:
         sql = (
-            "SELECT action_id, attempt, phase, started_at, ended_at, error_kind, error_type, "
-            "message, traceback FROM attempts WHERE run_name=?"
+            "SELECT t.action_id, t.attempt, t.phase, t.started_at, t.ended_at, t.error_kind, "
+            "t.error_type, t.message, t.traceback, a.name FROM attempts t LEFT JOIN actions a "
+            "ON a.run_name=t.run_name AND a.action_id=t.action_id WHERE t.run_name=?"
         )
         params: list[Any] = [run]
         if action_id is not None:
-            sql += " AND action_id=?"
+            sql += " AND t.action_id=?"
             params.append(action_id)
-        rows = self.db.query(sql + " ORDER BY action_id, attempt", params)
+        rows = self.db.query(sql + " ORDER BY t.action_id, t.attempt", params)
         return [
             AttemptRecord(
-                r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6] or "", r[7] or "", r[8] or ""
+                aid, n, ph, t0, t1, kind or "", typ or "", msg or "", tb or "", task or ""
             )
-            for r in rows
+            for aid, n, ph, t0, t1, kind, typ, msg, tb, task in rows
         ]
+
+    def log(self, run: str, action_id: str, attempt: int, log: ActionLog) -> None:
+        """What attempt ``attempt`` of ``action_id`` printed (``_logs``)."""
+        self.db.write_rows(((LOG_SQL, log_row(run, action_id, attempt, log)),))
+
+    def logs(self, run: str, action_id: str | None = None) -> list[ActionLog]:
+        return read_logs(self.db, run, action_id)
 
     def action_literals(self, run: str, action_id: str, what: str) -> dict[str, Literal] | None:
         col = "inputs" if what == "inputs" else "outputs"

@@ -1,5 +1,8 @@
 """What the run store holds, as Python: the record types ``RunStore`` returns, the statements
-it queues and the small codecs of its columns (JSON errors, the process id)."""
+it queues and the small codecs of its columns (JSON errors, the process id).
+
+Errors are ``ActionError`` values (``_action_error``); the ``error`` columns hold them as JSON.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import json
 import os
 from dataclasses import dataclass
 from typing import Any
+
+from flytelike.engine._action_error import ActionError
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +23,8 @@ class RunRecord:
     created_at: float
     started_at: float | None
     ended_at: float | None
-    error: dict[str, Any] | None
+    # The error of the action that failed the run (``None`` unless it failed).
+    error: ActionError | None
     options: dict[str, Any]
     attempts: int
 
@@ -41,7 +47,8 @@ class ActionRecord:
     queued_at: float | None
     started_at: float | None
     ended_at: float | None
-    error: dict[str, Any] | None
+    # Why the action failed (its last attempt's error); ``None`` unless it failed.
+    error: ActionError | None
     cache_status: str
     attempts: int
     # The v2 group path the action was called in (``with group("a"): with group("b")`` ->
@@ -60,6 +67,27 @@ class AttemptRecord:
     error_type: str
     message: str
     traceback: str
+    task: str = ""
+
+    @property
+    def error(self) -> ActionError | None:
+        """The attempt's error as an ``ActionError`` (``None`` when it did not fail)."""
+        if not (self.error_kind or self.error_type or self.message):
+            return None
+        return ActionError(
+            self.error_kind,
+            self.error_type,
+            self.message,
+            self.traceback,
+            self.action_id,
+            "",
+            self.task,
+            self.attempt,
+            self.started_at,
+            self.ended_at,
+            # (only the engine's own timeouts have this bare type; user code's is qualified)
+            self.error_type == "TimeoutError",
+        )
 
 
 _RUN_COLS = "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts"
@@ -94,6 +122,12 @@ def _json(value: Any) -> str | None:
 
 def _unjson(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def _error(text: str | None) -> ActionError | None:
+    """An ``error`` column (JSON) as an ``ActionError``."""
+    found = None if not text else json.loads(text)
+    return ActionError.from_dict(found) if isinstance(found, dict) else None
 
 
 _PID = [os.getpid()]

@@ -22,6 +22,7 @@ import time
 import uuid
 from typing import Any
 
+from flytelike.backends import _capture as capture
 from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
@@ -326,6 +327,7 @@ class Engine:
         return run
 
     def _execute(self, ex: Execution, primary: Any, inputs: Outputs, live: _Live) -> None:
+        capture.install()  # (once: what tasks print is captured from here on)
         live.bus.publish(RUN, ex.run_name, WorkflowPhase.RUNNING)
         aborts = _abort.state(ex.run_name)
         try:
@@ -361,9 +363,7 @@ class Engine:
                 else WorkflowPhase.FAILED
             )
             if ex.store is not None:
-                ex.store.finish_run(
-                    ex.run_name, live.phase.value, None, error_dict(f.error, f.action_id)
-                )
+                ex.store.finish_run(ex.run_name, live.phase.value, None, f.action_error().to_dict())
         except BaseException as e:
             if aborts is not None and aborts.run_reason is not None:
                 live.failure = _abort.end_aborted(ex, aborts.run_reason)

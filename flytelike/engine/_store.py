@@ -11,8 +11,8 @@ WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them fro
 Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one row per
 ``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
 ``_items``), ``closures`` (pickled closures by digest, shared by the runs of an entity),
-``attempts``, ``decks``, ``gates`` and ``signals``, ``cache`` and
-``cache_reservations``. Reading them into records lives in ``_records``.
+``attempts``, ``logs`` (what each attempt printed; see ``_logs``), ``decks``, ``gates`` and
+``signals``, ``cache`` and ``cache_reservations``. Reading them into records lives in ``_records``.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ from typing import Any
 
 log = logging.getLogger("flytelike.engine.store")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Columns added after version 1, by table: (column, declaration). ``_init_schema`` adds the ones an
 # older database lacks (version 2: ``actions.group_name``, the v2 group path of an action;
 # version 4: ``runs.cache_key``, set on runs served whole from the cache); new tables come from
-# ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest).
+# ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest; version 5: ``logs``, what
+# each attempt printed).
 MIGRATIONS: tuple[tuple[str, str, str], ...] = (
     ("actions", "group_name", "TEXT"),
     ("runs", "cache_key", "TEXT"),
@@ -80,6 +81,10 @@ CREATE TABLE IF NOT EXISTS cache (
     created_at REAL, run_name TEXT, action_id TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS closures (digest TEXT PRIMARY KEY, data BLOB);
+CREATE TABLE IF NOT EXISTS logs (
+    run_name TEXT, action_id TEXT, attempt INTEGER, created_at REAL, data BLOB, dropped INTEGER,
+    PRIMARY KEY (run_name, action_id, attempt)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS map_items (
     run_name TEXT, action_id TEXT, node_id TEXT, name TEXT, data BLOB
 );

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike._phases import NodePhase, TaskPhase, WorkflowPhase
-from flytelike.engine import Engine, Run
+from flytelike.engine import ActionError, Engine, Run
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine.errors import RunNotFinishedError
@@ -142,11 +142,10 @@ class ExecutionClosure:
     error: ExecutionError | None
 
 
-def _error(err: Mapping[str, Any] | None) -> ExecutionError | None:
-    if not err:
+def _error(err: ActionError | None) -> ExecutionError | None:
+    if err is None:
         return None
-    code = str(err.get("type") or err.get("kind") or "USER")
-    return ExecutionError(code, str(err.get("message", "")), str(err.get("kind", "USER")))
+    return ExecutionError(err.type or err.kind or "USER", err.message, err.kind or "USER")
 
 
 def _phase(enum: Any, value: str) -> Any:

@@ -132,7 +132,7 @@ def test_secrets(engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert engine.run(wfs.read_secret).outputs() == "from-file"
     monkeypatch.setenv("FLYTELIKE_SECRETS_DEFAULT_DIR", str(tmp_path / "none"))
     run = engine.run(wfs.read_secret)
-    assert "Unable to find secret" in (run.error or {})["message"]
+    assert run.error is not None and "Unable to find secret" in run.error.message
 
 
 def test_decks(engine: Engine) -> None:

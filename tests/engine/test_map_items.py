@@ -32,7 +32,7 @@ def test_items_are_actions_with_phases_and_outputs(engine: Engine, marks: Path) 
     assert {i for i, a in items.items() if a.phase == "FAILED"} == {"n0[0]", "n0[3]", "n0[6]"}
     failed = items["n0[3]"]
     assert failed.parent == "n0" and failed.node_id == "n0[3]" and failed.attempts == 1
-    assert failed.error is not None and "item 3 is not ready" in failed.error["message"]
+    assert failed.error is not None and "item 3 is not ready" in failed.error.message
     assert items["n0[4]"].name.endswith("flaky") and items["n0[4]"].ended_at is not None
     # The same records from a fresh engine reading the store only.
     other = Engine(EngineConfig.from_env())

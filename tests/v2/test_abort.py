@@ -104,8 +104,9 @@ def test_spec_external_abort_of_gathered_children(engine: Engine) -> None:
     assert time.monotonic() - started < 2.0
     children = [a for a in run.actions() if a.parent]
     assert len(children) == 10 and {a.phase for a in children} == {"ABORTED"}
-    err = children[0].error or {}
-    assert err["type"] == "ActionAbortedError" and "aborted: not needed" in err["message"]
+    err = children[0].error
+    assert err is not None
+    assert err.type == "ActionAbortedError" and "aborted: not needed" in err.message
     assert run.phase.value == "SUCCEEDED"
     assert {a.phase for a in run.attempts(children[0].action_id)} == {"ABORTED"}
 
@@ -161,7 +162,8 @@ def test_abort_whole_run(engine: Engine) -> None:
     # read back from the store
     again = engine.get_run(run.name)
     assert again.phase.value == "ABORTED"
-    assert "shutting down" in (again.record().error or {})["message"]
+    rec_error = again.record().error
+    assert rec_error is not None and "shutting down" in rec_error.message
     with pytest.raises(RunFailedError, match="was aborted"):
         again.outputs()
     with pytest.raises(AbortError, match="already ended ABORTED"):
@@ -206,7 +208,7 @@ def test_abort_requested_through_the_store_as_from_another_process(engine: Engin
     engine.store.put_signal(run.name, "__abort__abort.mixed/c0", json.dumps("from the CLI"))
     engine.store.put_signal(run.name, "__abort__abort.mixed/c2", json.dumps(""))
     assert run.wait(5).outputs() == ["ActionAbortedError", "slept", "ActionAbortedError"]
-    errs = {a.action_id: (a.error or {}).get("message", "") for a in run.actions()}
+    errs = {a.action_id: a.error.message if a.error else "" for a in run.actions()}
     assert errs["abort.mixed/c0"].endswith("was aborted: from the CLI")
 
 
