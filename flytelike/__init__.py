@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from flytelike import errors, io, report
+    from flytelike import errors, io, models, report
     from flytelike._cache import Cache, CacheFunctionBody, CachePolicy, VersionParameters
     from flytelike._carried import (
         Annotations,
@@ -194,6 +194,7 @@ _LAZY = {
     "logger": ("flytelike._logging", "logger"),
     "map": ("flytelike._v2map", "map"),
     "map_task": ("flytelike._map", "map_task"),
+    "models": ("flytelike.models", ""),
     "reference_launch_plan": ("flytelike._reference", "reference_launch_plan"),
     "reference_task": ("flytelike._reference", "reference_task"),
     "reference_workflow": ("flytelike._reference", "reference_workflow"),
@@ -303,6 +304,7 @@ __all__ = [
     "logger",
     "map",
     "map_task",
+    "models",
     "reference_launch_plan",
     "reference_task",
     "reference_workflow",

@@ -25,6 +25,8 @@ always runs on the local engine configured by ``FLYTELIKE_*`` environment variab
 
 from __future__ import annotations
 
+import time
+from datetime import UTC
 from typing import Any
 
 from flytelike.engine._handle import Run
@@ -136,6 +138,11 @@ class ActionOutputs(tuple):  # type: ignore[type-arg]
             return self[names.index(name)]
         raise AttributeError(f"outputs have no {name!r}; they are: {', '.join(names) or 'none'}")
 
+    def __repr__(self) -> str:
+        shown = (f'"{v}"' if isinstance(v, str) else f"{v}" for v in self)
+        pairs = zip(self._names, shown, strict=True)
+        return f"ActionOutputs({', '.join(f'{n}={v}' for n, v in pairs)})"
+
     def __eq__(self, other: object) -> Any:
         if isinstance(other, tuple) and tuple.__eq__(self, other):
             return True
@@ -151,17 +158,80 @@ class ActionOutputs(tuple):  # type: ignore[type-arg]
 
 
 class V2Run(Run):
-    """A ``Run`` whose ``outputs()`` are ``ActionOutputs`` (``None`` for a task without
-    outputs)."""
+    """A ``Run`` as flyte 2 shows one: ``outputs()`` are ``ActionOutputs`` (``(None,)``, named
+    ``o0``, for a task without outputs, as flyte), ``phase`` is a
+    ``flytelike.models.ActionPhase`` and ``repr()`` lists the fields flyte's ``Run`` prints
+    (url, labels, name, task name, type, action name, start/end/run time, phase, group,
+    parent, related to, attempts). ``engine_phase`` is the engine's ``WorkflowPhase``."""
 
     def outputs(self) -> Any:
         value = super().outputs()
         iface = self._interface()
         names = tuple(v.name for v in iface.outputs) if iface is not None else ()
         if not names:
-            return value
+            return ActionOutputs((None,), ("o0",))
         values = tuple(value) if len(names) > 1 else (value,)
         return ActionOutputs(values, names)
+
+    @property
+    def engine_phase(self) -> Any:
+        """The run's phase as the engine records it (``flytelike.engine.WorkflowPhase``)."""
+        return Run.phase.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def phase(self) -> Any:  # (an ActionPhase where the engine's Run has a WorkflowPhase)
+        from flytelike.models import ActionPhase
+
+        return ActionPhase.from_engine_phase(self.engine_phase.value)
+
+    def _engine_view(self) -> Run:
+        view = Run.__new__(Run)
+        view.__dict__.update(self.__dict__)
+        return view
+
+    # The engine's Run reads ``self.phase`` as a WorkflowPhase in these two.
+    def output_literals(self) -> Any:
+        return self._engine_view().output_literals()
+
+    def _failure(self) -> Any:
+        return self._engine_view()._failure()
+
+    def _task_type(self, kind: str) -> str:
+        from flytelike.engine._index import ClosureIndex
+
+        primary = ClosureIndex(self._engine.store.run_closure(self.name)).primary()
+        return str(getattr(primary, "kind", kind))  # a task's kind (python, container, ...)
+
+    def __repr__(self) -> str:
+        rec = self.record()
+        root = next((a for a in self.actions() if not a.parent), None)
+        phase = self.phase
+        start = rec.started_at or rec.created_at
+        end = rec.ended_at if phase.is_terminal else None
+        fields: list[tuple[str, Any]] = [
+            ("url", self.url),
+            ("labels", dict(rec.options.get("labels") or {})),
+            ("name", self.name),
+            ("task name", self.entity_name),
+            ("type", self._task_type(rec.kind)),
+            ("action name", root.action_id if root is not None else self.entity_name),
+            ("start_time", _iso(start)),
+            ("end_time", _iso(end) if end is not None else None),
+            ("run_time", f"{int((end if end is not None else time.time()) - start)} secs"),
+            ("phase", phase.to_protobuf_name()),
+            ("group", root.group if root is not None else ""),
+            ("parent", ""),
+            ("related to", ""),
+            ("attempts", rec.attempts),
+        ]
+        body = "".join(f"    {k}={v!r},\n" for k, v in fields)
+        return "Run(\n" + body.rstrip(",\n") + "\n)"
+
+
+def _iso(ts: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
 def _finished(run: Run) -> V2Run:
@@ -171,7 +241,7 @@ def _finished(run: Run) -> V2Run:
     ``flytelike.engine.get_run``/``resume``)."""
     v2 = V2Run.__new__(V2Run)
     v2.__dict__.update(run.__dict__)
-    if v2.phase.value == "SUCCEEDED":
+    if run.phase.value == "SUCCEEDED":
         return v2
     from flytelike._v2task import child_error
 

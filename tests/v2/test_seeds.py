@@ -100,7 +100,7 @@ def test_pipeline_and_greet() -> None:
     assert pipeline(5) == 20
     r = flyte.run(pipeline, 5)
     assert r.outputs() == 20
-    assert r.phase.value == "SUCCEEDED"
+    assert r.phase == flyte.models.ActionPhase.SUCCEEDED
     assert greet("World") == "Hello, World!"
     flyte.init_from_config()
     result = flyte.run(greet, name="World")  # `name` is the task's input, not a run option
@@ -185,7 +185,7 @@ async def cancel_main(n: int, f: float):  # type: ignore[no-untyped-def]
 
 def test_cancel(capsys) -> None:  # type: ignore[no-untyped-def]
     r = flyte.run(cancel_main, 30, 0.05)  # the seed sleeps 10 s; 0.05 s keeps the test fast
-    assert r.outputs() is None
+    assert r.outputs() == (None,)  # flyte's outputs of a task without outputs
     assert "Received ValueError, canceling 30 sleeping tasks" in capsys.readouterr().out
 
 
@@ -366,7 +366,7 @@ async def task1():  # type: ignore[no-untyped-def]
 
 def test_report() -> None:
     r = flyte.run(task1)
-    assert r.outputs() is None
+    assert r.outputs() == (None,)
     decks = r.decks()
     assert decks, "the report is written as the task's deck"
     names = {d[1] for d in decks} | {d[0] for d in decks}

@@ -214,7 +214,11 @@ class Dir(Stored):
 
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.location()!r})"
+        # As flyte 2 prints a Dir (see File.__repr__).
+        return (
+            f"{type(self).__name__}(path={self.location()!r}, name={self.name!r}, "
+            f"format={self.format!r}, hash={self.hash!r})"
+        )
 
 
 Dir._family = Dir

@@ -204,8 +204,12 @@ class File(Stored):
 
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
-        fmt = f", format={self.format!r}" if self.format else ""
-        return f"{type(self).__name__}({self.location()!r}{fmt})"
+        # As flyte 2 prints a File (its pydantic fields). ``str()`` stays the location, as
+        # flytekit's FlyteFile (the same class) prints it.
+        return (
+            f"{type(self).__name__}(path={self.location()!r}, name={self.name!r}, "
+            f"format={self.format!r}, hash={self.hash!r}, hash_method={self.hash_method!r})"
+        )
 
 
 File._family = File
