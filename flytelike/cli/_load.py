@@ -2,7 +2,9 @@
 
 A file is imported under its module name relative to the project root (the first folder upwards
 without ``__init__.py``), never as ``__main__``, so entity names and versions are the same as
-when the module is imported normally.
+when the module is imported normally. An exception raised while importing it (a syntax error,
+an import error inside the user's module, a compile error of a workflow defined there) is a
+``UserCodeError``: its message and the user's ``file:line``, the full traceback with ``verbose``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import Any
 import click
 
 from flytelike._naming import module_for_file, project_root
+from flytelike.backends import _capture as capture
+from flytelike.cli._errors import UserCodeError
 
 
-def load_module(target: str) -> Any:
+def load_module(target: str, verbose: bool = False) -> Any:
     if target.endswith(".py") or os.path.isfile(target):
         path = os.path.abspath(target)
         if not os.path.isfile(path):
@@ -30,14 +34,21 @@ def load_module(target: str) -> Any:
         name = target
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
+    capture.install()  # before the user's module: logging handlers it sets up see the capture
     try:
         return importlib.import_module(name)
-    except ImportError as e:
-        raise click.BadParameter(f"cannot import {name!r}: {e}", param_hint="FILE_OR_MODULE") from e
+    except ModuleNotFoundError as e:
+        if e.name is not None and (name == e.name or name.startswith(e.name + ".")):
+            raise click.BadParameter(
+                f"cannot import {name!r}: {e}", param_hint="FILE_OR_MODULE"
+            ) from e
+        raise UserCodeError(e, f"importing {target}", verbose) from e
+    except Exception as e:
+        raise UserCodeError(e, f"importing {target}", verbose) from e
 
 
-def load_entity(target: str, entity: str) -> Any:
-    obj: Any = load_module(target)
+def load_entity(target: str, entity: str, verbose: bool = False) -> Any:
+    obj: Any = load_module(target, verbose)
     for part in entity.split("."):
         if not hasattr(obj, part):
             names = sorted(

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from flytelike.engine._events import ATTEMPT, NODE, RUN, PhaseEvent
 
@@ -215,6 +215,8 @@ class Progress:
         self._closed = False
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
+        # rich proxies the run's terminal output goes through while the display shows
+        self._proxies: tuple[Any, Any] | None = None
 
     @property
     def callback(self) -> Callable[[PhaseEvent], None] | None:
@@ -241,17 +243,34 @@ class Progress:
             from rich.console import Console
             from rich.live import Live
 
-            console = Console(file=self.stream, force_terminal=True if self.forced else None)
+            from flytelike.backends import _capture
+
+            stream = _capture.real_stream(self.stream)
+            console = Console(file=stream, force_terminal=True if self.forced else None)
+            # Prints from tasks go above the display only when stdout is that terminal too;
+            # otherwise they would land on stderr instead of where stdout is redirected.
+            above = _isatty(sys.stdout)
+            # When the run's output is captured (``_capture``), the capture's terminal writes
+            # are what goes above the display: rich must not replace sys.stdout/sys.stderr.
+            captured = isinstance(sys.stderr, _capture.Dispatcher)
             live = Live(
                 get_renderable=self.renderable,
                 console=console,
                 refresh_per_second=8,
                 transient=True,
-                # Prints from tasks go above the display only when stdout is that terminal too;
-                # otherwise they would land on stderr instead of where stdout is redirected.
-                redirect_stdout=_isatty(sys.stdout),
+                redirect_stdout=above and not captured,
+                redirect_stderr=not captured,
             )
             live.start()
+            if captured and console.is_terminal:
+                from rich.file_proxy import FileProxy
+
+                out = _capture.real_stream(sys.stdout)
+                self._proxies = (
+                    FileProxy(console, out) if above else None,
+                    FileProxy(console, stream),
+                )
+                _capture.redirect_terminal(*self._proxies)
             self.live = live
             return True
 
@@ -279,5 +298,12 @@ class Progress:
             self._poller.join()
         with self._live_lock:
             self._closed = True
+            if self._proxies is not None:
+                from flytelike.backends import _capture
+
+                _capture.redirect_terminal(None, None)
+                for proxy in self._proxies:
+                    if proxy is not None:
+                        proxy.flush()
             if self.live is not None:
                 self.live.stop()

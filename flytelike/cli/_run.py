@@ -6,6 +6,11 @@ choices; datetime as ISO 8601; durations as seconds or ``1h30m``-style text; lis
 dataclasses (everything structured) as JSON, or the path of a JSON/YAML file; File/Dir as local
 paths; DataFrames as a parquet or CSV path. ``--inputs-file`` gives inputs as a JSON/YAML object
 (flags win). Outputs print as JSON on stdout; the run's name and phase go to stderr.
+
+Errors print as a few lines, exit status 1: an error of the user's code (at import, or compiling
+the entity) as its message and ``file:line``; a failed run as its failing node, task, error and
+the traceback of the user's frames, with the commands that show more (``flytelike runs get``,
+``flytelike runs logs``). ``-v``/``--traceback`` prints full tracebacks instead.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 import click
 
 import typesystem
+from flytelike.cli._errors import UserCodeError, verbose_option
 from flytelike.errors import FlytelikeError
 from flytelike.ir._model import Interface, LaunchPlanTemplate
 from typesystem import (
@@ -153,6 +159,7 @@ _RUN_OPTIONS = [
     click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
     click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
     click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
+    click.Option(["-v", "--verbose", "--traceback", "verbose"], is_flag=True, default=None),
 ]
 _RUN_OPTION_NAMES = {o.name for o in _RUN_OPTIONS}
 
@@ -211,20 +218,15 @@ def make_engine(backend: str | None) -> Any:
     return engine
 
 
-def finish(run: Any, iface: Interface) -> None:
-    """Print the outputs (exit 0) or a readable error (exit 1)."""
+def finish(run: Any, iface: Interface, verbose: bool = False) -> None:
+    """Print the outputs (exit 0) or where and why the run failed (exit 1)."""
+    from flytelike.cli._errors import failed_run_text
+
     run.wait()
     phase = run.phase.value
     click.echo(f"run {run.name}: {phase}", err=True)
     if phase != "SUCCEEDED":
-        err = run.error or {}
-        node = err.get("node_id") or ""
-        msg = err.get("message", "")
-        where = f" at node {node}" if node else ""
-        click.echo(f"Error: run {run.name} {phase}{where}: {msg}", err=True)
-        tb = err.get("traceback")
-        if tb and os.environ.get("FLYTELIKE_CLI_TRACEBACK"):
-            click.echo(tb, err=True)
+        click.echo(f"Error: {failed_run_text(run, verbose)}", err=True)
         sys.exit(1)
     click.echo(outputs_json(run.output_literals(), iface))
 
@@ -250,6 +252,7 @@ Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the 
 @click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
 @click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
 @click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
+@verbose_option()
 @click.option("-h", "--help", "show_help", is_flag=True, default=False)
 @click.pass_context
 def run_command(
@@ -262,6 +265,7 @@ def run_command(
     overwrite_cache: bool,
     raw_data_path: str | None,
     run_name: str | None,
+    verbose: bool,
     show_help: bool,
 ) -> None:
     if file_or_module is None or entity is None:
@@ -272,11 +276,11 @@ def run_command(
     from flytelike.cli._load import load_entity
     from flytelike.engine._index import ClosureIndex, to_closure
 
-    obj = load_entity(file_or_module, entity)
+    obj = load_entity(file_or_module, entity, verbose)
     try:
         closure = to_closure(obj)
-    except FlytelikeError as e:
-        raise click.ClickException(str(e)) from e
+    except Exception as e:  # a compile error, or the user's workflow body raised
+        raise UserCodeError(e, f"compiling {entity}", verbose) from e
     primary = ClosureIndex(closure).primary()
     iface = primary.interface
     lp = primary if isinstance(primary, LaunchPlanTemplate) else None
@@ -295,6 +299,7 @@ def run_command(
     overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
     raw_data_path = late.get("raw_data_path") or raw_data_path
     run_name = late.get("run_name") or run_name
+    verbose = bool(late.get("verbose")) or verbose
     given: dict[str, Any] = {}
     if inputs_file is not None:
         if not os.path.isfile(inputs_file):
@@ -321,12 +326,13 @@ def run_command(
             )
         except FlytelikeError as e:
             raise click.ClickException(str(e)) from e
-    finish(run, iface)
+    finish(run, iface, verbose)
 
 
 @click.command("resume")
 @click.argument("run_name")
-def resume_command(run_name: str) -> None:
+@verbose_option()
+def resume_command(run_name: str, verbose: bool) -> None:
     """Run failed or interrupted run RUN_NAME again, reusing every action that succeeded."""
     from flytelike import engine as eng
     from flytelike.cli._progress import Progress
@@ -338,4 +344,4 @@ def resume_command(run_name: str) -> None:
             run = e.resume(run_name, on_event=progress.callback)
         except EngineError as err:
             raise click.ClickException(str(err)) from err
-    finish(run, run._interface())
+    finish(run, run._interface(), verbose)

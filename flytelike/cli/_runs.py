@@ -1,4 +1,4 @@
-"""``flytelike runs list|get|outputs|signal|abort`` and ``flytelike cache list|clear``."""
+"""``flytelike runs list|get|logs|outputs|signal|abort`` and ``flytelike cache list|clear``."""
 
 from __future__ import annotations
 
@@ -72,27 +72,92 @@ def _get(name: str) -> Any:
         raise click.ClickException(str(e)) from e
 
 
+def _first_line(text: str, width: int = 100) -> str:
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
 @runs_group.command("get")
 @click.argument("run_name")
 def runs_get(run_name: str) -> None:
-    """A run's phase, timings, error and actions."""
+    """A run's phase, timings, error (node, task, type, message, the traceback of the user's
+    code) and actions."""
     run = _get(run_name)
     rec = run.record()
     click.echo(f"run:      {rec.name}")
     click.echo(f"entity:   {rec.entity} ({rec.kind})")
     click.echo(f"phase:    {rec.phase}")
     click.echo(f"created:  {_when(rec.created_at)}   duration: {_dur(rec.duration)}")
-    if rec.error:
-        node = rec.error.get("node_id") or "-"
-        click.echo(f"error:    at node {node}: {rec.error.get('message', '')}")
+    err = rec.error
+    if err is not None:
+        click.echo(f"failed:   {err.where()}")
+        click.echo(f"error:    {err.type or '-'} ({err.kind or '?'} error)")
+        click.echo(f"message:  {err.message}")
+        if err.traceback:
+            click.echo("traceback (user code):")
+            for line in err.traceback.rstrip("\n").split("\n"):
+                click.echo(f"  {line}")
     actions = run.actions()
     if actions:
         click.echo("actions:")
         for a in actions:
             cache = f" cache={a.cache_status}" if a.cache_status else ""
-            click.echo(f"  {a.action_id:<40} {a.kind:<12} {a.phase:<10} {a.name}{cache}")
+            why = f"  {_first_line(a.error.message)}" if a.error is not None else ""
+            click.echo(f"  {a.action_id:<40} {a.kind:<12} {a.phase:<10} {a.name}{cache}{why}")
     for gate in _engine().store.gates(run_name):
         click.echo(f"gate:     {gate[1]} ({gate[2]}) {gate[4]}")
+    logs = run.logs()
+    if logs:
+        n = len({log.action_id for log in logs})
+        click.echo(
+            f"logs:     {n} action{'s' if n != 1 else ''} printed output; "
+            f"flytelike runs logs {run_name} [NODE]"
+        )
+
+
+def _matches(node: str, action_id: str, task: str) -> bool:
+    """``node`` names the action (its id, or an enclosing map/subworkflow node's) or its task
+    (full name or the part after the last dot)."""
+    if action_id == node or action_id.startswith((node + "[", node + "/")):
+        return True
+    return task == node or task.endswith("." + node)
+
+
+@runs_group.command("logs")
+@click.argument("run_name")
+@click.argument("node", required=False)
+@click.option(
+    "--stream",
+    type=click.Choice(["all", "stdout", "stderr"]),
+    default="all",
+    show_default=True,
+    help="which of the tasks' streams to print",
+)
+def runs_logs(run_name: str, node: str | None, stream: str) -> None:
+    """What the tasks of run RUN_NAME printed to stdout and stderr, attempt by attempt.
+
+    NODE limits it to one action: its id from `runs get` (`n0`, `n2[3]`; a map or subworkflow
+    node includes its items and nodes) or its task's name. Only the last 1 MiB each attempt
+    printed is kept; a line at the top says when earlier output was dropped."""
+    run = _get(run_name)
+    logs = run.logs()
+    tasks = {a.action_id: a.name for a in run.actions()} if logs else {}
+    if node is not None:
+        logs = [log for log in logs if _matches(node, log.action_id, tasks.get(log.action_id, ""))]
+        if not logs:
+            raise click.ClickException(
+                f"no output recorded for {node!r} in run {run_name} (`flytelike runs get "
+                f"{run_name}` lists its actions; tasks that print nothing have no logs)"
+            )
+    if not logs:
+        click.echo(f"the tasks of run {run_name} printed nothing", err=True)
+        return
+    for log in logs:
+        task = tasks.get(log.action_id, "")
+        click.echo(f"=== {log.action_id} {task} (attempt {log.attempt + 1}) ===")
+        text = log.truncation_marker + "".join(t for s, t in log.chunks if stream in ("all", s))
+        if text:
+            click.echo(text, nl=not text.endswith("\n"))
 
 
 @runs_group.command("outputs")
