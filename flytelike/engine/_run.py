@@ -33,7 +33,13 @@ from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._convert import inputs_to_literals
 from flytelike.engine._events import RUN, Callback
-from flytelike.engine._execution import Execution, NodeFailed, Outputs, error_dict
+from flytelike.engine._execution import (
+    Execution,
+    NodeFailed,
+    Outputs,
+    error_dict,
+    retry_settings,
+)
 from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import Interpreter
@@ -509,6 +515,8 @@ def _sync_eligible(ex: Execution, primary: Any) -> bool:
         return False
     md = primary.metadata
     if md.timeout or (md.cache is not None and md.cache.serialize):
+        return False
+    if retry_settings(primary)[0] is not None:  # a Backoff waits between attempts
         return False
     can = getattr(ex.backend, "can_inline", None)
     if can is None or ex.bus.active:
