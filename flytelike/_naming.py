@@ -53,6 +53,18 @@ def module_of(func: Callable[..., Any]) -> str:
     return module
 
 
+def main_module_named(name: str) -> Any:
+    """The ``__main__`` module when it is the script whose file gives the module ``name``
+    (``module_of``), else ``None``: a task of a script names its function ``name:qualname``,
+    and in the script's own process that is found in ``__main__``, never by importing the
+    script a second time."""
+    main = sys.modules.get("__main__")
+    file = getattr(main, "__file__", None)
+    if not file or not file.endswith(".py") or module_for_file(file) != name:
+        return None
+    return main
+
+
 def entity_name(func: Callable[..., Any]) -> str:
     return f"{module_of(func)}.{func.__qualname__}"
 

@@ -42,14 +42,17 @@ DEFAULT_DOMAIN = "development"
 
 
 def function_ref(func: Callable[..., Any]) -> FunctionRef:
-    """``module:qualname`` when importable, else the function pickled with cloudpickle."""
+    """``module:qualname`` (for a script run as ``__main__``, the module named after its file).
+
+    Nothing is pickled here: in this process a task runs its live function, whatever its
+    globals hold (locks, clients, connections). A backend that sends a task out of the process
+    pickles the function by value when it cannot be imported by name there
+    (``flytelike.backends.ship_task``)."""
     from flytelike._naming import module_of
 
     if is_importable(func):
         return FunctionRef(func.__module__, func.__qualname__)
-    import cloudpickle
-
-    return FunctionRef(module_of(func), func.__qualname__, cloudpickle.dumps(func))
+    return FunctionRef(module_of(func), func.__qualname__)
 
 
 @contextmanager
@@ -172,14 +175,16 @@ class Ready:
 
 
 def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
-    """The content version with pickled function bytes replaced by a digest of the source.
+    """For a function that cannot be imported by name (``__main__``, a local function): the
+    content version with a digest of its source in place of the by-value bytes it travels with.
 
-    cloudpickle output embeds the file's absolute path; the version must not, so that the same
-    code gives the same version wherever it is checked out. Empty when nothing is pickled (the
-    template's own content version then applies).
+    Its ``module:qualname`` does not change when its code does, so the source is what tells two
+    versions apart; the digest holds no absolute path, so that the same code gives the same
+    version wherever it is checked out. Empty for importable functions (the template's own
+    content version then applies).
     """
     ref = tmpl.function
-    if ref is None or not ref.pickled:
+    if ref is None or is_importable(func):
         return ""
     import hashlib
 

@@ -16,6 +16,8 @@
     ├── ReferenceEntityError               a reference entity was run without a mock
     ├── IRDecodeError (ValueError)         bytes or JSON that are not a valid encoding of the IR
     ├── ConfigurationError (ValueError)    a ``FLYTELIKE_*`` variable or setting with a bad value
+    ├── CodeShippingError                  a task's code cannot be sent to the process that
+    │                                      would run it (a global that cannot be pickled)
     └── LocalExecutionError                a local run failed (the engine raises its subclass
                                            flytelike.engine.RunFailedError)
 
@@ -114,6 +116,11 @@ class IRDecodeError(FlytelikeError, ValueError):
 class ConfigurationError(FlytelikeError, ValueError):
     """A configuration value (``FLYTELIKE_*`` variable) that cannot be used; names the variable,
     the value and the expected form."""
+
+
+class CodeShippingError(FlytelikeError):
+    """A task's function must travel by value to another process (a process pool, Ray
+    workers) and cannot be pickled; the message names the globals at fault."""
 
 
 class LocalExecutionError(FlytelikeError):

@@ -2,7 +2,9 @@
 
 Only the protocol and discovery load with this package; the local backend (and its pools) load
 when first asked for. See ``_protocol`` for the contract and ``flytelike.testing`` for the
-conformance suite every backend runs.
+conformance suite every backend runs. A backend that sends a task to another process sends
+``ship_task(template)``: the template with its function pickled by value when that process
+could not import it by name.
 """
 
 from flytelike.backends._discovery import (
@@ -27,6 +29,7 @@ from flytelike.backends._protocol import (
     WorkflowBackend,
 )
 from flytelike.backends._runtime import ExecutionContext, current_context
+from flytelike.backends._ship import ship_task
 
 __all__ = [
     "GROUP",
@@ -48,4 +51,5 @@ __all__ = [
     "current_context",
     "get_backend",
     "register_backend",
+    "ship_task",
 ]

@@ -1,7 +1,8 @@
 """From a ``FunctionRef`` to a callable with typed inputs and outputs.
 
-``resolve_function`` imports ``module:qualname`` (or unpickles the cloudpickle bytes) and unwraps
-decorated task objects through ``__wrapped__``. ``TypedFunction`` caches, per function, the
+``resolve_function`` imports ``module:qualname`` (a script's module is found in ``__main__`` in
+its own process), or unpickles the cloudpickle bytes of a shipped template (``_ship``), and
+unwraps decorated task objects through ``__wrapped__``. ``TypedFunction`` caches, per function, the
 Python types of its inputs and outputs (from its annotations, through ``flytelike._interface``)
 and converts literals to Python values and back through the registry: the same conversions a
 distributed worker makes, so a local run fails exactly where a remote one would.
@@ -17,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import typesystem
+from flytelike._naming import main_module_named
 from flytelike.backends._live import lookup
 from flytelike.ir._model import FunctionRef
 from typesystem import Literal
@@ -56,7 +58,11 @@ def resolve_object(ref: FunctionRef) -> Any:
 
         return cloudpickle.loads(ref.pickled)
     try:
-        module = sys.modules.get(ref.module) or importlib.import_module(ref.module)
+        module = (
+            sys.modules.get(ref.module)
+            or main_module_named(ref.module)
+            or importlib.import_module(ref.module)
+        )
     except ImportError as e:
         raise FunctionResolutionError(
             f"cannot import module {ref.module!r} for task function {ref.qualname!r}: {e}"

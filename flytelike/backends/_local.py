@@ -45,7 +45,9 @@ from flytelike.backends._runtime import (
     leave,
     render_value,
 )
+from flytelike.backends._ship import ship_task
 from flytelike.compiler._stack import isolate, restore
+from flytelike.errors import CodeShippingError
 from typesystem import box, unbox
 
 RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
@@ -318,6 +320,12 @@ def _cannot_run(request: ActionRequest, e: Exception) -> ExecutionError:
     )
 
 
+def _cannot_ship(e: CodeShippingError) -> ExecutionError:
+    return ExecutionError(
+        USER, f"CodeShippingError: {e}", "flytelike.errors.CodeShippingError", exception=e
+    )
+
+
 class LocalBackend:
     """Runs actions in this process: threads for sync tasks, the event loop for async ones."""
 
@@ -385,6 +393,10 @@ class LocalBackend:
             return await run_async(request)
         loop = asyncio.get_running_loop()
         if self.mode == "process":
+            try:  # the request leaves this process: its function by value if need be
+                request = replace(request, task=ship_task(request.task))
+            except CodeShippingError as e:
+                return ActionOutcome(error=_cannot_ship(e))
             try:
                 return await loop.run_in_executor(self._process_pool(), _run_in_subprocess, request)
             except BrokenProcessPool as e:

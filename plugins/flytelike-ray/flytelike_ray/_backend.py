@@ -28,6 +28,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flytelike import errors
 from flytelike.backends import (
     SYSTEM,
     USER,
@@ -36,12 +37,13 @@ from flytelike.backends import (
     ActionRequest,
     Deck,
     ExecutionError,
+    ship_task,
 )
 from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
 from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
-from flytelike_ray._errors import RayBackendError
+from flytelike_ray._errors import CodeShippingError, RayBackendError
 from flytelike_ray._wire import (
     pack_literals,
     pack_values,
@@ -209,7 +211,11 @@ class RayBackend:
             return found[1], found[2]
         import ray
 
-        data = pickle.dumps(task, protocol=5)
+        try:  # (its function by value when the workers cannot import it)
+            shipped = ship_task(task)
+        except errors.CodeShippingError as e:
+            raise CodeShippingError(str(e), entity=task.id.name) from e
+        data = pickle.dumps(shipped, protocol=5)
         key = hashlib.sha256(data).hexdigest()[:32]
         holder = [ray.put(data)]  # fetched once per worker, never resolved by Ray itself
         self._templates[id(task)] = (task, key, holder)

@@ -87,3 +87,25 @@ def test_a_main_script_selects_ray_from_the_environment(
     text, *pids = value.split(":")
     assert text == "HI" and len(pids) == 2
     assert driver not in pids  # ran in Ray workers, not in the script's process
+
+
+def test_a_main_script_global_that_cannot_be_pickled_is_named(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    path = tmp_path / "locked.py"
+    path.write_text(
+        "import threading\n\nimport flytelike as fl\n\nLOCK = threading.Lock()\n\n\n"
+        "@fl.task\ndef guarded(x: int) -> int:\n    with LOCK:\n        return x\n\n\n"
+        "if __name__ == '__main__':\n    guarded(x=1)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=tmp_path,
+        env={**env, "FLYTELIKE_BACKEND": "ray"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "CodeShippingError" in done.stderr
+    assert "`LOCK` (a `_thread.lock`" in done.stderr
