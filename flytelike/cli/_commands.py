@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from flytelike.cli._errors import verbose_option
 from flytelike.cli._load import load_entity
 from flytelike.errors import FlytelikeError
 
@@ -24,15 +25,16 @@ from flytelike.errors import FlytelikeError
     default="",
     help="version for every entity of the closure (default: content hashes)",
 )
+@verbose_option()
 def compile_command(
-    file_or_module: str, entity: str, fmt: str, output: Path | None, version: str
+    file_or_module: str, entity: str, fmt: str, output: Path | None, version: str, verbose: bool
 ) -> None:
     """Compile ENTITY (a workflow, task or launch plan) to its IR closure."""
     from flytelike import serialization
     from flytelike._closure import closure_of
 
     try:
-        closure = closure_of(load_entity(file_or_module, entity), version)
+        closure = closure_of(load_entity(file_or_module, entity, verbose), version)
     except FlytelikeError as e:
         raise click.ClickException(str(e)) from e
     data = (
@@ -54,11 +56,12 @@ def compile_command(
 @click.option(
     "--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True
 )
-def graph_command(file_or_module: str, entity: str, fmt: str) -> None:
+@verbose_option()
+def graph_command(file_or_module: str, entity: str, fmt: str, verbose: bool) -> None:
     """Print the DAG of workflow ENTITY as text (Mermaid or Graphviz dot)."""
     from flytelike.cli._graph import dot, mermaid
 
-    obj = load_entity(file_or_module, entity)
+    obj = load_entity(file_or_module, entity, verbose)
     wf = getattr(obj, "workflow", obj)  # a launch plan draws its workflow
     try:
         template = wf.template()
