@@ -16,7 +16,7 @@ from flytelike.backends._protocol import Backend
 GROUP = "flytelike.backends"
 
 # Backends we know the distribution of, for the "not installed" hint.
-KNOWN_PLUGINS: dict[str, str] = {"ray": "flytelike-ray", "grpc": "flytelike-grpc"}
+KNOWN_PLUGINS: dict[str, str] = {"ray": "flytelike-ray", "grpc": "'flytelike[grpc]'"}
 
 
 class BackendNotFoundError(LookupError):

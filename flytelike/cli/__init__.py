@@ -10,6 +10,7 @@ from flytelike.cli._commands import compile_command, graph_command
 from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
+from flytelike.cli._serve import serve_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,5 +26,6 @@ main.add_command(runs_group)
 main.add_command(resume_command)
 main.add_command(cache_group)
 main.add_command(info_command)
+main.add_command(serve_group)
 
 __all__ = ["main"]

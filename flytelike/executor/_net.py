@@ -1,0 +1,111 @@
+"""What the executor's client and server share: importing grpc, addresses, tokens, limits.
+
+grpc is imported on first use only (``import flytelike`` never loads it); without grpcio the
+error says what to install. Settings come from arguments or ``FLYTELIKE_EXECUTOR*`` environment
+variables, read when a client or server is built.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from typing import Any
+
+from flytelike.errors import ConfigurationError
+
+SERVICE = "flytelike.executor.v1.Executor"
+HEALTH_SERVICE = "grpc.health.v1.Health"
+DEFAULT_PORT = 8815
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+INSTALL_HINT = "pip install 'flytelike[grpc]'"
+
+# Environment variables (read when a client or a server is built, never at import).
+ENV_ADDRESS = "FLYTELIKE_EXECUTOR"
+ENV_TOKEN = "FLYTELIKE_EXECUTOR_TOKEN"
+ENV_TLS_CA = "FLYTELIKE_EXECUTOR_TLS_CA"
+ENV_MAX_MESSAGE = "FLYTELIKE_EXECUTOR_MAX_MESSAGE_BYTES"
+
+
+def import_grpc() -> Any:
+    """The ``grpc`` module, or ``BackendLoadError`` naming the extra to install."""
+    if "grpc" not in sys.modules:
+        # The local backend forks a worker for each attempt with a timeout; the workers never
+        # use gRPC, so gRPC's fork handlers (and their warning at every fork) are not needed.
+        os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+    try:
+        import grpc  # type: ignore[import-untyped]  # (grpcio ships no type stubs)
+    except ImportError as e:
+        from flytelike.backends import BackendLoadError
+
+        raise BackendLoadError(
+            f"the gRPC executor interface needs grpcio, which is not installed ({e}); "
+            f"install it with `{INSTALL_HINT}`"
+        ) from e
+    return grpc
+
+
+def split_address(address: str, what: str = ENV_ADDRESS) -> tuple[str, int]:
+    """``host:port`` (``[::1]:port`` for IPv6) as ``(host, port)``."""
+    text = address.strip()
+    host, sep, port = text.rpartition(":")
+    if text.startswith("[") and "]" in text:
+        host, _, rest = text[1:].partition("]")
+        sep, port = ":", rest[1:] if rest.startswith(":") else ""
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ConfigurationError(
+            f"executor address {address!r} ({what}) is not valid: expected host:port, e.g. "
+            f"127.0.0.1:{DEFAULT_PORT} or [::1]:{DEFAULT_PORT}"
+        )
+    return host, int(port)
+
+
+def join_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, ``127.0.0.0/8``, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def max_message_bytes(value: int | None) -> int:
+    if value is None:
+        raw = os.environ.get(ENV_MAX_MESSAGE, "").strip()
+        if not raw:
+            return DEFAULT_MAX_MESSAGE_BYTES
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value < 1024:
+            raise ConfigurationError(
+                f"environment variable {ENV_MAX_MESSAGE}={raw!r} is not valid: expected a "
+                f"whole number of bytes >= 1024 (default {DEFAULT_MAX_MESSAGE_BYTES}); fix or "
+                f"unset it (`unset {ENV_MAX_MESSAGE}`)"
+            )
+    if value < 1024:
+        raise ConfigurationError(f"max_message_bytes must be >= 1024, got {value}")
+    return value
+
+
+def channel_options(max_bytes: int) -> list[tuple[str, int]]:
+    # Messages up to twice the limit reach the server's own check, whose error names the
+    # largest field; gRPC refuses anything larger before it is read.
+    return [
+        ("grpc.max_receive_message_length", 2 * max_bytes),
+        ("grpc.max_send_message_length", 2 * max_bytes),
+    ]
+
+
+def read_file(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ConfigurationError(f"cannot read the {what} {path!r}: {e}") from e

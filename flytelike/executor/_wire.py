@@ -1,0 +1,392 @@
+"""The executor service's messages (``executor.proto``) <-> the records of ``flytelike.backends``.
+
+Encoding is for the client (requests) and the server (outcomes); decoding checks what it reads
+and raises ``RequestError`` naming the field (``context.action_id``, ``inputs.x``,
+``items[3].inputs.y``) and the gRPC status it maps to, so that a malformed request never reaches
+the task machinery. Task templates repeat across the actions of a run: both sides cache their
+conversion (the client by template object, the server by the template's bytes).
+
+What does not live here: gRPC itself (``_server``, ``_client``); this module imports protobuf
+only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flytelike.backends._protocol import (
+    SYSTEM,
+    USER,
+    ActionContext,
+    ActionOutcome,
+    ActionRequest,
+    Deck,
+    ExecutionError,
+)
+from flytelike.ir._model import TaskTemplate
+from flytelike.proto import executor_pb2 as pb
+from flytelike.serialization import _decode as ir_decode
+from flytelike.serialization import _proto as ir_encode
+from typesystem import Literal, box, unbox
+from typesystem import _proto as tsp
+
+# Task kinds the Python executor runs (with the local backend's machinery). ``eager`` parents
+# make child calls and stay in the driver; gates, workflows and launch plans never travel.
+PYTHON_KINDS = ("python", "dynamic", "shell")
+_ID_LIMIT = 1024  # characters in run names and action ids
+
+
+class RequestError(Exception):
+    """A request the executor refuses: ``status`` is the gRPC status name, ``field`` the path
+    of the offending field (``""``: the request as a whole)."""
+
+    def __init__(self, status: str, field: str, message: str) -> None:
+        where = f"{field}: " if field else ""
+        super().__init__(f"{where}{message}")
+        self.status = status
+        self.field = field
+
+
+def _invalid(field: str, message: str) -> RequestError:
+    return RequestError("INVALID_ARGUMENT", field, message)
+
+
+# ---------------------------------------------------------------------------------- context
+def context_to_proto(out: pb.ActionContext, c: ActionContext) -> None:
+    out.run_name = c.run_name
+    out.action_id = c.action_id
+    out.attempt = c.attempt
+    out.run_dir = c.run_dir
+    out.raw_data_prefix = c.raw_data_prefix
+    if c.timeout is not None:
+        out.timeout = c.timeout
+    out.enable_deck = c.enable_deck
+    for k, v in c.environment:
+        out.environment.add(key=k, value=v)
+    out.secrets_dir = c.secrets_dir
+    out.secrets_env_prefix = c.secrets_env_prefix
+    out.project = c.project
+    out.domain = c.domain
+
+
+def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionContext:
+    for name in ("run_name", "action_id"):
+        value = getattr(msg, name)
+        if not value:
+            raise _invalid(f"{field}.{name}", "must not be empty")
+        if len(value) > _ID_LIMIT:
+            raise _invalid(f"{field}.{name}", f"longer than {_ID_LIMIT} characters")
+    if msg.attempt < 0:
+        raise _invalid(f"{field}.attempt", f"must be >= 0, got {msg.attempt}")
+    timeout = msg.timeout if msg.HasField("timeout") else None
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+        raise _invalid(f"{field}.timeout", f"must be a positive number of seconds, got {timeout}")
+    return ActionContext(
+        run_name=msg.run_name,
+        action_id=msg.action_id,
+        attempt=msg.attempt,
+        run_dir=msg.run_dir,
+        raw_data_prefix=msg.raw_data_prefix,
+        timeout=timeout,
+        enable_deck=msg.enable_deck,
+        environment=tuple((p.key, p.value) for p in msg.environment),
+        secrets_dir=msg.secrets_dir,
+        secrets_env_prefix=msg.secrets_env_prefix,
+        project=msg.project,
+        domain=msg.domain,
+    )
+
+
+# ---------------------------------------------------------------------------------- literals
+def put_literals(out: Any, values: Mapping[str, Any]) -> None:
+    """Named literals into a repeated ``NamedLiteral`` field (bare primitives are boxed)."""
+    for name, value in values.items():
+        item = out.add()
+        item.name = name
+        item.value.CopyFrom(tsp.literal_to_proto(box(value)))
+
+
+def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Literal]:
+    """Named literals from a repeated ``NamedLiteral`` field; names must be unique and, given
+    ``known``, among them."""
+    out: dict[str, Literal] = {}
+    for i, nl in enumerate(msgs):
+        name = nl.name
+        if not name:
+            raise _invalid(f"{field}[{i}].name", "must not be empty")
+        if name in out:
+            raise _invalid(f"{field}.{name}", "given twice")
+        if known is not None and name not in known:
+            expected = ", ".join(known) or "none"
+            raise _invalid(f"{field}.{name}", f"the task has no such input (inputs: {expected})")
+        if not nl.HasField("value"):
+            raise _invalid(f"{field}.{name}", "has no value")
+        try:
+            out[name] = tsp.literal_from_proto(nl.value)
+        except Exception as e:
+            raise _invalid(f"{field}.{name}", str(e)) from e
+    return out
+
+
+# ---------------------------------------------------------------------------------- tasks
+class TaskCodec:
+    """Task templates to and from messages, cached (the templates of a run repeat)."""
+
+    def __init__(self, kinds: Sequence[str] = PYTHON_KINDS) -> None:
+        self.kinds = tuple(kinds)
+        self._encoded: dict[int, tuple[TaskTemplate, bytes]] = {}
+        self._decoded: dict[bytes, TaskTemplate] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, task: TaskTemplate) -> bytes:
+        """``task`` as field 1 of a message: the start of every ``ActionRequest`` and
+        ``ItemsRequest`` (protobuf merges concatenated messages, so the rest of a request is
+        serialised on its own and appended)."""
+        hit = self._encoded.get(id(task))
+        if hit is None or hit[0] is not task:
+            msg = pb.ActionRequest()
+            ir_encode._Encoder().task(msg.task, task)
+            with self._lock:
+                if len(self._encoded) > 256:
+                    self._encoded.clear()
+                hit = self._encoded[id(task)] = (task, msg.SerializeToString(deterministic=True))
+        return hit[1]
+
+    def decode(self, msg: Any, field: str = "task") -> TaskTemplate:
+        if not msg.kind:
+            raise _invalid(f"{field}.kind", "must not be empty")
+        if msg.kind not in self.kinds:
+            raise RequestError(
+                "UNIMPLEMENTED",
+                f"{field}.kind",
+                f"this executor does not run tasks of kind {msg.kind!r} "
+                f"(it runs: {', '.join(self.kinds)})",
+            )
+        key = msg.SerializeToString(deterministic=True)
+        task = self._decoded.get(key)
+        if task is not None:
+            return task
+        if not msg.id.name:
+            raise _invalid(f"{field}.id.name", "must not be empty")
+        try:
+            task = ir_decode._task(msg)
+        except Exception as e:
+            raise _invalid(field, f"not a valid task template: {e}") from e
+        if task.kind in ("python", "dynamic") and task.function is None:
+            raise _invalid(f"{field}.function", f"required for tasks of kind {task.kind!r}")
+        with self._lock:
+            if len(self._decoded) > 256:
+                self._decoded.clear()
+            self._decoded[key] = task
+        return task
+
+
+def _code(msg: Any, task: TaskTemplate, field: str = "code") -> str:
+    """The code root to import from (checked), after checking the Python-only flag."""
+    pickled = task.function is not None and bool(task.function.pickled)
+    if msg.python_only != pickled:
+        raise _invalid(
+            f"{field}.python_only",
+            "must be set exactly when task.function.pickled holds the function",
+        )
+    root = msg.root
+    if root and not os.path.isabs(root):
+        raise _invalid(f"{field}.root", f"{root!r} is not an absolute path")
+    # (a root missing here is ignored: the executor may have the code installed instead)
+    return root if root and os.path.isdir(root) else ""
+
+
+# ---------------------------------------------------------------------------------- requests
+def request_to_proto(codec: TaskCodec, request: ActionRequest, code_root: str) -> bytes:
+    msg = pb.ActionRequest()
+    put_literals(msg.inputs, request.inputs)
+    context_to_proto(msg.context, request.context)
+    _put_code(msg.code, request.task, code_root)
+    return codec.encode(request.task) + msg.SerializeToString()
+
+
+def _put_code(out: pb.Code, task: TaskTemplate, code_root: str) -> None:
+    fn = task.function
+    if fn is not None and fn.pickled:
+        out.python_only = True
+    elif code_root:
+        out.root = code_root
+
+
+def request_from_proto(codec: TaskCodec, data: bytes) -> tuple[ActionRequest, str]:
+    """The request and its code root; raises ``RequestError``."""
+    msg = _parse(pb.ActionRequest, data)
+    if not msg.HasField("task"):
+        raise _invalid("task", "required")
+    if not msg.HasField("context"):
+        raise _invalid("context", "required")
+    task = codec.decode(msg.task)
+    context = context_from_proto(msg.context)
+    names = [v.name for v in task.interface.inputs]
+    inputs = get_literals(msg.inputs, "inputs", names)
+    return ActionRequest(task, inputs, context), _code(msg.code, task)
+
+
+def _parse(cls: Any, data: bytes) -> Any:
+    from google.protobuf.message import DecodeError
+
+    try:
+        return cls.FromString(data)
+    except DecodeError as e:
+        message = f"not a {cls.DESCRIPTOR.full_name} message ({len(data)} bytes): {e}"
+        raise _invalid("", message) from e
+
+
+def items_to_proto(
+    codec: TaskCodec,
+    task: TaskTemplate,
+    context: ActionContext,
+    items: Sequence[tuple[str, Mapping[str, Any], int]],
+    code_root: str,
+) -> bytes:
+    msg = pb.ItemsRequest()
+    context_to_proto(msg.context, context)
+    _put_code(msg.code, task, code_root)
+    for action_id, values, attempt in items:
+        item = msg.items.add()
+        item.action_id = action_id
+        item.attempt = attempt
+        put_literals(item.inputs, values)
+    return codec.encode(task) + msg.SerializeToString()
+
+
+def items_from_proto(
+    codec: TaskCodec, data: bytes
+) -> tuple[TaskTemplate, ActionContext, list[tuple[str, dict[str, Any], int]], str]:
+    """Task, context, items (values unboxed, as stored in list literals) and code root."""
+    msg = _parse(pb.ItemsRequest, data)
+    if not msg.HasField("task"):
+        raise _invalid("task", "required")
+    if not msg.HasField("context"):
+        raise _invalid("context", "required")
+    task = codec.decode(msg.task)
+    if task.kind != "python":
+        raise RequestError(
+            "UNIMPLEMENTED", "task.kind", f"map items run for kind 'python' only, got {task.kind!r}"
+        )
+    context = context_from_proto(msg.context)
+    names = [v.name for v in task.interface.inputs]
+    items = []
+    for i, item in enumerate(msg.items):
+        if not item.action_id or len(item.action_id) > _ID_LIMIT:
+            raise _invalid(f"items[{i}].action_id", f"must have 1 to {_ID_LIMIT} characters")
+        if item.attempt < 0:
+            raise _invalid(f"items[{i}].attempt", f"must be >= 0, got {item.attempt}")
+        values = get_literals(item.inputs, f"items[{i}].inputs", names)
+        items.append((item.action_id, {k: unbox(v) for k, v in values.items()}, item.attempt))
+    return task, context, items, _code(msg.code, task)
+
+
+# ---------------------------------------------------------------------------------- outcomes
+def error_to_proto(out: pb.ExecutionError, e: ExecutionError) -> None:
+    out.kind = e.kind
+    out.message = e.message
+    out.error_type = e.error_type
+    out.traceback = e.traceback
+    out.recoverable = e.recoverable
+    out.timed_out = e.timed_out
+
+
+def error_from_proto(m: pb.ExecutionError) -> ExecutionError:
+    kind = m.kind if m.kind in (USER, SYSTEM) else SYSTEM
+    return ExecutionError(kind, m.message, m.error_type, m.traceback, m.recoverable, m.timed_out)
+
+
+def outcome_to_proto(outcome: ActionOutcome) -> bytes:
+    msg = pb.ActionOutcome()
+    if outcome.error is not None:
+        error_to_proto(msg.error, outcome.error)
+    elif outcome.outputs is not None:
+        put_literals(msg.outputs, outcome.outputs)
+    for d in outcome.decks:
+        msg.decks.add(name=d.name, uri=d.uri)
+    if outcome.dynamic is not None:
+        msg.dynamic.CopyFrom(ir_encode.closure_to_proto(outcome.dynamic))
+    logs = getattr(outcome, "logs", None)
+    if logs is not None:
+        for stream, text in logs.chunks:
+            msg.logs.chunks.add(stream=stream, text=text)
+        msg.logs.dropped = logs.dropped
+    return msg.SerializeToString()
+
+
+def outcome_from_proto(data: bytes, context: ActionContext) -> ActionOutcome:
+    """An outcome from an executor's answer; raises ``RequestError`` when it is malformed."""
+    msg = _parse(pb.ActionOutcome, data)
+    decks = tuple(Deck(d.name, d.uri) for d in msg.decks)
+    extra: dict[str, Any] = {}
+    if msg.HasField("logs"):
+        from flytelike.backends._protocol import ActionLog
+
+        extra["logs"] = ActionLog(
+            tuple((c.stream, c.text) for c in msg.logs.chunks),
+            msg.logs.dropped,
+            context.action_id,
+            context.attempt,
+        )
+    if msg.HasField("error"):
+        return ActionOutcome(error=error_from_proto(msg.error), decks=decks, **extra)
+    dynamic = None
+    if msg.HasField("dynamic"):
+        dynamic = ir_decode.closure_from_proto(msg.dynamic)
+    outputs = get_literals(msg.outputs, "outputs")
+    return ActionOutcome(outputs=outputs, decks=decks, dynamic=dynamic, **extra)
+
+
+def item_results_to_proto(
+    results: Sequence[tuple[Mapping[str, Any] | None, ExecutionError | None]],
+) -> bytes:
+    msg = pb.ItemsOutcome()
+    for outputs, error in results:
+        r = msg.results.add()
+        if error is not None:
+            error_to_proto(r.error, error)
+        elif outputs is not None:
+            put_literals(r.outputs, outputs)
+    return msg.SerializeToString()
+
+
+def item_results_from_proto(
+    data: bytes, n: int
+) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
+    msg = _parse(pb.ItemsOutcome, data)
+    if len(msg.results) != n:
+        raise _invalid("results", f"{len(msg.results)} results for {n} items")
+    out: list[tuple[dict[str, Any] | None, ExecutionError | None]] = []
+    for i, r in enumerate(msg.results):
+        if r.HasField("error"):
+            out.append((None, error_from_proto(r.error)))
+        else:
+            values = get_literals(r.outputs, f"results[{i}].outputs")
+            out.append(({k: unbox(v) for k, v in values.items()}, None))
+    return out
+
+
+def largest_field(data: bytes, cls: Any) -> str:
+    """``name (N bytes)`` of the largest top-level field (or input) of an oversized request,
+    for the RESOURCE_EXHAUSTED message; ``""`` when the bytes do not parse."""
+    try:
+        msg = cls.FromString(data)
+    except Exception:
+        return ""
+    sizes: list[tuple[int, str]] = []
+    for fd, value in msg.ListFields():
+        if fd.name in ("inputs", "items"):
+            for i, item in enumerate(value):
+                label = f"inputs.{item.name}" if fd.name == "inputs" else f"items[{i}]"
+                sizes.append((item.ByteSize(), label))
+        elif hasattr(value, "ByteSize"):
+            sizes.append((value.ByteSize(), fd.name))
+    if not sizes:
+        return ""
+    size, name = max(sizes)
+    return f"{name} ({size} bytes)"
