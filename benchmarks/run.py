@@ -37,6 +37,7 @@ SUITES: dict[str, str] = {
     "typesystem": "benchmarks.bench_typesystem",
     "engine": "benchmarks.bench_engine",
     "compile": "benchmarks.bench_compile",
+    "ui": "benchmarks.bench_ui",
 }
 
 # Suites that run the flytekit type-engine workloads side by side with ours.

@@ -11,6 +11,7 @@ from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
 from flytelike.cli._serve import serve_group
+from flytelike.cli._ui import report_command, ui_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,5 +28,7 @@ main.add_command(resume_command)
 main.add_command(cache_group)
 main.add_command(info_command)
 main.add_command(serve_group)
+main.add_command(ui_command)
+runs_group.add_command(report_command)
 
 __all__ = ["main"]

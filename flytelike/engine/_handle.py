@@ -92,6 +92,13 @@ class Run:
     def __repr__(self) -> str:
         return f"Run(name={self.name!r}, entity={self.entity_name!r}, phase={self.phase.value})"
 
+    def _repr_html_(self) -> str:
+        """A notebook's view of the run: phase, error and the graph coloured by phase."""
+        # The UI package renders it (it reads runs through this API, so the import is lazy).
+        from flytelike.ui import run_html
+
+        return run_html(self._engine, self.name)
+
     @property
     def url(self) -> str:
         """The run's local directory as a ``file://`` URI."""

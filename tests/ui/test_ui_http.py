@@ -1,0 +1,176 @@
+"""The UI's pages, JSON API, errors and security rules over real HTTP (no browser)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from flytelike.cli import main
+from flytelike.engine import Engine
+from flytelike.errors import ConfigurationError
+from flytelike.ui import UIServer, run_html, serve
+
+
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, Any]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.read().decode(), r.headers
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.read().decode(), e.headers
+
+
+def _post(url: str, body: dict[str, Any], header: bool = True) -> tuple[int, dict[str, Any]]:
+    headers = {"Content-Type": "application/json"}
+    if header:
+        headers["X-Flytelike"] = "1"
+    req = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, json.loads(e.read())
+
+
+def test_runs_page_lists_runs_and_filters(server: UIServer, recorded: dict[str, str]) -> None:
+    status, page, _ = _get(server.url)
+    assert status == 200
+    assert recorded["ok"] in page and recorded["failed"] in page
+    status, page, _ = _get(server.url + "?phase=FAILED")
+    assert recorded["failed"] in page and recorded["ok"] not in page
+    entity = json.loads(_get(server.url + "api/runs")[1])[0]["entity"]
+    assert entity.endswith("ui_wfs.squares_then_check")
+    status, body, _ = _get(server.url + f"api/runs?entity={entity}")
+    assert {r["name"] for r in json.loads(body)} == set(recorded.values())
+    assert json.loads(_get(server.url + "api/runs?entity=nothing.like.it")[1]) == []
+    status, body, _ = _get(server.url + "api/runs?since=3600")
+    assert len(json.loads(body)) == 2
+
+
+def test_run_page_shows_the_graph_by_phase_timeline_and_map_progress(
+    server: UIServer, recorded: dict[str, str]
+) -> None:
+    status, page, _ = _get(server.url + f"runs/{recorded['failed']}")
+    assert status == 200
+    assert 'class="node phase-FAILED" data-node="n2"' in page
+    assert 'class="node phase-SUCCEEDED" data-node="n1"' in page
+    assert "4/4 items" in page
+    assert "ValueError" in page and "total 14 is over the limit" in page
+    detail = json.loads(_get(server.url + f"api/runs/{recorded['failed']}")[1])
+    assert detail["run"]["phase"] == "FAILED"
+    assert detail["maps"] == {"n1": {"total": 4, "done": 4, "failed": 0}}
+    assert [n["id"] for n in detail["graph"]["nodes"]] == ["n0", "n1", "n2"]
+    assert detail["graph"]["edges"] == [["n0", "n1"], ["n1", "n2"]]
+
+
+def test_action_page_shows_error_traceback_inputs_and_attempts(
+    server: UIServer, recorded: dict[str, str]
+) -> None:
+    status, page, _ = _get(server.url + f"runs/{recorded['failed']}/actions/n2")
+    assert status == 200
+    assert "total 14 is over the limit" in page
+    assert "ui_wfs.py" in page  # the user frame of the traceback
+    data = json.loads(_get(server.url + f"api/runs/{recorded['failed']}/actions/n2")[1])
+    assert data["inputs"] == {"xs": [0, 1, 4, 9]}
+    assert data["outputs"] is None
+    assert data["attempts"][0]["phase"] == "FAILED"
+    ok = json.loads(_get(server.url + f"api/runs/{recorded['ok']}/actions/n2")[1])
+    assert ok["outputs"] == {"o0": 5}
+
+
+def test_unknown_runs_and_pages_are_404_with_a_message(server: UIServer) -> None:
+    status, page, _ = _get(server.url + "runs/r-nope")
+    assert status == 404 and "no run named &#x27;r-nope&#x27;" in page
+    status, body, _ = _get(server.url + "api/runs/r-nope")
+    assert status == 404 and json.loads(body) == {"error": "no run named 'r-nope'"}
+    status, _, _ = _get(server.url + "elsewhere")
+    assert status == 404
+    status, body = _post(server.url + "api/runs/r-nope/abort", {})
+    assert status == 404 and "r-nope" in body["error"]
+
+
+def test_posts_need_the_header_and_valid_bodies(server: UIServer, recorded: dict[str, str]) -> None:
+    status, body = _post(server.url + f"api/runs/{recorded['ok']}/abort", {}, header=False)
+    assert status == 403 and "X-Flytelike" in body["error"]
+    status, body = _post(server.url + f"api/runs/{recorded['ok']}/signal", {"name": "x"})
+    assert status == 409 and "needs" in body["error"]
+    status, body = _post(server.url + f"api/runs/{recorded['ok']}/abort", {})
+    assert status == 409  # a finished run cannot be aborted; the engine says why
+
+
+def test_non_loopback_needs_a_token(engine: Engine) -> None:
+    with pytest.raises(ConfigurationError, match="not a loopback address"):
+        serve(engine, host="0.0.0.0", port=0)
+    s = serve(engine, host="127.0.0.1", port=0, token="s3cret")
+    s.start()
+    try:
+        assert _get(s.url)[0] == 401
+        assert _get(s.url, {"Authorization": "Bearer wrong"})[0] == 401
+        assert _get(s.url, {"Authorization": "Bearer s3cret"})[0] == 200
+        assert _get(s.url, {"Cookie": "flytelike_token=s3cret"})[0] == 200
+        opener = urllib.request.build_opener(_NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(s.url + "?token=s3cret")
+        with redirect.value:
+            assert redirect.value.code == 303
+            assert "flytelike_token=s3cret" in redirect.value.headers["Set-Cookie"]
+    finally:
+        s.shutdown()
+        s.server_close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+def test_report_is_self_contained(engine: Engine, recorded: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "run.html"
+    engine.store.flush()  # the CLI reads the store with an engine of its own
+    result = CliRunner().invoke(main, ["runs", "report", recorded["failed"], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "<script" not in html and "http://" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    assert "<svg" in html and "timeline" in html and "total 14 is over the limit" in html
+    assert "checking total 14" in html  # the failed task's captured output
+    bad = CliRunner().invoke(main, ["runs", "report", "r-nope"])
+    assert bad.exit_code == 1 and "no run named 'r-nope'" in bad.output
+
+
+def test_notebook_view(engine: Engine, recorded: dict[str, str]) -> None:
+    html = run_html(engine, recorded["ok"])
+    assert "SUCCEEDED" in html and "<svg" in html
+    assert engine.get_run(recorded["ok"])._repr_html_() == html
+
+
+def test_the_ui_benchmark_runs_and_reports_its_floor() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "run.py"), "ui", "--quick", "--no-flytekit"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["store"]["runs"] == 1000 and doc["store"]["nodes_in_big_run"] == 100
+    assert set(doc["results"]) == {
+        "runs_page_10000_runs",
+        "run_page_1000_nodes",
+        "floor_static_asset",
+    }
+    assert doc["floors"]["static_asset_s"] > 0
