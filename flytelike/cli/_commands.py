@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -51,22 +52,57 @@ def compile_command(
 
 
 @click.command("graph")
-@click.argument("file_or_module")
-@click.argument("entity")
+@click.argument("file_or_module", required=False)
+@click.argument("entity", required=False)
 @click.option(
     "--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True
 )
+@click.option(
+    "--run",
+    "run_name",
+    default=None,
+    help="draw the workflow of this recorded run, each node coloured by its phase",
+)
 @verbose_option()
-def graph_command(file_or_module: str, entity: str, fmt: str, verbose: bool) -> None:
-    """Print the DAG of workflow ENTITY as text (Mermaid or Graphviz dot)."""
+def graph_command(
+    file_or_module: str | None, entity: str | None, fmt: str, run_name: str | None, verbose: bool
+) -> None:
+    """Print the DAG of workflow ENTITY as text (Mermaid or Graphviz dot); with --run RUN,
+    the graph of a recorded run coloured by what happened to each node."""
     from flytelike.cli._graph import dot, mermaid
 
-    obj = load_entity(file_or_module, entity, verbose)
-    wf = getattr(obj, "workflow", obj)  # a launch plan draws its workflow
+    phases: dict[str, str] | None = None
+    if run_name is not None:
+        if file_or_module or entity:
+            raise click.UsageError("give either FILE_OR_MODULE ENTITY or --run RUN, not both")
+        template, phases = _run_graph(run_name)
+    else:
+        if not file_or_module or not entity:
+            raise click.UsageError("missing FILE_OR_MODULE and ENTITY (or --run RUN)")
+        obj = load_entity(file_or_module, entity, verbose)
+        wf = getattr(obj, "workflow", obj)  # a launch plan draws its workflow
+        try:
+            template = wf.template()
+        except FlytelikeError as e:
+            raise click.ClickException(str(e)) from e
+        if not hasattr(template, "nodes"):
+            raise click.ClickException(f"{entity!r} is not a workflow; only workflows have a graph")
+    click.echo(mermaid(template, phases) if fmt == "mermaid" else dot(template, phases), nl=False)
+
+
+def _run_graph(run_name: str) -> tuple[Any, dict[str, str]]:
+    from flytelike.engine import Engine, EngineConfig, RunNotFoundError
+
+    engine = Engine(EngineConfig.from_env())
     try:
-        template = wf.template()
-    except FlytelikeError as e:
+        run = engine.get_run(run_name)
+        closure = engine.store.run_closure(run_name)
+        phases = {a.action_id: a.phase for a in run.actions() if not a.parent}
+    except RunNotFoundError as e:
         raise click.ClickException(str(e)) from e
-    if not hasattr(template, "nodes"):
-        raise click.ClickException(f"{entity!r} is not a workflow; only workflows have a graph")
-    click.echo(mermaid(template) if fmt == "mermaid" else dot(template), nl=False)
+    finally:
+        engine.close()
+    wf = next((w for w in getattr(closure, "workflows", ()) if w.id == closure.primary), None)
+    if wf is None:
+        raise click.ClickException(f"run {run_name} ran a task, not a workflow; it has no graph")
+    return wf, phases

@@ -2,6 +2,8 @@
 
 No graphviz binary is needed: the output is text. Edges are the nodes' upstream edges; workflow
 inputs and outputs are drawn as ``inputs``/``outputs`` nodes; branch cases are subgraphs.
+``phases`` (node id -> phase of a recorded run, ``flytelike graph --run``) colours each node by
+what happened to it, with the colours of the UI.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from flytelike.ir._model import (
     WorkflowNode,
     WorkflowTemplate,
 )
+from flytelike.ui import PHASE_COLOURS
 
 
 def _refs(data: BindingData) -> list[str]:
@@ -69,7 +72,7 @@ def _edges(nodes: tuple[Node, ...]) -> list[tuple[str, str]]:
     return edges
 
 
-def mermaid(wf: WorkflowTemplate) -> str:
+def mermaid(wf: WorkflowTemplate, phases: dict[str, str] | None = None) -> str:
     lines = ["flowchart TD", f'  {_key(START_NODE)}(["inputs"])']
 
     def emit(nodes: tuple[Node, ...], indent: str) -> None:
@@ -93,10 +96,17 @@ def mermaid(wf: WorkflowTemplate) -> str:
     for b in wf.outputs:
         for r in dict.fromkeys(_refs(b.value)):
             lines.append(f"  {_key(r)} -->|{b.var}| end_node")
+    if phases:
+        used = sorted({p for p in phases.values() if p in PHASE_COLOURS})
+        for p in used:
+            lines.append(f"  classDef {p.lower()} fill:{PHASE_COLOURS[p]},color:#fff")
+        for node_id, p in phases.items():
+            if p in PHASE_COLOURS:
+                lines.append(f"  class {_key(node_id)} {p.lower()}")
     return "\n".join(lines) + "\n"
 
 
-def dot(wf: WorkflowTemplate) -> str:
+def dot(wf: WorkflowTemplate, phases: dict[str, str] | None = None) -> str:
     lines = [
         f'digraph "{wf.id.name}" {{',
         "  rankdir=TB;",
@@ -118,7 +128,9 @@ def dot(wf: WorkflowTemplate) -> str:
                 lines.append(f'{indent}  {_key(n.id)} [label="{n.id}", shape=diamond];')
                 lines.append(f"{indent}}}")
             else:
-                lines.append(f'{indent}{_key(n.id)} [label="{_label(n)}", shape=box];')
+                colour = PHASE_COLOURS.get((phases or {}).get(n.id, ""))
+                fill = f', style=filled, fillcolor="{colour}", fontcolor=white' if colour else ""
+                lines.append(f'{indent}{_key(n.id)} [label="{_label(n)}", shape=box{fill}];')
         for a, b in _edges(nodes):
             lines.append(f"{indent}{_key(a)} -> {_key(b)};")
 

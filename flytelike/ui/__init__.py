@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flytelike.engine import Engine
+from flytelike.ui._graph import PHASE_COLOURS
 from flytelike.ui._server import UIServer, is_loopback
 
 MAX_ITEMS = 200
@@ -69,4 +70,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'flytelike.ui' has no attribute {name!r}")
 
 
-__all__ = ["NotFound", "UIServer", "is_loopback", "render_report", "run_html", "serve"]
+__all__ = [
+    "PHASE_COLOURS",
+    "NotFound",
+    "UIServer",
+    "is_loopback",
+    "render_report",
+    "run_html",
+    "serve",
+]

@@ -37,8 +37,8 @@ PHASE_COLOURS = {
     "QUEUED": "#546e7a",
     "WAITING": "#ef6c00",
     "SKIPPED": "#9e9e9e",
-    "": "#90a4ae",
 }
+NOT_STARTED = "#90a4ae"
 
 
 def _refs(data: BindingData) -> list[str]:
@@ -145,7 +145,7 @@ def svg(graph: dict[str, Any], link: str = "") -> str:
             'stroke-width="1.5" marker-end="url(#arrow)"/>'
         )
     for n in graph["nodes"]:
-        colour = PHASE_COLOURS.get(n["phase"], PHASE_COLOURS[""])
+        colour = PHASE_COLOURS.get(n["phase"], NOT_STARTED)
         text = escape(f"{n['id']}: {n['label']}")
         title = escape(f"{n['id']} {n['kind']} {n['label']}: {n['phase'] or 'not started'}")
         box = (

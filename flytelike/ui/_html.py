@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-from flytelike.ui._graph import PHASE_COLOURS, svg
+from flytelike.ui._graph import NOT_STARTED, PHASE_COLOURS, svg
 
 PHASES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 
@@ -36,7 +36,7 @@ def _secs(d: float | None) -> str:
 
 
 def _phase(p: str) -> str:
-    colour = PHASE_COLOURS.get(p, PHASE_COLOURS[""])
+    colour = PHASE_COLOURS.get(p, NOT_STARTED)
     return f'<span class="phase" style="background:{colour}">{escape(p or "—")}</span>'
 
 
@@ -115,7 +115,7 @@ def timeline(detail: dict[str, Any], link: bool = True) -> str:
     for a in rows:
         left = 100 * (a["offset"] or 0) / total
         width = max(0.4, 100 * (a["duration"] or 0) / total)
-        colour = PHASE_COLOURS.get(a["phase"], PHASE_COLOURS[""])
+        colour = PHASE_COLOURS.get(a["phase"], NOT_STARTED)
         name = escape(f"{a['id']} {a['task'].rsplit('.', 1)[-1]}")
         label = f'<a href="{action_link(run["name"], a["id"])}">{name}</a>' if link else name
         extra = ""

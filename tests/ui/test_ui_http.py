@@ -174,3 +174,17 @@ def test_the_ui_benchmark_runs_and_reports_its_floor() -> None:
         "floor_static_asset",
     }
     assert doc["floors"]["static_asset_s"] > 0
+
+
+def test_graph_of_a_run_is_coloured_by_phase(engine: Engine, recorded: dict[str, str]) -> None:
+    engine.store.flush()
+    out = CliRunner().invoke(main, ["graph", "--run", recorded["failed"]])
+    assert out.exit_code == 0, out.output
+    assert "classDef failed fill:#c62828,color:#fff" in out.output
+    assert "  class n2 failed" in out.output and "  class n0 succeeded" in out.output
+    dot = CliRunner().invoke(main, ["graph", "--run", recorded["failed"], "--format", "dot"])
+    assert 'n2 [label="n2: check", shape=box, style=filled, fillcolor="#c62828"' in dot.output
+    missing = CliRunner().invoke(main, ["graph", "--run", "r-nope"])
+    assert missing.exit_code == 1 and "no run named 'r-nope'" in missing.output
+    both = CliRunner().invoke(main, ["graph", "x.py", "wf", "--run", recorded["failed"]])
+    assert both.exit_code == 2 and "not both" in both.output
