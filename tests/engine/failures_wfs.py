@@ -3,7 +3,9 @@ can import them too)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
 import time
 
 import flytelike as fl
@@ -78,3 +80,19 @@ def picky(i: int) -> int:
 @fl.workflow
 def picky_map(xs: list[int]) -> list[int]:
     return fl.map_task(picky)(i=xs)
+
+
+PRINTED = threading.Event()
+
+
+@fl.task
+async def waits(seconds: float) -> float:
+    print("started, waiting")
+    PRINTED.set()
+    await asyncio.sleep(seconds)
+    return seconds
+
+
+@fl.workflow
+def waits_wf(seconds: float) -> float:
+    return waits(seconds=seconds)

@@ -159,3 +159,12 @@ def test_concurrent_items_never_interleave_mid_line(
             f"item {i} line {k} middle end\n" for k in range(40)
         )
         assert logs[f"n0[{i}]"].stderr == f"item {i} done\n"
+
+
+def test_an_aborted_attempt_keeps_what_it_printed(engine: Engine) -> None:
+    w.PRINTED.clear()
+    run = engine.run(w.waits_wf, seconds=30.0, wait=False)
+    assert w.PRINTED.wait(10)
+    run.abort(reason="enough")
+    assert run.wait(10).phase.value == "ABORTED"
+    assert [(log.action_id, log.stdout) for log in run.logs()] == [("n0", "started, waiting\n")]
