@@ -8,7 +8,8 @@ trip each). The engine still owns every rule:
   holding one slot of the run's ``max_parallelism`` while it runs; a batch has at most the
   backend's ``item_batch_size`` items, fewer when that keeps every slot busy;
 - an item that fails is decided exactly as on the local fast path (``_map._run_item``, fed the
-  item's outcomes so far): a retryable error sends it again, in a later batch, with attempt + 1;
+  item's outcomes so far): a retryable error sends it again, in a later batch, with attempt + 1
+  (an item that succeeds at once is recorded directly, as ``_run_item`` would);
 - a ``SYSTEM`` error (the worker running the batch died) is retried within the run's system
   budget, per item, without counting against the task's ``retries``.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections import deque
 from typing import Any
 
@@ -62,6 +64,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
     budget = ex.config.system_retries
     base = ex.action_context(items.aid, 0, task, None)
     history: dict[int, list[tuple[Any, ExecutionError | None]]] = {}
+    started: dict[int, float] = {}
     system_used: dict[int, int] = {}
     queue: deque[tuple[int, int]] = deque()  # (item, attempt)
     for i in range(items.n):
@@ -75,7 +78,13 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
             system_used[i] = system_used.get(i, 0) + 1
             queue.append((i, attempt + 1))
             return
-        done = history.setdefault(i, [])
+        done = history.get(i)
+        if err is None and done is None:  # the common case, recorded as ``_run_item`` does
+            items.results[i] = out
+            items.record(i, f"{items.aid}[{i}]", started.get(i, 0.0), out, None, 1)
+            return
+        if done is None:
+            done = history[i] = []
         done.append((out, err))
 
         def replay(iid: str, inputs: Any, n: int) -> tuple[Any, ExecutionError | None]:
@@ -97,6 +106,9 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
         for s in sems:
             await s.acquire()
         try:
+            now = time.time()
+            for i, _ in batch:
+                started.setdefault(i, now)
             request = [(f"{items.aid}[{i}]", items.item_values(i), a) for i, a in batch]
             try:
                 results = await backend.run_items(task, base, request)

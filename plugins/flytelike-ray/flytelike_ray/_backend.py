@@ -59,6 +59,11 @@ ItemResult = tuple[dict[str, Any] | None, ExecutionError | None]
 _DRIVER_KINDS = frozenset({"python", "dynamic"})
 
 
+# Templates up to this many pickled bytes travel inside each request (a copy is cheaper than a
+# nested ObjectRef); larger ones go to the object store once and each worker fetches them once.
+INLINE_TEMPLATE = 32 * 1024
+
+
 def _forwarded() -> tuple[tuple[str, str], ...]:
     """The driver's ``FLYTELIKE_*`` variables now (set after Ray started, too)."""
     return tuple((k, v) for k, v in os.environ.items() if k.startswith("FLYTELIKE_"))
@@ -98,7 +103,8 @@ def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
     )
 
 
-def _outcome(result: _worker.Outcome) -> ActionOutcome:
+def _outcome(data: bytes) -> ActionOutcome:
+    result: _worker.Outcome = pickle.loads(data)
     outputs, error, decks, dynamic = result
     tabs = tuple(Deck(n, u) for n, u in decks)
     if error is not None:
@@ -140,7 +146,8 @@ class RayBackend:
         self._conn: Connection | None = None
         self._remote: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
-        self._templates: dict[int, tuple[Any, str, list[Any]]] = {}
+        self._templates: dict[int, tuple[Any, str, bytes | None, list[Any] | None]] = {}
+        self._env: dict[str, tuple[tuple[str, str], ...]] = {}
         self._driver: dict[int, tuple[Any, bool]] = {}
         self._checked: set[tuple[str, str]] = set()
         self._local: Any = None
@@ -205,10 +212,12 @@ class RayBackend:
         return self._local
 
     # ------------------------------------------------------------------ requests
-    def _template(self, task: Any) -> tuple[str, list[Any]]:
+    def _template(self, task: Any) -> tuple[str, bytes | None, list[Any] | None]:
+        """``(digest, pickled template or None, [ObjectRef] or None)``: small templates travel
+        in the request, large ones through the object store (see ``INLINE_TEMPLATE``)."""
         found = self._templates.get(id(task))
         if found is not None and found[0] is task:
-            return found[1], found[2]
+            return found[1], found[2], found[3]
         import ray
 
         try:  # (its function by value when the workers cannot import it)
@@ -217,11 +226,19 @@ class RayBackend:
             raise CodeShippingError(str(e), entity=task.id.name) from e
         data = pickle.dumps(shipped, protocol=5)
         key = hashlib.sha256(data).hexdigest()[:32]
-        holder = [ray.put(data)]  # fetched once per worker, never resolved by Ray itself
-        self._templates[id(task)] = (task, key, holder)
-        return key, holder
+        inline: bytes | None = data
+        holder = None
+        if len(data) > INLINE_TEMPLATE:  # fetched once per worker, never resolved by Ray itself
+            inline, holder = None, [ray.put(data)]
+        self._templates[id(task)] = (task, key, inline, holder)
+        return key, inline, holder
 
-    def _prepare(self, task: Any, context: ActionContext) -> tuple[str, list[Any], ActionContext]:
+    def _prepare(
+        self, task: Any, context: ActionContext
+    ) -> tuple[tuple[str, bytes | None], list[Any] | None, ActionContext]:
+        """What a request carries besides its inputs: the template (digest and inline bytes),
+        its object-store holder, and the context with the driver's ``FLYTELIKE_*`` variables
+        (read at the run's first action: set before or after Ray started)."""
         conn = self.connection(task)
         prefix = context.raw_data_prefix
         module = task.function.module if task.function is not None else ""
@@ -236,20 +253,27 @@ class RayBackend:
                     "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
                 )
             self._checked.add((module, prefix))
-        key, holder = self._template(task)
-        ctx = dataclasses.replace(context, environment=(*context.environment, *_forwarded()))
-        return key, holder, ctx
+        key, inline, holder = self._template(task)
+        env = self._env.get(context.run_name)
+        if env is None:
+            if len(self._env) > 64:
+                self._env.clear()
+            env = self._env[context.run_name] = _forwarded()
+        ctx = dataclasses.replace(context, environment=(*context.environment, *env))
+        return (key, inline), holder, ctx
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         task = request.task
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            key, holder, ctx = self._prepare(task, request.context)
+            tmpl, holder, ctx = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
         assert self._remote is not None
-        ref = self._remote[0].remote(key, holder, pack_literals(request.inputs), ctx)
+        # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
+        payload = pickle.dumps((*tmpl, pack_literals(request.inputs), ctx), protocol=5)
+        ref = self._remote[0].remote(payload, holder)
         where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
         try:
             result = await ref
@@ -272,7 +296,7 @@ class RayBackend:
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            key, holder, ctx = self._prepare(task, context)
+            tmpl, holder, ctx = self._prepare(task, context)
         except RayBackendError as e:
             return [(None, _config_error(e))] * n
         first = items[0][1]
@@ -284,9 +308,10 @@ class RayBackend:
         lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
         assert self._remote is not None
-        ref = self._remote[1].remote(key, holder, ctx, pack_literals(fixed), lists, ids)
+        payload = pickle.dumps((*tmpl, ctx, pack_literals(fixed), lists, ids), protocol=5)
+        ref = self._remote[1].remote(payload, holder)
         try:
-            outs, errors = await ref
+            outs, errs = pickle.loads(await ref)
         except asyncio.CancelledError:
             import ray
 
@@ -300,7 +325,7 @@ class RayBackend:
             (None, unpack_error(err))
             if err is not None
             else ({name: col[j] for name, col in columns}, None)
-            for j, err in enumerate(errors)
+            for j, err in enumerate(errs)
         ]
 
     def _items_in_driver(

@@ -50,16 +50,17 @@ def setup() -> None:
     typesystem.default_registry()
 
 
-def template(key: str, holder: list[Any]) -> Any:
-    """The task template with digest ``key``; ``holder`` is ``[ObjectRef]`` (not resolved by
-    Ray, so the template is fetched once per worker) or ``[bytes]``."""
+def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
+    """The task template with digest ``key``: from this worker's cache, else unpickled from
+    ``data`` (sent inline) or fetched through ``holder`` (``[ObjectRef]``, not resolved by
+    Ray, so a large template is fetched once per worker)."""
     task = _TASKS.get(key)
     if task is None:
-        data = holder[0]
-        if not isinstance(data, bytes):
+        if data is None:
             import ray
 
-            data = ray.get(data)
+            assert holder is not None
+            data = ray.get(holder[0])
         task = pickle.loads(data)
         if len(_TASKS) >= _MAX_TASKS:
             _TASKS.clear()
@@ -91,12 +92,19 @@ def _with_hint(err: ExecutionError) -> ExecutionError:
     )
 
 
-def run_action(
-    key: str, holder: list[Any], inputs: Mapping[str, bytes], context: ActionContext
-) -> Outcome:
-    """One attempt of one task action; returns ``(outputs, error, decks, dynamic closure)``."""
+def run_action(payload: bytes, holder: list[Any] | None) -> bytes:
+    """One attempt of one task action: ``payload`` is the pickled ``(template digest, template
+    bytes or None, input literals as msgpack, ActionContext)``; returns the pickled
+    ``(outputs, error, decks, dynamic closure)``. Pickled here (the C pickler) rather than by
+    Ray, whose argument and result serialisation costs more per call."""
+    return pickle.dumps(_run_action(payload, holder), protocol=5)
+
+
+def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
     try:
-        request = ActionRequest(template(key, holder), unpack_literals(inputs), context)
+        key, data, inputs, context = pickle.loads(payload)
+        task = template(key, data, holder)
+        request = ActionRequest(task, unpack_literals(inputs), context)
     except Exception as e:
         return None, _system("read the request", e), (), None
     saved = _environment(context.environment) if context.environment else None
@@ -115,21 +123,28 @@ def run_action(
 ItemsOutcome = tuple[dict[str, bytes], list[ErrorTuple | None]]
 
 
-def run_items(
+def run_items(payload: bytes, holder: list[Any] | None) -> bytes:
+    """Map items of one task, one after another. ``payload`` is the pickled ``(template
+    digest, template bytes or None, ActionContext, fixed inputs, lists, ids)``: item ``j`` is
+    ``ids[j]`` (action id, attempt) with the ``j``-th value of every list in ``lists`` and the
+    ``fixed`` inputs. Returns the pickled ``(outputs, errors)``: per output, a ``Collection``
+    of the items' values (``None`` where an item failed) and, per item, its error or ``None``."""
+    key, data, context, fixed, lists, ids = pickle.loads(payload)
+    return pickle.dumps(_run_items(key, data, holder, context, fixed, lists, ids), protocol=5)
+
+
+def _run_items(
     key: str,
-    holder: list[Any],
+    data: bytes | None,
+    holder: list[Any] | None,
     context: ActionContext,
     fixed: Mapping[str, bytes],
     lists: Mapping[str, bytes],
     ids: list[tuple[str, int]],
 ) -> ItemsOutcome:
-    """Map items of one task, one after another: item ``j`` is ``ids[j]`` (action id,
-    attempt) with the ``j``-th value of every list in ``lists`` and the ``fixed`` inputs.
-    Returns, per output, a ``Collection`` of the items' values (``None`` where an item failed)
-    and, per item, its error or ``None``."""
     n = len(ids)
     try:
-        task = template(key, holder)
+        task = template(key, data, holder)
         runner = InlineRunner(task, context)
         common = {k: unbox(v) for k, v in unpack_literals(fixed).items()}
         columns = [(k, unpack_values(v)) for k, v in lists.items()]

@@ -98,3 +98,9 @@ def square(x: int) -> int:
 @fl.workflow
 def mapped_square(xs: list[int]) -> list[int]:
     return fl.map_task(square)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def negate(x: int) -> int:
+    """Only run by the test that sends its template through the object store."""
+    return -x

@@ -130,3 +130,16 @@ def test_module_outside_the_shipped_code_root_fails_before_submission(
 def _message(error: Any) -> str:
     """An error's message, whether the run store hands it back as a dict or an object."""
     return str(error["message"] if isinstance(error, dict) else error.message)
+
+
+def test_a_large_template_goes_through_the_object_store(
+    ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flytelike_ray._backend as backend_module
+
+    monkeypatch.setattr(backend_module, "INLINE_TEMPLATE", 0)
+    assert ray_engine.run(rt.negate, x=4).outputs() == -4
+    (_, _, inline, holder) = next(
+        v for v in ray_backend._templates.values() if v[0].id.name == "ray_tasks.negate"
+    )
+    assert inline is None and holder is not None
