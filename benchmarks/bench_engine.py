@@ -5,9 +5,10 @@ Shapes follow ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` a
 items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
 0.25 s (wall time), and the peak RSS of a fresh process running a chain of 1,000 tasks. Every run
 goes through ``flytelike.engine`` with a fresh ``FLYTELIKE_HOME`` in a temporary directory.
-``floors`` gives, from the same run, what calling the plain function and writing one row to
-SQLite cost per item (the engine records at least one row per action). A chain run takes a few
-milliseconds, so it is repeated ``3 * reps`` times for a stable median.
+``floors`` gives, from the same run, what calling the plain function, writing one row to SQLite
+(the engine records at least one row per action) and committing one small transaction (a chained
+task's completion is committed before its dependent starts) cost per item. A chain run takes a
+few milliseconds, so it is repeated ``3 * reps`` times for a stable median.
 """
 
 from __future__ import annotations
@@ -131,8 +132,9 @@ def _memory(scenario: str, reps: int) -> dict[str, Any]:
 
 def _floors(reps: int) -> dict[str, float]:
     """What the same work costs without the engine, on this machine, in this run: calling the
-    task's plain function, and inserting one action-like row into SQLite (WAL, on disk,
-    ``executemany`` in one transaction), per item, minimum over ``reps``."""
+    task's plain function, inserting one action-like row into SQLite (WAL, on disk,
+    ``executemany`` in one transaction), and one row per transaction, per item, minimum over
+    ``reps``."""
     import sqlite3
 
     fn = inc.task_function
@@ -169,8 +171,23 @@ def _floors(reps: int) -> dict[str, float]:
             conn.execute("COMMIT")
 
         row = min(_timed(insert, reps)) / n * 1e6
+        commits = 2000
+
+        def commit_each() -> None:
+            # One transaction per row: what a chained task's durability costs at least (its
+            # completion is committed before its dependent starts).
+            batch[0] += 1
+            for i in range(commits):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "INSERT INTO a VALUES (?,?,?,?,?,?,?,?,?)",
+                    (f"c-{batch[0]}", f"n{i}", "", "SUCCEEDED", 1.0, 2.0, b"\x81", b"\x82", 1),
+                )
+                conn.execute("COMMIT")
+
+        commit = min(_timed(commit_each, reps)) / commits * 1e6
         conn.close()
-    return {"python_call_us": call, "sqlite_row_us": row}
+    return {"python_call_us": call, "sqlite_row_us": row, "sqlite_commit_us": commit}
 
 
 def run(options: Any) -> dict[str, Any]:

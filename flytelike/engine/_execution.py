@@ -133,6 +133,8 @@ class Execution:
     overwrite_cache: bool = False
     max_parallelism: int = 32
     prior: dict[str, Outputs] = field(default_factory=dict)
+    # Of a resumed run: per action, the number its next attempt takes (after the recorded ones).
+    attempt_base: dict[str, int] = field(default_factory=dict)
     # A direct call (``wf(...)``) blocks its caller, so nobody else can send it a signal: its
     # gates ask on the terminal when there is one, and fail with instructions otherwise.
     direct_call: bool = False
@@ -347,7 +349,7 @@ class Execution:
         retries: int,
         timeout: float | None,
     ) -> tuple[ActionOutcome, int]:
-        attempt = 0
+        attempt = self.attempt_base.get(aid, 0) if self.attempt_base else 0
         user_left = retries
         system_left = self.config.system_retries
         store = self.store
@@ -362,13 +364,7 @@ class Execution:
                 outcome = _in_place(runner, aid, inputs, attempt)
             else:
                 req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
-                try:
-                    outcome = await self.run_once(req, timeout)
-                except asyncio.CancelledError:  # (aborted: keep what it printed until now)
-                    log = take_log(self.run_name, aid, attempt)
-                    if log is not None and store is not None:
-                        store.log(self.run_name, aid, attempt, log)
-                    raise
+                outcome = await self.run_once(req, timeout)
             log = take_log(self.run_name, aid, attempt) or outcome.logs
             if log is not None and store is not None:
                 store.log(self.run_name, aid, attempt, log)

@@ -191,6 +191,7 @@ class Interpreter:
     ) -> None:
         """Run ``nodes`` (one scope) to completion; raises the first ``NodeFailed``."""
         ex = self.ex
+        store = ex.store
         by_id = {n.id: n for n in nodes}
         remaining: dict[str, int] = {}
         dependents: dict[str, list[str]] = defaultdict(list)
@@ -226,6 +227,10 @@ class Interpreter:
                 if failures and policy == FAIL_IMMEDIATELY:
                     break
                 if ready:
+                    if store is not None:
+                        # Durability: what the ready nodes were built on (their upstream's
+                        # completion, the run's row) is committed before they start.
+                        store.db.barrier()
                     batch = ready[:]
                     ready.clear()
                     ex.inflight += len(batch)

@@ -9,7 +9,6 @@ in ``_rows``.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import threading
 import time
@@ -175,17 +174,6 @@ class RunStore:
             run, entity, "", entity, "task", entity, "SUCCEEDED", queued, started, ended, None,
             "HIT", 0,
         )  # fmt: skip
-
-    def restart_run(self, name: str) -> None:
-        self.db.execute(
-            [
-                (
-                    "UPDATE runs SET phase='RUNNING', ended_at=NULL, error=NULL, attempts=attempts+1, "
-                    "pid=? WHERE name=?",
-                    (os.getpid(), name),
-                )
-            ]
-        )
 
     def finish_run(
         self,

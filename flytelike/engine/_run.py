@@ -27,9 +27,11 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _lifetime
+from flytelike.engine import _abort, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
+from flytelike.engine._code import code_location
+from flytelike.engine._code import prepare as prepare_code
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._convert import inputs_to_literals
 from flytelike.engine._events import RUN, Callback
@@ -118,7 +120,8 @@ class Engine:
         self._cache: TaskCache | None = None
         self._live: dict[str, _Live] = {}
         self._lock = threading.Lock()
-        self._options_json: dict[tuple[Any, ...], str] = {}
+        # (overwrite_cache, raw_data_path, max_parallelism, id(closure)) -> (closure, JSON)
+        self._options_json: dict[tuple[Any, ...], tuple[Closure, str]] = {}
 
     # ------------------------------------------------------------------ parts
     @property
@@ -252,11 +255,17 @@ class Engine:
         if hit is None:
             return None
         outputs, stored = hit
-        opts_key = (overwrite_cache, raw_data_path, max_parallelism)
-        options = self._options_json.get(opts_key)
-        if options is None:
-            options = json.dumps(self._options(overwrite_cache, raw_data_path, max_parallelism))
-            self._options_json[opts_key] = options
+        opts_key = (overwrite_cache, raw_data_path, max_parallelism, id(closure))
+        found = self._options_json.get(opts_key)
+        if found is not None and found[0] is closure:
+            options = found[1]
+        else:
+            opts = self._options(overwrite_cache, raw_data_path, max_parallelism)
+            opts["code"] = code_location(closure)
+            options = json.dumps(opts)
+            if len(self._options_json) > 256:
+                self._options_json.clear()
+            self._options_json[opts_key] = (closure, options)
         name = _new_name()
         store.record_cached_task_run(
             name, task.id.name, inputs, closure, options, key, outputs, stored, started
@@ -293,13 +302,16 @@ class Engine:
         if on_event is not None:
             live.bus.add_callback(on_event)
         prior: dict[str, Outputs] = {}
+        bases: dict[str, int] = {}
         store = self.store if cfg.record_runs else None
         if store is not None:
             if resume:
                 prior = store.succeeded_outputs(name)
-                store.restart_run(name)
+                _resume.restart(store, name)
+                bases = _resume.attempt_bases(store, name)
             else:
                 kind = type(primary).__name__.replace("Template", "").lower()
+                options["code"] = code_location(closure, index)
                 store.create_run(name, primary.id.name, kind, inputs, closure, options)
         with self._lock:
             self._live[name] = live
@@ -318,6 +330,7 @@ class Engine:
             overwrite_cache=bool(options["overwrite_cache"]),
             max_parallelism=int(options["max_parallelism"] or cfg.max_parallelism),
             prior=prior,
+            attempt_base=bases,
             direct_call=direct_call,
         )
         if wait:
@@ -427,14 +440,7 @@ class Engine:
         try:
             if isinstance(primary, TaskTemplate):
                 ex.inflight = 1
-                try:
-                    return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
-                finally:
-                    # Whatever the root left running ends with it (_lifetime), unless the run
-                    # itself is being aborted (that records its actions ABORTED).
-                    me = asyncio.current_task() if asyncio._get_running_loop() else None
-                    if me is not None and not me.cancelling():
-                        await _lifetime.end_of_root(ex, primary.id.name)
+                return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
             if isinstance(primary, LaunchPlanTemplate):
                 primary = ex.index.workflow(primary.workflow)
             assert isinstance(primary, WorkflowTemplate)
@@ -470,16 +476,17 @@ class Engine:
         rec = self.store.get_run(name)
         if rec is None:
             raise RunNotFoundError(f"no run named {name!r} in {self.config.db_path}")
-        if rec.phase == "SUCCEEDED":
-            raise ResumeError(f"run {name} succeeded; there is nothing to resume")
         with self._lock:
             if name in self._live:
                 raise ResumeError(f"run {name} is still running in this process")
+        _resume.check_resumable(self.store, rec)
         closure = self.store.run_closure(name)
         inputs = self.store.run_literals(name, "inputs")
         if closure is None or inputs is None:
             raise ResumeError(f"run {name} has no stored closure or inputs")
         opts = rec.options
+        # The code first: a run whose code cannot be found fails here, its record unchanged.
+        prepare_code(name, closure, opts.get("code"))
         return self.run_literals(
             closure,
             inputs,

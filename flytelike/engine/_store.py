@@ -1,12 +1,15 @@
 """The run store: SQLite (stdlib ``sqlite3``, WAL) holding runs, actions, attempts, decks,
 signals and the task cache.
 
-Writes that only record what happened (phases, outputs, attempts) go through one writer thread
-per store: it drains its queue, writes everything queued in one transaction and commits, so a
-chain of tiny tasks costs a few microseconds per record and a crash loses at most the last
-instant. Writes that others wait on (cache entries, reservations, signals) are synchronous.
-``flush()`` waits until everything queued is committed. Several processes may share one file:
-WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing records.
+Writes that only record what happened (phases, outputs, attempts) are queued: one writer thread
+per store commits everything queued as one transaction every ``BATCH_SECONDS`` (``_batch`` turns
+a batch into few statements). ``barrier()`` is the durability point: the engine calls it before
+starting what depends on a finished action, and it returns once everything queued so far is
+committed (the calling thread commits the batch itself, so a kill -9 loses no finished work that
+anything was built on). ``flush()`` commits everything queued and held back. Writes that others
+wait on (cache entries, reservations, signals) are synchronous. Several processes may share one
+file: WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing
+records.
 
 Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one row per
 ``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
@@ -20,14 +23,17 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import queue
+import os
 import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from flytelike.engine._batch import ROWS, UPSERT, Ops, drain, insert_many
 
 log = logging.getLogger("flytelike.engine.store")
 
@@ -94,19 +100,21 @@ CREATE TABLE IF NOT EXISTS cache_reservations (
 ) WITHOUT ROWID;
 """
 
-_FLUSH = object()
-_STOP = object()
-_UPSERT = object()
-_ROWS = object()
-_NUDGE = object()
 _BUSY_RETRIES = 200
 BATCH_SECONDS = 0.02
+
+
+# The write-ahead log is checkpointed by the writer thread once it holds this many bytes, never
+# by a commit: with ``synchronous=NORMAL`` a checkpoint is the only write that waits for the
+# disk (fsync, milliseconds), and the commits the engine waits for (``barrier``) must not pay it.
+CHECKPOINT_BYTES = 4 << 20
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
     return conn
 
 
@@ -132,12 +140,17 @@ class SQLiteStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        # Queued writes. Only a holder of ``_lock`` takes items out (the writer thread, or any
+        # thread committing on its own in ``flush``/``barrier``), so batches commit in order.
+        self._items: deque[Any] = deque()
+        self._lock = threading.Lock()
+        self._committing = False  # a batch is being taken or committed (under ``_lock``)
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
-        self._urgent = threading.Event()
-        self._pending: tuple[str, tuple[str, ...], Any] | None = None
-        self._nudged = False
+        self._wake = threading.Event()
+        self._signalled = False  # the writer was woken for what is queued
+        self._stopping = threading.Event()
+        self._pending: Callable[[], Any] | None = None
         self._init_schema()
         _register_exit_flush()
         _OPEN.add(self)
@@ -201,11 +214,20 @@ class SQLiteStore:
         raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ queued writes
-    def write(self, sql: str, params: Sequence[Any]) -> None:
-        """Queue a write; the writer thread commits it shortly."""
+    def _put(self, item: Any) -> None:
+        self._items.append(item)
+        if not self._signalled:
+            self._signal()
+
+    def _signal(self) -> None:
+        self._signalled = True
         if self._writer is None:
             self._start_writer()
-        self._queue.put((sql, params))
+        self._wake.set()
+
+    def write(self, sql: str, params: Sequence[Any]) -> None:
+        """Queue a write; the writer thread commits it shortly."""
+        self._put((sql, params))
 
     def upsert(self, table: str, keys: tuple[str, ...], row: dict[str, Any]) -> None:
         """Queue an insert-or-update of ``row`` (a dict of columns) keyed by ``keys``.
@@ -213,31 +235,37 @@ class SQLiteStore:
         Upserts of one key queued together merge into one row (later values win), so an
         action's start and end written in the same batch cost one statement.
         """
-        if self._writer is None:
-            self._start_writer()
-        self._queue.put((_UPSERT, table, keys, row))
+        self._put((UPSERT, table, keys, row))
 
     def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if self._writer is None:
-            self._start_writer()
-        self._queue.put((sql, rows, True))
+        self._put((sql, rows, True))
 
     def write_rows(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Queue several single-row writes as one item (each statement's rows are batched
         with the same statement's rows from other items)."""
-        if self._writer is None:
-            self._start_writer()
-        self._queue.put((_ROWS, statements))
+        self._put((ROWS, statements))
 
     def flush(self, timeout: float | None = 60.0) -> None:
-        """Wait until every queued write is committed."""
-        if self._writer is None:
-            return
-        done = threading.Event()
-        self._queue.put((_FLUSH, done))
-        self._urgent.set()
-        if not done.wait(timeout):
+        """Commit every queued write (and every row held back) now, on the calling thread."""
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             log.warning("run store flush timed out after %ss", timeout)
+            return
+        try:
+            self._commit_queued(self.connection())
+        finally:
+            self._lock.release()
+
+    def barrier(self) -> None:
+        """Return once every write queued so far is committed: the durability point before the
+        engine starts what depends on a finished action. Free when nothing is queued or being
+        committed; otherwise the calling thread commits the batch itself (no hand-off to the
+        writer thread)."""
+        # (``_committing`` is set before a batch is taken from ``_items``: an item is always
+        # either still queued or in a batch whose commit ``_lock`` waits for.)
+        if not self._items and not self._committing:
+            return
+        with self._lock:
+            self._commit_queued(self.connection())
 
     def _start_writer(self) -> None:
         with self._writer_lock:
@@ -250,76 +278,57 @@ class SQLiteStore:
         """Rows held back by their producer (``take()`` hands them over and forgets them, as
         ``(table, keys, row)`` upserts): taken at the start of every batch, before what is
         queued, so a producer that finds its row still held can replace it by a whole row."""
-        self._pending = (table, keys, take)
+        self._pending = take
 
     def nudge(self) -> None:
         """Make sure a batch runs soon (for rows held back with ``set_pending``)."""
-        if not self._nudged:
-            self._nudged = True
-            if self._writer is None:
-                self._start_writer()
-            self._queue.put((_NUDGE,))
+        if not self._signalled:
+            self._signal()
 
     def _write_loop(self) -> None:
         conn = _connect(self.path)
+        stopping = self._stopping
         while True:
-            first = self._queue.get()
+            self._wake.wait()
             # Let records accumulate: fewer, larger transactions and far fewer thread wake-ups
-            # (each costs the producing thread a GIL hand-off). flush() cuts the wait short.
-            if first is not _STOP and first[0] is not _FLUSH:
-                self._urgent.wait(BATCH_SECONDS)
-            self._urgent.clear()
-            self._nudged = False
-            merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]] = {}
-            if self._pending is not None:
-                # Taken before draining the queue: what producers queue after this point
-                # (whole rows replacing held ones, or later upserts) is written after it.
-                for table, keys, row in self._pending[2]():
-                    _merge(merged, table, keys, row)
-            batch = [first]
-            while True:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            events: list[threading.Event] = []
-            # Statements in order of first appearance, each with its rows in queue order.
-            grouped: dict[str, list[Sequence[Any]]] = {}
-            stop = False
-            for item in batch:
-                if item is _STOP:
-                    stop = True
-                    continue
-                kind = item[0]
-                if kind is _UPSERT:
-                    _merge(merged, item[1], item[2], item[3])
-                elif kind is _ROWS:
-                    for sql, params in item[1]:
-                        rows_of = grouped.get(sql)
-                        if rows_of is None:
-                            grouped[sql] = [params]
-                        else:
-                            rows_of.append(params)
-                elif kind is _FLUSH:
-                    events.append(item[1])
-                elif kind is _NUDGE:
-                    pass
-                elif len(item) == 3:  # write_many
-                    grouped.setdefault(kind, []).extend(item[1])
-                else:
-                    grouped.setdefault(kind, []).append(item[1])
-            ops = list(grouped.items())
-            for (table, keys), rows in merged.items():
-                ops.extend(_upsert_ops(table, keys, list(rows.values())))
-            if ops:
-                self._commit(conn, ops)
-            for ev in events:
-                ev.set()
-            if stop:
+            # (each costs the producing thread a GIL hand-off). ``barrier`` and ``flush`` do not
+            # wait for this: they commit on their own thread.
+            stopping.wait(BATCH_SECONDS)
+            # Clear before re-arming ``_signalled``: a producer that sees it unset after this
+            # sets the event again, so nothing queued is left waiting.
+            self._wake.clear()
+            self._signalled = False
+            with self._lock:
+                self._commit_queued(conn)
+            if stopping.is_set():
                 conn.close()
                 return
+            self._checkpoint(conn)
 
-    def _commit(self, conn: sqlite3.Connection, ops: list[tuple[str, list[Sequence[Any]]]]) -> None:
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Checkpoint the write-ahead log once it is large (on the writer thread; concurrent
+        commits go on meanwhile)."""
+        try:
+            big = os.stat(f"{self.path}-wal").st_size >= CHECKPOINT_BYTES
+        except OSError:
+            return
+        if big:
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as e:  # busy or failing: the next wake-up tries again
+                log.debug("run store checkpoint skipped: %s", e)
+
+    def _commit_queued(self, conn: sqlite3.Connection) -> None:
+        """Take everything queued or held back and commit it (the caller holds ``_lock``)."""
+        self._committing = True
+        try:
+            ops = drain(self._items, self._pending)
+            if ops:
+                self._commit(conn, ops)
+        finally:
+            self._committing = False
+
+    def _commit(self, conn: sqlite3.Connection, ops: Ops) -> None:
         for attempt in range(_BUSY_RETRIES):
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -328,7 +337,7 @@ class SQLiteStore:
                         if len(rows) == 1:
                             conn.execute(sql, rows[0])
                         else:
-                            _insert_many(conn, sql, rows)
+                            insert_many(conn, sql, rows)
                     conn.execute("COMMIT")
                     return
                 except BaseException:
@@ -346,94 +355,17 @@ class SQLiteStore:
 
     def close(self) -> None:
         if self._writer is not None:
-            self._queue.put(_STOP)
-            self._urgent.set()
+            self._stopping.set()
+            self._wake.set()
             self._writer.join(30)
             self._writer = None
+            self._stopping.clear()
+        self.flush()
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
         _OPEN.discard(self)
-
-
-# Multi-row statements: ``INSERT ... VALUES (?,..),(?,..),...`` inserts many rows in one
-# ``sqlite3_step``. ``executemany`` steps once per row, and every step releases the GIL: with the
-# engine's thread busy, each re-acquisition waits for a forced switch (milliseconds), so a writer
-# thread stepping row by row falls far behind. Keyed by (statement, rows per statement).
-_MULTI: dict[tuple[str, int], str] = {}
-MAX_ROWS_PER_STATEMENT = 256
-
-
-def _multi_row_sql(sql: str, k: int) -> str | None:
-    """``sql`` (one ``VALUES (...)`` group) rewritten to insert ``k`` rows, or ``None``."""
-    found = _MULTI.get((sql, k))
-    if found is not None:
-        return found
-    at = sql.find(" VALUES (")
-    if at < 0 or not sql.startswith("INSERT"):
-        return None
-    end = sql.index(")", at)
-    group = sql[at + len(" VALUES ") : end + 1]
-    multi = sql[:at] + " VALUES " + ",".join([group] * k) + sql[end + 1 :]
-    if len(_MULTI) > 512:
-        _MULTI.clear()
-    _MULTI[(sql, k)] = multi
-    return multi
-
-
-def _insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    width = len(rows[0])
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    k = max(1, min(MAX_ROWS_PER_STATEMENT, limit // max(1, width)))
-    if k == 1 or _multi_row_sql(sql, 2) is None:
-        conn.executemany(sql, rows)
-        return
-    for start in range(0, len(rows), k):
-        chunk = rows[start : start + k]
-        if len(chunk) == 1:
-            conn.execute(sql, chunk[0])
-            continue
-        multi = _multi_row_sql(sql, len(chunk))
-        assert multi is not None
-        conn.execute(multi, [p for row in chunk for p in row])
-
-
-def _merge(
-    merged: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], dict[str, Any]]],
-    table: str,
-    keys: tuple[str, ...],
-    row: dict[str, Any],
-) -> None:
-    rows = merged.get((table, keys))
-    if rows is None:
-        rows = merged[(table, keys)] = {}
-    k = (row[keys[0]], row[keys[1]]) if len(keys) == 2 else tuple(row[c] for c in keys)
-    found = rows.get(k)
-    if found is None:
-        rows[k] = row
-    else:
-        found.update(row)
-
-
-def _upsert_ops(
-    table: str, keys: tuple[str, ...], rows: list[dict[str, Any]]
-) -> list[tuple[str, list[Sequence[Any]]]]:
-    """One ``INSERT ... ON CONFLICT DO UPDATE`` per distinct column set, with its rows."""
-    groups: dict[tuple[str, ...], list[Sequence[Any]]] = {}
-    for row in rows:
-        cols = tuple(row)
-        groups.setdefault(cols, []).append(tuple(row.values()))
-    out = []
-    for cols, values in groups.items():
-        updates = ", ".join(f"{c}=excluded.{c}" for c in cols if c not in keys)
-        sql = (
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT({', '.join(keys)}) DO "
-            + (f"UPDATE SET {updates}" if updates else "NOTHING")
-        )
-        out.append((sql, values))
-    return out
 
 
 _OPEN: weakref.WeakSet[SQLiteStore] = weakref.WeakSet()
