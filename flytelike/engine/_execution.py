@@ -364,7 +364,13 @@ class Execution:
                 outcome = _in_place(runner, aid, inputs, attempt)
             else:
                 req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
-                outcome = await self.run_once(req, timeout)
+                try:
+                    outcome = await self.run_once(req, timeout)
+                except asyncio.CancelledError:  # (aborted: keep what it printed until now)
+                    log = take_log(self.run_name, aid, attempt)
+                    if log is not None and store is not None:
+                        store.log(self.run_name, aid, attempt, log)
+                    raise
             log = take_log(self.run_name, aid, attempt) or outcome.logs
             if log is not None and store is not None:
                 store.log(self.run_name, aid, attempt, log)

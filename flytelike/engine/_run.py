@@ -27,7 +27,7 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _resume
+from flytelike.engine import _abort, _lifetime, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -440,7 +440,14 @@ class Engine:
         try:
             if isinstance(primary, TaskTemplate):
                 ex.inflight = 1
-                return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
+                try:
+                    return await ex.run_task(primary.id.name, "", primary.id.name, primary, inputs)
+                finally:
+                    # Whatever the root left running ends with it (_lifetime), unless the run
+                    # itself is being aborted (that records its actions ABORTED).
+                    me = asyncio.current_task() if asyncio._get_running_loop() else None
+                    if me is not None and not me.cancelling():
+                        await _lifetime.end_of_root(ex, primary.id.name)
             if isinstance(primary, LaunchPlanTemplate):
                 primary = ex.index.workflow(primary.workflow)
             assert isinstance(primary, WorkflowTemplate)
