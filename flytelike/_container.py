@@ -8,6 +8,7 @@ not have.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import OrderedDict
 from types import SimpleNamespace
@@ -255,5 +256,10 @@ class ShellTask(_ClassTask):
 
 
 def _path_text(value: Any) -> Any:
-    path = getattr(value, "path", None)
-    return path if isinstance(path, str) else value
+    """What ``{inputs.x}`` becomes in a shell script: for a file or directory its local path
+    (fetched from the store first when it is remote, as flytekit does), else the value."""
+    from typesystem.io import Dir, File
+
+    if isinstance(value, File | Dir):
+        return os.fspath(value)
+    return value

@@ -216,7 +216,7 @@ class Dir(Stored):
     def __repr__(self) -> str:
         # As flyte 2 prints a Dir (see File.__repr__).
         return (
-            f"{type(self).__name__}(path={self.location()!r}, name={self.name!r}, "
+            f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, "
             f"format={self.format!r}, hash={self.hash!r})"
         )
 

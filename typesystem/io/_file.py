@@ -204,10 +204,10 @@ class File(Stored):
 
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
-        # As flyte 2 prints a File (its pydantic fields). ``str()`` stays the location, as
-        # flytekit's FlyteFile (the same class) prints it.
+        # As flyte 2 prints a File (its pydantic fields). ``str()`` is the path, as flytekit's
+        # FlyteFile (the same class) prints it.
         return (
-            f"{type(self).__name__}(path={self.location()!r}, name={self.name!r}, "
+            f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, "
             f"format={self.format!r}, hash={self.hash!r}, hash_method={self.hash_method!r})"
         )
 

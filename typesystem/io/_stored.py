@@ -4,6 +4,13 @@ in a store, or both, with a declared format (``File["csv"]``).
 Subclasses keep ``_remote`` (the URI in a store) and ``_local`` (a path on local disk), define
 ``download_sync``/``exists_sync``, and set ``_family`` to the class whose instances compare
 equal to theirs (``File`` for every ``File[...]``).
+
+``path`` is what users open and print, as flytekit and flyte show it: the path as given for a
+value made from a path; for a value read from a store on local disk (the default raw data
+prefix ``file://...``: a task's input, a local run's output) the absolute local path, so
+``open(f.path)`` works; for a value in a remote store (``s3://``, ``memory://``) its URI, which
+``os.fspath(f)``/``download()`` fetch to local disk. ``remote_source`` is the store URI in
+every case; ``str()`` is ``path``.
 """
 
 from __future__ import annotations
@@ -90,6 +97,8 @@ class Stored(os.PathLike[str]):
         """The value a task receives: a lazy reference to ``uri`` (local URIs read in place)."""
         value = cls(uri, format=format or cls._declared_format, hash=hash)
         value._remote = uri
+        if value._local is not None:  # a store on local disk: users get the plain path
+            value.path = value._local
         return value
 
     @classmethod
@@ -139,7 +148,7 @@ class Stored(os.PathLike[str]):
         return offloaded_schema(cls, source)
 
     def __str__(self) -> str:
-        return self.location()
+        return self.path
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, self._family):
