@@ -234,24 +234,20 @@ class ExecutionContext:
 
     def write_decks(self, extra: dict[str, str] | None = None) -> tuple[Deck, ...]:
         """Write every tab (and ``extra`` tabs) to ``deck.html``; returns what was written."""
-        tabs = {name: d.html for name, d in (self._decks or {}).items()}
-        if extra:
-            for name, text in extra.items():
-                tabs.setdefault(name, text)
+        from flytelike.backends._deck_page import deck_page
+
+        # Inputs and Outputs (``enable_deck``) first, then the task's own tabs in its order.
+        tabs = dict(extra or {})
+        for name, tab in (self._decks or {}).items():
+            tabs[name] = tab.html
         if not tabs:
             return ()
         d = self._action_dir() / "decks"
         d.mkdir(parents=True, exist_ok=True)
         path = d / "deck.html"
-        body = "\n".join(
-            f'<section class="tab" id="{_html.escape(n)}"><h2>{_html.escape(n)}</h2>\n{t}\n</section>'
-            for n, t in tabs.items()
-        )
-        title = _html.escape(f"{self.task_name} - {self.action.action_id}")
-        path.write_text(
-            f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><h1>{title}</h1>\n{body}\n</body></html>\n"
-        )
+        a = self.action
+        subtitle = f"run {a.run_name} · action {a.action_id} · attempt {a.attempt}"
+        path.write_text(deck_page(self.task_name or a.action_id, tabs, subtitle))
         uri = "file://" + str(path)
         self._written = tuple(Deck(n, uri) for n in tabs)
         return self._written

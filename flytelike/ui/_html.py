@@ -226,7 +226,7 @@ def _logs(logs: Any) -> str:
     return "<h2>Logs</h2>" + "".join(parts)
 
 
-def action_body(d: dict[str, Any]) -> str:
+def action_body(d: dict[str, Any], interactive: bool = True) -> str:
     a = d["action"]
     attempts = "".join(
         f"<tr><td>{t.get('attempt')}</td><td>{_phase(t.get('phase', ''))}</td>"
@@ -237,9 +237,20 @@ def action_body(d: dict[str, Any]) -> str:
         + "</td></tr>"
         for t in d["attempts"]
     )
-    decks = "".join(
-        f'<li><a href="{escape(x["uri"])}">{escape(x["name"])}</a></li>' for x in d["decks"]
-    )
+    deck = ""
+    if d["decks"] and interactive:
+        src = action_link(d["run"]["name"], a["id"]) + "/deck"
+        names = ", ".join(escape(x["name"]) for x in d["decks"])
+        deck = (
+            f"<h2>Decks</h2><p class=meta>{names}</p>"
+            f'<iframe class="deck" sandbox src="{src}" title="decks"></iframe>'
+        )
+    elif d["decks"]:
+        deck = (
+            "<h2>Decks</h2><ul>"
+            + "".join(f"<li>{escape(x['name'])}: {escape(x['uri'])}</li>" for x in d["decks"])
+            + "</ul>"
+        )
     return (
         f"<h1>{escape(a['id'])} {_phase(a['phase'])}</h1>"
         f'<p class="meta">{escape(a["kind"])} {escape(a["task"])} · '
@@ -248,7 +259,7 @@ def action_body(d: dict[str, Any]) -> str:
         "<h2>Attempts</h2><table class=attempts><tr><th>#</th><th>phase</th><th>started</th>"
         f"<th>error</th><th>message</th></tr>{attempts}</table>"
         f"{_values('Inputs', d['inputs'])}{_values('Outputs', d['outputs'])}{_logs(d['logs'])}"
-        + (f"<h2>Decks</h2><ul>{decks}</ul>" if decks else "")
+        + deck
     )
 
 
@@ -268,7 +279,7 @@ def report(detail: dict[str, Any], actions: list[dict[str, Any]]) -> str:
     sections = "".join(
         f'<details id="{escape(x["action"]["id"])}"><summary>{escape(x["action"]["id"])} '
         f"{escape(x['action']['task'])} {_phase(x['action']['phase'])}</summary>"
-        f"{action_body(x)}</details>"
+        f"{action_body(x, interactive=False)}</details>"
         for x in actions
     )
     return (

@@ -223,3 +223,19 @@ def _interface_types(
                 {v.name: v.type for v in iface.outputs},
             )
     return {}, {}
+
+
+def deck_html(engine: Engine, name: str, action_id: str) -> str:
+    """The deck page an action wrote, read only from under the engine's home."""
+    from pathlib import Path
+
+    run = _get_run(engine, name)
+    uris = {u for a, _, u in _maybe(run.decks) or [] if a == action_id}
+    if not uris:
+        raise NotFound(f"action {action_id!r} of run {name!r} wrote no deck")
+    home = Path(engine.config.home).resolve()
+    for uri in sorted(uris):
+        path = Path(uri.removeprefix("file://")).resolve()
+        if uri.startswith("file://") and path.is_relative_to(home) and path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+    raise NotFound(f"the deck of action {action_id!r} of run {name!r} is not under {home}")

@@ -152,6 +152,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, _html.asset(parts[1]), f"{ctype}; charset=utf-8")
         elif parts[0] == "runs" and len(parts) == 2:
             self._html(HTTPStatus.OK, _html.run_page(_model.run_detail(engine, parts[1])))
+        elif (
+            parts[0] == "runs" and len(parts) == 5 and parts[2] == "actions" and parts[4] == "deck"
+        ):
+            # The task's own HTML, shown in a sandboxed frame: no script, no same-origin access.
+            page = _model.deck_html(engine, parts[1], parts[3])
+            csp = {
+                "Content-Security-Policy": "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+            }
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", csp)
         elif parts[0] == "runs" and len(parts) == 4 and parts[2] == "actions":
             detail = _model.action_detail(engine, parts[1], parts[3])
             self._html(HTTPStatus.OK, _html.action_page(detail))

@@ -136,3 +136,27 @@ def test_approve_a_gate(page: Any, server: UIServer, engine: Engine) -> None:
     page.wait_for_selector("h1 .phase:has-text('SUCCEEDED')", timeout=30_000)
     assert run.wait(timeout=30).outputs() == 3
     _shot(page, "gate-approved")
+
+
+def test_deck_page_has_styled_tabs_that_switch(page: Any, engine: Engine) -> None:
+    run = engine.run(ui_wfs.with_deck, x=3)
+    (deck_uri,) = {uri for _, _, uri in run.decks()}
+    page.goto(deck_uri)
+    labels = [t.inner_text() for t in page.locator(".tabs > label").all()]
+    assert labels == ["Inputs", "Outputs", "Notes"]
+    assert page.locator("section[data-tab='Inputs']").is_visible()
+    assert not page.locator("#note").is_visible()
+    page.click("label:has-text('Notes')")
+    assert page.locator("#note").is_visible()
+    assert not page.locator("section[data-tab='Inputs']").is_visible()
+    _shot(page, "deck-tabs")
+
+
+def test_the_action_page_shows_its_deck_inline(page: Any, server: UIServer, engine: Engine) -> None:
+    run = engine.run(ui_wfs.with_deck, x=4)
+    (action,) = {a for a, _, _ in run.decks()}
+    page.goto(server.url + f"runs/{run.name}/actions/{action}")
+    frame = page.frame_locator("iframe.deck")
+    frame.locator("label:has-text('Notes')").click()
+    assert frame.locator("#note").inner_text() == "squared it"
+    _shot(page, "action-deck")

@@ -188,3 +188,17 @@ def test_graph_of_a_run_is_coloured_by_phase(engine: Engine, recorded: dict[str,
     assert missing.exit_code == 1 and "no run named 'r-nope'" in missing.output
     both = CliRunner().invoke(main, ["graph", "x.py", "wf", "--run", recorded["failed"]])
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_a_deck_is_served_sandboxed_and_only_when_written(
+    server: UIServer, engine: Engine, recorded: dict[str, str]
+) -> None:
+    from . import ui_wfs
+
+    run = engine.run(ui_wfs.with_deck, x=2)
+    (action,) = {a for a, _, _ in run.decks()}
+    status, page, headers = _get(server.url + f"runs/{run.name}/actions/{action}/deck")
+    assert status == 200 and "squared it" in page
+    assert headers["Content-Security-Policy"].startswith("sandbox")
+    status, page, _ = _get(server.url + f"runs/{recorded['ok']}/actions/n2/deck")
+    assert status == 404 and "wrote no deck" in page

@@ -48,3 +48,11 @@ def slow(seconds: float) -> float:
 def reviewed(n: int) -> int:
     total = check(xs=numbers(n=n))
     return approve(total, "review", timeout=timedelta(minutes=5))
+
+
+@task(enable_deck=True)
+def with_deck(x: int) -> int:
+    import flytelike
+
+    flytelike.Deck("Notes", "<p id='note'>squared it</p>")
+    return x * x

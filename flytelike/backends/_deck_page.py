@@ -1,0 +1,56 @@
+"""The page a task's decks (v1 ``Deck``, v2 ``flyte.report``) are written into: one styled,
+self-contained HTML file with one tab per deck (Inputs and Outputs first when the task has
+``enable_deck=True``, then the task's own tabs in the order it made them).
+
+Tabs switch with CSS alone (a radio button per tab), so the file needs no script and opens
+offline; each tab's body is the HTML the task produced, as given.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_STYLE = """
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #fafbfc; }
+header { background: #263238; color: #fff; padding: 10px 20px; }
+header h1 { font-size: 16px; margin: 0; font-weight: 600; }
+header p { margin: 2px 0 0; color: #b0bec5; font-size: 12px; }
+.tabs { padding: 12px 20px; }
+.tabs > input { position: absolute; opacity: 0; pointer-events: none; }
+.tabs > label { display: inline-block; padding: 6px 14px; margin: 0 4px 0 0; border: 1px solid #cfd8dc;
+  border-bottom: none; border-radius: 6px 6px 0 0; background: #eceff1; cursor: pointer; }
+.tabs > section { display: none; border: 1px solid #cfd8dc; background: #fff; padding: 12px 16px; overflow: auto; }
+pre { white-space: pre-wrap; word-break: break-word; font: 12px/1.4 ui-monospace, monospace; }
+"""
+
+
+def _slug(name: str, i: int) -> str:
+    return f"tab{i}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "deck")
+
+
+def deck_page(title: str, tabs: dict[str, str], subtitle: str = "") -> str:
+    """The decks page: ``tabs`` maps tab names to their HTML, in display order."""
+    ids = [_slug(name, i) for i, name in enumerate(tabs)]
+    # One rule per tab shows its section and highlights its label when its radio is checked.
+    rules = "".join(
+        f"#{i}:checked ~ section.{i} {{ display: block; }}"
+        f"#{i}:checked + label {{ background: #fff; font-weight: 600; }}"
+        for i in ids
+    )
+    head = "".join(
+        f'<input type="radio" name="tab" id="{i}"{" checked" if n == 0 else ""}>'
+        f'<label for="{i}">{html.escape(name)}</label>'
+        for n, (i, name) in enumerate(zip(ids, tabs, strict=True))
+    )
+    sections = "".join(
+        f'<section class="{i}" data-tab="{html.escape(name)}">{body}</section>'
+        for i, (name, body) in zip(ids, tabs.items(), strict=True)
+    )
+    sub = f"<p>{html.escape(subtitle)}</p>" if subtitle else ""
+    return (
+        "<!doctype html><html lang=en><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{_STYLE}{rules}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1>{sub}</header>"
+        f'<div class="tabs">{head}{sections}</div></body></html>\n'
+    )
