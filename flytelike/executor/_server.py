@@ -1,10 +1,17 @@
 """The Python executor server (``flytelike serve executor``): runs actions with the local backend.
 
-Each ``RunAction`` is decoded (``_wire``, which checks every field), run by a ``LocalBackend``
-as a local run would (threads for sync tasks, stopped by an asynchronous exception when their
-attempt times out or is cancelled; the event loop for async tasks) and answered with its outcome; ``RunItems`` runs a batch of map items in
-one worker thread through the backend's in-place runner. What a task prints is captured and sent
-back with its outcome.
+Each call is handled in a thread of the server's pool (``workers``). ``RunAction`` is decoded
+(``_wire``, which checks every field) and run by a ``LocalBackend`` as a local run would: a sync
+task without a time limit runs right in the handling thread (``run_inline``: no further thread
+hand-off), anything else (async tasks, attempts with a timeout) through ``run_action`` on the
+server's event loop. ``RunItems`` runs a batch of map items one after another in the handling
+thread through the backend's in-place runner. What a task prints is captured and sent back with
+its outcome.
+
+A call that ends before its task (the client cancelled it, its deadline passed, or ``Cancel``)
+stops the task: an async task is cancelled, a sync body is stopped in its thread. The gRPC
+deadline of a call bounds the attempt: the task runs with the smaller of the deadline and the
+request's own timeout.
 
 Security defaults: the server listens on loopback; any other interface needs a token (checked on
 every call but the health check) and TLS, unless TLS is explicitly declined
@@ -12,9 +19,6 @@ every call but the health check) and TLS, unless TLS is explicitly declined
 A request the server cannot run is answered with a gRPC status (INVALID_ARGUMENT,
 RESOURCE_EXHAUSTED, UNIMPLEMENTED, UNAUTHENTICATED) and a message naming the field; nothing a
 client sends stops the server.
-
-The gRPC deadline of a call bounds the attempt: the task runs with the smaller of the deadline
-and the request's own timeout. A call the client cancels (or ``Cancel``) stops its task.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import asyncio
 import hmac
 import sys
 import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -34,16 +40,30 @@ from flytelike.proto import executor_pb2 as pb
 DEADLINE_MARGIN = 0.05  # seconds kept to answer before the client's deadline
 
 
+def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], None]:
+    """What stops a sync body running in a thread (nothing, before ``_stop`` existed)."""
+    try:
+        from flytelike.backends import _stop
+    except ImportError:
+        return lambda: None
+    return lambda: _stop.stop(run_name, action_id, attempt)
+
+
 class ExecutorService:
-    """The handlers; one per server. ``backend`` is the ``LocalBackend`` that runs actions."""
+    """The handlers; one per server. ``backend`` is the ``LocalBackend`` that runs actions,
+    ``loop`` the event loop (in a thread of its own) for what does not run in place."""
 
     def __init__(self, backend: Any, token: str, max_bytes: int) -> None:
         self.backend = backend
         self.token = token
         self.max_bytes = max_bytes
+        self.loop: asyncio.AbstractEventLoop | None = None  # (set when the server starts)
         self.codec = _wire.TaskCodec()
-        self.running: dict[tuple[str, str, int], asyncio.Task[Any]] = {}
+        self.stopping = threading.Event()
+        # Running attempts by (run, action, attempt): what stops each.
+        self.running: dict[tuple[str, str, int], Callable[[], Any]] = {}
         self._roots: set[str] = set()
+        self._lock = threading.Lock()
         self._capture: Any = None
         try:
             from flytelike.backends import _capture
@@ -54,14 +74,15 @@ class ExecutorService:
             pass
 
     # ------------------------------------------------------------------ checks
-    async def _check(self, grpc: Any, data: bytes, context: Any, cls: Any) -> None:
+    def _check(self, grpc: Any, data: bytes, context: Any, cls: Any) -> None:
+        """Aborts the call (raises) unless its token and size are acceptable."""
         if self.token:
             sent = dict(context.invocation_metadata() or ()).get("authorization", "")
             if not isinstance(sent, str) or not hmac.compare_digest(
                 sent.encode(), f"Bearer {self.token}".encode()
             ):
                 why = "no token was sent" if not sent else "the token is wrong"
-                await context.abort(
+                context.abort(
                     grpc.StatusCode.UNAUTHENTICATED,
                     f"{why}: this executor requires the metadata `authorization: Bearer <token>` "
                     f"(client: set {_net.ENV_TOKEN})",
@@ -69,7 +90,7 @@ class ExecutorService:
         if len(data) > self.max_bytes:
             largest = _wire.largest_field(data, cls)
             detail = f"; the largest field is {largest}" if largest else ""
-            await context.abort(
+            context.abort(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 f"request of {len(data)} bytes exceeds this executor's max_message_bytes "
                 f"({self.max_bytes}){detail}: large values travel by reference (File, Dir, "
@@ -77,19 +98,23 @@ class ExecutorService:
                 f"(--max-message-bytes, {_net.ENV_MAX_MESSAGE})",
             )
 
-    async def _refuse(self, grpc: Any, context: Any, e: _wire.RequestError) -> None:
-        await context.abort(getattr(grpc.StatusCode, e.status), str(e))
+    def _decode(self, grpc: Any, context: Any, decode: Callable[[], Any]) -> Any:
+        try:
+            return decode()
+        except _wire.RequestError as e:
+            context.abort(getattr(grpc.StatusCode, e.status), str(e))
+            raise AssertionError("unreachable: abort raises") from e
 
     def _use_root(self, root: str) -> None:
         if root and root not in self._roots:
-            self._roots.add(root)
-            if root not in sys.path:
-                sys.path.append(root)
+            with self._lock:
+                self._roots.add(root)
+                if root not in sys.path:
+                    sys.path.append(root)
 
     # ------------------------------------------------------------------ methods
-    async def describe(self, data: bytes, context: Any) -> bytes:
-        grpc = _net.import_grpc()
-        await self._check(grpc, data, context, pb.DescribeRequest)
+    def describe(self, data: bytes, context: Any) -> bytes:
+        self._check(_net.import_grpc(), data, context, pb.DescribeRequest)
         from flytelike import __version__
 
         return pb.ExecutorInfo(
@@ -103,87 +128,101 @@ class ExecutorService:
             capabilities=["cancel", "decks", "logs", "dynamic", "timeouts"],
         ).SerializeToString()
 
-    async def run_action(self, data: bytes, context: Any) -> bytes:
+    def run_action(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()
-        await self._check(grpc, data, context, pb.ActionRequest)
-        try:
-            request, root = _wire.request_from_proto(self.codec, data)
-        except _wire.RequestError as e:
-            await self._refuse(grpc, context, e)
-            raise AssertionError("unreachable") from e  # (abort raises)
+        self._check(grpc, data, context, pb.ActionRequest)
+        request, root = self._decode(
+            grpc, context, lambda: _wire.request_from_proto(self.codec, data)
+        )
         self._use_root(root)
         request = _within_deadline(request, context.time_remaining())
         c = request.context
         key = (c.run_name, c.action_id, c.attempt)
-        task = asyncio.current_task()
-        if task is not None:
-            self.running[key] = task
         try:
-            outcome = await self.backend.run_action(request)
-        except asyncio.CancelledError:
-            raise
-        except Exception as e:  # a bug of the machinery, not the task's: a system error
+            outcome = self._run(request, key, context)
+        except Exception as e:  # a failure of the machinery, not the task's: a system error
             outcome = ActionOutcome(
                 error=ExecutionError(SYSTEM, f"executor failed: {type(e).__name__}: {e}")
             )
         finally:
-            if self.running.get(key) is task:
-                del self.running[key]
-        if self._capture is not None:
+            self.running.pop(key, None)
+        if outcome is None:  # (cancelled: nobody is waiting for the answer)
+            context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
+        if self._capture is not None and self._capture.OPEN:
             log = self._capture.take(*key)
             if log is not None:
                 outcome = replace(outcome, logs=log)
         return _wire.outcome_to_proto(outcome)
 
-    async def run_items(self, data: bytes, context: Any) -> bytes:
-        grpc = _net.import_grpc()
-        await self._check(grpc, data, context, pb.ItemsRequest)
+    def _run(self, request: ActionRequest, key: Any, context: Any) -> ActionOutcome | None:
+        backend = self.backend
+        if request.context.timeout is None and backend.can_inline(request):
+            stop = _stopper(*key)
+            self.running[key] = stop
+            done = threading.Event()
+            context.add_callback(lambda: done.is_set() or stop())
+            try:
+                return backend.run_inline(request)  # type: ignore[no-any-return]
+            finally:
+                done.set()
+        assert self.loop is not None
+        future = asyncio.run_coroutine_threadsafe(backend.run_action(request), self.loop)
+        self.running[key] = future.cancel
+        context.add_callback(future.cancel)
         try:
-            task, base, items, root = _wire.items_from_proto(self.codec, data)
-        except _wire.RequestError as e:
-            await self._refuse(grpc, context, e)
-            raise AssertionError("unreachable") from e
-        self._use_root(root)
-        loop = asyncio.get_running_loop()
-        results = await loop.run_in_executor(
-            self.backend.executor, _run_items, self.backend, task, base, items, self._capture
+            return future.result()  # type: ignore[no-any-return]
+        except asyncio.CancelledError:
+            return None
+
+    def run_items(self, data: bytes, context: Any) -> bytes:
+        grpc = _net.import_grpc()
+        self._check(grpc, data, context, pb.ItemsRequest)
+        task, base, items, root = self._decode(
+            grpc, context, lambda: _wire.items_from_proto(self.codec, data)
         )
+        self._use_root(root)
+        results = _run_items(self.backend, task, base, items, self._capture)
         return _wire.item_results_to_proto(results)
 
-    async def cancel(self, data: bytes, context: Any) -> bytes:
+    def cancel(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()
-        await self._check(grpc, data, context, pb.CancelRequest)
-        try:
-            msg = _wire._parse(pb.CancelRequest, data)
-        except _wire.RequestError as e:
-            await self._refuse(grpc, context, e)
-            raise AssertionError("unreachable") from e
-        task = self.running.get((msg.run_name, msg.action_id, msg.attempt))
-        if task is not None:
-            task.cancel()
-        return pb.CancelReply(found=task is not None).SerializeToString()
+        self._check(grpc, data, context, pb.CancelRequest)
+        msg = self._decode(grpc, context, lambda: _wire._parse(pb.CancelRequest, data))
+        stop = self.running.get((msg.run_name, msg.action_id, msg.attempt))
+        if stop is not None:
+            stop()
+        return pb.CancelReply(found=stop is not None).SerializeToString()
 
     # ------------------------------------------------------------------ health
-    async def health_check(self, data: bytes, context: Any) -> bytes:
+    def health_check(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()
-        try:
-            msg = _wire._parse(pb.HealthCheckRequest, data)
-        except _wire.RequestError as e:
-            await self._refuse(grpc, context, e)
-            raise AssertionError("unreachable") from e
+        msg = self._decode(grpc, context, lambda: _wire._parse(pb.HealthCheckRequest, data))
         if msg.service not in ("", _net.SERVICE):
-            await context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {msg.service!r}")
-        return pb.HealthCheckResponse(status=pb.HealthCheckResponse.SERVING).SerializeToString()
+            context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {msg.service!r}")
+        return pb.HealthCheckResponse(status=self._status()).SerializeToString()
 
-    async def health_watch(self, data: bytes, context: Any) -> Any:
+    def _status(self) -> int:
+        return int(
+            pb.HealthCheckResponse.NOT_SERVING
+            if self.stopping.is_set()
+            else pb.HealthCheckResponse.SERVING
+        )
+
+    def health_watch(self, data: bytes, context: Any) -> Iterator[bytes]:
         try:
             msg = _wire._parse(pb.HealthCheckRequest, data)
         except _wire.RequestError:
             msg = pb.HealthCheckRequest(service="?")
-        known = msg.service in ("", _net.SERVICE)
-        status = pb.HealthCheckResponse.SERVING if known else pb.HealthCheckResponse.SERVICE_UNKNOWN
-        yield pb.HealthCheckResponse(status=status).SerializeToString()
-        await asyncio.Event().wait()  # (until the client goes away or the server stops)
+        if msg.service not in ("", _net.SERVICE):
+            yield pb.HealthCheckResponse(
+                status=pb.HealthCheckResponse.SERVICE_UNKNOWN
+            ).SerializeToString()
+            return
+        yield pb.HealthCheckResponse(status=self._status()).SerializeToString()
+        while context.is_active() and not self.stopping.wait(1.0):
+            pass
+        if context.is_active():
+            yield pb.HealthCheckResponse(status=self._status()).SerializeToString()
 
     def handlers(self, grpc: Any) -> list[Any]:
         unary = grpc.unary_unary_rpc_method_handler
@@ -220,7 +259,7 @@ def _within_deadline(request: ActionRequest, remaining: float | None) -> ActionR
 def _run_items(
     backend: Any, task: Any, base: Any, items: list[tuple[str, dict[str, Any], int]], capture: Any
 ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
-    """A batch of map items, one after another in this worker thread."""
+    """A batch of map items, one after another in this thread."""
     from flytelike.backends._functions import FunctionResolutionError
     from flytelike.backends._local import _cannot_run, user_error
 
@@ -240,16 +279,6 @@ def _run_items(
     return out
 
 
-def _drain(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel what still runs on ``loop`` (calls cut off by ``stop``), then close it."""
-    pending = asyncio.all_tasks(loop)
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
-
-
 def local_backend(workers: int | None = None) -> Any:
     """The ``LocalBackend`` a server runs actions with. Attempts with a timeout run in threads
     stopped by an asynchronous exception, not in forked workers: a process running gRPC must
@@ -264,10 +293,10 @@ def local_backend(workers: int | None = None) -> Any:
 
 
 class ExecutorServer:
-    """A gRPC executor server on its own event loop.
+    """A gRPC executor server.
 
-    ``start()`` binds and serves in a background thread and returns the bound port (``port=0``:
-    an ephemeral one); ``stop()`` ends it. ``serve_forever()`` serves in the calling thread.
+    ``start()`` binds, serves in background threads and returns the bound port (``port=0``: an
+    ephemeral one); ``stop()`` ends it. ``serve_forever()`` serves until interrupted.
     """
 
     def __init__(
@@ -303,30 +332,30 @@ class ExecutorServer:
         self.tls = (tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.backend = backend if backend is not None else local_backend(workers)
+        self.workers = workers or getattr(self.backend, "max_workers", 32)
         self.service = ExecutorService(self.backend, token, self.max_bytes)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
-        self._thread: threading.Thread | None = None
-        self._stopped: asyncio.Event | None = None
-        self._grace = 0.5
+        self._threads: list[threading.Thread] = []
 
     @property
     def address(self) -> str:
         return _net.join_address(self.host, self.port)
 
-    async def _start(self) -> None:
+    def start(self) -> int:
+        """Serve in background threads; returns the port."""
         grpc = _net.import_grpc()
-        from grpc import aio  # type: ignore[import-untyped]
-
-        server = aio.server(options=_net.channel_options(self.max_bytes))
-        server.add_generic_rpc_handlers(self.service.handlers(grpc))
+        server = grpc.server(
+            ThreadPoolExecutor(self.workers, thread_name_prefix="flytelike-executor"),
+            handlers=self.service.handlers(grpc),
+            options=_net.channel_options(self.max_bytes),
+        )
         target = _net.join_address(self.host, self.port)
         try:
             if self.tls is not None:
                 key = _net.read_file(self.tls[1], "TLS key (--tls-key)")
                 cert = _net.read_file(self.tls[0], "TLS certificate (--tls-cert)")
-                creds = grpc.ssl_server_credentials([(key, cert)])
-                port = server.add_secure_port(target, creds)
+                port = server.add_secure_port(target, grpc.ssl_server_credentials([(key, cert)]))
             else:
                 port = server.add_insecure_port(target)
         except RuntimeError as e:
@@ -334,71 +363,42 @@ class ExecutorServer:
         if not port:
             raise ConfigurationError(f"cannot listen on {target} (address in use?)")
         self.port = port
-        await server.start()
+        loop = self._loop = self.service.loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="flytelike-executor-loop")
+        thread.daemon = True
+        thread.start()
+        self._threads.append(thread)
+        server.start()
         self._server = server
-        self._stopped = asyncio.Event()
+        return port
 
-    async def _main(self, ready: threading.Event | None, failed: list[BaseException]) -> None:
+    def serve_forever(self, on_ready: Callable[[ExecutorServer], None] | None = None) -> None:
+        """Serve in this thread until interrupted (Ctrl-C)."""
+        self.start()
+        if on_ready is not None:
+            on_ready(self)
         try:
-            await self._start()
-        except BaseException as e:
-            failed.append(e)
-            if ready is not None:
-                ready.set()
-            raise
-        if ready is not None:
-            ready.set()
-        assert self._stopped is not None
-        await self._stopped.wait()
-        await self._server.stop(grace=self._grace)
-
-    def start(self) -> int:
-        """Serve in a background thread; returns the port."""
-        ready = threading.Event()
-        failed: list[BaseException] = []
-
-        def target() -> None:
-            loop = self._loop = asyncio.new_event_loop()
-            try:
-                loop.run_until_complete(self._main(ready, failed))
-            except BaseException:
-                pass
-            finally:
-                _drain(loop)
-
-        self._thread = threading.Thread(target=target, name="flytelike-executor", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failed:
-            raise failed[0]
-        return self.port
-
-    def serve_forever(self, on_ready: Any = None) -> None:
-        """Serve in this thread until interrupted (Ctrl-C) or ``stop()``."""
-
-        async def main() -> None:
-            self._loop = asyncio.get_running_loop()
-            await self._start()
-            if on_ready is not None:
-                on_ready(self)
-            assert self._stopped is not None
-            try:
-                await self._stopped.wait()
-            finally:
-                await self._server.stop(grace=self._grace)
-
-        try:
-            asyncio.run(main())
+            self._server.wait_for_termination()
         finally:
-            self.backend.close()
+            self.stop()
 
     def stop(self, grace: float = 0.5) -> None:
         """Stop serving; calls still running after ``grace`` seconds are cancelled."""
-        self._grace = grace
-        loop, stopped = self._loop, self._stopped
-        if loop is not None and stopped is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(stopped.set)
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-            self.backend.close()
+        self.service.stopping.set()
+        if self._server is not None:
+            self._server.stop(grace).wait()
+            self._server = None
+        loop = self._loop
+        if loop is not None and loop.is_running():
+            loop.call_soon_threadsafe(loop.stop)
+        for t in self._threads:
+            t.join(timeout=10)
+        self._threads.clear()
+        if loop is not None and not loop.is_running() and not loop.is_closed():
+            pending = asyncio.all_tasks(loop)  # (attempts cut off by the stop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
+        self.backend.close()

@@ -31,7 +31,7 @@ from flytelike.ir._model import TaskTemplate
 from flytelike.proto import executor_pb2 as pb
 from flytelike.serialization import _decode as ir_decode
 from flytelike.serialization import _proto as ir_encode
-from typesystem import Literal, box, unbox
+from typesystem import Literal, Scalar, box, unbox
 from typesystem import _proto as tsp
 
 # Task kinds the Python executor runs (with the local backend's machinery). ``eager`` parents
@@ -102,18 +102,54 @@ def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionC
 
 
 # ---------------------------------------------------------------------------------- literals
+# Plain scalars (most map items and small inputs) are written and read field by field; anything
+# else goes through the type system's converter (``typesystem._proto``), which gives the same
+# messages more slowly.
+_FIELDS = {int: "int_value", float: "float_value", str: "string_value", bytes: "bytes_value"}
+_PLAIN = frozenset(("int_value", "float_value", "string_value", "bool_value", "bytes_value"))
+_INT64 = 1 << 63
+
+
+def _put_value(out: Any, value: Any) -> None:
+    """``value`` (a ``Literal`` or a bare primitive, as stored in list literals) into ``out``."""
+    v = value
+    if type(v) is Scalar and v.hash is None and v.metadata is None:
+        v = v.value
+    t = type(v)
+    if t is bool:
+        out.scalar.bool_value = v
+    elif t in _FIELDS and (t is not int or -_INT64 <= v < _INT64):
+        setattr(out.scalar, _FIELDS[t], v)
+    else:
+        out.CopyFrom(tsp.literal_to_proto(box(value)))
+
+
+def _get_value(msg: Any) -> Any:
+    """The value ``msg`` holds: a bare primitive for a plain scalar, else a ``Literal``."""
+    if msg.WhichOneof("kind") == "scalar" and not msg.HasField("hash"):
+        kind = msg.scalar.WhichOneof("value")
+        if kind in _PLAIN and not msg.HasField("metadata"):
+            return getattr(msg.scalar, kind)
+    return tsp.literal_from_proto(msg)
+
+
 def put_literals(out: Any, values: Mapping[str, Any]) -> None:
     """Named literals into a repeated ``NamedLiteral`` field (bare primitives are boxed)."""
     for name, value in values.items():
         item = out.add()
         item.name = name
-        item.value.CopyFrom(tsp.literal_to_proto(box(value)))
+        _put_value(item.value, value)
 
 
 def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Literal]:
     """Named literals from a repeated ``NamedLiteral`` field; names must be unique and, given
     ``known``, among them."""
-    out: dict[str, Literal] = {}
+    return {k: box(v) for k, v in get_values(msgs, field, known).items()}
+
+
+def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Any]:
+    """Like ``get_literals``, with plain scalars as bare primitives (as in list literals)."""
+    out: dict[str, Any] = {}
     for i, nl in enumerate(msgs):
         name = nl.name
         if not name:
@@ -126,7 +162,7 @@ def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> d
         if not nl.HasField("value"):
             raise _invalid(f"{field}.{name}", "has no value")
         try:
-            out[name] = tsp.literal_from_proto(nl.value)
+            out[name] = _get_value(nl.value)
         except Exception as e:
             raise _invalid(f"{field}.{name}", str(e)) from e
     return out
@@ -281,7 +317,7 @@ def items_from_proto(
             raise _invalid(f"items[{i}].action_id", f"must have 1 to {_ID_LIMIT} characters")
         if item.attempt < 0:
             raise _invalid(f"items[{i}].attempt", f"must be >= 0, got {item.attempt}")
-        values = get_literals(item.inputs, f"items[{i}].inputs", names)
+        values = get_values(item.inputs, f"items[{i}].inputs", names)
         items.append((item.action_id, {k: unbox(v) for k, v in values.items()}, item.attempt))
     return task, context, items, _code(msg.code, task)
 
@@ -366,7 +402,7 @@ def item_results_from_proto(
         if r.HasField("error"):
             out.append((None, error_from_proto(r.error)))
         else:
-            values = get_literals(r.outputs, f"results[{i}].outputs")
+            values = get_values(r.outputs, f"results[{i}].outputs")
             out.append(({k: unbox(v) for k, v in values.items()}, None))
     return out
 

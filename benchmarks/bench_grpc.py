@@ -1,0 +1,213 @@
+"""Suite ``grpc``: what running actions on a gRPC executor costs over running them locally.
+
+The executor is ``flytelike serve executor`` in its own process on 127.0.0.1 (an ephemeral
+port), as users run it; every measurement is made against the local backend in the same run, so
+the reported overhead is the difference per action or per item. ``floors.grpc_roundtrip_us``
+is a bare gRPC call to the same executor (its health check), measured in the same run: no
+executor can answer faster on this machine at that moment.
+
+
+- ``action``: one trivial action after another through the backend alone (no engine, no run
+  store): ``GrpcBackend.run_action`` vs ``LocalBackend.run_action``, per action;
+- ``engine_1000``: 1,000 trivial actions through the engine (ten runs of a chain of 100 tasks,
+  each waiting for the one before, so every action pays a full round trip), grpc vs local;
+- ``map_10000``: a map over 10,000 items, which the engine sends to the executor in batches
+  (``RunItems``), grpc vs local, per item.
+
+Targets: <= 300 µs of overhead per action, <= 20 µs per map item. Run as
+``python benchmarks/run.py grpc`` or ``python -m benchmarks.bench_grpc`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import flytelike as fl
+
+TARGET_ACTION_US = 300.0
+TARGET_ITEM_US = 20.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@fl.task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@fl.workflow
+def chain_100(x: int) -> int:
+    for _ in range(100):
+        x = inc(x=x)
+    return x
+
+
+@fl.workflow
+def mapped(xs: list[int]) -> list[int]:
+    return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
+
+
+@contextmanager
+def executor() -> Iterator[str]:
+    """``flytelike serve executor`` on an ephemeral loopback port; yields its address."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flytelike", "serve", "executor", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert proc.stdout is not None
+        found = re.match(r"listening on (\S+)", proc.stdout.readline())
+        if found is None:
+            raise RuntimeError("the executor did not start")
+        yield found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def _timed(fn: Callable[[], object], reps: int) -> list[float]:
+    fn()  # (warm-up: connections, imports in the executor, caches)
+    out = []
+    for _ in range(reps):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _compare(
+    grpc_s: list[float], local_s: list[float], per: int, target_us: float
+) -> dict[str, Any]:
+    g = statistics.median(grpc_s) / per * 1e6
+    lo = statistics.median(local_s) / per * 1e6
+    overhead = g - lo
+    return {
+        "grpc_us_median": g,
+        "local_us_median": lo,
+        "grpc_us_min": min(grpc_s) / per * 1e6,
+        "overhead_us": overhead,
+        "target_overhead_us": target_us,
+        "meets_target": overhead <= target_us,
+        "per": per,
+        "n": len(grpc_s),
+    }
+
+
+def _backend_loop(backend: Any, n: int) -> Callable[[], object]:
+    from flytelike.backends import ActionContext, ActionRequest
+    from typesystem import Scalar
+
+    task = inc.template()
+    requests = [
+        ActionRequest(task, {"x": Scalar(i)}, ActionContext("bench", f"n{i}")) for i in range(n)
+    ]
+
+    async def main() -> None:
+        for r in requests:
+            outcome = await backend.run_action(r)
+            assert outcome.error is None, outcome.error
+
+    return lambda: asyncio.run(main())
+
+
+def _floor(address: str, n: int) -> Callable[[], object]:
+    """``n`` bare gRPC round trips to the executor (its health check: no work, no decoding):
+    what a call costs on this machine now, whatever runs inside it."""
+    import grpc
+
+    channel = grpc.insecure_channel(address)
+    check = channel.unary_unary("/grpc.health.v1.Health/Check")
+
+    def go() -> None:
+        for _ in range(n):
+            check(b"")
+
+    return go
+
+
+def run(options: Any) -> dict[str, Any]:
+    from flytelike.backends._local import LocalBackend
+    from flytelike.engine import Engine, EngineConfig
+    from flytelike.executor import GrpcBackend
+
+    reps = max(options.reps, 1)
+    quick = options.quick
+    n_actions = 100 if quick else 1000
+    n_items = 1000 if quick else 10_000
+    res: dict[str, Any] = {}
+    with executor() as address, tempfile.TemporaryDirectory() as home:
+        grpc_backend = GrpcBackend(address=address)
+        local = LocalBackend()
+        try:
+            floor = _timed(_floor(address, n_actions), reps)
+            res["action"] = _compare(
+                _timed(_backend_loop(grpc_backend, n_actions), reps),
+                _timed(_backend_loop(local, n_actions), reps),
+                n_actions,
+                TARGET_ACTION_US,
+            )
+            engines = {
+                name: Engine(EngineConfig.from_env(home=Path(home) / name), backend=b)
+                for name, b in (("grpc", grpc_backend), ("local", local))
+            }
+            chains = n_actions // 100
+
+            def chains_on(name: str) -> Callable[[], object]:
+                def go() -> None:
+                    for _ in range(chains):
+                        assert engines[name].run(chain_100, x=0).outputs() == 100
+
+                return go
+
+            res["engine_1000"] = _compare(
+                _timed(chains_on("grpc"), reps),
+                _timed(chains_on("local"), reps),
+                n_actions,
+                TARGET_ACTION_US,
+            )
+            xs = list(range(n_items))
+
+            def map_on(name: str) -> Callable[[], object]:
+                return lambda: engines[name].run(mapped, xs=xs).outputs()
+
+            res["map_10000"] = _compare(
+                _timed(map_on("grpc"), reps),
+                _timed(map_on("local"), reps),
+                n_items,
+                TARGET_ITEM_US,
+            )
+            for e in engines.values():
+                e.close()
+        finally:
+            grpc_backend.close()
+            local.close()
+    not_met = sorted(k for k, v in res.items() if not v["meets_target"])
+    floors = {"grpc_roundtrip_us": statistics.median(floor) / n_actions * 1e6}
+    return {"workloads": res, "floors": floors, "targets_not_met": not_met}
+
+
+if __name__ == "__main__":
+    from types import SimpleNamespace
+
+    quick = "--quick" in sys.argv
+    opts = SimpleNamespace(reps=1 if quick else 5, quick=quick)
+    print(json.dumps(run(opts), indent=2))
