@@ -46,7 +46,11 @@ def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], None]:
         from flytelike.backends import _stop
     except ImportError:
         return lambda: None
-    return lambda: _stop.stop(run_name, action_id, attempt)
+
+    def stop() -> None:
+        _stop.stop(run_name, action_id, attempt)
+
+    return stop
 
 
 class ExecutorService:
@@ -148,6 +152,7 @@ class ExecutorService:
             self.running.pop(key, None)
         if outcome is None:  # (cancelled: nobody is waiting for the answer)
             context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
+            raise AssertionError("unreachable: abort raises")
         if self._capture is not None and self._capture.OPEN:
             log = self._capture.take(*key)
             if log is not None:
@@ -201,12 +206,9 @@ class ExecutorService:
             context.abort(grpc.StatusCode.NOT_FOUND, f"unknown service {msg.service!r}")
         return pb.HealthCheckResponse(status=self._status()).SerializeToString()
 
-    def _status(self) -> int:
-        return int(
-            pb.HealthCheckResponse.NOT_SERVING
-            if self.stopping.is_set()
-            else pb.HealthCheckResponse.SERVING
-        )
+    def _status(self) -> Any:
+        r = pb.HealthCheckResponse
+        return r.NOT_SERVING if self.stopping.is_set() else r.SERVING
 
     def health_watch(self, data: bytes, context: Any) -> Iterator[bytes]:
         try:
@@ -370,7 +372,7 @@ class ExecutorServer:
         self._threads.append(thread)
         server.start()
         self._server = server
-        return port
+        return int(port)
 
     def serve_forever(self, on_ready: Callable[[ExecutorServer], None] | None = None) -> None:
         """Serve in this thread until interrupted (Ctrl-C)."""
