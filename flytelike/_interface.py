@@ -11,12 +11,17 @@ ones), outputs from the return annotation:
 
 Docstrings (Sphinx ``:param x:`` or Google ``Args:``) give descriptions. Literal types are
 computed through the registry here, so unsupported types fail at decoration time.
+
+A decorated function (a ``functools.wraps`` wrapper taking ``*args, **kwargs``) is read through
+its ``__wrapped__`` chain, as ``inspect.signature`` and flytekit read it: the interface is the
+innermost function's; the task calls the outermost wrapper (``signature_function``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import types
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -184,13 +189,31 @@ def _annotations(func: Callable[..., Any], where: str) -> dict[str, Any]:
     return out
 
 
+_MAX_WRAPPED = 16
+
+
+def signature_function(func: Callable[..., Any]) -> Any:
+    """The function whose signature, annotations and source location describe ``func``:
+    ``func`` itself, or the innermost plain function its ``__wrapped__`` chain leads to."""
+    for _ in range(_MAX_WRAPPED):
+        inner = getattr(func, "__wrapped__", None)
+        if not isinstance(inner, types.FunctionType):
+            break
+        func = inner
+    return func
+
+
 def interface_from_function(func: Callable[..., Any], where: str) -> PyInterface:
-    """The interface of ``func``; ``where`` names it in errors (``task `m.f` (file.py:3)``)."""
+    """The interface of ``func`` (read through ``__wrapped__``, see ``signature_function``);
+    ``where`` names it in errors (``task `m.f` (file.py:3)``)."""
+    func = signature_function(func)
     code = func.__code__
     flags = code.co_flags
     if flags & 0x04 or flags & 0x08:  # CO_VARARGS, CO_VARKEYWORDS
         raise InterfaceError(
-            f"{where}: *args and **kwargs are not supported; declare each input by name"
+            f"{where}: *args and **kwargs are not supported; declare each input by name (a "
+            "decorator's wrapper taking *args, **kwargs must be made with "
+            "@functools.wraps(fn), so that the task reads the signature of `fn`)"
         )
     n_pos = code.co_argcount
     names = code.co_varnames[: n_pos + code.co_kwonlyargcount]

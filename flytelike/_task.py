@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 import typesystem
-from flytelike._interface import PyInterface, interface_from_function
+from flytelike._interface import PyInterface, interface_from_function, signature_function
 from flytelike._naming import entity_name, is_importable
 from flytelike._task_settings import TaskSettings
 from flytelike.backends._runtime import running_action
@@ -266,7 +266,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
     def template(self) -> TaskTemplate:
         if self._template is None:
             s = self.settings
-            code = self._func.__code__
+            code = signature_function(self._func).__code__
             from flytelike._naming import relative_source
 
             tmpl = TaskTemplate(
@@ -298,7 +298,7 @@ _KIND_CLASSES: dict[str, type[PythonFunctionTask[Any, Any]]] = {"python": Python
 
 
 def where_of(func: Callable[..., Any], what: str) -> str:
-    code = getattr(func, "__code__", None)
+    code = getattr(signature_function(func), "__code__", None)
     if code is None:
         return f"{what} {func!r}"
     return f"{what} `{func.__qualname__}` ({code.co_filename}:{code.co_firstlineno})"
