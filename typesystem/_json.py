@@ -182,6 +182,10 @@ def _simple_from_json(data: Any, lt: SimpleType) -> Any:
             return _dt.datetime.fromisoformat(data)
         if k is SimpleKind.DATE and isinstance(data, str):
             return _dt.date.fromisoformat(data)
+        if k is SimpleKind.DATETIME and type(data) is _dt.datetime:  # (YAML reads timestamps)
+            return data
+        if k is SimpleKind.DATE and type(data) is _dt.date:
+            return data
         if k is SimpleKind.DURATION and type(data) in (int, float):
             return _dt.timedelta(seconds=data)
         if k is SimpleKind.DURATION and isinstance(data, str):

@@ -39,15 +39,47 @@ from typesystem import (
     TableType,
 )
 
+_TOO_DEEP = "nested too deeply to parse (values nest at most 32 levels)"
+
 
 def _load_data_file(path: str) -> Any:
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        return importlib.import_module("yaml").safe_load(text)
+    """The JSON (else YAML) data in file ``path``; ``click.BadParameter`` naming the file when it
+    cannot be read or parsed."""
+    try:
+        text = Path(path).read_text()
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.BadParameter(f"cannot read {path}: {e}") from e
+    if not path.endswith((".yaml", ".yml")):
+        try:
+            return _json_loads(text, path)
+        except json.JSONDecodeError:
+            pass
+    return _yaml_loads(text, path)
+
+
+def _json_loads(text: str, where: str) -> Any:
+    """``json.loads``; ``JSONDecodeError`` for text that is not JSON (callers fall back)."""
     try:
         return json.loads(text)
+    except RecursionError as e:
+        raise click.BadParameter(f"{where}: JSON {_TOO_DEEP}") from e
     except json.JSONDecodeError:
-        return importlib.import_module("yaml").safe_load(text)
+        raise
+    except ValueError as e:  # a number of more than 4300 digits
+        raise click.BadParameter(f"{where}: {e}") from e
+
+
+def _yaml_loads(text: str, where: str) -> Any:
+    try:
+        yaml = importlib.import_module("yaml")
+    except ImportError as e:
+        raise click.BadParameter(f"{where} is not JSON; to read YAML, pip install pyyaml") from e
+    try:
+        return yaml.safe_load(text)
+    except RecursionError as e:
+        raise click.BadParameter(f"{where}: YAML {_TOO_DEEP}") from e
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:  # (2024-02-30: ValueError)
+        raise click.BadParameter(f"{where} is neither JSON nor YAML: {e}") from e
 
 
 def _structured(text: str) -> Any:
@@ -55,7 +87,7 @@ def _structured(text: str) -> Any:
     if os.path.isfile(text) and text.endswith((".json", ".yaml", ".yml")):
         return _load_data_file(text)
     try:
-        return json.loads(text)
+        return _json_loads(text, "the value")
     except json.JSONDecodeError:
         return text
 
@@ -65,7 +97,9 @@ def _is_simple(lt: LiteralType, *kinds: SimpleKind) -> bool:
 
 
 def to_literal(name: str, value: Any, lt: LiteralType, py: Any) -> Literal:
-    """A flag's (or inputs file's) value as a literal of type ``lt``."""
+    """A flag's (or inputs file's) value as a literal of type ``lt``; ``click.BadParameter``
+    naming the input for any value that does not fit (``typesystem.literal_from_json`` checks
+    int64, durations, nesting)."""
     try:
         if isinstance(lt, BlobType | TableType) and isinstance(value, str):
             local = "://" not in value
@@ -73,9 +107,7 @@ def to_literal(name: str, value: Any, lt: LiteralType, py: Any) -> Literal:
             if local and not os.path.exists(path):
                 raise click.BadParameter(f"no such file or directory: {value}")
             if isinstance(lt, TableType) and value.endswith((".csv", ".tsv")) and py is not None:
-                pd = importlib.import_module("pandas")
-                df = pd.read_csv(path, sep="\t" if value.endswith(".tsv") else ",")
-                return typesystem.default_registry().to_literal(df, py)
+                return typesystem.default_registry().to_literal(_read_csv(path), py)
             return typesystem.literal_from_json(path, lt)
         if isinstance(value, str) and not _is_simple(lt, SimpleKind.STRING):
             if not isinstance(lt, EnumType | SimpleType):
@@ -84,10 +116,21 @@ def to_literal(name: str, value: Any, lt: LiteralType, py: Any) -> Literal:
                 with contextlib.suppress(ValueError):
                     value = float(value)
         return typesystem.literal_from_json(value, lt)
-    except typesystem.TypeSystemError as e:
+    except (typesystem.TypeSystemError, click.BadParameter) as e:
+        detail = e.message if isinstance(e, click.BadParameter) else str(e)
         raise click.BadParameter(
-            f"input `{name}` ({typesystem.render_type(lt)}): {e}", param_hint=f"--{name}"
+            f"input `{name}` ({typesystem.render_type(lt)}): {detail}", param_hint=f"--{name}"
         ) from e
+
+
+def _read_csv(path: str) -> Any:
+    try:
+        pd = importlib.import_module("pandas")
+        return pd.read_csv(path, sep="\t" if path.endswith(".tsv") else ",")
+    except ImportError as e:
+        raise click.BadParameter("reading CSV needs pandas: pip install 'flytelike[pandas]'") from e
+    except (OSError, ValueError) as e:  # (pandas' ParserError and EmptyDataError: ValueError)
+        raise click.BadParameter(f"cannot read {path} as CSV: {e}") from e
 
 
 def _option_type(lt: LiteralType) -> Any:

@@ -146,11 +146,14 @@ def _operand(o: pb.Operand) -> m.PromiseRef | m.Constant:
 
 
 def _expr(e: pb.BoolExpr) -> m.BoolExpr:
-    if e.WhichOneof("expr") == "comparison":
+    kind = e.WhichOneof("expr")
+    if kind == "comparison":
         c = e.comparison
         return m.Comparison(c.op, _operand(c.left), _operand(c.right))
-    j = e.conjunction
-    return m.Conjunction(j.op, _expr(j.left), _expr(j.right))
+    if kind == "conjunction":
+        j = e.conjunction
+        return m.Conjunction(j.op, _expr(j.left), _expr(j.right))
+    raise IRDecodeError("a branch condition has neither a comparison nor a conjunction")
 
 
 def _overrides(o: pb.NodeOverrides) -> m.NodeOverrides:
@@ -270,14 +273,27 @@ def _launch_plan(lp: pb.LaunchPlanTemplate) -> m.LaunchPlanTemplate:
 
 
 def closure_from_proto(msg: pb.Closure) -> m.Closure:
+    """The records of a parsed message; ``IRDecodeError`` (naming the entity being decoded,
+    the type system's ``EncodingError`` as its cause) for values the IR cannot hold."""
+    where = "the closure"
     try:
-        return m.Closure(
-            primary=_ident(msg.primary),
-            tasks=tuple(_task(t) for t in msg.tasks),
-            workflows=tuple(_workflow(w) for w in msg.workflows),
-            launch_plans=tuple(_launch_plan(lp) for lp in msg.launch_plans),
-        )
-    except IRDecodeError:
-        raise
-    except Exception as e:
-        raise IRDecodeError(f"not a valid flytelike IR closure: {e}") from e
+        primary = _ident(msg.primary)
+        tasks = []
+        for t in msg.tasks:
+            where = f"task {t.id.name!r}"
+            tasks.append(_task(t))
+        workflows = []
+        for w in msg.workflows:
+            where = f"workflow {w.id.name!r}"
+            workflows.append(_workflow(w))
+        plans = []
+        for lp in msg.launch_plans:
+            where = f"launch plan {lp.id.name!r}"
+            plans.append(_launch_plan(lp))
+    except IRDecodeError as e:
+        raise IRDecodeError(f"not a valid flytelike IR closure: {where}: {e}") from e
+    except RecursionError as e:
+        raise IRDecodeError(f"not a valid flytelike IR closure: {where}: nested too deeply") from e
+    except Exception as e:  # the type system's EncodingError, and protobuf's own errors
+        raise IRDecodeError(f"not a valid flytelike IR closure: {where}: {e}") from e
+    return m.Closure(primary, tuple(tasks), tuple(workflows), tuple(plans))

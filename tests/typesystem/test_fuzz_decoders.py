@@ -18,7 +18,7 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import typesystem as ts
@@ -95,7 +95,9 @@ def decode_msgpack(data: bytes, t: Any = None) -> None:
     try:
         literal = ts.from_msgpack(data)
     except ts.EncodingError:
+        event("from_msgpack: EncodingError")
         return
+    event("from_msgpack: a literal")
     check_literal(literal)
     if type(literal) is ts.Scalar and type(literal.value) is int:
         check_int64(literal)
@@ -132,15 +134,21 @@ def test_from_msgpack_mutated_encodings(case: tuple[Any, bytes]) -> None:
 @FUZZ
 @given(st.binary(max_size=80) | encodings().flatmap(lambda c: mutated(ts.to_msgpack(c[1]))))
 def test_unpack_plain(data: bytes) -> None:
-    with contextlib.suppress(ts.EncodingError):
+    try:
         ts.unpack_plain(data)
+    except ts.EncodingError:
+        event("unpack_plain: EncodingError")
+    else:
+        event("unpack_plain: a value")
 
 
 def _check_proto_literal(data: bytes, t: Any = None) -> None:
     try:
         literal = tsp.literal_from_proto_bytes(data)
     except ts.EncodingError:
+        event("literal_from_proto_bytes: EncodingError")
         return
+    event("literal_from_proto_bytes: a literal")
     check_literal(literal)
     check_int64(literal)
     if t is not None:
@@ -175,7 +183,9 @@ def test_literal_type_from_proto(data: bytes) -> None:
     try:
         lt = tsp.literal_type_from_proto_bytes(data)
     except ts.EncodingError:
+        event("literal_type_from_proto_bytes: EncodingError")
         return
+    event("literal_type_from_proto_bytes: a type")
     assert isinstance(lt, ts.LiteralType)
     ts.json_schema(lt)  # a decoded type is usable
 
@@ -211,7 +221,9 @@ def _from_json(data: Any, lt: ts.LiteralType, t: Any) -> None:
     try:
         literal = ts.literal_from_json(data, lt)
     except ts.ConversionError:
+        event("literal_from_json: ConversionError")
         return
+    event("literal_from_json: a literal")
     check_literal(literal)
     check_int64(literal)
     with contextlib.suppress(ts.ConversionError):
