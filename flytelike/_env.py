@@ -78,7 +78,8 @@ def _cache_value(value: Any, where: str) -> Any:
 
 
 def _secrets(value: Any, where: str) -> list[Secret]:
-    """``str``, ``Secret``, a list of them, or ``{name: key}`` -> a list of ``Secret``."""
+    """``str``, ``Secret``, a list of them, or ``{name: key}`` -> a list of ``Secret``, each
+    with flyte's default env var unless it names one or is mounted (``Secret.for_v2``)."""
     if value is None:
         return []
     if isinstance(value, str | Secret):
@@ -99,7 +100,7 @@ def _secrets(value: Any, where: str) -> list[Secret]:
                 f"{where}: secrets must be a key string, a Secret, a list of them or a mapping, "
                 f"got {type(s).__name__}"
             )
-    return out
+    return [s.for_v2(where) for s in out]
 
 
 def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resources | None, Any]:

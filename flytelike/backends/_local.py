@@ -45,6 +45,7 @@ from flytelike.backends._runtime import (
     leave,
     render_value,
 )
+from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
 from flytelike.compiler._stack import isolate, restore
 from flytelike.errors import CodeShippingError
@@ -70,9 +71,16 @@ def user_error(exc: BaseException) -> ExecutionError:
     )
 
 
-def _environment(env: tuple[tuple[str, str], ...]) -> dict[str, str | None]:
-    saved = {k: os.environ.get(k) for k, _ in env}
-    os.environ.update(dict(env))
+def _environment(task: Any) -> dict[str, str | None] | None:
+    """Set the task's environment (``env_vars``, and the secrets it requests as env vars, from
+    the local secret store) for one attempt; returns what ``_restore`` puts back."""
+    if not task.environment and not task.secrets:
+        return None
+    env = dict(task.environment)
+    if task.secrets:
+        env.update(secret_environment(task))
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     return saved
 
 
@@ -152,7 +160,7 @@ def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOu
     task = request.task
     action = request.context
     ctx = ExecutionContext(action, task.id.name, task.kind)
-    saved = _environment(task.environment) if task.environment else None
+    saved = _environment(task)
     # (``activate``, spelled out: this runs once per task action)
     prefix = action.raw_data_prefix
     tokens = enter(ctx, data_context(prefix) if prefix else None)
@@ -216,7 +224,7 @@ class InlineRunner:
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
         ctx = self.make_ctx(action_id, attempt)
-        saved = _environment(task.environment) if task.environment else None
+        saved = _environment(task)
         token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
             return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, fn=self.fn)
@@ -237,7 +245,7 @@ class InlineRunner:
         task = self.task
         tf = self.tf
         ctx = self.make_ctx(action_id, attempt)
-        saved = _environment(task.environment) if task.environment else None
+        saved = _environment(task)
         token = _CURRENT.set(ctx)
         outside = isolate()
         try:
@@ -287,7 +295,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
     """One attempt of an async task on the running event loop."""
     task = request.task
     ctx = ExecutionContext(request.context, task.id.name, task.kind)
-    saved = _environment(task.environment) if task.environment else None
+    saved = _environment(task)
     outside = isolate()
     try:
         with activate(ctx):

@@ -1,4 +1,5 @@
-"""Secret lookup for running tasks: ``current_context().secrets.get(group, key)``.
+"""Secrets for running tasks: ``current_context().secrets.get(group, key)`` and the secrets a
+task requests put in its environment (``secret_environment``).
 
 Lookup order (Flyte's, with flytelike's names):
 
@@ -6,17 +7,26 @@ Lookup order (Flyte's, with flytelike's names):
    empty left out); the prefix is ``FLYTELIKE_SECRETS_ENV_PREFIX`` (default ``FLYTELIKE_SECRETS_``),
    and Flyte's ``_FSEC_`` prefix is accepted too;
 2. the same name without a prefix (local execution only);
-3. the file ``<dir>/<group>/<version>/<key>`` (lower case), ``<dir>`` being
+3. the local secret store (``flytelike secrets create``; ``flytelike._secret_store``): the
+   secret ``<key>`` of ``<group>``;
+4. the file ``<dir>/<group>/<version>/<key>`` (lower case), ``<dir>`` being
    ``FLYTELIKE_SECRETS_DEFAULT_DIR`` (default ``/etc/secrets``).
 
-Otherwise ``ValueError`` naming everywhere it looked. Requests (``secret_requests=``) are not
-enforced locally.
+Otherwise ``ValueError`` naming everywhere it looked. Requests (``secret_requests=``,
+``secrets=``) are not enforced locally, but a request with an env var (flyte 2's
+``as_env_var``, its default for v2 tasks, or flytekit's ``env_var``) is honoured: for each
+attempt the backend sets that variable to the secret's value from the local secret store and
+restores the environment after (``secret_environment``). A requested secret missing from the
+store is left out with a logged warning naming the command that creates it (a variable already
+set in the environment stays as it is). Values are never written to the run store, logs or
+events.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 DEFAULT_PREFIX = "FLYTELIKE_SECRETS_"
 DEFAULT_DIR = "/etc/secrets"
@@ -72,6 +82,9 @@ class Secrets:
             if env in os.environ:
                 value = os.environ[env]
                 return value.encode() if "b" in encode_mode else value
+        stored = _stored(group, key)
+        if stored is not None:
+            return stored if "b" in encode_mode else stored.decode()
         path = self._file(group, group_version, key)
         if path.is_file():
             with open(path, encode_mode) as f:
@@ -80,16 +93,63 @@ class Secrets:
         raise ValueError(
             f"Please make sure to add secret_requests=[Secret(group={group!r}, key={key!r})] in "
             f"@task. Unable to find secret for key {key!r} in group {group!r} in Env Var: "
-            f"{prefix + name} (or {name}) and FilePath: {path}"
+            f"{prefix + name} (or {name}), the local secret store (`flytelike secrets create "
+            f"{key}`) and FilePath: {path}"
         )
 
     def get_secrets_file(
         self, key: str | None = None, group: str | None = None, group_version: str | None = None
     ) -> str:
-        """The path of the file holding the secret (it need not exist)."""
+        """The path of the file holding the secret (it need not exist): the local secret
+        store's owner-only file when the store has it, else the secrets directory's."""
+        if key and not group_version:
+            from flytelike._secret_store import SecretStore
+
+            store = SecretStore()
+            if store.exists(key, group):
+                return str(store.path(key, group))
         return str(self._file(group, group_version, key))
 
     def __getattr__(self, group: str) -> _Group:
         if group.startswith("_"):
             raise AttributeError(group)
         return _Group(self, group)
+
+
+def _stored(group: str | None, key: str | None) -> bytes | None:
+    """The value of ``key`` (of ``group``) in the local secret store, or ``None``."""
+    if not key:
+        return None
+    from flytelike._secret_store import SecretStore
+    from flytelike.errors import ConfigurationError
+
+    try:
+        return SecretStore().get(key, group)
+    except ConfigurationError:  # (missing, or a name the store cannot hold)
+        return None
+
+
+def secret_environment(task: Any) -> dict[str, str]:
+    """The environment variables the secret requests of ``task`` (a ``TaskTemplate``) ask for,
+    with their values from the local secret store (see the module docstring)."""
+    env: dict[str, str] = {}
+    for req in task.secrets:
+        if not req.env_var:
+            continue
+        value = _stored(req.group or None, req.key or None)
+        if value is not None:
+            env[req.env_var] = value.decode()
+        elif req.env_var not in os.environ:
+            from flytelike._logging import logger
+
+            group = f" --group {req.group}" if req.group else ""
+            logger.warning(
+                "task %s requests secret %r as env var %s, but the local secret store has no "
+                "such secret; create it with `flytelike secrets create %s%s`",
+                task.id.name,
+                req.key,
+                req.env_var,
+                req.key,
+                group,
+            )
+    return env

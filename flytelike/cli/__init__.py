@@ -1,5 +1,5 @@
 """The ``flytelike`` command line (click): ``compile``/``graph`` an entity, ``run`` it, inspect
-``runs``, ``resume`` one, manage the ``cache``."""
+``runs``, ``resume`` one, manage the ``cache`` and the local ``secrets``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flytelike.cli._commands import compile_command, graph_command
 from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
+from flytelike.cli._secrets import secrets_group
 from flytelike.cli._serve import serve_group
 from flytelike.cli._ui import report_command, ui_command
 
@@ -29,6 +30,7 @@ main.add_command(cache_group)
 main.add_command(info_command)
 main.add_command(serve_group)
 main.add_command(ui_command)
+main.add_command(secrets_group)
 runs_group.add_command(report_command)
 
 __all__ = ["main"]
