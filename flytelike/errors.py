@@ -14,7 +14,9 @@
     │   └── PromiseUsageError (ValueError) a promise used as a Python value (if, bool, for, +, ...)
     ├── LaunchPlanError (ValueError)       launch plan inputs or settings that conflict
     ├── ReferenceEntityError               a reference entity was run without a mock
-    ├── IRDecodeError (ValueError)         bytes or JSON that are not a valid encoding of the IR
+    ├── IRDecodeError (ValueError)         bytes or JSON that are not a valid encoding of the IR,
+    │                                      or a closure whose references do not resolve (the
+    │                                      only error ``flytelike.serialization``'s loaders raise)
     ├── ConfigurationError (ValueError)    a ``FLYTELIKE_*`` variable or setting with a bad value
     ├── CodeShippingError                  a task's code cannot be sent to the process that
     │                                      would run it (a global that cannot be pickled)
@@ -110,7 +112,8 @@ class ReferenceEntityError(FlytelikeError):
 
 
 class IRDecodeError(FlytelikeError, ValueError):
-    """Bytes or JSON that do not decode to the IR."""
+    """Bytes or JSON that do not decode to the IR, or a decoded closure that does not hold
+    together (a reference to a task, node or output it does not have)."""
 
 
 class ConfigurationError(FlytelikeError, ValueError):
