@@ -468,7 +468,7 @@ def _parse(message_name: str, data: bytes) -> Any:
         )
     try:
         return getattr(literals_pb2, message_name).FromString(bytes(data))
-    except DecodeError as e:
+    except (DecodeError, SystemError) as e:  # (upb has raised SystemError on odd input)
         raise EncodingError(
             f"bytes are not a protobuf {message_name} ({len(data)} bytes): {e} (truncated or "
             "corrupt, or nested deeper than the 100 messages protobuf's parser allows)"

@@ -47,7 +47,7 @@ def from_proto_bytes(data: bytes) -> Closure:
     msg = ir_pb2.Closure()
     try:
         msg.ParseFromString(bytes(data))
-    except DecodeError as e:
+    except (DecodeError, SystemError) as e:
         raise IRDecodeError(
             f"not a flytelike IR closure (protobuf, {len(data)} bytes): {e} (truncated or "
             "corrupt, or nested deeper than the 100 messages protobuf's parser allows)"
@@ -92,7 +92,8 @@ def from_json(text: str | bytes | dict[str, Any]) -> Closure:
         )
     try:
         msg = json_format.ParseDict(data, ir_pb2.Closure())
-    except (json_format.ParseError, ValueError, TypeError, RecursionError) as e:
+    except Exception as e:  # ParseError, and more: OverflowError for an enum given as inf,
+        # SystemError from upb for an enum name with a lone surrogate
         raise IRDecodeError(f"not a flytelike IR closure (JSON): {e}") from e
     closure = closure_from_proto(msg)
     verify_closure(closure)

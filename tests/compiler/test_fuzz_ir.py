@@ -10,6 +10,7 @@ examples per test (default 40; the nightly run uses 10000).
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -181,7 +182,8 @@ def _strings(data: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
-JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+ODD = st.sampled_from([math.inf, -math.inf, math.nan, "\ud800", 2**64, -1, 1e300, "", "\x00"])
+JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | ODD
 JSON = st.recursive(
     JSON_LEAVES,
     lambda inner: (

@@ -160,3 +160,11 @@ def test_reference_entities_resolve_through_their_templates() -> None:
     assert references and loads(closure) == closure
     others = tuple(t for t in closure.tasks if t.kind != "reference")
     refused(replace(closure, tasks=others), f"refers to .* `{references[0].id.name}`")
+
+
+@pytest.mark.parametrize("kind", [math.inf, "\ud800", 2**64, None, [1]])
+def test_values_the_json_parser_chokes_on_raise_ir_decode_error(kind: Any) -> None:
+    data = serialization.to_dict(closure_of(twice))
+    data["tasks"][0]["interface"]["inputs"][0]["type"]["simple_type"]["kind"] = kind
+    with pytest.raises(IRDecodeError, match="not a (valid )?flytelike IR closure"):
+        serialization.from_json(data)
