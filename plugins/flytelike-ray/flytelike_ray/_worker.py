@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 # The attempt is the local backend's own: a worker runs the task exactly as ``local`` does.
-from flytelike.backends._local import InlineRunner, _environment, _restore, run_sync
+from flytelike.backends._local import InlineRunner, run_sync
 from flytelike.backends._protocol import SYSTEM, ActionContext, ActionRequest, ExecutionError
 from flytelike_ray._wire import (
     ErrorTuple,
@@ -68,6 +69,25 @@ def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
     return task
 
 
+@contextmanager
+def _variables(pairs: tuple[tuple[str, str], ...]) -> Iterator[None]:
+    """The driver's variables (``ActionContext.environment``) set around one request; the
+    task's own ``environment`` and secrets are set by the attempt itself, inside."""
+    if not pairs:
+        yield
+        return
+    saved = {k: os.environ.get(k) for k, _ in pairs}
+    os.environ.update(dict(pairs))
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _system(what: str, e: BaseException) -> ErrorTuple:
     err = ExecutionError(
         SYSTEM,
@@ -107,12 +127,8 @@ def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
         request = ActionRequest(task, unpack_literals(inputs), context)
     except Exception as e:
         return None, _system("read the request", e), (), None
-    saved = _environment(context.environment) if context.environment else None
-    try:
+    with _variables(context.environment):
         outcome = run_sync(request)
-    finally:
-        if saved is not None:
-            _restore(saved)
     decks = tuple((d.name, d.uri) for d in outcome.decks)
     if outcome.error is not None:
         return None, pack_error(_with_hint(outcome.error)), decks, None
@@ -154,24 +170,18 @@ def _run_items(
     names = runner.tf.output_names
     out: dict[str, list[Any]] = {name: [None] * n for name in names}
     errors: list[ErrorTuple | None] = [None] * n
-    env = context.environment
-    saved = _environment(env) if env else None
-    try:
-        with runner.bound():
-            for j, (aid, attempt) in enumerate(ids):
-                values = dict(common)
-                for k, col in columns:
-                    values[k] = col[j]
-                outputs, error = runner.item(aid, values, attempt)
-                if error is not None:
-                    errors[j] = pack_error(_with_hint(error))
-                    continue
-                assert outputs is not None
-                for name in names:
-                    out[name][j] = outputs[name]
-    finally:
-        if saved is not None:
-            _restore(saved)
+    with _variables(context.environment), runner.bound():
+        for j, (aid, attempt) in enumerate(ids):
+            values = dict(common)
+            for k, col in columns:
+                values[k] = col[j]
+            outputs, error = runner.item(aid, values, attempt)
+            if error is not None:
+                errors[j] = pack_error(_with_hint(error))
+                continue
+            assert outputs is not None
+            for name in names:
+                out[name][j] = outputs[name]
     return {name: pack_values(vals) for name, vals in out.items()}, errors
 
 
