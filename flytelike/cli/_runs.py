@@ -181,10 +181,11 @@ def runs_outputs(run_name: str) -> None:
 @click.argument("value")
 def runs_signal(run_name: str, name: str, value: str) -> None:
     """Give gate NAME of run RUN_NAME its VALUE (JSON, or plain text for a string)."""
+    from flytelike.cli._run import _json_loads
     from flytelike.engine import EngineError
 
     try:
-        data: Any = json.loads(value)
+        data: Any = _json_loads(value, "VALUE")  # (BadParameter for JSON nested too deeply)
     except json.JSONDecodeError:
         data = value
     try:

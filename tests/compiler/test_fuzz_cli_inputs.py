@@ -165,3 +165,10 @@ def test_run_refuses_a_bad_inputs_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["run", "--inputs-file", str(inputs), str(source), "wf"])
     assert result.exit_code == 2, result.output
     assert "is neither JSON nor YAML" in result.output
+
+
+@pytest.mark.parametrize("value", ["[" * 100_000, "9" * 5000])
+def test_runs_signal_refuses_values_json_cannot_read(value: str) -> None:
+    result = CliRunner().invoke(main, ["runs", "signal", "some-run", "gate", value])
+    assert result.exit_code == 2, result.output
+    assert "VALUE: " in result.output and "Traceback" not in result.output
