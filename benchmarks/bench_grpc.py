@@ -112,6 +112,9 @@ def _compare(
     }
 
 
+_LOOPS: list[asyncio.AbstractEventLoop] = []
+
+
 def _backend_loop(backend: Any, n: int) -> Callable[[], object]:
     from flytelike.backends import ActionContext, ActionRequest
     from typesystem import Scalar
@@ -126,7 +129,9 @@ def _backend_loop(backend: Any, n: int) -> Callable[[], object]:
             outcome = await backend.run_action(r)
             assert outcome.error is None, outcome.error
 
-    return lambda: asyncio.run(main())
+    loop = asyncio.new_event_loop()  # (one loop throughout, as the engine keeps one per thread)
+    _LOOPS.append(loop)
+    return lambda: loop.run_until_complete(main())
 
 
 def _floor(address: str, n: int) -> Callable[[], object]:
@@ -200,6 +205,8 @@ def run(options: Any) -> dict[str, Any]:
         finally:
             grpc_backend.close()
             local.close()
+            while _LOOPS:
+                _LOOPS.pop().close()
     not_met = sorted(k for k, v in res.items() if not v["meets_target"])
     floors = {"grpc_roundtrip_us": statistics.median(floor) / n_actions * 1e6}
     return {"workloads": res, "floors": floors, "targets_not_met": not_met}

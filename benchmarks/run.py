@@ -38,6 +38,7 @@ SUITES: dict[str, str] = {
     "engine": "benchmarks.bench_engine",
     "compile": "benchmarks.bench_compile",
     "ui": "benchmarks.bench_ui",
+    "grpc": "benchmarks.bench_grpc",
 }
 
 # Suites that run the flytekit type-engine workloads side by side with ours.

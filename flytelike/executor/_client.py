@@ -13,8 +13,8 @@ on the wire to ``ExecutionError``s:
   UNAUTHENTICATED, PERMISSION_DENIED): a non-recoverable error naming the executor and the fix.
 
 Cancelling an attempt (timeout, abort) cancels its call, which stops the task in the executor.
-The channel is a synchronous grpc channel whose futures are bridged to the caller's event loop,
-so one backend serves any loop the engine runs.
+Calls go through a ``grpc.aio`` channel made for each event loop the engine calls from, so one
+backend serves any loop and a call costs no hand-off between threads.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -91,19 +92,20 @@ class GrpcBackend:
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.code_root = code_root
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
-        options = _net.channel_options(self.max_bytes)
+        self._options = _net.channel_options(self.max_bytes)
+        self._creds = None
         if tls_ca is not None:
             ca = _net.read_file(tls_ca, f"TLS CA certificate ({_net.ENV_TLS_CA})")
-            creds = grpc.ssl_channel_credentials(root_certificates=ca)
-            self._channel = grpc.secure_channel(self.address, creds, options=options)
-        else:
-            self._channel = grpc.insecure_channel(self.address, options=options)
+            self._creds = grpc.ssl_channel_credentials(root_certificates=ca)
+        self._channel = self._open(grpc)
         prefix = f"/{_net.SERVICE}/"
-        self._run = self._channel.unary_unary(prefix + "RunAction")
-        self._items = self._channel.unary_unary(prefix + "RunItems")
         self._describe = self._channel.unary_unary(prefix + "Describe")
-        self._cancel = self._channel.unary_unary(prefix + "Cancel")
         self._health = self._channel.unary_unary(f"/{_net.HEALTH_SERVICE}/Check")
+        # One asyncio channel per event loop the engine calls from (an aio channel belongs to
+        # the loop it was made in): a call then needs no hand-off between threads.
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._codec = _wire.TaskCodec(kinds=())
         self._roots: dict[str, str] = {}
         self._grpc = grpc
@@ -120,29 +122,26 @@ class GrpcBackend:
             root = self._roots[fn.module] = _module_root(fn.module)
         return root
 
-    async def _call(self, method: Any, data: bytes, timeout: float | None) -> bytes:
-        fut = method.future(data, timeout=timeout, metadata=self._metadata)
+    def _open(self, grpc: Any) -> Any:
+        """A channel to the executor (``grpc.aio`` or the synchronous ``grpc``)."""
+        if self._creds is not None:
+            return grpc.secure_channel(self.address, self._creds, options=self._options)
+        return grpc.insecure_channel(self.address, options=self._options)
+
+    async def _call(self, method: str, data: bytes, timeout: float | None) -> bytes:
+        """``method`` (``RunAction``, ``RunItems``) on this loop's channel. Cancelling the
+        coroutine cancels the call, and the executor stops the task."""
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[bytes] = loop.create_future()
+        hit = self._loops.get(loop)
+        if hit is None:
+            from grpc import aio  # type: ignore[import-untyped]
 
-        def settle(f: Any) -> None:
-            if done.done():
-                return
-            if f.cancelled():
-                done.cancel()
-                return
-            exc = f.exception()
-            if exc is not None:
-                done.set_exception(exc)
-            else:
-                done.set_result(f.result())
-
-        fut.add_done_callback(lambda f: loop.call_soon_threadsafe(settle, f))
-        try:
-            return await done
-        except asyncio.CancelledError:
-            fut.cancel()  # (the executor stops the task)
-            raise
+            channel = self._open(aio)
+            prefix = f"/{_net.SERVICE}/"
+            stubs = {m: channel.unary_unary(prefix + m) for m in ("RunAction", "RunItems")}
+            hit = self._loops[loop] = (channel, stubs)
+        result: bytes = await hit[1][method](data, timeout=timeout, metadata=self._metadata)
+        return result
 
     def _failure(self, e: Any, what: str) -> ExecutionError:
         """The ``ExecutionError`` of a failed call (``e`` a ``grpc.RpcError``)."""
@@ -180,7 +179,7 @@ class GrpcBackend:
             )
         timeout = c.timeout + DEADLINE_GRACE if c.timeout is not None else None
         try:
-            raw = await self._call(self._run, data, timeout)
+            raw = await self._call("RunAction", data, timeout)
         except self._grpc.RpcError as e:
             return ActionOutcome(error=self._failure(e, what))
         try:
@@ -199,7 +198,7 @@ class GrpcBackend:
         what = f"map items of task `{task.id.name}` ({context.action_id})"
         try:
             data = _wire.items_to_proto(self._codec, task, context, items, self._root(task))
-            raw = await self._call(self._items, data, None)
+            raw = await self._call("RunItems", data, None)
             return _wire.item_results_from_proto(raw, len(items))
         except self._grpc.RpcError as e:
             err = self._failure(e, what)
@@ -232,6 +231,14 @@ class GrpcBackend:
 
     def close(self) -> None:
         self._channel.close()
+        for loop, (channel, _) in list(self._loops.items()):
+            if loop.is_closed():
+                continue
+            if loop.is_running():
+                asyncio.run_coroutine_threadsafe(channel.close(), loop)
+            else:
+                loop.run_until_complete(channel.close())
+        self._loops.clear()
 
     def __repr__(self) -> str:
         return f"GrpcBackend(address={self.address!r})"

@@ -32,12 +32,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from flytelike.backends._protocol import SYSTEM, ActionOutcome, ActionRequest, ExecutionError
+from flytelike.backends._protocol import (
+    SYSTEM,
+    USER,
+    ActionOutcome,
+    ActionRequest,
+    ExecutionError,
+)
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _net, _wire
 from flytelike.proto import executor_pb2 as pb
 
 DEADLINE_MARGIN = 0.05  # seconds kept to answer before the client's deadline
+NO_DEADLINE = 1e8  # seconds remaining beyond which a call has no deadline (about three years)
 
 
 def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], None]:
@@ -171,7 +178,7 @@ class ExecutorService:
             finally:
                 done.set()
         assert self.loop is not None
-        future = asyncio.run_coroutine_threadsafe(backend.run_action(request), self.loop)
+        future = asyncio.run_coroutine_threadsafe(_within_timeout(backend, request), self.loop)
         self.running[key] = future.cancel
         context.add_callback(future.cancel)
         try:
@@ -247,9 +254,31 @@ class ExecutorService:
         return [executor, health]
 
 
+async def _within_timeout(backend: Any, request: ActionRequest) -> ActionOutcome:
+    """The attempt, stopped when its timeout passes (the client may be gone by then)."""
+    timeout = request.context.timeout
+    if timeout is None:
+        return await backend.run_action(request)  # type: ignore[no-any-return]
+    try:
+        return await asyncio.wait_for(backend.run_action(request), timeout)  # type: ignore[no-any-return]
+    except TimeoutError:
+        c = request.context
+        return ActionOutcome(
+            error=ExecutionError(
+                USER,
+                f"task `{request.task.id.name}` ({c.action_id}, attempt {c.attempt + 1}) timed "
+                f"out after {timeout:g}s on the executor",
+                "TimeoutError",
+                recoverable=True,
+                timed_out=True,
+            )
+        )
+
+
 def _within_deadline(request: ActionRequest, remaining: float | None) -> ActionRequest:
-    """The request with its timeout cut to the call's deadline (the deadline wins when nearer)."""
-    if remaining is None:
+    """The request with its timeout cut to the call's deadline (the deadline wins when nearer).
+    A call without a deadline reports a practically infinite time remaining."""
+    if remaining is None or remaining > NO_DEADLINE:
         return request
     limit = max(remaining - DEADLINE_MARGIN, 0.001)
     timeout = request.context.timeout

@@ -43,3 +43,35 @@ def test_a_dropped_connection_is_retried_on_the_next_executor(
         engine.close()
         backend.close()
         second.stop()
+
+
+def test_a_deadline_becomes_the_attempts_timeout() -> None:
+    from flytelike.backends import ActionContext, ActionRequest
+    from flytelike.executor._server import _within_deadline
+
+    req = ActionRequest(ct.add.template(), {}, ActionContext("r", "n0", timeout=10.0))
+    assert _within_deadline(req, None) is req
+    assert _within_deadline(req, 1e9) is req  # (a call without a deadline)
+    assert _within_deadline(req, 20.0) is req  # (its own timeout is nearer)
+    assert _within_deadline(req, 2.0).context.timeout == pytest.approx(1.95)
+
+
+def test_the_executor_stops_an_attempt_at_its_timeout(executor: ExecutorServer) -> None:
+    import asyncio
+
+    from flytelike.backends import ActionContext, ActionRequest
+    from typesystem import Scalar
+
+    backend = GrpcBackend(address=executor.address)
+    req = ActionRequest(
+        ct.nap.template(), {"seconds": Scalar(5.0)}, ActionContext("r", "n0", timeout=0.5)
+    )
+    t0 = time.perf_counter()
+    try:
+        outcome = asyncio.run(backend.run_action(req))
+    finally:
+        backend.close()
+    assert time.perf_counter() - t0 < 3.0
+    err = outcome.error
+    assert err is not None and err.timed_out and err.recoverable
+    assert "timed out after 0.5s on the executor" in err.message

@@ -1,0 +1,29 @@
+"""Smoke test of the grpc benchmark: `benchmarks/run.py grpc --quick` prints its JSON document."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_quick_run_prints_the_comparison() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "grpc", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    result = doc  # (run.py puts the suite's keys beside "suite", "machine" and "settings")
+    workloads = result["workloads"]
+    assert sorted(workloads) == ["action", "engine_1000", "map_10000"]
+    for w in workloads.values():
+        assert w["grpc_us_median"] > 0 and w["local_us_median"] > 0
+        assert w["overhead_us"] == w["grpc_us_median"] - w["local_us_median"]
+    assert result["floors"]["grpc_roundtrip_us"] > 0
