@@ -9,6 +9,8 @@ concurrency and ``min_success_ratio``); this backend only moves attempts to Ray 
 - a timeout cancels the coroutine awaiting the Ray task; the task is then cancelled with
   ``ray.cancel(force=True)`` (its worker is killed, Ray starts a fresh one);
 - map items go in batches through ``run_items`` (``flytelike.backends.ItemBackend``);
+- a task's ``Resources`` become the Ray task's ``num_cpus``/``memory``/``num_gpus``, checked
+  against the cluster's nodes before submission (``_resources``);
 - work that needs the driver runs in the driver, on the local backend: mocked tasks, tasks
   without a Python body (eager, container, shell, reference) and async v2 tasks (their child
   calls are recorded by the driver's engine).
@@ -44,6 +46,7 @@ from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
+from flytelike_ray._resources import check_feasible, ray_options
 from flytelike_ray._wire import (
     pack_literals,
     pack_values,
@@ -146,7 +149,9 @@ class RayBackend:
         self._conn: Connection | None = None
         self._remote: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
-        self._templates: dict[int, tuple[Any, str, bytes | None, list[Any] | None]] = {}
+        # id(task) -> (task, digest, inline bytes, holder, Ray options of its resources)
+        self._templates: dict[int, tuple[Any, str, bytes | None, list[Any] | None, Any]] = {}
+        self._optioned: dict[tuple[int, tuple[tuple[str, float], ...]], Any] = {}
         self._env: dict[str, tuple[tuple[str, str], ...]] = {}
         self._driver: dict[int, tuple[Any, bool]] = {}
         self._checked: set[tuple[str, str]] = set()
@@ -212,13 +217,18 @@ class RayBackend:
         return self._local
 
     # ------------------------------------------------------------------ requests
-    def _template(self, task: Any) -> tuple[str, bytes | None, list[Any] | None]:
-        """``(digest, pickled template or None, [ObjectRef] or None)``: small templates travel
-        in the request, large ones through the object store (see ``INLINE_TEMPLATE``)."""
+    def _template(self, task: Any) -> tuple[str, bytes | None, list[Any] | None, Any]:
+        """``(digest, pickled template or None, [ObjectRef] or None, resource options)``: small
+        templates travel in the request, large ones through the object store (see
+        ``INLINE_TEMPLATE``); a resource request no node can hold raises here."""
         found = self._templates.get(id(task))
         if found is not None and found[0] is task:
-            return found[1], found[2], found[3]
+            return found[1], found[2], found[3], found[4]
         import ray
+
+        opts = tuple(sorted(ray_options(task.resources).items()))
+        conn = self._conn
+        check_feasible(task.id.name, dict(opts), conn.node_resources if conn else ())
 
         try:  # (its function by value when the workers cannot import it)
             shipped = ship_task(task)
@@ -230,12 +240,24 @@ class RayBackend:
         holder = None
         if len(data) > INLINE_TEMPLATE:  # fetched once per worker, never resolved by Ray itself
             inline, holder = None, [ray.put(data)]
-        self._templates[id(task)] = (task, key, inline, holder)
-        return key, inline, holder
+        self._templates[id(task)] = (task, key, inline, holder, opts)
+        return key, inline, holder, opts
+
+    def _submit(self, which: int, opts: Any, payload: bytes, holder: Any) -> Any:
+        """Submit ``payload`` to remote function ``which`` (0: an action, 1: map items) with
+        the task's resource options (one optioned remote function per distinct request)."""
+        assert self._remote is not None
+        fn = self._remote[which]
+        if opts:
+            found = self._optioned.get((which, opts))
+            if found is None:
+                found = self._optioned[(which, opts)] = fn.options(**dict(opts))
+            fn = found
+        return fn.remote(payload, holder)
 
     def _prepare(
         self, task: Any, context: ActionContext
-    ) -> tuple[tuple[str, bytes | None], list[Any] | None, ActionContext]:
+    ) -> tuple[tuple[str, bytes | None], list[Any] | None, Any, ActionContext]:
         """What a request carries besides its inputs: the template (digest and inline bytes),
         its object-store holder, and the context with the driver's ``FLYTELIKE_*`` variables
         (read at the run's first action: set before or after Ray started)."""
@@ -253,27 +275,27 @@ class RayBackend:
                     "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
                 )
             self._checked.add((module, prefix))
-        key, inline, holder = self._template(task)
+        key, inline, holder, opts = self._template(task)
         env = self._env.get(context.run_name)
         if env is None:
             if len(self._env) > 64:
                 self._env.clear()
             env = self._env[context.run_name] = _forwarded()
         ctx = dataclasses.replace(context, environment=(*context.environment, *env))
-        return (key, inline), holder, ctx
+        return (key, inline), holder, opts, ctx
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         task = request.task
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            tmpl, holder, ctx = self._prepare(task, request.context)
+            tmpl, holder, opts, ctx = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
         assert self._remote is not None
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
         payload = pickle.dumps((*tmpl, pack_literals(request.inputs), ctx), protocol=5)
-        ref = self._remote[0].remote(payload, holder)
+        ref = self._submit(0, opts, payload, holder)
         where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
         try:
             result = await ref
@@ -296,7 +318,7 @@ class RayBackend:
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            tmpl, holder, ctx = self._prepare(task, context)
+            tmpl, holder, opts, ctx = self._prepare(task, context)
         except RayBackendError as e:
             return [(None, _config_error(e))] * n
         first = items[0][1]
@@ -309,7 +331,7 @@ class RayBackend:
         ids = [(aid, attempt) for aid, _, attempt in items]
         assert self._remote is not None
         payload = pickle.dumps((*tmpl, ctx, pack_literals(fixed), lists, ids), protocol=5)
-        ref = self._remote[1].remote(payload, holder)
+        ref = self._submit(1, opts, payload, holder)
         try:
             outs, errs = pickle.loads(await ref)
         except asyncio.CancelledError:
@@ -342,6 +364,7 @@ class RayBackend:
             self._local.close()
             self._local = None
         self._templates.clear()
+        self._optioned.clear()
         self._driver.clear()
 
     def __repr__(self) -> str:

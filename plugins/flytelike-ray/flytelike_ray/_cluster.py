@@ -40,6 +40,7 @@ class Connection:
     shipped_root: str | None  # the job's working_dir (a code root), if any
     reachable: tuple[str, ...]  # code roots workers find without shipping (driver's cwd)
     nodes: int  # alive nodes when connected
+    node_resources: tuple[dict[str, float], ...] = ()  # each alive node's total resources
 
 
 def _shutdown() -> None:
@@ -104,5 +105,6 @@ def connect(
 
 
 def _describe(ray: Any, *, started: bool, root: str | None) -> Connection:
-    nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
-    return Connection(started, root, (os.getcwd(),), nodes)
+    alive = [n for n in ray.nodes() if n.get("Alive")]
+    totals = tuple(dict(n.get("Resources") or {}) for n in alive)
+    return Connection(started, root, (os.getcwd(),), len(alive), totals)

@@ -104,3 +104,15 @@ def mapped_square(xs: list[int]) -> list[int]:
 def negate(x: int) -> int:
     """Only run by the test that sends its template through the object store."""
     return -x
+
+
+@fl.task(requests=fl.Resources(cpu="500m"))
+def half_cpu() -> float:
+    import ray
+
+    return float(ray.get_runtime_context().get_assigned_resources().get("CPU", 0.0))
+
+
+@fl.task(requests=fl.Resources(cpu="64"))
+def greedy() -> int:
+    return 0

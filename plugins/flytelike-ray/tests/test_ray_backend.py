@@ -139,7 +139,21 @@ def test_a_large_template_goes_through_the_object_store(
 
     monkeypatch.setattr(backend_module, "INLINE_TEMPLATE", 0)
     assert ray_engine.run(rt.negate, x=4).outputs() == -4
-    (_, _, inline, holder) = next(
+    (_, _, inline, holder, _) = next(
         v for v in ray_backend._templates.values() if v[0].id.name == "ray_tasks.negate"
     )
     assert inline is None and holder is not None
+
+
+def test_resources_become_ray_task_options(ray_engine: Engine) -> None:
+    assert ray_engine.run(rt.half_cpu).outputs() == 0.5
+
+
+def test_a_request_no_node_can_hold_fails_before_submission(ray_engine: Engine) -> None:
+    t0 = time.perf_counter()
+    run = ray_engine.run(rt.greedy)
+    assert run.phase is WorkflowPhase.FAILED
+    assert time.perf_counter() - t0 < 5  # not left pending in Ray
+    message = _message(run.error)
+    assert "ray_tasks.greedy" in message and "CPU=64" in message
+    assert "no node of the Ray cluster" in message
