@@ -182,7 +182,7 @@ class ExecutorService:
         self.running[key] = future.cancel
         context.add_callback(future.cancel)
         try:
-            return future.result()  # type: ignore[no-any-return]
+            return future.result()
         except asyncio.CancelledError:
             return None
 
@@ -260,7 +260,7 @@ async def _within_timeout(backend: Any, request: ActionRequest) -> ActionOutcome
     if timeout is None:
         return await backend.run_action(request)  # type: ignore[no-any-return]
     try:
-        return await asyncio.wait_for(backend.run_action(request), timeout)  # type: ignore[no-any-return]
+        return await asyncio.wait_for(backend.run_action(request), timeout)
     except TimeoutError:
         c = request.context
         return ActionOutcome(
