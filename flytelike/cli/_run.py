@@ -37,9 +37,11 @@ from typesystem import (
     SimpleKind,
     SimpleType,
     TableType,
+    _limits,
 )
 
-_TOO_DEEP = "nested too deeply to parse (values nest at most 32 levels)"
+# (typesystem's limit on nesting, which its decoders enforce; not exported by its face)
+_TOO_DEEP = f"nested too deeply to parse (values nest at most {_limits.MAX_DEPTH} levels)"
 
 
 def _load_data_file(path: str) -> Any:
