@@ -200,6 +200,15 @@ class TaskCache:
         if counts[0]:
             self._bump()  # an overwrite: other processes may remember the old outputs
 
+    def drop_if_older(self, key: str, max_age: float) -> None:
+        """Delete the entry under ``key`` if it was stored more than ``max_age`` seconds ago
+        (``Cache(max_age=...)``), so that the next lookup misses and the task runs again."""
+        counts = self.store.db.execute(
+            [("DELETE FROM cache WHERE key=? AND created_at<?", (key, time.time() - max_age))]
+        )
+        if counts[0]:
+            self._bump()
+
     # ------------------------------------------------------------------ serialize
     def try_reserve(self, key: str, owner: str) -> bool:
         now = time.time()

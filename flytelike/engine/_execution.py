@@ -79,6 +79,16 @@ class NodeFailed(Exception):
         return ActionError.of(self.error, self.action_id)
 
 
+def cache_max_age(task: TaskTemplate) -> float | None:
+    """Seconds from the ``v2.cache_max_age`` custom entry of ``task`` (``Cache(max_age=...)``)."""
+    for key, value in task.custom:
+        if key == "v2.cache_max_age":
+            import json
+
+            return float(json.loads(value))
+    return None
+
+
 def retry_settings(task: TaskTemplate) -> tuple[dict[str, Any] | None, bool]:
     """The ``v2.retry_backoff`` custom entry of ``task`` (``RetryStrategy(backoff=...)``), and
     whether any user error retries: v2 tasks (made in a ``TaskEnvironment``) retry every user
@@ -269,6 +279,9 @@ class Execution:
             if self.overwrite_cache:
                 status = "OVERWRITTEN"
             else:
+                max_age = cache_max_age(task)
+                if max_age is not None:  # Cache(max_age=...): an older entry is not used
+                    cache.drop_if_older(key, max_age)
                 if spec.serialize:
                     hit = await self._serialized_lookup(cache, key)
                     reserved = hit is None

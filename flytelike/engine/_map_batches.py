@@ -81,7 +81,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
         done = history.get(i)
         if err is None and done is None:  # the common case, recorded as ``_run_item`` does
             items.results[i] = out
-            items.record(i, f"{items.aid}[{i}]", started.get(i, 0.0), out, None, 1)
+            items.record(i, f"{items.aid}[{i}]", started.get(i, 0.0), out, None, attempt + 1)
             return
         if done is None:
             done = history[i] = []

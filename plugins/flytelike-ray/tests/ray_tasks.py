@@ -116,3 +116,16 @@ def half_cpu() -> float:
 @fl.task(requests=fl.Resources(cpu="64"))
 def greedy() -> int:
     return 0
+
+
+@fl.task
+def item_or_crash(x: int) -> int:
+    """Item 5 kills the worker running its batch, the first time."""
+    if x == 5 and _count("crash-5") == 1:
+        os.kill(os.getpid(), 9)
+    return x + 100
+
+
+@fl.workflow
+def mapped_crash(xs: list[int]) -> list[int]:
+    return fl.map_task(item_or_crash, concurrency=2)(x=xs)  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ retries, the user's own exception types, and clear errors for code the workers c
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 import ray_tasks as rt
 
-from flytelike.backends import ItemBackend, get_backend
+from flytelike.backends import ActionContext, ActionRequest, ItemBackend, get_backend
+from flytelike.backends import _conformance_tasks as ct
 from flytelike.engine import Engine, WorkflowPhase
 
 
@@ -157,3 +159,26 @@ def test_a_request_no_node_can_hold_fails_before_submission(ray_engine: Engine) 
     message = _message(run.error)
     assert "ray_tasks.greedy" in message and "CPU=64" in message
     assert "no node of the Ray cluster" in message
+
+
+def test_a_worker_dying_mid_batch_retries_its_items_as_system_errors(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.mapped_crash, xs=list(range(10)))
+    assert run.outputs() == [x + 100 for x in range(10)]
+    items = sorted((a for a in run.actions() if a.kind == "map_item"), key=lambda a: a.action_id)
+    attempts = {a.action_id.rsplit("[", 1)[1].rstrip("]"): a.attempts for a in items}
+    # the batch holding item 5 (items 5-9, concurrency 2) ran twice; the other batch once
+    assert attempts == {str(i): 1 if i < 5 else 2 for i in range(10)}
+
+
+def test_a_local_raw_data_prefix_is_refused_on_a_multi_node_cluster() -> None:
+    from flytelike_ray import RayBackend
+    from flytelike_ray._cluster import Connection
+
+    backend = RayBackend()
+    backend._conn = Connection(False, None, (), 3, ({"CPU": 2.0},) * 3)  # as if connected
+    context = ActionContext(run_name="r", action_id="n0", raw_data_prefix="file:///data/runs")
+    request = ActionRequest(ct.inc.template(), {}, context)  # (an installed task's module)
+    outcome = asyncio.run(backend.run_action(request))
+    assert outcome.error is not None and outcome.error.kind == "USER"
+    assert "file:///data/runs is a local path" in outcome.error.message
+    assert "3 nodes" in outcome.error.message and "s3://" in outcome.error.message
