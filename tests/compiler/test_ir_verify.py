@@ -166,5 +166,5 @@ def test_reference_entities_resolve_through_their_templates() -> None:
 def test_values_the_json_parser_chokes_on_raise_ir_decode_error(kind: Any) -> None:
     data = serialization.to_dict(closure_of(twice))
     data["tasks"][0]["interface"]["inputs"][0]["type"]["simple_type"]["kind"] = kind
-    with pytest.raises(IRDecodeError, match="not a (valid )?flytelike IR closure"):
+    with pytest.raises(IRDecodeError, match=r"not a (valid )?flytelike IR closure"):
         serialization.from_json(data)

@@ -190,7 +190,7 @@ def test_timeout_spellings() -> None:
 
     assert task(timeout=90)(f).template().metadata.timeout == 90.0
     assert task(timeout="1h30m")(f).template().metadata.timeout == 5400.0
-    with pytest.raises(DefinitionError, match="timeout: expected a datetime.timedelta"):
+    with pytest.raises(DefinitionError, match=r"timeout: expected a datetime\.timedelta"):
         task(timeout=[1])(f)
 
 
