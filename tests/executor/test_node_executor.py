@@ -1,0 +1,152 @@
+"""The executor interface is language-neutral: a Node.js executor (``executors/node``), loaded
+from the same ``.proto`` files, runs shell tasks for the ``grpc`` backend.
+
+The fixture installs the executor's npm dependencies from its lockfile (``npm ci``) and starts it
+on 127.0.0.1 with an ephemeral port. Skipped only where node or npm is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import flytelike as fl
+from flytelike.backends import ActionContext, ActionRequest
+from flytelike.engine import Engine, EngineConfig, WorkflowPhase
+from flytelike.executor import GrpcBackend
+from typesystem import Scalar
+
+NODE_DIR = Path(__file__).resolve().parents[2] / "executors" / "node"
+TOKEN = "node-test-token"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or shutil.which("npm") is None, reason="needs node and npm"
+)
+
+greet = fl.ShellTask(
+    "greet",
+    script="echo hello {inputs.who}; echo note >&2; echo {inputs.n} > {inputs.path}",
+    inputs=fl.kwtypes(who=str, n=int, path=str),
+)
+fails = fl.ShellTask("fails", script="echo broken >&2; exit 3", inputs=fl.kwtypes())
+sleeps = fl.ShellTask(
+    "sleeps",
+    script="sleep 5",
+    inputs=fl.kwtypes(),
+    metadata=fl.TaskMetadata(timeout=1),
+)
+
+
+@fl.task
+def python_task() -> int:
+    return 1
+
+
+@pytest.fixture(scope="module")
+def node_executor() -> Iterator[str]:
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=NODE_DIR,
+        check=True,
+        timeout=600,
+    )
+    proc = subprocess.Popen(
+        ["node", "executor.js", "--port", "0"],
+        cwd=NODE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, FLYTELIKE_EXECUTOR_TOKEN=TOKEN),
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.match(r"listening on (127\.0\.0\.1:\d+) \(plaintext, token required\)", line)
+        assert found, (line, proc.stderr.read() if proc.poll() is not None else "")  # type: ignore[union-attr]
+        yield found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stderr.close()  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def backend(node_executor: str) -> Iterator[GrpcBackend]:
+    b = GrpcBackend(address=node_executor, token=TOKEN)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def engine(backend: GrpcBackend, tmp_path: Path) -> Iterator[Engine]:
+    eng = Engine(EngineConfig.from_env(home=tmp_path / "home"), backend=backend)
+    yield eng
+    eng.close()
+
+
+def test_describe(backend: GrpcBackend) -> None:
+    info = backend.describe()
+    assert (info["name"], info["language"], info["task_kinds"]) == (
+        "flytelike-node-shell",
+        "node",
+        ["shell"],
+    )
+
+
+def test_a_shell_task_runs_and_its_output_comes_back(backend: GrpcBackend, tmp_path: Path) -> None:
+    inputs = {"who": Scalar("world"), "n": Scalar(3), "path": Scalar(str(tmp_path / "out"))}
+    req = ActionRequest(greet.template(), inputs, ActionContext("r", "n0"))
+    outcome = asyncio.run(backend.run_action(req))
+    assert outcome.error is None and outcome.outputs == {}
+    assert (tmp_path / "out").read_text() == "3\n"
+    assert outcome.logs is not None
+    assert outcome.logs.chunks == (("stdout", "hello world\n"), ("stderr", "note\n"))
+
+
+def test_runs_through_the_engine(engine: Engine, tmp_path: Path) -> None:
+    run = engine.run(greet, who="engine", n=7, path=str(tmp_path / "o"))
+    assert run.phase is WorkflowPhase.SUCCEEDED
+    assert (tmp_path / "o").read_text() == "7\n"
+
+
+def test_a_failing_script_is_a_user_error(engine: Engine) -> None:
+    run = engine.run(fails)
+    assert run.phase is WorkflowPhase.FAILED
+    assert run.error is not None
+    assert "failed with exit code 3: broken" in run.error.message
+
+
+def test_a_timeout_kills_the_script(engine: Engine) -> None:
+    t0 = time.perf_counter()
+    run = engine.run(sleeps)
+    assert run.phase is WorkflowPhase.TIMED_OUT
+    assert time.perf_counter() - t0 < 3.0
+
+
+def test_other_kinds_are_unimplemented(engine: Engine) -> None:
+    run = engine.run(python_task)
+    assert run.phase is WorkflowPhase.FAILED
+    assert run.error is not None
+    assert "(UNIMPLEMENTED): task.kind: this executor does not run tasks of kind 'python'" in (
+        run.error.message
+    )
+
+
+def test_a_wrong_token_is_unauthenticated(node_executor: str) -> None:
+    b = GrpcBackend(address=node_executor, token="wrong")
+    try:
+        req = ActionRequest(fails.template(), {}, ActionContext("r", "n0"))
+        outcome = asyncio.run(b.run_action(req))
+    finally:
+        b.close()
+    assert outcome.error is not None
+    assert "(UNAUTHENTICATED): the token is wrong" in outcome.error.message
