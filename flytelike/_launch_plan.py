@@ -219,12 +219,13 @@ class LaunchPlan(Entity):
                     f"launch plan {self.name!r}: input {k!r} is fixed to "
                     f"{self.fixed_inputs[k]!r} and cannot be overridden"
                 )
+        from flytelike._dynamic import eager_child_call
         from flytelike.backends._runtime import running_action
-        from flytelike.engine import call, can_child_call, child_call
+        from flytelike.engine import call, can_child_call
 
         ctx = running_action()
         if ctx is not None and ctx.task_kind == "eager" and can_child_call():
-            return child_call(self, kwargs)  # `await wf(...)` inside an @eager task
+            return eager_child_call(self, kwargs)  # `await lp(...)` inside an @eager task
         return call(self, kwargs)
 
     def __repr__(self) -> str:

@@ -71,10 +71,11 @@ class ReferenceEntity(Entity):
 
         ctx = running_action()
         if ctx is not None and ctx.task_kind == "eager":
-            from flytelike.engine import can_child_call, child_call
+            from flytelike._dynamic import eager_child_call
+            from flytelike.engine import can_child_call
 
             if can_child_call():
-                return child_call(self, kwargs)  # `await ref(...)` inside an @eager task
+                return eager_child_call(self, kwargs)  # `await ref(...)` inside an @eager task
         if self.mock is None:
             raise ReferenceEntityError(
                 f"{self.describe()} ({self.id.project}/{self.id.domain}/{self.id.name}@"

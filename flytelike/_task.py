@@ -23,7 +23,13 @@ from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._state import has_promise
-from flytelike.errors import ArgumentError, DefinitionError, LocalExecutionError, PromiseUsageError
+from flytelike.errors import (
+    ArgumentError,
+    DefinitionError,
+    EagerException,
+    LocalExecutionError,
+    PromiseUsageError,
+)
 from flytelike.ir._model import (
     FunctionRef,
     Identifier,
@@ -231,11 +237,17 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         if ctx is None:
             return _engine().call(self, kwargs)
         if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
-            from flytelike.engine import can_child_call, child_call
+            from flytelike._dynamic import eager_child_call, eager_exception
+            from flytelike.engine import can_child_call
 
             if can_child_call():
-                return child_call(self, kwargs)
-            return Ready(self.call_inline(kwargs))
+                return eager_child_call(self, kwargs)
+            try:
+                return Ready(self.call_inline(kwargs))
+            except EagerException:
+                raise
+            except Exception as e:
+                raise eager_exception(e, self) from e
         return self.call_inline(kwargs)
 
     def call_inline(self, kwargs: dict[str, Any]) -> Any:

@@ -102,7 +102,9 @@ class WorkflowBase(Entity):
         engine = _engine()
         ctx = running_action()
         if ctx is not None and ctx.task_kind == "eager" and engine.can_child_call():
-            return engine.child_call(self, kwargs)  # `await wf(...)` inside an @eager task
+            from flytelike._dynamic import eager_child_call
+
+            return eager_child_call(self, kwargs)  # `await wf(...)` inside an @eager task
         return engine.call(self, kwargs)
 
     def __repr__(self) -> str:

@@ -20,6 +20,9 @@
     ├── ConfigurationError (ValueError)    a ``FLYTELIKE_*`` variable or setting with a bad value
     ├── CodeShippingError                  a task's code cannot be sent to the process that
     │                                      would run it (a global that cannot be pickled)
+    ├── EagerException                     a task, workflow or launch plan called inside an
+    │                                      ``@eager`` task failed (flytekit's
+    │                                      ``flytekit.exceptions.eager.EagerException``)
     └── LocalExecutionError                a local run failed (the engine raises its subclass
                                            flytelike.engine.RunFailedError)
 
@@ -124,6 +127,13 @@ class ConfigurationError(FlytelikeError, ValueError):
 class CodeShippingError(FlytelikeError):
     """A task's function must travel by value to another process (a process pool, Ray
     workers) and cannot be pickled; the message names the globals at fault."""
+
+
+class EagerException(FlytelikeError):
+    """A call awaited inside an ``@eager`` task failed; catch it there as in flytekit
+    (``except EagerException``). ``__cause__`` is the failure itself, and the exception is also
+    an instance of the failed task's exception type when that type allows it, so
+    ``except ValueError`` catches a task's ``ValueError`` too."""
 
 
 class LocalExecutionError(FlytelikeError):

@@ -1,4 +1,5 @@
-"""``flytelike.exceptions``: mirrors ``flytekit.exceptions`` (see ``flytelike.exceptions.user``).
+"""``flytelike.exceptions``: mirrors ``flytekit.exceptions`` (``flytelike.exceptions.user``,
+``flytelike.exceptions.eager``).
 
 flytelike's own exception tree is ``flytelike.errors``.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 from typing import Optional
@@ -207,7 +208,7 @@ async def eager_sum(a: int, b: int) -> int:
 
 
 def test_eager() -> None:
-    assert eager_sum(a=1, b=2) == 6
+    assert asyncio.run(eager_sum(a=1, b=2)) == 6  # outside a run: a coroutine, as in flytekit
     assert eager_sum.template().kind == "eager"
     with pytest.raises(DefinitionError, match="async def"):
         eager(lambda: 1)  # type: ignore[arg-type]

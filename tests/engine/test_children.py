@@ -77,7 +77,7 @@ def test_gathered_calls_are_concurrent_child_actions(engine: Engine) -> None:
 
 
 def test_direct_call_and_workflow_children(engine: Engine) -> None:
-    assert mixed(x=3) == "6"
+    assert asyncio.run(mixed(x=3)) == "6"
     run = engine.run(mixed, x=2)
     assert run.outputs() == "4"
     kinds = {a.action_id.rsplit("/", 1)[-1]: a.kind for a in run.actions()}
@@ -85,19 +85,20 @@ def test_direct_call_and_workflow_children(engine: Engine) -> None:
 
 
 def test_child_failure_raises_the_task_exception(engine: Engine) -> None:
-    assert catches(x=1) == "caught boom 1"
+    caught = asyncio.run(catches(x=1))  # an EagerException that is also the task's ValueError
+    assert caught.startswith("caught task `") and caught.endswith(": ValueError: boom 1")
 
 
 def test_mocks_apply_to_children_and_references(engine: Engine) -> None:
     with pytest.raises(ReferenceEntityError, match="cannot run locally"):
-        uses_reference(x=1)
+        asyncio.run(uses_reference(x=1))
     with task_mock(remote_inc) as m:
         m.return_value = 42
-        assert uses_reference(x=1) == 42
+        assert asyncio.run(uses_reference(x=1)) == 42
     m.assert_called_once_with(x=1)
     with task_mock(slow_double) as m2:
         m2.side_effect = lambda x: -x
-        assert fan_out(n=3) == [0, -1, -2]
+        assert asyncio.run(fan_out(n=3)) == [0, -1, -2]
 
 
 @fl.dynamic
