@@ -248,9 +248,3 @@ def typed_function(ref: FunctionRef, name: str = "") -> TypedFunction:
                 tf = TypedFunction(resolve_function(ref), name)
                 _CACHE[ref] = tf
     return tf
-
-
-def clear_cache() -> None:
-    """Forget resolved functions (tests that redefine modules)."""
-    with _LOCK:
-        _CACHE.clear()

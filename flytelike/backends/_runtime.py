@@ -134,6 +134,7 @@ class ExecutionContext:
     _item: tuple[str, int] | None = None
     _workdir: str | None = None
     _checkpoint: Checkpoint | None = None
+    _v2_checkpoint: Any = None
     _decks: dict[str, DeckTab] | None = None
     _written: tuple[Deck, ...] = ()
     # Where what this attempt prints goes (set by ``_capture`` at its first write).
@@ -213,6 +214,17 @@ class ExecutionContext:
         if self._checkpoint is None:
             self._checkpoint = Checkpoint(self._action_dir() / "checkpoint")
         return self._checkpoint
+
+    @property
+    def v2_checkpoint(self) -> Any:
+        """flyte 2's checkpoint of this action (``flyte.ctx().checkpoint``; ``_checkpoint``)."""
+        if self._v2_checkpoint is None:
+            from flytelike._checkpoint import Checkpoint as V2Checkpoint
+
+            dest = str(self._action_dir() / "checkpoint-v2")
+            local = os.path.join(self.working_directory, "checkpoint")
+            self._v2_checkpoint = V2Checkpoint(dest, local_dir=local)
+        return self._v2_checkpoint
 
     # ---------------------------------------------------------------- decks
     def add_deck(self, deck: DeckTab) -> None:
@@ -357,10 +369,6 @@ def current_context() -> ExecutionContext:
         )
         _CURRENT.set(ctx)
     return ctx
-
-
-def current_context_or_none() -> ExecutionContext | None:
-    return _CURRENT.get()
 
 
 def render_value(value: Any) -> str:
