@@ -13,7 +13,10 @@ Every task call made inside a running task of the run is a recorded child action
 ``run.actions()``), with the run's custom context and the caller's group.
 
 ``with_runcontext(custom_context=, raw_data_path=, overwrite_cache=, max_action_concurrency=,
-env_vars=, name=, mode=, ...)`` returns a ``RunContext`` whose ``.run`` applies those settings.
+env_vars=, name=, mode=, backend=, ...)`` returns a ``RunContext`` whose ``.run`` applies those
+settings. ``backend`` names an executor backend (``"ray"`` with ``flytelike-ray`` installed): the
+run goes to an engine configured like the default one but with that backend (one per backend
+name per process).
 ``mode`` is ``"local"`` (the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
 as flytelike has no remote control plane. Upstream options that only matter to a remote backend
 (``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
@@ -25,6 +28,7 @@ always runs on the local engine configured by ``FLYTELIKE_*`` environment variab
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC
 from typing import Any
@@ -55,6 +59,7 @@ class RunContext:
         overwrite_cache: bool = False,
         max_action_concurrency: int | None = None,
         env_vars: dict[str, str] | None = None,
+        backend: str | None = None,
         **ignored: Any,
     ) -> None:
         unknown = set(ignored) - _IGNORED
@@ -71,6 +76,7 @@ class RunContext:
         self.overwrite_cache = overwrite_cache
         self.max_action_concurrency = max_action_concurrency
         self.env_vars = dict(env_vars or {})
+        self.backend = backend
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
         from flytelike import _excepthook
@@ -91,7 +97,7 @@ class RunContext:
             from flytelike.compiler._state import map_arguments
 
             inputs = map_arguments(entity, args, inputs)
-        engine = default_engine()
+        engine = default_engine() if self.backend is None else _engine_for(self.backend)
         closure = to_closure(entity)
         primary = ClosureIndex(closure).primary()
         py_iface = getattr(entity, "python_interface", None)
@@ -255,6 +261,21 @@ def _finished(run: Run) -> V2Run:
         f"resume it with `flytelike resume {run.name}`)"
     )
     raise err
+
+
+_ENGINES: dict[str, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine_for(backend: str) -> Any:
+    """The engine of this process for runs on ``backend`` (built from the environment once)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(backend)
+        if engine is None:
+            from flytelike.engine import Engine, EngineConfig
+
+            engine = _ENGINES[backend] = Engine(EngineConfig.from_env(backend=backend))
+        return engine
 
 
 def with_runcontext(**settings: Any) -> RunContext:

@@ -30,6 +30,8 @@
 
     BaseRuntimeError (RuntimeError)        v2 style (``flyte.errors``): a failure crossing an
     │                                      action boundary; ``code``, ``kind``, ``root_cause_message``
+    ├── InitializationError                ``current_project()``/``current_domain()`` before
+    │                                      ``init(project=, domain=)`` (kind "user")
     ├── RuntimeSystemError                 the machinery failed (kind "system")
     ├── RuntimeUnknownError                the cause is not known (kind "unknown")
     └── RuntimeUserError                   user code in a child action raised; ``code`` is the
@@ -169,6 +171,12 @@ class BaseRuntimeError(FlytelikeError, RuntimeError):
         raise self
 
     __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __add__
+
+
+class InitializationError(BaseRuntimeError):
+    """Something that needs ``flyte.init(...)`` (a project, a domain) was used before it."""
+
+    default_kind = "user"
 
 
 class RuntimeSystemError(BaseRuntimeError):

@@ -129,3 +129,11 @@ def item_or_crash(x: int) -> int:
 @fl.workflow
 def mapped_crash(xs: list[int]) -> list[int]:
     return fl.map_task(item_or_crash, concurrency=2)(x=xs)  # type: ignore[no-any-return]
+
+
+v2 = fl.TaskEnvironment("ray_tests")
+
+
+@v2.task
+def v2_pid(x: int) -> int:
+    return os.getpid() + x

@@ -109,3 +109,18 @@ def test_a_main_script_global_that_cannot_be_pickled_is_named(
     assert done.returncode != 0
     assert "CodeShippingError" in done.stderr
     assert "`LOCK` (a `_thread.lock`" in done.stderr
+
+
+def test_with_runcontext_selects_the_backend_by_name(
+    ray_backend: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ray_tasks as rt
+
+    import flytelike as fl
+    from flytelike.backends import BackendNotFoundError
+
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    run = fl.with_runcontext(backend="ray").run(rt.v2_pid, x=0)
+    assert run.outputs() != os.getpid()  # a Ray worker's pid
+    with pytest.raises(BackendNotFoundError, match="unknown backend 'nope'; available backends"):
+        fl.with_runcontext(backend="nope").run(rt.v2_pid, x=0)
