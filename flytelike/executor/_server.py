@@ -24,6 +24,7 @@ client sends stops the server.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hmac
 import sys
 import threading
@@ -183,7 +184,7 @@ class ExecutorService:
         context.add_callback(future.cancel)
         try:
             return future.result()
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, concurrent.futures.CancelledError):
             return None
 
     def run_items(self, data: bytes, context: Any) -> bytes:

@@ -75,3 +75,59 @@ def test_the_executor_stops_an_attempt_at_its_timeout(executor: ExecutorServer) 
     err = outcome.error
     assert err is not None and err.timed_out and err.recoverable
     assert "timed out after 0.5s on the executor" in err.message
+
+
+def test_cancel_stops_a_running_attempt(executor: ExecutorServer) -> None:
+    import asyncio
+
+    import grpc
+
+    from flytelike.backends import ActionContext, ActionRequest
+    from flytelike.proto import executor_pb2 as pb
+    from typesystem import Scalar
+
+    backend = GrpcBackend(address=executor.address)
+    req = ActionRequest(ct.anap.template(), {"seconds": Scalar(5.0)}, ActionContext("rc", "n7"))
+    result: list[object] = []
+    runner = threading.Thread(target=lambda: result.append(asyncio.run(backend.run_action(req))))
+    t0 = time.perf_counter()
+    runner.start()
+    channel = grpc.insecure_channel(executor.address)
+    cancel = channel.unary_unary("/flytelike.executor.v1.Executor/Cancel")
+    try:
+        found = False
+        while not found and time.perf_counter() - t0 < 3:
+            time.sleep(0.05)
+            ask = pb.CancelRequest(run_name="rc", action_id="n7", attempt=0)
+            found = pb.CancelReply.FromString(cancel(ask.SerializeToString())).found
+        runner.join(timeout=10)
+    finally:
+        channel.close()
+        backend.close()
+    assert found
+    assert time.perf_counter() - t0 < 3
+    err = result[0].error  # type: ignore[attr-defined]
+    assert err is not None and err.kind == "SYSTEM" and "CANCELLED" in err.message
+
+
+def test_health_protocol(executor: ExecutorServer) -> None:
+    import grpc
+
+    from flytelike.proto import executor_pb2 as pb
+
+    channel = grpc.insecure_channel(executor.address)
+    try:
+        check = channel.unary_unary("/grpc.health.v1.Health/Check")
+        for service in ("", "flytelike.executor.v1.Executor"):
+            raw = check(pb.HealthCheckRequest(service=service).SerializeToString(), timeout=10)
+            assert pb.HealthCheckResponse.FromString(raw).status == pb.HealthCheckResponse.SERVING
+        with pytest.raises(grpc.RpcError) as info:
+            check(pb.HealthCheckRequest(service="nope").SerializeToString(), timeout=10)
+        assert info.value.code() is grpc.StatusCode.NOT_FOUND
+        watch = channel.unary_stream("/grpc.health.v1.Health/Watch")
+        stream = watch(pb.HealthCheckRequest().SerializeToString(), timeout=10)
+        first = pb.HealthCheckResponse.FromString(next(stream))
+        assert first.status == pb.HealthCheckResponse.SERVING
+        stream.cancel()
+    finally:
+        channel.close()
