@@ -19,7 +19,9 @@ innermost function's; the task calls the outermost wrapper (``signature_function
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import re
 import types
 import typing
@@ -39,6 +41,33 @@ _UNSET: Any = object()
 
 def is_namedtuple(t: Any) -> bool:
     return isinstance(t, type) and issubclass(t, tuple) and hasattr(t, "_fields")
+
+
+DEFAULT_OUTPUT_TUPLE = "DefaultNamedTupleOutput"
+
+
+def output_namedtuple(names: tuple[str, ...], name: str = "") -> Any:
+    """The named tuple a call with several outputs returns, as flytekit returns it: fields named
+    after the outputs (``res.o0``, ``res.total``), class ``name`` (a NamedTuple's own name
+    when the outputs were declared with one), else ``DefaultNamedTupleOutput``. One class per
+    (names, name)."""
+    return _namedtuple(names, name or DEFAULT_OUTPUT_TUPLE)
+
+
+@functools.lru_cache(maxsize=256)
+def _namedtuple(names: tuple[str, ...], name: str) -> Any:
+    base: Any = collections.namedtuple(name, names)  # type: ignore[misc]
+    # Not a module attribute: instances pickle by their field names.
+    return type(name, (base,), {"__slots__": (), "__reduce__": _reduce_outputs})
+
+
+def _reduce_outputs(value: tuple[Any, ...]) -> tuple[Any, ...]:
+    cls: Any = type(value)
+    return _rebuild_outputs, (cls._fields, cls.__name__, tuple(value))
+
+
+def _rebuild_outputs(names: tuple[str, ...], name: str, values: tuple[Any, ...]) -> Any:
+    return output_namedtuple(names, name)(*values)
 
 
 class PyInterface:

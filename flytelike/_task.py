@@ -16,7 +16,12 @@ from contextlib import contextmanager
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 import typesystem
-from flytelike._interface import PyInterface, interface_from_function, signature_function
+from flytelike._interface import (
+    PyInterface,
+    interface_from_function,
+    output_namedtuple,
+    signature_function,
+)
 from flytelike._naming import entity_name, is_importable
 from flytelike._task_settings import TaskSettings
 from flytelike.backends._runtime import running_action
@@ -142,7 +147,9 @@ def convert_outputs(entity: Entity, result: Any) -> Any:
             raise
     if nt is not None:
         return nt(*converted)
-    return converted[0] if len(converted) == 1 else tuple(converted)
+    if len(converted) == 1:
+        return converted[0]
+    return output_namedtuple(tuple(outs))(*converted)
 
 
 def outputs_by_name(entity: Entity, value: Any) -> dict[str, Any]:

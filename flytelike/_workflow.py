@@ -163,12 +163,17 @@ def _check_on_failure(wf: WorkflowBase, handler: Any, where: str) -> None:
     iface = getattr(handler, "python_interface", None)
     if iface is None:
         raise DefinitionError(f"{where}: on_failure must be a task or workflow, got {handler!r}")
-    expected = [*wf.python_interface.inputs, "error"]
     got = list(iface.inputs)
+    # flytekit's documented handler takes `err: Optional[FlyteError] = None`; the seed docs
+    # call the extra input `error`: either name receives the failure.
+    extra = "err" if "err" in got else "error"
+    expected = [*wf.python_interface.inputs, extra]
     if sorted(got) != sorted(expected):
         raise DefinitionError(
             f"{where}: the on_failure handler `{handler.name}` must take the workflow's inputs "
-            f"plus `error` ({', '.join(expected)}), but takes ({', '.join(got)})"
+            f"plus `err` or `error` (the failure, e.g. `err: Optional[FlyteError] = None` with "
+            f"FlyteError from flytelike.types.error): ({', '.join(expected)}), but takes "
+            f"({', '.join(got)})"
         )
 
 

@@ -8,11 +8,11 @@ inputs (giving a fixed input is an error).
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Mapping
 from typing import Any
 
 import typesystem
+from flytelike._interface import output_namedtuple
 from flytelike.errors import ArgumentError, LaunchPlanError
 from flytelike.ir._model import Interface, LaunchPlanTemplate
 from typesystem import Literal
@@ -107,7 +107,8 @@ def literals_to_python(
 
 
 def shape_outputs(values: dict[str, Any], iface: Interface, py_iface: Any) -> Any:
-    """One value for one output; a tuple (a NamedTuple when named) for several; None for none."""
+    """One value for one output; a named tuple for several (``output_namedtuple``: the
+    declared NamedTuple when there is one); None for none."""
     names = [v.name for v in iface.outputs]
     if not names:
         return None
@@ -117,6 +118,4 @@ def shape_outputs(values: dict[str, Any], iface: Interface, py_iface: Any) -> An
         return nt(*ordered)
     if len(names) == 1:
         return ordered[0]
-    if iface.output_tuple_name:
-        return collections.namedtuple(iface.output_tuple_name, names)(*ordered)
-    return tuple(ordered)
+    return output_namedtuple(tuple(names), iface.output_tuple_name)(*ordered)

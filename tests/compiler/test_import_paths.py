@@ -102,8 +102,6 @@ ALIAS_MODULES = sorted({m for m, _, _ in ALIASES} - {"flytelike.io", "flytelike.
 # names upstream has at these paths that flytelike does not implement
 NOT_PROVIDED = [
     ("flytelike.types.pickle", "FlytePickle", "PickleFallbackWarning"),
-    ("flytelike.types.error", "FlyteError", "failed_node_id"),
-    ("flytelike.types.error.error", "FlyteError", "failed_node_id"),
     ("flytelike.core.context_manager", "FlyteContextManager", "current_context()"),
     ("flytelike.core.context_manager", "FlyteContext", "current_context()"),
     ("flytelike.deck", "MarkdownRenderer", "Deck(name, html)"),

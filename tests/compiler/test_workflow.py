@@ -381,7 +381,7 @@ def test_on_failure_signature() -> None:
     def bad(a: int) -> int:
         return double(x=a)
 
-    with pytest.raises(DefinitionError, match="must take the workflow's inputs plus `error`"):
+    with pytest.raises(DefinitionError, match="must take the workflow's inputs plus `err` or"):
         workflow(on_failure=bad_handler)(bad)
 
 

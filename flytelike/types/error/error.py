@@ -1,14 +1,22 @@
-"""``flytelike.types.error.error``: mirrors ``flytekit.types.error.error`` (see
-``flytelike.types.error``: ``FlyteError`` is not defined; importing it explains what to use).
+"""``flytelike.types.error.error``: mirrors ``flytekit.types.error.error``.
+
+``FlyteError`` is what a workflow's ``on_failure`` handler receives in its ``err`` (or
+``error``) input: the failure's message and the id of the node that failed. Annotate the input
+``Optional[FlyteError] = None`` as flytekit's documentation does; ``str`` receives the message
+alone.
 """
 
-from typing import NoReturn
+from __future__ import annotations
 
-from flytelike._aliases import not_provided
-from flytelike.types.error import _INSTEAD
-
-__all__: list[str] = []
+from dataclasses import dataclass
 
 
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, _INSTEAD)
+@dataclass
+class FlyteError:
+    """A workflow's failure, as its ``on_failure`` handler receives it."""
+
+    message: str
+    failed_node_id: str
+
+
+__all__ = ["FlyteError"]
