@@ -25,7 +25,9 @@ def test_a_dropped_connection_is_retried_on_the_next_executor(
     second = ExecutorServer("127.0.0.1", port)  # (gRPC listens with SO_REUSEPORT)
 
     def replace_executor() -> None:
-        time.sleep(0.5)  # (the attempt is running on the first executor)
+        deadline = time.monotonic() + 30
+        while not first.service.running and time.monotonic() < deadline:
+            time.sleep(0.01)  # (until the attempt runs on the first executor)
         second.start()
         first.stop(grace=0)  # (its calls are cut off)
 
