@@ -256,7 +256,7 @@ def make_engine(backend: str | None) -> Any:
 
     try:
         b = get_backend(backend)
-    except (BackendNotFoundError, BackendLoadError) as err:
+    except (BackendNotFoundError, BackendLoadError, FlytelikeError) as err:  # (bad settings too)
         raise click.ClickException(str(err)) from err
     engine = eng.Engine(eng.EngineConfig.from_env(), backend=b)
     eng.set_default_engine(engine)  # direct calls made inside tasks use it too

@@ -118,3 +118,15 @@ def test_serve_refuses_other_interfaces_without_a_token(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "refusing to serve on '192.0.2.1' without a token" in done.stderr
+
+
+def test_run_without_an_executor_address_says_what_to_set(tmp_path: Path) -> None:
+    (tmp_path / "flows.py").write_text(textwrap.dedent(PROJECT))
+    env = dict(os.environ, FLYTELIKE_HOME=str(tmp_path / "home"))
+    env.pop("FLYTELIKE_EXECUTOR", None)
+    done = run([str(tmp_path / "flows.py"), "wf", "--x", "3"], env, tmp_path)
+    assert done.returncode == 1
+    assert "Error: the grpc backend needs the executor's address: set FLYTELIKE_EXECUTOR" in (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr
