@@ -53,6 +53,10 @@
         ├── SyncTaskCallInAsyncContextError  a sync task called without ``.aio`` from async code
         └── CustomError                    raised by users to fail with their own ``code``
 
+    TaskBodyStopped (BaseException)        raised inside a sync task body the engine stops (an
+                                           abort, Ctrl-C); not an ``Exception``, so a body's
+                                           ``except Exception`` does not swallow it
+
 Messages follow one formula: what failed, where (entity, node id, input, file:line), expected vs
 got, and how to fix it. Structured attributes (``entity``, ``node_id``, ``input_name``,
 ``location``) are kept so tools can render them.
@@ -263,3 +267,10 @@ class CustomError(RuntimeUserError):
 class SyncTaskCallInAsyncContextError(_CodedByName):
     """A sync task was called as ``task(...)`` inside async code (flyte 2.12 raises this too):
     the call would block the event loop that runs the caller. Use ``await task.aio(...)``."""
+
+
+class TaskBodyStopped(BaseException):
+    """Raised inside a sync task body that the engine stops: its run or action was aborted
+    (``flytelike runs abort``, ``Run.abort``, Ctrl-C of ``flytelike run``). The engine records
+    the action ``ABORTED``; the body may clean up in ``finally`` blocks but should let it
+    propagate. Like ``KeyboardInterrupt`` it is not an ``Exception``."""

@@ -1,6 +1,11 @@
 """The built-in ``local`` backend: runs task actions in this process (or a process pool).
 
 - sync tasks run in a thread pool (``max_workers``); async tasks run on the engine's event loop;
+- a sync attempt with a timeout runs in a worker process forked for it, killed when the attempt
+  is cancelled (timeout, abort), so a body that never returns is really stopped (``_worker``;
+  ``isolate_timeouts=False`` keeps it in a thread);
+- a sync body running in a thread is stopped with an asynchronous exception when its attempt is
+  cancelled or its run aborted (``_stop``);
 - ``mode="process"`` runs sync tasks in a process pool instead, for CPU-bound Python (a worker
   that dies is a ``SYSTEM`` error, retried by the engine within the system budget);
 - ``run_inline`` runs a sync task in the calling thread: the engine uses it when nothing else in
@@ -27,6 +32,7 @@ from typing import Any
 
 from flytelike._tracebacks import user_traceback
 from flytelike.backends import _capture as capture
+from flytelike.backends import _stop, _worker
 from flytelike.backends._functions import FunctionResolutionError, task_function
 from flytelike.backends._protocol import (
     SYSTEM,
@@ -48,7 +54,7 @@ from flytelike.backends._runtime import (
 from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
 from flytelike.compiler._stack import isolate, restore
-from flytelike.errors import CodeShippingError
+from flytelike.errors import CodeShippingError, TaskBodyStopped
 from typesystem import box, unbox
 
 RECOVERABLE_NAMES = frozenset({"FlyteRecoverableException", "RecoverableException"})
@@ -136,7 +142,7 @@ def _attempt(
             from flytelike.backends._dynamic import build_dynamic
 
             return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
-        result = (fn or tf.func)(**kwargs)
+        result = _stop.call(ctx, fn or tf.func, kwargs)  # (``_stop`` can stop it there)
         if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
             result = _run_coroutine(result)
         outputs = tf.to_literals(result)
@@ -144,6 +150,8 @@ def _attempt(
     except BaseException as e:
         if isinstance(e, KeyboardInterrupt | SystemExit):
             raise
+        if isinstance(e, TaskBodyStopped):
+            _stop.leave(_stop.bodies(), ctx)
         err = user_error(e)
         if not keep_exception:
             err = ExecutionError(
@@ -339,10 +347,18 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, *, mode: str = "thread", max_workers: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        mode: str = "thread",
+        max_workers: int | None = None,
+        isolate_timeouts: bool = True,
+    ) -> None:
         if mode not in ("thread", "process"):
             raise ValueError(f"LocalBackend(mode=...) must be 'thread' or 'process', got {mode!r}")
         self.mode = mode
+        # Sync attempts with a timeout run in a worker process that can be killed (``_worker``).
+        self.isolate_timeouts = isolate_timeouts
         self.max_workers = max_workers or max(32, (os.cpu_count() or 1) * 4)
         self._threads: ThreadPoolExecutor | None = None
         self._processes: ProcessPoolExecutor | None = None
@@ -399,6 +415,11 @@ class LocalBackend:
             return ActionOutcome(error=user_error(e))
         if is_async:
             return await run_async(request)
+        if request.context.timeout is not None:
+            if self.isolate_timeouts and _worker.can_fork(request):
+                return await _worker.run_in_worker(request, _run_in_subprocess)
+            if self.mode == "thread":
+                return await _worker.run_in_thread(request, run_sync)
         loop = asyncio.get_running_loop()
         if self.mode == "process":
             try:  # the request leaves this process: its function by value if need be
@@ -412,7 +433,12 @@ class LocalBackend:
                 return ActionOutcome(
                     error=ExecutionError(SYSTEM, f"worker process died: {e}", "BrokenProcessPool")
                 )
-        return await loop.run_in_executor(self._thread_pool(), run_sync, request)
+        try:
+            return await loop.run_in_executor(self._thread_pool(), run_sync, request)
+        except asyncio.CancelledError:  # (aborted, or a sibling failed): stop the body
+            c = request.context
+            _stop.stop(c.run_name, c.action_id, c.attempt)
+            raise
 
     def close(self) -> None:
         if self._threads is not None:

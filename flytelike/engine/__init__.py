@@ -9,6 +9,7 @@ opens the store at import.
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -16,6 +17,7 @@ from flytelike.backends._capture import LOG_LIMIT
 from flytelike.backends._protocol import ActionLog
 from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
 from flytelike.backends._runtime import DeckTab as Deck
+from flytelike.backends._worker import at_child_exit
 from flytelike.compiler._state import has_promise
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
@@ -60,6 +62,25 @@ def set_default_engine(engine: Engine | None) -> Engine | None:
     with _LOCK:
         old, _DEFAULT = _DEFAULT, engine
     return old
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker process (a sync body with a timeout, ``backends._worker``) must not use the
+    # driver's engine, whose run store connections belong to the driver: a direct call made there
+    # builds its own engine, which the worker closes (flushing its records) before it exits.
+    global _DEFAULT, _LOCK
+    _DEFAULT = None
+    _LOCK = threading.Lock()
+    at_child_exit(_close_default)
+
+
+def _close_default() -> None:
+    old = set_default_engine(None)
+    if old is not None:
+        old.close()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def run(entity: Any, /, **kwargs: Any) -> Run:

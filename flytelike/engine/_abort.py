@@ -7,9 +7,13 @@ the run's event loop (``loop.call_soon_threadsafe``). The cancelled action sees
 ``asyncio.CancelledError`` at its current ``await`` and may clean up; its ``abortable`` frame then
 turns the cancellation into ``NodeFailed(..., NodePhase.ABORTED)`` whose exception is
 ``flytelike.errors.ActionAbortedError`` (what an awaiting v2 parent gets), and records the action
-``ABORTED`` with an error naming the reason. A sync body running in a worker thread (or in place)
-cannot be interrupted: it runs to its end, its result is discarded and the action is recorded
-``ABORTED`` all the same. Aborting the run cancels the run's main task; the run ends ``ABORTED``.
+``ABORTED`` with an error naming the reason. Aborting the run cancels the run's main task; the run
+ends ``ABORTED``.
+
+A sync body running in a thread (a worker thread, or in place on the run's own thread, where it
+keeps the loop from running) is stopped too: ``request`` raises ``TaskBodyStopped`` in it
+(``flytelike.backends._stop``); the attempt's error then becomes the abort (``interrupted``). A
+sync body in a worker process (one with a timeout) is killed when its attempt is cancelled.
 
 Several actions may share one asyncio task (a child awaited directly runs on its parent's task):
 each abort issues exactly one ``cancel()`` and the ``abortable`` frame of the aborted action takes
@@ -17,8 +21,11 @@ back exactly that one (``Task.uncancel``), so frames in between re-raise and rec
 ``ABORTED`` as their parent's abort reaches them.
 
 Another process (``flytelike runs abort``) cannot reach this process's loop: it stores a request
-as a signal named ``__abort__<action id>`` (``__abort__`` alone for the whole run), which the
-process running the run polls for every ``POLL_SECONDS`` (``_poll``).
+as a signal named ``__abort__<action id>`` (``__abort__`` alone for the whole run). One daemon
+thread per process (``_watch``, started with the first recorded run) polls the store every
+``POLL_SECONDS`` for the runs executing here, in a thread of its own so that a sync body blocking
+the run's thread cannot hold a request back. Requests older than the run's (re)start (an abort
+that ended the run before it was resumed) are ignored.
 """
 
 from __future__ import annotations
@@ -32,17 +39,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from flytelike.backends import _stop
 from flytelike.backends._protocol import USER, ExecutionError
 from flytelike.engine._execution import NodeFailed, error_dict
 from flytelike.engine._phases import NodePhase, TaskPhase
 
 if TYPE_CHECKING:
     from flytelike.engine._execution import Execution
+    from flytelike.engine._records import RunStore
     from flytelike.engine._run import Engine
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2
 SIGNAL_PREFIX = "__abort__"
+INTERRUPTED = "interrupted (KeyboardInterrupt)"
 
 
 @dataclass
@@ -57,7 +67,9 @@ class AbortState:
     reasons: dict[str, str] = field(default_factory=dict)  # aborted action id -> reason
     issued: dict[str, asyncio.Task[object]] = field(default_factory=dict)  # cancels sent
     run_reason: str | None = None
-    poller: list[asyncio.TimerHandle] = field(default_factory=list)
+    store: RunStore | None = None  # (set while ``_watch`` should poll for this run)
+    since: float = field(default_factory=time.time)  # requests older than this are stale
+    seen: set[str] = field(default_factory=set)  # requests already honoured
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -92,18 +104,23 @@ def aborted_error(run_name: str, action_id: str, reason: str) -> ExecutionError:
     return ExecutionError(USER, text, "ActionAbortedError", exception=exc)
 
 
-# ------------------------------------------------------------------ on the run's loop
+# ------------------------------------------------------------------ on the run's thread
 def started(st: AbortState, ex: Execution) -> Callable[[], None]:
-    """The run's main task has started on its loop; returns what stops the store poller."""
-    st.loop = loop = asyncio.get_running_loop()
-    st.main = asyncio.current_task()
+    """The run's main coroutine has started (on its loop, or on the loop-less synchronous path);
+    returns what stops polling the store for requests from other processes."""
+    st.loop = loop = asyncio._get_running_loop()
+    st.main = asyncio.current_task() if loop is not None else None
     if st.run_reason is not None:
         _deliver(st, None)
     if ex.store is None:
         return _nothing
-    box = [loop.call_later(POLL_SECONDS, _poll, st, ex, set())]
-    st.poller = box
-    return lambda: box[0].cancel()
+    st.store = ex.store
+    _watch()
+
+    def stop() -> None:
+        st.store = None
+
+    return stop
 
 
 def _nothing() -> None:
@@ -162,22 +179,71 @@ def _aborted(
     raise NodeFailed(aid, err, NodePhase.ABORTED)
 
 
-def _poll(st: AbortState, ex: Execution, seen: set[str]) -> None:
-    """Honour abort requests stored by other processes (``flytelike runs abort``)."""
-    store = ex.store
-    if store is None or st.loop is None:
+def interrupted(run_name: str, aid: str) -> NodeFailed | None:
+    """The failure to raise instead of an attempt's error when the attempt's action (or an
+    ancestor, or the whole run) was aborted meanwhile: a stopped sync body returns an error
+    (``TaskBodyStopped``), which is not what happened to it."""
+    st = _RUNS.get(run_name)
+    if st is None:
+        return None
+    reason = st.run_reason
+    if reason is None:
+        reason = next(
+            (r for a, r in st.reasons.items() if aid == a or aid.startswith(a + "/")), None
+        )
+    if reason is None:
+        return None
+    return NodeFailed(aid, aborted_error(run_name, aid, reason), NodePhase.ABORTED)
+
+
+# ------------------------------------------------------------------ the store watcher
+_WATCHER: list[threading.Thread] = []
+_WATCHER_LOCK = threading.Lock()
+_POLLING = threading.Event()  # set while some run here wants polling (the watcher sleeps else)
+
+
+def _watch() -> None:
+    """Start the store watcher (once per process) and have it poll."""
+    if not _POLLING.is_set():
+        _POLLING.set()
+    if _WATCHER and _WATCHER[0].is_alive():
         return
+    with _WATCHER_LOCK:
+        if not _WATCHER or not _WATCHER[0].is_alive():
+            t = threading.Thread(target=_watch_loop, name="flytelike-abort-watch", daemon=True)
+            _WATCHER[:] = [t]
+            t.start()
+
+
+def _watch_loop() -> None:
+    while True:
+        _POLLING.wait()
+        time.sleep(POLL_SECONDS)
+        polled = False
+        for st in list(_RUNS.values()):
+            store = st.store
+            if store is not None:
+                polled = True
+                with contextlib.suppress(Exception):  # (a store closed meanwhile: run ended)
+                    _poll(st, store)
+        if not polled:
+            _POLLING.clear()
+            if any(st.store is not None for st in list(_RUNS.values())):
+                _POLLING.set()  # (one started meanwhile)
+
+
+def _poll(st: AbortState, store: RunStore) -> None:
+    """Honour abort requests stored by other processes (``flytelike runs abort``)."""
     rows = store.db.query(
-        "SELECT name, value FROM signals WHERE run_name=? AND name LIKE ?",
-        (st.run_name, SIGNAL_PREFIX + "%"),
+        "SELECT name, value FROM signals WHERE run_name=? AND name LIKE ? AND created_at >= ?",
+        (st.run_name, SIGNAL_PREFIX + "%", st.since),
     )
     for sig, raw in rows:
-        if sig in seen:
+        if sig in st.seen:
             continue
-        seen.add(sig)
+        st.seen.add(sig)
         with contextlib.suppress(ValueError):
             request(st, sig[len(SIGNAL_PREFIX) :] or None, str(json.loads(raw)))
-    st.poller[:] = [st.loop.call_later(POLL_SECONDS, _poll, st, ex, seen)]
 
 
 # ------------------------------------------------------------------ from any thread
@@ -197,6 +263,8 @@ def request(st: AbortState, action_id: str | None, reason: str) -> None:
             if action_id not in st.running:
                 raise ValueError("not running")
             st.reasons[action_id] = reason
+    # A sync body of it running in a thread (in place, it keeps the loop from running):
+    _stop.stop(st.run_name, action_id)
     loop = st.loop
     if loop is None or loop.is_closed():
         return  # not started yet (``started`` delivers it) or running without a loop
@@ -267,3 +335,17 @@ def end_aborted(ex: Execution, reason: str) -> NodeFailed:
                 )
         store.finish_run(ex.run_name, "ABORTED", None, error_dict(err))
     return NodeFailed("", err, NodePhase.ABORTED)
+
+
+def wind_down(loop: asyncio.AbstractEventLoop, run_name: str) -> None:
+    """Ctrl-C (``KeyboardInterrupt``) came out of the run's loop on the main thread: abort the run
+    (sync bodies in threads are stopped), cancel what still runs on the loop and let it finish,
+    so every action is recorded and no task is left pending. A second Ctrl-C leaves at once."""
+    st = _RUNS.get(run_name)
+    if st is not None:
+        request(st, None, INTERRUPTED)
+    rest = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for t in rest:
+        t.cancel()
+    if rest:
+        loop.run_until_complete(asyncio.gather(*rest, return_exceptions=True))

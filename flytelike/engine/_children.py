@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -154,6 +155,20 @@ async def _run_child(
 # stopped with the run). A loop whose thread is blocked in ``call_blocking`` is never chosen.
 _AUX: dict[int, tuple[Execution, list[asyncio.AbstractEventLoop]]] = {}
 _BLOCKED: dict[asyncio.AbstractEventLoop, int] = {}
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker process runs one task body (``backends._worker``): the driver's runs are not
+    # live there, so a task called in it runs as a plain call instead of waiting for a loop that
+    # does not run there; a lock another thread held across the fork must not be inherited.
+    global _LOCK
+    _LOCK = threading.Lock()
+    _ACTIVE.clear()
+    _AUX.clear()
+    _BLOCKED.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _on_loop_of(ex: Execution, loop: asyncio.AbstractEventLoop | None) -> bool:

@@ -398,6 +398,11 @@ class Execution:
                         ATTEMPT, self.run_name, TaskPhase.SUCCEEDED, aid, task.id.name, attempt
                     )
                 return outcome, attempt + 1
+            from flytelike.engine._abort import interrupted  # (cycle: _abort imports this)
+
+            stopped = interrupted(self.run_name, aid)  # (a body stopped by an abort: ABORTED)
+            if stopped is not None:
+                raise stopped
             if err.kind == SYSTEM:
                 retry = system_left > 0
                 system_left -= 1

@@ -362,7 +362,7 @@ class Engine:
             else:
                 outputs = self._run_loop(self._main(ex, primary, inputs))
             if aborts is not None and aborts.run_reason is not None:
-                # (a sync body cannot be interrupted: it finished, its outputs are discarded)
+                # (aborted as it finished: its outputs are discarded)
                 raise asyncio.CancelledError
             live.outputs = outputs
             live.phase = WorkflowPhase.SUCCEEDED
@@ -431,7 +431,7 @@ class Engine:
             activate_execution(ex)
         aborts = _abort.state(ex.run_name)
         stop_polling = None
-        if aborts is not None and asyncio._get_running_loop() is not None:
+        if aborts is not None:
             stop_polling = _abort.started(aborts, ex)
         # The run's data context (its raw data prefix) for everything on this thread: actions
         # run in place rely on it; worker threads set their own per action.
