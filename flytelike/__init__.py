@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from flytelike import errors, io, models, report
-    from flytelike._cache import Cache, CacheFunctionBody, CachePolicy, VersionParameters
+    from flytelike import errors, io, models, notify, report
+    from flytelike._cache import (
+        Cache,
+        CacheFunctionBody,
+        CachePolicy,
+        CacheRequest,
+        FunctionBodyPolicy,
+        VersionParameters,
+    )
     from flytelike._carried import (
         Annotations,
         AuthRole,
@@ -26,16 +33,26 @@ if TYPE_CHECKING:
         SecurityContext,
         WorkflowFailurePolicy,
     )
+    from flytelike._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
     from flytelike._closure import closure_of
     from flytelike._container import ContainerTask, OutputLocation, ShellTask, TaskMetadata, kwtypes
     from flytelike._context import ctx, custom_context, get_custom_context, group
     from flytelike._dynamic import DynamicTask, EagerTask, dynamic, eager
     from flytelike._env import TaskEnvironment
+    from flytelike._env import TaskEnvironment as Environment
     from flytelike._gates import approve, sleep, wait_for_input
     from flytelike._image import Image, ImageSpec
     from flytelike._imperative import ImperativeWorkflow, Workflow
+    from flytelike._init import (
+        current_domain,
+        current_project,
+        init_from_api_key,
+        init_in_cluster,
+        init_passthrough,
+        is_control_plane_available,
+    )
     from flytelike._launch_plan import LaunchPlan
-    from flytelike._logging import logger
+    from flytelike._logging import logger, system_logger
     from flytelike._map import MapTask, map_task
     from flytelike._nodes import create_node
     from flytelike._reference import (
@@ -62,13 +79,19 @@ if TYPE_CHECKING:
     from flytelike._secret import Secret
     from flytelike._task import PythonFunctionTask, task
     from flytelike._trace import trace
+    from flytelike._triggers import OnArtifact, TriggeredArtifact, TriggeredPartition
     from flytelike._v2config import (
+        AMD_GPU,
+        APPLE_SILICON,
         GPU,
+        HABANA_GAUDI,
         TPU,
         Backoff,
         Cron,
         Device,
+        DeviceClass,
         Link,
+        Neuron,
         RetryStrategy,
         ReusePolicy,
         SecretRequest,
@@ -79,6 +102,8 @@ if TYPE_CHECKING:
     )
     from flytelike._v2map import map
     from flytelike._v2run import RunContext, init, init_from_config, run, with_runcontext
+    from flytelike._v2task import V2Task as AsyncFunctionTaskTemplate
+    from flytelike._v2task import V2Task as TaskTemplate
     from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
     from flytelike.backends._runtime import current_context
     from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
@@ -99,12 +124,18 @@ if TYPE_CHECKING:
 
 # Loaded on first use: name -> (module, attribute or "" for the module itself).
 _LAZY = {
+    "AMD_GPU": ("flytelike._v2config", "AMD_GPU"),
+    "APPLE_SILICON": ("flytelike._v2config", "APPLE_SILICON"),
     "Annotations": ("flytelike._carried", "Annotations"),
+    "AsyncFunctionTaskTemplate": ("flytelike._v2task", "V2Task"),
     "AuthRole": ("flytelike._carried", "AuthRole"),
     "Backoff": ("flytelike._v2config", "Backoff"),
+    "BaseCheckpoint": ("flytelike._checkpoint", "BaseCheckpoint"),
     "Cache": ("flytelike._cache", "Cache"),
     "CacheFunctionBody": ("flytelike._cache", "CacheFunctionBody"),
     "CachePolicy": ("flytelike._cache", "CachePolicy"),
+    "CacheRequest": ("flytelike._cache", "CacheRequest"),
+    "Checkpoint": ("flytelike._checkpoint", "Checkpoint"),
     "ConcurrencyLimitBehavior": ("flytelike._schedule", "ConcurrencyLimitBehavior"),
     "ConcurrencyPolicy": ("flytelike._schedule", "ConcurrencyPolicy"),
     "ContainerTask": ("flytelike._container", "ContainerTask"),
@@ -114,6 +145,7 @@ _LAZY = {
     "Deck": ("flytelike.engine", "Deck"),
     "Description": ("flytelike._carried", "Description"),
     "Device": ("flytelike._v2config", "Device"),
+    "DeviceClass": ("flytelike._v2config", "DeviceClass"),
     "Dir": ("typesystem.io", "Dir"),
     "Directory": ("typesystem.io", "Directory"),
     "Documentation": ("flytelike._carried", "Documentation"),
@@ -121,14 +153,17 @@ _LAZY = {
     "EagerTask": ("flytelike._dynamic", "EagerTask"),
     "Email": ("flytelike._schedule", "Email"),
     "EmailNotification": ("flytelike._schedule", "EmailNotification"),
+    "Environment": ("flytelike._env", "TaskEnvironment"),
     "File": ("typesystem.io", "File"),
     "FixedRate": ("flytelike._schedule", "FixedRate"),
     "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
     "FlyteFile": ("typesystem.io", "FlyteFile"),
     "FlyteRecoverableException": ("flytelike.errors", "FlyteRecoverableException"),
     "FlyteRemote": ("flytelike.remote", "FlyteRemote"),
+    "FunctionBodyPolicy": ("flytelike._cache", "FunctionBodyPolicy"),
     "GPU": ("flytelike._v2config", "GPU"),
     "GPUAccelerator": ("flytelike.extras.accelerators", "GPUAccelerator"),
+    "HABANA_GAUDI": ("flytelike._v2config", "HABANA_GAUDI"),
     "HashMethod": ("typesystem", "HashMethod"),
     "Image": ("flytelike._image", "Image"),
     "ImageSpec": ("flytelike._image", "ImageSpec"),
@@ -137,8 +172,10 @@ _LAZY = {
     "LaunchPlan": ("flytelike._launch_plan", "LaunchPlan"),
     "Link": ("flytelike._v2config", "Link"),
     "MapTask": ("flytelike._map", "MapTask"),
+    "Neuron": ("flytelike._v2config", "Neuron"),
     "NodeHandle": ("flytelike.compiler", "NodeHandle"),
     "Notification": ("flytelike._schedule", "Notification"),
+    "OnArtifact": ("flytelike._triggers", "OnArtifact"),
     "OutputLocation": ("flytelike._container", "OutputLocation"),
     "Outputs": ("flytelike.compiler", "Outputs"),
     "PagerDuty": ("flytelike._schedule", "PagerDuty"),
@@ -164,10 +201,13 @@ _LAZY = {
     "TPU": ("flytelike._v2config", "TPU"),
     "TaskEnvironment": ("flytelike._env", "TaskEnvironment"),
     "TaskMetadata": ("flytelike._container", "TaskMetadata"),
+    "TaskTemplate": ("flytelike._v2task", "V2Task"),
     "Timeout": ("flytelike._v2config", "Timeout"),
     "TimeoutType": ("flytelike._v2config", "TimeoutType"),
     "Trigger": ("flytelike._v2config", "Trigger"),
     "TriggerTime": ("flytelike._v2config", "TriggerTime"),
+    "TriggeredArtifact": ("flytelike._triggers", "TriggeredArtifact"),
+    "TriggeredPartition": ("flytelike._triggers", "TriggeredPartition"),
     "TypeEngine": ("typesystem", "TypeEngine"),
     "UnionRemote": ("flytelike.remote", "UnionRemote"),
     "VersionParameters": ("flytelike._cache", "VersionParameters"),
@@ -181,26 +221,35 @@ _LAZY = {
     "create_node": ("flytelike._nodes", "create_node"),
     "ctx": ("flytelike._context", "ctx"),
     "current_context": ("flytelike.backends._runtime", "current_context"),
+    "current_domain": ("flytelike._init", "current_domain"),
+    "current_project": ("flytelike._init", "current_project"),
     "custom_context": ("flytelike._context", "custom_context"),
     "dynamic": ("flytelike._dynamic", "dynamic"),
     "eager": ("flytelike._dynamic", "eager"),
     "errors": ("flytelike.errors", ""),
     "get_custom_context": ("flytelike._context", "get_custom_context"),
     "group": ("flytelike._context", "group"),
-    "init": ("flytelike._v2run", "init"),
-    "init_from_config": ("flytelike._v2run", "init_from_config"),
+    "init": ("flytelike._init", "init"),
+    "init_from_api_key": ("flytelike._init", "init_from_api_key"),
+    "init_from_config": ("flytelike._init", "init_from_config"),
+    "init_in_cluster": ("flytelike._init", "init_in_cluster"),
+    "init_passthrough": ("flytelike._init", "init_passthrough"),
     "io": ("flytelike.io", ""),
+    "is_control_plane_available": ("flytelike._init", "is_control_plane_available"),
     "kwtypes": ("flytelike._container", "kwtypes"),
+    "latest_checkpoint": ("flytelike._checkpoint", "latest_checkpoint"),
     "logger": ("flytelike._logging", "logger"),
     "map": ("flytelike._v2map", "map"),
     "map_task": ("flytelike._map", "map_task"),
     "models": ("flytelike.models", ""),
+    "notify": ("flytelike.notify", ""),
     "reference_launch_plan": ("flytelike._reference", "reference_launch_plan"),
     "reference_task": ("flytelike._reference", "reference_task"),
     "reference_workflow": ("flytelike._reference", "reference_workflow"),
     "report": ("flytelike.report", ""),
     "run": ("flytelike._v2run", "run"),
     "sleep": ("flytelike._gates", "sleep"),
+    "system_logger": ("flytelike._logging", "system_logger"),
     "task": ("flytelike._task", "task"),
     "trace": ("flytelike._trace", "trace"),
     "wait_for_input": ("flytelike._gates", "wait_for_input"),
@@ -209,12 +258,18 @@ _LAZY = {
 }
 
 __all__ = [
+    "AMD_GPU",
+    "APPLE_SILICON",
     "Annotations",
+    "AsyncFunctionTaskTemplate",
     "AuthRole",
     "Backoff",
+    "BaseCheckpoint",
     "Cache",
     "CacheFunctionBody",
     "CachePolicy",
+    "CacheRequest",
+    "Checkpoint",
     "ConcurrencyLimitBehavior",
     "ConcurrencyPolicy",
     "ContainerTask",
@@ -224,6 +279,7 @@ __all__ = [
     "Deck",
     "Description",
     "Device",
+    "DeviceClass",
     "Dir",
     "Directory",
     "Documentation",
@@ -231,14 +287,17 @@ __all__ = [
     "EagerTask",
     "Email",
     "EmailNotification",
+    "Environment",
     "File",
     "FixedRate",
     "FlyteDirectory",
     "FlyteFile",
     "FlyteRecoverableException",
     "FlyteRemote",
+    "FunctionBodyPolicy",
     "GPU",
     "GPUAccelerator",
+    "HABANA_GAUDI",
     "HashMethod",
     "Image",
     "ImageSpec",
@@ -247,8 +306,10 @@ __all__ = [
     "LaunchPlan",
     "Link",
     "MapTask",
+    "Neuron",
     "NodeHandle",
     "Notification",
+    "OnArtifact",
     "OutputLocation",
     "Outputs",
     "PagerDuty",
@@ -274,10 +335,13 @@ __all__ = [
     "TPU",
     "TaskEnvironment",
     "TaskMetadata",
+    "TaskTemplate",
     "Timeout",
     "TimeoutType",
     "Trigger",
     "TriggerTime",
+    "TriggeredArtifact",
+    "TriggeredPartition",
     "TypeEngine",
     "UnionRemote",
     "VersionParameters",
@@ -291,6 +355,8 @@ __all__ = [
     "create_node",
     "ctx",
     "current_context",
+    "current_domain",
+    "current_project",
     "custom_context",
     "dynamic",
     "eager",
@@ -298,31 +364,75 @@ __all__ = [
     "get_custom_context",
     "group",
     "init",
+    "init_from_api_key",
     "init_from_config",
+    "init_in_cluster",
+    "init_passthrough",
     "io",
+    "is_control_plane_available",
     "kwtypes",
+    "latest_checkpoint",
     "logger",
     "map",
     "map_task",
     "models",
+    "notify",
     "reference_launch_plan",
     "reference_task",
     "reference_workflow",
     "report",
     "run",
     "sleep",
+    "system_logger",
     "task",
     "trace",
+    "version",
     "wait_for_input",
     "with_runcontext",
     "workflow",
 ]
 
 
+# flyte 2 names with no local meaning yet (issue 13: apps, deploy and images are to come) or
+# none at all (they drive a cluster): importing one raises ImportError saying what to use.
+_NOT_LOCAL = {
+    "AppHandle": "apps are not served locally yet (issue 13); run the app's server directly",
+    "ConditionWebhook": "conditions are not available locally yet (issue 13); use "
+    "flytelike.wait_for_input or flytelike.approve in a workflow",
+    "ImageBuild": "images are not built locally (issue 13); the local engine runs in this "
+    "Python environment",
+    "build": "images are not built locally (issue 13); the local engine runs in this Python "
+    "environment",
+    "build_images": "images are not built locally (issue 13); the local engine runs in this "
+    "Python environment",
+    "deploy": "deploying is not available locally yet (issue 13); run tasks with flytelike.run",
+    "load_interactive_ctx": "it loads the context of an action that ran on a cluster; locally "
+    "run the task with flytelike.run (and a debugger)",
+    "load_plugin_config": "it configures run_python_script, which needs a cluster",
+    "new_condition": "conditions are not available locally yet (issue 13); use "
+    "flytelike.wait_for_input or flytelike.approve in a workflow",
+    "rerun": "rerun is not available yet (issue 13); use `flytelike resume RUN` or "
+    "flytelike.engine.resume(run_name)",
+    "run_python_script": "it runs a script in a container on a cluster; locally run "
+    "`python script.py`",
+    "serve": "apps are not served locally yet (issue 13); run the app's server directly",
+    "with_servecontext": "apps are not served locally yet (issue 13); run the app's server "
+    "directly",
+}
+
+
+def version() -> str:
+    """The flytelike release (flyte's ``flyte.version()``)."""
+    return __version__
+
+
 def __getattr__(name: str) -> Any:
     # Every public name loads on first use, so `import flytelike` does no work.
     spec = _LAZY.get(name)
     if spec is None:
+        reason = _NOT_LOCAL.get(name)
+        if reason is not None:
+            raise ImportError(f"flytelike.{name} (flyte's {name}) is not available: {reason}")
         raise AttributeError(f"module 'flytelike' has no attribute {name!r}")
     import importlib
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, TypeAlias
 
 from flytelike.errors import DefinitionError
 from flytelike.ir._model import CacheSpec
@@ -48,12 +48,15 @@ def function_source(func: Callable[..., Any] | None) -> str:
 
 
 class CacheFunctionBody:
-    """Version from the text of the function (not the functions it calls)."""
+    """Version from the text of the function (not the functions it calls); flyte 2 calls it
+    ``FunctionBodyPolicy``."""
 
     def get_version(self, salt: str, params: VersionParameters) -> str:
         text = salt + function_source(params.func)
         return hashlib.sha256(text.encode()).hexdigest()
 
+
+FunctionBodyPolicy = CacheFunctionBody  # flyte 2's name (flyte._cache.FunctionBodyPolicy)
 
 BEHAVIORS = ("auto", "override", "disable")
 _BEHAVIOR_ALIASES = {
@@ -73,6 +76,9 @@ class Cache:
       caches with the explicit ``version_override`` (falling back to the policies when it is
       missing, as upstream); ``"disable"`` turns caching off. Upstream's aliases are accepted
       (``enable``/``on``/``true``/``yes`` -> auto, ``off``/``false``/``no``/``none`` -> disable).
+      ``max_age`` (a ``timedelta``, seconds or ``"1h30m"``): an entry older than that is not
+      used (the task runs again and its outputs replace the entry); v2 tasks carry it as
+      ``v2.cache_max_age`` (seconds) and the engine honours it.
       As upstream's first positional parameter is ``behavior``, ``Cache("auto")``,
       ``Cache("override", ...)`` and ``Cache("disable")`` mean the behavior, not a version.
 
@@ -89,6 +95,7 @@ class Cache:
     policies: Sequence[CachePolicy] | CachePolicy | None = None
     behavior: str = "auto"
     version_override: str | None = None
+    max_age: Any = None
 
     @classmethod
     def _normalize(cls, values: dict[str, Any]) -> dict[str, Any]:
@@ -131,11 +138,17 @@ class Cache:
             raise DefinitionError(
                 f"Cache(ignored_inputs=...) must be input names (strings), got {bad[0]!r}"
             )
+        max_age = values["max_age"]
+        if max_age is not None:
+            from flytelike._durations import to_timedelta
+
+            max_age = to_timedelta(max_age, "Cache.max_age", allow_zero=False)
         values.update(
             version=version,
             version_override=version,
             behavior=behavior,
             ignored_inputs=ignored,
+            max_age=max_age,
         )
         return values
 
@@ -169,6 +182,10 @@ class Cache:
             )
         parts = "".join(p.get_version(self.salt, params) for p in policies)
         return hashlib.sha256(parts.encode()).hexdigest()
+
+
+CacheRequest: TypeAlias = Literal["auto", "override", "disable"] | bool | Cache
+"""What ``cache=`` takes (flyte's ``CacheRequest``, plus flytekit's ``True``/``False``)."""
 
 
 def resolve_cache(

@@ -160,6 +160,13 @@ class TaskContext:
     attempt_number: int = 0
     raw_data_path: str = ""
     mode: str = "local"
+    _execution: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def checkpoint(self) -> Any:
+        """flyte 2's task checkpoint (``flytelike._checkpoint.Checkpoint``: ``load``/``save``,
+        ``load_sync``/``save_sync``, kept across retries and resumes); ``None`` outside a task."""
+        return None if self._execution is None else self._execution.v2_checkpoint
 
     @property
     def is_in_task(self) -> bool:
@@ -182,4 +189,5 @@ def ctx() -> TaskContext:
         group_data=current_group(),
         attempt_number=a.attempt,
         raw_data_path=a.raw_data_prefix,
+        _execution=ec,
     )

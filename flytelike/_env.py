@@ -285,6 +285,14 @@ class TaskEnvironment:
             custom["retry_backoff"] = backoff
         if timeout_extra:
             custom["timeout"] = timeout_extra
+        gpu = resources.gpu if isinstance(resources, Resources) else None
+        if isinstance(gpu, Device) and gpu.device_class != "GPU":
+            custom["device_class"] = gpu.device_class
+        max_age = getattr(cache, "max_age", None)  # (a Cache; True/False have none)
+        if max_age is not None:
+            custom["cache_max_age"] = max_age.total_seconds()  # (the engine honours it)
+        if isinstance(resources, Resources) and resources.shm is not None:
+            custom["shm"] = resources.shm_size()  # (no IR resource field for /dev/shm)
         return V2Task(
             func,
             settings,
@@ -357,7 +365,7 @@ def _timeout(value: Any, where: str) -> tuple[Any, dict[str, Any]]:
         "max_queued_time_s": value.max_queued_time,
         "deadline_s": value.deadline,
     }
-    return value.max_runtime, {k: _plain(v) for k, v in extra.items()}
+    return value.max_runtime or 0, {k: _plain(v) for k, v in extra.items()}
 
 
 def _reusable(value: Any, where: str) -> Any:

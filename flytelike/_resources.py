@@ -5,12 +5,18 @@ memory and storage with binary (``Ki, Mi, Gi, Ti``) or decimal (``K, M, G, T``) 
 are normalised to canonical strings for the IR. ``mem``/``memory`` and
 ``ephemeral_storage``/``storage``/``disk`` are spellings of the same fields.
 
+``shm`` (flyte 2) is the size of the shared-memory volume (``/dev/shm``), a memory quantity or
+``"auto"``; it is not a request or a limit, and v2 tasks carry it in their template's
+``v2.shm`` entry.
+
 GPUs may also be given as a device with a count, ``gpu="A100:1"`` (Flyte v2 style; a bare
 ``"A100"`` means one) or ``gpu=GPU("A100", 1)`` (a ``Device``); ``gpu_device`` splits the
 device off for the accelerator.
 
-Rules checked by ``validate_requirements`` (at decoration time): GPU only in ``limits`` (if in
-both, equal); requests <= limits for every field.
+Rules checked by ``validate_requirements`` (at decoration time): GPUs in ``requests`` and
+``limits`` are equal (GPUs cannot be overcommitted); GPUs given in ``requests`` only are also the
+limit, as Flyte sets them (``requests=Resources(gpu="1")``, as the seeds write it, records
+``gpu="1"`` in both); requests <= limits for every field.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 from flytelike.errors import ResourceError
 from flytelike.ir._model import ResourceRequirements, ResourceSpec
+from flytelike.ir._record import replace
 
 _MEM_UNITS = {
     "": 1,
@@ -96,12 +103,13 @@ class Resources:
     two-element tuple ``(request, limit)`` is allowed for ``resources=`` (``split()``).
     """
 
-    __slots__ = ("cpu", "ephemeral_storage", "gpu", "mem")
+    __slots__ = ("cpu", "ephemeral_storage", "gpu", "mem", "shm")
 
     cpu: Any
     mem: Any
     gpu: Any
     ephemeral_storage: Any
+    shm: Any
 
     def __init__(
         self,
@@ -113,6 +121,7 @@ class Resources:
         memory: Any = None,
         storage: Any = None,
         disk: Any = None,
+        shm: Any = None,
     ) -> None:
         if mem is not None and memory is not None:
             raise ResourceError("Resources: give `mem` or `memory`, not both")
@@ -130,6 +139,11 @@ class Resources:
         for name, value in values.items():
             _check_value(name, value)
             object.__setattr__(self, name, value)
+        if shm is not None and shm != "auto":
+            if isinstance(shm, tuple | list):
+                raise ResourceError("Resources.shm: one size (or 'auto'), not a (request, limit)")
+            _bytes("shm", shm)
+        object.__setattr__(self, "shm", shm)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Resources is immutable; create a new one")
@@ -143,15 +157,21 @@ class Resources:
         return hash(repr(self._key()))
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.cpu, self.mem, self.gpu, self.ephemeral_storage)
+        return (self.cpu, self.mem, self.gpu, self.ephemeral_storage, self.shm)
 
     def __repr__(self) -> str:
         parts = [
             f"{n}={getattr(self, n)!r}"
-            for n in ("cpu", "mem", "gpu", "ephemeral_storage")
+            for n in ("cpu", "mem", "gpu", "ephemeral_storage", "shm")
             if getattr(self, n) is not None
         ]
         return f"Resources({', '.join(parts)})"
+
+    def shm_size(self) -> str | None:
+        """``shm`` normalised for the IR (``"auto"`` stays), or ``None``."""
+        if self.shm is None or self.shm == "auto":
+            return self.shm  # type: ignore[no-any-return]
+        return _norm_bytes(_bytes("shm", self.shm))
 
     @property
     def memory(self) -> Any:
@@ -227,10 +247,7 @@ def validate_requirements(
     req = requests.to_spec() if requests is not None else ResourceSpec()
     lim = limits.to_spec() if limits is not None else ResourceSpec()
     if req.gpu and not lim.gpu:
-        raise ResourceError(
-            f"{where}: GPU requested in `requests` without `limits`; specify GPUs in `limits` "
-            "(e.g. limits=Resources(gpu=1))"
-        )
+        lim = replace(lim, gpu=req.gpu)  # (the limit a GPU request implies)
     if req.gpu and lim.gpu and quantity("gpu", req.gpu) != quantity("gpu", lim.gpu):
         raise ResourceError(
             f"{where}: GPU requests ({req.gpu}) and limits ({lim.gpu}) must be equal; "

@@ -3,7 +3,8 @@
 What lives here: ``RetryStrategy``/``Backoff``, ``Timeout`` (and the ``TimeoutType`` alias),
 ``ReusePolicy``, ``Link``, ``Trigger`` with ``Cron`` (``FixedRate`` is the v1 class in
 ``_schedule``, which also takes v2's ``interval_minutes``), ``TriggerTime``, ``Device`` with the
-``GPU``/``TPU`` helpers and the ``SecretRequest`` alias. Each object validates itself when it is
+``GPU``/``TPU``/``Neuron``/``AMD_GPU``/``HABANA_GAUDI``/``APPLE_SILICON`` helpers, the
+``DeviceClass`` alias and the ``SecretRequest`` alias. Each object validates itself when it is
 built (``DefinitionError``: what is wrong, the value, how to fix it); ``@env.task`` checks how
 they are used and carries them into the task template (``_env``).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import typing
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from flytelike._durations import to_timedelta
@@ -105,26 +107,32 @@ def retry_delay(backoff: dict[str, Any] | None, retry: int) -> float:
 # ---------------------------------------------------------------------------- timeouts
 @dataclasses.dataclass(frozen=True)
 class Timeout:
-    """``Timeout(max_runtime, max_queued_time=None, deadline=None)``: durations or seconds.
+    """``Timeout(max_runtime=None, max_queued_time=None, deadline=None)``: durations or seconds.
 
     ``max_runtime`` bounds each attempt (enforced locally, like ``timeout=<seconds>``);
-    ``max_queued_time`` and ``deadline`` are carried for a cluster backend.
+    ``max_queued_time`` and ``deadline`` are carried for a cluster backend. At least one is
+    given (as in flyte, each may be left out).
     """
 
-    max_runtime: Duration
+    max_runtime: Duration | None = None
     max_queued_time: Duration | None = None
     deadline: Duration | None = None
 
     def __post_init__(self) -> None:
-        _set(
-            self,
-            max_runtime=to_timedelta(self.max_runtime, "Timeout.max_runtime", allow_zero=False),
-        )
-        for name in ("max_queued_time", "deadline"):
+        if self.max_runtime is None and self.max_queued_time is None and self.deadline is None:
+            raise DefinitionError(
+                "Timeout: give at least one of max_runtime, max_queued_time or deadline "
+                "(a timedelta or seconds)"
+            )
+        for name in ("max_runtime", "max_queued_time", "deadline"):
             value = getattr(self, name)
             if value is not None:
                 _set(self, **{name: to_timedelta(value, f"Timeout.{name}", allow_zero=False)})
-        if self.deadline is not None and _secs(self.deadline) < _secs(self.max_runtime):
+        if (
+            self.deadline is not None
+            and self.max_runtime is not None
+            and _secs(self.deadline) < _secs(self.max_runtime)
+        ):
             raise DefinitionError(
                 f"Timeout: deadline ({self.deadline}) is shorter than max_runtime "
                 f"({self.max_runtime}); raise the deadline or lower max_runtime"
@@ -255,13 +263,14 @@ class Cron:
 class Trigger:
     """Run a task on a schedule: ``Trigger("nightly", Cron("0 2 * * *"), inputs={...})``.
 
-    ``automation`` is a ``Cron`` or a ``FixedRate``; ``inputs`` fixes task inputs (the value
-    ``TriggerTime`` receives the firing time). Checked against the task it is attached to and
-    carried into the IR; no scheduler runs triggers locally.
+    ``automation`` is a ``Cron``, a ``FixedRate`` or an ``OnArtifact``; ``inputs`` fixes task
+    inputs (the value ``TriggerTime`` receives the firing time). ``notifications`` are
+    ``flytelike.notify`` objects (or a ``NamedRule``) for the runs it starts. Checked against the
+    task it is attached to and carried into the IR; no scheduler runs triggers locally.
     """
 
     name: str
-    automation: Cron | FixedRate
+    automation: Cron | FixedRate | Any
     inputs: dict[str, Any] | None = None
     description: str = ""
     auto_activate: bool = True
@@ -271,22 +280,31 @@ class Trigger:
     queue: str | None = None
     labels: dict[str, str] | None = None
     annotations: dict[str, str] | None = None
+    max_action_concurrency: int | None = None
+    notifications: Any = None
+    custom_context: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         from flytelike._schedule import FixedRate
+        from flytelike._triggers import OnArtifact
+        from flytelike.notify import check_notifications
 
         if not isinstance(self.name, str) or not self.name:
             raise DefinitionError(f"Trigger: name must be a non-empty string, got {self.name!r}")
         where = f"Trigger({self.name!r})"
-        if not isinstance(self.automation, Cron | FixedRate):
+        if not isinstance(self.automation, Cron | FixedRate | OnArtifact):
             raise DefinitionError(
-                f"{where}: automation must be Cron(...) or FixedRate(...), got {self.automation!r}"
+                f"{where}: automation must be Cron(...), FixedRate(...) or OnArtifact(...), got "
+                f"{self.automation!r}"
             )
         if self.inputs is not None and not (
             isinstance(self.inputs, dict) and all(isinstance(k, str) for k in self.inputs)
         ):
             raise DefinitionError(f"{where}: inputs must be a dict of input name to value")
-        for name in ("env_vars", "labels", "annotations"):
+        if self.max_action_concurrency is not None:
+            _int(self.max_action_concurrency, f"{where}.max_action_concurrency", 1)
+        _set(self, notifications=check_notifications(self.notifications, where))
+        for name in ("env_vars", "labels", "annotations", "custom_context"):
             value = getattr(self, name)
             if value is not None and not (
                 isinstance(value, dict)
@@ -295,11 +313,14 @@ class Trigger:
                 raise DefinitionError(f"{where}: {name} must be a dict of str to str")
 
     @classmethod
-    def _every(cls, name: str, cron: str, time_input: str | None, **kw: Any) -> Trigger:
+    def _every(cls, every: str, cron: str, time_input: str | None, **kw: Any) -> Trigger:
+        # flyte's shortcuts: ``name`` and ``description`` default to the period's.
         inputs = dict(kw.pop("inputs", None) or {})
         if time_input:
             inputs[time_input] = TriggerTime
-        return cls(kw.pop("name", name), Cron(cron), inputs or None, **kw)
+        name = kw.pop("name", every)
+        kw.setdefault("description", f"A trigger that runs {_EVERY[every]}")
+        return cls(name, Cron(cron), inputs or None, **kw)
 
     @classmethod
     def minutely(cls, trigger_time_input_key: str | None = None, **kw: Any) -> Trigger:
@@ -320,6 +341,15 @@ class Trigger:
     @classmethod
     def monthly(cls, trigger_time_input_key: str | None = None, **kw: Any) -> Trigger:
         return cls._every("monthly", "0 0 1 * *", trigger_time_input_key, **kw)
+
+
+_EVERY = {
+    "minutely": "every minute",
+    "hourly": "every hour",
+    "daily": "daily at midnight",
+    "weekly": "weekly on Sunday at midnight",
+    "monthly": "monthly on the 1st at midnight",
+}
 
 
 def check_triggers(triggers: Any, func: Any, where: str) -> list[Trigger]:
@@ -350,15 +380,26 @@ def check_triggers(triggers: Any, func: Any, where: str) -> list[Trigger]:
 # ---------------------------------------------------------------------------- devices
 @dataclasses.dataclass(frozen=True)
 class Device:
-    """An accelerator for ``Resources(gpu=...)``: ``Device("A100", quantity=2)``."""
+    """An accelerator for ``Resources(gpu=...)``: ``Device("A100", quantity=2)``.
+
+    ``device_class`` is flyte's ``DeviceClass`` (``"GPU"``, ``"TPU"``, ``"NEURON"``,
+    ``"AMD_GPU"``, ``"HABANA_GAUDI"``, ``"APPLE_SILICON"``); v2 tasks carry a class other than
+    ``GPU`` as ``v2.device_class``.
+    """
 
     device: str
     quantity: int = 1
     partition: str | None = None
+    device_class: str = "GPU"
 
     def __post_init__(self) -> None:
         if not isinstance(self.device, str) or not self.device:
             raise DefinitionError(f"Device: device must be a name like 'A100', got {self.device!r}")
+        if self.device_class not in DEVICE_CLASSES:
+            raise DefinitionError(
+                f"Device({self.device!r}).device_class must be one of "
+                f"{', '.join(DEVICE_CLASSES)}, got {self.device_class!r}"
+            )
         _int(self.quantity, f"Device({self.device!r}).quantity", 1)
         if self.partition is not None and not isinstance(self.partition, str):
             raise DefinitionError(
@@ -374,7 +415,31 @@ def GPU(device: str, quantity: int = 1, partition: str | None = None) -> Device:
 
 def TPU(device: str, partition: str | None = None) -> Device:
     """``TPU("V5P", "2x2x1")``: a TPU slice (the partition is the topology)."""
-    return Device(device, 1, partition)
+    return Device(device, 1, partition, "TPU")
+
+
+DeviceClass: TypeAlias = Literal["GPU", "TPU", "NEURON", "AMD_GPU", "HABANA_GAUDI", "APPLE_SILICON"]
+DEVICE_CLASSES: tuple[str, ...] = typing.get_args(DeviceClass)
+
+
+def Neuron(device: str) -> Device:
+    """``Neuron("Trn1")``: an AWS Inferentia/Trainium device."""
+    return Device(device, 1, None, "NEURON")
+
+
+def AMD_GPU(device: str) -> Device:
+    """``AMD_GPU("MI300X")``: one AMD GPU."""
+    return Device(device, 1, None, "AMD_GPU")
+
+
+def HABANA_GAUDI(device: str) -> Device:
+    """``HABANA_GAUDI("Gaudi1")``: one Habana Gaudi accelerator."""
+    return Device(device, 1, None, "HABANA_GAUDI")
+
+
+def APPLE_SILICON() -> Device:
+    """An Apple Silicon GPU (``device="AppleSilicon"``)."""
+    return Device("AppleSilicon", 1, None, "APPLE_SILICON")
 
 
 SecretRequest: TypeAlias = str | Secret | list[str | Secret]

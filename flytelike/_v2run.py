@@ -22,8 +22,9 @@ as flytelike has no remote control plane. Upstream options that only matter to a
 (``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
 ``copy_style``, ``queue``, ...) are accepted and ignored; unknown keywords raise ``TypeError``.
 
-``init(...)`` and ``init_from_config(...)`` accept flyte's arguments and do nothing: flytelike
-always runs on the local engine configured by ``FLYTELIKE_*`` environment variables.
+``init(...)`` and ``init_from_config(...)`` live in ``flytelike._init`` (re-exported here): they
+record the project and domain for ``current_project()``/``current_domain()``; flytelike always
+runs on the local engine configured by ``FLYTELIKE_*`` environment variables.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import time
 from datetime import UTC
 from typing import Any
 
+from flytelike._init import init, init_from_config
 from flytelike.engine._handle import Run
 from flytelike.errors import ArgumentError
 
@@ -288,9 +290,4 @@ def run(entity: Any, /, *args: Any, **inputs: Any) -> Any:
     return RunContext().run(entity, *args, **inputs)
 
 
-def init(*args: Any, **kwargs: Any) -> None:
-    """Accepted for flyte compatibility; does nothing (flytelike always runs locally)."""
-
-
-def init_from_config(*args: Any, **kwargs: Any) -> None:
-    """Accepted for flyte compatibility; does nothing (configure with ``FLYTELIKE_*``)."""
+__all__ = ["RunContext", "init", "init_from_config", "run", "with_runcontext"]

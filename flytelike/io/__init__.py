@@ -2,7 +2,8 @@
 
 One implementation each (``typesystem.io``); ``Directory``/``FlyteFile``/``FlyteDirectory``/
 ``StructuredDataset`` are the same classes under flytekit's names. ``flytelike.io.extend``
-mirrors ``flyte.io.extend`` (dataframe encoders and decoders).
+mirrors ``flyte.io.extend`` (dataframe encoders and decoders). ``HashFunction`` is flyte's
+hash method made of a function of the data (``File.from_local(p, hash_method=HashFunction(fn))``).
 """
 
 from typesystem.io import (
@@ -16,6 +17,7 @@ from typesystem.io import (
     File,
     FlyteDirectory,
     FlyteFile,
+    HashFunction,
     StructuredDataset,
 )
 
@@ -30,5 +32,6 @@ __all__ = [
     "File",
     "FlyteDirectory",
     "FlyteFile",
+    "HashFunction",
     "StructuredDataset",
 ]

@@ -165,7 +165,7 @@ def test_settings_reach_the_ir() -> None:
 
 def test_devices() -> None:
     assert flyte.GPU("H100", 8) == flyte.Device("H100", 8)
-    assert flyte.TPU("V5P", "2x2x1") == flyte.Device("V5P", 1, "2x2x1")
+    assert flyte.TPU("V5P", "2x2x1") == flyte.Device("V5P", 1, "2x2x1", device_class="TPU")
     mig = flyte.TaskEnvironment(
         "mig", resources=flyte.Resources(gpu=flyte.GPU("A100", 1, partition="1g.5gb"))
     )

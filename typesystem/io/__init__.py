@@ -36,7 +36,7 @@ from typesystem.io._handlers import (
     StructuredDatasetType,
     default_handlers,
 )
-from typesystem.io._hashing import content_hash
+from typesystem.io._hashing import HashFunction, content_hash
 from typesystem.io._offloaded import DirTransformer, FileTransformer
 from typesystem.io._retry import is_transient, with_retries
 from typesystem.io._store import DataStore, StorageError, current_store
@@ -58,6 +58,7 @@ __all__ = [
     "DuplicateHandlerError",
     "File",
     "FileTransformer",
+    "HashFunction",
     "FlyteDirectory",
     "FlyteFile",
     "FrameHandlers",

@@ -3,6 +3,11 @@
 ``content_hash`` is the built-in option: a sha256 over the bytes of a file, or over the sorted
 relative paths and bytes of a directory, read in streaming chunks. Use it as
 ``Annotated[File, HashMethod(content_hash)]`` or ``File.from_local(p, hash_method="sha256")``.
+
+A ``hash_method`` may also be an accumulator with ``update(data)`` and ``result()`` (flyte 2's
+``HashMethod`` protocol), such as ``HashFunction.from_fn(fn)``: the content is fed to it in
+chunks of up to 4 MiB, as flyte feeds an upload (a ``HashFunction`` keeps ``fn`` of the last
+chunk, so for a file of one chunk it is ``fn(all the bytes)``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,59 @@ def hash_stream(fh: Any, algorithm: str = "sha256") -> str:
     while block := fh.read(_CHUNK):
         h.update(block)
     return h.hexdigest()
+
+
+class HashFunction:
+    """flyte 2's ``flyte.io.HashFunction``: a hash method made of a function of the data."""
+
+    def __init__(self, fn: Callable[[Any], str]) -> None:
+        if not callable(fn):
+            raise TypeError(f"HashFunction needs a callable (data -> str), got {fn!r}")
+        self._fn = fn
+        self._value: str | None = None
+
+    @classmethod
+    def from_fn(cls, fn: Callable[[Any], str]) -> HashFunction:
+        return cls(fn)
+
+    def update(self, data: Any, /) -> None:
+        self._value = self._fn(data)
+
+    def result(self) -> str:
+        if self._value is None:
+            raise ValueError("HashFunction.result(): no data yet; call update(data) first")
+        return self._value
+
+    def reset(self) -> None:
+        self._value = None
+
+
+def _accumulate(value: Any, method: Any) -> str:
+    """Feed the content of ``value`` (a ``File``, ``Dir`` or local path) to ``method.update``."""
+    from typesystem.io._dir import Dir
+    from typesystem.io._file import File
+    from typesystem.io._store import current_store
+
+    reset = getattr(method, "reset", None)
+    if callable(reset):
+        reset()
+    store = current_store()
+    handles: list[Any]
+    if isinstance(value, File):
+        handles = [value.open("rb")]
+    else:
+        path = value._reading_location() if isinstance(value, Dir) else os.fspath(value)
+        if store.isdir(path):
+            from typesystem.io._paths import join
+
+            handles = [store.open(join(path, rel), "rb") for rel in store.relative_files(path)]
+        else:
+            handles = [store.open(path, "rb")]
+    for h in handles:
+        with h as fh:
+            while block := fh.read(_CHUNK):
+                method.update(block)
+    return str(method.result())
 
 
 def content_hash(value: Any, algorithm: str = "sha256") -> str:
@@ -60,6 +118,8 @@ def compute_hash(value: Any, method: Any) -> str | None:
     calculate: Callable[[Any], Any] | None = getattr(method, "calculate", None)
     if calculate is not None:
         return str(calculate(value))
+    if callable(getattr(method, "update", None)) and callable(getattr(method, "result", None)):
+        return _accumulate(value, method)
     if callable(method):
         return str(method(value))
     raise TypeError(

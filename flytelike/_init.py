@@ -1,0 +1,145 @@
+"""flyte 2's initialisation: ``init`` and its variants, ``current_project``/``current_domain``.
+
+flytelike always runs on the local engine (configured by ``FLYTELIKE_*`` variables), so there
+is no client to set up. What ``init`` keeps is what code reads back: the ``project``, ``domain``
+and ``org`` given, returned by ``current_project()``/``current_domain()`` in the driver and in
+running tasks alike (locally, as in a local flyte run, the run's project and domain are those
+``init`` set); both raise ``flytelike.errors.InitializationError`` when nothing set them, as
+flyte does.
+
+- ``init(endpoint=, org=, project=, domain=, ...)``, ``init_from_api_key(api_key, project=,
+  domain=, ...)``, ``init_in_cluster(org=, project=, domain=, ...)`` record those values (a later
+  call replaces them); ``init_passthrough(...)`` does too and returns them as a dict.
+- ``init_from_config(path_or_config=None, root_dir=None, ...)`` reads ``task.project``,
+  ``task.domain`` and ``task.org`` from a flyte config YAML file when one is given (a missing
+  file raises ``InitializationError``); without a path it records nothing.
+- ``is_control_plane_available()`` is ``False``: there is no control plane locally.
+
+Other keyword arguments of flyte's signatures (endpoints, credentials, storage, images, log
+settings) are accepted and have no local meaning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+from flytelike.errors import InitializationError
+
+
+@dataclasses.dataclass(frozen=True)
+class InitConfig:
+    project: str | None = None
+    domain: str | None = None
+    org: str | None = None
+
+
+_CONFIG: list[InitConfig] = []  # the process's configuration, as flyte's init keeps one
+
+
+def _set(project: Any, domain: Any, org: Any) -> InitConfig:
+    for label, value in (("project", project), ("domain", domain), ("org", org)):
+        if value is not None and not isinstance(value, str):
+            raise InitializationError(
+                "InvalidInitArgument", f"init: {label} must be a string, got {value!r}"
+            )
+    cfg = InitConfig(project, domain, org)
+    _CONFIG[:] = [cfg]
+    return cfg
+
+
+def init(
+    endpoint: str | None = None,
+    org: str | None = None,
+    project: str | None = None,
+    domain: str | None = None,
+    **options: Any,
+) -> None:
+    """Record ``project``/``domain``/``org`` (see the module docstring)."""
+    _set(project, domain, org)
+
+
+def init_from_api_key(
+    api_key: str | None = None,
+    project: str | None = None,
+    domain: str | None = None,
+    **options: Any,
+) -> None:
+    _set(project, domain, None)
+
+
+def init_in_cluster(
+    org: str | None = None,
+    project: str | None = None,
+    domain: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    return dataclasses.asdict(_set(project, domain, org))
+
+
+def init_passthrough(
+    endpoint: str | None = None,
+    org: str | None = None,
+    project: str | None = None,
+    domain: str | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    return dataclasses.asdict(_set(project, domain, org))
+
+
+def init_from_config(
+    path_or_config: str | os.PathLike[str] | None = None,
+    root_dir: str | os.PathLike[str] | None = None,
+    **options: Any,
+) -> None:
+    """Record ``task.project``/``task.domain``/``task.org`` of a flyte config file."""
+    if path_or_config is None:
+        return
+    path = os.fspath(path_or_config)
+    if root_dir is not None and not os.path.isabs(path):
+        path = os.path.join(os.fspath(root_dir), path)
+    if not os.path.isfile(path):
+        raise InitializationError(
+            "ConfigFileNotFoundError",
+            f"init_from_config: no config file at {path!r}; give the path of a flyte config "
+            "YAML file (or call init(project=..., domain=...))",
+        )
+    import yaml
+
+    with open(path) as f:
+        data = yaml.safe_load(f) or {}
+    task = data.get("task") if isinstance(data, dict) else None
+    task = task if isinstance(task, dict) else {}
+    _set(task.get("project"), task.get("domain"), task.get("org"))
+
+
+def is_control_plane_available() -> bool:
+    """``False``: flytelike runs without a control plane."""
+    return False
+
+
+def current_project() -> str:
+    """The project ``init`` recorded (``InitializationError`` when none was)."""
+    project = _CONFIG[0].project if _CONFIG else None
+    if project is None:
+        raise InitializationError(
+            "ProjectNotInitializedError",
+            "Project has not been initialized. Call flyte.init() with a valid project before "
+            "using this function or Call flyte.init_from_config() with a valid path to the "
+            "config file",
+        )
+    return project
+
+
+def current_domain() -> str:
+    """The domain ``init`` recorded (``InitializationError`` when none was)."""
+    domain = _CONFIG[0].domain if _CONFIG else None
+    if domain is None:
+        raise InitializationError(
+            "DomainNotInitializedError",
+            "Domain has not been initialized. Call flyte.init() with a valid domain before "
+            "using this function or Call flyte.init_from_config() with a valid path to the "
+            "config file",
+        )
+    return domain
