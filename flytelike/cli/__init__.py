@@ -7,6 +7,7 @@ import click
 
 from flytelike import __version__
 from flytelike.cli._commands import compile_command, graph_command
+from flytelike.cli._hygiene import runs_delete, runs_prune
 from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
@@ -32,5 +33,7 @@ main.add_command(serve_group)
 main.add_command(ui_command)
 main.add_command(secrets_group)
 runs_group.add_command(report_command)
+runs_group.add_command(runs_prune)
+runs_group.add_command(runs_delete)
 
 __all__ = ["main"]

@@ -31,6 +31,7 @@ from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine._run import Engine
 from flytelike.engine.errors import (
     AbortError,
+    DeleteError,
     EngineError,
     ResumeError,
     RunFailedError,
@@ -135,6 +136,7 @@ def call(entity: Any, kwargs: dict[str, Any]) -> Any:
 __all__ = [
     "LOG_LIMIT",
     "AbortError",
+    "DeleteError",
     "ActionError",
     "ActionLog",
     "ActionRecord",

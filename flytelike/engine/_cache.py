@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import typesystem
 from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
+from flytelike.engine._generation import generation_file, map_generation
 from flytelike.engine._records import RunStore
 from flytelike.ir._model import CacheSpec, TaskTemplate
 from typesystem import Literal
@@ -36,16 +37,6 @@ _NONE: frozenset[str] = frozenset()
 MEMO_SIZE = 4096
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
-
-
-def _map_generation(path: str) -> mmap.mmap:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        if os.fstat(fd).st_size < 8:
-            os.write(fd, os.urandom(8))
-        return mmap.mmap(fd, 8)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +58,7 @@ class TaskCache:
         self._prefixes: dict[int, tuple[TaskTemplate, CacheSpec, bytes]] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
-        self._generation_file = f"{store.db.path}.cache-generation"
+        self._generation_file = generation_file(store.db.path)
         self._seen: bytes | None = None
         self._mm: mmap.mmap | None = None
         # key -> (outputs, stored form, blob URIs the outputs refer to)
@@ -82,14 +73,14 @@ class TaskCache:
         wait for the GIL)."""
         mm = self._mm
         if mm is None:
-            mm = self._mm = _map_generation(self._generation_file)
+            mm = self._mm = map_generation(self._generation_file)
         return mm[:8]
 
     def _bump(self) -> None:
         """Tell every process that entries were deleted or replaced (their memos go stale)."""
         mm = self._mm
         if mm is None:
-            mm = self._mm = _map_generation(self._generation_file)
+            mm = self._mm = map_generation(self._generation_file)
         mm[:8] = os.urandom(8)
         self._memo.clear()
 

@@ -13,6 +13,9 @@ Environment variables (read by ``EngineConfig.from_env()``, never at import):
 ``FLYTELIKE_SYSTEM_RETRIES``           retries for system errors (default 3)
 ``FLYTELIKE_INLINE_LIMIT``             literals up to this many bytes stay in the run store
                                        (default 65536); larger ones go to the blob store
+``FLYTELIKE_RECORD``                   ``0``/``false``: direct calls (``t(x=1)``, ``wf()``)
+                                       are not recorded in the run store (runs started with
+                                       ``run(...)`` or the CLI still are)
 =====================================  ==========================================================
 """
 
@@ -77,6 +80,8 @@ class EngineConfig:
     system_retries: int = 3
     inline_limit: int = 65536
     record_runs: bool = True
+    # ``FLYTELIKE_RECORD``: whether direct calls (``t(x=1)``, ``wf()``) are recorded.
+    record_direct_calls: bool = True
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EngineConfig:
@@ -95,6 +100,7 @@ class EngineConfig:
             "backend": env.get("FLYTELIKE_BACKEND") or "local",
             "system_retries": _int(env, "FLYTELIKE_SYSTEM_RETRIES", 3, 0),
             "inline_limit": _int(env, "FLYTELIKE_INLINE_LIMIT", 65536, 0),
+            "record_direct_calls": _flag(env.get("FLYTELIKE_RECORD"), True, "FLYTELIKE_RECORD"),
         }
         values.update(overrides)
         values["home"] = Path(values["home"])

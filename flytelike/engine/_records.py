@@ -18,6 +18,7 @@ from typing import Any
 from flytelike.backends._protocol import ActionLog
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._generation import Generation, generation_file
 from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_batch, expand
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
@@ -34,7 +35,8 @@ from flytelike.engine._rows import (
     _error,
     _json,
     _pid,
-    _unjson,
+    _run_error,
+    _run_options,
 )
 from flytelike.engine._store import SQLiteStore
 from typesystem import Literal
@@ -53,6 +55,9 @@ class RunStore:
         self.codec = LiteralCodec(data_prefix, inline_limit)
         self._hit_inputs: dict[str, tuple[dict[str, Literal], bytes | None]] = {}
         self._closures: set[bytes] = set()  # closure rows this store has written
+        # (forgotten when the generation changes: a prune may have deleted closure rows)
+        self._generation = Generation(generation_file(path))
+        self._closures_seen = b""
         # Started actions not yet handed to the writer, and groups set before their start.
         self._held: dict[tuple[str, str], dict[str, Any]] = {}
         self._groups: dict[tuple[str, str], str] = {}
@@ -103,6 +108,10 @@ class RunStore:
             ref = _CLOSURE_REF + hashlib.sha256(data).hexdigest().encode()
             hit = _PICKLED[key] = (closure, data, ref)
         ref = hit[2]
+        gen = self._generation.read()
+        if gen != self._closures_seen:
+            self._closures.clear()
+            self._closures_seen = gen
         if ref not in self._closures:
             self._closures.add(ref)
             self.db.write(_CLOSURE_ROW, (ref[len(_CLOSURE_REF) :].decode(), hit[1]))
@@ -204,9 +213,8 @@ class RunStore:
 
     @staticmethod
     def _run(r: tuple[Any, ...]) -> RunRecord:
-        return RunRecord(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], _error(r[7]), _unjson(r[8]) or {}, r[9] or 1
-        )
+        error, options = _run_error(r[7]), _run_options(r[8])
+        return RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], error, options, r[9] or 1)
 
     def list_runs(
         self, limit: int = 50, phase: str | None = None, entity: str | None = None

@@ -23,7 +23,8 @@ from flytelike.engine.errors import ResumeError
 ABORT_PREFIX = "__abort__"  # (``_abort.SIGNAL_PREFIX``)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -41,7 +42,7 @@ def check_resumable(store: RunStore, rec: RunRecord) -> None:
     if rec.phase in ("RUNNING", "QUEUED"):
         rows = store.db.query("SELECT pid FROM runs WHERE name=?", (name,))
         pid = rows[0][0] if rows else None
-        if pid and pid != os.getpid() and _alive(int(pid)):
+        if pid and pid != os.getpid() and alive(int(pid)):
             raise ResumeError(
                 f"run {name} is still running in process {pid}; wait for it to end, or abort "
                 f"it (`flytelike runs abort {name}`) and resume it then"

@@ -130,6 +130,37 @@ def _error(text: str | None) -> ActionError | None:
     return ActionError.from_dict(found) if isinstance(found, dict) else None
 
 
+# A run row's ``options`` and ``error`` texts, decoded once per distinct text: runs of one entity
+# share their options, so listing thousands of runs decodes a few documents, not thousands
+# (``ActionError`` is immutable and shared; options dicts are copied).
+_OPTIONS: dict[str, dict[str, Any]] = {}
+_ERRORS: dict[str, ActionError | None] = {}
+_MEMO_SIZE = 1024
+
+
+def _run_options(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    found = _OPTIONS.get(text)
+    if found is None:
+        if len(_OPTIONS) >= _MEMO_SIZE:
+            _OPTIONS.clear()
+        decoded = json.loads(text)
+        found = _OPTIONS[text] = decoded if isinstance(decoded, dict) else {}
+    return dict(found)
+
+
+def _run_error(text: str | None) -> ActionError | None:
+    if not text:
+        return None
+    if text in _ERRORS:
+        return _ERRORS[text]
+    if len(_ERRORS) >= _MEMO_SIZE:
+        _ERRORS.clear()
+    found = _ERRORS[text] = _error(text)
+    return found
+
+
 _PID = [os.getpid()]
 os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 

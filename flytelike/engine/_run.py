@@ -27,7 +27,7 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _lifetime, _resume
+from flytelike.engine import _abort, _lifetime, _prune, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -46,6 +46,7 @@ from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import Interpreter
 from flytelike.engine._phases import NodePhase, WorkflowPhase
+from flytelike.engine._prune import Deleted
 from flytelike.engine._records import RunStore
 from flytelike.engine._rows import RunRecord
 from flytelike.engine.errors import (
@@ -178,6 +179,8 @@ class Engine:
         py_iface = getattr(entity, "python_interface", None)
         lp = primary if isinstance(primary, LaunchPlanTemplate) else None
         literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
+        # ``FLYTELIKE_RECORD=0``: direct calls (``t(x=1)``, ``wf()``) leave no record.
+        record = not direct_call or self.config.record_direct_calls
         if (
             name is None
             and wait
@@ -193,6 +196,7 @@ class Engine:
                 overwrite_cache,
                 raw_data_path,
                 max_parallelism,
+                record,
             )
             if hit is not None:
                 return hit
@@ -207,6 +211,7 @@ class Engine:
             on_event=on_event,
             py_iface=py_iface,
             direct_call=direct_call,
+            record=record,
         )
 
     def _options(
@@ -232,9 +237,11 @@ class Engine:
         overwrite_cache: bool | None,
         raw_data_path: str | None,
         max_parallelism: int | None,
+        record: bool = True,
     ) -> Run | None:
         """A run of one cached task whose outputs are in the cache, recorded in one go (the
-        same rows a full run writes); ``None`` when it is not one (the caller runs it)."""
+        same rows a full run writes; not at all when ``record`` is false); ``None`` when it is
+        not one (the caller runs it)."""
         cfg = self.config
         spec = task.metadata.cache
         if (
@@ -255,6 +262,9 @@ class Engine:
         if hit is None:
             return None
         outputs, stored = hit
+        if not record:
+            live = _Live.finished(outputs)
+            return Run(self, _new_name(), task.id.name, task.interface, py_iface, live)
         opts_key = (overwrite_cache, raw_data_path, max_parallelism, id(closure))
         found = self._options_json.get(opts_key)
         if found is not None and found[0] is closure:
@@ -286,8 +296,10 @@ class Engine:
         py_iface: Any = None,
         resume: bool = False,
         direct_call: bool = False,
+        record: bool = True,
     ) -> Run:
-        """Run a closure with input literals (the CLI and resume come in here)."""
+        """Run a closure with input literals (the CLI and resume come in here); ``record``
+        false: nothing of the run is written to the run store (the task cache still works)."""
         index = ClosureIndex(closure)
         primary = index.primary()
         name = name or _new_name()
@@ -303,7 +315,7 @@ class Engine:
             live.bus.add_callback(on_event)
         prior: dict[str, Outputs] = {}
         bases: dict[str, int] = {}
-        store = self.store if cfg.record_runs else None
+        store = self.store if cfg.record_runs and record else None
         if store is not None:
             if resume:
                 prior = store.succeeded_outputs(name)
@@ -324,7 +336,7 @@ class Engine:
             config=cfg,
             bus=live.bus,
             store=store,
-            cache=self.cache if cfg.cache_enabled and store is not None else None,
+            cache=self.cache if cfg.cache_enabled and cfg.record_runs else None,
             run_dir=cfg.run_dir(name),
             raw_data_prefix=str(options["raw_data_path"]),
             overwrite_cache=bool(options["overwrite_cache"]),
@@ -505,6 +517,14 @@ class Engine:
             on_event=on_event,
             resume=True,
         )
+
+    def delete_runs(self, names: list[str]) -> Deleted:
+        """Delete runs with their rows and data (``_prune``); not ones still running."""
+        return _prune.delete(self, names)
+
+    def prune(self, older_than: float, *, dry_run: bool = False) -> Deleted:
+        """Delete the finished or interrupted runs created over ``older_than`` seconds ago."""
+        return _prune.prune(self, older_than, dry_run=dry_run)
 
     def abort(self, run_name: str, action_id: str | None = None, reason: str = "") -> None:
         """Abort the run ``run_name`` (``action_id=None``) or one of its running actions, from

@@ -353,6 +353,19 @@ class SQLiteStore:
                 log.exception("run store: could not write %d statements", len(ops))
                 return
 
+    def _forget_parent(self) -> None:
+        """In a forked child: drop the parent's connections, queue, held rows and threads."""
+        self._local = threading.local()
+        self._items = deque()
+        self._lock = threading.Lock()
+        self._committing = False
+        self._writer = None
+        self._writer_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._signalled = False
+        self._stopping = threading.Event()
+        self._pending = None
+
     def close(self) -> None:
         if self._writer is not None:
             self._stopping.set()
@@ -382,3 +395,15 @@ def _flush_all() -> None:
     for store in list(_OPEN):
         with contextlib.suppress(Exception):  # best effort at exit
             store.flush(10)
+
+
+def _after_fork_in_child() -> None:
+    # A forked child must neither use the parent's connections (SQLite forbids carrying one
+    # across fork) nor commit what the parent queued or holds back (the parent does): the
+    # stores it inherited start over empty, with new locks, and are not flushed at its exit.
+    for store in list(_OPEN):
+        store._forget_parent()
+    _OPEN.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

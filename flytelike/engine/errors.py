@@ -11,7 +11,9 @@
         ├── RunNotFoundError (KeyError) no run by that name in the store
         ├── RunNotFinishedError         outputs asked for before the run ended
         ├── SignalError (ValueError)    a signal for an unknown gate or of the wrong type
-        ├── ResumeError                 a run that cannot be resumed (succeeded, or no closure)
+        ├── ResumeError                 a run that cannot be resumed (succeeded, still running,
+        │                               no closure, or its code cannot be imported)
+        ├── DeleteError (ValueError)    a run that cannot be deleted (still running)
         └── AbortError (ValueError)     an abort of a run or action that is not running
 
 Backend discovery errors live in ``flytelike.backends`` (``BackendNotFoundError``).
@@ -92,6 +94,10 @@ class SignalError(EngineError, ValueError):
 
 class ResumeError(EngineError):
     """A run that cannot be resumed."""
+
+
+class DeleteError(EngineError, ValueError):
+    """A run that cannot be deleted: it is still running."""
 
 
 class AbortError(EngineError, ValueError):
