@@ -356,9 +356,12 @@ def run_command(
     given.update({k: v for k, v in parsed.items() if v is not None})
     literals = build_inputs(obj, iface, lp, given)
     eng = make_engine(backend)
+    from flytelike.cli._interrupt import Interrupts
     from flytelike.cli._progress import Progress
+    from flytelike.engine._run import new_run_name
 
-    with Progress(run_name or "") as progress:
+    run_name = run_name or new_run_name()  # (known before it starts: Ctrl-C aborts it by name)
+    with Progress(run_name) as progress, Interrupts(run_name) as interrupts:
         try:
             run = eng.run_literals(
                 closure,
@@ -371,6 +374,7 @@ def run_command(
             )
         except FlytelikeError as e:
             raise click.ClickException(str(e)) from e
+    interrupts.exit_if_aborted(run, eng)
     finish(run, iface, verbose)
 
 
@@ -380,13 +384,15 @@ def run_command(
 def resume_command(run_name: str, verbose: bool) -> None:
     """Run failed or interrupted run RUN_NAME again, reusing every action that succeeded."""
     from flytelike import engine as eng
+    from flytelike.cli._interrupt import Interrupts
     from flytelike.cli._progress import Progress
     from flytelike.engine import EngineError
 
     e = eng.default_engine()
-    with Progress(run_name) as progress:
+    with Progress(run_name) as progress, Interrupts(run_name) as interrupts:
         try:
             run = e.resume(run_name, on_event=progress.callback)
         except EngineError as err:
             raise click.ClickException(str(err)) from err
+    interrupts.exit_if_aborted(run, e)
     finish(run, run._interface(), verbose)

@@ -372,7 +372,7 @@ class Engine:
                     coro.close()
                     raise RuntimeError("a synchronous run suspended")
             else:
-                outputs = self._run_loop(self._main(ex, primary, inputs))
+                outputs = self._run_loop(self._main(ex, primary, inputs), ex.run_name)
             if aborts is not None and aborts.run_reason is not None:
                 # (aborted as it finished: its outputs are discarded)
                 raise asyncio.CancelledError
@@ -396,6 +396,10 @@ class Engine:
             if ex.store is not None:
                 ex.store.finish_run(ex.run_name, live.phase.value, None, f.action_error().to_dict())
         except BaseException as e:
+            if isinstance(e, KeyboardInterrupt) and aborts is not None:
+                with aborts.lock:  # (Ctrl-C in a direct call: the run and its actions ABORTED)
+                    if aborts.run_reason is None:
+                        aborts.run_reason = _abort.INTERRUPTED
             if aborts is not None and aborts.run_reason is not None:
                 live.failure = _abort.end_aborted(ex, aborts.run_reason)
                 live.phase = WorkflowPhase.ABORTED
@@ -427,12 +431,18 @@ class Engine:
                 _abort.forget(aborts)
 
     @staticmethod
-    def _run_loop(coro: Any) -> Outputs:
+    def _run_loop(coro: Any, run_name: str) -> Outputs:
         if asyncio._get_running_loop() is None:
             # (not get_running_loop(): its RuntimeError would become every failure's context)
             if threading.current_thread() is threading.main_thread():
                 # The main thread keeps one loop: creating one per run costs ~0.1 ms.
-                return _thread_loop().run_until_complete(coro)
+                loop = _thread_loop()
+                main = loop.create_task(coro)
+                try:
+                    return loop.run_until_complete(main)
+                except KeyboardInterrupt:
+                    _abort.wind_down(loop, run_name)
+                    raise
             return asyncio.run(coro)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # called from async code
             return pool.submit(asyncio.run, coro).result()  # type: ignore[no-any-return]

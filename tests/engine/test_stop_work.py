@@ -155,3 +155,37 @@ def test_cli_run_exits_soon_after_the_deadline(tmp_path: Path) -> None:
     finally:
         e.close()
 
+
+def test_runs_abort_from_another_process_stops_a_sleeping_body(tmp_path: Path) -> None:
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    # No timeout: the body sleeps in place on the main thread of `flytelike run`.
+    proc = subprocess.Popen(
+        [*CLI, "run", WFS, "nap", "--path", str(work), "--n", "1", "--run-name", "a1"],
+        cwd=ROOT,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    _marker(work / "nap")
+    abort = subprocess.run(
+        [*CLI, "runs", "abort", "a1", "--reason", "from a test"],
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert abort.returncode == 0, abort.stderr
+    asked = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - asked < 2.0
+    assert proc.returncode == 1 and "ABORTED" in err
+    e = Engine(EngineConfig.from_env(home=home))
+    try:
+        run = e.get_run("a1")
+        assert run.phase.value == "ABORTED"
+        assert {a.phase for a in run.actions()} == {"ABORTED"}
+    finally:
+        e.close()
