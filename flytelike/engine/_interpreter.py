@@ -202,6 +202,15 @@ class Interpreter:
                 dependents[d].append(n.id)
         ready = [n for n in nodes if remaining[n.id] == 0]
         running: dict[asyncio.Future[Outputs], Node] = {}
+        # Nodes that ended, in order, and an event set when one does: waiting on these costs
+        # the same for 1,000 running nodes as for 2 (``asyncio.wait`` walks every one each time).
+        ended: list[asyncio.Future[Outputs]] = []
+        wake = asyncio.Event()
+
+        def on_end(fut: asyncio.Future[Outputs]) -> None:
+            ended.append(fut)
+            wake.set()
+
         failures: list[NodeFailed] = []
         blocked: set[str] = set()
 
@@ -249,8 +258,12 @@ class Interpreter:
                         continue
                     for n in batch:
                         task = asyncio.ensure_future(self.run_node(n, values, prefix, parent))
+                        task.add_done_callback(on_end)
                         running[task] = n
-                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                if not ended:
+                    await wake.wait()
+                wake.clear()
+                done, ended[:] = ended[:], []
                 for fut in done:
                     n = running.pop(fut)
                     ex.inflight -= 1
