@@ -372,7 +372,9 @@ LITERAL_VALUES = st.recursive(_leaves(), _containers, max_leaves=12)
 
 def _type_leaves() -> st.SearchStrategy[LiteralType]:
     tags = st.just("") | _NAMES
-    enum_values = st.lists(_NAMES | st.integers(min_value=-(2**63), max_value=2**63 - 1), max_size=3)
+    enum_values = st.lists(
+        _NAMES | st.integers(min_value=-(2**63), max_value=2**63 - 1), max_size=3
+    )
     return st.one_of(
         st.builds(SimpleType, st.sampled_from(SimpleKind), tag=tags),
         st.builds(RefType, _NAMES, tag=tags),
