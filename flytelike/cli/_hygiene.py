@@ -31,11 +31,7 @@ def _report(done: Any, verb: str) -> None:
     click.echo(
         f"{verb} {n} run{'' if n == 1 else 's'} ({done.rows} rows); removed {done.blobs_removed} "
         f"blob{'' if done.blobs_removed == 1 else 's'} ({_size(done.bytes_freed)})"
-        + (
-            f"; kept {done.blobs_kept} the cache or other runs still use"
-            if done.blobs_kept
-            else ""
-        )
+        + (f"; kept {done.blobs_kept} the cache or other runs still use" if done.blobs_kept else "")
     )
 
 
