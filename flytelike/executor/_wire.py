@@ -82,6 +82,10 @@ def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionC
             raise _invalid(f"{field}.{name}", f"longer than {_ID_LIMIT} characters")
     if msg.attempt < 0:
         raise _invalid(f"{field}.attempt", f"must be >= 0, got {msg.attempt}")
+    for name in ("run_dir", "secrets_dir"):  # (the executor writes and reads under them)
+        value = getattr(msg, name)
+        if value and (not os.path.isabs(value) or "\0" in value):
+            raise _invalid(f"{field}.{name}", f"must be an absolute path, got {value!r}")
     timeout = msg.timeout if msg.HasField("timeout") else None
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise _invalid(f"{field}.timeout", f"must be a positive number of seconds, got {timeout}")

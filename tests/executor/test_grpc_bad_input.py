@@ -14,6 +14,7 @@ from typing import Any
 
 import grpc
 import pytest
+from google.protobuf.descriptor import FieldDescriptor as FD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,18 @@ def test_missing_fields_are_named(channel: grpc.Channel) -> None:
     msg.context.timeout = -1
     e = refused(channel, "RunAction", msg.SerializeToString())
     assert e.details() == "context.timeout: must be a positive number of seconds, got -1.0"
+
+
+def test_directories_must_be_absolute(channel: grpc.Channel) -> None:
+    msg = pb.ActionRequest.FromString(add_request())
+    msg.context.run_dir = "relative/dir"
+    e = refused(channel, "RunAction", msg.SerializeToString())
+    assert e.details() == "context.run_dir: must be an absolute path, got 'relative/dir'"
+    msg = pb.ActionRequest.FromString(add_request())
+    msg.code.root = "src"
+    assert refused(channel, "RunAction", msg.SerializeToString()).details() == (
+        "code.root: 'src' is not an absolute path"
+    )
 
 
 def test_unknown_and_duplicate_inputs_are_named(channel: grpc.Channel) -> None:
@@ -211,6 +224,93 @@ def test_fuzzed_requests_never_stop_the_executor(
             assert e.details()
     else:
         assert token == TOKEN
+
+
+# Fields the structured fuzzing leaves alone: paths the executor would write under or put on
+# sys.path, and environment variables it would set in this (the test's) process.
+UNTOUCHED = frozenset({"run_dir", "secrets_dir", "root", "raw_data_prefix", "environment"})
+NAMES = st.sampled_from(["", "python", "shell", "spark", "a", "b", "x", "o0", "n0[1]", "\x00"])
+_INT_RANGES = {
+    FD.CPPTYPE_INT32: (-(2**31), 2**31 - 1),
+    FD.CPPTYPE_INT64: (-(2**63), 2**63 - 1),
+    FD.CPPTYPE_UINT32: (0, 2**32 - 1),
+    FD.CPPTYPE_UINT64: (0, 2**64 - 1),
+}
+
+
+def _value(data: st.DataObject, f: Any) -> Any:
+    if f.type == FD.TYPE_STRING:
+        return data.draw(NAMES | st.text(max_size=12))
+    if f.type == FD.TYPE_BYTES:
+        return data.draw(st.binary(max_size=12))
+    if f.type == FD.TYPE_BOOL:
+        return data.draw(st.booleans())
+    if f.type == FD.TYPE_ENUM:
+        return data.draw(st.integers(0, 12))
+    if f.cpp_type in (FD.CPPTYPE_DOUBLE, FD.CPPTYPE_FLOAT):
+        return data.draw(st.floats(width=32 if f.cpp_type == FD.CPPTYPE_FLOAT else 64))
+    low, high = _INT_RANGES[f.cpp_type]
+    return data.draw(st.integers(low, high) | st.integers(max(low, -3), 3))
+
+
+def _edit(data: st.DataObject, msg: Any, depth: int = 0) -> None:
+    """Set one field somewhere under ``msg`` to a value of its type (any value)."""
+    fields = [
+        f
+        for f in msg.DESCRIPTOR.fields
+        if f.name not in UNTOUCHED
+        and not (f.message_type is not None and f.message_type.GetOptions().map_entry)
+    ]
+    if not fields:
+        return
+    f = data.draw(st.sampled_from(fields))
+    repeated = f.is_repeated
+    if f.type == FD.TYPE_MESSAGE:
+        if repeated:
+            items = getattr(msg, f.name)
+            grow = len(items) == 0 or data.draw(st.booleans())
+            target = items.add() if grow else items[data.draw(st.integers(0, len(items) - 1))]
+        else:
+            target = getattr(msg, f.name)
+        if depth < 8 and data.draw(st.integers(0, 3)):
+            _edit(data, target, depth + 1)
+        else:
+            if not repeated:
+                target.SetInParent()
+            if data.draw(st.booleans()):
+                target.Clear()
+        return
+    value = _value(data, f)
+    if repeated:
+        getattr(msg, f.name).append(value)
+    else:
+        setattr(msg, f.name, value)
+
+
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(method=st.sampled_from(["RunAction", "RunItems"]), data=st.data())
+def test_well_formed_requests_with_any_values_never_stop_the_executor(
+    channel: grpc.Channel, method: str, data: st.DataObject
+) -> None:
+    cls = pb.ActionRequest if method == "RunAction" else pb.ItemsRequest
+    msg = cls.FromString(SEEDS[method]())
+    for _ in range(data.draw(st.integers(1, 4))):
+        _edit(data, msg)
+    try:
+        answer = call(channel, method, msg.SerializeToString())
+    except grpc.RpcError as e:
+        assert e.code() in EXPECTED, (e.code(), e.details())
+        assert e.details()
+    else:  # (still a valid request: it ran, and its answer reads)
+        if method == "RunAction":
+            pb.ActionOutcome.FromString(answer)
+        else:
+            assert len(pb.ItemsOutcome.FromString(answer).results) == len(msg.items)
 
 
 def test_still_healthy_after_the_fuzzing(secured_executor: ExecutorServer) -> None:
