@@ -67,6 +67,10 @@ class RunContext:
         unknown = set(ignored) - _IGNORED
         if unknown:
             raise TypeError(f"with_runcontext: unknown parameter(s) {', '.join(sorted(unknown))}")
+        if ignored.get("notifications") is not None:  # checked, though nothing sends them locally
+            from flytelike.notify import check_notifications
+
+            check_notifications(ignored["notifications"], "with_runcontext")
         if mode not in (None, "local", "hybrid"):
             raise ValueError(
                 f"with_runcontext(mode={mode!r}): flytelike runs locally; use mode='local' "

@@ -112,6 +112,9 @@ def test_notifications_are_validated_and_carried_with_their_trigger() -> None:
         notify.Slack(on_phase=ActionPhase.FAILED, webhook_url="not-a-url")
     with pytest.raises(errors.DefinitionError, match="notifications"):
         flyte.Trigger.daily(notifications="email me")
+    flyte.with_runcontext(notifications=email)  # accepted: nothing is sent locally
+    with pytest.raises(errors.DefinitionError, match="with_runcontext: notifications"):
+        flyte.with_runcontext(notifications=["email me"])
 
 
 CALLS: list[int] = []
