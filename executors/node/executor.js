@@ -101,7 +101,14 @@ function shellCommand(request) {
       `this executor does not run tasks of kind '${task.kind}' (it runs: shell)`,
     );
   }
-  const custom = Object.fromEntries(task.custom.map((p) => [p.key, JSON.parse(p.value)]));
+  const custom = {};
+  for (const pair of task.custom) {
+    try {
+      custom[pair.key] = JSON.parse(pair.value);
+    } catch {
+      throw new Refused(grpc.status.INVALID_ARGUMENT, `task.custom.${pair.key}`, "is not JSON");
+    }
+  }
   if (typeof custom.script !== "string") {
     throw new Refused(grpc.status.INVALID_ARGUMENT, "task.custom.script", "a shell task needs a script");
   }

@@ -150,3 +150,12 @@ def test_a_wrong_token_is_unauthenticated(node_executor: str) -> None:
         b.close()
     assert outcome.error is not None
     assert "(UNAUTHENTICATED): the token is wrong" in outcome.error.message
+
+
+def test_a_malformed_task_is_invalid_argument(backend: GrpcBackend) -> None:
+    from dataclasses import replace
+
+    task = replace(fails.template(), custom=(("script", "not json"),))
+    outcome = asyncio.run(backend.run_action(ActionRequest(task, {}, ActionContext("r", "n0"))))
+    assert outcome.error is not None
+    assert "(INVALID_ARGUMENT): task.custom.script: is not JSON" in outcome.error.message
