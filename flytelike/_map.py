@@ -1,9 +1,11 @@
-"""``map_task(target, concurrency=, min_success_ratio=)`` (also exported as ``map``).
+"""``map_task(target, concurrency=, min_success_ratio=, min_successes=)`` (also ``map``).
 
 The target is a task, a ``functools.partial`` of one (its bound values, constants or promises,
 are passed whole to every element) or a launch plan (``bound_inputs=`` fixes inputs for every
 element). Every other input becomes a list, mapped element-wise; the single output becomes a
-list, of ``Optional`` values when ``min_success_ratio < 1``.
+list, of ``Optional`` values when items may fail: ``min_success_ratio < 1``, or
+``min_successes`` set (the number of items that must succeed; it takes precedence over the
+ratio, as in flytekit).
 """
 
 from __future__ import annotations
@@ -58,6 +60,14 @@ class MapTask(Entity):
         ratio = 1.0 if min_success_ratio is None else float(min_success_ratio)
         if not 0 < ratio <= 1:
             raise DefinitionError(f"{where}: min_success_ratio must be in (0, 1], got {ratio}")
+        if min_successes is not None and (
+            not isinstance(min_successes, int)
+            or isinstance(min_successes, bool)
+            or min_successes < 0
+        ):
+            raise DefinitionError(
+                f"{where}: min_successes must be an int >= 0 or None, got {min_successes!r}"
+            )
         if concurrency is not None and (not isinstance(concurrency, int) or concurrency < 0):
             raise DefinitionError(f"{where}: concurrency must be an int >= 0 or None")
         bound = {**partial_kwargs, **(bound_inputs or {})}
@@ -78,7 +88,7 @@ class MapTask(Entity):
         }
         outputs = {}
         for k, t in iface.outputs.items():
-            item = typing.Optional[t] if ratio < 1 else t  # noqa: UP045
+            item = typing.Optional[t] if tolerates_failures(ratio, min_successes) else t  # noqa: UP045
             outputs[k] = list[item]  # type: ignore[valid-type]
         self.python_interface: PyInterface = interface_from_types(inputs, outputs, where)
         self.mapped = [k for k in iface.inputs if k not in bound]
@@ -115,14 +125,11 @@ class MapTask(Entity):
             try:
                 results.append(self.target.local_call(element))
             except Exception as e:
-                if self.min_success_ratio >= 1:
+                if not tolerates_failures(self.min_success_ratio, self.min_successes):
                     raise
                 failures.append(e)
                 results.append(None)
-        needed = math.ceil(n * self.min_success_ratio)
-        if self.min_successes is not None:
-            needed = max(needed, self.min_successes)
-        if n - len(failures) < needed:
+        if n - len(failures) < required_successes(n, self.min_success_ratio, self.min_successes):
             raise failures[0]
         return results if self.python_interface.outputs else None
 
@@ -135,6 +142,19 @@ class _Mapped(Entity):
         self.python_interface = PyInterface(
             {k: m.python_interface.inputs[k] for k in m.mapped}, {}, {}, {}
         )
+
+
+def tolerates_failures(ratio: float, min_successes: int | None) -> bool:
+    """Whether a map may succeed with failed items (which then give ``None``)."""
+    return min_successes is not None or ratio < 1
+
+
+def required_successes(n: int, ratio: float, min_successes: int | None) -> int:
+    """How many of ``n`` items must succeed: ``min_successes`` when given (it takes precedence
+    over the ratio, as in flytekit), else ``ceil(n * min_success_ratio)``."""
+    if min_successes is not None:
+        return min_successes
+    return math.ceil(n * ratio)
 
 
 def map_task(

@@ -297,6 +297,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
                 ),
                 function=function_ref(self._func),
                 source=SourceLocation(relative_source(code.co_filename), code.co_firstlineno),
+                custom=s.custom_entries(),
                 **s.template_fields(self._where),
             )
             self._template = with_version(tmpl, _pickle_free_version(tmpl, self._func))
@@ -369,11 +370,18 @@ def task(
     task_resolver: Any = None,
     execution_mode: Any = None,
     pickle_untyped: bool = False,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+    shared_memory: bool | str | None = None,
 ) -> Callable[[Callable[P, R]], PythonFunctionTask[P, R]]: ...
 
 
 def task(_task_function: Any = None, /, **kwargs: Any) -> Any:
-    """Make a task from a function: ``@task`` or ``@task(retries=3, cache=True, ...)``."""
+    """Make a task from a function: ``@task`` or ``@task(retries=3, cache=True, ...)``.
+
+    The parameters are flytekit's; an unknown one is an error. ``labels`` and ``annotations``
+    (pod metadata) and ``shared_memory`` (``True`` or a size such as ``"2Gi"``) are carried into
+    the template's ``custom`` entries (see ``flytelike._task_settings``)."""
     if _task_function is not None:
         return make_task(_task_function, "python", kwargs)
 

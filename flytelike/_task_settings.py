@@ -2,11 +2,18 @@
 
 ``TaskSettings.build`` checks every parameter (naming the task and file:line on error) and keeps
 the validated values; ``metadata``/``template_fields`` produce the IR parts when the template is
-first needed (cache versions and image tags are computed then, not at decoration).
+first needed (cache versions and image tags are computed then, not at decoration). A parameter
+``@task`` does not know is an error, as in flytekit.
+
+Pod metadata and shared memory have no field of their own in the IR: ``labels``,
+``annotations`` (dicts of str to str) and ``shared_memory`` (``True``: ``/dev/shm`` as large as
+the task's memory; or a size such as ``"2Gi"``) are carried as the template's ``custom``
+entries of those names (JSON values).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -17,7 +24,7 @@ from flytelike._image import ImageSpec, image_ref
 from flytelike._opaque import to_opaque
 from flytelike._resources import Resources, validate_requirements
 from flytelike._secret import Secret
-from flytelike.errors import DefinitionError
+from flytelike.errors import DefinitionError, ResourceError
 from flytelike.extras.accelerators import accelerator_ref
 from flytelike.ir._model import (
     Accelerator,
@@ -27,6 +34,19 @@ from flytelike.ir._model import (
 )
 
 _NO_RESOURCES = ResourceRequirements()
+
+# Every parameter ``TaskSettings.build`` takes (``@task``, ``@dynamic``, ``@eager``, the v2
+# ``TaskEnvironment`` and class-based tasks pass through it).
+KNOWN = frozenset(
+    {
+        "accelerator", "annotations", "cache", "cache_ignore_input_vars", "cache_serialize",
+        "cache_version", "container_image", "deck_fields", "deprecated", "disable_deck", "docs",
+        "enable_deck", "environment", "execution_mode", "interruptible", "labels", "limits",
+        "node_dependency_hints", "pickle_untyped", "pod_template", "pod_template_name",
+        "requests", "resources", "retries", "secret_requests", "shared_memory", "task_config",
+        "task_resolver", "timeout",
+    }
+)  # fmt: skip
 
 
 class TaskSettings:
@@ -49,12 +69,24 @@ class TaskSettings:
     deck_fields: tuple[str, ...] = ()
     task_config: Any = None
     node_dependency_hints: tuple[Any, ...] = ()
+    labels: dict[str, str] = {}  # noqa: RUF012  (replaced per instance, never mutated)
+    annotations: dict[str, str] = {}  # noqa: RUF012
+    shared_memory: bool | str | None = None
 
     @classmethod
     def build(cls, where: str, kind: str, **kw: Any) -> TaskSettings:
         if not kw:
             return _DEFAULTS  # a bare @task: nothing to validate, and settings are never mutated
+        unknown = sorted(set(kw) - KNOWN)
+        if unknown:
+            raise DefinitionError(
+                f"{where}: unexpected parameter(s) {', '.join(unknown)}; the task parameters are "
+                f"{', '.join(sorted(KNOWN))}"
+            )
         s = cls()
+        s.labels = _string_dict(kw.get("labels"), "labels", where)
+        s.annotations = _string_dict(kw.get("annotations"), "annotations", where)
+        s.shared_memory = _shared_memory(kw.get("shared_memory"), where)
         if (
             kw.get("cache") not in (None, False)
             or kw.get("cache_version")
@@ -164,6 +196,17 @@ class TaskSettings:
             node_dependency_hints=_hint_ids(self.node_dependency_hints),
         )
 
+    def custom_entries(self) -> tuple[tuple[str, str], ...]:
+        """``labels``, ``annotations`` and ``shared_memory`` as ``custom`` entries (sorted)."""
+        values: dict[str, Any] = {
+            "annotations": self.annotations,
+            "labels": self.labels,
+            "shared_memory": self.shared_memory,
+        }
+        return tuple(
+            (k, json.dumps(v, sort_keys=True)) for k, v in values.items() if v not in (None, {})
+        )
+
     def template_fields(self, where: str) -> dict[str, Any]:
         return {
             "resources": self.resources,
@@ -177,6 +220,34 @@ class TaskSettings:
 
 
 _DEFAULTS = TaskSettings()
+
+
+def _string_dict(value: Any, name: str, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise DefinitionError(f"{where}: {name} must be a dict of str to str, got {value!r}")
+    return dict(value)
+
+
+def _shared_memory(value: Any, where: str) -> bool | str | None:
+    """``True`` (as large as the task's memory), a normalised size, or ``None``."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return True
+    if isinstance(value, str):
+        try:
+            return Resources(mem=value).to_spec().memory
+        except ResourceError as e:
+            raise DefinitionError(
+                f"{where}: shared_memory must be True or a size such as '2Gi': {e}"
+            ) from e
+    raise DefinitionError(
+        f"{where}: shared_memory must be True or a size such as '2Gi', got {value!r}"
+    )
 
 
 def _hint_ids(hints: Iterable[Any]) -> tuple[Identifier, ...]:

@@ -105,7 +105,11 @@ class ArgumentError(CompileError, TypeError):
 
 
 class BindingTypeError(CompileError, TypeError):
-    """A value or promise bound to an input does not have the input's type."""
+    """A value or promise bound to an input does not have the input's type. A workflow with
+    several reports them in one ``BindingTypeError`` whose ``errors`` holds each of them (empty
+    for a single error)."""
+
+    errors: tuple[BindingTypeError, ...] = ()
 
 
 class PromiseUsageError(CompileError, ValueError):

@@ -98,7 +98,7 @@ def bind_outputs(
                 entity=state.name,
                 location=fmt(loc),
             )
-        out.append((name, state.bind(value, types[name], py, end, name)))
+        out.append((name, state.bind_or_record(value, types[name], py, end, name)))
     return out
 
 
@@ -126,6 +126,10 @@ def compile_body(
         token = push(state, fresh=native_inputs is not None)
         try:
             result = func(**args)
+        except Exception as e:
+            for err in state.binding_errors:  # (found before the body failed otherwise)
+                e.add_note(f"also: {err}")
+            raise
         finally:
             pop(token)
         return _finish(state, name, iface, result, loc)
@@ -143,5 +147,8 @@ def _finish(
             location=fmt(dangling.loc),
         )
     outputs = bind_outputs(state, iface, result, loc)
+    failure = state.binding_failure()
+    if failure is not None:
+        raise failure
     nodes, entities = freeze_root(state)
     return CompiledBody(nodes, bindings(outputs), entities)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from typesystem import LiteralType
 
 _MISSING: Any = object()
+_UNBOUND: Any = object()  # (the binding of an input whose type check failed)
 
 
 class NodeBuilder:
@@ -214,6 +215,39 @@ class CompileState:
         self.scopes = [Scope("")]
         self.start = NodeBuilder(self, START_NODE, None, None)
         self.conditionals: list[ConditionalBuilder] = []
+        # Type errors of bindings, collected so that a workflow reports all of them at once
+        # (``binding_failure``); the body keeps compiling after one.
+        self.binding_errors: list[BindingTypeError] = []
+
+    def bind_or_record(
+        self, value: Any, lt: LiteralType, py: Any, nb: NodeBuilder, name: str
+    ) -> Any:
+        """``bind``, recording a ``BindingTypeError`` (and returning a placeholder that is
+        never frozen: compiling ends with ``binding_failure``) instead of raising it."""
+        try:
+            return self.bind(value, lt, py, nb, name)
+        except BindingTypeError as e:
+            self.binding_errors.append(e)
+            return _UNBOUND
+
+    def binding_failure(self) -> BindingTypeError | None:
+        """The recorded binding errors as one error (``None`` when there are none): the error
+        itself when there is one, else one listing each on its own line (``.errors``)."""
+        errors = self.binding_errors
+        if not errors:
+            return None
+        if len(errors) == 1:
+            return errors[0]
+        lines = "\n".join(f"  - {e}" for e in errors)
+        combined = BindingTypeError(
+            f"{self.kind} `{self.name}` has {len(errors)} binding errors:\n{lines}",
+            entity=self.name,
+            node_id=errors[0].node_id,
+            input_name=errors[0].input_name,
+            location=errors[0].location,
+        )
+        combined.errors = tuple(errors)
+        return combined
 
     def where(self, node_id: str, entity: Entity | None, loc: tuple[str, int] | None) -> str:
         if node_id == "end-node":
@@ -247,7 +281,7 @@ class CompileState:
                 if type(value) is Promise and (value.lt is lt or value.lt == lt):
                     inputs.append((name, value))
                     continue
-                raw = self.bind(value, lt, py, nb, name)
+                raw = self.bind_or_record(value, lt, py, nb, name)
             elif name in iface.default_literals:
                 raw = Constant(iface.default_literals[name])
             else:

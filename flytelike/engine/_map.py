@@ -2,8 +2,9 @@
 
 Every item is its own action (``<node>[i]``) with its own retries, recorded in the run store, and
 reused on resume. ``concurrency`` bounds the items running at once (unset: the run's max
-parallelism; 0: unbounded). With ``min_success_ratio`` < 1, failed items become ``None`` and the
-node fails only when fewer than ``ceil(n * ratio)`` (and ``min_successes``) items succeed.
+parallelism; 0: unbounded). With ``min_success_ratio`` < 1 or ``min_successes`` set, failed
+items become ``None`` and the node fails only when fewer than ``min_successes`` (when set) or
+``ceil(n * ratio)`` items succeed (``flytelike._map.required_successes``).
 
 Two paths: plain sync Python tasks without cache or timeout run on worker threads (or in place
 while they are quick and nothing else in the run could progress) with no per-item asyncio
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 import threading
 import time
 from dataclasses import replace
@@ -23,6 +23,7 @@ from typing import Any
 
 import typesystem
 from flytelike._durations import node_timeout
+from flytelike._map import required_successes, tolerates_failures
 from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
@@ -443,10 +444,10 @@ async def run_map(
     finally:
         items.flush()
     failed = [e for e in items.errors if e is not None]
-    needed = math.ceil(n * target.min_success_ratio)
-    if target.min_successes is not None:
-        needed = max(needed, target.min_successes)
-    if n - len(failed) < needed or (failed and target.min_success_ratio >= 1):
+    needed = required_successes(n, target.min_success_ratio, target.min_successes)
+    if n - len(failed) < needed or (
+        failed and not tolerates_failures(target.min_success_ratio, target.min_successes)
+    ):
         first = failed[0]
         err = ExecutionError(
             first.error.kind,

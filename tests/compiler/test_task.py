@@ -235,8 +235,17 @@ def test_resources_parsing_and_rules() -> None:
     def f() -> None:
         pass
 
-    with pytest.raises(ResourceError, match="without `limits`"):
-        task(requests=Resources(gpu=1))(f)
+    # GPUs in `requests` only (as the seeds write them) are also the limit, as Flyte sets them.
+    gpu_only = task(requests=Resources(gpu="1"))(f).template().resources
+    assert gpu_only.requests.gpu == gpu_only.limits.gpu == "1"
+    mixed = task(requests=Resources(cpu="1", mem="1Gi", gpu="1"), limits=Resources(cpu="2"))(f)
+    res = mixed.template().resources
+    assert (res.requests.cpu, res.limits.cpu, res.limits.gpu, res.limits.memory) == (
+        "1",
+        "2",
+        "1",
+        "",
+    )
     with pytest.raises(ResourceError, match="must be equal"):
         task(requests=Resources(gpu=1), limits=Resources(gpu=2))(f)
     with pytest.raises(ResourceError, match="exceed limits"):
