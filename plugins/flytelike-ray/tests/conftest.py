@@ -3,6 +3,9 @@ engine on it per test with its own ``FLYTELIKE_HOME``."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,15 +19,30 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="session")
 def ray_backend() -> Iterator[object]:
-    from flytelike_ray import RayBackend
-
-    backend = RayBackend(num_cpus=2, code_root=str(HERE), log_to_driver=False)
+    """The session's Ray: two CPUs, no dashboard, its own temporary directory (a short path:
+    Ray's sockets live there), removed afterwards; warmed up until both workers have imported
+    flytelike."""
+    try:
+        from flytelike_ray import RayBackend
+    except ImportError as e:  # fail every Ray test, loudly, rather than skip them
+        pytest.fail(
+            f"the Ray backend's tests need the flytelike-ray distribution ({e}); install it with "
+            "`pip install -e plugins/flytelike-ray` (it brings ray)"
+        )
+    temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    backend = RayBackend(
+        num_cpus=2,
+        code_root=str(HERE),
+        log_to_driver=False,
+        init_options={"_temp_dir": temp},
+    )
     backend.warmup()
     yield backend
     backend.close()
     import ray
 
     ray.shutdown()
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.fixture
