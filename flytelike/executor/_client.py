@@ -13,8 +13,9 @@ on the wire to ``ExecutionError``s:
   UNAUTHENTICATED, PERMISSION_DENIED): a non-recoverable error naming the executor and the fix.
 
 Cancelling an attempt (timeout, abort) cancels its call, which stops the task in the executor.
-Calls go through a ``grpc.aio`` channel made for each event loop the engine calls from, so one
-backend serves any loop and a call costs no hand-off between threads.
+Calls go through a ``grpc.aio`` channel made for each event loop the engine calls from (an aio
+channel belongs to one loop), so one backend serves any loop and calls are awaited on the
+caller's own loop, without a bridge from a synchronous channel's threads.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class GrpcBackend:
         self._describe = self._channel.unary_unary(prefix + "Describe")
         self._health = self._channel.unary_unary(f"/{_net.HEALTH_SERVICE}/Check")
         # One asyncio channel per event loop the engine calls from (an aio channel belongs to
-        # the loop it was made in): a call then needs no hand-off between threads.
+        # the loop it was made in).
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
             weakref.WeakKeyDictionary()
         )
