@@ -42,6 +42,7 @@ from flytelike.backends import (
     ship_task,
 )
 from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
+from flytelike.backends._protocol import ActionLog  # (not exported by flytelike.backends yet)
 from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
@@ -106,13 +107,17 @@ def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
     )
 
 
-def _outcome(data: bytes) -> ActionOutcome:
+def _outcome(data: bytes, context: ActionContext) -> ActionOutcome:
     result: _worker.Outcome = pickle.loads(data)
-    outputs, error, decks, dynamic = result
+    outputs, error, decks, dynamic, printed = result
     tabs = tuple(Deck(n, u) for n, u in decks)
+    logs = None
+    if printed is not None:  # what the attempt printed, stored by the engine as for local
+        logs = ActionLog(printed[0], printed[1], context.action_id, context.attempt)
     if error is not None:
-        return ActionOutcome(error=unpack_error(error), decks=tabs)
-    return ActionOutcome(outputs=unpack_literals(outputs or {}), decks=tabs, dynamic=dynamic)
+        return ActionOutcome(error=unpack_error(error), decks=tabs, logs=logs)
+    values = unpack_literals(outputs or {})
+    return ActionOutcome(outputs=values, decks=tabs, dynamic=dynamic, logs=logs)
 
 
 class RayBackend:
@@ -306,7 +311,7 @@ class RayBackend:
             raise
         except Exception as e:
             return ActionOutcome(error=_ray_failure(e, task.id.name, where))
-        return _outcome(result)
+        return _outcome(result, ctx)
 
     async def run_items(
         self, task: Any, context: ActionContext, items: Sequence[Item]

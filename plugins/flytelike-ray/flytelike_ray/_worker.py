@@ -19,7 +19,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-# The attempt is the local backend's own: a worker runs the task exactly as ``local`` does.
+# The attempt is the local backend's own: a worker runs the task exactly as ``local`` does, and
+# what it prints is captured as in the local backend's worker processes (``_capture``).
+from flytelike.backends import _capture as capture
 from flytelike.backends._local import InlineRunner, run_sync
 from flytelike.backends._protocol import SYSTEM, ActionContext, ActionRequest, ExecutionError
 from flytelike_ray._wire import (
@@ -35,7 +37,11 @@ from typesystem import unbox
 _TASKS: dict[str, Any] = {}
 _MAX_TASKS = 512
 
-Outcome = tuple[dict[str, bytes] | None, ErrorTuple | None, tuple[tuple[str, str], ...], Any]
+# (stream, text) chunks an attempt printed and how many characters were cut from their start
+LogTuple = tuple[tuple[tuple[str, str], ...], int]
+Outcome = tuple[
+    dict[str, bytes] | None, ErrorTuple | None, tuple[tuple[str, str], ...], Any, LogTuple | None
+]
 
 _HINT = (
     " (on a Ray worker, pid {pid}: the module must be installed there or be under the code "
@@ -49,6 +55,7 @@ def setup() -> None:
     import typesystem
 
     typesystem.default_registry()
+    capture.install()
 
 
 def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
@@ -126,14 +133,17 @@ def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
         task = template(key, data, holder)
         request = ActionRequest(task, unpack_literals(inputs), context)
     except Exception as e:
-        return None, _system("read the request", e), (), None
+        return None, _system("read the request", e), (), None, None
+    capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
     with _variables(context.environment):
         outcome = run_sync(request)
+    printed = capture.take(context.run_name, context.action_id, context.attempt)
+    logs = (printed.chunks, printed.dropped) if printed is not None else None
     decks = tuple((d.name, d.uri) for d in outcome.decks)
     if outcome.error is not None:
-        return None, pack_error(_with_hint(outcome.error)), decks, None
+        return None, pack_error(_with_hint(outcome.error)), decks, None, logs
     outputs = pack_literals(outcome.outputs or {})
-    return outputs, None, decks, outcome.dynamic
+    return outputs, None, decks, outcome.dynamic, logs
 
 
 ItemsOutcome = tuple[dict[str, bytes], list[ErrorTuple | None]]

@@ -137,3 +137,12 @@ v2 = fl.TaskEnvironment("ray_tests")
 @v2.task
 def v2_pid(x: int) -> int:
     return os.getpid() + x
+
+
+@fl.task
+def chatty(x: int) -> int:
+    import sys
+
+    print(f"working on {x}")
+    print("careful", file=sys.stderr)
+    return x

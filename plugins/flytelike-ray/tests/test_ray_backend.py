@@ -182,3 +182,11 @@ def test_a_local_raw_data_prefix_is_refused_on_a_multi_node_cluster() -> None:
     assert outcome.error is not None and outcome.error.kind == "USER"
     assert "file:///data/runs is a local path" in outcome.error.message
     assert "3 nodes" in outcome.error.message and "s3://" in outcome.error.message
+
+
+def test_what_a_task_prints_on_a_worker_is_stored_with_its_attempt(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.chatty, x=7)
+    assert run.outputs() == 7
+    (log,) = run.logs()
+    assert log.stdout == "working on 7\n" and log.stderr == "careful\n"
+    assert log.attempt == 0
