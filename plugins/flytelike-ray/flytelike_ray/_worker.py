@@ -50,11 +50,12 @@ _HINT = (
 
 
 def setup() -> None:
-    """Ray's ``worker_process_setup_hook``: import flytelike and the type registry when the
-    worker starts, not on its first action."""
+    """Ray's ``worker_process_setup_hook``: when the worker starts, not on its first action,
+    import flytelike (this module does), load the type plugins of installed distributions and
+    put the print capture in front of ``sys.stdout``/``sys.stderr``."""
     import typesystem
 
-    typesystem.default_registry()
+    typesystem.default_registry().load_plugins()
     capture.install()
 
 
