@@ -120,8 +120,9 @@ def test_v2_run_in_a_script_runs(tmp_path: Path) -> None:
     assert doc["out"] in (5, [5])
 
 
-def test_a_failed_script_run_resumes(tmp_path: Path) -> None:
-    """Resume imports the script as a module (its run recorded no pickled code)."""
+def test_a_failed_script_run_resumes_from_another_directory(tmp_path: Path) -> None:
+    """The run recorded the script's file (no pickled code); resume, started in another
+    directory, imports the script from there as a module."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "flaky.py").write_text(
@@ -156,9 +157,11 @@ def test_a_failed_script_run_resumes(tmp_path: Path) -> None:
         [sys.executable, "flaky.py"], cwd=project, env=env, capture_output=True, text=True
     )
     assert failed.returncode != 0 and "asked to fail" in failed.stderr
-    listed = _run([sys.executable, "-m", "flytelike", "runs", "list"], project, home)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    listed = _run([sys.executable, "-m", "flytelike", "runs", "list"], elsewhere, home)
     run_name = next(w for w in listed.stdout.split() if w.startswith("r2"))
-    resumed = _run([sys.executable, "-m", "flytelike", "resume", run_name], project, home)
+    resumed = _run([sys.executable, "-m", "flytelike", "resume", run_name], elsewhere, home)
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout) == {"o0": 3}
 
