@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -190,3 +191,14 @@ def test_what_a_task_prints_on_a_worker_is_stored_with_its_attempt(ray_engine: E
     (log,) = run.logs()
     assert log.stdout == "working on 7\n" and log.stderr == "careful\n"
     assert log.attempt == 0
+
+
+def test_importing_and_selecting_the_backend_imports_no_ray() -> None:
+    code = (
+        "import sys\n"
+        "from flytelike.backends import get_backend\n"
+        "backend = get_backend('ray')\n"
+        "assert not [m for m in sys.modules if m == 'ray' or m.startswith('ray.')], 'ray loaded'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
