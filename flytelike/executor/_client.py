@@ -25,6 +25,7 @@ import os
 import sys
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from flytelike.backends._protocol import (
@@ -35,6 +36,7 @@ from flytelike.backends._protocol import (
     ActionRequest,
     ExecutionError,
 )
+from flytelike.backends._ship import ship_task
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _net, _wire
 from flytelike.ir._model import TaskTemplate
@@ -172,9 +174,10 @@ class GrpcBackend:
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         c = request.context
         what = f"task `{request.task.id.name}` ({c.action_id}, attempt {c.attempt + 1})"
-        try:
+        try:  # (its function by value when the executor cannot import it: ``ship_task``)
+            request = replace(request, task=ship_task(request.task))
             data = _wire.request_to_proto(self._codec, request, self._root(request.task))
-        except Exception as e:  # (a value the wire format cannot carry)
+        except Exception as e:  # (a value the wire format cannot carry, code that cannot travel)
             return ActionOutcome(
                 error=ExecutionError(USER, f"{what} cannot be sent: {e}", type(e).__name__)
             )
@@ -198,6 +201,7 @@ class GrpcBackend:
     ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
         what = f"map items of task `{task.id.name}` ({context.action_id})"
         try:
+            task = ship_task(task)
             data = _wire.items_to_proto(self._codec, task, context, items, self._root(task))
             raw = await self._call("RunItems", data, None)
             return _wire.item_results_from_proto(raw, len(items))
