@@ -290,13 +290,18 @@ class InlineRunner:
         return outputs, None
 
 
-def _run_in_subprocess(request: ActionRequest) -> ActionOutcome:
-    """An attempt in a pool process: what it prints is captured there and sent back."""
+def _run_in_subprocess(request: ActionRequest, keep_exception: bool = False) -> ActionOutcome:
+    """An attempt in a pool or worker process: what it prints is captured there and sent back
+    (with the exception object only when ``keep_exception``: the caller checks it travels)."""
     capture.install()
-    outcome = run_sync(request, keep_exception=False)
+    outcome = run_sync(request, keep_exception=keep_exception)
     action = request.context
     logs = capture.take(action.run_name, action.action_id, action.attempt)
     return outcome if logs is None else replace(outcome, logs=logs)
+
+
+def _run_in_worker(request: ActionRequest) -> ActionOutcome:
+    return _run_in_subprocess(request, keep_exception=True)
 
 
 async def run_async(request: ActionRequest) -> ActionOutcome:
@@ -417,7 +422,7 @@ class LocalBackend:
             return await run_async(request)
         if request.context.timeout is not None:
             if self.isolate_timeouts and _worker.can_fork(request):
-                return await _worker.run_in_worker(request, _run_in_subprocess)
+                return await _worker.run_in_worker(request, _run_in_worker)
             if self.mode == "thread":
                 return await _worker.run_in_thread(request, run_sync)
         loop = asyncio.get_running_loop()

@@ -11,7 +11,7 @@ attempt; tasks without a timeout never come here.
 What a body in a worker process sees, unlike one in a thread of the driver: changes it makes to
 module globals stay in the worker; v2 tasks it calls run as plain calls there (not as recorded
 child actions: give a parent that calls tasks an ``async`` body, or no timeout); its exception
-comes back as type, message and traceback, not as the object. What it prints is captured as in the
+comes back as the object when it pickles (else as type, message and traceback). What it prints is captured as in the
 backend's process mode.
 
 Where ``fork`` is not used (not Linux: macOS's system libraries are not fork-safe; a ``memory://``
@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -60,7 +62,9 @@ def _describe(request: ActionRequest) -> str:
     return f"task `{request.task.id.name}` ({c.action_id}, attempt {c.attempt + 1})"
 
 
-def _child(writer: Any, request: ActionRequest, attempt: Callable[[ActionRequest], Any]) -> None:
+def _child(
+    writer: Any, request: ActionRequest, attempt: Callable[[ActionRequest], ActionOutcome]
+) -> None:
     # Ctrl-C reaches the whole process group: the driver decides what happens to this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for sig in (signal.SIGTERM, *_stop._WAKE):
@@ -76,7 +80,7 @@ def _child(writer: Any, request: ActionRequest, attempt: Callable[[ActionRequest
     for fn in _CHILD_EXIT:
         fn()
     try:
-        writer.send(outcome)
+        writer.send(_portable(outcome))
     except Exception as e:  # (outputs that cannot be pickled)
         writer.send(_failed(request, "finished, but could not send its outcome back", e))
     writer.close()
@@ -86,13 +90,26 @@ def _child(writer: Any, request: ActionRequest, attempt: Callable[[ActionRequest
     os._exit(0)
 
 
+def _portable(outcome: ActionOutcome) -> ActionOutcome:
+    """``outcome`` with its exception object only if that survives a pickle round trip (the
+    driver re-raises it from direct calls, as when the body runs in a thread there)."""
+    err = outcome.error
+    if err is None or err.exception is None:
+        return outcome
+    try:
+        pickle.loads(pickle.dumps(err.exception))
+    except Exception:
+        return dataclasses.replace(outcome, error=dataclasses.replace(err, exception=None))
+    return outcome
+
+
 def _failed(request: ActionRequest, what: str, e: BaseException) -> ActionOutcome:
     text = f"the worker process of {_describe(request)} {what}: {type(e).__name__}: {e}"
     return ActionOutcome(error=ExecutionError(SYSTEM, text, type(e).__name__))
 
 
 async def run_in_worker(
-    request: ActionRequest, attempt: Callable[[ActionRequest], Any]
+    request: ActionRequest, attempt: Callable[[ActionRequest], ActionOutcome]
 ) -> ActionOutcome:
     """Run ``attempt(request)`` (a sync attempt, returning an ``ActionOutcome``) in a forked
     worker process; cancelling this coroutine kills the process."""

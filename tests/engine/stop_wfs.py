@@ -88,3 +88,8 @@ def spin_timed_retried(path: str) -> int:
 @fl.workflow
 def spin_wf(path: str) -> int:
     return spin(path=path)  # type: ignore[no-any-return]
+
+
+@fl.task(timeout=dt.timedelta(seconds=30))
+def fails_timed(path: str) -> int:
+    raise ValueError(f"bad input {path}")

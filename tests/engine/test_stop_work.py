@@ -92,6 +92,13 @@ def test_retries_after_a_timeout_each_get_a_worker(engine: Engine, tmp_path: Pat
     assert starts == 2 and _process_gone(pid)
 
 
+def test_a_timed_body_keeps_its_exception_across_the_worker(engine: Engine) -> None:
+    # A direct call re-raises the task's own exception, as when the body runs in a thread.
+    with pytest.raises(ValueError, match="bad input here") as info:
+        stop_wfs.fails_timed(path="here")
+    assert any("flytelike run" in note for note in info.value.__notes__)
+
+
 def test_timed_out_body_in_a_thread_is_stopped(home: Path, tmp_path: Path) -> None:
     # isolate_timeouts=False (and platforms without fork): the body runs in a thread.
     e = Engine(EngineConfig.from_env(), backend=get_backend("local", isolate_timeouts=False))
