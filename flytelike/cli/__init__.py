@@ -7,7 +7,7 @@ import click
 
 from flytelike import __version__
 from flytelike.cli._commands import compile_command, graph_command
-from flytelike.cli._hygiene import runs_delete, runs_prune
+from flytelike.cli._hygiene import StoreErrors, runs_delete, runs_prune, store_group
 from flytelike.cli._info import info_command
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
@@ -16,7 +16,7 @@ from flytelike.cli._serve import serve_group
 from flytelike.cli._ui import report_command, ui_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoreErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="flytelike")
 def main() -> None:
     """flytelike: typed tasks and workflows in the style of Flyte."""
@@ -35,5 +35,6 @@ main.add_command(secrets_group)
 runs_group.add_command(report_command)
 runs_group.add_command(runs_prune)
 runs_group.add_command(runs_delete)
+main.add_command(store_group)
 
 __all__ = ["main"]

@@ -1,7 +1,9 @@
-"""``flytelike runs prune`` and ``flytelike runs delete``: removing runs and their data.
+"""Keeping the run store in shape: ``flytelike runs prune``/``runs delete`` (removing runs and
+their data) and ``flytelike store check``/``store repair``.
 
 What a deletion removes (rows, closures, working files, data not referred to by the cache or
-another run) is decided in ``flytelike.engine._prune``; these commands word the result.
+another run) is decided in ``flytelike.engine._prune``, what a check looks at and a repair does in
+``flytelike.engine._check``; these commands word the results.
 """
 
 from __future__ import annotations
@@ -79,3 +81,61 @@ def runs_prune(older_than: str, dry_run: bool) -> None:
         click.echo(f"would delete {n} run{'' if n == 1 else 's'}", err=True)
         return
     _report(done, "pruned")
+
+
+def _home() -> Any:
+    from flytelike.engine import EngineConfig
+
+    return EngineConfig.from_env().home
+
+
+@click.group("store")
+def store_group() -> None:
+    """The run store in FLYTELIKE_HOME: check it, repair it."""
+
+
+@store_group.command("check")
+def store_check() -> None:
+    """Check the run store: who can read or write it, whether its database is readable, and
+    whether the pickles it holds carry valid integrity seals. Exits 1 when something is wrong."""
+    from flytelike.engine._check import check
+
+    problems = 0
+    for f in check(_home()):
+        if f.ok:
+            click.echo(f"ok       {f.what}")
+        else:
+            problems += 1
+            click.echo(f"PROBLEM  {f.what}\n         fix: {f.fix}")
+    if problems:
+        raise SystemExit(1)
+
+
+@store_group.command("repair")
+@click.option(
+    "--trust",
+    is_flag=True,
+    help="also seal every pickle the store holds with this home's key (only if you trust its "
+    "contents: a pickle runs code when loaded)",
+)
+def store_repair(trust: bool) -> None:
+    """Repair the run store: move a damaged database aside and start a new one with what can
+    still be read, make the home and its files private to you, replace a damaged key. Stop
+    flytelike processes using this home first."""
+    from flytelike.engine._check import repair
+
+    for line in repair(_home(), trust=trust):
+        click.echo(line)
+
+
+class StoreErrors(click.Group):
+    """The top-level group: a run store that cannot be used (``StoreError``: damaged, not
+    writable, full, untrusted data) ends any command with its message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from flytelike.engine.errors import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as e:
+            raise click.ClickException(str(e)) from e

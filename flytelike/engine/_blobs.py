@@ -3,8 +3,9 @@
 A map of named literals (a node's inputs or outputs) encodes as msgpack ``{name: literal bytes}``
 (each literal through ``typesystem.to_msgpack``). Encodings up to ``inline_limit`` bytes stay in
 the run store; larger ones are written to ``<prefix>/runs/<run>/<action>/<what>.msgpack`` and
-only the URI is stored. Also here: finding the blob URIs a literal refers to, to check that a
-cached value's data still exists.
+only the URI is stored. A map holding a pickled value is sealed and checked (``_integrity``);
+local blob files are private to their owner (0600). Also here: finding the blob URIs a literal
+refers to, to check that a cached value's data still exists.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Iterator, Mapping
 import msgpack
 
 import typesystem
+from flytelike.engine._faults import store_error
+from flytelike.engine._integrity import MAC_SIZE, MAGIC, PICKLED, Integrity, sealed
+from flytelike.engine._private import write_private
 from typesystem import Blob, Collection, Literal, LiteralValue, Map, Table, UnionValue
 
 
@@ -38,18 +42,19 @@ def _local_path(uri: str) -> str | None:
 
 
 def write_blob(uri: str, data: bytes) -> None:
+    """Write ``data`` at ``uri``: a local file is private to its owner (0600, in 0700 folders);
+    a failure (a full disk, permissions) raises a ``StoreError`` naming the URI."""
     path = _local_path(uri)
-    if path is not None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        return
-    import fsspec
+    try:
+        if path is not None:
+            write_private(path, data)
+            return
+        import fsspec
 
-    with fsspec.open(uri, "wb") as f:
-        f.write(data)
+        with fsspec.open(uri, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise store_error(e, uri, "write to the blob store") from e
 
 
 def read_blob(uri: str) -> bytes:
@@ -77,16 +82,20 @@ def blob_exists(uri: str) -> bool:
 
 
 class LiteralCodec:
-    """Encodes literal maps for the store, offloading large ones under ``prefix``."""
+    """Encodes literal maps for the store, offloading large ones under ``prefix``; with an
+    ``Integrity``, maps holding a pickle are sealed and checked (``_integrity``)."""
 
-    def __init__(self, prefix: str, inline_limit: int) -> None:
+    def __init__(self, prefix: str, inline_limit: int, integrity: Integrity | None = None) -> None:
         self.prefix = prefix.rstrip("/")
         self.inline_limit = inline_limit
+        self.integrity = integrity
 
     def encode(
         self, values: Mapping[str, Literal], run: str, action: str, what: str
     ) -> tuple[bytes | None, str | None]:
         data = pack_literals(values)
+        if self.integrity is not None and PICKLED in data:
+            data = self.integrity.seal(data)
         if len(data) <= self.inline_limit:
             return data, None
         safe = action.replace("/", "__") or "_run"
@@ -94,13 +103,21 @@ class LiteralCodec:
         write_blob(uri, data)
         return None, uri
 
-    @staticmethod
-    def decode(data: bytes | None, uri: str | None) -> dict[str, Literal] | None:
-        if data is not None:
-            return unpack_literals(data)
-        if uri:
-            return unpack_literals(read_blob(uri))
-        return None
+    def decode(
+        self, data: bytes | None, uri: str | None, what: str = "a stored value"
+    ) -> dict[str, Literal] | None:
+        """The literal map stored as ``data`` (inline) or at ``uri``; ``what`` names it in the
+        ``UntrustedDataError`` a pickle without a valid seal raises."""
+        where = uri or "the run store"
+        if data is None:
+            if not uri:
+                return None
+            data = read_blob(uri)
+        if self.integrity is not None:
+            data = self.integrity.check_literals(data, what, where)
+        elif sealed(data):
+            data = data[len(MAGIC) + MAC_SIZE :]
+        return unpack_literals(data)
 
 
 def blob_uris(value: LiteralValue) -> Iterator[str]:

@@ -129,7 +129,7 @@ class TaskCache:
             return dict(decoded[0]), (data, uri)
         outputs: dict[str, Literal] | None
         try:
-            outputs = self.store.codec.decode(data, uri)
+            outputs = self.store.codec.decode(data, uri, f"the cached outputs of {key[:16]}")
         except OSError:
             outputs = None
         if outputs is None or not all_exist(outputs):

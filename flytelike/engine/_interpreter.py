@@ -238,8 +238,9 @@ class Interpreter:
                 if ready:
                     if store is not None:
                         # Durability: what the ready nodes were built on (their upstream's
-                        # completion, the run's row) is committed before they start.
-                        store.db.barrier()
+                        # completion, the run's row) is committed before they start; a run
+                        # whose records could not be written stops here (StoreWriteError).
+                        store.durable(ex.run_name)
                     batch = ready[:]
                     ready.clear()
                     ex.inflight += len(batch)

@@ -18,7 +18,9 @@ from typing import Any
 from flytelike.backends._protocol import ActionLog
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._gate_rows import GateRows
 from flytelike.engine._generation import Generation, generation_file
+from flytelike.engine._integrity import Integrity
 from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_batch, expand
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
@@ -38,7 +40,10 @@ from flytelike.engine._rows import (
     _run_error,
     _run_options,
 )
+from flytelike.engine._salvage import record_failed
+from flytelike.engine._seals import seal_all
 from flytelike.engine._store import SQLiteStore
+from flytelike.engine.errors import StoreError
 from typesystem import Literal
 
 # id(closure) -> (closure, pickled, reference)
@@ -47,12 +52,19 @@ _CLOSURE_REF = b"closure:sha256:"
 _CLOSURE_ROW = "INSERT OR IGNORE INTO closures (digest, data) VALUES (?,?)"
 
 
-class RunStore:
-    """Records runs and their actions; reads them back."""
+class RunStore(GateRows):
+    """Records runs and their actions; reads them back. Pickles (closures, gate types, literal
+    maps holding a pickled value) are sealed and checked with the home's key (``_integrity``).
+    A batch the store cannot take (disk full) fails its runs: they are recorded ``FAILED``
+    (``_salvage``) and ``durable`` raises the ``StoreWriteError`` in the runs' engine."""
 
     def __init__(self, path: Path, data_prefix: str, inline_limit: int = 65536) -> None:
-        self.db = SQLiteStore(path)
-        self.codec = LiteralCodec(data_prefix, inline_limit)
+        self.integrity = Integrity(f"{path}.key")
+        self.db = SQLiteStore(path, seal=lambda conn: seal_all(conn, self.integrity))
+        self.db.on_write_failure = self._salvage
+        self.codec = LiteralCodec(data_prefix, inline_limit, self.integrity)
+        # Run name -> (entity, kind, created, options JSON) of runs created here, for _salvage.
+        self._identity: dict[str, tuple[str, str, float, str | None]] = {}
         self._hit_inputs: dict[str, tuple[dict[str, Literal], bytes | None]] = {}
         self._closures: set[bytes] = set()  # closure rows this store has written
         # (forgotten when the generation changes: a prune may have deleted closure rows)
@@ -75,8 +87,16 @@ class RunStore:
         options: dict[str, Any],
         parent: str = "",
     ) -> None:
-        data, uri = self.codec.encode(inputs, name, "", "inputs")
         now = time.time()
+        if len(self._identity) > 1024:
+            self._identity.clear()
+        self._identity[name] = (entity, kind, now, _json(options))
+        try:
+            data, uri = self.codec.encode(inputs, name, "", "inputs")
+        except StoreError as e:  # (its inputs could not be stored: the run is recorded FAILED)
+            self.db.failed[name] = e
+            self._salvage({name}, e)
+            raise
         self.db.upsert(
             "runs",
             ("name",),
@@ -114,7 +134,8 @@ class RunStore:
             self._closures_seen = gen
         if ref not in self._closures:
             self._closures.add(ref)
-            self.db.write(_CLOSURE_ROW, (ref[len(_CLOSURE_REF) :].decode(), hit[1]))
+            sealed = self.integrity.seal(hit[1])
+            self.db.write(_CLOSURE_ROW, (ref[len(_CLOSURE_REF) :].decode(), sealed))
         return ref
 
     def record_cached_task_run(
@@ -191,6 +212,10 @@ class RunStore:
         outputs: dict[str, Literal] | None,
         error: dict[str, Any] | None,
     ) -> None:
+        failed = self.db.failed.get(name)
+        if failed is not None:  # its records were (partly) lost: it ended FAILED, whatever it did
+            self._salvage({name}, failed)
+            return
         data, uri = (None, None)
         if outputs is not None:
             data, uri = self.codec.encode(outputs, name, "", "outputs")
@@ -247,7 +272,21 @@ class RunStore:
                 "SELECT data FROM closures WHERE digest=?", (data[len(_CLOSURE_REF) :].decode(),)
             )
             data = found[0][0] if found else None
-        return pickle.loads(data) if data else None
+        if not data:
+            return None
+        where = str(self.db.path)
+        return pickle.loads(self.integrity.check(data, f"the closure of run {name}", where))
+
+    def durable(self, run: str) -> None:
+        """Return once what ``run`` recorded so far is committed (``SQLiteStore.barrier``);
+        raises the ``StoreWriteError`` that failed the run if its records could not be."""
+        self.db.barrier()
+        failed = self.db.failed.get(run)
+        if failed is not None:
+            raise failed
+
+    def _salvage(self, runs: set[str], error: StoreError) -> None:
+        record_failed(self.db, self._identity, runs, error)
 
     # ------------------------------------------------------------------ actions
     def start_action(
@@ -383,7 +422,7 @@ class RunStore:
         def offload(i: int, outputs: Any) -> str | None:
             return self.codec.encode(outputs, run, f"{aid}[{i}]", "outputs")[1]
 
-        data = encode_batch(rows, self.codec.inline_limit, offload)
+        data = self.integrity.seal_if_pickled(encode_batch(rows, self.codec.inline_limit, offload))
         self.db.write(INSERT_SQL, (run, aid, node_id, name, data))
 
     def _items(self, run: str, aid: str | None = None) -> list[tuple[str, str, str, ItemRecord]]:
@@ -392,7 +431,13 @@ class RunStore:
         if aid is not None:
             sql += " AND action_id=?"
             params = (run, aid)
-        return list(expand(self.db.query(sql + " ORDER BY rowid", params)))
+        check = self.integrity.check_literals
+        what, where = f"map items of run {run}", str(self.db.path)
+        rows = [
+            (a, n, m, check(data, what, where))
+            for a, n, m, data in self.db.query(sql + " ORDER BY rowid", params)
+        ]
+        return list(expand(rows))
 
     def attempt(
         self,
@@ -530,57 +575,6 @@ class RunStore:
             if it.error is None and it.action_id not in out:
                 out[it.action_id] = it.literals(self.codec) or {}
         return out
-
-    # ------------------------------------------------------------------ decks, gates, signals
-    def decks(self, run: str, action_id: str, decks: list[tuple[str, str]]) -> None:
-        self.db.write_many(
-            "INSERT OR REPLACE INTO decks (run_name, action_id, name, uri) VALUES (?,?,?,?)",
-            [(run, action_id, n, u) for n, u in decks],
-        )
-
-    def deck_list(self, run: str) -> list[tuple[str, str, str]]:
-        return [
-            tuple(r)
-            for r in self.db.query(
-                "SELECT action_id, name, uri FROM decks WHERE run_name=? ORDER BY action_id", (run,)
-            )
-        ]
-
-    def open_gate(self, run: str, action_id: str, name: str, kind: str, lt: Any) -> None:
-        self.db.execute(
-            [
-                (
-                    "INSERT OR REPLACE INTO gates (run_name, action_id, name, kind, type, phase, "
-                    "created_at) VALUES (?,?,?,?,?,?,?)",
-                    (run, action_id, name, kind, pickle.dumps(lt), "WAITING", time.time()),
-                )
-            ]
-        )
-
-    def close_gate(self, run: str, action_id: str, phase: str) -> None:
-        self.db.write(
-            "UPDATE gates SET phase=? WHERE run_name=? AND action_id=?", (phase, run, action_id)
-        )
-
-    def gates(self, run: str) -> list[tuple[str, str, str, Any, str]]:
-        rows = self.db.query(
-            "SELECT action_id, name, kind, type, phase FROM gates WHERE run_name=?", (run,)
-        )
-        return [(r[0], r[1], r[2], pickle.loads(r[3]) if r[3] else None, r[4]) for r in rows]
-
-    def put_signal(self, run: str, name: str, value_json: str) -> None:
-        self.db.execute(
-            [
-                (
-                    "INSERT OR REPLACE INTO signals (run_name, name, value, created_at) VALUES (?,?,?,?)",
-                    (run, name, value_json, time.time()),
-                )
-            ]
-        )
-
-    def get_signal(self, run: str, name: str) -> str | None:
-        rows = self.db.query("SELECT value FROM signals WHERE run_name=? AND name=?", (run, name))
-        return rows[0][0] if rows else None
 
     # ------------------------------------------------------------------ lifecycle
     def flush(self) -> None:

@@ -15,7 +15,9 @@ Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one
 ``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
 ``_items``), ``closures`` (pickled closures by digest, shared by the runs of an entity),
 ``attempts``, ``logs`` (what each attempt printed; see ``_logs``), ``decks``, ``gates`` and
-``signals``, ``cache`` and ``cache_reservations``. Reading them into records lives in ``_records``.
+``signals``, ``cache`` and ``cache_reservations``, declared (with the schema versions and the
+steps that upgrade an older database) in ``_schema``. Reading them into records lives in
+``_records``.
 """
 
 from __future__ import annotations
@@ -33,72 +35,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from flytelike.engine._batch import ROWS, UPSERT, Ops, drain, insert_many
+from flytelike.engine._batch import ROWS, UPSERT, Ops, drain, insert_many, runs_of
+from flytelike.engine._faults import is_busy, store_error
+from flytelike.engine._private import private_dir, private_file
+from flytelike.engine._schema import SCHEMA as SCHEMA  # (re-exported: older imports)
+from flytelike.engine._schema import SCHEMA_VERSION, upgrade
+from flytelike.engine.errors import StoreError
 
 log = logging.getLogger("flytelike.engine.store")
-
-SCHEMA_VERSION = 5
-
-# Columns added after version 1, by table: (column, declaration). ``_init_schema`` adds the ones an
-# older database lacks (version 2: ``actions.group_name``, the v2 group path of an action;
-# version 4: ``runs.cache_key``, set on runs served whole from the cache); new tables come from
-# ``SCHEMA`` (version 3: ``closures``, which runs refer to by digest; version 5: ``logs``, what
-# each attempt printed).
-MIGRATIONS: tuple[tuple[str, str, str], ...] = (
-    ("actions", "group_name", "TEXT"),
-    ("runs", "cache_key", "TEXT"),
-)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    name TEXT PRIMARY KEY, entity TEXT, kind TEXT, phase TEXT,
-    created_at REAL, started_at REAL, ended_at REAL,
-    inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT,
-    error TEXT, closure BLOB, options TEXT, parent TEXT, attempts INTEGER DEFAULT 1, pid INTEGER,
-    cache_key TEXT
-);
-CREATE INDEX IF NOT EXISTS runs_created ON runs(created_at);
-CREATE TABLE IF NOT EXISTS actions (
-    run_name TEXT, action_id TEXT, parent TEXT, node_id TEXT, kind TEXT, name TEXT, phase TEXT,
-    queued_at REAL, started_at REAL, ended_at REAL,
-    inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT, error TEXT,
-    cache_key TEXT, cache_status TEXT, attempts INTEGER DEFAULT 0, group_name TEXT,
-    PRIMARY KEY (run_name, action_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS attempts (
-    run_name TEXT, action_id TEXT, attempt INTEGER, phase TEXT,
-    started_at REAL, ended_at REAL, error_kind TEXT, error_type TEXT, message TEXT, traceback TEXT,
-    PRIMARY KEY (run_name, action_id, attempt)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS decks (
-    run_name TEXT, action_id TEXT, name TEXT, uri TEXT,
-    PRIMARY KEY (run_name, action_id, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS gates (
-    run_name TEXT, action_id TEXT, name TEXT, kind TEXT, type BLOB, phase TEXT, created_at REAL,
-    PRIMARY KEY (run_name, action_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS signals (
-    run_name TEXT, name TEXT, value TEXT, created_at REAL,
-    PRIMARY KEY (run_name, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cache (
-    key TEXT PRIMARY KEY, task TEXT, version TEXT, outputs BLOB, outputs_uri TEXT,
-    created_at REAL, run_name TEXT, action_id TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS closures (digest TEXT PRIMARY KEY, data BLOB);
-CREATE TABLE IF NOT EXISTS logs (
-    run_name TEXT, action_id TEXT, attempt INTEGER, created_at REAL, data BLOB, dropped INTEGER,
-    PRIMARY KEY (run_name, action_id, attempt)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS map_items (
-    run_name TEXT, action_id TEXT, node_id TEXT, name TEXT, data BLOB
-);
-CREATE INDEX IF NOT EXISTS map_items_run ON map_items(run_name, action_id);
-CREATE TABLE IF NOT EXISTS cache_reservations (
-    key TEXT PRIMARY KEY, owner TEXT, expires_at REAL
-) WITHOUT ROWID;
-"""
 
 _BUSY_RETRIES = 200
 BATCH_SECONDS = 0.02
@@ -118,27 +62,27 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Add the columns of ``MIGRATIONS`` an existing (older) database lacks; run inside the
-    schema transaction. Columns are checked, not versions, so a database another process
-    migrated meanwhile (or an older flytelike re-stamped) is left as it is."""
-    for table, column, decl in MIGRATIONS:
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
-        if column not in have:
-            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-
-
-def _is_busy(e: sqlite3.OperationalError) -> bool:
-    text = str(e).lower()
-    return "locked" in text or "busy" in text
-
-
 class SQLiteStore:
-    """Connections, the writer thread and the schema of one ``runs.db``."""
+    """Connections, the writer thread and the schema of one ``runs.db``.
 
-    def __init__(self, path: Path) -> None:
+    A new home is created 0700 and a new database 0600 (``_private``; SQLite gives the
+    write-ahead log and shared-memory files the database's permissions). ``seal``: the schema's
+    version 6 step (``_schema.upgrade``). Errors opening, reading or writing it are
+    ``StoreError``s naming the file (``_faults``). A queued batch that cannot be written (disk
+    full) is not lost silently: the runs it held go into ``failed`` and ``on_write_failure`` is
+    called with them, to record them ``FAILED`` (``RunStore`` does).
+    """
+
+    def __init__(self, path: Path, seal: Callable[[sqlite3.Connection], int] | None = None) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._seal = seal
+        self.failed: dict[str, StoreError] = {}
+        self.on_write_failure: Callable[[set[str], StoreError], None] | None = None
+        try:
+            private_dir(str(self.path.parent))
+            private_file(str(self.path))
+        except OSError as e:
+            raise store_error(e, self.path.parent, "create the run store") from e
         self._local = threading.local()
         # Queued writes. Only a holder of ``_lock`` takes items out (the writer thread, or any
         # thread committing on its own in ``flush``/``barrier``), so batches commit in order.
@@ -157,40 +101,51 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ connections
     def _init_schema(self) -> None:
-        conn = self.connection()
-        for attempt in range(_BUSY_RETRIES):
-            try:
-                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                    conn.execute("PRAGMA journal_mode=WAL")
-                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        for stmt in SCHEMA.split(";"):
-                            if stmt.strip():
-                                conn.execute(stmt)
-                        _migrate(conn)
-                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        conn.execute("ROLLBACK")
+        try:
+            conn = self.connection()
+            for attempt in range(_BUSY_RETRIES):
+                try:
+                    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        conn.execute("PRAGMA journal_mode=WAL")
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                    if version < SCHEMA_VERSION:
+                        conn.execute("BEGIN IMMEDIATE")
+                        try:
+                            upgrade(conn, version, str(self.path), self._seal)
+                            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                            conn.execute("COMMIT")
+                        except BaseException:
+                            conn.execute("ROLLBACK")
+                            raise
+                    return
+                except sqlite3.OperationalError as e:
+                    if not is_busy(e) or attempt == _BUSY_RETRIES - 1:
                         raise
-                return
-            except sqlite3.OperationalError as e:
-                if not _is_busy(e) or attempt == _BUSY_RETRIES - 1:
-                    raise
-                time.sleep(0.01)
+                    time.sleep(0.01)
+        except (sqlite3.Error, OSError) as e:
+            raise store_error(e, self.path, "open the run store") from e
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path)
+            try:
+                conn = _connect(self.path)
+            except sqlite3.Error as e:
+                raise store_error(e, self.path, "open the run store") from e
             self._local.conn = conn
         return conn
 
     # ------------------------------------------------------------------ reads
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.connection().execute(sql, params).fetchall()
+        try:
+            return self.connection().execute(sql, params).fetchall()
+        except sqlite3.OperationalError as e:
+            if is_busy(e):
+                raise
+            raise store_error(e, self.path, "read the run store") from e
+        except sqlite3.DatabaseError as e:
+            raise store_error(e, self.path, "read the run store") from e
 
     # ------------------------------------------------------------------ synchronous writes
     def execute(self, ops: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
@@ -200,16 +155,23 @@ class SQLiteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as e:
-                if not _is_busy(e) or attempt == _BUSY_RETRIES - 1:
-                    raise
+                if not is_busy(e) or attempt == _BUSY_RETRIES - 1:
+                    raise store_error(e, self.path, "write the run store") from e
                 time.sleep(0.005 * (1 + attempt % 10))
                 continue
             try:
                 counts = [conn.execute(sql, params).rowcount for sql, params in ops]
                 conn.execute("COMMIT")
                 return counts
+            except sqlite3.DatabaseError as e:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                    raise
+                raise store_error(e, self.path, "write the run store") from e
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
         raise AssertionError("unreachable")
 
@@ -333,25 +295,45 @@ class SQLiteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for sql, rows in ops:
-                        if len(rows) == 1:
-                            conn.execute(sql, rows[0])
-                        else:
-                            insert_many(conn, sql, rows)
+                    self._apply(conn, ops)
                     conn.execute("COMMIT")
                     return
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                     raise
             except sqlite3.OperationalError as e:
-                if _is_busy(e) and attempt < _BUSY_RETRIES - 1:
+                if is_busy(e) and attempt < _BUSY_RETRIES - 1:
                     time.sleep(0.005 * (1 + attempt % 10))
                     continue
-                log.exception("run store: could not write %d statements", len(ops))
+                self._write_failed(ops, e)
                 return
-            except Exception:
-                log.exception("run store: could not write %d statements", len(ops))
+            except Exception as e:
+                self._write_failed(ops, e)
                 return
+
+    @staticmethod
+    def _apply(conn: sqlite3.Connection, ops: Ops) -> None:
+        for sql, rows in ops:
+            if len(rows) == 1:
+                conn.execute(sql, rows[0])
+            else:
+                insert_many(conn, sql, rows)
+
+    def _write_failed(self, ops: Ops, e: BaseException) -> None:
+        """A batch could not be written: its runs are failed (``failed``, then
+        ``on_write_failure`` records them FAILED if the store takes that much)."""
+        err = store_error(e, self.path, "record runs in the run store")
+        runs = runs_of(ops)
+        log.error("%s (%d statements for runs %s were lost)", err, len(ops), sorted(runs))
+        for run in runs:
+            self.failed.setdefault(run, err)
+        hook = self.on_write_failure
+        if hook is not None and runs:
+            try:
+                hook(runs, err)
+            except Exception as again:  # the store takes nothing more: say so, keep going
+                log.error("run store: could not record runs %s as FAILED: %s", sorted(runs), again)
 
     def _forget_parent(self) -> None:
         """In a forked child: drop the parent's connections, queue, held rows and threads."""

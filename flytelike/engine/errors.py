@@ -14,7 +14,16 @@
         ├── ResumeError                 a run that cannot be resumed (succeeded, still running,
         │                               no closure, or its code cannot be imported)
         ├── DeleteError (ValueError)    a run that cannot be deleted (still running)
-        └── AbortError (ValueError)     an abort of a run or action that is not running
+        ├── AbortError (ValueError)     an abort of a run or action that is not running
+        └── StoreError                  the run store (``FLYTELIKE_HOME``) or its blob store cannot
+            │                           be used; ``.path`` names the file or folder
+            ├── StoreCorruptError       the database is damaged or not a database
+            ├── StoreUnavailableError   it cannot be opened or written: permissions, a read-only
+            │                           or missing folder, someone else's file
+            ├── StoreWriteError         a write failed (disk full, I/O error); the runs whose
+            │                           records it held end FAILED
+            └── UntrustedDataError      a pickled value or closure failed its integrity check and
+                                        was not loaded
 
 Backend discovery errors live in ``flytelike.backends`` (``BackendNotFoundError``).
 """
@@ -102,3 +111,27 @@ class DeleteError(EngineError, ValueError):
 
 class AbortError(EngineError, ValueError):
     """An abort of a run or action that is not running (finished, unknown, already aborted)."""
+
+
+class StoreError(EngineError):
+    """The run store or its blob store cannot be used; ``path`` is the file or folder."""
+
+    def __init__(self, message: str, *, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class StoreCorruptError(StoreError):
+    """The database file is damaged or is not a SQLite database."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store cannot be opened or written: permissions, a read-only or missing folder."""
+
+
+class StoreWriteError(StoreError):
+    """Writing the store failed (disk full, I/O error)."""
+
+
+class UntrustedDataError(StoreError):
+    """A pickled value or closure did not pass its integrity check; it was not loaded."""
