@@ -295,6 +295,8 @@ def _type_message(lt: typ.LiteralType, depth: int = 0) -> pb.LiteralType:
         value, key = _type_message(lt.value, depth + 1), _type_message(lt.key, depth + 1)
         field, body = "map_type", p.MapType(value=value, key=key)
     elif isinstance(lt, typ.TupleType):
+        if lt.names is not None and len(lt.names) != len(lt.items):
+            raise _Malformed(f"TupleType has {len(lt.names)} names for {len(lt.items)} items")
         names = None if lt.names is None else p.FieldNames(names=lt.names)
         items = [_type_message(item, depth + 1) for item in lt.items]
         field, body = "tuple_type", p.TupleType(items=items, names=names)
@@ -364,6 +366,8 @@ def _get_type(m: pb.LiteralType, depth: int = 0) -> typ.LiteralType:
         t = m.tuple_type
         items = tuple(_get_type(item, depth + 1) for item in t.items)
         names = tuple(t.names.names) if t.HasField("names") else None
+        if names is not None and len(names) != len(items):
+            raise _Malformed(f"TupleType has {len(names)} names for {len(items)} items")
         return typ.TupleType(items, names, tag=tag)
     if kind == "union_type":
         variants = tuple(

@@ -394,7 +394,14 @@ def _type_containers(children: st.SearchStrategy[LiteralType]) -> st.SearchStrat
     return st.one_of(
         st.builds(CollectionType, children, tag=tags),
         st.builds(MapType, children, children, tag=tags),
-        st.builds(TupleType, many(children), st.none() | many(_NAMES), tag=tags),
+        many(children).flatmap(
+            lambda items: st.builds(
+                TupleType,
+                st.just(items),
+                st.none() | st.lists(_NAMES, min_size=len(items), max_size=len(items)).map(tuple),
+                tag=tags,
+            )
+        ),
         st.builds(UnionType, many(st.builds(UnionVariant, _NAMES, children)), tag=tags),
         st.builds(
             StructType,
@@ -554,6 +561,9 @@ def test_malformed_literal_types_raise_encoding_error() -> None:
         literal_type_from_proto(pb.LiteralType(simple_type={}))
     with pytest.raises(ts.EncodingError, match=r"SimpleType\.kind must name a kind, got 99"):
         literal_type_from_proto(pb.LiteralType(simple_type={"kind": 99}))
+    named = pb.LiteralType(tuple_type={"items": [{"simple_type": {"kind": 1}}], "names": {}})
+    with pytest.raises(ts.EncodingError, match="TupleType has 0 names for 1 items"):
+        literal_type_from_proto(named)
     bad_enum = pb.LiteralType(enum_type={"values": [{"float_value": 1.5}]})
     with pytest.raises(ts.EncodingError, match="enum value of type `str` or `int`, got `float`"):
         literal_type_from_proto(bad_enum)
