@@ -46,7 +46,15 @@ async def _wait_signal(
     ex = interp.ex
     store = ex.store
     if store is None:
-        raise NodeFailed(aid, ExecutionError(USER, f"gate {aid}: signals need the run store"))
+        raise NodeFailed(
+            aid,
+            ExecutionError(
+                USER,
+                f"gate {aid}: waiting for a signal needs the run store, and this run is not "
+                "recorded (FLYTELIKE_RECORD=0 for direct calls, or EngineConfig(record_runs="
+                "False)); unset FLYTELIKE_RECORD or start the run with flytelike.run(...)",
+            ),
+        )
     store.open_gate(ex.run_name, aid, name, "signal", lt)
     if ex.direct_call and store.get_signal(ex.run_name, name) is None:
         return await _ask(ex.run_name, aid, name, lt)

@@ -3,6 +3,7 @@ run uses is kept), listing a store of 10,000 runs, and ``FLYTELIKE_RECORD=0`` fo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 
 import flytelike as fl
 from flytelike.cli import main
-from flytelike.engine import DeleteError, Engine, EngineConfig, RunNotFoundError
+from flytelike.engine import DeleteError, Engine, EngineConfig, RunFailedError, RunNotFoundError
 from flytelike.io import File
 
 DAY = 86400.0
@@ -63,6 +64,12 @@ def inc(x: int) -> int:
 @fl.workflow
 def items(xs: list[int]) -> list[int]:
     return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def asks(a: int) -> int:
+    n = fl.wait_for_input("how_many", timeout=dt.timedelta(hours=1), expected_type=int)
+    return inc(x=n)  # type: ignore[no-any-return]
 
 
 def _age(engine: Engine, name: str, days: float) -> None:
@@ -269,6 +276,8 @@ def test_direct_calls_can_skip_recording(
         assert cached_write(text="r").path == first.path  # the cache still works
         assert CALLS == ["r"]
         assert e.list_runs(10) == []
+        with pytest.raises(RunFailedError, match=r"needs the run store.*FLYTELIKE_RECORD=0"):
+            asks(a=1)  # a gate keeps its state in the store: it says why it cannot wait
         recorded = e.run(items, xs=[5])  # runs started with run(...) are recorded
         assert [r.name for r in e.list_runs(10)] == [recorded.name]
     finally:
