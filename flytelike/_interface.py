@@ -232,9 +232,12 @@ def signature_function(func: Callable[..., Any]) -> Any:
     return func
 
 
-def interface_from_function(func: Callable[..., Any], where: str) -> PyInterface:
+def interface_from_function(
+    func: Callable[..., Any], where: str, pickle_untyped: bool = False
+) -> PyInterface:
     """The interface of ``func`` (read through ``__wrapped__``, see ``signature_function``);
-    ``where`` names it in errors (``task `m.f` (file.py:3)``)."""
+    ``where`` names it in errors (``task `m.f` (file.py:3)``). With ``pickle_untyped`` (flytekit's
+    parameter), an input or return without an annotation is typed ``Any`` instead of an error."""
     func = signature_function(func)
     code = func.__code__
     flags = code.co_flags
@@ -257,6 +260,8 @@ def interface_from_function(func: Callable[..., Any], where: str) -> PyInterface
         defaults.update(func.__kwdefaults__)
     inputs: dict[str, Any] = {}
     input_types: dict[str, LiteralType] = {}
+    if pickle_untyped:
+        ann = {**{n: Any for n in names}, "return": Any, **ann}
     for name in names:
         if name not in ann:
             raise InterfaceError(

@@ -220,7 +220,9 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         self.name = entity_name(func)
         self._where = where
         self.settings = settings
-        self.python_interface: PyInterface = interface_from_function(func, where)
+        self.python_interface: PyInterface = interface_from_function(
+            func, where, settings.pickle_untyped
+        )
         self.task_config_type = type(settings.task_config) if settings.task_config else None
         self.deprecated = settings.deprecated
         self._template: TaskTemplate | None = None

@@ -8,7 +8,12 @@ first needed (cache versions and image tags are computed then, not at decoration
 Pod metadata and shared memory have no field of their own in the IR: ``labels``,
 ``annotations`` (dicts of str to str) and ``shared_memory`` (``True``: ``/dev/shm`` as large as
 the task's memory; or a size such as ``"2Gi"``) are carried as the template's ``custom``
-entries of those names (JSON values).
+entries of those names (JSON values). So are flytekit's ``execution_mode`` (the enum member's
+name, e.g. ``"DEFAULT"``) and ``task_resolver`` (the resolver's ``module.QualName``): locally
+flytelike finds a task's function by ``module:qualname`` itself, so they only travel.
+``pickle_untyped=True`` is honoured where the interface is read: an input or return without
+an annotation is typed ``Any`` (plain data as msgpack, anything else through the visible
+pickle fallback) instead of being an error.
 """
 
 from __future__ import annotations
@@ -72,6 +77,9 @@ class TaskSettings:
     labels: dict[str, str] = {}  # noqa: RUF012  (replaced per instance, never mutated)
     annotations: dict[str, str] = {}  # noqa: RUF012
     shared_memory: bool | str | None = None
+    execution_mode: str = ""
+    task_resolver: str = ""
+    pickle_untyped: bool = False
 
     @classmethod
     def build(cls, where: str, kind: str, **kw: Any) -> TaskSettings:
@@ -87,6 +95,14 @@ class TaskSettings:
         s.labels = _string_dict(kw.get("labels"), "labels", where)
         s.annotations = _string_dict(kw.get("annotations"), "annotations", where)
         s.shared_memory = _shared_memory(kw.get("shared_memory"), where)
+        s.execution_mode = _enum_name(kw.get("execution_mode"), "execution_mode", where)
+        s.task_resolver = _qualified_name(kw.get("task_resolver"))
+        pickle_untyped = kw.get("pickle_untyped", False)
+        if not isinstance(pickle_untyped, bool):
+            raise DefinitionError(
+                f"{where}: pickle_untyped must be True or False, got {pickle_untyped!r}"
+            )
+        s.pickle_untyped = pickle_untyped
         if (
             kw.get("cache") not in (None, False)
             or kw.get("cache_version")
@@ -197,14 +213,17 @@ class TaskSettings:
         )
 
     def custom_entries(self) -> tuple[tuple[str, str], ...]:
-        """``labels``, ``annotations`` and ``shared_memory`` as ``custom`` entries (sorted)."""
+        """``labels``, ``annotations``, ``shared_memory``, ``execution_mode`` and ``task_resolver``
+        as ``custom`` entries (sorted)."""
         values: dict[str, Any] = {
             "annotations": self.annotations,
+            "execution_mode": self.execution_mode,
             "labels": self.labels,
             "shared_memory": self.shared_memory,
+            "task_resolver": self.task_resolver,
         }
         return tuple(
-            (k, json.dumps(v, sort_keys=True)) for k, v in values.items() if v not in (None, {})
+            (k, json.dumps(v, sort_keys=True)) for k, v in values.items() if v not in (None, {}, "")
         )
 
     def template_fields(self, where: str) -> dict[str, Any]:
@@ -257,3 +276,24 @@ def _hint_ids(hints: Iterable[Any]) -> tuple[Identifier, ...]:
         if isinstance(ident, Identifier):
             out.append(ident)
     return tuple(out)
+
+
+def _enum_name(value: Any, name: str, where: str) -> str:
+    """An enum member (flytekit's ``PythonFunctionTask.ExecutionBehavior``) or a string, as
+    the member's name."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    member = getattr(value, "name", None)
+    if isinstance(member, str):
+        return member
+    raise DefinitionError(f"{where}: {name} must be an enum member or a string, got {value!r}")
+
+
+def _qualified_name(value: Any) -> str:
+    """``module.QualName`` of a resolver object (its class) or a resolver class."""
+    if value is None:
+        return ""
+    t = value if isinstance(value, type) else type(value)
+    return f"{t.__module__}.{t.__qualname__}"

@@ -121,11 +121,12 @@ class PythonFunctionWorkflow(WorkflowBase, Generic[P, R]):
         interruptible: bool | None,
         on_failure: Any,
         docs: Documentation | None,
+        pickle_untyped: bool = False,
     ) -> None:
         where = where_of(func, "workflow")
         self._func = func
         self.name = entity_name(func)
-        self.python_interface = interface_from_function(func, where)
+        self.python_interface = interface_from_function(func, where, pickle_untyped)
         if failure_policy is not None:
             if not isinstance(failure_policy, WorkflowFailurePolicy):
                 raise DefinitionError(
@@ -211,7 +212,20 @@ def workflow(
     def wrapper(func: Any) -> Any:
         if not isinstance(func, types.FunctionType):
             raise DefinitionError(f"@workflow decorates a function, got {type(func).__name__}")
-        return PythonFunctionWorkflow(func, failure_policy, interruptible, on_failure, docs)
+        if default_options is not None:
+            # flytekit's Options configure executions on a cluster; flytelike has none to apply.
+            raise DefinitionError(
+                f"{where_of(func, 'workflow')}: default_options={default_options!r} is not "
+                "supported locally; set labels, annotations and raw data locations on a "
+                "LaunchPlan or on flytelike.run(...) instead"
+            )
+        if not isinstance(pickle_untyped, bool):
+            raise DefinitionError(
+                f"@workflow: pickle_untyped must be True or False, got {pickle_untyped!r}"
+            )
+        return PythonFunctionWorkflow(
+            func, failure_policy, interruptible, on_failure, docs, pickle_untyped
+        )
 
     if _workflow_function is not None:
         return wrapper(_workflow_function)
