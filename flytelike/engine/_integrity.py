@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
 
 from flytelike.engine._private import FILE_MODE, private_dir
 from flytelike.engine.errors import UntrustedDataError
@@ -41,19 +42,23 @@ class Integrity:
         self.key_path = key_path
         self.home = home or os.path.dirname(key_path)
         self._key: bytes | None = None
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ the key
     def key(self) -> bytes:
         key = self._key
         if key is None:
-            key = self._key = self._load_or_create()
+            with self._lock:
+                key = self._key
+                if key is None:
+                    key = self._key = self._load_or_create()
         return key
 
     def _load_or_create(self) -> bytes:
         path = self.key_path
         if not os.path.exists(path):
             private_dir(os.path.dirname(path) or ".")
-            tmp = f"{path}.{os.getpid()}.tmp"
+            tmp = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
             with os.fdopen(fd, "wb") as f:
                 f.write(os.urandom(MAC_SIZE))

@@ -45,7 +45,7 @@ def write_private(path: str, data: bytes) -> None:
     folder = os.path.dirname(path)
     if folder:
         private_dir(folder)
-    tmp = f"{path}.{os.getpid()}.tmp"
+    tmp = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -236,7 +236,12 @@ def test_a_batch_the_store_cannot_take_fails_its_run_in_the_store(
     assert engine.run(big_chain, n=10).outputs() == 10  # the store works again once it can
 
 
-def test_a_damaged_store_fails_with_a_clear_error_and_repairs(home: Path) -> None:
+def test_a_damaged_store_fails_with_a_clear_error_and_repairs(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flytelike import engine as eng
+
+    monkeypatch.setattr(eng, "_DEFAULT", None)  # the CLI builds its engine from FLYTELIKE_HOME
     home.mkdir(mode=0o700)
     (home / "runs.db").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreCorruptError) as e:
