@@ -152,16 +152,6 @@ def convert_outputs(entity: Entity, result: Any) -> Any:
     return output_namedtuple(tuple(outs))(*converted)
 
 
-def outputs_by_name(entity: Entity, value: Any) -> dict[str, Any]:
-    """A direct call's return value as ``{output name: value}``."""
-    names = list(entity.python_interface.outputs)
-    if not names:
-        return {}
-    if len(names) == 1 and entity.python_interface.output_tuple is None:
-        return {names[0]: value}
-    return dict(zip(names, value, strict=True))
-
-
 _ENGINE: list[types.ModuleType] = []
 
 

@@ -455,11 +455,3 @@ class LocalBackend:
 
     def __repr__(self) -> str:
         return f"LocalBackend(mode={self.mode!r}, max_workers={self.max_workers})"
-
-
-def outputs_or_raise(outcome: ActionOutcome) -> Mapping[str, Any]:
-    """Helper for tests: the outputs, or the error as an exception."""
-    if outcome.error is not None:
-        raise RuntimeError(outcome.error.message)
-    assert outcome.outputs is not None
-    return outcome.outputs
