@@ -22,6 +22,13 @@ as flytelike has no remote control plane. Upstream options that only matter to a
 (``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
 ``copy_style``, ``queue``, ...) are accepted and ignored; unknown keywords raise ``TypeError``.
 
+``run(entity, ..., wait=False)`` starts the run in the background and returns its ``Run`` at
+once (``.wait()``, ``.events()``, ``.signal(...)``; a failure shows in ``.error`` and raises from
+``.outputs()``); ``on_event=callback`` receives every ``PhaseEvent`` of the run;
+``raw_data_path=`` sets where offloaded data goes for this run (as ``with_runcontext``'s). These
+three are run options only when the entity has no input of that name (then the keyword is the
+input, as in flyte; use ``flytelike.engine.run(entity, inputs={...}, wait=False)``).
+
 ``init(...)`` and ``init_from_config(...)`` live in ``flytelike._init`` (re-exported here): they
 record the project and domain for ``current_project()``/``current_domain()``; flytelike always
 runs on the local engine configured by ``FLYTELIKE_*`` environment variables.
@@ -85,6 +92,8 @@ class RunContext:
         self.backend = backend
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
+        """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
+        ``raw_data_path`` (taken as run options unless ``entity`` has an input of that name)."""
         from flytelike import _excepthook
         from flytelike._context import forget_run, set_run_context
         from flytelike._task import task_environment
@@ -103,6 +112,9 @@ class RunContext:
             from flytelike.compiler._state import map_arguments
 
             inputs = map_arguments(entity, args, inputs)
+        opts = run_options(entity, inputs)
+        wait = bool(opts.get("wait", True))
+        user_cb = opts.get("on_event")
         engine = default_engine() if self.backend is None else _engine_for(self.backend)
         closure = to_closure(entity)
         primary = ClosureIndex(closure).primary()
@@ -112,19 +124,31 @@ class RunContext:
         name = self.name or new_run_name()
         if self.custom_context:
             set_run_context(name, self.custom_context)
+
+        def on_event(event: Any) -> None:
+            if user_cb is not None:
+                user_cb(event)
+            if event.kind == "run" and event.phase.is_terminal:
+                forget_run(name)  # a background run has ended
+
         try:
             with task_environment(self.env_vars):
                 run = engine.run_literals(
                     closure,
                     literals,
                     name=name,
+                    wait=wait,
                     overwrite_cache=self.overwrite_cache or None,
-                    raw_data_path=self.raw_data_path,
+                    raw_data_path=opts.get("raw_data_path") or self.raw_data_path,
                     max_parallelism=self.max_action_concurrency,
+                    on_event=on_event if (user_cb is not None or not wait) else None,
                     py_iface=py_iface,
                 )
         finally:
-            forget_run(name)  # the run has ended (run_literals waits)
+            if wait:
+                forget_run(name)  # the run has ended (run_literals waits)
+        if not wait:
+            return _as_v2(run)  # not ended yet: its error shows in .wait().error / .outputs()
         return _finished(run)
 
 
@@ -246,13 +270,36 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
+RUN_OPTIONS = ("wait", "on_event", "raw_data_path")
+
+
+def run_options(entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the run options (``wait``, ``on_event``, ``raw_data_path``) out of ``inputs``.
+    A keyword that names one of ``entity``'s inputs stays an input (flyte's ``run(task,
+    **inputs)``); such an entity takes the option through ``flytelike.engine.run``."""
+    names = set(getattr(getattr(entity, "python_interface", None), "inputs", None) or ())
+    opts: dict[str, Any] = {}
+    for key in RUN_OPTIONS:
+        if key in inputs and key not in names:
+            opts[key] = inputs.pop(key)
+    cb = opts.get("on_event")
+    if cb is not None and not callable(cb):
+        raise ArgumentError(f"run(on_event=...): expected a callable, got {type(cb).__name__}")
+    return opts
+
+
+def _as_v2(run: Run) -> V2Run:
+    v2 = V2Run.__new__(V2Run)
+    v2.__dict__.update(run.__dict__)
+    return v2
+
+
 def _finished(run: Run) -> V2Run:
     """``run`` as a ``V2Run``; a failed run raises, as a local flyte run does: the task's error
     converted as a parent task would see it (``RuntimeUserError`` with ``code`` = the exception's
     class name, ``TaskTimeoutError``, ...), its ``run_name`` attribute naming the run (for
     ``flytelike.engine.get_run``/``resume``)."""
-    v2 = V2Run.__new__(V2Run)
-    v2.__dict__.update(run.__dict__)
+    v2 = _as_v2(run)
     if run.phase.value == "SUCCEEDED":
         return v2
     from flytelike._v2task import child_error
