@@ -302,6 +302,12 @@ class PythonFunctionTask(Entity, Generic[P, R]):
     def node_target(self) -> TaskNode:
         return TaskNode(self.id)
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: kind, name, docstring and interface (``flytelike.ui``)."""
+        from flytelike.ui import entity_html
+
+        return entity_html(self)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
 

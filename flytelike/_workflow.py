@@ -56,6 +56,12 @@ class WorkflowBase(Entity):
     def compiled(self) -> CompiledBody:
         raise NotImplementedError
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: interface and graph (rendered by ``flytelike.ui``)."""
+        from flytelike.ui import entity_html
+
+        return entity_html(self)
+
     @property
     def node_entities(self) -> dict[str, Entity]:
         return self.compiled().entities

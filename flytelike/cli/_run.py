@@ -270,6 +270,9 @@ def finish(run: Any, iface: Interface, verbose: bool = False) -> None:
     run.wait()
     phase = run.phase.value
     click.echo(f"run {run.name}: {phase}", err=True)
+    # Where the decks and reports the tasks wrote are (one page per action, tabs inside).
+    for action, uri in dict.fromkeys((a, u) for a, _, u in run.decks()):
+        click.echo(f"deck of {action}: {uri.removeprefix('file://')}", err=True)
     if phase != "SUCCEEDED":
         click.echo(f"Error: {failed_run_text(run, verbose)}", err=True)
         sys.exit(1)

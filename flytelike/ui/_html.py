@@ -198,7 +198,7 @@ def run_page(detail: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------- one action
-def _values(title: str, values: dict[str, Any] | None) -> str:
+def values_table(title: str, values: dict[str, Any] | None) -> str:
     if values is None:
         return f"<h2>{title}</h2><p class=empty>not recorded</p>"
     rows = "".join(
@@ -258,7 +258,7 @@ def action_body(d: dict[str, Any], interactive: bool = True) -> str:
         f"{_error_block(a['error'])}"
         "<h2>Attempts</h2><table class=attempts><tr><th>#</th><th>phase</th><th>started</th>"
         f"<th>error</th><th>message</th></tr>{attempts}</table>"
-        f"{_values('Inputs', d['inputs'])}{_values('Outputs', d['outputs'])}{_logs(d['logs'])}"
+        f"{values_table('Inputs', d['inputs'])}{values_table('Outputs', d['outputs'])}{_logs(d['logs'])}"
         + deck
     )
 

@@ -159,6 +159,21 @@ def _waiting_gates(engine: Engine, name: str, graph: dict[str, Any]) -> list[dic
     ]
 
 
+def run_outputs(engine: Engine, name: str) -> dict[str, Any] | None:
+    """The run's outputs rendered by their types (``None`` when not recorded)."""
+    run = _get_run(engine, name)
+    literals = _maybe(run.output_literals)
+    closure = _closure(engine, name)
+    types: dict[str, Any] = {}
+    if closure is not None:
+        primary = next(
+            (x for x in (*closure.workflows, *closure.tasks) if x.id == closure.primary), None
+        )
+        if primary is not None:
+            types = {v.name: v.type for v in primary.interface.outputs}
+    return _values(literals, types)
+
+
 def _render(literal: Any, lt: Any = None) -> Any:
     try:
         return typesystem.literal_to_json(literal, lt)

@@ -202,3 +202,38 @@ def test_a_deck_is_served_sandboxed_and_only_when_written(
     assert headers["Content-Security-Policy"].startswith("sandbox")
     status, page, _ = _get(server.url + f"runs/{recorded['ok']}/actions/n2/deck")
     assert status == 404 and "wrote no deck" in page
+
+
+def test_notebook_views_of_tasks_workflows_and_runs_with_decks(engine: Engine) -> None:
+    from . import ui_wfs
+
+    task_html = ui_wfs.check._repr_html_()
+    assert "<code>" in task_html and "ui_wfs.check" in task_html
+    assert "<th>xs</th><td>list[int]</td><td>required</td>" in task_html
+    wf_html = ui_wfs.squares_then_check._repr_html_()
+    assert wf_html.count('class="node phase-NONE"') == 3  # the graph, nothing run yet
+    run = engine.run(ui_wfs.with_deck, x=3)
+    run_view = run._repr_html_()
+    assert "<h2>Outputs</h2>" in run_view and "<pre>9</pre>" in run_view
+    assert "<iframe sandbox srcdoc=" in run_view and "squared it" in run_view
+
+
+def test_flytelike_run_prints_where_the_decks_are(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).with_name("ui_wfs.py")
+    env = {**os.environ, "FLYTELIKE_HOME": str(tmp_path / "home"), "FLYTELIKE_NO_PROGRESS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "flytelike", "run", str(script), "with_deck", "--x", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    (line,) = [x for x in out.stderr.splitlines() if x.startswith("deck of ")]
+    path = Path(line.split(": ", 1)[1])
+    assert path.is_file() and "squared it" in path.read_text()
