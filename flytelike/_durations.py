@@ -4,7 +4,7 @@ Every setting that takes a duration (``@task(timeout=)``, ``@env.task(timeout=)`
 ``.with_overrides(timeout=)``, ``task.override(timeout=)``, ``Timeout(...)``, gate durations,
 reuse and backoff durations) reads it with ``to_timedelta``/``to_seconds``: a
 ``datetime.timedelta``, an int or float number of seconds, or a duration string (``"1h30m"``,
-``"90"``, ``"1:30"``, ISO ``"PT1H"``; a flytelike extension, upstream takes no strings). Negative
+``"90"``, ``"1:30"`` (90 s, as pyflyte reads it), ISO ``"PT1H"``, ``"P1W"``; a flytelike extension, upstream takes no strings). Negative
 and non-finite values are errors.
 
 Timeouts follow flytekit, whose ``@task(timeout=0)`` default means "no timeout":
@@ -28,10 +28,13 @@ from typing import Any
 
 from flytelike.errors import DefinitionError, FlytelikeError
 
+# (typesystem's private module: the one list of spellings its parser reads, not on its face)
+from typesystem._durations import DURATION_FORMS
+
 NO_TIMEOUT = 0.0
 """``NodeOverrides.timeout`` of a node whose override removes the task's timeout."""
 
-_SPELLINGS = "a datetime.timedelta, int or float seconds, or a duration string like '1h30m'"
+_SPELLINGS = f"a datetime.timedelta, int or float seconds, or a duration string: {DURATION_FORMS}"
 
 
 def to_seconds(value: Any, what: str, *, error: type[FlytelikeError] = DefinitionError) -> float:

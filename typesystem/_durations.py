@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from typesystem._limits import DURATION_RANGE
 
@@ -23,7 +24,16 @@ _UNITS = {
 _PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*")
 
 
-_ISO = re.compile(r"(-)?p(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)(?:\.(\d{1,6}))?s)?)?")
+_NUM = r"(\d+(?:[.,]\d+)?)"
+_ISO = re.compile(rf"(-)?p(?:{_NUM}w)?(?:{_NUM}d)?(?:t(?:{_NUM}h)?(?:{_NUM}m)?(?:{_NUM}s)?)?")
+_ISO_UNITS = (604800, 86400, 3600, 60, 1)
+_CLOCK = re.compile(r"(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
+
+DURATION_FORMS = (
+    "seconds (90, 1.5), [h:]m:ss (1:30 is 90 s, 1:30:00 is 1.5 h), units (1h30m, 10 days) or "
+    "ISO 8601 (PT1H30M, PT1.5H, P1W, P1DT2H)"
+)
+"""The spellings ``parse_duration`` reads, for error messages."""
 
 
 def format_duration(value: _dt.timedelta) -> str:
@@ -43,33 +53,43 @@ def format_duration(value: _dt.timedelta) -> str:
 
 
 def parse_duration(text: str) -> _dt.timedelta:
-    """ISO 8601 (``P1DT2H``), seconds (``"90"``), ``"1:24"`` (h:mm[:ss]), ``"10 days"``, ``"1h30m"``.
+    """A duration as users write it: seconds (``"90"``), ``m:ss`` or ``h:mm:ss`` (``"1:30"`` is 90
+    seconds, as in pyflyte; ``"1:30:00"`` is 1.5 hours), units (``"1h30m"``, ``"10 days"``) or ISO
+    8601 (``"PT1H30M"``, ``"PT1.5H"``, ``"P1W"``, ``"P1DT2H"``; no years or months, which have no
+    fixed length).
 
-    ``ValueError`` for anything else, for durations that are not finite and for durations beyond
-    what ``timedelta`` holds (999,999,999 days either way).
+    ``ValueError`` naming ``DURATION_FORMS`` for anything else; ``ValueError`` for durations that
+    are not finite and for durations beyond what ``timedelta`` holds (999,999,999 days either way).
     """
+    # Our own parser rather than a library: pyflyte's (pytimeparse) has had no release since
+    # 2018 and reads no ISO 8601; isodate reads only ISO 8601 and returns its own ``Duration``
+    # for years and months. Neither reads every form above, and the JSON form of literals needs
+    # an exact microsecond round trip with ``format_duration``.
     try:
         value = _read_duration(text.strip().lower())
-    except (OverflowError, ValueError) as e:  # (ValueError: ints of more than 4300 digits)
+    except (OverflowError, ValueError, ArithmeticError) as e:  # (ints of more than 4300 digits)
         raise ValueError(f"duration {text!r:.60} is out of range: {DURATION_RANGE}") from e
     if value is None:
-        raise ValueError(
-            f"cannot read {text!r:.60} as a duration; write e.g. 90, 1:30, 1h30m or 10 days"
-        )
+        if re.fullmatch(r"-?p[^t]*[ym].*", text.strip().lower()):
+            raise ValueError(
+                f"cannot read {text!r:.60} as a duration: ISO 8601 years and months have no "
+                f"fixed length; write days or weeks (P30D, P4W). Accepted: {DURATION_FORMS}"
+            )
+        raise ValueError(f"cannot read {text!r:.60} as a duration; write {DURATION_FORMS}")
     return value
 
 
 def _read_duration(s: str) -> _dt.timedelta | None:
     iso = _ISO.fullmatch(s)
     if iso and s not in ("p", "-p") and not s.endswith("t"):
-        neg, d, h, m, sec, frac = iso.groups()
-        value = _dt.timedelta(
-            days=int(d or 0),
-            hours=int(h or 0),
-            minutes=int(m or 0),
-            seconds=int(sec or 0),
-            microseconds=int((frac or "0").ljust(6, "0")),
+        neg, *parts = iso.groups()
+        # (Decimal: exact to the microsecond, as ``format_duration`` writes it)
+        micros = sum(
+            Decimal(p.replace(",", ".")) * unit * 1_000_000
+            for p, unit in zip(parts, _ISO_UNITS, strict=True)
+            if p
         )
+        value = _dt.timedelta(microseconds=int(micros.to_integral_value(ROUND_HALF_EVEN)))
         return -value if neg else value
     try:
         seconds = float(s)
@@ -79,10 +99,12 @@ def _read_duration(s: str) -> _dt.timedelta | None:
         if not math.isfinite(seconds):
             raise OverflowError(f"{seconds} seconds")
         return _dt.timedelta(seconds=seconds)
-    if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?", s):
-        parts = [float(p) for p in s.split(":")]
-        h, m, sec = [*parts, 0.0][:3]
-        return _dt.timedelta(hours=h, minutes=m, seconds=sec)
+    clock = _CLOCK.fullmatch(s)
+    if clock:  # m:ss, or h:mm:ss when there are three parts (pyflyte's reading)
+        a, b, c = clock.groups()
+        if c is None:
+            return _dt.timedelta(minutes=int(a), seconds=int(b))
+        return _dt.timedelta(hours=int(a), minutes=int(b), seconds=float(c))
     total, pos = 0.0, 0
     for match in _PART.finditer(s):
         if match.start() != pos or match.group(2) not in _UNITS:

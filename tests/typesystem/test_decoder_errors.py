@@ -156,7 +156,7 @@ def test_parse_duration_still_reads_every_spelling() -> None:
     assert parse_duration("1h30m") == dt.timedelta(hours=1, minutes=30)
     assert parse_duration("P1DT2H") == dt.timedelta(days=1, hours=2)
     assert parse_duration("90") == dt.timedelta(seconds=90)
-    assert parse_duration("1:30") == dt.timedelta(hours=1, minutes=30)
+    assert parse_duration("1:30") == dt.timedelta(seconds=90)
     assert parse_duration("-PT1S") == dt.timedelta(seconds=-1)
     with pytest.raises(ValueError, match="cannot read 'soon' as a duration"):
         parse_duration("soon")
