@@ -9,8 +9,9 @@ ones), outputs from the return annotation:
 - a ``NamedTuple`` class   -> outputs named by its fields (a one-field NamedTuple task may return
   the bare value)
 
-Docstrings (Sphinx ``:param x:`` or Google ``Args:``) give descriptions. Literal types are
-computed through the registry here, so unsupported types fail at decoration time.
+Docstrings (reST ``:param x:``, Google ``Args:`` or numpy ``Parameters``, read by
+docstring_parser) give descriptions. Literal types are computed through the registry here, so
+unsupported types fail at decoration time.
 
 A decorated function (a ``functools.wraps`` wrapper taking ``*args, **kwargs``) is read through
 its ``__wrapped__`` chain, as ``inspect.signature`` and flytekit read it: the interface is the
@@ -22,7 +23,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
-import re
 import types
 import typing
 from collections.abc import Callable
@@ -319,43 +319,35 @@ def interface_from_types(
     )
 
 
-_SPHINX_PARAM = re.compile(r"^\s*:param\s+(?:\S+\s+)?(\w+):\s*(.*)$")
-_SPHINX_RETURN = re.compile(r"^\s*:returns?:\s*(.*)$")
-_GOOGLE_HEAD = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Return):\s*$")
-_GOOGLE_ITEM = re.compile(r"^\s*(\w+)\s*(?:\([^)]*\))?:\s*(.*)$")
-
-
 def parse_docstring(doc: str) -> tuple[dict[str, str], str]:
-    """Input descriptions and the return description from a Sphinx or Google docstring."""
-    params: dict[str, str] = {}
-    returns = ""
-    section = ""
-    for line in doc.splitlines():
-        m = _SPHINX_PARAM.match(line)
-        if m:
-            params[m.group(1)] = m.group(2).strip()
-            continue
-        m = _SPHINX_RETURN.match(line)
-        if m:
-            returns = m.group(1).strip()
-            continue
-        m = _GOOGLE_HEAD.match(line)
-        if m:
-            section = "returns" if m.group(1).startswith("Return") else "args"
-            continue
-        if not line.strip():
-            continue
-        if section == "args":
-            m = _GOOGLE_ITEM.match(line)
-            if m:
-                params[m.group(1)] = m.group(2).strip()
-        elif section == "returns" and not returns:
-            returns = line.strip()
+    """Input descriptions and the return description from a reST (``:param x:``), Google
+    (``Args:``) or numpy (``Parameters``) docstring; multi-line descriptions are joined with
+    spaces. A docstring the parser cannot read gives no descriptions (it is documentation, not a
+    definition: it never fails a task)."""
+    if not doc.strip():
+        return {}, ""
+    import docstring_parser  # (imported on first use: interfaces build their IR lazily)
+
+    try:
+        parsed = docstring_parser.parse(doc)
+    except docstring_parser.ParseError:
+        return {}, ""
+    params = {p.arg_name: _one_line(p.description) for p in parsed.params}
+    returns = _one_line(parsed.returns.description if parsed.returns else None)
     return params, returns
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def split_docstring(doc: str) -> tuple[str, str]:
     """``(short, long)`` descriptions: the first paragraph and the whole cleaned text."""
+    # Kept rather than docstring_parser's short/long descriptions: its short description is
+    # the first line only (a summary wrapped over two lines is cut) and its long description
+    # drops the parameter sections, which the IR's long description (shown by the UI and
+    # ``flytelike compile``) keeps; both are part of every template, so changing them would
+    # change compiled output for no gain.
     import inspect
 
     text = inspect.cleandoc(doc) if doc else ""
