@@ -46,7 +46,9 @@ if TYPE_CHECKING:
     from flytelike._init import (
         current_domain,
         current_project,
+        init,
         init_from_api_key,
+        init_from_config,
         init_in_cluster,
         init_passthrough,
         is_control_plane_available,
@@ -101,7 +103,7 @@ if TYPE_CHECKING:
         TriggerTime,
     )
     from flytelike._v2map import map
-    from flytelike._v2run import RunContext, init, init_from_config, run, with_runcontext
+    from flytelike._v2run import RunContext, run, with_runcontext
     from flytelike._v2task import V2Task as AsyncFunctionTaskTemplate
     from flytelike._v2task import V2Task as TaskTemplate
     from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
@@ -110,6 +112,7 @@ if TYPE_CHECKING:
     from flytelike.engine import Deck
     from flytelike.errors import FlyteRecoverableException
     from flytelike.extras.accelerators import GPUAccelerator
+    from flytelike.remote import FlyteRemote, UnionRemote
     from typesystem import HashMethod, TypeEngine
     from typesystem.io import (
         DataFrame,

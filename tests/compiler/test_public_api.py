@@ -8,39 +8,62 @@ import sys
 import flytelike
 
 EXPECTED = [
-    "Annotations", "AuthRole", "Cache", "CacheFunctionBody", "CachePolicy",
-    "ConcurrencyLimitBehavior", "ConcurrencyPolicy", "ContainerTask", "CronSchedule",
-    "Description", "Documentation", "DynamicTask", "EagerTask", "Email", "EmailNotification",
-    "FixedRate", "FlyteRecoverableException", "GPUAccelerator", "HashMethod", "ImageSpec",
-    "ImperativeWorkflow", "Labels", "LaunchPlan", "MapTask", "NodeHandle", "Notification",
-    "OutputLocation", "Outputs", "PagerDuty", "PagerDutyNotification", "PodTemplate", "Promise",
-    "PythonFunctionTask", "PythonFunctionWorkflow", "RawOutputDataConfig", "ReferenceEntity",
-    "Resources", "Secret", "SecurityContext", "ShellTask", "Slack", "SlackNotification",
-    "TaskMetadata", "TypeEngine", "VersionParameters", "Workflow", "WorkflowBase",
-    "WorkflowExecutionPhase", "WorkflowFailurePolicy", "closure_of", "conditional",
-    "create_node", "dynamic", "eager", "errors", "kwtypes", "logger", "map", "map_task", "approve",
-    "sleep",
-    "wait_for_input",
-    "reference_launch_plan", "reference_task", "reference_workflow", "task", "workflow",
-    # Flyte v2 names and flytekit's offloaded types (lazily loaded)
-    "DataFrame", "Deck", "Dir", "Directory", "File", "FlyteDirectory", "FlyteFile", "Image",
-    "RunContext", "StructuredDataset", "StructuredDatasetType", "TaskEnvironment",
-    "current_context", "ctx", "custom_context", "get_custom_context", "group", "init",
-    "init_from_config", "io", "report", "run", "trace", "with_runcontext",
-    # Flyte v2 configuration objects (flytelike/_v2config.py)
-    "Backoff", "Cron", "Device", "GPU", "Link", "RetryStrategy", "ReusePolicy", "SecretRequest",
-    "TPU", "Timeout", "TimeoutType", "Trigger", "TriggerTime",
-    # the local management API (flytelike/remote/)
-    "FlyteRemote", "UnionRemote",
+    "AMD_GPU", "APPLE_SILICON", "Annotations", "AsyncFunctionTaskTemplate", "AuthRole", "Backoff",
+    "BaseCheckpoint", "Cache", "CacheFunctionBody", "CachePolicy", "CacheRequest", "Checkpoint",
+    "ConcurrencyLimitBehavior", "ConcurrencyPolicy", "ContainerTask", "Cron", "CronSchedule",
+    "DataFrame", "Deck", "Description", "Device", "DeviceClass", "Dir", "Directory",
+    "Documentation", "DynamicTask", "EagerTask", "Email", "EmailNotification", "Environment",
+    "File", "FixedRate", "FlyteDirectory", "FlyteFile", "FlyteRecoverableException", "FlyteRemote",
+    "FunctionBodyPolicy", "GPU", "GPUAccelerator", "HABANA_GAUDI", "HashMethod", "Image",
+    "ImageSpec", "ImperativeWorkflow", "Labels", "LaunchPlan", "Link", "MapTask", "Neuron",
+    "NodeHandle", "Notification", "OnArtifact", "OutputLocation", "Outputs", "PagerDuty",
+    "PagerDutyNotification", "PodTemplate", "Promise", "PythonFunctionTask",
+    "PythonFunctionWorkflow", "RawOutputDataConfig", "ReferenceEntity", "Resources",
+    "RetryStrategy", "ReusePolicy", "RunContext", "Secret", "SecretRequest", "SecurityContext",
+    "ShellTask", "Slack", "SlackNotification", "StructuredDataset", "StructuredDatasetType", "TPU",
+    "TaskEnvironment", "TaskMetadata", "TaskTemplate", "Timeout", "TimeoutType", "Trigger",
+    "TriggerTime", "TriggeredArtifact", "TriggeredPartition", "TypeEngine", "UnionRemote",
+    "VersionParameters", "Workflow", "WorkflowBase", "WorkflowExecutionPhase",
+    "WorkflowFailurePolicy", "approve", "closure_of", "conditional", "create_node", "ctx",
+    "current_context", "current_domain", "current_project", "custom_context", "dynamic", "eager",
+    "errors", "get_custom_context", "group", "init", "init_from_api_key", "init_from_config",
+    "init_in_cluster", "init_passthrough", "io", "is_control_plane_available", "kwtypes",
+    "latest_checkpoint", "logger", "map", "map_task", "models", "notify", "reference_launch_plan",
+    "reference_task", "reference_workflow", "report", "run", "sleep", "system_logger", "task",
+    "trace", "version", "wait_for_input", "with_runcontext", "workflow",
 ]  # fmt: skip
 
 
 def test_all_is_pinned_and_sorted() -> None:
-    names = [n for n in flytelike.__all__ if n in EXPECTED]
-    assert names == sorted(names)
-    assert set(EXPECTED) <= set(flytelike.__all__)
+    assert flytelike.__all__ == sorted(flytelike.__all__)
+    assert flytelike.__all__ == EXPECTED
     for name in flytelike.__all__:
         assert hasattr(flytelike, name), name
+
+
+def test_one_table_lazy_names_type_checking_imports_and_all_agree() -> None:
+    # `_LAZY` is the table; the TYPE_CHECKING imports (what type checkers see) must name the
+    # same objects from the same modules, and `__all__` must list exactly those names (plus the
+    # functions defined in the package itself).
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(flytelike.__file__).read_text())
+    checked: dict[str, tuple[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for imp in ast.walk(node):
+                if isinstance(imp, ast.ImportFrom):
+                    for alias in imp.names:
+                        mod = imp.module or ""
+                        if mod == "flytelike":  # `from flytelike import io`: a submodule
+                            checked[alias.asname or alias.name] = (f"flytelike.{alias.name}", "")
+                        else:
+                            checked[alias.asname or alias.name] = (mod, alias.name)
+    lazy = flytelike._LAZY  # type: ignore[attr-defined]
+    assert checked == lazy
+    defined_here = {"version"}
+    assert set(flytelike.__all__) == set(lazy) | defined_here
 
 
 def test_flytekit_names_work_with_the_import_line_changed() -> None:
