@@ -376,7 +376,16 @@ class LocalBackend:
 
     def _process_pool(self) -> ProcessPoolExecutor:
         if self._processes is None:
-            self._processes = ProcessPoolExecutor(min(self.max_workers, os.cpu_count() or 1))
+            import multiprocessing
+
+            # Workers come from a fork server, never forked from this process: its other
+            # threads (the store writer, thread pools, output capture) may hold locks at fork
+            # time, and a worker forked then can hang on them (seen in the conformance map
+            # test). Requests travel pickled, with the task's code by value when needed.
+            self._processes = ProcessPoolExecutor(
+                min(self.max_workers, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("forkserver"),
+            )
         return self._processes
 
     @property
