@@ -16,6 +16,7 @@ the traceback of the user's frames, with the commands that show more (``flytelik
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import importlib
 import json
 import os
@@ -26,6 +27,15 @@ from typing import Any
 import click
 
 import typesystem
+from flytelike.cli._entities import (
+    RunCommand,
+    bool_options,
+    complete_entity,
+    complete_file,
+    entity_help,
+    listing,
+    merge_negated,
+)
 from flytelike.cli._errors import UserCodeError, verbose_option
 from flytelike.errors import FlytelikeError
 from flytelike.ir._model import Interface, LaunchPlanTemplate
@@ -117,12 +127,32 @@ def to_literal(name: str, value: Any, lt: LiteralType, py: Any) -> Literal:
             elif _is_simple(lt, SimpleKind.DURATION):
                 with contextlib.suppress(ValueError):
                     value = float(value)
+            elif _is_simple(lt, SimpleKind.DATETIME, SimpleKind.DATE):
+                value = datetime_word(value, lt)
         return typesystem.literal_from_json(value, lt)
     except (typesystem.TypeSystemError, click.BadParameter) as e:
         detail = e.message if isinstance(e, click.BadParameter) else str(e)
+        if _is_simple(lt, SimpleKind.DATETIME, SimpleKind.DATE):
+            detail += "; write ISO 8601 (2024-01-02 or 2024-01-02T03:04:05+00:00), now or today"
         raise click.BadParameter(
             f"input `{name}` ({typesystem.render_type(lt)}): {detail}", param_hint=f"--{name}"
         ) from e
+
+
+def datetime_word(value: str, lt: LiteralType) -> str:
+    """``now`` and ``today`` (any case) as ISO 8601 text, in UTC (timezone-aware) so that a run's
+    inputs do not depend on the machine's time zone: ``now`` is the current time, ``today`` is
+    midnight UTC of the current UTC date (for a ``date`` input: that date). Other text is
+    returned as given."""
+    word = value.strip().lower()
+    if word not in ("now", "today"):
+        return value
+    now = _dt.datetime.now(_dt.UTC)
+    if _is_simple(lt, SimpleKind.DATE):
+        return now.date().isoformat()
+    if word == "today":
+        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now.isoformat()
 
 
 def _read_csv(path: str) -> Any:
@@ -147,24 +177,35 @@ def _option_type(lt: LiteralType) -> Any:
     return click.STRING
 
 
-def _help(lt: LiteralType, default: Literal | None) -> str:
-    text = typesystem.render_type(lt)
+def _help(lt: LiteralType, default: Literal | None, description: str = "") -> str:
+    """An input option's help: its description, type, accepted forms, default or ``[required]``."""
+    text = f"{description.rstrip('.')}: " if description else ""
+    text += typesystem.render_type(lt)
     if isinstance(lt, BlobType):
         text += " (a local path or URI)"
     elif isinstance(lt, TableType):
         text += " (a parquet or CSV path)"
     elif not isinstance(lt, SimpleType | EnumType):
         text += " (JSON, or a JSON/YAML file path)"
+    elif _is_simple(lt, SimpleKind.DURATION):
+        text += " (90, 1:30, 1h30m, PT1.5H, P1W)"
+    elif _is_simple(lt, SimpleKind.DATETIME, SimpleKind.DATE):
+        text += " (ISO 8601, now or today: UTC)"
     if default is not None:
         try:
             text += f"  [default: {json.dumps(typesystem.literal_to_json(default, lt))}]"
         except Exception:
             text += "  [has a default]"
+    else:  # (not click's required=: an --inputs-file may give it)
+        text += "  [required]"
     return text
 
 
-def input_command(entity_name: str, iface: Interface, fixed: set[str]) -> click.Command:
-    """A click command whose options are ``iface``'s inputs (``fixed`` ones left out)."""
+def input_command(
+    entity_name: str, iface: Interface, fixed: set[str], obj: Any = None
+) -> click.Command:
+    """A click command whose options are ``iface``'s inputs (``fixed`` ones left out); its help
+    shows ``obj``'s docstring, each input's description and ``[required]`` markers."""
     params: list[click.Parameter] = []
     for v in iface.inputs:
         if v.name in fixed:
@@ -173,17 +214,12 @@ def input_command(entity_name: str, iface: Interface, fixed: set[str]) -> click.
         kebab = v.name.replace("_", "-")
         if kebab != v.name:
             names.append(f"--{kebab}")
-        extra: dict[str, Any] = {}
+        text = _help(v.type, v.default, v.description)
         if _is_simple(v.type, SimpleKind.BOOLEAN):
-            extra = {"is_flag": False, "flag_value": True}
+            params += bool_options(names, v.name, text)
+            continue
         params.append(
-            click.Option(
-                [*names, v.name],
-                type=_option_type(v.type),
-                default=None,
-                help=_help(v.type, v.default),
-                **extra,
-            )
+            click.Option([*names, v.name], type=_option_type(v.type), default=None, help=text)
         )
     taken = {p.name for p in params}
     for opt in _RUN_OPTIONS:
@@ -192,8 +228,8 @@ def input_command(entity_name: str, iface: Interface, fixed: set[str]) -> click.
     return click.Command(
         entity_name,
         params=params,
-        callback=lambda **kw: kw,
-        help=f"Inputs of {entity_name}.",
+        callback=lambda **kw: merge_negated(kw),
+        help=entity_help(entity_name, obj, iface),
         context_settings={"help_option_names": ["-h", "--help"]},
     )
 
@@ -281,19 +317,21 @@ def finish(run: Any, iface: Interface, verbose: bool = False) -> None:
 
 _RUN_HELP = """Run ENTITY (a task, workflow or launch plan) of FILE_OR_MODULE locally.
 
-Inputs are options generated from ENTITY's interface; see `flytelike run FILE ENTITY --help`.
+Inputs are options generated from ENTITY's interface; see `flytelike run FILE ENTITY --help`
+(`flytelike run FILE` lists the entities of FILE).
 Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the same name).
 """
 
 
 @click.command(
     "run",
+    cls=RunCommand,
     help=_RUN_HELP,
     add_help_option=False,
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
 )
-@click.argument("file_or_module", required=False)
-@click.argument("entity", required=False)
+@click.argument("file_or_module", required=False, shell_complete=complete_file)
+@click.argument("entity", required=False, shell_complete=complete_entity)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--inputs-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--backend", default=None, help="backend name (default: local / FLYTELIKE_BACKEND)")
@@ -320,7 +358,9 @@ def run_command(
         if show_help or file_or_module is None:
             click.echo(ctx.get_help())
             return
-        raise click.UsageError("missing ENTITY")
+        from flytelike.cli._load import load_module
+
+        raise click.UsageError(listing(file_or_module, load_module(file_or_module, verbose)))
     from flytelike.cli._load import load_entity
     from flytelike.engine._index import ClosureIndex, to_closure
 
@@ -333,7 +373,7 @@ def run_command(
     iface = primary.interface
     lp = primary if isinstance(primary, LaunchPlanTemplate) else None
     fixed = {k for k, _ in lp.fixed_inputs} if lp is not None else set()
-    cmd = input_command(entity, iface, fixed)
+    cmd = input_command(entity, iface, fixed, obj)
     if show_help or "--help" in args or "-h" in args:
         with click.Context(cmd, info_name=f"flytelike run {file_or_module} {entity}") as sub:
             click.echo(cmd.get_help(sub))
