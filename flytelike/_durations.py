@@ -4,8 +4,8 @@ Every setting that takes a duration (``@task(timeout=)``, ``@env.task(timeout=)`
 ``.with_overrides(timeout=)``, ``task.override(timeout=)``, ``Timeout(...)``, gate durations,
 reuse and backoff durations) reads it with ``to_timedelta``/``to_seconds``: a
 ``datetime.timedelta``, an int or float number of seconds, or a duration string (``"1h30m"``,
-``"90"``, ``"1:30"`` (90 s, as pyflyte reads it), ISO ``"PT1H"``, ``"P1W"``; a flytelike extension, upstream takes no strings). Negative
-and non-finite values are errors.
+``"90"``, ``"1:30"`` (90 s, as pyflyte reads it), ISO ``"PT1H"`` or ``"P1W"``; a flytelike
+extension, upstream takes no strings). Negative and non-finite values are errors.
 
 Timeouts follow flytekit, whose ``@task(timeout=0)`` default means "no timeout":
 

@@ -84,11 +84,11 @@ def _read_duration(s: str) -> _dt.timedelta | None:
     if iso and s not in ("p", "-p") and not s.endswith("t"):
         neg, *parts = iso.groups()
         # (Decimal: exact to the microsecond, as ``format_duration`` writes it)
-        micros = sum(
+        micros: Decimal = sum(
             Decimal(p.replace(",", ".")) * unit * 1_000_000
             for p, unit in zip(parts, _ISO_UNITS, strict=True)
             if p
-        )
+        ) or Decimal(0)
         value = _dt.timedelta(microseconds=int(micros.to_integral_value(ROUND_HALF_EVEN)))
         return -value if neg else value
     try:

@@ -1,11 +1,13 @@
 """``flytelike run FILE_OR_MODULE ENTITY --input value ...`` and ``flytelike resume RUN``.
 
 The input flags are generated from the entity's interface (``--snake_case`` and
-``--kebab-case``): int, float and str as such; bool as ``--flag`` or ``--flag false``; enums as
-choices; datetime as ISO 8601; durations as seconds or ``1h30m``-style text; lists, dicts,
+``--kebab-case``): int, float and str as such; bool as ``--flag``, ``--no-flag`` or ``--flag
+false``; enums as choices; datetime as ISO 8601, ``now`` or ``today`` (UTC); durations as
+``typesystem``'s parser reads them (``90``, ``1:30``, ``1h30m``, ``PT1.5H``); lists, dicts,
 dataclasses (everything structured) as JSON, or the path of a JSON/YAML file; File/Dir as local
 paths; DataFrames as a parquet or CSV path. ``--inputs-file`` gives inputs as a JSON/YAML object
-(flags win). Outputs print as JSON on stdout; the run's name and phase go to stderr.
+(flags win). Outputs print as JSON on stdout; the run's name and phase go to stderr. Without
+ENTITY it lists the file's entities (``_entities``).
 
 Errors print as a few lines, exit status 1: an error of the user's code (at import, or compiling
 the entity) as its message and ``file:line``; a failed run as its failing node, task, error and
