@@ -27,7 +27,9 @@ from flytelike.ir._model import Interface
 
 def _docstring(obj: Any) -> str:
     """The cleaned docstring of a task or workflow, or of a launch plan's workflow."""
-    target = getattr(obj, "workflow", None) if obj.kind_label == "launch plan" else obj
+    from flytelike._launch_plan import LaunchPlan
+
+    target = obj.workflow if isinstance(obj, LaunchPlan) else obj
     doc = getattr(getattr(target, "python_interface", None), "docstring", "") or ""
     return inspect.cleandoc(doc) if doc else ""
 

@@ -122,13 +122,17 @@ def test_a_bad_duration_names_the_input_and_the_accepted_forms() -> None:
     assert code == 2 and "years and months have no fixed length" in err
 
 
-def test_datetimes_accept_now_and_today_in_utc(engine: Engine) -> None:
+def test_datetimes_accept_now_and_today_in_utc(engine: Engine, tmp_path: Path) -> None:
     before = dt.datetime.now(dt.UTC)
     now = dt.datetime.fromisoformat(json.loads(ok("run", WFS, "stamp", "--when", "now"))["o0"])
     assert now.tzinfo is not None and now.utcoffset() == dt.timedelta(0)
     assert before <= now <= dt.datetime.now(dt.UTC)
     today = dt.datetime.fromisoformat(json.loads(ok("run", WFS, "stamp", "--when", "TODAY"))["o0"])
     assert today == dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), dt.UTC)
+    inputs = tmp_path / "in.yaml"
+    inputs.write_text("when: now\n")
+    from_file = json.loads(ok("run", "--inputs-file", str(inputs), WFS, "stamp"))["o0"]
+    assert before <= dt.datetime.fromisoformat(from_file) <= dt.datetime.now(dt.UTC)
     code, _, err = invoke("run", WFS, "stamp", "--when", "tomorrow")
     assert code == 2
     assert "input `when` (datetime)" in err and "now or today" in err
