@@ -68,13 +68,14 @@ async def _wait_signal(
             if raw is not None:
                 try:
                     return typesystem.literal_from_json(json.loads(raw), lt)
-                except (ValueError, typesystem.TypeSystemError) as e:
+                except (RecursionError, ValueError, typesystem.TypeSystemError) as e:
+                    why = "JSON nested too deeply" if isinstance(e, RecursionError) else e
                     raise NodeFailed(
                         aid,
                         ExecutionError(
                             USER,
-                            f"signal {name!r} of run {ex.run_name}: {raw!r} is not a "
-                            f"`{typesystem.render_type(lt)}`: {e}",
+                            f"signal {name!r} of run {ex.run_name}: {_shown(raw)} is not a "
+                            f"`{typesystem.render_type(lt)}`: {why}",
                             "SignalError",
                         ),
                     ) from e
@@ -119,14 +120,24 @@ async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesyste
     text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({kind}): ")
     try:
         data = json.loads(text)
-    except ValueError:
-        data = text
+    except json.JSONDecodeError:
+        data = text  # not JSON: the text itself (a string value)
+    except (RecursionError, ValueError) as e:  # nested too deeply; a number of 4,300+ digits
+        why = "JSON nested too deeply" if isinstance(e, RecursionError) else str(e)
+        raise NodeFailed(
+            aid, ExecutionError(USER, f"{_shown(text)} is not a `{kind}`: {why}", "SignalError")
+        ) from e
     try:
         return typesystem.literal_from_json(data, lt)
     except typesystem.TypeSystemError as e:
         raise NodeFailed(
-            aid, ExecutionError(USER, f"{text!r} is not a `{kind}`: {e}", "SignalError")
+            aid, ExecutionError(USER, f"{_shown(text)} is not a `{kind}`: {e}", "SignalError")
         ) from e
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """``text`` for an error message (a hostile value can be megabytes long)."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 async def run_gate(

@@ -2,7 +2,8 @@
 
 A map over 10,000 items records 10,000 actions. Written one row each, the run store's writer
 would spend more time than the items themselves; so the fast map path hands its items over in
-batches (``MapItemRow`` tuples) and each batch becomes one row of the ``map_items`` table: the map
+batches (each item encoded once, ``encode_item``, as it finishes: the same bytes go to the map's
+journal, see ``_journal``) and each batch becomes one row of the ``map_items`` table: the map
 action's id and a msgpack list of item records. Reading expands them into ordinary
 ``ActionRecord``s (kind ``map_item``, ids ``<map>[i]``) merged with the ``actions`` table, so
 ``Run.actions()``, resume and the CLI see no difference. A later record of an item (a resumed run
@@ -35,30 +36,28 @@ INSERT_SQL = "INSERT INTO map_items (run_name, action_id, node_id, name, data) V
 MapItemRow = tuple[int, float, float, "Mapping[str, Any] | None", "dict[str, Any] | None", int]
 
 
-def encode_batch(rows: Iterable[MapItemRow], inline_limit: int, offload: Any) -> bytes:
-    """``rows`` as one blob; ``offload(index, outputs) -> uri`` stores outputs that are too
-    large to keep inline."""
-    to_msgpack = typesystem.to_msgpack
-    packed = []
-    size = 0
-    for i, t0, t1, outputs, error, attempts in rows:
-        out: dict[str, Any] | None = None
-        uri = None
-        if outputs is not None:
-            out = {}
-            size = 0
-            for k, lit in outputs.items():
-                v: Any = lit.value if type(lit) is Scalar and type(lit.value) in _NATIVE else lit
-                if type(v) in _NATIVE:  # msgpack's own int/float/str/bool/nil
-                    out[k] = v
-                    size += len(v) if type(v) is str else 9
-                else:
-                    out[k] = b = to_msgpack(typesystem.box(v))
-                    size += len(b)
-            if size > inline_limit:
-                out, uri = None, offload(i, outputs)
-        packed.append([i, t0, t1, out, uri, json.dumps(error) if error else None, attempts])
-    return msgpack.packb(packed, use_bin_type=True)
+def encode_item(row: MapItemRow, inline_limit: int, offload: Any) -> bytes:
+    """One item's record (a msgpack list); ``offload(index, outputs) -> uri`` stores outputs
+    that are too large to keep inline. A batch is a msgpack array of such records
+    (``_journal.join_items``)."""
+    i, t0, t1, outputs, error, attempts = row
+    out: dict[str, Any] | None = None
+    uri = None
+    if outputs is not None:
+        out = {}
+        size = 0
+        for k, lit in outputs.items():
+            v: Any = lit.value if type(lit) is Scalar and type(lit.value) in _NATIVE else lit
+            if type(v) in _NATIVE:  # msgpack's own int/float/str/bool/nil
+                out[k] = v
+                size += len(v) if type(v) is str else 9
+            else:
+                out[k] = b = typesystem.to_msgpack(typesystem.box(v))
+                size += len(b)
+        if size > inline_limit:
+            out, uri = None, offload(i, outputs)
+    record = [i, t0, t1, out, uri, json.dumps(error) if error else None, attempts]
+    return msgpack.packb(record, use_bin_type=True)
 
 
 class ItemRecord:

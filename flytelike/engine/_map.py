@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
 from dataclasses import replace
 from typing import Any
+from typing import Literal as Just
 
 import typesystem
 from flytelike._durations import node_timeout
@@ -44,7 +46,7 @@ from flytelike.engine._interpreter import (
     failure_error,
     launch_plan_inputs,
 )
-from flytelike.engine._items import MapItemRow
+from flytelike.engine._journal import MapJournal
 from flytelike.engine._phases import NodePhase
 from flytelike.ir._model import ArrayNode, Node, TaskTemplate
 from typesystem import Collection, CollectionType, Literal, LiteralType, UnionType, UnionValue
@@ -59,8 +61,11 @@ WAIT_FRACTION = 0.5
 ROW_BATCH = 1024
 SLICE_SECONDS = 0.05
 PROGRESS_SECONDS = 0.1
+log = logging.getLogger("flytelike.engine.map")
+
 # Finished items are handed to the store at least this often (then committed within the store's
-# BATCH_SECONDS): what a kill -9 can lose of a running map, beyond the items in flight.
+# BATCH_SECONDS); each is in the map's journal as it finishes (``_journal``), so a kill -9 loses
+# none of them.
 WRITE_SECONDS = 0.05
 
 
@@ -95,7 +100,8 @@ class _Items:
         self.n = n
         self.results: list[Outputs | None] = [None] * n
         self.errors: list[NodeFailed | None] = [None] * n
-        self.rows: list[MapItemRow] = []
+        self.rows: list[bytes] = []  # encoded items not yet handed to the store
+        self._journal: MapJournal | Just[False] | None = None  # False: cannot journal
         self.done = 0
         self.lock = threading.Lock()
         self.last_write = time.monotonic()
@@ -140,9 +146,11 @@ class _Items:
             error.to_dict() if error is not None else None,
             attempts,
         )
+        packed = self._store.encode_item(self.ex.run_name, self.aid, row)
         with self.lock:
             self.done += 1
-            self.rows.append(row)
+            self._journal_append(packed)
+            self.rows.append(packed)
             pending = len(self.rows)
             if pending < ROW_BATCH:
                 # Slow items still reach the store within WRITE_SECONDS (checked every few).
@@ -155,9 +163,46 @@ class _Items:
             rows, self.rows = self.rows, []
         self._write(rows)
 
-    def _write(self, rows: list[MapItemRow]) -> None:
+    def _journal_append(self, packed: bytes) -> None:
+        """The item in the map's journal before anything else sees it done (under ``lock``):
+        a kill -9 from now on does not lose it (``_journal``)."""
+        journal = self._journal
+        if journal is False:
+            return
+        assert self._store is not None
+        try:
+            if journal is None:
+                ex = self.ex
+                journal = self._journal = MapJournal(
+                    self._store.db.path, ex.run_name, self.aid, self.node.id, self.name
+                )
+            journal.append(self._store.integrity.seal_if_pickled(packed))
+        except OSError as e:  # (its batches still reach the store, as without a journal)
+            log.warning(
+                "map %s: cannot journal its items (%s); a kill may re-run some", self.aid, e
+            )
+            if journal:
+                journal.close()
+            self._journal = False
+
+    def _write(self, rows: list[bytes]) -> None:
         assert self._store is not None
         self._store.map_items(self.ex.run_name, self.aid, self.node.id, self.name, rows)
+
+    def close(self, done: bool) -> None:
+        """Hand over what is left; ``done`` (the map ran to its end): commit it and remove the
+        journal (else a resume reads the journal back)."""
+        self.flush()
+        journal = self._journal
+        if not journal:
+            return
+        assert self._store is not None
+        if done:
+            self._store.db.barrier()
+            if self.ex.run_name not in self._store.db.failed:
+                journal.remove()
+                return
+        journal.close()
 
     def flush(self) -> None:
         with self.lock:
@@ -425,6 +470,7 @@ async def run_map(
             ActionRequest(task, items.item_inputs(0), ex.action_context(aid, 0, task, None))
         )
     )
+    done = False
     try:
         if fast:
             assert task is not None
@@ -441,8 +487,9 @@ async def run_map(
 
             if task is None or not await run_batched(items, task, workers):
                 await _general_path(interp, items, target, workers)
+        done = True
     finally:
-        items.flush()
+        items.close(done)
     failed = [e for e in items.errors if e is not None]
     needed = required_successes(n, target.min_success_ratio, target.min_successes)
     if n - len(failed) < needed or (

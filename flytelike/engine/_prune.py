@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from flytelike.engine._blobs import LiteralCodec, blob_uris
 from flytelike.engine._generation import bump, generation_file
+from flytelike.engine._journal import remove as remove_journals
 from flytelike.engine._records import RunStore
 from flytelike.engine._resume import alive
 from flytelike.engine.errors import DeleteError, RunNotFoundError
@@ -243,6 +244,7 @@ def delete_runs(store: RunStore, names: list[str], home: str) -> Deleted:
             done.blobs_removed += 1
             done.bytes_freed += freed
     for name in found:
+        remove_journals(store.db.path, name)  # (of a run killed mid-map, never resumed)
         work = os.path.join(home, "runs", name)
         if os.path.isdir(work):
             done.bytes_freed += _remove(work)

@@ -21,7 +21,8 @@ from flytelike.engine._blobs import LiteralCodec
 from flytelike.engine._gate_rows import GateRows
 from flytelike.engine._generation import Generation, generation_file
 from flytelike.engine._integrity import Integrity
-from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_batch, expand
+from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_item, expand
+from flytelike.engine._journal import join_items
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
 from flytelike.engine._rows import (
@@ -414,15 +415,17 @@ class RunStore(GateRows):
             {"run_name": run, "action_id": action_id, "group_name": group},
         )
 
-    def map_items(
-        self, run: str, aid: str, node_id: str, name: str, rows: list[MapItemRow]
-    ) -> None:
-        """Finished items of map action ``aid`` (a batch; see ``_items``)."""
+    def encode_item(self, run: str, aid: str, row: MapItemRow) -> bytes:
+        """A finished item of map action ``aid`` as its stored record (see ``_items``)."""
 
         def offload(i: int, outputs: Any) -> str | None:
             return self.codec.encode(outputs, run, f"{aid}[{i}]", "outputs")[1]
 
-        data = self.integrity.seal_if_pickled(encode_batch(rows, self.codec.inline_limit, offload))
+        return encode_item(row, self.codec.inline_limit, offload)
+
+    def map_items(self, run: str, aid: str, node_id: str, name: str, items: list[bytes]) -> None:
+        """Finished items of map action ``aid`` (a batch of ``encode_item`` records)."""
+        data = self.integrity.seal_if_pickled(join_items(items))
         self.db.write(INSERT_SQL, (run, aid, node_id, name, data))
 
     def _items(self, run: str, aid: str | None = None) -> list[tuple[str, str, str, ItemRecord]]:

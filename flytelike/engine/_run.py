@@ -27,7 +27,7 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _lifetime, _prune, _resume
+from flytelike.engine import _abort, _journal, _lifetime, _prune, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -318,6 +318,7 @@ class Engine:
         store = self.store if cfg.record_runs and record else None
         if store is not None:
             if resume:
+                _journal.ingest(store, name)  # (items of maps the kill interrupted)
                 prior = store.succeeded_outputs(name)
                 _resume.restart(store, name)
                 bases = _resume.attempt_bases(store, name)

@@ -1,0 +1,176 @@
+"""Map item journals: a finished map item survives a kill -9 of the engine's process.
+
+The fast map path hands finished items to the run store in batches (``_items``): a batch reaches
+SQLite tens of milliseconds after its items finished, so a kill -9 in that window would lose them
+and a resume would run their bodies again. So every finished item is also appended, as it
+finishes, to its map's journal: one file per map action under ``<home>/journal/<run>/``, one
+``os.write`` of a length-prefixed record per item (the item's encoded record, as ``_items``
+stores it, sealed when it holds a pickle). No fsync: a killed process's writes are already in
+the kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's
+last commits with ``synchronous=NORMAL``).
+
+A map that ends commits its batches and removes its journal, so journals only exist for maps
+that were running when their process died. ``ingest`` (run on resume, before the succeeded
+outputs are read) turns each journal into one ``map_items`` row and removes it; a torn record at
+the end (the kill hit mid-write) and anything after it are ignored; a record holding a pickle
+without a valid seal is refused (logged; the item runs again). ``remove`` drops a run's journals
+(``runs delete``/``prune``). Files are 0600 in 0700 folders (``_private``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import stat
+import struct
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+from flytelike.engine._items import INSERT_SQL
+from flytelike.engine._private import FILE_MODE, private_dir
+from flytelike.engine.errors import UntrustedDataError
+
+log = logging.getLogger("flytelike.engine.journal")
+
+_HEADER = "flytelike-map-journal"
+_LEN = struct.Struct("<I")
+
+
+def journal_root(db_path: str | Path) -> Path:
+    return Path(db_path).parent / "journal"
+
+
+def run_folder(db_path: str | Path, run: str) -> Path:
+    return journal_root(db_path) / hashlib.sha256(run.encode()).hexdigest()[:32]
+
+
+def join_items(packed: list[bytes]) -> bytes:
+    """Encoded item records as one ``map_items`` batch (a msgpack array of them)."""
+    return bytes(msgpack.Packer().pack_array_header(len(packed))) + b"".join(packed)
+
+
+class MapJournal:
+    """The journal of one map action; ``append`` is called under the map's lock."""
+
+    def __init__(self, db_path: str | Path, run: str, aid: str, node_id: str, name: str) -> None:
+        folder = run_folder(db_path, run)
+        self.folder = str(folder)
+        self.path = str(folder / f"{hashlib.sha256(aid.encode()).hexdigest()[:32]}.items")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        for attempt in range(3):
+            private_dir(str(journal_root(db_path)))
+            private_dir(self.folder)
+            try:
+                self._fd = os.open(self.path, flags | os.O_EXCL, FILE_MODE)
+                new = True
+            except FileExistsError:  # (a resume killed before it removed the last one)
+                self._fd = os.open(self.path, flags, FILE_MODE)
+                new = False
+            except FileNotFoundError:  # another map of the run removed the folder just now
+                if attempt == 2:
+                    raise
+                continue
+            break
+        if new:
+            self.append(msgpack.packb([_HEADER, run, aid, node_id, name], use_bin_type=True))
+
+    def append(self, record: bytes) -> None:
+        if self._fd >= 0:  # (closed: the map has ended; a stopped item finishing late)
+            os.write(self._fd, _LEN.pack(len(record)) + record)
+
+    def remove(self) -> None:
+        """Close and delete (the map's batches are committed)."""
+        self.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+        with contextlib.suppress(OSError):  # (not empty: other maps of the run are running)
+            os.rmdir(self.folder)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _records(data: bytes) -> list[bytes]:
+    """The whole records of a journal file (a torn last one is dropped)."""
+    out: list[bytes] = []
+    at, end = 0, len(data)
+    while at + _LEN.size <= end:
+        (size,) = _LEN.unpack_from(data, at)
+        at += _LEN.size
+        if at + size > end:
+            break
+        out.append(data[at : at + size])
+        at += size
+    return out
+
+
+def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes]] | None:
+    """``(header, item records)`` of one journal file, or ``None`` when it is unusable."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+        log.warning("map journal %s ignored: not a file of yours", path)
+        return None
+    records = _records(path.read_bytes())
+    try:
+        header = msgpack.unpackb(records[0], raw=False) if records else None
+    except (ValueError, msgpack.ExtraData):
+        header = None
+    if not (isinstance(header, list) and len(header) == 5 and header[0] == _HEADER):
+        log.warning("map journal %s ignored: it has no valid header", path)
+        return None
+    items: list[bytes] = []
+    for rec in records[1:]:
+        try:
+            body = integrity.check_literals(rec, f"a journaled map item of {header[2]}", str(path))
+            raw = msgpack.unpackb(body, raw=False)
+        except UntrustedDataError as e:
+            log.warning("%s; the item runs again", e)
+            continue
+        except (ValueError, msgpack.ExtraData):
+            log.warning("map journal %s: a damaged record and what follows are ignored", path)
+            break
+        if isinstance(raw, list) and raw and raw[0] == _HEADER:
+            continue  # the header again (a journal reopened by a resume)
+        if not (isinstance(raw, list) and len(raw) == 7 and isinstance(raw[0], int)):
+            log.warning("map journal %s: a malformed record and what follows are ignored", path)
+            break
+        items.append(body)
+    return header, items
+
+
+def ingest(store: Any, run: str) -> int:
+    """Commit the journals of ``run`` as ``map_items`` rows and remove them; returns how many
+    items they held. ``store`` is the ``RunStore``."""
+    folder = run_folder(store.db.path, run)
+    try:
+        paths = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime)
+    except FileNotFoundError:
+        return 0
+    ops: list[tuple[str, tuple[Any, ...]]] = []
+    count = 0
+    for path in paths:
+        found = _read(path, store.integrity) if path.suffix == ".items" else None
+        if found is None:
+            continue
+        (_, jrun, aid, node_id, name), items = found
+        if jrun != run or not items:
+            continue
+        data = store.integrity.seal_if_pickled(join_items(items))
+        ops.append((INSERT_SQL, (run, aid, node_id, name, data)))
+        count += len(items)
+    store.db.flush()  # (what this process queued for the run goes first)
+    if ops:
+        store.db.execute(ops)
+    remove(store.db.path, run)
+    return count
+
+
+def remove(db_path: str | Path, run: str) -> None:
+    shutil.rmtree(run_folder(db_path, run), ignore_errors=True)
