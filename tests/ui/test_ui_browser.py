@@ -143,7 +143,7 @@ def test_deck_page_has_styled_tabs_that_switch(page: Any, engine: Engine) -> Non
     (deck_uri,) = {uri for _, _, uri in run.decks()}
     page.goto(deck_uri)
     labels = [t.inner_text() for t in page.locator(".tabs > label").all()]
-    assert labels == ["Inputs", "Outputs", "Notes"]
+    assert labels == ["Inputs", "Outputs", "Source", "Notes"]
     assert page.locator("section[data-tab='Inputs']").is_visible()
     assert not page.locator("#note").is_visible()
     page.click("label:has-text('Notes')")
@@ -160,3 +160,13 @@ def test_the_action_page_shows_its_deck_inline(page: Any, server: UIServer, engi
     frame.locator("label:has-text('Notes')").click()
     assert frame.locator("#note").inner_text() == "squared it"
     _shot(page, "action-deck")
+
+
+def test_deck_source_tab_shows_the_task_function(page: Any, engine: Engine) -> None:
+    run = engine.run(ui_wfs.with_deck, x=5)
+    (deck_uri,) = {uri for _, _, uri in run.decks()}
+    page.goto(deck_uri)
+    page.click("label:has-text('Source')")
+    assert (
+        "def with_deck(x: int) -> int:" in page.locator("section[data-tab='Source']").inner_text()
+    )
