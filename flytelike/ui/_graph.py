@@ -31,6 +31,7 @@ BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 180, 38, 36, 56, 16
 PHASE_COLOURS = {
     "SUCCEEDED": "#2e7d32",
     "FAILED": "#c62828",
+    "RETRYABLE_FAILED": "#ef9a9a",
     "TIMED_OUT": "#c62828",
     "ABORTED": "#6d4c41",
     "RUNNING": "#1565c0",

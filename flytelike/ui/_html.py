@@ -124,10 +124,24 @@ def timeline(detail: dict[str, Any], link: bool = True) -> str:
             extra = f' <span class="progress">{m["done"]}/{m["total"]} items</span>'
         if a["cache"]:
             extra += f' <span class="cache">cache {escape(a["cache"])}</span>'
+        tries = detail.get("attempts", {}).get(a["id"], [])
+        if len(tries) > 1:  # one segment per attempt, coloured by how it ended
+            extra += f' <span class="progress">{len(tries)} attempts</span>'
+            bars = "".join(
+                f'<div class="tl-bar" title="attempt {t["attempt"]}: {escape(t["phase"])}, '
+                f'{_secs(t["duration"])}" style="left:{100 * t["offset"] / total:.2f}%;'
+                f"width:{max(0.4, 100 * (t['duration'] or 0) / total):.2f}%;"
+                f'background:{PHASE_COLOURS.get(t["phase"], NOT_STARTED)}"></div>'
+                for t in tries
+            )
+        else:
+            bars = (
+                f'<div class="tl-bar" title="{_secs(a["duration"])}" '
+                f'style="left:{left:.2f}%;width:{width:.2f}%;background:{colour}"></div>'
+            )
         out.append(
             f'<div class="tl-row"><div class="tl-name">{label}{extra}</div>'
-            f'<div class="tl-track"><div class="tl-bar" title="{_secs(a["duration"])}" '
-            f'style="left:{left:.2f}%;width:{width:.2f}%;background:{colour}"></div></div></div>'
+            f'<div class="tl-track">{bars}</div></div>'
         )
     out.append("</div>")
     return "".join(out)

@@ -127,6 +127,18 @@ def run_detail(engine: Engine, name: str) -> dict[str, Any]:
             m["total"] += 1
             m["done"] += a["phase"] == "SUCCEEDED"
             m["failed"] += a["phase"] in ("FAILED", "TIMED_OUT", "ABORTED")
+    attempts: dict[str, list[dict[str, Any]]] = {}
+    for t in _maybe(run.attempts) or []:
+        if t.started_at is None or rec.started_at is None:
+            continue
+        attempts.setdefault(t.action_id, []).append(
+            {
+                "attempt": t.attempt,
+                "phase": t.phase,
+                "offset": round(t.started_at - rec.started_at, 6),
+                "duration": _duration(t.started_at, t.ended_at),
+            }
+        )
     top = {a["id"]: a for a in actions if not a["parent"]}
     closure = _closure(engine, name)
     graph = graph_of(closure, top) if closure is not None else {"nodes": [], "edges": []}
@@ -137,6 +149,7 @@ def run_detail(engine: Engine, name: str) -> dict[str, Any]:
         "actions": actions,
         "maps": maps,
         "cache_hits": sum(1 for a in actions if a["cache"] == "HIT"),
+        "attempts": attempts,
         "graph": graph,
         "gates": _waiting_gates(engine, name, graph),
     }

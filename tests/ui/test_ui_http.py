@@ -237,3 +237,15 @@ def test_flytelike_run_prints_where_the_decks_are(tmp_path: Path) -> None:
     (line,) = [x for x in out.stderr.splitlines() if x.startswith("deck of ")]
     path = Path(line.split(": ", 1)[1])
     assert path.is_file() and "squared it" in path.read_text()
+
+
+def test_timeline_shows_each_attempt(server: UIServer, engine: Engine, tmp_path: Path) -> None:
+    from . import ui_wfs
+
+    run = engine.run(ui_wfs.flaky_once, path=str(tmp_path / "marker"))
+    assert run.outputs() == 1
+    detail = json.loads(_get(server.url + f"api/runs/{run.name}")[1])
+    (tries,) = detail["attempts"].values()
+    assert [t["phase"] for t in tries] == ["RETRYABLE_FAILED", "SUCCEEDED"]
+    page = _get(server.url + f"runs/{run.name}")[1]
+    assert "2 attempts" in page and "attempt 0: RETRYABLE_FAILED" in page

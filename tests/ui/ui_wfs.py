@@ -56,3 +56,16 @@ def with_deck(x: int) -> int:
 
     flytelike.Deck("Notes", "<p id='note'>squared it</p>")
     return x * x
+
+
+@task(retries=2)
+def flaky_once(path: str) -> int:
+    from pathlib import Path
+
+    from flytelike import FlyteRecoverableException
+
+    marker = Path(path)
+    if not marker.exists():
+        marker.write_text("failed once")
+        raise FlyteRecoverableException("first attempt fails")
+    return 1
