@@ -56,6 +56,10 @@ class TypeEngine:
             literal, python_type = args
         else:
             raise TypeError("to_python_value([ctx,] literal, python_type)")
+        from typesystem import _kit
+
+        if isinstance(literal, _kit.Literal):  # a flytekit.models view
+            literal = _kit.to_model(literal)
         return default_registry().to_python(literal, python_type)
 
     @classmethod

@@ -34,9 +34,38 @@ class TypeTransformer(Generic[T]):
     registry's record of which plugin registered what.
     """
 
-    def __init__(self, name: str = "", t: Any = None) -> None:
+    def __init__(
+        self,
+        name: str = "",
+        t: Any = None,
+        enable_type_assertions: bool = True,
+        hash_overridable: bool = False,
+    ) -> None:
+        """``enable_type_assertions`` and ``hash_overridable`` are flytekit's: the first makes
+        ``assert_type`` run before a flytekit-style ``to_literal``; the second is recorded only
+        (here any value may carry a ``HashMethod`` hash)."""
         self.name = name or type(self).__name__
         self.python_type = t
+        self._type_assertions_enabled = enable_type_assertions
+        self.hash_overridable = hash_overridable
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass written for flytekit (``get_literal_type(t)``, ``to_literal(ctx,
+        python_val, python_type, expected)``, ``to_python_value(ctx, lv, expected_python_type)``
+        on ``flytekit.models`` literals) is adapted to this protocol (``_kit_adapter``)."""
+        super().__init_subclass__(**kwargs)
+        from typesystem._kit_adapter import adapt
+
+        adapt(cls)
+
+    @property
+    def type_assertions_enabled(self) -> bool:
+        return getattr(self, "_type_assertions_enabled", True)
+
+    def assert_type(self, t: Any, v: Any) -> None:
+        """flytekit's check that ``v`` is a ``t`` (classes only; generics are not checked)."""
+        if isinstance(t, type) and not isinstance(v, t):
+            raise mismatch(type_name(t), v, f"type assertion of transformer {self.name!r}")
 
     def literal_type(self, t: Any) -> LiteralType:
         raise NotImplementedError(f"{self.name} does not implement literal_type()")

@@ -97,6 +97,13 @@ class Secrets:
             f"{key}`) and FilePath: {path}"
         )
 
+    def get_secrets_env_var(
+        self, group: str | None = None, key: str | None = None, group_version: str | None = None
+    ) -> str:
+        """The environment variable the secret is read from first (flytekit's name)."""
+        prefix, _ = self._settings()
+        return prefix + self._env_name(group, group_version, key)
+
     def get_secrets_file(
         self, key: str | None = None, group: str | None = None, group_version: str | None = None
     ) -> str:

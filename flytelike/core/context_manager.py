@@ -1,27 +1,30 @@
-"""``flytelike.core.context_manager``: mirrors the user-facing part of
-``flytekit.core.context_manager``.
+"""``flytelike.core.context_manager``: mirrors ``flytekit.core.context_manager``.
 
 ``ExecutionParameters`` is the class of what ``flytelike.current_context()`` returns inside a task
-(``execution_id``, ``working_directory``, ``checkpoint``, ``logging``, decks). flytekit's
-``FlyteContextManager``/``FlyteContext`` (the SDK's internal serialisation and execution state)
-have no counterpart: importing them raises ``ImportError`` naming ``current_context()``.
+(``execution_id``, ``working_directory``, ``checkpoint``, ``logging``, decks, ``secrets``).
+``FlyteContext``/``FlyteContextManager`` (``current_context()``, ``compilation_state``,
+``execution_state``, ``user_space_params``, ``new_execution_state``, ``file_access``,
+``with_context``) describe flytelike's own state (``flytelike._kit_context``); they are what
+flytekit-style ``TypeTransformer`` subclasses receive as ``ctx``. ``SecretsManager`` is the
+secrets lookup of ``current_context().secrets``.
 """
 
-from typing import NoReturn
-
-from flytelike._aliases import not_provided
+from flytelike._kit_context import (
+    CompilationState,
+    ExecutionState,
+    FileAccessProvider,
+    FlyteContext,
+    FlyteContextManager,
+)
 from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
+from flytelike.backends._secrets import Secrets as SecretsManager
 
-_INSTEAD = {
-    name: (
-        "inside a task use flytelike.current_context() (the ExecutionParameters of the running "
-        "task); flytelike has no global SDK context to read or patch"
-    )
-    for name in ("FlyteContext", "FlyteContextManager")
-}
-
-__all__ = ["ExecutionParameters"]
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, _INSTEAD)
+__all__ = [
+    "CompilationState",
+    "ExecutionParameters",
+    "ExecutionState",
+    "FileAccessProvider",
+    "FlyteContext",
+    "FlyteContextManager",
+    "SecretsManager",
+]

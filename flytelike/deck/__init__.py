@@ -1,29 +1,24 @@
-"""``flytelike.deck``: mirrors ``flytekit.deck`` (``Deck``).
+"""``flytelike.deck``: mirrors ``flytekit.deck`` (``Deck`` and the renderers).
 
-flytelike's ``Deck(name, html)`` takes HTML strings; flytekit's renderers (``MarkdownRenderer``,
-``TopFrameRenderer``, ``SourceCodeRenderer``, ...) are not implemented, and importing one raises
-``ImportError`` saying so.
+flytelike's ``Deck(name, html)`` takes HTML strings; the renderers (``MarkdownRenderer``,
+``TopFrameRenderer``, ``SourceCodeRenderer``, ...; ``flytelike.deck._renderers``) turn values
+into such strings: ``Deck("notes", MarkdownRenderer().to_html("# Title"))``. flytekit's
+``DeckField`` (which default decks a task shows) has no counterpart: flytelike's decks show the
+inputs, outputs and timeline when ``enable_deck=True``.
 """
 
 from typing import NoReturn
 
 from flytelike._aliases import not_provided
 from flytelike.backends._runtime import DeckTab as Deck
+from flytelike.deck._renderers import MarkdownRenderer, SourceCodeRenderer, TopFrameRenderer
 
 _INSTEAD = {
-    name: "render the HTML yourself and pass the string to Deck(name, html) or Deck.append(html)"
-    for name in (
-        "ArrowRenderer",
-        "DocstringRenderer",
-        "FrameProfilingRenderer",
-        "MarkdownRenderer",
-        "PythonDependencyRenderer",
-        "SourceCodeRenderer",
-        "TopFrameRenderer",
-    )
+    "DeckField": "flytelike's decks show inputs, outputs and the timeline; pass "
+    "enable_deck=True to @task and add tabs with Deck(name, html)",
 }
 
-__all__ = ["Deck"]
+__all__ = ["Deck", "MarkdownRenderer", "SourceCodeRenderer", "TopFrameRenderer"]
 
 
 def __getattr__(name: str) -> NoReturn:

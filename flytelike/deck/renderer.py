@@ -1,14 +1,24 @@
-"""``flytelike.deck.renderer``: mirrors ``flytekit.deck.renderer``, whose renderers flytelike does
-not implement (see ``flytelike.deck``); importing one raises ``ImportError`` saying what to do.
-"""
+"""``flytelike.deck.renderer``: mirrors ``flytekit.deck.renderer`` (see
+``flytelike.deck._renderers``)."""
 
-from typing import NoReturn
+from flytelike.deck._renderers import (
+    DEFAULT_MAX_COLS,
+    DEFAULT_MAX_ROWS,
+    ArrowRenderer,
+    MarkdownRenderer,
+    PythonDependencyRenderer,
+    Renderable,
+    SourceCodeRenderer,
+    TopFrameRenderer,
+)
 
-from flytelike._aliases import not_provided
-from flytelike.deck import _INSTEAD
-
-__all__: list[str] = []
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, _INSTEAD)
+__all__ = [
+    "DEFAULT_MAX_COLS",
+    "DEFAULT_MAX_ROWS",
+    "ArrowRenderer",
+    "MarkdownRenderer",
+    "PythonDependencyRenderer",
+    "Renderable",
+    "SourceCodeRenderer",
+    "TopFrameRenderer",
+]

@@ -102,10 +102,8 @@ ALIAS_MODULES = sorted({m for m, _, _ in ALIASES} - {"flytelike.io", "flytelike.
 # names upstream has at these paths that flytelike does not implement
 NOT_PROVIDED = [
     ("flytelike.types.pickle", "FlytePickle", "PickleFallbackWarning"),
-    ("flytelike.core.context_manager", "FlyteContextManager", "current_context()"),
-    ("flytelike.core.context_manager", "FlyteContext", "current_context()"),
-    ("flytelike.deck", "MarkdownRenderer", "Deck(name, html)"),
-    ("flytelike.deck.renderer", "TopFrameRenderer", "Deck(name, html)"),
+    ("flytelike.models.literals", "BindingData", "flytelike.ir"),
+    ("flytelike.deck", "DeckField", "Deck(name, html)"),
 ]
 
 

@@ -1,0 +1,174 @@
+"""flytekit's documented extension points with the import line changed: a flytekit-style
+``TypeTransformer`` (``get_literal_type``, ``to_literal(ctx, python_val, python_type,
+expected)``, ``to_python_value(ctx, lv, expected_python_type)`` on ``flytekit.models`` literals)
+registered with ``TypeEngine.register``; ``FlyteContextManager.current_context()``; ``Echo``;
+the deck renderers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flytelike import FlyteContext, FlyteContextManager, task, workflow
+from flytelike.core.task import Echo
+from flytelike.deck import MarkdownRenderer, SourceCodeRenderer
+from flytelike.deck.renderer import PythonDependencyRenderer
+from flytelike.extend import TypeEngine, TypeTransformer
+from flytelike.models.literals import Literal, LiteralCollection, Primitive, Scalar
+from flytelike.models.types import LiteralType, SimpleType
+from typesystem import Scalar as OurScalar
+from typesystem import SimpleKind
+from typesystem import SimpleType as OurSimpleType
+
+
+class Money:
+    def __init__(self, cents: int) -> None:
+        self.cents = cents
+
+
+SEEN: list[object] = []
+
+
+class MoneyTransformer(TypeTransformer[Money]):
+    """Written as flytekit's docs write a custom transformer."""
+
+    def __init__(self) -> None:
+        super().__init__(name="money", t=Money)
+
+    def get_literal_type(self, t: type[Money]) -> LiteralType:
+        return LiteralType(simple=SimpleType.STRING)
+
+    def to_literal(
+        self, ctx: FlyteContext, python_val: Money, python_type: type, expected: LiteralType
+    ) -> Literal:
+        SEEN.append(ctx)
+        assert expected.simple == SimpleType.STRING
+        return Literal(scalar=Scalar(primitive=Primitive(string_value=f"{python_val.cents}c")))
+
+    def to_python_value(self, ctx: FlyteContext, lv: Literal, expected_python_type: type) -> Money:
+        return Money(int(lv.scalar.primitive.string_value[:-1]))
+
+
+TypeEngine.register(MoneyTransformer())
+
+
+@task
+def add(a: Money, b: Money) -> Money:
+    return Money(a.cents + b.cents)
+
+
+@workflow
+def total(a: Money) -> Money:
+    return add(a=add(a=a, b=Money(5)), b=Money(1))
+
+
+def test_flytekit_transformer_types_and_converts() -> None:
+    assert TypeEngine.to_literal_type(Money) == OurSimpleType(SimpleKind.STRING)
+    lit = TypeEngine.to_literal(FlyteContextManager.current_context(), Money(7), Money, None)
+    assert lit == OurScalar("7c")
+    assert TypeEngine.to_python_value(None, lit, Money).cents == 7
+    # flytekit code reading a literal through TypeEngine with a view works too
+    view = Literal(scalar=Scalar(primitive=Primitive(string_value="3c")))
+    assert TypeEngine.to_python_value(None, view, Money).cents == 3
+
+
+def test_flytekit_transformer_in_a_task_and_a_workflow() -> None:
+    SEEN.clear()
+    assert add(a=Money(1), b=Money(2)).cents == 3
+    assert total(a=Money(10)).cents == 16
+    assert SEEN and all(isinstance(c, FlyteContext) for c in SEEN)
+
+
+def test_type_assertions_run_before_to_literal() -> None:
+    with pytest.raises(Exception, match=r"type assertion of transformer .money."):
+        TypeEngine.to_literal(None, "not money", Money, None)
+
+
+def test_literal_views_round_trip_to_our_model() -> None:
+    from typesystem._kit import to_model, to_view
+
+    lit = Literal(
+        collection=LiteralCollection([Literal(scalar=Scalar(primitive=Primitive(integer=1)))])
+    )
+    ours = to_model(lit)
+    assert TypeEngine.to_python_value(None, ours, list[int]) == [1]
+    back = to_view(TypeEngine.to_literal(None, [4, 5], list[int], None))
+    assert [x.scalar.primitive.integer for x in back.collection.literals] == [4, 5]
+
+
+def test_current_context_outside_and_inside_a_task(tmp_path: Path) -> None:
+    ctx = FlyteContextManager.current_context()
+    assert ctx.compilation_state is None and ctx.execution_state is None
+    local = ctx.file_access.get_random_local_path("x.txt")
+    assert local.endswith("x.txt") and os.path.isdir(os.path.dirname(local))
+    src = tmp_path / "a.txt"
+    src.write_text("hello")
+    remote = ctx.file_access.get_random_remote_path("a.txt")
+    ctx.file_access.put_data(str(src), remote)
+    dst = tmp_path / "b.txt"
+    ctx.file_access.get_data(remote, str(dst))
+    assert dst.read_text() == "hello"
+
+    @task
+    def inside() -> str:
+        c = FlyteContextManager.current_context()
+        es = c.execution_state
+        assert es is not None and es.mode == es.Mode.TASK_EXECUTION
+        return str(c.user_space_params.execution_id.name)
+
+    assert inside()
+
+
+def test_compilation_state_while_a_workflow_compiles() -> None:
+    seen: list[object] = []
+
+    @workflow
+    def wf() -> None:
+        seen.append(FlyteContextManager.current_context().compilation_state)
+
+    assert seen and seen[0] is not None
+
+
+def test_new_execution_state_and_with_context(tmp_path: Path) -> None:
+    ctx = FlyteContextManager.current_context()
+    es = ctx.new_execution_state(tmp_path)
+    with FlyteContextManager.with_context(ctx.with_execution_state(es)) as inner:
+        assert FlyteContextManager.current_context() is inner
+        assert inner.execution_state is es and es.working_dir == str(tmp_path)
+    assert FlyteContextManager.current_context().execution_state is None
+
+
+def test_echo_returns_its_inputs() -> None:
+    echo = Echo(name="echo_two", inputs={"a": int, "b": str})
+
+    @task
+    def inc(a: int) -> int:
+        return a + 1
+
+    @workflow
+    def wf(a: int) -> tuple[int, str]:
+        x, y = echo(a=inc(a=a), b="hi")
+        return x, y
+
+    assert tuple(echo(a=1, b="x")) == (1, "x")
+    assert tuple(wf(a=1)) == (2, "hi")
+    assert Echo(name="echo_one", inputs={"v": float})(v=2.5) == 2.5
+
+
+def test_renderers() -> None:
+    out = MarkdownRenderer().to_html("# Title\n\nsome *text*")
+    assert "<h1>Title</h1>" in out and "<em>text</em>" in out  # markdown-it-py comes with rich
+    code = SourceCodeRenderer().to_html("x = 1 < 2")
+    assert "x" in code and "< 2" not in code
+    assert "<table>" in PythonDependencyRenderer().to_html()
+
+
+def test_renderers_without_their_optional_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, package=None: None)
+    out = MarkdownRenderer().to_html("# Title\n\nsome <b>\ntext")
+    assert out == "<p># Title</p>\n<p>some &lt;b&gt;<br>text</p>\n"
+    assert SourceCodeRenderer().to_html("x < 2") == '<pre class="highlight">x &lt; 2</pre>'
