@@ -261,7 +261,7 @@ class InlineRunner:
                 kwargs = {name: dec(values[name], t) for name, dec, t in self.decoders}
             except Exception:  # the general conversion reports it (input name, task)
                 kwargs = tf.to_python({k: box(v) for k, v in values.items()})
-            result = self.fn(**kwargs)
+            result = _stop.call(ctx, self.fn, kwargs)  # (an abort can stop it there)
             if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
                 result = _run_coroutine(result)
             enc = self.encoder
@@ -279,6 +279,8 @@ class InlineRunner:
         except BaseException as e:
             if isinstance(e, KeyboardInterrupt | SystemExit):
                 raise
+            if isinstance(e, TaskBodyStopped):
+                _stop.leave(_stop.bodies(), ctx)
             return None, user_error(e)
         finally:
             restore(outside)

@@ -111,7 +111,8 @@ def _matches(ctx: Any, run_name: str, action_id: str | None, attempt: int | None
     if attempt is not None and action.attempt != attempt:
         return False
     aid: str = action.action_id
-    return aid == action_id or aid.startswith(action_id + "/")
+    # (its descendants: nodes of a sub-workflow ``a/…``, items of a map ``a[i]``)
+    return aid == action_id or aid.startswith((action_id + "/", action_id + "["))
 
 
 def stop(run_name: str, action_id: str | None = None, attempt: int | None = None) -> list[int]:

@@ -18,7 +18,7 @@ run store's codec like any action's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import msgpack
@@ -34,6 +34,26 @@ INSERT_SQL = "INSERT INTO map_items (run_name, action_id, node_id, name, data) V
 # What the engine hands over per item: (index, started, ended, outputs | None, error dict |
 # None, attempts); output values may be literals or bare primitives.
 MapItemRow = tuple[int, float, float, "Mapping[str, Any] | None", "dict[str, Any] | None", int]
+
+
+# One packer for every thread: ``pack`` is a single C call that runs no Python code for these
+# records (no ``default`` hook), so under the GIL no two calls interleave; it skips making a
+# packer per item, which ``msgpack.packb`` does.
+_PACK = msgpack.Packer(use_bin_type=True).pack
+
+
+def item_encoder(codec: Any, run: str, aid: str) -> Callable[[MapItemRow], bytes]:
+    """``encode_item`` for the items of map action ``aid`` of ``run``, offloading large
+    outputs through the run store's ``codec``."""
+    limit = codec.inline_limit
+
+    def offload(i: int, outputs: Any) -> str | None:
+        return codec.encode(outputs, run, f"{aid}[{i}]", "outputs")[1]  # type: ignore[no-any-return]
+
+    def encode(row: MapItemRow) -> bytes:
+        return encode_item(row, limit, offload)
+
+    return encode
 
 
 def encode_item(row: MapItemRow, inline_limit: int, offload: Any) -> bytes:
@@ -57,7 +77,7 @@ def encode_item(row: MapItemRow, inline_limit: int, offload: Any) -> bytes:
         if size > inline_limit:
             out, uri = None, offload(i, outputs)
     record = [i, t0, t1, out, uri, json.dumps(error) if error else None, attempts]
-    return msgpack.packb(record, use_bin_type=True)
+    return _PACK(record)
 
 
 class ItemRecord:

@@ -30,6 +30,7 @@ from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
 from flytelike.backends._runtime import hidden_loop
+from flytelike.backends._stop import stop as stop_bodies
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._bindings import resolve
 from flytelike.engine._events import NODE
@@ -46,8 +47,10 @@ from flytelike.engine._interpreter import (
     failure_error,
     launch_plan_inputs,
 )
+from flytelike.engine._items import item_encoder
 from flytelike.engine._journal import MapJournal
 from flytelike.engine._phases import NodePhase
+from flytelike.errors import TaskBodyStopped
 from flytelike.ir._model import ArrayNode, Node, TaskTemplate
 from typesystem import Collection, CollectionType, Literal, LiteralType, UnionType, UnionValue
 
@@ -62,6 +65,7 @@ ROW_BATCH = 1024
 SLICE_SECONDS = 0.05
 PROGRESS_SECONDS = 0.1
 log = logging.getLogger("flytelike.engine.map")
+_STOPPED = f"{TaskBodyStopped.__module__}.{TaskBodyStopped.__qualname__}"
 
 # Finished items are handed to the store at least this often (then committed within the store's
 # BATCH_SECONDS); each is in the map's journal as it finishes (``_journal``), so a kill -9 loses
@@ -105,10 +109,14 @@ class _Items:
         self.done = 0
         self.lock = threading.Lock()
         self.last_write = time.monotonic()
+        self.stopped = False  # aborted: hand out no more items (``_fast_path``)
+        self.interrupted = False  # an item's body was stopped (``_stop``): yield to the loop
         self._fixed = {k: v for k, v in inputs.items() if k not in mapped}
         self._lists = [(k, inputs[k].items) for k in mapped]  # type: ignore[attr-defined]
         self._store = self.ex.store
         self.prior = self.ex.prior
+        if self._store is not None:
+            self._encode = item_encoder(self._store.codec, self.ex.run_name, aid)
 
     def item_inputs(self, i: int) -> Outputs:
         out = dict(self._fixed) if self._fixed else {}
@@ -146,7 +154,7 @@ class _Items:
             error.to_dict() if error is not None else None,
             attempts,
         )
-        packed = self._store.encode_item(self.ex.run_name, self.aid, row)
+        packed = self._encode(row)
         with self.lock:
             self.done += 1
             self._journal_append(packed)
@@ -259,7 +267,13 @@ def _run_item(
             items.results[i] = out
             items.record(i, iid, t0, out, None, attempt + 1)
             return
-        if (err.recoverable or (retry_any and not non_recoverable(err))) and attempt < retries:
+        if err.error_type == _STOPPED:  # (its map is being aborted: no retry)
+            items.interrupted = True
+        elif (
+            (err.recoverable or (retry_any and not non_recoverable(err)))
+            and attempt < retries
+            and not items.stopped
+        ):
             attempt += 1
             continue
         detail = ActionError.of(
@@ -324,6 +338,9 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
                     t = perf()
                     _run_item(items, run, boxed, i, retries, retry_any)
                     i += 1
+                    if items.interrupted:  # (an abort stopped it: let the cancellation in)
+                        items.interrupted = False
+                        break
                     now = perf()
                     if now > slice_end or now - t > SLOW_ITEM:
                         wall = now - w0
@@ -343,7 +360,7 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
 
     def worker() -> None:
         with bound():
-            while True:
+            while not items.stopped:
                 with lock:
                     j = next(counter, None)
                 if j is None:
@@ -355,10 +372,18 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
     k = max(1, min(workers, n - i))
     futures = [loop.run_in_executor(pool, worker) for _ in range(k)]
     pending = set(futures)
-    while pending:
-        _, pending = await asyncio.wait(pending, timeout=PROGRESS_SECONDS)
-        if pending:
-            items.progress()
+    try:
+        while pending:
+            _, pending = await asyncio.wait(pending, timeout=PROGRESS_SECONDS)
+            if pending:
+                items.progress()
+    except asyncio.CancelledError:
+        # Aborted (or a sibling failed): no further items, and the bodies running now are
+        # stopped as other sync bodies are (``_stop``: at their next bytecode, or when a
+        # blocking call returns).
+        items.stopped = True
+        stop_bodies(ex.run_name, items.aid)
+        raise
     for f in futures:
         f.result()  # a worker's own failure (not a task's: those are recorded per item)
 

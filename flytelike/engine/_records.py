@@ -21,7 +21,7 @@ from flytelike.engine._blobs import LiteralCodec
 from flytelike.engine._gate_rows import GateRows
 from flytelike.engine._generation import Generation, generation_file
 from flytelike.engine._integrity import Integrity
-from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, encode_item, expand
+from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, expand, item_encoder
 from flytelike.engine._journal import join_items
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
@@ -416,12 +416,9 @@ class RunStore(GateRows):
         )
 
     def encode_item(self, run: str, aid: str, row: MapItemRow) -> bytes:
-        """A finished item of map action ``aid`` as its stored record (see ``_items``)."""
-
-        def offload(i: int, outputs: Any) -> str | None:
-            return self.codec.encode(outputs, run, f"{aid}[{i}]", "outputs")[1]
-
-        return encode_item(row, self.codec.inline_limit, offload)
+        """A finished item of map action ``aid`` as its stored record (see ``_items``; a map
+        makes its encoder once, ``item_encoder``)."""
+        return item_encoder(self.codec, run, aid)(row)
 
     def map_items(self, run: str, aid: str, node_id: str, name: str, items: list[bytes]) -> None:
         """Finished items of map action ``aid`` (a batch of ``encode_item`` records)."""

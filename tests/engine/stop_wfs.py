@@ -8,6 +8,7 @@ started), so a test can wait until it runs and check what became of the process 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import threading
 import time
@@ -93,3 +94,23 @@ def spin_wf(path: str) -> int:
 @fl.task(timeout=dt.timedelta(seconds=30))
 def fails_timed(path: str) -> int:
     raise ValueError(f"bad input {path}")
+
+
+@fl.task
+def busy_item(path: str, how: str, x: int) -> int:
+    """A map item busy for 0.2 s: spinning (runs in place) or sleeping (on worker threads)."""
+    with open(os.path.join(path, "items"), "a") as f:
+        f.write(f"{x}\n")
+    if how == "sleep":
+        time.sleep(0.2)
+    else:
+        end = time.monotonic() + 0.2
+        while time.monotonic() < end:
+            pass
+    return x
+
+
+@fl.workflow
+def busy_map(path: str, how: str, xs: list[int]) -> list[int]:
+    item = functools.partial(busy_item, path=path, how=how)
+    return fl.map_task(item, concurrency=2)(x=xs)  # type: ignore[no-any-return]

@@ -139,6 +139,25 @@ def test_abort_stops_a_spinning_node_of_a_workflow(engine: Engine, tmp_path: Pat
     assert _cpu_while_idle() < 0.15
 
 
+@pytest.mark.parametrize("how", ["spin", "sleep"])  # items in place / on worker threads
+def test_abort_stops_fast_path_map_items(engine: Engine, tmp_path: Path, how: str) -> None:
+    started = tmp_path / "items"
+    run = engine.run(stop_wfs.busy_map, path=str(tmp_path), how=how, xs=list(range(40)), wait=False)
+    deadline = time.monotonic() + 30
+    while not started.exists() or len(started.read_text().split()) < 4:
+        assert time.monotonic() < deadline, "the items never started"
+        time.sleep(0.01)
+    asked = time.monotonic()
+    run.abort(reason="enough")
+    run.wait(5)
+    assert time.monotonic() - asked < 1.0
+    assert run.phase.value == "ABORTED"
+    at_end = len(started.read_text().split())
+    assert at_end < 12  # no item was handed out after the abort (40 would take 4 s)
+    assert _cpu_while_idle() < 0.15
+    assert len(started.read_text().split()) == at_end
+
+
 def test_cli_run_exits_soon_after_the_deadline(tmp_path: Path) -> None:
     home, work = tmp_path / "home", tmp_path / "work"
     work.mkdir()
