@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from builtins import str as StructuredDatasetFormat  # flytekit: a format is a str
+    from collections.abc import Generator  # flytekit re-exports it
+
     from flytelike import (
         configuration,
         core,
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
         notify,
         remote,
         report,
+        sensor,
         types,
     )
     from flytelike._cache import (
@@ -78,6 +82,12 @@ if TYPE_CHECKING:
         reference_launch_plan,
         reference_task,
         reference_workflow,
+    )
+    from flytelike._references import (
+        LaunchPlanReference,
+        TaskReference,
+        WorkflowReference,
+        get_reference_entity,
     )
     from flytelike._resources import Resources
     from flytelike._schedule import (
@@ -131,6 +141,7 @@ if TYPE_CHECKING:
     from flytelike.errors import FlyteRecoverableException
     from flytelike.extras.accelerators import GPUAccelerator
     from flytelike.remote import FlyteRemote, UnionRemote
+    from flytelike.types import directory, file
     from typesystem import HashMethod, TypeEngine
     from typesystem._kit import Blob, BlobMetadata, BlobType, Literal, LiteralType, Scalar
     from typesystem.io import (
@@ -193,6 +204,7 @@ _LAZY = {
     "FunctionBodyPolicy": ("flytelike._cache", "FunctionBodyPolicy"),
     "GPU": ("flytelike._v2config", "GPU"),
     "GPUAccelerator": ("flytelike.extras.accelerators", "GPUAccelerator"),
+    "Generator": ("collections.abc", "Generator"),
     "HABANA_GAUDI": ("flytelike._v2config", "HABANA_GAUDI"),
     "HashMethod": ("typesystem", "HashMethod"),
     "Image": ("flytelike._image", "Image"),
@@ -200,6 +212,7 @@ _LAZY = {
     "ImperativeWorkflow": ("flytelike._imperative", "ImperativeWorkflow"),
     "Labels": ("flytelike._carried", "Labels"),
     "LaunchPlan": ("flytelike._launch_plan", "LaunchPlan"),
+    "LaunchPlanReference": ("flytelike._references", "LaunchPlanReference"),
     "Link": ("flytelike._v2config", "Link"),
     "Literal": ("typesystem._kit", "Literal"),
     "LiteralType": ("typesystem._kit", "LiteralType"),
@@ -230,11 +243,13 @@ _LAZY = {
     "Slack": ("flytelike._schedule", "Slack"),
     "SlackNotification": ("flytelike._schedule", "SlackNotification"),
     "StructuredDataset": ("typesystem.io", "StructuredDataset"),
+    "StructuredDatasetFormat": ("builtins", "str"),
     "StructuredDatasetTransformerEngine": ("typesystem.io", "StructuredDatasetTransformerEngine"),
     "StructuredDatasetType": ("typesystem.io", "StructuredDatasetType"),
     "TPU": ("flytelike._v2config", "TPU"),
     "TaskEnvironment": ("flytelike._env", "TaskEnvironment"),
     "TaskMetadata": ("flytelike._container", "TaskMetadata"),
+    "TaskReference": ("flytelike._references", "TaskReference"),
     "TaskTemplate": ("flytelike._v2task", "V2Task"),
     "Timeout": ("flytelike._v2config", "Timeout"),
     "TimeoutType": ("flytelike._v2config", "TimeoutType"),
@@ -249,6 +264,7 @@ _LAZY = {
     "WorkflowBase": ("flytelike._workflow", "WorkflowBase"),
     "WorkflowExecutionPhase": ("flytelike._schedule", "WorkflowExecutionPhase"),
     "WorkflowFailurePolicy": ("flytelike._carried", "WorkflowFailurePolicy"),
+    "WorkflowReference": ("flytelike._references", "WorkflowReference"),
     "approve": ("flytelike._gates", "approve"),
     "closure_of": ("flytelike._closure", "closure_of"),
     "conditional": ("flytelike.compiler", "conditional"),
@@ -261,13 +277,16 @@ _LAZY = {
     "current_project": ("flytelike._init", "current_project"),
     "custom_context": ("flytelike._context", "custom_context"),
     "deck": ("flytelike.deck", ""),
+    "directory": ("flytelike.types", "directory"),
     "dynamic": ("flytelike._dynamic", "dynamic"),
     "eager": ("flytelike._dynamic", "eager"),
     "errors": ("flytelike.errors", ""),
     "exceptions": ("flytelike.exceptions", ""),
     "extend": ("flytelike.extend", ""),
     "extras": ("flytelike.extras", ""),
+    "file": ("flytelike.types", "file"),
     "get_custom_context": ("flytelike._context", "get_custom_context"),
+    "get_reference_entity": ("flytelike._references", "get_reference_entity"),
     "group": ("flytelike._context", "group"),
     "image_spec": ("flytelike.image_spec", ""),
     "init": ("flytelike._init", "init"),
@@ -290,6 +309,7 @@ _LAZY = {
     "remote": ("flytelike.remote", ""),
     "report": ("flytelike.report", ""),
     "run": ("flytelike._v2run", "run"),
+    "sensor": ("flytelike.sensor", ""),
     "sleep": ("flytelike._gates", "sleep"),
     "system_logger": ("flytelike._logging", "system_logger"),
     "task": ("flytelike._task", "task"),
@@ -347,6 +367,7 @@ __all__ = [
     "FunctionBodyPolicy",
     "GPU",
     "GPUAccelerator",
+    "Generator",
     "HABANA_GAUDI",
     "HashMethod",
     "Image",
@@ -354,6 +375,7 @@ __all__ = [
     "ImperativeWorkflow",
     "Labels",
     "LaunchPlan",
+    "LaunchPlanReference",
     "Link",
     "Literal",
     "LiteralType",
@@ -384,11 +406,13 @@ __all__ = [
     "Slack",
     "SlackNotification",
     "StructuredDataset",
+    "StructuredDatasetFormat",
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
     "TPU",
     "TaskEnvironment",
     "TaskMetadata",
+    "TaskReference",
     "TaskTemplate",
     "Timeout",
     "TimeoutType",
@@ -403,6 +427,7 @@ __all__ = [
     "WorkflowBase",
     "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
+    "WorkflowReference",
     "approve",
     "closure_of",
     "conditional",
@@ -415,13 +440,16 @@ __all__ = [
     "current_project",
     "custom_context",
     "deck",
+    "directory",
     "dynamic",
     "eager",
     "errors",
     "exceptions",
     "extend",
     "extras",
+    "file",
     "get_custom_context",
+    "get_reference_entity",
     "group",
     "image_spec",
     "init",
@@ -444,6 +472,7 @@ __all__ = [
     "remote",
     "report",
     "run",
+    "sensor",
     "sleep",
     "system_logger",
     "task",
@@ -496,6 +525,9 @@ def __getattr__(name: str) -> Any:
         reason = _NOT_LOCAL.get(name)
         if reason is not None:
             raise ImportError(f"flytelike.{name} (flyte's {name}) is not available: {reason}")
+        from flytelike._aliases import not_provided
+
+        not_provided(__name__, name, {})  # flytekit's names without a local meaning say why
         raise AttributeError(f"module 'flytelike' has no attribute {name!r}")
     import importlib
 

@@ -21,6 +21,10 @@ def not_provided(module: str, name: str, instead: Mapping[str, str]) -> NoReturn
     """
     hint = instead.get(name)
     if hint is None:
+        from flytelike._flytekit_gaps import GAPS
+
+        hint = GAPS.get(module, {}).get(name)
+    if hint is None:
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
     raise ImportError(
         f"cannot import name {name!r} from {module!r}: flytelike does not implement it; {hint}",

@@ -36,8 +36,14 @@ class ReferenceEntity(Entity):
     mock: Callable[..., Any] | None = None  # set by flytelike.testing.task_mock
 
     def __init__(
-        self, func: Callable[..., Any], resource_type: ResourceType, ident: dict[str, str]
+        self,
+        func: Callable[..., Any] | None,
+        resource_type: ResourceType,
+        ident: dict[str, str],
+        interface: Any = None,
     ) -> None:
+        """The interface comes from ``func``'s signature, or is ``interface`` (a
+        ``PyInterface``, as ``get_reference_entity`` builds from types) when ``func`` is None."""
         label = {"task": "reference task", "workflow": "reference workflow"}.get(
             resource_type.value, "reference launch plan"
         )
@@ -47,8 +53,11 @@ class ReferenceEntity(Entity):
         self.id = Identifier(
             resource_type, ident["project"], ident["domain"], ident["name"], ident["version"]
         )
-        self.python_interface = interface_from_function(func, where_of(func, label))
-        self.__wrapped__ = func
+        if func is not None:
+            self.python_interface = interface_from_function(func, where_of(func, label))
+            self.__wrapped__ = func
+        else:
+            self.python_interface = interface
         from flytelike.backends._live import register
 
         register(self.id, self)

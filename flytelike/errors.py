@@ -150,8 +150,17 @@ class LocalExecutionError(FlytelikeError):
     """The local interpreter could not run a node."""
 
 
-class FlyteRecoverableException(Exception):
-    """Raise from a task to ask for a retry; other exceptions are not retried."""
+class FlyteException(Exception):
+    """flytekit's base exception (``flytelike.exceptions.base``); ``_ERROR_CODE`` is flytekit's."""
+
+    _ERROR_CODE = "UnknownFlyteException"
+
+
+class FlyteRecoverableException(FlyteException):
+    """Raise from a task to ask for a retry; other exceptions are not retried (flytekit's
+    system exceptions, ``flytelike.exceptions.system``, derive from it and are retried too)."""
+
+    _ERROR_CODE = "USER:Recoverable"
 
 
 # ---------------------------------------------------------------------------- v2 (flyte.errors)

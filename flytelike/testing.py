@@ -2,7 +2,8 @@
 
 ``task_mock(entity)`` is a context manager yielding the mock; ``patch(entity)`` decorates a test
 function and passes the mock as its last positional argument (as flytekit's ``testing.patch``
-does). The pytest fixtures ``flytelike_home`` and ``flytelike_engine`` come from the
+does); ``SecretsManager`` is the secrets lookup of ``current_context().secrets`` (flytekit
+tests patch its ``get``). The pytest fixtures ``flytelike_home`` and ``flytelike_engine`` come from the
 ``flytelike`` pytest plugin (``flytelike.pytest_plugin``), loaded automatically; they are also
 importable from here (``from flytelike.testing import flytelike_home`` in a ``conftest.py``).
 """
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
+
+from flytelike.backends._secrets import Secrets as SecretsManager
 
 if TYPE_CHECKING:
     from flytelike.pytest_plugin import flytelike_engine, flytelike_home
@@ -98,4 +101,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'flytelike.testing' has no attribute {name!r}")
 
 
-__all__ = ["flytelike_engine", "flytelike_home", "patch", "task_mock"]
+__all__ = ["SecretsManager", "flytelike_engine", "flytelike_home", "patch", "task_mock"]

@@ -9,6 +9,9 @@ flytekit-style ``TypeTransformer`` subclasses receive as ``ctx``. ``SecretsManag
 secrets lookup of ``current_context().secrets``.
 """
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike._kit_context import (
     CompilationState,
     ExecutionState,
@@ -28,3 +31,7 @@ __all__ = [
     "FlyteContextManager",
     "SecretsManager",
 ]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

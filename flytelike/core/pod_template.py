@@ -1,5 +1,12 @@
 """``flytelike.core.pod_template``: mirrors ``flytekit.core.pod_template``."""
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike._carried import PodTemplate
 
 __all__ = ["PodTemplate"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

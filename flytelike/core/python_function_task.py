@@ -1,5 +1,12 @@
 """``flytelike.core.python_function_task``: mirrors ``flytekit.core.python_function_task``."""
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike._task import PythonFunctionTask
 
 __all__ = ["PythonFunctionTask"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -1,5 +1,12 @@
 """``flytelike.core.resources``: mirrors ``flytekit.core.resources``."""
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike._resources import Resources
 
 __all__ = ["Resources"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -1,5 +1,12 @@
-"""``flytelike.core.testing``: mirrors ``flytekit.core.testing`` (``task_mock``)."""
+"""``flytelike.core.testing``: mirrors ``flytekit.core.testing`` (``task_mock``, ``patch``)."""
 
-from flytelike.testing import task_mock
+from typing import NoReturn
 
-__all__ = ["task_mock"]
+from flytelike._aliases import not_provided
+from flytelike.testing import patch, task_mock
+
+__all__ = ["patch", "task_mock"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -1,5 +1,5 @@
-"""``flytelike.exceptions``: mirrors ``flytekit.exceptions`` (``flytelike.exceptions.user``,
-``flytelike.exceptions.eager``).
+"""``flytelike.exceptions``: mirrors ``flytekit.exceptions`` (``flytelike.exceptions.base``,
+``.user``, ``.system`` with flytekit's exception classes, and ``.eager``).
 
 flytelike's own exception tree is ``flytelike.errors``.
 """

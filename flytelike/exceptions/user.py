@@ -1,9 +1,49 @@
-"""``flytelike.exceptions.user``: mirrors ``flytekit.exceptions.user``.
-
-Only ``FlyteRecoverableException`` (raise it to ask for a retry) exists in flytelike; flytekit's
-other user exceptions are not defined (flytelike's errors are in ``flytelike.errors``).
+"""``flytelike.exceptions.user``: mirrors ``flytekit.exceptions.user`` (classes in
+``flytelike.exceptions._tree``; ``FlyteRecoverableException`` asks for a retry).
 """
 
-from flytelike.errors import FlyteRecoverableException
+from flytelike.exceptions._tree import (
+    FlyteAssertion,
+    FlyteAuthenticationException,
+    FlyteCompilationException,
+    FlyteDataNotFoundException,
+    FlyteDisapprovalException,
+    FlyteEntityAlreadyExistsException,
+    FlyteEntityNotExistException,
+    FlyteEntityNotFoundException,
+    FlyteFailureNodeInputMismatchException,
+    FlyteInvalidInputException,
+    FlyteMissingReturnValueException,
+    FlyteMissingTypeException,
+    FlytePromiseAttributeResolveException,
+    FlyteRecoverableException,
+    FlyteTimeout,
+    FlyteTypeException,
+    FlyteUserException,
+    FlyteUserRuntimeException,
+    FlyteValidationException,
+    FlyteValueException,
+)
 
-__all__ = ["FlyteRecoverableException"]
+__all__ = [
+    "FlyteAssertion",
+    "FlyteAuthenticationException",
+    "FlyteCompilationException",
+    "FlyteDataNotFoundException",
+    "FlyteDisapprovalException",
+    "FlyteEntityAlreadyExistsException",
+    "FlyteEntityNotExistException",
+    "FlyteEntityNotFoundException",
+    "FlyteFailureNodeInputMismatchException",
+    "FlyteInvalidInputException",
+    "FlyteMissingReturnValueException",
+    "FlyteMissingTypeException",
+    "FlytePromiseAttributeResolveException",
+    "FlyteRecoverableException",
+    "FlyteTimeout",
+    "FlyteTypeException",
+    "FlyteUserException",
+    "FlyteUserRuntimeException",
+    "FlyteValidationException",
+    "FlyteValueException",
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike.ir._model import Accelerator
 from flytelike.ir._record import record
 
@@ -72,6 +75,11 @@ T4 = GPUAccelerator("nvidia-tesla-t4")
 V100 = GPUAccelerator("nvidia-tesla-v100")
 A100 = _A100("nvidia-tesla-a100")
 A100_80GB = _A100_80GB("nvidia-a100-80gb")
+H100 = GPUAccelerator("nvidia-h100")
+H200 = GPUAccelerator("nvidia-h200")
+L4_VWS = GPUAccelerator("nvidia-l4-vws")
+RTX_PRO_6000 = GPUAccelerator("nvidia-rtx-pro-6000")
+BaseAccelerator = GPUAccelerator  # flytekit's base class of accelerator constants
 
 
 def accelerator_ref(value: GPUAccelerator | str | None) -> Accelerator | None:
@@ -93,14 +101,23 @@ __all__ = [
     "A10G",
     "A100",
     "A100_80GB",
+    "H100",
+    "H200",
     "K80",
     "L4",
+    "L4_VWS",
     "L40S",
     "M60",
     "P4",
     "P100",
+    "RTX_PRO_6000",
     "T4",
     "V100",
+    "BaseAccelerator",
     "GPUAccelerator",
     "accelerator_ref",
 ]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -22,14 +22,19 @@ _LAZY = {
     "TypeTransformerFailedError": ("typesystem.errors", "TypeTransformerFailedError"),
 }
 
+_SUBPACKAGES = frozenset({"directory", "error", "file", "pickle", "structured"})
+
 __all__ = ["TypeEngine", "TypeTransformer", "TypeTransformerFailedError"]
 
 
 def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBPACKAGES:  # flytekit's `flytekit.directory`/`flytekit.file` are these
+        return importlib.import_module(f"{__name__}.{name}")
     spec = _LAZY.get(name)
     if spec is None:
         raise AttributeError(f"module 'flytelike.types' has no attribute {name!r}")
-    import importlib
 
     value = getattr(importlib.import_module(spec[0]), spec[1])
     globals()[name] = value

@@ -172,3 +172,45 @@ def test_renderers_without_their_optional_packages(monkeypatch: pytest.MonkeyPat
     out = MarkdownRenderer().to_html("# Title\n\nsome <b>\ntext")
     assert out == "<p># Title</p>\n<p>some &lt;b&gt;<br>text</p>\n"
     assert SourceCodeRenderer().to_html("x < 2") == '<pre class="highlight">x &lt; 2</pre>'
+
+
+def test_get_reference_entity_runs_when_mocked() -> None:
+    from flytelike.core.reference import get_reference_entity
+    from flytelike.core.reference_entity import TaskReference
+    from flytelike.errors import ReferenceEntityError
+    from flytelike.testing import task_mock
+
+    ref = get_reference_entity(
+        TaskReference, "p", "d", "app.double", "v1", inputs={"a": int}, outputs={"o0": int}
+    )
+    assert TaskReference("p", "d", "app.double", "v1").id == ref.id
+
+    @workflow
+    def wf(a: int) -> int:
+        return ref(a=a)
+
+    with task_mock(ref) as m:
+        m.return_value = 7
+        assert wf(a=1) == 7
+        m.assert_called_once_with(a=1)
+    with pytest.raises(ReferenceEntityError, match="cannot run locally"):
+        wf(a=1)
+    wf_ref = get_reference_entity(2, "p", "d", "app.wf", "v1", inputs={}, outputs={})
+    assert wf_ref.id.resource_type.value == "workflow"
+    with pytest.raises(Exception, match="is not a task"):
+        get_reference_entity(9, "p", "d", "x", "v1", inputs={}, outputs={})
+
+
+def test_flytekit_system_exceptions_are_retried() -> None:
+    from flytelike.exceptions.system import FlyteSystemUnavailableException
+
+    calls: list[int] = []
+
+    @task(retries=2)
+    def flaky() -> int:
+        calls.append(1)
+        if len(calls) < 2:
+            raise FlyteSystemUnavailableException("try again")
+        return len(calls)
+
+    assert flaky() == 2

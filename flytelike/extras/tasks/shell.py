@@ -1,5 +1,12 @@
 """``from flytelike.extras.tasks.shell import OutputLocation, ShellTask`` (flytekit's path)."""
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from flytelike._container import OutputLocation, ShellTask
 
 __all__ = ["OutputLocation", "ShellTask"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -4,8 +4,9 @@
 the predefined formats are ``FlyteDirectory["<format>"]`` under flytekit's names.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from flytelike._aliases import not_provided
 from typesystem.io import FlyteDirectory
 
 # Type checkers see the class itself (its format is a run-time parameter); at run time each
@@ -18,3 +19,7 @@ else:
     TensorboardLogs = FlyteDirectory["tensorboard"]
 
 __all__ = ["FlyteDirectory", "TFRecordsDirectory", "TensorboardLogs"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

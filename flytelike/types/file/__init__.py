@@ -4,8 +4,9 @@
 predefined formats are ``FlyteFile["<format>"]`` under flytekit's names.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from flytelike._aliases import not_provided
 from typesystem.io import FlyteFile
 
 # Type checkers see the class itself (its format is a run-time parameter); at run time each
@@ -55,3 +56,7 @@ __all__ = [
     "SVGImageFile",
     "TFRecordFile",
 ]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

@@ -4,6 +4,9 @@
 ``flytelike.io.DataFrame``); encoders, decoders and the handler registry are ``typesystem.io``'s.
 """
 
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
 from typesystem.io import (
     DuplicateHandlerError,
     StructuredDataset,
@@ -23,3 +26,7 @@ __all__ = [
     "StructuredDatasetTransformerEngine",
     "StructuredDatasetType",
 ]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

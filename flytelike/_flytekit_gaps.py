@@ -1,0 +1,239 @@
+"""flytekit 1.16 names flytelike does not provide, by module, with what to use instead.
+
+``_aliases.not_provided`` reads this table: importing one of these names raises ``ImportError``
+with the hint. Most are flytekit's SDK internals (promise plumbing, built-in transformers,
+serialisation helpers), whose work flytelike does in its own compiler and type system; a few
+are features not available locally yet (marked "not available yet", issue 12).
+"""
+
+from __future__ import annotations
+
+_YET = "not available in flytelike yet (issue 12); "
+_TRANSFORMERS = (
+    "flytekit's built-in transformer classes are internal; typesystem has its own for these "
+    "types (TypeEngine.get_transformer(t) returns it); subclass TypeTransformer for new types"
+)
+_PROMISE = "flytekit's promise plumbing is internal; flytelike.compiler builds nodes (use Promise)"
+_CONDITION = "flytekit's branch plumbing is internal; use flytelike.conditional(...)"
+_SCHEMA = "FlyteSchema is deprecated in flytekit; use StructuredDataset"
+_ARTIFACT = (
+    "artifacts live in a Flyte cluster's artifact service; pass values as workflow inputs and "
+    "outputs (a past run's outputs: flytelike.engine.get_run(name).outputs())"
+)
+_SENSOR = _YET + "poll in a @task (os.path.exists in a loop with time.sleep) for now"
+_SQLITE = _YET + "query with the sqlite3 module inside a @task for now"
+_INSTANCE = _YET + "define the task with @task, or a ShellTask/ContainerTask"
+_INTERNAL = "an internal flytekit module; flytelike's equivalents are its public names"
+
+
+def _all(names: str, hint: str) -> dict[str, str]:
+    return dict.fromkeys(names.split(), hint)
+
+
+GAPS: dict[str, dict[str, str]] = {
+    "flytelike": {
+        **_all("Artifact", _ARTIFACT),
+        **_all("BatchSize", _YET + "lists of pickled values are stored in one piece"),
+        **_all(
+            "LOGGING_RICH_FMT_ENV_VAR",
+            "flytelike prints errors with rich by default; log with flytelike.logger",
+        ),
+        **_all(
+            "Options",
+            _YET + "pass labels=, annotations=, raw_output_data_config=, "
+            "max_parallelism= to LaunchPlan.get_or_create",
+        ),
+        **_all("PythonInstanceTask", _INSTANCE),
+        **_all("SQLTask", _SQLITE),
+        **_all("SensorEngine", _SENSOR),
+        **_all(
+            "SourceCode", "pass docs=Documentation(short_description=, long_description=) to @task"
+        ),
+        **_all("iterator", _YET + "return a list (FlyteIterator streams a list's items)"),
+        **_all(
+            "new_context",
+            "flytelike has no SDK context to create; use "
+            "FlyteContextManager.with_context(ctx.with_execution_state(...))",
+        ),
+        **_all(
+            "load_implicit_plugins", "typesystem loads type plugins from entry points on first use"
+        ),
+        **_all(
+            "clients constants entry_points interaction interactive interfaces lazy_import "
+            "lazy_module loggers tools utils",
+            _INTERNAL,
+        ),
+    },
+    "flytelike.core.context_manager": _all(
+        "BranchEvalMode FlyteEntities OutputMetadata OutputMetadataTracker SerializableToString",
+        "flytekit's SDK state; flytelike keeps no such state in a context",
+    ),
+    "flytelike.core.type_engine": {
+        **_all(
+            "AsyncTypeTransformer BinaryIOTransformer BoolTransformer DataclassTransformer "
+            "DateTransformer DatetimeTransformer DictTransformer EnumTransformer "
+            "FloatTransformer IntTransformer ListTransformer LiteralTypeTransformer "
+            "NoneTransformer ProtobufTransformer RestrictedTypeTransformer SimpleTransformer "
+            "StrTransformer TextIOTransformer TimedeltaTransformer UnionTransformer",
+            _TRANSFORMERS,
+        ),
+        **_all(
+            "CACHE_KEY_METADATA DEFINITIONS FLYTE_USE_OLD_DC_FORMAT MESSAGEPACK "
+            "SERIALIZATION_FORMAT TITLE LiteralsResolver RestrictedTypeError "
+            "convert_marshmallow_json_schema_to_python_class "
+            "convert_mashumaro_json_schema_to_python_class dataclass_from_dict "
+            "display_pickle_warning generate_attribute_list_from_dataclass_json "
+            "generate_attribute_list_from_dataclass_json_mixin get_underlying_type "
+            "is_annotated modify_literal_uris strict_type_hint_matching",
+            "a flytekit type-engine internal; typesystem's TypeEngine and json_schema cover it",
+        ),
+        **_all("BatchSize get_batch_size", _YET + "lists of pickled values are stored whole"),
+    },
+    "flytelike.core.task": {
+        **_all(
+            "FLYTE_ENABLE_VSCODE_KEY",
+            "interactive debugging of cluster tasks; debug locally with a breakpoint in the task",
+        ),
+        **_all(
+            "TaskPlugins",
+            "task plugins register with entry points (flytelike.backends, "
+            "typesystem plugins); see docs/guides",
+        ),
+        **_all(
+            "decorate_function",
+            "flytelike follows __wrapped__ of functools.wraps decorators itself",
+        ),
+    },
+    "flytelike.core.workflow": {
+        **_all(
+            "WorkflowMetadata WorkflowMetadataDefaults",
+            "pass failure_policy= and interruptible= to @workflow",
+        ),
+        **_all("construct_input_promises get_promise get_promise_map", _PROMISE),
+    },
+    "flytelike.core.base_task": {
+        **_all("PythonTask Task TaskResolverMixin", _INSTANCE),
+        **_all("IgnoreOutputs", _YET + "return the outputs (or None for none)"),
+        **_all("DATA_CARD DYNAMIC_PARTITIONS MODEL_CARD UNSET_CARD", _ARTIFACT),
+    },
+    "flytelike.core.python_function_task": {
+        **_all("PythonInstanceTask", _INSTANCE),
+        **_all(
+            "AsyncPythonFunctionTask EagerAsyncPythonFunctionTask EagerFailureHandlerTask "
+            "EagerFailureTaskResolver CLEANUP_LOOP_DELAY_SECONDS EAGER_ROOT_ENV_NAME "
+            "eager_failure_task_resolver",
+            "flytelike's @task takes async functions and @eager makes eager workflows",
+        ),
+    },
+    "flytelike.core.condition": _all(
+        "BranchNode Case Condition ConditionalSection LocalExecutedConditionalSection "
+        "SkippedConditionalSection create_branch_node_promise_var merge_promises "
+        "to_branch_node to_case_block to_ifelse_block transform_to_boolexpr "
+        "transform_to_comp_expr transform_to_conj_expr transform_to_operand",
+        _CONDITION,
+    ),
+    "flytelike.core.promise": _all(
+        "ComparisonExpression ComparisonOps ConjunctionExpression ConjunctionOps "
+        "HasFlyteInterface LocallyExecutable NodeOutput SupportsNodeCreation VoidPromise "
+        "async_flyte_entity_call_handler binding_data_from_python_std binding_from_python_std "
+        "create_and_link_node create_and_link_node_from_remote create_native_named_tuple "
+        "create_task_output extract_obj_name flyte_entity_call_handler get_primitive_val "
+        "resolve_attr_path_in_dict resolve_attr_path_in_pb_struct resolve_attr_path_in_promise "
+        "resolve_attr_path_recursively to_binding translate_inputs_to_literals "
+        "translate_inputs_to_native",
+        _PROMISE,
+    ),
+    "flytelike.core.resources": _all(
+        "ResourceSpec SHARED_MEMORY_MOUNT_NAME SHARED_MEMORY_MOUNT_PATH "
+        "construct_extended_resources convert_resources_to_resource_model "
+        "pod_spec_from_resources",
+        "flytelike carries Resources into the IR itself (pass requests=/limits=/"
+        "shared_memory= to @task)",
+    ),
+    "flytelike.core.array_node_map_task": _all(
+        "ArrayNodeMapTaskResolver", "map tasks run their items through flytelike's engine"
+    ),
+    "flytelike.core.reference_entity": _all(
+        "ReferenceTemplate", "a reference's template is ReferenceEntity.template()"
+    ),
+    "flytelike.core.gate": _all(
+        "DEFAULT_TIMEOUT Gate",
+        "use wait_for_input, approve or sleep (a gate's timeout is their timeout= argument)",
+    ),
+    "flytelike.core.container_task": _all(
+        "DOCKER_IMPORT_ERROR_MESSAGE", "ContainerTask runs through flytelike's backends"
+    ),
+    "flytelike.core.pod_template": _all(
+        "PRIMARY_CONTAINER_DEFAULT_NAME serialize_pod_template",
+        "PodTemplate is carried into the IR as given (primary_container_name=)",
+    ),
+    "flytelike.core.schedule": _all(
+        "LaunchPlanTriggerBase OnSchedule",
+        "pass schedule=CronSchedule(...)/FixedRate(...) to LaunchPlan.get_or_create",
+    ),
+    "flytelike.core.hash": _all(
+        "HashOnReferenceMixin", "annotate the type with HashMethod(fn) (Annotated[T, ...])"
+    ),
+    "flytelike.core.artifact": _all(
+        "Artifact ArtifactIDSpecification ArtifactQuery ArtifactSerializationHandler "
+        "DefaultArtifactSerializationHandler Inputs InputsBase MAX_PARTITIONS Partition "
+        "Partitions Serializer TIME_PARTITION_KWARG TimePartition",
+        _ARTIFACT,
+    ),
+    "flytelike.core.data_persistence": _all(
+        "azure_setup_args default_local_file_access_provider "
+        "get_additional_fsspec_call_kwargs get_fsspec_storage_options s3_setup_args",
+        "fsspec storage options are a DataContext's (typesystem.io.use_raw_data_prefix(prefix, "
+        "storage_options=...)); use FlyteContextManager.current_context().file_access",
+    ),
+    "flytelike.core.base_sql_task": _all("SQLTask", _SQLITE),
+    "flytelike.core.options": _all(
+        "Options",
+        _YET + "pass labels=, annotations=, raw_output_data_config=, "
+        "max_parallelism= to LaunchPlan.get_or_create",
+    ),
+    "flytelike.types.file": _all(
+        "FileExt FlyteFilePathTransformer",
+        "FlyteFile['csv'] makes a typed file; its "
+        "transformer is TypeEngine.get_transformer(FlyteFile)",
+    ),
+    "flytelike.types.directory": _all(
+        "FlyteDirToMultipartBlobTransformer",
+        "its transformer is TypeEngine.get_transformer(FlyteDirectory)",
+    ),
+    "flytelike.types.structured": _all(
+        "lazy_import_structured_dataset_handler register_arrow_handlers "
+        "register_bigquery_handlers register_csv_handlers register_pandas_handlers "
+        "register_snowflake_handlers",
+        "dataframe handlers register from typesystem plugins on first use "
+        "(StructuredDatasetTransformerEngine.register for your own)",
+    ),
+    "flytelike.types.schema": _all(
+        "FlyteSchema FlyteSchemaTransformer LocalIOSchemaReader LocalIOSchemaWriter "
+        "SchemaEngine SchemaFormat SchemaHandler SchemaOpenMode SchemaReader SchemaWriter",
+        _SCHEMA,
+    ),
+    "flytelike.types.iterator": _all(
+        "FlyteIterator", _YET + "return a list (FlyteIterator streams a list's items)"
+    ),
+    "flytelike.extras.tasks.shell": {
+        **_all("RawShellTask get_raw_shell_task", _YET + "use ShellTask with the script"),
+        **_all(
+            "AttrDict ProcessResult subproc_execute",
+            "run commands with subprocess.run inside a @task",
+        ),
+    },
+    "flytelike.extras.sqlite3.task": _all(
+        "SQLite3Config SQLite3Task SQLite3TaskExecutor unarchive_file", _SQLITE
+    ),
+    "flytelike.extras.accelerators": {
+        **_all("V5E V5P V6E", "TPUs: use flytelike.TPU (flyte 2's device) in Resources(gpu=...)"),
+        **_all(
+            "MultiInstanceGPUAccelerator",
+            "use GPUAccelerator(device, partition) or A100.partition_1g_5gb",
+        ),
+    },
+    "flytelike.sensor": _all("BaseSensor FileSensor SensorEngine", _SENSOR),
+    "flytelike.sensor.file_sensor": _all("FileSensor", _SENSOR),
+    "flytelike.sensor.base_sensor": _all("BaseSensor SensorConfig SensorMetadata", _SENSOR),
+}

@@ -1,0 +1,13 @@
+"""``flytelike.core.data_persistence``: mirrors ``flytekit.core.data_persistence``
+(``FileAccessProvider``, over the active data store; see ``flytelike._kit_context``)."""
+
+from typing import NoReturn
+
+from flytelike._aliases import not_provided
+from flytelike._kit_context import FileAccessProvider
+
+__all__ = ["FileAccessProvider"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})

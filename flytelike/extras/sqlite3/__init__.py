@@ -1,0 +1,3 @@
+"""``flytelike.extras.sqlite3``: mirrors ``flytekit.extras.sqlite3`` (see ``.task``)."""
+
+__all__: list[str] = []
