@@ -98,13 +98,30 @@ def _restore(saved: dict[str, str | None]) -> None:
             os.environ[k] = v
 
 
-def _decks(ctx: ExecutionContext, enable_deck: bool, kwargs: Any, outputs: Any) -> Any:
+def _decks(
+    ctx: ExecutionContext, enable_deck: bool, kwargs: Any, outputs: Any, func: Any = None
+) -> Any:
     if not enable_deck and not ctx.decks:
         return ()
     extra = {}
     if enable_deck:
         extra = {"Inputs": render_value(kwargs), "Outputs": render_value(outputs)}
+        source = _source_html(func)
+        if source:
+            extra["Source"] = source
     return ctx.write_decks(extra)
+
+
+def _source_html(func: Any) -> str:
+    """The task function's source for the deck's Source tab ("" when it cannot be read)."""
+    import html
+    import inspect
+
+    try:
+        text = inspect.getsource(inspect.unwrap(func)) if func is not None else ""
+    except (OSError, TypeError):
+        return ""
+    return f"<pre>{html.escape(text)}</pre>" if text else ""
 
 
 def _mocked(tf: Any) -> bool:
@@ -146,7 +163,11 @@ def _attempt(
         if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
             result = _run_coroutine(result)
         outputs = tf.to_literals(result)
-        decks = _decks(ctx, enable_deck, kwargs, result) if enable_deck or ctx._decks else ()
+        decks = (
+            _decks(ctx, enable_deck, kwargs, result, fn or tf.func)
+            if enable_deck or ctx._decks
+            else ()
+        )
     except BaseException as e:
         if isinstance(e, KeyboardInterrupt | SystemExit):
             raise
@@ -275,7 +296,7 @@ class InlineRunner:
                 outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
             enable = self.base.enable_deck
             if enable or ctx._decks:
-                _decks(ctx, enable, kwargs, result)
+                _decks(ctx, enable, kwargs, result, tf.func)
         except BaseException as e:
             if isinstance(e, KeyboardInterrupt | SystemExit):
                 raise
@@ -321,7 +342,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
                 if inspect.isawaitable(result):
                     result = await result
                 outputs = tf.to_literals(result)
-                decks = _decks(ctx, request.context.enable_deck, kwargs, result)
+                decks = _decks(ctx, request.context.enable_deck, kwargs, result, tf.func)
             except asyncio.CancelledError:
                 raise
             except Exception as e:
