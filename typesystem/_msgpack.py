@@ -20,18 +20,20 @@ truncated or trailing data, invalid UTF-8, unknown extension types, malformed ex
 ``MAX_DEPTH`` (each level is a nested decode holding about 45 KB of C stack; arrays and maps
 nest up to msgpack's own limit of 1024 levels, without recursion).
 
-Integers: ``from_msgpack`` refuses an int above int64 (msgpack's uint64 range) when it is the
-whole value. Ints inside arrays, maps and union values are not range-checked: msgpack-python has
-no per-int hook, and walking the result costs 60-70% more on large int and float lists
-(measured). msgpack is the native store encoding, written by
-``to_msgpack`` from registry-checked literals; user input arrives as JSON or protobuf, whose
-decoders check every int. ``unpack_plain`` keeps msgpack's full range: plain data belongs to
-records and models, which check their own fields.
+Integers: ``from_msgpack`` refuses any int above int64 (msgpack's uint64 range), wherever it
+stands (the whole value, array items, map keys and values, union values). msgpack-python has no
+per-int hook and walking every result costs 60-70% more on large lists, so the bytes are
+scanned first: msgpack can only write such an int as ``uint 64`` (marker 0xcf) with its high bit
+set, so unless the bytes hold 0xcf followed by a byte >= 0x80 no int can be out of range, and
+only then is the decoded value walked (a string or binary payload that happens to hold those
+two bytes costs the walk, never a wrong answer). ``unpack_plain`` keeps msgpack's full range:
+plain data belongs to records and models, which check their own fields.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -300,11 +302,35 @@ def from_msgpack(data: bytes) -> Literal:
     module docstring for what is checked)."""
     try:
         value = _unpack_value(data)
-        if type(value) is int and value > INT64_MAX:
-            raise _BadExt(int64_detail(value))
+        if _MAYBE_UINT64.search(data) is not None:  # only then can an int exceed int64
+            _check_ints(value)
     except Exception as e:
         raise _decode_error("a msgpack-encoded literal", data, e) from e
     return value if isinstance(value, Literal) else Scalar(value)
+
+
+# msgpack's ``uint 64`` marker followed by a byte with its high bit set: a value >= 2**63.
+_MAYBE_UINT64 = re.compile(rb"\xcf[\x80-\xff]")
+
+
+def _check_ints(value: Any) -> None:
+    """Raise for the first int above int64 anywhere in a decoded literal (iteratively)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is int:
+            if v > INT64_MAX:
+                raise _BadExt(int64_detail(v))
+        elif t is Scalar:
+            stack.append(v.value)
+        elif t is Collection:
+            stack.extend(v.items)
+        elif t is Map:
+            stack.extend(v.items.keys())
+            stack.extend(v.items.values())
+        elif t is UnionValue:
+            stack.append(v.value)
 
 
 def _decode_error(what: str, data: Any, e: Exception) -> EncodingError:

@@ -99,8 +99,7 @@ def decode_msgpack(data: bytes, t: Any = None) -> None:
         return
     event("from_msgpack: a literal")
     check_literal(literal)
-    if type(literal) is ts.Scalar and type(literal.value) is int:
-        check_int64(literal)
+    check_int64(literal)  # anywhere in the literal, not only a whole-value int
     if t is not None:
         with contextlib.suppress(ts.ConversionError):
             REG.to_python(literal, t)
