@@ -97,6 +97,9 @@ class TypeRegistry:
         self._plugins_wanted = plugins
         self._plugins_loaded = plugins is False
         self._plugin_scope: PluginRecord | None = None
+        # Types whose pickle fallback was already announced: the warning comes once per type,
+        # not again each time a registration clears the dispatch cache.
+        self._fallback_warned: set[Any] = set()
         self.plugins: list[PluginRecord] = []
         if builtins:
             from typesystem._builtins import install_builtins
@@ -245,6 +248,10 @@ class TypeRegistry:
                 "plugin that provides one), or make it a dataclass.",
                 t,
             )
+        key = _key(t)
+        if key in self._fallback_warned:
+            return PickleTransformer(t)
+        self._fallback_warned.add(key)
         warnings.warn(
             f"`{name}` has no type transformer; its values will be converted "
             "with cloudpickle (Python-only, version-fragile, opaque). Register a "
@@ -332,6 +339,7 @@ class TypeRegistry:
         other._origins = dict(self._origins)
         other._plugins_loaded = self._plugins_loaded
         other.plugins = list(self.plugins)
+        other._fallback_warned = set(self._fallback_warned)
         return other
 
 

@@ -205,3 +205,37 @@ def test_guess_python_type_synthesises_records(reg: ts.TypeRegistry) -> None:
     cls = reg.guess_python_type(lt)
     assert dataclasses.is_dataclass(cls) and cls.__name__ == "Record"
     assert reg.to_python(reg.to_literal(cls(1, ["x"]), cls), cls) == cls(1, ["x"])
+
+
+def test_the_pickle_fallback_warns_once_per_type_even_after_registrations() -> None:
+    import warnings
+
+    import typesystem as ts
+
+    class Opaque:
+        pass
+
+    class Other:
+        pass
+
+    class OtherTransformer(ts.TypeTransformer[Other]):
+        def __init__(self) -> None:
+            super().__init__("Other", Other)
+
+        def literal_type(self, t: object) -> ts.LiteralType:
+            return ts.SimpleType(ts.SimpleKind.STRING)
+
+        def to_literal(self, value: Other, t: object) -> ts.Literal:
+            return ts.Scalar("other")
+
+        def to_python(self, literal: ts.Literal, t: object) -> Other:
+            return Other()
+
+    registry = ts.TypeRegistry(plugins=False)
+    with pytest.warns(ts.PickleFallbackWarning, match="Opaque"):
+        registry.literal_type(Opaque)
+    registry.register(OtherTransformer())  # clears the dispatch cache
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        registry.literal_type(Opaque)  # resolved again, not announced again
+        registry.copy().literal_type(Opaque)
