@@ -20,7 +20,6 @@ _ARTIFACT = (
     "artifacts live in a Flyte cluster's artifact service; pass values as workflow inputs and "
     "outputs (a past run's outputs: flytelike.engine.get_run(name).outputs())"
 )
-_SENSOR = _YET + "poll in a @task (os.path.exists in a loop with time.sleep) for now"
 _SQLITE = _YET + "query with the sqlite3 module inside a @task for now"
 _INSTANCE = _YET + "define the task with @task, or a ShellTask/ContainerTask"
 _INTERNAL = "an internal flytekit module; flytelike's equivalents are its public names"
@@ -45,7 +44,7 @@ GAPS: dict[str, dict[str, str]] = {
         ),
         **_all("PythonInstanceTask", _INSTANCE),
         **_all("SQLTask", _SQLITE),
-        **_all("SensorEngine", _SENSOR),
+        **_all("SensorEngine", "locally a sensor task pokes itself; no agent is needed"),
         **_all(
             "SourceCode", "pass docs=Documentation(short_description=, long_description=) to @task"
         ),
@@ -233,7 +232,11 @@ GAPS: dict[str, dict[str, str]] = {
             "use GPUAccelerator(device, partition) or A100.partition_1g_5gb",
         ),
     },
-    "flytelike.sensor": _all("BaseSensor FileSensor SensorEngine", _SENSOR),
-    "flytelike.sensor.file_sensor": _all("FileSensor", _SENSOR),
-    "flytelike.sensor.base_sensor": _all("BaseSensor SensorConfig SensorMetadata", _SENSOR),
+    "flytelike.sensor": _all(
+        "SensorEngine", "locally a sensor task pokes itself; no agent is needed"
+    ),
+    "flytelike.sensor.base_sensor": _all(
+        "SensorConfig SensorMetadata",
+        "pass sensor_config= (a dataclass) and timeout= to the sensor",
+    ),
 }

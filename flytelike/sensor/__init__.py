@@ -1,10 +1,13 @@
-"""``flytelike.sensor``: mirrors ``flytekit.sensor`` (sensors are not available yet)."""
+"""``flytelike.sensor``: mirrors ``flytekit.sensor`` (``BaseSensor``, ``FileSensor``; sensors
+are tasks that poke until true, see ``flytelike._sensor``). flytekit's ``SensorEngine`` is the
+cluster agent that pokes them; locally the task itself does."""
 
 from typing import NoReturn
 
 from flytelike._aliases import not_provided
+from flytelike._sensor import BaseSensor, FileSensor
 
-__all__: list[str] = []
+__all__ = ["BaseSensor", "FileSensor"]
 
 
 def __getattr__(name: str) -> NoReturn:

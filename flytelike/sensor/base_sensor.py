@@ -1,10 +1,11 @@
-"""``flytelike.sensor.base_sensor``: mirrors ``flytekit.sensor.base_sensor`` (not available yet)."""
+"""``flytelike.sensor.base_sensor``: mirrors ``flytekit.sensor.base_sensor`` (``BaseSensor``)."""
 
 from typing import NoReturn
 
 from flytelike._aliases import not_provided
+from flytelike._sensor import BaseSensor
 
-__all__: list[str] = []
+__all__ = ["BaseSensor"]
 
 
 def __getattr__(name: str) -> NoReturn:

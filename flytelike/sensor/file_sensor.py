@@ -1,11 +1,5 @@
-"""``flytelike.sensor.file_sensor``: mirrors ``flytekit.sensor.file_sensor`` (not available yet)."""
+"""``flytelike.sensor.file_sensor``: mirrors ``flytekit.sensor.file_sensor``."""
 
-from typing import NoReturn
+from flytelike._sensor import FileSensor
 
-from flytelike._aliases import not_provided
-
-__all__: list[str] = []
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, {})
+__all__ = ["FileSensor"]

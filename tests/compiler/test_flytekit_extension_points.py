@@ -214,3 +214,47 @@ def test_flytekit_system_exceptions_are_retried() -> None:
         return len(calls)
 
     assert flaky() == 2
+
+
+def test_file_sensor_waits_for_the_file(tmp_path: Path) -> None:
+    import threading
+
+    from flytelike.sensor import FileSensor
+
+    path = tmp_path / "ready"
+    sensor = FileSensor(name="wait_for_ready")
+
+    @task
+    def after() -> str:
+        return "done"
+
+    @workflow
+    def wf(path: str) -> str:
+        s = sensor(path=path)
+        t = after()
+        s >> t
+        return t
+
+    timer = threading.Timer(0.3, path.touch)
+    timer.start()
+    assert wf(path=str(path)) == "done"
+    assert path.exists()
+
+
+def test_a_sensor_times_out_and_carries_its_config() -> None:
+    import dataclasses
+
+    from flytelike.sensor import BaseSensor
+
+    @dataclasses.dataclass
+    class Cfg:
+        topic: str
+
+    class Never(BaseSensor):
+        async def poke(self, name: str) -> bool:
+            return False
+
+    never = Never(name="never_ready", timeout=1, sensor_config=Cfg("t"))
+    assert dict(never.template().custom)["sensor_config"] == '{"topic": "t"}'
+    with pytest.raises(TimeoutError, match="still false after its timeout of 1 s"):
+        never(name="x")

@@ -411,13 +411,10 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "DeckField",
     ),
     "flytekit.sensor": (
-        "BaseSensor", "FileSensor", "SensorEngine",
-    ),
-    "flytekit.sensor.file_sensor": (
-        "FileSensor",
+        "SensorEngine",
     ),
     "flytekit.sensor.base_sensor": (
-        "BaseSensor", "SensorConfig", "SensorMetadata",
+        "SensorConfig", "SensorMetadata",
     ),
 }  # fmt: skip
 
