@@ -145,8 +145,9 @@ def install_builtins(registry: TypeRegistry) -> None:
 
 
 def _install_offloaded(registry: TypeRegistry) -> None:
-    """File, Dir and dataframes (``typesystem.io``; imports no fsspec/pandas/pyarrow/polars)."""
-    from typesystem.io import _frames, _offloaded
+    """File, Dir, dataframes and numpy arrays (``typesystem.io``; imports no fsspec, pandas,
+    pyarrow, polars or numpy)."""
+    from typesystem.io import _frames, _ndarray, _offloaded
     from typesystem.io._dir import Dir
     from typesystem.io._file import File
     from typesystem.io._frame import DataFrame
@@ -158,3 +159,4 @@ def _install_offloaded(registry: TypeRegistry) -> None:
     registry.register_factory(_offloaded.is_dir_type, _offloaded.dir_factory, name="dir")
     registry.register_factory(_frames.is_wrapper_type, _frames.wrapper_factory, name="dataframe")
     registry.register_factory(_frames.is_frame_type, _frames.frame_factory, name="frame")
+    registry.register_factory(_ndarray.is_ndarray_type, _ndarray.ndarray_factory, name="ndarray")
