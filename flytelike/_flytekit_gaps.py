@@ -20,7 +20,7 @@ _ARTIFACT = (
     "artifacts live in a Flyte cluster's artifact service; pass values as workflow inputs and "
     "outputs (a past run's outputs: flytelike.engine.get_run(name).outputs())"
 )
-_SQLITE = _YET + "query with the sqlite3 module inside a @task for now"
+_SQLITE = _YET + "use SQLite3Task (flytelike.extras.sqlite3.task) for SQLite"
 _INSTANCE = _YET + "define the task with @task, or a ShellTask/ContainerTask"
 _INTERNAL = "an internal flytekit module; flytelike's equivalents are its public names"
 
@@ -223,7 +223,7 @@ GAPS: dict[str, dict[str, str]] = {
         ),
     },
     "flytelike.extras.sqlite3.task": _all(
-        "SQLite3Config SQLite3Task SQLite3TaskExecutor unarchive_file", _SQLITE
+        "SQLite3TaskExecutor unarchive_file", "SQLite3Task runs its query itself, locally"
     ),
     "flytelike.extras.accelerators": {
         **_all("V5E V5P V6E", "TPUs: use flytelike.TPU (flyte 2's device) in Resources(gpu=...)"),

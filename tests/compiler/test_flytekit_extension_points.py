@@ -258,3 +258,48 @@ def test_a_sensor_times_out_and_carries_its_config() -> None:
     assert dict(never.template().custom)["sensor_config"] == '{"topic": "t"}'
     with pytest.raises(TimeoutError, match="still false after its timeout of 1 s"):
         never(name="x")
+
+
+def test_sqlite3_task_runs_its_query_locally(tmp_path: Path) -> None:
+    import sqlite3
+    import tarfile
+
+    pd = pytest.importorskip("pandas")
+    from flytelike import kwtypes
+    from flytelike.extras.sqlite3.task import SQLite3Config, SQLite3Task
+
+    db = tmp_path / "chinook.db"
+    with sqlite3.connect(db) as con:
+        con.execute("create table tracks (id int, name text)")
+        con.executemany("insert into tracks values (?, ?)", [(i, f"t{i}") for i in range(5)])
+    con.close()
+    archive = tmp_path / "db.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(db, arcname="chinook.db")
+
+    query = SQLite3Task(
+        name="first_tracks",
+        query_template="SELECT * FROM tracks WHERE id < {{ .inputs.limit }}",
+        inputs=kwtypes(limit=int),
+        task_config=SQLite3Config(uri=str(archive), compressed=True),
+    )
+
+    def count_rows(df):  # type: ignore[no-untyped-def]
+        return len(df)
+
+    # (annotations set as objects: this module's annotations are strings and pandas is local)
+    count_rows.__annotations__ = {"df": pd.DataFrame, "return": int}
+    count = task(count_rows)
+
+    @workflow
+    def wf(limit: int) -> int:
+        return count(df=query(limit=limit))
+
+    assert list(query(limit=2)["name"]) == ["t0", "t1"]
+    assert wf(limit=4) == 4
+    plain = SQLite3Task(
+        name="all_tracks",
+        query_template="SELECT count(*) AS n FROM tracks",
+        task_config=SQLite3Config(uri=str(db)),
+    )
+    assert int(plain()["n"][0]) == 5

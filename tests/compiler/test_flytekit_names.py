@@ -391,7 +391,7 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "AttrDict", "ProcessResult", "RawShellTask", "get_raw_shell_task", "subproc_execute",
     ),
     "flytekit.extras.sqlite3.task": (
-        "SQLite3Config", "SQLite3Task", "SQLite3TaskExecutor", "unarchive_file",
+        "SQLite3TaskExecutor", "unarchive_file",
     ),
     "flytekit.extras.accelerators": (
         "MultiInstanceGPUAccelerator", "V5E", "V5P", "V6E",

@@ -1,10 +1,12 @@
-"""``flytelike.extras.sqlite3.task``: mirrors ``flytekit.extras.sqlite3.task`` (not available yet)."""
+"""``flytelike.extras.sqlite3.task``: mirrors ``flytekit.extras.sqlite3.task`` (see
+``flytelike._sqlite``)."""
 
 from typing import NoReturn
 
 from flytelike._aliases import not_provided
+from flytelike._sqlite import SQLite3Config, SQLite3Task
 
-__all__: list[str] = []
+__all__ = ["SQLite3Config", "SQLite3Task"]
 
 
 def __getattr__(name: str) -> NoReturn:
