@@ -8,17 +8,15 @@ what happened to it, with the colours of the UI.
 
 from __future__ import annotations
 
+from flytelike.ir import binding_refs
 from flytelike.ir._model import (
     START_NODE,
     ArrayNode,
     BindingData,
     BranchNode,
-    CollectionBinding,
     GateNode,
     LaunchPlanNode,
-    MapBinding,
     Node,
-    PromiseRef,
     TaskNode,
     WorkflowNode,
     WorkflowTemplate,
@@ -27,13 +25,7 @@ from flytelike.ui import PHASE_COLOURS
 
 
 def _refs(data: BindingData) -> list[str]:
-    if isinstance(data, PromiseRef):
-        return [data.node_id]
-    if isinstance(data, CollectionBinding):
-        return [r for item in data.items for r in _refs(item)]
-    if isinstance(data, MapBinding):
-        return [r for _, item in data.items for r in _refs(item)]
-    return []
+    return [r.node_id for r in binding_refs(data)]
 
 
 def _label(n: Node) -> str:

@@ -45,6 +45,7 @@ from flytelike.ir._model import (
     WorkflowTemplate,
 )
 from flytelike.ir._version import content_version, with_version
+from flytelike.ir._walk import binding_refs
 
 __all__ = [
     "START_NODE",
@@ -91,4 +92,5 @@ __all__ = [
     "WorkflowTemplate",
     "content_version",
     "with_version",
+    "binding_refs",
 ]

@@ -22,22 +22,20 @@ import math
 from collections.abc import Iterable, Iterator
 
 from flytelike.errors import IRDecodeError
+from flytelike.ir import binding_refs
 from flytelike.ir._model import (
     START_NODE,
     ArrayNode,
     Binding,
-    BindingData,
     BoolExpr,
     BranchNode,
     Closure,
-    CollectionBinding,
     Comparison,
     Conjunction,
     GateNode,
     Identifier,
     Interface,
     LaunchPlanNode,
-    MapBinding,
     Node,
     PromiseRef,
     TaskNode,
@@ -195,7 +193,7 @@ class _Workflow:
 
     def _bindings(self, bindings: Iterable[Binding], scope: frozenset[str], where: str) -> None:
         for b in bindings:
-            for ref in _refs(b.value):
+            for ref in binding_refs(b.value):
                 self._ref(ref, scope, f"{where}, binding `{b.var}`")
 
     def _ref(self, ref: PromiseRef, scope: frozenset[str], where: str) -> None:
@@ -216,17 +214,6 @@ class _Workflow:
                 f"{where} reads output `{ref.var}` of node `{ref.node_id}`, which has "
                 f"{', '.join(sorted(outputs)) or 'no outputs'}; {_FIX}"
             )
-
-
-def _refs(data: BindingData) -> Iterator[PromiseRef]:
-    if isinstance(data, PromiseRef):
-        yield data
-    elif isinstance(data, CollectionBinding):
-        for item in data.items:
-            yield from _refs(item)
-    elif isinstance(data, MapBinding):
-        for _, item in data.items:
-            yield from _refs(item)
 
 
 def _expr_refs(expr: BoolExpr) -> Iterator[PromiseRef]:

@@ -17,13 +17,11 @@ from flytelike.ir import (
     ArrayNode,
     BindingData,
     BranchNode,
-    CollectionBinding,
     GateNode,
     LaunchPlanNode,
-    MapBinding,
-    PromiseRef,
     TaskNode,
     WorkflowNode,
+    binding_refs,
 )
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 180, 38, 36, 56, 16
@@ -43,13 +41,7 @@ NOT_STARTED = "#90a4ae"
 
 
 def _refs(data: BindingData) -> list[str]:
-    if isinstance(data, PromiseRef):
-        return [data.node_id]
-    if isinstance(data, CollectionBinding):
-        return [r for item in data.items for r in _refs(item)]
-    if isinstance(data, MapBinding):
-        return [r for _, item in data.items for r in _refs(item)]
-    return []
+    return [r.node_id for r in binding_refs(data)]
 
 
 def _label(node: Any) -> tuple[str, str]:
