@@ -38,8 +38,10 @@ def gather() -> dict[str, Any]:
     from flytelike import __version__
     from flytelike.backends import available_backends
     from flytelike.engine import EngineConfig
+    from flytelike.engine._pyproject import settings  # (the file [tool.flytelike] came from)
 
     config = EngineConfig.from_env()
+    project, pyproject = settings()
     home = config.home
     db = [home / n for n in ("runs.db", "runs.db-wal", "runs.db-shm")]
     registry = typesystem.default_registry()
@@ -66,6 +68,7 @@ def gather() -> dict[str, Any]:
             "inline_limit": config.inline_limit,
         },
         "environment": {k: v for k, v in sorted(os.environ.items()) if k.startswith("FLYTELIKE_")},
+        "pyproject": str(pyproject) if project else None,
     }
 
 
@@ -99,6 +102,8 @@ def info_command(as_json: bool) -> None:
         lines.append("plugins    none installed")
     lines.append("config")
     lines += [f"  {k} = {v}" for k, v in facts["config"].items()]
+    if facts["pyproject"]:
+        lines.append(f"settings from [tool.flytelike] in {facts['pyproject']}")
     env = facts["environment"]
     if env:
         lines.append("set in the environment")

@@ -1,6 +1,8 @@
 """``EngineConfig``: where the engine keeps its state and how it runs, read when built.
 
-Environment variables (read by ``EngineConfig.from_env()``, never at import):
+Environment variables (read by ``EngineConfig.from_env()``, never at import; the same settings
+may sit in ``[tool.flytelike]`` of the project's ``pyproject.toml``, see ``_pyproject``, and a
+set variable wins over the file):
 
 =====================================  ==========================================================
 ``FLYTELIKE_HOME``                     state directory (default ``~/.flytelike``): ``runs.db``,
@@ -31,7 +33,10 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
 
-def _flag(value: str | None, default: bool, name: str = "") -> bool:
+Origin = tuple[Path, str] | None  # (pyproject.toml, key) when a value came from the file
+
+
+def _flag(value: str | None, default: bool, name: str = "", origin: Origin = None) -> bool:
     if value is None or value.strip() == "":
         return default
     v = value.strip().lower()
@@ -39,10 +44,10 @@ def _flag(value: str | None, default: bool, name: str = "") -> bool:
         return True
     if v in _FALSE or not name:
         return False
-    raise _bad(name, value, "a boolean: one of " + ", ".join(_TRUE + _FALSE))
+    raise _bad(name, value, "a boolean: one of " + ", ".join(_TRUE + _FALSE), origin)
 
 
-def _int(env: Any, name: str, default: int, minimum: int) -> int:
+def _int(env: Any, name: str, default: int, minimum: int, origin: Origin = None) -> int:
     value = env.get(name)
     if value is None or value.strip() == "":
         return default
@@ -51,13 +56,18 @@ def _int(env: Any, name: str, default: int, minimum: int) -> int:
     except ValueError:
         n = minimum - 1
     if n < minimum:
-        raise _bad(name, value, f"a whole number >= {minimum} (default {default})")
+        raise _bad(name, value, f"a whole number >= {minimum} (default {default})", origin)
     return n
 
 
-def _bad(name: str, value: str, expected: str) -> Exception:
+def _bad(name: str, value: str, expected: str, origin: Origin = None) -> Exception:
     from flytelike.errors import ConfigurationError
 
+    if origin is not None:
+        path, key = origin
+        return ConfigurationError(
+            f"{path}: [tool.flytelike] {key} = {value!r} is not valid: expected {expected}"
+        )
     return ConfigurationError(
         f"environment variable {name}={value!r} is not valid: expected {expected}; "
         f"fix or unset it (`unset {name}`)"
@@ -85,22 +95,35 @@ class EngineConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EngineConfig:
-        env = os.environ
+        """Settings from the environment, then ``[tool.flytelike]`` in the nearest
+        ``pyproject.toml`` (``_pyproject``), then the defaults; ``overrides`` win over all."""
+        from flytelike.engine._pyproject import KEYS, settings
+
+        project, path = settings()
+        set_vars = {k: v for k, v in os.environ.items() if v != ""}
+        env: dict[str, str] = {**project, **set_vars}
+        keys = {var: key for key, var in KEYS.items()}
+        origins: dict[str, Origin] = {
+            v: (path, keys[v]) for v in project if v not in set_vars and path is not None
+        }
+
+        def flag(name: str, default: bool) -> bool:
+            return _flag(env.get(name), default, name, origins.get(name))
+
+        def whole(name: str, default: int, minimum: int) -> int:
+            return _int(env, name, default, minimum, origins.get(name))
+
         home = Path(env.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
         values: dict[str, Any] = {
             "home": home,
             "raw_data_prefix": env.get("FLYTELIKE_RAW_DATA_PREFIX", ""),
-            "cache_enabled": _flag(
-                env.get("FLYTELIKE_LOCAL_CACHE_ENABLED"), True, "FLYTELIKE_LOCAL_CACHE_ENABLED"
-            ),
-            "overwrite_cache": _flag(
-                env.get("FLYTELIKE_LOCAL_CACHE_OVERWRITE"), False, "FLYTELIKE_LOCAL_CACHE_OVERWRITE"
-            ),
-            "max_parallelism": _int(env, "FLYTELIKE_MAX_PARALLELISM", 32, 1),
+            "cache_enabled": flag("FLYTELIKE_LOCAL_CACHE_ENABLED", True),
+            "overwrite_cache": flag("FLYTELIKE_LOCAL_CACHE_OVERWRITE", False),
+            "max_parallelism": whole("FLYTELIKE_MAX_PARALLELISM", 32, 1),
             "backend": env.get("FLYTELIKE_BACKEND") or "local",
-            "system_retries": _int(env, "FLYTELIKE_SYSTEM_RETRIES", 3, 0),
-            "inline_limit": _int(env, "FLYTELIKE_INLINE_LIMIT", 65536, 0),
-            "record_direct_calls": _flag(env.get("FLYTELIKE_RECORD"), True, "FLYTELIKE_RECORD"),
+            "system_retries": whole("FLYTELIKE_SYSTEM_RETRIES", 3, 0),
+            "inline_limit": whole("FLYTELIKE_INLINE_LIMIT", 65536, 0),
+            "record_direct_calls": flag("FLYTELIKE_RECORD", True),
         }
         values.update(overrides)
         values["home"] = Path(values["home"])

@@ -78,3 +78,48 @@ def test_info_with_a_bad_value_fails_with_one_line(monkeypatch: pytest.MonkeyPat
         "Error: environment variable FLYTELIKE_MAX_PARALLELISM='four' is not valid: expected a "
         "whole number >= 1 (default 32); fix or unset it (`unset FLYTELIKE_MAX_PARALLELISM`)"
     ]
+
+
+def _project(tmp_path: Path, table: str) -> Path:
+    root = tmp_path / "proj"
+    (root / "src").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n[tool.flytelike]\n{table}\n")
+    return root
+
+
+def test_pyproject_settings_apply_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("FLYTELIKE_HOME", "FLYTELIKE_MAX_PARALLELISM", "FLYTELIKE_BACKEND"):
+        monkeypatch.delenv(var, raising=False)
+    root = _project(
+        tmp_path,
+        'home = ".state"\nmax_parallelism = 5\nlocal_cache_enabled = false\nbackend = "local"',
+    )
+    monkeypatch.chdir(root / "src")  # found from a subdirectory
+    config = EngineConfig.from_env()
+    assert config.home == root / ".state"
+    assert config.max_parallelism == 5
+    assert config.cache_enabled is False
+    monkeypatch.setenv("FLYTELIKE_MAX_PARALLELISM", "7")
+    assert EngineConfig.from_env().max_parallelism == 7
+
+
+def test_pyproject_mistakes_name_the_file_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FLYTELIKE_MAX_PARALLELISM", raising=False)
+    root = _project(tmp_path, "max_paralelism = 5")
+    monkeypatch.chdir(root)
+    with pytest.raises(ConfigurationError, match=r"unknown key 'max_paralelism'; the keys are"):
+        EngineConfig.from_env()
+    (root / "pyproject.toml").write_text("[tool.flytelike]\nmax_parallelism = 'four'\n")
+    with pytest.raises(ConfigurationError) as info:
+        EngineConfig.from_env()
+    assert str(info.value) == (
+        f"{root / 'pyproject.toml'}: [tool.flytelike] max_parallelism = 'four' is not valid: "
+        "expected a whole number >= 1 (default 32)"
+    )
+    (root / "pyproject.toml").write_text("[tool.flytelike]\nbackend = ['a']\n")
+    with pytest.raises(ConfigurationError, match="expected a string, a whole number or a boolean"):
+        EngineConfig.from_env()
