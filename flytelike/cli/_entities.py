@@ -5,9 +5,9 @@
 - ``entity_help``, ``bool_options``: per-entity help shows the docstring and ``--flag / --no-flag``
   for bools (each input's description, from the docstring read by docstring_parser in
   ``flytelike._interface``, and its ``[required]`` marker are in ``_run._help``).
-- ``RunCommand``: completes FILE_OR_MODULE as a file, ENTITY with the entity names of that file
-  (imported when completion asks, output silenced, any failure giving no candidates: completion
-  never crashes) and the input flags of that entity.
+- ``complete_file``, ``complete_entity``: FILE_OR_MODULE completes as a file, ENTITY with the
+  entity names of that file (imported when completion asks, output silenced, any failure giving
+  no candidates: completion never crashes); ``_run.RunCommand`` adds the entity's input flags.
 
 What does not live here: parsing input values and running (``_run``), importing (``_load``).
 """
@@ -155,38 +155,3 @@ def complete_entity(ctx: click.Context, param: click.Parameter, incomplete: str)
 def complete_file(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     # ("file": the shell completes paths itself, as click's File and Path types do)
     return [CompletionItem(incomplete, type="file")]
-
-
-def _input_flags(target: str, entity: str) -> list[tuple[str, str]]:
-    """``(flag, help)`` of every input option of ENTITY (``[]`` when it cannot be loaded)."""
-    from flytelike.cli._run import _RUN_OPTION_NAMES, input_command
-
-    obj: Any = _import_quietly(target)
-    for part in entity.split("."):
-        obj = getattr(obj, part, None)
-    if obj is None or not hasattr(obj, "python_interface"):
-        return []
-    with _quiet():
-        cmd = input_command(entity, obj.python_interface.to_ir(), set(), obj)
-    flags = []
-    for param in cmd.params:
-        if isinstance(param, click.Option) and param.name not in _RUN_OPTION_NAMES:
-            text = param.help or ""
-            flags += [(opt, text) for opt in param.opts if opt.startswith("--")]
-    return flags
-
-
-class RunCommand(click.Command):
-    """``flytelike run``: completes the input flags of FILE_OR_MODULE ENTITY too."""
-
-    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
-        items = super().shell_complete(ctx, incomplete)
-        target, entity = ctx.params.get("file_or_module"), ctx.params.get("entity")
-        if not (target and entity and incomplete.startswith("-")):
-            return items
-        try:
-            flags = _input_flags(target, entity)
-        except Exception:
-            return items
-        inputs = [CompletionItem(f, help=h) for f, h in flags if f.startswith(incomplete)]
-        return inputs + items

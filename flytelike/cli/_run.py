@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 import typesystem
 from flytelike.cli._entities import (
-    RunCommand,
+    _import_quietly,
+    _quiet,
     bool_options,
     complete_entity,
     complete_file,
@@ -245,6 +247,39 @@ _RUN_OPTIONS = [
     click.Option(["-v", "--verbose", "--traceback", "verbose"], is_flag=True, default=None),
 ]
 _RUN_OPTION_NAMES = {o.name for o in _RUN_OPTIONS}
+
+
+def _input_flags(target: str, entity: str) -> list[tuple[str, str]]:
+    """``(flag, help)`` of every input option of ENTITY (``[]`` when it cannot be loaded)."""
+    obj: Any = _import_quietly(target)
+    for part in entity.split("."):
+        obj = getattr(obj, part, None)
+    if obj is None or not hasattr(obj, "python_interface"):
+        return []
+    with _quiet():
+        cmd = input_command(entity, obj.python_interface.to_ir(), set(), obj)
+    flags = []
+    for param in cmd.params:
+        if isinstance(param, click.Option) and param.name not in _RUN_OPTION_NAMES:
+            text = param.help or ""
+            flags += [(opt, text) for opt in param.opts if opt.startswith("--")]
+    return flags
+
+
+class RunCommand(click.Command):
+    """``flytelike run``: completes the input flags of FILE_OR_MODULE ENTITY too."""
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        items = super().shell_complete(ctx, incomplete)
+        target, entity = ctx.params.get("file_or_module"), ctx.params.get("entity")
+        if not (target and entity and incomplete.startswith("-")):
+            return items
+        try:
+            flags = _input_flags(target, entity)
+        except Exception:
+            return items
+        inputs = [CompletionItem(f, help=h) for f, h in flags if f.startswith(incomplete)]
+        return inputs + items
 
 
 def build_inputs(
