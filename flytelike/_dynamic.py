@@ -16,12 +16,12 @@ allows it, so ``except ValueError`` keeps working).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, overload
 
 from flytelike._task import _KIND_CLASSES, PythonFunctionTask, _engine, make_task
 from flytelike.backends._runtime import running_action
-from flytelike.errors import DefinitionError, EagerException
+from flytelike.errors import DefinitionError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,65 +51,6 @@ class EagerTask(PythonFunctionTask[P, R]):
 
 async def _run_outside(task: EagerTask[Any, Any], kwargs: dict[str, Any]) -> Any:
     return await asyncio.to_thread(_engine().call, task, kwargs)
-
-
-def eager_child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
-    """``entity`` (a task, workflow or launch plan) called inside a running ``@eager`` task: a
-    child action (``flytelike.engine.child_call``, started in call order), awaited as its
-    outputs; a failure raises ``EagerException``."""
-    from flytelike.engine import child_call
-
-    return _eager_outcome(child_call(entity, kwargs), entity)
-
-
-async def _eager_outcome(call: Awaitable[Any], entity: Any) -> Any:
-    try:
-        return await call
-    except EagerException:
-        raise  # (from an eager task called inside this one: already reported)
-    except Exception as e:
-        raise eager_exception(e, entity) from e
-
-
-def eager_exception(error: Exception, entity: Any) -> EagerException:
-    """``error`` (raised by ``entity``'s call) as an ``EagerException`` naming the entity and
-    the running eager task; an instance of ``type(error)`` too when that type allows it."""
-    ctx = running_action()
-    parent = f" inside eager task `{ctx.task_name}`" if ctx is not None else ""
-    describe = getattr(entity, "describe", None)
-    what = describe() if callable(describe) else f"`{getattr(entity, 'name', entity)}`"
-    message = f"{what} failed{parent}: {type(error).__name__}: {error}"
-    cls = _eager_class(type(error))
-    try:
-        return cls(message, entity=getattr(entity, "name", ""))
-    except Exception:  # (its own __init__ or __new__ wants other arguments)
-        return EagerException(message, entity=getattr(entity, "name", ""))
-
-
-_COMBINED: dict[type[Exception], type[EagerException]] = {}
-
-
-def _eager_class(error_type: type[Exception]) -> type[EagerException]:
-    """``EagerException`` combined with ``error_type`` (one class per type); ``EagerException``
-    itself when the two cannot be combined (an incompatible C layout, a final class)."""
-    if issubclass(error_type, EagerException) or error_type is Exception:
-        return EagerException
-    combined = _COMBINED.get(error_type)
-    if combined is None:
-        try:
-            combined = type(
-                f"EagerException[{error_type.__name__}]",
-                (EagerException, error_type),
-                {"__module__": EagerException.__module__},
-            )
-        except TypeError:
-            combined = EagerException
-        _COMBINED[error_type] = combined
-    return combined
-
-
-_KIND_CLASSES["dynamic"] = DynamicTask
-_KIND_CLASSES["eager"] = EagerTask
 
 
 @overload
@@ -152,3 +93,7 @@ def eager(_fn: Any = None, /, **kwargs: Any) -> Any:
         return make_task(func, "eager", kwargs)
 
     return wrap(_fn) if _fn is not None else wrap
+
+
+_KIND_CLASSES["dynamic"] = DynamicTask
+_KIND_CLASSES["eager"] = EagerTask

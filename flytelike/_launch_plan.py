@@ -219,7 +219,7 @@ class LaunchPlan(Entity):
                     f"launch plan {self.name!r}: input {k!r} is fixed to "
                     f"{self.fixed_inputs[k]!r} and cannot be overridden"
                 )
-        from flytelike._dynamic import eager_child_call
+        from flytelike._eager_calls import eager_child_call
         from flytelike.backends._runtime import running_action
         from flytelike.engine import call, can_child_call
 

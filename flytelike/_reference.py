@@ -80,7 +80,7 @@ class ReferenceEntity(Entity):
 
         ctx = running_action()
         if ctx is not None and ctx.task_kind == "eager":
-            from flytelike._dynamic import eager_child_call
+            from flytelike._eager_calls import eager_child_call
             from flytelike.engine import can_child_call
 
             if can_child_call():

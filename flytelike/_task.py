@@ -236,7 +236,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         if ctx is None:
             return _engine().call(self, kwargs)
         if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
-            from flytelike._dynamic import eager_child_call, eager_exception
+            from flytelike._eager_calls import eager_child_call, eager_exception
             from flytelike.engine import can_child_call
 
             if can_child_call():

@@ -108,7 +108,7 @@ class WorkflowBase(Entity):
         engine = _engine()
         ctx = running_action()
         if ctx is not None and ctx.task_kind == "eager" and engine.can_child_call():
-            from flytelike._dynamic import eager_child_call
+            from flytelike._eager_calls import eager_child_call
 
             return eager_child_call(self, kwargs)  # `await wf(...)` inside an @eager task
         return engine.call(self, kwargs)
