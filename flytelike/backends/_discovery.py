@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flytelike.backends._protocol import Backend
+from flytelike.errors import ConfigurationError, FlytelikeError
 
 GROUP = "flytelike.backends"
 
@@ -91,8 +92,31 @@ def _factory(name: str) -> Callable[..., Any]:
 
 
 def get_backend(name: str = "local", **options: Any) -> Backend:
-    """A new backend instance by name; ``options`` go to its factory."""
-    backend = _factory(name)(**options)
+    """A new backend instance by name; ``options`` go to its factory, checked against its
+    parameters and converted when written as text (``_options``: an unknown option is a
+    ``ConfigurationError`` naming the backend's known ones)."""
+    factory = _factory(name)
+    if options:
+        from flytelike.backends._options import bind_options
+
+        target = factory
+        if factory is _builtin_local:
+            from flytelike.backends._local import LocalBackend
+
+            target = LocalBackend
+        options = bind_options(name, target, options)
+        try:
+            backend = factory(**options)
+        except (TypeError, ValueError) as e:
+            if isinstance(e, FlytelikeError):
+                raise
+            given = ", ".join(f"{k}={v!r}" for k, v in options.items())
+            raise ConfigurationError(
+                f"backend {name!r} refused its options ({given}): {e}; fix the option "
+                "(--backend-option, FLYTELIKE_BACKEND_OPTIONS or backend_options=)"
+            ) from e
+    else:
+        backend = factory()
     if not hasattr(backend, "run_action"):
         raise BackendLoadError(
             f"backend {name!r}: the factory returned {backend!r}, which has no run_action method"

@@ -241,6 +241,7 @@ def input_command(
 _RUN_OPTIONS = [
     click.Option(["--inputs-file", "inputs_file"], default=None, help="inputs as JSON/YAML"),
     click.Option(["--backend", "backend"], default=None, help="backend name"),
+    click.Option(["--backend-option", "backend_option"], multiple=True, help="NAME=VALUE"),
     click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
     click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
     click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
@@ -320,18 +321,23 @@ def outputs_json(lits: dict[str, Literal], iface: Interface) -> str:
     return json.dumps(data, indent=2, default=str)
 
 
-def make_engine(backend: str | None) -> Any:
+def make_engine(backend: str | None, options: tuple[str, ...] = ()) -> Any:
+    """The engine of a run: the default one, or one on ``backend`` (default: the configured
+    one) with ``options`` (``--backend-option NAME=VALUE``) over ``FLYTELIKE_BACKEND_OPTIONS``."""
     from flytelike import engine as eng
 
-    if backend is None:
+    if backend is None and not options:
         return eng.default_engine()
     from flytelike.backends import BackendLoadError, BackendNotFoundError, get_backend
+    from flytelike.backends._options import parse_options
 
     try:
-        b = get_backend(backend)
+        config = eng.EngineConfig.from_env()
+        given = {**dict(config.backend_options), **parse_options(options, "--backend-option")}
+        b = get_backend(backend or config.backend, **given)
     except (BackendNotFoundError, BackendLoadError, FlytelikeError) as err:  # (bad settings too)
         raise click.ClickException(str(err)) from err
-    engine = eng.Engine(eng.EngineConfig.from_env(), backend=b)
+    engine = eng.Engine(config, backend=b)
     eng.set_default_engine(engine)  # direct calls made inside tasks use it too
     return engine
 
@@ -372,6 +378,14 @@ Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the 
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--inputs-file", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option("--backend", default=None, help="backend name (default: local / FLYTELIKE_BACKEND)")
+@click.option(
+    "--backend-option",
+    "backend_option",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="an option of the backend (repeatable; over FLYTELIKE_BACKEND_OPTIONS), e.g. "
+    "--backend-option address=ray://head:10001",
+)
 @click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
 @click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
 @click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
@@ -385,6 +399,7 @@ def run_command(
     args: tuple[str, ...],
     inputs_file: str | None,
     backend: str | None,
+    backend_option: tuple[str, ...],
     overwrite_cache: bool,
     raw_data_path: str | None,
     run_name: str | None,
@@ -421,6 +436,7 @@ def run_command(
     late = {k: parsed.pop(k) for k in list(parsed) if k in _RUN_OPTION_NAMES - input_names}
     inputs_file = late.get("inputs_file") or inputs_file
     backend = late.get("backend") or backend
+    backend_option = (*backend_option, *(late.get("backend_option") or ()))
     overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
     raw_data_path = late.get("raw_data_path") or raw_data_path
     run_name = late.get("run_name") or run_name
@@ -435,7 +451,7 @@ def run_command(
         given.update(data)
     given.update({k: v for k, v in parsed.items() if v is not None})
     literals = build_inputs(obj, iface, lp, given)
-    eng = make_engine(backend)
+    eng = make_engine(backend, backend_option)
     from flytelike.cli._interrupt import Interrupts
     from flytelike.cli._progress import Progress
     from flytelike.engine._run import new_run_name

@@ -12,6 +12,9 @@ set variable wins over the file):
 ``FLYTELIKE_LOCAL_CACHE_OVERWRITE``    ``true`` re-runs and overwrites cached tasks
 ``FLYTELIKE_MAX_PARALLELISM``          max concurrently running task actions (default 32)
 ``FLYTELIKE_BACKEND``                  backend name (default ``local``)
+``FLYTELIKE_BACKEND_OPTIONS``          options for the backend's factory: ``NAME=VALUE`` words
+                                       separated by spaces, or a JSON object
+                                       (``flytelike.backends._options``)
 ``FLYTELIKE_SYSTEM_RETRIES``           retries for system errors (default 3)
 ``FLYTELIKE_INLINE_LIMIT``             literals up to this many bytes stay in the run store
                                        (default 65536); larger ones go to the blob store
@@ -74,6 +77,19 @@ def _bad(name: str, value: str, expected: str, origin: Origin = None) -> Excepti
     )
 
 
+def _backend_options(env: Any, origin: Origin) -> tuple[tuple[str, Any], ...]:
+    from flytelike.backends._options import ENV, options_from_env
+    from flytelike.errors import ConfigurationError
+
+    try:
+        return tuple(options_from_env(env.get(ENV) or "").items())
+    except ConfigurationError as e:
+        if origin is None:
+            raise
+        path, key = origin
+        raise ConfigurationError(f"{path}: [tool.flytelike] {key}: {e}") from None
+
+
 def default_home() -> Path:
     return Path(os.environ.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
 
@@ -121,6 +137,7 @@ class EngineConfig:
             "overwrite_cache": flag("FLYTELIKE_LOCAL_CACHE_OVERWRITE", False),
             "max_parallelism": whole("FLYTELIKE_MAX_PARALLELISM", 32, 1),
             "backend": env.get("FLYTELIKE_BACKEND") or "local",
+            "backend_options": _backend_options(env, origins.get("FLYTELIKE_BACKEND_OPTIONS")),
             "system_retries": whole("FLYTELIKE_SYSTEM_RETRIES", 3, 0),
             "inline_limit": whole("FLYTELIKE_INLINE_LIMIT", 65536, 0),
             "record_direct_calls": flag("FLYTELIKE_RECORD", True),

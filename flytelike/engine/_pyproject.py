@@ -9,6 +9,7 @@ the file. A relative ``home`` is relative to the file's directory::
     home = ".flytelike"            # FLYTELIKE_HOME
     raw_data_prefix = "s3://bucket/raw"
     backend = "local"
+    backend_options = { num_cpus = 4 }   # FLYTELIKE_BACKEND_OPTIONS (a table)
     max_parallelism = 8
     system_retries = 3
     inline_limit = 65536
@@ -31,6 +32,7 @@ KEYS = {
     "home": "FLYTELIKE_HOME",
     "raw_data_prefix": "FLYTELIKE_RAW_DATA_PREFIX",
     "backend": "FLYTELIKE_BACKEND",
+    "backend_options": "FLYTELIKE_BACKEND_OPTIONS",
     "max_parallelism": "FLYTELIKE_MAX_PARALLELISM",
     "system_retries": "FLYTELIKE_SYSTEM_RETRIES",
     "inline_limit": "FLYTELIKE_INLINE_LIMIT",
@@ -80,6 +82,10 @@ def settings(start: Path | None = None) -> tuple[dict[str, str], Path | None]:
             text = "true" if value else "false"
         elif isinstance(value, int | str):
             text = str(value)
+        elif isinstance(value, dict) and key == "backend_options":
+            import json
+
+            text = json.dumps(value, default=str)  # (the variable's JSON-object form)
         else:
             raise ConfigurationError(
                 f"{path}: [tool.flytelike] {key} = {value!r} is not valid: expected a string, "
