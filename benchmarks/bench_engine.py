@@ -1,14 +1,20 @@
-"""Suite ``engine``: local execution overhead with the run store on (on disk, default settings).
+"""Suite ``engine``: local execution cost with the run store on (on disk, default settings),
+counted until the run's records are committed.
 
-Shapes follow ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` and
-``bench_memory.py``: a chain of 100 trivial ``int -> int`` tasks (per task), a map over 10,000
+Every figure includes the store flush: a run is timed from ``engine.run`` until
+``engine.store.flush()`` returns (``_engine_work.durable``), so the writer thread's work is in it.
+Each workload reports wall and CPU time per unit (CPU of the whole process, every thread), and,
+where valgrind is installed, instructions per unit from a callgrind run of the same workloads at
+two small sizes (``_callgrind``; stable on a noisy machine). ``floors`` gives, from the same run,
+what calling the plain function, writing one batched SQLite row and committing one small
+transaction cost per unit (``_engine_floor``), in wall, CPU and instructions.
+
+Workloads (shapes of ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` and
+``bench_memory.py``): a chain of 100 trivial ``int -> int`` tasks (per task), a map over 10,000
 items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
-0.25 s (wall time), and the peak RSS of a fresh process running a chain of 1,000 tasks. Every run
-goes through ``flytelike.engine`` with a fresh ``FLYTELIKE_HOME`` in a temporary directory.
-``floors`` gives, from the same run, what calling the plain function, writing one row to SQLite
-(the engine records at least one row per action) and committing one small transaction (a chained
-task's completion is committed before its dependent starts) cost per item. A chain run takes a
-few milliseconds, so it is repeated ``3 * reps`` times for a stable median.
+0.25 s (wall), the peak RSS of a fresh process running a chain of 1,000 tasks, fan-in and fan-out
+of 100 to 100,000 nodes with their scaling factor, and ``runs list`` over 100,000 runs
+(``_engine_scale``). Every run uses a fresh ``FLYTELIKE_HOME`` in a temporary directory.
 """
 
 from __future__ import annotations
@@ -24,79 +30,60 @@ import time
 from pathlib import Path
 from typing import Any
 
-import flytelike as fl
+from benchmarks import _callgrind, _engine_scale
+from benchmarks._engine_floor import Floor
+from benchmarks._engine_work import cached_inc, chain, durable, mapped, sleeps
 
-TARGETS_US = {"chain_100": 100.0, "map_10000": 15.0, "cache_hit": 40.0}
+# CPU per unit, store flush included (issue 18).
+TARGETS_CPU_US = {"chain_100": 10.0, "map_10000": 2.0, "cache_hit": 5.0}
 TARGET_SLEEPS_S = 0.4
 TARGET_RSS_MB = 60.0
+# flytekit and flyte 2, wall per unit (``shared/anchors``).
 ANCHORS = {
     "chain_100": {"flytekit": 1061.4, "flyte2": 1008.3},
     "map_10000": {"flytekit": 60.1, "flyte2": 1321.0},
     "cache_hit": {"flytekit": 327.7, "flyte2": 1439.3},
     "chain_1000_peak_rss_mb": {"flytekit": 81.0, "flyte2": 61.8},
 }
+# Under callgrind: (workload, small size, large size), in the order they run.
+CALLGRIND_PLAN = (
+    ("chain", 20, 60),
+    ("map", 200, 1000),
+    ("cache_hit", 20, 100),
+    ("python_call", 1000, 5000),
+    ("sqlite_row", 1000, 5000),
+    ("sqlite_commit", 100, 500),
+)
 
 
-@fl.task
-def inc(x: int) -> int:
-    return x + 1
-
-
-@fl.task(cache=True, cache_version="1")
-def cached_inc(x: int) -> int:
-    return x + 1
-
-
-@fl.task
-def nap(seconds: float) -> float:
-    time.sleep(seconds)
-    return seconds
-
-
-def _chain(n: int) -> Any:
-    def chain(x: int) -> int:
-        for _ in range(n):
-            x = inc(x=x)
-        return x
-
-    chain.__qualname__ = chain.__name__ = f"chain_{n}"
-    return fl.workflow(chain)
-
-
-chain_100 = _chain(100)
-chain_1000 = _chain(1000)
-
-
-@fl.workflow
-def mapped(xs: list[int]) -> list[int]:
-    return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
-
-
-@fl.workflow
-def sleeps(seconds: float) -> list[float]:
-    return [nap(seconds=seconds) for _ in range(8)]  # type: ignore[return-value]
-
-
-def _timed(fn: Any, reps: int) -> list[float]:
-    out = []
+def _timed(fn: Any, reps: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``reps`` calls of ``fn``."""
+    walls, cpus = [], []
     for _ in range(reps):
         gc.collect()
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        out.append(time.perf_counter() - t0)
-    return out
+        cpus.append(time.process_time() - c0)
+        walls.append(time.perf_counter() - w0)
+    return walls, cpus
 
 
-def _stats(xs: list[float], per: int, target: float | None = None) -> dict[str, Any]:
-    med = statistics.median(xs) / per * 1e6
+def _stats(
+    timed: tuple[list[float], list[float]], per: int, target_cpu: float | None = None
+) -> dict[str, Any]:
+    walls, cpus = timed
+    cpu = statistics.median(cpus) / per * 1e6
     out: dict[str, Any] = {
-        "per_item_us_min": min(xs) / per * 1e6,
-        "per_item_us_median": med,
-        "n": len(xs),
+        "wall_us_per_unit_min": min(walls) / per * 1e6,
+        "wall_us_per_unit_median": statistics.median(walls) / per * 1e6,
+        "cpu_us_per_unit_min": min(cpus) / per * 1e6,
+        "cpu_us_per_unit_median": cpu,
+        "units": per,
+        "n": len(walls),
     }
-    if target is not None:
-        out["target_us"] = target
-        out["meets_target"] = med <= target
+    if target_cpu is not None:
+        out["target_cpu_us"] = target_cpu
+        out["meets_target"] = cpu <= target_cpu
     return out
 
 
@@ -108,16 +95,19 @@ def _vm_hwm_mb() -> float:
     return float("nan")
 
 
-def _memory(scenario: str, reps: int) -> dict[str, Any]:
+def _child_env(home: str) -> dict[str, str]:
     root = Path(__file__).resolve().parent.parent
+    return {**os.environ, "FLYTELIKE_HOME": home, "PYTHONPATH": str(root)}
+
+
+def _memory(scenario: str, reps: int) -> dict[str, Any]:
     values = []
     for _ in range(reps):
         with tempfile.TemporaryDirectory() as home:
-            env = {**os.environ, "FLYTELIKE_HOME": home, "PYTHONPATH": str(root)}
             out = subprocess.run(
                 [sys.executable, "-m", "benchmarks.bench_engine", scenario],
-                cwd=root,
-                env=env,
+                cwd=Path(__file__).resolve().parent.parent,
+                env=_child_env(home),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -130,64 +120,71 @@ def _memory(scenario: str, reps: int) -> dict[str, Any]:
     }
 
 
-def _floors(reps: int) -> dict[str, float]:
-    """What the same work costs without the engine, on this machine, in this run: calling the
-    task's plain function, inserting one action-like row into SQLite (WAL, on disk,
-    ``executemany`` in one transaction), and one row per transaction, per item, minimum over
-    ``reps``."""
-    import sqlite3
-
-    fn = inc.task_function
-    n = 10_000
-    call = min(_timed(lambda: [fn(x=i) for i in range(n)], reps)) / n * 1e6
+def _floors(reps: int) -> dict[str, Any]:
+    """Per unit, minimum over ``reps``: wall and CPU microseconds."""
+    n, commits = 10_000, 2000
     with tempfile.TemporaryDirectory() as d:
-        conn = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(
-            "CREATE TABLE a (run TEXT, id TEXT, parent TEXT, phase TEXT, t0 REAL, t1 REAL, "
-            "inputs BLOB, outputs BLOB, attempts INTEGER, PRIMARY KEY (run, id)) WITHOUT ROWID"
-        )
-        batch = [0]
+        floor = Floor(d)
+        try:
+            out = {}
+            for label, fn, units in (
+                ("python_call", lambda: floor.calls(n), n),
+                ("sqlite_row", lambda: floor.rows(n), n),
+                ("sqlite_commit", lambda: floor.commits(commits), commits),
+            ):
+                walls, cpus = _timed(fn, reps)
+                out[f"{label}_us"] = min(walls) / units * 1e6
+                out[f"{label}_cpu_us"] = min(cpus) / units * 1e6
+        finally:
+            floor.close()
+    out["call_plus_row_cpu_us"] = out["python_call_cpu_us"] + out["sqlite_row_cpu_us"]
+    return out
 
-        def insert() -> None:
-            batch[0] += 1
-            rows = [
-                (
-                    f"r-{batch[0]}",
-                    f"n{i}",
-                    "",
-                    "SUCCEEDED",
-                    1.0,
-                    2.0,
-                    b"\x81\xa1x\x01",
-                    b"\x81\xa2o0\x02",
-                    1,
-                )
-                for i in range(n)
-            ]
-            conn.execute("BEGIN")
-            conn.executemany("INSERT INTO a VALUES (?,?,?,?,?,?,?,?,?)", rows)
-            conn.execute("COMMIT")
 
-        row = min(_timed(insert, reps)) / n * 1e6
-        commits = 2000
+def _instructions() -> dict[str, Any]:
+    """Instructions per unit of each workload and floor, from one callgrind run."""
+    why = _callgrind.unavailable()
+    if why is not None:
+        return {"skipped": why}
+    with tempfile.TemporaryDirectory() as home:
+        dumps = _callgrind.count("benchmarks.bench_engine", "callgrind", {"FLYTELIKE_HOME": home})
+    res = _callgrind.per_unit(dumps, CALLGRIND_PLAN)
+    floor = res["python_call"]["instructions_per_unit"] + res["sqlite_row"]["instructions_per_unit"]
+    for label in ("chain", "map", "cache_hit"):
+        res[label]["over_call_plus_row"] = res[label]["instructions_per_unit"] / floor
+    res["call_plus_row_instructions"] = floor
+    return res
 
-        def commit_each() -> None:
-            # One transaction per row: what a chained task's durability costs at least (its
-            # completion is committed before its dependent starts).
-            batch[0] += 1
-            for i in range(commits):
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    "INSERT INTO a VALUES (?,?,?,?,?,?,?,?,?)",
-                    (f"c-{batch[0]}", f"n{i}", "", "SUCCEEDED", 1.0, 2.0, b"\x81", b"\x82", 1),
-                )
-                conn.execute("COMMIT")
 
-        commit = min(_timed(commit_each, reps)) / commits * 1e6
-        conn.close()
-    return {"python_call_us": call, "sqlite_row_us": row, "sqlite_commit_us": commit}
+def _callgrind_scenario() -> None:
+    """Run under callgrind by ``_instructions``: warm up, then each workload at its two sizes."""
+    from benchmarks._callgrind import mark
+    from flytelike import engine as eng
+
+    engine = eng.Engine(eng.EngineConfig.from_env())
+    eng.set_default_engine(engine)
+    floor = Floor(os.environ["FLYTELIKE_HOME"])
+    ops = {
+        "chain": lambda n: durable(engine, chain(n), x=0),
+        "map": lambda n: durable(engine, mapped, xs=list(range(n))),
+        "cache_hit": lambda n: (
+            [engine.run(cached_inc, x=1) for _ in range(n)] and engine.store.flush()
+        ),
+        "python_call": floor.calls,
+        "sqlite_row": floor.rows,
+        "sqlite_commit": floor.commits,
+    }
+    for label, small, large in CALLGRIND_PLAN:  # first runs: closures pickled, caches filled
+        ops[label](small)
+        ops[label](large)
+    mark()
+    for label, small, large in CALLGRIND_PLAN:
+        ops[label](small)
+        mark()
+        ops[label](large)
+        mark()
+    floor.close()
+    engine.close()
 
 
 def run(options: Any) -> dict[str, Any]:
@@ -201,34 +198,48 @@ def run(options: Any) -> dict[str, Any]:
         old = eng.set_default_engine(engine)
         try:
             res: dict[str, Any] = {}
-            assert engine.run(chain_100, x=0).outputs() == 100
+            chain_100 = chain(100)
+            assert durable(engine, chain_100, x=0).outputs() == 100
             res["chain_100"] = _stats(
-                _timed(lambda: engine.run(chain_100, x=0), 3 * reps), 100, TARGETS_US["chain_100"]
+                _timed(lambda: durable(engine, chain_100, x=0), 3 * reps),
+                100,
+                TARGETS_CPU_US["chain_100"],
             )
             n = 1000 if quick else 10_000
             xs = list(range(n))
-            assert engine.run(mapped, xs=xs).outputs()[-1] == n
+            assert durable(engine, mapped, xs=xs).outputs()[-1] == n
             res["map_10000"] = _stats(
-                _timed(lambda: engine.run(mapped, xs=xs), max(1, reps - 2)),
+                _timed(lambda: durable(engine, mapped, xs=xs), max(1, reps - 2)),
                 n,
-                TARGETS_US["map_10000"],
+                TARGETS_CPU_US["map_10000"],
             )
             engine.run(cached_inc, x=1)
             calls = 100 if quick else 1000
-            res["cache_hit"] = _stats(
-                _timed(lambda: [engine.run(cached_inc, x=1) for _ in range(calls)], reps),
-                calls,
-                TARGETS_US["cache_hit"],
-            )
-            t = _timed(lambda: engine.run(sleeps, seconds=0.25).outputs(), max(1, reps // 2))
+
+            def hits() -> None:
+                for _ in range(calls):
+                    engine.run(cached_inc, x=1)
+                engine.store.flush()
+
+            res["cache_hit"] = _stats(_timed(hits, reps), calls, TARGETS_CPU_US["cache_hit"])
+            t, _ = _timed(lambda: durable(engine, sleeps, seconds=0.25), max(1, reps // 2))
             res["sleeps_8x0.25s"] = {
                 "wall_s_median": statistics.median(t),
                 "wall_s_min": min(t),
                 "target_s": TARGET_SLEEPS_S,
                 "meets_target": statistics.median(t) <= TARGET_SLEEPS_S,
             }
+            scale = _engine_scale.scaling(engine, quick)
         finally:
             eng.set_default_engine(old)
+            engine.close()
+            os.environ.pop("FLYTELIKE_HOME", None)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["FLYTELIKE_HOME"] = home
+        engine = eng.Engine(eng.EngineConfig.from_env())
+        try:
+            listing = _engine_scale.runs_list(engine, quick, max(3, reps))
+        finally:
             engine.close()
             os.environ.pop("FLYTELIKE_HOME", None)
     mem = _memory("chain_1000", 1 if quick else 3)
@@ -236,15 +247,32 @@ def run(options: Any) -> dict[str, Any]:
     mem["meets_target"] = mem["peak_rss_mb_median"] <= TARGET_RSS_MB
     res["chain_1000_peak_rss"] = mem
     not_met = [k for k, v in res.items() if v.get("meets_target") is False]
-    floors = _floors(max(1, reps // 2))
-    return {"workloads": res, "floors": floors, "anchors": ANCHORS, "targets_not_met": not_met}
+    for shape, v in scale.items():
+        if v["scaling"]["meets_target"] is False:
+            not_met.append(f"{shape}_scaling")
+    not_met += [
+        f"runs_list_{k}" for k, v in listing.items() if k != "runs" and not v["meets_target"]
+    ]
+    return {
+        "workloads": res,
+        "scale": scale,
+        "runs_list": listing,
+        "floors": _floors(max(1, reps // 2)),
+        "instructions": _instructions(),
+        "anchors": ANCHORS,
+        "targets_not_met": not_met,
+    }
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["callgrind"]:
+        _callgrind_scenario()
+        raise SystemExit(0)
     from flytelike import engine as _eng
 
     if sys.argv[1:] == ["chain_1000"]:
-        assert _eng.run(chain_1000, x=0).outputs() == 1000
+        assert _eng.run(chain(1000), x=0).outputs() == 1000
+        _eng.default_engine().store.flush()
     elif sys.argv[1:] != ["baseline"]:
         raise SystemExit(f"unknown scenario {sys.argv[1:]}")
     print(json.dumps({"peak_rss_mb": _vm_hwm_mb()}))

@@ -1,0 +1,98 @@
+"""The ``engine`` suite's workloads: tasks and workflows, and one helper that runs them durably.
+
+Defined at module level (the run store pickles a run's closure by reference), imported by the
+suite and by its child processes (peak RSS, callgrind). Shapes follow
+``shared/anchors/bench/bench_local_exec.py``: trivial ``int -> int`` tasks chained, mapped, fanned
+in and out.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+import flytelike as fl
+
+
+@fl.task
+def inc(x: int) -> int:
+    return x + 1
+
+
+@fl.task(cache=True, cache_version="1")
+def cached_inc(x: int) -> int:
+    return x + 1
+
+
+@fl.task
+def total(xs: list[int]) -> int:
+    return sum(xs)
+
+
+@fl.task
+def fail(x: int) -> int:
+    raise ValueError(f"bench: failing on purpose for x={x}")
+
+
+@fl.task
+def nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+@fl.workflow
+def mapped(xs: list[int]) -> list[int]:
+    return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def sleeps(seconds: float) -> list[float]:
+    return [nap(seconds=seconds) for _ in range(8)]  # type: ignore[return-value]
+
+
+def _named(fn: Any, name: str) -> Any:
+    fn.__qualname__ = fn.__name__ = name
+    return fl.workflow(fn)
+
+
+@functools.cache
+def chain(n: int) -> Any:
+    """``x = inc(x=x)`` n times."""
+
+    def body(x: int) -> int:
+        for _ in range(n):
+            x = inc(x=x)
+        return x
+
+    return _named(body, f"chain_{n}")
+
+
+@functools.cache
+def fanin(n: int) -> Any:
+    """n independent ``inc`` nodes gathered by one ``total``."""
+
+    def body(x: int) -> int:
+        return total(xs=[inc(x=x) for _ in range(n)])  # type: ignore[no-any-return]
+
+    return _named(body, f"fanin_{n}")
+
+
+@functools.cache
+def fanout(n: int) -> Any:
+    """One ``inc`` node whose output n ``inc`` nodes read."""
+
+    def body(x: int) -> int:
+        s = inc(x=x)
+        for _ in range(n):
+            inc(x=s)
+        return s  # type: ignore[no-any-return]
+
+    return _named(body, f"fanout_{n}")
+
+
+def durable(engine: Any, entity: Any, **inputs: Any) -> Any:
+    """Run ``entity`` and return once the run's records are committed (the store flushed)."""
+    r = engine.run(entity, **inputs)
+    engine.store.flush()
+    return r
