@@ -4,7 +4,7 @@
   their docstrings, shown when ``flytelike run FILE`` is given no ENTITY.
 - ``entity_help``, ``bool_options``: per-entity help shows the docstring and ``--flag / --no-flag``
   for bools (each input's description, from the docstring read by docstring_parser in
-  ``flytelike._interface``, and its ``[required]`` marker are in ``_run._help``).
+  ``flytelike.compiler._interface``, and its ``[required]`` marker are in ``_run._help``).
 - ``complete_file``, ``complete_entity``: FILE_OR_MODULE completes as a file, ENTITY with the
   entity names of that file (imported when completion asks, output silenced, any failure giving
   no candidates: completion never crashes); ``_run.RunCommand`` adds the entity's input flags.
@@ -27,7 +27,7 @@ from flytelike.ir._model import Interface
 
 def _docstring(obj: Any) -> str:
     """The cleaned docstring of a task or workflow, or of a launch plan's workflow."""
-    from flytelike._launch_plan import LaunchPlan
+    from flytelike._entities.launch_plan import LaunchPlan
 
     target = obj.workflow if isinstance(obj, LaunchPlan) else obj
     doc = getattr(getattr(target, "python_interface", None), "docstring", "") or ""
@@ -44,7 +44,8 @@ def entities(module: Any) -> list[tuple[str, str, str]]:
     sorted by name (what ``load_entity`` accepts as ENTITY)."""
     found = []
     for name, value in sorted(vars(module).items()):
-        if name.startswith("_") or not hasattr(value, "template"):
+        # (a class, such as an imported ``LaunchPlan``, has these attributes too: not an entity)
+        if name.startswith("_") or isinstance(value, type) or not hasattr(value, "template"):
             continue
         if not isinstance(getattr(value, "kind_label", None), str):
             continue
@@ -110,7 +111,7 @@ def bool_options(names: list[str], name: str, help: str) -> list[click.Option]:
 
 def entity_help(entity_name: str, obj: Any, iface: Interface) -> str:
     """The help text above the options of ``flytelike run FILE ENTITY --help``."""
-    doc = _docstring(obj) if obj is not None else ""
+    doc = _description(_docstring(obj)) if obj is not None else ""
     head = f"Run {getattr(obj, 'kind_label', 'entity')} {entity_name}."
     # (\b before each paragraph: click keeps the docstring's own line breaks, which numpy and
     # Google sections need, instead of rewrapping it)
@@ -119,6 +120,22 @@ def entity_help(entity_name: str, obj: Any, iface: Interface) -> str:
         " Inputs marked [required] have no default." if iface.inputs else " It takes no inputs."
     )
     return head + inputs + body
+
+
+def _description(doc: str) -> str:
+    """The docstring without its parameter, returns and raises sections (each input's
+    description is shown with its option instead); read by docstring_parser, as the
+    interface's input descriptions are."""
+    import docstring_parser
+
+    try:
+        parsed = docstring_parser.parse(doc)
+    except docstring_parser.ParseError:
+        return doc
+    if not parsed.meta:
+        return doc
+    parts = [parsed.short_description, parsed.long_description]
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
 @contextlib.contextmanager

@@ -42,6 +42,7 @@ def test_run_without_entity_lists_the_entities_with_their_summaries() -> None:
     assert "  shout      task         Repeat a text, maybe loudly." in lines
     assert "  stamp      task         The ISO text of a datetime." in lines
     assert "longer paragraph" not in err and "not_an_entity" not in err
+    assert "LaunchPlan" not in err  # an imported class is not listed
     assert f"Inputs of one: flytelike run {WFS} ENTITY --help" in err
 
 
@@ -57,6 +58,8 @@ def test_entity_help_shows_docstring_descriptions_required_and_bool_flags() -> N
     out = ok("run", WFS, "shout", "--help")
     assert "Run task shout. Inputs marked [required] have no default." in out
     assert "  Repeat a text, maybe loudly." in out
+    # the docstring's parameter section is not repeated above the options that show it
+    assert "Args:" not in out and "how many times" not in out.split("Options:")[0]
     # Google style, a description over two lines joined by docstring_parser
     text_line = next(line for line in out.splitlines() if line.strip().startswith("--text"))
     assert "what to repeat (any text): str" in text_line
@@ -66,6 +69,7 @@ def test_entity_help_shows_docstring_descriptions_required_and_bool_flags() -> N
     assert "how many times" in out
     numpy = " ".join(ok("run", WFS, "wait_for", "--help").split())
     assert "how long to wait" in numpy and "PT1.5H" in numpy
+    assert "Parameters ----------" not in numpy and "Seconds in a duration." in numpy
     rest = " ".join(ok("run", WFS, "stamp", "--help").split())
     assert "the moment to print" in rest and "now or today" in rest
 
