@@ -15,9 +15,12 @@ from typesystem.io._context import (
     DataContext,
     current_action_key,
     current_data_context,
+    current_scratch_dir,
+    set_scratch_provider,
     use_action_key,
     use_data_context,
     use_raw_data_prefix,
+    use_scratch_dir,
 )
 from typesystem.io._dir import Dir, Directory, FlyteDirectory
 from typesystem.io._file import File, FlyteFile
@@ -73,12 +76,15 @@ __all__ = [
     "content_hash",
     "current_action_key",
     "current_data_context",
+    "current_scratch_dir",
     "current_store",
     "default_handlers",
     "is_transient",
     "kwtypes",
+    "set_scratch_provider",
     "use_action_key",
     "use_data_context",
     "use_raw_data_prefix",
+    "use_scratch_dir",
     "with_retries",
 ]

@@ -7,6 +7,8 @@ defaulting to ``~/.flytelike``). Nothing here reads the environment at import ti
 
 The context is a ``contextvars.ContextVar``, so it follows ``asyncio`` tasks and
 ``asyncio.to_thread``; worker threads started by the store receive the store object itself.
+The running action's key (``current_action_key``) and scratch directory
+(``current_scratch_dir``, whose files may be moved into the store) live here too.
 What does not live here: the file system access (``_store``) and URI helpers (``_paths``).
 """
 
@@ -157,6 +159,40 @@ def use_action_key(key: str | None) -> Iterator[None]:
         yield
     finally:
         _action_key.reset(token)
+
+
+_scratch: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "flytelike_scratch_dir", default=None
+)
+_scratch_provider: list[Callable[[], str | None]] = []
+
+
+def current_scratch_dir() -> str | None:
+    """The running action's scratch directory, which it owns and which is removed when it ends:
+    files under it may be moved into the store rather than copied. Set with
+    ``use_scratch_dir``, else what the registered provider (the engine) says; ``None`` outside
+    an action."""
+    d = _scratch.get()
+    if d is None and _scratch_provider:
+        d = _scratch_provider[0]()
+    return d
+
+
+def set_scratch_provider(provider: Callable[[], str | None]) -> None:
+    """Where the running action's scratch directory comes from when nothing set one explicitly
+    (an engine registers a function reading its running action's working directory)."""
+    _scratch_provider[:] = [provider]
+
+
+@contextmanager
+def use_scratch_dir(path: str | None) -> Iterator[None]:
+    """Declare ``path`` a scratch directory inside the ``with`` block: whatever is under it may
+    be moved into the store when a value is uploaded (see ``current_scratch_dir``)."""
+    token = _scratch.set(path)
+    try:
+        yield
+    finally:
+        _scratch.reset(token)
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """Transformers for ``File`` and ``Dir`` (and their subclasses): blobs at the task boundary.
 
 ``to_literal`` uploads what is not in the store yet: a local file or directory is copied to a
-fresh key under the raw data prefix (or to its ``remote_path``); a value already in the store,
+fresh key under the raw data prefix (or to its ``remote_path``), or moved there when it lies in
+the running action's scratch directory (``_transfer``); a value already in the store,
 or at any remote URI, passes by reference without copying; ``remote_path=False`` keeps the local
 path. A task may return a ``str`` or ``pathlib.Path`` where a ``File``/``Dir`` is declared.
 ``to_python`` does no I/O: it returns a lazy ``File``/``Dir`` reading from the literal's URI.
@@ -18,7 +19,7 @@ from typesystem._literals import Blob, Literal
 from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import BlobType, LiteralType
 from typesystem.errors import ConversionError, Issue
-from typesystem.io import _paths
+from typesystem.io import _paths, _transfer
 from typesystem.io._dir import Dir
 from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
@@ -66,13 +67,15 @@ class _BlobTransformer(TypeTransformer[Any]):
         uri = self._place(v)
         fmt = v.format or self.fmt
         digest = v.hash
-        if digest is None and v.hash_method is not None:
+        if digest is None and v.hash_method is not None:  # (not hashed by an upload)
             digest = compute_hash(v, v.hash_method)
             v.hash = digest
         return Blob(uri, fmt, self.multipart, hash=digest)
 
     def _place(self, v: Any) -> str:
-        """The URI the value is stored at, uploading it first when needed."""
+        """The URI the value is stored at, uploading it first when needed (moved when it lies
+        in the running action's scratch directory; its content hash, when it has a
+        ``hash_method`` and no hash, computed from the same pass: ``_transfer``)."""
         store = current_store()
         remote = v._remote
         if remote is not None and (
@@ -106,10 +109,23 @@ class _BlobTransformer(TypeTransformer[Any]):
             dest = v.remote_path
         else:
             dest = store.new_uri(os.path.basename(local.rstrip(os.sep)) or self.kind)
+        method = v.hash_method if v.hash is None else None
         if self.multipart:
-            store.copy_dir(local, dest)
+            algorithm = "sha256" if method is True else method
+            if isinstance(algorithm, str) or method is None:
+                digest = _transfer.place_dir(store, local, dest, algorithm)
+                if digest is not None:
+                    v.hash = digest
+            else:  # (an accumulator over a directory reads it in its own order, afterwards)
+                store.copy_dir(local, dest)
         else:
-            store.copy_file(local, dest)
+            h = _transfer.hasher(method) if method is not None else None
+            _transfer.place_file(store, local, dest, h)
+            if h is not None:
+                v.hash = _transfer.digest(h)
+        if not os.path.exists(local):  # moved: the value now lives in the store
+            v._remote = dest
+            v._local = v.path = _paths.local_path(dest)
         v._uploaded = (store.raw_data_prefix, *stamp, dest)
         return dest
 
