@@ -6,7 +6,9 @@
 // replaced by the value of input `x` (plain scalars only), run with the task's shell (default
 // /bin/bash). What the script prints comes back as the action's log; a non-zero exit code is a
 // USER error; a task that runs past `context.timeout` (or whose call is cancelled) is killed.
-// Any other task kind is answered UNIMPLEMENTED, map items (RunItems) too.
+// Any other task kind is answered UNIMPLEMENTED, map items (RunItems) and the RunActions stream
+// too (clients use RunAction: Describe does not list the capability "stream"). Templates are
+// remembered by digest (see taskOf).
 //
 //   node executor.js [--host 127.0.0.1] [--port 8815] [--max-message-bytes N]
 //
@@ -89,11 +91,44 @@ function scalarText(name, literal) {
   }
 }
 
+// Task templates by digest: a client sends a template once (with its digest), then only the
+// digest. This executor trusts the digest it is given (the Python one checks it). At most
+// KNOWN_LIMIT are kept; the oldest are forgotten, and a request naming one of those (or one
+// never sent, as after a restart) is answered NOT_FOUND, so that the client sends it again.
+const KNOWN_LIMIT = 1024;
+const templates = new Map();
+
+function taskOf(request) {
+  const digest = request.task_digest || "";
+  if (digest.length > 128) {
+    throw new Refused(grpc.status.INVALID_ARGUMENT, "task_digest", "longer than 128 characters");
+  }
+  if (request.task) {
+    if (digest) {
+      templates.delete(digest);
+      templates.set(digest, request.task);
+      if (templates.size > KNOWN_LIMIT) templates.delete(templates.keys().next().value);
+    }
+    return request.task;
+  }
+  if (!digest) {
+    throw new Refused(grpc.status.INVALID_ARGUMENT, "task", "required (or the task_digest of a template sent before)");
+  }
+  const known = templates.get(digest);
+  if (!known) {
+    throw new Refused(
+      grpc.status.NOT_FOUND,
+      "task_digest",
+      `unknown task digest '${digest}': this executor does not have that template (send the request again with \`task\` set)`,
+    );
+  }
+  return known;
+}
+
 // The shell command of a request: its task's script with the inputs put in.
 function shellCommand(request) {
-  const task = request.task;
-  if (!task) throw new Refused(grpc.status.INVALID_ARGUMENT, "task", "required");
   if (!request.context) throw new Refused(grpc.status.INVALID_ARGUMENT, "context", "required");
+  const task = taskOf(request);
   if (task.kind !== "shell") {
     throw new Refused(
       grpc.status.UNIMPLEMENTED,

@@ -1,14 +1,20 @@
 """The ``grpc`` backend: the engine's task actions, run by an executor over gRPC.
 
-``GrpcBackend(address=...)`` (or ``FLYTELIKE_EXECUTOR=host:port``, ``--backend grpc``) sends
-each attempt as one ``RunAction`` call and map items in batches (``RunItems``). The engine keeps
-its rules (cache, retries, timeouts, map concurrency); this backend only maps what can go wrong
-on the wire to ``ExecutionError``s:
+``GrpcBackend(address=...)`` (``flytelike run --executor host:port``, or ``--backend grpc`` with
+``FLYTELIKE_EXECUTOR=host:port``) sends each attempt over a long-lived ``RunActions`` call (a
+stream that carries one attempt at a time; idle ones are kept for the next attempts, one is
+opened for each attempt in flight), or as one ``RunAction`` call when the executor has no
+streams (or no room for another); map items go in batches (``RunItems``). A task's template is
+sent once per executor; later requests carry only its digest, and an executor that answers
+NOT_FOUND for it (it restarted) gets the template again. The engine keeps its rules (cache,
+retries, timeouts, map concurrency); this backend only maps what can go wrong on the wire to
+``ExecutionError``s:
 
 - the connection fails or drops (UNAVAILABLE, CANCELLED by the server, INTERNAL, UNKNOWN,
   ABORTED, an unreadable answer): a ``SYSTEM`` error, retried by the engine within the run's
   system budget;
-- the deadline passes (the attempt's timeout plus ``DEADLINE_GRACE``): a timed-out attempt;
+- the attempt's timeout plus ``DEADLINE_GRACE`` passes without an answer (the call's deadline,
+  or for a stream the client's own timer, which then cancels the call): a timed-out attempt;
 - the executor refuses the request (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNIMPLEMENTED,
   UNAUTHENTICATED, PERMISSION_DENIED): a non-recoverable error naming the executor and the fix.
 
@@ -25,7 +31,6 @@ import os
 import sys
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from flytelike.backends._protocol import (
@@ -51,6 +56,15 @@ _REFUSED_HINTS = {
 }
 
 
+class _Dropped(Exception):
+    """A stream that ended without an answer (the executor stopped)."""
+
+
+def _what(request: ActionRequest) -> str:
+    c = request.context
+    return f"task `{request.task.id.name}` ({c.action_id}, attempt {c.attempt + 1})"
+
+
 def _module_root(module: str) -> str:
     """The ``sys.path`` entry ``module`` was imported from (``""``: unknown)."""
     mod = sys.modules.get(module)
@@ -65,11 +79,35 @@ def _module_root(module: str) -> str:
     return root
 
 
+class _Lane:
+    """A backend's calls from one event loop: an aio channel (it belongs to the loop it was made
+    in), its methods, and the idle ``RunActions`` calls kept for the next attempts."""
+
+    __slots__ = ("channel", "describe", "idle", "stream", "unary")
+
+    def __init__(self, channel: Any) -> None:
+        prefix = f"/{_net.SERVICE}/"
+        self.channel = channel
+        self.unary = {m: channel.unary_unary(prefix + m) for m in ("RunAction", "RunItems")}
+        self.describe = channel.unary_unary(prefix + "Describe")
+        self.stream = channel.stream_stream(prefix + "RunActions")
+        self.idle: list[Any] = []
+
+
 class GrpcBackend:
-    """Runs task actions on a gRPC executor (``flytelike serve executor`` or any other)."""
+    """Runs task actions on a gRPC executor (``flytelike serve executor`` or any other).
+
+    ``address`` is ``host:port`` (default ``FLYTELIKE_EXECUTOR``); ``token`` is sent with every
+    call (default ``FLYTELIKE_EXECUTOR_TOKEN``). TLS: ``tls_ca`` is the PEM file of the CA
+    that signed the executor's certificate (``FLYTELIKE_EXECUTOR_TLS_CA``; setting any TLS
+    option turns TLS on, with the system's CAs when ``tls_ca`` is unset); ``tls_cert`` and
+    ``tls_key`` are this client's certificate and key for an executor that requires them
+    (mutual TLS; ``FLYTELIKE_EXECUTOR_TLS_CERT``, ``FLYTELIKE_EXECUTOR_TLS_KEY``).
+    """
 
     name = "grpc"
     item_batch_size = 256
+    idle_streams = 8  # idle RunActions calls kept per event loop
 
     def __init__(
         self,
@@ -77,6 +115,8 @@ class GrpcBackend:
         address: str | None = None,
         token: str | None = None,
         tls_ca: str | None = None,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
         max_message_bytes: int | None = None,
         code_root: str | None = None,
     ) -> None:
@@ -84,34 +124,34 @@ class GrpcBackend:
         address = address or os.environ.get(_net.ENV_ADDRESS, "").strip()
         if not address:
             raise ConfigurationError(
-                "the grpc backend needs the executor's address: set "
+                "the grpc backend needs the executor's address: pass --executor host:port to "
+                "`flytelike run` (or --backend-option address=host:port), or set "
                 f"{_net.ENV_ADDRESS}=host:port (e.g. 127.0.0.1:{_net.DEFAULT_PORT}, where "
                 "`flytelike serve executor` listens by default)"
             )
         host, port = _net.split_address(address)
         self.address = _net.join_address(host, port)
         token = token if token is not None else os.environ.get(_net.ENV_TOKEN, "")
-        tls_ca = tls_ca if tls_ca is not None else os.environ.get(_net.ENV_TLS_CA) or None
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.code_root = code_root
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._options = _net.channel_options(self.max_bytes)
-        self._creds = None
-        if tls_ca is not None:
-            ca = _net.read_file(tls_ca, f"TLS CA certificate ({_net.ENV_TLS_CA})")
-            self._creds = grpc.ssl_channel_credentials(root_certificates=ca)
+        self._creds = _net.client_credentials(grpc, tls_ca, tls_cert, tls_key)
+        self.tls = self._creds is not None
         self._channel = self._open(grpc)
         prefix = f"/{_net.SERVICE}/"
         self._describe = self._channel.unary_unary(prefix + "Describe")
         self._health = self._channel.unary_unary(f"/{_net.HEALTH_SERVICE}/Check")
-        # One asyncio channel per event loop the engine calls from (an aio channel belongs to
-        # the loop it was made in).
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[Any, Any]] = (
+        self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane] = (
             weakref.WeakKeyDictionary()
         )
         self._codec = _wire.TaskCodec(kinds=())
+        self._sent: set[str] = set()  # digests of the templates the executor was sent
         self._roots: dict[str, str] = {}
         self._grpc = grpc
+        self._aio: Any = None
+        # Whether the executor serves RunActions (its Describe lists "stream"); None: not known.
+        self._streams: bool | None = None
 
     # ------------------------------------------------------------------ helpers
     def _root(self, task: TaskTemplate) -> str:
@@ -131,34 +171,110 @@ class GrpcBackend:
             return grpc.secure_channel(self.address, self._creds, options=self._options)
         return grpc.insecure_channel(self.address, options=self._options)
 
-    async def _call(self, method: str, data: bytes, timeout: float | None) -> bytes:
-        """``method`` (``RunAction``, ``RunItems``) on this loop's channel. Cancelling the
-        coroutine cancels the call, and the executor stops the task."""
+    def _lane(self) -> _Lane:
         loop = asyncio.get_running_loop()
-        hit = self._loops.get(loop)
-        if hit is None:
-            from grpc import aio  # type: ignore[import-untyped]
+        lane = self._lanes.get(loop)
+        if lane is None:
+            if self._aio is None:
+                from grpc import aio  # type: ignore[import-untyped]
 
-            channel = self._open(aio)
-            prefix = f"/{_net.SERVICE}/"
-            stubs = {m: channel.unary_unary(prefix + m) for m in ("RunAction", "RunItems")}
-            hit = self._loops[loop] = (channel, stubs)
-        result: bytes = await hit[1][method](data, timeout=timeout, metadata=self._metadata)
-        return result
+                self._aio = aio
+            lane = self._lanes[loop] = _Lane(self._open(self._aio))
+        return lane
+
+    async def _call(
+        self, method: str, task: TaskTemplate, body: bytes, timeout: float | None
+    ) -> bytes:
+        """``method`` (``RunAction``, ``RunItems``) with ``task``'s template, or only its digest
+        once the executor has it (again with the template when it answers NOT_FOUND).
+        Cancelling the coroutine cancels the call, and the executor stops the task."""
+        lane = self._lane()
+        digest = self._codec.digest(task)
+        with_task = digest not in self._sent
+        while True:
+            data = self._codec.prefix(task, with_task) + body
+            try:
+                if method == "RunAction" and await self._has_streams(lane):
+                    raw = await self._streamed(lane, data, timeout)
+                else:
+                    raw = await lane.unary[method](data, timeout=timeout, metadata=self._metadata)
+            except self._grpc.RpcError as e:
+                if with_task or e.code() != self._grpc.StatusCode.NOT_FOUND:
+                    raise
+                self._sent.discard(digest)
+                with_task = True  # (the executor does not have the template: send it)
+                continue
+            if with_task:
+                self._sent.add(digest)
+            return raw
+
+    async def _streamed(self, lane: _Lane, data: bytes, timeout: float | None) -> bytes:
+        """One attempt over an idle ``RunActions`` call (or a new one); ``RunAction`` when the
+        executor has no streams (UNIMPLEMENTED) or no room for one more (RESOURCE_EXHAUSTED:
+        ``RunAction`` then also says whether it was the request's size)."""
+        try:
+            return await self._over_stream(lane, data, timeout)
+        except self._grpc.RpcError as e:
+            code = e.code()
+            codes = self._grpc.StatusCode
+            if code not in (codes.UNIMPLEMENTED, codes.RESOURCE_EXHAUSTED):
+                raise
+            raw: bytes = await lane.unary["RunAction"](
+                data, timeout=timeout, metadata=self._metadata
+            )
+            if code == self._grpc.StatusCode.UNIMPLEMENTED:
+                self._streams = False  # (RunAction ran it: the executor has no RunActions)
+            return raw
+
+    async def _has_streams(self, lane: _Lane) -> bool:
+        """Whether to use ``RunActions``: the executor's Describe lists the capability
+        ``stream`` (asked once; when Describe fails, the next attempt asks again)."""
+        if self._streams is None:
+            try:
+                raw = await lane.describe(b"", timeout=10.0, metadata=self._metadata)
+            except self._grpc.RpcError:
+                return False  # (RunAction reports what is wrong)
+            from flytelike.proto import executor_pb2 as pb
+
+            try:
+                self._streams = "stream" in pb.ExecutorInfo.FromString(raw).capabilities
+            except Exception:  # (an unreadable answer: RunAction will say more)
+                return False
+        return self._streams
+
+    async def _over_stream(self, lane: _Lane, data: bytes, timeout: float | None) -> bytes:
+        call = None
+        while lane.idle:
+            idle = lane.idle.pop()
+            if not idle.done():  # (ended while idle: the executor stopped or restarted)
+                call = idle
+                break
+        if call is None:
+            call = lane.stream(metadata=self._metadata)
+        done = False
+        try:
+            await call.write(data)
+            read = call.read()
+            raw = await (read if timeout is None else asyncio.wait_for(read, timeout))
+            if raw is self._aio.EOF:  # (ended without a status error: the executor stopped)
+                raise _Dropped(await call.details() or "the call ended without an answer")
+            done = True
+            return raw  # type: ignore[no-any-return]
+        except asyncio.InvalidStateError as e:  # (written to a call that had just ended)
+            raise _Dropped(str(e)) from e
+        finally:
+            if done and len(lane.idle) < self.idle_streams:
+                lane.idle.append(call)
+            else:  # (cancelled, timed out or failed: the executor stops what still runs)
+                call.cancel()
 
     def _failure(self, e: Any, what: str) -> ExecutionError:
         """The ``ExecutionError`` of a failed call (``e`` a ``grpc.RpcError``)."""
         code = e.code().name if hasattr(e, "code") and e.code() is not None else "UNKNOWN"
         details = e.details() if hasattr(e, "details") else str(e)
-        where = f"executor {self.address}"
         if code == "DEADLINE_EXCEEDED":
-            return ExecutionError(
-                USER,
-                f"{what} timed out: no answer from {where} before the deadline",
-                "DeadlineExceeded",
-                recoverable=True,
-                timed_out=True,
-            )
+            return self._timed_out(what)
+        where = f"executor {self.address}"
         if code in _SYSTEM_CODES:
             return ExecutionError(
                 SYSTEM,
@@ -170,28 +286,51 @@ class GrpcBackend:
             USER, f"{what} refused by {where} ({code}): {details}; {hint}", f"grpc.{code}"
         )
 
+    def _timed_out(self, what: str) -> ExecutionError:
+        return ExecutionError(
+            USER,
+            f"{what} timed out: no answer from executor {self.address} before the deadline",
+            "DeadlineExceeded",
+            recoverable=True,
+            timed_out=True,
+        )
+
     # ------------------------------------------------------------------ protocol
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         c = request.context
-        what = f"task `{request.task.id.name}` ({c.action_id}, attempt {c.attempt + 1})"
         try:  # (its function by value when the executor cannot import it: ``ship_task``)
-            request = replace(request, task=ship_task(request.task))
-            data = _wire.request_to_proto(self._codec, request, self._root(request.task))
+            task = ship_task(request.task)
+            body = _wire.request_body(request, self._root(task), task)
         except Exception as e:  # (a value the wire format cannot carry, code that cannot travel)
             return ActionOutcome(
-                error=ExecutionError(USER, f"{what} cannot be sent: {e}", type(e).__name__)
+                error=ExecutionError(
+                    USER, f"{_what(request)} cannot be sent: {e}", type(e).__name__
+                )
             )
         timeout = c.timeout + DEADLINE_GRACE if c.timeout is not None else None
         try:
-            raw = await self._call("RunAction", data, timeout)
+            raw = await self._call("RunAction", task, body, timeout)
         except self._grpc.RpcError as e:
-            return ActionOutcome(error=self._failure(e, what))
+            return ActionOutcome(error=self._failure(e, _what(request)))
+        except TimeoutError:
+            return ActionOutcome(error=self._timed_out(_what(request)))
+        except _Dropped as e:
+            return ActionOutcome(error=self._dropped(_what(request), str(e)))
         try:
             return _wire.outcome_from_proto(raw, c)
         except _wire.RequestError as e:
             return ActionOutcome(
-                error=ExecutionError(SYSTEM, f"{what}: unreadable answer from {self.address}: {e}")
+                error=ExecutionError(
+                    SYSTEM, f"{_what(request)}: unreadable answer from {self.address}: {e}"
+                )
             )
+
+    def _dropped(self, what: str, details: str) -> ExecutionError:
+        return ExecutionError(
+            SYSTEM,
+            f"{what}: executor {self.address} failed or the connection dropped ({details})",
+            "CANCELLED",
+        )
 
     async def run_items(
         self,
@@ -202,8 +341,8 @@ class GrpcBackend:
         what = f"map items of task `{task.id.name}` ({context.action_id})"
         try:
             task = ship_task(task)
-            data = _wire.items_to_proto(self._codec, task, context, items, self._root(task))
-            raw = await self._call("RunItems", data, None)
+            body = _wire.items_body(task, context, items, self._root(task))
+            raw = await self._call("RunItems", task, body, None)
             return _wire.item_results_from_proto(raw, len(items))
         except self._grpc.RpcError as e:
             err = self._failure(e, what)
@@ -236,14 +375,14 @@ class GrpcBackend:
 
     def close(self) -> None:
         self._channel.close()
-        for loop, (channel, _) in list(self._loops.items()):
+        for loop, lane in list(self._lanes.items()):
             if loop.is_closed():
                 continue
             if loop.is_running():
-                asyncio.run_coroutine_threadsafe(channel.close(), loop)
+                asyncio.run_coroutine_threadsafe(lane.channel.close(), loop)
             else:
-                loop.run_until_complete(channel.close())
-        self._loops.clear()
+                loop.run_until_complete(lane.channel.close())
+        self._lanes.clear()
 
     def __repr__(self) -> str:
         return f"GrpcBackend(address={self.address!r})"

@@ -24,6 +24,8 @@ INSTALL_HINT = "pip install 'flytelike[grpc]'"
 ENV_ADDRESS = "FLYTELIKE_EXECUTOR"
 ENV_TOKEN = "FLYTELIKE_EXECUTOR_TOKEN"
 ENV_TLS_CA = "FLYTELIKE_EXECUTOR_TLS_CA"
+ENV_TLS_CERT = "FLYTELIKE_EXECUTOR_TLS_CERT"
+ENV_TLS_KEY = "FLYTELIKE_EXECUTOR_TLS_KEY"
 ENV_MAX_MESSAGE = "FLYTELIKE_EXECUTOR_MAX_MESSAGE_BYTES"
 
 
@@ -109,3 +111,28 @@ def read_file(path: str, what: str) -> bytes:
             return f.read()
     except OSError as e:
         raise ConfigurationError(f"cannot read the {what} {path!r}: {e}") from e
+
+
+def client_credentials(grpc: Any, ca: str | None, cert: str | None, key: str | None) -> Any:
+    """The client's TLS credentials (``None``: plaintext). Each argument defaults to its
+    environment variable; any one of them turns TLS on (without ``ca``: the system's CAs).
+    ``cert`` and ``key`` (mutual TLS) come together."""
+    ca = ca if ca is not None else os.environ.get(ENV_TLS_CA) or None
+    cert = cert if cert is not None else os.environ.get(ENV_TLS_CERT) or None
+    key = key if key is not None else os.environ.get(ENV_TLS_KEY) or None
+    if ca is None and cert is None and key is None:
+        return None
+    if (cert is None) != (key is None):
+        given, missing = ("tls_cert", "tls_key") if key is None else ("tls_key", "tls_cert")
+        raise ConfigurationError(
+            f"the grpc backend got {given} without {missing}: a client certificate (mutual "
+            f"TLS) needs both (backend options tls_cert and tls_key, or {ENV_TLS_CERT} and "
+            f"{ENV_TLS_KEY})"
+        )
+    return grpc.ssl_channel_credentials(
+        root_certificates=read_file(ca, f"TLS CA certificate ({ENV_TLS_CA})") if ca else None,
+        private_key=read_file(key, f"TLS client key ({ENV_TLS_KEY})") if key else None,
+        certificate_chain=read_file(cert, f"TLS client certificate ({ENV_TLS_CERT})")
+        if cert
+        else None,
+    )

@@ -1,7 +1,9 @@
 """The Python executor server (``flytelike serve executor``): runs actions with the local backend.
 
-Each call is handled in a thread of the server's pool (``workers``). ``RunAction`` is decoded
-(``_wire``, which checks every field) and run by a ``LocalBackend`` as a local run would: a sync
+Each call is handled in a thread of the server's pool (``workers``). ``RunAction`` (and each
+request of a ``RunActions`` stream, the same one after another) is decoded (``_wire``, which
+checks every field; a task template is decoded once, then found by its digest) and run by a
+``LocalBackend`` as a local run would: a sync
 task without a time limit runs right in the handling thread (``run_inline``: no further thread
 hand-off), anything else (async tasks, attempts with a timeout) through ``run_action`` on the
 server's event loop. ``RunItems`` runs a batch of map items one after another in the handling
@@ -65,10 +67,12 @@ class ExecutorService:
     """The handlers; one per server. ``backend`` is the ``LocalBackend`` that runs actions,
     ``loop`` the event loop (in a thread of its own) for what does not run in place."""
 
-    def __init__(self, backend: Any, token: str, max_bytes: int) -> None:
+    def __init__(self, backend: Any, token: str, max_bytes: int, max_streams: int = 16) -> None:
         self.backend = backend
         self.token = token
         self.max_bytes = max_bytes
+        self.max_streams = max_streams
+        self.streams = 0  # RunActions calls open now
         self.loop: asyncio.AbstractEventLoop | None = None  # (set when the server starts)
         self.codec = _wire.TaskCodec()
         self.stopping = threading.Event()
@@ -86,19 +90,23 @@ class ExecutorService:
             pass
 
     # ------------------------------------------------------------------ checks
-    def _check(self, grpc: Any, data: bytes, context: Any, cls: Any) -> None:
-        """Aborts the call (raises) unless its token and size are acceptable."""
-        if self.token:
-            sent = dict(context.invocation_metadata() or ()).get("authorization", "")
-            if not isinstance(sent, str) or not hmac.compare_digest(
-                sent.encode(), f"Bearer {self.token}".encode()
-            ):
-                why = "no token was sent" if not sent else "the token is wrong"
-                context.abort(
-                    grpc.StatusCode.UNAUTHENTICATED,
-                    f"{why}: this executor requires the metadata `authorization: Bearer <token>` "
-                    f"(client: set {_net.ENV_TOKEN})",
-                )
+    def _authorise(self, grpc: Any, context: Any) -> None:
+        """Aborts the call (raises) unless it carries the token (when there is one)."""
+        if not self.token:
+            return
+        sent = dict(context.invocation_metadata() or ()).get("authorization", "")
+        if not isinstance(sent, str) or not hmac.compare_digest(
+            sent.encode(), f"Bearer {self.token}".encode()
+        ):
+            why = "no token was sent" if not sent else "the token is wrong"
+            context.abort(
+                grpc.StatusCode.UNAUTHENTICATED,
+                f"{why}: this executor requires the metadata `authorization: Bearer <token>` "
+                f"(client: set {_net.ENV_TOKEN})",
+            )
+
+    def _check_size(self, grpc: Any, data: bytes, context: Any, cls: Any) -> None:
+        """Aborts the call (raises) when ``data`` is larger than this executor accepts."""
         if len(data) > self.max_bytes:
             largest = _wire.largest_field(data, cls)
             detail = f"; the largest field is {largest}" if largest else ""
@@ -109,6 +117,10 @@ class ExecutorService:
                 "DataFrame under the raw data prefix), or raise the limit on both sides "
                 f"(--max-message-bytes, {_net.ENV_MAX_MESSAGE})",
             )
+
+    def _check(self, grpc: Any, data: bytes, context: Any, cls: Any) -> None:
+        self._authorise(grpc, context)
+        self._check_size(grpc, data, context, cls)
 
     def _decode(self, grpc: Any, context: Any, decode: Callable[[], Any]) -> Any:
         try:
@@ -137,12 +149,46 @@ class ExecutorService:
             python_code=True,
             items=True,
             max_message_bytes=self.max_bytes,
-            capabilities=["cancel", "decks", "logs", "dynamic", "timeouts"],
+            capabilities=["cancel", "decks", "logs", "dynamic", "timeouts", "stream"],
         ).SerializeToString()
 
     def run_action(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()
-        self._check(grpc, data, context, pb.ActionRequest)
+        self._authorise(grpc, context)
+        slot: list[Callable[[], Any] | None] = [None]  # (what stops the attempt, while it runs)
+        context.add_callback(lambda: (stop := slot[0]) is not None and stop())
+        return self._action(grpc, data, context, slot)
+
+    def run_actions(self, requests: Iterator[bytes], context: Any) -> Iterator[bytes]:
+        """``RunActions``: one request after another over one call, each as ``RunAction``.
+        Every open stream holds a thread of the pool while it lasts, so at most
+        ``max_streams`` are open at once (beyond that: RESOURCE_EXHAUSTED, clients fall back
+        to ``RunAction``)."""
+        grpc = _net.import_grpc()
+        self._authorise(grpc, context)
+        with self._lock:
+            busy = self.streams >= self.max_streams
+            if not busy:
+                self.streams += 1
+        if busy:
+            context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"this executor has {self.max_streams} RunActions calls open already, the most "
+                "it serves at once: use RunAction",
+            )
+        slot: list[Callable[[], Any] | None] = [None]
+        context.add_callback(lambda: (stop := slot[0]) is not None and stop())
+        try:
+            for data in requests:
+                yield self._action(grpc, data, context, slot)
+        finally:
+            with self._lock:
+                self.streams -= 1
+
+    def _action(self, grpc: Any, data: bytes, context: Any, slot: list[Any]) -> bytes:
+        """One attempt; ``slot[0]`` holds what stops it while it runs (the call's end calls
+        it)."""
+        self._check_size(grpc, data, context, pb.ActionRequest)
         request, root = self._decode(
             grpc, context, lambda: _wire.request_from_proto(self.codec, data)
         )
@@ -151,12 +197,13 @@ class ExecutorService:
         c = request.context
         key = (c.run_name, c.action_id, c.attempt)
         try:
-            outcome = self._run(request, key, context)
+            outcome = self._run(request, key, slot)
         except Exception as e:  # a failure of the machinery, not the task's: a system error
             outcome = ActionOutcome(
                 error=ExecutionError(SYSTEM, f"executor failed: {type(e).__name__}: {e}")
             )
         finally:
+            slot[0] = None
             self.running.pop(key, None)
         if outcome is None:  # (cancelled: nobody is waiting for the answer)
             context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
@@ -167,21 +214,15 @@ class ExecutorService:
                 outcome = replace(outcome, logs=log)
         return _wire.outcome_to_proto(outcome)
 
-    def _run(self, request: ActionRequest, key: Any, context: Any) -> ActionOutcome | None:
+    def _run(self, request: ActionRequest, key: Any, slot: list[Any]) -> ActionOutcome | None:
         backend = self.backend
         if request.context.timeout is None and backend.can_inline(request):
             stop = _stopper(*key)
-            self.running[key] = stop
-            done = threading.Event()
-            context.add_callback(lambda: done.is_set() or stop())
-            try:
-                return backend.run_inline(request)  # type: ignore[no-any-return]
-            finally:
-                done.set()
+            self.running[key] = slot[0] = stop
+            return backend.run_inline(request)  # type: ignore[no-any-return]
         assert self.loop is not None
         future = asyncio.run_coroutine_threadsafe(_within_timeout(backend, request), self.loop)
-        self.running[key] = future.cancel
-        context.add_callback(future.cancel)
+        self.running[key] = slot[0] = future.cancel
         try:
             return future.result()
         except (asyncio.CancelledError, concurrent.futures.CancelledError):
@@ -241,6 +282,7 @@ class ExecutorService:
             {
                 "Describe": unary(self.describe),
                 "RunAction": unary(self.run_action),
+                "RunActions": grpc.stream_stream_rpc_method_handler(self.run_actions),
                 "RunItems": unary(self.run_items),
                 "Cancel": unary(self.cancel),
             },
@@ -365,7 +407,9 @@ class ExecutorServer:
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.backend = backend if backend is not None else local_backend(workers)
         self.workers = workers or getattr(self.backend, "max_workers", 32)
-        self.service = ExecutorService(self.backend, token, self.max_bytes)
+        # (RunActions calls hold a thread each while open: some threads stay for the others)
+        streams = max(1, self.workers - max(2, self.workers // 4))
+        self.service = ExecutorService(self.backend, token, self.max_bytes, streams)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._threads: list[threading.Thread] = []

@@ -3,8 +3,9 @@
 Encoding is for the client (requests) and the server (outcomes); decoding checks what it reads
 and raises ``RequestError`` naming the field (``context.action_id``, ``inputs.x``,
 ``items[3].inputs.y``) and the gRPC status it maps to, so that a malformed request never reaches
-the task machinery. Task templates repeat across the actions of a run: both sides cache their
-conversion (the client by template object, the server by the template's bytes).
+the task machinery. Task templates repeat across the actions of a run: the client encodes each
+once and sends it once per executor, then only its digest; the server decodes it once and
+remembers it by that digest (``TaskCodec``).
 
 What does not live here: gRPC itself (``_server``, ``_client``); this module imports protobuf
 only.
@@ -12,9 +13,11 @@ only.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -173,28 +176,88 @@ def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dic
 
 
 # ---------------------------------------------------------------------------------- tasks
+_KNOWN_LIMIT = 1024  # templates an executor remembers (the least recently used are forgotten)
+
+
+def unknown_digest(digest: str) -> RequestError:
+    """The refusal of a request naming a template this executor does not know (the client
+    sends the request again with the template)."""
+    return RequestError(
+        "NOT_FOUND",
+        "task_digest",
+        f"unknown task digest {digest[:80]!r}: this executor does not have that template "
+        "(send the request again with `task` set)",
+    )
+
+
 class TaskCodec:
-    """Task templates to and from messages, cached (the templates of a run repeat)."""
+    """Task templates to and from messages, each converted once.
+
+    The client encodes a template once (``prefix``): its bytes as field 1 of a request and its
+    digest (field 5), the sha256 of the template's deterministic serialisation. The server
+    decodes a template once, when it is sent, and remembers it by its digest (``learn``), so
+    that later requests carrying only the digest (``known``) skip the template altogether.
+    """
 
     def __init__(self, kinds: Sequence[str] = PYTHON_KINDS) -> None:
         self.kinds = tuple(kinds)
-        self._encoded: dict[int, tuple[TaskTemplate, bytes]] = {}
-        self._decoded: dict[bytes, TaskTemplate] = {}
+        self._encoded: dict[int, tuple[TaskTemplate, bytes, bytes, str]] = {}
+        self._known: OrderedDict[str, TaskTemplate] = OrderedDict()
         self._lock = threading.Lock()
 
-    def encode(self, task: TaskTemplate) -> bytes:
-        """``task`` as field 1 of a message: the start of every ``ActionRequest`` and
-        ``ItemsRequest`` (protobuf merges concatenated messages, so the rest of a request is
-        serialised on its own and appended)."""
+    def _encode(self, task: TaskTemplate) -> tuple[TaskTemplate, bytes, bytes, str]:
         hit = self._encoded.get(id(task))
         if hit is None or hit[0] is not task:
             msg = pb.ActionRequest()
             ir_encode._Encoder().task(msg.task, task)
+            digest = hashlib.sha256(msg.task.SerializeToString(deterministic=True)).hexdigest()
+            msg.task_digest = digest
+            full = msg.SerializeToString(deterministic=True)
+            ref = pb.ActionRequest(task_digest=digest).SerializeToString()
             with self._lock:
                 if len(self._encoded) > 256:
                     self._encoded.clear()
-                hit = self._encoded[id(task)] = (task, msg.SerializeToString(deterministic=True))
-        return hit[1]
+                hit = self._encoded[id(task)] = (task, full, ref, digest)
+        return hit
+
+    def prefix(self, task: TaskTemplate, with_task: bool = True) -> bytes:
+        """The start of an ``ActionRequest`` or ``ItemsRequest`` for ``task`` (fields 1 and 5
+        mean the same in both): the template and its digest, or the digest alone. Protobuf
+        merges concatenated messages, so the rest of a request is serialised on its own and
+        appended."""
+        hit = self._encode(task)
+        return hit[1] if with_task else hit[2]
+
+    def digest(self, task: TaskTemplate) -> str:
+        return self._encode(task)[3]
+
+    def resolve(self, msg: Any, field: str = "task") -> TaskTemplate:
+        """The template of a request (``msg``: an ``ActionRequest`` or ``ItemsRequest``): the
+        one it carries (remembered under its digest) or the remembered one it names."""
+        digest = msg.task_digest
+        if len(digest) > 128:
+            raise _invalid(f"{field}_digest", "longer than 128 characters")
+        if not msg.HasField("task"):
+            if not digest:
+                raise _invalid(field, "required (or the task_digest of a template sent before)")
+            task = self._known.get(digest)
+            if task is None:
+                raise unknown_digest(digest)
+            return task
+        task = self.decode(msg.task, field)
+        if digest:
+            actual = hashlib.sha256(msg.task.SerializeToString(deterministic=True)).hexdigest()
+            if actual != digest:
+                raise _invalid(
+                    f"{field}_digest",
+                    f"{digest[:80]!r} is not the sha256 of the task sent with it ({actual})",
+                )
+            with self._lock:
+                self._known[digest] = task
+                self._known.move_to_end(digest)
+                while len(self._known) > _KNOWN_LIMIT:
+                    self._known.popitem(last=False)
+        return task
 
     def decode(self, msg: Any, field: str = "task") -> TaskTemplate:
         if not msg.kind:
@@ -206,10 +269,6 @@ class TaskCodec:
                 f"this executor does not run tasks of kind {msg.kind!r} "
                 f"(it runs: {', '.join(self.kinds)})",
             )
-        key = msg.SerializeToString(deterministic=True)
-        task = self._decoded.get(key)
-        if task is not None:
-            return task
         if not msg.id.name:
             raise _invalid(f"{field}.id.name", "must not be empty")
         try:
@@ -218,10 +277,6 @@ class TaskCodec:
             raise _invalid(field, f"not a valid task template: {e}") from e
         if task.kind in ("python", "dynamic") and task.function is None:
             raise _invalid(f"{field}.function", f"required for tasks of kind {task.kind!r}")
-        with self._lock:
-            if len(self._decoded) > 256:
-                self._decoded.clear()
-            self._decoded[key] = task
         return task
 
 
@@ -241,12 +296,19 @@ def _code(msg: Any, task: TaskTemplate, field: str = "code") -> str:
 
 
 # ---------------------------------------------------------------------------------- requests
-def request_to_proto(codec: TaskCodec, request: ActionRequest, code_root: str) -> bytes:
+def request_body(request: ActionRequest, code_root: str, task: TaskTemplate | None = None) -> bytes:
+    """An ``ActionRequest`` without its template (``TaskCodec.prefix`` goes in front);
+    ``task`` is the template that travels, when it differs (``ship_task``)."""
     msg = pb.ActionRequest()
     put_literals(msg.inputs, request.inputs)
     context_to_proto(msg.context, request.context)
-    _put_code(msg.code, request.task, code_root)
-    return codec.encode(request.task) + msg.SerializeToString()
+    _put_code(msg.code, task or request.task, code_root)
+    return msg.SerializeToString()
+
+
+def request_to_proto(codec: TaskCodec, request: ActionRequest, code_root: str) -> bytes:
+    """A whole ``ActionRequest``: the template, its digest and the rest."""
+    return codec.prefix(request.task) + request_body(request, code_root)
 
 
 def _put_code(out: pb.Code, task: TaskTemplate, code_root: str) -> None:
@@ -260,11 +322,9 @@ def _put_code(out: pb.Code, task: TaskTemplate, code_root: str) -> None:
 def request_from_proto(codec: TaskCodec, data: bytes) -> tuple[ActionRequest, str]:
     """The request and its code root; raises ``RequestError``."""
     msg = _parse(pb.ActionRequest, data)
-    if not msg.HasField("task"):
-        raise _invalid("task", "required")
     if not msg.HasField("context"):
         raise _invalid("context", "required")
-    task = codec.decode(msg.task)
+    task = codec.resolve(msg)
     context = context_from_proto(msg.context)
     names = [v.name for v in task.interface.inputs]
     inputs = get_literals(msg.inputs, "inputs", names)
@@ -288,6 +348,17 @@ def items_to_proto(
     items: Sequence[tuple[str, Mapping[str, Any], int]],
     code_root: str,
 ) -> bytes:
+    """A whole ``ItemsRequest``: the template, its digest and the rest."""
+    return codec.prefix(task) + items_body(task, context, items, code_root)
+
+
+def items_body(
+    task: TaskTemplate,
+    context: ActionContext,
+    items: Sequence[tuple[str, Mapping[str, Any], int]],
+    code_root: str,
+) -> bytes:
+    """An ``ItemsRequest`` without its template (``TaskCodec.prefix`` goes in front)."""
     msg = pb.ItemsRequest()
     context_to_proto(msg.context, context)
     _put_code(msg.code, task, code_root)
@@ -296,7 +367,7 @@ def items_to_proto(
         item.action_id = action_id
         item.attempt = attempt
         put_literals(item.inputs, values)
-    return codec.encode(task) + msg.SerializeToString()
+    return msg.SerializeToString()
 
 
 def items_from_proto(
@@ -304,11 +375,9 @@ def items_from_proto(
 ) -> tuple[TaskTemplate, ActionContext, list[tuple[str, dict[str, Any], int]], str]:
     """Task, context, items (values unboxed, as stored in list literals) and code root."""
     msg = _parse(pb.ItemsRequest, data)
-    if not msg.HasField("task"):
-        raise _invalid("task", "required")
     if not msg.HasField("context"):
         raise _invalid("context", "required")
-    task = codec.decode(msg.task)
+    task = codec.resolve(msg)
     if task.kind != "python":
         raise RequestError(
             "UNIMPLEMENTED", "task.kind", f"map items run for kind 'python' only, got {task.kind!r}"

@@ -91,16 +91,18 @@ class Code(_message.Message):
     def __init__(self, root: _Optional[str] = ..., python_only: _Optional[bool] = ...) -> None: ...
 
 class ActionRequest(_message.Message):
-    __slots__ = ("task", "inputs", "context", "code")
+    __slots__ = ("task", "inputs", "context", "code", "task_digest")
     TASK_FIELD_NUMBER: _ClassVar[int]
     INPUTS_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
+    TASK_DIGEST_FIELD_NUMBER: _ClassVar[int]
     task: _ir_pb2.TaskTemplate
     inputs: _containers.RepeatedCompositeFieldContainer[_ir_pb2.NamedLiteral]
     context: ActionContext
     code: Code
-    def __init__(self, task: _Optional[_Union[_ir_pb2.TaskTemplate, _Mapping]] = ..., inputs: _Optional[_Iterable[_Union[_ir_pb2.NamedLiteral, _Mapping]]] = ..., context: _Optional[_Union[ActionContext, _Mapping]] = ..., code: _Optional[_Union[Code, _Mapping]] = ...) -> None: ...
+    task_digest: str
+    def __init__(self, task: _Optional[_Union[_ir_pb2.TaskTemplate, _Mapping]] = ..., inputs: _Optional[_Iterable[_Union[_ir_pb2.NamedLiteral, _Mapping]]] = ..., context: _Optional[_Union[ActionContext, _Mapping]] = ..., code: _Optional[_Union[Code, _Mapping]] = ..., task_digest: _Optional[str] = ...) -> None: ...
 
 class ExecutionError(_message.Message):
     __slots__ = ("kind", "message", "error_type", "traceback", "recoverable", "timed_out")
@@ -167,16 +169,18 @@ class Item(_message.Message):
     def __init__(self, action_id: _Optional[str] = ..., inputs: _Optional[_Iterable[_Union[_ir_pb2.NamedLiteral, _Mapping]]] = ..., attempt: _Optional[int] = ...) -> None: ...
 
 class ItemsRequest(_message.Message):
-    __slots__ = ("task", "context", "items", "code")
+    __slots__ = ("task", "context", "items", "code", "task_digest")
     TASK_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
+    TASK_DIGEST_FIELD_NUMBER: _ClassVar[int]
     task: _ir_pb2.TaskTemplate
     context: ActionContext
     items: _containers.RepeatedCompositeFieldContainer[Item]
     code: Code
-    def __init__(self, task: _Optional[_Union[_ir_pb2.TaskTemplate, _Mapping]] = ..., context: _Optional[_Union[ActionContext, _Mapping]] = ..., items: _Optional[_Iterable[_Union[Item, _Mapping]]] = ..., code: _Optional[_Union[Code, _Mapping]] = ...) -> None: ...
+    task_digest: str
+    def __init__(self, task: _Optional[_Union[_ir_pb2.TaskTemplate, _Mapping]] = ..., context: _Optional[_Union[ActionContext, _Mapping]] = ..., items: _Optional[_Iterable[_Union[Item, _Mapping]]] = ..., code: _Optional[_Union[Code, _Mapping]] = ..., task_digest: _Optional[str] = ...) -> None: ...
 
 class ItemResult(_message.Message):
     __slots__ = ("outputs", "error")

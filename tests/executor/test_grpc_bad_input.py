@@ -30,6 +30,7 @@ from .conftest import TOKEN
 SERVICE = "/flytelike.executor.v1.Executor/"
 EXPECTED = {
     grpc.StatusCode.INVALID_ARGUMENT,
+    grpc.StatusCode.NOT_FOUND,
     grpc.StatusCode.RESOURCE_EXHAUSTED,
     grpc.StatusCode.UNIMPLEMENTED,
     grpc.StatusCode.UNAUTHENTICATED,

@@ -126,7 +126,6 @@ def test_run_without_an_executor_address_says_what_to_set(tmp_path: Path) -> Non
     env.pop("FLYTELIKE_EXECUTOR", None)
     done = run([str(tmp_path / "flows.py"), "wf", "--x", "3"], env, tmp_path)
     assert done.returncode == 1
-    assert "Error: the grpc backend needs the executor's address: set FLYTELIKE_EXECUTOR" in (
-        done.stderr
-    )
+    assert "Error: the grpc backend needs the executor's address: pass --executor" in done.stderr
+    assert "or set FLYTELIKE_EXECUTOR=host:port" in done.stderr
     assert "Traceback" not in done.stderr

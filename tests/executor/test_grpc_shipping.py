@@ -27,13 +27,13 @@ def engine(executor: ExecutorServer, tmp_path: Path) -> Iterator[Engine]:
 
 def test_a_local_task_travels_by_value(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[Any] = []
-    encode = _wire.request_to_proto
+    encode = _wire.request_body
 
-    def spy(codec: Any, request: Any, root: str) -> Any:
-        sent.append(request.task)
-        return encode(codec, request, root)
+    def spy(request: Any, root: str, task: Any = None) -> Any:
+        sent.append(task or request.task)  # (the template that travels)
+        return encode(request, root, task)
 
-    monkeypatch.setattr(_wire, "request_to_proto", spy)
+    monkeypatch.setattr(_wire, "request_body", spy)
     offset = 5
 
     @fl.task

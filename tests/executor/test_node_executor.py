@@ -159,3 +159,33 @@ def test_a_malformed_task_is_invalid_argument(backend: GrpcBackend) -> None:
     outcome = asyncio.run(backend.run_action(ActionRequest(task, {}, ActionContext("r", "n0"))))
     assert outcome.error is not None
     assert "(INVALID_ARGUMENT): task.custom.script: is not JSON" in outcome.error.message
+
+
+def test_a_template_travels_once_then_by_digest(engine: Engine, tmp_path: Path) -> None:
+    # (the engine's backend sends greet's template with the first run only; the second and
+    # third name it by digest, which the Node executor remembers)
+    for n in (1, 2, 3):
+        run = engine.run(greet, who="again", n=n, path=str(tmp_path / "o"))
+        assert run.phase is WorkflowPhase.SUCCEEDED
+        assert (tmp_path / "o").read_text() == f"{n}\n"
+
+
+def test_an_unknown_digest_is_not_found(node_executor: str) -> None:
+    import grpc
+
+    from flytelike.executor import _wire
+    from flytelike.proto import executor_pb2 as pb
+
+    msg = pb.ActionRequest.FromString(
+        _wire.request_to_proto(
+            _wire.TaskCodec(), ActionRequest(fails.template(), {}, ActionContext("r", "n0")), ""
+        )
+    )
+    msg.ClearField("task")
+    msg.task_digest = "0" * 64
+    with grpc.insecure_channel(node_executor) as channel:
+        method = channel.unary_unary("/flytelike.executor.v1.Executor/RunAction")
+        with pytest.raises(grpc.RpcError) as info:
+            method(msg.SerializeToString(), metadata=(("authorization", f"Bearer {TOKEN}"),))
+    assert info.value.code() is grpc.StatusCode.NOT_FOUND
+    assert info.value.details().startswith("task_digest: unknown task digest '000")
