@@ -24,7 +24,7 @@ from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import EventBus, PhaseEvent
-from flytelike.engine._handle import Run
+from flytelike.engine._handle import Run, RunOwner, set_run_view
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.engine._records import RunStore
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
@@ -157,6 +157,7 @@ __all__ = [
     "RunFailedError",
     "RunNotFinishedError",
     "RunNotFoundError",
+    "RunOwner",
     "RunRecord",
     "RunStore",
     "SignalError",
@@ -175,5 +176,6 @@ __all__ = [
     "resume",
     "run",
     "set_default_engine",
+    "set_run_view",
     "signal",
 ]

@@ -47,7 +47,6 @@ from flytelike.engine._phases import NodePhase, TaskPhase
 if TYPE_CHECKING:
     from flytelike.engine._execution import Execution
     from flytelike.engine._records import RunStore
-    from flytelike.engine._run import Engine
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2
@@ -277,13 +276,12 @@ def request(st: AbortState, action_id: str | None, reason: str) -> None:
         pass
 
 
-def abort(engine: Engine, run_name: str, action_id: str | None, reason: str) -> None:
-    """``Engine.abort``: see there."""
+def abort(store: RunStore, run_name: str, action_id: str | None, reason: str) -> None:
+    """``Engine.abort`` of a run recorded in ``store``: see there."""
     from flytelike.engine.errors import AbortError, RunNotFoundError
 
     what = f"action {action_id!r} of run {run_name}" if action_id else f"run {run_name}"
     st = _RUNS.get(run_name)
-    store = engine.store
     if st is not None:
         try:
             request(st, action_id, reason)
@@ -305,7 +303,7 @@ def abort(engine: Engine, run_name: str, action_id: str | None, reason: str) -> 
     store.flush()
     rec = store.get_run(run_name)
     if rec is None:
-        raise RunNotFoundError(f"no run named {run_name!r} in {engine.config.db_path}")
+        raise RunNotFoundError(f"no run named {run_name!r} in {store.db.path}")
     if rec.phase in ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"):
         raise AbortError(f"cannot abort {what}: the run has already ended {rec.phase}")
     if action_id is not None:

@@ -15,6 +15,7 @@ import contextlib
 import json
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 import typesystem
 from flytelike.backends._protocol import USER, ExecutionError
@@ -24,6 +25,9 @@ from flytelike.engine._interpreter import Interpreter, Values
 from flytelike.engine._phases import NodePhase
 from flytelike.ir._model import GateNode, Node
 from typesystem import LiteralType, SimpleKind, SimpleType
+
+if TYPE_CHECKING:
+    from flytelike.engine._records import RunStore
 
 POLL_SECONDS = 0.05
 BOOL = SimpleType(kind=SimpleKind.BOOLEAN)
@@ -38,6 +42,23 @@ def wake(run_name: str, name: str) -> None:
         loop = getattr(ev, "_flytelike_loop", None)
         if loop is not None:
             loop.call_soon_threadsafe(ev.set)
+
+
+def signal(store: RunStore, run_name: str, name: str, value: Any) -> None:
+    """Give gate ``name`` of run ``run_name`` its value (a Python value, JSON-able): stored, and
+    a gate of this process waiting for it woken at once (``Engine.signal``, ``Run.signal``)."""
+    from flytelike.engine.errors import RunNotFoundError, SignalError
+
+    try:
+        text = json.dumps(value)
+    except TypeError as e:
+        raise SignalError(f"signal {name!r}: {value!r} is not JSON-serialisable: {e}") from e
+    if store.get_run(run_name) is None:
+        store.flush()
+        if store.get_run(run_name) is None:
+            raise RunNotFoundError(f"no run named {run_name!r}")
+    store.put_signal(run_name, name, text)
+    wake(run_name, name)
 
 
 async def _wait_signal(

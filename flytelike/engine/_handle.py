@@ -1,16 +1,23 @@
 """``Run``: the handle of one run (live in this process, or read back from the run store).
 
 ``_Live`` holds what a run in this process knows before the store has it (phase, outputs, the
-failure, the event bus)."""
+failure, the event bus). A handle reads and acts through the run store (``abort`` and ``signal``
+too) of its ``RunOwner`` (an ``Engine``, which this module does not import). Its notebook view
+(``_repr_html_``) is drawn by a view registered with ``set_run_view``: the UI package registers
+one; until a view is registered the UI is loaded by name on first use (as fsspec finds its
+known implementations), since the UI sits above the engine and imports it.
+"""
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flytelike.backends._protocol import ActionLog
+from flytelike.engine import _abort, _gates
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._convert import literals_to_python, shape_outputs
 from flytelike.engine._events import Callback, EventBus, PhaseEvent
@@ -33,7 +40,36 @@ _LOOPS = threading.local()
 
 
 if TYPE_CHECKING:
-    from flytelike.engine._run import Engine
+    from flytelike.engine._config import EngineConfig
+    from flytelike.engine._records import RunStore
+
+
+class RunOwner(Protocol):
+    """What a ``Run`` handle needs from whoever made it (an ``Engine``): the run store (opened
+    on first use) and the configuration (where runs keep their files)."""
+
+    @property
+    def store(self) -> RunStore: ...
+
+    @property
+    def config(self) -> EngineConfig: ...
+
+
+# The notebook view of a run: ``view(owner, run_name) -> HTML``; ``_VIEW_PROVIDER`` is loaded
+# when none is registered (its import registers one).
+_VIEWS: list[Callable[[Any, str], str]] = []
+_VIEW_PROVIDER = "flytelike.ui"
+
+
+def set_run_view(view: Callable[[Any, str], str]) -> None:
+    """Register what draws ``Run._repr_html_``: ``view(owner, run_name)`` returns HTML."""
+    _VIEWS[:] = [view]
+
+
+def _run_view() -> Callable[[Any, str], str]:
+    if not _VIEWS:
+        importlib.import_module(_VIEW_PROVIDER)
+    return _VIEWS[0]
 
 
 class _Live:
@@ -75,7 +111,7 @@ class Run:
 
     def __init__(
         self,
-        engine: Engine,
+        engine: RunOwner,
         name: str,
         entity: str,
         iface: Interface | None,
@@ -93,11 +129,9 @@ class Run:
         return f"Run(name={self.name!r}, entity={self.entity_name!r}, phase={self.phase.value})"
 
     def _repr_html_(self) -> str:
-        """A notebook's view of the run: phase, error and the graph coloured by phase."""
-        # The UI package renders it (it reads runs through this API, so the import is lazy).
-        from flytelike.ui import run_html
-
-        return run_html(self._engine, self.name)
+        """A notebook's view of the run: phase, error and the graph coloured by phase (drawn
+        by the registered view: ``set_run_view``)."""
+        return _run_view()(self._engine, self.name)
 
     @property
     def url(self) -> str:
@@ -240,7 +274,7 @@ class Run:
             self._live.bus.add_callback(cb)
 
     def signal(self, name: str, value: Any) -> None:
-        self._engine.signal(self.name, name, value)
+        _gates.signal(self._engine.store, self.name, name, value)
 
     def abort(self, action_id: str | None = None, reason: str = "") -> None:
         """Abort the whole run (``action_id=None``) or one running action (an id from
@@ -257,4 +291,4 @@ class Run:
         and aborts within a fraction of a second. Raises ``AbortError`` when the run or the
         action is not running (finished, unknown, already aborted).
         """
-        self._engine.abort(self.name, action_id, reason)
+        _abort.abort(self._engine.store, self.name, action_id, reason)

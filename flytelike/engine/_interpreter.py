@@ -11,15 +11,18 @@ are already unique). Failure policies: ``FAIL_IMMEDIATELY`` cancels running node
 ``FAIL_AFTER_EXECUTABLE_NODES_COMPLETE`` lets every node that does not depend on the failure
 finish first. A workflow's ``on_failure`` handler runs with the workflow inputs (and ``err``).
 
-Map nodes live in ``_map``, gates in ``_gates``. A dynamic task's graph (built by the
-backend) runs through ``run_dynamic`` as a nested scope of the task's action.
+Map nodes live in ``_map``, gates in ``_gates``: they import this module, so it does not import
+them; the engine registers them as node handlers (``register_node_handler``, done by ``_run``).
+A dynamic task's graph (built by the backend) runs through ``run_dynamic`` as a nested scope of
+the task's action.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import typesystem
 from flytelike.backends._protocol import USER, ExecutionError
@@ -30,11 +33,9 @@ from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir._model import (
     START_NODE,
-    ArrayNode,
     Binding,
     BranchNode,
     Closure,
-    GateNode,
     Identifier,
     Interface,
     LaunchPlanNode,
@@ -49,6 +50,17 @@ from typesystem import Literal, LiteralType, StructType
 Values = dict[str, Outputs]
 
 FAIL_IMMEDIATELY = "FAIL_IMMEDIATELY"
+
+# ``handler(interpreter, action id, parent action id, node, target, values) -> outputs``
+NodeHandler = Callable[["Interpreter", str, str, Node, Any, Values], Awaitable[Outputs]]
+# Node target type -> its handler: node kinds that live in their own modules (map, gate).
+_HANDLERS: dict[type, NodeHandler] = {}
+
+
+def register_node_handler(target: type, handler: NodeHandler) -> None:
+    """Run nodes whose target is a ``target`` with ``handler`` (the engine registers the map
+    and gate handlers; a later registration for the same type replaces it)."""
+    _HANDLERS[target] = handler
 
 
 class Hold:
@@ -304,14 +316,9 @@ class Interpreter:
             task = ex.index.task(target.task)
             inputs = self._inputs(node, values, task.interface, aid)
             return await ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
-        if isinstance(target, ArrayNode):
-            from flytelike.engine._map import run_map
-
-            return await run_map(self, aid, parent, node, target, values)
-        if isinstance(target, GateNode):
-            from flytelike.engine._gates import run_gate
-
-            return await run_gate(self, aid, parent, node, target, values)
+        handler = _HANDLERS.get(type(target))
+        if handler is not None:
+            return await handler(self, aid, parent, node, target, values)
         hold = Hold(ex)
         try:
             if isinstance(target, BranchNode):

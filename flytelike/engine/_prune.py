@@ -19,9 +19,9 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flytelike.engine._blobs import LiteralCodec, blob_uris
 from flytelike.engine._generation import bump, generation_file
@@ -29,9 +29,6 @@ from flytelike.engine._journal import remove as remove_journals
 from flytelike.engine._records import RunStore
 from flytelike.engine._resume import alive
 from flytelike.engine.errors import DeleteError, RunNotFoundError
-
-if TYPE_CHECKING:
-    from flytelike.engine._run import Engine
 
 FINISHED = ("SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")
 _CHUNK = 500  # run names per statement (SQLite's variable limit is far above)
@@ -268,29 +265,31 @@ def _raw_data_path(options: str | None) -> str:
 
 
 # ------------------------------------------------------------------ for Engine
-def delete(engine: Engine, names: list[str]) -> Deleted:
-    """``Engine.delete_runs``: refuses (``DeleteError``) runs still running, in this process or
-    in another live one, and (``RunNotFoundError``) names the store does not hold."""
-    store = engine.store
+def delete(store: RunStore, home: str, names: list[str], live: Container[str]) -> Deleted:
+    """``Engine.delete_runs``: refuses (``DeleteError``) runs still running, in this process
+    (``live``) or in another live one, and (``RunNotFoundError``) names the store does not
+    hold."""
     store.flush()
     for name in names:
         if store.get_run(name) is None:
-            raise RunNotFoundError(f"no run named {name!r} in {engine.config.db_path}")
-        pid = os.getpid() if name in engine._live else running_elsewhere(store, name)
+            raise RunNotFoundError(f"no run named {name!r} in {store.db.path}")
+        pid = os.getpid() if name in live else running_elsewhere(store, name)
         if pid is not None:
             raise DeleteError(
                 f"cannot delete run {name}: it is still running in process {pid}; wait for it "
                 f"to end, or abort it first (`flytelike runs abort {name}`)"
             )
-    return delete_runs(store, names, str(engine.config.home))
+    return delete_runs(store, names, home)
 
 
-def prune(engine: Engine, older_than: float, *, dry_run: bool = False) -> Deleted:
+def prune(
+    store: RunStore, home: str, older_than: float, live: Container[str], *, dry_run: bool = False
+) -> Deleted:
     """``Engine.prune``: delete every run created more than ``older_than`` seconds ago that is
-    finished or interrupted (see ``prunable``); ``dry_run``: only say which."""
-    store = engine.store
+    finished or interrupted (see ``prunable``) and not running in this process (``live``);
+    ``dry_run``: only say which."""
     store.flush()
-    names = [n for n in prunable(store, time.time() - older_than) if n not in engine._live]
+    names = [n for n in prunable(store, time.time() - older_than) if n not in live]
     if dry_run:
         return Deleted(runs=names)
-    return delete_runs(store, names, str(engine.config.home))
+    return delete_runs(store, names, home)

@@ -27,7 +27,7 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _journal, _lifetime, _prune, _resume
+from flytelike.engine import _abort, _gates, _journal, _lifetime, _map, _prune, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -44,7 +44,7 @@ from flytelike.engine._execution import (
 )
 from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
-from flytelike.engine._interpreter import Interpreter
+from flytelike.engine._interpreter import Interpreter, register_node_handler
 from flytelike.engine._phases import NodePhase, WorkflowPhase
 from flytelike.engine._prune import Deleted
 from flytelike.engine._records import RunStore
@@ -52,15 +52,20 @@ from flytelike.engine._rows import RunRecord
 from flytelike.engine.errors import (
     ResumeError,
     RunNotFoundError,
-    SignalError,
 )
 from flytelike.ir._model import (
+    ArrayNode,
     Closure,
+    GateNode,
     LaunchPlanTemplate,
     TaskTemplate,
     WorkflowTemplate,
 )
 from typesystem import Literal
+
+# Node kinds in modules of their own, which import the interpreter (so it cannot import them).
+register_node_handler(ArrayNode, _map.run_map)
+register_node_handler(GateNode, _gates.run_gate)
 
 _LOOPS = threading.local()
 
@@ -531,34 +536,23 @@ class Engine:
 
     def delete_runs(self, names: list[str]) -> Deleted:
         """Delete runs with their rows and data (``_prune``); not ones still running."""
-        return _prune.delete(self, names)
+        return _prune.delete(self.store, str(self.config.home), names, self._live)
 
     def prune(self, older_than: float, *, dry_run: bool = False) -> Deleted:
         """Delete the finished or interrupted runs created over ``older_than`` seconds ago."""
-        return _prune.prune(self, older_than, dry_run=dry_run)
+        return _prune.prune(
+            self.store, str(self.config.home), older_than, self._live, dry_run=dry_run
+        )
 
     def abort(self, run_name: str, action_id: str | None = None, reason: str = "") -> None:
         """Abort the run ``run_name`` (``action_id=None``) or one of its running actions, from
         any thread or process; see ``Run.abort``. Raises ``RunNotFoundError`` for an unknown run
         and ``AbortError`` for a run or action that is not running."""
-        _abort.abort(self, run_name, action_id, reason)
+        _abort.abort(self.store, run_name, action_id, reason)
 
     def signal(self, run_name: str, name: str, value: Any) -> None:
         """Give gate ``name`` of run ``run_name`` its value (a Python value, JSON-able)."""
-        import json
-
-        from flytelike.engine._gates import wake
-
-        try:
-            text = json.dumps(value)
-        except TypeError as e:
-            raise SignalError(f"signal {name!r}: {value!r} is not JSON-serialisable: {e}") from e
-        if self.store.get_run(run_name) is None:
-            self.store.flush()
-            if self.store.get_run(run_name) is None:
-                raise RunNotFoundError(f"no run named {run_name!r}")
-        self.store.put_signal(run_name, name, text)
-        wake(run_name, name)
+        _gates.signal(self.store, run_name, name, value)
 
 
 def _sync_eligible(ex: Execution, primary: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytelike.engine import Engine
+from flytelike.engine import Engine, set_run_view
 from flytelike.ui._graph import PHASE_COLOURS
 from flytelike.ui._server import UIServer, is_loopback
 
@@ -113,6 +113,10 @@ def serve(
 
         engine = Engine(EngineConfig.from_env())
     return UIServer(engine, host, port, token, verbose)
+
+
+# The engine's run handles draw their notebook view (``Run._repr_html_``) with this.
+set_run_view(run_html)
 
 
 def __getattr__(name: str) -> Any:
