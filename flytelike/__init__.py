@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 # The one place the release version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
+from flytelike._compat.moved import install as _install_moved_paths
+
+_install_moved_paths()  # old module paths (pickles in run stores written before 0.2) still load
+
 if TYPE_CHECKING:
     from builtins import str as StructuredDatasetFormat  # flytekit: a format is a str
     from collections.abc import Generator  # flytekit re-exports it
@@ -33,7 +37,35 @@ if TYPE_CHECKING:
         sensor,
         types,
     )
-    from flytelike._cache import (
+    from flytelike._entities.container import (
+        ContainerTask,
+        OutputLocation,
+        ShellTask,
+        TaskMetadata,
+        kwtypes,
+    )
+    from flytelike._entities.dynamic import DynamicTask, EagerTask, dynamic, eager
+    from flytelike._entities.gates import approve, sleep, wait_for_input
+    from flytelike._entities.imperative import ImperativeWorkflow, Workflow
+    from flytelike._entities.kit_context import FlyteContext, FlyteContextManager
+    from flytelike._entities.launch_plan import LaunchPlan
+    from flytelike._entities.map_task import MapTask, map_task
+    from flytelike._entities.nodes import create_node
+    from flytelike._entities.reference import (
+        ReferenceEntity,
+        reference_launch_plan,
+        reference_task,
+        reference_workflow,
+    )
+    from flytelike._entities.references import (
+        LaunchPlanReference,
+        TaskReference,
+        WorkflowReference,
+        get_reference_entity,
+    )
+    from flytelike._entities.task import PythonFunctionTask, task
+    from flytelike._entities.workflow import PythonFunctionWorkflow, WorkflowBase, workflow
+    from flytelike._settings.cache import (
         Cache,
         CacheFunctionBody,
         CachePolicy,
@@ -41,7 +73,7 @@ if TYPE_CHECKING:
         FunctionBodyPolicy,
         VersionParameters,
     )
-    from flytelike._carried import (
+    from flytelike._settings.carried import (
         Annotations,
         AuthRole,
         Description,
@@ -52,45 +84,9 @@ if TYPE_CHECKING:
         SecurityContext,
         WorkflowFailurePolicy,
     )
-    from flytelike._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
-    from flytelike._closure import closure_of
-    from flytelike._container import ContainerTask, OutputLocation, ShellTask, TaskMetadata, kwtypes
-    from flytelike._context import ctx, custom_context, get_custom_context, group
-    from flytelike._dynamic import DynamicTask, EagerTask, dynamic, eager
-    from flytelike._env import TaskEnvironment
-    from flytelike._env import TaskEnvironment as Environment
-    from flytelike._gates import approve, sleep, wait_for_input
-    from flytelike._image import Image, ImageSpec
-    from flytelike._imperative import ImperativeWorkflow, Workflow
-    from flytelike._init import (
-        current_domain,
-        current_project,
-        init,
-        init_from_api_key,
-        init_from_config,
-        init_in_cluster,
-        init_passthrough,
-        is_control_plane_available,
-    )
-    from flytelike._kit_context import FlyteContext, FlyteContextManager
-    from flytelike._launch_plan import LaunchPlan
-    from flytelike._logging import logger, system_logger
-    from flytelike._map import MapTask, map_task
-    from flytelike._nodes import create_node
-    from flytelike._reference import (
-        ReferenceEntity,
-        reference_launch_plan,
-        reference_task,
-        reference_workflow,
-    )
-    from flytelike._references import (
-        LaunchPlanReference,
-        TaskReference,
-        WorkflowReference,
-        get_reference_entity,
-    )
-    from flytelike._resources import Resources
-    from flytelike._schedule import (
+    from flytelike._settings.image import Image, ImageSpec
+    from flytelike._settings.resources import Resources
+    from flytelike._settings.schedule import (
         ConcurrencyLimitBehavior,
         ConcurrencyPolicy,
         CronSchedule,
@@ -104,11 +100,9 @@ if TYPE_CHECKING:
         SlackNotification,
         WorkflowExecutionPhase,
     )
-    from flytelike._secret import Secret
-    from flytelike._task import PythonFunctionTask, task
-    from flytelike._trace import trace
-    from flytelike._triggers import OnArtifact, TriggeredArtifact, TriggeredPartition
-    from flytelike._v2config import (
+    from flytelike._settings.secret import Secret
+    from flytelike._settings.triggers import OnArtifact, TriggeredArtifact, TriggeredPartition
+    from flytelike._settings.v2config import (
         AMD_GPU,
         APPLE_SILICON,
         GPU,
@@ -128,14 +122,30 @@ if TYPE_CHECKING:
         Trigger,
         TriggerTime,
     )
-    from flytelike._v2map import map
-    from flytelike._v2run import RunContext, run, with_runcontext
-    from flytelike._v2task import V2Task as AsyncFunctionTaskTemplate
-    from flytelike._v2task import V2Task as TaskTemplate
-    from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
+    from flytelike._v2.context import ctx, custom_context, get_custom_context, group
+    from flytelike._v2.env import TaskEnvironment
+    from flytelike._v2.env import TaskEnvironment as Environment
+    from flytelike._v2.init import (
+        current_domain,
+        current_project,
+        init,
+        init_from_api_key,
+        init_from_config,
+        init_in_cluster,
+        init_passthrough,
+        is_control_plane_available,
+    )
+    from flytelike._v2.logger import logger, system_logger
+    from flytelike._v2.map import map
+    from flytelike._v2.run import RunContext, run, with_runcontext
+    from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
+    from flytelike._v2.task import V2Task as TaskTemplate
+    from flytelike._v2.trace import trace
+    from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
     from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
     from flytelike.backends._runtime import current_context
     from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
+    from flytelike.compiler._closure import closure_of
     from flytelike.configuration import Config
     from flytelike.engine import Deck
     from flytelike.errors import FlyteRecoverableException
@@ -158,166 +168,166 @@ if TYPE_CHECKING:
 
 # Loaded on first use: name -> (module, attribute or "" for the module itself).
 _LAZY = {
-    "AMD_GPU": ("flytelike._v2config", "AMD_GPU"),
-    "APPLE_SILICON": ("flytelike._v2config", "APPLE_SILICON"),
-    "Annotations": ("flytelike._carried", "Annotations"),
-    "AsyncFunctionTaskTemplate": ("flytelike._v2task", "V2Task"),
-    "AuthRole": ("flytelike._carried", "AuthRole"),
-    "Backoff": ("flytelike._v2config", "Backoff"),
-    "BaseCheckpoint": ("flytelike._checkpoint", "BaseCheckpoint"),
+    "AMD_GPU": ("flytelike._settings.v2config", "AMD_GPU"),
+    "APPLE_SILICON": ("flytelike._settings.v2config", "APPLE_SILICON"),
+    "Annotations": ("flytelike._settings.carried", "Annotations"),
+    "AsyncFunctionTaskTemplate": ("flytelike._v2.task", "V2Task"),
+    "AuthRole": ("flytelike._settings.carried", "AuthRole"),
+    "Backoff": ("flytelike._settings.v2config", "Backoff"),
+    "BaseCheckpoint": ("flytelike.backends._checkpoint", "BaseCheckpoint"),
     "Blob": ("typesystem._kit", "Blob"),
     "BlobMetadata": ("typesystem._kit", "BlobMetadata"),
     "BlobType": ("typesystem._kit", "BlobType"),
-    "Cache": ("flytelike._cache", "Cache"),
-    "CacheFunctionBody": ("flytelike._cache", "CacheFunctionBody"),
-    "CachePolicy": ("flytelike._cache", "CachePolicy"),
-    "CacheRequest": ("flytelike._cache", "CacheRequest"),
-    "Checkpoint": ("flytelike._checkpoint", "Checkpoint"),
-    "ConcurrencyLimitBehavior": ("flytelike._schedule", "ConcurrencyLimitBehavior"),
-    "ConcurrencyPolicy": ("flytelike._schedule", "ConcurrencyPolicy"),
+    "Cache": ("flytelike._settings.cache", "Cache"),
+    "CacheFunctionBody": ("flytelike._settings.cache", "CacheFunctionBody"),
+    "CachePolicy": ("flytelike._settings.cache", "CachePolicy"),
+    "CacheRequest": ("flytelike._settings.cache", "CacheRequest"),
+    "Checkpoint": ("flytelike.backends._checkpoint", "Checkpoint"),
+    "ConcurrencyLimitBehavior": ("flytelike._settings.schedule", "ConcurrencyLimitBehavior"),
+    "ConcurrencyPolicy": ("flytelike._settings.schedule", "ConcurrencyPolicy"),
     "Config": ("flytelike.configuration", "Config"),
-    "ContainerTask": ("flytelike._container", "ContainerTask"),
-    "Cron": ("flytelike._v2config", "Cron"),
-    "CronSchedule": ("flytelike._schedule", "CronSchedule"),
+    "ContainerTask": ("flytelike._entities.container", "ContainerTask"),
+    "Cron": ("flytelike._settings.v2config", "Cron"),
+    "CronSchedule": ("flytelike._settings.schedule", "CronSchedule"),
     "DataFrame": ("typesystem.io", "DataFrame"),
     "Deck": ("flytelike.engine", "Deck"),
-    "Description": ("flytelike._carried", "Description"),
-    "Device": ("flytelike._v2config", "Device"),
-    "DeviceClass": ("flytelike._v2config", "DeviceClass"),
+    "Description": ("flytelike._settings.carried", "Description"),
+    "Device": ("flytelike._settings.v2config", "Device"),
+    "DeviceClass": ("flytelike._settings.v2config", "DeviceClass"),
     "Dir": ("typesystem.io", "Dir"),
     "Directory": ("typesystem.io", "Directory"),
-    "Documentation": ("flytelike._carried", "Documentation"),
-    "DynamicTask": ("flytelike._dynamic", "DynamicTask"),
-    "EagerTask": ("flytelike._dynamic", "EagerTask"),
-    "Email": ("flytelike._schedule", "Email"),
-    "EmailNotification": ("flytelike._schedule", "EmailNotification"),
-    "Environment": ("flytelike._env", "TaskEnvironment"),
+    "Documentation": ("flytelike._settings.carried", "Documentation"),
+    "DynamicTask": ("flytelike._entities.dynamic", "DynamicTask"),
+    "EagerTask": ("flytelike._entities.dynamic", "EagerTask"),
+    "Email": ("flytelike._settings.schedule", "Email"),
+    "EmailNotification": ("flytelike._settings.schedule", "EmailNotification"),
+    "Environment": ("flytelike._v2.env", "TaskEnvironment"),
     "ExecutionParameters": ("flytelike.backends._runtime", "ExecutionContext"),
     "File": ("typesystem.io", "File"),
-    "FixedRate": ("flytelike._schedule", "FixedRate"),
-    "FlyteContext": ("flytelike._kit_context", "FlyteContext"),
-    "FlyteContextManager": ("flytelike._kit_context", "FlyteContextManager"),
+    "FixedRate": ("flytelike._settings.schedule", "FixedRate"),
+    "FlyteContext": ("flytelike._entities.kit_context", "FlyteContext"),
+    "FlyteContextManager": ("flytelike._entities.kit_context", "FlyteContextManager"),
     "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
     "FlyteFile": ("typesystem.io", "FlyteFile"),
     "FlyteRecoverableException": ("flytelike.errors", "FlyteRecoverableException"),
     "FlyteRemote": ("flytelike.remote", "FlyteRemote"),
-    "FunctionBodyPolicy": ("flytelike._cache", "FunctionBodyPolicy"),
-    "GPU": ("flytelike._v2config", "GPU"),
+    "FunctionBodyPolicy": ("flytelike._settings.cache", "FunctionBodyPolicy"),
+    "GPU": ("flytelike._settings.v2config", "GPU"),
     "GPUAccelerator": ("flytelike.extras.accelerators", "GPUAccelerator"),
     "Generator": ("collections.abc", "Generator"),
-    "HABANA_GAUDI": ("flytelike._v2config", "HABANA_GAUDI"),
+    "HABANA_GAUDI": ("flytelike._settings.v2config", "HABANA_GAUDI"),
     "HashMethod": ("typesystem", "HashMethod"),
-    "Image": ("flytelike._image", "Image"),
-    "ImageSpec": ("flytelike._image", "ImageSpec"),
-    "ImperativeWorkflow": ("flytelike._imperative", "ImperativeWorkflow"),
-    "Labels": ("flytelike._carried", "Labels"),
-    "LaunchPlan": ("flytelike._launch_plan", "LaunchPlan"),
-    "LaunchPlanReference": ("flytelike._references", "LaunchPlanReference"),
-    "Link": ("flytelike._v2config", "Link"),
+    "Image": ("flytelike._settings.image", "Image"),
+    "ImageSpec": ("flytelike._settings.image", "ImageSpec"),
+    "ImperativeWorkflow": ("flytelike._entities.imperative", "ImperativeWorkflow"),
+    "Labels": ("flytelike._settings.carried", "Labels"),
+    "LaunchPlan": ("flytelike._entities.launch_plan", "LaunchPlan"),
+    "LaunchPlanReference": ("flytelike._entities.references", "LaunchPlanReference"),
+    "Link": ("flytelike._settings.v2config", "Link"),
     "Literal": ("typesystem._kit", "Literal"),
     "LiteralType": ("typesystem._kit", "LiteralType"),
-    "MapTask": ("flytelike._map", "MapTask"),
-    "Neuron": ("flytelike._v2config", "Neuron"),
+    "MapTask": ("flytelike._entities.map_task", "MapTask"),
+    "Neuron": ("flytelike._settings.v2config", "Neuron"),
     "NodeHandle": ("flytelike.compiler", "NodeHandle"),
-    "Notification": ("flytelike._schedule", "Notification"),
-    "OnArtifact": ("flytelike._triggers", "OnArtifact"),
-    "OutputLocation": ("flytelike._container", "OutputLocation"),
+    "Notification": ("flytelike._settings.schedule", "Notification"),
+    "OnArtifact": ("flytelike._settings.triggers", "OnArtifact"),
+    "OutputLocation": ("flytelike._entities.container", "OutputLocation"),
     "Outputs": ("flytelike.compiler", "Outputs"),
-    "PagerDuty": ("flytelike._schedule", "PagerDuty"),
-    "PagerDutyNotification": ("flytelike._schedule", "PagerDutyNotification"),
-    "PodTemplate": ("flytelike._carried", "PodTemplate"),
+    "PagerDuty": ("flytelike._settings.schedule", "PagerDuty"),
+    "PagerDutyNotification": ("flytelike._settings.schedule", "PagerDutyNotification"),
+    "PodTemplate": ("flytelike._settings.carried", "PodTemplate"),
     "Promise": ("flytelike.compiler", "Promise"),
-    "PythonFunctionTask": ("flytelike._task", "PythonFunctionTask"),
-    "PythonFunctionWorkflow": ("flytelike._workflow", "PythonFunctionWorkflow"),
-    "RawOutputDataConfig": ("flytelike._carried", "RawOutputDataConfig"),
-    "ReferenceEntity": ("flytelike._reference", "ReferenceEntity"),
-    "Resources": ("flytelike._resources", "Resources"),
-    "RetryStrategy": ("flytelike._v2config", "RetryStrategy"),
-    "ReusePolicy": ("flytelike._v2config", "ReusePolicy"),
-    "RunContext": ("flytelike._v2run", "RunContext"),
+    "PythonFunctionTask": ("flytelike._entities.task", "PythonFunctionTask"),
+    "PythonFunctionWorkflow": ("flytelike._entities.workflow", "PythonFunctionWorkflow"),
+    "RawOutputDataConfig": ("flytelike._settings.carried", "RawOutputDataConfig"),
+    "ReferenceEntity": ("flytelike._entities.reference", "ReferenceEntity"),
+    "Resources": ("flytelike._settings.resources", "Resources"),
+    "RetryStrategy": ("flytelike._settings.v2config", "RetryStrategy"),
+    "ReusePolicy": ("flytelike._settings.v2config", "ReusePolicy"),
+    "RunContext": ("flytelike._v2.run", "RunContext"),
     "Scalar": ("typesystem._kit", "Scalar"),
-    "Secret": ("flytelike._secret", "Secret"),
-    "SecretRequest": ("flytelike._v2config", "SecretRequest"),
-    "SecurityContext": ("flytelike._carried", "SecurityContext"),
-    "ShellTask": ("flytelike._container", "ShellTask"),
-    "Slack": ("flytelike._schedule", "Slack"),
-    "SlackNotification": ("flytelike._schedule", "SlackNotification"),
+    "Secret": ("flytelike._settings.secret", "Secret"),
+    "SecretRequest": ("flytelike._settings.v2config", "SecretRequest"),
+    "SecurityContext": ("flytelike._settings.carried", "SecurityContext"),
+    "ShellTask": ("flytelike._entities.container", "ShellTask"),
+    "Slack": ("flytelike._settings.schedule", "Slack"),
+    "SlackNotification": ("flytelike._settings.schedule", "SlackNotification"),
     "StructuredDataset": ("typesystem.io", "StructuredDataset"),
     "StructuredDatasetFormat": ("builtins", "str"),
     "StructuredDatasetTransformerEngine": ("typesystem.io", "StructuredDatasetTransformerEngine"),
     "StructuredDatasetType": ("typesystem.io", "StructuredDatasetType"),
-    "TPU": ("flytelike._v2config", "TPU"),
-    "TaskEnvironment": ("flytelike._env", "TaskEnvironment"),
-    "TaskMetadata": ("flytelike._container", "TaskMetadata"),
-    "TaskReference": ("flytelike._references", "TaskReference"),
-    "TaskTemplate": ("flytelike._v2task", "V2Task"),
-    "Timeout": ("flytelike._v2config", "Timeout"),
-    "TimeoutType": ("flytelike._v2config", "TimeoutType"),
-    "Trigger": ("flytelike._v2config", "Trigger"),
-    "TriggerTime": ("flytelike._v2config", "TriggerTime"),
-    "TriggeredArtifact": ("flytelike._triggers", "TriggeredArtifact"),
-    "TriggeredPartition": ("flytelike._triggers", "TriggeredPartition"),
+    "TPU": ("flytelike._settings.v2config", "TPU"),
+    "TaskEnvironment": ("flytelike._v2.env", "TaskEnvironment"),
+    "TaskMetadata": ("flytelike._entities.container", "TaskMetadata"),
+    "TaskReference": ("flytelike._entities.references", "TaskReference"),
+    "TaskTemplate": ("flytelike._v2.task", "V2Task"),
+    "Timeout": ("flytelike._settings.v2config", "Timeout"),
+    "TimeoutType": ("flytelike._settings.v2config", "TimeoutType"),
+    "Trigger": ("flytelike._settings.v2config", "Trigger"),
+    "TriggerTime": ("flytelike._settings.v2config", "TriggerTime"),
+    "TriggeredArtifact": ("flytelike._settings.triggers", "TriggeredArtifact"),
+    "TriggeredPartition": ("flytelike._settings.triggers", "TriggeredPartition"),
     "TypeEngine": ("typesystem", "TypeEngine"),
     "UnionRemote": ("flytelike.remote", "UnionRemote"),
-    "VersionParameters": ("flytelike._cache", "VersionParameters"),
-    "Workflow": ("flytelike._imperative", "Workflow"),
-    "WorkflowBase": ("flytelike._workflow", "WorkflowBase"),
-    "WorkflowExecutionPhase": ("flytelike._schedule", "WorkflowExecutionPhase"),
-    "WorkflowFailurePolicy": ("flytelike._carried", "WorkflowFailurePolicy"),
-    "WorkflowReference": ("flytelike._references", "WorkflowReference"),
-    "approve": ("flytelike._gates", "approve"),
-    "closure_of": ("flytelike._closure", "closure_of"),
+    "VersionParameters": ("flytelike._settings.cache", "VersionParameters"),
+    "Workflow": ("flytelike._entities.imperative", "Workflow"),
+    "WorkflowBase": ("flytelike._entities.workflow", "WorkflowBase"),
+    "WorkflowExecutionPhase": ("flytelike._settings.schedule", "WorkflowExecutionPhase"),
+    "WorkflowFailurePolicy": ("flytelike._settings.carried", "WorkflowFailurePolicy"),
+    "WorkflowReference": ("flytelike._entities.references", "WorkflowReference"),
+    "approve": ("flytelike._entities.gates", "approve"),
+    "closure_of": ("flytelike.compiler._closure", "closure_of"),
     "conditional": ("flytelike.compiler", "conditional"),
     "configuration": ("flytelike.configuration", ""),
     "core": ("flytelike.core", ""),
-    "create_node": ("flytelike._nodes", "create_node"),
-    "ctx": ("flytelike._context", "ctx"),
+    "create_node": ("flytelike._entities.nodes", "create_node"),
+    "ctx": ("flytelike._v2.context", "ctx"),
     "current_context": ("flytelike.backends._runtime", "current_context"),
-    "current_domain": ("flytelike._init", "current_domain"),
-    "current_project": ("flytelike._init", "current_project"),
-    "custom_context": ("flytelike._context", "custom_context"),
+    "current_domain": ("flytelike._v2.init", "current_domain"),
+    "current_project": ("flytelike._v2.init", "current_project"),
+    "custom_context": ("flytelike._v2.context", "custom_context"),
     "deck": ("flytelike.deck", ""),
     "directory": ("flytelike.types", "directory"),
-    "dynamic": ("flytelike._dynamic", "dynamic"),
-    "eager": ("flytelike._dynamic", "eager"),
+    "dynamic": ("flytelike._entities.dynamic", "dynamic"),
+    "eager": ("flytelike._entities.dynamic", "eager"),
     "errors": ("flytelike.errors", ""),
     "exceptions": ("flytelike.exceptions", ""),
     "extend": ("flytelike.extend", ""),
     "extras": ("flytelike.extras", ""),
     "file": ("flytelike.types", "file"),
-    "get_custom_context": ("flytelike._context", "get_custom_context"),
-    "get_reference_entity": ("flytelike._references", "get_reference_entity"),
-    "group": ("flytelike._context", "group"),
+    "get_custom_context": ("flytelike._v2.context", "get_custom_context"),
+    "get_reference_entity": ("flytelike._entities.references", "get_reference_entity"),
+    "group": ("flytelike._v2.context", "group"),
     "image_spec": ("flytelike.image_spec", ""),
-    "init": ("flytelike._init", "init"),
-    "init_from_api_key": ("flytelike._init", "init_from_api_key"),
-    "init_from_config": ("flytelike._init", "init_from_config"),
-    "init_in_cluster": ("flytelike._init", "init_in_cluster"),
-    "init_passthrough": ("flytelike._init", "init_passthrough"),
+    "init": ("flytelike._v2.init", "init"),
+    "init_from_api_key": ("flytelike._v2.init", "init_from_api_key"),
+    "init_from_config": ("flytelike._v2.init", "init_from_config"),
+    "init_in_cluster": ("flytelike._v2.init", "init_in_cluster"),
+    "init_passthrough": ("flytelike._v2.init", "init_passthrough"),
     "io": ("flytelike.io", ""),
-    "is_control_plane_available": ("flytelike._init", "is_control_plane_available"),
-    "kwtypes": ("flytelike._container", "kwtypes"),
-    "latest_checkpoint": ("flytelike._checkpoint", "latest_checkpoint"),
-    "logger": ("flytelike._logging", "logger"),
-    "map": ("flytelike._v2map", "map"),
-    "map_task": ("flytelike._map", "map_task"),
+    "is_control_plane_available": ("flytelike._v2.init", "is_control_plane_available"),
+    "kwtypes": ("flytelike._entities.container", "kwtypes"),
+    "latest_checkpoint": ("flytelike.backends._checkpoint", "latest_checkpoint"),
+    "logger": ("flytelike._v2.logger", "logger"),
+    "map": ("flytelike._v2.map", "map"),
+    "map_task": ("flytelike._entities.map_task", "map_task"),
     "models": ("flytelike.models", ""),
     "notify": ("flytelike.notify", ""),
-    "reference_launch_plan": ("flytelike._reference", "reference_launch_plan"),
-    "reference_task": ("flytelike._reference", "reference_task"),
-    "reference_workflow": ("flytelike._reference", "reference_workflow"),
+    "reference_launch_plan": ("flytelike._entities.reference", "reference_launch_plan"),
+    "reference_task": ("flytelike._entities.reference", "reference_task"),
+    "reference_workflow": ("flytelike._entities.reference", "reference_workflow"),
     "remote": ("flytelike.remote", ""),
     "report": ("flytelike.report", ""),
-    "run": ("flytelike._v2run", "run"),
+    "run": ("flytelike._v2.run", "run"),
     "sensor": ("flytelike.sensor", ""),
-    "sleep": ("flytelike._gates", "sleep"),
-    "system_logger": ("flytelike._logging", "system_logger"),
-    "task": ("flytelike._task", "task"),
-    "trace": ("flytelike._trace", "trace"),
+    "sleep": ("flytelike._entities.gates", "sleep"),
+    "system_logger": ("flytelike._v2.logger", "system_logger"),
+    "task": ("flytelike._entities.task", "task"),
+    "trace": ("flytelike._v2.trace", "trace"),
     "types": ("flytelike.types", ""),
-    "wait_for_input": ("flytelike._gates", "wait_for_input"),
-    "with_runcontext": ("flytelike._v2run", "with_runcontext"),
-    "workflow": ("flytelike._workflow", "workflow"),
+    "wait_for_input": ("flytelike._entities.gates", "wait_for_input"),
+    "with_runcontext": ("flytelike._v2.run", "with_runcontext"),
+    "workflow": ("flytelike._entities.workflow", "workflow"),
 }
 
 __all__ = [
@@ -525,7 +535,7 @@ def __getattr__(name: str) -> Any:
         reason = _NOT_LOCAL.get(name)
         if reason is not None:
             raise ImportError(f"flytelike.{name} (flyte's {name}) is not available: {reason}")
-        from flytelike._aliases import not_provided
+        from flytelike._compat.aliases import not_provided
 
         not_provided(__name__, name, {})  # flytekit's names without a local meaning say why
         raise AttributeError(f"module 'flytelike' has no attribute {name!r}")

@@ -16,8 +16,8 @@ from flytelike.ir._model import Closure, Identifier, ResourceType, TaskTemplate,
 def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) -> Closure:
     """The closure of the graph ``task``'s body builds with ``native`` inputs (``tf``: the
     task's ``TypedFunction``; its live entity is used when it has one)."""
-    from flytelike._closure import closure_of
     from flytelike.compiler import compile_body
+    from flytelike.compiler._closure import closure_of
     from flytelike.ir._version import with_version
 
     obj = getattr(getattr(tf, "func", None), "entity", None)
@@ -27,7 +27,7 @@ def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) ->
     func = getattr(obj, "task_function", None) or getattr(obj, "__wrapped__", obj)
     iface = getattr(obj, "python_interface", None)
     if iface is None:
-        from flytelike._interface import interface_from_function
+        from flytelike.compiler._interface import interface_from_function
 
         iface = interface_from_function(func, f"dynamic task `{task.id.name}`")
     code = func.__code__

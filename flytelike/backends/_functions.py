@@ -3,7 +3,7 @@
 ``resolve_function`` imports ``module:qualname`` (a script's module is found in ``__main__`` in
 its own process), or unpickles the cloudpickle bytes of a shipped template (``_ship``), and
 unwraps decorated task objects through ``__wrapped__``. ``TypedFunction`` caches, per function, the
-Python types of its inputs and outputs (from its annotations, through ``flytelike._interface``)
+Python types of its inputs and outputs (from its annotations, through ``flytelike.compiler._interface``)
 and converts literals to Python values and back through the registry: the same conversions a
 distributed worker makes, so a local run fails exactly where a remote one would.
 """
@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import typesystem
-from flytelike._naming import main_module_named
 from flytelike.backends._live import lookup
+from flytelike.compiler._naming import main_module_named
 from flytelike.ir._model import FunctionRef
 from typesystem import Literal
 
@@ -107,7 +107,7 @@ class TypedFunction:
         self.func = func
         self.name = name or getattr(func, "__qualname__", repr(func))
         if iface is None:
-            from flytelike._interface import interface_from_function
+            from flytelike.compiler._interface import interface_from_function
 
             iface = interface_from_function(func, f"task `{self.name}`")
         self.input_types = dict(iface.inputs)

@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from flytelike._tracebacks import user_traceback
 from flytelike.backends import _capture as capture
 from flytelike.backends import _stop, _worker
 from flytelike.backends._functions import FunctionResolutionError, task_function
@@ -53,6 +52,7 @@ from flytelike.backends._runtime import (
 )
 from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
+from flytelike.backends._tracebacks import user_traceback
 from flytelike.compiler._stack import isolate, restore
 from flytelike.errors import CodeShippingError, TaskBodyStopped
 from typesystem import box, unbox

@@ -219,7 +219,7 @@ class ExecutionContext:
     def v2_checkpoint(self) -> Any:
         """flyte 2's checkpoint of this action (``flyte.ctx().checkpoint``; ``_checkpoint``)."""
         if self._v2_checkpoint is None:
-            from flytelike._checkpoint import Checkpoint as V2Checkpoint
+            from flytelike.backends._checkpoint import Checkpoint as V2Checkpoint
 
             dest = str(self._action_dir() / "checkpoint-v2")
             local = os.path.join(self.working_directory, "checkpoint")
@@ -309,7 +309,7 @@ def _io_context() -> Any:
         from typesystem.io import _context
 
         _context.set_action_key_provider(_running_action_key)
-        from flytelike._kit_context import register_provider
+        from flytelike._entities.kit_context import register_provider
 
         register_provider()  # the ctx flytekit-style transformers get
         _IO.append(_context)

@@ -7,7 +7,7 @@ Lookup order (Flyte's, with flytelike's names):
    empty left out); the prefix is ``FLYTELIKE_SECRETS_ENV_PREFIX`` (default ``FLYTELIKE_SECRETS_``),
    and Flyte's ``_FSEC_`` prefix is accepted too;
 2. the same name without a prefix (local execution only);
-3. the local secret store (``flytelike secrets create``; ``flytelike._secret_store``): the
+3. the local secret store (``flytelike secrets create``; ``flytelike._settings.secret_store``): the
    secret ``<key>`` of ``<group>``;
 4. the file ``<dir>/<group>/<version>/<key>`` (lower case), ``<dir>`` being
    ``FLYTELIKE_SECRETS_DEFAULT_DIR`` (default ``/etc/secrets``).
@@ -110,7 +110,7 @@ class Secrets:
         """The path of the file holding the secret (it need not exist): the local secret
         store's owner-only file when the store has it, else the secrets directory's."""
         if key and not group_version:
-            from flytelike._secret_store import SecretStore
+            from flytelike._settings.secret_store import SecretStore
 
             store = SecretStore()
             if store.exists(key, group):
@@ -127,7 +127,7 @@ def _stored(group: str | None, key: str | None) -> bytes | None:
     """The value of ``key`` (of ``group``) in the local secret store, or ``None``."""
     if not key:
         return None
-    from flytelike._secret_store import SecretStore
+    from flytelike._settings.secret_store import SecretStore
     from flytelike.errors import ConfigurationError
 
     try:
@@ -147,7 +147,7 @@ def secret_environment(task: Any) -> dict[str, str]:
         if value is not None:
             env[req.env_var] = value.decode()
         elif req.env_var not in os.environ:
-            from flytelike._logging import logger
+            from flytelike._v2.logger import logger
 
             group = f" --group {req.group}" if req.group else ""
             logger.warning(

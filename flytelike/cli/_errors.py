@@ -10,7 +10,7 @@ click); a ``SyntaxError`` prints as Python shows it (file, line, caret). With ``
 failing node, task, error type and message, the traceback of the user's frames, and the
 commands that show more.
 
-What does not live here: choosing the user's frames (``flytelike._tracebacks``).
+What does not live here: choosing the user's frames (``flytelike.backends._tracebacks``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from flytelike._tracebacks import user_frame
+from flytelike.backends._tracebacks import user_frame
 
 VERBOSE_HELP = "on errors, print the full traceback"
 F = TypeVar("F", bound=Callable[..., Any])

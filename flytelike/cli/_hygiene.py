@@ -62,7 +62,7 @@ def runs_delete(run_names: tuple[str, ...]) -> None:
 def runs_prune(older_than: str, dry_run: bool) -> None:
     """Delete every finished (or interrupted) run created more than --older-than ago, with its
     records and data; data the task cache or a remaining run still uses is kept."""
-    from flytelike._durations import to_seconds
+    from flytelike._settings.durations import to_seconds
     from flytelike.engine import EngineError
     from flytelike.errors import FlytelikeError
 

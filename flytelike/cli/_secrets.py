@@ -1,4 +1,4 @@
-"""``flytelike secrets create/get/list/delete``: the local secret store (``flytelike._secret_store``).
+"""``flytelike secrets create/get/list/delete``: the local secret store (``flytelike._settings.secret_store``).
 
 Values are read from ``--value``, ``--from-file`` or a hidden prompt, and are printed only by
 ``get --reveal``; ``list`` and ``get`` show names, sizes, times and the owner-only files.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from flytelike._secret_store import SecretStore, StoredSecret
+from flytelike._settings.secret_store import SecretStore, StoredSecret
 from flytelike.errors import ConfigurationError
 
 

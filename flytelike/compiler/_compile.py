@@ -23,8 +23,8 @@ from flytelike.ir._model import Binding, Node
 from flytelike.ir._record import record
 
 if TYPE_CHECKING:
-    from flytelike._interface import PyInterface
     from flytelike.compiler._entity import Entity
+    from flytelike.compiler._interface import PyInterface
 
 END_NODE = "end-node"
 

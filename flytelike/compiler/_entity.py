@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flytelike.compiler._overrides import TASK_KEYS
 
 if TYPE_CHECKING:
-    from flytelike._interface import PyInterface
+    from flytelike.compiler._interface import PyInterface
     from flytelike.ir._model import NodeTarget
 
 

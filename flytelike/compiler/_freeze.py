@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flytelike._naming import relative_source
+from flytelike.compiler._naming import relative_source
 from flytelike.compiler._promise import Promise
 from flytelike.compiler._source import fmt
 from flytelike.compiler._state import NodeBuilder, raw_promises, to_binding_data

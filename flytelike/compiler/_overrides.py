@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flytelike._durations import override_timeout
+from flytelike._settings.durations import override_timeout
 from flytelike.errors import CompileError
 from flytelike.ir._model import CacheSpec, NodeOverrides
 from flytelike.ir._record import replace
@@ -66,9 +66,9 @@ def apply_overrides(
     task_config_type: type | None,
 ) -> tuple[NodeOverrides, str | None, str | None]:
     """New overrides, plus the node id and display name when given."""
-    from flytelike._cache import Cache, resolve_cache
-    from flytelike._image import image_ref
-    from flytelike._resources import Resources, validate_requirements
+    from flytelike._settings.cache import Cache, resolve_cache
+    from flytelike._settings.image import image_ref
+    from flytelike._settings.resources import Resources, validate_requirements
     from flytelike.compiler._promise import NodeHandle, Outputs, Promise
     from flytelike.extras.accelerators import accelerator_ref
 
@@ -155,7 +155,7 @@ def apply_overrides(
                 f"{where}: can't change the type of the task config from "
                 f"{task_config_type.__name__} to {type(cfg).__name__}"
             )
-        from flytelike._opaque import to_opaque
+        from flytelike._settings.opaque import to_opaque
 
         changes["task_config"] = to_opaque(cfg)
     node_id = dnsify(kwargs["node_name"]) if kwargs.get("node_name") else None

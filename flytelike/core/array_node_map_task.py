@@ -2,10 +2,10 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._map import MapTask as ArrayNodeMapTask
-from flytelike._map import map_task
-from flytelike._map import map_task as array_node_map_task
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.map_task import MapTask as ArrayNodeMapTask
+from flytelike._entities.map_task import map_task
+from flytelike._entities.map_task import map_task as array_node_map_task
 
 __all__ = ["ArrayNodeMapTask", "array_node_map_task", "map_task"]
 

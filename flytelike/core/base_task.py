@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._container import TaskMetadata, kwtypes
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.container import TaskMetadata, kwtypes
 
 __all__ = ["TaskMetadata", "kwtypes"]
 

@@ -1,5 +1,5 @@
 """``flytelike.core.cache``: mirrors ``flytekit.core.cache``."""
 
-from flytelike._cache import Cache, CachePolicy, VersionParameters
+from flytelike._settings.cache import Cache, CachePolicy, VersionParameters
 
 __all__ = ["Cache", "CachePolicy", "VersionParameters"]

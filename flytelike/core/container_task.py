@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._container import ContainerTask
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.container import ContainerTask
 
 __all__ = ["ContainerTask"]
 

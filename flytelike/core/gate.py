@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._gates import approve, sleep, wait_for_input
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.gates import approve, sleep, wait_for_input
 
 __all__ = ["approve", "sleep", "wait_for_input"]
 

@@ -2,10 +2,10 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._launch_plan import LaunchPlan
-from flytelike._reference import ReferenceEntity as ReferenceLaunchPlan
-from flytelike._reference import reference_launch_plan
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.launch_plan import LaunchPlan
+from flytelike._entities.reference import ReferenceEntity as ReferenceLaunchPlan
+from flytelike._entities.reference import reference_launch_plan
 
 __all__ = ["LaunchPlan", "ReferenceLaunchPlan", "reference_launch_plan"]
 

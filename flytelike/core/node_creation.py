@@ -1,5 +1,5 @@
 """``flytelike.core.node_creation``: mirrors ``flytekit.core.node_creation``."""
 
-from flytelike._nodes import create_node
+from flytelike._entities.nodes import create_node
 
 __all__ = ["create_node"]

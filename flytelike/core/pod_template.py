@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._carried import PodTemplate
+from flytelike._compat.aliases import not_provided
+from flytelike._settings.carried import PodTemplate
 
 __all__ = ["PodTemplate"]
 

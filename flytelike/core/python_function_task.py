@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._task import PythonFunctionTask
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.task import PythonFunctionTask
 
 __all__ = ["PythonFunctionTask"]
 

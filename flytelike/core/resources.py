@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._resources import Resources
+from flytelike._compat.aliases import not_provided
+from flytelike._settings.resources import Resources
 
 __all__ = ["Resources"]
 

@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._schedule import CronSchedule, FixedRate
+from flytelike._compat.aliases import not_provided
+from flytelike._settings.schedule import CronSchedule, FixedRate
 
 __all__ = ["CronSchedule", "FixedRate"]
 

@@ -2,14 +2,14 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._container import TaskMetadata
-from flytelike._dynamic import eager
-from flytelike._echo import Echo
-from flytelike._reference import ReferenceEntity as ReferenceTask
-from flytelike._reference import reference_task
-from flytelike._resources import Resources
-from flytelike._task import PythonFunctionTask, task
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.container import TaskMetadata
+from flytelike._entities.dynamic import eager
+from flytelike._entities.echo import Echo
+from flytelike._entities.reference import ReferenceEntity as ReferenceTask
+from flytelike._entities.reference import reference_task
+from flytelike._entities.task import PythonFunctionTask, task
+from flytelike._settings.resources import Resources
 
 __all__ = [
     "Echo",

@@ -2,7 +2,7 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from flytelike.testing import patch, task_mock
 
 __all__ = ["patch", "task_mock"]

@@ -2,12 +2,12 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._carried import WorkflowFailurePolicy
-from flytelike._imperative import ImperativeWorkflow
-from flytelike._reference import ReferenceEntity as ReferenceWorkflow
-from flytelike._reference import reference_workflow
-from flytelike._workflow import PythonFunctionWorkflow, WorkflowBase, workflow
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.imperative import ImperativeWorkflow
+from flytelike._entities.reference import ReferenceEntity as ReferenceWorkflow
+from flytelike._entities.reference import reference_workflow
+from flytelike._entities.workflow import PythonFunctionWorkflow, WorkflowBase, workflow
+from flytelike._settings.carried import WorkflowFailurePolicy
 
 __all__ = [
     "ImperativeWorkflow",

@@ -9,7 +9,7 @@ inputs, outputs and timeline when ``enable_deck=True``.
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from flytelike.backends._runtime import DeckTab as Deck
 from flytelike.deck._renderers import MarkdownRenderer, SourceCodeRenderer, TopFrameRenderer
 

@@ -11,7 +11,7 @@ action's id), ``timed_out``); they still load, with the missing fields empty. Fo
 against those dicts, ``error["message"]`` and ``error.get("node_id")`` still answer with the
 same keys and meanings.
 
-What does not live here: formatting tracebacks (``flytelike._tracebacks``), the backend's
+What does not live here: formatting tracebacks (``flytelike.backends._tracebacks``), the backend's
 ``ExecutionError`` (what an attempt returns, including the live exception object).
 """
 
@@ -43,7 +43,7 @@ class ActionError:
     - ``type``: the exception's qualified class name (``"builtins.ValueError"``);
     - ``message``: ``"<class name>: <message>"``, as Python prints the exception's last line;
     - ``traceback``: the traceback as text, only the frames of the user's code (see
-      ``flytelike._tracebacks``); empty when there is none (an error of the engine itself);
+      ``flytelike.backends._tracebacks``); empty when there is none (an error of the engine itself);
     - ``action_id``: the failing action's id in the run (``"n0"``, ``"n2[3]"``, ``"n1/n0"``);
       ``node_id``: its node's id in the workflow (``ActionRecord.node_id``); ``task``: the
       task's name (``"my_module.my_task"``);

@@ -76,7 +76,7 @@ def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
         raise RuntimeError(
             "child_call() needs a running task action of a live run on the current event loop"
         )
-    from flytelike._context import current_group
+    from flytelike._v2.context import current_group
 
     parent = ctx.action.action_id
     n = ex.child_counts.get(parent, 0)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import typesystem
-from flytelike._interface import output_namedtuple
+from flytelike.compiler._interface import output_namedtuple
 from flytelike.errors import ArgumentError, LaunchPlanError
 from flytelike.ir._model import Interface, LaunchPlanTemplate
 from typesystem import Literal

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flytelike._durations import node_timeout
+from flytelike._settings.durations import node_timeout
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import (
@@ -430,7 +430,7 @@ class Execution:
                     aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED, detail
                 )
             if backoff is not None:  # RetryStrategy(backoff=Backoff(...)): wait between attempts
-                from flytelike._v2config import retry_delay
+                from flytelike._settings.v2config import retry_delay
 
                 await asyncio.sleep(retry_delay(backoff, attempt))
             attempt += 1

@@ -94,8 +94,8 @@ def to_closure(entity: Any) -> Closure:
     cached = getattr(entity, "_engine_closure", None)
     if isinstance(cached, Closure):
         return cached
-    from flytelike._closure import closure_of
     from flytelike.backends._live import register_tree
+    from flytelike.compiler._closure import closure_of
 
     closure = closure_of(entity)
     register_tree(entity)

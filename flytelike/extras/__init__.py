@@ -5,7 +5,7 @@
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flytelike._container import ContainerTask
+    from flytelike._entities.container import ContainerTask
 
 __all__ = ["ContainerTask"]
 
@@ -13,7 +13,7 @@ __all__ = ["ContainerTask"]
 def __getattr__(name: str) -> Any:
     if name != "ContainerTask":
         raise AttributeError(f"module 'flytelike.extras' has no attribute {name!r}")
-    from flytelike._container import ContainerTask
+    from flytelike._entities.container import ContainerTask
 
     globals()[name] = ContainerTask
     return ContainerTask

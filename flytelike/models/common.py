@@ -6,9 +6,9 @@ top-level names document). flytekit's IDL base classes have no counterpart.
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._carried import Annotations, AuthRole, Labels, RawOutputDataConfig
-from flytelike._schedule import EmailNotification, PagerDutyNotification, SlackNotification
+from flytelike._compat.aliases import not_provided
+from flytelike._settings.carried import Annotations, AuthRole, Labels, RawOutputDataConfig
+from flytelike._settings.schedule import EmailNotification, PagerDutyNotification, SlackNotification
 
 __all__ = [
     "Annotations",

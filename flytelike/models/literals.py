@@ -8,7 +8,7 @@ flytelike does not use (importing them raises ``ImportError`` saying so).
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from typesystem._kit import (
     Binary,
     Blob,

@@ -5,7 +5,7 @@ literal types (``typesystem._kit``; see ``flytelike.models.literals``):
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from typesystem._kit import (
     LiteralType,
     SimpleType,

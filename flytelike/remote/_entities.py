@@ -90,7 +90,7 @@ def find(kind: ResourceType, name: str, engine: Engine) -> Any:
     if hit is not None:
         return hit
     if kind is ResourceType.LAUNCH_PLAN:
-        from flytelike._launch_plan import LaunchPlan
+        from flytelike._entities.launch_plan import LaunchPlan
 
         lp = LaunchPlan.CACHE.get(name)
         if lp is not None:
@@ -100,7 +100,7 @@ def find(kind: ResourceType, name: str, engine: Engine) -> Any:
         if k is kind:
             return candidate
         if kind is ResourceType.LAUNCH_PLAN and k is ResourceType.WORKFLOW:
-            from flytelike._launch_plan import LaunchPlan
+            from flytelike._entities.launch_plan import LaunchPlan
 
             return LaunchPlan.get_or_create(candidate)
         raise EntityNotFoundError(

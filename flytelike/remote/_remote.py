@@ -26,9 +26,9 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flytelike._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.engine import Engine, PhaseEvent, Run, default_engine
 from flytelike.ir._model import ResourceType
+from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.remote import _entities
 from flytelike.remote._errors import ExecutionExistsError, FlyteTimeout, not_local
 from flytelike.remote._execution import (
@@ -353,7 +353,7 @@ class FlyteRemote:
         """As ``register_task``, for a workflow (and its default launch plan)."""
         _entities.register(entity, ResourceType.WORKFLOW)
         if default_launch_plan:
-            from flytelike._launch_plan import LaunchPlan
+            from flytelike._entities.launch_plan import LaunchPlan
 
             LaunchPlan.get_or_create(entity)
         return entity

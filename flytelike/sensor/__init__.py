@@ -1,11 +1,11 @@
 """``flytelike.sensor``: mirrors ``flytekit.sensor`` (``BaseSensor``, ``FileSensor``; sensors
-are tasks that poke until true, see ``flytelike._sensor``). flytekit's ``SensorEngine`` is the
+are tasks that poke until true, see ``flytelike._entities.sensor``). flytekit's ``SensorEngine`` is the
 cluster agent that pokes them; locally the task itself does."""
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._sensor import BaseSensor, FileSensor
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.sensor import BaseSensor, FileSensor
 
 __all__ = ["BaseSensor", "FileSensor"]
 

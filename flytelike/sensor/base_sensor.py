@@ -2,8 +2,8 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._sensor import BaseSensor
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.sensor import BaseSensor
 
 __all__ = ["BaseSensor"]
 

@@ -1,5 +1,5 @@
 """``flytelike.sensor.file_sensor``: mirrors ``flytekit.sensor.file_sensor``."""
 
-from flytelike._sensor import FileSensor
+from flytelike._entities.sensor import FileSensor
 
 __all__ = ["FileSensor"]

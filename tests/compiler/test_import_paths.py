@@ -168,7 +168,7 @@ def test_import_flytelike_loads_no_alias_module() -> None:
 def test_types_package_loads_no_type_engine() -> None:
     code = (
         "import sys, flytelike.types.file; "
-        "print('typesystem._engine' in sys.modules, 'flytelike._workflow' in sys.modules)"
+        "print('typesystem._engine' in sys.modules, 'flytelike._entities.workflow' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

@@ -1,4 +1,4 @@
-"""One rule for every ``timeout=`` (``flytelike/_durations.py``): the same spellings, the same
+"""One rule for every ``timeout=`` (``flytelike/_settings/durations.py``): the same spellings, the same
 errors, and ``0`` means "no timeout" on ``@task``, ``@env.task``, ``.override`` and
 ``.with_overrides`` alike."""
 
@@ -14,7 +14,7 @@ import pytest
 
 import flytelike as fl
 from flytelike import engine as eng
-from flytelike._durations import NO_TIMEOUT, node_timeout, timeout_seconds, to_seconds
+from flytelike._settings.durations import NO_TIMEOUT, node_timeout, timeout_seconds, to_seconds
 from flytelike.engine import Engine, EngineConfig, WorkflowPhase
 from flytelike.errors import CompileError, DefinitionError
 

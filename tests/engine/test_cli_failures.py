@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flytelike._naming import module_for_file
+from flytelike.compiler._naming import module_for_file
 from tests.engine import failures_wfs as w
 
 WFS = w.__file__

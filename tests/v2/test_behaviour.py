@@ -1,4 +1,4 @@
-"""Rules of the v2 authoring surface (flytelike/_env.py, _v2task.py, _v2run.py, _v2map.py,
+"""Rules of the v2 authoring surface (flytelike/_v2/env.py, _v2task.py, _v2run.py, _v2map.py,
 _trace.py, _context.py, report.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Flyte v2 configuration objects (flytelike/_v2config.py): RetryStrategy/Backoff, Timeout,
+"""Flyte v2 configuration objects (flytelike/_settings/v2config.py): RetryStrategy/Backoff, Timeout,
 ReusePolicy, Link, Trigger/Cron/FixedRate, Device/GPU/TPU, SecretRequest and the v2 errors."""
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 import flytelike as flyte
-from flytelike import _init, errors, notify
+from flytelike import errors, notify
+from flytelike._v2 import init as _init
 from flytelike.models import ActionPhase
 
 env = flyte.TaskEnvironment(

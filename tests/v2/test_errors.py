@@ -1,5 +1,5 @@
-"""Errors as flyte 2.12 reports them (spec/v2-api.md §19; flytelike/_v2task.py child_error,
-flytelike/_excepthook.py)."""
+"""Errors as flyte 2.12 reports them (spec/v2-api.md §19; flytelike/_v2/task.py child_error,
+flytelike/_v2/excepthook.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Secrets (spec/v2-api.md §6.3): flyte 2's ``Secret(key, group, mount, as_env_var)``, requests
 put in the task's environment from the local secret store, the store's owner-only files and the
-``flytelike secrets`` command (flytelike/_secret.py, _secret_store.py, backends/_secrets.py)."""
+``flytelike secrets`` command (flytelike/_settings/secret.py, _secret_store.py, backends/_secrets.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import flytelike as flyte
 from flytelike import errors
-from flytelike._secret_store import SecretStore
+from flytelike._settings.secret_store import SecretStore
 from flytelike.cli import main as cli
 
 env = flyte.TaskEnvironment("secrets_env", secrets="my-api-key")

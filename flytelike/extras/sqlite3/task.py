@@ -1,10 +1,10 @@
 """``flytelike.extras.sqlite3.task``: mirrors ``flytekit.extras.sqlite3.task`` (see
-``flytelike._sqlite``)."""
+``flytelike._entities.sqlite``)."""
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
-from flytelike._sqlite import SQLite3Config, SQLite3Task
+from flytelike._compat.aliases import not_provided
+from flytelike._entities.sqlite import SQLite3Config, SQLite3Task
 
 __all__ = ["SQLite3Config", "SQLite3Task"]
 

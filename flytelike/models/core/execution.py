@@ -1,6 +1,6 @@
 """flytekit's phase enums under their flytekit names (``flytekit.models.core.execution``).
 
-They *are* flytelike's phase enums (``flytelike._phases``): ``WorkflowExecutionPhase`` is
+They *are* flytelike's phase enums (``flytelike.ir._phases``): ``WorkflowExecutionPhase`` is
 ``WorkflowPhase``, ``NodeExecutionPhase`` is ``NodePhase``, ``TaskExecutionPhase`` is
 ``TaskPhase``. Members are ``str`` enums named as in flyteidl (``WorkflowExecutionPhase.SUCCEEDED``),
 ``.code`` is the flyteidl integer and ``enum_to_string(phase)`` gives the name for a member, a
@@ -11,7 +11,7 @@ what flytekit code comparing an execution's phase with a ``NodeExecutionPhase`` 
 
 from __future__ import annotations
 
-from flytelike._phases import NodePhase, TaskPhase, WorkflowPhase
+from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
 
 WorkflowExecutionPhase = WorkflowPhase
 NodeExecutionPhase = NodePhase

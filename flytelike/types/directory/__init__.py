@@ -6,7 +6,7 @@ the predefined formats are ``FlyteDirectory["<format>"]`` under flytekit's names
 
 from typing import TYPE_CHECKING, NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from typesystem.io import FlyteDirectory
 
 # Type checkers see the class itself (its format is a run-time parameter); at run time each

@@ -6,7 +6,7 @@ predefined formats are ``FlyteFile["<format>"]`` under flytekit's names.
 
 from typing import TYPE_CHECKING, NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from typesystem.io import FlyteFile
 
 # Type checkers see the class itself (its format is a run-time parameter); at run time each

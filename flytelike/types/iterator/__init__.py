@@ -2,7 +2,7 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 
 __all__: list[str] = []
 

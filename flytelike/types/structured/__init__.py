@@ -6,7 +6,7 @@
 
 from typing import NoReturn
 
-from flytelike._aliases import not_provided
+from flytelike._compat.aliases import not_provided
 from typesystem.io import (
     DuplicateHandlerError,
     StructuredDataset,

@@ -1,6 +1,6 @@
 """How a task's code reaches a Ray worker: the one code-shipping rule.
 
-A task's function travels in its ``FunctionRef`` (``flytelike._task.function_ref``):
+A task's function travels in its ``FunctionRef`` (``flytelike._entities.task.function_ref``):
 
 1. **By value** (cloudpickle bytes in the template): functions of ``__main__`` (a script run
    with ``python script.py``), of a notebook, or defined inside another function. Nothing else

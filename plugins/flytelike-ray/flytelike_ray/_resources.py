@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# The IR quantity parser lives in one place (flytelike._resources); reading it here keeps the
+# The IR quantity parser lives in one place (flytelike._settings.resources); reading it here keeps the
 # units (m, Ki, Gi, ...) the same as at task definition.
-from flytelike._resources import quantity
+from flytelike._settings.resources import quantity
 from flytelike_ray._errors import RayBackendError
 
 _RAY_NAMES = {"num_cpus": "CPU", "num_gpus": "GPU", "memory": "memory"}

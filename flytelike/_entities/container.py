@@ -1,0 +1,270 @@
+"""``ContainerTask`` and ``ShellTask``: tasks defined by an image and a command, or a script.
+
+Both are task kinds in the IR (``container``, ``shell``) with their command or script in
+``custom``. A shell task runs locally with ``bash`` (Python-format placeholders ``{inputs.x}``,
+``{outputs.y}``); a container task needs a container runtime, which the local interpreter does
+not have.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import OrderedDict
+from types import SimpleNamespace
+from typing import Any
+
+from flytelike._entities.task import (
+    DEFAULT_DOMAIN,
+    DEFAULT_PROJECT,
+    convert_inputs,
+    convert_outputs,
+)
+from flytelike._settings.task import TaskSettings
+from flytelike.compiler import _state
+from flytelike.compiler._entity import Entity
+from flytelike.compiler._interface import interface_from_types
+from flytelike.compiler._naming import relative_source
+from flytelike.errors import DefinitionError, LocalExecutionError
+from flytelike.ir._model import (
+    Identifier,
+    ResourceType,
+    SourceLocation,
+    TaskNode,
+    TaskTemplate,
+)
+from flytelike.ir._record import record
+from flytelike.ir._version import with_version
+
+
+def kwtypes(**kwargs: Any) -> OrderedDict[str, Any]:
+    """An ordered mapping of input or output names to types: ``kwtypes(a=int, b=str)``."""
+    return OrderedDict(kwargs)
+
+
+@record
+class TaskMetadata:
+    """Task settings for class-based tasks (``ContainerTask(metadata=TaskMetadata(...))``)."""
+
+    cache: bool = False
+    cache_serialize: bool = False
+    cache_version: str = ""
+    cache_ignore_input_vars: tuple[str, ...] = ()
+    interruptible: bool | None = None
+    deprecated: str = ""
+    retries: int = 0
+    timeout: Any = None
+    pod_template_name: str | None = None
+
+    def settings(self, where: str, extra: dict[str, Any]) -> TaskSettings:
+        return TaskSettings.build(
+            where,
+            "container",
+            cache=self.cache,
+            cache_serialize=self.cache_serialize,
+            cache_version=self.cache_version,
+            cache_ignore_input_vars=self.cache_ignore_input_vars,
+            interruptible=self.interruptible,
+            deprecated=self.deprecated,
+            retries=self.retries or None,
+            timeout=self.timeout,
+            pod_template_name=self.pod_template_name,
+            **extra,
+        )
+
+
+class _ClassTask(Entity):
+    kind = ""
+
+    def _setup(
+        self,
+        name: str,
+        inputs: Any,
+        outputs: Any,
+        metadata: TaskMetadata | None,
+        extra: dict[str, Any],
+    ) -> None:
+        if not name:
+            raise DefinitionError(f"{type(self).__name__}: name= is required")
+        frame = sys._getframe(2)
+        self.loc = (frame.f_code.co_filename, frame.f_lineno)
+        self.name = name
+        where = f"{type(self).__name__} {name!r} ({self.loc[0]}:{self.loc[1]})"
+        self._where = where
+        self.python_interface = interface_from_types(dict(inputs or {}), dict(outputs or {}), where)
+        self.settings = (metadata or TaskMetadata()).settings(where, extra)
+        self._template: TaskTemplate | None = None
+
+    def custom(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def template(self) -> TaskTemplate:
+        if self._template is None:
+            s = self.settings
+            import json
+
+            tmpl = TaskTemplate(
+                id=Identifier(ResourceType.TASK, DEFAULT_PROJECT, DEFAULT_DOMAIN, self.name, ""),
+                kind=self.kind,
+                interface=self.python_interface.to_ir(),
+                metadata=s.metadata(None, list(self.python_interface.inputs), "", self._where),
+                custom=tuple(
+                    (k, json.dumps(v, sort_keys=True)) for k, v in sorted(self.custom().items())
+                ),
+                source=SourceLocation(relative_source(self.loc[0]), self.loc[1]),
+                **s.template_fields(self._where),
+            )
+            self._template = with_version(tmpl)
+        return self._template
+
+    @property
+    def id(self) -> Identifier:
+        return self.template().id
+
+    def node_target(self) -> TaskNode:
+        return TaskNode(self.id)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _state.call_entity(self, args, kwargs)
+
+
+class ContainerTask(_ClassTask):
+    """A task that runs ``command`` in ``image``; inputs and outputs are files in data dirs."""
+
+    kind = "container"
+
+    def __init__(
+        self,
+        name: str,
+        image: Any,
+        command: list[str],
+        inputs: Any = None,
+        outputs: Any = None,
+        input_data_dir: str | None = None,
+        output_data_dir: str | None = None,
+        metadata: TaskMetadata | None = None,
+        arguments: list[str] | None = None,
+        environment: dict[str, str] | None = None,
+        requests: Any = None,
+        limits: Any = None,
+        secret_requests: Any = None,
+        pod_template: Any = None,
+        pod_template_name: str | None = None,
+        local_logs: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.image = image
+        self.command = list(command)
+        self.arguments = list(arguments or [])
+        self.input_data_dir = input_data_dir or ""
+        self.output_data_dir = output_data_dir or ""
+        extra = {
+            "container_image": image,
+            "environment": environment,
+            "requests": requests,
+            "limits": limits,
+            "secret_requests": secret_requests,
+            "pod_template": pod_template,
+        }
+        self._setup(name, inputs, outputs, metadata, extra)
+
+    def custom(self) -> dict[str, Any]:
+        return {
+            "command": self.command,
+            "arguments": self.arguments,
+            "input_data_dir": self.input_data_dir,
+            "output_data_dir": self.output_data_dir,
+        }
+
+    def local_call(self, kwargs: dict[str, Any]) -> Any:
+        raise LocalExecutionError(
+            f"{self.describe()} runs the image {self.image!r}; the local interpreter cannot run "
+            "containers. Run it with a backend that supports containers, or mock it with "
+            "flytelike.testing.task_mock.",
+            entity=self.name,
+        )
+
+    def describe(self) -> str:
+        return f"container task `{self.name}`"
+
+
+@record
+class OutputLocation:
+    """A shell task output: its name, type and path (may use ``{inputs.x}``)."""
+
+    var: str
+    var_type: Any
+    location: str
+
+
+class ShellTask(_ClassTask):
+    """A task that runs a bash ``script`` templated with ``{inputs.x}`` and ``{outputs.y}``."""
+
+    kind = "shell"
+
+    def __init__(
+        self,
+        name: str,
+        script: str | None = None,
+        debug: bool = False,
+        inputs: Any = None,
+        output_locs: list[OutputLocation] | None = None,
+        task_config: Any = None,
+        shell: str = "/bin/bash",
+        script_file: str | None = None,
+        metadata: TaskMetadata | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if (script is None) == (script_file is None):
+            raise DefinitionError(
+                f"ShellTask {name!r}: give exactly one of script= or script_file="
+            )
+        if script_file is not None:
+            with open(script_file) as fh:
+                script = fh.read()
+        assert script is not None
+        self.script = script
+        self.debug = debug
+        self.shell = shell
+        self.output_locs = list(output_locs or [])
+        outputs = {o.var: o.var_type for o in self.output_locs}
+        self._setup(name, inputs, outputs, metadata, {"task_config": task_config})
+
+    def custom(self) -> dict[str, Any]:
+        return {
+            "script": self.script,
+            "debug": self.debug,
+            "shell": self.shell,
+            "output_locs": [{"var": o.var, "location": o.location} for o in self.output_locs],
+        }
+
+    def local_call(self, kwargs: dict[str, Any]) -> Any:
+        native = convert_inputs(self, kwargs)
+        inputs = SimpleNamespace(**{k: _path_text(v) for k, v in native.items()})
+        locations = {o.var: o.location.format(inputs=inputs) for o in self.output_locs}
+        outputs = SimpleNamespace(**locations)
+        script = self.script.format(inputs=inputs, outputs=outputs)
+        import subprocess
+
+        proc = subprocess.run([self.shell, "-c", script], capture_output=not self.debug, text=True)
+        if proc.returncode != 0:
+            raise LocalExecutionError(
+                f"{self.describe()} failed with exit code {proc.returncode}: "
+                f"{(proc.stderr or '').strip()[-2000:]}",
+                entity=self.name,
+            )
+        values = tuple(o.var_type(locations[o.var]) for o in self.output_locs)
+        return convert_outputs(self, values[0] if len(values) == 1 else values)
+
+    def describe(self) -> str:
+        return f"shell task `{self.name}`"
+
+
+def _path_text(value: Any) -> Any:
+    """What ``{inputs.x}`` becomes in a shell script: for a file or directory its local path
+    (fetched from the store first when it is remote, as flytekit does), else the value."""
+    from typesystem.io import Dir, File
+
+    if isinstance(value, File | Dir):
+        return os.fspath(value)
+    return value

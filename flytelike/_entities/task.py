@@ -1,0 +1,389 @@
+"""``@task``: a typed Python function that runs as one unit (``PythonFunctionTask``).
+
+Decoration validates every parameter and builds the typed interface (failing early, naming the
+function and file:line). The IR template is built on first use. Called inside a workflow body the
+task adds a node and returns promises; called anywhere else it runs the function with its inputs
+and outputs converted through the type registry, as a task would run.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import types
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+import typesystem
+from flytelike._settings.task import TaskSettings
+from flytelike.backends._runtime import running_action
+from flytelike.compiler import _state
+from flytelike.compiler._entity import Entity
+from flytelike.compiler._interface import (
+    PyInterface,
+    interface_from_function,
+    output_namedtuple,
+    signature_function,
+)
+from flytelike.compiler._naming import entity_name, is_importable
+from flytelike.compiler._state import has_promise
+from flytelike.errors import (
+    ArgumentError,
+    DefinitionError,
+    EagerException,
+    LocalExecutionError,
+    PromiseUsageError,
+)
+from flytelike.ir._model import (
+    FunctionRef,
+    Identifier,
+    ResourceType,
+    SourceLocation,
+    TaskNode,
+    TaskTemplate,
+)
+from flytelike.ir._version import with_version
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DEFAULT_PROJECT = "flytelike"
+DEFAULT_DOMAIN = "development"
+
+
+def function_ref(func: Callable[..., Any]) -> FunctionRef:
+    """``module:qualname`` (for a script run as ``__main__``, the module named after its file).
+
+    Nothing is pickled here: in this process a task runs its live function, whatever its
+    globals hold (locks, clients, connections). A backend that sends a task out of the process
+    pickles the function by value when it cannot be imported by name there
+    (``flytelike.backends.ship_task``)."""
+    from flytelike.compiler._naming import module_of
+
+    if is_importable(func):
+        return FunctionRef(func.__module__, func.__qualname__)
+    return FunctionRef(module_of(func), func.__qualname__)
+
+
+@contextmanager
+def task_environment(env: dict[str, str]) -> Any:
+    """Set ``env`` while the task runs and restore the previous values after."""
+    if not env:
+        yield
+        return
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def convert_inputs(entity: Entity, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Fill defaults and pass every input through the registry (to literal and back)."""
+    iface = entity.python_interface
+    registry = typesystem.default_registry()
+    native: dict[str, Any] = {}
+    for name, py in iface.inputs.items():
+        if name in kwargs:
+            value = kwargs[name]
+        elif name in iface.defaults:
+            value = copy.deepcopy(iface.defaults[name])
+        else:
+            raise ArgumentError(
+                f"{entity.describe()}: input `{name}` was not given and has no default",
+                entity=entity.name,
+                input_name=name,
+            )
+        if has_promise(value):
+            raise PromiseUsageError(
+                f"{entity.describe()} was called with a promise for input `{name}` outside a "
+                "workflow body; promises only exist while a workflow compiles",
+                entity=entity.name,
+                input_name=name,
+            )
+        try:
+            native[name] = registry.to_python(registry.to_literal(value, py), py)
+        except typesystem.TypeSystemError as e:
+            e.add_note(f"while converting input `{name}` of {entity.describe()}")
+            raise
+    return native
+
+
+def convert_outputs(entity: Entity, result: Any) -> Any:
+    """Check and convert what the function returned; the value a direct call gives back."""
+    iface = entity.python_interface
+    outs = iface.outputs
+    if not outs:
+        return None
+    registry = typesystem.default_registry()
+    nt = iface.output_tuple
+    if len(outs) == 1:
+        ((name, py),) = outs.items()
+        value = result[0] if nt is not None and isinstance(result, nt) else result
+        values = [value]
+    else:
+        if not isinstance(result, tuple) or len(result) != len(outs):
+            got = (
+                f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+            )
+            raise LocalExecutionError(
+                f"{entity.describe()} declares {len(outs)} outputs ({', '.join(outs)}) but "
+                f"returned {got}",
+                entity=entity.name,
+            )
+        values = list(result)
+    converted = []
+    for (name, py), value in zip(outs.items(), values, strict=True):
+        try:
+            converted.append(registry.to_python(registry.to_literal(value, py), py))
+        except typesystem.TypeSystemError as e:
+            e.add_note(f"while converting output `{name}` of {entity.describe()}")
+            raise
+    if nt is not None:
+        return nt(*converted)
+    if len(converted) == 1:
+        return converted[0]
+    return output_namedtuple(tuple(outs))(*converted)
+
+
+_ENGINE: list[types.ModuleType] = []
+
+
+def _engine() -> types.ModuleType:
+    """``flytelike.engine``, imported on the first direct call (not when tasks are defined)."""
+    if not _ENGINE:
+        import flytelike.engine
+
+        _ENGINE.append(flytelike.engine)
+    return _ENGINE[0]
+
+
+class Ready:
+    """An awaitable that is already done (a call inside an eager task that ran in place)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        return self.value
+        yield  # pragma: no cover
+
+
+def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
+    """For a function that cannot be imported by name (``__main__``, a local function): the
+    content version with a digest of its source in place of the by-value bytes it travels with.
+
+    Its ``module:qualname`` does not change when its code does, so the source is what tells two
+    versions apart; the digest holds no absolute path, so that the same code gives the same
+    version wherever it is checked out. Empty for importable functions (the template's own
+    content version then applies).
+    """
+    ref = tmpl.function
+    if ref is None or is_importable(func):
+        return ""
+    import hashlib
+
+    from flytelike._settings.cache import function_source
+    from flytelike.ir._record import replace
+    from flytelike.ir._version import content_version
+
+    digest = hashlib.sha256(function_source(func).encode()).digest()
+    return content_version(replace(tmpl, function=replace(ref, pickled=digest)))
+
+
+class PythonFunctionTask(Entity, Generic[P, R]):
+    """A task made from a Python function with ``@task``."""
+
+    kind = "python"
+    mock: Callable[..., Any] | None = None  # set by flytelike.testing.task_mock
+
+    def __init__(self, func: Callable[P, R], settings: TaskSettings, where: str) -> None:
+        self._func = func
+        self.name = entity_name(func)
+        self._where = where
+        self.settings = settings
+        self.python_interface: PyInterface = interface_from_function(
+            func, where, settings.pickle_untyped
+        )
+        self.task_config_type = type(settings.task_config) if settings.task_config else None
+        self.deprecated = settings.deprecated
+        self._template: TaskTemplate | None = None
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__doc__ = func.__doc__
+        self.__wrapped__ = func
+
+    @property
+    def task_function(self) -> Callable[P, R]:
+        return self._func
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        return _state.call_entity(self, args, kwargs)  # type: ignore[no-any-return]
+
+    def local_call(self, kwargs: dict[str, Any]) -> Any:
+        """A direct call: through the engine (a recorded run), or in-process when made from
+        inside a running task (as flytekit does)."""
+        ctx = running_action()
+        if ctx is None:
+            return _engine().call(self, kwargs)
+        if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
+            from flytelike._entities.eager_calls import eager_child_call, eager_exception
+            from flytelike.engine import can_child_call
+
+            if can_child_call():
+                return eager_child_call(self, kwargs)
+            try:
+                return Ready(self.call_inline(kwargs))
+            except EagerException:
+                raise
+            except Exception as e:
+                raise eager_exception(e, self) from e
+        return self.call_inline(kwargs)
+
+    def call_inline(self, kwargs: dict[str, Any]) -> Any:
+        """Run the body in this process with type conversion at the boundary, unrecorded
+        (dynamic and eager tasks, whose bodies need the engine, run as a separate run)."""
+        if self.kind != "python" and self.mock is None:
+            from flytelike.engine import call
+
+            return call(self, kwargs)
+        native = convert_inputs(self, kwargs)
+        if self.mock is not None:
+            return convert_outputs(self, self.mock(**native))
+        with task_environment(self.settings.environment):
+            result = self.execute(native)
+        return convert_outputs(self, result)
+
+    def execute(self, native: dict[str, Any]) -> Any:
+        """Run the function body with converted inputs (dynamic and eager tasks override this)."""
+        return self._func(**native)  # type: ignore[call-arg]
+
+    @property
+    def plain_execute(self) -> bool:
+        """Whether ``execute`` is the plain call of ``task_function`` (not overridden), so
+        that an engine may call the function directly."""
+        return type(self).execute is PythonFunctionTask.execute
+
+    # ------------------------------------------------------------------------- IR
+    def template(self) -> TaskTemplate:
+        if self._template is None:
+            s = self.settings
+            code = signature_function(self._func).__code__
+            from flytelike.compiler._naming import relative_source
+
+            tmpl = TaskTemplate(
+                id=Identifier(ResourceType.TASK, DEFAULT_PROJECT, DEFAULT_DOMAIN, self.name, ""),
+                kind=self.kind,
+                interface=self.python_interface.to_ir(),
+                metadata=s.metadata(
+                    self._func, list(self.python_interface.inputs), self.__doc__ or "", self._where
+                ),
+                function=function_ref(self._func),
+                source=SourceLocation(relative_source(code.co_filename), code.co_firstlineno),
+                custom=s.custom_entries(),
+                **s.template_fields(self._where),
+            )
+            self._template = with_version(tmpl, _pickle_free_version(tmpl, self._func))
+        return self._template
+
+    @property
+    def id(self) -> Identifier:
+        return self.template().id
+
+    def node_target(self) -> TaskNode:
+        return TaskNode(self.id)
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: kind, name, docstring and interface (``flytelike.ui``)."""
+        from flytelike.ui import entity_html
+
+        return entity_html(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+
+_KIND_CLASSES: dict[str, type[PythonFunctionTask[Any, Any]]] = {"python": PythonFunctionTask}
+
+
+def where_of(func: Callable[..., Any], what: str) -> str:
+    code = getattr(signature_function(func), "__code__", None)
+    if code is None:
+        return f"{what} {func!r}"
+    return f"{what} `{func.__qualname__}` ({code.co_filename}:{code.co_firstlineno})"
+
+
+def make_task(func: Any, kind: str, kwargs: dict[str, Any]) -> PythonFunctionTask[Any, Any]:
+    if not isinstance(func, types.FunctionType):
+        raise DefinitionError(
+            f"@{kind if kind != 'python' else 'task'} decorates a function, got "
+            f"{type(func).__name__}"
+        )
+    where = where_of(func, "task")
+    settings = TaskSettings.build(where, kind, **kwargs)
+    return _KIND_CLASSES[kind](func, settings, where)
+
+
+@overload
+def task(_task_function: Callable[P, R], /) -> PythonFunctionTask[P, R]: ...
+
+
+@overload
+def task(
+    _task_function: None = None,
+    /,
+    *,
+    cache: Any = False,
+    cache_serialize: bool = False,
+    cache_version: str = "",
+    cache_ignore_input_vars: tuple[str, ...] | list[str] = (),
+    retries: int = 0,
+    interruptible: bool | None = None,
+    deprecated: str = "",
+    timeout: Any = 0,
+    container_image: Any = None,
+    environment: dict[str, str] | None = None,
+    requests: Any = None,
+    limits: Any = None,
+    resources: Any = None,
+    secret_requests: list[Any] | None = None,
+    task_config: Any = None,
+    accelerator: Any = None,
+    pod_template: Any = None,
+    pod_template_name: str | None = None,
+    docs: Any = None,
+    enable_deck: bool | None = None,
+    disable_deck: bool | None = None,
+    deck_fields: Any = None,
+    node_dependency_hints: Any = None,
+    task_resolver: Any = None,
+    execution_mode: Any = None,
+    pickle_untyped: bool = False,
+    labels: dict[str, str] | None = None,
+    annotations: dict[str, str] | None = None,
+    shared_memory: bool | str | None = None,
+) -> Callable[[Callable[P, R]], PythonFunctionTask[P, R]]: ...
+
+
+def task(_task_function: Any = None, /, **kwargs: Any) -> Any:
+    """Make a task from a function: ``@task`` or ``@task(retries=3, cache=True, ...)``.
+
+    The parameters are flytekit's; an unknown one is an error. ``labels`` and ``annotations``
+    (pod metadata) and ``shared_memory`` (``True`` or a size such as ``"2Gi"``) are carried into
+    the template's ``custom`` entries (see ``flytelike._settings.task``)."""
+    if _task_function is not None:
+        return make_task(_task_function, "python", kwargs)
+
+    def wrapper(func: Any) -> Any:
+        return make_task(func, "python", kwargs)
+
+    return wrapper

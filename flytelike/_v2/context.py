@@ -1,0 +1,193 @@
+"""What a v2 task sees of its run: ``ctx()``, ``custom_context``, ``group`` (``flyte.*`` names).
+
+Contracts:
+
+- ``custom_context``: a ``str -> str`` map that flows from a run to every task in it and from a
+  parent task to the tasks it calls; it is not an input and never affects caching. The run-level
+  map comes from ``with_runcontext(custom_context={...})`` and is kept per run name (the engine
+  may run the root task on another thread, so a context variable alone would not reach it).
+  ``with custom_context(k=v):`` (sync context manager) overrides keys for calls made inside the
+  block and restores the previous map after it; innermost wins. Values are converted to ``str``.
+- ``ctx()`` returns a ``TaskContext`` inside a running task and ``NULL_TASK_CONTEXT`` (a context
+  whose ``action`` is ``None``, never ``None`` itself) outside one; both carry ``custom_context``.
+- ``group(name)`` is a sync context manager naming the group of every task call made inside it;
+  groups nest (``current_group()`` returns the path). Groups change nothing in execution.
+- Under ``flytelike.run`` a task call inside a running task is a child action (``V2Task``); the
+  child sees the custom context and group of its call site (``record_child``), whether its body
+  runs on the caller's event loop or on another thread.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+_RUN_CONTEXT: dict[str, dict[str, str]] = {}
+_RUN_LOCK = threading.Lock()
+
+_CUSTOM: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "flytelike_custom_context", default=None
+)
+_GROUP: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "flytelike_group", default=()
+)
+# The v2 task whose body runs here in-process (a child called inside a running task).
+_TASK: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "flytelike_v2_task", default=None
+)
+# Set while a ``@trace`` function runs: tasks may not be called there.
+_IN_TRACE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "flytelike_in_trace", default=None
+)
+
+
+# What a child action inherits from its caller, by run then action id: (custom context, group).
+# A child's body may run on another thread (sync tasks), where the caller's context variables
+# are not set, so the values are looked up by the running action.
+_ACTIONS: dict[str, dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {}
+
+
+def set_run_context(run_name: str, values: dict[str, str]) -> None:
+    """Record the run-level custom context of ``run_name`` (``with_runcontext`` calls this)."""
+    with _RUN_LOCK:
+        _RUN_CONTEXT[run_name] = dict(values)
+
+
+def record_child(action_id: str | None) -> None:
+    """Give child action ``action_id`` (of the running action's run) the custom context and
+    group visible here (``V2Task`` calls this just before starting the child)."""
+    ec = _running()
+    if ec is None or action_id is None:
+        return
+    entry = (get_custom_context(), current_group())
+    with _RUN_LOCK:
+        _ACTIONS.setdefault(ec.action.run_name, {})[action_id] = entry
+
+
+def forget_run(run_name: str) -> None:
+    """Drop what was recorded for ``run_name`` (``flytelike.run`` calls this when it ends)."""
+    with _RUN_LOCK:
+        _RUN_CONTEXT.pop(run_name, None)
+        _ACTIONS.pop(run_name, None)
+
+
+def _inherited(ec: Any) -> tuple[dict[str, str], tuple[str, ...]] | None:
+    a = ec.action
+    with _RUN_LOCK:
+        return _ACTIONS.get(a.run_name, {}).get(a.action_id)
+
+
+def _running() -> Any:
+    from flytelike.backends._runtime import running_action
+
+    return running_action()
+
+
+def get_custom_context() -> dict[str, str]:
+    """The custom context visible here (a copy; values are strings)."""
+    override = _CUSTOM.get()
+    if override is not None:
+        return dict(override)
+    ec = _running()
+    if ec is None:
+        return {}
+    inherited = _inherited(ec)
+    if inherited is not None:
+        return dict(inherited[0])
+    with _RUN_LOCK:
+        return dict(_RUN_CONTEXT.get(ec.action.run_name, {}))
+
+
+@contextmanager
+def custom_context(**values: Any) -> Iterator[dict[str, str]]:
+    """Add or override custom-context keys for task calls made inside the block."""
+    merged = get_custom_context()
+    merged.update({str(k): str(v) for k, v in values.items()})
+    token = _CUSTOM.set(merged)
+    try:
+        yield dict(merged)
+    finally:
+        _CUSTOM.reset(token)
+
+
+@contextmanager
+def group(name: str) -> Iterator[None]:
+    """Tag every task call made inside the block with group ``name`` (groups nest)."""
+    if not isinstance(name, str) or not name:
+        from flytelike.errors import DefinitionError
+
+        raise DefinitionError(f"group(name): name must be a non-empty string, got {name!r}")
+    token = _GROUP.set((*current_group(), name))
+    try:
+        yield
+    finally:
+        _GROUP.reset(token)
+
+
+def current_group() -> tuple[str, ...]:
+    """The group path of calls made here (outermost first); ``()`` outside any group. A child
+    action starts in the group its caller was in."""
+    path = _GROUP.get()
+    if path:
+        return path
+    ec = _running()
+    inherited = _inherited(ec) if ec is not None else None
+    return inherited[1] if inherited is not None else ()
+
+
+@dataclass(frozen=True)
+class ActionID:
+    """``name``: the action (the task's name locally); ``run_name``: the run."""
+
+    name: str
+    run_name: str
+    project: str = ""
+    domain: str = ""
+    org: str = ""
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What ``flyte.ctx()`` returns; ``action`` is ``None`` outside a task."""
+
+    action: ActionID | None
+    custom_context: dict[str, str] = field(default_factory=dict)
+    group_data: tuple[str, ...] = ()
+    attempt_number: int = 0
+    raw_data_path: str = ""
+    mode: str = "local"
+    _execution: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def checkpoint(self) -> Any:
+        """flyte 2's task checkpoint (``flytelike.backends._checkpoint.Checkpoint``: ``load``/``save``,
+        ``load_sync``/``save_sync``, kept across retries and resumes); ``None`` outside a task."""
+        return None if self._execution is None else self._execution.v2_checkpoint
+
+    @property
+    def is_in_task(self) -> bool:
+        return self.action is not None
+
+
+NULL_TASK_CONTEXT = TaskContext(None)
+
+
+def ctx() -> TaskContext:
+    """The running task's context, or ``NULL_TASK_CONTEXT`` (with the custom context) outside."""
+    ec = _running()
+    custom = get_custom_context()
+    if ec is None:
+        return TaskContext(None, custom, current_group()) if custom else NULL_TASK_CONTEXT
+    a = ec.action
+    return TaskContext(
+        action=ActionID(_TASK.get() or ec.task_name, a.run_name, a.project, a.domain),
+        custom_context=custom,
+        group_data=current_group(),
+        attempt_number=a.attempt,
+        raw_data_path=a.raw_data_prefix,
+        _execution=ec,
+    )

@@ -1,0 +1,344 @@
+"""``run``, ``with_runcontext``, ``init`` and ``init_from_config`` (one ``run`` for both styles).
+
+``run(entity, *args, **inputs)`` runs a v2 task, a v1 task, a workflow or a launch plan through
+the engine and returns a ``Run`` (``.name``, ``.phase``, ``.wait()``, ``.url``: the run's local
+directory as a ``file://`` URI) whose ``.outputs()`` are ``ActionOutputs``, flyte's tuple of
+outputs, which with a single output also compares equal to it. Positional arguments map to
+inputs in signature order. Inputs that cannot be converted raise at once (nothing runs); a run
+that fails raises, as a local flyte run does, the error a parent task would see (e.g.
+``flyte.errors.RuntimeUserError`` with ``code="ValueError"``), carrying the run's name in
+``run_name``. ``run`` works without ``init`` and from inside a running event loop. Left uncaught in a
+script, its error prints as flyte's does (``flytelike._v2.excepthook``).
+Every task call made inside a running task of the run is a recorded child action (see
+``run.actions()``), with the run's custom context and the caller's group.
+
+``with_runcontext(custom_context=, raw_data_path=, overwrite_cache=, max_action_concurrency=,
+env_vars=, name=, mode=, backend=, ...)`` returns a ``RunContext`` whose ``.run`` applies those
+settings. ``backend`` names an executor backend (``"ray"`` with ``flytelike-ray`` installed): the
+run goes to an engine configured like the default one but with that backend (one per backend
+name per process).
+``mode`` is ``"local"`` (the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
+as flytelike has no remote control plane. Upstream options that only matter to a remote backend
+(``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
+``copy_style``, ``queue``, ...) are accepted and ignored; unknown keywords raise ``TypeError``.
+
+``run(entity, ..., wait=False)`` starts the run in the background and returns its ``Run`` at
+once (``.wait()``, ``.events()``, ``.signal(...)``; a failure shows in ``.error`` and raises from
+``.outputs()``); ``on_event=callback`` receives every ``PhaseEvent`` of the run;
+``raw_data_path=`` sets where offloaded data goes for this run (as ``with_runcontext``'s). These
+three are run options only when the entity has no input of that name (then the keyword is the
+input, as in flyte; use ``flytelike.engine.run(entity, inputs={...}, wait=False)``).
+
+``init(...)`` and ``init_from_config(...)`` live in ``flytelike._v2.init`` (re-exported here): they
+record the project and domain for ``current_project()``/``current_domain()``; flytelike always
+runs on the local engine configured by ``FLYTELIKE_*`` environment variables.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC
+from typing import Any
+
+from flytelike._v2.init import init, init_from_config
+from flytelike.engine._handle import Run
+from flytelike.errors import ArgumentError
+
+_IGNORED = frozenset(
+    {
+        "project", "domain", "labels", "annotations", "service_account", "version",
+        "copy_style", "dry_run", "interactive_mode", "run_base_dir", "disable_run_cache",
+        "cache_lookup_scope", "interruptible", "log_level", "log_format", "queue",
+        "notifications", "preserve_original_types", "debug", "metadata_path",
+    }
+)  # fmt: skip
+
+
+class RunContext:
+    """Settings for runs started with ``.run(entity, *args, **inputs)``."""
+
+    def __init__(
+        self,
+        *,
+        mode: str | None = None,
+        name: str | None = None,
+        custom_context: dict[str, str] | None = None,
+        raw_data_path: str | None = None,
+        overwrite_cache: bool = False,
+        max_action_concurrency: int | None = None,
+        env_vars: dict[str, str] | None = None,
+        backend: str | None = None,
+        **ignored: Any,
+    ) -> None:
+        unknown = set(ignored) - _IGNORED
+        if unknown:
+            raise TypeError(f"with_runcontext: unknown parameter(s) {', '.join(sorted(unknown))}")
+        if ignored.get("notifications") is not None:  # checked, though nothing sends them locally
+            from flytelike.notify import check_notifications
+
+            check_notifications(ignored["notifications"], "with_runcontext")
+        if mode not in (None, "local", "hybrid"):
+            raise ValueError(
+                f"with_runcontext(mode={mode!r}): flytelike runs locally; use mode='local' "
+                "(or leave it unset)"
+            )
+        self.name = name
+        self.custom_context = {str(k): str(v) for k, v in (custom_context or {}).items()}
+        self.raw_data_path = raw_data_path
+        self.overwrite_cache = overwrite_cache
+        self.max_action_concurrency = max_action_concurrency
+        self.env_vars = dict(env_vars or {})
+        self.backend = backend
+
+    def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
+        """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
+        ``raw_data_path`` (taken as run options unless ``entity`` has an input of that name)."""
+        from flytelike._entities.task import task_environment
+        from flytelike._v2 import excepthook as _excepthook
+        from flytelike._v2.context import forget_run, set_run_context
+        from flytelike.engine import default_engine
+        from flytelike.engine._convert import inputs_to_literals
+        from flytelike.engine._index import ClosureIndex, to_closure
+        from flytelike.engine._run import new_run_name
+        from flytelike.ir._model import LaunchPlanTemplate
+
+        _excepthook.install()  # an uncaught run error prints as a local flyte run's does
+        if args:
+            if getattr(entity, "python_interface", None) is None:
+                raise ArgumentError(
+                    f"run: {entity!r} takes keyword inputs only", entity=repr(entity)
+                )
+            from flytelike.compiler._state import map_arguments
+
+            inputs = map_arguments(entity, args, inputs)
+        opts = run_options(entity, inputs)
+        wait = bool(opts.get("wait", True))
+        user_cb = opts.get("on_event")
+        engine = default_engine() if self.backend is None else _engine_for(self.backend)
+        closure = to_closure(entity)
+        primary = ClosureIndex(closure).primary()
+        py_iface = getattr(entity, "python_interface", None)
+        lp = primary if isinstance(primary, LaunchPlanTemplate) else None
+        literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
+        name = self.name or new_run_name()
+        if self.custom_context:
+            set_run_context(name, self.custom_context)
+
+        def on_event(event: Any) -> None:
+            if user_cb is not None:
+                user_cb(event)
+            if event.kind == "run" and event.phase.is_terminal:
+                forget_run(name)  # a background run has ended
+
+        try:
+            with task_environment(self.env_vars):
+                run = engine.run_literals(
+                    closure,
+                    literals,
+                    name=name,
+                    wait=wait,
+                    overwrite_cache=self.overwrite_cache or None,
+                    raw_data_path=opts.get("raw_data_path") or self.raw_data_path,
+                    max_parallelism=self.max_action_concurrency,
+                    on_event=on_event if (user_cb is not None or not wait) else None,
+                    py_iface=py_iface,
+                )
+        finally:
+            if wait:
+                forget_run(name)  # the run has ended (run_literals waits)
+        if not wait:
+            return _as_v2(run)  # not ended yet: its error shows in .wait().error / .outputs()
+        return _finished(run)
+
+
+class ActionOutputs(tuple):  # type: ignore[type-arg]
+    """What ``outputs()`` of a run started with ``flyte.run`` returns: a tuple of the outputs in
+    declaration order (flyte's ``ActionOutputs``) with ``named_outputs()`` and attribute access
+    by output name. With a single output it also compares equal to that value, so both
+    ``run.outputs()[0] == 8`` (flyte) and ``run.outputs() == 8`` (flyte's testing docs) hold."""
+
+    _names: tuple[str, ...]
+
+    def __new__(cls, values: tuple[Any, ...], names: tuple[str, ...]) -> ActionOutputs:
+        out = super().__new__(cls, values)
+        out._names = names
+        return out
+
+    def named_outputs(self) -> dict[str, Any]:
+        return dict(zip(self._names, self, strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        names = self.__dict__.get("_names", ())
+        if name in names:
+            return self[names.index(name)]
+        raise AttributeError(f"outputs have no {name!r}; they are: {', '.join(names) or 'none'}")
+
+    def __repr__(self) -> str:
+        shown = (f'"{v}"' if isinstance(v, str) else f"{v}" for v in self)
+        pairs = zip(self._names, shown, strict=True)
+        return f"ActionOutputs({', '.join(f'{n}={v}' for n, v in pairs)})"
+
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, tuple) and tuple.__eq__(self, other):
+            return True
+        if len(self) == 1 and not isinstance(other, ActionOutputs):
+            return self[0] == other
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> Any:
+        eq = self.__eq__(other)
+        return not eq if isinstance(eq, bool) else NotImplemented
+
+    __hash__ = tuple.__hash__
+
+
+class V2Run(Run):
+    """A ``Run`` as flyte 2 shows one: ``outputs()`` are ``ActionOutputs`` (``(None,)``, named
+    ``o0``, for a task without outputs, as flyte), ``phase`` is a
+    ``flytelike.models.ActionPhase`` and ``repr()`` lists the fields flyte's ``Run`` prints
+    (url, labels, name, task name, type, action name, start/end/run time, phase, group,
+    parent, related to, attempts). ``engine_phase`` is the engine's ``WorkflowPhase``."""
+
+    def outputs(self) -> Any:
+        value = super().outputs()
+        iface = self._interface()
+        names = tuple(v.name for v in iface.outputs) if iface is not None else ()
+        if not names:
+            return ActionOutputs((None,), ("o0",))
+        values = tuple(value) if len(names) > 1 else (value,)
+        return ActionOutputs(values, names)
+
+    @property
+    def engine_phase(self) -> Any:
+        """The run's phase as the engine records it (``flytelike.engine.WorkflowPhase``)."""
+        return Run.phase.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def phase(self) -> Any:  # (an ActionPhase where the engine's Run has a WorkflowPhase)
+        from flytelike.models import ActionPhase
+
+        return ActionPhase.from_engine_phase(self.engine_phase.value)
+
+    def _engine_view(self) -> Run:
+        view = Run.__new__(Run)
+        view.__dict__.update(self.__dict__)
+        return view
+
+    # The engine's Run reads ``self.phase`` as a WorkflowPhase in these two.
+    def output_literals(self) -> Any:
+        return self._engine_view().output_literals()
+
+    def _failure(self) -> Any:
+        return self._engine_view()._failure()
+
+    def _task_type(self, kind: str) -> str:
+        from flytelike.engine._index import ClosureIndex
+
+        primary = ClosureIndex(self._engine.store.run_closure(self.name)).primary()
+        return str(getattr(primary, "kind", kind))  # a task's kind (python, container, ...)
+
+    def __repr__(self) -> str:
+        rec = self.record()
+        root = next((a for a in self.actions() if not a.parent), None)
+        phase = self.phase
+        start = rec.started_at or rec.created_at
+        end = rec.ended_at if phase.is_terminal else None
+        fields: list[tuple[str, Any]] = [
+            ("url", self.url),
+            ("labels", dict(rec.options.get("labels") or {})),
+            ("name", self.name),
+            ("task name", self.entity_name),
+            ("type", self._task_type(rec.kind)),
+            ("action name", root.action_id if root is not None else self.entity_name),
+            ("start_time", _iso(start)),
+            ("end_time", _iso(end) if end is not None else None),
+            ("run_time", f"{int((end if end is not None else time.time()) - start)} secs"),
+            ("phase", phase.to_protobuf_name()),
+            ("group", root.group if root is not None else ""),
+            ("parent", ""),
+            ("related to", ""),
+            ("attempts", rec.attempts),
+        ]
+        body = "".join(f"    {k}={v!r},\n" for k, v in fields)
+        return "Run(\n" + body.rstrip(",\n") + "\n)"
+
+
+def _iso(ts: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+RUN_OPTIONS = ("wait", "on_event", "raw_data_path")
+
+
+def run_options(entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the run options (``wait``, ``on_event``, ``raw_data_path``) out of ``inputs``.
+    A keyword that names one of ``entity``'s inputs stays an input (flyte's ``run(task,
+    **inputs)``); such an entity takes the option through ``flytelike.engine.run``."""
+    names = set(getattr(getattr(entity, "python_interface", None), "inputs", None) or ())
+    opts: dict[str, Any] = {}
+    for key in RUN_OPTIONS:
+        if key in inputs and key not in names:
+            opts[key] = inputs.pop(key)
+    cb = opts.get("on_event")
+    if cb is not None and not callable(cb):
+        raise ArgumentError(f"run(on_event=...): expected a callable, got {type(cb).__name__}")
+    return opts
+
+
+def _as_v2(run: Run) -> V2Run:
+    v2 = V2Run.__new__(V2Run)
+    v2.__dict__.update(run.__dict__)
+    return v2
+
+
+def _finished(run: Run) -> V2Run:
+    """``run`` as a ``V2Run``; a failed run raises, as a local flyte run does: the task's error
+    converted as a parent task would see it (``RuntimeUserError`` with ``code`` = the exception's
+    class name, ``TaskTimeoutError``, ...), its ``run_name`` attribute naming the run (for
+    ``flytelike.engine.get_run``/``resume``)."""
+    v2 = _as_v2(run)
+    if run.phase.value == "SUCCEEDED":
+        return v2
+    from flytelike._v2.task import child_error
+
+    live = run._live
+    failure = live.failure if live is not None else None
+    cause: BaseException | None = failure.error.exception if failure is not None else None
+    err = child_error(run.entity_name, cause if cause is not None else run._failure())
+    err.run_name = run.name  # type: ignore[attr-defined]
+    err.add_note(
+        f"(flytelike run {run.name}; inspect it with flytelike.engine.get_run({run.name!r}), "
+        f"resume it with `flytelike resume {run.name}`)"
+    )
+    raise err
+
+
+_ENGINES: dict[str, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine_for(backend: str) -> Any:
+    """The engine of this process for runs on ``backend`` (built from the environment once)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(backend)
+        if engine is None:
+            from flytelike.engine import Engine, EngineConfig
+
+            engine = _ENGINES[backend] = Engine(EngineConfig.from_env(backend=backend))
+        return engine
+
+
+def with_runcontext(**settings: Any) -> RunContext:
+    """``with_runcontext(custom_context={...}, ...).run(task, **inputs)``."""
+    return RunContext(**settings)
+
+
+def run(entity: Any, /, *args: Any, **inputs: Any) -> Any:
+    """Run ``entity`` (v2 or v1 task, workflow, launch plan) locally; returns a ``Run``."""
+    return RunContext().run(entity, *args, **inputs)
+
+
+__all__ = ["RunContext", "init", "init_from_config", "run", "with_runcontext"]
