@@ -14,6 +14,9 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
+# (the chart the deck pages draw their timelines with: one look for every timeline; a private
+# module of the backends package because decks are written inside a backend's worker)
+from flytelike.backends._gantt import Row, Segment, gantt_svg
 from flytelike.ui._graph import NOT_STARTED, PHASE_COLOURS, svg
 
 PHASES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
@@ -107,44 +110,51 @@ def runs_page(runs: list[dict[str, Any]], filters: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- one run
 def timeline(detail: dict[str, Any], link: bool = True) -> str:
+    """The run's actions (map items summarised on their map) over time, one bar per attempt
+    coloured by how it ended, as inline SVG (``flytelike.backends._gantt``)."""
     run = detail["run"]
-    rows = [a for a in detail["actions"] if a["kind"] != "map_item"]
-    total = max((a["offset"] or 0) + (a["duration"] or 0) for a in rows) if rows else 0
-    total = max(total, run["duration"] or 0, 1e-6)
-    out = ['<div class="timeline">']
-    for a in rows:
-        left = 100 * (a["offset"] or 0) / total
-        width = max(0.4, 100 * (a["duration"] or 0) / total)
-        colour = PHASE_COLOURS.get(a["phase"], NOT_STARTED)
-        name = escape(f"{a['id']} {a['task'].rsplit('.', 1)[-1]}")
-        label = f'<a href="{action_link(run["name"], a["id"])}">{name}</a>' if link else name
-        extra = ""
+    rows = []
+    for a in detail["actions"]:
+        if a["kind"] == "map_item":
+            continue
+        notes = []
         m = detail["maps"].get(a["id"])
         if m:
-            extra = f' <span class="progress">{m["done"]}/{m["total"]} items</span>'
+            notes.append(f"{m['done']}/{m['total']} items")
         if a["cache"]:
-            extra += f' <span class="cache">cache {escape(a["cache"])}</span>'
+            notes.append(f"cache {a['cache']}")
         tries = detail.get("attempts", {}).get(a["id"], [])
         if len(tries) > 1:  # one segment per attempt, coloured by how it ended
-            extra += f' <span class="progress">{len(tries)} attempts</span>'
-            bars = "".join(
-                f'<div class="tl-bar" title="attempt {t["attempt"]}: {escape(t["phase"])}, '
-                f'{_secs(t["duration"])}" style="left:{100 * t["offset"] / total:.2f}%;'
-                f"width:{max(0.4, 100 * (t['duration'] or 0) / total):.2f}%;"
-                f'background:{PHASE_COLOURS.get(t["phase"], NOT_STARTED)}"></div>'
+            notes.append(f"{len(tries)} attempts")
+            segments = tuple(
+                Segment(
+                    t["offset"] or 0,
+                    (t["offset"] or 0) + (t["duration"] or 0),
+                    PHASE_COLOURS.get(t["phase"], NOT_STARTED),
+                    f"attempt {t['attempt']}: {t['phase']}, {_secs(t['duration'])}",
+                )
                 for t in tries
             )
         else:
-            bars = (
-                f'<div class="tl-bar" title="{_secs(a["duration"])}" '
-                f'style="left:{left:.2f}%;width:{width:.2f}%;background:{colour}"></div>'
+            start = a["offset"] or 0
+            segments = (
+                Segment(
+                    start,
+                    start + (a["duration"] or 0),
+                    PHASE_COLOURS.get(a["phase"], NOT_STARTED),
+                    f"{a['id']}: {a['phase']}, {_secs(a['duration'])}",
+                ),
             )
-        out.append(
-            f'<div class="tl-row"><div class="tl-name">{label}{extra}</div>'
-            f'<div class="tl-track">{bars}</div></div>'
+        rows.append(
+            Row(
+                f"{a['id']} {a['task'].rsplit('.', 1)[-1]}",
+                segments,
+                href=action_link(run["name"], a["id"]) if link else "",
+                note=", ".join(notes),
+            )
         )
-    out.append("</div>")
-    return "".join(out)
+    caption = f"timeline of run {run['name']}"
+    return f'<div class="timeline">{gantt_svg(rows, run["duration"], caption)}</div>'
 
 
 def _error_block(err: Any) -> str:

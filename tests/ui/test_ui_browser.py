@@ -170,3 +170,51 @@ def test_deck_source_tab_shows_the_task_function(page: Any, engine: Engine) -> N
     assert (
         "def with_deck(x: int) -> int:" in page.locator("section[data-tab='Source']").inner_text()
     )
+
+
+def test_the_run_report_draws_its_timeline_offline(
+    page: Any, engine: Engine, recorded: dict[str, str], tmp_path: Path
+) -> None:
+    from flytelike.ui import render_report
+
+    report = tmp_path / "run.html"
+    report.write_text(render_report(engine, recorded["failed"]))
+    # Offline: the page may fetch nothing but itself.
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(report.as_uri())
+    assert fetched == [report.as_uri()]
+    chart = page.locator(".timeline svg.gantt")
+    rows = chart.locator("g.row")
+    assert [rows.nth(i).get_attribute("data-row") for i in range(rows.count())] == [
+        "n0 numbers",
+        "n1 square",
+        "n2 check",
+    ]
+    failed = rows.nth(2).locator("rect.bar")
+    assert failed.get_attribute("fill") == "#c62828"
+    assert failed.locator("title").text_content().startswith("n2: FAILED")
+    assert "4/4 items" in rows.nth(1).text_content()
+    assert chart.bounding_box()["width"] > 600
+    chart.screenshot(path=str(_artefact("report-timeline")))
+    _shot(page, "report")
+
+
+def test_the_timeline_shows_each_attempt(
+    page: Any, server: UIServer, engine: Engine, tmp_path: Path
+) -> None:
+    run = engine.run(ui_wfs.flaky_once, path=str(tmp_path / "marker"))
+    page.goto(server.url + f"runs/{run.name}")
+    bars = page.locator(".timeline g.row rect.bar")
+    assert bars.count() == 2
+    titles = [bars.nth(i).locator("title").text_content() for i in range(2)]
+    assert titles[0].startswith("attempt 0: RETRYABLE_FAILED")
+    assert titles[1].startswith("attempt 1: SUCCEEDED")
+    first, second = (bars.nth(i).bounding_box() for i in range(2))
+    assert first["x"] + first["width"] <= second["x"] + 1  # the retry comes after
+    page.locator(".timeline").screenshot(path=str(_artefact("timeline-attempts")))
+
+
+def _artefact(name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / f"{name}.png"
