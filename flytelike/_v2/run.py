@@ -16,7 +16,10 @@ Every task call made inside a running task of the run is a recorded child action
 env_vars=, name=, mode=, backend=, ...)`` returns a ``RunContext`` whose ``.run`` applies those
 settings. ``backend`` names an executor backend (``"ray"`` with ``flytelike-ray`` installed): the
 run goes to an engine configured like the default one but with that backend (one per backend
-name per process).
+name and options per process). ``backend_options={...}`` (also a run option of ``run``) are the
+backend's options (``flytelike.backends._options``), over ``FLYTELIKE_BACKEND_OPTIONS``; with
+them and no ``backend`` they apply to the configured backend; an option the backend does not
+take raises ``ConfigurationError`` naming it and the known ones.
 ``mode`` is ``"local"`` (the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
 as flytelike has no remote control plane. Upstream options that only matter to a remote backend
 (``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
@@ -69,6 +73,7 @@ class RunContext:
         max_action_concurrency: int | None = None,
         env_vars: dict[str, str] | None = None,
         backend: str | None = None,
+        backend_options: Mapping[str, Any] | None = None,
         **ignored: Any,
     ) -> None:
         unknown = set(ignored) - _IGNORED
@@ -90,6 +95,7 @@ class RunContext:
         self.max_action_concurrency = max_action_concurrency
         self.env_vars = dict(env_vars or {})
         self.backend = backend
+        self.backend_options = dict(backend_options or {})
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
         """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
@@ -115,7 +121,11 @@ class RunContext:
         opts = run_options(entity, inputs)
         wait = bool(opts.get("wait", True))
         user_cb = opts.get("on_event")
-        engine = default_engine() if self.backend is None else _engine_for(self.backend)
+        options = {**self.backend_options, **dict(opts.get("backend_options") or {})}
+        if self.backend is None and not options:
+            engine = default_engine()
+        else:
+            engine = _engine_for(self.backend, options)
         closure = to_closure(entity)
         primary = ClosureIndex(closure).primary()
         py_iface = getattr(entity, "python_interface", None)
@@ -270,11 +280,12 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
-RUN_OPTIONS = ("wait", "on_event", "raw_data_path")
+RUN_OPTIONS = ("wait", "on_event", "raw_data_path", "backend_options")
 
 
 def run_options(entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:
-    """Pop the run options (``wait``, ``on_event``, ``raw_data_path``) out of ``inputs``.
+    """Pop the run options (``wait``, ``on_event``, ``raw_data_path``, ``backend_options``)
+    out of ``inputs``.
     A keyword that names one of ``entity``'s inputs stays an input (flyte's ``run(task,
     **inputs)``); such an entity takes the option through ``flytelike.engine.run``."""
     names = set(getattr(getattr(entity, "python_interface", None), "inputs", None) or ())
@@ -316,18 +327,30 @@ def _finished(run: Run) -> V2Run:
     raise err
 
 
-_ENGINES: dict[str, Any] = {}
+_ENGINES: dict[tuple[str, str], Any] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def _engine_for(backend: str) -> Any:
-    """The engine of this process for runs on ``backend`` (built from the environment once)."""
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(backend)
-        if engine is None:
-            from flytelike.engine import Engine, EngineConfig
+def _engine_for(backend: str | None, options: Mapping[str, Any]) -> Any:
+    """The engine of this process for runs on ``backend`` (default: the configured one) with
+    ``options`` over the environment's, built once per backend and options; its backend is
+    built at once, so bad options raise here."""
+    from flytelike.engine import Engine, EngineConfig
 
-            engine = _ENGINES[backend] = Engine(EngineConfig.from_env(backend=backend))
+    config = EngineConfig.from_env()
+    name = backend or config.backend
+    merged = {**dict(config.backend_options), **options}
+    key = (name, repr(sorted(merged.items())))
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = Engine(config.replace(backend=name, backend_options=tuple(merged.items())))
+            try:
+                engine.backend  # noqa: B018  (built now: an unknown option fails the call)
+            except BaseException:
+                engine.close()
+                raise
+            _ENGINES[key] = engine
         return engine
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+import flytelike as fl
 from flytelike.backends import ActionOutcome, ActionRequest, _discovery, get_backend
 from flytelike.backends._options import OptionText, options_from_env, parse_options
 from flytelike.cli import main
@@ -146,3 +147,26 @@ def test_engine_config_reads_the_variable_and_pyproject(
         assert probe[-1]["address"] == "auto" and probe[-1]["num_cpus"] == 2
     finally:
         engine.close()
+
+
+@fl.task
+def plus_one(x: int) -> int:
+    return x + 1
+
+
+def test_run_and_with_runcontext_take_backend_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probe: list[dict[str, Any]]
+) -> None:
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    ctx = fl.with_runcontext(backend="probe", backend_options={"num_cpus": 1.5})
+    assert ctx.run(plus_one, x=1).outputs() == 2
+    assert probe[-1]["num_cpus"] == 1.5
+    # run's own option wins over the context's, key by key
+    assert ctx.run(plus_one, x=2, backend_options={"address": "auto"}).outputs() == 3
+    assert probe[-1]["num_cpus"] == 1.5 and probe[-1]["address"] == "auto"
+    monkeypatch.setenv("FLYTELIKE_BACKEND", "probe")
+    assert fl.run(plus_one, x=3, backend_options={"quiet": True}).outputs() == 4
+    assert probe[-1]["quiet"] is True
+    monkeypatch.delenv("FLYTELIKE_BACKEND")
+    with pytest.raises(ConfigurationError, match=r"backend 'local' .* has no option 'address'"):
+        fl.run(plus_one, x=1, backend_options={"address": "auto"})
