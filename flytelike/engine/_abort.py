@@ -173,6 +173,7 @@ def _aborted(
     err = aborted_error(ex.run_name, aid, st.reasons[aid])
     ex.node_finished(aid, name, NodePhase.ABORTED, error=err)
     if ex.store is not None:
+        ex.store.flush()  # (its earlier attempts may still be queued: count them all)
         n = len(ex.store.attempts(ex.run_name, aid))
         ex.store.attempt(ex.run_name, aid, n, TaskPhase.ABORTED.value, time.time(), error_dict(err))
     raise NodeFailed(aid, err, NodePhase.ABORTED)

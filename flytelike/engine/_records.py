@@ -449,7 +449,8 @@ class RunStore(GateRows):
         error: dict[str, Any] | None = None,
     ) -> None:
         e = error or {}
-        self.db.write(
+        # (history: what a resume or a dependent needs is the action's row, not its attempts)
+        self.db.write_later(
             _ATTEMPT,
             (
                 run,

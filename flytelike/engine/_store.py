@@ -6,7 +6,8 @@ per store commits everything queued as one transaction every ``BATCH_SECONDS`` (
 a batch into few statements). ``barrier()`` is the durability point: the engine calls it before
 starting what depends on a finished action, and it returns once everything queued so far is
 committed (the calling thread commits the batch itself, so a kill -9 loses no finished work that
-anything was built on). ``flush()`` commits everything queued and held back. Writes that others
+anything was built on); history nothing is built on (attempt rows, ``write_later``) waits for the
+writer's next batch. ``flush()`` commits everything queued and held back. Writes that others
 wait on (cache entries, reservations, signals) are synchronous. Several processes may share one
 file: WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing
 records.
@@ -87,6 +88,9 @@ class SQLiteStore:
         # Queued writes. Only a holder of ``_lock`` takes items out (the writer thread, or any
         # thread committing on its own in ``flush``/``barrier``), so batches commit in order.
         self._items: deque[Any] = deque()
+        # History nothing is built on (attempt rows): committed with the writer's batches and
+        # ``flush``, never by ``barrier``, so a durability point writes one table less.
+        self._later: deque[Any] = deque()
         self._lock = threading.Lock()
         self._committing = False  # a batch is being taken or committed (under ``_lock``)
         self._writer: threading.Thread | None = None
@@ -199,6 +203,13 @@ class SQLiteStore:
         """
         self._put((UPSERT, table, keys, row))
 
+    def write_later(self, sql: str, params: Sequence[Any]) -> None:
+        """Queue a write nothing depends on (a record of history): committed by the writer
+        thread's next batch or ``flush``, not by ``barrier``. A kill -9 before then loses it."""
+        self._later.append((ROWS, ((sql, params),)))
+        if not self._signalled:
+            self._signal()
+
     def write_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._put((sql, rows, True))
 
@@ -213,7 +224,7 @@ class SQLiteStore:
             log.warning("run store flush timed out after %ss", timeout)
             return
         try:
-            self._commit_queued(self.connection())
+            self._commit_queued(self.connection(), later=True)
         finally:
             self._lock.release()
 
@@ -261,7 +272,7 @@ class SQLiteStore:
             self._wake.clear()
             self._signalled = False
             with self._lock:
-                self._commit_queued(conn)
+                self._commit_queued(conn, later=True)
             if stopping.is_set():
                 conn.close()
                 return
@@ -280,11 +291,14 @@ class SQLiteStore:
             except sqlite3.Error as e:  # busy or failing: the next wake-up tries again
                 log.debug("run store checkpoint skipped: %s", e)
 
-    def _commit_queued(self, conn: sqlite3.Connection) -> None:
-        """Take everything queued or held back and commit it (the caller holds ``_lock``)."""
+    def _commit_queued(self, conn: sqlite3.Connection, later: bool = False) -> None:
+        """Take everything queued or held back (and, with ``later``, the history queued with
+        ``write_later``) and commit it (the caller holds ``_lock``)."""
         self._committing = True
         try:
             ops = drain(self._items, self._pending)
+            if later and self._later:
+                ops += drain(self._later, None)
             if ops:
                 self._commit(conn, ops)
         finally:
@@ -339,6 +353,7 @@ class SQLiteStore:
         """In a forked child: drop the parent's connections, queue, held rows and threads."""
         self._local = threading.local()
         self._items = deque()
+        self._later = deque()
         self._lock = threading.Lock()
         self._committing = False
         self._writer = None
