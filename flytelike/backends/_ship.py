@@ -14,8 +14,11 @@ What does not live here: resolving a ``FunctionRef`` back to a function (``_func
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import types
+import typing
+from collections.abc import Iterator
 from typing import Any
 
 from flytelike.backends._functions import resolve_object, unwrap
@@ -78,7 +81,8 @@ def _pickle(func: Any, task: str) -> bytes:
     import cloudpickle
 
     try:
-        return cloudpickle.dumps(func)  # type: ignore[no-any-return]
+        with _resolved_classes(func):
+            return cloudpickle.dumps(_resolved(func))  # type: ignore[no-any-return]
     except Exception as e:
         culprits = _unpicklable(func, set())
         if culprits:
@@ -94,6 +98,72 @@ def _pickle(func: Any, task: str) -> bytes:
             "backend that runs tasks in this process (the local backend's thread mode)",
             entity=task,
         ) from e
+
+
+def _resolved(func: Any) -> Any:
+    """``func``, or a copy whose string annotations (``from __future__ import annotations``)
+    are evaluated here: pickled by value, a function takes along only the globals its code
+    uses, so the other process could not evaluate a name used only in an annotation (a
+    dataclass of the script, say). Annotations that do not evaluate here are left as they are
+    (building the task's interface would have failed already)."""
+    annotations = getattr(func, "__annotations__", None)
+    if not isinstance(func, types.FunctionType) or not annotations:
+        return func
+    if not any(isinstance(v, str) for v in annotations.values()):
+        return func
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except Exception:
+        return func
+    copy = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
+    )
+    copy.__kwdefaults__ = func.__kwdefaults__
+    copy.__dict__.update(func.__dict__)
+    copy.__qualname__, copy.__module__, copy.__doc__ = (
+        func.__qualname__,
+        func.__module__,
+        func.__doc__,
+    )
+    copy.__annotations__ = {**annotations, **hints}
+    return copy
+
+
+@contextlib.contextmanager
+def _resolved_classes(func: Any) -> Iterator[None]:
+    """While ``func`` is pickled: the classes of its module that its annotations reach (a
+    dataclass, its fields' dataclasses) hold evaluated annotations, so that, pickled by value
+    with it, they can build their fields in the other process too (an annotation naming another
+    class of a script cannot be evaluated there). Put back afterwards; ``_LOCK`` keeps two
+    shipments from swapping the same class at once."""
+    module = getattr(func, "__module__", None)
+    try:
+        roots = list(typing.get_type_hints(func).values())
+    except Exception:
+        roots = []
+    swapped: list[tuple[type, Any]] = []
+    seen: set[int] = set()
+    with _LOCK:
+        while roots:
+            t = roots.pop()
+            roots.extend(typing.get_args(t))
+            own = getattr(t, "__dict__", {}).get("__annotations__")
+            if not isinstance(t, type) or id(t) in seen or t.__module__ != module or not own:
+                continue
+            seen.add(id(t))
+            try:
+                hints = typing.get_type_hints(t, include_extras=True)
+            except Exception:
+                continue
+            roots.extend(hints.values())
+            if any(isinstance(v, str) for v in own.values()):
+                swapped.append((t, own))
+                t.__annotations__ = {k: hints.get(k, v) for k, v in own.items()}
+        try:
+            yield
+        finally:
+            for t, own in swapped:
+                t.__annotations__ = own
 
 
 def _names(code: types.CodeType) -> set[str]:

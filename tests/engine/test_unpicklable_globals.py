@@ -240,3 +240,62 @@ def test_process_pool_names_the_global_that_cannot_be_pickled(process_engine: En
     assert "move the task into a module" in message
     with pytest.raises(CodeShippingError, match="helper -> guard"):
         ship_task(locked.template())  # (registered by the run above)
+
+
+ANNOTATED_SCRIPT = textwrap.dedent(
+    """
+    from __future__ import annotations
+
+    import json
+    from dataclasses import dataclass
+
+    from flytelike import map_task, task, workflow
+    from flytelike.backends._local import LocalBackend
+    from flytelike.engine import Engine, EngineConfig
+
+
+    @dataclass
+    class Model:
+        weight: float
+
+
+    @dataclass
+    class Scored:
+        model: Model
+        score: float
+
+
+    @task
+    def fit(x: float) -> Model:
+        return Model(weight=2 * x)
+
+
+    @task
+    def score(model: Model) -> Scored:
+        return Scored(model=model, score=model.weight + 1)
+
+
+    @workflow
+    def wf(xs: list[float]) -> list[Scored]:
+        return map_task(score)(model=map_task(fit)(x=xs))
+
+
+    if __name__ == "__main__":
+        engine = Engine(EngineConfig.from_env(), backend=LocalBackend(mode="process"))
+        try:
+            out = engine.run(wf, xs=[1.0, 2.0]).outputs()
+        finally:
+            engine.close()
+        print(json.dumps([s.score for s in out]))
+    """
+)
+
+
+def test_a_script_with_string_annotations_ships_its_classes(tmp_path: Path) -> None:
+    # ``from __future__ import annotations``: the annotations name classes of the script
+    # (``Scored.model: Model``) that a function pickled by value does not take along unless
+    # they are evaluated before it leaves.
+    (tmp_path / "annotated.py").write_text(ANNOTATED_SCRIPT)
+    done = _run([sys.executable, "annotated.py"], tmp_path, tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [3.0, 5.0]
