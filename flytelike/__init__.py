@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from flytelike._entities.dynamic import DynamicTask, EagerTask, dynamic, eager
     from flytelike._entities.gates import approve, sleep, wait_for_input
     from flytelike._entities.imperative import ImperativeWorkflow, Workflow
-    from flytelike._entities.kit_context import FlyteContext, FlyteContextManager
     from flytelike._entities.launch_plan import LaunchPlan
     from flytelike._entities.map_task import MapTask, map_task
     from flytelike._entities.nodes import create_node
@@ -142,6 +141,7 @@ if TYPE_CHECKING:
     from flytelike._v2.task import V2Task as TaskTemplate
     from flytelike._v2.trace import trace
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
+    from flytelike.backends._kit_context import FlyteContext, FlyteContextManager
     from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
     from flytelike.backends._runtime import current_context
     from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
@@ -205,8 +205,8 @@ _LAZY = {
     "ExecutionParameters": ("flytelike.backends._runtime", "ExecutionContext"),
     "File": ("typesystem.io", "File"),
     "FixedRate": ("flytelike._settings.schedule", "FixedRate"),
-    "FlyteContext": ("flytelike._entities.kit_context", "FlyteContext"),
-    "FlyteContextManager": ("flytelike._entities.kit_context", "FlyteContextManager"),
+    "FlyteContext": ("flytelike.backends._kit_context", "FlyteContext"),
+    "FlyteContextManager": ("flytelike.backends._kit_context", "FlyteContextManager"),
     "FlyteDirectory": ("typesystem.io", "FlyteDirectory"),
     "FlyteFile": ("typesystem.io", "FlyteFile"),
     "FlyteRecoverableException": ("flytelike.errors", "FlyteRecoverableException"),

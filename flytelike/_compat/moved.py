@@ -14,7 +14,10 @@ import importlib.machinery
 import sys
 import warnings
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 #: old module path -> new module path (remove in 0.3)
 MOVED: dict[str, str] = {
@@ -33,7 +36,7 @@ MOVED: dict[str, str] = {
     "flytelike._echo": "flytelike._entities.echo",
     "flytelike._sensor": "flytelike._entities.sensor",
     "flytelike._sqlite": "flytelike._entities.sqlite",
-    "flytelike._kit_context": "flytelike._entities.kit_context",
+    "flytelike._kit_context": "flytelike.backends._kit_context",
     "flytelike._env": "flytelike._v2.env",
     "flytelike._v2task": "flytelike._v2.task",
     "flytelike._v2map": "flytelike._v2.map",
@@ -99,7 +102,7 @@ class _MovedFinder:
         new = MOVED.get(fullname)
         if new is None:
             return None
-        return importlib.machinery.ModuleSpec(fullname, _Alias(new))
+        return importlib.machinery.ModuleSpec(fullname, cast("importlib.abc.Loader", _Alias(new)))
 
 
 _FINDER = _MovedFinder()

@@ -110,6 +110,6 @@ class FileSensor(BaseSensor):
         super().__init__(name=name, timeout=timeout, **kwargs)
 
     async def poke(self, path: str) -> bool:  # type: ignore[override]
-        from flytelike._entities.kit_context import FlyteContextManager
+        from flytelike.backends._kit_context import FlyteContextManager
 
         return FlyteContextManager.current_context().file_access.exists(path)

@@ -7,6 +7,10 @@ conformance suite every backend runs. A backend that sends a task to another pro
 could not import it by name.
 """
 
+# Importing the flytekit ``FlyteContext`` view registers it with typesystem as the ``ctx``
+# flytekit-style transformers get; every import of a backends module runs this package first,
+# so a conversion inside a task (or on a worker) always has it.
+from flytelike.backends import _kit_context as _kit_context
 from flytelike.backends._discovery import (
     GROUP,
     BackendLoadError,

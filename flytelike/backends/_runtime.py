@@ -309,9 +309,6 @@ def _io_context() -> Any:
         from typesystem.io import _context
 
         _context.set_action_key_provider(_running_action_key)
-        from flytelike._entities.kit_context import register_provider
-
-        register_provider()  # the ctx flytekit-style transformers get
         _IO.append(_context)
     return _IO[0]
 

@@ -15,6 +15,7 @@ from flytelike.compiler._promise import (
     ComparisonExpr,
     ConjunctionExpr,
     NodeHandle,
+    NodeRef,
     Outputs,
     Promise,
 )
@@ -194,13 +195,13 @@ class ConditionalBuilder:
         return node.result(False)
 
     # ------------------------------------------------------------------------- freezing
-    def _operand(self, value: Any, other: Any, deps: list[NodeBuilder]) -> PromiseRef | Constant:
+    def _operand(self, value: Any, other: Any, deps: list[NodeRef]) -> PromiseRef | Constant:
         if isinstance(value, Promise):
             deps.append(value.node)
             return PromiseRef(value.node.id, value.var, value.path)
         return self._constant_for(other, value)
 
-    def _expr(self, expr: Any, deps: list[NodeBuilder]) -> BoolExpr:
+    def _expr(self, expr: Any, deps: list[NodeRef]) -> BoolExpr:
         if isinstance(expr, ConjunctionExpr):
             return Conjunction(expr.op, self._expr(expr.left, deps), self._expr(expr.right, deps))
         return Comparison(
@@ -209,10 +210,10 @@ class ConditionalBuilder:
             self._operand(expr.right, expr.left, deps),
         )
 
-    def freeze(self, entities: dict[str, Entity]) -> tuple[BranchNode, list[NodeBuilder]]:
+    def freeze(self, entities: dict[str, Entity]) -> tuple[BranchNode, list[NodeRef]]:
         from flytelike.compiler._freeze import freeze_scope
 
-        deps: list[NodeBuilder] = []
+        deps: list[NodeRef] = []
         cases: list[Case] = []
         error = ""
         for c in self.cases:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flytelike.compiler._naming import relative_source
-from flytelike.compiler._promise import Promise
+from flytelike.compiler._promise import NodeRef, Promise
 from flytelike.compiler._source import fmt
 from flytelike.compiler._state import NodeBuilder, raw_promises, to_binding_data
 from flytelike.errors import CompileError
@@ -34,11 +34,11 @@ def source_location(loc: tuple[str, int] | None) -> SourceLocation | None:
 
 def freeze_scope(
     state: CompileState, builders: list[NodeBuilder], entities: dict[str, Entity]
-) -> tuple[tuple[Node, ...], list[NodeBuilder]]:
+) -> tuple[tuple[Node, ...], list[NodeRef]]:
     """IR nodes for one scope, and the nodes outside it they depend on."""
     members = {id(nb) for nb in builders}
     seen: dict[str, NodeBuilder] = {}
-    external: list[NodeBuilder] = []
+    external: list[NodeRef] = []
     nodes: list[Node] = []
     start = state.start
     targets: dict[int, NodeTarget] = {}
@@ -53,7 +53,7 @@ def freeze_scope(
                 node_id=node_id,
             )
         seen[node_id] = nb
-        deps: list[NodeBuilder] = []
+        deps: list[NodeRef] = []
         inputs: list[Binding] = []
         for name, raw in nb.inputs:
             if type(raw) is Promise:

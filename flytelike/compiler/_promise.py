@@ -16,15 +16,31 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typesystem
 from flytelike.compiler._source import fmt, user_frame_location
 from flytelike.errors import PromiseUsageError
 
 if TYPE_CHECKING:
-    from flytelike.compiler._state import NodeBuilder
     from typesystem import LiteralType
+
+
+class NodeRef(Protocol):
+    """What promises need of the node that makes them (``_state.NodeBuilder`` is the one
+    implementation). A protocol, so that promises sit below the compile state that builds nodes
+    from them instead of importing it back."""
+
+    id: str
+    after: tuple[Any, ...]
+
+    def describe(self) -> str: ...
+
+    def runs_before(self, other: Any) -> None: ...
+
+    def with_overrides(self, kwargs: dict[str, Any]) -> None: ...
+
+    def output_promises(self) -> dict[str, Promise]: ...
 
 
 def _misuse(what: str, fix: str, desc: str) -> PromiseUsageError:
@@ -134,7 +150,7 @@ class Promise(_PromiseOps):
 
     def __init__(
         self,
-        node: NodeBuilder,
+        node: NodeRef,
         var: str,
         lt: LiteralType,
         py: Any,
@@ -216,7 +232,7 @@ class Promise(_PromiseOps):
         return self
 
     @property
-    def ref(self) -> NodeBuilder:
+    def ref(self) -> NodeRef:
         return self.node
 
 
@@ -251,10 +267,10 @@ class Outputs(tuple):  # type: ignore[type-arg]
     is ``_node``.
     """
 
-    _node: NodeBuilder
+    _node: NodeRef
     _names: tuple[str, ...]
 
-    def __new__(cls, promises: list[Promise], node: NodeBuilder) -> Outputs:
+    def __new__(cls, promises: list[Promise], node: NodeRef) -> Outputs:
         self = super().__new__(cls, promises)
         self._node = node
         self._names = tuple(p.var for p in promises)
@@ -273,7 +289,7 @@ class Outputs(tuple):  # type: ignore[type-arg]
         )
 
     @property
-    def node(self) -> NodeBuilder:
+    def node(self) -> NodeRef:
         return self._node
 
     def __rshift__(self, other: Any) -> Any:
@@ -296,7 +312,7 @@ class NodeHandle:
 
     __slots__ = ("node",)
 
-    def __init__(self, node: NodeBuilder) -> None:
+    def __init__(self, node: NodeRef) -> None:
         self.node = node
 
     @property
@@ -333,7 +349,7 @@ class NodeHandle:
         return f"Node({self.node.describe()})"
 
 
-def _node_of(obj: Any) -> NodeBuilder:
+def _node_of(obj: Any) -> NodeRef:
     if isinstance(obj, Outputs):
         return obj._node
     if isinstance(obj, Promise | NodeHandle):

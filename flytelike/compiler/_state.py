@@ -10,12 +10,13 @@ is active become nodes.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typesystem
 from flytelike.compiler._promise import (
     ComparisonExpr,
     NodeHandle,
+    NodeRef,
     Outputs,
     Promise,
 )
@@ -35,9 +36,23 @@ from flytelike.ir._model import (
 )
 
 if TYPE_CHECKING:
-    from flytelike.compiler._condition import ConditionalBuilder
     from flytelike.compiler._entity import Entity
+    from flytelike.ir._model import BranchNode
     from typesystem import LiteralType
+
+
+class ConditionalBuilder(Protocol):
+    """What the compile state and the freezer need of an open ``conditional(...)``
+    (``_condition.ConditionalBuilder`` is the one implementation; a protocol, so that the state
+    sits below the conditionals built on it instead of importing them back)."""
+
+    @property
+    def loc(self) -> tuple[str, int] | None: ...
+
+    def where(self) -> str: ...
+
+    def freeze(self, entities: dict[str, Entity]) -> tuple[BranchNode, list[NodeRef]]: ...
+
 
 _MISSING: Any = object()
 _UNBOUND: Any = object()  # (the binding of an input whose type check failed)

@@ -4,7 +4,7 @@
 (``execution_id``, ``working_directory``, ``checkpoint``, ``logging``, decks, ``secrets``).
 ``FlyteContext``/``FlyteContextManager`` (``current_context()``, ``compilation_state``,
 ``execution_state``, ``user_space_params``, ``new_execution_state``, ``file_access``,
-``with_context``) describe flytelike's own state (``flytelike._entities.kit_context``); they are what
+``with_context``) describe flytelike's own state (``flytelike.backends._kit_context``); they are what
 flytekit-style ``TypeTransformer`` subclasses receive as ``ctx``. ``SecretsManager`` is the
 secrets lookup of ``current_context().secrets``.
 """
@@ -12,7 +12,7 @@ secrets lookup of ``current_context().secrets``.
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from flytelike._entities.kit_context import (
+from flytelike.backends._kit_context import (
     CompilationState,
     ExecutionState,
     FileAccessProvider,

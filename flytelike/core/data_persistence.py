@@ -1,10 +1,10 @@
 """``flytelike.core.data_persistence``: mirrors ``flytekit.core.data_persistence``
-(``FileAccessProvider``, over the active data store; see ``flytelike._entities.kit_context``)."""
+(``FileAccessProvider``, over the active data store; see ``flytelike.backends._kit_context``)."""
 
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from flytelike._entities.kit_context import FileAccessProvider
+from flytelike.backends._kit_context import FileAccessProvider
 
 __all__ = ["FileAccessProvider"]
 
