@@ -12,7 +12,8 @@ transaction cost per unit (``_engine_floor``), in wall, CPU and instructions.
 Workloads (shapes of ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` and
 ``bench_memory.py``): a chain of 100 trivial ``int -> int`` tasks (per task), a map over 10,000
 items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
-0.25 s (wall), the peak RSS of a fresh process running a chain of 1,000 tasks, fan-in and fan-out
+0.25 s (wall), the peak RSS of a fresh process running a chain of 1,000 tasks and of one mapping
+over 1,000,000 items (beyond its input and output lists), fan-in and fan-out
 of 100 to 100,000 nodes with their scaling factor, and ``runs list`` over 100,000 runs
 (``_engine_scale``). Every run uses a fresh ``FLYTELIKE_HOME`` in a temporary directory.
 """
@@ -38,6 +39,7 @@ from benchmarks._engine_work import cached_inc, chain, durable, mapped, sleeps
 TARGETS_CPU_US = {"chain_100": 10.0, "map_10000": 2.0, "cache_hit": 5.0}
 TARGET_SLEEPS_S = 0.4
 TARGET_RSS_MB = 60.0
+TARGET_MAP_OVER_LISTS_MB = 150.0
 # flytekit and flyte 2, wall per unit (``shared/anchors``).
 ANCHORS = {
     "chain_100": {"flytekit": 1061.4, "flyte2": 1008.3},
@@ -118,6 +120,51 @@ def _memory(scenario: str, reps: int) -> dict[str, Any]:
         "peak_rss_mb_median": statistics.median(values),
         "n": len(values),
     }
+
+
+def _map_memory(n: int) -> dict[str, Any]:
+    """Peak RSS of a fresh process mapping over ``n`` items, beyond its input and output lists
+    (what a plain Python list of the inputs and one of the outputs take, measured first)."""
+    with tempfile.TemporaryDirectory() as home:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_engine", "map_items", str(n)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=_child_env(home),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    doc: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    over = doc["peak_rss_mb"] - doc["base_mb"] - doc["lists_mb"]
+    doc.update(
+        items=n,
+        over_lists_mb=over,
+        target_over_lists_mb=TARGET_MAP_OVER_LISTS_MB,
+        meets_target=over <= TARGET_MAP_OVER_LISTS_MB,
+    )
+    return doc
+
+
+def _map_items_scenario(n: int) -> None:
+    """In a fresh process: the lists alone, then the map (``_map_memory``)."""
+    from flytelike import engine as eng
+
+    def rss() -> float:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    engine = eng.default_engine()
+    durable(engine, mapped, xs=list(range(10)))
+    base = rss()
+    xs = list(range(n))
+    ys = [x + 1 for x in xs]
+    lists = rss() - base
+    del ys
+    assert durable(engine, mapped, xs=xs).outputs()[-1] == n
+    print(json.dumps({"base_mb": base, "lists_mb": lists, "peak_rss_mb": _vm_hwm_mb()}))
 
 
 def _floors(reps: int) -> dict[str, Any]:
@@ -246,6 +293,7 @@ def run(options: Any) -> dict[str, Any]:
     mem["target_mb"] = TARGET_RSS_MB
     mem["meets_target"] = mem["peak_rss_mb_median"] <= TARGET_RSS_MB
     res["chain_1000_peak_rss"] = mem
+    res["map_1000000_peak_rss"] = _map_memory(100_000 if quick else 1_000_000)
     not_met = [k for k, v in res.items() if v.get("meets_target") is False]
     for shape, v in scale.items():
         if v["scaling"]["meets_target"] is False:
@@ -267,6 +315,9 @@ def run(options: Any) -> dict[str, Any]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["callgrind"]:
         _callgrind_scenario()
+        raise SystemExit(0)
+    if sys.argv[1:2] == ["map_items"]:
+        _map_items_scenario(int(sys.argv[2]))
         raise SystemExit(0)
     from flytelike import engine as _eng
 

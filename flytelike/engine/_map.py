@@ -19,6 +19,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 from typing import Literal as Just
@@ -49,6 +50,7 @@ from flytelike.engine._interpreter import (
 )
 from flytelike.engine._items import item_encoder
 from flytelike.engine._journal import MapJournal
+from flytelike.engine._map_results import ItemResults
 from flytelike.engine._phases import NodePhase
 from flytelike.errors import TaskBodyStopped
 from flytelike.ir._model import ArrayNode, Node, TaskTemplate
@@ -71,6 +73,16 @@ _STOPPED = f"{TaskBodyStopped.__module__}.{TaskBodyStopped.__qualname__}"
 # BATCH_SECONDS); each is in the map's journal as it finishes (``_journal``), so a kill -9 loses
 # none of them.
 WRITE_SECONDS = 0.05
+
+
+# ``run_batched(items, task, workers) -> bool`` (``_map_batches``, which imports this module):
+# runs the items through a backend's ``run_items`` when it has one; set by the engine.
+_BATCHED: list[Callable[[_Items, TaskTemplate, int], Awaitable[bool]]] = []
+
+
+def use_batches(run_batched: Callable[[_Items, TaskTemplate, int], Awaitable[bool]]) -> None:
+    """Let maps hand their items to a backend's ``run_items`` through ``run_batched``."""
+    _BATCHED[:] = [run_batched]
 
 
 def _optional_variant(lt: LiteralType) -> str | None:
@@ -102,8 +114,8 @@ class _Items:
         self.node = node
         self.name = name
         self.n = n
-        self.results: list[Outputs | None] = [None] * n
-        self.errors: list[NodeFailed | None] = [None] * n
+        self.results = ItemResults(n)  # (by column: bounded memory for huge maps)
+        self.errors: dict[int, NodeFailed] = {}  # failed items by index
         self.rows: list[bytes] = []  # encoded items not yet handed to the store
         self._journal: MapJournal | Just[False] | None = None  # False: cannot journal
         self.done = 0
@@ -506,16 +518,14 @@ async def run_map(
             )
             await _fast_path(items, task, retries, workers)
         else:
-            # Batches through a remote backend's ``run_items`` when it has one (the module
-            # imports this one, hence here).
-            from flytelike.engine._map_batches import run_batched
-
-            if task is None or not await run_batched(items, task, workers):
+            # Batches through a remote backend's ``run_items`` when it has one (``_BATCHED``).
+            batched = _BATCHED[0] if _BATCHED else None
+            if task is None or batched is None or not await batched(items, task, workers):
                 await _general_path(interp, items, target, workers)
         done = True
     finally:
         items.close(done)
-    failed = [e for e in items.errors if e is not None]
+    failed = [items.errors[i] for i in sorted(items.errors)]
     needed = required_successes(n, target.min_success_ratio, target.min_successes)
     if n - len(failed) < needed or (
         failed and not tolerates_failures(target.min_success_ratio, target.min_successes)
@@ -543,20 +553,19 @@ async def run_map(
         ex.node_finished(aid, name, NodePhase.FAILED, error=err, detail=detail)
         raise NodeFailed(aid, err, detail=detail)
     out: Outputs = {}
-    unbox = typesystem.unbox
+    results = items.results
     for var in target.outputs:
         variant = _optional_variant(var.type)
-        var_name = var.name
+        col = results.column(var.name)
         if variant is None and not failed:
-            out[var_name] = Collection(tuple([unbox(r[var_name]) for r in items.results]))  # type: ignore[index]
+            out[var.name] = Collection(tuple(col))
             continue
         vals: list[Any] = []
-        for r in items.results:
-            if r is None:
+        for i, v in enumerate(col):
+            if not results.succeeded(i):
                 vals.append(UnionValue("none", None) if variant else None)
             else:
-                v = unbox(r[var_name])
                 vals.append(UnionValue(variant, v) if variant else v)
-        out[var_name] = Collection(tuple(vals))
+        out[var.name] = Collection(tuple(vals))
     ex.node_finished(aid, name, NodePhase.SUCCEEDED, out)
     return out

@@ -27,7 +27,16 @@ from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
-from flytelike.engine import _abort, _gates, _journal, _lifetime, _map, _prune, _resume
+from flytelike.engine import (
+    _abort,
+    _gates,
+    _journal,
+    _lifetime,
+    _map,
+    _map_batches,
+    _prune,
+    _resume,
+)
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -45,6 +54,7 @@ from flytelike.engine._execution import (
 from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import Interpreter, register_node_handler
+from flytelike.engine._namespace import namespace_key, resolve
 from flytelike.engine._phases import NodePhase, WorkflowPhase
 from flytelike.engine._prune import Deleted
 from flytelike.engine._records import RunStore
@@ -66,6 +76,7 @@ from typesystem import Literal
 # Node kinds in modules of their own, which import the interpreter (so it cannot import them).
 register_node_handler(ArrayNode, _map.run_map)
 register_node_handler(GateNode, _gates.run_gate)
+_map.use_batches(_map_batches.run_batched)
 
 _LOOPS = threading.local()
 
@@ -224,6 +235,7 @@ class Engine:
         overwrite_cache: bool | None,
         raw_data_path: str | None,
         max_parallelism: int | None,
+        namespace: tuple[str, str],
     ) -> dict[str, Any]:
         cfg = self.config
         return {
@@ -231,6 +243,8 @@ class Engine:
             "raw_data_path": raw_data_path or cfg.data_prefix,
             "max_parallelism": max_parallelism,
             "backend": getattr(self.backend, "name", "?"),
+            "project": namespace[0],
+            "domain": namespace[1],
         }
 
     def _cache_hit_run(
@@ -262,7 +276,7 @@ class Engine:
         started = time.time()
         store = self.store
         cache = self.cache
-        key = cache.key(task, spec, inputs)
+        key = cache.key(task, spec, inputs, namespace_key(*(ns := cfg.namespace)))
         hit = cache.lookup(key)
         if hit is None:
             return None
@@ -275,7 +289,7 @@ class Engine:
         if found is not None and found[0] is closure:
             options = found[1]
         else:
-            opts = self._options(overwrite_cache, raw_data_path, max_parallelism)
+            opts = self._options(overwrite_cache, raw_data_path, max_parallelism, ns)
             opts["code"] = code_location(closure)
             options = json.dumps(opts)
             if len(self._options_json) > 256:
@@ -283,7 +297,7 @@ class Engine:
             self._options_json[opts_key] = (closure, options)
         name = _new_name()
         store.record_cached_task_run(
-            name, task.id.name, inputs, closure, options, key, outputs, stored, started
+            name, task.id.name, inputs, closure, options, key, outputs, stored, started, ns
         )
         return Run(self, name, task.id.name, task.interface, py_iface, _Live.finished(outputs))
 
@@ -302,14 +316,17 @@ class Engine:
         resume: bool = False,
         direct_call: bool = False,
         record: bool = True,
+        project: str | None = None,
+        domain: str | None = None,
     ) -> Run:
-        """Run a closure with input literals (the CLI and resume come in here); ``record``
-        false: nothing of the run is written to the run store (the task cache still works)."""
+        """Run a closure with input literals (the CLI and resume come in here); ``record`` false:
+        nothing of the run is written to the store; ``project``/``domain``: see ``_namespace``."""
         index = ClosureIndex(closure)
         primary = index.primary()
         name = name or _new_name()
         cfg = self.config
-        options = self._options(overwrite_cache, raw_data_path, max_parallelism)
+        ns = resolve(project, domain, cfg.namespace, f"run {name}")
+        options = self._options(overwrite_cache, raw_data_path, max_parallelism, ns)
         if isinstance(primary, LaunchPlanTemplate):
             if max_parallelism is None and primary.max_parallelism:
                 options["max_parallelism"] = primary.max_parallelism
@@ -350,6 +367,8 @@ class Engine:
             prior=prior,
             attempt_base=bases,
             direct_call=direct_call,
+            project=ns[0],
+            domain=ns[1],
         )
         if wait:
             self._execute(ex, primary, inputs, live)
@@ -500,10 +519,15 @@ class Engine:
         return Run(self, name, rec.entity, iface, None, live)
 
     def list_runs(
-        self, limit: int = 50, phase: str | None = None, entity: str | None = None
+        self,
+        limit: int = 50,
+        phase: str | None = None,
+        entity: str | None = None,
+        project: str | None = None,
+        domain: str | None = None,
     ) -> list[RunRecord]:
         self.store.flush()
-        return self.store.list_runs(limit, phase, entity)
+        return self.store.list_runs(limit, phase, entity, project, domain)
 
     def resume(self, name: str, *, wait: bool = True, on_event: Callback | None = None) -> Run:
         """Run a failed or interrupted run again, reusing every succeeded action."""
@@ -532,6 +556,8 @@ class Engine:
             max_parallelism=opts.get("max_parallelism"),
             on_event=on_event,
             resume=True,
+            project=rec.project,
+            domain=rec.domain,
         )
 
     def delete_runs(self, names: list[str]) -> Deleted:
