@@ -1,6 +1,9 @@
 """The page a task's decks (v1 ``Deck``, v2 ``flyte.report``) are written into: one styled,
-self-contained HTML file with one tab per deck (Inputs and Outputs first when the task has
-``enable_deck=True``, then the task's own tabs in the order it made them).
+self-contained HTML file with one tab per deck (Inputs, Outputs, Source and Timeline first when
+the task has ``enable_deck=True``, then the task's own tabs in the order it made them).
+
+``timeline_tab`` is the Timeline tab: the attempt's stages (inputs converted to Python values,
+the task body, outputs converted to literals) as an inline SVG chart (``_gantt``).
 
 Tabs switch with CSS alone (a radio button per tab), so the file needs no script and opens
 offline; each tab's body is the HTML the task produced, as given.
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 _STYLE = """
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #fafbfc; }
@@ -54,3 +59,29 @@ def deck_page(title: str, tabs: dict[str, str], subtitle: str = "") -> str:
         f"<header><h1>{html.escape(title)}</h1>{sub}</header>"
         f'<div class="tabs">{head}{sections}</div></body></html>\n'
     )
+
+
+STAGES = (
+    ("inputs to Python values", "#5c6bc0"),
+    ("task body", "#2e7d32"),
+    ("outputs to literals", "#00897b"),
+)
+
+
+def timeline_tab(marks: Sequence[float]) -> str:
+    """The Timeline tab from the attempt's ``marks``: the times (``time.time()``) it started,
+    had its inputs as Python values, returned from the body and had its outputs as literals."""
+    from flytelike.backends._gantt import Row, Segment, duration_text, gantt_svg
+
+    t0 = marks[0]
+    rows = [
+        Row(
+            name,
+            (Segment(a - t0, b - t0, colour, f"{name}: {duration_text(b - a)}"),),
+            note=duration_text(b - a),
+        )
+        for (name, colour), a, b in zip(STAGES, marks, marks[1:], strict=False)
+    ]
+    started = datetime.fromtimestamp(t0, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    head = f"<p>started {started} UTC, {html.escape(duration_text(marks[-1] - t0))} in all</p>"
+    return head + gantt_svg(rows, caption="timeline of this attempt")

@@ -47,7 +47,11 @@ class Row:
 
 
 def duration_text(seconds: float) -> str:
-    """``850 ms``, ``2.50 s``, ``1 m 30 s``, ``2 h 5 m``."""
+    """``40 µs``, ``2.5 ms``, ``850 ms``, ``2.50 s``, ``1 m 30 s``, ``2 h 5 m``."""
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 60:
@@ -73,7 +77,7 @@ def _tick_text(t: float, step: float) -> str:
     if t == 0:
         return "0"
     if step < 0.1:
-        return f"{t * 1000:.0f} ms"
+        return f"{round(t * 1000, 6):g} ms"
     if step < 60 or t < 60:
         return f"{t:g} s"
     return duration_text(t)

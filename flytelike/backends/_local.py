@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -99,8 +100,17 @@ def _restore(saved: dict[str, str | None]) -> None:
 
 
 def _decks(
-    ctx: ExecutionContext, enable_deck: bool, kwargs: Any, outputs: Any, func: Any = None
+    ctx: ExecutionContext,
+    enable_deck: bool,
+    kwargs: Any,
+    outputs: Any,
+    func: Any = None,
+    marks: list[float] | None = None,
 ) -> Any:
+    """Write the attempt's decks: with ``enable_deck``, Inputs, Outputs, Source and Timeline
+    (from ``marks``: see ``_deck_page.timeline_tab``) before the task's own."""
+    if marks:
+        marks.append(time.time())  # (the outputs are literals: the attempt's last stage ended)
     if not enable_deck and not ctx.decks:
         return ()
     extra = {}
@@ -109,6 +119,10 @@ def _decks(
         source = _source_html(func)
         if source:
             extra["Source"] = source
+        if marks:
+            from flytelike.backends._deck_page import timeline_tab
+
+            extra["Timeline"] = timeline_tab(marks)
     return ctx.write_decks(extra)
 
 
@@ -153,18 +167,23 @@ def _attempt(
     """Convert the inputs, call the function (``fn``, else the task's), convert what it
     returns: one attempt, with ``ctx`` already active and no compile active (``isolate``)."""
     outside = isolate()
+    marks = [time.time()] if enable_deck else None  # (the deck's Timeline tab)
     try:
         kwargs = tf.to_python(inputs)
         if task.kind == "dynamic" and not _mocked(tf):
             from flytelike.backends._dynamic import build_dynamic
 
             return ActionOutcome(outputs={}, dynamic=build_dynamic(task, kwargs, tf))
+        if marks is not None:
+            marks.append(time.time())
         result = _stop.call(ctx, fn or tf.func, kwargs)  # (``_stop`` can stop it there)
         if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
             result = _run_coroutine(result)
+        if marks is not None:
+            marks.append(time.time())
         outputs = tf.to_literals(result)
         decks = (
-            _decks(ctx, enable_deck, kwargs, result, fn or tf.func)
+            _decks(ctx, enable_deck, kwargs, result, fn or tf.func, marks)
             if enable_deck or ctx._decks
             else ()
         )
@@ -277,14 +296,20 @@ class InlineRunner:
         saved = _environment(task)
         token = _CURRENT.set(ctx)
         outside = isolate()
+        enable = self.base.enable_deck
+        marks = [time.time()] if enable else None  # (the deck's Timeline tab)
         try:
             try:
                 kwargs = {name: dec(values[name], t) for name, dec, t in self.decoders}
             except Exception:  # the general conversion reports it (input name, task)
                 kwargs = tf.to_python({k: box(v) for k, v in values.items()})
+            if marks is not None:
+                marks.append(time.time())
             result = _stop.call(ctx, self.fn, kwargs)  # (an abort can stop it there)
             if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
                 result = _run_coroutine(result)
+            if marks is not None:
+                marks.append(time.time())
             enc = self.encoder
             outputs = None
             if enc is not None:
@@ -294,9 +319,8 @@ class InlineRunner:
                     outputs = None
             if outputs is None:
                 outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
-            enable = self.base.enable_deck
             if enable or ctx._decks:
-                _decks(ctx, enable, kwargs, result, tf.func)
+                _decks(ctx, enable, kwargs, result, tf.func, marks)
         except BaseException as e:
             if isinstance(e, KeyboardInterrupt | SystemExit):
                 raise
@@ -337,12 +361,17 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
         with activate(ctx):
             try:
                 tf = task_function(task)
+                marks = [time.time()] if request.context.enable_deck else None
                 kwargs = tf.to_python(request.inputs)
+                if marks is not None:
+                    marks.append(time.time())
                 result = tf.func(**kwargs)
                 if inspect.isawaitable(result):
                     result = await result
+                if marks is not None:
+                    marks.append(time.time())
                 outputs = tf.to_literals(result)
-                decks = _decks(ctx, request.context.enable_deck, kwargs, result, tf.func)
+                decks = _decks(ctx, request.context.enable_deck, kwargs, result, tf.func, marks)
             except asyncio.CancelledError:
                 raise
             except Exception as e:

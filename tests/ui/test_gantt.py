@@ -60,7 +60,9 @@ def test_text_is_escaped() -> None:
 
 
 def test_durations_and_millisecond_ticks() -> None:
-    assert [duration_text(s) for s in (0.25, 2.5, 90, 3600, 7500)] == [
+    assert [duration_text(s) for s in (0.00004, 0.0025, 0.25, 2.5, 90, 3600, 7500)] == [
+        "40 µs",
+        "2.5 ms",
         "250 ms",
         "2.50 s",
         "1 m 30 s",
@@ -70,3 +72,6 @@ def test_durations_and_millisecond_ticks() -> None:
     root = ET.fromstring(gantt_svg([Row("a", (Segment(0, 0.006, "red", ""),))]))
     ticks = [t.text for t in root.findall(f".//{SVG}g[@class='axis']/{SVG}text")]
     assert ticks[:3] == ["0", "1 ms", "2 ms"]
+    root = ET.fromstring(gantt_svg([Row("a", (Segment(0, 0.0009, "red", ""),))]))
+    ticks = [t.text for t in root.findall(f".//{SVG}g[@class='axis']/{SVG}text")]
+    assert ticks[:3] == ["0", "0.2 ms", "0.4 ms"]

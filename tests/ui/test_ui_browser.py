@@ -143,7 +143,7 @@ def test_deck_page_has_styled_tabs_that_switch(page: Any, engine: Engine) -> Non
     (deck_uri,) = {uri for _, _, uri in run.decks()}
     page.goto(deck_uri)
     labels = [t.inner_text() for t in page.locator(".tabs > label").all()]
-    assert labels == ["Inputs", "Outputs", "Source", "Notes"]
+    assert labels == ["Inputs", "Outputs", "Source", "Timeline", "Notes"]
     assert page.locator("section[data-tab='Inputs']").is_visible()
     assert not page.locator("#note").is_visible()
     page.click("label:has-text('Notes')")
@@ -218,3 +218,26 @@ def test_the_timeline_shows_each_attempt(
 def _artefact(name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def test_deck_timeline_tab_draws_the_attempt_stages(page: Any, engine: Engine) -> None:
+    run = engine.run(ui_wfs.with_deck, x=6)
+    (deck_uri,) = {uri for _, _, uri in run.decks()}
+    page.goto(deck_uri)
+    tab = page.locator("section[data-tab='Timeline']")
+    assert not tab.is_visible()
+    page.click("label:has-text('Timeline')")
+    assert tab.is_visible()
+    rows = tab.locator("svg.gantt g.row")
+    assert [rows.nth(i).get_attribute("data-row") for i in range(rows.count())] == [
+        "inputs to Python values",
+        "task body",
+        "outputs to literals",
+    ]
+    body = rows.nth(1).locator("rect.bar").bounding_box()
+    inputs = rows.nth(0).locator("rect.bar").bounding_box()
+    assert body["x"] >= inputs["x"] and body["width"] > 0  # the body comes after its inputs
+    assert " UTC, " in tab.inner_text() and "in all" in tab.inner_text()
+    ticks = [t.text_content() for t in tab.locator("svg.gantt g.axis text").all()]
+    assert len(set(ticks)) == len(ticks)  # (sub-millisecond ticks stay apart)
+    _shot(page, "deck-timeline")
