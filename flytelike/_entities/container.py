@@ -4,10 +4,17 @@ Both are task kinds in the IR (``container``, ``shell``) with their command or s
 ``custom``. A shell task runs locally with ``bash`` (Python-format placeholders ``{inputs.x}``,
 ``{outputs.y}``); a container task needs a container runtime, which the local interpreter does
 not have.
+
+``_ClassTask`` is the base of every task defined by a class rather than a function (these two,
+sensors, SQL tasks, ``Echo``, ``PythonTask``): its work is ``run_body(native) -> outputs``. A
+direct call outside a running task is a run of the engine, as for ``@task`` functions, so the
+engine's settings hold for it (``timeout`` stops the body, ``retries``, ``cache``); inside a
+running task it runs in place, as flytekit does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections import OrderedDict
@@ -21,6 +28,9 @@ from flytelike._entities.task import (
     convert_outputs,
 )
 from flytelike._settings.task import TaskSettings
+
+# (as task.py: the running action is the backends' private runtime state, not on its face)
+from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import interface_from_types
@@ -97,6 +107,21 @@ class _ClassTask(Entity):
 
     def custom(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def run_body(self, native: dict[str, Any]) -> Any:
+        """The task's work on native inputs: its outputs (one value, a tuple, or ``None``).
+        The backend calls it for an action of this task (``backends.EntityBody``)."""
+        raise NotImplementedError
+
+    def local_call(self, kwargs: dict[str, Any]) -> Any:
+        """A direct call: a run of the engine outside a running task, else in place."""
+        if running_action() is None:
+            from flytelike.engine import call
+
+            return call(self, kwargs)
+        native = convert_inputs(self, kwargs)
+        mock = getattr(self, "mock", None)
+        return convert_outputs(self, mock(**native) if mock is not None else self.run_body(native))
 
     def template(self) -> TaskTemplate:
         if self._template is None:
@@ -176,7 +201,7 @@ class ContainerTask(_ClassTask):
             "output_data_dir": self.output_data_dir,
         }
 
-    def local_call(self, kwargs: dict[str, Any]) -> Any:
+    def run_body(self, native: dict[str, Any]) -> Any:
         raise LocalExecutionError(
             f"{self.describe()} runs the image {self.image!r}; the local interpreter cannot run "
             "containers. Run it with a backend that supports containers, or mock it with "
@@ -238,26 +263,61 @@ class ShellTask(_ClassTask):
             "output_locs": [{"var": o.var, "location": o.location} for o in self.output_locs],
         }
 
-    def local_call(self, kwargs: dict[str, Any]) -> Any:
-        native = convert_inputs(self, kwargs)
+    def run_body(self, native: dict[str, Any]) -> Any:
         inputs = SimpleNamespace(**{k: _path_text(v) for k, v in native.items()})
         locations = {o.var: o.location.format(inputs=inputs) for o in self.output_locs}
         outputs = SimpleNamespace(**locations)
         script = self.script.format(inputs=inputs, outputs=outputs)
-        import subprocess
-
-        proc = subprocess.run([self.shell, "-c", script], capture_output=not self.debug, text=True)
-        if proc.returncode != 0:
-            raise LocalExecutionError(
-                f"{self.describe()} failed with exit code {proc.returncode}: "
-                f"{(proc.stderr or '').strip()[-2000:]}",
-                entity=self.name,
-            )
+        run_script(self, [self.shell, "-c", script], capture=not self.debug)
         values = tuple(o.var_type(locations[o.var]) for o in self.output_locs)
-        return convert_outputs(self, values[0] if len(values) == 1 else values)
+        return values[0] if len(values) == 1 else (values or None)
 
     def describe(self) -> str:
         return f"shell task `{self.name}`"
+
+
+def run_script(task: _ClassTask, argv: list[str], capture: bool) -> None:
+    """Run ``argv``; a non-zero exit raises ``LocalExecutionError`` with the end of stderr.
+
+    When the body stops early (an abort, or the timeout of an attempt that runs in a thread) the
+    script is killed with the processes it started (it leads a process group of its own). In a
+    worker process (``backends._worker``) it stays in the worker's group, which the driver kills
+    when it cancels the attempt."""
+    import signal
+    import subprocess
+
+    # (a private module: whether this process is a timed attempt's worker is not on the face)
+    from flytelike.backends._worker import in_worker_process
+
+    own_group = not in_worker_process()
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE if capture else None,
+        stderr=subprocess.PIPE if capture else None,
+        text=True,
+        process_group=0 if own_group else None,
+    )
+    try:
+        while True:
+            # In short waits, so that a stop raised in this thread (``backends._stop``) is seen.
+            try:
+                _out, err = proc.communicate(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+    except BaseException:
+        if own_group:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        proc.kill()
+        proc.wait()
+        raise
+    if proc.returncode != 0:
+        raise LocalExecutionError(
+            f"{task.describe()} failed with exit code {proc.returncode}: "
+            f"{(err or '').strip()[-2000:]}",
+            entity=task.name,
+        )
 
 
 def _path_text(value: Any) -> Any:

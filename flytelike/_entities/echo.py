@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flytelike._entities.container import TaskMetadata, _ClassTask
-from flytelike._entities.task import convert_inputs, convert_outputs
 
 
 class Echo(_ClassTask):
@@ -32,12 +31,11 @@ class Echo(_ClassTask):
     def custom(self) -> dict[str, Any]:
         return {}
 
-    def local_call(self, kwargs: dict[str, Any]) -> Any:
-        native = convert_inputs(self, kwargs)
+    def run_body(self, native: dict[str, Any]) -> Any:
         values = tuple(native[k] for k in self.python_interface.inputs)
         if not values:
-            return convert_outputs(self, None)
-        return convert_outputs(self, values[0] if len(values) == 1 else values)
+            return None
+        return values[0] if len(values) == 1 else values
 
     def describe(self) -> str:
         return f"echo task `{self.name}`"

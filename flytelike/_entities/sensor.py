@@ -4,9 +4,11 @@ and ``FileSensor`` (waits until a path exists).
 A sensor is a task whose inputs are ``poke``'s parameters and which has no outputs; on Flyte a
 sensor agent pokes it until it returns True. Locally the task pokes every ``POKE_INTERVAL``
 seconds until ``poke`` returns True; ``timeout=`` (seconds or a ``timedelta``, or the
-``TaskMetadata``'s) is carried as the task's timeout and ends the poking: the task fails with
-``TimeoutError`` when it passes (a last poke is made at the deadline). ``sensor_config`` (a dataclass) is carried in
-the template's ``custom`` entry ``sensor_config``.
+``TaskMetadata``'s) is carried as the task's timeout and ends the poking: in a run (a workflow
+node, a direct call) the engine stops the task at the deadline (``TaskTimeoutError``, phase
+``TIMED_OUT``), as for any task; called in place inside a running task, the sensor stops itself
+with ``TimeoutError`` (after a last poke at the deadline). ``sensor_config`` (a dataclass) is
+carried in the template's ``custom`` entry ``sensor_config``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import typing
 from typing import Any
 
 from flytelike._entities.container import TaskMetadata, _ClassTask
-from flytelike._entities.task import convert_inputs, convert_outputs
+from flytelike.backends._runtime import running_action  # (as _entities.container)
 from flytelike.errors import DefinitionError
 
 POKE_INTERVAL = 1.0
@@ -80,9 +82,12 @@ class BaseSensor(_ClassTask):
                 return bool(pool.submit(asyncio.run, result).result())
         return bool(result)
 
-    def local_call(self, kwargs: dict[str, Any]) -> Any:
-        native = convert_inputs(self, kwargs)
-        limit = self.settings.timeout
+    def run_body(self, native: dict[str, Any]) -> Any:
+        ctx = running_action()
+        timed_by_engine = (
+            ctx is not None and ctx.task_name == self.name and ctx.action.timeout is not None
+        )
+        limit = None if timed_by_engine else self.settings.timeout
         deadline = None if limit is None else time.monotonic() + limit
         while not self._poke_once(native):
             wait = POKE_INTERVAL
@@ -95,7 +100,7 @@ class BaseSensor(_ClassTask):
                     )
                 wait = min(wait, left)
             time.sleep(wait)
-        return convert_outputs(self, None)
+        return None
 
     def describe(self) -> str:
         return f"sensor `{self.name}`"

@@ -22,7 +22,6 @@ import urllib.request
 from typing import Any
 
 from flytelike._entities.container import TaskMetadata, _ClassTask
-from flytelike._entities.task import convert_inputs, convert_outputs
 from flytelike.errors import DefinitionError
 
 _PLACEHOLDER = re.compile(r"{{\s*\.(?:inputs|Inputs)\.(\w+)\s*}}")
@@ -87,10 +86,9 @@ class SQLite3Task(_ClassTask):
             "compressed": self.task_config.compressed,
         }
 
-    def local_call(self, kwargs: dict[str, Any]) -> Any:
+    def run_body(self, native: dict[str, Any]) -> Any:
         import pandas as pd
 
-        native = convert_inputs(self, kwargs)
         query = interpolate_query(self.query_template, **native)
         with tempfile.TemporaryDirectory(prefix="flytelike-sqlite-") as tmp:
             db = _fetch(self.task_config, tmp)
@@ -98,7 +96,7 @@ class SQLite3Task(_ClassTask):
                 df = pd.read_sql_query(query, con)
         if self._output_type is not pd.DataFrame:
             df = self._output_type(dataframe=df)
-        return convert_outputs(self, df)
+        return df
 
     def describe(self) -> str:
         return f"SQLite3 task `{self.name}`"

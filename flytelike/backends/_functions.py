@@ -179,7 +179,8 @@ class TypedFunction:
 
 
 class EntityBody:
-    """Calls a live entity: its mock when set, else ``execute(native)``, else ``local_call``."""
+    """Calls a live entity: its mock when set, else ``run_body(native)`` (class-based tasks),
+    else ``execute(native)``, else ``local_call``."""
 
     __slots__ = ("__weakref__", "entity", "is_async")
 
@@ -203,6 +204,9 @@ class EntityBody:
         m = getattr(e, "mock", None)
         if m is not None:
             return m(**kwargs)
+        body = getattr(e, "run_body", None)  # (class-based tasks: ShellTask, sensors, ...)
+        if body is not None:
+            return body(kwargs)
         execute = getattr(e, "execute", None)
         if execute is not None:
             return execute(kwargs)

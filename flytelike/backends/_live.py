@@ -10,8 +10,10 @@ registration holds no strong reference, so dropping a task object drops its entr
 Protocol a live entity offers the backend (all optional except ``python_interface``):
 
 - ``mock``: a callable (or ``None``); when set it is called as ``mock(**native_inputs)``;
+- ``run_body(native) -> value``: the work of a class-based task (shell, sensor, SQL,
+  ``PythonTask``), with native inputs;
 - ``execute(native) -> value``: the task's body with native inputs (function tasks);
-- ``local_call(native) -> value``: for tasks without a Python body (container, shell, reference):
+- ``local_call(native) -> value``: for tasks without a Python body (reference entities):
   runs them in-process or raises a clear error.
 """
 

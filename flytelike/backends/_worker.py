@@ -5,7 +5,8 @@ A sync body may never return (``while True: pass``, a call blocked in C such as
 sync task that has a timeout in a process forked for that attempt (``run_in_worker``): the request
 is inherited through ``fork``, the outcome comes back through a pipe, and when the engine cancels
 the attempt (its timeout, an abort, Ctrl-C of ``flytelike run``) the process is killed
-(``SIGKILL``) and reaped before the cancellation completes. Forking costs a few milliseconds per
+(``SIGKILL``, with the processes its body started: the worker leads a process group of its
+own) and reaped before the cancellation completes. Forking costs a few milliseconds per
 attempt; tasks without a timeout never come here.
 
 What a body in a worker process sees, unlike one in a thread of the driver: changes it makes to
@@ -41,6 +42,14 @@ from flytelike.backends._protocol import SYSTEM, ActionOutcome, ActionRequest, E
 
 # Called in a worker process after its attempt, before it exits (``at_child_exit``).
 _CHILD_EXIT: list[Callable[[], None]] = []
+# Set in a worker process (it runs one attempt, then exits): ``in_worker_process``.
+_IN_WORKER: list[bool] = []
+
+
+def in_worker_process() -> bool:
+    """Whether this process is a worker of ``run_in_worker`` (whose whole process group is
+    killed when its attempt is cancelled, so the processes a body starts need not be)."""
+    return bool(_IN_WORKER)
 
 
 def at_child_exit(fn: Callable[[], None]) -> None:
@@ -65,8 +74,10 @@ def _describe(request: ActionRequest) -> str:
 def _child(
     writer: Any, request: ActionRequest, attempt: Callable[[ActionRequest], ActionOutcome]
 ) -> None:
-    # Ctrl-C reaches the whole process group: the driver decides what happens to this process.
+    # Ctrl-C is the driver's to handle: it decides what happens to this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _own_group(0)
+    _IN_WORKER.append(True)
     for sig in (signal.SIGTERM, *_stop._WAKE):
         signal.signal(sig, signal.SIG_DFL)
     _stop.set_main_wake(None)
@@ -126,6 +137,8 @@ async def run_in_worker(
         # registries) are reset after a fork, and it never touches the driver's run store.
         warnings.simplefilter("ignore", DeprecationWarning)
         proc.start()
+    pid = proc.pid or 0
+    _own_group(pid)  # (also here: the child may not have run its own call yet)
     writer.close()
     loop = asyncio.get_running_loop()
     # Readable: the outcome came (or the pipe closed); the sentinel: the process ended.
@@ -155,10 +168,21 @@ async def run_in_worker(
     finally:
         if ready.done() and not ready.cancelled():
             proc.join(0.5)  # (it exits right after sending)
-        if proc.is_alive():
-            proc.kill()  # (cancelled: the timeout, an abort, Ctrl-C)
+        if proc.is_alive():  # (cancelled: the timeout, an abort, Ctrl-C)
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
         proc.join()
         reader.close()
+
+
+def _own_group(pid: int) -> None:
+    """Make the worker ``pid`` (0: this process) the leader of a process group of its own, so
+    that killing the group at a cancellation also kills the processes its body started (a shell
+    task's script, a ``subprocess.run`` in a task) rather than leaving them running."""
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid if pid else 0)
 
 
 def _set_ready(fut: asyncio.Future[None]) -> None:

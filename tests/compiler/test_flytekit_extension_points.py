@@ -15,6 +15,7 @@ from flytelike import FlyteContext, FlyteContextManager, task, workflow
 from flytelike.core.task import Echo
 from flytelike.deck import MarkdownRenderer, SourceCodeRenderer
 from flytelike.deck.renderer import PythonDependencyRenderer
+from flytelike.errors import TaskTimeoutError
 from flytelike.extend import TypeEngine, TypeTransformer
 from flytelike.models.literals import Literal, LiteralCollection, Primitive, Scalar
 from flytelike.models.types import LiteralType, SimpleType
@@ -256,8 +257,20 @@ def test_a_sensor_times_out_and_carries_its_config() -> None:
 
     never = Never(name="never_ready", timeout=1, sensor_config=Cfg("t"))
     assert dict(never.template().custom)["sensor_config"] == '{"topic": "t"}'
-    with pytest.raises(TimeoutError, match="still false after its timeout of 1 s"):
+    # A direct call is a run: the engine stops it at its timeout, as for any task.
+    with pytest.raises(TaskTimeoutError, match="timed out after 1s"):
         never(name="x")
+
+    # Called in place inside a running task, the sensor ends its own poking.
+    @task
+    def waits() -> str:
+        try:
+            never(name="x")
+        except TimeoutError as e:
+            return str(e)
+        return "no timeout"
+
+    assert "still false after its timeout of 1 s" in waits()
 
 
 def test_sqlite3_task_runs_its_query_locally(tmp_path: Path) -> None:
