@@ -8,6 +8,7 @@ another run) is decided in ``flytelike.engine._prune``, what a check looks at an
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -130,12 +131,22 @@ def store_repair(trust: bool) -> None:
 
 class StoreErrors(click.Group):
     """The top-level group: a run store that cannot be used (``StoreError``: damaged, not
-    writable, full, untrusted data) ends any command with its message, not a traceback."""
+    writable, full, untrusted data), a setting that cannot be used (``ConfigurationError``: a
+    ``FLYTELIKE_*`` variable or ``[tool.flytelike]`` key, named with the expected form) and a
+    configured backend that is not installed end any command with their message, not a
+    traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from flytelike.backends import BackendLoadError, BackendNotFoundError
         from flytelike.engine.errors import StoreError
+        from flytelike.errors import ConfigurationError
 
         try:
             return super().invoke(ctx)
-        except StoreError as e:
+        except (StoreError, ConfigurationError, BackendLoadError) as e:
             raise click.ClickException(str(e)) from e
+        except BackendNotFoundError as e:
+            text = str(e)
+            if os.environ.get("FLYTELIKE_BACKEND", "").strip() == e.name:
+                text = f"environment variable FLYTELIKE_BACKEND={e.name!r}: {text}"
+            raise click.ClickException(text) from e

@@ -169,8 +169,15 @@ def _mode(environ: Mapping[str, str]) -> str:
     """``always``, ``never`` or ``auto`` (show on a terminal after ``DELAY``)."""
     if environ.get("FLYTELIKE_NO_PROGRESS"):
         return "never"
-    mode = environ.get("FLYTELIKE_PROGRESS", "auto").strip().lower()
-    return mode if mode in ("always", "never") else "auto"
+    mode = (environ.get("FLYTELIKE_PROGRESS") or "auto").strip().lower()
+    if mode not in ("always", "never", "auto"):
+        from flytelike.errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"environment variable FLYTELIKE_PROGRESS={environ['FLYTELIKE_PROGRESS']!r} is not "
+            "valid: expected always, never or auto; fix or unset it (`unset FLYTELIKE_PROGRESS`)"
+        )
+    return mode
 
 
 def _isatty(stream: object) -> bool:

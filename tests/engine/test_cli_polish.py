@@ -184,3 +184,44 @@ def test_bash_completion_script_and_completions_through_the_console_script() -> 
     }
     out = subprocess.run(exe, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.splitlines() == ["plain,--pause"]
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "expected"),
+    [
+        ("FLYTELIKE_MAX_PARALLELISM", "four", "expected a whole number >= 1"),
+        ("FLYTELIKE_INLINE_LIMIT", "big", "expected a whole number >= 0"),
+        ("FLYTELIKE_LOCAL_CACHE_ENABLED", "maybe", "expected a boolean: one of 1, true"),
+        ("FLYTELIKE_BACKEND_OPTIONS", "{bad", "is not a JSON object"),
+        ("FLYTELIKE_PROGRESS", "maybe", "expected always, never or auto"),
+        ("FLYTELIKE_BACKEND", "nosuch", "unknown backend 'nosuch'; available backends:"),
+    ],
+)
+@pytest.mark.parametrize("command", [["run", WFS, "shout", "--text", "hi"], ["runs", "list"]])
+def test_a_bad_setting_fails_naming_the_variable_without_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    var: str,
+    value: str,
+    expected: str,
+    command: list[str],
+) -> None:
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(var, value)
+    if var == "FLYTELIKE_PROGRESS" and command[0] == "runs":
+        return  # (only a run shows progress)
+    if var == "FLYTELIKE_BACKEND" and command[0] == "runs":
+        return  # (listing runs needs no backend)
+    from flytelike import engine as eng
+
+    previous = eng.set_default_engine(None)  # (the settings are read when one is built)
+    try:
+        r = CliRunner().invoke(main, command)
+    finally:
+        built = eng.set_default_engine(previous)
+        if built is not None:
+            built.close()
+    assert r.exit_code == 1, r.output
+    (line,) = r.stderr.strip().splitlines()
+    assert line.startswith(f"Error: environment variable {var}={value!r}")
+    assert expected in line
