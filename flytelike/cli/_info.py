@@ -66,6 +66,8 @@ def gather() -> dict[str, Any]:
             "cache_enabled": config.cache_enabled,
             "overwrite_cache": config.overwrite_cache,
             "inline_limit": config.inline_limit,
+            "record_direct_calls": config.record_direct_calls,
+            "backend_options": dict(config.backend_options),
         },
         "environment": {k: v for k, v in sorted(os.environ.items()) if k.startswith("FLYTELIKE_")},
         "pyproject": str(pyproject) if project else None,

@@ -225,3 +225,13 @@ def test_a_bad_setting_fails_naming_the_variable_without_a_traceback(
     (line,) = r.stderr.strip().splitlines()
     assert line.startswith(f"Error: environment variable {var}={value!r}")
     assert expected in line
+
+
+def test_info_shows_every_resolved_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FLYTELIKE_RECORD", "0")
+    monkeypatch.setenv("FLYTELIKE_BACKEND_OPTIONS", "mode=thread")
+    facts = json.loads(ok("info", "--json"))["config"]
+    assert facts["record_direct_calls"] is False
+    assert facts["backend_options"] == {"mode": "thread"}
+    assert "  record_direct_calls = False" in ok("info")
