@@ -2,6 +2,13 @@
 
 Used by the JSON form of literals (``_json``) and by every flytelike setting that takes a
 duration. What does not live here: durations inside literals (``timedelta`` scalars).
+
+Why a parser of our own rather than a library: no maintained one reads all the forms at once
+(isodate reads only ISO 8601, and gives years and months, which have no fixed length;
+pytimeparse, last released in 2018, reads only the unit and clock forms), and every form must
+round to whole microseconds the same way and respect ``DURATION_RANGE``, which a wrapper around
+two libraries would have to redo anyway. The docstrings, by contrast, are read by
+docstring_parser (``flytelike.compiler``).
 """
 
 from __future__ import annotations
