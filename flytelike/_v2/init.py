@@ -1,11 +1,14 @@
 """flyte 2's initialisation: ``init`` and its variants, ``current_project``/``current_domain``.
 
 flytelike always runs on the local engine (configured by ``FLYTELIKE_*`` variables), so there
-is no client to set up. What ``init`` keeps is what code reads back: the ``project``, ``domain``
-and ``org`` given, returned by ``current_project()``/``current_domain()`` in the driver and in
-running tasks alike (locally, as in a local flyte run, the run's project and domain are those
-``init`` set); both raise ``flytelike.errors.InitializationError`` when nothing set them, as
-flyte does.
+is no client to set up. What ``init`` keeps is the ``project``, ``domain`` and ``org`` given:
+``flytelike.run`` records its runs in that project and domain (unless ``with_runcontext`` names
+others; see ``flytelike.engine._namespace`` for the whole order), and
+``current_project()``/``current_domain()`` return them in the driver. Inside a running task they
+return the run's project and domain. In the driver both raise
+``flytelike.errors.InitializationError`` when nothing set them (``init``, or
+``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN``, or ``project``/``domain`` in ``[tool.flytelike]``), as
+flyte does when ``init`` was not called.
 
 - ``init(endpoint=, org=, project=, domain=, ...)``, ``init_from_api_key(api_key, project=,
   domain=, ...)``, ``init_in_cluster(org=, project=, domain=, ...)`` record those values (a later
@@ -119,9 +122,35 @@ def is_control_plane_available() -> bool:
     return False
 
 
+def initialized() -> tuple[str | None, str | None]:
+    """``(project, domain)`` as ``init`` recorded them (``None`` where it did not)."""
+    return (_CONFIG[0].project, _CONFIG[0].domain) if _CONFIG else (None, None)
+
+
+def _configured(position: int) -> str | None:
+    """The running task's run's project (0) or domain (1), else ``init``'s, else the engine
+    configuration's when ``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN`` (or ``[tool.flytelike]``) set
+    it, else ``None``."""
+    from flytelike.backends._runtime import running_action
+
+    ec = running_action()
+    if ec is not None:
+        found = (ec.action.project, ec.action.domain)[position]
+        if found:
+            return str(found)
+    value = initialized()[position]
+    if value is not None:
+        return value
+    from flytelike.engine._pyproject import settings  # (is the variable set, or defaulted?)
+
+    var = ("FLYTELIKE_PROJECT", "FLYTELIKE_DOMAIN")[position]
+    return os.environ.get(var) or settings()[0].get(var) or None
+
+
 def current_project() -> str:
-    """The project ``init`` recorded (``InitializationError`` when none was)."""
-    project = _CONFIG[0].project if _CONFIG else None
+    """The running task's run's project, else the one ``init`` recorded or the configuration
+    sets (``InitializationError`` when none is)."""
+    project = _configured(0)
     if project is None:
         raise InitializationError(
             "ProjectNotInitializedError",
@@ -133,8 +162,9 @@ def current_project() -> str:
 
 
 def current_domain() -> str:
-    """The domain ``init`` recorded (``InitializationError`` when none was)."""
-    domain = _CONFIG[0].domain if _CONFIG else None
+    """The running task's run's domain, else the one ``init`` recorded or the configuration
+    sets (``InitializationError`` when none is)."""
+    domain = _configured(1)
     if domain is None:
         raise InitializationError(
             "DomainNotInitializedError",

@@ -20,10 +20,15 @@ name and options per process). ``backend_options={...}`` (also a run option of `
 backend's options (``flytelike.backends._options``), over ``FLYTELIKE_BACKEND_OPTIONS``; with
 them and no ``backend`` they apply to the configured backend; an option the backend does not
 take raises ``ConfigurationError`` naming it and the known ones.
+``project=``/``domain=`` put the run (and its cache entries: a hit never crosses projects or
+domains) in that namespace; unset, the run takes ``init``'s, else the configuration's
+(``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN``, ``[tool.flytelike]``), else ``flytesnacks``/
+``development`` (``flytelike.engine._namespace``); tasks read them with ``current_project()``/
+``current_domain()``.
 ``mode`` is ``"local"`` (the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
 as flytelike has no remote control plane. Upstream options that only matter to a remote backend
-(``project``, ``domain``, ``labels``, ``annotations``, ``service_account``, ``version``,
-``copy_style``, ``queue``, ...) are accepted and ignored; unknown keywords raise ``TypeError``.
+(``labels``, ``annotations``, ``service_account``, ``version``, ``copy_style``, ``queue``, ...)
+are accepted and ignored; unknown keywords raise ``TypeError``.
 
 ``run(entity, ..., wait=False)`` starts the run in the background and returns its ``Run`` at
 once (``.wait()``, ``.events()``, ``.signal(...)``; a failure shows in ``.error`` and raises from
@@ -33,8 +38,8 @@ three are run options only when the entity has no input of that name (then the k
 input, as in flyte; use ``flytelike.engine.run(entity, inputs={...}, wait=False)``).
 
 ``init(...)`` and ``init_from_config(...)`` live in ``flytelike._v2.init`` (re-exported here): they
-record the project and domain for ``current_project()``/``current_domain()``; flytelike always
-runs on the local engine configured by ``FLYTELIKE_*`` environment variables.
+record the project and domain runs default to; flytelike always runs on the local engine
+configured by ``FLYTELIKE_*`` environment variables.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from flytelike.errors import ArgumentError
 
 _IGNORED = frozenset(
     {
-        "project", "domain", "labels", "annotations", "service_account", "version",
+        "labels", "annotations", "service_account", "version",
         "copy_style", "dry_run", "interactive_mode", "run_base_dir", "disable_run_cache",
         "cache_lookup_scope", "interruptible", "log_level", "log_format", "queue",
         "notifications", "preserve_original_types", "debug", "metadata_path",
@@ -74,6 +79,8 @@ class RunContext:
         env_vars: dict[str, str] | None = None,
         backend: str | None = None,
         backend_options: Mapping[str, Any] | None = None,
+        project: str | None = None,
+        domain: str | None = None,
         **ignored: Any,
     ) -> None:
         unknown = set(ignored) - _IGNORED
@@ -96,6 +103,11 @@ class RunContext:
         self.env_vars = dict(env_vars or {})
         self.backend = backend
         self.backend_options = dict(backend_options or {})
+        from flytelike.engine._namespace import check_name  # (one rule for names, the engine's)
+
+        where = "with_runcontext"
+        self.project = None if project is None else check_name(project, "project", where)
+        self.domain = None if domain is None else check_name(domain, "domain", where)
 
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
         """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
@@ -103,6 +115,7 @@ class RunContext:
         from flytelike._entities.task import task_environment
         from flytelike._v2 import excepthook as _excepthook
         from flytelike._v2.context import forget_run, set_run_context
+        from flytelike._v2.init import initialized
         from flytelike.engine import default_engine
         from flytelike.engine._convert import inputs_to_literals
         from flytelike.engine._index import ClosureIndex, to_closure
@@ -153,6 +166,8 @@ class RunContext:
                     max_parallelism=self.max_action_concurrency,
                     on_event=on_event if (user_cb is not None or not wait) else None,
                     py_iface=py_iface,
+                    project=self.project or initialized()[0],
+                    domain=self.domain or initialized()[1],
                 )
         finally:
             if wait:

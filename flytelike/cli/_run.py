@@ -245,6 +245,8 @@ _RUN_OPTIONS = [
     click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
     click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
     click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
+    click.Option(["--project", "project"], default=None, help="the run's project"),
+    click.Option(["--domain", "domain"], default=None, help="the run's domain"),
     click.Option(["-v", "--verbose", "--traceback", "verbose"], is_flag=True, default=None),
 ]
 _RUN_OPTION_NAMES = {o.name for o in _RUN_OPTIONS}
@@ -389,6 +391,8 @@ Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the 
 @click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
 @click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
 @click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
+@click.option("--project", default=None, help="the run's project (default: FLYTELIKE_PROJECT)")
+@click.option("--domain", default=None, help="the run's domain (default: FLYTELIKE_DOMAIN)")
 @verbose_option()
 @click.option("-h", "--help", "show_help", is_flag=True, default=False)
 @click.pass_context
@@ -403,6 +407,8 @@ def run_command(
     overwrite_cache: bool,
     raw_data_path: str | None,
     run_name: str | None,
+    project: str | None,
+    domain: str | None,
     verbose: bool,
     show_help: bool,
 ) -> None:
@@ -440,6 +446,8 @@ def run_command(
     overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
     raw_data_path = late.get("raw_data_path") or raw_data_path
     run_name = late.get("run_name") or run_name
+    project = late.get("project") or project
+    domain = late.get("domain") or domain
     verbose = bool(late.get("verbose")) or verbose
     given: dict[str, Any] = {}
     if inputs_file is not None:
@@ -467,6 +475,8 @@ def run_command(
                 raw_data_path=raw_data_path,
                 on_event=progress.callback,
                 py_iface=getattr(obj, "python_interface", None),
+                project=project,
+                domain=domain,
             )
         except FlytelikeError as e:
             raise click.ClickException(str(e)) from e

@@ -32,10 +32,19 @@ def runs_group() -> None:
 @click.option("--limit", default=20, show_default=True)
 @click.option("--phase", default=None, help="only runs in this phase (e.g. FAILED)")
 @click.option("--entity", default=None, help="only runs of this entity")
+@click.option("--project", default=None, help="only runs of this project")
+@click.option("--domain", default=None, help="only runs of this domain")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
-def runs_list(limit: int, phase: str | None, entity: str | None, as_json: bool) -> None:
-    """The most recent runs, newest first."""
-    recs = _engine().list_runs(limit, phase.upper() if phase else None, entity)
+def runs_list(
+    limit: int,
+    phase: str | None,
+    entity: str | None,
+    project: str | None,
+    domain: str | None,
+    as_json: bool,
+) -> None:
+    """The most recent runs, newest first (``--project``/``--domain``: of that namespace)."""
+    recs = _engine().list_runs(limit, phase.upper() if phase else None, entity, project, domain)
     if as_json:
         click.echo(
             json.dumps(
@@ -47,6 +56,8 @@ def runs_list(limit: int, phase: str | None, entity: str | None, as_json: bool) 
                         "phase": r.phase,
                         "created_at": r.created_at,
                         "duration": r.duration,
+                        "project": r.project,
+                        "domain": r.domain,
                     }
                     for r in recs
                 ],
@@ -86,6 +97,7 @@ def runs_get(run_name: str) -> None:
     rec = run.record()
     click.echo(f"run:      {rec.name}")
     click.echo(f"entity:   {rec.entity} ({rec.kind})")
+    click.echo(f"project:  {rec.project}   domain: {rec.domain}")
     click.echo(f"phase:    {rec.phase}")
     click.echo(f"created:  {_when(rec.created_at)}   duration: {_dur(rec.duration)}")
     err = rec.error

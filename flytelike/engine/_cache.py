@@ -1,6 +1,7 @@
 """The task cache: keys, lookups that verify offloaded data, and serialized execution.
 
-Key = sha256 over the task name, a hash of its interface, the cache version (the task's
+Key = sha256 over the run's namespace (project and domain, ``_namespace``: a hit never crosses
+projects or domains), the task name, a hash of its interface, the cache version (the task's
 ``CacheSpec.version``, else its content version), the salt and the canonical encoding of its
 inputs without ``ignored_inputs`` (``typesystem.canonical_inputs``; a literal carrying a
 ``HashMethod`` hash is represented by that hash). Entries live in the run store's ``cache``
@@ -84,7 +85,14 @@ class TaskCache:
         mm[:8] = os.urandom(8)
         self._memo.clear()
 
-    def key(self, task: TaskTemplate, spec: CacheSpec, inputs: Mapping[str, Literal]) -> str:
+    def key(
+        self,
+        task: TaskTemplate,
+        spec: CacheSpec,
+        inputs: Mapping[str, Literal],
+        namespace: bytes,
+    ) -> str:
+        """The key of ``task``'s outputs for ``inputs`` in ``namespace`` (``namespace_key``)."""
         known = self._prefixes.get(id(task))
         if known is not None and known[0] is task and known[1] is spec:
             prefix = known[2]
@@ -100,7 +108,7 @@ class TaskCache:
             ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)
             self._ignored[tuple(spec.ignored_inputs)] = ignore
         body = typesystem.canonical_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
-        return hashlib.sha256(prefix + body).hexdigest()
+        return hashlib.sha256(namespace + prefix + body).hexdigest()
 
     def get(self, key: str) -> dict[str, Literal] | None:
         hit = self.lookup(key)

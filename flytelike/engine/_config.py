@@ -21,6 +21,9 @@ set variable wins over the file):
 ``FLYTELIKE_RECORD``                   ``0``/``false``: direct calls (``t(x=1)``, ``wf()``)
                                        are not recorded in the run store (runs started with
                                        ``run(...)`` or the CLI still are)
+``FLYTELIKE_PROJECT``                  project of runs that name none (default ``flytesnacks``;
+                                       ``_namespace``)
+``FLYTELIKE_DOMAIN``                   domain of runs that name none (default ``development``)
 =====================================  ==========================================================
 """
 
@@ -31,6 +34,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from flytelike._settings.home import default_home
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, check_name
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -90,10 +96,6 @@ def _backend_options(env: Any, origin: Origin) -> tuple[tuple[str, Any], ...]:
         raise ConfigurationError(f"{path}: [tool.flytelike] {key}: {e}") from None
 
 
-def default_home() -> Path:
-    return Path(os.environ.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
-
-
 @dataclass(frozen=True)
 class EngineConfig:
     home: Path = field(default_factory=default_home)
@@ -108,6 +110,9 @@ class EngineConfig:
     record_runs: bool = True
     # ``FLYTELIKE_RECORD``: whether direct calls (``t(x=1)``, ``wf()``) are recorded.
     record_direct_calls: bool = True
+    # The namespace of runs that name none (``_namespace``).
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EngineConfig:
@@ -129,6 +134,14 @@ class EngineConfig:
         def whole(name: str, default: int, minimum: int) -> int:
             return _int(env, name, default, minimum, origins.get(name))
 
+        def name(var: str, what: str, default: str) -> str:
+            value = env.get(var)
+            if not value:
+                return default
+            origin = origins.get(var)
+            where = f"{origin[0]}: [tool.flytelike] {origin[1]}" if origin else f"{var}"
+            return check_name(value, what, where)
+
         home = Path(env.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
         values: dict[str, Any] = {
             "home": home,
@@ -141,6 +154,8 @@ class EngineConfig:
             "system_retries": whole("FLYTELIKE_SYSTEM_RETRIES", 3, 0),
             "inline_limit": whole("FLYTELIKE_INLINE_LIMIT", 65536, 0),
             "record_direct_calls": flag("FLYTELIKE_RECORD", True),
+            "project": name("FLYTELIKE_PROJECT", "project", DEFAULT_PROJECT),
+            "domain": name("FLYTELIKE_DOMAIN", "domain", DEFAULT_DOMAIN),
         }
         values.update(overrides)
         values["home"] = Path(values["home"])
@@ -156,6 +171,11 @@ class EngineConfig:
 
     def run_dir(self, run_name: str) -> str:
         return f"{self.home}/runs/{run_name}"
+
+    @property
+    def namespace(self) -> tuple[str, str]:
+        """``(project, domain)`` of runs that name none."""
+        return (self.project, self.domain)
 
     def replace(self, **changes: Any) -> EngineConfig:
         return dataclasses.replace(self, **changes)

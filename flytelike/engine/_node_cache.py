@@ -8,7 +8,7 @@ Key = sha256 over the node kind (``workflow`` or ``launch_plan``), the entity's 
 workflow's, or the launch plan's), a hash of its interface, the cache version (the override's
 ``version``, else the entity's content version ``id.version``), the salt and the canonical
 digest of the inputs the nested scope runs with (for a launch plan: after its defaults and fixed
-inputs are merged) without ``ignored_inputs`` -- the ingredients of ``TaskCache.key`` plus the
+inputs are merged) without ``ignored_inputs``, and the run's project and domain -- the ingredients of ``TaskCache.key`` plus the
 kind, so a key never collides with a task's. Entries live in the same ``cache`` table as task entries
 (``flytelike cache list`` shows them under the entity's name).
 
@@ -34,14 +34,20 @@ from flytelike.ir._model import CacheSpec, Identifier, Interface, NodeOverrides
 
 
 def node_cache_key(
-    kind: str, ident: Identifier, iface: Interface, spec: CacheSpec, inputs: Outputs
+    kind: str,
+    ident: Identifier,
+    iface: Interface,
+    spec: CacheSpec,
+    inputs: Outputs,
+    namespace: bytes,
 ) -> str:
-    """The cache key of a subworkflow (``kind="workflow"``) or launch plan node."""
+    """The cache key of a subworkflow (``kind="workflow"``) or launch plan node of a run in
+    ``namespace`` (``_namespace.namespace_key``)."""
     iface_hash = hashlib.sha256(repr(iface).encode()).hexdigest()
     version = spec.version or ident.version
     digest = typesystem.digest_inputs(dict(inputs), frozenset(spec.ignored_inputs))
     text = f"{kind}\0{ident.name}\0{iface_hash}\0{version}\0{spec.salt}\0{digest}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(namespace + text.encode()).hexdigest()
 
 
 @dataclass
@@ -74,7 +80,8 @@ class NodeCache:
             return None
         if any(is_mocked(t) for t in ex.index.tasks):
             return None
-        return cls(ex, cache, spec, ident, node_cache_key(kind, ident, iface, spec, inputs))
+        key = node_cache_key(kind, ident, iface, spec, inputs, ex.namespace_key)
+        return cls(ex, cache, spec, ident, key)
 
     async def lookup(self) -> Outputs | None:
         """The cached outputs, or ``None`` (then the node runs and ``put`` stores them)."""

@@ -16,6 +16,8 @@ the file. A relative ``home`` is relative to the file's directory::
     local_cache_enabled = true
     local_cache_overwrite = false
     record = true
+    project = "ml-team"            # FLYTELIKE_PROJECT (runs' default project)
+    domain = "development"         # FLYTELIKE_DOMAIN
 
 An unknown key or a value of the wrong form fails with ``ConfigurationError`` naming the file,
 the key and the expected form.
@@ -39,6 +41,8 @@ KEYS = {
     "local_cache_enabled": "FLYTELIKE_LOCAL_CACHE_ENABLED",
     "local_cache_overwrite": "FLYTELIKE_LOCAL_CACHE_OVERWRITE",
     "record": "FLYTELIKE_RECORD",
+    "project": "FLYTELIKE_PROJECT",
+    "domain": "FLYTELIKE_DOMAIN",
 }
 
 

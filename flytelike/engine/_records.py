@@ -25,6 +25,7 @@ from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, expand, 
 from flytelike.engine._journal import join_items
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike.engine._rows import (
     _ACTION_COLS,
     _ACTION_KEY,
@@ -114,6 +115,8 @@ class RunStore(GateRows):
                 "options": _json(options),
                 "parent": parent,
                 "pid": _pid(),
+                "project": options.get("project"),
+                "domain": options.get("domain"),
             },
         )
 
@@ -150,6 +153,7 @@ class RunStore(GateRows):
         outputs: dict[str, Literal],
         cached: tuple[bytes | None, str | None],
         started: float,
+        namespace: tuple[str, str],
     ) -> None:
         """A finished run of one task served from the cache, as one row: the run row with its
         ``cache_key`` set. Its only action (the task, a cache ``HIT`` with no attempts) is not
@@ -188,6 +192,7 @@ class RunStore(GateRows):
             "",
             _pid(),
             cache_key,
+            *namespace,
         )
         self.db.write_rows(((_CACHED_RUN_ROW, row),))
 
@@ -240,20 +245,25 @@ class RunStore(GateRows):
     @staticmethod
     def _run(r: tuple[Any, ...]) -> RunRecord:
         error, options = _run_error(r[7]), _run_options(r[8])
-        return RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], error, options, r[9] or 1)
+        ns = (r[10] or DEFAULT_PROJECT, r[11] or DEFAULT_DOMAIN)
+        return RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], error, options, r[9] or 1, *ns)
 
     def list_runs(
-        self, limit: int = 50, phase: str | None = None, entity: str | None = None
+        self,
+        limit: int = 50,
+        phase: str | None = None,
+        entity: str | None = None,
+        project: str | None = None,
+        domain: str | None = None,
     ) -> list[RunRecord]:
         sql = f"SELECT {_RUN_COLS} FROM runs"
         where: list[str] = []
         params: list[Any] = []
-        if phase:
-            where.append("phase=?")
-            params.append(phase)
-        if entity:
-            where.append("entity=?")
-            params.append(entity)
+        filters = (("phase", phase), ("entity", entity), ("project", project), ("domain", domain))
+        for column, value in filters:
+            if value:
+                where.append(f"{column}=?")
+                params.append(value)
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC LIMIT ?"

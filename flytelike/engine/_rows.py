@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike.engine._action_error import ActionError
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ class RunRecord:
     error: ActionError | None
     options: dict[str, Any]
     attempts: int
+    # The run's namespace (``_namespace``).
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
 
     @property
     def duration(self) -> float | None:
@@ -90,7 +94,10 @@ class AttemptRecord:
         )
 
 
-_RUN_COLS = "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts"
+_RUN_COLS = (
+    "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts, "
+    "project, domain"
+)
 _ACTION_COLS = (
     "run_name, action_id, parent, node_id, kind, name, phase, queued_at, started_at, ended_at, "
     "error, cache_status, attempts, group_name"
@@ -99,8 +106,8 @@ _ACTION_COLS = (
 _ACTION_KEY = ("run_name", "action_id")
 _CACHED_RUN_ROW = (
     "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, inputs, "
-    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid, cache_key) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    "inputs_uri, outputs, outputs_uri, error, closure, options, parent, pid, cache_key, project, "
+    "domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _WHOLE_ACTION = (
     "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "

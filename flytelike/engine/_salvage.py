@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import time
 
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike.engine._rows import _pid
 from flytelike.engine._store import SQLiteStore
 from flytelike.engine.errors import StoreError
 
 _ROW = (
     "INSERT INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, error, "
-    "options, parent, pid) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
+    "options, parent, pid, project, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
     "phase=excluded.phase, ended_at=excluded.ended_at, error=excluded.error"
 )
 
@@ -33,5 +34,7 @@ def record_failed(
     err = json.dumps({"kind": "SYSTEM", "type": type(error).__name__, "message": str(error)})
     for run in sorted(runs):
         entity, kind, created, options = identity.get(run, ("", "", now, None))
-        row = (run, entity, kind, "FAILED", created, created, now, err, options, "", _pid())
+        opts = json.loads(options) if options else {}
+        ns = (opts.get("project") or DEFAULT_PROJECT, opts.get("domain") or DEFAULT_DOMAIN)
+        row = (run, entity, kind, "FAILED", created, created, now, err, options, "", _pid(), *ns)
         db.execute([(_ROW, row)])

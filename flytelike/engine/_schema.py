@@ -8,7 +8,9 @@ whole from the cache); 5 ``logs`` (what each attempt printed); 6 integrity seals
 older store holds (closures, gate types, literal maps with a pickled value) are sealed with the
 home's key (``_integrity``) when the database belongs to the user opening it, so runs recorded
 before seals existed still resume; 7 indexes for every ``runs list`` filter (phase, entity, both),
-newest first, so listing stays fast on a store of 100,000 runs. Each step is idempotent: columns
+newest first, so listing stays fast on a store of 100,000 runs; 8 ``runs.project``/``runs.domain``
+(the run's namespace, ``_namespace``; older rows get theirs from their recorded options, else the
+defaults) with indexes for the ``runs list --project [--domain]`` filters. Each step is idempotent: columns
 and tables are checked, not assumed, and sealed payloads are left as they are.
 """
 
@@ -18,12 +20,24 @@ import os
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 7
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
+
+SCHEMA_VERSION = 8
 
 # Columns added after version 1, by table: (column, declaration); new tables come from ``SCHEMA``.
 MIGRATIONS: tuple[tuple[str, str, str], ...] = (
     ("actions", "group_name", "TEXT"),
     ("runs", "cache_key", "TEXT"),
+    ("runs", "project", "TEXT"),
+    ("runs", "domain", "TEXT"),
+)
+
+# Version 8: the namespace of runs recorded before it (their options, else the defaults).
+_FILL_NAMESPACE = (
+    "UPDATE runs SET project = coalesce(project, CASE WHEN json_valid(options) THEN "
+    "json_extract(options, '$.project') END, ?), domain = coalesce(domain, CASE WHEN "
+    "json_valid(options) THEN json_extract(options, '$.domain') END, ?) "
+    "WHERE project IS NULL OR domain IS NULL"
 )
 
 SCHEMA = """
@@ -32,12 +46,14 @@ CREATE TABLE IF NOT EXISTS runs (
     created_at REAL, started_at REAL, ended_at REAL,
     inputs BLOB, inputs_uri TEXT, outputs BLOB, outputs_uri TEXT,
     error TEXT, closure BLOB, options TEXT, parent TEXT, attempts INTEGER DEFAULT 1, pid INTEGER,
-    cache_key TEXT
+    cache_key TEXT, project TEXT, domain TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_created ON runs(created_at);
 CREATE INDEX IF NOT EXISTS runs_phase ON runs(phase, created_at);
 CREATE INDEX IF NOT EXISTS runs_entity ON runs(entity, created_at);
 CREATE INDEX IF NOT EXISTS runs_entity_phase ON runs(entity, phase, created_at);
+CREATE INDEX IF NOT EXISTS runs_project ON runs(project, created_at);
+CREATE INDEX IF NOT EXISTS runs_project_domain ON runs(project, domain, created_at);
 CREATE TABLE IF NOT EXISTS actions (
     run_name TEXT, action_id TEXT, parent TEXT, node_id TEXT, kind TEXT, name TEXT, phase TEXT,
     queued_at REAL, started_at REAL, ended_at REAL,
@@ -90,10 +106,12 @@ def upgrade(
     """Bring the database at ``path`` from ``old_version`` to ``SCHEMA_VERSION``, inside the
     caller's transaction. ``seal``: the version 6 step (``_seals.seal_all``), run for a database
     this user owns."""
+    _add_columns(conn)  # (first: an index of SCHEMA may name a column added since)
     for stmt in SCHEMA.split(";"):
         if stmt.strip():
             conn.execute(stmt)
-    _add_columns(conn)
+    if old_version < 8:
+        conn.execute(_FILL_NAMESPACE, (DEFAULT_PROJECT, DEFAULT_DOMAIN))
     if old_version < 6 and seal is not None and _owned(path):
         seal(conn)
 
@@ -110,6 +128,10 @@ def _add_columns(conn: sqlite3.Connection) -> None:
     schema transaction. Columns are checked, not versions, so a database another process
     migrated meanwhile (or an older flytelike re-stamped) is left as it is."""
     for table, column, decl in MIGRATIONS:
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
+        ).fetchone():
+            continue  # (a new database: SCHEMA creates the table with the column)
         have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
         if column not in have:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")

@@ -77,10 +77,11 @@ def runs_rows(runs: list[dict[str, Any]]) -> str:
         rows.append(
             f'<tr data-run="{escape(r["name"])}"><td><a href="{run_link(r["name"])}">'
             f"{escape(r['name'])}</a></td><td>{escape(r['entity'])}</td>"
+            f"<td class=ns>{escape(r['project'])}/{escape(r['domain'])}</td>"
             f"<td>{_phase(r['phase'])}</td><td>{_when(r['created_at'])}</td>"
             f"<td>{_secs(r['duration'])}</td><td class=err>{escape(r['error'] or '')}</td></tr>"
         )
-    return "".join(rows) or '<tr><td colspan=6 class="empty">no runs match</td></tr>'
+    return "".join(rows) or '<tr><td colspan=7 class="empty">no runs match</td></tr>'
 
 
 def runs_page(runs: list[dict[str, Any]], filters: dict[str, str]) -> str:
@@ -99,9 +100,14 @@ def runs_page(runs: list[dict[str, Any]], filters: dict[str, str]) -> str:
         f'<label>phase <select name="phase"><option value="">any</option>{options}</select></label>'
         f'<label>entity <input name="entity" value="{escape(filters.get("entity", ""))}" '
         'placeholder="module.workflow"></label>'
+        f'<label>project <input name="project" value="{escape(filters.get("project", ""))}" '
+        'placeholder="any" size=12></label>'
+        f'<label>domain <input name="domain" value="{escape(filters.get("domain", ""))}" '
+        'placeholder="any" size=10></label>'
         f'<label>created <select name="since">{since_opts}</select></label>'
         "<button>filter</button></form>"
-        '<table class="runs"><thead><tr><th>run</th><th>entity</th><th>phase</th>'
+        '<table class="runs"><thead><tr><th>run</th><th>entity</th><th>project/domain</th>'
+        "<th>phase</th>"
         "<th>created</th><th>duration</th><th>error</th></tr></thead>"
         f'<tbody id="runs-body">{runs_rows(runs)}</tbody></table>'
     )

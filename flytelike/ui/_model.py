@@ -50,6 +50,8 @@ def run_row(rec: Any) -> dict[str, Any]:
     return {
         "name": rec.name,
         "entity": rec.entity,
+        "project": rec.project,
+        "domain": rec.domain,
         "kind": rec.kind,
         "phase": rec.phase,
         "created_at": rec.created_at,
@@ -67,9 +69,18 @@ def list_runs(
     entity: str | None = None,
     since: float | None = None,
     limit: int = 100,
+    project: str | None = None,
+    domain: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Recent runs, newest first, filtered by phase, entity and creation time."""
-    rows = engine.list_runs(limit=limit, phase=phase or None, entity=entity or None)
+    """Recent runs, newest first, filtered by phase, entity, project, domain and creation
+    time."""
+    rows = engine.list_runs(
+        limit=limit,
+        phase=phase or None,
+        entity=entity or None,
+        project=project or None,
+        domain=domain or None,
+    )
     out = [run_row(r) for r in rows]
     if since is not None:
         out = [r for r in out if r["created_at"] >= since]

@@ -2,10 +2,11 @@
 
 Routes (stable URLs)::
 
-    GET  /                                  runs (filters: phase, entity, since seconds)
+    GET  /                                  runs (filters: phase, entity, project, domain, since
+                                            seconds)
     GET  /runs/<run>                        a run: graph coloured by phase, timeline, buttons
     GET  /runs/<run>/actions/<action>       an action: attempts, error, inputs, outputs, logs
-    GET  /api/runs[?phase=&entity=&since=&limit=]   the runs list as JSON
+    GET  /api/runs[?phase=&entity=&project=&domain=&since=&limit=]   the runs list as JSON
     GET  /api/runs/<run>                    a run as JSON
     GET  /api/runs/<run>/actions/<action>   an action as JSON
     GET  /api/runs/<run>/report             the run's self-contained HTML report
@@ -125,7 +126,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._html(HTTPStatus.NOT_FOUND, _html.not_found(str(e)))
 
     def _filters(self, query: dict[str, list[str]]) -> dict[str, str]:
-        return {k: (query.get(k) or [""])[0] for k in ("phase", "entity", "since")}
+        keys = ("phase", "entity", "project", "domain", "since")
+        return {k: (query.get(k) or [""])[0] for k in keys}
 
     def _runs(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
         f = self._filters(query)
@@ -139,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.engine,
             phase=f["phase"],
             entity=f["entity"],
+            project=f["project"],
+            domain=f["domain"],
             since=since,
             limit=min(limit, 1000),
         )
