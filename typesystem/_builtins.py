@@ -5,6 +5,7 @@ most general to the most specific family.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from typesystem import _typing as ty
@@ -142,6 +143,7 @@ def install_builtins(registry: TypeRegistry) -> None:
     registry.register_factory(ty.is_pydantic_model, _pydantic, name="pydantic")
     _install_offloaded(registry)
     registry._origins.clear()
+    registry._factories = [dataclasses.replace(f, origin="builtin") for f in registry._factories]
 
 
 def _install_offloaded(registry: TypeRegistry) -> None:

@@ -101,6 +101,9 @@ class TypeRegistry:
         # not again each time a registration clears the dispatch cache.
         self._fallback_warned: set[Any] = set()
         self.plugins: list[PluginRecord] = []
+        # Counts registrations: a process that shipped ``direct_registrations`` elsewhere knows
+        # whether there is anything new to ship.
+        self.generation = 0
         if builtins:
             from typesystem._builtins import install_builtins
 
@@ -117,6 +120,7 @@ class TypeRegistry:
             self._exact[_key(t)] = transformer
             self._origins[f"type:{ty.qualified_name(t)}"] = self._origin()
             self._cache.clear()
+            self.generation += 1
         return transformer
 
     def register_factory(self, predicate: Predicate, factory: Factory, *, name: str = "") -> None:
@@ -129,6 +133,7 @@ class TypeRegistry:
         with self._lock:
             self._factories.append(entry)
             self._cache.clear()
+            self.generation += 1
 
     def _origin(self) -> str:
         scope = self._plugin_scope
@@ -163,6 +168,21 @@ class TypeRegistry:
                     self._where() + f"transformer {transformer.name!r} for "
                     f"`{ty.type_name(t)}` does not implement {method}()"
                 )
+
+    def direct_registrations(
+        self,
+    ) -> tuple[list[tuple[Any, TypeTransformer[Any]]], list[FactoryEntry]]:
+        """What was registered at run time (neither built in nor by a type plugin), oldest
+        first: the exact ``(type, transformer)`` pairs and the factories. A process that only
+        loads the type plugins (a remote worker) lacks exactly these."""
+        with self._lock:
+            exact = [
+                (t, tr)
+                for t, tr in self._exact.items()
+                if self._origins.get(f"type:{ty.qualified_name(t)}") == "direct"
+            ]
+            factories = [f for f in self._factories if f.origin == "direct"]
+        return exact, factories
 
     def registered_by(self, t: Any) -> str:
         """Who registered the exact transformer for ``t``: builtin, direct or a plugin."""
@@ -340,6 +360,7 @@ class TypeRegistry:
         other._plugins_loaded = self._plugins_loaded
         other.plugins = list(self.plugins)
         other._fallback_warned = set(self._fallback_warned)
+        other.generation = self.generation
         return other
 
 

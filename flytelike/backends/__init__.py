@@ -30,7 +30,6 @@ from flytelike.backends._protocol import (
     ExecutionError,
     InlineBackend,
     ItemBackend,
-    WorkflowBackend,
 )
 from flytelike.backends._runtime import ExecutionContext, current_context
 from flytelike.backends._ship import ship_task
@@ -50,7 +49,6 @@ __all__ = [
     "ExecutionError",
     "InlineBackend",
     "ItemBackend",
-    "WorkflowBackend",
     "available_backends",
     "current_context",
     "get_backend",

@@ -3,8 +3,9 @@
 A backend runs **task actions**: a task template, its input literals and an ``ActionContext``
 (identity, attempt, scratch locations) go in; output literals or an ``ExecutionError`` come out.
 Everything in a request is plain, picklable data (no engine objects, no open connections), so a
-backend may ship it to another process or machine. A backend may also accept whole workflows
-(``WorkflowBackend``); the engine then hands it the closure instead of driving node by node.
+backend may ship it to another process or machine. The engine always drives workflows itself,
+node by node (cache, retries, failure policy and the run store stay in one place); a backend
+runs task actions and, optionally, batches of map items (``ItemBackend``).
 
 What does not live here: finding backends by name (``_discovery``), the built-in local backend
 (``_local``), the runtime a task sees (``_runtime``).
@@ -32,7 +33,13 @@ class ActionContext:
     0. ``run_dir`` is a local directory private to the run under which a backend may create
     the action's working directory, checkpoints and decks; ``raw_data_prefix`` is where
     offloaded values go. ``timeout`` is in seconds (``None``: no limit); the engine enforces it
-    too, a backend that can stop work early should.
+    too, a backend that can stop work early should (see ``Backend`` on ``timeout_grace``).
+
+    ``run_uri``: set by a backend that runs the action out of the driver, a URI private to the
+    run under the raw data prefix, where what must outlive the attempt and be readable from
+    any machine goes (the checkpoint: ``<run_uri>/actions/<action>/checkpoint``, through the
+    data context's store); ``run_dir`` then is a scratch directory local to the worker. Empty:
+    everything lives under ``run_dir``.
     """
 
     run_name: str
@@ -47,6 +54,7 @@ class ActionContext:
     secrets_env_prefix: str = ""
     project: str = ""
     domain: str = ""
+    run_uri: str = ""
 
 
 @record
@@ -150,6 +158,13 @@ class Backend(Protocol):
 
     ``run_action`` may be called concurrently from one event loop; it must not raise for errors
     of the task itself (those are returned as ``ActionOutcome(error=...)``), only for misuse.
+
+    Timeouts: by default the engine counts an action's ``timeout`` around ``run_action`` and
+    cancels it when it runs out. A backend that queues work (a cluster) may instead count it
+    itself from the start of the task body, in its worker, and return an error with
+    ``timed_out=True`` when it runs out; it says so with a ``timeout_grace`` attribute
+    (seconds, or ``None`` for no limit): the engine then waits ``timeout + timeout_grace``
+    (time for queueing, worker start-up and transport) before it cancels ``run_action``.
     """
 
     name: str
@@ -205,15 +220,6 @@ class ItemBackend(Protocol):
         context: ActionContext,
         items: Sequence[tuple[str, Mapping[str, Any], int]],
     ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]: ...
-
-
-@runtime_checkable
-class WorkflowBackend(Protocol):
-    """Optional: a backend that runs whole workflows itself (returns the outputs or an error)."""
-
-    async def run_workflow(
-        self, closure: Closure, inputs: Mapping[str, Literal], context: ActionContext
-    ) -> ActionOutcome: ...
 
 
 def describe(backend: Any) -> str:

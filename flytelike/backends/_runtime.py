@@ -23,10 +23,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flytelike.backends._protocol import ActionContext, Deck
 from flytelike.backends._secrets import Secrets
+
+if TYPE_CHECKING:
+    from flytelike.backends._remote_checkpoint import RemoteCheckpoint
 
 _LOG = logging.getLogger("flytelike.task")
 
@@ -133,7 +136,7 @@ class ExecutionContext:
     _action: ActionContext | None = None
     _item: tuple[str, int] | None = None
     _workdir: str | None = None
-    _checkpoint: Checkpoint | None = None
+    _checkpoint: Checkpoint | RemoteCheckpoint | None = None
     _v2_checkpoint: Any = None
     _decks: dict[str, DeckTab] | None = None
     _written: tuple[Deck, ...] = ()
@@ -209,10 +212,21 @@ class ExecutionContext:
             self._workdir = str(d)
         return self._workdir
 
+    def _action_uri(self) -> str:
+        """The action's location under the run's ``run_uri`` ("" when it has none)."""
+        uri = self.action.run_uri
+        return f"{uri.rstrip('/')}/actions/{_safe(self.action.action_id)}" if uri else ""
+
     @property
-    def checkpoint(self) -> Checkpoint:
+    def checkpoint(self) -> Checkpoint | RemoteCheckpoint:
         if self._checkpoint is None:
-            self._checkpoint = Checkpoint(self._action_dir() / "checkpoint")
+            remote = self._action_uri()
+            if remote:  # (out of the driver: under the raw data prefix, for any worker)
+                from flytelike.backends._remote_checkpoint import RemoteCheckpoint
+
+                self._checkpoint = RemoteCheckpoint(remote + "/checkpoint")
+            else:
+                self._checkpoint = Checkpoint(self._action_dir() / "checkpoint")
         return self._checkpoint
 
     @property
@@ -221,7 +235,10 @@ class ExecutionContext:
         if self._v2_checkpoint is None:
             from flytelike.backends._checkpoint import Checkpoint as V2Checkpoint
 
-            dest = str(self._action_dir() / "checkpoint-v2")
+            remote = self._action_uri()
+            dest = (
+                remote + "/checkpoint-v2" if remote else str(self._action_dir() / "checkpoint-v2")
+            )
             local = os.path.join(self.working_directory, "checkpoint")
             self._v2_checkpoint = V2Checkpoint(dest, local_dir=local)
         return self._v2_checkpoint

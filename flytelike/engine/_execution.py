@@ -39,7 +39,7 @@ from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import ATTEMPT, NODE, EventBus
 from flytelike.engine._index import ClosureIndex
-from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespace_key
+from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
 from flytelike.engine._records import RunStore
 from flytelike.ir._model import CacheSpec, Closure, NodeOverrides, TaskTemplate
@@ -158,12 +158,8 @@ class Execution:
     # (``_children.child_call``).
     loop: asyncio.AbstractEventLoop | None = None
     child_counts: dict[str, int] = field(default_factory=dict)
-    # The run's namespace (``_namespace``): in every cache key and every action's context.
-    project: str = DEFAULT_PROJECT
-    domain: str = DEFAULT_DOMAIN
 
     def __post_init__(self) -> None:
-        self.namespace_key = namespace_key(self.project, self.domain)
         if self.max_parallelism > 0:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
@@ -246,8 +242,8 @@ class Execution:
             raw_data_prefix=self.raw_data_prefix,
             timeout=timeout,
             enable_deck=bool(task.metadata.enable_deck),
-            project=self.project,
-            domain=self.domain,
+            project=task.id.project,
+            domain=task.id.domain,
         )
 
     async def run_task(
@@ -280,7 +276,7 @@ class Execution:
         status = ""
         reserved = False
         if cache is not None and spec is not None:
-            key = cache.key(task, spec, inputs, self.namespace_key)
+            key = cache.key(task, spec, inputs)
             if self.overwrite_cache:
                 status = "OVERWRITTEN"
             else:
@@ -308,7 +304,8 @@ class Execution:
         if reserved and cache is not None and key is not None:
             renew = asyncio.ensure_future(self._renew(cache, key))
         try:
-            outcome, attempts = await self._attempts(aid, node_id, task, inputs, retries, timeout)
+            sent = merged(task, ov)  # (the backend sees the node's overrides in the template)
+            outcome, attempts = await self._attempts(aid, node_id, sent, inputs, retries, timeout)
             if outcome.dynamic is not None:
                 if self.bus.active:
                     self.bus.publish(NODE, self.run_name, NodePhase.DYNAMIC_RUNNING, aid, name)
@@ -477,15 +474,27 @@ class Execution:
                 s.release()
 
     async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
+        limit = timeout
+        grace: float | None = None
+        if timeout:  # a backend counting timeouts from the body's start gets a grace for queueing
+            grace = getattr(self.backend, "timeout_grace", 0.0)
+            limit = None if grace is None else timeout + grace
         try:
-            if timeout:
-                return await asyncio.wait_for(self.backend.run_action(req), timeout)
+            if limit:
+                return await asyncio.wait_for(self.backend.run_action(req), limit)
             return await self.backend.run_action(req)
         except TimeoutError:
+            assert timeout is not None
+            why = f"timed out after {timeout:g}s"
+            if grace:
+                why = (
+                    f"did not finish within its timeout of {timeout:g}s plus the backend's grace "
+                    f"of {grace:g}s for queueing and start-up; it was cancelled"
+                )
             return ActionOutcome(
                 error=ExecutionError(
                     USER,
-                    f"task `{req.task.id.name}` ({req.context.action_id}) timed out after {timeout:g}s "
+                    f"task `{req.task.id.name}` ({req.context.action_id}) {why} "
                     f"(attempt {req.context.attempt + 1})",
                     "TimeoutError",
                     recoverable=True,

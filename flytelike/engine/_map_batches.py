@@ -28,6 +28,7 @@ from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import SYSTEM, ExecutionError
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map import PROGRESS_SECONDS, _Items, _run_item
+from flytelike.engine._overrides import merged
 from flytelike.ir._model import TaskTemplate
 
 
@@ -61,6 +62,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
         ov.retries if ov is not None and ov.retries is not None else (task.metadata.retries or 0)
     )
     retry_any = retry_settings(task)[1]
+    task = merged(task, ov)  # (the backend sees the node's resources, image, accelerator)
     budget = ex.config.system_retries
     base = ex.action_context(items.aid, 0, task, None)
     history: dict[int, list[tuple[Any, ExecutionError | None]]] = {}
