@@ -39,6 +39,7 @@ from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import ATTEMPT, NODE, EventBus
 from flytelike.engine._index import ClosureIndex
+from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespace_key
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
 from flytelike.engine._records import RunStore
@@ -158,8 +159,12 @@ class Execution:
     # (``_children.child_call``).
     loop: asyncio.AbstractEventLoop | None = None
     child_counts: dict[str, int] = field(default_factory=dict)
+    # The run's namespace (``_namespace``): in every cache key and every action's context.
+    project: str = DEFAULT_PROJECT
+    domain: str = DEFAULT_DOMAIN
 
     def __post_init__(self) -> None:
+        self.namespace_key = namespace_key(self.project, self.domain)
         if self.max_parallelism > 0:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
@@ -242,8 +247,8 @@ class Execution:
             raw_data_prefix=self.raw_data_prefix,
             timeout=timeout,
             enable_deck=bool(task.metadata.enable_deck),
-            project=task.id.project,
-            domain=task.id.domain,
+            project=self.project,
+            domain=self.domain,
         )
 
     async def run_task(
@@ -276,7 +281,7 @@ class Execution:
         status = ""
         reserved = False
         if cache is not None and spec is not None:
-            key = cache.key(task, spec, inputs)
+            key = cache.key(task, spec, inputs, self.namespace_key)
             if self.overwrite_cache:
                 status = "OVERWRITTEN"
             else:
