@@ -314,8 +314,16 @@ def _check_config(block: Block, table: dict[str, Any], scratch: Path) -> None:
     finally:
         os.chdir(cwd)
         os.environ.update(saved)
+    # (the loader's own reading of the file, key by key: every key of the block is one it uses)
+    from flytelike.engine._pyproject import KEYS, settings
+
+    read, path = settings(d)
+    assert path == d / "pyproject.toml"
+    unread = [k for k in table if KEYS.get(k) not in read]
+    assert not unread, f"{block.where}: [tool.flytelike] keys the loader does not read: {unread}"
     for key, value in table.items():
-        assert key in CONFIG_ATTRIBUTES, f"{block.where}: add [tool.flytelike] {key} to the check"
+        if key not in CONFIG_ATTRIBUTES:
+            continue  # (read and validated by from_env above; no attribute to compare here)
         got = getattr(config, CONFIG_ATTRIBUTES[key])
         if key == "home":
             value = d / value

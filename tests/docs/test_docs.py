@@ -55,3 +55,12 @@ def test_every_environment_variable_is_documented() -> None:
     # Not variables: the secrets variables' prefix, and a value the conformance tasks set.
     missing = sorted(used - documented - {"FLYTELIKE_SECRETS", "FLYTELIKE_CONFORMANCE_VAR"})
     assert not missing, f"FLYTELIKE_* variables missing from docs/configuration.md: {missing}"
+
+
+def test_every_pyproject_key_is_documented() -> None:
+    from flytelike.engine._pyproject import KEYS  # (the keys the loader reads)
+
+    text = (DOCS / "configuration.md").read_text()
+    table = text.split("[tool.flytelike]", 1)[1]
+    missing = [k for k in KEYS if not re.search(rf"^{k} = ", table, re.M)]
+    assert not missing, f"[tool.flytelike] keys missing from docs/configuration.md: {missing}"
