@@ -2,9 +2,15 @@
 
 The executor is ``flytelike serve executor`` in its own process on 127.0.0.1 (an ephemeral
 port), as users run it; every measurement is made against the local backend in the same run, so
-the reported overhead is the difference per action or per item. ``floors.grpc_roundtrip_us``
-is a bare gRPC call to the same executor (its health check), measured in the same run: no
-executor can answer faster on this machine at that moment.
+the reported overhead is the difference per action or per item. Floors, measured in the same
+run: ``grpc_unary_echo_us`` and ``grpc_stream_echo_us`` are 1,000 bare gRPC echo round trips
+(a 64-byte message; one unary call each, or one message each over one bidirectional stream as
+the backend's ``RunActions`` calls carry attempts) to an echo server in its own process that
+does nothing else; ``engine_remote_us`` is what the engine itself spends per action of the
+chain when its backend is remote (a backend that answers at once after giving the event loop one
+turn, as any remote backend makes the engine wait, and the engine then commits the finished
+action before the next one depends on it), minus the same chain through ``local``. No executor
+can answer faster than the echo on this machine at that moment.
 
 
 - ``action``: one trivial action after another through the backend alone (no engine, no run
@@ -134,19 +140,105 @@ def _backend_loop(backend: Any, n: int) -> Callable[[], object]:
     return lambda: loop.run_until_complete(main())
 
 
-def _floor(address: str, n: int) -> Callable[[], object]:
-    """``n`` bare gRPC round trips to the executor (its health check: no work, no decoding):
-    what a call costs on this machine now, whatever runs inside it."""
-    import grpc
+_ECHO_SERVER = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+import grpc
 
-    channel = grpc.insecure_channel(address)
-    check = channel.unary_unary("/grpc.health.v1.Health/Check")
+def echo_stream(requests, context):
+    yield from requests
 
-    def go() -> None:
+server = grpc.server(ThreadPoolExecutor(4))
+server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("bench.Echo", {
+    "Unary": grpc.unary_unary_rpc_method_handler(lambda data, context: data),
+    "Stream": grpc.stream_stream_rpc_method_handler(echo_stream),
+})])
+print(server.add_insecure_port("127.0.0.1:0"), flush=True)
+server.start()
+sys.stdin.read()  # (until the benchmark closes its end)
+server.stop(0)
+"""
+
+
+@contextmanager
+def echo_server() -> Iterator[str]:
+    """A bare gRPC echo server (unary and bidirectional stream) in its own process."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ECHO_SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield f"127.0.0.1:{int(proc.stdout.readline())}"
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        proc.stdout.close()  # type: ignore[union-attr]
+
+
+@contextmanager
+def _echo_floors(
+    address: str, n: int
+) -> Iterator[tuple[Callable[[], object], Callable[[], object]]]:
+    """``n`` bare echo round trips: unary calls, and messages over one stream, both awaited on
+    an event loop with ``grpc.aio`` as the backend makes its calls."""
+    from grpc import aio
+
+    loop = asyncio.new_event_loop()
+    _LOOPS.append(loop)
+    message = b"x" * 64
+
+    async def open_channel() -> Any:
+        return aio.insecure_channel(address)
+
+    channel = loop.run_until_complete(open_channel())
+    unary = channel.unary_unary("/bench.Echo/Unary")
+    stream_method = channel.stream_stream("/bench.Echo/Stream")
+    calls: list[Any] = []
+
+    async def unary_calls() -> None:
         for _ in range(n):
-            check(b"")
+            await unary(message)
 
-    return go
+    async def streamed() -> None:
+        if not calls:
+            calls.append(stream_method())
+        call = calls[0]
+        for _ in range(n):
+            await call.write(message)
+            await call.read()
+
+    try:
+        yield (
+            lambda: loop.run_until_complete(unary_calls()),
+            lambda: loop.run_until_complete(streamed()),
+        )
+    finally:
+        for call in calls:
+            call.cancel()
+        loop.run_until_complete(channel.close())
+
+
+class _Yielding:
+    """A backend that runs each action in place after giving the event loop one turn: the
+    engine's own cost for a backend that makes it wait (any remote one), without a network."""
+
+    name = "yielding"
+
+    def __init__(self) -> None:
+        from flytelike.backends._local import LocalBackend
+
+        self.local = LocalBackend()
+
+    async def run_action(self, request: Any) -> Any:
+        await asyncio.sleep(0)
+        return self.local.run_inline(request)
+
+    def close(self) -> None:
+        self.local.close()
 
 
 def run(options: Any) -> dict[str, Any]:
@@ -159,11 +251,20 @@ def run(options: Any) -> dict[str, Any]:
     n_actions = 100 if quick else 1000
     n_items = 1000 if quick else 10_000
     res: dict[str, Any] = {}
-    with executor() as address, tempfile.TemporaryDirectory() as home:
+    with executor() as address, echo_server() as echo, tempfile.TemporaryDirectory() as home:
         grpc_backend = GrpcBackend(address=address)
         local = LocalBackend()
+        yielding = _Yielding()
         try:
-            floor = _timed(_floor(address, n_actions), reps)
+            with _echo_floors(echo, n_actions) as (unary_echo, stream_echo):
+                floors = {
+                    "grpc_unary_echo_us": statistics.median(_timed(unary_echo, reps))
+                    / n_actions
+                    * 1e6,
+                    "grpc_stream_echo_us": statistics.median(_timed(stream_echo, reps))
+                    / n_actions
+                    * 1e6,
+                }
             res["action"] = _compare(
                 _timed(_backend_loop(grpc_backend, n_actions), reps),
                 _timed(_backend_loop(local, n_actions), reps),
@@ -172,7 +273,7 @@ def run(options: Any) -> dict[str, Any]:
             )
             engines = {
                 name: Engine(EngineConfig.from_env(home=Path(home) / name), backend=b)
-                for name, b in (("grpc", grpc_backend), ("local", local))
+                for name, b in (("grpc", grpc_backend), ("local", local), ("yielding", yielding))
             }
             chains = n_actions // 100
 
@@ -183,12 +284,13 @@ def run(options: Any) -> dict[str, Any]:
 
                 return go
 
+            local_chains = _timed(chains_on("local"), reps)
             res["engine_1000"] = _compare(
-                _timed(chains_on("grpc"), reps),
-                _timed(chains_on("local"), reps),
-                n_actions,
-                TARGET_ACTION_US,
+                _timed(chains_on("grpc"), reps), local_chains, n_actions, TARGET_ACTION_US
             )
+            floors["engine_remote_us"] = _compare(
+                _timed(chains_on("yielding"), reps), local_chains, n_actions, TARGET_ACTION_US
+            )["overhead_us"]
             xs = list(range(n_items))
 
             def map_on(name: str) -> Callable[[], object]:
@@ -205,12 +307,17 @@ def run(options: Any) -> dict[str, Any]:
         finally:
             grpc_backend.close()
             local.close()
+            yielding.close()
             while _LOOPS:
                 _LOOPS.pop().close()
     not_met = sorted(k for k, v in res.items() if not v["meets_target"])
-    floors = {"grpc_roundtrip_us": statistics.median(floor) / n_actions * 1e6}
-    # What the executor interface adds to a bare gRPC call (encoding, checks, running the task).
-    res["action"]["over_floor_us"] = res["action"]["grpc_us_median"] - floors["grpc_roundtrip_us"]
+    # What the executor interface adds to a bare gRPC round trip over a stream (encoding,
+    # checks, running the task), and what the engine's chain adds to that.
+    stream = floors["grpc_stream_echo_us"]
+    res["action"]["over_floor_us"] = res["action"]["grpc_us_median"] - stream
+    res["engine_1000"]["over_floor_us"] = (
+        res["engine_1000"]["grpc_us_median"] - stream - floors["engine_remote_us"]
+    )
     return {"workloads": res, "floors": floors, "targets_not_met": not_met}
 
 

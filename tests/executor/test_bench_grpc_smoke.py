@@ -26,4 +26,6 @@ def test_quick_run_prints_the_comparison() -> None:
     for w in workloads.values():
         assert w["grpc_us_median"] > 0 and w["local_us_median"] > 0
         assert w["overhead_us"] == w["grpc_us_median"] - w["local_us_median"]
-    assert result["floors"]["grpc_roundtrip_us"] > 0
+    floors = result["floors"]
+    assert floors["grpc_unary_echo_us"] > 0 and floors["grpc_stream_echo_us"] > 0
+    assert "engine_remote_us" in floors
