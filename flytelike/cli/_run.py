@@ -242,6 +242,7 @@ _RUN_OPTIONS = [
     click.Option(["--inputs-file", "inputs_file"], default=None, help="inputs as JSON/YAML"),
     click.Option(["--backend", "backend"], default=None, help="backend name"),
     click.Option(["--backend-option", "backend_option"], multiple=True, help="NAME=VALUE"),
+    click.Option(["--executor", "executor"], default=None, help="HOST:PORT of a gRPC executor"),
     click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
     click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
     click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
@@ -323,6 +324,26 @@ def outputs_json(lits: dict[str, Literal], iface: Interface) -> str:
     return json.dumps(data, indent=2, default=str)
 
 
+def executor_options(
+    executor: str | None, backend: str | None, options: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """``--executor HOST:PORT``: the ``grpc`` backend with its ``address`` option (the one
+    mechanism of ``--backend-option``)."""
+    if executor is None:
+        return backend, options
+    if backend not in (None, "grpc"):
+        raise click.UsageError(
+            f"--executor {executor} runs the actions on a gRPC executor (the grpc backend), "
+            f"but --backend {backend} was given too: drop one of them"
+        )
+    if any(o.split("=", 1)[0].strip() == "address" for o in options):
+        raise click.UsageError(
+            "--executor and --backend-option address=... both give the executor's address: "
+            "give it once"
+        )
+    return "grpc", (*options, f"address={executor}")
+
+
 def make_engine(backend: str | None, options: tuple[str, ...] = ()) -> Any:
     """The engine of a run: the default one, or one on ``backend`` (default: the configured
     one) with ``options`` (``--backend-option NAME=VALUE``) over ``FLYTELIKE_BACKEND_OPTIONS``."""
@@ -388,6 +409,13 @@ Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the 
     help="an option of the backend (repeatable; over FLYTELIKE_BACKEND_OPTIONS), e.g. "
     "--backend-option address=ray://head:10001",
 )
+@click.option(
+    "--executor",
+    default=None,
+    metavar="HOST:PORT",
+    help="run the actions on the gRPC executor at HOST:PORT (`flytelike serve executor`): "
+    "the same as --backend grpc --backend-option address=HOST:PORT",
+)
 @click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
 @click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
 @click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
@@ -404,6 +432,7 @@ def run_command(
     inputs_file: str | None,
     backend: str | None,
     backend_option: tuple[str, ...],
+    executor: str | None,
     overwrite_cache: bool,
     raw_data_path: str | None,
     run_name: str | None,
@@ -443,6 +472,9 @@ def run_command(
     inputs_file = late.get("inputs_file") or inputs_file
     backend = late.get("backend") or backend
     backend_option = (*backend_option, *(late.get("backend_option") or ()))
+    backend, backend_option = executor_options(
+        late.get("executor") or executor, backend, backend_option
+    )
     overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
     raw_data_path = late.get("raw_data_path") or raw_data_path
     run_name = late.get("run_name") or run_name

@@ -129,3 +129,36 @@ def test_run_without_an_executor_address_says_what_to_set(tmp_path: Path) -> Non
     assert "Error: the grpc backend needs the executor's address: pass --executor" in done.stderr
     assert "or set FLYTELIKE_EXECUTOR=host:port" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_run_with_executor_option(
+    served: tuple[subprocess.Popen[str], str, dict[str, str]], tmp_path: Path
+) -> None:
+    proc, address, env = served
+    (tmp_path / "flows.py").write_text(textwrap.dedent(PROJECT))
+    env = dict(env)
+    env.pop("FLYTELIKE_EXECUTOR", None)
+    env.pop("FLYTELIKE_BACKEND", None)
+    base = [sys.executable, "-m", "flytelike", "run"]
+    for args in (
+        ["--executor", address, str(tmp_path / "flows.py"), "where"],
+        [str(tmp_path / "flows.py"), "where", "--executor", address],  # (after ENTITY too)
+    ):
+        done = subprocess.run(
+            base + args, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {"o0": proc.pid}
+    for args, message in (
+        (["--backend", "local"], "but --backend local was given too"),
+        (["--backend-option", f"address={address}"], "give it once"),
+    ):
+        done = subprocess.run(
+            [*base, "--executor", address, *args, str(tmp_path / "flows.py"), "where"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 2 and message in done.stderr, done.stderr
