@@ -1,8 +1,9 @@
 """Launch plan schedules (``CronSchedule``, ``FixedRate``) and notifications, validated.
 
 Cron expressions have five fields (minute hour day-of-month month day-of-week) or are one of the
-aliases (``@daily``, ``hourly``, ...). The documented rule about ``*`` in both day fields is not
-enforced: the documentation's own examples break it.
+aliases (``@daily``, ``hourly``, ...), parsed by ``flytelike._settings.cron``. The documented rule
+about ``*`` in both day fields is not enforced: the documentation's own examples break it.
+``flytelike schedule serve`` (``flytelike.scheduler``) fires them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from flytelike.errors import DefinitionError
@@ -18,64 +18,12 @@ from flytelike.ir._model import Notification as NotificationIR
 from flytelike.ir._model import Schedule
 from flytelike.ir._phases import WorkflowPhase
 
-_ALIASES = {
-    "hourly": "0 * * * *", "hours": "0 * * * *", "@hourly": "0 * * * *",
-    "daily": "0 0 * * *", "days": "0 0 * * *", "@daily": "0 0 * * *",
-    "weekly": "0 0 * * 0", "weeks": "0 0 * * 0", "@weekly": "0 0 * * 0",
-    "monthly": "0 0 1 * *", "months": "0 0 1 * *", "@monthly": "0 0 1 * *",
-    "annually": "0 0 1 1 *", "@annually": "0 0 1 1 *", "yearly": "0 0 1 1 *",
-    "years": "0 0 1 1 *", "@yearly": "0 0 1 1 *",
-}  # fmt: skip
-_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
-_DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
-_FIELDS = (
-    ("minute", 0, 59, (), False),
-    ("hour", 0, 23, (), False),
-    ("day-of-month", 1, 31, (), True),
-    ("month", 1, 12, _MONTHS, False),
-    ("day-of-week", 0, 6, _DAYS, True),
-)
-
-
-def _value(text: str, lo: int, hi: int, names: Sequence[str]) -> int:
-    upper = text.upper()
-    if upper in names:
-        return list(names).index(upper) + lo
-    if not text.isdigit():
-        raise ValueError(text)
-    number = int(text)
-    if not lo <= number <= hi:
-        raise ValueError(text)
-    return number
-
 
 def validate_cron(expr: str) -> str:
     """The expression (aliases expanded) or ``DefinitionError`` naming the bad field."""
-    text = _ALIASES.get(expr.strip().lower(), expr.strip())
-    parts = text.split()
-    if len(parts) != 5:
-        raise DefinitionError(
-            f"cron schedule {expr!r}: expected 5 fields (minute hour day-of-month month "
-            f"day-of-week) or an alias like '@daily', got {len(parts)} fields"
-        )
-    for part, (name, lo, hi, names, question) in zip(parts, _FIELDS, strict=True):
-        try:
-            for item in part.split(","):
-                base, _, step = item.partition("/")
-                if step and (not step.isdigit() or int(step) == 0):
-                    raise ValueError(step)
-                if base in ("*",) or (base == "?" and question):
-                    continue
-                start, _, end = base.partition("-")
-                a = _value(start, lo, hi, names)
-                if end and _value(end, lo, hi, names) < a:
-                    raise ValueError(base)
-        except ValueError:
-            raise DefinitionError(
-                f"cron schedule {expr!r}: invalid {name} field {part!r} (allowed {lo}-{hi}"
-                f"{', names' if names else ''}, and * / , -{' ?' if question else ''})"
-            ) from None
-    return text
+    from flytelike._settings.cron import CronExpr
+
+    return CronExpr.parse(expr).text
 
 
 class CronSchedule:
