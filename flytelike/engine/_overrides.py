@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import Any
 
 from flytelike.ir import NodeOverrides, TaskTemplate
 
@@ -45,12 +46,12 @@ def merged(task: TaskTemplate, overrides: NodeOverrides | None) -> TaskTemplate:
 
 def _merge(task: TaskTemplate, ov: NodeOverrides) -> TaskTemplate:
     md = task.metadata
-    meta: dict[str, object] = {}
+    meta: dict[str, Any] = {}
     for name in ("retries", "timeout", "interruptible", "cache", "accelerator"):
         value = getattr(ov, name)
         if value is not None and value != getattr(md, name):
             meta[name] = value
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if meta:
         changes["metadata"] = dataclasses.replace(md, **meta)
     if ov.resources is not None and ov.resources != task.resources:

@@ -6,10 +6,13 @@ concurrency and ``min_success_ratio``); this backend only moves attempts to Ray 
 - Ray's own retries are off (``max_retries=0``, ``retry_exceptions=False``); a worker that dies
   mid-task (killed, out of memory, node lost) is a ``SYSTEM`` error, retried by the engine
   within its system budget;
-- a timeout cancels the coroutine awaiting the Ray task; the task is then cancelled with
-  ``ray.cancel(force=True)`` (its worker is killed, Ray starts a fresh one);
+- a timeout is counted by the worker from the start of the task body (``_deadline``), so time
+  spent queued or starting a worker does not count; the engine waits ``timeout +
+  timeout_grace`` and then cancels the coroutine awaiting the Ray task, which cancels the task
+  with ``ray.cancel(force=True)`` (its worker is killed, Ray starts a fresh one);
 - map items go in batches through ``run_items`` (``flytelike.backends.ItemBackend``);
-- a task's ``Resources`` become the Ray task's ``num_cpus``/``memory``/``num_gpus``, checked
+- a task's ``Resources`` and accelerator (node overrides included) become the Ray task's
+  ``num_cpus``/``memory``/``num_gpus`` and ``accelerator_type:<name>`` resource, checked
   against the cluster's nodes before submission (``_resources``);
 - work that needs the driver runs in the driver, on the local backend: mocked tasks, tasks
   without a Python body (eager, container, shell, reference) and async v2 tasks (their child
@@ -30,6 +33,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import typesystem
 from flytelike import errors
 from flytelike.backends import (
     SYSTEM,
@@ -37,7 +41,6 @@ from flytelike.backends import (
     ActionContext,
     ActionOutcome,
     ActionRequest,
-    Deck,
     ExecutionError,
     ship_task,
 )
@@ -47,7 +50,9 @@ from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
-from flytelike_ray._resources import check_feasible, ray_options
+from flytelike_ray._places import put_decks, run_uri, storage_options
+from flytelike_ray._resources import check_feasible, requirements, task_options
+from flytelike_ray._types import pack as pack_types
 from flytelike_ray._wire import (
     pack_literals,
     pack_values,
@@ -110,7 +115,7 @@ def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
 def _outcome(data: bytes, context: ActionContext) -> ActionOutcome:
     result: _worker.Outcome = pickle.loads(data)
     outputs, error, decks, dynamic, printed = result
-    tabs = tuple(Deck(n, u) for n, u in decks)
+    tabs = put_decks(context, decks)
     logs = None
     if printed is not None:  # what the attempt printed, stored by the engine as for local
         logs = ActionLog(printed[0], printed[1], context.action_id, context.attempt)
@@ -129,6 +134,9 @@ class RayBackend:
     the job's ``working_dir`` (default: the code root of the first task run, see
     ``flytelike_ray._code``). ``item_batch_size``: the most map items per Ray task.
     ``init_options`` go to ``ray.init`` as they are (they win over the backend's).
+    ``timeout_grace``: seconds the engine waits beyond a task's timeout (which the worker counts
+    from the start of the body) for queueing and worker start-up before it cancels the Ray task
+    (``None``: no limit).
     """
 
     name = "ray"
@@ -142,9 +150,15 @@ class RayBackend:
         item_batch_size: int = 100,
         log_to_driver: bool = True,
         init_options: Mapping[str, Any] | None = None,
+        timeout_grace: float | None = 300.0,
     ) -> None:
         if item_batch_size < 1:
             raise ValueError(f"RayBackend(item_batch_size=...) must be >= 1, got {item_batch_size}")
+        if timeout_grace is not None and not timeout_grace >= 0:
+            raise ValueError(
+                f"RayBackend(timeout_grace=...) must be seconds >= 0 or None, got {timeout_grace}"
+            )
+        self.timeout_grace = timeout_grace
         self.address = address
         self.num_cpus = num_cpus
         self.code_root = code_root
@@ -157,10 +171,12 @@ class RayBackend:
         # id(task) -> (task, digest, inline bytes, holder, Ray options of its resources)
         self._templates: dict[int, tuple[Any, str, bytes | None, list[Any] | None, Any]] = {}
         self._optioned: dict[tuple[int, tuple[tuple[str, float], ...]], Any] = {}
-        self._env: dict[str, tuple[tuple[str, str], ...]] = {}
+        # run name -> (FLYTELIKE_* variables, storage options, run location) at its first action
+        self._runs: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, Any], str]] = {}
         self._driver: dict[int, tuple[Any, bool]] = {}
         self._checked: set[tuple[str, str]] = set()
         self._local: Any = None
+        self._types: tuple[int, bytes] = (-1, b"")  # (registry generation, packed registrations)
 
     # ------------------------------------------------------------------ connecting
     def connection(self, task: Any = None) -> Connection:
@@ -225,13 +241,19 @@ class RayBackend:
     def _template(self, task: Any) -> tuple[str, bytes | None, list[Any] | None, Any]:
         """``(digest, pickled template or None, [ObjectRef] or None, resource options)``: small
         templates travel in the request, large ones through the object store (see
-        ``INLINE_TEMPLATE``); a resource request no node can hold raises here."""
+        ``INLINE_TEMPLATE``); a resource request no node can hold raises here. The template
+        carries the driver's run-time type registrations (``_types``): a registration made
+        since it was packed makes every template be packed again."""
+        registry = typesystem.default_registry()
+        if registry.generation != self._types[0]:
+            self._types = (registry.generation, pack_types(registry))
+            self._templates.clear()
         found = self._templates.get(id(task))
         if found is not None and found[0] is task:
             return found[1], found[2], found[3], found[4]
         import ray
 
-        opts = tuple(sorted(ray_options(task.resources).items()))
+        opts = tuple(sorted(requirements(task).items()))
         conn = self._conn
         check_feasible(task.id.name, dict(opts), conn.node_resources if conn else ())
 
@@ -239,7 +261,7 @@ class RayBackend:
             shipped = ship_task(task)
         except errors.CodeShippingError as e:
             raise CodeShippingError(str(e), entity=task.id.name) from e
-        data = pickle.dumps(shipped, protocol=5)
+        data = pickle.dumps((shipped, self._types[1]), protocol=5)
         key = hashlib.sha256(data).hexdigest()[:32]
         inline: bytes | None = data
         holder = None
@@ -256,16 +278,18 @@ class RayBackend:
         if opts:
             found = self._optioned.get((which, opts))
             if found is None:
-                found = self._optioned[(which, opts)] = fn.options(**dict(opts))
+                found = self._optioned[(which, opts)] = fn.options(**task_options(dict(opts)))
             fn = found
         return fn.remote(payload, holder)
 
     def _prepare(
         self, task: Any, context: ActionContext
-    ) -> tuple[tuple[str, bytes | None], list[Any] | None, Any, ActionContext]:
+    ) -> tuple[tuple[str, bytes | None], list[Any] | None, Any, ActionContext, dict[str, Any]]:
         """What a request carries besides its inputs: the template (digest and inline bytes),
-        its object-store holder, and the context with the driver's ``FLYTELIKE_*`` variables
-        (read at the run's first action: set before or after Ray started)."""
+        its object-store holder, its resource options, the context with the driver's
+        ``FLYTELIKE_*`` variables and the run's location under the raw data prefix, and the
+        driver's storage options (both read at the run's first action, so variables set
+        before or after Ray started reach the workers)."""
         conn = self.connection(task)
         prefix = context.raw_data_prefix
         module = task.function.module if task.function is not None else ""
@@ -281,25 +305,27 @@ class RayBackend:
                 )
             self._checked.add((module, prefix))
         key, inline, holder, opts = self._template(task)
-        env = self._env.get(context.run_name)
-        if env is None:
-            if len(self._env) > 64:
-                self._env.clear()
-            env = self._env[context.run_name] = _forwarded()
-        ctx = dataclasses.replace(context, environment=(*context.environment, *env))
-        return (key, inline), holder, opts, ctx
+        run = self._runs.get(context.run_name)
+        if run is None:
+            if len(self._runs) > 64:
+                self._runs.clear()
+            where = run_uri(prefix, context.run_name)
+            run = self._runs[context.run_name] = (_forwarded(), storage_options(), where)
+        env, storage, where = run
+        ctx = dataclasses.replace(context, environment=(*context.environment, *env), run_uri=where)
+        return (key, inline), holder, opts, ctx, storage
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         task = request.task
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            tmpl, holder, opts, ctx = self._prepare(task, request.context)
+            tmpl, holder, opts, ctx, storage = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
         assert self._remote is not None
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
-        payload = pickle.dumps((*tmpl, pack_literals(request.inputs), ctx), protocol=5)
+        payload = pickle.dumps((*tmpl, pack_literals(request.inputs), ctx, storage), protocol=5)
         ref = self._submit(0, opts, payload, holder)
         where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
         try:
@@ -323,7 +349,7 @@ class RayBackend:
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            tmpl, holder, opts, ctx = self._prepare(task, context)
+            tmpl, holder, opts, ctx, storage = self._prepare(task, context)
         except RayBackendError as e:
             return [(None, _config_error(e))] * n
         first = items[0][1]
@@ -335,7 +361,7 @@ class RayBackend:
         lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
         assert self._remote is not None
-        payload = pickle.dumps((*tmpl, ctx, pack_literals(fixed), lists, ids), protocol=5)
+        payload = pickle.dumps((*tmpl, ctx, pack_literals(fixed), lists, ids, storage), protocol=5)
         ref = self._submit(1, opts, payload, holder)
         try:
             outs, errs = pickle.loads(await ref)

@@ -1,15 +1,24 @@
-"""A task's ``Resources`` as Ray task options, and the fail-fast check against the cluster.
+"""A task's resources as Ray task options, and the fail-fast check against the cluster.
+
+What the task template says (node overrides included: the engine merges ``with_overrides(
+requests=..., limits=..., resources=..., accelerator=...)`` into the template it sends):
 
 - CPU and memory come from ``requests`` (what a scheduler reserves), else from ``limits``; GPUs
   from ``limits``, else ``requests`` (flytelike asks GPUs to be in ``limits``);
 - CPU maps to ``num_cpus`` (fractions allowed: ``"500m"`` is 0.5), memory to ``memory`` (bytes),
   GPUs to ``num_gpus``; unset fields keep Ray's defaults (one CPU per task, no memory or GPU
   reservation);
+- an accelerator (``accelerator=A100``, ``GPUAccelerator("nvidia-tesla-t4")``) becomes Ray's
+  custom resource ``accelerator_type:<Ray's name>`` (``A100``, ``T4``, ...: the names Ray gives
+  the GPUs it detects, ``ray.util.accelerators``), which only nodes with that device offer;
+  a MIG partition cannot be scheduled by Ray and is refused, naming the task;
+- ephemeral storage is not something Ray schedules: it stays in the template, unused here;
 - a request that no single alive node can hold fails before submission (Ray would otherwise
   keep the task pending forever), naming the task, the request and the largest node.
 
-Node overrides (``with_overrides(requests=...)``) do not reach backends yet; accelerators and
-ephemeral storage are not mapped.
+Requirements are kept as ``{Ray resource name: amount}`` (``CPU``, ``GPU``, ``memory``,
+``accelerator_type:A100``), the names Ray reports for each node; ``task_options`` turns them into
+the keywords of ``.options(...)``.
 """
 
 from __future__ import annotations
@@ -17,54 +26,109 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-# The IR quantity parser lives in one place (flytelike._settings.resources); reading it here keeps the
-# units (m, Ki, Gi, ...) the same as at task definition.
+# The IR quantity parser lives in one place (flytelike._settings.resources); reading it here
+# keeps the units (m, Ki, Gi, ...) the same as at task definition.
 from flytelike._settings.resources import quantity
 from flytelike_ray._errors import RayBackendError
 
-_RAY_NAMES = {"num_cpus": "CPU", "num_gpus": "GPU", "memory": "memory"}
+ACCELERATOR = "accelerator_type:"  # (Ray's prefix for a device-type resource)
+_MARK = 0.001  # what Ray itself asks of an accelerator_type resource
+
+# flytelike's device names (flytekit's) -> Ray's accelerator type names.
+_RAY_DEVICES = {
+    "nvidia-tesla-k80": "K80",
+    "nvidia-tesla-m60": "M60",
+    "nvidia-tesla-p4": "P4",
+    "nvidia-tesla-p100": "P100",
+    "nvidia-tesla-t4": "T4",
+    "nvidia-tesla-v100": "V100",
+    "nvidia-tesla-a100": "A100",
+    "nvidia-a100-80gb": "A100-80G",
+    "nvidia-a10g": "A10G",
+    "nvidia-l4": "L4",
+    "nvidia-l4-vws": "L4",
+    "nvidia-l40s": "L40S",
+    "nvidia-h100": "H100",
+    "nvidia-h200": "H200",
+    "nvidia-rtx-pro-6000": "RTX-PRO-6000",
+}
 
 
-def ray_options(resources: Any) -> dict[str, float]:
-    """``num_cpus`` / ``num_gpus`` / ``memory`` for a template's ``ResourceRequirements``."""
+def ray_device(device: str) -> str:
+    """Ray's accelerator type name for a flytelike device name (an unknown name as given)."""
+    return _RAY_DEVICES.get(device.lower(), device)
+
+
+def requirements(task: Any) -> dict[str, float]:
+    """``{Ray resource name: amount}`` for a task template (see the module docstring)."""
+    resources = task.resources
     req, lim = resources.requests, resources.limits
     out: dict[str, float] = {}
     cpu = quantity("cpu", req.cpu or lim.cpu)
     if cpu:
-        out["num_cpus"] = cpu
+        out["CPU"] = cpu
     gpu = quantity("gpu", lim.gpu or req.gpu)
     if gpu:
-        out["num_gpus"] = gpu
+        out["GPU"] = gpu
     memory = quantity("memory", req.memory or lim.memory)
     if memory:
         out["memory"] = memory
+    acc = task.metadata.accelerator
+    if acc is not None:
+        if acc.partition:
+            raise RayBackendError(
+                f"task `{task.id.name}` asks for accelerator {acc.device} partition "
+                f"{acc.partition!r}, but Ray does not schedule GPU partitions (MIG); ask for "
+                "the whole device, or a fraction of a GPU with Resources(gpu='0.5')"
+            )
+        out[ACCELERATOR + ray_device(acc.device)] = _MARK
+    return out
+
+
+def task_options(needs: Mapping[str, float]) -> dict[str, Any]:
+    """Keywords of ``RemoteFunction.options`` for ``needs``."""
+    out: dict[str, Any] = {}
+    custom: dict[str, float] = {}
+    for name, amount in needs.items():
+        if name == "CPU":
+            out["num_cpus"] = amount
+        elif name == "GPU":
+            out["num_gpus"] = amount
+        elif name == "memory":
+            out["memory"] = int(amount)
+        else:
+            custom[name] = amount
+    if custom:
+        out["resources"] = custom
     return out
 
 
 def check_feasible(
-    task: str, options: Mapping[str, float], nodes: Sequence[Mapping[str, float]]
+    task: str, needs: Mapping[str, float], nodes: Sequence[Mapping[str, float]]
 ) -> None:
     """Raise ``RayBackendError`` when no node of ``nodes`` (their total resources) can run a
-    task asking for ``options``."""
-    if not options or not nodes:
+    task that needs ``needs``."""
+    if not needs or not nodes:
         return
     for node in nodes:
-        if all(node.get(_RAY_NAMES[k], 0.0) >= v for k, v in options.items()):
+        if all(node.get(k, 0.0) >= v for k, v in needs.items()):
             return
-    asked = ", ".join(f"{_RAY_NAMES[k]}={_show(k, v)}" for k, v in options.items())
-    largest = {name: max(n.get(name, 0.0) for n in nodes) for name in ("CPU", "GPU", "memory")}
-    offered = ", ".join(
-        f"{name}={_show('memory' if name == 'memory' else 'n', v)}" for name, v in largest.items()
-    )
+    asked = ", ".join(_show(k, v) for k, v in needs.items())
+    shown = ["CPU", "GPU", "memory"]
+    shown += sorted({k for n in nodes for k in n if k.startswith(ACCELERATOR)})
+    offered = ", ".join(_show(k, max(n.get(k, 0.0) for n in nodes)) for k in shown)
     raise RayBackendError(
         f"task `{task}` asks for {asked}, which no node of the Ray cluster can hold (its "
-        f"{len(nodes)} node(s) offer at most {offered}); lower the task's Resources, or add "
-        "nodes that have them (a local instance: RayBackend(num_cpus=...), "
-        "init_options={'num_gpus': ...})"
+        f"{len(nodes)} node(s) offer at most {offered}); lower the task's Resources or "
+        "accelerator (with_overrides(...) changes them for one node), or add nodes that have "
+        "them (a local instance: RayBackend(num_cpus=...), init_options={'num_gpus': ..., "
+        "'resources': {...}})"
     )
 
 
-def _show(kind: str, value: float) -> str:
-    if kind == "memory":
-        return f"{value / 2**30:.3g}Gi"
-    return f"{value:g}"
+def _show(name: str, value: float) -> str:
+    if name == "memory":
+        return f"memory={value / 2**30:.3g}Gi"
+    if name.startswith(ACCELERATOR):
+        return f"accelerator {name[len(ACCELERATOR) :]}" if value else f"no {name}"
+    return f"{name}={value:g}"

@@ -6,13 +6,15 @@ object store and cached here by its digest), input literals as msgpack, and the
 ``ActionContext`` (with the driver's ``FLYTELIKE_*`` variables in ``environment``, applied
 around the attempt: a Ray worker runs one task at a time). The attempt itself is the local
 backend's (same conversions, ``current_context()``, decks, dynamic tasks), so a task behaves
-the same on both backends. Offloaded values go under the context's raw data prefix.
+the same on both backends. Offloaded values go under the context's raw data prefix. A timeout
+is counted here, from the start of the body (``_deadline``).
 
 What does not live here: the code-shipping rule (``_code``), the driver side (``_backend``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Iterator, Mapping
@@ -22,8 +24,18 @@ from typing import Any
 # The attempt is the local backend's own: a worker runs the task exactly as ``local`` does, and
 # what it prints is captured as in the local backend's worker processes (``_capture``).
 from flytelike.backends import _capture as capture
+from flytelike.backends._functions import task_function
 from flytelike.backends._local import InlineRunner, run_sync
-from flytelike.backends._protocol import SYSTEM, ActionContext, ActionRequest, ExecutionError
+from flytelike.backends._protocol import (
+    SYSTEM,
+    ActionContext,
+    ActionOutcome,
+    ActionRequest,
+    ExecutionError,
+)
+from flytelike_ray._deadline import Deadline, install_wake
+from flytelike_ray._places import DeckPages, take_decks, worker_context
+from flytelike_ray._types import apply as apply_types
 from flytelike_ray._wire import (
     ErrorTuple,
     pack_error,
@@ -39,9 +51,7 @@ _MAX_TASKS = 512
 
 # (stream, text) chunks an attempt printed and how many characters were cut from their start
 LogTuple = tuple[tuple[tuple[str, str], ...], int]
-Outcome = tuple[
-    dict[str, bytes] | None, ErrorTuple | None, tuple[tuple[str, str], ...], Any, LogTuple | None
-]
+Outcome = tuple[dict[str, bytes] | None, ErrorTuple | None, DeckPages, Any, LogTuple | None]
 
 _HINT = (
     " (on a Ray worker, pid {pid}: the module must be installed there or be under the code "
@@ -57,6 +67,7 @@ def setup() -> None:
 
     typesystem.default_registry().load_plugins()
     capture.install()
+    install_wake()
 
 
 def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
@@ -70,7 +81,8 @@ def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
 
             assert holder is not None
             data = ray.get(holder[0])
-        task = pickle.loads(data)
+        task, registrations = pickle.loads(data)
+        apply_types(registrations)  # (the driver's run-time type registrations, before use)
         if len(_TASKS) >= _MAX_TASKS:
             _TASKS.clear()
         _TASKS[key] = task
@@ -122,25 +134,34 @@ def _with_hint(err: ExecutionError) -> ExecutionError:
 
 def run_action(payload: bytes, holder: list[Any] | None) -> bytes:
     """One attempt of one task action: ``payload`` is the pickled ``(template digest, template
-    bytes or None, input literals as msgpack, ActionContext)``; returns the pickled
-    ``(outputs, error, decks, dynamic closure)``. Pickled here (the C pickler) rather than by
-    Ray, whose argument and result serialisation costs more per call."""
+    bytes or None, input literals as msgpack, ActionContext, storage options)``; returns the
+    pickled ``(outputs, error, deck pages, dynamic closure, what it printed)``. Pickled here
+    (the C pickler) rather than by Ray, whose argument and result serialisation costs more per
+    call."""
     return pickle.dumps(_run_action(payload, holder), protocol=5)
 
 
 def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
     try:
-        key, data, inputs, context = pickle.loads(payload)
+        key, data, inputs, sent, storage = pickle.loads(payload)
         task = template(key, data, holder)
-        request = ActionRequest(task, unpack_literals(inputs), context)
+        literals = unpack_literals(inputs)
     except Exception as e:
         return None, _system("read the request", e), (), None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
-    with _variables(context.environment):
-        outcome = run_sync(request)
+    with _variables(sent.environment), worker_context(sent, storage) as context:
+        if context.timeout:
+            # The clock starts once the function is here (a cold import is not counted); a
+            # function that does not resolve is reported by ``run_sync``.
+            with contextlib.suppress(Exception):
+                task_function(task)
+        with Deadline(context) as deadline:
+            outcome = run_sync(ActionRequest(task, literals, context))
+    if deadline.fired:
+        outcome = ActionOutcome(error=deadline.error(task.id.name), decks=outcome.decks)
     printed = capture.take(context.run_name, context.action_id, context.attempt)
     logs = (printed.chunks, printed.dropped) if printed is not None else None
-    decks = tuple((d.name, d.uri) for d in outcome.decks)
+    decks = take_decks(outcome.decks)
     if outcome.error is not None:
         return None, pack_error(_with_hint(outcome.error)), decks, None, logs
     outputs = pack_literals(outcome.outputs or {})
@@ -152,12 +173,15 @@ ItemsOutcome = tuple[dict[str, bytes], list[ErrorTuple | None]]
 
 def run_items(payload: bytes, holder: list[Any] | None) -> bytes:
     """Map items of one task, one after another. ``payload`` is the pickled ``(template
-    digest, template bytes or None, ActionContext, fixed inputs, lists, ids)``: item ``j`` is
+    digest, template bytes or None, ActionContext, fixed inputs, lists, ids, storage
+    options)``: item ``j`` is
     ``ids[j]`` (action id, attempt) with the ``j``-th value of every list in ``lists`` and the
     ``fixed`` inputs. Returns the pickled ``(outputs, errors)``: per output, a ``Collection``
     of the items' values (``None`` where an item failed) and, per item, its error or ``None``."""
-    key, data, context, fixed, lists, ids = pickle.loads(payload)
-    return pickle.dumps(_run_items(key, data, holder, context, fixed, lists, ids), protocol=5)
+    key, data, sent, fixed, lists, ids, storage = pickle.loads(payload)
+    with worker_context(sent, storage) as context:
+        outcome = _run_items(key, data, holder, context, fixed, lists, ids)
+    return pickle.dumps(outcome, protocol=5)
 
 
 def _run_items(

@@ -64,18 +64,41 @@ def _count(key: str) -> int:
 
 
 @fl.task
-def dies_once(key: str) -> int:
-    """Kills its own worker process on the first attempt (a crash, not an exception)."""
-    if _count(key) == 1:
-        os.kill(os.getpid(), 9)
+def killed_from_outside(key: str) -> int:
+    """Its first attempt writes its worker's pid and waits to be killed (kill -9 by the test);
+    every attempt is counted, and prints one line."""
+    n = _count(key)
+    print(f"attempt {n}")
+    if n == 1:
+        (Path(os.environ["FLYTELIKE_RAY_TEST_DIR"]) / f"{key}.pid").write_text(str(os.getpid()))
+        time.sleep(60)
     return os.getpid()
 
 
 @fl.task(timeout=1)
-def records_pid_then_sleeps(key: str) -> int:
+def records_pid_then_sleeps(key: str, deaf: bool = False) -> int:
+    """Sleeps past its timeout; ``deaf``: with the worker's wake signal blocked, so only a
+    forced cancel from the driver ends it."""
+    import signal
+
+    if deaf:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2})
     (Path(os.environ["FLYTELIKE_RAY_TEST_DIR"]) / key).write_text(str(os.getpid()))
     time.sleep(30)
     return 0
+
+
+def hold_cpu(seconds: float) -> None:
+    """A raw Ray task's body (not a flytelike task): keeps a CPU busy."""
+    time.sleep(seconds)
+
+
+@fl.task(timeout=1)
+def quick_with_timeout(seconds: float) -> float:
+    """Its body takes ``seconds`` (under its 1 s timeout); returns when it started."""
+    started = time.time()
+    time.sleep(seconds)
+    return started
 
 
 @fl.task(retries=2)
@@ -119,6 +142,30 @@ def greedy() -> int:
 
 
 @fl.task
+def assigned_cpu() -> float:
+    import ray
+
+    return float(ray.get_runtime_context().get_assigned_resources().get("CPU", 0.0))
+
+
+@fl.workflow
+def overridden_cpu() -> float:
+    return assigned_cpu().with_overrides(requests=fl.Resources(cpu="1500m"))  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def overridden_greedy() -> float:
+    return assigned_cpu().with_overrides(limits=fl.Resources(cpu="3", mem="1Ti"))  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def needs_an_a100() -> float:
+    from flytelike.extras.accelerators import A100
+
+    return assigned_cpu().with_overrides(accelerator=A100)  # type: ignore[no-any-return]
+
+
+@fl.task
 def item_or_crash(x: int) -> int:
     """Item 5 kills the worker running its batch, the first time."""
     if x == 5 and _count("crash-5") == 1:
@@ -146,3 +193,22 @@ def chatty(x: int) -> int:
     print(f"working on {x}")
     print("careful", file=sys.stderr)
     return x
+
+
+@fl.task(retries=1, enable_deck=True)
+def s3_round(text: str) -> tuple[str, fl.File, str]:
+    """On its first attempt saves a checkpoint and fails; the retry reads the checkpoint back,
+    writes a file (offloaded under the raw data prefix) and a deck, and reports the S3
+    endpoint its data context has."""
+    from typesystem.io import current_data_context
+
+    ctx = current_context()
+    if not ctx.checkpoint.prev_exists():
+        ctx.checkpoint.write(f"saved by attempt {ctx.action.attempt}".encode())
+        raise FlyteRecoverableException("the first attempt fails after its checkpoint")
+    saved = (ctx.checkpoint.read() or b"").decode()
+    path = Path(ctx.working_directory) / "note.txt"
+    path.write_text(text)
+    fl.Deck("notes", f"<p>{text}</p>")
+    endpoint = current_data_context().options_for("s3").get("endpoint_url", "")
+    return saved, fl.File(str(path)), endpoint

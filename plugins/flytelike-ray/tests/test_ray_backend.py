@@ -58,24 +58,65 @@ def test_user_exception_type_comes_back_to_a_direct_call(ray_engine: Engine) -> 
     assert any("flytelike run" in note for note in info.value.__notes__)
 
 
-def test_worker_killed_mid_task_is_a_system_error_retried(ray_engine: Engine) -> None:
-    run = ray_engine.run(rt.dies_once, key="crash")
+def test_kill_9_of_a_worker_mid_task_is_a_system_retry_recorded_once(
+    ray_engine: Engine, counts: Path
+) -> None:
+    run = ray_engine.run(rt.killed_from_outside, key="victim", wait=False)
+    pid_file = counts / "victim.pid"
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    victim = int(pid_file.read_text())
+    os.kill(victim, 9)
+    run.wait(timeout=60)
     assert run.phase is WorkflowPhase.SUCCEEDED
-    assert run.outputs() != os.getpid()
+    assert run.outputs() not in (victim, os.getpid())
+    assert (counts / "victim").read_text() == "2"  # the body ran once per attempt
+    (action,) = run.actions()  # one action, with its two attempts
+    assert action.phase == "SUCCEEDED" and action.attempts == 2
     attempts = run.attempts()
-    assert [a.phase for a in attempts] == ["RETRYABLE_FAILED", "SUCCEEDED"]
-    assert attempts[0].error_kind == "SYSTEM"
-    assert "died" in attempts[0].message
+    assert [(a.attempt, a.phase) for a in attempts] == [
+        (0, "RETRYABLE_FAILED"),
+        (1, "SUCCEEDED"),
+    ]
+    assert attempts[0].error_kind == "SYSTEM" and "died" in attempts[0].message
+    assert [log.text for log in run.logs()] == ["attempt 2\n"]  # (the killed one sent none)
+    assert list(run.action_outputs(action.action_id) or {}) == ["o0"]
 
 
-def test_timeout_cancels_the_ray_task(ray_engine: Engine, counts: Path) -> None:
+def test_the_worker_stops_a_body_past_its_timeout(ray_engine: Engine) -> None:
+    t0 = time.perf_counter()
     run = ray_engine.run(rt.records_pid_then_sleeps, key="sleeper")
     assert run.phase is WorkflowPhase.TIMED_OUT
-    pid = int((counts / "sleeper").read_text())
+    assert time.perf_counter() - t0 < 8  # the 30 s sleep was interrupted in the worker
+    message = _message(run.error)
+    assert "timed out after 1s" in message and "counted from the start of its body" in message
+
+
+def test_a_body_that_ignores_the_stop_is_cancelled_after_the_grace(
+    ray_engine: Engine, ray_backend: Any, counts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ray_backend, "timeout_grace", 1.0)
+    run = ray_engine.run(rt.records_pid_then_sleeps, key="deaf", deaf=True)
+    assert run.phase is WorkflowPhase.TIMED_OUT
+    assert "plus the backend's grace of 1s" in _message(run.error)
+    pid = int((counts / "deaf").read_text())
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(pid):
         time.sleep(0.05)
     assert not _alive(pid), "the timed-out task's worker still runs: it was not cancelled"
+
+
+def test_a_timeout_counts_from_the_start_of_the_body_not_the_queue(ray_engine: Engine) -> None:
+    import ray
+
+    hold = ray.remote(num_cpus=1, max_retries=0)(rt.hold_cpu)
+    busy = [hold.remote(2.5) for _ in range(2)]  # both of the session's CPUs, for 2.5 s
+    t0 = time.time()
+    run = ray_engine.run(rt.quick_with_timeout, seconds=0.5)  # queued ~2.5 s, then 0.5 s of body
+    ray.get(busy)
+    assert run.phase is WorkflowPhase.SUCCEEDED, _message(run.error)
+    assert run.outputs() - t0 > 1.5  # its body really started after its 1 s timeout
 
 
 def _alive(pid: int) -> bool:
@@ -160,6 +201,21 @@ def test_a_request_no_node_can_hold_fails_before_submission(ray_engine: Engine) 
     message = _message(run.error)
     assert "ray_tasks.greedy" in message and "CPU=64" in message
     assert "no node of the Ray cluster" in message
+
+
+def test_node_overrides_become_ray_resources(ray_engine: Engine) -> None:
+    assert ray_engine.run(rt.overridden_cpu).outputs() == 1.5  # with_overrides(requests=...)
+    t0 = time.perf_counter()
+    for wf, said in [
+        (rt.overridden_greedy, "CPU=3, memory=1.02e+03Gi"),
+        (rt.needs_an_a100, "accelerator A100"),
+    ]:
+        run = ray_engine.run(wf)
+        assert run.phase is WorkflowPhase.FAILED
+        message = _message(run.error)
+        assert "ray_tasks.assigned_cpu" in message and said in message, message
+        assert "no node of the Ray cluster" in message
+    assert time.perf_counter() - t0 < 5  # refused before submission, not left pending
 
 
 def test_a_worker_dying_mid_batch_retries_its_items_as_system_errors(ray_engine: Engine) -> None:

@@ -124,3 +124,23 @@ def test_with_runcontext_selects_the_backend_by_name(
     assert run.outputs() != os.getpid()  # a Ray worker's pid
     with pytest.raises(BackendNotFoundError, match="unknown backend 'nope'; available backends"):
         fl.with_runcontext(backend="nope").run(rt.v2_pid, x=0)
+
+
+def test_token_authentication_a_new_driver_joins_with_the_token(
+    script: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """The session's Ray runs with token authentication (on by default for a local Ray in the
+    installed Ray; ``RAY_AUTH_MODE=token`` in this process). A new driver without the token
+    file (a fresh ``HOME``) joins it with the token in ``RAY_AUTH_TOKEN`` and the address as a
+    backend option. (A wrong token is refused by Ray after its 20 s of connection retries, with
+    the backend's error naming RAY_AUTH_TOKEN: too slow for this suite.)"""
+    assert os.environ.get("RAY_AUTH_MODE") == "token"
+    token = (Path.home() / ".ray" / "auth_token").read_text().strip()
+    home = tmp_path / "bare-home"
+    home.mkdir()
+    address = env.pop("RAY_ADDRESS")
+    joined = {**env, "HOME": str(home), "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": token}
+    args = [sys.executable, "-m", "flytelike", "run", "--backend", "ray"]
+    args += ["--backend-option", f"address={address}", str(script), "twice", "--s", "ok"]
+    done = _run(args, tmp_path, joined)
+    assert json.loads(done.stdout)["o0"].startswith("OK:")

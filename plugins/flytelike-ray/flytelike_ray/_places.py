@@ -1,0 +1,99 @@
+"""Where an action's files live when it runs on a Ray worker, possibly on another machine.
+
+- **Offloaded values** (files, directories, dataframes, large literals) go under the run's raw
+  data prefix through fsspec, with the driver's storage options (``storage_options`` of the
+  data context the run started in: an S3 endpoint, credentials), which travel with each
+  request: ``worker_context`` makes them the worker's data context around the attempt.
+- **Checkpoints** live under the run's location on that prefix (``run_uri``:
+  ``<raw data prefix>/.runs/<run>``, set by the driver as ``ActionContext.run_uri``), so a
+  retry on another worker, or a resumed run, finds them.
+- **Scratch** (the working directory of an attempt) stays on the worker: the context's
+  ``run_dir`` is replaced by a directory of the worker's machine.
+- **Decks** come back with the outcome: the worker reads the page it rendered (``take_decks``)
+  and the driver writes it where the local backend would, under its own run directory
+  (``put_decks``), so ``flytelike run``, reports and the UI read it as any other deck.
+
+What does not live here: running the attempt (``_worker``), the request (``_backend``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from flytelike.backends import ActionContext, Deck
+
+# The action's directory name inside a run directory is the local backend's rule (one place).
+from flytelike.backends._runtime import _safe
+
+# (tab names, page HTML) per page an attempt rendered
+DeckPages = tuple[tuple[tuple[str, ...], str], ...]
+
+
+def run_uri(prefix: str, run_name: str) -> str:
+    """The run's location under the raw data prefix (checkpoints)."""
+    return f"{prefix.rstrip('/')}/.runs/{run_name}" if prefix else ""
+
+
+def storage_options() -> dict[str, Any]:
+    """The driver's storage options now (the run's data context, in the engine's thread)."""
+    from typesystem.io import current_data_context
+
+    return {k: dict(v) for k, v in current_data_context().storage_options.items()}
+
+
+@contextmanager
+def worker_context(
+    context: ActionContext, storage: Mapping[str, Mapping[str, Any]]
+) -> Iterator[ActionContext]:
+    """``context`` with a scratch ``run_dir`` on this machine, the driver's storage options
+    active for the run's raw data prefix."""
+    scratch = os.path.join(tempfile.gettempdir(), "flytelike-ray", _safe(context.run_name))
+    local = replace(context, run_dir=scratch)
+    if not storage or not context.raw_data_prefix:
+        yield local
+        return
+    from typesystem.io import current_data_context, use_data_context
+
+    data = current_data_context().replace(
+        raw_data_prefix=context.raw_data_prefix, storage_options=dict(storage)
+    )
+    with use_data_context(data):
+        yield local
+
+
+def take_decks(decks: tuple[Deck, ...]) -> DeckPages:
+    """The pages ``decks`` point at (on this worker), read and removed."""
+    pages: dict[str, list[str]] = {}
+    for d in decks:
+        pages.setdefault(d.uri, []).append(d.name)
+    out = []
+    for uri, names in pages.items():
+        path = Path(uri.removeprefix("file://"))
+        try:
+            html = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        path.unlink(missing_ok=True)
+        out.append((tuple(names), html))
+    return tuple(out)
+
+
+def put_decks(context: ActionContext, pages: DeckPages) -> tuple[Deck, ...]:
+    """Write ``pages`` where the local backend writes an action's deck, in the driver."""
+    if not pages:
+        return ()
+    base = context.run_dir or os.path.join(tempfile.gettempdir(), "flytelike-adhoc")
+    folder = Path(base) / "actions" / _safe(context.action_id) / "decks"
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Deck] = []
+    for i, (names, html) in enumerate(pages):
+        path = folder / ("deck.html" if i == 0 else f"deck-{i}.html")
+        path.write_text(html, encoding="utf-8")
+        out.extend(Deck(n, "file://" + str(path)) for n in names)
+    return tuple(out)
