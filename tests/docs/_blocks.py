@@ -21,6 +21,8 @@ How a block is checked depends on its language (the word after the opening fence
 ``text``           only with an annotation (below)
 =================  ===========================================================================
 
+Indented code blocks are refused: they carry no language to be checked by.
+
 A block with ``title="NAME"`` (a file name shown above it) is also written to the project
 directory as ``NAME`` before the page's first block is checked, so commands can use it.
 
@@ -104,6 +106,33 @@ def blocks(page: Path) -> list[Block]:
                 text="\n".join(body) + "\n",
             )
         )
+    return out
+
+
+def indented_code(page: Path) -> list[int]:
+    """Lines (1-based) where an indented code block starts: it has no language to be checked
+    by, so the pages use fenced blocks only. An indented line after a blank line counts when
+    the text before it is a paragraph (not a list item, a table or indented itself)."""
+    lines = page.read_text().splitlines()
+    out: list[int] = []
+    fence = ""
+    last = ""
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if fence:
+            if text.startswith(fence) and text.strip("`") == "":
+                fence = ""
+            continue
+        m = _FENCE.match(line)
+        if m:
+            fence = m["ticks"]
+            continue
+        if line.startswith("    ") and text and i > 0 and not lines[i - 1].strip():
+            listed = re.match(r"\s*([-*+]|\d+\.)\s", last)
+            if last and not last.startswith((" ", "\t", "|")) and not listed:
+                out.append(i + 1)
+        if text:
+            last = line
     return out
 
 

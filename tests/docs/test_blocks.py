@@ -13,7 +13,7 @@ import pytest
 
 from flytelike import engine
 
-from ._blocks import DOCS, LANGUAGES, PAGES, ROOT, Block, blocks
+from ._blocks import DOCS, LANGUAGES, PAGES, ROOT, Block, blocks, indented_code
 from ._checks import (
     Page,
     check_bash,
@@ -111,6 +111,10 @@ def test_blocks_have_known_languages_and_skips_say_why() -> None:
                 skipped.append(b.where)
                 if len(b.reason) < 20:
                     problems.append(f"{b.where}: a skipped block says why (got {b.reason!r})")
+        problems += [
+            f"{page.relative_to(ROOT)}:{n}: an indented code block (fence it)"
+            for n in indented_code(page)
+        ]
     assert not problems, problems
     assert len(skipped) <= MAX_SKIPPED, f"more blocks skipped than allowed: {skipped}"
 
