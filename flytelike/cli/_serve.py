@@ -2,8 +2,9 @@
 
 It listens on 127.0.0.1 by default. Any other interface needs a token and TLS (or an explicit
 ``--allow-insecure``); the token also comes from ``FLYTELIKE_EXECUTOR_TOKEN`` so that it need
-not appear in the process list. Clients reach it with ``--backend grpc`` and
-``FLYTELIKE_EXECUTOR=host:port``. Once it listens, it prints one line ``listening on
+not appear in the process list. ``--tls-client-ca`` turns on mutual TLS (clients must present a
+certificate that CA signed). Clients reach it with ``flytelike run --executor host:port`` (or
+``--backend grpc`` and ``FLYTELIKE_EXECUTOR=host:port``). Once it listens, it prints one line ``listening on
 host:port`` (``--port 0`` picks a free port).
 """
 
@@ -27,6 +28,13 @@ def serve_group() -> None:
 @click.option("--token", default=None, help="required from clients (env FLYTELIKE_EXECUTOR_TOKEN)")
 @click.option("--tls-cert", "--tls_cert", "tls_cert", default=None, help="PEM certificate chain")
 @click.option("--tls-key", "--tls_key", "tls_key", default=None, help="PEM private key")
+@click.option(
+    "--tls-client-ca",
+    "--tls_client_ca",
+    "tls_client_ca",
+    default=None,
+    help="PEM CA certificate: require client certificates it signed (mutual TLS)",
+)
 @click.option(
     "--allow-insecure",
     "--allow_insecure",
@@ -52,6 +60,7 @@ def serve_executor_command(
     token: str | None,
     tls_cert: str | None,
     tls_key: str | None,
+    tls_client_ca: str | None,
     allow_insecure: bool,
     max_message_bytes: int | None,
     workers: int | None,
@@ -73,6 +82,7 @@ def serve_executor_command(
             token=token,
             tls_cert=tls_cert,
             tls_key=tls_key,
+            tls_client_ca=tls_client_ca,
             allow_insecure=allow_insecure,
             max_message_bytes=max_message_bytes,
             workers=workers,
@@ -84,7 +94,7 @@ def serve_executor_command(
 
     def ready(s: Any) -> None:
         auth = "token required" if s.token else "no token"
-        tls = "TLS" if s.tls else "plaintext"
+        tls = ("mutual TLS" if s.tls_client_ca else "TLS") if s.tls else "plaintext"
         click.echo(f"listening on {s.address} ({tls}, {auth})")
         sys.stdout.flush()
 

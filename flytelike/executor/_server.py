@@ -17,7 +17,8 @@ request's own timeout.
 
 Security defaults: the server listens on loopback; any other interface needs a token (checked on
 every call but the health check) and TLS, unless TLS is explicitly declined
-(``allow_insecure``). Requests larger than ``max_message_bytes`` are refused before decoding.
+(``allow_insecure``). With ``tls_client_ca`` (mutual TLS) only clients presenting a certificate
+signed by that CA connect; the token is still required off loopback. Requests larger than ``max_message_bytes`` are refused before decoding.
 A request the server cannot run is answered with a gRPC status (INVALID_ARGUMENT,
 RESOURCE_EXHAUSTED, UNIMPLEMENTED, UNAUTHENTICATED) and a message naming the field; nothing a
 client sends stops the server.
@@ -381,6 +382,7 @@ class ExecutorServer:
         token: str = "",
         tls_cert: str | None = None,
         tls_key: str | None = None,
+        tls_client_ca: str | None = None,
         allow_insecure: bool = False,
         max_message_bytes: int | None = None,
         workers: int | None = None,
@@ -400,6 +402,12 @@ class ExecutorServer:
                 )
         if (tls_cert is None) != (tls_key is None):
             raise ConfigurationError("TLS needs both a certificate (--tls-cert) and --tls-key")
+        if tls_client_ca is not None and tls_cert is None:
+            raise ConfigurationError(
+                "mutual TLS (--tls-client-ca) needs the server's own certificate too: pass "
+                "--tls-cert and --tls-key"
+            )
+        self.tls_client_ca = tls_client_ca
         self.host = host
         self.port = port
         self.token = token
@@ -431,7 +439,15 @@ class ExecutorServer:
             if self.tls is not None:
                 key = _net.read_file(self.tls[1], "TLS key (--tls-key)")
                 cert = _net.read_file(self.tls[0], "TLS certificate (--tls-cert)")
-                port = server.add_secure_port(target, grpc.ssl_server_credentials([(key, cert)]))
+                client_ca = None
+                if self.tls_client_ca is not None:
+                    client_ca = _net.read_file(self.tls_client_ca, "client CA (--tls-client-ca)")
+                creds = grpc.ssl_server_credentials(
+                    [(key, cert)],
+                    root_certificates=client_ca,
+                    require_client_auth=client_ca is not None,
+                )
+                port = server.add_secure_port(target, creds)
             else:
                 port = server.add_insecure_port(target)
         except RuntimeError as e:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from flytelike.errors import ConfigurationError
 from flytelike.executor import ExecutorServer, GrpcBackend
 from typesystem import Scalar
 
+from ._certs import Pki, make_pki
 from .conftest import TOKEN
 
 
@@ -90,39 +90,83 @@ def test_a_dropped_connection_is_a_system_error() -> None:
     assert f"executor 127.0.0.1:{port} failed or the connection dropped (UNAVAILABLE" in err.message
 
 
-def _certificate(tmp: Path) -> tuple[str, str]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
-            *("-keyout", str(key), "-out", str(cert)),
-        ],
-        check=True,
-        capture_output=True,
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def test_tls(pki: Pki) -> None:
+    server = ExecutorServer(
+        "127.0.0.1", 0, token=TOKEN, tls_cert=pki.server_cert, tls_key=pki.server_key
     )
-    return str(cert), str(key)
-
-
-def test_tls(tmp_path: Path) -> None:
-    cert, key = _certificate(tmp_path)
-    server = ExecutorServer("127.0.0.1", 0, token=TOKEN, tls_cert=cert, tls_key=key)
     server.start()
+    other = make_pki(Path(pki.ca).parent, "other")  # (a CA that did not sign the server's)
+    backends = {
+        "secure": GrpcBackend(address=server.address, token=TOKEN, tls_ca=pki.ca),
+        "plain": GrpcBackend(address=server.address, token=TOKEN),
+        "untrusted": GrpcBackend(address=server.address, token=TOKEN, tls_ca=other.ca),
+    }
     try:
-        secure = GrpcBackend(address=server.address, token=TOKEN, tls_ca=cert)
-        plain = GrpcBackend(address=server.address, token=TOKEN)
-        try:
-            assert secure.describe()["name"] == "flytelike-python"
-            assert run_add(secure).outputs == {"o0": Scalar(5)}  # type: ignore[attr-defined]
-            err = run_add(plain).error  # type: ignore[attr-defined]
-            assert err is not None and err.kind == "SYSTEM"
-        finally:
-            secure.close()
-            plain.close()
+        assert backends["secure"].describe()["name"] == "flytelike-python"
+        assert run_add(backends["secure"]).outputs == {"o0": Scalar(5)}  # type: ignore[attr-defined]
+        for name in ("plain", "untrusted"):
+            err = run_add(backends[name]).error  # type: ignore[attr-defined]
+            assert err is not None and err.kind == "SYSTEM", name
     finally:
+        for b in backends.values():
+            b.close()
         server.stop()
+
+
+def test_mutual_tls(pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ExecutorServer(
+        "127.0.0.1",
+        0,
+        token=TOKEN,
+        tls_cert=pki.server_cert,
+        tls_key=pki.server_key,
+        tls_client_ca=pki.ca,
+    )
+    server.start()
+    other = make_pki(Path(pki.ca).parent, "stranger")  # (a client certificate of another CA)
+    monkeypatch.setenv("FLYTELIKE_EXECUTOR_TLS_CA", pki.ca)
+    monkeypatch.setenv("FLYTELIKE_EXECUTOR_TLS_CERT", pki.client_cert)
+    monkeypatch.setenv("FLYTELIKE_EXECUTOR_TLS_KEY", pki.client_key)
+    from_env = GrpcBackend(address=server.address, token=TOKEN)
+    monkeypatch.delenv("FLYTELIKE_EXECUTOR_TLS_CERT")
+    monkeypatch.delenv("FLYTELIKE_EXECUTOR_TLS_KEY")
+    refused = {
+        "no client certificate": GrpcBackend(address=server.address, token=TOKEN),
+        "another CA's": GrpcBackend(
+            address=server.address,
+            token=TOKEN,
+            tls_cert=other.client_cert,
+            tls_key=other.client_key,
+        ),
+    }
+    no_token = GrpcBackend(
+        address=server.address, token="", tls_cert=pki.client_cert, tls_key=pki.client_key
+    )
+    try:
+        assert run_add(from_env).outputs == {"o0": Scalar(5)}  # type: ignore[attr-defined]
+        for name, b in refused.items():
+            err = run_add(b).error  # type: ignore[attr-defined]
+            assert err is not None and err.kind == "SYSTEM", name
+        err = run_add(no_token).error  # type: ignore[attr-defined]
+        assert err is not None and "(UNAUTHENTICATED)" in err.message  # (a token still counts)
+    finally:
+        for b in (from_env, no_token, *refused.values()):
+            b.close()
+        server.stop()
+
+
+def test_tls_settings_that_do_not_fit_are_named(pki: Pki) -> None:
+    with pytest.raises(ConfigurationError, match="tls_cert without tls_key"):
+        GrpcBackend(address="127.0.0.1:1", tls_cert=pki.client_cert)
+    with pytest.raises(ConfigurationError, match="cannot read the TLS CA certificate"):
+        GrpcBackend(address="127.0.0.1:1", tls_ca="/nonexistent/ca.pem")
+    with pytest.raises(ConfigurationError, match="mutual TLS"):
+        ExecutorServer("127.0.0.1", 0, tls_client_ca=pki.ca)
 
 
 def test_grpc_is_imported_lazily_and_its_absence_is_explained() -> None:
