@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,62 @@ def test_health_protocol(executor: ExecutorServer) -> None:
         stream.cancel()
     finally:
         channel.close()
+
+
+def test_an_executor_that_never_answers_times_the_attempt_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The client's own timer (the attempt's timeout plus DEADLINE_GRACE) ends a streamed
+    attempt the executor never answers, and cancels its call."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grpc
+
+    from flytelike.backends import ActionContext, ActionRequest
+    from flytelike.executor import _client
+    from flytelike.proto import executor_pb2 as pb
+    from typesystem import Scalar
+
+    monkeypatch.setattr(_client, "DEADLINE_GRACE", 0.2)
+    ended = threading.Event()
+
+    def silent(requests: Any, context: Any) -> Any:
+        next(requests)  # (the attempt arrives, and is never answered)
+        while context.is_active():
+            time.sleep(0.01)
+        ended.set()
+        return iter(())
+
+    info = pb.ExecutorInfo(name="silent", task_kinds=["python"], capabilities=["stream"])
+    server = grpc.server(ThreadPoolExecutor(4))
+    server.add_generic_rpc_handlers(
+        [
+            grpc.method_handlers_generic_handler(
+                "flytelike.executor.v1.Executor",
+                {
+                    "Describe": grpc.unary_unary_rpc_method_handler(
+                        lambda data, context: info.SerializeToString()
+                    ),
+                    "RunActions": grpc.stream_stream_rpc_method_handler(silent),
+                },
+            )
+        ]
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    backend = GrpcBackend(address=f"127.0.0.1:{port}")
+    req = ActionRequest(
+        ct.add.template(), {"a": Scalar(1), "b": Scalar(2)}, ActionContext("r", "n0", timeout=0.3)
+    )
+    t0 = time.perf_counter()
+    try:
+        outcome = asyncio.run(backend.run_action(req))
+        assert ended.wait(10)  # (the call was cancelled)
+    finally:
+        backend.close()
+        server.stop(0)
+    assert time.perf_counter() - t0 < 5
+    err = outcome.error
+    assert err is not None and err.timed_out and err.recoverable
+    assert "timed out: no answer from executor" in err.message
