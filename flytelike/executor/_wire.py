@@ -289,10 +289,22 @@ def _code(msg: Any, task: TaskTemplate, field: str = "code") -> str:
             "must be set exactly when task.function.pickled holds the function",
         )
     root = msg.root
-    if root and not os.path.isabs(root):
+    if not root:
+        return ""
+    if root in _ROOTS:  # (every request of a run names the same root: looked at once)
+        return root
+    if not os.path.isabs(root):
         raise _invalid(f"{field}.root", f"{root!r} is not an absolute path")
     # (a root missing here is ignored: the executor may have the code installed instead)
-    return root if root and os.path.isdir(root) else ""
+    if not os.path.isdir(root):
+        return ""
+    if len(_ROOTS) > 1024:
+        _ROOTS.clear()
+    _ROOTS.add(root)
+    return root
+
+
+_ROOTS: set[str] = set()  # code roots found to be directories here
 
 
 # ---------------------------------------------------------------------------------- requests
