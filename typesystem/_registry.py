@@ -41,6 +41,7 @@ from typesystem._types import LiteralType
 from typesystem.errors import (
     PickleFallbackWarning,
     RegistrationError,
+    SettingError,
     TypeResolutionError,
     UnsupportedTypeError,
 )
@@ -49,6 +50,22 @@ Factory = Callable[[Any, "TypeRegistry"], TypeTransformer[Any]]
 Predicate = Callable[[Any], bool]
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_flag(name: str) -> bool:
+    """The boolean environment variable ``name`` (unset or empty: false); a value that is no
+    boolean raises ``SettingError`` naming it (read when a registry needs it, never at import)."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingError(
+        f"environment variable {name}={os.environ[name]!r} is not valid: expected a boolean: "
+        f"one of 1, true, yes, on, 0, false, no, off; fix or unset it (`unset {name}`)",
+        variable=name,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,8 +343,7 @@ class TypeRegistry:
             if not force:
                 wanted = self._plugins_wanted
                 if wanted is None:
-                    flag = os.environ.get("FLYTELIKE_DISABLE_PLUGINS", "").lower()
-                    wanted = flag not in _TRUE
+                    wanted = not env_flag("FLYTELIKE_DISABLE_PLUGINS")
                 self._plugins_loaded = True
                 if not wanted:
                     return
@@ -406,6 +422,5 @@ def default_registry() -> TypeRegistry:
     if _default is None:
         with _default_lock:
             if _default is None:
-                strict = os.environ.get("FLYTELIKE_STRICT_TYPES", "").lower() in _TRUE
-                _default = TypeRegistry(strict=strict)
+                _default = TypeRegistry(strict=env_flag("FLYTELIKE_STRICT_TYPES"))
     return _default

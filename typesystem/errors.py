@@ -11,7 +11,10 @@
     ├── MissingDependencyError (ImportError)  a type's library stack is not installed; names
     │                                    the extra to install (``pip install 'flytelike[pandas]'``)
     ├── RegistrationError                a transformer or factory was registered wrongly
-    └── PluginError                      a type plugin failed to load; names its distribution
+    ├── PluginError                      a type plugin failed to load; names its distribution
+    └── SettingError (ValueError)        a ``FLYTELIKE_*`` variable the type system reads
+                                         (``FLYTELIKE_STRICT_TYPES``, ``FLYTELIKE_DISABLE_PLUGINS``)
+                                         has a value it cannot use; names it and the forms
 
     PickleFallbackWarning (UserWarning)  a type is converted through cloudpickle
 
@@ -122,6 +125,14 @@ class MissingDependencyError(TypeSystemError, ImportError):
 
 class RegistrationError(TypeSystemError):
     """A transformer or factory could not be registered."""
+
+
+class SettingError(TypeSystemError, ValueError):
+    """An environment variable the type system reads has a value it cannot use."""
+
+    def __init__(self, message: str, variable: str = "") -> None:
+        super().__init__(message)
+        self.variable = variable
 
 
 class PluginError(TypeSystemError):

@@ -140,10 +140,11 @@ class StoreErrors(click.Group):
         from flytelike.backends import BackendLoadError, BackendNotFoundError
         from flytelike.engine.errors import StoreError
         from flytelike.errors import ConfigurationError
+        from typesystem import SettingError
 
         try:
             return super().invoke(ctx)
-        except (StoreError, ConfigurationError, BackendLoadError) as e:
+        except (StoreError, ConfigurationError, SettingError, BackendLoadError) as e:
             raise click.ClickException(str(e)) from e
         except BackendNotFoundError as e:
             text = str(e)

@@ -235,3 +235,21 @@ def test_info_shows_every_resolved_setting(tmp_path: Path, monkeypatch: pytest.M
     assert facts["record_direct_calls"] is False
     assert facts["backend_options"] == {"mode": "thread"}
     assert "  record_direct_calls = False" in ok("info")
+
+
+def test_a_bad_type_system_setting_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typesystem._registry as registry_module
+
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("FLYTELIKE_STRICT_TYPES", "maybe")
+    monkeypatch.setattr(registry_module, "_default", None)  # (read when it is built)
+    fresh = tmp_path / "fresh_flows.py"  # (a module not imported yet: its tasks are defined now)
+    fresh.write_text("from flytelike import task\n\n@task\ndef f(x: int) -> int:\n    return x\n")
+    r = CliRunner().invoke(main, ["run", str(fresh), "f", "--x", "1"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert (
+        "environment variable FLYTELIKE_STRICT_TYPES='maybe' is not valid: expected a boolean"
+        in " ".join(r.stderr.split())
+    )

@@ -51,6 +51,28 @@ def test_disabled_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         reg.literal_type(plugin.PositiveInt)
 
 
+def test_a_bad_disable_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLYTELIKE_DISABLE_PLUGINS", "maybe")
+    with pytest.raises(ts.SettingError) as e:
+        ts.TypeRegistry().literal_type(int)
+    assert e.value.variable == "FLYTELIKE_DISABLE_PLUGINS"
+    assert str(e.value).startswith(
+        "environment variable FLYTELIKE_DISABLE_PLUGINS='maybe' is not valid: expected a boolean"
+    )
+
+
+def test_strict_types_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import typesystem._registry as registry_module
+
+    monkeypatch.setattr(registry_module, "_default", None)
+    monkeypatch.setenv("FLYTELIKE_STRICT_TYPES", "on")
+    assert ts.default_registry().strict
+    monkeypatch.setattr(registry_module, "_default", None)
+    monkeypatch.setenv("FLYTELIKE_STRICT_TYPES", "sometimes")
+    with pytest.raises(ts.SettingError, match="FLYTELIKE_STRICT_TYPES='sometimes'"):
+        ts.default_registry()
+
+
 def test_broken_plugins_are_reported_and_do_not_break_others() -> None:
     reg = ts.TypeRegistry(plugins=False)
     with pytest.warns(ts.PluginLoadWarning) as caught:

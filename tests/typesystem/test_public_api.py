@@ -10,7 +10,7 @@ EXPECTED = [
     "Issue", "Literal", "LiteralType", "LiteralValue", "Map", "MapType", "MissingDependencyError",
     "PickleFallbackWarning",
     "PluginError", "PluginLoadWarning", "PluginRecord", "Primitive", "RefType",
-    "RegistrationError", "Scalar", "SimpleKind", "SimpleType", "StructField", "StructType",
+    "RegistrationError", "Scalar", "SettingError", "SimpleKind", "SimpleType", "StructField", "StructType",
     "Table", "TableType", "TupleType", "TypeEngine", "TypeRegistry", "TypeResolutionError",
     "TypeSystemError", "TypeTransformer", "TypeTransformerFailedError", "UnionType",
     "UnionValue", "UnionVariant", "UnsupportedTypeError", "box", "canonical_bytes", "canonical_inputs",
