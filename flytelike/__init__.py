@@ -134,7 +134,6 @@ if TYPE_CHECKING:
         init_passthrough,
         is_control_plane_available,
     )
-    from flytelike._v2.logger import logger, system_logger
     from flytelike._v2.map import map
     from flytelike._v2.run import RunContext, run, with_runcontext
     from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
@@ -142,6 +141,7 @@ if TYPE_CHECKING:
     from flytelike._v2.trace import trace
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
     from flytelike.backends._kit_context import FlyteContext, FlyteContextManager
+    from flytelike.backends._logging import logger, system_logger
     from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
     from flytelike.backends._runtime import current_context
     from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
@@ -308,7 +308,7 @@ _LAZY = {
     "is_control_plane_available": ("flytelike._v2.init", "is_control_plane_available"),
     "kwtypes": ("flytelike._entities.container", "kwtypes"),
     "latest_checkpoint": ("flytelike.backends._checkpoint", "latest_checkpoint"),
-    "logger": ("flytelike._v2.logger", "logger"),
+    "logger": ("flytelike.backends._logging", "logger"),
     "map": ("flytelike._v2.map", "map"),
     "map_task": ("flytelike._entities.map_task", "map_task"),
     "models": ("flytelike.models", ""),
@@ -321,7 +321,7 @@ _LAZY = {
     "run": ("flytelike._v2.run", "run"),
     "sensor": ("flytelike.sensor", ""),
     "sleep": ("flytelike._entities.gates", "sleep"),
-    "system_logger": ("flytelike._v2.logger", "system_logger"),
+    "system_logger": ("flytelike.backends._logging", "system_logger"),
     "task": ("flytelike._entities.task", "task"),
     "trace": ("flytelike._v2.trace", "trace"),
     "types": ("flytelike.types", ""),

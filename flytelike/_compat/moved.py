@@ -45,7 +45,7 @@ MOVED: dict[str, str] = {
     "flytelike._context": "flytelike._v2.context",
     "flytelike._init": "flytelike._v2.init",
     "flytelike._excepthook": "flytelike._v2.excepthook",
-    "flytelike._logging": "flytelike._v2.logger",
+    "flytelike._logging": "flytelike.backends._logging",
     "flytelike._cache": "flytelike._settings.cache",
     "flytelike._resources": "flytelike._settings.resources",
     "flytelike._image": "flytelike._settings.image",

@@ -11,7 +11,6 @@ ratio, as in flytekit).
 from __future__ import annotations
 
 import functools
-import math
 import typing
 from typing import Any
 
@@ -20,6 +19,7 @@ from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import PyInterface, interface_from_types
 from flytelike.compiler._state import map_arguments
 from flytelike.errors import DefinitionError, LocalExecutionError
+from flytelike.ir import required_successes, tolerates_failures
 from flytelike.ir._model import ArrayNode, Variable
 
 
@@ -142,19 +142,6 @@ class _Mapped(Entity):
         self.python_interface = PyInterface(
             {k: m.python_interface.inputs[k] for k in m.mapped}, {}, {}, {}
         )
-
-
-def tolerates_failures(ratio: float, min_successes: int | None) -> bool:
-    """Whether a map may succeed with failed items (which then give ``None``)."""
-    return min_successes is not None or ratio < 1
-
-
-def required_successes(n: int, ratio: float, min_successes: int | None) -> int:
-    """How many of ``n`` items must succeed: ``min_successes`` when given (it takes precedence
-    over the ratio, as in flytekit), else ``ceil(n * min_success_ratio)``."""
-    if min_successes is not None:
-        return min_successes
-    return math.ceil(n * ratio)
 
 
 def map_task(

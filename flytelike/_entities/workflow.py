@@ -13,13 +13,13 @@ from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT, _engine, where_of
-from flytelike._settings.carried import Documentation, WorkflowFailurePolicy
+from flytelike._settings.carried import Documentation, WorkflowFailurePolicy, split_docstring
 from flytelike._settings.opaque import to_opaque
 from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._compile import CompiledBody, compile_body, paused_gc
 from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import PyInterface, interface_from_function, split_docstring
+from flytelike.compiler._interface import PyInterface, interface_from_function
 from flytelike.compiler._naming import entity_name, relative_source
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
 from flytelike.errors import DefinitionError

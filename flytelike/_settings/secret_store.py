@@ -45,7 +45,7 @@ class SecretStore:
 
     def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         if root is None:
-            from flytelike.engine._config import default_home
+            from flytelike._settings.home import default_home
 
             root = default_home() / "secrets"
         self.root = Path(root)

@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from flytelike._settings.accelerators import accelerator_ref
 from flytelike._settings.cache import Cache, VersionParameters, cache_spec, resolve_cache
 from flytelike._settings.carried import Documentation, PodTemplate
 from flytelike._settings.durations import timeout_seconds
@@ -30,7 +31,6 @@ from flytelike._settings.opaque import to_opaque
 from flytelike._settings.resources import Resources, validate_requirements
 from flytelike._settings.secret import Secret
 from flytelike.errors import DefinitionError, ResourceError
-from flytelike.extras.accelerators import accelerator_ref
 from flytelike.ir._model import (
     Accelerator,
     Identifier,
@@ -191,7 +191,7 @@ class TaskSettings:
     def metadata(
         self, func: Callable[..., Any] | None, inputs: Sequence[str], doc: str, where: str
     ) -> TaskMetadata:
-        from flytelike.compiler._interface import split_docstring
+        from flytelike._settings.carried import split_docstring
 
         short, long = split_docstring(doc)
         params = VersionParameters(

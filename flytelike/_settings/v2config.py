@@ -285,9 +285,9 @@ class Trigger:
     custom_context: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
+        from flytelike._settings.notify import check_notifications
         from flytelike._settings.schedule import FixedRate
         from flytelike._settings.triggers import OnArtifact
-        from flytelike.notify import check_notifications
 
         if not isinstance(self.name, str) or not self.name:
             raise DefinitionError(f"Trigger: name must be a non-empty string, got {self.name!r}")

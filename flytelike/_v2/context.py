@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike.backends._runtime import set_group_provider
+
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
 _RUN_LOCK = threading.Lock()
 
@@ -191,3 +193,6 @@ def ctx() -> TaskContext:
         raw_data_path=a.raw_data_prefix,
         _execution=ec,
     )
+
+
+set_group_provider(current_group)  # the engine records a child action's group through it

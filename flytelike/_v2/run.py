@@ -87,7 +87,7 @@ class RunContext:
         if unknown:
             raise TypeError(f"with_runcontext: unknown parameter(s) {', '.join(sorted(unknown))}")
         if ignored.get("notifications") is not None:  # checked, though nothing sends them locally
-            from flytelike.notify import check_notifications
+            from flytelike._settings.notify import check_notifications
 
             check_notifications(ignored["notifications"], "with_runcontext")
         if mode not in (None, "local", "hybrid"):

@@ -391,3 +391,18 @@ def current_context() -> ExecutionContext:
 def render_value(value: Any) -> str:
     """HTML for the input/output tabs of a deck."""
     return f"<pre>{_html.escape(repr(value))}</pre>"
+
+
+# The group path (``flytelike.group``) of a call site, for the engine to record on a child
+# action. The v2 API, which owns groups and sits above the engine, registers how to read it when
+# it is imported (flytelike._v2.context); before that no group can exist, so the path is empty.
+_GROUP_PROVIDER: list[Callable[[], tuple[str, ...]]] = []
+
+
+def set_group_provider(provider: Callable[[], tuple[str, ...]]) -> None:
+    _GROUP_PROVIDER[:] = [provider]
+
+
+def call_group() -> tuple[str, ...]:
+    """The group path visible here (outermost first); ``()`` outside any group."""
+    return _GROUP_PROVIDER[0]() if _GROUP_PROVIDER else ()

@@ -147,7 +147,7 @@ def secret_environment(task: Any) -> dict[str, str]:
         if value is not None:
             env[req.env_var] = value.decode()
         elif req.env_var not in os.environ:
-            from flytelike._v2.logger import logger
+            from flytelike.backends._logging import logger
 
             group = f" --group {req.group}" if req.group else ""
             logger.warning(

@@ -339,17 +339,3 @@ def parse_docstring(doc: str) -> tuple[dict[str, str], str]:
 
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-def split_docstring(doc: str) -> tuple[str, str]:
-    """``(short, long)`` descriptions: the first paragraph and the whole cleaned text."""
-    # Kept rather than docstring_parser's short/long descriptions: its short description is
-    # the first line only (a summary wrapped over two lines is cut) and its long description
-    # drops the parameter sections, which the IR's long description (shown by the UI and
-    # ``flytelike compile``) keeps; both are part of every template, so changing them would
-    # change compiled output for no gain.
-    import inspect
-
-    text = inspect.cleandoc(doc) if doc else ""
-    short = text.split("\n\n", 1)[0].replace("\n", " ").strip()
-    return short, text

@@ -66,11 +66,11 @@ def apply_overrides(
     task_config_type: type | None,
 ) -> tuple[NodeOverrides, str | None, str | None]:
     """New overrides, plus the node id and display name when given."""
+    from flytelike._settings.accelerators import accelerator_ref
     from flytelike._settings.cache import Cache, resolve_cache
     from flytelike._settings.image import image_ref
     from flytelike._settings.resources import Resources, validate_requirements
     from flytelike.compiler._promise import NodeHandle, Outputs, Promise
-    from flytelike.extras.accelerators import accelerator_ref
 
     unknown = sorted(set(kwargs) - allowed)
     if unknown:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from flytelike.backends._runtime import running_action
+from flytelike.backends._runtime import call_group, running_action
 from flytelike.engine._abort import abortable
 from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
 from flytelike.engine._execution import Execution, NodeFailed
@@ -76,12 +76,10 @@ def child_call(entity: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
         raise RuntimeError(
             "child_call() needs a running task action of a live run on the current event loop"
         )
-    from flytelike._v2.context import current_group
-
     parent = ctx.action.action_id
     n = ex.child_counts.get(parent, 0)
     ex.child_counts[parent] = n + 1
-    group = "/".join(current_group())  # read here: the call site's group, not the awaiter's
+    group = "/".join(call_group())  # read here: the call site's group, not the awaiter's
     return _run_child(ex, entity, dict(kwargs), parent, f"c{n}", group)
 
 

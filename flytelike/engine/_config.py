@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flytelike._settings.home import default_home
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, check_name
 
 _TRUE = ("1", "true", "yes", "on")
@@ -93,10 +94,6 @@ def _backend_options(env: Any, origin: Origin) -> tuple[tuple[str, Any], ...]:
             raise
         path, key = origin
         raise ConfigurationError(f"{path}: [tool.flytelike] {key}: {e}") from None
-
-
-def default_home() -> Path:
-    return Path(os.environ.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
 
 
 @dataclass(frozen=True)

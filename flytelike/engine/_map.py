@@ -4,7 +4,7 @@ Every item is its own action (``<node>[i]``) with its own retries, recorded in t
 reused on resume. ``concurrency`` bounds the items running at once (unset: the run's max
 parallelism; 0: unbounded). With ``min_success_ratio`` < 1 or ``min_successes`` set, failed
 items become ``None`` and the node fails only when fewer than ``min_successes`` (when set) or
-``ceil(n * ratio)`` items succeed (``flytelike._entities.map_task.required_successes``).
+``ceil(n * ratio)`` items succeed (``flytelike.ir.required_successes``).
 
 Two paths: plain sync Python tasks without cache or timeout run on worker threads (or in place
 while they are quick and nothing else in the run could progress) with no per-item asyncio
@@ -25,7 +25,6 @@ from typing import Any
 from typing import Literal as Just
 
 import typesystem
-from flytelike._entities.map_task import required_successes, tolerates_failures
 from flytelike._settings.durations import node_timeout
 from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
@@ -53,6 +52,7 @@ from flytelike.engine._journal import MapJournal
 from flytelike.engine._map_results import ItemResults
 from flytelike.engine._phases import NodePhase
 from flytelike.errors import TaskBodyStopped
+from flytelike.ir import required_successes, tolerates_failures
 from flytelike.ir._model import ArrayNode, Node, TaskTemplate
 from typesystem import Collection, CollectionType, Literal, LiteralType, UnionType, UnionValue
 

@@ -1,5 +1,6 @@
 """The workflow IR (frozen dataclasses) and its versions. Imports only ``typesystem``."""
 
+from flytelike.ir._map_policy import required_successes, tolerates_failures
 from flytelike.ir._model import (
     START_NODE,
     Accelerator,
@@ -93,4 +94,6 @@ __all__ = [
     "content_version",
     "with_version",
     "binding_refs",
+    "required_successes",
+    "tolerates_failures",
 ]
