@@ -354,16 +354,16 @@ def check_synopsis(block: Block) -> None:
         assert name in main.commands, f"{block.where}: no command `flytelike {name}`"
         command = main.commands[name]
         for alt in rest.split(" | ") if isinstance(command, click.Group) else [rest]:
-            target = command
+            target, path = command, name
             if isinstance(command, click.Group):
                 sub, _, alt = alt.strip().partition(" ")
                 assert sub in command.commands, f"{block.where}: no `flytelike {name} {sub}`"
-                target = command.commands[sub]
+                target, path = command.commands[sub], f"{name} {sub}"
             known = {o for p in target.params for o in (*p.opts, *p.secondary_opts)}
             for opt in re.findall(r"(?<![\w-])--?[A-Za-z][\w-]*", alt):
                 if opt.lstrip("-").isupper():
                     continue  # a placeholder (--INPUT)
-                assert opt in known, f"{block.where}: `flytelike {name}` has no option {opt}"
+                assert opt in known, f"{block.where}: `flytelike {path}` has no option {opt}"
 
 
 def defined_names(code: str) -> set[str]:

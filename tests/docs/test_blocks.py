@@ -5,6 +5,8 @@ language, and which annotations change it)."""
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import sys
 import types
 from pathlib import Path
@@ -19,6 +21,7 @@ from ._checks import (
     check_bash,
     check_console,
     check_data,
+    check_pip,
     check_pycon,
     check_synopsis,
     check_toml,
@@ -140,3 +143,43 @@ def test_the_block_parser_reads_annotations_titles_and_indented_fences(tmp_path:
         "x = 1\n",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "error"),
+    [
+        ("synopsis", "flytelike runs list | lgs RUN", "no `flytelike runs lgs`"),
+        (
+            "synopsis",
+            "flytelike store repair [--trusted]",
+            "`flytelike store repair` has no option",
+        ),
+        ("pip", "pip install 'flytelike[pandsa]'", "no extra ['pandsa']"),
+        ("pip", "pip install requests", "is not a distribution of this project"),
+        ("pip", "pip install -e plugins/flytelike-rayy", "no distribution at"),
+        ("toml", "[tool.flytelike]\nmax_parallelism = 'four'\n", "is not valid"),
+        ("toml", "[tool.flytelike]\nmax_paralelism = 8\n", "unknown key 'max_paralelism'"),
+        ("toml", '[project.entry-points."flytelike.typez"]\na = "m:register"\n', "not one"),
+        ("toml", '[project.entry-points."flytelike.types"]\na = "m:nowhere"\n', "no Python"),
+        ("bash", "flytelike runs lst", "exited 2"),
+        ("bash", "ls -l", "no check runs `ls`"),
+        ("bash", "flytelike runs list | head", "shell syntax '|'"),
+    ],
+)
+def test_the_checks_catch_what_is_wrong(
+    kind: str, text: str, error: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flytelike.errors import ConfigurationError
+
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    block = Block(ROOT / "README.md", 1, kind, None, kind, "", text + "\n")
+    page = Page(tmp_path, tmp_path / "home", {}, {"register"})
+    with pytest.raises((AssertionError, ConfigurationError), match=re.escape(error)):
+        if kind == "synopsis":
+            check_synopsis(block)
+        elif kind == "pip":
+            check_pip(shlex.split(text), block.where)
+        elif kind == "toml":
+            check_toml(block, page, tmp_path / "scratch")
+        else:
+            check_bash(block, page)
