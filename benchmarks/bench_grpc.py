@@ -89,14 +89,20 @@ def executor() -> Iterator[str]:
             proc.stdout.close()
 
 
-def _timed(fn: Callable[[], object], reps: int) -> list[float]:
-    fn()  # (warm-up: connections, imports in the executor, caches)
-    out = []
-    for _ in range(reps):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
+def _interleaved(fns: dict[str, Callable[[], object]], reps: int) -> dict[str, list[float]]:
+    """Seconds of each of ``reps`` runs of every function, taken in turns (a, b, c, b, c, a,
+    ...), so that a machine busy with other work weighs on all of them alike."""
+    for fn in fns.values():
+        fn()  # (warm-up: connections, imports in the executor, caches)
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for rep in range(reps):
+        shift = rep % len(names)
+        for name in names[shift:] + names[:shift]:
+            gc.collect()
+            t0 = time.perf_counter()
+            fns[name]()
+            out[name].append(time.perf_counter() - t0)
     return out
 
 
@@ -110,7 +116,10 @@ def _compare(
         "grpc_us_median": g,
         "local_us_median": lo,
         "grpc_us_min": min(grpc_s) / per * 1e6,
+        "local_us_min": min(local_s) / per * 1e6,
         "overhead_us": overhead,
+        # (the least disturbed runs of each: what it costs on a quiet machine)
+        "overhead_us_of_mins": (min(grpc_s) - min(local_s)) / per * 1e6,
         "target_overhead_us": target_us,
         "meets_target": overhead <= target_us,
         "per": per,
@@ -256,21 +265,6 @@ def run(options: Any) -> dict[str, Any]:
         local = LocalBackend()
         yielding = _Yielding()
         try:
-            with _echo_floors(echo, n_actions) as (unary_echo, stream_echo):
-                floors = {
-                    "grpc_unary_echo_us": statistics.median(_timed(unary_echo, reps))
-                    / n_actions
-                    * 1e6,
-                    "grpc_stream_echo_us": statistics.median(_timed(stream_echo, reps))
-                    / n_actions
-                    * 1e6,
-                }
-            res["action"] = _compare(
-                _timed(_backend_loop(grpc_backend, n_actions), reps),
-                _timed(_backend_loop(local, n_actions), reps),
-                n_actions,
-                TARGET_ACTION_US,
-            )
             engines = {
                 name: Engine(EngineConfig.from_env(home=Path(home) / name), backend=b)
                 for name, b in (("grpc", grpc_backend), ("local", local), ("yielding", yielding))
@@ -284,24 +278,39 @@ def run(options: Any) -> dict[str, Any]:
 
                 return go
 
-            local_chains = _timed(chains_on("local"), reps)
-            res["engine_1000"] = _compare(
-                _timed(chains_on("grpc"), reps), local_chains, n_actions, TARGET_ACTION_US
-            )
-            floors["engine_remote_us"] = _compare(
-                _timed(chains_on("yielding"), reps), local_chains, n_actions, TARGET_ACTION_US
-            )["overhead_us"]
             xs = list(range(n_items))
 
             def map_on(name: str) -> Callable[[], object]:
                 return lambda: engines[name].run(mapped, xs=xs).outputs()
 
-            res["map_10000"] = _compare(
-                _timed(map_on("grpc"), reps),
-                _timed(map_on("local"), reps),
-                n_items,
-                TARGET_ITEM_US,
+            with _echo_floors(echo, n_actions) as (unary_echo, stream_echo):
+                t = _interleaved(
+                    {
+                        "unary_echo": unary_echo,
+                        "stream_echo": stream_echo,
+                        "action_grpc": _backend_loop(grpc_backend, n_actions),
+                        "action_local": _backend_loop(local, n_actions),
+                        "chains_grpc": chains_on("grpc"),
+                        "chains_local": chains_on("local"),
+                        "chains_yielding": chains_on("yielding"),
+                    },
+                    reps,
+                )
+            floors = {
+                "grpc_unary_echo_us": statistics.median(t["unary_echo"]) / n_actions * 1e6,
+                "grpc_stream_echo_us": statistics.median(t["stream_echo"]) / n_actions * 1e6,
+                "engine_remote_us": _compare(
+                    t["chains_yielding"], t["chains_local"], n_actions, TARGET_ACTION_US
+                )["overhead_us"],
+            }
+            res["action"] = _compare(
+                t["action_grpc"], t["action_local"], n_actions, TARGET_ACTION_US
             )
+            res["engine_1000"] = _compare(
+                t["chains_grpc"], t["chains_local"], n_actions, TARGET_ACTION_US
+            )
+            t = _interleaved({"grpc": map_on("grpc"), "local": map_on("local")}, reps)
+            res["map_10000"] = _compare(t["grpc"], t["local"], n_items, TARGET_ITEM_US)
             for e in engines.values():
                 e.close()
         finally:
