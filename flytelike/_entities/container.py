@@ -21,16 +21,11 @@ from collections import OrderedDict
 from types import SimpleNamespace
 from typing import Any
 
-from flytelike._entities.task import (
-    DEFAULT_DOMAIN,
-    DEFAULT_PROJECT,
-    convert_inputs,
-    convert_outputs,
-)
+from flytelike._entities import calls
+from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike._settings.task import TaskSettings
 
 # (as task.py: the running action is the backends' private runtime state, not on its face)
-from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import interface_from_types
@@ -114,14 +109,9 @@ class _ClassTask(Entity):
         raise NotImplementedError
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
-        """A direct call: a run of the engine outside a running task, else in place."""
-        if running_action() is None:
-            from flytelike.engine import call
-
-            return call(self, kwargs)
-        native = convert_inputs(self, kwargs)
-        mock = getattr(self, "mock", None)
-        return convert_outputs(self, mock(**native) if mock is not None else self.run_body(native))
+        """A direct call (``flytelike._entities.calls``): a run of the engine outside a running
+        task, a child action inside an ``@eager`` one, else ``run_body`` in place."""
+        return calls.local_call(self, kwargs, self.run_body)
 
     def template(self) -> TaskTemplate:
         if self._template is None:

@@ -19,7 +19,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, overload
 
-from flytelike._entities.task import _KIND_CLASSES, PythonFunctionTask, _engine, make_task
+from flytelike._entities.calls import engine
+from flytelike._entities.task import _KIND_CLASSES, PythonFunctionTask, make_task
 from flytelike.backends._runtime import running_action
 from flytelike.errors import DefinitionError
 
@@ -50,7 +51,7 @@ class EagerTask(PythonFunctionTask[P, R]):
 
 
 async def _run_outside(task: EagerTask[Any, Any], kwargs: dict[str, Any]) -> Any:
-    return await asyncio.to_thread(_engine().call, task, kwargs)
+    return await asyncio.to_thread(engine().call, task, kwargs)
 
 
 @overload

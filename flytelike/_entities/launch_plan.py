@@ -219,14 +219,9 @@ class LaunchPlan(Entity):
                     f"launch plan {self.name!r}: input {k!r} is fixed to "
                     f"{self.fixed_inputs[k]!r} and cannot be overridden"
                 )
-        from flytelike._entities.eager_calls import eager_child_call
-        from flytelike.backends._runtime import running_action
-        from flytelike.engine import call, can_child_call
+        from flytelike._entities import calls
 
-        ctx = running_action()
-        if ctx is not None and ctx.task_kind == "eager" and can_child_call():
-            return eager_child_call(self, kwargs)  # `await lp(...)` inside an @eager task
-        return call(self, kwargs)
+        return calls.local_call(self, kwargs, None)  # a run (a child action inside @eager)
 
     def __repr__(self) -> str:
         return f"<LaunchPlan {self.name} -> {self.workflow.name}>"

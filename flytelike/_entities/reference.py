@@ -76,23 +76,19 @@ class ReferenceEntity(Entity):
         return _state.call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
-        from flytelike.backends._runtime import running_action
+        """A direct call (``flytelike._entities.calls``): only a mock can answer it here (a
+        child action inside an ``@eager`` task, whose engine applies mocks too)."""
+        from flytelike._entities import calls
 
-        ctx = running_action()
-        if ctx is not None and ctx.task_kind == "eager":
-            from flytelike._entities.eager_calls import eager_child_call
-            from flytelike.engine import can_child_call
+        return calls.local_call(self, kwargs, self._unavailable, recorded=False)
 
-            if can_child_call():
-                return eager_child_call(self, kwargs)  # `await ref(...)` inside an @eager task
-        if self.mock is None:
-            raise ReferenceEntityError(
-                f"{self.describe()} ({self.id.project}/{self.id.domain}/{self.id.name}@"
-                f"{self.id.version}) cannot run locally: it is registered elsewhere. To test "
-                "locally, mock it: `with flytelike.testing.task_mock(ref) as m: m.return_value = ...`",
-                entity=self.name,
-            )
-        return self.mock(**kwargs)
+    def _unavailable(self, native: dict[str, Any]) -> Any:
+        raise ReferenceEntityError(
+            f"{self.describe()} ({self.id.project}/{self.id.domain}/{self.id.name}@"
+            f"{self.id.version}) cannot run locally: it is registered elsewhere. To test "
+            "locally, mock it: `with flytelike.testing.task_mock(ref) as m: m.return_value = ...`",
+            entity=self.name,
+        )
 
 
 def _decorator(

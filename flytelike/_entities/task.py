@@ -8,32 +8,22 @@ and outputs converted through the type registry, as a task would run.
 
 from __future__ import annotations
 
-import copy
-import os
 import types
 from collections.abc import Callable
-from contextlib import contextmanager
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-import typesystem
+from flytelike._entities import calls
 from flytelike._settings.task import TaskSettings
-from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import (
     PyInterface,
     interface_from_function,
-    output_namedtuple,
     signature_function,
 )
 from flytelike.compiler._naming import entity_name, is_importable
-from flytelike.compiler._state import has_promise
 from flytelike.errors import (
-    ArgumentError,
     DefinitionError,
-    EagerException,
-    LocalExecutionError,
-    PromiseUsageError,
 )
 from flytelike.ir._model import (
     FunctionRef,
@@ -64,117 +54,6 @@ def function_ref(func: Callable[..., Any]) -> FunctionRef:
     if is_importable(func):
         return FunctionRef(func.__module__, func.__qualname__)
     return FunctionRef(module_of(func), func.__qualname__)
-
-
-@contextmanager
-def task_environment(env: dict[str, str]) -> Any:
-    """Set ``env`` while the task runs and restore the previous values after."""
-    if not env:
-        yield
-        return
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def convert_inputs(entity: Entity, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Fill defaults and pass every input through the registry (to literal and back)."""
-    iface = entity.python_interface
-    registry = typesystem.default_registry()
-    native: dict[str, Any] = {}
-    for name, py in iface.inputs.items():
-        if name in kwargs:
-            value = kwargs[name]
-        elif name in iface.defaults:
-            value = copy.deepcopy(iface.defaults[name])
-        else:
-            raise ArgumentError(
-                f"{entity.describe()}: input `{name}` was not given and has no default",
-                entity=entity.name,
-                input_name=name,
-            )
-        if has_promise(value):
-            raise PromiseUsageError(
-                f"{entity.describe()} was called with a promise for input `{name}` outside a "
-                "workflow body; promises only exist while a workflow compiles",
-                entity=entity.name,
-                input_name=name,
-            )
-        try:
-            native[name] = registry.to_python(registry.to_literal(value, py), py)
-        except typesystem.TypeSystemError as e:
-            e.add_note(f"while converting input `{name}` of {entity.describe()}")
-            raise
-    return native
-
-
-def convert_outputs(entity: Entity, result: Any) -> Any:
-    """Check and convert what the function returned; the value a direct call gives back."""
-    iface = entity.python_interface
-    outs = iface.outputs
-    if not outs:
-        return None
-    registry = typesystem.default_registry()
-    nt = iface.output_tuple
-    if len(outs) == 1:
-        ((name, py),) = outs.items()
-        value = result[0] if nt is not None and isinstance(result, nt) else result
-        values = [value]
-    else:
-        if not isinstance(result, tuple) or len(result) != len(outs):
-            got = (
-                f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
-            )
-            raise LocalExecutionError(
-                f"{entity.describe()} declares {len(outs)} outputs ({', '.join(outs)}) but "
-                f"returned {got}",
-                entity=entity.name,
-            )
-        values = list(result)
-    converted = []
-    for (name, py), value in zip(outs.items(), values, strict=True):
-        try:
-            converted.append(registry.to_python(registry.to_literal(value, py), py))
-        except typesystem.TypeSystemError as e:
-            e.add_note(f"while converting output `{name}` of {entity.describe()}")
-            raise
-    if nt is not None:
-        return nt(*converted)
-    if len(converted) == 1:
-        return converted[0]
-    return output_namedtuple(tuple(outs))(*converted)
-
-
-_ENGINE: list[types.ModuleType] = []
-
-
-def _engine() -> types.ModuleType:
-    """``flytelike.engine``, imported on the first direct call (not when tasks are defined)."""
-    if not _ENGINE:
-        import flytelike.engine
-
-        _ENGINE.append(flytelike.engine)
-    return _ENGINE[0]
-
-
-class Ready:
-    """An awaitable that is already done (a call inside an eager task that ran in place)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __await__(self) -> Any:
-        return self.value
-        yield  # pragma: no cover
 
 
 def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
@@ -230,38 +109,10 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         return _state.call_entity(self, args, kwargs)  # type: ignore[no-any-return]
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
-        """A direct call: through the engine (a recorded run), or in-process when made from
-        inside a running task (as flytekit does)."""
-        ctx = running_action()
-        if ctx is None:
-            return _engine().call(self, kwargs)
-        if ctx.task_kind == "eager":  # `await t(...)` inside an @eager task: a child action
-            from flytelike._entities.eager_calls import eager_child_call, eager_exception
-            from flytelike.engine import can_child_call
-
-            if can_child_call():
-                return eager_child_call(self, kwargs)
-            try:
-                return Ready(self.call_inline(kwargs))
-            except EagerException:
-                raise
-            except Exception as e:
-                raise eager_exception(e, self) from e
-        return self.call_inline(kwargs)
-
-    def call_inline(self, kwargs: dict[str, Any]) -> Any:
-        """Run the body in this process with type conversion at the boundary, unrecorded
-        (dynamic and eager tasks, whose bodies need the engine, run as a separate run)."""
-        if self.kind != "python" and self.mock is None:
-            from flytelike.engine import call
-
-            return call(self, kwargs)
-        native = convert_inputs(self, kwargs)
-        if self.mock is not None:
-            return convert_outputs(self, self.mock(**native))
-        with task_environment(self.settings.environment):
-            result = self.execute(native)
-        return convert_outputs(self, result)
+        """A direct call (``flytelike._entities.calls``): a recorded run outside a running task,
+        a child action inside an ``@eager`` one, else the body in place. Dynamic and eager
+        tasks, whose bodies need the engine, run as a separate run unless mocked."""
+        return calls.local_call(self, kwargs, self.execute if self.kind == "python" else None)
 
     def execute(self, native: dict[str, Any]) -> Any:
         """Run the function body with converted inputs (dynamic and eager tasks override this)."""

@@ -12,10 +12,10 @@ import types
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT, _engine, where_of
+from flytelike._entities import calls
+from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT, where_of
 from flytelike._settings.carried import Documentation, WorkflowFailurePolicy, split_docstring
 from flytelike._settings.opaque import to_opaque
-from flytelike.backends._runtime import running_action
 from flytelike.compiler import _state
 from flytelike.compiler._compile import CompiledBody, compile_body, paused_gc
 from flytelike.compiler._entity import Entity
@@ -104,14 +104,9 @@ class WorkflowBase(Entity):
         return _state.call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
-        """A direct call: the engine runs the compiled IR (the body is never run again)."""
-        engine = _engine()
-        ctx = running_action()
-        if ctx is not None and ctx.task_kind == "eager" and engine.can_child_call():
-            from flytelike._entities.eager_calls import eager_child_call
-
-            return eager_child_call(self, kwargs)  # `await wf(...)` inside an @eager task
-        return engine.call(self, kwargs)
+        """A direct call (``flytelike._entities.calls``): the engine runs the compiled IR (the
+        body is never run again), as a child action inside an ``@eager`` task."""
+        return calls.local_call(self, kwargs, None)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

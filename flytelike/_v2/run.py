@@ -112,7 +112,7 @@ class RunContext:
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
         """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
         ``raw_data_path`` (taken as run options unless ``entity`` has an input of that name)."""
-        from flytelike._entities.task import task_environment
+        from flytelike._entities.calls import task_environment
         from flytelike._v2 import excepthook as _excepthook
         from flytelike._v2.context import forget_run, set_run_context
         from flytelike._v2.init import initialized

@@ -32,12 +32,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flytelike._entities.task import (
-    PythonFunctionTask,
-    convert_inputs,
-    convert_outputs,
-    task_environment,
-)
+from flytelike._entities.calls import run_in_place, run_in_place_async
+from flytelike._entities.task import PythonFunctionTask
 from flytelike._settings.task import TaskSettings
 from flytelike._v2 import context as _context
 from flytelike.compiler import _stack
@@ -216,10 +212,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
             return call_blocking(lambda: self._child_action(values))
         token = _context._TASK.set(self.short_name)
         try:
-            native = convert_inputs(self, values)
-            with task_environment(self.settings.environment):
-                result = self._func(**native)
-            return convert_outputs(self, result)
+            return run_in_place(self, values, lambda native: self._func(**native))
         except BaseException as e:
             if isinstance(e, KeyboardInterrupt | SystemExit | GeneratorExit):
                 raise
@@ -237,10 +230,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
         self._check_trace()
         token = _context._TASK.set(self.short_name)
         try:
-            native = convert_inputs(self, values)
-            with task_environment(self.settings.environment):
-                result = await self._func(**native)
-            return convert_outputs(self, result)
+            return await run_in_place_async(self, values, lambda native: self._func(**native))
         except asyncio.CancelledError:
             raise
         except Exception as e:
