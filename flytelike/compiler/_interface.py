@@ -150,6 +150,8 @@ class PyInterface:
 def literal_type(t: Any, what: str, where: str) -> LiteralType:
     try:
         return typesystem.default_registry().literal_type(t)
+    except typesystem.SettingError:
+        raise  # (a bad FLYTELIKE_* setting of the type system, not a fault of this type)
     except typesystem.TypeSystemError as e:
         raise InterfaceError(
             f"{where}: {what} has type `{_type_name(t)}`, which cannot be a task or workflow "

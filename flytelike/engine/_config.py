@@ -83,6 +83,24 @@ def _bad(name: str, value: str, expected: str, origin: Origin = None) -> Excepti
     )
 
 
+def _prefix(value: str, origin: Origin) -> str:
+    """``FLYTELIKE_RAW_DATA_PREFIX``: a local path, or a URL of a filesystem fsspec knows (one
+    that needs another library, s3fs say, fails naming its extra when it is first used)."""
+    scheme, sep, _ = value.partition("://")
+    if sep and scheme:
+        from fsspec.registry import known_implementations, registry
+
+        if scheme.lower() not in known_implementations and scheme.lower() not in registry:
+            raise _bad(
+                "FLYTELIKE_RAW_DATA_PREFIX",
+                value,
+                f"a local path or a URL of a filesystem fsspec knows (file://, s3://, gs://, "
+                f"memory://, ...), and it knows none for {scheme}://",
+                origin,
+            )
+    return value
+
+
 def _backend_options(env: Any, origin: Origin) -> tuple[tuple[str, Any], ...]:
     from flytelike.backends._options import ENV, options_from_env
     from flytelike.errors import ConfigurationError
@@ -145,7 +163,9 @@ class EngineConfig:
         home = Path(env.get("FLYTELIKE_HOME") or Path.home() / ".flytelike")
         values: dict[str, Any] = {
             "home": home,
-            "raw_data_prefix": env.get("FLYTELIKE_RAW_DATA_PREFIX", ""),
+            "raw_data_prefix": _prefix(
+                env.get("FLYTELIKE_RAW_DATA_PREFIX", ""), origins.get("FLYTELIKE_RAW_DATA_PREFIX")
+            ),
             "cache_enabled": flag("FLYTELIKE_LOCAL_CACHE_ENABLED", True),
             "overwrite_cache": flag("FLYTELIKE_LOCAL_CACHE_OVERWRITE", False),
             "max_parallelism": whole("FLYTELIKE_MAX_PARALLELISM", 32, 1),

@@ -195,6 +195,7 @@ def test_bash_completion_script_and_completions_through_the_console_script() -> 
         ("FLYTELIKE_BACKEND_OPTIONS", "{bad", "is not a JSON object"),
         ("FLYTELIKE_PROGRESS", "maybe", "expected always, never or auto"),
         ("FLYTELIKE_BACKEND", "nosuch", "unknown backend 'nosuch'; available backends:"),
+        ("FLYTELIKE_RAW_DATA_PREFIX", "nosuch://bucket", "it knows none for nosuch://"),
     ],
 )
 @pytest.mark.parametrize("command", [["run", WFS, "shout", "--text", "hi"], ["runs", "list"]])
@@ -249,7 +250,7 @@ def test_a_bad_type_system_setting_names_the_variable(
     fresh.write_text("from flytelike import task\n\n@task\ndef f(x: int) -> int:\n    return x\n")
     r = CliRunner().invoke(main, ["run", str(fresh), "f", "--x", "1"])
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert (
-        "environment variable FLYTELIKE_STRICT_TYPES='maybe' is not valid: expected a boolean"
-        in " ".join(r.stderr.split())
+    assert r.stderr.startswith(
+        "Error: SettingError: environment variable FLYTELIKE_STRICT_TYPES='maybe' is not valid: "
+        "expected a boolean"
     )
