@@ -87,7 +87,7 @@ def _namedtuple(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
 
 
 def _dataclass(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
-    from typesystem._records import DataclassTransformer
+    from typesystem._dataclasses import DataclassTransformer
 
     return DataclassTransformer(t, registry)
 
