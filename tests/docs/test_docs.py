@@ -29,6 +29,9 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert (tmp_path / "site" / "index.html").exists()
     assert (tmp_path / "site" / "reference" / "engine" / "index.html").stat().st_size > 10_000
+    api = (tmp_path / "site" / "reference" / "flytelike" / "index.html").read_text()
+    assert 'id="flytelike.task"' in api and 'id="flytelike.TaskEnvironment"' in api
+    assert "Make a task from a function" in api  # (the docstring, not only the signature)
 
 
 def test_every_command_is_documented() -> None:
