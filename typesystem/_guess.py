@@ -80,7 +80,9 @@ def _structural(registry: TypeRegistry, lt: LiteralType, records: dict[str, Any]
         case RefType(name=name):
             return records.get(name, Any)
         case BinaryType(format="msgpack"):
-            return dict
+            # Plain data of an untyped `dict`, `list` or `Any` (the tag names which); an `Any`
+            # value that was not plain data was pickled, which only `Any` reads back.
+            return {"dict": dict, "list": list}.get(lt.tag, Any)
         case BinaryType():
             return object
     raise ValueError(f"no Python type is known for {lt!r}")

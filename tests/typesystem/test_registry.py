@@ -6,6 +6,7 @@ import dataclasses
 import enum
 import io
 import threading
+import typing
 from collections.abc import Generator, Iterator
 from typing import Annotated, Any
 
@@ -173,8 +174,9 @@ def test_strict_mode_refuses_pickle() -> None:
         strict.literal_type(Celsius)
 
 
+# (``Iterator[T]`` with its item type is a value: test_iterators_and_pickles)
 @pytest.mark.parametrize(
-    "t", [Iterator[int], Generator[int, None, None], type(threading.Lock()), io.BytesIO]
+    "t", [Iterator, typing.Iterator, Generator[int, None, None], type(threading.Lock()), io.BytesIO]
 )
 def test_restricted_types(reg: ts.TypeRegistry, t: Any) -> None:
     with pytest.raises(ts.UnsupportedTypeError, match="cannot be a task input or output"):
@@ -239,3 +241,16 @@ def test_the_pickle_fallback_warns_once_per_type_even_after_registrations() -> N
         warnings.simplefilter("error")
         registry.literal_type(Opaque)  # resolved again, not announced again
         registry.copy().literal_type(Opaque)
+
+
+def test_an_untyped_value_read_without_its_annotation_decodes_plain_data_and_pickles() -> None:
+    # A run read back in another process knows only the literal type: an `Any` output that was
+    # pickled (not plain data) must still decode, and an untyped dict/list keeps its type.
+    reg = ts.TypeRegistry()
+    assert reg.guess_python_type(ts.BinaryType("msgpack", tag="Any")) is typing.Any
+    assert reg.guess_python_type(ts.BinaryType("msgpack", tag="dict")) is dict
+    assert reg.guess_python_type(ts.BinaryType("msgpack", tag="list")) is list
+    with pytest.warns(ts.PickleFallbackWarning):
+        lit = reg.to_literal({"when": object}, typing.Any)
+    guessed = reg.guess_python_type(reg.literal_type(typing.Any))
+    assert reg.to_python(lit, guessed) == {"when": object}
