@@ -148,6 +148,11 @@ class Resources:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Resources is immutable; create a new one")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt through __init__ (pickle's default sets the slots one by one, which the
+        # immutability above refuses): a Resources travels inside pickled values and closures.
+        return (_rebuild, (self.cpu, self.mem, self.gpu, self.ephemeral_storage, self.shm))
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Resources):
             return NotImplemented
@@ -260,3 +265,7 @@ def validate_requirements(
                 f"{where}: {field} requests ({r}) exceed limits ({l_}); requests must be <= limits"
             )
     return ResourceRequirements(requests=req, limits=lim)
+
+
+def _rebuild(cpu: Any, mem: Any, gpu: Any, ephemeral_storage: Any, shm: Any) -> Resources:
+    return Resources(cpu, mem, gpu, ephemeral_storage, shm=shm)

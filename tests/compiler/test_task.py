@@ -339,3 +339,19 @@ def test_deprecated_tasks_warn_where_they_are_used() -> None:
     with pytest.warns(DeprecationWarning, match="is deprecated: use add instead"):
         workflow(body)
     assert old_add.template().metadata.deprecated == "use add instead"
+
+
+def test_resources_survive_pickling_as_values_and_closures_carry_them() -> None:
+    # Resources are immutable; pickle must rebuild them (a Resources inside an `Any` value or a
+    # function shipped by value used to fail with "Resources is immutable").
+    import pickle
+
+    import cloudpickle
+
+    import flytelike
+
+    r = flytelike.Resources(cpu="1", mem="2Gi", gpu=1, shm="auto")
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert cloudpickle.loads(cloudpickle.dumps({"r": r}))["r"] == r
+    with pytest.raises(AttributeError, match="immutable"):
+        pickle.loads(pickle.dumps(r)).cpu = "2"  # type: ignore[misc]
