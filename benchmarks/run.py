@@ -39,6 +39,7 @@ SUITES: dict[str, str] = {
     "compile": "benchmarks.bench_compile",
     "ui": "benchmarks.bench_ui",
     "grpc": "benchmarks.bench_grpc",
+    "ray": "benchmarks.bench_ray",
 }
 
 # Suites that run the flytekit type-engine workloads side by side with ours.
