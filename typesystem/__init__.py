@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typesystem._annotations import HashMethod
     from typesystem._digest import canonical_bytes, canonical_inputs, digest, digest_inputs
     from typesystem._engine import TypeEngine
+    from typesystem._iterators import FlyteIterator
     from typesystem._json import json_schema, literal_from_json, literal_to_json
     from typesystem._literals import (
         Binary,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         unbox,
     )
     from typesystem._msgpack import from_msgpack, pack_plain, to_msgpack, unpack_plain
+    from typesystem._pickled import BatchSize, FlytePickle
     from typesystem._plugins import PluginLoadWarning
     from typesystem._registry import PluginRecord, TypeRegistry, default_registry
     from typesystem._render import render as render_type
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, tuple[str, str]] = {
     "AmbiguousUnionError": ("typesystem.errors", "AmbiguousUnionError"),
+    "BatchSize": ("typesystem._pickled", "BatchSize"),
     "Binary": ("typesystem._literals", "Binary"),
     "BinaryType": ("typesystem._types", "BinaryType"),
     "Blob": ("typesystem._literals", "Blob"),
@@ -81,6 +84,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ConversionError": ("typesystem.errors", "ConversionError"),
     "EncodingError": ("typesystem.errors", "EncodingError"),
     "EnumType": ("typesystem._types", "EnumType"),
+    "FlyteIterator": ("typesystem._iterators", "FlyteIterator"),
+    "FlytePickle": ("typesystem._pickled", "FlytePickle"),
     "HashMethod": ("typesystem._annotations", "HashMethod"),
     "Issue": ("typesystem.errors", "Issue"),
     "Literal": ("typesystem._literals", "Literal"),
@@ -149,6 +154,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AmbiguousUnionError",
+    "BatchSize",
     "Binary",
     "BinaryType",
     "Blob",
@@ -159,6 +165,8 @@ __all__ = [
     "ConversionError",
     "EncodingError",
     "EnumType",
+    "FlyteIterator",
+    "FlytePickle",
     "HashMethod",
     "Issue",
     "Literal",

@@ -9,6 +9,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from typesystem import _typing as ty
+from typesystem._iterators import is_typed_iterator, iterator_factory
+from typesystem._pickled import AnyPickleTransformer
 from typesystem._primitives import primitive_transformers
 from typesystem._transformer import TypeTransformer
 from typesystem.errors import TypeResolutionError
@@ -141,6 +143,8 @@ def install_builtins(registry: TypeRegistry) -> None:
     registry.register_factory(ty.is_namedtuple, _namedtuple, name="namedtuple")
     registry.register_factory(ty.is_dataclass_type, _dataclass, name="dataclass")
     registry.register_factory(ty.is_pydantic_model, _pydantic, name="pydantic")
+    registry.register_factory(is_typed_iterator, iterator_factory, name="iterator")
+    registry.register(AnyPickleTransformer())  # (bare FlytePickle: any value, pickled)
     _install_offloaded(registry)
     registry._origins.clear()
     registry._factories = [dataclasses.replace(f, origin="builtin") for f in registry._factories]
@@ -149,10 +153,7 @@ def install_builtins(registry: TypeRegistry) -> None:
 def _install_offloaded(registry: TypeRegistry) -> None:
     """File, Dir, dataframes and numpy arrays (``typesystem.io``; imports no fsspec, pandas,
     pyarrow, polars or numpy)."""
-    from typesystem.io import _frames, _ndarray, _offloaded
-    from typesystem.io._dir import Dir
-    from typesystem.io._file import File
-    from typesystem.io._frame import DataFrame
+    from typesystem.io import DataFrame, Dir, File, _frames, _ndarray, _offloaded
 
     registry.register(_offloaded.FileTransformer(File))
     registry.register(_offloaded.DirTransformer(Dir))

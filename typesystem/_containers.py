@@ -42,9 +42,21 @@ class ListTransformer(TypeTransformer[list[Any]]):
         self._fast = _fast_types(item)
         self._is_int = self._fast == frozenset({int})
         self._is_float = self._fast == frozenset({float})
+        from typesystem._fallback import PickleTransformer
+
+        self._pickled = isinstance(item, PickleTransformer)
 
     def literal_type(self, t: Any) -> LiteralType:
         return self.lt
+
+    def with_annotations(self, meta: tuple[Any, ...]) -> TypeTransformer[Any]:
+        """``Annotated[list[T], BatchSize(n)]`` with a pickled ``T``: stored in batches."""
+        from typesystem._pickled import BatchedListTransformer, BatchSize
+
+        sizes = [m.val for m in meta if isinstance(m, BatchSize)]
+        if sizes and self._pickled:
+            return BatchedListTransformer(self, sizes[-1])
+        return self
 
     def _check_items(self, value: list[Any] | tuple[Any, ...]) -> tuple[LiteralValue, ...] | None:
         """The fast path: the items themselves, if they need no conversion."""
@@ -89,6 +101,11 @@ class ListTransformer(TypeTransformer[list[Any]]):
             out = list(items)
             if set(map(type, out)) <= fast:
                 return out
+        if self._pickled:
+            from typesystem._pickled import is_batched, unbatch
+
+            if is_batched(items):  # (written with BatchSize upstream)
+                return unbatch(items, self)
         decode, item_t = self.item.decode, self.item_t
         result: list[Any] = []
         errors: list[ConversionError] = []

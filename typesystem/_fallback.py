@@ -5,7 +5,8 @@
   plain data (a task, a function, an arbitrary object) goes through cloudpickle, as Flyte does,
   with a ``PickleFallbackWarning`` naming its type when it is converted (a strict registry refuses).
 - Values that can never travel (generators, coroutines, locks, open files, sockets) are
-  *restricted*: resolving such a type raises ``UnsupportedTypeError`` naming it.
+  *restricted*: resolving such a type raises ``UnsupportedTypeError`` naming it. ``Iterator[T]``
+  with its item type is not: its items are collected into a list (``_iterators``).
 - Every other unknown class goes through cloudpickle, visibly: resolving the type emits a
   ``PickleFallbackWarning`` naming it, and a strict registry raises ``UnsupportedTypeError``
   instead.
@@ -43,6 +44,8 @@ _RESTRICTED: tuple[type, ...] = (
 def is_restricted(t: Any) -> bool:
     base, _ = ty.strip_annotated(t)
     origin = getattr(base, "__origin__", None)
+    if origin is cabc.Iterator and len(ty.type_args(base)) == 1:
+        return False  # ``Iterator[T]``: its items are collected (``_iterators``)
     cls = origin if isinstance(origin, type) else base
     return isinstance(cls, type) and issubclass(cls, _RESTRICTED)
 

@@ -1,14 +1,15 @@
 """flytekit 1.16 names flytelike does not provide, by module, with what to use instead.
 
 ``_aliases.not_provided`` reads this table: importing one of these names raises ``ImportError``
-with the hint. Most are flytekit's SDK internals (promise plumbing, built-in transformers,
-serialisation helpers), whose work flytelike does in its own compiler and type system; a few
-are features not available locally yet (marked "not available yet", issue 12).
+with the hint. Each is a name with no local meaning: flytekit's SDK internals (promise
+plumbing, built-in transformers, serialisation helpers, its contexts' bookkeeping), whose work
+flytelike does in its own compiler and type system, or a service of a Flyte cluster (the
+artifact service, sensor agents, interactive debugging of pods). docs/guides/v1.md lists them
+with the reason for each group.
 """
 
 from __future__ import annotations
 
-_YET = "not available in flytelike yet (issue 12); "
 _TRANSFORMERS = (
     "flytekit's built-in transformer classes are internal; typesystem has its own for these "
     "types (TypeEngine.get_transformer(t) returns it); subclass TypeTransformer for new types"
@@ -20,8 +21,10 @@ _ARTIFACT = (
     "artifacts live in a Flyte cluster's artifact service; pass values as workflow inputs and "
     "outputs (a past run's outputs: flytelike.engine.get_run(name).outputs())"
 )
-_SQLITE = _YET + "use SQLite3Task (flytelike.extras.sqlite3.task) for SQLite"
-_INSTANCE = _YET + "define the task with @task, or a ShellTask/ContainerTask"
+_RESOLVER = (
+    "task resolvers load tasks inside a cluster's containers; flytelike runs the task objects "
+    "of this process (subclass PythonTask or PythonInstanceTask for a task written as a class)"
+)
 _INTERNAL = "an internal flytekit module; flytelike's equivalents are its public names"
 
 
@@ -32,30 +35,16 @@ def _all(names: str, hint: str) -> dict[str, str]:
 GAPS: dict[str, dict[str, str]] = {
     "flytelike": {
         **_all("Artifact", _ARTIFACT),
-        **_all("BatchSize", _YET + "lists of pickled values are stored in one piece"),
         **_all(
             "LOGGING_RICH_FMT_ENV_VAR",
-            "flytelike prints errors with rich by default; log with flytelike.logger",
+            "the name of flytekit's environment variable for rich log formatting; flytelike "
+            "prints errors with rich by default; log with flytelike.logger",
         ),
-        **_all(
-            "Options",
-            _YET + "pass labels=, annotations=, raw_output_data_config=, "
-            "max_parallelism= to LaunchPlan.get_or_create",
-        ),
-        **_all("PythonInstanceTask", _INSTANCE),
-        **_all("SQLTask", _SQLITE),
         **_all("SensorEngine", "locally a sensor task pokes itself; no agent is needed"),
-        **_all(
-            "SourceCode", "pass docs=Documentation(short_description=, long_description=) to @task"
-        ),
-        **_all("iterator", _YET + "return a list (FlyteIterator streams a list's items)"),
         **_all(
             "new_context",
             "flytelike has no SDK context to create; use "
             "FlyteContextManager.with_context(ctx.with_execution_state(...))",
-        ),
-        **_all(
-            "load_implicit_plugins", "typesystem loads type plugins from entry points on first use"
         ),
         **_all(
             "clients constants entry_points interaction interactive interfaces lazy_import "
@@ -86,7 +75,6 @@ GAPS: dict[str, dict[str, str]] = {
             "is_annotated modify_literal_uris strict_type_hint_matching",
             "a flytekit type-engine internal; typesystem's TypeEngine and json_schema cover it",
         ),
-        **_all("BatchSize get_batch_size", _YET + "lists of pickled values are stored whole"),
     },
     "flytelike.core.task": {
         **_all(
@@ -111,12 +99,13 @@ GAPS: dict[str, dict[str, str]] = {
         **_all("construct_input_promises get_promise get_promise_map", _PROMISE),
     },
     "flytelike.core.base_task": {
-        **_all("PythonTask Task TaskResolverMixin", _INSTANCE),
-        **_all("IgnoreOutputs", _YET + "return the outputs (or None for none)"),
+        **_all(
+            "Task", "subclass PythonTask (flytelike.core.base_task) for a task written as a class"
+        ),
+        **_all("TaskResolverMixin", _RESOLVER),
         **_all("DATA_CARD DYNAMIC_PARTITIONS MODEL_CARD UNSET_CARD", _ARTIFACT),
     },
     "flytelike.core.python_function_task": {
-        **_all("PythonInstanceTask", _INSTANCE),
         **_all(
             "AsyncPythonFunctionTask EagerAsyncPythonFunctionTask EagerFailureHandlerTask "
             "EagerFailureTaskResolver CLEANUP_LOOP_DELAY_SECONDS EAGER_ROOT_ENV_NAME "
@@ -185,11 +174,13 @@ GAPS: dict[str, dict[str, str]] = {
         "fsspec storage options are a DataContext's (typesystem.io.use_raw_data_prefix(prefix, "
         "storage_options=...)); use FlyteContextManager.current_context().file_access",
     ),
-    "flytelike.core.base_sql_task": _all("SQLTask", _SQLITE),
-    "flytelike.core.options": _all(
-        "Options",
-        _YET + "pass labels=, annotations=, raw_output_data_config=, "
-        "max_parallelism= to LaunchPlan.get_or_create",
+    "flytelike.core.interface": _all(
+        "default_output_name extract_return_annotation output_name_generator "
+        "transform_function_to_interface transform_inputs_to_parameters "
+        "transform_interface_to_typed_interface transform_type transform_variable_map",
+        "flytekit's interface plumbing is internal; flytelike.compiler builds a task's "
+        "interface from its signature (declare a class-based task's with Interface(inputs=, "
+        "outputs=))",
     ),
     "flytelike.types.file": _all(
         "FileExt FlyteFilePathTransformer",
@@ -212,16 +203,6 @@ GAPS: dict[str, dict[str, str]] = {
         "SchemaEngine SchemaFormat SchemaHandler SchemaOpenMode SchemaReader SchemaWriter",
         _SCHEMA,
     ),
-    "flytelike.types.iterator": _all(
-        "FlyteIterator", _YET + "return a list (FlyteIterator streams a list's items)"
-    ),
-    "flytelike.extras.tasks.shell": {
-        **_all("RawShellTask get_raw_shell_task", _YET + "use ShellTask with the script"),
-        **_all(
-            "AttrDict ProcessResult subproc_execute",
-            "run commands with subprocess.run inside a @task",
-        ),
-    },
     "flytelike.extras.sqlite3.task": _all(
         "SQLite3TaskExecutor unarchive_file", "SQLite3Task runs its query itself, locally"
     ),

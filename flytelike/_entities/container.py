@@ -31,15 +31,15 @@ from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import interface_from_types
 from flytelike.compiler._naming import relative_source
 from flytelike.errors import DefinitionError, LocalExecutionError
-from flytelike.ir._model import (
+from flytelike.ir import (
     Identifier,
     ResourceType,
     SourceLocation,
     TaskNode,
     TaskTemplate,
+    with_version,
 )
 from flytelike.ir._record import record
-from flytelike.ir._version import with_version
 
 
 def kwtypes(**kwargs: Any) -> OrderedDict[str, Any]:
@@ -62,20 +62,30 @@ class TaskMetadata:
     pod_template_name: str | None = None
 
     def settings(self, where: str, extra: dict[str, Any]) -> TaskSettings:
-        return TaskSettings.build(
-            where,
-            "container",
-            cache=self.cache,
-            cache_serialize=self.cache_serialize,
-            cache_version=self.cache_version,
-            cache_ignore_input_vars=self.cache_ignore_input_vars,
-            interruptible=self.interruptible,
-            deprecated=self.deprecated,
-            retries=self.retries or None,
-            timeout=self.timeout,
-            pod_template_name=self.pod_template_name,
-            **extra,
-        )
+        """The task's settings: these fields with ``extra`` (the task's other keywords); a
+        setting given both here and as a keyword (``timeout=``) is an error."""
+        mine: dict[str, Any] = {
+            "cache": self.cache,
+            "cache_serialize": self.cache_serialize,
+            "cache_version": self.cache_version,
+            "cache_ignore_input_vars": self.cache_ignore_input_vars,
+            "interruptible": self.interruptible,
+            "deprecated": self.deprecated,
+            "retries": self.retries or None,
+            "timeout": self.timeout,
+            "pod_template_name": self.pod_template_name,
+        }
+        for key in sorted(set(mine) & set(extra)):
+            if mine[key] not in (None, False, "", ()) and extra[key] is not None:
+                raise DefinitionError(
+                    f"{where}: {key} is given both in metadata=TaskMetadata(...) and as {key}=; "
+                    "give it once"
+                )
+            if extra[key] is None:
+                del extra[key]
+            else:
+                mine.pop(key)
+        return TaskSettings.build(where, "container", **mine, **extra)
 
 
 class _ClassTask(Entity):
@@ -88,11 +98,14 @@ class _ClassTask(Entity):
         outputs: Any,
         metadata: TaskMetadata | None,
         extra: dict[str, Any],
+        loc: tuple[str, int] | None = None,
     ) -> None:
         if not name:
             raise DefinitionError(f"{type(self).__name__}: name= is required")
-        frame = sys._getframe(2)
-        self.loc = (frame.f_code.co_filename, frame.f_lineno)
+        if loc is None:
+            frame = sys._getframe(2)
+            loc = (frame.f_code.co_filename, frame.f_lineno)
+        self.loc = loc
         self.name = name
         where = f"{type(self).__name__} {name!r} ({self.loc[0]}:{self.loc[1]})"
         self._where = where
@@ -213,7 +226,8 @@ class OutputLocation:
 
 
 class ShellTask(_ClassTask):
-    """A task that runs a bash ``script`` templated with ``{inputs.x}`` and ``{outputs.y}``."""
+    """A task that runs a bash ``script`` templated with ``{inputs.x}``, ``{outputs.y}`` and
+    ``{ctx.z}`` (an attribute of the running task's context, e.g. ``working_directory``)."""
 
     kind = "shell"
 
@@ -254,10 +268,13 @@ class ShellTask(_ClassTask):
         }
 
     def run_body(self, native: dict[str, Any]) -> Any:
+        from flytelike.backends import current_context
+
+        ctx = current_context()
         inputs = SimpleNamespace(**{k: _path_text(v) for k, v in native.items()})
-        locations = {o.var: o.location.format(inputs=inputs) for o in self.output_locs}
+        locations = {o.var: o.location.format(inputs=inputs, ctx=ctx) for o in self.output_locs}
         outputs = SimpleNamespace(**locations)
-        script = self.script.format(inputs=inputs, outputs=outputs)
+        script = self.script.format(inputs=inputs, outputs=outputs, ctx=ctx)
         run_script(self, [self.shell, "-c", script], capture=not self.debug)
         values = tuple(o.var_type(locations[o.var]) for o in self.output_locs)
         return values[0] if len(values) == 1 else (values or None)
@@ -280,28 +297,28 @@ def run_script(task: _ClassTask, argv: list[str], capture: bool) -> None:
     from flytelike.backends._worker import in_worker_process
 
     own_group = not in_worker_process()
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         argv,
         stdout=subprocess.PIPE if capture else None,
         stderr=subprocess.PIPE if capture else None,
         text=True,
         process_group=0 if own_group else None,
-    )
-    try:
-        while True:
-            # In short waits, so that a stop raised in this thread (``backends._stop``) is seen.
-            try:
-                _out, err = proc.communicate(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-    except BaseException:
-        if own_group:
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-        proc.kill()
-        proc.wait()
-        raise
+    ) as proc:  # (closes the pipes however this ends)
+        try:
+            while True:
+                # In short waits, so that a stop raised in this thread (``backends._stop``) is
+                # seen.
+                try:
+                    _out, err = proc.communicate(timeout=0.2)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        except BaseException:
+            if own_group:
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            proc.kill()
+            raise
     if proc.returncode != 0:
         raise LocalExecutionError(
             f"{task.describe()} failed with exit code {proc.returncode}: "

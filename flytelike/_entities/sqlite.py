@@ -21,7 +21,8 @@ import tempfile
 import urllib.request
 from typing import Any
 
-from flytelike._entities.container import TaskMetadata, _ClassTask
+from flytelike._entities.container import TaskMetadata
+from flytelike._entities.python_task import SQLTask
 from flytelike.errors import DefinitionError
 
 _PLACEHOLDER = re.compile(r"{{\s*\.(?:inputs|Inputs)\.(\w+)\s*}}")
@@ -46,10 +47,8 @@ def interpolate_query(query_template: str, **inputs: Any) -> str:
     return _PLACEHOLDER.sub(value, query_template)
 
 
-class SQLite3Task(_ClassTask):
+class SQLite3Task(SQLTask[SQLite3Config]):
     """Runs ``query_template`` against the SQLite database of ``task_config``."""
-
-    kind = "sqlite"
 
     def __init__(
         self,
@@ -61,12 +60,11 @@ class SQLite3Task(_ClassTask):
         metadata: TaskMetadata | None = None,
         **kwargs: Any,
     ) -> None:
-        if task_config is None:
+        if not isinstance(task_config, SQLite3Config):
             raise DefinitionError(
-                f"SQLite3Task {name!r}: task_config=SQLite3Config(uri=...) is required"
+                f"SQLite3Task {name!r}: task_config=SQLite3Config(uri=...) is required, got "
+                f"{type(task_config).__name__}"
             )
-        self.query_template = re.sub(r"\s+", " ", query_template.replace("\n", " ")).strip()
-        self.task_config = task_config
         if output_schema_type is None:
             try:
                 import pandas as pd  # type: ignore[import-untyped]
@@ -77,21 +75,32 @@ class SQLite3Task(_ClassTask):
                 ) from e
             output_schema_type = pd.DataFrame
         self._output_type = output_schema_type
-        self._setup(name, inputs, {"results": output_schema_type}, metadata, kwargs)
+        super().__init__(
+            name=name,
+            query_template=query_template,
+            task_config=task_config,
+            task_type="sqlite",
+            inputs=inputs,
+            metadata=metadata,
+            outputs={"results": output_schema_type},
+            **kwargs,
+        )
 
-    def custom(self) -> dict[str, Any]:
-        return {
-            "query_template": self.query_template,
-            "uri": self.task_config.uri,
-            "compressed": self.task_config.compressed,
-        }
+    def get_custom(self, settings: Any = None) -> dict[str, Any]:
+        cfg = self._sqlite_config()
+        return {"uri": cfg.uri, "compressed": cfg.compressed}
 
-    def run_body(self, native: dict[str, Any]) -> Any:
+    def _sqlite_config(self) -> SQLite3Config:
+        cfg = self.task_config
+        assert cfg is not None  # (checked in __init__)
+        return cfg
+
+    def execute(self, **kwargs: Any) -> Any:
         import pandas as pd
 
-        query = interpolate_query(self.query_template, **native)
+        query = self.get_query(**kwargs)
         with tempfile.TemporaryDirectory(prefix="flytelike-sqlite-") as tmp:
-            db = _fetch(self.task_config, tmp)
+            db = _fetch(self._sqlite_config(), tmp)
             with sqlite3.connect(db) as con:
                 df = pd.read_sql_query(query, con)
         if self._output_type is not pd.DataFrame:

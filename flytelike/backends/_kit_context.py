@@ -169,8 +169,15 @@ class CompilationState:
 
     @property
     def nodes(self) -> list[Any]:
+        """The nodes made so far, in order, as nodes a workflow body holds (``>>``,
+        ``runs_before``, ``.outputs``): what a decorator that adds nodes around a workflow's
+        nodes orders them with."""
+        from flytelike.compiler import NodeHandle
+
         return [
-            n for scope in getattr(self._state, "scopes", ()) for n in getattr(scope, "nodes", ())
+            NodeHandle(n)
+            for scope in getattr(self._state, "scopes", ())
+            for n in getattr(scope, "nodes", ())
         ]
 
     @property

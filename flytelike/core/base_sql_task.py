@@ -1,11 +1,5 @@
-"""``flytelike.core.base_sql_task``: mirrors ``flytekit.core.base_sql_task`` (not available yet)."""
+"""``flytelike.core.base_sql_task``: mirrors ``flytekit.core.base_sql_task``."""
 
-from typing import NoReturn
+from flytelike._entities.python_task import SQLTask
 
-from flytelike._compat.aliases import not_provided
-
-__all__: list[str] = []
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, {})
+__all__ = ["SQLTask"]

@@ -1,11 +1,6 @@
-"""``flytelike.core.options``: mirrors ``flytekit.core.options`` (not available yet)."""
+"""``flytelike.core.options``: mirrors ``flytekit.core.options`` (see
+``flytelike._settings.options`` for where ``Options`` are honoured)."""
 
-from typing import NoReturn
+from flytelike._settings.options import Options
 
-from flytelike._compat.aliases import not_provided
-
-__all__: list[str] = []
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, {})
+__all__ = ["Options"]

@@ -3,10 +3,19 @@
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from typesystem import TypeEngine, TypeTransformer
+from typesystem import BatchSize, TypeEngine, TypeTransformer
+
+# (flytekit's helper for reading BatchSize off a type; typesystem keeps it off its face)
+from typesystem._pickled import get_batch_size
 from typesystem.errors import TypeTransformerFailedError
 
-__all__ = ["TypeEngine", "TypeTransformer", "TypeTransformerFailedError"]
+__all__ = [
+    "BatchSize",
+    "TypeEngine",
+    "TypeTransformer",
+    "TypeTransformerFailedError",
+    "get_batch_size",
+]
 
 
 def __getattr__(name: str) -> NoReturn:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike.engine import Engine, PhaseEvent, Run, default_engine
-from flytelike.ir._model import ResourceType
+from flytelike.ir import ResourceType
 from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.remote import _entities
 from flytelike.remote._errors import ExecutionExistsError, FlyteTimeout, not_local
@@ -135,9 +135,11 @@ class FlyteRemote:
         starts it in the background and returns at once; ``wait=True`` returns it finished.
         ``execution_name`` names the run (an existing name raises ``ExecutionExistsError``);
         ``execution_name_prefix`` gets ``-<19 hex digits>`` appended. ``overwrite_cache`` and
-        ``max_parallelism`` are passed to the engine; ``project``, ``domain``, ``version``,
-        ``image_config``, ``options``, ``envs``, ``tags``, ``type_hints`` and the like are
-        accepted and ignored (a run uses this process's code)."""
+        ``max_parallelism`` are passed to the engine; ``options=Options(...)`` is honoured
+        (``flytelike._settings.options``: labels and annotations are carried into the run's
+        IR); ``project``, ``domain``, ``version``, ``image_config``, ``envs``, ``tags``,
+        ``type_hints`` and the like are accepted and ignored (a run uses this process's
+        code)."""
         if execution_name is not None and execution_name_prefix is not None:
             raise ValueError(
                 "Only one of execution_name and execution_name_prefix can be set, but got both set"
@@ -155,6 +157,12 @@ class FlyteRemote:
                 )
         target = entity.closure if isinstance(entity, _entities.StoredEntity) else entity
         raw = getattr(raw_output_data_config, "output_location_prefix", None)
+        if ignored.get("options") is not None:
+            from flytelike.remote._options import with_options
+
+            target, raw, max_parallelism, overwrite_cache = with_options(
+                target, ignored["options"], raw, max_parallelism, overwrite_cache
+            )
         run = eng.run(
             target,
             name=execution_name,

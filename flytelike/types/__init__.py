@@ -2,8 +2,9 @@
 
 flytekit's subpackages: ``flytelike.types.file`` (``FlyteFile``, ``CSVFile``, ...),
 ``flytelike.types.directory`` (``FlyteDirectory``), ``flytelike.types.structured``
-(``StructuredDataset``, encoders and decoders), ``flytelike.types.error`` and
-``flytelike.types.pickle`` (names flytelike does not implement; importing them explains why).
+(``StructuredDataset``, encoders and decoders), ``flytelike.types.error``,
+``flytelike.types.pickle`` (``FlytePickle``) and ``flytelike.types.iterator``
+(``FlyteIterator``).
 
 Flyte v2's ``from flyte.types import TypeEngine, TypeTransformer, TypeTransformerFailedError``
 works as ``from flytelike.types import ...``; the names load on first use, so importing a
@@ -22,7 +23,7 @@ _LAZY = {
     "TypeTransformerFailedError": ("typesystem.errors", "TypeTransformerFailedError"),
 }
 
-_SUBPACKAGES = frozenset({"directory", "error", "file", "pickle", "structured"})
+_SUBPACKAGES = frozenset({"directory", "error", "file", "iterator", "pickle", "structured"})
 
 __all__ = ["TypeEngine", "TypeTransformer", "TypeTransformerFailedError"]
 

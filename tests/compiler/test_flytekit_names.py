@@ -6,7 +6,9 @@ The names are written here as data (the test needs no flytekit): ``dir(flytekit)
 1.16.31 without underscores (less ``os``, ``sys`` and ``traceback``, modules flytekit imports),
 and for the submodules its user guide imports (``core.*``, ``types.*``, ``exceptions.*``,
 ``extras.*``, ``models.*``, ``deck``, ``testing``, ``sensor``) each module's ``__all__`` or else
-the public classes, functions and constants defined in it (type variables left out).
+the public classes, functions and constants defined in it (type variables left out); for
+``core.interface``, which task plugins import ``Interface`` from, ``Interface`` and the
+functions its documentation names.
 docs/guides/v1.md ("flytekit names") lists which names are local and which are not.
 """
 
@@ -158,6 +160,11 @@ FLYTEKIT_1_16_NAMES: dict[str, tuple[str, ...]] = {
     "flytekit.core.options": (
         "Options",
     ),
+    "flytekit.core.interface": (
+        "Interface", "default_output_name", "extract_return_annotation", "output_name_generator",
+        "transform_function_to_interface", "transform_inputs_to_parameters",
+        "transform_interface_to_typed_interface", "transform_type", "transform_variable_map",
+    ),
     "flytekit.types.file": (
         "CSVFile", "FileExt", "FlyteFile", "FlyteFilePathTransformer", "HDF5EncodedFile",
         "HTMLPage", "JPEGImageFile", "JSONLFile", "JoblibSerializedFile", "ONNXFile", "PDFFile",
@@ -266,17 +273,16 @@ FLYTEKIT_1_16_NAMES: dict[str, tuple[str, ...]] = {
 # elsewhere, cluster-only features, and features not available yet (their hint says so).
 NOT_LOCAL: dict[str, tuple[str, ...]] = {
     "flytekit": (
-        "Artifact", "BatchSize", "LOGGING_RICH_FMT_ENV_VAR", "Options", "PythonInstanceTask",
-        "SQLTask", "SensorEngine", "SourceCode", "clients", "constants", "entry_points",
-        "interaction", "interactive", "interfaces", "iterator", "lazy_import", "lazy_module",
-        "load_implicit_plugins", "loggers", "new_context", "tools", "utils",
+        "Artifact", "LOGGING_RICH_FMT_ENV_VAR", "SensorEngine", "clients", "constants",
+        "entry_points", "interaction", "interactive", "interfaces", "lazy_import", "lazy_module",
+        "loggers", "new_context", "tools", "utils",
     ),
     "flytekit.core.context_manager": (
         "BranchEvalMode", "FlyteEntities", "OutputMetadata", "OutputMetadataTracker",
         "SerializableToString",
     ),
     "flytekit.core.type_engine": (
-        "AsyncTypeTransformer", "BatchSize", "BinaryIOTransformer", "BoolTransformer",
+        "AsyncTypeTransformer", "BinaryIOTransformer", "BoolTransformer",
         "CACHE_KEY_METADATA", "DEFINITIONS", "DataclassTransformer", "DateTransformer",
         "DatetimeTransformer", "DictTransformer", "EnumTransformer", "FLYTE_USE_OLD_DC_FORMAT",
         "FloatTransformer", "IntTransformer", "ListTransformer", "LiteralTypeTransformer",
@@ -287,8 +293,8 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "convert_marshmallow_json_schema_to_python_class",
         "convert_mashumaro_json_schema_to_python_class", "dataclass_from_dict",
         "display_pickle_warning", "generate_attribute_list_from_dataclass_json",
-        "generate_attribute_list_from_dataclass_json_mixin", "get_batch_size",
-        "get_underlying_type", "is_annotated", "modify_literal_uris", "strict_type_hint_matching",
+        "generate_attribute_list_from_dataclass_json_mixin", "get_underlying_type",
+        "is_annotated", "modify_literal_uris", "strict_type_hint_matching",
     ),
     "flytekit.core.task": (
         "FLYTE_ENABLE_VSCODE_KEY", "TaskPlugins", "decorate_function",
@@ -298,13 +304,13 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "get_promise_map",
     ),
     "flytekit.core.base_task": (
-        "DATA_CARD", "DYNAMIC_PARTITIONS", "IgnoreOutputs", "MODEL_CARD", "PythonTask", "Task",
-        "TaskResolverMixin", "UNSET_CARD",
+        "DATA_CARD", "DYNAMIC_PARTITIONS", "MODEL_CARD", "Task", "TaskResolverMixin",
+        "UNSET_CARD",
     ),
     "flytekit.core.python_function_task": (
         "AsyncPythonFunctionTask", "CLEANUP_LOOP_DELAY_SECONDS", "EAGER_ROOT_ENV_NAME",
         "EagerAsyncPythonFunctionTask", "EagerFailureHandlerTask", "EagerFailureTaskResolver",
-        "PythonInstanceTask", "eager_failure_task_resolver",
+        "eager_failure_task_resolver",
     ),
     "flytekit.core.condition": (
         "BranchNode", "Case", "Condition", "ConditionalSection",
@@ -359,12 +365,6 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "azure_setup_args", "default_local_file_access_provider",
         "get_additional_fsspec_call_kwargs", "get_fsspec_storage_options", "s3_setup_args",
     ),
-    "flytekit.core.base_sql_task": (
-        "SQLTask",
-    ),
-    "flytekit.core.options": (
-        "Options",
-    ),
     "flytekit.types.file": (
         "FileExt", "FlyteFilePathTransformer",
     ),
@@ -376,19 +376,15 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "register_bigquery_handlers", "register_csv_handlers", "register_pandas_handlers",
         "register_snowflake_handlers",
     ),
-    "flytekit.types.pickle": (
-        "FlytePickle",
-    ),
     "flytekit.types.schema": (
         "FlyteSchema", "FlyteSchemaTransformer", "LocalIOSchemaReader", "LocalIOSchemaWriter",
         "SchemaEngine", "SchemaFormat", "SchemaHandler", "SchemaOpenMode", "SchemaReader",
         "SchemaWriter",
     ),
-    "flytekit.types.iterator": (
-        "FlyteIterator",
-    ),
-    "flytekit.extras.tasks.shell": (
-        "AttrDict", "ProcessResult", "RawShellTask", "get_raw_shell_task", "subproc_execute",
+    "flytekit.core.interface": (
+        "default_output_name", "extract_return_annotation", "output_name_generator",
+        "transform_function_to_interface", "transform_inputs_to_parameters",
+        "transform_interface_to_typed_interface", "transform_type", "transform_variable_map",
     ),
     "flytekit.extras.sqlite3.task": (
         "SQLite3TaskExecutor", "unarchive_file",
@@ -426,7 +422,7 @@ def _local(module: str) -> str:
 
 
 def test_the_data() -> None:
-    assert len(CASES) == len(set(CASES)) == 485
+    assert len(CASES) == len(set(CASES)) == 494
     assert len(FLYTEKIT_1_16_NAMES["flytekit"]) == 103
     for module, names in NOT_LOCAL.items():
         assert set(names) <= set(FLYTEKIT_1_16_NAMES[module]), module

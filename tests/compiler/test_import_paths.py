@@ -57,6 +57,16 @@ ALIASES = [
     ("flytelike.core.task", "TaskMetadata", "TaskMetadata"),
     ("flytelike.core.base_task", "kwtypes", "kwtypes"),
     ("flytelike.core.python_function_task", "PythonFunctionTask", "PythonFunctionTask"),
+    ("flytelike.core.python_function_task", "PythonInstanceTask", "PythonInstanceTask"),
+    ("flytelike.core.base_task", "PythonTask", "flytelike._entities.python_task:PythonTask"),
+    ("flytelike.core.base_task", "IgnoreOutputs", "flytelike._entities.python_task:IgnoreOutputs"),
+    ("flytelike.core.base_sql_task", "SQLTask", "SQLTask"),
+    ("flytelike.core.interface", "Interface", "flytelike._entities.python_task:Interface"),
+    ("flytelike.core.options", "Options", "Options"),
+    ("flytelike.core.type_engine", "BatchSize", "BatchSize"),
+    ("flytelike.types.pickle", "FlytePickle", "typesystem:FlytePickle"),
+    ("flytelike.types.iterator", "FlyteIterator", "typesystem:FlyteIterator"),
+    ("flytelike.extras.tasks.shell", "RawShellTask", "flytelike._entities.raw_shell:RawShellTask"),
     ("flytelike.core.launch_plan", "LaunchPlan", "LaunchPlan"),
     ("flytelike.core.launch_plan", "reference_launch_plan", "reference_launch_plan"),
     ("flytelike.core.condition", "conditional", "conditional"),
@@ -101,7 +111,7 @@ ALIAS_MODULES = sorted({m for m, _, _ in ALIASES} - {"flytelike.io", "flytelike.
 
 # names upstream has at these paths that flytelike does not implement
 NOT_PROVIDED = [
-    ("flytelike.types.pickle", "FlytePickle", "PickleFallbackWarning"),
+    ("flytelike.types.schema", "FlyteSchema", "StructuredDataset"),
     ("flytelike.models.literals", "BindingData", "flytelike.ir"),
     ("flytelike.deck", "DeckField", "Deck(name, html)"),
 ]

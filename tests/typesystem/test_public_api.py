@@ -5,8 +5,9 @@ from __future__ import annotations
 import typesystem
 
 EXPECTED = [
-    "AmbiguousUnionError", "Binary", "BinaryType", "Blob", "BlobType", "Collection",
-    "CollectionType", "Column", "ConversionError", "EncodingError", "EnumType", "HashMethod",
+    "AmbiguousUnionError", "BatchSize", "Binary", "BinaryType", "Blob", "BlobType", "Collection",
+    "CollectionType", "Column", "ConversionError", "EncodingError", "EnumType", "FlyteIterator",
+    "FlytePickle", "HashMethod",
     "Issue", "Literal", "LiteralType", "LiteralValue", "Map", "MapType", "MissingDependencyError",
     "PickleFallbackWarning",
     "PluginError", "PluginLoadWarning", "PluginRecord", "Primitive", "RefType",

@@ -1,12 +1,15 @@
-"""``from flytelike.extras.tasks.shell import OutputLocation, ShellTask`` (flytekit's path)."""
+"""``flytelike.extras.tasks.shell``: mirrors ``flytekit.extras.tasks.shell``."""
 
-from typing import NoReturn
-
-from flytelike._compat.aliases import not_provided
 from flytelike._entities.container import OutputLocation, ShellTask
+from flytelike._entities.raw_shell import RawShellTask, get_raw_shell_task
+from flytelike._entities.subproc import AttrDict, ProcessResult, subproc_execute
 
-__all__ = ["OutputLocation", "ShellTask"]
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, {})
+__all__ = [
+    "AttrDict",
+    "OutputLocation",
+    "ProcessResult",
+    "RawShellTask",
+    "ShellTask",
+    "get_raw_shell_task",
+    "subproc_execute",
+]

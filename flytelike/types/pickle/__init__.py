@@ -1,22 +1,6 @@
-"""``flytelike.types.pickle``: mirrors ``flytekit.types.pickle``, which flytelike does not implement.
+"""``flytelike.types.pickle``: mirrors ``flytekit.types.pickle`` (``FlytePickle[T]`` stores a
+value with cloudpickle on purpose; see ``typesystem._pickled``)."""
 
-``from flytelike.types.pickle import FlytePickle`` raises ``ImportError`` saying what to use.
-"""
+from typesystem import FlytePickle
 
-from typing import NoReturn
-
-from flytelike._compat.aliases import not_provided
-
-_INSTEAD = {
-    "FlytePickle": (
-        "annotate with the Python type itself: a type without a transformer is pickled "
-        "(with a PickleFallbackWarning), or register a TypeTransformer for it "
-        "(flytelike.types.TypeEngine.register)"
-    ),
-}
-
-__all__: list[str] = []
-
-
-def __getattr__(name: str) -> NoReturn:
-    not_provided(__name__, name, _INSTEAD)
+__all__ = ["FlytePickle"]
