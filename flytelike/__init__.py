@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         sensor,
         types,
     )
+    from flytelike._compat.plugins import load_implicit_plugins
     from flytelike._entities.container import (
         ContainerTask,
         OutputLocation,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from flytelike._entities.launch_plan import LaunchPlan
     from flytelike._entities.map_task import MapTask, map_task
     from flytelike._entities.nodes import create_node
+    from flytelike._entities.python_task import PythonInstanceTask, SQLTask
     from flytelike._entities.reference import (
         ReferenceEntity,
         reference_launch_plan,
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
         WorkflowFailurePolicy,
     )
     from flytelike._settings.image import Image, ImageSpec
+    from flytelike._settings.options import Options
     from flytelike._settings.resources import Resources
     from flytelike._settings.schedule import (
         ConcurrencyLimitBehavior,
@@ -100,6 +103,7 @@ if TYPE_CHECKING:
         WorkflowExecutionPhase,
     )
     from flytelike._settings.secret import Secret
+    from flytelike._settings.source_code import SourceCode
     from flytelike._settings.triggers import OnArtifact, TriggeredArtifact, TriggeredPartition
     from flytelike._settings.v2config import (
         AMD_GPU,
@@ -151,8 +155,8 @@ if TYPE_CHECKING:
     from flytelike.errors import FlyteRecoverableException
     from flytelike.extras.accelerators import GPUAccelerator
     from flytelike.remote import FlyteRemote, UnionRemote
-    from flytelike.types import directory, file
-    from typesystem import HashMethod, TypeEngine
+    from flytelike.types import directory, file, iterator
+    from typesystem import BatchSize, HashMethod, TypeEngine
     from typesystem._kit import Blob, BlobMetadata, BlobType, Literal, LiteralType, Scalar
     from typesystem.io import (
         DataFrame,
@@ -174,6 +178,7 @@ _LAZY = {
     "AsyncFunctionTaskTemplate": ("flytelike._v2.task", "V2Task"),
     "AuthRole": ("flytelike._settings.carried", "AuthRole"),
     "Backoff": ("flytelike._settings.v2config", "Backoff"),
+    "BatchSize": ("typesystem", "BatchSize"),
     "BaseCheckpoint": ("flytelike.backends._checkpoint", "BaseCheckpoint"),
     "Blob": ("typesystem._kit", "Blob"),
     "BlobMetadata": ("typesystem._kit", "BlobMetadata"),
@@ -231,6 +236,7 @@ _LAZY = {
     "NodeHandle": ("flytelike.compiler", "NodeHandle"),
     "Notification": ("flytelike._settings.schedule", "Notification"),
     "OnArtifact": ("flytelike._settings.triggers", "OnArtifact"),
+    "Options": ("flytelike._settings.options", "Options"),
     "OutputLocation": ("flytelike._entities.container", "OutputLocation"),
     "Outputs": ("flytelike.compiler", "Outputs"),
     "PagerDuty": ("flytelike._settings.schedule", "PagerDuty"),
@@ -239,6 +245,7 @@ _LAZY = {
     "Promise": ("flytelike.compiler", "Promise"),
     "PythonFunctionTask": ("flytelike._entities.task", "PythonFunctionTask"),
     "PythonFunctionWorkflow": ("flytelike._entities.workflow", "PythonFunctionWorkflow"),
+    "PythonInstanceTask": ("flytelike._entities.python_task", "PythonInstanceTask"),
     "RawOutputDataConfig": ("flytelike._settings.carried", "RawOutputDataConfig"),
     "ReferenceEntity": ("flytelike._entities.reference", "ReferenceEntity"),
     "Resources": ("flytelike._settings.resources", "Resources"),
@@ -249,8 +256,10 @@ _LAZY = {
     "Secret": ("flytelike._settings.secret", "Secret"),
     "SecretRequest": ("flytelike._settings.v2config", "SecretRequest"),
     "SecurityContext": ("flytelike._settings.carried", "SecurityContext"),
+    "SQLTask": ("flytelike._entities.python_task", "SQLTask"),
     "ShellTask": ("flytelike._entities.container", "ShellTask"),
     "Slack": ("flytelike._settings.schedule", "Slack"),
+    "SourceCode": ("flytelike._settings.source_code", "SourceCode"),
     "SlackNotification": ("flytelike._settings.schedule", "SlackNotification"),
     "StructuredDataset": ("typesystem.io", "StructuredDataset"),
     "StructuredDatasetFormat": ("builtins", "str"),
@@ -306,8 +315,10 @@ _LAZY = {
     "init_passthrough": ("flytelike._v2.init", "init_passthrough"),
     "io": ("flytelike.io", ""),
     "is_control_plane_available": ("flytelike._v2.init", "is_control_plane_available"),
+    "iterator": ("flytelike.types", "iterator"),
     "kwtypes": ("flytelike._entities.container", "kwtypes"),
     "latest_checkpoint": ("flytelike.backends._checkpoint", "latest_checkpoint"),
+    "load_implicit_plugins": ("flytelike._compat.plugins", "load_implicit_plugins"),
     "logger": ("flytelike.backends._logging", "logger"),
     "map": ("flytelike._v2.map", "map"),
     "map_task": ("flytelike._entities.map_task", "map_task"),
@@ -338,6 +349,7 @@ __all__ = [
     "AuthRole",
     "Backoff",
     "BaseCheckpoint",
+    "BatchSize",
     "Blob",
     "BlobMetadata",
     "BlobType",
@@ -394,6 +406,7 @@ __all__ = [
     "NodeHandle",
     "Notification",
     "OnArtifact",
+    "Options",
     "OutputLocation",
     "Outputs",
     "PagerDuty",
@@ -402,12 +415,14 @@ __all__ = [
     "Promise",
     "PythonFunctionTask",
     "PythonFunctionWorkflow",
+    "PythonInstanceTask",
     "RawOutputDataConfig",
     "ReferenceEntity",
     "Resources",
     "RetryStrategy",
     "ReusePolicy",
     "RunContext",
+    "SQLTask",
     "Scalar",
     "Secret",
     "SecretRequest",
@@ -415,6 +430,7 @@ __all__ = [
     "ShellTask",
     "Slack",
     "SlackNotification",
+    "SourceCode",
     "StructuredDataset",
     "StructuredDatasetFormat",
     "StructuredDatasetTransformerEngine",
@@ -469,8 +485,10 @@ __all__ = [
     "init_passthrough",
     "io",
     "is_control_plane_available",
+    "iterator",
     "kwtypes",
     "latest_checkpoint",
+    "load_implicit_plugins",
     "logger",
     "map",
     "map_task",
