@@ -20,18 +20,19 @@ the task's action.
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+import sys
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import typesystem
-from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.backends import USER, ExecutionError
 from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
-from flytelike.ir._model import (
+from flytelike.ir import (
     START_NODE,
     Binding,
     BranchNode,
@@ -50,6 +51,9 @@ from typesystem import Literal, LiteralType, StructType
 Values = dict[str, Outputs]
 
 FAIL_IMMEDIATELY = "FAIL_IMMEDIATELY"
+# Task nodes of one scope started at once: this many per parallelism slot, at least _MIN_WINDOW.
+_WINDOW_PER_SLOT = 4
+_MIN_WINDOW = 128
 
 # ``handler(interpreter, action id, parent action id, node, target, values) -> outputs``
 NodeHandler = Callable[["Interpreter", str, str, Node, Any, Values], Awaitable[Outputs]]
@@ -243,8 +247,27 @@ class Interpreter:
                 if remaining[d] == 0 and d not in blocked:
                     ready.append(by_id[d])
 
+        # Task nodes past ``window`` running at once wait here, not as asyncio tasks queued on
+        # the parallelism semaphore: 100,000 ready nodes then cost no more per node than 1,000
+        # (live tasks, and what the garbage collector walks, stay bounded).
+        window = (
+            max(_MIN_WINDOW, _WINDOW_PER_SLOT * ex.max_parallelism)
+            if ex.max_parallelism > 0
+            else sys.maxsize  # (unbounded parallelism: every ready node starts)
+        )
+        deferred: deque[Node] = deque()
+        tasks_running = 0
+
+        def start(n: Node) -> None:
+            nonlocal tasks_running
+            task = asyncio.ensure_future(self.run_node(n, values, prefix, parent))
+            task.add_done_callback(on_end)
+            running[task] = n
+            if type(n.target) is TaskNode:
+                tasks_running += 1
+
         try:
-            while ready or running:
+            while ready or running or deferred:
                 if failures and policy == FAIL_IMMEDIATELY:
                     break
                 if ready:
@@ -259,7 +282,7 @@ class Interpreter:
                     if hold is not None:
                         hold.release()
                         hold = None
-                    if len(batch) == 1 and not running:
+                    if len(batch) == 1 and not running and not deferred:
                         n = batch[0]
                         try:
                             out = await self.run_node(n, values, prefix, parent)
@@ -270,9 +293,10 @@ class Interpreter:
                             ex.inflight -= 1
                         continue
                     for n in batch:
-                        task = asyncio.ensure_future(self.run_node(n, values, prefix, parent))
-                        task.add_done_callback(on_end)
-                        running[task] = n
+                        if type(n.target) is TaskNode and (deferred or tasks_running >= window):
+                            deferred.append(n)
+                        else:
+                            start(n)
                 if not ended:
                     await wake.wait()
                 wake.clear()
@@ -280,6 +304,8 @@ class Interpreter:
                 for fut in done:
                     n = running.pop(fut)
                     ex.inflight -= 1
+                    if type(n.target) is TaskNode:
+                        tasks_running -= 1
                     exc = fut.exception()
                     if exc is None:
                         completed(n, fut.result(), None)
@@ -287,7 +313,12 @@ class Interpreter:
                         completed(n, None, exc)
                     else:
                         raise exc
+                if failures and policy == FAIL_IMMEDIATELY:
+                    continue
+                while deferred and tasks_running < window:
+                    start(deferred.popleft())
         finally:
+            ex.inflight -= len(deferred)  # (never started: the run failed first)
             if running:
                 for fut in running:
                     fut.cancel()
