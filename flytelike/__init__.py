@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Generator  # flytekit re-exports it
 
     from flytelike import (
+        app,
         configuration,
         core,
         deck,
@@ -126,6 +127,7 @@ if TYPE_CHECKING:
         TriggerTime,
     )
     from flytelike._v2.context import ctx, custom_context, get_custom_context, group
+    from flytelike._v2.deploy import deploy
     from flytelike._v2.env import TaskEnvironment
     from flytelike._v2.env import TaskEnvironment as Environment
     from flytelike._v2.init import (
@@ -143,6 +145,8 @@ if TYPE_CHECKING:
     from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
     from flytelike._v2.task import V2Task as TaskTemplate
     from flytelike._v2.trace import trace
+    from flytelike._v2.verbs import ImageBuild, build, build_images, rerun
+    from flytelike.app._serve import AppHandle, serve, with_servecontext
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
     from flytelike.backends._kit_context import FlyteContext, FlyteContextManager
     from flytelike.backends._logging import logger, system_logger
@@ -175,6 +179,7 @@ _LAZY = {
     "AMD_GPU": ("flytelike._settings.v2config", "AMD_GPU"),
     "APPLE_SILICON": ("flytelike._settings.v2config", "APPLE_SILICON"),
     "Annotations": ("flytelike._settings.carried", "Annotations"),
+    "AppHandle": ("flytelike.app._serve", "AppHandle"),
     "AsyncFunctionTaskTemplate": ("flytelike._v2.task", "V2Task"),
     "AuthRole": ("flytelike._settings.carried", "AuthRole"),
     "Backoff": ("flytelike._settings.v2config", "Backoff"),
@@ -223,6 +228,7 @@ _LAZY = {
     "HABANA_GAUDI": ("flytelike._settings.v2config", "HABANA_GAUDI"),
     "HashMethod": ("typesystem", "HashMethod"),
     "Image": ("flytelike._settings.image", "Image"),
+    "ImageBuild": ("flytelike._v2.verbs", "ImageBuild"),
     "ImageSpec": ("flytelike._settings.image", "ImageSpec"),
     "ImperativeWorkflow": ("flytelike._entities.imperative", "ImperativeWorkflow"),
     "Labels": ("flytelike._settings.carried", "Labels"),
@@ -284,7 +290,10 @@ _LAZY = {
     "WorkflowExecutionPhase": ("flytelike._settings.schedule", "WorkflowExecutionPhase"),
     "WorkflowFailurePolicy": ("flytelike._settings.carried", "WorkflowFailurePolicy"),
     "WorkflowReference": ("flytelike._entities.references", "WorkflowReference"),
+    "app": ("flytelike.app", ""),
     "approve": ("flytelike._entities.gates", "approve"),
+    "build": ("flytelike._v2.verbs", "build"),
+    "build_images": ("flytelike._v2.verbs", "build_images"),
     "closure_of": ("flytelike.compiler._closure", "closure_of"),
     "conditional": ("flytelike.compiler", "conditional"),
     "configuration": ("flytelike.configuration", ""),
@@ -296,6 +305,7 @@ _LAZY = {
     "current_project": ("flytelike._v2.init", "current_project"),
     "custom_context": ("flytelike._v2.context", "custom_context"),
     "deck": ("flytelike.deck", ""),
+    "deploy": ("flytelike._v2.deploy", "deploy"),
     "directory": ("flytelike.types", "directory"),
     "dynamic": ("flytelike._entities.dynamic", "dynamic"),
     "eager": ("flytelike._entities.dynamic", "eager"),
@@ -329,8 +339,10 @@ _LAZY = {
     "reference_workflow": ("flytelike._entities.reference", "reference_workflow"),
     "remote": ("flytelike.remote", ""),
     "report": ("flytelike.report", ""),
+    "rerun": ("flytelike._v2.verbs", "rerun"),
     "run": ("flytelike._v2.run", "run"),
     "sensor": ("flytelike.sensor", ""),
+    "serve": ("flytelike.app._serve", "serve"),
     "sleep": ("flytelike._entities.gates", "sleep"),
     "system_logger": ("flytelike.backends._logging", "system_logger"),
     "task": ("flytelike._entities.task", "task"),
@@ -338,6 +350,7 @@ _LAZY = {
     "types": ("flytelike.types", ""),
     "wait_for_input": ("flytelike._entities.gates", "wait_for_input"),
     "with_runcontext": ("flytelike._v2.run", "with_runcontext"),
+    "with_servecontext": ("flytelike.app._serve", "with_servecontext"),
     "workflow": ("flytelike._entities.workflow", "workflow"),
 }
 
@@ -345,6 +358,7 @@ __all__ = [
     "AMD_GPU",
     "APPLE_SILICON",
     "Annotations",
+    "AppHandle",
     "AsyncFunctionTaskTemplate",
     "AuthRole",
     "Backoff",
@@ -393,6 +407,7 @@ __all__ = [
     "HABANA_GAUDI",
     "HashMethod",
     "Image",
+    "ImageBuild",
     "ImageSpec",
     "ImperativeWorkflow",
     "Labels",
@@ -454,7 +469,10 @@ __all__ = [
     "WorkflowExecutionPhase",
     "WorkflowFailurePolicy",
     "WorkflowReference",
+    "app",
     "approve",
+    "build",
+    "build_images",
     "closure_of",
     "conditional",
     "configuration",
@@ -466,6 +484,7 @@ __all__ = [
     "current_project",
     "custom_context",
     "deck",
+    "deploy",
     "directory",
     "dynamic",
     "eager",
@@ -499,8 +518,10 @@ __all__ = [
     "reference_workflow",
     "remote",
     "report",
+    "rerun",
     "run",
     "sensor",
+    "serve",
     "sleep",
     "system_logger",
     "task",
@@ -509,35 +530,23 @@ __all__ = [
     "version",
     "wait_for_input",
     "with_runcontext",
+    "with_servecontext",
     "workflow",
 ]
 
 
-# flyte 2 names with no local meaning yet (issue 13: apps, deploy and images are to come) or
-# none at all (they drive a cluster): importing one raises ImportError saying what to use.
+# flyte 2 names with no local meaning (they drive a cluster): importing one raises ImportError
+# saying what to use.
 _NOT_LOCAL = {
-    "AppHandle": "apps are not served locally yet (issue 13); run the app's server directly",
     "ConditionWebhook": "conditions are not available locally yet (issue 13); use "
     "flytelike.wait_for_input or flytelike.approve in a workflow",
-    "ImageBuild": "images are not built locally (issue 13); the local engine runs in this "
-    "Python environment",
-    "build": "images are not built locally (issue 13); the local engine runs in this Python "
-    "environment",
-    "build_images": "images are not built locally (issue 13); the local engine runs in this "
-    "Python environment",
-    "deploy": "deploying is not available locally yet (issue 13); run tasks with flytelike.run",
     "load_interactive_ctx": "it loads the context of an action that ran on a cluster; locally "
     "run the task with flytelike.run (and a debugger)",
     "load_plugin_config": "it configures run_python_script, which needs a cluster",
     "new_condition": "conditions are not available locally yet (issue 13); use "
     "flytelike.wait_for_input or flytelike.approve in a workflow",
-    "rerun": "rerun is not available yet (issue 13); use `flytelike resume RUN` or "
-    "flytelike.engine.resume(run_name)",
     "run_python_script": "it runs a script in a container on a cluster; locally run "
     "`python script.py`",
-    "serve": "apps are not served locally yet (issue 13); run the app's server directly",
-    "with_servecontext": "apps are not served locally yet (issue 13); run the app's server "
-    "directly",
 }
 
 

@@ -9,6 +9,7 @@ from flytelike import __version__
 from flytelike.cli._commands import compile_command, graph_command
 from flytelike.cli._hygiene import StoreErrors, runs_delete, runs_prune, store_group
 from flytelike.cli._info import info_command
+from flytelike.cli._platform import abort_command, deploy_command, get_group
 from flytelike.cli._run import resume_command, run_command
 from flytelike.cli._runs import cache_group, runs_group
 from flytelike.cli._secrets import secrets_group
@@ -36,5 +37,8 @@ runs_group.add_command(report_command)
 runs_group.add_command(runs_prune)
 runs_group.add_command(runs_delete)
 main.add_command(store_group)
+main.add_command(abort_command)
+main.add_command(get_group)
+main.add_command(deploy_command)
 
 __all__ = ["main"]

@@ -41,7 +41,7 @@ def test_the_dev_extra_brings_every_optional_stack() -> None:
     # A test that needs a library not declared in the extras must fail in CI, not be skipped:
     # every extra's distributions are installed where the suite runs.
     requires = metadata.requires("flytelike") or []
-    extras = {"pandas", "polars", "arrow", "s3", "grpc", "pydantic"}
+    extras = {"pandas", "polars", "arrow", "s3", "grpc", "pydantic", "app"}
     wanted = {
         r.split(";")[0].split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip()
         for r in requires

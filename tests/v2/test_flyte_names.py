@@ -27,14 +27,30 @@ FLYTE_2_12_NAMES = (
 )  # fmt: skip
 
 # Submodules flyte code imports as ``flyte.<name>`` after ``import flyte``.
-FLYTE_SUBMODULES = ("errors", "io", "models", "notify", "report")
+FLYTE_SUBMODULES = ("app", "errors", "io", "models", "notify", "remote", "report")
 
-# Names without a local meaning (yet): importing them raises ImportError naming what to use.
+# Names without a local meaning: importing them raises ImportError naming what to use.
 NOT_LOCAL = {
-    "AppHandle", "ConditionWebhook", "ImageBuild", "build", "build_images", "deploy",
-    "load_interactive_ctx", "load_plugin_config", "new_condition", "rerun", "run_python_script",
-    "serve", "with_servecontext",
+    "ConditionWebhook", "load_interactive_ctx", "load_plugin_config", "new_condition",
+    "run_python_script",
 }  # fmt: skip
+
+# flyte 2.12's ``flyte.remote`` and ``flyte.app`` names: each resolves to a local meaning, or
+# raises ImportError saying what to use (cluster-only ones).
+FLYTE_REMOTE_NAMES = (
+    "Action", "ActionDetails", "ActionInputs", "ActionOutputs", "App", "Condition", "Project",
+    "Run", "RunDetails", "Secret", "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter",
+    "Trigger", "User", "auth_metadata", "upload_dir", "upload_file",
+)  # fmt: skip
+REMOTE_LOCAL = {
+    "Action", "ActionDetails", "ActionInputs", "ActionOutputs", "Run", "RunDetails", "Task",
+    "TaskDetails",
+}  # fmt: skip
+FLYTE_APP_NAMES = (
+    "AppEndpoint", "AppEnvironment", "ConnectorEnvironment", "Domain", "Link", "Parameter", "Port",
+    "RunOutput", "Scaling", "ctx", "get_parameter",
+)  # fmt: skip
+APP_LOCAL = {"AppEnvironment", "Domain", "Link", "Port", "Scaling"}
 
 
 def test_the_list_is_flyte_2_12s() -> None:
@@ -72,3 +88,23 @@ def test_version_and_loggers() -> None:
     assert (
         flytelike.system_logger.name == "flytelike.system" and flytelike.logger.name == "flytelike"
     )
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "local"),
+    [("remote", n, n in REMOTE_LOCAL) for n in FLYTE_REMOTE_NAMES]
+    + [("app", n, n in APP_LOCAL) for n in FLYTE_APP_NAMES],
+)
+def test_remote_and_app_names(module: str, name: str, local: bool) -> None:
+    mod = importlib.import_module(f"flytelike.{module}")
+    if local:
+        assert getattr(mod, name) is not None
+    else:
+        with pytest.raises(ImportError, match=rf"flytelike\.{module}\.{name} .*not available: "):
+            getattr(mod, name)
+
+
+def test_fastapi_app_environment_resolves() -> None:
+    from flytelike.app.extras import FastAPIAppEnvironment
+
+    assert issubclass(FastAPIAppEnvironment, flytelike.app.AppEnvironment)

@@ -1,0 +1,39 @@
+"""flyte 2's apps (``flyte.app``), served locally: ``AppEnvironment`` and its settings
+(``Port``, ``Link``, ``Scaling``, ``Domain``); ``flytelike.serve(app_env)`` serves one on
+127.0.0.1 and returns its ``AppHandle``. ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
+FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
+meaning raise ``ImportError`` saying what to use."""
+
+from __future__ import annotations
+
+from flytelike.app._env import AppEnvironment
+from flytelike.app._serve import AppHandle, AppStartError, ServeContext
+from flytelike.app._types import Domain, Link, Port, Scaling
+
+__all__ = [
+    "AppEnvironment",
+    "AppHandle",
+    "AppStartError",
+    "Domain",
+    "Link",
+    "Port",
+    "Scaling",
+    "ServeContext",
+]
+
+_NOT_LOCAL = {
+    "AppEndpoint": "an app's endpoint is its AppHandle.url (flytelike.serve returns the handle)",
+    "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
+    "Parameter": "app parameters are resolved by a cluster; pass values with env_vars=",
+    "RunOutput": "app parameters are resolved by a cluster; read a run's outputs with "
+    "flytelike.remote.Run.get(name).outputs()",
+    "ctx": "apps served locally read their settings from env_vars",
+    "get_parameter": "app parameters are resolved by a cluster; pass values with env_vars=",
+}
+
+
+def __getattr__(name: str) -> object:
+    reason = _NOT_LOCAL.get(name)
+    if reason is not None:
+        raise ImportError(f"flytelike.app.{name} (flyte's) is not available: {reason}")
+    raise AttributeError(f"module 'flytelike.app' has no attribute {name!r}")

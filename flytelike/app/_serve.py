@@ -1,0 +1,267 @@
+"""``serve(app_env)`` and ``with_servecontext(...)``: an ``AppEnvironment`` served locally.
+
+``serve`` starts the app (see ``flytelike.app._env`` for what runs: an ASGI app under uvicorn in
+this process, an ``@env.server`` function on a thread, or a ``command`` as a child process) on
+``127.0.0.1:<port>``, waits until the port accepts connections (``AppStartError`` when the app
+fails or does not listen within ``startup_timeout`` seconds, 30 by default) and returns an
+``AppHandle``: ``name``, ``url``/``endpoint`` (``http://127.0.0.1:<port>``), ``is_running()``,
+``stop()`` (stops the server, waits for it, runs ``on_shutdown``, restores the environment),
+``wait()`` (blocks until the app stops; Ctrl-C stops it) and use as a context manager. A port
+already in use fails at once, naming it.
+
+``with_servecontext(env_vars=None, log_level=None, startup_timeout=30.0, **cluster_settings)``
+returns a ``ServeContext`` whose ``.serve(app_env)`` applies them: ``env_vars`` over the app's,
+``log_level`` uvicorn's (``"warning"`` by default). flyte's settings of a cluster deployment
+(``version``, ``copy_style``, ``dry_run``, ``project``, ``domain``, ``parameter_values``,
+``cluster_pool``, ``log_format``, ``interactive_mode``) are accepted and change nothing locally;
+other keywords raise ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import os
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flytelike.errors import FlytelikeError
+
+_CLUSTER_ONLY = frozenset(
+    {
+        "version", "copy_style", "dry_run", "project", "domain", "parameter_values",
+        "cluster_pool", "log_format", "interactive_mode",
+    }
+)  # fmt: skip
+
+
+class AppStartError(FlytelikeError):
+    """An app could not be served: its port was taken, or it failed or never listened."""
+
+
+def _call(fn: Callable[..., Any] | None) -> None:
+    if fn is None:
+        return
+    result = fn()
+    if inspect.isawaitable(result):
+        asyncio.run(_await(result))
+
+
+async def _await(aw: Any) -> Any:
+    return await aw
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def _environment(env_vars: dict[str, str]) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in env_vars}
+    os.environ.update(env_vars)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class AppHandle:
+    """A served app (see the module docstring)."""
+
+    def __init__(self, env: Any, env_vars: dict[str, str], log_level: str, timeout: float):
+        self.name: str = env.name
+        self._env = env
+        self._port: int = env.port.port
+        self.url = f"http://127.0.0.1:{self._port}"
+        self._env_vars = env_vars
+        self._log_level = log_level
+        self._timeout = timeout
+        self._thread: threading.Thread | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._uvicorn: Any = None
+        self._failure: BaseException | None = None
+        self._restore: contextlib.ExitStack | None = None
+        self._stopped = threading.Event()
+        self._started = False  # (on_startup ran: on_shutdown runs once at stop)
+
+    @property
+    def endpoint(self) -> str:
+        return self.url
+
+    # ------------------------------------------------------------------ starting
+    def _start(self) -> AppHandle:
+        env = self._env
+        if not _port_free(self._port):
+            raise AppStartError(
+                f"app {self.name}: port {self._port} on 127.0.0.1 is already in use; stop what "
+                "listens there or give the AppEnvironment another port="
+            )
+        app, line = env.asgi_app(), env.command_line()
+        if app is None and env._server is None and line is None:
+            raise AppStartError(
+                f"app {self.name} has nothing to serve: give it an app (FastAPIAppEnvironment"
+                "(app=...)), an @env.server function, or a command="
+            )
+        _call(env._on_startup)
+        self._started = True
+        if app is None and env._server is None:
+            self._proc = subprocess.Popen(line, env={**os.environ, **self._env_vars})
+        else:
+            self._restore = contextlib.ExitStack()
+            self._restore.enter_context(_environment(self._env_vars))
+            target = self._run_asgi if app is not None else self._run_server
+            self._thread = threading.Thread(target=target, name=f"app-{self.name}", daemon=True)
+            self._thread.start()
+        self._await_listening()
+        return self
+
+    def _run_asgi(self) -> None:
+        try:
+            import uvicorn
+        except ModuleNotFoundError as e:
+            self._failure = AppStartError(
+                f"app {self.name} needs uvicorn to be served: pip install 'flytelike[app]'"
+            )
+            self._failure.__cause__ = e
+            return
+        config = uvicorn.Config(
+            self._env.asgi_app(), host="127.0.0.1", port=self._port, log_level=self._log_level
+        )
+        self._uvicorn = uvicorn.Server(config)
+        try:
+            self._uvicorn.run()
+        except BaseException as e:  # (reported by _start or wait)
+            self._failure = e
+        finally:
+            self._stopped.set()
+
+    def _run_server(self) -> None:
+        try:
+            _call(self._env._server)
+        except BaseException as e:
+            self._failure = e
+        finally:
+            self._stopped.set()
+
+    def _await_listening(self) -> None:
+        deadline = time.monotonic() + self._timeout
+        while not _listening(self._port):
+            ended = self._stopped.is_set() or (
+                self._proc is not None and self._proc.poll() is not None
+            )
+            if ended or time.monotonic() > deadline:
+                why = (
+                    f"it failed: {self._failure!r}"
+                    if self._failure is not None
+                    else "it exited"
+                    if ended
+                    else f"nothing listened on port {self._port} within {self._timeout:g}s"
+                )
+                self.stop()
+                raise AppStartError(f"app {self.name} could not be served: {why}")
+            time.sleep(0.02)
+
+    # ------------------------------------------------------------------ running
+    def is_running(self) -> bool:
+        if self._proc is not None:
+            return self._proc.poll() is None
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self) -> None:
+        """Block until the app stops (Ctrl-C stops it)."""
+        try:
+            if self._proc is not None:
+                self._proc.wait()
+            elif self._thread is not None:
+                while self._thread.is_alive():
+                    self._thread.join(0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the app and wait for it; runs ``on_shutdown`` once."""
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._restore is not None:
+            self._restore.close()
+            self._restore = None
+        if self._started:
+            self._started = False
+            _call(self._env._on_shutdown)
+
+    def __enter__(self) -> AppHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running() else "stopped"
+        return f"AppHandle(name={self.name!r}, url={self.url!r}, {state})"
+
+
+class ServeContext:
+    """Settings for ``.serve(app_env)`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        env_vars: dict[str, str] | None = None,
+        log_level: str | None = None,
+        startup_timeout: float = 30.0,
+        **cluster_settings: Any,
+    ) -> None:
+        unknown = set(cluster_settings) - _CLUSTER_ONLY
+        if unknown:
+            raise TypeError(f"with_servecontext: unknown parameter(s) {', '.join(sorted(unknown))}")
+        self.env_vars = dict(env_vars or {})
+        self.log_level = (log_level or "warning").lower()
+        self.startup_timeout = float(startup_timeout)
+
+    def serve(self, app_env: Any) -> AppHandle:
+        from flytelike.app._env import AppEnvironment
+
+        if not isinstance(app_env, AppEnvironment):
+            raise TypeError(f"serve: expected an AppEnvironment, got {app_env!r}")
+        env_vars = {**app_env.env_vars, **self.env_vars}
+        return AppHandle(app_env, env_vars, self.log_level, self.startup_timeout)._start()
+
+
+def with_servecontext(**settings: Any) -> ServeContext:
+    """``with_servecontext(env_vars={...}).serve(app_env)``."""
+    return ServeContext(**settings)
+
+
+def serve(app_env: Any) -> AppHandle:
+    """Serve ``app_env`` locally; returns its ``AppHandle`` once it listens."""
+    return ServeContext().serve(app_env)

@@ -1,0 +1,364 @@
+"""flyte 2's ``flyte.remote.Run`` and ``Action``, reading the local run store.
+
+- ``Run.get(name)`` (``RunNotFoundError`` when there is none) and ``Run.listall(in_phase=None,
+  created_by_subject=None, sort_by=None, limit=100)``: the runs of the namespace (``init``'s
+  project and domain, else the configuration's), oldest first unless ``sort_by=("created_at",
+  "desc")``; ``in_phase`` takes phase names (``"succeeded"``, ``"failed"``, ...). Runs record
+  no creator locally, so ``created_by_subject`` raises ``NotSupportedLocallyError``.
+- A ``Run``: ``name``, ``phase`` (a ``flytelike.models.ActionPhase``), ``raw_phase`` (the
+  engine's), ``project``, ``domain``, ``url`` (the run's folder), ``done()``, ``sync()``,
+  ``wait(quiet=False, wait_for="terminal")`` (``"running"``: until it runs or ended; prints how
+  it ended unless ``quiet``), ``inputs()`` (``ActionInputs``, a dict), ``outputs()``
+  (``ActionOutputs``, flyte's tuple; a failed run raises as ``flytelike.run``'s ``Run`` does),
+  ``details()`` (``RunDetails``), ``abort()`` (nothing when it already ended) and ``action``
+  (its root ``Action``).
+- ``Action.get(uri=None, /, run_name=None, name=None)``, ``Action.listall(for_run_name,
+  filters=None, sort_by=None)``: the actions of a run by start (``filters`` are server-side
+  expressions: ``NotSupportedLocallyError``). An ``Action``: ``name`` (its action id),
+  ``run_name``, ``task_name``, ``phase``, ``raw_phase``, ``attempts``, ``group``, ``parent``,
+  ``done()``, ``wait(...)``, ``details()`` (``ActionDetails``: ``inputs()``, ``outputs()``,
+  ``error_info``, ``runtime``).
+
+Every method that reads also has ``.aio`` (``await Run.get.aio(name)``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import UserDict
+from collections.abc import Iterator
+from typing import Any
+
+from flytelike.remote._errors import NotSupportedLocallyError
+from flytelike.remote._sync import class_sync_and_aio, sync_and_aio
+
+
+class ActionInputs(UserDict[str, Any]):
+    """The inputs of a run or action by name, as Python values."""
+
+
+def _engine() -> Any:
+    from flytelike.engine import default_engine
+
+    return default_engine()
+
+
+def _phase(engine_phase: str) -> Any:
+    from flytelike.models import ActionPhase
+
+    return ActionPhase.from_engine_phase(engine_phase)
+
+
+def _types(run: Any, task: str) -> tuple[Any, Any]:
+    """The IR interface and live Python interface of task ``task`` of ``run``: from the run's
+    closure, else from a task of that name loaded in this process (v2 child tasks are compiled
+    when called, so only the root is in the closure), else from the newest deployment of that
+    name in the run's namespace; ``(None, None)`` when none has it (values stay literals)."""
+    from flytelike.backends import _live
+    from flytelike.engine._index import ClosureIndex, to_closure
+
+    closure = run._engine.store.run_closure(run.name)
+    if closure is not None:
+        for ident, template in ClosureIndex(closure).tasks.items():
+            if ident.name == task:
+                live = _live.lookup(ident)
+                return template.interface, getattr(live, "python_interface", None)
+    # (the live registry has no lookup by name: read its table here)
+    for ident, entity in list(_live._LIVE.items()):
+        if ident.name == task:
+            iface = ClosureIndex(to_closure(entity)).primary().interface
+            return iface, getattr(entity, "python_interface", None)
+    from flytelike.remote import _deployed  # a deployed task called by name
+
+    rec = run.record()
+    found = _deployed.find(run._engine, rec.project, rec.domain, task, None)
+    if found is not None:
+        return ClosureIndex(found.load_closure(run._engine)).primary().interface, None
+    return None, None
+
+
+def _values(lits: dict[str, Any] | None, iface: Any, py: Any, which: str) -> dict[str, Any]:
+    """Python values of ``lits`` (the literals themselves when the types are unknown)."""
+    if lits is None:
+        return {}
+    if iface is None:
+        return dict(lits)
+    from flytelike.engine._convert import literals_to_python
+
+    return literals_to_python(lits, iface, py, which)
+
+
+class ActionDetails:
+    """An action's details: its record, attempts, error, values."""
+
+    def __init__(self, run: Any, record: Any) -> None:
+        self._run = run
+        self.pb2 = record  # (flyte's name for the underlying record)
+
+    name = property(lambda self: self.pb2.action_id)
+    run_name = property(lambda self: self._run.name)
+    task_name = property(lambda self: self.pb2.name)
+    phase = property(lambda self: _phase(self.pb2.phase))
+    attempts = property(lambda self: self.pb2.attempts)
+
+    @property
+    def error_info(self) -> Any:
+        """The action's error (``flytelike.engine.ActionError``: ``kind``, ``type``,
+        ``message``, ``traceback``), or ``None``."""
+        return self.pb2.error
+
+    @property
+    def runtime(self) -> float:
+        start = self.pb2.started_at or self.pb2.queued_at or time.time()
+        return round((self.pb2.ended_at or time.time()) - start, 3)
+
+    def done(self) -> bool:
+        return bool(self.phase.is_terminal)
+
+    def inputs(self) -> ActionInputs:
+        store = self._run._engine.store
+        lits = store.action_literals(self._run.name, self.name, "inputs")
+        iface, py = _types(self._run, self.task_name)
+        return ActionInputs(_values(lits, iface, py, "inputs"))
+
+    def outputs(self) -> Any:
+        from flytelike._v2.run import ActionOutputs
+
+        lits = self._run.action_outputs(self.name)
+        iface, py = _types(self._run, self.task_name)
+        values = _values(lits, iface, py, "outputs")
+        if not values:
+            return ActionOutputs((None,), ("o0",))
+        return ActionOutputs(tuple(values.values()), tuple(values))
+
+
+class Action:
+    """One action of a run (see the module docstring)."""
+
+    def __init__(self, run: Any, record: Any) -> None:
+        self._run = run
+        self.pb2 = record
+
+    name = property(lambda self: self.pb2.action_id)
+    run_name = property(lambda self: self._run.name)
+    task_name = property(lambda self: self.pb2.name)
+    phase = property(lambda self: _phase(self.pb2.phase))
+    raw_phase = property(lambda self: self.pb2.phase)
+    attempts = property(lambda self: self.pb2.attempts)
+    group = property(lambda self: self.pb2.group)
+    parent = property(lambda self: self.pb2.parent)
+
+    @class_sync_and_aio
+    def get(
+        cls: type[Action],
+        uri: str | None = None,
+        /,
+        run_name: str | None = None,
+        name: str | None = None,
+    ) -> Action:
+        if uri is not None and (run_name is None or name is None):
+            run_name, _, name = uri.rstrip("/").rpartition("/")
+        if not run_name or not name:
+            raise ValueError("Action.get needs run_name= and name= (or a 'RUN/ACTION' uri)")
+        run = _engine().get_run(run_name)
+        for rec in run.actions():
+            if rec.action_id == name:
+                return cls(run, rec)
+        from flytelike.engine import RunNotFoundError
+
+        raise RunNotFoundError(f"run {run_name} has no action {name!r}")
+
+    @class_sync_and_aio
+    def listall(
+        cls: type[Action],
+        for_run_name: str,
+        filters: str | None = None,
+        sort_by: tuple[str, str] | None = None,
+    ) -> Iterator[Action]:
+        if filters:
+            raise NotSupportedLocallyError(
+                "Action.listall(filters=...) takes server-side filter expressions; locally "
+                "filter the actions in Python"
+            )
+        desc = _order(sort_by, "Action.listall") == "desc"
+        run = _engine().get_run(for_run_name)
+        recs = sorted(run.actions(), key=lambda a: a.queued_at or 0.0, reverse=desc)
+        return iter([cls(run, r) for r in recs])
+
+    def done(self) -> bool:
+        return bool(self.phase.is_terminal)
+
+    @sync_and_aio
+    def details(self) -> ActionDetails:
+        return ActionDetails(self._run, self.pb2)
+
+    @sync_and_aio
+    def wait(self, quiet: bool = False, wait_for: str = "terminal") -> None:
+        _wait(self._run, quiet, wait_for, lambda: self._refresh().pb2.phase)
+
+    def _refresh(self) -> Action:
+        for rec in self._run.actions():
+            if rec.action_id == self.name:
+                self.pb2 = rec
+        return self
+
+    def __repr__(self) -> str:
+        return f"Action(run={self.run_name!r}, name={self.name!r}, task={self.task_name!r}, phase={self.phase.value!r})"
+
+
+def _order(sort_by: tuple[str, str] | None, where: str) -> str:
+    key, order = sort_by or ("created_at", "asc")
+    if key != "created_at" or order not in ("asc", "desc"):
+        raise ValueError(
+            f"{where}(sort_by={sort_by!r}): locally only ('created_at', 'asc') or "
+            "('created_at', 'desc')"
+        )
+    return order
+
+
+def _wait(run: Any, quiet: bool, wait_for: str, phase: Any) -> None:
+    if wait_for not in ("terminal", "running"):
+        raise ValueError(f"wait(wait_for={wait_for!r}): expected 'terminal' or 'running'")
+    from flytelike.engine import WorkflowPhase
+
+    terminal = {p.value for p in WorkflowPhase if p.is_terminal}
+    while True:
+        now = str(phase())
+        if now in terminal or (wait_for == "running" and now == "RUNNING"):
+            break
+        time.sleep(0.05)
+    if not quiet and now in terminal:
+        if now == "SUCCEEDED":
+            print(f"Run '{run.name}' completed successfully.")
+        else:
+            err = run.record().error
+            print(
+                f"Run '{run.name}' exited unsuccessfully in state {_phase(now).value} with "
+                f"error: {err.message if err is not None else ''}"
+            )
+
+
+class RunDetails:
+    """A run's details: its record and its root action's details."""
+
+    def __init__(self, run: Run) -> None:
+        self._run = run
+        self.pb2 = run._handle.record()
+        self.action_details = run.action.details()
+
+    name = property(lambda self: self._run.name)
+    task_name = property(lambda self: self.pb2.entity)
+
+    def done(self) -> bool:
+        return bool(_phase(self.pb2.phase).is_terminal)
+
+    def inputs(self) -> ActionInputs:
+        return ActionInputs(self._run._handle.inputs())
+
+    def outputs(self) -> Any:
+        return self._run.outputs()
+
+
+class Run:
+    """A recorded run (see the module docstring)."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+
+    @class_sync_and_aio
+    def get(cls: type[Run], name: str) -> Run:
+        return cls(_engine().get_run(name))
+
+    @class_sync_and_aio
+    def listall(
+        cls: type[Run],
+        in_phase: tuple[str, ...] | None = None,
+        created_by_subject: str | None = None,
+        sort_by: tuple[str, str] | None = None,
+        limit: int = 100,
+    ) -> Iterator[Run]:
+        if created_by_subject is not None:
+            raise NotSupportedLocallyError(
+                "Run.listall(created_by_subject=...): local runs record no creator; list without it"
+            )
+        from flytelike.remote._task import _namespace
+
+        desc = _order(sort_by, "Run.listall") == "desc"
+        project, domain = _namespace(None, None)
+        engine = _engine()
+        phases = [p.upper() for p in in_phase] if in_phase else [None]
+        recs = [
+            r
+            for p in phases
+            for r in engine.list_runs(-1, p, None, project, domain)  # (newest first)
+        ]
+        recs.sort(key=lambda r: r.created_at, reverse=desc)
+        return iter([cls(engine.get_run(r.name)) for r in recs[:limit]])
+
+    name = property(lambda self: self._handle.name)
+    url = property(lambda self: self._handle.url)
+
+    @property
+    def phase(self) -> Any:
+        return _phase(self._handle.phase.value)
+
+    @property
+    def raw_phase(self) -> Any:
+        return self._handle.phase
+
+    @property
+    def project(self) -> str:
+        return str(self._handle.record().project)
+
+    @property
+    def domain(self) -> str:
+        return str(self._handle.record().domain)
+
+    @property
+    def action(self) -> Action:
+        recs = self._handle.actions()
+        root = next((a for a in recs if not a.parent), None)
+        if root is None:
+            raise NotSupportedLocallyError(f"run {self.name} has no recorded actions yet")
+        return Action(self._handle, root)
+
+    def done(self) -> bool:
+        return bool(self._handle.phase.is_terminal)
+
+    def sync(self) -> Run:
+        return self
+
+    @sync_and_aio
+    def wait(self, quiet: bool = False, wait_for: str = "terminal") -> None:
+        _wait(self._handle, quiet, wait_for, lambda: self._handle.phase.value)
+
+    @sync_and_aio
+    def details(self) -> RunDetails:
+        return RunDetails(self)
+
+    @sync_and_aio
+    def inputs(self) -> ActionInputs:
+        return ActionInputs(self._handle.inputs())
+
+    @sync_and_aio
+    def outputs(self) -> Any:
+        from flytelike._v2.run import _as_v2
+
+        return _as_v2(self._handle).outputs()
+
+    @sync_and_aio
+    def abort(self) -> None:
+        if not self.done():
+            from flytelike.engine import AbortError
+
+            try:
+                self._handle.abort()
+            except AbortError:
+                if not self._handle.phase.is_terminal:
+                    raise  # (it ended meanwhile: nothing to do, as flyte)
+
+    def __repr__(self) -> str:
+        return (
+            f"Run(name={self.name!r}, phase={self.phase.value!r}, project={self.project!r}, "
+            f"domain={self.domain!r})"
+        )

@@ -1,0 +1,152 @@
+"""flyte 2's apps served locally (issue 13, item 11): an ``AppEnvironment`` with a FastAPI app
+(seed 004's hello app), an ``@env.server`` function and a ``command`` are started on a free port
+by ``flytelike.serve``, requested over HTTP and stopped."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import urllib.request
+from typing import Any
+
+import pytest
+
+import flytelike as flyte
+from flytelike.app import AppEnvironment, AppStartError, Port, Scaling
+from flytelike.app.extras import FastAPIAppEnvironment
+from flytelike.errors import DefinitionError
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def _refused(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2)
+    except OSError:
+        return True
+    return False
+
+
+def test_fastapi_app_is_served_requested_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fastapi import FastAPI
+
+    monkeypatch.delenv("GREETING", raising=False)
+    app = FastAPI(title="Hello World API", version="1.0.0")
+    events: list[str] = []
+
+    @app.get("/")
+    async def root() -> dict[str, Any]:
+        import os
+
+        return {"message": "Hello, World!", "greeting": os.environ.get("GREETING")}
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "healthy"}
+
+    env = FastAPIAppEnvironment(
+        name="hello-app",
+        app=app,
+        port=_free_port(),
+        resources=flyte.Resources(cpu=1, memory="512Mi"),
+        requires_auth=False,
+        env_vars={"GREETING": "hi"},
+        scaling=Scaling(replicas=(1, 2)),
+    )
+    env.on_startup(lambda: events.append("startup"))
+
+    @env.on_shutdown
+    async def bye() -> None:
+        events.append("shutdown")
+
+    assert [link.path for link in env.links] == ["/docs"]
+    handle = flyte.serve(env)
+    try:
+        assert handle.url == f"http://127.0.0.1:{env.port.port}" == handle.endpoint
+        assert handle.is_running() and events == ["startup"]
+        assert _get(handle.url + "/") == {"message": "Hello, World!", "greeting": "hi"}
+        assert _get(handle.url + "/health") == {"status": "healthy"}
+        with pytest.raises(AppStartError, match=f"port {env.port.port} .* already in use"):
+            flyte.serve(env)
+    finally:
+        handle.stop()
+    assert not handle.is_running() and events == ["startup", "shutdown"]
+    assert _refused(handle.url + "/health")
+    import os
+
+    assert "GREETING" not in os.environ  # restored when the app stopped
+
+
+def test_server_function_and_command_apps() -> None:
+    port = _free_port()
+    env = AppEnvironment(name="plain-server", port=port)
+
+    @env.server
+    def run() -> None:
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        class Hello(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = json.dumps({"path": self.path}).encode()
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        with HTTPServer(("127.0.0.1", port), Hello) as server:
+            server.timeout = 0.1
+            while not stop["now"]:
+                server.handle_request()
+
+    stop = {"now": False}
+    with flyte.with_servecontext(log_level="error").serve(env) as handle:
+        assert _get(handle.url + "/x") == {"path": "/x"}
+        stop["now"] = True
+    assert not handle.is_running()
+
+    cmd_port = _free_port()
+    cmd = AppEnvironment(
+        name="cmd-app",
+        port=cmd_port,
+        command=[sys.executable, "-m", "http.server", str(cmd_port), "--bind", "127.0.0.1"],
+    )
+    handle = flyte.serve(cmd)
+    try:
+        with urllib.request.urlopen(handle.url + "/", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        handle.stop()
+    assert not handle.is_running()
+
+
+def test_apps_that_cannot_be_served_and_bad_settings() -> None:
+    with pytest.raises(DefinitionError, match="lower case alphanumeric"):
+        AppEnvironment(name="Hello_App")
+    with pytest.raises(DefinitionError, match="port 9090 is not allowed"):
+        AppEnvironment(name="a", port=9090)
+    with pytest.raises(DefinitionError, match="replicas"):
+        Scaling(replicas=(2, 1))
+    with pytest.raises(DefinitionError, match=r"must be a fastapi\.FastAPI"):
+        FastAPIAppEnvironment(name="a", app=object())
+    with pytest.raises(AppStartError, match="nothing to serve"):
+        flyte.serve(AppEnvironment(name="empty", port=_free_port()))
+    exits = AppEnvironment(name="exits", port=_free_port(), command=[sys.executable, "-c", "pass"])
+    with pytest.raises(AppStartError, match="could not be served: it exited"):
+        flyte.serve(exits)
+    with pytest.raises(TypeError, match="unknown parameter"):
+        flyte.with_servecontext(colour="blue")
+    assert Port(8081).port == 8081
+    with pytest.raises(ImportError, match=r"flytelike\.app\.Parameter .*not available"):
+        from flytelike.app import Parameter  # noqa: F401
