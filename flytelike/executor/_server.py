@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hmac
+import itertools
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from flytelike.backends._protocol import (
+from flytelike.backends import (
     SYSTEM,
     USER,
     ActionOutcome,
@@ -166,6 +167,11 @@ class ExecutorService:
         ``max_streams`` are open at once (beyond that: RESOURCE_EXHAUSTED, clients fall back
         to ``RunAction``)."""
         grpc = _net.import_grpc()
+        # Refusals wait for the first request: a client still writing it when the call ends
+        # would see its write fail (INTERNAL) instead of the status.
+        first = next(requests, None)
+        if first is None:
+            return
         self._authorise(grpc, context)
         with self._lock:
             busy = self.streams >= self.max_streams
@@ -180,7 +186,7 @@ class ExecutorService:
         slot: list[Callable[[], Any] | None] = [None]
         context.add_callback(lambda: (stop := slot[0]) is not None and stop())
         try:
-            for data in requests:
+            for data in itertools.chain((first,), requests):
                 yield self._action(grpc, data, context, slot)
         finally:
             with self._lock:

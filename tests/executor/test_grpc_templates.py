@@ -134,3 +134,22 @@ def test_a_stream_that_is_refused_falls_back_to_single_calls() -> None:
     finally:
         backend.close()
         server.stop()
+
+
+def test_a_refusal_over_a_stream_keeps_its_status(executor: ExecutorServer) -> None:
+    from dataclasses import replace
+
+    backend = GrpcBackend(address=executor.address)
+    task = replace(ct.add.template(), kind="spark")
+    req = ActionRequest(task, {"a": Scalar(1), "b": Scalar(2)}, ActionContext("r", "n0"))
+    try:
+        for _ in range(3):  # (the first carries the template, the next ones too: never accepted)
+            err = asyncio.run(backend.run_action(req)).error
+            assert err is not None and not err.recoverable
+            assert "(UNIMPLEMENTED): task.kind: this executor does not run tasks of kind" in (
+                err.message
+            )
+        assert add(backend, 2) == [{"o0": Scalar(1)}, {"o0": Scalar(2)}]
+        assert backend._streams is True  # (the executor still serves streams)
+    finally:
+        backend.close()
