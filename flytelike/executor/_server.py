@@ -420,7 +420,7 @@ class ExecutorServer:
         self.tls = (tls_cert, tls_key) if tls_cert is not None and tls_key is not None else None
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.backend = backend if backend is not None else local_backend(workers)
-        self.workers = workers or getattr(self.backend, "max_workers", 32)
+        self.workers: int = workers or getattr(self.backend, "max_workers", None) or 32
         # (RunActions calls hold a thread each while open: some threads stay for the others)
         streams = max(1, self.workers - max(2, self.workers // 4))
         self.service = ExecutorService(self.backend, token, self.max_bytes, streams)

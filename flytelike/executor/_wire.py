@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flytelike.backends._protocol import (
+from flytelike.backends import (
     SYSTEM,
     USER,
     ActionContext,
@@ -30,7 +30,7 @@ from flytelike.backends._protocol import (
     Deck,
     ExecutionError,
 )
-from flytelike.ir._model import TaskTemplate
+from flytelike.ir import TaskTemplate
 from flytelike.proto import executor_pb2 as pb
 from flytelike.serialization import _decode as ir_decode
 from flytelike.serialization import _proto as ir_encode
@@ -288,7 +288,7 @@ def _code(msg: Any, task: TaskTemplate, field: str = "code") -> str:
             f"{field}.python_only",
             "must be set exactly when task.function.pickled holds the function",
         )
-    root = msg.root
+    root: str = msg.root
     if not root:
         return ""
     if root in _ROOTS:  # (every request of a run names the same root: looked at once)
