@@ -9,6 +9,7 @@ in and out.
 from __future__ import annotations
 
 import functools
+import os
 import time
 from typing import Any
 
@@ -49,6 +50,43 @@ def mapped(xs: list[int]) -> list[int]:
 @fl.workflow
 def sleeps(seconds: float) -> list[float]:
     return [nap(seconds=seconds) for _ in range(8)]  # type: ignore[return-value]
+
+
+_MB = os.urandom(1 << 20)
+
+
+def write_blob(directory: str, mb: int) -> str:
+    """A file of ``mb`` MiB in ``directory``, written a MiB at a time."""
+    path = os.path.join(directory, "blob.bin")
+    with open(path, "wb") as f:
+        for _ in range(mb):
+            f.write(_MB)
+    return path
+
+
+def read_size(path: str) -> int:
+    n = 0
+    with open(path, "rb") as f:
+        while block := f.read(4 << 20):
+            n += len(block)
+    return n
+
+
+@fl.task
+def make_blob(mb: int) -> fl.File:
+    """A task creating a file in its working directory."""
+    return fl.File(write_blob(fl.current_context().working_directory, mb))
+
+
+@fl.task
+def read_blob(f: fl.File) -> int:
+    return read_size(os.fspath(f))
+
+
+@fl.workflow
+def blob_pipeline(mb: int) -> int:
+    """One task creates a file, the next reads it."""
+    return read_blob(f=make_blob(mb=mb))  # type: ignore[no-any-return]
 
 
 def _named(fn: Any, name: str) -> Any:

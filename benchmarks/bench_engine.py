@@ -14,8 +14,8 @@ Workloads (shapes of ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache
 items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
 0.25 s (wall), the peak RSS of a fresh process running a chain of 1,000 tasks and of one mapping
 over 1,000,000 items (beyond its input and output lists), fan-in and fan-out
-of 100 to 100,000 nodes with their scaling factor, and ``runs list`` over 100,000 runs
-(``_engine_scale``). Every run uses a fresh ``FLYTELIKE_HOME`` in a temporary directory.
+of 100 to 100,000 nodes with their scaling factor, a 100 MiB ``File`` created by one task and read
+by the next, and ``runs list`` over 100,000 runs (``_engine_scale``). Every run uses a fresh ``FLYTELIKE_HOME`` in a temporary directory.
 """
 
 from __future__ import annotations
@@ -277,6 +277,7 @@ def run(options: Any) -> dict[str, Any]:
                 "meets_target": statistics.median(t) <= TARGET_SLEEPS_S,
             }
             scale = _engine_scale.scaling(engine, quick)
+            res["file_100mb"] = _engine_scale.blob(engine, quick, reps)
         finally:
             eng.set_default_engine(old)
             engine.close()

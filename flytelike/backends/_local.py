@@ -49,6 +49,7 @@ from flytelike.backends._runtime import (
     data_context,
     enter,
     leave,
+    outputs_scratch,
     render_value,
 )
 from flytelike.backends._secrets import secret_environment
@@ -181,7 +182,8 @@ def _attempt(
             result = _run_coroutine(result)
         if marks is not None:
             marks.append(time.time())
-        outputs = tf.to_literals(result)
+        with outputs_scratch(ctx):
+            outputs = tf.to_literals(result)
         decks = (
             _decks(ctx, enable_deck, kwargs, result, fn or tf.func, marks)
             if enable_deck or ctx._decks
@@ -318,7 +320,8 @@ class InlineRunner:
                 except Exception:
                     outputs = None
             if outputs is None:
-                outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
+                with outputs_scratch(ctx):
+                    outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
             if enable or ctx._decks:
                 _decks(ctx, enable, kwargs, result, tf.func, marks)
         except BaseException as e:
@@ -370,7 +373,8 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
                     result = await result
                 if marks is not None:
                     marks.append(time.time())
-                outputs = tf.to_literals(result)
+                with outputs_scratch(ctx):
+                    outputs = tf.to_literals(result)
                 decks = _decks(ctx, request.context.enable_deck, kwargs, result, tf.func, marks)
             except asyncio.CancelledError:
                 raise

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -317,6 +317,16 @@ _IO: list[Any] = []
 def _running_action_key() -> str | None:
     ctx = running_action()
     return ctx.action_key if ctx is not None else None
+
+
+def outputs_scratch(ctx: ExecutionContext) -> AbstractContextManager[Any]:
+    """Enter around converting an action's outputs: its working directory (removed right
+    after) is then the scratch directory whose files are moved into a local store rather than
+    copied (``typesystem.io.use_scratch_dir``). Only then: a file the action hands to a child
+    call while it runs stays where the action put it."""
+    if ctx._workdir is None:
+        return nullcontext()
+    return _io_context().use_scratch_dir(ctx._workdir)  # type: ignore[no-any-return]
 
 
 def _io_context() -> Any:

@@ -30,6 +30,9 @@ def test_engine_suite_reports_durable_cpu_floors_scaling_and_instructions() -> N
         assert 0 < w["cpu_us_per_unit_min"] <= w["cpu_us_per_unit_median"]
         assert 0 < w["wall_us_per_unit_min"] <= w["wall_us_per_unit_median"]
         assert isinstance(w["meets_target"], bool)
+    blob = doc["workloads"]["file_100mb"]
+    assert blob["mb"] == 10 and blob["wall_ms_min"] > 0 and blob["floor_write_read_ms_min"] > 0
+    assert doc["workloads"]["map_1000000_peak_rss"]["items"] == 100_000
     floors = doc["floors"]
     assert floors["call_plus_row_cpu_us"] == (
         floors["python_call_cpu_us"] + floors["sqlite_row_cpu_us"]

@@ -164,24 +164,13 @@ def use_action_key(key: str | None) -> Iterator[None]:
 _scratch: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "flytelike_scratch_dir", default=None
 )
-_scratch_provider: list[Callable[[], str | None]] = []
 
 
 def current_scratch_dir() -> str | None:
-    """The running action's scratch directory, which it owns and which is removed when it ends:
-    files under it may be moved into the store rather than copied. Set with
-    ``use_scratch_dir``, else what the registered provider (the engine) says; ``None`` outside
-    an action."""
-    d = _scratch.get()
-    if d is None and _scratch_provider:
-        d = _scratch_provider[0]()
-    return d
-
-
-def set_scratch_provider(provider: Callable[[], str | None]) -> None:
-    """Where the running action's scratch directory comes from when nothing set one explicitly
-    (an engine registers a function reading its running action's working directory)."""
-    _scratch_provider[:] = [provider]
+    """The scratch directory set with ``use_scratch_dir`` (the engine sets the running action's
+    working directory while it converts the action's outputs), or ``None``: files under it may
+    be moved into the store rather than copied."""
+    return _scratch.get()
 
 
 @contextmanager
