@@ -183,7 +183,8 @@ def test_bash_completion_script_and_completions_through_the_console_script() -> 
         "COMP_CWORD": "4",
     }
     out = subprocess.run(exe, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0 and out.stdout.splitlines() == ["plain,--pause"]
+    # (the entity's input, and the run option --project)
+    assert out.returncode == 0 and out.stdout.splitlines() == ["plain,--pause", "plain,--project"]
 
 
 @pytest.mark.parametrize(
