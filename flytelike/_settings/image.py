@@ -2,7 +2,8 @@
 
 Nothing is built here (the local engine ignores images). The tag is a deterministic hash of the
 spec's fields (plus the requirements file's content when it exists), so equal specs give equal
-image names in every process.
+image names in every process. flyte 2's ``Image`` lives in ``flytelike._settings.image_v2`` (it is
+re-exported here); ``image_ref`` turns either, or an image name, into the IR's ``ImageRef``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import hashlib
 import os
 from typing import Any
 
+from flytelike._settings.image_v2 import Image
 from flytelike._settings.opaque import plain
 from flytelike.errors import DefinitionError
-from flytelike.ir._model import ImageRef, Opaque
+from flytelike.ir import ImageRef, Opaque
 from flytelike.ir._record import field_names, record, replace
 
 _FORCE_PUSH: set[int] = set()
@@ -141,38 +143,26 @@ class ImageSpec:
         return self._with("packages", list(packages))
 
 
-class Image:
-    """Flyte v2's image builders, producing an ``ImageSpec`` (carried; the local engine ignores
-    images): ``Image.from_debian_base(name=, python_version=(3, 12))``, ``Image.from_base(uri)``."""
-
-    @staticmethod
-    def from_debian_base(
-        name: str | None = None, python_version: tuple[int, ...] | str | None = None
-    ) -> ImageSpec:
-        version = (
-            ".".join(str(p) for p in python_version)
-            if isinstance(python_version, tuple)
-            else python_version
-        )
-        return ImageSpec(name=name or "flytelike-image", python_version=version)
-
-    @staticmethod
-    def from_base(image_uri: str) -> ImageSpec:
-        return ImageSpec(base_image=image_uri)
-
-
-def image_ref(image: str | ImageSpec | None, where: str) -> ImageRef | None:
-    """The IR form of ``container_image``."""
+def image_ref(image: str | ImageSpec | Image | None, where: str) -> ImageRef | None:
+    """The IR form of ``container_image``: the image's URI, and its spec when it has one."""
     if image is None:
         return None
     if isinstance(image, str):
         return ImageRef(uri=image)
+    if isinstance(image, Image):
+        import json
+
+        spec = json.dumps(image.plain(), sort_keys=True, separators=(",", ":"))
+        return ImageRef(uri=image.uri, spec=Opaque("Image", spec))
     if isinstance(image, ImageSpec):
         import json
 
         spec = json.dumps(image.fields(), sort_keys=True, separators=(",", ":"))
         return ImageRef(uri=image.image_name(), spec=Opaque("ImageSpec", spec))
     raise DefinitionError(
-        f"{where}: container_image must be an image name or an ImageSpec, got "
+        f"{where}: container_image must be an image name, an Image or an ImageSpec, got "
         f"{type(image).__name__}"
     )
+
+
+__all__ = ["Image", "ImageSpec", "image_ref"]

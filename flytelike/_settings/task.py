@@ -26,7 +26,7 @@ from flytelike._settings.accelerators import accelerator_ref
 from flytelike._settings.cache import Cache, VersionParameters, cache_spec, resolve_cache
 from flytelike._settings.carried import Documentation, PodTemplate
 from flytelike._settings.durations import timeout_seconds
-from flytelike._settings.image import ImageSpec, image_ref
+from flytelike._settings.image import Image, ImageSpec, image_ref
 from flytelike._settings.opaque import to_opaque
 from flytelike._settings.resources import Resources, validate_requirements
 from flytelike._settings.secret import Secret
@@ -65,7 +65,7 @@ class TaskSettings:
     interruptible: bool | None = None
     secrets: tuple[Secret, ...] = ()
     environment: dict[str, str] = {}  # noqa: RUF012  (replaced per instance, never mutated)
-    container_image: str | ImageSpec | None = None
+    container_image: str | ImageSpec | Image | None = None
     pod_template: PodTemplate | None = None
     pod_template_name: str = ""
     deprecated: str = ""
@@ -158,9 +158,9 @@ class TaskSettings:
             raise DefinitionError(f"{where}: environment must be a dict of str to str")
         s.environment = dict(env)
         image = kw.get("container_image")
-        if image is not None and not isinstance(image, str | ImageSpec):
+        if image is not None and not isinstance(image, str | ImageSpec | Image):
             raise DefinitionError(
-                f"{where}: container_image must be an image name or an ImageSpec, got "
+                f"{where}: container_image must be an image name, an Image or an ImageSpec, got "
                 f"{type(image).__name__}"
             )
         s.container_image = image

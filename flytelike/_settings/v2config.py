@@ -266,7 +266,7 @@ class Trigger:
     ``automation`` is a ``Cron``, a ``FixedRate`` or an ``OnArtifact``; ``inputs`` fixes task
     inputs (the value ``TriggerTime`` receives the firing time). ``notifications`` are
     ``flytelike.notify`` objects (or a ``NamedRule``) for the runs it starts. Checked against the
-    task it is attached to and carried into the IR; no scheduler runs triggers locally.
+    task it is attached to and carried into the IR; ``flytelike schedule serve`` fires it locally.
     """
 
     name: str

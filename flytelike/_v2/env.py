@@ -385,9 +385,9 @@ def _links(value: Any, where: str) -> tuple[Any, ...]:
 
 
 def _image(image: Any, where: str) -> Any:
-    from flytelike._settings.image import ImageSpec
+    from flytelike._settings.image import Image, ImageSpec
 
-    if isinstance(image, str | ImageSpec):
+    if isinstance(image, str | ImageSpec | Image):
         return image
     raise DefinitionError(
         f"{where}: image must be 'auto', an image name or an Image/ImageSpec, got "

@@ -2,9 +2,10 @@
 (``flytelike.scheduler``) from the command line.
 
 ``serve`` runs in the foreground, prints a line per firing and per finished run, and stops at
-``--until`` (a time, or a duration of schedule time from the start), after ``--max-runs``
-firings, when nothing is left to fire, or on Ctrl-C/SIGTERM: then no more firings start, runs
-still running are aborted (recorded ABORTED; ``flytelike resume`` continues one) and it exits 0.
+``--until`` (a time, or a duration from the start), after ``--max-runs`` firings, when nothing is
+left to fire, or on Ctrl-C/SIGTERM: then no more firings start, runs still running are aborted
+(recorded ABORTED; ``flytelike resume`` continues one) and it exits 0. ``--start`` in the past
+backfills (its times fire at once, in order); ``--speed`` makes time pass faster.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def schedule_list(file: str, count: int, start: str | None, verbose: bool) -> No
     """Show the schedules FILE defines and their next firing times (UTC)."""
     from flytelike.scheduler import upcoming
 
-    begin = _moment(start, None, "--start") or _dt.datetime.now(_dt.UTC)
+    begin = _moment(start, None, "--start") or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     entries = _entries(file, begin, verbose)
     for entry, times in zip(entries, upcoming(entries, begin, count), strict=True):
         inputs = ", ".join(entry.time_inputs)
@@ -92,7 +93,7 @@ def schedule_list(file: str, count: int, start: str | None, verbose: bool) -> No
 
 @schedule_group.command("serve")
 @click.argument("file")
-@click.option("--start", default=None, help="schedule time to start from, ISO (default: now)")
+@click.option("--start", default=None, help="fire times from this ISO time (default: now)")
 @click.option("--until", default=None, help="stop at this ISO time, or after this duration")
 @click.option("--max-runs", "--max_runs", "max_runs", type=int, default=None,
               help="stop after this many firings")  # fmt: skip
@@ -120,7 +121,8 @@ def schedule_serve(
 
     if speed <= 0:
         raise click.BadParameter("must be > 0", param_hint="--speed")
-    begin = _moment(start, None, "--start") or _dt.datetime.now(_dt.UTC)
+    clock = SystemClock(speed)
+    begin = _moment(start, None, "--start") or clock.now().replace(microsecond=0)
     end = _moment(until, begin, "--until")
     entries = _entries(file, begin, verbose)
     for entry in entries:
@@ -128,7 +130,8 @@ def schedule_serve(
             click.echo(f"{entry.name}: not fired ({entry.note})")
     scheduler = Scheduler(
         entries,
-        clock=SystemClock(begin, speed),
+        clock=clock,
+        start=begin,
         until=end,
         max_runs=max_runs,
         missed=missed,

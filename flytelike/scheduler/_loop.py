@@ -6,14 +6,14 @@ next time. A firing's run is named ``<entry>-<time>`` (``nightly-20261204T000000
 whose run already exists in the run store is not fired again, so restarting the scheduler over
 the same period fires nothing twice.
 
-**Missed firings.** Times before ``start`` (default: now) are not fired; pass an earlier
-``start`` to backfill. When the scheduler falls behind (the machine slept, a clock jumped), every
+**Missed firings.** Times before ``start`` (default: the clock's now) are not fired; an earlier
+``start`` backfills: its times are due at once, fired in order. When the scheduler falls behind (the machine slept, a clock jumped), every
 missed time is fired once, in order, with its own time as the input (``missed="all"``, what
 Flyte's scheduler does when it catches up); ``missed="latest"`` fires only the most recent
 missed time of each entry and reports the others as skipped.
 
-Clocks: ``SystemClock(speed=1.0)`` is wall time (``speed`` > 1 makes schedule time pass faster,
-for demos and tests); ``FakeClock`` is moved by the loop itself, so a test runs a day of
+Clocks: ``SystemClock(speed=1.0)`` is wall time (``speed`` > 1 makes time pass faster from the
+moment the clock is made, for demos and tests); ``FakeClock`` is moved by the loop itself, so a test runs a day of
 schedules at once. ``stop()`` (from another thread, or Ctrl-C in the CLI) ends the loop; runs
 still running are aborted by ``abort_running()``.
 """
@@ -42,12 +42,12 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """Wall time, from ``start`` (default: now), passing ``speed`` times faster than real time."""
+    """Wall time; with ``speed`` > 1 it runs that many times faster from the moment it is made."""
 
-    def __init__(self, start: _dt.datetime | None = None, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0) -> None:
         if speed <= 0:
             raise ConfigurationError(f"scheduler: speed must be > 0, got {speed}")
-        self.start = start or _dt.datetime.now(_dt.UTC)
+        self.start = _dt.datetime.now(_dt.UTC)
         self.speed = speed
         self._t0 = time.monotonic()
 
@@ -94,7 +94,8 @@ def launch_run(entry: Entry, when: _dt.datetime, name: str) -> str:
     run = with_runcontext(name=name, **entry.run_settings).run(
         entry.entity, **entry.inputs_for(when)
     )
-    return str(run.phase.value if hasattr(run.phase, "value") else run.phase)
+    phase = run.phase
+    return str(getattr(phase, "value", phase)).upper()
 
 
 def _run_exists(name: str) -> bool:
@@ -115,6 +116,7 @@ class Scheduler:
         entries: list[Entry],
         *,
         clock: Clock,
+        start: _dt.datetime | None = None,
         until: _dt.datetime | None = None,
         max_runs: int | None = None,
         missed: str = "all",
@@ -128,6 +130,7 @@ class Scheduler:
             raise ConfigurationError(f"scheduler: max_runs must be >= 1, got {max_runs}")
         self.entries = [e for e in entries if e.active]
         self.clock = clock
+        self.start = start
         self.until = until
         self.max_runs = max_runs
         self.missed = missed
@@ -166,7 +169,7 @@ class Scheduler:
     def serve(self) -> list[Firing]:
         """Fire until ``until``, ``max_runs`` firings, ``stop()``, or nothing left to fire;
         then wait for the runs started; returns the firings."""
-        start = self.clock.now()
+        start = self.start or self.clock.now()
         tick = _dt.timedelta(microseconds=1)
         upcoming = {id(e): e.next_after(start - tick) for e in self.entries}
         fired = 0
@@ -221,8 +224,12 @@ class Scheduler:
         return True
 
     def _run(self, firing: Firing) -> None:
+        from flytelike.errors import ActionAbortedError
+
         try:
             firing.outcome = self.launch(firing.entry, firing.when, firing.run_name)
+        except ActionAbortedError:
+            firing.outcome = "ABORTED"
         except Exception as e:  # (a failed run: reported, the scheduler goes on)
             firing.outcome = f"FAILED: {type(e).__name__}: {e}"
         self.report(f"run {firing.run_name}: {firing.outcome}")
@@ -233,12 +240,12 @@ def _iso(moment: _dt.datetime) -> str:
 
 
 def upcoming(entries: list[Entry], start: _dt.datetime, count: int) -> list[list[Any]]:
-    """The next ``count`` firing times of each entry after ``start`` (``[]`` when it never
+    """The first ``count`` firing times of each entry from ``start`` on (``[]`` when it never
     fires)."""
     out = []
     for entry in entries:
         times: list[Any] = []
-        moment = start
+        moment = start - _dt.timedelta(microseconds=1)
         while len(times) < count:
             nxt = entry.next_after(moment)
             if nxt is None:

@@ -1,0 +1,262 @@
+"""The layers of a flyte 2 ``Image``: frozen records, each validated when it is made.
+
+A layer is plain data: what to install or copy and how. ``flytelike._settings.image_v2`` stacks
+them into an ``Image`` and ``flytelike._settings.dockerfile`` turns them into Dockerfile
+instructions; neither validation nor rendering lives in the other. Every check raises
+``DefinitionError`` naming the ``Image`` method and the argument.
+
+Paths are stored absolute (resolved against the working directory when the layer is made, as
+flyte resolves them) and the files must exist then. ``files()`` names the files whose contents
+enter the image's identifier; ``plain()`` is the IR form, with paths relative to the working
+directory when they are inside it, so that the same project gives the same IR on every machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from flytelike.errors import DefinitionError
+
+INSTALL_MODES = ("dependencies_only", "install_project")
+COPY_STYLES = ("loaded_modules", "all")
+
+
+def _rel(path: str) -> str:
+    cwd = os.getcwd()
+    try:
+        inside = os.path.commonpath([cwd, path]) == cwd
+    except ValueError:  # (another drive on Windows)
+        inside = False
+    return os.path.relpath(path, cwd).replace(os.sep, "/") if inside else path
+
+
+@dataclasses.dataclass(frozen=True)
+class Layer:
+    kind: ClassVar[str] = ""
+
+    def files(self) -> tuple[str, ...]:
+        """Absolute paths of the files whose contents this layer puts in the image."""
+        return ()
+
+    def plain(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.metadata.get("path") and value is not None:
+                value = _rel(value)
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+def _strings(values: Iterable[Any], where: str, what: str) -> tuple[str, ...]:
+    out = []
+    for v in values:
+        if not isinstance(v, str) or not v.strip():
+            raise DefinitionError(f"{where}: {what} must be non-empty strings, got {v!r}")
+        out.append(v.strip())
+    return tuple(out)
+
+
+def secret_ids(secret_mounts: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """``secret_mounts`` (a key, a ``Secret`` or a list of them) as ``(id, env var)`` pairs: the
+    build secret's id and the env var a ``RUN`` step sees it as."""
+    from flytelike._settings.secret import Secret
+
+    if secret_mounts is None:
+        return ()
+    items = secret_mounts if isinstance(secret_mounts, list | tuple) else [secret_mounts]
+    out = []
+    for s in items:
+        if isinstance(s, str):
+            s = Secret(key=s)
+        if not isinstance(s, Secret):
+            raise DefinitionError(
+                f"{where}: secret_mounts takes secret keys or Secret(...) objects, got {s!r}"
+            )
+        sid = f"{s.group}_{s.key}" if s.group else str(s.key)
+        out.append((sid, s.for_v2(where).env_var or sid.upper().replace("-", "_")))
+    return tuple(out)
+
+
+def existing_file(path: Any, where: str, arg: str) -> str:
+    if not isinstance(path, str | os.PathLike):
+        raise DefinitionError(f"{where}: {arg} must be a path, got {type(path).__name__}")
+    full = os.path.abspath(os.fspath(path))
+    if not os.path.isfile(full):
+        what = "is a directory, not a file" if os.path.isdir(full) else "does not exist"
+        raise DefinitionError(f"{where}: {arg} {os.fspath(path)!r} {what} (looked at {full})")
+    return full
+
+
+@dataclasses.dataclass(frozen=True)
+class PipOptions:
+    """How pip is called: an index, extra indexes, pre-releases, extra arguments, build secrets."""
+
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    pre: bool = False
+    extra_args: str | None = None
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def make(
+        cls,
+        where: str,
+        index_url: Any = None,
+        extra_index_urls: Any = None,
+        pre: Any = False,
+        extra_args: Any = None,
+        secret_mounts: Any = None,
+    ) -> PipOptions:
+        if index_url is not None and (not isinstance(index_url, str) or not index_url):
+            raise DefinitionError(f"{where}: index_url must be a URL string, got {index_url!r}")
+        if isinstance(extra_index_urls, str):
+            extra_index_urls = [extra_index_urls]
+        extra = _strings(extra_index_urls or (), where, "extra_index_urls")
+        if not isinstance(pre, bool):
+            raise DefinitionError(f"{where}: pre must be True or False, got {pre!r}")
+        if extra_args is not None and not isinstance(extra_args, str):
+            raise DefinitionError(
+                f"{where}: extra_args must be one string of pip arguments, got {extra_args!r}"
+            )
+        return cls(index_url, extra, pre, extra_args, secret_ids(secret_mounts, where))
+
+
+@dataclasses.dataclass(frozen=True)
+class PipPackages(Layer):
+    kind: ClassVar[str] = "pip_packages"
+    packages: tuple[str, ...]
+    options: PipOptions = PipOptions()
+
+    def plain(self) -> dict[str, Any]:
+        return {**super().plain(), "options": dataclasses.asdict(self.options)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Requirements(Layer):
+    kind: ClassVar[str] = "requirements"
+    file: str = dataclasses.field(metadata={"path": True})
+    options: PipOptions = PipOptions()
+
+    def files(self) -> tuple[str, ...]:
+        return (self.file,)
+
+    def plain(self) -> dict[str, Any]:
+        return {**super().plain(), "options": dataclasses.asdict(self.options)}
+
+
+@dataclasses.dataclass(frozen=True)
+class UVScript(Layer):
+    """The dependencies declared in a script's inline metadata (``# /// script``)."""
+
+    kind: ClassVar[str] = "uv_script"
+    script: str = dataclasses.field(metadata={"path": True})
+    packages: tuple[str, ...] = ()
+    options: PipOptions = PipOptions()
+
+    def files(self) -> tuple[str, ...]:
+        return (self.script,)
+
+    def plain(self) -> dict[str, Any]:
+        return {**super().plain(), "options": dataclasses.asdict(self.options)}
+
+
+@dataclasses.dataclass(frozen=True)
+class UVProject(Layer):
+    kind: ClassVar[str] = "uv_project"
+    pyproject: str = dataclasses.field(metadata={"path": True})
+    uvlock: str | None = dataclasses.field(default=None, metadata={"path": True})
+    install_mode: str = "dependencies_only"
+    options: PipOptions = PipOptions()
+
+    def files(self) -> tuple[str, ...]:
+        return (self.pyproject,) + ((self.uvlock,) if self.uvlock else ())
+
+    def plain(self) -> dict[str, Any]:
+        return {**super().plain(), "options": dataclasses.asdict(self.options)}
+
+
+@dataclasses.dataclass(frozen=True)
+class PoetryProject(Layer):
+    kind: ClassVar[str] = "poetry_project"
+    pyproject: str = dataclasses.field(metadata={"path": True})
+    lock: str = dataclasses.field(default="", metadata={"path": True})
+    install_mode: str = "dependencies_only"
+    extra_args: str | None = None
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+    def files(self) -> tuple[str, ...]:
+        return (self.pyproject, self.lock)
+
+
+@dataclasses.dataclass(frozen=True)
+class AptPackages(Layer):
+    kind: ClassVar[str] = "apt_packages"
+    packages: tuple[str, ...]
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Commands(Layer):
+    kind: ClassVar[str] = "commands"
+    commands: tuple[str, ...]
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Env(Layer):
+    kind: ClassVar[str] = "env"
+    env_vars: tuple[tuple[str, str], ...]
+
+    def plain(self) -> dict[str, Any]:
+        return {"kind": self.kind, "env_vars": dict(self.env_vars)}
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkDir(Layer):
+    kind: ClassVar[str] = "workdir"
+    workdir: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CopyFiles(Layer):
+    """A source folder (``is_dir``) or file copied to ``dst`` in the image."""
+
+    kind: ClassVar[str] = "copy"
+    src: str = dataclasses.field(metadata={"path": True})
+    dst: str = "."
+    is_dir: bool = False
+    contents_only: bool = False
+
+    def files(self) -> tuple[str, ...]:
+        if not self.is_dir:
+            return (self.src,)
+        out: list[str] = []
+        for root, dirs, names in os.walk(self.src):
+            dirs[:] = sorted(d for d in dirs if d not in (".git", "__pycache__"))
+            out.extend(os.path.join(root, n) for n in sorted(names) if not n.endswith(".pyc"))
+        return tuple(out)
+
+
+@dataclasses.dataclass(frozen=True)
+class CodeBundle(Layer):
+    """The project's code, copied when the Dockerfile is written: the modules loaded from the
+    build context (``loaded_modules``) or the whole context (``all``)."""
+
+    kind: ClassVar[str] = "code_bundle"
+    copy_style: str = "loaded_modules"
+    dst: str = "."
+
+
+@dataclasses.dataclass(frozen=True)
+class DockerIgnore(Layer):
+    """Patterns the build leaves out of the context (written as ``Dockerfile.dockerignore``)."""
+
+    kind: ClassVar[str] = "dockerignore"
+    path: str = dataclasses.field(metadata={"path": True})
+
+    def files(self) -> tuple[str, ...]:
+        return (self.path,)

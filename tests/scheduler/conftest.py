@@ -1,0 +1,27 @@
+"""Scheduler tests run on a fresh engine under a temporary FLYTELIKE_HOME."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flytelike import engine as eng
+from flytelike.engine import Engine, EngineConfig
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    h = tmp_path / "home"
+    monkeypatch.setenv("FLYTELIKE_HOME", str(h))
+    return h
+
+
+@pytest.fixture
+def engine(home: Path) -> Iterator[Engine]:
+    e = Engine(EngineConfig.from_env())
+    old = eng.set_default_engine(e)
+    yield e
+    eng.set_default_engine(old)
+    e.close()

@@ -1,0 +1,274 @@
+"""flyte 2's ``Image`` builder: validation, the IR, the identifier, and the Dockerfile each layer
+kind gives (``flytelike image dockerfile`` included); flytekit's ``ImageSpec`` through the same
+writer."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import flytelike as flyte
+from flytelike.cli import main
+from flytelike.errors import DefinitionError
+
+from flytelike._settings.dockerfile import dockerfile  # isort: skip  (the writer under test)
+
+PY = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "requirements.txt").write_text("requests==2.32.3\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "0"\n')
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "mod.py").write_text("X = 1\n")
+    (tmp_path / "job.py").write_text(
+        '# /// script\n# requires-python = ">=3.11"\n# dependencies = ["httpx>=0.27", "rich"]\n'
+        "# ///\nprint('hi')\n"
+    )
+    (tmp_path / "Dockerfile.custom").write_text("FROM busybox\nRUN echo custom\n")
+    return tmp_path
+
+
+def instructions(text: str) -> list[str]:
+    """The instruction keywords, in order (comments and blank lines left out)."""
+    return [line.split()[0] for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_from_base_keeps_the_reference_and_takes_no_layers_until_named() -> None:
+    img = flyte.Image.from_base("alpine:3.18")
+    assert img.uri == "alpine:3.18"
+    env = flyte.TaskEnvironment("img_base", image=img)
+
+    @env.task
+    def t() -> int:
+        return 1
+
+    ref = t.template().image
+    assert ref is not None and ref.uri == "alpine:3.18"
+    assert json.loads(ref.spec.json) == {  # type: ignore[union-attr]
+        "base_image": "alpine:3.18", "platform": ["linux/amd64"],
+        "python_version": [sys.version_info.major, sys.version_info.minor],
+    }  # fmt: skip
+    with pytest.raises(DefinitionError, match=r"with_pip_packages: layers are added only to a "
+                       r"named, extendable image.*clone\(name="):  # fmt: skip
+        img.with_pip_packages("pandas")
+    named = img.clone(name="mine", extendable=True).with_pip_packages("pandas")
+    assert re.fullmatch(r"mine:[0-9a-f]{20}", named.uri)
+    assert (
+        dockerfile(named) == "FROM alpine:3.18\nRUN python -m pip install --no-cache-dir pandas\n"
+    )
+
+
+def test_builder_is_immutable_and_the_identifier_is_stable(project: Path) -> None:
+    base = flyte.Image.from_debian_base(python_version=(3, 12), name="app", registry="ghcr.io/o")
+    a = base.with_pip_packages("pandas")
+    assert base.layers != a.layers and len(a.layers) == len(base.layers) + 1
+    b = flyte.Image.from_debian_base(python_version=(3, 12), name="app", registry="ghcr.io/o")
+    assert b.with_pip_packages("pandas").uri == a.uri
+    assert a.uri.startswith("ghcr.io/o/app:")
+    assert a.with_pip_packages("numpy").uri != a.uri
+    # the contents of files a layer names are part of the identifier
+    r1 = a.with_requirements("requirements.txt").identifier
+    (project / "requirements.txt").write_text("requests==2.32.4\n")
+    assert a.with_requirements("requirements.txt").identifier != r1
+
+
+def test_every_layer_kind_in_layer_order(project: Path) -> None:
+    img = (
+        flyte.Image.from_debian_base(python_version=(3, 12), name="full", install_flyte=False)
+        .with_apt_packages("curl", "git", secret_mounts="apt_token")
+        .with_pip_packages(
+            "pandas>=2",
+            index_url="https://pypi.example/simple",
+            extra_index_urls=["https://extra.example"],
+            pre=True,
+            extra_args="--no-deps",
+        )
+        .with_requirements(project / "requirements.txt")
+        .with_uv_project("pyproject.toml")
+        .with_env_vars({"MODE": "prod", "GREETING": 'say "hi"'})
+        .with_workdir("/app")
+        .with_commands(["echo one", "echo two"])
+        .with_source_folder("src", "/app")
+        .with_source_folder("src", "/opt/code", copy_contents_only=True)
+        .with_source_file(Path("job.py"), "/app/bin")
+    )
+    text = dockerfile(img, str(project))
+    assert text.splitlines() == [
+        "FROM python:3.12-slim-bookworm",
+        "RUN apt-get update && apt-get install -y --no-install-recommends build-essential "
+        "ca-certificates && rm -rf /var/lib/apt/lists/*",
+        "RUN --mount=type=secret,id=apt_token,env=APT_TOKEN apt-get update && apt-get install "
+        "-y --no-install-recommends curl git && rm -rf /var/lib/apt/lists/*",
+        "RUN python -m pip install --no-cache-dir --index-url https://pypi.example/simple "
+        "--extra-index-url https://extra.example --pre --no-deps 'pandas>=2'",
+        'COPY ["requirements.txt", "/tmp/flytelike-build/requirements.txt"]',
+        "RUN python -m pip install --no-cache-dir -r /tmp/flytelike-build/requirements.txt",
+        "COPY --from=ghcr.io/astral-sh/uv:latest /uv /uvx /usr/local/bin/",
+        'COPY ["pyproject.toml", "uv.lock", "/tmp/flytelike-build/uv-project/"]',
+        "RUN cd /tmp/flytelike-build/uv-project && uv export --frozen --no-emit-project "
+        "--no-hashes -o requirements.txt && uv pip install --system --no-cache-dir -r "
+        "requirements.txt",
+        'ENV MODE="prod" GREETING="say \\"hi\\""',
+        "WORKDIR /app",
+        "RUN echo one",
+        "RUN echo two",
+        'COPY ["src/", "/app/src/"]',
+        'COPY ["src/", "/opt/code/"]',
+        'COPY ["job.py", "/app/bin/"]',
+    ]
+    assert instructions(text)[0] == "FROM" and instructions(text).count("FROM") == 1
+
+
+def test_uv_script_installs_its_declared_dependencies(project: Path) -> None:
+    img = flyte.Image.from_uv_script("job.py", name="job", python_version=(3, 12))
+    lines = dockerfile(img).splitlines()
+    assert lines[0] == "FROM python:3.12-slim-bookworm"
+    assert lines[-1] == "RUN python -m pip install --no-cache-dir 'httpx>=0.27' rich"
+    plain = img.plain()["layers"][-1]
+    assert plain["kind"] == "uv_script" and plain["script"] == "job.py"
+    assert plain["packages"] == ["httpx>=0.27", "rich"]
+    (project / "plain.py").write_text("print(1)\n")
+    with pytest.raises(DefinitionError, match=r"from_uv_script: .*plain.py must have one inline "
+                       r"metadata block"):  # fmt: skip
+        flyte.Image.from_uv_script("plain.py", name="x")
+
+
+def test_code_bundle_and_project_install(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    (project / "job_bundle_mod.py").write_text("Y = 2\n")
+    monkeypatch.syspath_prepend(str(project))
+    importlib.import_module("job_bundle_mod")  # a module loaded from the build context
+    try:
+        img = (
+            flyte.Image.from_debian_base(name="b", install_flyte=False)
+            .with_uv_project("pyproject.toml", project_install_mode="install_project")
+            .with_code_bundle(dst="/root")
+            .with_code_bundle(copy_style="all", dst="/srv")
+        )
+        lines = dockerfile(img, str(project)).splitlines()
+    finally:
+        sys.modules.pop("job_bundle_mod", None)
+    assert 'COPY ["./", "/tmp/flytelike-build/uv-project/"]' in lines
+    assert (
+        "RUN cd /tmp/flytelike-build/uv-project && uv pip install --system --no-cache-dir ."
+        in lines
+    )
+    assert 'COPY ["job_bundle_mod.py", "/root/job_bundle_mod.py"]' in lines
+    assert lines[-1] == 'COPY [".", "/srv/"]'
+
+
+def test_dockerfile_and_ref_name_images(project: Path) -> None:
+    img = flyte.Image.from_dockerfile("Dockerfile.custom", registry="ghcr.io/o", name="custom")
+    assert dockerfile(img) == "FROM busybox\nRUN echo custom\n"
+    assert img.uri.startswith("ghcr.io/o/custom:")
+    with pytest.raises(DefinitionError, match="from_dockerfile image takes no layers"):
+        img.clone(name="other").with_pip_packages("x")
+    ref = flyte.Image.from_ref_name("gpu")
+    assert ref.uri == "gpu"
+    with pytest.raises(DefinitionError, match=r"from_ref_name\('gpu'\) names an image defined"):
+        dockerfile(ref)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda i: i.with_pip_packages(), r"with_pip_packages: name at least one package"),
+        (lambda i: i.with_pip_packages(3), r"with_pip_packages: packages must be non-empty"),
+        (lambda i: i.with_pip_packages("a", pre="yes"), r"with_pip_packages: pre must be True"),
+        (lambda i: i.with_apt_packages("curl git"), r"'curl git' is not a Debian package name"),
+        (lambda i: i.with_commands("echo hi"), r"with_commands: commands must be a list"),
+        (lambda i: i.with_env_vars({"1BAD": "x"}), r"with_env_vars: '1BAD': 'x' is not an env"),
+        (lambda i: i.with_env_vars({"A": 1}), r"with_env_vars: 'A': 1 is not an env var"),
+        (lambda i: i.with_workdir(""), r"with_workdir: workdir must be a path"),
+        (
+            lambda i: i.with_requirements("nope.txt"),
+            r"with_requirements: file 'nope.txt' does "
+            r"not exist",
+        ),
+        (lambda i: i.with_requirements("pyproject.toml"), r"must be a .txt file"),
+        (lambda i: i.with_source_folder("missing"), r"with_source_folder: src 'missing' is not"),
+        (lambda i: i.with_source_file("src"), r"with_source_file: src 'src' is a directory"),
+        (
+            lambda i: i.with_uv_project("pyproject.toml", project_install_mode="all"),
+            r"project_install_mode must be one of dependencies_only, install_project",
+        ),
+        (lambda i: i.with_code_bundle(copy_style="some"), r"copy_style must be one of"),
+        (lambda i: i.clone(platform="linux/s390x"), r"clone: platform must be one or more of"),
+        (lambda i: i.clone(name="Bad Name"), r"clone: name must be an image name"),
+    ],
+)
+def test_bad_arguments_are_named(project: Path, make: object, message: str) -> None:
+    img = flyte.Image.from_debian_base(name="v")
+    with pytest.raises(DefinitionError, match=message):
+        make(img)  # type: ignore[operator]
+
+
+def test_bad_bases_are_named() -> None:
+    with pytest.raises(DefinitionError, match=r"from_base: image_uri must be an image reference"):
+        flyte.Image.from_base("")
+    with pytest.raises(DefinitionError, match=r"from_debian_base: python_version must be a "):
+        flyte.Image.from_debian_base(python_version=(2, 7))
+    with pytest.raises(DefinitionError, match=r"from_dockerfile: file 'nope' does not exist"):
+        flyte.Image.from_dockerfile("nope", registry="r", name="n")
+
+
+def test_image_spec_renders_through_the_same_writer(project: Path) -> None:
+    spec = flyte.ImageSpec(
+        name="spec", python_version="3.11", apt_packages=["curl"], packages=["numpy"],
+        requirements="requirements.txt", env={"A": "1"}, commands=["echo ok"],
+        copy=["src"], registry="ghcr.io/o",
+    )  # fmt: skip
+    assert instructions(dockerfile(spec, str(project))) == [
+        "FROM", "WORKDIR", "ENV", "RUN", "RUN", "COPY", "RUN", "ENV", "RUN", "COPY",
+    ]  # fmt: skip
+    text = dockerfile(spec, str(project))
+    assert text.startswith("FROM python:3.11-slim-bookworm\nWORKDIR /root\n")
+    assert 'COPY ["src/", "/root/src/"]' in text
+    with pytest.raises(DefinitionError, match=r"conda_packages is carried into the IR but has no "):
+        dockerfile(flyte.ImageSpec(name="c", conda_packages=["x"]))
+
+
+def test_cli_prints_the_dockerfile_of_an_environment(project: Path) -> None:
+    (project / "imgs.py").write_text(
+        "import flytelike as flyte\n"
+        "image = flyte.Image.from_debian_base(python_version=(3, 12), name='cli', "
+        "install_flyte=False).with_pip_packages('pandas').with_dockerignore('.dockerignore')\n"
+        "env = flyte.TaskEnvironment('cli_env', image=image)\n"
+        "@env.task\ndef t() -> int:\n    return 1\n"
+        "plain = flyte.TaskEnvironment('plain_env', image='python:3.12')\n"
+    )
+    (project / ".dockerignore").write_text(".venv\n")
+    runner = CliRunner()
+    expected = (
+        "FROM python:3.12-slim-bookworm\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends build-essential "
+        "ca-certificates && rm -rf /var/lib/apt/lists/*\n"
+        "RUN python -m pip install --no-cache-dir pandas\n"
+    )
+    for name in ("env", "cli_env", "image", "t"):
+        r = runner.invoke(main, ["image", "dockerfile", "imgs.py", name])
+        assert r.exit_code == 0, r.output
+        assert r.stdout == expected
+    r = runner.invoke(main, ["image", "dockerfile", "imgs.py", "env", "-o", "out/Dockerfile"])
+    assert r.exit_code == 1 and "cannot write out/Dockerfile: No such file" in r.output
+    (project / "out").mkdir()
+    r = runner.invoke(main, ["image", "dockerfile", "imgs.py", "env", "-o", "out/Dockerfile"])
+    assert r.exit_code == 0, r.output
+    assert (project / "out" / "Dockerfile").read_text() == expected
+    assert (project / "out" / "Dockerfile.dockerignore").read_text() == ".venv\n"
+    r = runner.invoke(main, ["image", "dockerfile", "imgs.py", "plain"])
+    assert r.exit_code == 1, r.output
+    assert "'python:3.12', a name of an image that is already built" in (r.output)
+    r = runner.invoke(main, ["image", "dockerfile", "imgs.py", "nothing"])
+    assert r.exit_code == 2
+    assert "imgs.py has no 'nothing'; its environments: cli_env, plain_env" in r.output
