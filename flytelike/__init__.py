@@ -147,11 +147,11 @@ if TYPE_CHECKING:
     from flytelike._v2.trace import trace
     from flytelike._v2.verbs import ImageBuild, build, build_images, rerun
     from flytelike.app._serve import AppHandle, serve, with_servecontext
+    from flytelike.backends import ExecutionContext as ExecutionParameters
+    from flytelike.backends import current_context
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
     from flytelike.backends._kit_context import FlyteContext, FlyteContextManager
     from flytelike.backends._logging import logger, system_logger
-    from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
-    from flytelike.backends._runtime import current_context
     from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
     from flytelike.compiler._closure import closure_of
     from flytelike.configuration import Config

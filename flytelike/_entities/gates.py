@@ -13,13 +13,12 @@ import sys
 from typing import Any
 
 from flytelike._settings.durations import to_seconds
-from flytelike.compiler import _stack, _state
+from flytelike.compiler import NodeHandle, Promise, _stack, _state
 from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import PyInterface, interface_from_types
-from flytelike.compiler._promise import NodeHandle, Promise
 from flytelike.compiler._source import fmt, user_frame_location
 from flytelike.errors import CompileError, LocalExecutionError
-from flytelike.ir._model import GateNode
+from flytelike.ir import GateNode
 
 
 class _Gate(Entity):

@@ -23,14 +23,14 @@ from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import PyInterface
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
 from flytelike.errors import LaunchPlanError
-from flytelike.ir._model import (
+from flytelike.ir import (
     ConcurrencySpec,
     Identifier,
     LaunchPlanNode,
     LaunchPlanTemplate,
     ResourceType,
+    with_version,
 )
-from flytelike.ir._version import with_version
 
 _PARAMS = (
     "default_inputs",

@@ -19,8 +19,7 @@ from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import PyInterface, interface_from_types
 from flytelike.compiler._state import map_arguments
 from flytelike.errors import DefinitionError, LocalExecutionError
-from flytelike.ir import required_successes, tolerates_failures
-from flytelike.ir._model import ArrayNode, Variable
+from flytelike.ir import ArrayNode, Variable, required_successes, tolerates_failures
 
 
 class MapTask(Entity):

@@ -16,7 +16,7 @@ from flytelike.compiler._entity import Entity
 from flytelike.compiler._interface import interface_from_function
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS, TASK_KEYS
 from flytelike.errors import ReferenceEntityError
-from flytelike.ir._model import (
+from flytelike.ir import (
     Identifier,
     LaunchPlanNode,
     NodeTarget,

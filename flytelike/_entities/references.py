@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from flytelike._entities.reference import ReferenceEntity
 from flytelike.compiler._interface import interface_from_types
 from flytelike.errors import DefinitionError
-from flytelike.ir._model import Identifier, ResourceType
+from flytelike.ir import Identifier, ResourceType
 
 
 @dataclass(frozen=True)

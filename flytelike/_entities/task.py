@@ -25,15 +25,15 @@ from flytelike.compiler._naming import entity_name, is_importable
 from flytelike.errors import (
     DefinitionError,
 )
-from flytelike.ir._model import (
+from flytelike.ir import (
     FunctionRef,
     Identifier,
     ResourceType,
     SourceLocation,
     TaskNode,
     TaskTemplate,
+    with_version,
 )
-from flytelike.ir._version import with_version
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -71,8 +71,8 @@ def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
     import hashlib
 
     from flytelike._settings.cache import function_source
+    from flytelike.ir import content_version
     from flytelike.ir._record import replace
-    from flytelike.ir._version import content_version
 
     digest = hashlib.sha256(function_source(func).encode()).digest()
     return content_version(replace(tmpl, function=replace(ref, pickled=digest)))

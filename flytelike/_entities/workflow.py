@@ -23,15 +23,15 @@ from flytelike.compiler._interface import PyInterface, interface_from_function
 from flytelike.compiler._naming import entity_name, relative_source
 from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
 from flytelike.errors import DefinitionError
-from flytelike.ir._model import (
+from flytelike.ir import (
     Identifier,
     ResourceType,
     SourceLocation,
     WorkflowMetadata,
     WorkflowNode,
     WorkflowTemplate,
+    with_version,
 )
-from flytelike.ir._version import with_version
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flytelike.ir._model import Accelerator
+from flytelike.ir import Accelerator
 from flytelike.ir._record import record
 
 

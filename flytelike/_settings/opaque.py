@@ -12,7 +12,7 @@ import datetime as _dt
 import enum
 from typing import Any
 
-from flytelike.ir._model import Opaque
+from flytelike.ir import Opaque
 from flytelike.ir._record import field_names, is_record
 
 

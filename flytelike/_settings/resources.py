@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from flytelike.errors import ResourceError
-from flytelike.ir._model import ResourceRequirements, ResourceSpec
+from flytelike.ir import ResourceRequirements, ResourceSpec
 from flytelike.ir._record import replace
 
 _MEM_UNITS = {

@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from flytelike.errors import DefinitionError
-from flytelike.ir._model import Notification as NotificationIR
-from flytelike.ir._model import Schedule
+from flytelike.ir import Notification as NotificationIR
+from flytelike.ir import Schedule
 from flytelike.ir._phases import WorkflowPhase
 
 

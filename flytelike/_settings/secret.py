@@ -24,7 +24,7 @@ import os
 import re
 
 from flytelike.errors import DefinitionError
-from flytelike.ir._model import SecretRequest
+from flytelike.ir import SecretRequest
 
 _ENV_VAR = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 MOUNT_PATH = "/etc/flyte/secrets"  # the only mount path flyte 2 accepts

@@ -31,7 +31,7 @@ from flytelike._settings.opaque import to_opaque
 from flytelike._settings.resources import Resources, validate_requirements
 from flytelike._settings.secret import Secret
 from flytelike.errors import DefinitionError, ResourceError
-from flytelike.ir._model import (
+from flytelike.ir import (
     Accelerator,
     Identifier,
     ResourceRequirements,

@@ -51,7 +51,7 @@ from datetime import UTC
 from typing import Any
 
 from flytelike._v2.init import init, init_from_config
-from flytelike.engine._handle import Run
+from flytelike.engine import Run
 from flytelike.errors import ArgumentError
 
 _IGNORED = frozenset(
@@ -120,7 +120,7 @@ class RunContext:
         from flytelike.engine._convert import inputs_to_literals
         from flytelike.engine._index import ClosureIndex, to_closure
         from flytelike.engine._run import new_run_name
-        from flytelike.ir._model import LaunchPlanTemplate
+        from flytelike.ir import LaunchPlanTemplate
 
         _excepthook.install()  # an uncaught run error prints as a local flyte run's does
         if args:

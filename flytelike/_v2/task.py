@@ -52,9 +52,8 @@ from flytelike.errors import (
     TaskTimeoutError,
     TraceDoesNotAllowNestedTasksError,
 )
-from flytelike.ir._model import TaskTemplate
+from flytelike.ir import TaskTemplate, with_version
 from flytelike.ir._record import replace
-from flytelike.ir._version import with_version
 
 # User errors that keep their class across an action boundary: flyte rebuilds these from the
 # error's code; any other ``RuntimeUserError`` subclass (``NonRecoverableError``, ``CustomError``,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flytelike.backends._functions import resolve_object
-from flytelike.ir._model import Closure, Identifier, ResourceType, TaskTemplate, WorkflowTemplate
+from flytelike.ir import Closure, Identifier, ResourceType, TaskTemplate, WorkflowTemplate
 
 
 def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) -> Closure:
@@ -18,7 +18,7 @@ def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) ->
     task's ``TypedFunction``; its live entity is used when it has one)."""
     from flytelike.compiler import compile_body
     from flytelike.compiler._closure import closure_of
-    from flytelike.ir._version import with_version
+    from flytelike.ir import with_version
 
     obj = getattr(getattr(tf, "func", None), "entity", None)
     if obj is None:

@@ -20,7 +20,7 @@ from typing import Any
 import typesystem
 from flytelike.backends._live import lookup
 from flytelike.compiler._naming import main_module_named
-from flytelike.ir._model import FunctionRef
+from flytelike.ir import FunctionRef
 from typesystem import Literal
 
 _MAX_UNWRAP = 8

@@ -23,7 +23,7 @@ import threading
 import weakref
 from typing import Any
 
-from flytelike.ir._model import Identifier
+from flytelike.ir import Identifier
 
 _LIVE: weakref.WeakValueDictionary[Identifier, Any] = weakref.WeakValueDictionary()
 _LOCK = threading.Lock()

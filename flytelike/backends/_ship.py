@@ -25,7 +25,7 @@ from flytelike.backends._functions import resolve_object, unwrap
 from flytelike.backends._live import lookup
 from flytelike.compiler._naming import is_importable
 from flytelike.errors import CodeShippingError
-from flytelike.ir._model import TaskTemplate
+from flytelike.ir import TaskTemplate
 from flytelike.ir._record import replace
 
 # id(template) -> (template, shipped template); templates are immutable.

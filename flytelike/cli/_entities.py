@@ -22,7 +22,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from flytelike.ir._model import Interface
+from flytelike.ir import Interface
 
 
 def _docstring(obj: Any) -> str:

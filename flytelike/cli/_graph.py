@@ -8,8 +8,7 @@ what happened to it, with the colours of the UI.
 
 from __future__ import annotations
 
-from flytelike.ir import binding_refs
-from flytelike.ir._model import (
+from flytelike.ir import (
     START_NODE,
     ArrayNode,
     BindingData,
@@ -20,6 +19,7 @@ from flytelike.ir._model import (
     TaskNode,
     WorkflowNode,
     WorkflowTemplate,
+    binding_refs,
 )
 from flytelike.ui import PHASE_COLOURS
 

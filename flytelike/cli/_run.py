@@ -42,7 +42,7 @@ from flytelike.cli._entities import (
 )
 from flytelike.cli._errors import UserCodeError, verbose_option
 from flytelike.errors import FlytelikeError
-from flytelike.ir._model import Interface, LaunchPlanTemplate
+from flytelike.ir import Interface, LaunchPlanTemplate
 from typesystem import (
     BlobType,
     EnumType,

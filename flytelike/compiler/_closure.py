@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytelike.ir._model import (
+from flytelike.ir import (
     Closure,
     Identifier,
     LaunchPlanTemplate,

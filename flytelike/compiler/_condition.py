@@ -23,7 +23,7 @@ from flytelike.compiler._source import fmt, user_frame_location
 from flytelike.compiler._state import NodeBuilder, Scope, raw_promises, to_binding_data
 from flytelike.compiler._typecheck import castable
 from flytelike.errors import CompileError
-from flytelike.ir._model import (
+from flytelike.ir import (
     Binding,
     BoolExpr,
     BranchNode,

@@ -14,7 +14,7 @@ from flytelike.compiler._overrides import TASK_KEYS
 
 if TYPE_CHECKING:
     from flytelike.compiler._interface import PyInterface
-    from flytelike.ir._model import NodeTarget
+    from flytelike.ir import NodeTarget
 
 
 class Entity:

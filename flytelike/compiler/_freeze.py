@@ -14,7 +14,7 @@ from flytelike.compiler._promise import NodeRef, Promise
 from flytelike.compiler._source import fmt
 from flytelike.compiler._state import NodeBuilder, raw_promises, to_binding_data
 from flytelike.errors import CompileError
-from flytelike.ir._model import Binding, Node, NodeTarget, PromiseRef, SourceLocation
+from flytelike.ir import Binding, Node, NodeTarget, PromiseRef, SourceLocation
 
 if TYPE_CHECKING:
     from flytelike.compiler._entity import Entity

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import typesystem
 from flytelike.errors import InterfaceError
-from flytelike.ir._model import Interface, Variable
+from flytelike.ir import Interface, Variable
 
 if TYPE_CHECKING:
     from typesystem import Literal, LiteralType

@@ -11,7 +11,7 @@ from typing import Any
 
 from flytelike._settings.durations import override_timeout
 from flytelike.errors import CompileError
-from flytelike.ir._model import CacheSpec, NodeOverrides
+from flytelike.ir import CacheSpec, NodeOverrides
 from flytelike.ir._record import replace
 
 TASK_KEYS = frozenset(

@@ -24,7 +24,7 @@ from flytelike.compiler._source import fmt
 from flytelike.compiler._stack import STACK as _STACK
 from flytelike.compiler._typecheck import castable
 from flytelike.errors import ArgumentError, BindingTypeError, CompileError
-from flytelike.ir._model import (
+from flytelike.ir import (
     START_NODE,
     Binding,
     BindingData,
@@ -37,7 +37,7 @@ from flytelike.ir._model import (
 
 if TYPE_CHECKING:
     from flytelike.compiler._entity import Entity
-    from flytelike.ir._model import BranchNode
+    from flytelike.ir import BranchNode
     from typesystem import LiteralType
 
 

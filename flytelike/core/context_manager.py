@@ -12,6 +12,7 @@ secrets lookup of ``current_context().secrets``.
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
+from flytelike.backends import ExecutionContext as ExecutionParameters
 from flytelike.backends._kit_context import (
     CompilationState,
     ExecutionState,
@@ -19,7 +20,6 @@ from flytelike.backends._kit_context import (
     FlyteContext,
     FlyteContextManager,
 )
-from flytelike.backends._runtime import ExecutionContext as ExecutionParameters
 from flytelike.backends._secrets import Secrets as SecretsManager
 
 __all__ = [

@@ -39,8 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from flytelike.backends import _stop
-from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.backends import USER, ExecutionError, _stop
 from flytelike.engine._execution import NodeFailed, error_dict
 from flytelike.engine._phases import NodePhase, TaskPhase
 

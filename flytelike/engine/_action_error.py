@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from flytelike.backends._protocol import ExecutionError
+    from flytelike.backends import ExecutionError
 
 # The keys of the stored dict that earlier versions wrote, by the field now holding them.
 _OLD_KEYS = {

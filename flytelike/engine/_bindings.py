@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import typesystem
-from flytelike.ir._model import (
+from flytelike.ir import (
     BindingData,
     BoolExpr,
     CollectionBinding,

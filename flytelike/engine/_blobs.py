@@ -74,7 +74,7 @@ def blob_exists(uri: str) -> bool:
     if path is not None:
         return os.path.exists(path)
     try:
-        from typesystem.io._store import current_store
+        from typesystem.io import current_store
 
         return bool(current_store().exists(uri))
     except Exception:

@@ -31,7 +31,7 @@ import typesystem
 from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
 from flytelike.engine._generation import generation_file, map_generation
 from flytelike.engine._records import RunStore
-from flytelike.ir._model import CacheSpec, TaskTemplate
+from flytelike.ir import CacheSpec, TaskTemplate
 from typesystem import Literal
 
 _NONE: frozenset[str] = frozenset()

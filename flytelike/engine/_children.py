@@ -18,7 +18,7 @@ from flytelike.engine._convert import inputs_to_literals, literals_to_python, sh
 from flytelike.engine._execution import Execution, NodeFailed
 from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._phases import NodePhase
-from flytelike.ir._model import LaunchPlanTemplate, TaskTemplate, WorkflowTemplate
+from flytelike.ir import LaunchPlanTemplate, TaskTemplate, WorkflowTemplate
 
 # Executions running in this process, by run name (set while their event loop runs them).
 _ACTIVE: dict[str, Execution] = {}

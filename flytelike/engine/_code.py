@@ -20,7 +20,7 @@ from typing import Any
 from flytelike.compiler._naming import main_module_named
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine.errors import ResumeError
-from flytelike.ir._model import Closure
+from flytelike.ir import Closure
 
 # id(closure) -> (closure, location); closures are immutable.
 _SEEN: dict[int, tuple[Closure, dict[str, Any]]] = {}

@@ -14,7 +14,7 @@ from typing import Any
 import typesystem
 from flytelike.compiler._interface import output_namedtuple
 from flytelike.errors import ArgumentError, LaunchPlanError
-from flytelike.ir._model import Interface, LaunchPlanTemplate
+from flytelike.ir import Interface, LaunchPlanTemplate
 from typesystem import Literal
 
 # (id(iface), id(py_iface), which) -> (iface, py_iface, types, input names): interfaces are

@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flytelike._settings.durations import node_timeout
-from flytelike.backends._capture import take as take_log
-from flytelike.backends._live import is_mocked
-from flytelike.backends._protocol import (
+from flytelike.backends import (
     SYSTEM,
     USER,
     ActionContext,
@@ -34,6 +32,8 @@ from flytelike.backends._protocol import (
     Backend,
     ExecutionError,
 )
+from flytelike.backends._capture import take as take_log
+from flytelike.backends._live import is_mocked
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
@@ -43,7 +43,7 @@ from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespa
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
 from flytelike.engine._records import RunStore
-from flytelike.ir._model import CacheSpec, Closure, NodeOverrides, TaskTemplate
+from flytelike.ir import CacheSpec, Closure, NodeOverrides, TaskTemplate
 from typesystem import Literal
 
 Outputs = dict[str, Literal]

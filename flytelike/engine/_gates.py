@@ -18,12 +18,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import typesystem
-from flytelike.backends._protocol import USER, ExecutionError
+from flytelike.backends import USER, ExecutionError
 from flytelike.engine._bindings import resolve
 from flytelike.engine._execution import NodeFailed, Outputs
 from flytelike.engine._interpreter import Interpreter, Values
 from flytelike.engine._phases import NodePhase
-from flytelike.ir._model import GateNode, Node
+from flytelike.ir import GateNode, Node
 from typesystem import LiteralType, SimpleKind, SimpleType
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from flytelike.engine.errors import (
     RunNotFoundError,
     TaskTimeoutError,
 )
-from flytelike.ir._model import (
+from flytelike.ir import (
     Interface,
 )
 from typesystem import Literal

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flytelike.ir._model import (
+from flytelike.ir import (
     Closure,
     Identifier,
     LaunchPlanTemplate,

@@ -26,9 +26,9 @@ from typing import Literal as Just
 
 import typesystem
 from flytelike._settings.durations import node_timeout
+from flytelike.backends import ActionContext, ActionRequest, ExecutionError
 from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
-from flytelike.backends._protocol import ActionContext, ActionRequest, ExecutionError
 from flytelike.backends._runtime import hidden_loop
 from flytelike.backends._stop import stop as stop_bodies
 from flytelike.engine._action_error import ActionError
@@ -52,8 +52,7 @@ from flytelike.engine._journal import MapJournal
 from flytelike.engine._map_results import ItemResults
 from flytelike.engine._phases import NodePhase
 from flytelike.errors import TaskBodyStopped
-from flytelike.ir import required_successes, tolerates_failures
-from flytelike.ir._model import ArrayNode, Node, TaskTemplate
+from flytelike.ir import ArrayNode, Node, TaskTemplate, required_successes, tolerates_failures
 from typesystem import Collection, CollectionType, Literal, LiteralType, UnionType, UnionValue
 
 # The in-place loop hands the remaining items to worker threads once items look slow and mostly

@@ -24,12 +24,12 @@ import time
 from collections import deque
 from typing import Any
 
+from flytelike.backends import SYSTEM, ExecutionError
 from flytelike.backends._live import is_mocked
-from flytelike.backends._protocol import SYSTEM, ExecutionError
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map import PROGRESS_SECONDS, _Items, _run_item
 from flytelike.engine._overrides import merged
-from flytelike.ir._model import TaskTemplate
+from flytelike.ir import TaskTemplate
 
 
 class _More(Exception):

@@ -30,7 +30,7 @@ import typesystem
 from flytelike.backends._live import is_mocked
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._execution import Execution, Outputs
-from flytelike.ir._model import CacheSpec, Identifier, Interface, NodeOverrides
+from flytelike.ir import CacheSpec, Identifier, Interface, NodeOverrides
 
 
 def node_cache_key(

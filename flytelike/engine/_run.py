@@ -22,10 +22,9 @@ import time
 import uuid
 from typing import Any
 
+from flytelike.backends import ActionRequest, Backend, ExecutionError, get_backend
 from flytelike.backends import _capture as capture
-from flytelike.backends._discovery import get_backend
 from flytelike.backends._live import is_mocked
-from flytelike.backends._protocol import ActionRequest, Backend, ExecutionError
 from flytelike.backends._runtime import data_context, enter, leave
 from flytelike.engine import (
     _abort,
@@ -63,7 +62,7 @@ from flytelike.engine.errors import (
     ResumeError,
     RunNotFoundError,
 )
-from flytelike.ir._model import (
+from flytelike.ir import (
     ArrayNode,
     Closure,
     GateNode,

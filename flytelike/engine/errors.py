@@ -36,7 +36,7 @@ from flytelike import errors as _errors
 from flytelike.errors import FlytelikeError, LocalExecutionError
 
 if TYPE_CHECKING:
-    from flytelike.backends._protocol import ExecutionError
+    from flytelike.backends import ExecutionError
 
 
 class EngineError(FlytelikeError):

@@ -33,18 +33,18 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flytelike.backends._protocol import (
+from flytelike.backends import (
     SYSTEM,
     USER,
     ActionContext,
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    ship_task,
 )
-from flytelike.backends._ship import ship_task
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _net, _wire
-from flytelike.ir._model import TaskTemplate
+from flytelike.ir import TaskTemplate
 
 DEADLINE_GRACE = 10.0  # seconds past an attempt's timeout before its call is given up
 _SYSTEM_CODES = frozenset({"UNAVAILABLE", "CANCELLED", "INTERNAL", "UNKNOWN", "ABORTED"})

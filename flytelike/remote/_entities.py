@@ -24,7 +24,7 @@ import threading
 from typing import Any
 
 from flytelike.engine import Engine
-from flytelike.ir._model import Closure, Identifier, Interface, ResourceType
+from flytelike.ir import Closure, Identifier, Interface, ResourceType
 from flytelike.remote._errors import EntityNotFoundError
 
 _REGISTERED: dict[tuple[ResourceType, str], Any] = {}

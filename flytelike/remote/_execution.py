@@ -17,11 +17,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flytelike.engine import ActionError, Engine, Run
+from flytelike.engine import (
+    ActionError,
+    ActionRecord,
+    AttemptRecord,
+    Engine,
+    Run,
+    RunNotFinishedError,
+    RunRecord,
+)
 from flytelike.engine._index import ClosureIndex
-from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
-from flytelike.engine.errors import RunNotFinishedError
-from flytelike.ir._model import Closure, Interface
+from flytelike.ir import Closure, Interface
 from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
 from typesystem import Literal
 

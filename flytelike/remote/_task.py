@@ -105,7 +105,7 @@ class TaskDetails:
                 f"Remote task {self.name} does not support positional arguments; call it with "
                 "keyword arguments"
             )
-        from flytelike.engine._children import can_child_call, child_call
+        from flytelike.engine import can_child_call, child_call
 
         if can_child_call():
             return child_call(self, kwargs)

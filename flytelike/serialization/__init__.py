@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from flytelike.errors import IRDecodeError
-from flytelike.ir._model import Closure
+from flytelike.ir import Closure
 
 
 def to_proto_bytes(closure: Closure) -> bytes:

@@ -22,8 +22,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from flytelike.errors import IRDecodeError
-from flytelike.ir import binding_refs
-from flytelike.ir._model import (
+from flytelike.ir import (
     START_NODE,
     ArrayNode,
     Binding,
@@ -41,6 +40,7 @@ from flytelike.ir._model import (
     TaskNode,
     WorkflowNode,
     WorkflowTemplate,
+    binding_refs,
 )
 
 _FIX = "the closure is incomplete or was edited; write it again with `flytelike compile`"

@@ -20,8 +20,7 @@ import signal
 import threading
 from types import TracebackType
 
-from flytelike.backends import _stop
-from flytelike.backends._protocol import USER, ActionContext, ExecutionError
+from flytelike.backends import USER, ActionContext, ExecutionError, _stop
 
 WAKE_SIGNAL = signal.SIGUSR2  # (unused by Ray's workers; the same one ``flytelike run`` uses)
 _POLL = 0.02  # how often a stop is tried again while the body is outside its window
