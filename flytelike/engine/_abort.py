@@ -37,15 +37,25 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flytelike.backends import USER, ExecutionError, _stop
-from flytelike.engine._execution import NodeFailed, error_dict
+from flytelike.engine._failure import NodeFailed, error_dict
 from flytelike.engine._phases import NodePhase, TaskPhase
 
 if TYPE_CHECKING:
-    from flytelike.engine._execution import Execution
     from flytelike.engine._records import RunStore
+
+
+class Execution(Protocol):
+    """What abort needs of a run executing here (``_execution.Execution``, which imports this
+    module: it asks ``interrupted`` after a stopped attempt)."""
+
+    run_name: str
+    store: RunStore | None
+
+    def node_finished(self, *args: Any, **kwargs: Any) -> None: ...
+
 
 T = TypeVar("T")
 POLL_SECONDS = 0.2

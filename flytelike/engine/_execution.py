@@ -38,6 +38,9 @@ from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import ATTEMPT, NODE, EventBus
+from flytelike.engine._failure import NodeFailed as NodeFailed
+from flytelike.engine._failure import Outputs as Outputs
+from flytelike.engine._failure import error_dict as error_dict
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespace_key
 from flytelike.engine._overrides import merged
@@ -46,8 +49,6 @@ from flytelike.engine._records import RunStore
 from flytelike.ir import CacheSpec, Closure, NodeOverrides, TaskTemplate
 from typesystem import Literal
 
-Outputs = dict[str, Literal]
-
 _TOKEN = f"{random.getrandbits(32):08x}"
 _OWNERS = itertools.count()
 
@@ -55,30 +56,6 @@ _OWNERS = itertools.count()
 LIMITS: contextvars.ContextVar[tuple[asyncio.Semaphore, ...]] = contextvars.ContextVar(
     "flytelike_limits", default=()
 )
-
-
-class NodeFailed(Exception):
-    """A node ended without outputs; ``error`` says why, ``action_id`` where; ``detail``, when
-    a task attempt failed it, is that attempt's ``ActionError`` (task, attempt, times)."""
-
-    def __init__(
-        self,
-        action_id: str,
-        error: ExecutionError,
-        phase: NodePhase = NodePhase.FAILED,
-        detail: ActionError | None = None,
-    ):
-        super().__init__(f"{action_id}: {error.message}")
-        self.action_id = action_id
-        self.error = error
-        self.phase = phase
-        self.detail = detail
-
-    def action_error(self) -> ActionError:
-        """The failure as recorded: the failing attempt's ``detail``, else built from ``error``."""
-        if self.detail is not None:
-            return self.detail
-        return ActionError.of(self.error, self.action_id)
 
 
 def cache_max_age(task: TaskTemplate) -> float | None:
@@ -121,12 +98,6 @@ def _in_place(runner: Any, aid: str, inputs: Outputs, attempt: int) -> ActionOut
 
 def non_recoverable(err: ExecutionError) -> bool:
     return err.error_type.rsplit(".", 1)[-1] == "NonRecoverableError"
-
-
-def error_dict(err: ExecutionError, action_id: str = "", **detail: Any) -> dict[str, Any]:
-    """``err`` as the run store keeps it (``ActionError.to_dict``); ``detail``: the other
-    fields of ``ActionError.of`` (``node_id``, ``task``, ``attempt``, ``started_at``, ...)."""
-    return ActionError.of(err, action_id, **detail).to_dict()
 
 
 @dataclass
@@ -405,7 +376,7 @@ class Execution:
                         ATTEMPT, self.run_name, TaskPhase.SUCCEEDED, aid, task.id.name, attempt
                     )
                 return outcome, attempt + 1
-            from flytelike.engine._abort import interrupted  # (cycle: _abort imports this)
+            from flytelike.engine._abort import interrupted
 
             stopped = interrupted(self.run_name, aid)  # (a body stopped by an abort: ABORTED)
             if stopped is not None:
