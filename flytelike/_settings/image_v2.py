@@ -427,6 +427,7 @@ class Image:
             "platform": list(self.platform),
             "python_version": list(self.python_version),
             "ref_name": self.ref_name,
+            "registry_secret": self.registry_secret,
             "layers": [layer.plain() for layer in self.layers],
         }
         return {k: v for k, v in out.items() if v not in (None, [])}

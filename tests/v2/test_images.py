@@ -75,6 +75,22 @@ def test_builder_is_immutable_and_the_identifier_is_stable(project: Path) -> Non
     assert b.with_pip_packages("pandas").uri == a.uri
     assert a.uri.startswith("ghcr.io/o/app:")
     assert a.with_pip_packages("numpy").uri != a.uri
+    secret = flyte.Image.from_debian_base(name="s", registry_secret=flyte.Secret(key="regcred"))
+    assert secret.plain()["registry_secret"] == "regcred"
+    env = flyte.TaskEnvironment("img_ir", image=a)
+
+    @env.task
+    def t() -> int:
+        return 1
+
+    ref = t.template().image
+    assert ref is not None and ref.uri == a.uri and ref.spec is not None
+    spec = json.loads(ref.spec.json)
+    assert spec["registry"] == "ghcr.io/o" and spec["python_version"] == [3, 12]
+    assert [layer["kind"] for layer in spec["layers"]] == [
+        "apt_packages", "pip_packages", "pip_packages",
+    ]  # fmt: skip
+    assert spec["layers"][-1]["packages"] == ["pandas"]
     # the contents of files a layer names are part of the identifier
     r1 = a.with_requirements("requirements.txt").identifier
     (project / "requirements.txt").write_text("requests==2.32.4\n")
@@ -272,3 +288,25 @@ def test_cli_prints_the_dockerfile_of_an_environment(project: Path) -> None:
     r = runner.invoke(main, ["image", "dockerfile", "imgs.py", "nothing"])
     assert r.exit_code == 2
     assert "imgs.py has no 'nothing'; its environments: cli_env, plain_env" in r.output
+
+
+def test_a_flytekit_task_takes_an_image_and_the_ir_round_trips(project: Path) -> None:
+    from flytelike import serialization, task, workflow
+    from flytelike.engine._index import to_closure
+
+    image = flyte.Image.from_debian_base(name="v1img", install_flyte=False).with_apt_packages("jq")
+
+    @task(container_image=image)
+    def t1() -> int:
+        return 1
+
+    @workflow
+    def wf() -> int:
+        return t1().with_overrides(container_image=flyte.Image.from_base("busybox:1"))  # type: ignore[no-any-return]
+
+    assert t1.template().image.uri == image.uri  # type: ignore[union-attr]
+    closure = to_closure(wf)
+    assert serialization.from_proto_bytes(serialization.to_proto_bytes(closure)) == closure
+    node = closure.workflows[0].nodes[0]
+    assert node.overrides is not None and node.overrides.container_image is not None
+    assert node.overrides.container_image.uri == "busybox:1"
