@@ -68,6 +68,8 @@ def gather() -> dict[str, Any]:
             "inline_limit": config.inline_limit,
             "record_direct_calls": config.record_direct_calls,
             "backend_options": dict(config.backend_options),
+            "project": config.project,
+            "domain": config.domain,
         },
         "environment": {k: v for k, v in sorted(os.environ.items()) if k.startswith("FLYTELIKE_")},
         "pyproject": str(pyproject) if project else None,
