@@ -44,7 +44,7 @@ from flytelike.engine._failure import NodeFailed, error_dict
 from flytelike.engine._phases import NodePhase, TaskPhase
 
 if TYPE_CHECKING:
-    from flytelike.engine._records import RunStore
+    from flytelike.engine._run_store import RunStore
 
 
 class Execution(Protocol):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import typesystem
 from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
 from flytelike.engine._generation import generation_file, map_generation
-from flytelike.engine._records import RunStore
+from flytelike.engine._run_store import RunStore
 from flytelike.ir import CacheSpec, TaskTemplate
 from typesystem import Literal
 

@@ -45,7 +45,7 @@ from flytelike.engine._index import ClosureIndex
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespace_key
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
-from flytelike.engine._records import RunStore
+from flytelike.engine._run_store import RunStore
 from flytelike.ir import CacheSpec, Closure, NodeOverrides, TaskTemplate
 from typesystem import Literal
 

@@ -27,7 +27,7 @@ from flytelike.ir import GateNode, Node
 from typesystem import LiteralType, SimpleKind, SimpleType
 
 if TYPE_CHECKING:
-    from flytelike.engine._records import RunStore
+    from flytelike.engine._run_store import RunStore
 
 POLL_SECONDS = 0.05
 BOOL = SimpleType(kind=SimpleKind.BOOLEAN)

@@ -16,8 +16,8 @@ import os
 import time
 from typing import Any
 
-from flytelike.engine._records import RunStore
 from flytelike.engine._rows import RunRecord
+from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import ResumeError
 
 ABORT_PREFIX = "__abort__"  # (``_abort.SIGNAL_PREFIX``)

@@ -18,7 +18,7 @@ Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one
 ``attempts``, ``logs`` (what each attempt printed; see ``_logs``), ``decks``, ``gates`` and
 ``signals``, ``cache`` and ``cache_reservations``, declared (with the schema versions and the
 steps that upgrade an older database) in ``_schema``. Reading them into records lives in
-``_records``.
+``_run_store``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import pytest
 
 from flytelike.engine import Engine
 from flytelike.engine._journal import MapJournal, ingest, journal_root, run_folder
-from flytelike.engine._records import RunStore
+from flytelike.engine._run_store import RunStore
 from tests.engine import map_items_wfs as w
 
 

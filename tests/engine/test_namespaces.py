@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import flytelike as fl
 from flytelike.cli import main
 from flytelike.engine import Engine, EngineConfig
-from flytelike.engine._records import RunStore
+from flytelike.engine._run_store import RunStore
 from flytelike.engine._schema import SCHEMA_VERSION
 from flytelike.errors import ConfigurationError
 from tests.engine.wfs import add

@@ -7,7 +7,7 @@ import pickle
 import sqlite3
 from pathlib import Path
 
-from flytelike.engine._records import RunStore
+from flytelike.engine._run_store import RunStore
 from flytelike.engine._store import SCHEMA_VERSION
 
 # The version-1 tables that changed or are read here, as version 1 created them.
