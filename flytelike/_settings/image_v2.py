@@ -201,12 +201,16 @@ class Image:
         platform: tuple[str, ...] | None = None,
         secret_mounts: Any = None,
     ) -> Image:
-        """A debian base with the dependencies a script declares in its ``# /// script`` block."""
+        """A debian base with the dependencies a script declares in its ``# /// script`` block;
+        its Python is ``python_version``, else the lowest ``requires-python`` allows (``>=3.12``,
+        ``~=3.12``, ``==3.12.*``), else this interpreter's."""
         where = "Image.from_uv_script"
         path = L.existing_file(script, where, "script")
         if not path.endswith(".py"):
             raise DefinitionError(f"{where}: script {os.fspath(script)!r} must be a .py file")
-        deps, _ = script_dependencies(path, where)
+        deps, requires = script_dependencies(path, where)
+        if python_version is None and requires:
+            python_version = _lowest_python(requires)
         opts = L.PipOptions.make(where, index_url, extra_index_urls, pre, extra_args, secret_mounts)
         base = cls.from_debian_base(
             python_version, None, True, registry, registry_secret, name, platform
@@ -461,6 +465,12 @@ class Image:
                      *(f for layer in self.layers for f in layer.files())]:  # fmt: skip
             if not os.path.isfile(path):
                 raise DefinitionError(f"Image {self.uri}: {path} no longer exists")
+
+
+def _lowest_python(requires: str) -> tuple[int, int] | None:
+    """The lowest ``3.X`` a ``requires-python`` specifier allows, when it names one."""
+    found = re.findall(r"(?:>=|~=|==)\s*3\.(\d+)", requires)
+    return (3, min(int(m) for m in found)) if found else None
 
 
 def _install_mode(mode: Any, where: str) -> None:

@@ -42,6 +42,20 @@ def instructions(text: str) -> list[str]:
     return [line.split()[0] for line in text.splitlines() if line and not line.startswith("#")]
 
 
+def assert_valid_shape(text: str, context: Path) -> None:
+    """One FROM, first; only instructions the writer may use; every COPY's JSON form parses
+    and its local sources exist in the build context."""
+    kinds = instructions(text)
+    assert kinds[0] == "FROM" and kinds.count("FROM") == 1, kinds
+    assert set(kinds) <= {"FROM", "RUN", "COPY", "ENV", "WORKDIR"}, kinds
+    assert text.endswith("\n") and "\n\n" not in text
+    for line in text.splitlines():
+        if line.startswith("COPY ["):  # (not COPY --from=IMAGE: its sources are in IMAGE)
+            *sources, _dst = json.loads(line[len("COPY ") :])
+            for src in sources:
+                assert (context / src).exists(), f"{src} is not in the build context"
+
+
 def test_from_base_keeps_the_reference_and_takes_no_layers_until_named() -> None:
     img = flyte.Image.from_base("alpine:3.18")
     assert img.uri == "alpine:3.18"
@@ -141,7 +155,7 @@ def test_every_layer_kind_in_layer_order(project: Path) -> None:
         'COPY ["src/", "/opt/code/"]',
         'COPY ["job.py", "/app/bin/"]',
     ]
-    assert instructions(text)[0] == "FROM" and instructions(text).count("FROM") == 1
+    assert_valid_shape(text, project)
 
 
 def test_uv_script_installs_its_declared_dependencies(project: Path) -> None:
@@ -149,6 +163,11 @@ def test_uv_script_installs_its_declared_dependencies(project: Path) -> None:
     lines = dockerfile(img).splitlines()
     assert lines[0] == "FROM python:3.12-slim-bookworm"
     assert lines[-1] == "RUN python -m pip install --no-cache-dir 'httpx>=0.27' rich"
+    # without python_version, the lowest Python the script's requires-python allows
+    assert flyte.Image.from_uv_script("job.py", name="job").python_version == (3, 11)
+    assert dockerfile(flyte.Image.from_uv_script("job.py", name="j")).startswith(
+        "FROM python:3.11-slim-bookworm\n"
+    )
     plain = img.plain()["layers"][-1]
     assert plain["kind"] == "uv_script" and plain["script"] == "job.py"
     assert plain["packages"] == ["httpx>=0.27", "rich"]
@@ -171,7 +190,9 @@ def test_code_bundle_and_project_install(project: Path, monkeypatch: pytest.Monk
             .with_code_bundle(dst="/root")
             .with_code_bundle(copy_style="all", dst="/srv")
         )
-        lines = dockerfile(img, str(project)).splitlines()
+        text = dockerfile(img, str(project))
+        assert_valid_shape(text, project)
+        lines = text.splitlines()
     finally:
         sys.modules.pop("job_bundle_mod", None)
     assert 'COPY ["./", "/tmp/flytelike-build/uv-project/"]' in lines
@@ -248,6 +269,7 @@ def test_image_spec_renders_through_the_same_writer(project: Path) -> None:
         "FROM", "WORKDIR", "ENV", "RUN", "RUN", "COPY", "RUN", "ENV", "RUN", "COPY",
     ]  # fmt: skip
     text = dockerfile(spec, str(project))
+    assert_valid_shape(text, project)
     assert text.startswith("FROM python:3.11-slim-bookworm\nWORKDIR /root\n")
     assert 'COPY ["src/", "/root/src/"]' in text
     with pytest.raises(DefinitionError, match=r"conda_packages is carried into the IR but has no "):
