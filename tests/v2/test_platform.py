@@ -235,3 +235,20 @@ def test_cli_deploy_get_run_and_abort(team: object, tmp_path: Path, engine: Engi
     assert aborted.exit_code == 0, aborted.output
     assert f"aborted run {running.name}" in aborted.output
     assert remote.Run.get(running.name).phase == flyte.models.ActionPhase.ABORTED
+
+
+def test_auto_version_current_is_the_running_tasks_deployment(engine: Engine) -> None:
+    env = flyte.TaskEnvironment(name="cur")
+
+    @env.task
+    async def leaf(x: int) -> int:
+        return x + 100
+
+    @env.task
+    async def top(x: int) -> int:
+        return await remote.Task.get("cur.leaf", auto_version="current")(x=x)  # type: ignore[no-any-return]
+
+    flyte.deploy(env, version="v7")
+    assert flyte.run(remote.Task.get("cur.top", version="v7"), x=1).outputs() == 101
+    with pytest.raises(ValueError, match="only be used within a task context"):
+        remote.Task.get("cur.leaf", auto_version="current").fetch()
