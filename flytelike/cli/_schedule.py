@@ -31,6 +31,7 @@ def _moment(text: str | None, start: _dt.datetime | None, what: str) -> _dt.date
             raise click.BadParameter(
                 f"{text!r} is not an ISO time such as 2026-12-04T09:00", param_hint=what
             ) from None
+        # (the one duration parser of task settings; it has no public face)
         from flytelike._settings.durations import to_seconds
 
         try:

@@ -56,6 +56,7 @@ class Entry:
 
 
 def _cron_next(expr: str, tz_name: str | None) -> NextFn:
+    # (the parser that validated the expression; it has no public face)
     from flytelike._settings.cron import CronExpr, timezone
 
     cron, tz = CronExpr.parse(expr), timezone(tz_name)
@@ -91,7 +92,7 @@ def _check_inputs(entry: Entry, iface: Any) -> Entry:
 
 
 def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
-    from flytelike._settings.schedule import CronSchedule
+    from flytelike import CronSchedule
 
     schedule = lp.params["schedule"]
     arg = schedule.kickoff_time_input_arg
@@ -115,8 +116,7 @@ def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
 
 
 def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
-    from flytelike._settings.schedule import FixedRate
-    from flytelike._settings.v2config import Cron, TriggerTime
+    from flytelike import Cron, FixedRate, TriggerTime
 
     auto = trigger.automation
     name = f"{task.name}:{trigger.name}"
@@ -161,8 +161,7 @@ def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
 def find_entries(module: Any, start: _dt.datetime) -> list[Entry]:
     """The schedules of the launch plans and v2 tasks defined in ``module`` (by name order);
     fixed-rate schedules without a start time count from ``start``."""
-    from flytelike._entities.launch_plan import LaunchPlan  # (the class, for isinstance)
-    from flytelike._settings.v2config import Trigger
+    from flytelike import LaunchPlan, Trigger
 
     out: list[Entry] = []
     seen: set[int] = set()
