@@ -56,6 +56,11 @@ def _strings(values: Iterable[Any], where: str, what: str) -> tuple[str, ...]:
     for v in values:
         if not isinstance(v, str) or not v.strip():
             raise DefinitionError(f"{where}: {what} must be non-empty strings, got {v!r}")
+        if "\n" in v.strip() or "\r" in v:  # (a Dockerfile instruction is one line)
+            raise DefinitionError(
+                f"{where}: {what} must be one line each, got {v!r}; give one string per "
+                "command (or join them with &&)"
+            )
         out.append(v.strip())
     return tuple(out)
 

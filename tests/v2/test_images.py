@@ -224,6 +224,7 @@ def test_dockerfile_and_ref_name_images(project: Path) -> None:
         (lambda i: i.with_pip_packages("a", pre="yes"), r"with_pip_packages: pre must be True"),
         (lambda i: i.with_apt_packages("curl git"), r"'curl git' is not a Debian package name"),
         (lambda i: i.with_commands("echo hi"), r"with_commands: commands must be a list"),
+        (lambda i: i.with_commands(["a\nb"]), r"commands must be one line each, got 'a\\nb'"),
         (lambda i: i.with_env_vars({"1BAD": "x"}), r"with_env_vars: '1BAD': 'x' is not an env"),
         (lambda i: i.with_env_vars({"A": 1}), r"with_env_vars: 'A': 1 is not an env var"),
         (lambda i: i.with_workdir(""), r"with_workdir: workdir must be a path"),
