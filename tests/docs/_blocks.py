@@ -32,7 +32,8 @@ An HTML comment on the line before the opening fence changes how the block is ch
   network or a long-running server, or are the test suite itself; the reason is required;
 - ``<!-- docs-check: server -->`` on a ``bash`` block: its first command is a server; it is
   started on a free port (``--port 0``, since the default one may be taken on the machine), the
-  check waits for the line naming its address, runs the other commands with the page's
+  check waits for the line naming its address (and, for a web server, that its first page
+  answers), runs the other commands with the page's
   ``127.0.0.1:PORT`` replaced by that address, and stops it (Ctrl-C);
 - ``<!-- docs-check: synopsis -->``: lines ``flytelike COMMAND ...`` (alternatives separated by
   `` | ``): every command, subcommand and ``--option`` must exist in the CLI (upper-case words

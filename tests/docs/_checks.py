@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tomllib
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,9 @@ def _start_server(
     line = proc.stdout.readline() if ready else ""
     found = re.search(r"(127\.0\.0\.1:\d+)", line)
     assert found and proc.poll() is None, f"{where}: `{' '.join(cmd.argv)}` did not start: {line!r}"
+    if "http://" in line:  # a web server: its first page answers
+        with urllib.request.urlopen(f"http://{found[1]}/", timeout=30) as response:
+            assert response.status == 200, f"{where}: http://{found[1]}/ answered {response.status}"
     return proc, (shown, found[1])
 
 
