@@ -43,3 +43,25 @@ def test_a_dynamic_graph_and_what_tasks_print_come_back(engine: Engine) -> None:
     assert run.outputs() == [0, 1, 4]
     printed = sorted(log.stdout for log in run.logs())
     assert printed == ["squaring 0\n", "squaring 1\n", "squaring 2\n"]
+
+
+def test_the_python_equivalent_of_executor(
+    executor: ExecutorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``flytelike run --executor HOST:PORT`` from Python: the grpc backend with its address."""
+    from typing import Any
+
+    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("FLYTELIKE_EXECUTOR", raising=False)
+    monkeypatch.delenv("FLYTELIKE_BACKEND_OPTIONS", raising=False)
+    served: list[int] = []
+    action = executor.service._action
+
+    def counting(*args: Any) -> Any:
+        served.append(1)
+        return action(*args)
+
+    monkeypatch.setattr(executor.service, "_action", counting)
+    ctx = fl.with_runcontext(backend="grpc", backend_options={"address": executor.address})
+    assert ctx.run(square, x=7).outputs() == 49
+    assert served == [1]  # (it ran on the executor)
