@@ -227,6 +227,45 @@ def test_fuzzed_requests_never_stop_the_executor(
         assert token == TOKEN
 
 
+@settings(
+    max_examples=max(FUZZ_EXAMPLES // 4, 10),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    ops=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 1 << 16), st.integers(0, 255)),
+        min_size=1,
+        max_size=6,
+    ),
+    token=st.sampled_from([TOKEN, TOKEN, TOKEN, None, "wrong"]),
+)
+def test_fuzzed_requests_over_a_stream_never_stop_the_executor(
+    channel: grpc.Channel, ops: list[tuple[int, int, int]], token: str | None
+) -> None:
+    """A valid request, then a mutated one, over one RunActions call: the first is answered,
+    the second is answered or ends the call with a status naming what is wrong."""
+    meta = (("authorization", f"Bearer {token}"),) if token is not None else ()
+    good = add_request()
+    answers = channel.stream_stream(SERVICE + "RunActions")(
+        iter([good, _mutate(good, ops)]), timeout=30, metadata=meta
+    )
+    read = 0
+    try:
+        for answer in answers:
+            pb.ActionOutcome.FromString(answer)
+            read += 1
+    except grpc.RpcError as e:
+        assert e.code() in EXPECTED, (e.code(), e.details())
+        if token != TOKEN:
+            assert e.code() is grpc.StatusCode.UNAUTHENTICATED
+        else:
+            assert read == 1 and e.details()
+    else:
+        assert token == TOKEN and read == 2
+
+
 # Fields the structured fuzzing leaves alone: paths the executor would write under or put on
 # sys.path, and environment variables it would set in this (the test's) process.
 UNTOUCHED = frozenset({"run_dir", "secrets_dir", "root", "raw_data_prefix", "environment"})
