@@ -148,12 +148,10 @@ if TYPE_CHECKING:
     from flytelike._v2.verbs import ImageBuild, build, build_images, rerun
     from flytelike.app._serve import AppHandle, serve, with_servecontext
     from flytelike.backends import ExecutionContext as ExecutionParameters
-    from flytelike.backends import current_context
+    from flytelike.backends import FlyteContext, FlyteContextManager, current_context
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
-    from flytelike.backends._kit_context import FlyteContext, FlyteContextManager
     from flytelike.backends._logging import logger, system_logger
-    from flytelike.compiler import NodeHandle, Outputs, Promise, conditional
-    from flytelike.compiler._closure import closure_of
+    from flytelike.compiler import NodeHandle, Outputs, Promise, closure_of, conditional
     from flytelike.configuration import Config
     from flytelike.engine import Deck
     from flytelike.errors import FlyteRecoverableException

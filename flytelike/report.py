@@ -19,7 +19,7 @@ __all__ = ["Tab", "flush", "get_tab", "log", "replace"]
 
 
 def _ctx() -> Any:
-    from flytelike.backends._runtime import running_action
+    from flytelike.backends import running_action
 
     return running_action()
 
@@ -85,7 +85,7 @@ def get_tab(name: str, /, create_if_missing: bool = True) -> Tab | _Null:
             return Tab(deck)
     if not create_if_missing:
         raise KeyError(f"report has no tab {name!r}")
-    from flytelike.backends._runtime import DeckTab
+    from flytelike.backends import DeckTab
 
     deck = DeckTab(name, auto_add_to_deck=False)
     ctx.add_deck(deck)

@@ -32,9 +32,8 @@ from typing import Any
 
 import typesystem
 from flytelike._entities.eager_calls import eager_child_call, eager_exception
-from flytelike.backends._runtime import running_action
-from flytelike.compiler._interface import output_namedtuple
-from flytelike.compiler._state import has_promise
+from flytelike.backends import running_action
+from flytelike.compiler import has_promise, output_namedtuple
 from flytelike.errors import (
     ArgumentError,
     EagerException,

@@ -26,10 +26,7 @@ from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike._settings.task import TaskSettings
 
 # (as task.py: the running action is the backends' private runtime state, not on its face)
-from flytelike.compiler import _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import interface_from_types
-from flytelike.compiler._naming import relative_source
+from flytelike.compiler import Entity, _state, interface_from_types, relative_source
 from flytelike.errors import DefinitionError, LocalExecutionError
 from flytelike.ir import (
     Identifier,
@@ -37,9 +34,9 @@ from flytelike.ir import (
     SourceLocation,
     TaskNode,
     TaskTemplate,
+    record,
     with_version,
 )
-from flytelike.ir._record import record
 
 
 def kwtypes(**kwargs: Any) -> OrderedDict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, TypeVar, overload
 
 from flytelike._entities.calls import engine
 from flytelike._entities.task import _KIND_CLASSES, PythonFunctionTask, make_task
-from flytelike.backends._runtime import running_action
+from flytelike.backends import running_action
 from flytelike.errors import DefinitionError
 
 P = ParamSpec("P")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from flytelike.backends._runtime import running_action
+from flytelike.backends import running_action
 from flytelike.errors import EagerException
 
 

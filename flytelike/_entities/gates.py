@@ -13,10 +13,17 @@ import sys
 from typing import Any
 
 from flytelike._settings.durations import to_seconds
-from flytelike.compiler import NodeHandle, Promise, _stack, _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import PyInterface, interface_from_types
-from flytelike.compiler._source import fmt, user_frame_location
+from flytelike.compiler import (
+    Entity,
+    NodeHandle,
+    Promise,
+    PyInterface,
+    _stack,
+    _state,
+    fmt,
+    interface_from_types,
+    user_frame_location,
+)
 from flytelike.errors import CompileError, LocalExecutionError
 from flytelike.ir import GateNode
 

@@ -13,11 +13,19 @@ from typing import Any
 
 from flytelike._entities.workflow import WorkflowBase
 from flytelike._settings.carried import WorkflowFailurePolicy
-from flytelike.compiler import NodeHandle, Outputs, Promise, _stack
-from flytelike.compiler._compile import END_NODE, CompiledBody
+from flytelike.compiler import (
+    END_NODE,
+    CompiledBody,
+    CompileState,
+    NodeBuilder,
+    NodeHandle,
+    Outputs,
+    Promise,
+    _stack,
+    bindings,
+)
 from flytelike.compiler._freeze import freeze_root
 from flytelike.compiler._interface import _UNSET, PyInterface, literal_type
-from flytelike.compiler._state import CompileState, NodeBuilder, bindings
 from flytelike.errors import CompileError, DefinitionError
 
 

@@ -18,10 +18,7 @@ from flytelike._entities.workflow import WorkflowBase
 from flytelike._settings.carried import Annotations, Labels
 from flytelike._settings.opaque import to_opaque
 from flytelike._settings.schedule import ConcurrencyPolicy, CronSchedule, FixedRate
-from flytelike.compiler import _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import PyInterface
-from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
+from flytelike.compiler import SUBWORKFLOW_KEYS, Entity, PyInterface, _state
 from flytelike.errors import LaunchPlanError
 from flytelike.ir import (
     ConcurrencySpec,
@@ -119,7 +116,7 @@ class LaunchPlan(Entity):
         defaults = {k: v for k, v in wf_iface.defaults.items() if k in inputs}
         defaults.update(self.default_inputs)
         if defaults:
-            from flytelike.compiler._interface import set_defaults
+            from flytelike.compiler import set_defaults
 
             set_defaults(self.python_interface, defaults, where)
         self._template: LaunchPlanTemplate | None = None

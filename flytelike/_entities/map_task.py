@@ -14,10 +14,7 @@ import functools
 import typing
 from typing import Any
 
-from flytelike.compiler import _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import PyInterface, interface_from_types
-from flytelike.compiler._state import map_arguments
+from flytelike.compiler import Entity, PyInterface, _state, interface_from_types, map_arguments
 from flytelike.errors import DefinitionError, LocalExecutionError
 from flytelike.ir import ArrayNode, Variable, required_successes, tolerates_failures
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytelike.compiler import NodeHandle, Outputs, Promise, _stack, _state
-from flytelike.compiler._source import fmt, user_frame_location
+from flytelike.compiler import (
+    NodeHandle,
+    Outputs,
+    Promise,
+    _stack,
+    _state,
+    fmt,
+    user_frame_location,
+)
 from flytelike.errors import CompileError
 
 

@@ -110,7 +110,7 @@ class PythonTask(_ClassTask, Generic[T]):
             extra["task_config"] = task_config
         self._setup(name, iface.inputs, iface.outputs, metadata, extra, _user_location())
         if iface.defaults:
-            from flytelike.compiler._interface import set_defaults
+            from flytelike.compiler import set_defaults
 
             set_defaults(self.python_interface, iface.defaults, self._where)
 

@@ -11,10 +11,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flytelike._entities.task import where_of
-from flytelike.compiler import _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import interface_from_function
-from flytelike.compiler._overrides import SUBWORKFLOW_KEYS, TASK_KEYS
+from flytelike.compiler import SUBWORKFLOW_KEYS, TASK_KEYS, Entity, _state, interface_from_function
 from flytelike.errors import ReferenceEntityError
 from flytelike.ir import (
     Identifier,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flytelike._entities.reference import ReferenceEntity
-from flytelike.compiler._interface import interface_from_types
+from flytelike.compiler import interface_from_types
 from flytelike.errors import DefinitionError
 from flytelike.ir import Identifier, ResourceType
 

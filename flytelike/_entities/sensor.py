@@ -23,7 +23,7 @@ import typing
 from typing import Any
 
 from flytelike._entities.container import TaskMetadata, _ClassTask
-from flytelike.backends._runtime import running_action  # (as _entities.container)
+from flytelike.backends import running_action  # (as _entities.container)
 from flytelike.errors import DefinitionError
 
 POKE_INTERVAL = 1.0
@@ -115,6 +115,6 @@ class FileSensor(BaseSensor):
         super().__init__(name=name, timeout=timeout, **kwargs)
 
     async def poke(self, path: str) -> bool:  # type: ignore[override]
-        from flytelike.backends._kit_context import FlyteContextManager
+        from flytelike.backends import FlyteContextManager
 
         return FlyteContextManager.current_context().file_access.exists(path)

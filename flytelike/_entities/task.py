@@ -14,14 +14,15 @@ from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from flytelike._entities import calls
 from flytelike._settings.task import TaskSettings
-from flytelike.compiler import _state
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import (
+from flytelike.compiler import (
+    Entity,
     PyInterface,
+    _state,
+    entity_name,
     interface_from_function,
+    is_importable,
     signature_function,
 )
-from flytelike.compiler._naming import entity_name, is_importable
 from flytelike.errors import (
     DefinitionError,
 )
@@ -49,7 +50,7 @@ def function_ref(func: Callable[..., Any]) -> FunctionRef:
     globals hold (locks, clients, connections). A backend that sends a task out of the process
     pickles the function by value when it cannot be imported by name there
     (``flytelike.backends.ship_task``)."""
-    from flytelike.compiler._naming import module_of
+    from flytelike.compiler import module_of
 
     if is_importable(func):
         return FunctionRef(func.__module__, func.__qualname__)
@@ -71,8 +72,7 @@ def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
     import hashlib
 
     from flytelike._settings.cache import function_source
-    from flytelike.ir import content_version
-    from flytelike.ir._record import replace
+    from flytelike.ir import content_version, replace
 
     digest = hashlib.sha256(function_source(func).encode()).digest()
     return content_version(replace(tmpl, function=replace(ref, pickled=digest)))
@@ -129,7 +129,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         if self._template is None:
             s = self.settings
             code = signature_function(self._func).__code__
-            from flytelike.compiler._naming import relative_source
+            from flytelike.compiler import relative_source
 
             tmpl = TaskTemplate(
                 id=Identifier(ResourceType.TASK, DEFAULT_PROJECT, DEFAULT_DOMAIN, self.name, ""),

@@ -16,12 +16,18 @@ from flytelike._entities import calls
 from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT, where_of
 from flytelike._settings.carried import Documentation, WorkflowFailurePolicy, split_docstring
 from flytelike._settings.opaque import to_opaque
-from flytelike.compiler import _state
-from flytelike.compiler._compile import CompiledBody, compile_body, paused_gc
-from flytelike.compiler._entity import Entity
-from flytelike.compiler._interface import PyInterface, interface_from_function
-from flytelike.compiler._naming import entity_name, relative_source
-from flytelike.compiler._overrides import SUBWORKFLOW_KEYS
+from flytelike.compiler import (
+    SUBWORKFLOW_KEYS,
+    CompiledBody,
+    Entity,
+    PyInterface,
+    _state,
+    compile_body,
+    entity_name,
+    interface_from_function,
+    paused_gc,
+    relative_source,
+)
 from flytelike.errors import DefinitionError
 from flytelike.ir import (
     Identifier,

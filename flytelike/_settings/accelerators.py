@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flytelike.ir import Accelerator
-from flytelike.ir._record import record
+from flytelike.ir import Accelerator, record
 
 
 @record

@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, TypeAlias
 
 from flytelike.errors import DefinitionError
-from flytelike.ir import CacheSpec
-from flytelike.ir._record import record
+from flytelike.ir import CacheSpec, record
 
 
 @record

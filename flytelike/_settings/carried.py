@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from flytelike.ir._record import record
+from flytelike.ir import record
 
 
 @record

@@ -15,8 +15,7 @@ from typing import Any
 from flytelike._settings.image_v2 import Image
 from flytelike._settings.opaque import plain
 from flytelike.errors import DefinitionError
-from flytelike.ir import ImageRef, Opaque
-from flytelike.ir._record import field_names, record, replace
+from flytelike.ir import ImageRef, Opaque, field_names, record, replace
 
 _FORCE_PUSH: set[int] = set()
 

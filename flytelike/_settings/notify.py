@@ -14,7 +14,7 @@ import dataclasses
 from typing import Any
 
 from flytelike.errors import DefinitionError
-from flytelike.ir._phases import ActionPhase
+from flytelike.ir import ActionPhase
 
 __all__ = ["Email", "NamedDelivery", "NamedRule", "Notification", "Slack", "Teams", "Webhook"]
 

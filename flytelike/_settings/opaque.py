@@ -12,8 +12,7 @@ import datetime as _dt
 import enum
 from typing import Any
 
-from flytelike.ir import Opaque
-from flytelike.ir._record import field_names, is_record
+from flytelike.ir import Opaque, field_names, is_record
 
 
 def plain(obj: Any) -> Any:

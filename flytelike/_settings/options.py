@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from flytelike._settings.carried import Annotations, Labels, RawOutputDataConfig, SecurityContext
-from flytelike.ir._record import record
+from flytelike.ir import record
 
 # Options field -> LaunchPlan.get_or_create parameter it is carried as.
 LAUNCH_PLAN_FIELDS = {

@@ -25,8 +25,7 @@ import re
 from typing import Any
 
 from flytelike.errors import ResourceError
-from flytelike.ir import ResourceRequirements, ResourceSpec
-from flytelike.ir._record import replace
+from flytelike.ir import ResourceRequirements, ResourceSpec, replace
 
 _MEM_UNITS = {
     "": 1,

@@ -15,8 +15,7 @@ from typing import Any
 
 from flytelike.errors import DefinitionError
 from flytelike.ir import Notification as NotificationIR
-from flytelike.ir import Schedule
-from flytelike.ir._phases import WorkflowPhase
+from flytelike.ir import Schedule, WorkflowPhase
 
 
 def validate_cron(expr: str) -> str:

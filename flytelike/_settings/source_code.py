@@ -4,7 +4,7 @@ documentation (``docs``). Not here: ``Documentation`` (``_settings.carried``).""
 
 from __future__ import annotations
 
-from flytelike.ir._record import record
+from flytelike.ir import record
 
 
 @record

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flytelike.backends._runtime import set_group_provider
+from flytelike.backends import set_group_provider
 
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
 _RUN_LOCK = threading.Lock()
@@ -84,7 +84,7 @@ def _inherited(ec: Any) -> tuple[dict[str, str], tuple[str, ...]] | None:
 
 
 def _running() -> Any:
-    from flytelike.backends._runtime import running_action
+    from flytelike.backends import running_action
 
     return running_action()
 

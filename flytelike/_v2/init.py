@@ -131,7 +131,7 @@ def _configured(position: int) -> str | None:
     """The running task's run's project (0) or domain (1), else ``init``'s, else the engine
     configuration's when ``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN`` (or ``[tool.flytelike]``) set
     it, else ``None``."""
-    from flytelike.backends._runtime import running_action
+    from flytelike.backends import running_action
 
     ec = running_action()
     if ec is not None:

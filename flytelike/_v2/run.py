@@ -128,7 +128,7 @@ class RunContext:
                 raise ArgumentError(
                     f"run: {entity!r} takes keyword inputs only", entity=repr(entity)
                 )
-            from flytelike.compiler._state import map_arguments
+            from flytelike.compiler import map_arguments
 
             inputs = map_arguments(entity, args, inputs)
         opts = run_options(entity, inputs)

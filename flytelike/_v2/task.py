@@ -36,8 +36,7 @@ from flytelike._entities.calls import run_in_place, run_in_place_async
 from flytelike._entities.task import PythonFunctionTask
 from flytelike._settings.task import TaskSettings
 from flytelike._v2 import context as _context
-from flytelike.compiler import _stack
-from flytelike.compiler._state import map_arguments
+from flytelike.compiler import _stack, map_arguments
 from flytelike.errors import (
     ActionAbortedError,
     BaseRuntimeError,
@@ -52,8 +51,7 @@ from flytelike.errors import (
     TaskTimeoutError,
     TraceDoesNotAllowNestedTasksError,
 )
-from flytelike.ir import TaskTemplate, with_version
-from flytelike.ir._record import replace
+from flytelike.ir import TaskTemplate, replace, with_version
 
 # User errors that keep their class across an action boundary: flyte rebuilds these from the
 # error's code; any other ``RuntimeUserError`` subclass (``NonRecoverableError``, ``CustomError``,
@@ -133,7 +131,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _stack.compiling():  # inside a v1 workflow body: a node, as @task
             return super().__call__(*args, **kwargs)
-        from flytelike.backends._runtime import running_action
+        from flytelike.backends import running_action
 
         if running_action() is None:
             return self._func(*args, **kwargs)
@@ -152,7 +150,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
         """An awaitable of the call, for sync and async tasks alike."""
         if self.is_async:
             return self(*args, **kwargs)
-        from flytelike.backends._runtime import running_action
+        from flytelike.backends import running_action
 
         if running_action() is None or _stack.compiling():
 

@@ -77,7 +77,7 @@ _BOOKS: weakref.WeakKeyDictionary[Any, _Book] = weakref.WeakKeyDictionary()
 
 
 def _book() -> _Book | None:
-    from flytelike.backends._runtime import running_action
+    from flytelike.backends import running_action
 
     ec = running_action()
     if ec is None:

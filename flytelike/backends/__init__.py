@@ -19,10 +19,18 @@ from flytelike.backends._discovery import (
     get_backend,
     register_backend,
 )
+from flytelike.backends._kit_context import (
+    CompilationState,
+    ExecutionState,
+    FileAccessProvider,
+    FlyteContext,
+    FlyteContextManager,
+)
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
     ActionContext,
+    ActionLog,
     ActionOutcome,
     ActionRequest,
     Backend,
@@ -31,7 +39,20 @@ from flytelike.backends._protocol import (
     InlineBackend,
     ItemBackend,
 )
-from flytelike.backends._runtime import ExecutionContext, current_context
+from flytelike.backends._runtime import (
+    Checkpoint,
+    DeckTab,
+    ExecutionContext,
+    ExecutionId,
+    call_group,
+    current_context,
+    data_context,
+    enter,
+    hidden_loop,
+    leave,
+    running_action,
+    set_group_provider,
+)
 from flytelike.backends._ship import ship_task
 
 __all__ = [
@@ -54,4 +75,20 @@ __all__ = [
     "get_backend",
     "register_backend",
     "ship_task",
+    "CompilationState",
+    "ExecutionState",
+    "FileAccessProvider",
+    "FlyteContext",
+    "FlyteContextManager",
+    "ActionLog",
+    "Checkpoint",
+    "DeckTab",
+    "ExecutionId",
+    "call_group",
+    "data_context",
+    "enter",
+    "hidden_loop",
+    "leave",
+    "running_action",
+    "set_group_provider",
 ]

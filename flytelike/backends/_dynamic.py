@@ -16,8 +16,7 @@ from flytelike.ir import Closure, Identifier, ResourceType, TaskTemplate, Workfl
 def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) -> Closure:
     """The closure of the graph ``task``'s body builds with ``native`` inputs (``tf``: the
     task's ``TypedFunction``; its live entity is used when it has one)."""
-    from flytelike.compiler import compile_body
-    from flytelike.compiler._closure import closure_of
+    from flytelike.compiler import closure_of, compile_body
     from flytelike.ir import with_version
 
     obj = getattr(getattr(tf, "func", None), "entity", None)
@@ -27,7 +26,7 @@ def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) ->
     func = getattr(obj, "task_function", None) or getattr(obj, "__wrapped__", obj)
     iface = getattr(obj, "python_interface", None)
     if iface is None:
-        from flytelike.compiler._interface import interface_from_function
+        from flytelike.compiler import interface_from_function
 
         iface = interface_from_function(func, f"dynamic task `{task.id.name}`")
     code = func.__code__

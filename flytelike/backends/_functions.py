@@ -19,7 +19,7 @@ from typing import Any
 
 import typesystem
 from flytelike.backends._live import lookup
-from flytelike.compiler._naming import main_module_named
+from flytelike.compiler import main_module_named
 from flytelike.ir import FunctionRef
 from typesystem import Literal
 
@@ -107,7 +107,7 @@ class TypedFunction:
         self.func = func
         self.name = name or getattr(func, "__qualname__", repr(func))
         if iface is None:
-            from flytelike.compiler._interface import interface_from_function
+            from flytelike.compiler import interface_from_function
 
             iface = interface_from_function(func, f"task `{self.name}`")
         self.input_types = dict(iface.inputs)

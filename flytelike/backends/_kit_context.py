@@ -256,7 +256,7 @@ class FlyteContextManager:
         if pushed:
             return pushed[-1]
         from flytelike.backends._runtime import running_action
-        from flytelike.compiler._stack import current
+        from flytelike.compiler import current
 
         state = current()
         comp = CompilationState(state) if state is not None else None

@@ -55,7 +55,7 @@ from flytelike.backends._runtime import (
 from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
 from flytelike.backends._tracebacks import user_traceback
-from flytelike.compiler._stack import isolate, restore
+from flytelike.compiler import isolate, restore
 from flytelike.errors import CodeShippingError, TaskBodyStopped
 from typesystem import box, unbox
 

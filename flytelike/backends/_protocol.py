@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from flytelike.ir import Closure, TaskTemplate
-from flytelike.ir._record import record
+from flytelike.ir import Closure, TaskTemplate, record
 from typesystem import Literal
 
 USER = "USER"

@@ -23,10 +23,9 @@ from typing import Any
 
 from flytelike.backends._functions import resolve_object, unwrap
 from flytelike.backends._live import lookup
-from flytelike.compiler._naming import is_importable
+from flytelike.compiler import is_importable
 from flytelike.errors import CodeShippingError
-from flytelike.ir import TaskTemplate
-from flytelike.ir._record import replace
+from flytelike.ir import TaskTemplate, replace
 
 # id(template) -> (template, shipped template); templates are immutable.
 _SHIPPED: dict[int, tuple[TaskTemplate, TaskTemplate]] = {}

@@ -32,7 +32,7 @@ def compile_command(
 ) -> None:
     """Compile ENTITY (a workflow, task or launch plan) to its IR closure."""
     from flytelike import serialization
-    from flytelike.compiler._closure import closure_of
+    from flytelike.compiler import closure_of
 
     try:
         closure = closure_of(load_entity(file_or_module, entity, verbose), version)

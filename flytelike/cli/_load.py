@@ -18,7 +18,7 @@ import click
 
 from flytelike.backends import _capture as capture
 from flytelike.cli._errors import UserCodeError
-from flytelike.compiler._naming import module_for_file, project_root
+from flytelike.compiler import module_for_file, project_root
 
 
 def load_module(target: str, verbose: bool = False) -> Any:

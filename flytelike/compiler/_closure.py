@@ -17,8 +17,10 @@ from flytelike.ir import (
     LaunchPlanTemplate,
     TaskTemplate,
     WorkflowTemplate,
+    field_names,
+    is_record,
+    replace,
 )
-from flytelike.ir._record import field_names, is_record, replace
 
 
 def closure_of(entity: Any, version: str = "") -> Closure:

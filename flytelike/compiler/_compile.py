@@ -19,8 +19,7 @@ from flytelike.compiler._source import fmt
 from flytelike.compiler._stack import pop, push
 from flytelike.compiler._state import CompileState, NodeBuilder, bindings
 from flytelike.errors import CompileError
-from flytelike.ir import Binding, Node
-from flytelike.ir._record import record
+from flytelike.ir import Binding, Node, record
 
 if TYPE_CHECKING:
     from flytelike.compiler._entity import Entity

@@ -11,8 +11,7 @@ from typing import Any
 
 from flytelike._settings.durations import override_timeout
 from flytelike.errors import CompileError
-from flytelike.ir import CacheSpec, NodeOverrides
-from flytelike.ir._record import replace
+from flytelike.ir import CacheSpec, NodeOverrides, replace
 
 TASK_KEYS = frozenset(
     {

@@ -2,7 +2,7 @@
 running task (``current_context().checkpoint``: ``read``/``write``/``restore``/``save``,
 surviving retries); ``SyncCheckpoint`` is the same class (flytekit's implementation of it)."""
 
-from flytelike.backends._runtime import Checkpoint
-from flytelike.backends._runtime import Checkpoint as SyncCheckpoint
+from flytelike.backends import Checkpoint
+from flytelike.backends import Checkpoint as SyncCheckpoint
 
 __all__ = ["Checkpoint", "SyncCheckpoint"]

@@ -12,14 +12,14 @@ secrets lookup of ``current_context().secrets``.
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from flytelike.backends import ExecutionContext as ExecutionParameters
-from flytelike.backends._kit_context import (
+from flytelike.backends import (
     CompilationState,
     ExecutionState,
     FileAccessProvider,
     FlyteContext,
     FlyteContextManager,
 )
+from flytelike.backends import ExecutionContext as ExecutionParameters
 from flytelike.backends._secrets import Secrets as SecretsManager
 
 __all__ = [

@@ -4,7 +4,7 @@
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from flytelike.backends._kit_context import FileAccessProvider
+from flytelike.backends import FileAccessProvider
 
 __all__ = ["FileAccessProvider"]
 

@@ -10,7 +10,7 @@ inputs, outputs and timeline when ``enable_deck=True``.
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
-from flytelike.backends._runtime import DeckTab as Deck
+from flytelike.backends import DeckTab as Deck
 from flytelike.deck._renderers import MarkdownRenderer, SourceCodeRenderer, TopFrameRenderer
 
 _INSTEAD = {

@@ -13,12 +13,11 @@ import os
 import threading
 from typing import Any
 
+from flytelike.backends import ActionLog, Checkpoint, ExecutionContext, ExecutionId, current_context
+from flytelike.backends import DeckTab as Deck
 from flytelike.backends._capture import LOG_LIMIT
-from flytelike.backends._protocol import ActionLog
-from flytelike.backends._runtime import Checkpoint, ExecutionContext, ExecutionId, current_context
-from flytelike.backends._runtime import DeckTab as Deck
 from flytelike.backends._worker import at_child_exit
-from flytelike.compiler._state import has_promise
+from flytelike.compiler import has_promise
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call

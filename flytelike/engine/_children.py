@@ -12,7 +12,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from flytelike.backends._runtime import call_group, running_action
+from flytelike.backends import call_group, running_action
 from flytelike.engine._abort import abortable
 from flytelike.engine._convert import inputs_to_literals, literals_to_python, shape_outputs
 from flytelike.engine._execution import Execution, NodeFailed

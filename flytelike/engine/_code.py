@@ -17,7 +17,7 @@ import os
 import sys
 from typing import Any
 
-from flytelike.compiler._naming import main_module_named
+from flytelike.compiler import main_module_named
 from flytelike.engine._index import ClosureIndex
 from flytelike.engine.errors import ResumeError
 from flytelike.ir import Closure

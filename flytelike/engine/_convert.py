@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import typesystem
-from flytelike.compiler._interface import output_namedtuple
+from flytelike.compiler import output_namedtuple
 from flytelike.errors import ArgumentError, LaunchPlanError
 from flytelike.ir import Interface, LaunchPlanTemplate
 from typesystem import Literal

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from flytelike.backends._protocol import ActionLog
+from flytelike.backends import ActionLog
 from flytelike.engine import _abort, _gates
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._convert import literals_to_python, shape_outputs

@@ -95,7 +95,7 @@ def to_closure(entity: Any) -> Closure:
     if isinstance(cached, Closure):
         return cached
     from flytelike.backends._live import register_tree
-    from flytelike.compiler._closure import closure_of
+    from flytelike.compiler import closure_of
 
     closure = closure_of(entity)
     register_tree(entity)

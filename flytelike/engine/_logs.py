@@ -14,7 +14,7 @@ from typing import Any
 
 import msgpack
 
-from flytelike.backends._protocol import ActionLog
+from flytelike.backends import ActionLog
 
 INSERT_SQL = (
     "INSERT OR REPLACE INTO logs (run_name, action_id, attempt, created_at, data, dropped) "

@@ -26,10 +26,9 @@ from typing import Literal as Just
 
 import typesystem
 from flytelike._settings.durations import node_timeout
-from flytelike.backends import ActionContext, ActionRequest, ExecutionError
+from flytelike.backends import ActionContext, ActionRequest, ExecutionError, hidden_loop
 from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
-from flytelike.backends._runtime import hidden_loop
 from flytelike.backends._stop import stop as stop_bodies
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._bindings import resolve

@@ -22,10 +22,17 @@ import time
 import uuid
 from typing import Any
 
-from flytelike.backends import ActionRequest, Backend, ExecutionError, get_backend
+from flytelike.backends import (
+    ActionRequest,
+    Backend,
+    ExecutionError,
+    data_context,
+    enter,
+    get_backend,
+    leave,
+)
 from flytelike.backends import _capture as capture
 from flytelike.backends._live import is_mocked
-from flytelike.backends._runtime import data_context, enter, leave
 from flytelike.engine import (
     _abort,
     _gates,

@@ -446,7 +446,7 @@ def outcome_from_proto(data: bytes, context: ActionContext) -> ActionOutcome:
     decks = tuple(Deck(d.name, d.uri) for d in msg.decks)
     extra: dict[str, Any] = {}
     if msg.HasField("logs"):
-        from flytelike.backends._protocol import ActionLog
+        from flytelike.backends import ActionLog
 
         extra["logs"] = ActionLog(
             tuple((c.stream, c.text) for c in msg.logs.chunks),

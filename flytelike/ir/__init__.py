@@ -45,6 +45,8 @@ from flytelike.ir._model import (
     WorkflowNode,
     WorkflowTemplate,
 )
+from flytelike.ir._phases import ActionPhase, NodePhase, TaskPhase, WorkflowPhase
+from flytelike.ir._record import field_names, is_record, record, replace
 from flytelike.ir._version import content_version, with_version
 from flytelike.ir._walk import binding_refs
 
@@ -96,4 +98,12 @@ __all__ = [
     "binding_refs",
     "required_successes",
     "tolerates_failures",
+    "ActionPhase",
+    "NodePhase",
+    "TaskPhase",
+    "WorkflowPhase",
+    "field_names",
+    "is_record",
+    "record",
+    "replace",
 ]

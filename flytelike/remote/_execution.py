@@ -27,8 +27,7 @@ from flytelike.engine import (
     RunRecord,
 )
 from flytelike.engine._index import ClosureIndex
-from flytelike.ir import Closure, Interface
-from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
+from flytelike.ir import Closure, Interface, NodePhase, TaskPhase, WorkflowPhase
 from typesystem import Literal
 
 

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike.engine import Engine, PhaseEvent, Run, default_engine
-from flytelike.ir import ResourceType
-from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
+from flytelike.ir import NodePhase, ResourceType, TaskPhase, WorkflowPhase
 from flytelike.remote import _entities
 from flytelike.remote._errors import ExecutionExistsError, FlyteTimeout, not_local
 from flytelike.remote._execution import (

@@ -158,7 +158,7 @@ class LazyEntity:
 
 
 def _current_version(name: str, project: str, domain: str) -> str:
-    from flytelike.backends._runtime import running_action
+    from flytelike.backends import running_action
 
     ec = running_action()
     if ec is None:

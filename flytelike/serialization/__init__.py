@@ -24,7 +24,7 @@ from flytelike.ir import Closure
 
 def to_proto_bytes(closure: Closure) -> bytes:
     """The closure as deterministic protobuf bytes (message ``flytelike.ir.v1.Closure``)."""
-    from flytelike.compiler._compile import paused_gc
+    from flytelike.compiler import paused_gc
     from flytelike.serialization._wire import closure_bytes
 
     with paused_gc():

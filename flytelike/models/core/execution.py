@@ -11,7 +11,7 @@ what flytekit code comparing an execution's phase with a ``NodeExecutionPhase`` 
 
 from __future__ import annotations
 
-from flytelike.ir._phases import NodePhase, TaskPhase, WorkflowPhase
+from flytelike.ir import NodePhase, TaskPhase, WorkflowPhase
 
 WorkflowExecutionPhase = WorkflowPhase
 NodeExecutionPhase = NodePhase

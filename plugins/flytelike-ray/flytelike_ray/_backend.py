@@ -39,13 +39,13 @@ from flytelike.backends import (
     SYSTEM,
     USER,
     ActionContext,
+    ActionLog,  # (not exported by flytelike.backends yet)
     ActionOutcome,
     ActionRequest,
     ExecutionError,
     ship_task,
 )
 from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
-from flytelike.backends._protocol import ActionLog  # (not exported by flytelike.backends yet)
 from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
