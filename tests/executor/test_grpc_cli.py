@@ -162,3 +162,16 @@ def test_run_with_executor_option(
             cwd=tmp_path,
         )
         assert done.returncode == 2 and message in done.stderr, done.stderr
+
+
+def test_serve_with_a_client_ca_needs_its_own_certificate(tmp_path: Path) -> None:
+    env = dict(os.environ, FLYTELIKE_HOME=str(tmp_path / "home"))
+    done = subprocess.run(
+        [sys.executable, "-m", "flytelike", "serve", "executor", "--tls-client-ca", "ca.pem"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert "mutual TLS (--tls-client-ca) needs the server's own certificate too" in done.stderr
