@@ -150,6 +150,11 @@ def read_greeting(d: FlyteDirectory) -> str:
 
 
 @workflow
+def replica_wf() -> None:
+    quiet_replica()
+
+
+@workflow
 def raw_wf(script_file: str, who: str) -> str:
     out = raw(env={"GREETING": "hello there"}, script_args=who, script_file=script_file)
     return read_greeting(d=out)

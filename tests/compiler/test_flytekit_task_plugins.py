@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from flytelike import workflow
 from flytelike.cli import main
 from flytelike.engine import Engine
 from flytelike.errors import DefinitionError, LocalExecutionError, TaskTimeoutError
@@ -48,6 +49,7 @@ def test_a_python_task_with_two_outputs_a_default_and_hooks(flytelike_engine: En
 def test_ignore_outputs(flytelike_engine: Engine) -> None:
     # No outputs: the replica's work is done; outputs declared: nothing else produces them here.
     assert wfs.quiet_replica() is None
+    wfs.replica_wf()
     with pytest.raises(LocalExecutionError, match="raised IgnoreOutputs, but it declares outputs"):
         wfs.loud_replica()
 
@@ -65,6 +67,12 @@ def test_a_sql_task_subclass_runs_its_query(flytelike_engine: Engine, tmp_path: 
     )
     assert count_rows.get_query(min_id=3).endswith("where id >= 3")
     assert count_rows(min_id=7) == 3
+
+    @workflow
+    def counted(min_id: int) -> int:
+        return count_rows(min_id=min_id)
+
+    assert counted(min_id=2) == 8
     assert dict(count_rows.template().custom)["query_template"].startswith('"select count(*)')
     bare = SQLTask("bare_sql", "select 1", inputs={}, outputs={"o0": int})
     with pytest.raises(LocalExecutionError, match="subclass it and define execute"):
@@ -130,3 +138,13 @@ def test_flytelike_run_runs_plugin_workflows(flytelike_home: Path) -> None:
     r = CliRunner().invoke(main, ["run", WFS, "split_wf", "--text", "p,q,r"])
     assert r.exit_code == 0, (r.output, r.exception)
     assert json.loads(r.stdout) == {"o0": ["q", "r"]}
+
+
+def test_flytelike_run_runs_a_raw_shell_workflow(flytelike_home: Path, tmp_path: Path) -> None:
+    script = tmp_path / "greet.sh"
+    script.write_text('#!/bin/bash\necho "$GREETING, $1" > greeting.txt\n')
+    script.chmod(0o755)
+    args = ["run", WFS, "raw_wf", "--script_file", str(script), "--who", "Grace"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, (r.output, r.exception)
+    assert json.loads(r.stdout) == {"o0": "hello there, Grace"}
