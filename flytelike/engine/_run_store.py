@@ -218,9 +218,15 @@ class RunStore(GateRows):
         outputs: dict[str, Literal] | None,
         error: dict[str, Any] | None,
     ) -> None:
+        """Record how run ``name`` ended. What its durability points journaled is committed
+        first: a batch the store could not take fails the run (recorded ``FAILED`` by
+        ``_salvage``; a run ending ``SUCCEEDED`` gets the ``StoreWriteError`` raised)."""
+        self.db.flush()
         failed = self.db.failed.get(name)
         if failed is not None:  # its records were (partly) lost: it ended FAILED, whatever it did
             self._salvage({name}, failed)
+            if phase == "SUCCEEDED":
+                raise failed
             return
         data, uri = (None, None)
         if outputs is not None:

@@ -10,8 +10,9 @@ home's key (``_integrity``) when the database belongs to the user opening it, so
 before seals existed still resume; 7 indexes for every ``runs list`` filter (phase, entity, both),
 newest first, so listing stays fast on a store of 100,000 runs; 8 ``runs.project``/``runs.domain``
 (the run's namespace, ``_namespace``; older rows get theirs from their recorded options, else the
-defaults) with indexes for the ``runs list --project [--domain]`` filters. Each step is idempotent: columns
-and tables are checked, not assumed, and sealed payloads are left as they are.
+defaults) with indexes for the ``runs list --project [--domain]`` filters; 9 ``pending_marks``
+(how far each process's pending journal is committed, ``_pending``). Each step is idempotent:
+columns and tables are checked, not assumed, and sealed payloads are left as they are.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable
 
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Columns added after version 1, by table: (column, declaration); new tables come from ``SCHEMA``.
 MIGRATIONS: tuple[tuple[str, str, str], ...] = (
@@ -94,6 +95,7 @@ CREATE INDEX IF NOT EXISTS map_items_run ON map_items(run_name, action_id);
 CREATE TABLE IF NOT EXISTS cache_reservations (
     key TEXT PRIMARY KEY, owner TEXT, expires_at REAL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending_marks (owner TEXT PRIMARY KEY, seq INTEGER) WITHOUT ROWID;
 """
 
 

@@ -4,10 +4,11 @@ signals and the task cache.
 Writes that only record what happened (phases, outputs, attempts) are queued: one writer thread
 per store commits everything queued as one transaction every ``BATCH_SECONDS`` (``_batch`` turns
 a batch into few statements). ``barrier()`` is the durability point: the engine calls it before
-starting what depends on a finished action, and it returns once everything queued so far is
-committed (the calling thread commits the batch itself, so a kill -9 loses no finished work that
-anything was built on); history nothing is built on (attempt rows, ``write_later``) waits for the
-writer's next batch. ``flush()`` commits everything queued and held back. Writes that others
+starting what depends on a finished action, and it returns once everything queued so far would
+survive a kill -9: appended to this process's pending journal (``_pending``, one write) and
+committed by the writer's next batch; the next process to open the store applies what a killed
+one journaled but never committed. History nothing is built on (attempt rows, ``write_later``)
+is not journaled. ``flush()`` commits everything queued, journaled and held back. Writes that others
 wait on (cache entries, reservations, signals) are synchronous. Several processes may share one
 file: WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing
 records.
@@ -16,7 +17,7 @@ Tables: ``runs``, ``actions`` (node executions, map items, dynamic children; one
 ``(run_name, action_id)``), ``map_items`` (items of the fast map path, a row per batch; see
 ``_items``), ``closures`` (pickled closures by digest, shared by the runs of an entity),
 ``attempts``, ``logs`` (what each attempt printed; see ``_logs``), ``decks``, ``gates`` and
-``signals``, ``cache`` and ``cache_reservations``, declared (with the schema versions and the
+``signals``, ``cache`` and ``cache_reservations``, ``pending_marks`` (``_pending``), declared (with the schema versions and the
 steps that upgrade an older database) in ``_schema``. Reading them into records lives in
 ``_run_store``.
 """
@@ -38,6 +39,7 @@ from typing import Any
 
 from flytelike.engine._batch import ROWS, UPSERT, Ops, drain, insert_many, runs_of
 from flytelike.engine._faults import is_busy, store_error
+from flytelike.engine._pending import PendingJournal, replay
 from flytelike.engine._private import private_dir, private_file
 from flytelike.engine._schema import SCHEMA as SCHEMA  # (re-exported: older imports)
 from flytelike.engine._schema import SCHEMA_VERSION, upgrade
@@ -88,6 +90,10 @@ class SQLiteStore:
         # Queued writes. Only a holder of ``_lock`` takes items out (the writer thread, or any
         # thread committing on its own in ``flush``/``barrier``), so batches commit in order.
         self._items: deque[Any] = deque()
+        # Taken at a durability point and journaled (``_pending``), for the next commit.
+        self._ready: Ops = []
+        self._journal: PendingJournal | None = None
+        self._journal_ok = True
         # History nothing is built on (attempt rows): committed with the writer's batches and
         # ``flush``, never by ``barrier``, so a durability point writes one table less.
         self._later: deque[Any] = deque()
@@ -121,6 +127,8 @@ class SQLiteStore:
                         except BaseException:
                             conn.execute("ROLLBACK")
                             raise
+                    # What processes killed before their writer committed left (``_pending``).
+                    replay(conn, self.path, lambda ops: self._apply(conn, ops))
                     return
                 except sqlite3.OperationalError as e:
                     if not is_busy(e) or attempt == _BUSY_RETRIES - 1:
@@ -229,15 +237,32 @@ class SQLiteStore:
             self._lock.release()
 
     def barrier(self) -> None:
-        """Return once every write queued so far is committed: the durability point before the
-        engine starts what depends on a finished action. Free when nothing is queued or being
-        committed; otherwise the calling thread commits the batch itself (no hand-off to the
-        writer thread)."""
+        """Return once every write queued so far survives a kill -9: the durability point
+        before the engine starts what depends on a finished action. Free when nothing is queued
+        or being committed; otherwise what is queued is appended to this process's pending
+        journal (``_pending``: one write) and committed by the writer thread's next batch, or,
+        when the journal cannot be written, committed here and now."""
         # (``_committing`` is set before a batch is taken from ``_items``: an item is always
         # either still queued or in a batch whose commit ``_lock`` waits for.)
         if not self._items and not self._committing:
             return
         with self._lock:
+            ops = drain(self._items, self._pending)
+            if not ops:
+                return
+            self._ready += ops  # (before anything queued later: commits keep queue order)
+            if self._journal_ok:
+                try:
+                    if self._journal is None:
+                        self._journal = PendingJournal(self.path)
+                    self._journal.append(ops)
+                except (OSError, TypeError, ValueError) as e:
+                    log.warning("run store: pending journal unusable, committing instead: %s", e)
+                    self._journal_ok = False
+                else:
+                    if not self._signalled:
+                        self._signal()
+                    return
             self._commit_queued(self.connection())
 
     def _start_writer(self) -> None:
@@ -296,22 +321,27 @@ class SQLiteStore:
         ``write_later``) and commit it (the caller holds ``_lock``)."""
         self._committing = True
         try:
-            ops = drain(self._items, self._pending)
+            ops, self._ready = self._ready, []
+            ops += drain(self._items, self._pending)
             if later and self._later:
                 ops += drain(self._later, None)
-            if ops:
-                self._commit(conn, ops)
+            journal = self._journal
+            if journal is not None and journal.dirty:
+                ops.append(journal.mark())  # (the journal's records are in this commit)
+            if ops and self._commit(conn, ops) and journal is not None:
+                journal.committed()
         finally:
             self._committing = False
 
-    def _commit(self, conn: sqlite3.Connection, ops: Ops) -> None:
+    def _commit(self, conn: sqlite3.Connection, ops: Ops) -> bool:
+        """Commit ``ops`` in one transaction; False when it could not be (``_write_failed``)."""
         for attempt in range(_BUSY_RETRIES):
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     self._apply(conn, ops)
                     conn.execute("COMMIT")
-                    return
+                    return True
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
@@ -321,10 +351,11 @@ class SQLiteStore:
                     time.sleep(0.005 * (1 + attempt % 10))
                     continue
                 self._write_failed(ops, e)
-                return
+                return False
             except Exception as e:
                 self._write_failed(ops, e)
-                return
+                return False
+        return False
 
     @staticmethod
     def _apply(conn: sqlite3.Connection, ops: Ops) -> None:
@@ -353,6 +384,8 @@ class SQLiteStore:
         """In a forked child: drop the parent's connections, queue, held rows and threads."""
         self._local = threading.local()
         self._items = deque()
+        self._ready = []
+        self._journal = None  # (the parent's: the parent commits it)
         self._later = deque()
         self._lock = threading.Lock()
         self._committing = False
@@ -371,6 +404,12 @@ class SQLiteStore:
             self._writer = None
             self._stopping.clear()
         self.flush()
+        journal = self._journal
+        if journal is not None and not self._ready and not journal.dirty:
+            with contextlib.suppress(StoreError):
+                self.execute([journal.forget()])
+            journal.close()
+            self._journal = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

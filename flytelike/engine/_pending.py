@@ -1,0 +1,163 @@
+"""The run store's pending journal: a durability point without a commit on the engine's thread.
+
+Before the engine starts what depends on a finished action, what the store holds queued must
+survive a kill -9 (``SQLiteStore.barrier``). Committing it there costs the engine's thread a
+SQLite transaction per step of a chain; instead the queued statements are appended, as one
+length-prefixed msgpack record ``[seq, ops]``, to this process's journal (one ``os.write``, 0600,
+no fsync: the kernel's page cache outlives the process, as SQLite's own WAL writes do with
+``synchronous=NORMAL``) and handed to the writer thread, which commits them within
+``BATCH_SECONDS``. The commit also records the journal's last ``seq`` in ``pending_marks`` (same
+transaction), and the journal is emptied.
+
+A process killed before its writer committed leaves its journal behind: the next process to
+open the store (``replay``) applies every record after the committed mark, in order, in one
+transaction, and removes the file. A process that closes its store normally removes its journal
+and its mark. A torn record at the end (the kill hit mid-write) and anything
+after it are ignored; a journal whose process is still alive is left to it.
+
+Files live in ``<home>/pending/`` as ``<pid>-<token>.journal``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import struct
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+from flytelike.engine._private import FILE_MODE, private_dir
+
+log = logging.getLogger("flytelike.engine.store")
+
+_LEN = struct.Struct("<I")
+MARK_SQL = "INSERT OR REPLACE INTO pending_marks (owner, seq) VALUES (?, ?)"
+
+Ops = list[tuple[str, list[Any]]]
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def folder(db_path: str | Path) -> Path:
+    return Path(db_path).parent / "pending"
+
+
+class PendingJournal:
+    """This process's journal for one store (opened on first ``append``)."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.folder = folder(db_path)
+        self.owner = f"{os.getpid()}-{os.urandom(6).hex()}"
+        self.path = self.folder / f"{self.owner}.journal"
+        self._fd: int | None = None
+        self.seq = 0  # of the last record appended
+        self.dirty = False  # records appended since the journal was last emptied
+
+    def append(self, ops: Ops) -> None:
+        """Append ``ops`` as one record (raises ``OSError`` when it cannot be written)."""
+        if self._fd is None:
+            private_dir(str(self.folder))
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        self.seq += 1
+        body = msgpack.packb([self.seq, ops], use_bin_type=True)
+        os.write(self._fd, _LEN.pack(len(body)) + body)
+        self.dirty = True
+
+    def mark(self) -> tuple[str, list[Any]]:
+        """The statement that records, in a commit, that every record so far is committed."""
+        return (MARK_SQL, [(self.owner, self.seq)])
+
+    def forget(self) -> tuple[str, tuple[str]]:
+        """The statement (and its parameters) that drops this journal's mark (on a normal
+        close)."""
+        return ("DELETE FROM pending_marks WHERE owner=?", (self.owner,))
+
+    def committed(self) -> None:
+        """Every record so far is committed: empty the journal."""
+        if self._fd is not None and self.dirty:
+            os.ftruncate(self._fd, 0)
+        self.dirty = False
+
+    def close(self) -> None:
+        """Everything is committed and the store is closing: remove the journal (its mark is
+        deleted by the store's last commit, ``forget``)."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            self._fd = None
+
+
+def _records(data: bytes) -> list[tuple[int, Ops]]:
+    out = []
+    pos = 0
+    while pos + _LEN.size <= len(data):
+        (n,) = _LEN.unpack_from(data, pos)
+        body = data[pos + _LEN.size : pos + _LEN.size + n]
+        if len(body) < n:
+            break  # torn: the kill hit mid-write
+        try:
+            seq, ops = msgpack.unpackb(body, raw=False)
+        except ValueError:
+            break
+        out.append((int(seq), ops))
+        pos += _LEN.size + n
+    return out
+
+
+def replay(conn: sqlite3.Connection, db_path: str | Path, apply: Callable[[Ops], None]) -> int:
+    """Apply the uncommitted records of the journals dead processes left (``apply`` runs a
+    record's ops on ``conn``), one journal per transaction, and remove the journals; returns how
+    many records were applied. Openers racing for one journal serialise on the store's write
+    lock: the second finds the mark at its end and applies nothing."""
+    where = folder(db_path)
+    try:
+        names = sorted(p.name for p in where.iterdir() if p.name.endswith(".journal"))
+    except OSError:
+        return 0
+    applied = 0
+    for name in names:
+        owner = name[: -len(".journal")]
+        try:
+            if alive(int(owner.split("-", 1)[0])):
+                continue  # its process commits it (or leaves it for a later open)
+        except ValueError:
+            continue
+        path = where / name
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            try:
+                records = _records(path.read_bytes())
+            except FileNotFoundError:
+                records = []  # (replayed by another opener meanwhile)
+            row = conn.execute("SELECT seq FROM pending_marks WHERE owner=?", (owner,)).fetchone()
+            done = int(row[0]) if row else 0
+            todo = [ops for seq, ops in records if seq > done]
+            for ops in todo:
+                apply(ops)
+            if records:
+                conn.execute(MARK_SQL, (owner, records[-1][0]))
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        applied += len(todo)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    return applied

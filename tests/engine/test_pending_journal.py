@@ -1,0 +1,114 @@
+"""The pending journal (``_pending``): a durability point appends what is queued to this
+process's journal instead of committing it; a process killed before its writer thread committed
+leaves the journal, and the next process to open the store applies it (once), so nothing a
+dependent was built on is lost."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from flytelike.engine._pending import PendingJournal, folder
+from flytelike.engine._store import SQLiteStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = """
+import os, signal, sys
+from flytelike.engine import _store
+_store.BATCH_SECONDS = 3600  # the writer thread never gets to commit
+db = _store.SQLiteStore(sys.argv[1])
+db.execute([("CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v INTEGER)", ())])
+for i in range(3):
+    db.write("INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)", (f"k{i}", i))
+    db.barrier()  # a durability point: journaled, not committed
+db.write("INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)", ("late", 9))  # queued only
+print(len(db.query("SELECT * FROM t")), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _kill_after_barriers(path: Path) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(CHILD), str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_a_killed_process_journal_is_applied_by_the_next_opener(tmp_path: Path) -> None:
+    db_path = tmp_path / "runs.db"
+    assert _kill_after_barriers(db_path) == "0"  # nothing was committed before the kill
+    (journal,) = folder(db_path).glob("*.journal")
+    db = SQLiteStore(db_path)
+    try:
+        rows = dict(db.query("SELECT k, v FROM t"))  # type: ignore[arg-type]
+        assert rows == {"k0": 0, "k1": 1, "k2": 2}  # what the barriers covered, not "late"
+        assert not journal.exists()
+        owner = journal.name[: -len(".journal")]
+        assert db.query("SELECT seq FROM pending_marks WHERE owner=?", (owner,)) == [(3,)]
+    finally:
+        db.close()
+    again = SQLiteStore(db_path)  # a second open applies nothing twice
+    try:
+        assert len(again.query("SELECT * FROM t")) == 3
+    finally:
+        again.close()
+
+
+def test_a_torn_record_and_what_follows_are_ignored(tmp_path: Path) -> None:
+    db_path = tmp_path / "runs.db"
+    SQLiteStore(db_path).close()
+    first = SQLiteStore(db_path)
+    first.execute([("CREATE TABLE t (k TEXT PRIMARY KEY)", ())])
+    first.close()
+    j = PendingJournal(db_path)
+    j.owner = "999999999-dead"  # (no such process)
+    j.path = j.folder / f"{j.owner}.journal"
+    j.append([("INSERT INTO t (k) VALUES (?)", [("whole",)])])
+    j.append([("INSERT INTO t (k) VALUES (?)", [("torn",)])])
+    data = j.path.read_bytes()
+    j.path.write_bytes(data[:-3])  # the kill hit the last write
+    db = SQLiteStore(db_path)
+    try:
+        assert db.query("SELECT k FROM t") == [("whole",)]
+    finally:
+        db.close()
+
+
+def test_the_journal_of_a_live_process_is_left_to_it(tmp_path: Path) -> None:
+    db_path = tmp_path / "runs.db"
+    db = SQLiteStore(db_path)
+    db.execute([("CREATE TABLE t (k TEXT PRIMARY KEY)", ())])
+    db.close()
+    j = PendingJournal(db_path)  # this process: alive
+    j.append([("INSERT INTO t (k) VALUES (?)", [("mine",)])])
+    other = SQLiteStore(db_path)
+    try:
+        assert other.query("SELECT k FROM t") == []
+        assert j.path.exists()
+    finally:
+        other.close()
+
+
+def test_a_normal_close_removes_the_journal_and_its_mark(tmp_path: Path) -> None:
+    db_path = tmp_path / "runs.db"
+    db = SQLiteStore(db_path)
+    db.execute([("CREATE TABLE t (k TEXT PRIMARY KEY)", ())])
+    db.write("INSERT INTO t (k) VALUES (?)", ("a",))
+    db.barrier()
+    db.close()
+    assert not list(folder(db_path).glob("*.journal"))
+    again = SQLiteStore(db_path)
+    try:
+        assert again.query("SELECT k FROM t") == [("a",)]
+        assert again.query("SELECT count(*) FROM pending_marks") == [(0,)]
+    finally:
+        again.close()
