@@ -59,27 +59,31 @@ class Unshipped(TypeTransformer[Any]):
 
 
 def pack(registry: Any) -> bytes:
-    """The run-time registrations of ``registry`` as bytes for ``apply`` (``b""``: none)."""
+    """The run-time registrations of ``registry`` as bytes for ``apply`` (``b""``: none).
+
+    Each type, transformer and factory is pickled on its own, so that one the workers cannot
+    unpickle (its class lives in a module they cannot import) does not keep the others from
+    arriving."""
     import cloudpickle
 
     exact, factories = registry.direct_registrations()
     if not exact and not factories:
         return b""
-    items: list[tuple[str, bytes]] = []
+    items: list[tuple[str, bytes, bytes, str]] = []
     for t, tr in exact:
         try:
-            items.append(("exact", cloudpickle.dumps((t, tr))))
+            t_blob = cloudpickle.dumps(t)
+        except Exception:  # the type itself cannot travel: neither can a function using it
+            continue
+        kind = type(tr)
+        what = f"{kind.__module__}.{kind.__qualname__}"
+        try:
+            items.append(("exact", t_blob, cloudpickle.dumps(tr), what))
         except Exception as e:
-            kind = type(tr)
-            what = f"{kind.__module__}.{kind.__qualname__}"
-            reason = f"cloudpickle: {type(e).__name__}: {e}"
-            try:
-                items.append(("unshipped", cloudpickle.dumps((t, what, reason))))
-            except Exception:  # the type itself cannot travel: the function using it neither
-                continue
+            items.append(("exact", t_blob, b"", f"{what}|cloudpickle: {type(e).__name__}: {e}"))
     for entry in factories:
         try:
-            items.append(("factory", cloudpickle.dumps(entry)))
+            items.append(("factory", cloudpickle.dumps(entry), b"", ""))
         except Exception:
             continue
     return pickle.dumps(items, protocol=5)
@@ -87,21 +91,33 @@ def pack(registry: Any) -> bytes:
 
 def apply(data: bytes) -> None:
     """Register (once per distinct ``data``) what ``pack`` packed, in this process's default
-    registry."""
+    registry. A transformer that did not pickle, or does not unpickle here, is registered as
+    an ``Unshipped`` stand-in for its type; a type or factory that does not unpickle here is
+    left out (a function using that type does not resolve here either, and says so)."""
     if not data:
         return
     digest = hashlib.sha256(data).hexdigest()
     if digest in _APPLIED:
         return
     registry = typesystem.default_registry()
-    for kind, blob in pickle.loads(data):
-        if kind == "exact":
-            t, tr = pickle.loads(blob)
-            registry.register(tr, t)
-        elif kind == "unshipped":
-            t, what, reason = pickle.loads(blob)
-            registry.register(Unshipped(t, what, reason), t)
-        else:
-            entry = pickle.loads(blob)
+    for kind, blob, tr_blob, what in pickle.loads(data):
+        if kind == "factory":
+            try:
+                entry = pickle.loads(blob)
+            except Exception:
+                continue
             registry.register_factory(entry.predicate, entry.factory, name=entry.name)
+            continue
+        try:
+            t = pickle.loads(blob)
+        except Exception:
+            continue
+        name, _, reason = what.partition("|")
+        if tr_blob:
+            try:
+                registry.register(pickle.loads(tr_blob), t)
+                continue
+            except Exception as e:
+                reason = f"it does not unpickle on the worker: {type(e).__name__}: {e}"
+        registry.register(Unshipped(t, name, reason), t)
     _APPLIED.add(digest)

@@ -70,3 +70,53 @@ def test_one_that_cannot_be_pickled_fails_naming_the_type(ray_engine: Engine) ->
     message = str(error["message"] if isinstance(error, dict) else error.message)  # type: ignore[union-attr]
     assert "type `Kelvin`" in message, message
     assert "could not be sent to the Ray workers" in message and "lock" in message
+
+
+DRIVER_ONLY = """
+from typing import Any
+
+from typesystem import Literal, LiteralType, Scalar, SimpleKind, SimpleType, TypeTransformer
+
+
+class Fahrenheit:
+    def __init__(self, degrees: float) -> None:
+        self.degrees = degrees
+
+
+class FahrenheitTransformer(TypeTransformer[Any]):
+    def __init__(self) -> None:
+        super().__init__("Fahrenheit", Fahrenheit)
+
+    def literal_type(self, t: Any = None) -> LiteralType:
+        return SimpleType(SimpleKind.FLOAT, tag="Fahrenheit")
+
+    def to_literal(self, value: Any, t: Any = None) -> Literal:
+        return Scalar(float(value.degrees))
+
+    def to_python(self, literal: Literal, t: Any = None) -> Any:
+        return Fahrenheit(literal.value)
+"""
+
+
+def test_a_registration_the_workers_cannot_import_does_not_stop_the_others(
+    ray_engine: Engine, tmp_path: Any, monkeypatch: Any
+) -> None:
+    import sys
+
+    (tmp_path / "driver_only_types.py").write_text(DRIVER_ONLY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import driver_only_types  # (a module of the driver's sys.path only: pickled by reference)
+
+    try:
+        typesystem.default_registry().register(driver_only_types.FahrenheitTransformer())
+        typesystem.default_registry().register(DegreesTransformer(Celsius))
+
+        @fl.task
+        def cooler(t: Celsius) -> Celsius:
+            return Celsius(t.degrees - 0.5)
+
+        run = ray_engine.run(cooler, t=Celsius(10.0))
+        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+        assert run.outputs().degrees == 9.5
+    finally:
+        sys.modules.pop("driver_only_types", None)
