@@ -94,6 +94,15 @@ class BlobType(_View):
         self.dimensionality = BlobDimensionality(dimensionality)
 
 
+class EnumType(_View):
+    """``flytekit.models.core.types.EnumType(values)``: the values of an enum's literal type."""
+
+    _fields = ("values",)
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = list(values)
+
+
 class TypeStructure(_View):
     _fields = ("tag",)
 
@@ -390,6 +399,8 @@ def type_to_model(lt: Any) -> T.LiteralType:
         return T.CollectionType(type_to_model(lt.collection_type), tag=tag)
     if lt.map_value_type is not None:
         return T.MapType(type_to_model(lt.map_value_type), tag=tag)
+    if lt.enum_type is not None:
+        return T.EnumType(tuple(lt.enum_type.values), tag=tag)
     if lt.blob is not None:
         multi = lt.blob.dimensionality == BlobDimensionality.MULTIPART
         return T.BlobType(lt.blob.format, multi, tag=tag)
@@ -415,6 +426,8 @@ def type_to_view(lt: T.LiteralType) -> LiteralType:
         view = LiteralType(collection_type=type_to_view(lt.item), structure=structure)
     elif isinstance(lt, T.MapType):
         view = LiteralType(map_value_type=type_to_view(lt.value), structure=structure)
+    elif isinstance(lt, T.EnumType):
+        view = LiteralType(enum_type=EnumType([str(v) for v in lt.values]), structure=structure)
     elif isinstance(lt, T.BlobType):
         dim = BlobDimensionality.MULTIPART if lt.multipart else BlobDimensionality.SINGLE
         view = LiteralType(blob=BlobType(lt.format, dim), structure=structure)

@@ -182,6 +182,11 @@ GAPS: dict[str, dict[str, str]] = {
         "interface from its signature (declare a class-based task's with Interface(inputs=, "
         "outputs=))",
     ),
+    "flytelike.models.core.execution": _all(
+        "TaskLog",
+        "a link to an attempt's logs in a cluster's logging system; flytelike stores what an "
+        "attempt prints with it: use Run.logs(action_id) or `flytelike runs logs RUN`",
+    ),
     "flytelike.types.file": _all(
         "FileExt FlyteFilePathTransformer",
         "FlyteFile['csv'] makes a typed file; its "

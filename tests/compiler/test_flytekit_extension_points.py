@@ -99,6 +99,24 @@ def test_literal_views_round_trip_to_our_model() -> None:
     assert [x.scalar.primitive.integer for x in back.collection.literals] == [4, 5]
 
 
+def test_enum_literal_types_have_flytekit_views() -> None:
+    import enum
+
+    from flytelike.models.core.types import EnumType
+    from typesystem._kit import type_to_model, type_to_view
+
+    class Colour(enum.Enum):
+        RED = "red"
+        BLUE = "blue"
+
+    ours = TypeEngine.to_literal_type(Colour)
+    view = type_to_view(ours)
+    assert view.enum_type == EnumType(["red", "blue"])
+    assert type_to_model(view) == ours
+    built = type_to_model(LiteralType(enum_type=EnumType(["a", "b"])))
+    assert type_to_view(built).enum_type.values == ["a", "b"]
+
+
 def test_current_context_outside_and_inside_a_task(tmp_path: Path) -> None:
     ctx = FlyteContextManager.current_context()
     assert ctx.compilation_state is None and ctx.execution_state is None

@@ -1,6 +1,6 @@
-"""``flytelike.models.core.types``: flytekit's ``BlobType`` (a view of ``typesystem``'s, see
-``flytelike.models.literals``)."""
+"""``flytelike.models.core.types``: flytekit's ``BlobType`` and ``EnumType`` (views of
+``typesystem``'s literal types, see ``flytelike.models.literals``)."""
 
-from typesystem._kit import BlobType
+from typesystem._kit import BlobType, EnumType
 
-__all__ = ["BlobType"]
+__all__ = ["BlobType", "EnumType"]
