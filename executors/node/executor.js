@@ -6,9 +6,9 @@
 // replaced by the value of input `x` (plain scalars only), run with the task's shell (default
 // /bin/bash). What the script prints comes back as the action's log; a non-zero exit code is a
 // USER error; a task that runs past `context.timeout` (or whose call is cancelled) is killed.
-// Any other task kind is answered UNIMPLEMENTED, map items (RunItems) and the RunActions stream
-// too (clients use RunAction: Describe does not list the capability "stream"). Templates are
-// remembered by digest (see taskOf).
+// Any other task kind is answered UNIMPLEMENTED, map items (RunItems) too. Attempts come one at
+// a time (RunAction) or one after another over a RunActions stream (Describe lists the
+// capability "stream"). Templates are remembered by digest (see taskOf).
 //
 //   node executor.js [--host 127.0.0.1] [--port 8815] [--max-message-bytes N]
 //
@@ -161,74 +161,135 @@ function shellCommand(request) {
   return { shell: custom.shell || "/bin/bash", script, name: task.id ? task.id.name : "?" };
 }
 
-function runAction(call, callback) {
-  let command;
-  try {
-    checkToken(call);
-    command = shellCommand(call.request);
-  } catch (e) {
-    if (e instanceof Refused) return callback({ code: e.code, details: e.message });
-    return callback({ code: grpc.status.INTERNAL, details: String(e) });
-  }
-  const context = call.request.context;
-  const env = { ...process.env };
-  for (const pair of context.environment) env[pair.key] = pair.value;
-  const chunks = [];
-  // (its own process group, so that killing it kills what the script started too)
-  const child = spawn(command.shell, ["-c", command.script], { env, detached: true });
-  const kill = () => {
+// One attempt: resolves to its ActionOutcome, or rejects with a Refused (a bad request).
+// `onStart(kill)` receives what stops the script (when the call is cancelled).
+function execute(request, onStart) {
+  return new Promise((resolve, reject) => {
+    let command;
     try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // (already gone)
+      command = shellCommand(request);
+    } catch (e) {
+      return reject(e);
     }
-  };
-  child.stdout.on("data", (d) => chunks.push({ stream: "stdout", text: d.toString() }));
-  child.stderr.on("data", (d) => chunks.push({ stream: "stderr", text: d.toString() }));
-  let timedOut = false;
-  // (`timeout` is a proto3 optional: set when its synthetic oneof `_timeout` names it)
-  const timer =
-    context._timeout === "timeout"
-      ? setTimeout(() => {
-          timedOut = true;
-          kill();
-        }, context.timeout * 1000)
-      : null;
-  call.on("cancelled", kill);
-  child.on("error", (e) => {
-    if (timer) clearTimeout(timer);
-    callback(null, {
-      error: { kind: "SYSTEM", message: `cannot start ${command.shell}: ${e.message}`, error_type: "SpawnError" },
+    const context = request.context;
+    const env = { ...process.env };
+    for (const pair of context.environment) env[pair.key] = pair.value;
+    const chunks = [];
+    // (its own process group, so that killing it kills what the script started too)
+    const child = spawn(command.shell, ["-c", command.script], { env, detached: true });
+    const kill = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // (already gone)
+      }
+    };
+    onStart(kill);
+    child.stdout.on("data", (d) => chunks.push({ stream: "stdout", text: d.toString() }));
+    child.stderr.on("data", (d) => chunks.push({ stream: "stderr", text: d.toString() }));
+    let timedOut = false;
+    // (`timeout` is a proto3 optional: set when its synthetic oneof `_timeout` names it)
+    const timer =
+      context._timeout === "timeout"
+        ? setTimeout(() => {
+            timedOut = true;
+            kill();
+          }, context.timeout * 1000)
+        : null;
+    child.on("error", (e) => {
+      if (timer) clearTimeout(timer);
+      resolve({
+        error: { kind: "SYSTEM", message: `cannot start ${command.shell}: ${e.message}`, error_type: "SpawnError" },
+      });
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      const logs = { chunks, dropped: "0" };
+      const where = `shell task \`${command.name}\` (${context.action_id}, attempt ${context.attempt + 1})`;
+      if (timedOut) {
+        return resolve({
+          logs,
+          error: {
+            kind: "USER",
+            message: `${where} timed out after ${context.timeout}s on the node executor`,
+            error_type: "TimeoutError",
+            recoverable: true,
+            timed_out: true,
+          },
+        });
+      }
+      if (code !== 0) {
+        const stderr = chunks.filter((c) => c.stream === "stderr").map((c) => c.text).join("");
+        return resolve({
+          logs,
+          error: {
+            kind: "USER",
+            message: `${where} failed with exit code ${code ?? signal}: ${stderr.trim().slice(-2000)}`,
+            error_type: "ShellTaskError",
+          },
+        });
+      }
+      resolve({ outputs: [], logs });
     });
   });
-  child.on("close", (code, signal) => {
-    if (timer) clearTimeout(timer);
-    const logs = { chunks, dropped: "0" };
-    const where = `shell task \`${command.name}\` (${context.action_id}, attempt ${context.attempt + 1})`;
-    if (timedOut) {
-      return callback(null, {
-        logs,
-        error: {
-          kind: "USER",
-          message: `${where} timed out after ${context.timeout}s on the node executor`,
-          error_type: "TimeoutError",
-          recoverable: true,
-          timed_out: true,
-        },
+}
+
+// The gRPC status of a failed request.
+function status(e) {
+  if (e instanceof Refused) return { code: e.code, details: e.message };
+  return { code: grpc.status.INTERNAL, details: String(e) };
+}
+
+function runAction(call, callback) {
+  try {
+    checkToken(call);
+  } catch (e) {
+    return callback(status(e));
+  }
+  execute(call.request, (kill) => call.on("cancelled", kill)).then(
+    (outcome) => callback(null, outcome),
+    (e) => callback(status(e)),
+  );
+}
+
+// RunActions: one request after another over one call, each answered before the next runs; a
+// refusal ends the call with its status (the token is checked once the first request is read).
+function runActions(call) {
+  let chain = Promise.resolve();
+  let kill = null;
+  let ended = false;
+  let first = true;
+  call.on("cancelled", () => {
+    ended = true;
+    if (kill) kill();
+  });
+  call.on("data", (request) => {
+    chain = chain
+      .then(async () => {
+        if (ended) return;
+        if (first) {
+          first = false;
+          checkToken(call);
+        }
+        const outcome = await execute(request, (k) => {
+          kill = k;
+        });
+        kill = null;
+        if (!ended) call.write(outcome);
+      })
+      .catch((e) => {
+        if (ended) return;
+        ended = true;
+        call.emit("error", status(e));
       });
-    }
-    if (code !== 0) {
-      const stderr = chunks.filter((c) => c.stream === "stderr").map((c) => c.text).join("");
-      return callback(null, {
-        logs,
-        error: {
-          kind: "USER",
-          message: `${where} failed with exit code ${code ?? signal}: ${stderr.trim().slice(-2000)}`,
-          error_type: "ShellTaskError",
-        },
-      });
-    }
-    callback(null, { outputs: [], logs });
+  });
+  call.on("end", () => {
+    chain.then(() => {
+      if (!ended) {
+        ended = true;
+        call.end();
+      }
+    });
   });
 }
 
@@ -257,10 +318,11 @@ server.addService(api.Executor.service, {
       python_code: false,
       items: false,
       max_message_bytes: String(MAX_BYTES),
-      capabilities: ["cancel", "logs", "timeouts"],
+      capabilities: ["cancel", "logs", "timeouts", "stream"],
     }),
   ),
   RunAction: runAction,
+  RunActions: runActions,
   RunItems: guarded((call, callback) =>
     callback({ code: grpc.status.UNIMPLEMENTED, details: "this executor does not run map items" }),
   ),
@@ -277,6 +339,14 @@ server.bindAsync(target, grpc.ServerCredentials.createInsecure(), (err, port) =>
   console.log(`listening on ${shown} (plaintext, ${TOKEN ? "token required" : "no token"})`);
 });
 
+// Calls still open a second after a signal (idle RunActions streams of clients that live on)
+// are cut off.
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => server.tryShutdown(() => process.exit(0)));
+  process.on(signal, () => {
+    setTimeout(() => {
+      server.forceShutdown();
+      process.exit(0);
+    }, 1000).unref();
+    server.tryShutdown(() => process.exit(0));
+  });
 }

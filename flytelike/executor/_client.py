@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -142,9 +141,8 @@ class GrpcBackend:
         prefix = f"/{_net.SERVICE}/"
         self._describe = self._channel.unary_unary(prefix + "Describe")
         self._health = self._channel.unary_unary(f"/{_net.HEALTH_SERVICE}/Check")
-        self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane] = (
-            weakref.WeakKeyDictionary()
-        )
+        # (a plain dict: a lane outlives its loop until its idle streams are cancelled)
+        self._lanes: dict[asyncio.AbstractEventLoop, _Lane] = {}
         self._codec = _wire.TaskCodec(kinds=())
         self._sent: set[str] = set()  # digests of the templates the executor was sent
         self._roots: dict[str, str] = {}
@@ -175,12 +173,20 @@ class GrpcBackend:
         loop = asyncio.get_running_loop()
         lane = self._lanes.get(loop)
         if lane is None:
+            self._forget_closed_loops()
             if self._aio is None:
                 from grpc import aio  # type: ignore[import-untyped]
 
                 self._aio = aio
             lane = self._lanes[loop] = _Lane(self._open(self._aio))
         return lane
+
+    def _forget_closed_loops(self) -> None:
+        """Cancel the idle streams of loops that have ended (``asyncio.run`` makes one per
+        call): each would otherwise hold a thread of the executor until this process ends."""
+        for loop in [lp for lp in self._lanes if lp.is_closed()]:
+            for call in self._lanes.pop(loop).idle:
+                call.cancel()
 
     async def _call(
         self, method: str, task: TaskTemplate, body: bytes, timeout: float | None
@@ -375,9 +381,8 @@ class GrpcBackend:
 
     def close(self) -> None:
         self._channel.close()
+        self._forget_closed_loops()
         for loop, lane in list(self._lanes.items()):
-            if loop.is_closed():
-                continue
             if loop.is_running():
                 asyncio.run_coroutine_threadsafe(lane.channel.close(), loop)
             else:

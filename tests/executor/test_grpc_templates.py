@@ -5,6 +5,7 @@ over long-lived ``RunActions`` streams, one attempt at a time per stream."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -153,3 +154,25 @@ def test_a_refusal_over_a_stream_keeps_its_status(executor: ExecutorServer) -> N
         assert backend._streams is True  # (the executor still serves streams)
     finally:
         backend.close()
+
+
+def test_streams_of_ended_event_loops_are_closed() -> None:
+    """``asyncio.run`` per call makes a loop each time: the idle stream a finished loop leaves is
+    cancelled (not left holding a thread of the executor) when the next loop calls."""
+    server = ExecutorServer("127.0.0.1", 0)
+    server.start()
+    backend = GrpcBackend(address=server.address)
+    try:
+        for _ in range(4):
+            assert add(backend, 1) == [{"o0": Scalar(1)}]  # (asyncio.run: a loop of its own)
+        deadline = time.monotonic() + 10
+        while server.service.streams > 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server.service.streams == 1  # (the last loop's, kept for reuse until close)
+        backend.close()
+        while server.service.streams and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert server.service.streams == 0
+    finally:
+        backend.close()
+        server.stop()

@@ -100,6 +100,7 @@ def test_describe(backend: GrpcBackend) -> None:
         "node",
         ["shell"],
     )
+    assert "stream" in info["capabilities"]  # (it serves RunActions)
 
 
 def test_a_shell_task_runs_and_its_output_comes_back(backend: GrpcBackend, tmp_path: Path) -> None:
@@ -161,13 +162,16 @@ def test_a_malformed_task_is_invalid_argument(backend: GrpcBackend) -> None:
     assert "(INVALID_ARGUMENT): task.custom.script: is not JSON" in outcome.error.message
 
 
-def test_a_template_travels_once_then_by_digest(engine: Engine, tmp_path: Path) -> None:
+def test_a_template_travels_once_then_by_digest(
+    engine: Engine, backend: GrpcBackend, tmp_path: Path
+) -> None:
     # (the engine's backend sends greet's template with the first run only; the second and
-    # third name it by digest, which the Node executor remembers)
+    # third name it by digest, which the Node executor remembers; all go over one stream)
     for n in (1, 2, 3):
         run = engine.run(greet, who="again", n=n, path=str(tmp_path / "o"))
         assert run.phase is WorkflowPhase.SUCCEEDED
         assert (tmp_path / "o").read_text() == f"{n}\n"
+    assert backend._streams is True
 
 
 def test_an_unknown_digest_is_not_found(node_executor: str) -> None:
