@@ -42,14 +42,20 @@ Ops = list[tuple[str, list[Any]]]
 
 
 def alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (on this machine)."""
+    """Whether process ``pid`` exists (on this machine) and is not a zombie (killed, not yet
+    reaped by its parent: it will write nothing more)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True  # someone else's process
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # (no /proc: trust kill)
+    return state != b"Z"
 
 
 def folder(db_path: str | Path) -> Path:

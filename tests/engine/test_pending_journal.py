@@ -112,3 +112,22 @@ def test_a_normal_close_removes_the_journal_and_its_mark(tmp_path: Path) -> None
         assert again.query("SELECT count(*) FROM pending_marks") == [(0,)]
     finally:
         again.close()
+
+
+def test_a_killed_but_unreaped_process_counts_as_dead() -> None:
+    import os
+    import time
+
+    from flytelike.engine._pending import alive
+
+    p = subprocess.Popen(["sleep", "30"])
+    try:
+        assert alive(p.pid)
+        os.kill(p.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while alive(p.pid) and time.monotonic() < deadline:  # (a zombie until reaped)
+            time.sleep(0.01)
+        assert not alive(p.pid)
+    finally:
+        p.wait()
+    assert alive(os.getpid())
