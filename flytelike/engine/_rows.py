@@ -94,9 +94,9 @@ class AttemptRecord:
         )
 
 
-_RUN_COLS = (
+_RUN_COLS = (  # (rows an older flytelike wrote after the migration have no namespace)
     "name, entity, kind, phase, created_at, started_at, ended_at, error, options, attempts, "
-    "project, domain"
+    f"coalesce(project, '{DEFAULT_PROJECT}'), coalesce(domain, '{DEFAULT_DOMAIN}')"
 )
 _ACTION_COLS = (
     "run_name, action_id, parent, node_id, kind, name, phase, queued_at, started_at, ended_at, "

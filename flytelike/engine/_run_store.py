@@ -25,7 +25,6 @@ from flytelike.engine._items import INSERT_SQL, ItemRecord, MapItemRow, expand, 
 from flytelike.engine._journal import join_items
 from flytelike.engine._logs import INSERT_SQL as LOG_SQL
 from flytelike.engine._logs import log_row, read_logs
-from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike.engine._rows import (
     _ACTION_COLS,
     _ACTION_KEY,
@@ -250,8 +249,7 @@ class RunStore(GateRows):
 
     @staticmethod
     def _run(r: tuple[Any, ...]) -> RunRecord:
-        error, options = _run_error(r[7]), _run_options(r[8])
-        ns = (r[10] or DEFAULT_PROJECT, r[11] or DEFAULT_DOMAIN)
+        error, options, ns = _run_error(r[7]), _run_options(r[8]), (r[10], r[11])
         return RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], error, options, r[9] or 1, *ns)
 
     def list_runs(
