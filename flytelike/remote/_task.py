@@ -91,12 +91,12 @@ class TaskDetails:
 
     @property
     def secrets(self) -> list[str]:
-        return [s.key or s.group for s in self._template.metadata.secrets]
+        return [s.key or s.group for s in self._template.secrets]
 
     @property
     def resources(self) -> tuple[Any, Any]:
         """``(requests, limits)`` as the template carries them (``ResourceSpec``s)."""
-        res = self._template.metadata.resources
+        res = self._template.resources
         return (res.requests, res.limits)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -101,6 +101,9 @@ def test_task_get_fetch_and_run(team: object, engine: Engine) -> None:
     details = lazy.fetch()
     assert (details.name, details.version, details.environment) == ("team.greet", "v1", "team")
     assert details.required_args == ("name",) and details.default_input_args == ("punct",)
+    assert details.task_type == "python" and details.secrets == []
+    requests, limits = details.resources
+    assert requests == limits  # (none declared)
     assert flyte.run(lazy, name="ada").outputs() == "hello ada!"
     assert flyte.run(details, name="bo", punct="?").outputs() == "hello bo?"
     assert asyncio.run(lazy.fetch.aio()) is details
