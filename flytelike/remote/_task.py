@@ -13,7 +13,8 @@
   ``flytelike.run(details_or_entity, **inputs)`` from the driver (its code is imported from where
   it was deployed), ``await details(**inputs)`` inside a running task (a recorded child action).
   Called outside a task, or with positional arguments, it raises ``RemoteTaskUsageError``, as
-  flyte does.
+  flyte does. ``override(resources=, retries=, timeout=, cache=, env_vars=, short_name=)``
+  returns a copy whose runs use those settings.
 - ``Task.listall(by_task_name=None, by_task_env=None, project=None, domain=None, sort_by=None,
   limit=100)`` iterates the deployed tasks (``Task``: name, version, project, domain,
   environment, deployed_at) of the namespace, by deployment time (``sort_by=("created_at",
@@ -62,6 +63,7 @@ class TaskDetails:
         self._row = row
         self._engine_closure = closure  # what flytelike.run and child calls compile to
         self._template: Any = ClosureIndex(closure).primary()  # (a TaskTemplate)
+        self.short_name: str = row.name.rpartition(".")[2]
 
     name = property(lambda self: self._row.name)
     version = property(lambda self: self._row.version)
@@ -99,6 +101,56 @@ class TaskDetails:
         res = self._template.resources
         return (res.requests, res.limits)
 
+    def override(
+        self,
+        *,
+        short_name: str | None = None,
+        resources: Any = None,
+        retries: Any = 0,
+        timeout: Any = None,
+        env_vars: dict[str, str] | None = None,
+        cache: Any = None,
+        **kwargs: Any,
+    ) -> TaskDetails:
+        """A copy whose runs use these settings (the deployment is unchanged): ``resources``,
+        ``retries`` (a count or a ``RetryStrategy``), ``timeout``, ``cache`` (as
+        ``with_overrides``: disabling, or a version) and ``env_vars`` (set while it runs);
+        ``short_name`` names it in ``repr``. flyte's ``secrets``, ``queue`` and
+        ``max_inline_io_bytes`` of a cluster, and anything else, raise ``RemoteTaskUsageError``."""
+        if kwargs:
+            raise RemoteTaskUsageError(
+                f"remote task {self.name} cannot override {', '.join(sorted(kwargs))} locally; "
+                "it takes resources, retries, timeout, cache, env_vars and short_name"
+            )
+        import dataclasses
+
+        from flytelike.compiler._overrides import TASK_KEYS, apply_overrides
+        from flytelike.engine._overrides import merged
+
+        asked: dict[str, Any] = {}
+        if resources is not None:
+            asked["resources"] = resources
+        if retries:
+            asked["retries"] = getattr(retries, "count", retries)
+        if timeout is not None:
+            asked["timeout"] = timeout
+        if cache is not None:
+            asked["cache"] = cache
+        where = f"remote task {self.name} override"
+        try:
+            ov = apply_overrides(None, asked, where, TASK_KEYS, None)[0]
+        except Exception as e:
+            raise RemoteTaskUsageError(str(e)) from e
+        template = merged(self._template, ov)
+        if env_vars:
+            env = {**dict(template.environment), **{str(k): str(v) for k, v in env_vars.items()}}
+            template = dataclasses.replace(template, environment=tuple(sorted(env.items())))
+        closure = self._engine_closure
+        tasks = tuple(template if t.id == template.id else t for t in closure.tasks)
+        copy = TaskDetails(self._row, dataclasses.replace(closure, tasks=tasks))
+        copy.short_name = short_name or self.short_name
+        return copy
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if args:
             raise RemoteTaskUsageError(
@@ -116,7 +168,8 @@ class TaskDetails:
 
     def __repr__(self) -> str:
         return (
-            f"TaskDetails(name={self.name!r}, version={self.version!r}, project="
+            f"TaskDetails(name={self.name!r}, short_name={self.short_name!r}, "
+            f"version={self.version!r}, project="
             f"{self.project!r}, domain={self.domain!r}, environment={self.environment!r})"
         )
 
@@ -149,6 +202,13 @@ class LazyEntity:
     @property
     def _engine_closure(self) -> Any:
         return self.fetch()._engine_closure
+
+    @sync_and_aio
+    def override(self, **settings: Any) -> LazyEntity:
+        """A reference whose task is ``fetch().override(**settings)``."""
+        copy = LazyEntity(self._name, *self._where)
+        copy._task = self.fetch().override(**settings)
+        return copy
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fetch()(*args, **kwargs)

@@ -255,3 +255,24 @@ def test_auto_version_current_is_the_running_tasks_deployment(engine: Engine) ->
     assert flyte.run(remote.Task.get("cur.top", version="v7"), x=1).outputs() == 101
     with pytest.raises(ValueError, match="only be used within a task context"):
         remote.Task.get("cur.leaf", auto_version="current").fetch()
+
+
+def test_override_of_a_remote_task(engine: Engine) -> None:
+    env = flyte.TaskEnvironment(name="ov")
+
+    @env.task
+    async def show() -> str:
+        return os.environ.get("MODE", "unset")
+
+    flyte.deploy(env, version="o1")
+    lazy = remote.Task.get("ov.show", version="o1")
+    assert flyte.run(lazy).outputs() == "unset"
+    fast = lazy.override(env_vars={"MODE": "fast"}, retries=2, timeout=30, short_name="fast")
+    assert flyte.run(fast).outputs() == "fast"
+    md = fast.fetch()._template.metadata
+    assert (md.retries, md.timeout) == (2, 30.0) and "short_name='fast'" in repr(fast.fetch())
+    assert flyte.run(lazy).outputs() == "unset"  # the deployment itself is unchanged
+    with pytest.raises(RemoteTaskUsageError, match="cannot override queue locally"):
+        lazy.fetch().override(queue="gpu")
+    with pytest.raises(RemoteTaskUsageError, match="retries must be an int"):
+        lazy.fetch().override(retries=-1)
