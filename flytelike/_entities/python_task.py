@@ -8,8 +8,9 @@ flytekit documents these as the way to write a task plugin: subclass ``PythonTas
 output (a tuple for several, ``None`` for none). Here such a task is a class-based task like
 ``ShellTask`` (``_entities.container``): ``task_type`` is its kind in the IR, ``task_config``
 is carried into the template (``task_config``), ``get_custom()`` into ``custom``, the other
-settings (``metadata=TaskMetadata(...)``, ``environment=``, ``requests=``, ...) as for every
-task; it runs wherever the engine runs a class-based task, with its timeout and retries.
+settings (``metadata=TaskMetadata(...)``, ``environment=``, ``requests=``, the secrets of
+``security_ctx=SecurityContext(secrets=[...])``, ...) as for every task; it runs wherever the
+engine runs a class-based task, with its timeout and retries.
 
 ``pre_execute(user_params)`` and ``post_execute(user_params, rval)`` are called around
 ``execute`` with the running task's context, as in flytekit. ``IgnoreOutputs`` raised by
@@ -104,6 +105,15 @@ class PythonTask(_ClassTask, Generic[T]):
         self._task_config = task_config
         self._interface = iface
         extra = dict(kwargs)
+        security_ctx = extra.pop("security_ctx", None)
+        if security_ctx is not None:
+            # flytekit's task-level SecurityContext: its secrets are the task's secret requests.
+            if "secret_requests" in extra:
+                raise DefinitionError(
+                    f"{type(self).__name__} {name!r}: give secrets in security_ctx= or "
+                    "secret_requests=, not both"
+                )
+            extra["secret_requests"] = list(getattr(security_ctx, "secrets", None) or [])
         if environment is not None:
             extra["environment"] = environment
         if task_config is not None:

@@ -115,6 +115,14 @@ def test_a_plugin_task_honours_its_timeout(flytelike_engine: Engine) -> None:
         wfs.sleeper(seconds=30.0)
 
 
+def test_a_plugin_takes_its_secrets_from_security_ctx() -> None:
+    from flytelike import Secret, SecurityContext
+
+    sc = SecurityContext(secrets=[Secret(group="db", key="password")])
+    t = wfs.Sleeper("with_secret", security_ctx=sc)
+    assert [(s.group, s.key) for s in t.template().secrets] == [("db", "password")]
+
+
 def test_bad_plugin_definitions_say_what_to_fix() -> None:
     from flytelike.core.base_task import PythonTask
     from flytelike.core.interface import Interface
