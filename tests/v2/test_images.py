@@ -333,3 +333,27 @@ def test_a_flytekit_task_takes_an_image_and_the_ir_round_trips(project: Path) ->
     node = closure.workflows[0].nodes[0]
     assert node.overrides is not None and node.overrides.container_image is not None
     assert node.overrides.container_image.uri == "busybox:1"
+
+
+def test_poetry_projects(project: Path) -> None:
+    (project / "poetry.lock").write_text("# lock\n")
+    img = flyte.Image.from_debian_base(name="po", install_flyte=False)
+    deps = dockerfile(img.with_poetry_project("pyproject.toml", extra_args="--only main"))
+    assert deps.splitlines()[-2:] == [
+        'COPY ["pyproject.toml", "poetry.lock", "/tmp/flytelike-build/poetry/"]',
+        "RUN python -m pip install --no-cache-dir poetry && cd /tmp/flytelike-build/poetry && "
+        "POETRY_VIRTUALENVS_CREATE=false poetry install --no-root --only main",
+    ]
+    whole = img.with_poetry_project("pyproject.toml", project_install_mode="install_project")
+    text = dockerfile(whole, str(project))
+    assert_valid_shape(text, project)
+    assert text.splitlines()[-2:] == [
+        'COPY ["./", "/tmp/flytelike-build/poetry/"]',
+        "RUN python -m pip install --no-cache-dir poetry && cd /tmp/flytelike-build/poetry && "
+        "POETRY_VIRTUALENVS_CREATE=false poetry install",
+    ]
+    (project / "poetry.lock").unlink()
+    with pytest.raises(
+        DefinitionError, match=r"with_poetry_project: poetry_lock .* does not exist"
+    ):
+        img.with_poetry_project("pyproject.toml")
