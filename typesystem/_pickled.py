@@ -14,7 +14,7 @@ Not here: the fallback that pickles unknown types (``_fallback``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from typesystem._fallback import PickleTransformer
 from typesystem._literals import Binary, Collection, Literal, LiteralValue
@@ -22,8 +22,27 @@ from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import LiteralType
 from typesystem.errors import ConversionError, Issue
 
-if TYPE_CHECKING:
-    from typesystem._containers import ListTransformer
+
+class ListTransformer(Protocol):
+    """What a batched list needs of the list transformer it wraps (``_containers``'
+    ``ListTransformer``, which imports this module to batch its pickled items; a protocol, so
+    that this module does not import it back)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def lt(self) -> LiteralType: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def item(self) -> TypeTransformer[Any]: ...
+
+    @property
+    def item_t(self) -> Any: ...
+
 
 BATCH_TAG = "cloudpickle-batch"
 

@@ -23,6 +23,7 @@ Not here: ``@task`` functions (``_entities.task``), shell and container tasks.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
@@ -231,8 +232,6 @@ class SQLTask(PythonTask[T]):
 
     @staticmethod
     def interpolate_query(query_template: str, **kwargs: Any) -> str:
-        from flytelike._entities.sqlite import interpolate_query
-
         return interpolate_query(query_template, **kwargs)
 
     def custom(self) -> dict[str, Any]:
@@ -258,3 +257,17 @@ def _user_location() -> tuple[str, int]:
     ):
         frame = frame.f_back
     return (frame.f_code.co_filename, frame.f_lineno)
+
+
+_PLACEHOLDER = re.compile(r"{{\s*\.(?:inputs|Inputs)\.(\w+)\s*}}")
+
+
+def interpolate_query(query_template: str, **inputs: Any) -> str:
+    """The query with ``{{ .inputs.x }}`` replaced by ``str(inputs["x"])``."""
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) not in inputs:
+            raise KeyError(f"the query names input {m.group(1)!r}, which the task does not have")
+        return str(inputs[m.group(1)])
+
+    return _PLACEHOLDER.sub(value, query_template)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -25,8 +24,6 @@ from flytelike._entities.container import TaskMetadata
 from flytelike._entities.python_task import SQLTask
 from flytelike.errors import DefinitionError
 
-_PLACEHOLDER = re.compile(r"{{\s*\.(?:inputs|Inputs)\.(\w+)\s*}}")
-
 
 @dataclasses.dataclass
 class SQLite3Config:
@@ -34,17 +31,6 @@ class SQLite3Config:
 
     uri: str
     compressed: bool = False
-
-
-def interpolate_query(query_template: str, **inputs: Any) -> str:
-    """The query with ``{{ .inputs.x }}`` replaced by ``str(inputs["x"])``."""
-
-    def value(m: re.Match[str]) -> str:
-        if m.group(1) not in inputs:
-            raise KeyError(f"the query names input {m.group(1)!r}, which the task does not have")
-        return str(inputs[m.group(1)])
-
-    return _PLACEHOLDER.sub(value, query_template)
 
 
 class SQLite3Task(SQLTask[SQLite3Config]):

@@ -163,9 +163,11 @@ class Image:
         if install_flyte:
             if flyte_version is not None and not isinstance(flyte_version, str):
                 raise DefinitionError(f"{where}: flyte_version must be a version string")
-            from flytelike import __version__
+            # The installed distribution's version (the same string as flytelike.__version__,
+            # asked of the distribution so that settings do not import the package's face).
+            from importlib.metadata import version
 
-            img = img.with_pip_packages(f"flytelike=={flyte_version or __version__}")
+            img = img.with_pip_packages(f"flytelike=={flyte_version or version('flytelike')}")
         return img
 
     @classmethod

@@ -3,7 +3,7 @@
 ``deploy(*envs, dryrun=False, version=None, interactive_mode=None, copy_style="loaded_modules")``
 compiles every task of each environment and of the environments it ``depends_on`` (each
 environment once) and records them in the run store of the default engine
-(``flytelike.remote._deployed``): name (``env.task``), version, the environment, the compiled
+(``flytelike._v2.deployed``): name (``env.task``), version, the environment, the compiled
 closure and the code's location. ``flytelike.remote.Task.get(name, version=...)`` then finds them
 from any process using the same ``FLYTELIKE_HOME`` and ``flytelike.run`` runs them. The
 namespace is ``init``'s project and domain, else the configuration's
@@ -112,12 +112,12 @@ def deploy(
 ) -> list[Deployment]:
     """Register the tasks of ``envs`` (and their dependencies) in the local run store; see
     the module docstring."""
+    from flytelike._v2 import deployed as _deployed
     from flytelike._v2.init import initialized
     from flytelike.engine import default_engine
     from flytelike.engine._code import code_location
     from flytelike.engine._index import ClosureIndex, to_closure
     from flytelike.engine._namespace import resolve
-    from flytelike.remote import _deployed
 
     if interactive_mode:
         raise NotImplementedError("Interactive mode not yet implemented for deployment")

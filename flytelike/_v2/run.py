@@ -241,7 +241,7 @@ class V2Run(Run):
 
     @property
     def phase(self) -> Any:  # (an ActionPhase where the engine's Run has a WorkflowPhase)
-        from flytelike.models import ActionPhase
+        from flytelike.ir import ActionPhase
 
         return ActionPhase.from_engine_phase(self.engine_phase.value)
 

@@ -44,7 +44,7 @@ def _engine() -> Any:
 
 
 def _phase(engine_phase: str) -> Any:
-    from flytelike.models import ActionPhase
+    from flytelike.ir import ActionPhase
 
     return ActionPhase.from_engine_phase(engine_phase)
 
@@ -68,7 +68,7 @@ def _types(run: Any, task: str) -> tuple[Any, Any]:
         if ident.name == task:
             iface = ClosureIndex(to_closure(entity)).primary().interface
             return iface, getattr(entity, "python_interface", None)
-    from flytelike.remote import _deployed  # a deployed task called by name
+    from flytelike._v2 import deployed as _deployed  # a deployed task called by name
 
     rec = run.record()
     found = _deployed.find(run._engine, rec.project, rec.domain, task, None)

@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from flytelike._v2 import deployed as _deployed
 from flytelike.errors import RemoteTaskNotFoundError, RemoteTaskUsageError
-from flytelike.remote import _deployed
 from flytelike.remote._sync import class_sync_and_aio, sync_and_aio
 
 AUTO_VERSIONS = ("latest", "current")
