@@ -122,6 +122,11 @@ class TypeRegistry:
         # whether there is anything new to ship.
         self.generation = 0
         if builtins:
+            # The one import circle kept on purpose: the built-in transformers need the registry
+            # (a container's transformer asks it for its items' transformer), and a registry
+            # installs them when it is made. cattrs' converters and their structure hooks have the
+            # same shape. The import is here, at first use, so that loading either module alone
+            # does not load the other.
             from typesystem._builtins import install_builtins
 
             install_builtins(self)
