@@ -1,6 +1,6 @@
 """``flytelike schedule list`` and ``serve``: the next times, a backfill in process, and real
-runs of the command (a one-minute rate at 60x speed for about two seconds; Ctrl-C while a run is
-running)."""
+runs of the command (a one-minute rate at 60x speed for about two seconds; Ctrl-C or SIGTERM
+while a run is running)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from flytelike.cli import main
@@ -154,7 +155,8 @@ def test_a_real_serve_fires_every_simulated_minute(tmp_path: Path) -> None:
     assert 1.9 < took < 30  # (two simulated minutes take two seconds)
 
 
-def test_ctrl_c_stops_and_aborts_the_running_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_and_aborts_the_running_run(tmp_path: Path, signum: int) -> None:
     proc = _serve(tmp_path, 60.0, "--speed", "60")
     assert proc.stdout is not None
     line = ""
@@ -165,7 +167,7 @@ def test_ctrl_c_stops_and_aborts_the_running_run(tmp_path: Path) -> None:
         assert time.monotonic() < deadline
     name = line.split("run ")[-1].strip()
     time.sleep(0.5)  # (the run has started its task)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, out + err
     # (at 60x a minute is a second: a second firing may have started meanwhile)
