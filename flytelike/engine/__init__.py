@@ -18,16 +18,18 @@ from flytelike.backends import DeckTab as Deck
 from flytelike.backends._capture import LOG_LIMIT
 from flytelike.backends._worker import at_child_exit
 from flytelike.compiler import has_promise
+from flytelike.engine import _gates, _map, _map_batches
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import can_child_call, child_call
 from flytelike.engine._config import EngineConfig
 from flytelike.engine._events import EventBus, PhaseEvent
 from flytelike.engine._handle import Run, RunOwner, set_run_view
+from flytelike.engine._interpreter import register_node_handler
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
-from flytelike.engine._records import RunStore
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
 from flytelike.engine._run import Engine
+from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import (
     AbortError,
     DeleteError,
@@ -40,6 +42,13 @@ from flytelike.engine.errors import (
     TaskTimeoutError,
 )
 from flytelike.errors import PromiseUsageError
+from flytelike.ir import ArrayNode, GateNode
+
+# Node kinds in modules of their own, which import the interpreter (so it cannot import them):
+# the engine registers them with it, and maps hand remote backends their items in batches.
+register_node_handler(ArrayNode, _map.run_map)
+register_node_handler(GateNode, _gates.run_gate)
+_map.use_batches(_map_batches.run_batched)
 
 _DEFAULT: Engine | None = None
 _LOCK = threading.Lock()

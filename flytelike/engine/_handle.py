@@ -41,7 +41,7 @@ _LOOPS = threading.local()
 
 if TYPE_CHECKING:
     from flytelike.engine._config import EngineConfig
-    from flytelike.engine._records import RunStore
+    from flytelike.engine._run_store import RunStore
 
 
 class RunOwner(Protocol):

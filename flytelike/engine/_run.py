@@ -33,16 +33,7 @@ from flytelike.backends import (
 )
 from flytelike.backends import _capture as capture
 from flytelike.backends._live import is_mocked
-from flytelike.engine import (
-    _abort,
-    _gates,
-    _journal,
-    _lifetime,
-    _map,
-    _map_batches,
-    _prune,
-    _resume,
-)
+from flytelike.engine import _abort, _gates, _journal, _lifetime, _prune, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
@@ -59,30 +50,15 @@ from flytelike.engine._execution import (
 )
 from flytelike.engine._handle import Run, _Live
 from flytelike.engine._index import ClosureIndex, to_closure
-from flytelike.engine._interpreter import Interpreter, register_node_handler
+from flytelike.engine._interpreter import Interpreter
 from flytelike.engine._namespace import namespace_key, resolve
 from flytelike.engine._phases import NodePhase, WorkflowPhase
 from flytelike.engine._prune import Deleted
-from flytelike.engine._records import RunStore
 from flytelike.engine._rows import RunRecord
-from flytelike.engine.errors import (
-    ResumeError,
-    RunNotFoundError,
-)
-from flytelike.ir import (
-    ArrayNode,
-    Closure,
-    GateNode,
-    LaunchPlanTemplate,
-    TaskTemplate,
-    WorkflowTemplate,
-)
+from flytelike.engine._run_store import RunStore
+from flytelike.engine.errors import ResumeError, RunNotFoundError
+from flytelike.ir import Closure, LaunchPlanTemplate, TaskTemplate, WorkflowTemplate
 from typesystem import Literal
-
-# Node kinds in modules of their own, which import the interpreter (so it cannot import them).
-register_node_handler(ArrayNode, _map.run_map)
-register_node_handler(GateNode, _gates.run_gate)
-_map.use_batches(_map_batches.run_batched)
 
 _LOOPS = threading.local()
 
