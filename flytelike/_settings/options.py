@@ -7,10 +7,14 @@ flytekit takes ``Options`` where it launches or registers a workflow
 carried into the IR of the run (the workflow or launch plan runs through a launch plan that
 carries them, named like the one it stands for), ``raw_output_data_config`` sets the run's raw
 data prefix, ``max_parallelism`` its parallelism and ``overwrite_cache`` its cache use. A
-task run directly has no launch plan: its run takes the prefix, parallelism and cache setting,
-and ``labels``/``annotations`` there raise ``ValueError`` saying to run a workflow.
-``register_*(..., options=)`` accept them and keep nothing (a local registration has no launch
-settings of its own): give them to ``execute``. Not here: the launch plan itself (``_entities.launch_plan``).
+task run directly takes the prefix, parallelism and cache setting; when its options carry
+labels, annotations, a security context or notifications it runs, as in Flyte, through a
+generated one-node workflow ``.flytegen.<task name>`` launched by a launch plan carrying them
+(``flytelike.remote._options``). ``register_workflow(..., options=)`` (and ``register_script``,
+``fast_register_workflow``) register the workflow's default launch plan carrying them, and
+``register_launch_plan(..., options=)`` a copy of the launch plan carrying them;
+``register_task(..., options=)`` raises ``TypeError`` (flytekit's takes none), naming
+``execute(task, options=...)``. Not here: the launch plan itself (``_entities.launch_plan``).
 """
 
 from __future__ import annotations

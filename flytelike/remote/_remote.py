@@ -6,7 +6,8 @@ upstream sends to a Flyte control plane map onto the engine (``flytelike.engine`
 - ``execute`` -> ``Engine.run`` (``wait=False``, the default as upstream, runs in the background);
 - ``fetch_execution`` / ``recent_executions`` / ``sync`` / ``wait`` -> the run store;
 - ``terminate`` -> ``Engine.abort``;
-- ``register_*`` -> compile and remember; ``fetch_task/workflow/launch_plan`` -> find by name
+- ``register_*`` -> compile and remember (``options=`` carried by the launch plan registered);
+  ``fetch_task/workflow/launch_plan`` -> find by name
   in this process (see ``flytelike.remote._entities``).
 
 Project and domain are labels only: the local store has one namespace, so they are carried on
@@ -35,6 +36,7 @@ from flytelike.remote._execution import (
     FlyteWorkflowExecution,
     WorkflowExecutionIdentifier,
 )
+from flytelike.remote._options import carrying, check_options, with_options
 
 DEFAULT_PROJECT = "flytesnacks"
 DEFAULT_DOMAIN = "development"
@@ -135,8 +137,9 @@ class FlyteRemote:
         ``execution_name`` names the run (an existing name raises ``ExecutionExistsError``);
         ``execution_name_prefix`` gets ``-<19 hex digits>`` appended. ``overwrite_cache`` and
         ``max_parallelism`` are passed to the engine; ``options=Options(...)`` is honoured
-        (``flytelike._settings.options``: labels and annotations are carried into the run's
-        IR); ``project``, ``domain``, ``version``, ``image_config``, ``envs``, ``tags``,
+        (``flytelike._settings.options``: labels, annotations, security context and
+        notifications are carried into the run's IR by a launch plan, for a task one over its
+        ``.flytegen`` workflow, see ``flytelike.remote._options``); ``project``, ``domain``, ``version``, ``image_config``, ``envs``, ``tags``,
         ``type_hints`` and the like are accepted and ignored (a run uses this process's
         code)."""
         if execution_name is not None and execution_name_prefix is not None:
@@ -157,8 +160,6 @@ class FlyteRemote:
         target = entity.closure if isinstance(entity, _entities.StoredEntity) else entity
         raw = getattr(raw_output_data_config, "output_location_prefix", None)
         if ignored.get("options") is not None:
-            from flytelike.remote._options import with_options
-
             target, raw, max_parallelism, overwrite_cache = with_options(
                 target, ignored["options"], raw, max_parallelism, overwrite_cache
             )
@@ -346,7 +347,15 @@ class FlyteRemote:
     ) -> Any:
         """Compile the task (definition errors surface now) and remember it for ``fetch_task``;
         returns it. ``serialization_settings`` and ``version`` are recorded nowhere: a local
-        entity has one version, this process's code."""
+        entity has one version, this process's code. ``options=`` is refused (flytekit's
+        ``register_task`` takes none): a task's runs take them from
+        ``execute(task, options=...)``."""
+        if kw.get("options") is not None:
+            raise TypeError(
+                f"register_task({getattr(entity, 'name', entity)!r}, options=...): a registered "
+                "task carries no launch settings (flytekit's register_task takes no options); "
+                "pass them to remote.execute(task, inputs, options=...) instead"
+            )
         return _entities.register(entity, ResourceType.TASK)
 
     def register_workflow(
@@ -355,32 +364,79 @@ class FlyteRemote:
         serialization_settings: Any = None,
         version: str | None = None,
         default_launch_plan: bool = True,
+        options: Any = None,
         **kw: Any,
     ) -> Any:
-        """As ``register_task``, for a workflow (and its default launch plan)."""
+        """As ``register_task``, for a workflow and (``default_launch_plan=True``) its default
+        launch plan. ``options=Options(...)`` are carried by that launch plan, as flytekit
+        registers them: ``fetch_launch_plan(name=<workflow name>)`` returns it and its runs
+        carry the labels, annotations, security context and notifications in their IR and use
+        its raw data prefix, parallelism and cache setting."""
+        where = f"register_workflow({getattr(entity, 'name', entity)!r}, options=...)"
+        if options is not None:
+            opts = check_options(options, where)
+            if not default_launch_plan:
+                raise ValueError(
+                    f"{where}: the options are carried by the workflow's default launch plan, "
+                    "and default_launch_plan=False registers none; drop default_launch_plan=False "
+                    "or pass the options to remote.execute(workflow, inputs, options=...)"
+                )
         _entities.register(entity, ResourceType.WORKFLOW)
         if default_launch_plan:
             from flytelike._entities.launch_plan import LaunchPlan
 
-            LaunchPlan.get_or_create(entity)
+            lp = LaunchPlan.get_or_create(entity)
+            if options is not None:
+                _entities.register(
+                    carrying(lp, opts.launch_plan_params(), where), ResourceType.LAUNCH_PLAN
+                )
         return entity
 
-    def register_launch_plan(self, entity: Any, version: str | None = None, **kw: Any) -> Any:
-        """As ``register_task``, for a launch plan."""
+    def register_launch_plan(
+        self,
+        entity: Any,
+        version: str | None = None,
+        project: str | None = None,
+        domain: str | None = None,
+        options: Any = None,
+        **kw: Any,
+    ) -> Any:
+        """As ``register_task``, for a launch plan. With ``options=Options(...)`` the launch
+        plan registered (and returned) is a copy of ``entity`` carrying them (set fields win
+        over the launch plan's own, as upstream)."""
+        if options is not None:
+            where = f"register_launch_plan({getattr(entity, 'name', entity)!r}, options=...)"
+            params = check_options(options, where).launch_plan_params()
+            entity = carrying(entity, params, where) if params else entity
         return _entities.register(entity, ResourceType.LAUNCH_PLAN)
 
-    def fast_register_workflow(self, entity: Any, **kw: Any) -> Any:
+    def fast_register_workflow(
+        self,
+        entity: Any,
+        serialization_settings: Any = None,
+        version: str | None = None,
+        default_launch_plan: bool = True,
+        options: Any = None,
+        **kw: Any,
+    ) -> Any:
         """``register_workflow`` (there is no code package to upload locally)."""
-        return self.register_workflow(entity)
+        return self.register_workflow(
+            entity, default_launch_plan=default_launch_plan, options=options
+        )
 
     def register_script(self, entity: Any, **kw: Any) -> Any:
-        """Register a task, workflow or launch plan, whichever ``entity`` is."""
+        """Register a task, workflow or launch plan, whichever ``entity`` is; ``options=`` as
+        ``register_workflow`` / ``register_launch_plan`` take them (a task refuses them)."""
         kind = _entities.kind_of(entity)
         if kind is ResourceType.WORKFLOW:
             return self.register_workflow(
-                entity, default_launch_plan=kw.get("default_launch_plan", True)
+                entity,
+                default_launch_plan=kw.get("default_launch_plan", True),
+                options=kw.get("options"),
             )
-        return _entities.register(entity, kind)
+        if kind is ResourceType.LAUNCH_PLAN:
+            return self.register_launch_plan(entity, options=kw.get("options"))
+        return self.register_task(entity, options=kw.get("options"))
 
     def fetch_task(
         self,
