@@ -27,7 +27,10 @@ from flytelike.engine import (
     RunRecord,
 )
 from flytelike.engine._index import ClosureIndex
+from flytelike.exceptions.user import FlyteAssertion
 from flytelike.ir import Closure, Interface, NodePhase, TaskPhase, WorkflowPhase
+from flytelike.models.core.execution import ExecutionError
+from flytelike.models.core.execution import ExecutionErrorKind as ErrorKind
 from typesystem import Literal
 
 
@@ -122,16 +125,6 @@ class EntityId:
 
 
 @dataclass(frozen=True)
-class ExecutionError:
-    """Why an execution, node or attempt failed: ``code`` (the error kind), ``message``."""
-
-    code: str
-    message: str
-    kind: str = "USER"
-    error_uri: str = ""
-
-
-@dataclass(frozen=True)
 class ExecutionSpec:
     launch_plan: EntityId
     options: Mapping[str, Any]
@@ -150,7 +143,26 @@ class ExecutionClosure:
 def _error(err: ActionError | None) -> ExecutionError | None:
     if err is None:
         return None
-    return ExecutionError(err.type or err.kind or "USER", err.message, err.kind or "USER")
+    return ExecutionError(err.type or err.kind or "USER", err.message, kind=_kind(err.kind))
+
+
+def _kind(kind: str) -> ErrorKind:
+    """The stored error kind (``USER``, ``SYSTEM`` or empty) as a member; one this version
+    does not know is ``UNKNOWN``."""
+    try:
+        return ErrorKind.of(kind)
+    except ValueError:
+        return ErrorKind.UNKNOWN
+
+
+def _done_error(ex: Any, what: str) -> ExecutionError | None:
+    """``ex.closure.error`` once ``ex`` is done; before, ``FlyteAssertion`` as upstream."""
+    if not ex.is_done:
+        raise FlyteAssertion(
+            f"{what} is {ex.closure.phase.value}: wait until it has completed before checking "
+            "for an error (FlyteRemote.wait, or sync for a snapshot)"
+        )
+    return ex.closure.error  # type: ignore[no-any-return]
 
 
 def _phase(enum: Any, value: str) -> Any:
@@ -211,7 +223,9 @@ class FlyteWorkflowExecution:
 
     @property
     def error(self) -> ExecutionError | None:
-        return self.closure.error
+        """The error once the (last synced) phase is terminal, ``None`` when it succeeded;
+        ``FlyteAssertion`` before."""
+        return _done_error(self, f"execution {self.id.name}")
 
     @property
     def url(self) -> str:
@@ -327,7 +341,8 @@ class FlyteNodeExecution:
 
     @property
     def error(self) -> ExecutionError | None:
-        return self.closure.error
+        """As ``FlyteWorkflowExecution.error``, for this node."""
+        return _done_error(self, f"node {self.id.node_id} of execution {self.id.execution_id.name}")
 
     @property
     def executions(self) -> list[Any]:
@@ -362,7 +377,9 @@ class FlyteTaskExecution:
     def __init__(self, node: FlyteNodeExecution, attempt: AttemptRecord) -> None:
         self.id = TaskExecutionIdentifier(node.action.name, node.id, attempt.attempt)
         err = (
-            ExecutionError(attempt.error_kind or "USER", attempt.message, attempt.error_kind)
+            ExecutionError(
+                attempt.error_kind or "USER", attempt.message, kind=_kind(attempt.error_kind)
+            )
             if attempt.message or attempt.error_kind
             else None
         )
@@ -385,6 +402,16 @@ class FlyteTaskExecution:
     @property
     def is_done(self) -> bool:
         return bool(self.closure.phase.is_terminal)
+
+    @property
+    def error(self) -> ExecutionError | None:
+        """As ``FlyteWorkflowExecution.error``, for this attempt."""
+        node = self.id.node_execution_id
+        return _done_error(
+            self,
+            f"attempt {self.id.retry_attempt} of node {node.node_id} of execution "
+            f"{node.execution_id.name}",
+        )
 
 
 __all__ = [
