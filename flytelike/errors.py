@@ -51,7 +51,14 @@
         ├── NotInTaskContextError          a run-time-only API used outside a running task
         ├── RemoteTaskNotFoundError / RemoteTaskUsageError
         ├── SyncTaskCallInAsyncContextError  a sync task called without ``.aio`` from async code
-        └── CustomError                    raised by users to fail with their own ``code``
+        ├── CustomError                    raised by users to fail with their own ``code``
+        └── the rest of flyte 2.12's errors, for code that catches them: DeadlineExceeded /
+            MaxRuntimeExceeded / MaxQueuedTimeExceeded (TaskTimeoutError), Condition*,
+            CodeBundle, Deployment, ImageBuild, ImagePullBackOff, InvalidImageName,
+            InvalidPackage, ModuleLoad, ParameterMaterialization, PrimaryContainerNotFound,
+            SlowDown > ResourceExhausted, AppleSilicon* ; beside them GPUFaultError (+ its
+            System/User kinds), LogsNotYetAvailableError, UnionRpcError (RuntimeSystemError)
+            and ActionNotFoundError (a plain RuntimeError, as upstream)
 
     TaskBodyStopped (BaseException)        raised inside a sync task body the engine stops (an
                                            abort, Ctrl-C); not an ``Exception``, so a body's
@@ -63,6 +70,11 @@ got, and how to fix it. Structured attributes (``entity``, ``node_id``, ``input_
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 
 class FlytelikeError(Exception):
@@ -280,6 +292,222 @@ class CustomError(RuntimeUserError):
 class SyncTaskCallInAsyncContextError(_CodedByName):
     """A sync task was called as ``task(...)`` inside async code (flyte 2.12 raises this too):
     the call would block the event loop that runs the caller. Use ``await task.aio(...)``."""
+
+
+class LogsNotYetAvailableError(BaseRuntimeError):
+    """An action's logs were asked for before it wrote any (``message`` first, as upstream)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__("LogsNotYetAvailableError", message)
+
+
+class DeadlineExceededError(TaskTimeoutError):
+    """The action did not finish by its ``Timeout(deadline=...)``."""
+
+
+class MaxRuntimeExceededError(TaskTimeoutError):
+    """An attempt ran past ``Timeout(max_runtime=...)``."""
+
+
+class MaxQueuedTimeExceededError(TaskTimeoutError):
+    """The action waited longer than ``Timeout(max_queued_time=...)`` to start."""
+
+
+class CodeBundleError(_CodedByName):
+    """The code bundle of a deployment could not be built or read."""
+
+
+class ConditionAlreadyExistsError(_CodedByName):
+    """A condition with that name already exists in the run."""
+
+
+class ConditionFailedError(_CodedByName):
+    """A condition the run waits on was rejected."""
+
+
+class ConditionNotFoundError(_CodedByName):
+    """No condition of that name exists in the run."""
+
+
+class ConditionTimedoutError(_CodedByName):
+    """A condition was not signalled before its timeout."""
+
+
+class DeploymentError(_CodedByName):
+    """``deploy`` could not register an environment's tasks."""
+
+
+class ImageBuildError(_CodedByName):
+    """An image could not be built (``flytelike.build`` builds nothing, so never raised here)."""
+
+
+class ModuleLoadError(_CodedByName):
+    """The module that defines a task could not be imported where the task runs."""
+
+
+class ParameterMaterializationError(_CodedByName):
+    """An app parameter's value could not be fetched or converted."""
+
+
+class SlowDownError(_CodedByName):
+    """The control plane asked the client to slow down (never raised locally)."""
+
+
+class ResourceExhaustedError(SlowDownError):
+    """The control plane ran out of a resource (never raised locally)."""
+
+
+class _CodedWithWorker(RuntimeUserError):
+    """A user error built as ``(code, message, worker)``, as upstream."""
+
+    def __init__(self, code: str, message: str = "", worker: str | None = None) -> None:
+        super().__init__(code, message, worker=worker or "")
+
+
+class ImagePullBackOffError(_CodedWithWorker):
+    """The action's image could not be pulled (no images are pulled locally)."""
+
+
+class InvalidImageNameError(_CodedWithWorker):
+    """The action's image reference is not a valid image name."""
+
+
+class PrimaryContainerNotFoundError(_CodedWithWorker):
+    """A pod template names no container matching its primary container name."""
+
+
+class InvalidPackageError(RuntimeUserError):
+    """An image spec names a system package that does not exist; ``package_name`` and
+    ``original_error`` say which and why."""
+
+    def __init__(self, package_name: str, original_error: str) -> None:
+        self.package_name = package_name
+        self.original_error = original_error
+        super().__init__(
+            "InvalidPackageError",
+            f"system package {package_name!r} does not exist ({original_error}); "
+            "remove it from with_apt_packages(...) or correct its name",
+        )
+
+
+class UnionRpcError(RuntimeSystemError):
+    """A call to the control plane failed (there is no control plane locally)."""
+
+    def __init__(self, code: str, message: str = "", worker: str | None = None) -> None:
+        super().__init__(code, message, worker=worker or "")
+
+
+class ActionNotFoundError(RuntimeError):
+    """No action of that name exists in the run."""
+
+
+class AppleSiliconError(RuntimeUserError):
+    """An action routed to an Apple silicon worker failed there (``APPLE_SILICON``)."""
+
+    def __init__(self, message: str = "", worker: str | None = None) -> None:
+        super().__init__(type(self).__name__, message, worker=worker or "")
+
+
+class AppleSiliconNotAvailableError(AppleSiliconError):
+    """No Apple silicon worker is available."""
+
+
+class AppleSiliconHostExecFailedError(AppleSiliconError):
+    """The command failed on the Apple silicon host."""
+
+
+class AppleSiliconDaemonStartFailedError(AppleSiliconError):
+    """The Apple silicon worker's daemon did not start."""
+
+
+class AppleSiliconDaemonOOMError(AppleSiliconError):
+    """The Apple silicon worker's daemon ran out of memory."""
+
+
+class AppleSiliconBridgeUnreachableError(AppleSiliconError):
+    """The bridge to the Apple silicon worker could not be reached."""
+
+
+class AppleSiliconModelNotFoundError(AppleSiliconError):
+    """The model asked of the Apple silicon worker is not there."""
+
+
+class GPUFaultError(BaseRuntimeError):
+    """A GPU fault stopped the action; ``fault_kind``, ``fault_code``, ``fault_name``,
+    ``severity``, ``gpu_uuid``, ``gpu_index``, ``node``, ``pci_bus_id``, ``process`` describe it
+    (``None`` where unknown)."""
+
+    def __init__(
+        self,
+        code: str,
+        kind: str,
+        message: str = "",
+        worker: str | None = None,
+        **fault: Any,
+    ) -> None:
+        super().__init__(code, message, worker=worker or "", kind=kind)
+        unknown = set(fault) - set(_GPU_FAULT_FIELDS)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unknown fault field(s) {sorted(unknown)}; "
+                f"known: {', '.join(_GPU_FAULT_FIELDS)}"
+            )
+        for field in _GPU_FAULT_FIELDS:
+            setattr(self, field, fault.get(field))
+
+
+_GPU_FAULT_FIELDS = (
+    "fault_kind",
+    "fault_code",
+    "fault_name",
+    "severity",
+    "gpu_uuid",
+    "gpu_index",
+    "node",
+    "pci_bus_id",
+    "process",
+)
+
+
+class GPUFaultSystemError(GPUFaultError, RuntimeSystemError):
+    """A GPU fault attributed to the machine."""
+
+    def __init__(self, code: str, message: str = "", worker: str | None = None, **fault: Any):
+        super().__init__(code, "system", message, worker, **fault)
+
+
+class GPUFaultUserError(GPUFaultError, RuntimeUserError):
+    """A GPU fault attributed to the user's code."""
+
+    def __init__(self, code: str, message: str = "", worker: str | None = None, **fault: Any):
+        super().__init__(code, "user", message, worker, **fault)
+
+
+# The codes flyte 2.12 reports for GPU faults, and its Apple silicon error codes -> classes.
+GPU_FAULT_CODES = (
+    "GpuXidError",
+    "GpuFallenOffBus",
+    "GpuEccUncorrectable",
+    "GpuRowRemapPending",
+    "GpuNvlinkError",
+    "GpuGspError",
+)
+APPLE_SILICON_ERRORS_BY_CODE: dict[str, type[AppleSiliconError]] = {
+    "APPLE_SILICON_NOT_AVAILABLE": AppleSiliconNotAvailableError,
+    "APPLE_SILICON_HOST_EXEC_FAILED": AppleSiliconHostExecFailedError,
+    "APPLE_SILICON_DAEMON_START_FAILED": AppleSiliconDaemonStartFailedError,
+    "APPLE_SILICON_DAEMON_OOM": AppleSiliconDaemonOOMError,
+    "APPLE_SILICON_BRIDGE_UNREACHABLE": AppleSiliconBridgeUnreachableError,
+    "APPLE_SILICON_MODEL_NOT_FOUND": AppleSiliconModelNotFoundError,
+}
+
+
+def silence_polling_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """An event-loop exception handler (``loop.set_exception_handler``) that drops
+    ``BlockingIOError`` from polling and hands every other error to the loop's default handler."""
+    if isinstance(context.get("exception"), BlockingIOError):
+        return
+    loop.default_exception_handler(context)
 
 
 class TaskBodyStopped(BaseException):

@@ -8,6 +8,9 @@ ends, so ``flush`` is only needed to stream updates. Each function has an ``.aio
 (``await flytelike.report.replace.aio(...)``). Outside a running task they do nothing.
 Use ``@env.task(report=True)`` to mark a task as producing a report (carried in the IR).
 Locally the report is ``deck.html`` under the action's directory; ``Run.decks()`` lists it.
+``Timeline(tab)`` appends headings and rows to a tab; ``abbreviate`` and ``duration_ms`` format
+values for it. flyte's ``Report`` object and ``current_report()`` raise ``ImportError``: the
+report is reached through the functions here.
 """
 
 from __future__ import annotations
@@ -15,7 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Tab", "flush", "get_tab", "log", "replace"]
+__all__ = [
+    "Tab",
+    "Timeline",
+    "abbreviate",
+    "duration_ms",
+    "flush",
+    "get_tab",
+    "log",
+    "replace",
+]
+
+# Longest text ``abbreviate`` keeps in the expandable body.
+_FULL_LIMIT = 20_000
 
 
 def _ctx() -> Any:
@@ -113,3 +128,86 @@ def flush() -> None:
 
 
 get_tab = _with_aio(get_tab)
+
+
+def abbreviate(value: Any, limit: int = 300) -> str:
+    """``value`` as escaped HTML: inline when its text is at most ``limit`` characters, else
+    a ``<details>`` whose summary shows the first ``limit`` characters and how many more there
+    are, and whose body holds the text (cut at 20,000 characters, saying how many were cut)."""
+    import html
+
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        return html.escape(text)
+    body = html.escape(text[:_FULL_LIMIT])
+    if len(text) > _FULL_LIMIT:
+        body += f"\n[{len(text) - _FULL_LIMIT} more characters cut]"
+    return (
+        f"<details><summary>{html.escape(text[:limit])}... (+{len(text) - limit})</summary>"
+        f'<pre style="white-space:pre-wrap">{body}</pre></details>'
+    )
+
+
+def duration_ms(start_iso: Any, end_iso: Any) -> str:
+    """The time from one ISO-8601 timestamp to another as ``"<n> ms"``; ``""`` when either is
+    missing or does not parse (a trailing ``Z`` is read as UTC)."""
+    import datetime
+
+    if not start_iso or not end_iso:
+        return ""
+    try:
+        start, end = (
+            datetime.datetime.fromisoformat(str(t).replace("Z", "+00:00"))
+            for t in (start_iso, end_iso)
+        )
+        return f"{(end - start).total_seconds() * 1000:.0f} ms"
+    except (TypeError, ValueError):
+        return ""
+
+
+class Timeline:
+    """Headings and rows appended, in order, to the report tab ``tab_name``; outside a task
+    (no report) they are dropped, like ``log``."""
+
+    def __init__(self, tab_name: str = "main") -> None:
+        self.tab_name = tab_name
+
+    def heading(self, text: Any) -> None:
+        import html
+
+        get_tab(self.tab_name).log(f"<h3>{html.escape(str(text))}</h3>")
+
+    def row(
+        self,
+        *,
+        icon: str = "\u2022",
+        label: Any = "",
+        meta: str = "",
+        detail: str = "",
+        error: Any = None,
+    ) -> None:
+        """One line: ``icon``, ``label`` in bold, ``meta`` dimmed, then ``detail`` (HTML) and
+        ``error`` (abbreviated, in red) when given."""
+        import html
+
+        parts = [f"{icon} <b>{html.escape(str(label))}</b>"]
+        if meta:
+            parts.append(f'<span style="opacity:.6">{html.escape(meta)}</span>')
+        if detail:
+            parts.append(f"- {detail}")
+        if error:
+            parts.append(f'<span style="color:#c00">{abbreviate(error, 200)}</span>')
+        get_tab(self.tab_name).log(f"<div>{' '.join(parts)}</div>")
+
+
+_NOT_LOCAL = {
+    "Report": "the report is the task's deck: use get_tab(name), log(html), replace(html)",
+    "current_report": "the report is the task's deck: use get_tab(name), log(html), replace(html)",
+}
+
+
+def __getattr__(name: str) -> Any:
+    reason = _NOT_LOCAL.get(name)
+    if reason is not None:
+        raise ImportError(f"flytelike.report.{name} (flyte's) is not available: {reason}")
+    raise AttributeError(f"module 'flytelike.report' has no attribute {name!r}")

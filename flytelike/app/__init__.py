@@ -27,6 +27,11 @@ _NOT_LOCAL = {
     "Parameter": "app parameters are resolved by a cluster; pass values with env_vars=",
     "RunOutput": "app parameters are resolved by a cluster; read a run's outputs with "
     "flytelike.remote.Run.get(name).outputs()",
+    "ArtifactValue": "artifacts need a cluster's catalog; pass values with env_vars=",
+    "DeployedAppEnvironment": "apps are not deployed locally: flytelike.serve(app_env) returns "
+    "the served app's AppHandle",
+    "Subdomain": "a local app is served on 127.0.0.1 at its port; AppHandle.url is its address",
+    "Timeouts": "a local app has no ingress timeouts; its requests run until they finish",
     "ctx": "apps served locally read their settings from env_vars",
     "get_parameter": "app parameters are resolved by a cluster; pass values with env_vars=",
 }

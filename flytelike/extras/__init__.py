@@ -1,5 +1,9 @@
 """Extras mirroring ``flytekit.extras`` (accelerators and shell tasks, as submodules) and
 ``flyte.extras`` (``from flytelike.extras import ContainerTask``, loaded on first use).
+
+flyte 2.12's other ``flyte.extras`` names (batchers, the sleep plugin, protobuf task specs,
+shell wrappers of container images, model streaming, webhook apps) raise ``ImportError`` saying
+what to use locally.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -9,11 +13,39 @@ if TYPE_CHECKING:
 
 __all__ = ["ContainerTask"]
 
+_BATCH = (
+    "batch in your task: collect the records and call the processing function on each batch "
+    "(await asyncio.gather(...) or flytelike.map for parallel calls)"
+)
+_NOT_LOCAL = {
+    "BatchStats": _BATCH,
+    "CostEstimator": _BATCH,
+    "DynamicBatcher": _BATCH,
+    "Prompt": _BATCH,
+    "TokenBatcher": _BATCH,
+    "TokenEstimator": _BATCH,
+    "Sleep": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
+    "flytelike.sleep(duration) in a flytekit workflow",
+    "SleepTask": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
+    "flytelike.sleep(duration) in a flytekit workflow",
+    "serialize": "flyte's protobuf task specs are for a cluster; serialise a task's IR with "
+    "flytelike.serialization.to_json(flytelike.closure_of(task))",
+    "serialize_env": "flyte's protobuf task specs are for a cluster; serialise each task's IR "
+    "with flytelike.serialization.to_json(flytelike.closure_of(task))",
+    "shell": "run a CLI of a container image with flytelike.extras.ContainerTask, or a local "
+    "command with flytelike.ShellTask",
+    "model_streamer": "load the model with its own library (e.g. transformers) inside the task",
+    "webhooks": "serve a webhook receiver as an app: flytelike.app.extras.FastAPIAppEnvironment",
+}
+
 
 def __getattr__(name: str) -> Any:
-    if name != "ContainerTask":
-        raise AttributeError(f"module 'flytelike.extras' has no attribute {name!r}")
-    from flytelike._entities.container import ContainerTask
+    if name == "ContainerTask":
+        from flytelike._entities.container import ContainerTask
 
-    globals()[name] = ContainerTask
-    return ContainerTask
+        globals()[name] = ContainerTask
+        return ContainerTask
+    reason = _NOT_LOCAL.get(name)
+    if reason is not None:
+        raise ImportError(f"flytelike.extras.{name} (flyte's) is not available: {reason}")
+    raise AttributeError(f"module 'flytelike.extras' has no attribute {name!r}")

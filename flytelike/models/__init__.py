@@ -1,14 +1,44 @@
 """flytekit's ``flytekit.models`` names that make sense locally: the phase enums
 (``flytelike.models.core.execution``) and execution filters (``flytelike.models.filters``);
-and flyte 2's ``flyte.models.ActionPhase`` (the phase of a v2 run, loaded on first use).
-Nothing else is imported here; import the submodules."""
+and flyte 2's ``flyte.models`` names with a local meaning, loaded on first use: ``ActionPhase``
+(the phase of a v2 run), ``ActionID``, ``TaskContext`` and ``NULL_TASK_CONTEXT`` (what
+``flytelike.ctx()`` returns) and ``generate_random_name``. flyte's serialisation and container
+internals raise ``ImportError`` saying what to use. Nothing else is imported here; import the
+submodules."""
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flytelike._v2.context import NULL_TASK_CONTEXT, ActionID, TaskContext
     from flytelike.models._action_phase import ActionPhase
 
-__all__ = ["ActionPhase"]
+__all__ = ["NULL_TASK_CONTEXT", "ActionID", "ActionPhase", "TaskContext", "generate_random_name"]
+
+# The v2 context's records live with ``flytelike.ctx`` (flytelike._v2 has no face of its own).
+_CONTEXT_NAMES = {"ActionID", "NULL_TASK_CONTEXT", "TaskContext"}
+
+_INTERNAL = "a flyte container/serialisation internal with no local role"
+_NOT_LOCAL = {
+    "CallCounter": _INTERNAL,
+    "CheckpointPaths": "checkpoints are flytelike.ctx().checkpoint (load/save)",
+    "CodeBundle": "code is not bundled locally: tasks run from the importing process",
+    "Docstring": "a task's docstring is its function's __doc__",
+    "GroupData": "the current groups are flytelike.ctx().group_data",
+    "NativeInterface": "a task's typed interface is task.interface",
+    "PathRewrite": _INTERNAL,
+    "RawDataPath": "the raw data prefix is flytelike.ctx().raw_data_path (a str)",
+    "SerializationContext": "serialise a task's IR: flytelike.serialization.to_json(flytelike.closure_of(task))",
+    "extract_return_annotation": "use typing.get_type_hints(fn)['return']",
+    "is_clustered_worker_env": "there are no clustered workers locally",
+    "literal_to_enum": _INTERNAL,
+}
+
+
+def generate_random_name() -> str:
+    """A new unique name (a UUID4 string), as flyte makes one."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def __getattr__(name: str) -> Any:
@@ -16,4 +46,11 @@ def __getattr__(name: str) -> Any:
         from flytelike.models._action_phase import ActionPhase
 
         return ActionPhase
+    if name in _CONTEXT_NAMES:
+        from flytelike._v2 import context
+
+        return getattr(context, name)
+    reason = _NOT_LOCAL.get(name)
+    if reason is not None:
+        raise ImportError(f"flytelike.models.{name} (flyte's) is not available: {reason}")
     raise AttributeError(f"module 'flytelike.models' has no attribute {name!r}")

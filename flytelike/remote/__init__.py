@@ -57,6 +57,11 @@ __all__ = [
 # flyte 2's ``flyte.remote`` names without a local meaning: importing one says what to use.
 _NOT_LOCAL = {
     "App": "apps are served in this process: flytelike.serve(app_env) returns its handle",
+    "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
+    "(flytelike.remote.Run.get(name).outputs()) as inputs",
+    "PartitionSchema": "artifacts need a cluster's catalog",
+    "TriggerDetails": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...)) "
+    "and fire under `flytelike schedule serve`",
     "Condition": "conditions need a control plane; use flytelike.wait_for_input or approve",
     "Project": "projects are names here: flytelike runs list --project P lists a project's runs",
     "Secret": "secrets live in the local secret store: `flytelike secrets create/list/delete`",

@@ -32,7 +32,7 @@ EXPECTED = [
     "closure_of", "conditional", "configuration", "core", "create_node", "ctx", "current_context",
     "current_domain", "current_project", "custom_context", "deck", "deploy", "directory", "dynamic",
     "eager", "errors", "exceptions", "extend", "extras", "file", "get_custom_context",
-    "get_reference_entity", "group", "image_spec", "init", "init_from_api_key", "init_from_config",
+    "get_reference_entity", "git", "group", "image_spec", "init", "init_from_api_key", "init_from_config",
     "init_in_cluster", "init_passthrough", "io", "is_control_plane_available", "iterator",
     "kwtypes", "latest_checkpoint", "load_implicit_plugins", "logger", "map", "map_task", "models",
     "notify", "reference_launch_plan", "reference_task", "reference_workflow", "remote", "report",

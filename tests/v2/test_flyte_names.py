@@ -1,6 +1,7 @@
-"""flyte 2.12's public top-level names (``flyte.__all__`` of flyte 2.12.1, written here as data:
-the test needs no flyte) resolve on ``flytelike``: each to a local meaning, or, for the few with
-none yet or none at all, to an ``ImportError`` that says what to use instead."""
+"""flyte 2.12's public names (``flyte.__all__`` of flyte 2.12.1 and those of its submodules
+``app``, ``errors``, ``extras``, ``git``, ``io``, ``models``, ``notify``, ``remote``, ``report``,
+written here as data: the test needs no flyte) resolve on ``flytelike``: each to a local
+meaning, or, for those with none, to an ``ImportError`` that says what to use instead."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ FLYTE_2_12_NAMES = (
 )  # fmt: skip
 
 # Submodules flyte code imports as ``flyte.<name>`` after ``import flyte``.
-FLYTE_SUBMODULES = ("app", "errors", "io", "models", "notify", "remote", "report")
+FLYTE_SUBMODULES = (
+    "app", "errors", "extras", "git", "io", "models", "notify", "remote", "report",
+)  # fmt: skip
 
 # Names without a local meaning: importing them raises ImportError naming what to use.
 NOT_LOCAL = {
@@ -35,22 +38,97 @@ NOT_LOCAL = {
     "run_python_script",
 }  # fmt: skip
 
-# flyte 2.12's ``flyte.remote`` and ``flyte.app`` names: each resolves to a local meaning, or
-# raises ImportError saying what to use (cluster-only ones).
-FLYTE_REMOTE_NAMES = (
-    "Action", "ActionDetails", "ActionInputs", "ActionOutputs", "App", "Condition", "Project",
-    "Run", "RunDetails", "Secret", "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter",
-    "Trigger", "User", "auth_metadata", "upload_dir", "upload_file",
-)  # fmt: skip
-REMOTE_LOCAL = {
-    "Action", "ActionDetails", "ActionInputs", "ActionOutputs", "Run", "RunDetails", "Task",
-    "TaskDetails",
+# flyte 2.12.1's public names of each submodule (its ``__all__``; for ``errors`` and ``models``,
+# which have none, the public names they define), and those of them without a local meaning:
+# these raise ImportError saying what to use.
+FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
+    "app": (
+        (
+            "AppEndpoint", "AppEnvironment", "ArtifactValue", "ConnectorEnvironment",
+            "DeployedAppEnvironment", "Domain", "Link", "Parameter", "Port", "RunOutput",
+            "Scaling", "Subdomain", "Timeouts", "ctx", "get_parameter",
+        ),
+        {
+            "AppEndpoint", "ArtifactValue", "ConnectorEnvironment", "DeployedAppEnvironment",
+            "Parameter", "RunOutput", "Subdomain", "Timeouts", "ctx", "get_parameter",
+        },
+    ),
+    "errors": (
+        (
+            "APPLE_SILICON_ERRORS_BY_CODE", "ActionAbortedError", "ActionNotFoundError",
+            "AppleSiliconBridgeUnreachableError", "AppleSiliconDaemonOOMError",
+            "AppleSiliconDaemonStartFailedError", "AppleSiliconError",
+            "AppleSiliconHostExecFailedError", "AppleSiliconModelNotFoundError",
+            "AppleSiliconNotAvailableError", "BaseRuntimeError", "CodeBundleError",
+            "ConditionAlreadyExistsError", "ConditionFailedError", "ConditionNotFoundError",
+            "ConditionTimedoutError", "CustomError", "DeadlineExceededError", "DeploymentError",
+            "GPUFaultError", "GPUFaultSystemError", "GPUFaultUserError", "GPU_FAULT_CODES",
+            "ImageBuildError", "ImagePullBackOffError", "InitializationError",
+            "InlineIOMaxBytesBreached", "InvalidImageNameError", "InvalidPackageError",
+            "LogsNotYetAvailableError", "MaxQueuedTimeExceededError", "MaxRuntimeExceededError",
+            "ModuleLoadError", "NonRecoverableError", "NotInTaskContextError", "OOMError",
+            "OnlyAsyncIOSupportedError", "ParameterMaterializationError",
+            "PrimaryContainerNotFoundError", "RemoteTaskNotFoundError", "RemoteTaskUsageError",
+            "ResourceExhaustedError", "RestrictedTypeError", "RetriesExhaustedError",
+            "RuntimeDataValidationError", "RuntimeSystemError", "RuntimeUnknownError",
+            "RuntimeUserError", "SlowDownError", "SyncTaskCallInAsyncContextError",
+            "TaskInterruptedError", "TaskTimeoutError", "TraceDoesNotAllowNestedTasksError",
+            "UnionRpcError", "silence_polling_error",
+        ),
+        set(),
+    ),
+    "extras": (
+        (
+            "BatchStats", "ContainerTask", "CostEstimator", "DynamicBatcher", "Prompt", "Sleep",
+            "SleepTask", "TokenBatcher", "TokenEstimator", "model_streamer", "serialize",
+            "serialize_env", "shell", "webhooks",
+        ),
+        {
+            "BatchStats", "CostEstimator", "DynamicBatcher", "Prompt", "Sleep", "SleepTask",
+            "TokenBatcher", "TokenEstimator", "model_streamer", "serialize", "serialize_env",
+            "shell", "webhooks",
+        },
+    ),
+    "git": (("GitStatus", "config_from_root"), set()),
+    "io": (("DataFrame", "Dir", "EmptyDir", "File", "HashFunction", "PARQUET"), {"EmptyDir"}),
+    "models": (
+        (
+            "ActionID", "ActionPhase", "CallCounter", "CheckpointPaths", "CodeBundle",
+            "Docstring", "GroupData", "NULL_TASK_CONTEXT", "NativeInterface", "PathRewrite",
+            "RawDataPath", "SerializationContext", "TaskContext", "extract_return_annotation",
+            "generate_random_name", "is_clustered_worker_env", "literal_to_enum",
+        ),
+        {
+            "CallCounter", "CheckpointPaths", "CodeBundle", "Docstring", "GroupData",
+            "NativeInterface", "PathRewrite", "RawDataPath", "SerializationContext",
+            "extract_return_annotation", "is_clustered_worker_env", "literal_to_enum",
+        },
+    ),
+    "notify": (
+        ("Email", "NamedDelivery", "NamedRule", "Notification", "Slack", "Teams", "Webhook"),
+        set(),
+    ),
+    "remote": (
+        (
+            "Action", "ActionDetails", "ActionInputs", "ActionOutputs", "App", "Artifact",
+            "Condition", "PartitionSchema", "Project", "Run", "RunDetails", "Secret",
+            "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter", "Trigger",
+            "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
+        ),
+        {
+            "App", "Artifact", "Condition", "PartitionSchema", "Project", "Secret",
+            "SecretTypes", "Settings", "TimeFilter", "Trigger", "TriggerDetails", "User",
+            "auth_metadata", "upload_dir", "upload_file",
+        },
+    ),
+    "report": (
+        (
+            "Report", "Timeline", "abbreviate", "current_report", "duration_ms", "flush",
+            "get_tab", "log", "replace",
+        ),
+        {"Report", "current_report"},
+    ),
 }  # fmt: skip
-FLYTE_APP_NAMES = (
-    "AppEndpoint", "AppEnvironment", "ConnectorEnvironment", "Domain", "Link", "Parameter", "Port",
-    "RunOutput", "Scaling", "ctx", "get_parameter",
-)  # fmt: skip
-APP_LOCAL = {"AppEnvironment", "Domain", "Link", "Port", "Scaling"}
 
 
 def test_the_list_is_flyte_2_12s() -> None:
@@ -90,18 +168,30 @@ def test_version_and_loggers() -> None:
     )
 
 
+def test_every_submodule_is_listed() -> None:
+    assert sorted(FLYTE_MODULE_NAMES) == sorted(FLYTE_SUBMODULES)
+    for names, not_local in FLYTE_MODULE_NAMES.values():
+        assert len(set(names)) == len(names) and not_local <= set(names)
+
+
 @pytest.mark.parametrize(
     ("module", "name", "local"),
-    [("remote", n, n in REMOTE_LOCAL) for n in FLYTE_REMOTE_NAMES]
-    + [("app", n, n in APP_LOCAL) for n in FLYTE_APP_NAMES],
+    [
+        (module, name, name not in not_local)
+        for module, (names, not_local) in sorted(FLYTE_MODULE_NAMES.items())
+        for name in names
+    ],
 )
-def test_remote_and_app_names(module: str, name: str, local: bool) -> None:
+def test_submodule_names(module: str, name: str, local: bool) -> None:
     mod = importlib.import_module(f"flytelike.{module}")
     if local:
         assert getattr(mod, name) is not None
+        exec(f"from flytelike.{module} import {name}", {})
     else:
         with pytest.raises(ImportError, match=rf"flytelike\.{module}\.{name} .*not available: "):
             getattr(mod, name)
+        with pytest.raises(ImportError):
+            exec(f"from flytelike.{module} import {name}", {})
 
 
 def test_fastapi_app_environment_resolves() -> None:
