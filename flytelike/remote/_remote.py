@@ -10,8 +10,13 @@ upstream sends to a Flyte control plane map onto the engine (``flytelike.engine`
   ``fetch_task/workflow/launch_plan`` -> find by name
   in this process (see ``flytelike.remote._entities``).
 
-Project and domain are labels only: the local store has one namespace, so they are carried on
-execution ids but never filter anything. Operations that only make sense against a cluster
+Runs are namespaced by project and domain, as the engine records them (``flytelike.engine``'s
+``_namespace``: a run's cache entries never cross namespaces): ``execute`` runs in ``project``/
+``domain`` (default: the remote's ``default_project``/``default_domain``, themselves defaulting to
+the engine's namespace, ``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN`` else ``flytesnacks``/
+``development``); ``fetch_execution`` finds a run only in its own namespace and
+``recent_executions`` lists one namespace's runs. Tasks, workflows and launch plans are this
+process's code and are found whatever the namespace. Operations that only make sense against a cluster
 (``client``, artifacts, launch plan activation, recovery) raise ``NotSupportedLocallyError``.
 """
 
@@ -27,7 +32,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flytelike.engine import Engine, PhaseEvent, Run, default_engine
+from flytelike.engine import Engine, PhaseEvent, Run, RunNotFoundError, default_engine
 from flytelike.ir import NodePhase, ResourceType, TaskPhase, WorkflowPhase
 from flytelike.remote import _entities
 from flytelike.remote._errors import ExecutionExistsError, FlyteTimeout, not_local
@@ -37,9 +42,6 @@ from flytelike.remote._execution import (
     WorkflowExecutionIdentifier,
 )
 from flytelike.remote._options import carrying, check_options, with_options
-
-DEFAULT_PROJECT = "flytesnacks"
-DEFAULT_DOMAIN = "development"
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,12 @@ _KINDS = {"run": "workflow", "node": "node", "attempt": "task"}
 class FlyteRemote:
     """flytekit's ``FlyteRemote`` / Union's ``UnionRemote``, local.
 
-    ``config`` (a ``flytelike.configuration.Config``), ``data_upload_location`` and any other
-    keyword (``interactive_mode_enabled``...) are recorded and otherwise ignored; ``engine``
-    (flytelike's own) picks the engine, default ``flytelike.engine.default_engine()``.
+    ``default_project``/``default_domain``: the namespace of the runs this remote executes,
+    fetches and lists when a call names none (``None``: the engine's, see the module docstring);
+    a bad name raises ``ConfigurationError``. ``config`` (a ``flytelike.configuration.Config``),
+    ``data_upload_location`` and any other keyword (``interactive_mode_enabled``...) are
+    recorded and otherwise ignored; ``engine`` (flytelike's own) picks the engine, default
+    ``flytelike.engine.default_engine()``.
     """
 
     def __init__(
@@ -84,8 +89,8 @@ class FlyteRemote:
         **ignored: Any,
     ) -> None:
         self.config = config
-        self.default_project = default_project or DEFAULT_PROJECT
-        self.default_domain = default_domain or DEFAULT_DOMAIN
+        self._project = None if default_project is None else _name(default_project, "project")
+        self._domain = None if default_domain is None else _name(default_domain, "domain")
         self.data_upload_location = data_upload_location
         self.options = ignored
         self._engine = engine
@@ -108,10 +113,25 @@ class FlyteRemote:
     def engine(self) -> Engine:
         return self._engine if self._engine is not None else default_engine()
 
-    def _wrap(self, run: Any, entity: Any = None, record: Any = None) -> FlyteWorkflowExecution:
-        return FlyteWorkflowExecution(
-            run, self.engine, self.default_project, self.default_domain, entity, record
+    @property
+    def default_project(self) -> str:
+        return self._project or self.engine.config.namespace[0]
+
+    @property
+    def default_domain(self) -> str:
+        return self._domain or self.engine.config.namespace[1]
+
+    def _namespace(self, project: str | None, domain: str | None) -> tuple[str, str]:
+        """The ``(project, domain)`` a call names, else the remote's defaults."""
+        return (
+            self.default_project if project is None else _name(project, "project"),
+            self.default_domain if domain is None else _name(domain, "domain"),
         )
+
+    def _wrap(
+        self, run: Any, ns: tuple[str, str], entity: Any = None, record: Any = None
+    ) -> FlyteWorkflowExecution:
+        return FlyteWorkflowExecution(run, self.engine, ns[0], ns[1], entity, record)
 
     # ------------------------------------------------------------------ executing
     def execute(
@@ -139,9 +159,10 @@ class FlyteRemote:
         ``max_parallelism`` are passed to the engine; ``options=Options(...)`` is honoured
         (``flytelike._settings.options``: labels, annotations, security context and
         notifications are carried into the run's IR by a launch plan, for a task one over its
-        ``.flytegen`` workflow, see ``flytelike.remote._options``); ``project``, ``domain``, ``version``, ``image_config``, ``envs``, ``tags``,
-        ``type_hints`` and the like are accepted and ignored (a run uses this process's
-        code)."""
+        ``.flytegen`` workflow, see ``flytelike.remote._options``). The run is recorded in
+        ``project``/``domain`` (default: the remote's), which also scope its cache entries.
+        ``version``, ``image_config``, ``envs``, ``tags``, ``type_hints`` and the like are
+        accepted and ignored (a run uses this process's code)."""
         if execution_name is not None and execution_name_prefix is not None:
             raise ValueError(
                 "Only one of execution_name and execution_name_prefix can be set, but got both set"
@@ -149,6 +170,7 @@ class FlyteRemote:
         if execution_name_prefix is not None:
             execution_name = f"{execution_name_prefix}-{uuid.uuid4().hex[:19]}"
         eng = self.engine
+        ns = self._namespace(project, domain)
         if execution_name is not None:
             eng.store.flush()
             if eng.store.get_run(execution_name) is not None:
@@ -163,26 +185,53 @@ class FlyteRemote:
             target, raw, max_parallelism, overwrite_cache = with_options(
                 target, ignored["options"], raw, max_parallelism, overwrite_cache
             )
-        run = eng.run(
-            target,
+        # As Engine.run converts inputs, then run_literals, which takes the namespace.
+        from flytelike.engine._convert import inputs_to_literals
+        from flytelike.engine._index import ClosureIndex, to_closure
+        from flytelike.ir import LaunchPlanTemplate
+
+        closure = to_closure(target)
+        primary = ClosureIndex(closure).primary()
+        py_iface = getattr(target, "python_interface", None)
+        lp = primary if isinstance(primary, LaunchPlanTemplate) else None
+        literals = inputs_to_literals(
+            primary.id.name, primary.interface, py_iface, dict(inputs or {}), lp
+        )
+        run = eng.run_literals(
+            closure,
+            literals,
             name=execution_name,
             wait=wait,
             overwrite_cache=overwrite_cache,
             raw_data_path=raw or None,
             max_parallelism=max_parallelism,
             on_event=self._publish if self._subscribers else None,
-            inputs=dict(inputs or {}),
+            py_iface=py_iface,
+            project=ns[0],
+            domain=ns[1],
         )
-        return self._wrap(run, entity)
+        return self._wrap(run, ns, entity)
 
     # ------------------------------------------------------------------ executions
     def fetch_execution(
         self, project: str | None = None, domain: str | None = None, name: str | None = None
     ) -> FlyteWorkflowExecution:
-        """The execution (run) ``name``; raises ``RunNotFoundError`` if there is none."""
+        """The execution (run) ``name`` of ``project``/``domain`` (default: the remote's);
+        raises ``RunNotFoundError`` if there is none there (naming the namespace it is in, if
+        it is in another)."""
         if not name:
             raise ValueError("fetch_execution needs name=")
-        return self._wrap(self.engine.get_run(name))
+        ns = self._namespace(project, domain)
+        eng = self.engine
+        eng.store.flush()
+        rec = eng.store.get_run(name)
+        if rec is not None and (rec.project, rec.domain) != ns:
+            raise RunNotFoundError(
+                f"fetch_execution: no execution {name!r} in project {ns[0]!r}, domain "
+                f"{ns[1]!r}; it was run in project {rec.project!r}, domain {rec.domain!r}: "
+                f"pass project={rec.project!r}, domain={rec.domain!r}"
+            )
+        return self._wrap(eng.get_run(name), ns)
 
     def recent_executions(
         self,
@@ -191,13 +240,15 @@ class FlyteRemote:
         limit: int | None = 100,
         filters: Iterable[Any] | None = None,
     ) -> list[FlyteWorkflowExecution]:
-        """Up to ``limit`` executions, newest first, kept when every filter accepts them (see
-        ``flytelike.models.filters`` for the keys). ``project``/``domain`` do not filter: the
-        local store has one namespace."""
+        """Up to ``limit`` executions of ``project``/``domain`` (default: the remote's), newest
+        first, kept when every filter accepts them (see ``flytelike.models.filters`` for the
+        keys)."""
         eng = self.engine
+        ns = self._namespace(project, domain)
         flts = list(filters or [])
         out: list[FlyteWorkflowExecution] = []
-        for rec in eng.list_runs(-1 if flts or limit is None else limit):
+        first = -1 if flts or limit is None else limit
+        for rec in eng.list_runs(first, project=ns[0], domain=ns[1]):
             if flts and not all(f.matches(_fields(rec)) for f in flts):
                 continue
             # A finished run needs no live handle (and get_run would load its closure).
@@ -205,7 +256,7 @@ class FlyteRemote:
             run = (
                 Run(eng, rec.name, rec.entity, None, None, None) if done else eng.get_run(rec.name)
             )
-            out.append(self._wrap(run, record=rec))
+            out.append(self._wrap(run, ns, record=rec))
             if limit is not None and len(out) >= limit:
                 break
         return out
@@ -521,3 +572,10 @@ def _fields(rec: Any) -> dict[str, Any]:
 
 
 UnionRemote = FlyteRemote
+
+
+def _name(value: object, what: str) -> str:
+    """A project or domain name, checked by the engine's one rule for them."""
+    from flytelike.engine._namespace import check_name  # (the engine's rule, not a copy)
+
+    return check_name(value, what, "FlyteRemote")

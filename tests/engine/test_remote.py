@@ -11,7 +11,14 @@ import pytest
 import flytelike
 from flytelike import task, workflow
 from flytelike.configuration import Config, PlatformConfig, SerializationSettings
-from flytelike.engine import AbortError, Engine, RunFailedError, RunNotFinishedError
+from flytelike.engine import (
+    AbortError,
+    Engine,
+    RunFailedError,
+    RunNotFinishedError,
+    RunNotFoundError,
+)
+from flytelike.errors import ConfigurationError
 from flytelike.models import filters
 from flytelike.models.core.execution import (
     NodeExecutionPhase,
@@ -151,7 +158,7 @@ def test_terminate_running_executions(remote: FlyteRemote) -> None:
 def test_fetch_execution_and_sync_nodes(remote: FlyteRemote) -> None:
     first = remote.execute(wfs.my_workflow, inputs={"a": 1, "b": 2, "c": 3, "m": 2, "n": 2})
     remote.wait(first)
-    execution = remote.fetch_execution(name=first.id.name, project="p", domain="d")
+    execution = remote.fetch_execution(name=first.id.name, project="my-project")
     assert execution.outputs["o0"] == 2 and set(execution.inputs.keys()) == set("abcmn")
     assert execution.node_executions == {}
     synced = remote.sync(execution, sync_nodes=True)
@@ -256,3 +263,42 @@ def test_configuration_is_inert_and_cluster_calls_explain() -> None:
         remote.client  # noqa: B018
     with pytest.raises(NotImplementedError):
         remote.create_artifact()
+
+
+def test_runs_are_namespaced_by_project_and_domain(remote: FlyteRemote, engine: Engine) -> None:
+    """The remote's default project/domain (or a call's) is where execute records a run (and
+    its cache entries), fetch_execution looks and recent_executions lists."""
+    mine = remote.execute(wfs.add, inputs={"a": 1, "b": 2}, wait=True)
+    assert (mine.id.project, mine.id.domain) == ("my-project", "my-domain")
+    theirs = remote.execute(wfs.add, inputs={"a": 1, "b": 2}, project="ml", wait=True)
+    assert (theirs.id.project, theirs.id.domain) == ("ml", "my-domain")
+    recorded = {r.name: (r.project, r.domain) for r in engine.list_runs(-1)}
+    assert recorded[mine.id.name] == ("my-project", "my-domain")
+    assert recorded[theirs.id.name] == ("ml", "my-domain")
+    assert [e.id.name for e in remote.recent_executions()] == [mine.id.name]
+    assert [e.id.name for e in remote.recent_executions(project="ml")] == [theirs.id.name]
+    assert remote.recent_executions(domain="production") == []
+    fetched = remote.fetch_execution(name=theirs.id.name, project="ml")
+    assert fetched.id.project == "ml" and fetched.outputs["o0"] == 3
+    with pytest.raises(RunNotFoundError, match=r"in project 'my-project'.*pass project='ml'"):
+        remote.fetch_execution(name=theirs.id.name)
+    other = FlyteRemote(default_project="ml", default_domain="my-domain")
+    assert [e.id.name for e in other.recent_executions()] == [theirs.id.name]
+    with pytest.raises(ConfigurationError, match="FlyteRemote: project 'no spaces'"):
+        FlyteRemote(default_project="no spaces")
+    with pytest.raises(ConfigurationError, match="domain"):
+        remote.execute(wfs.add, inputs={"a": 1, "b": 2}, domain="")
+
+
+def test_default_namespace_is_the_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flytelike.engine import EngineConfig
+
+    monkeypatch.setenv("FLYTELIKE_PROJECT", "team")
+    eng = Engine(EngineConfig.from_env())
+    try:
+        remote = FlyteRemote(engine=eng)
+        assert (remote.default_project, remote.default_domain) == ("team", "development")
+        run = remote.execute(wfs.add, inputs={"a": 2, "b": 2}, wait=True)
+        assert eng.list_runs(1)[0].project == "team" and run.id.project == "team"
+    finally:
+        eng.close()
