@@ -5,8 +5,11 @@
   process by name. See ``flytelike.remote._remote`` for what each operation means locally.
 - flyte 2's ``flyte.remote``: ``Task`` (tasks ``flytelike.deploy`` registered in the local
   store; ``flytelike.remote._task``), ``Run`` and ``Action`` (runs and actions of the local
-  store; ``flytelike.remote._run``). flyte 2's names with no local meaning (apps, projects,
-  users, secrets and settings of a cluster, uploads) raise ``ImportError`` saying what to use.
+  store; ``flytelike.remote._run``), ``Project`` (the projects the run store records),
+  ``User`` (this process's user), ``upload_file``/``upload_dir`` (copies into the raw data
+  prefix; ``flytelike.remote._platform``). flyte 2's names with no local meaning (apps,
+  secrets, settings and triggers of a cluster, artifacts) raise ``ImportError`` saying what to
+  use.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from flytelike.remote._errors import (
     FlyteTimeout,
     NotSupportedLocallyError,
     RemoteError,
+    UploadError,
 )
 from flytelike.remote._execution import (
     FlyteNodeExecution,
@@ -25,6 +29,7 @@ from flytelike.remote._execution import (
     FlyteWorkflowExecution,
     Values,
 )
+from flytelike.remote._platform import Project, User, upload_dir, upload_file
 from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
 from flytelike.remote._run import Action, ActionDetails, ActionInputs, Run, RunDetails
 from flytelike.remote._task import LazyEntity, Task, TaskDetails
@@ -44,6 +49,7 @@ __all__ = [
     "FlyteWorkflowExecution",
     "LazyEntity",
     "NotSupportedLocallyError",
+    "Project",
     "RemoteError",
     "Run",
     "RunDetails",
@@ -51,7 +57,11 @@ __all__ = [
     "Task",
     "TaskDetails",
     "UnionRemote",
+    "UploadError",
+    "User",
     "Values",
+    "upload_dir",
+    "upload_file",
 ]
 
 # flyte 2's ``flyte.remote`` names without a local meaning: importing one says what to use.
@@ -63,16 +73,12 @@ _NOT_LOCAL = {
     "TriggerDetails": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...)) "
     "and fire under `flytelike schedule serve`",
     "Condition": "conditions need a control plane; use flytelike.wait_for_input or approve",
-    "Project": "projects are names here: flytelike runs list --project P lists a project's runs",
     "Secret": "secrets live in the local secret store: `flytelike secrets create/list/delete`",
     "SecretTypes": "secrets live in the local secret store: `flytelike secrets create`",
     "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
     "TimeFilter": "filter the runs of Run.listall(...) in Python",
     "Trigger": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...))",
-    "User": "there are no users locally",
     "auth_metadata": "there is no authentication locally",
-    "upload_dir": "data stays local: pass the path (flytelike.io.Dir.from_local)",
-    "upload_file": "data stays local: pass the path (flytelike.io.File.from_local)",
 }
 
 

@@ -5,7 +5,8 @@
         ├── EntityNotFoundError (also LookupError): fetch_* found nothing by that name
         ├── ExecutionExistsError (also ValueError): execute(execution_name=...) reused a name
         ├── FlyteTimeout (also TimeoutError): wait(timeout=...) ran out
-        └── NotSupportedLocallyError (also NotImplementedError): needs a Flyte control plane
+        ├── NotSupportedLocallyError (also NotImplementedError): needs a Flyte control plane
+        └── UploadError (also ValueError): upload_file/upload_dir given a path of the wrong kind
 
 Reading outputs too early or after a failure raises the engine's ``RunNotFinishedError`` /
 ``RunFailedError`` (``flytelike.engine.errors``).
@@ -33,6 +34,10 @@ class FlyteTimeout(RemoteError, TimeoutError):
 
 
 class NotSupportedLocallyError(RemoteError, NotImplementedError):
+    pass
+
+
+class UploadError(RemoteError, ValueError):
     pass
 
 

@@ -116,9 +116,8 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
         ),
         {
-            "App", "Artifact", "Condition", "PartitionSchema", "Project", "Secret",
-            "SecretTypes", "Settings", "TimeFilter", "Trigger", "TriggerDetails", "User",
-            "auth_metadata", "upload_dir", "upload_file",
+            "App", "Artifact", "Condition", "PartitionSchema", "Secret", "SecretTypes",
+            "Settings", "TimeFilter", "Trigger", "TriggerDetails", "auth_metadata",
         },
     ),
     "report": (
