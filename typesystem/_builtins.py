@@ -151,9 +151,9 @@ def install_builtins(registry: TypeRegistry) -> None:
 
 
 def _install_offloaded(registry: TypeRegistry) -> None:
-    """File, Dir, dataframes and numpy arrays (``typesystem.io``; imports no fsspec, pandas,
-    pyarrow, polars or numpy)."""
-    from typesystem.io import DataFrame, Dir, File, _frames, _ndarray, _offloaded
+    """File, Dir, dataframes, numpy arrays and scikit-learn estimators (``typesystem.io``;
+    imports no fsspec, pandas, pyarrow, polars, numpy or scikit-learn)."""
+    from typesystem.io import DataFrame, Dir, File, _estimator, _frames, _ndarray, _offloaded
 
     registry.register(_offloaded.FileTransformer(File))
     registry.register(_offloaded.DirTransformer(Dir))
@@ -163,3 +163,6 @@ def _install_offloaded(registry: TypeRegistry) -> None:
     registry.register_factory(_frames.is_wrapper_type, _frames.wrapper_factory, name="dataframe")
     registry.register_factory(_frames.is_frame_type, _frames.frame_factory, name="frame")
     registry.register_factory(_ndarray.is_ndarray_type, _ndarray.ndarray_factory, name="ndarray")
+    registry.register_factory(
+        _estimator.is_estimator_type, _estimator.estimator_factory, name="sklearn-estimator"
+    )

@@ -211,6 +211,27 @@ GAPS: dict[str, dict[str, str]] = {
     "flytelike.extras.sqlite3.task": _all(
         "SQLite3TaskExecutor unarchive_file", "SQLite3Task runs its query itself, locally"
     ),
+    "flytelike.extras.pytorch": {
+        **_all(
+            "PyTorchTensorTransformer PyTorchModuleTransformer",
+            "flytelike has no PyTorch transformers (torch is no flytelike extra: its wheels bring "
+            "gigabytes of CUDA libraries); a torch.Tensor or nn.Module on a task travels by "
+            "cloudpickle with a PickleFallbackWarning (declare FlytePickle[torch.Tensor] to "
+            "pickle on purpose), or torch.save it into a FlyteFile",
+        ),
+        **_all(
+            "PyTorchCheckpoint PyTorchCheckpointTransformer",
+            "flytelike has no PyTorch transformers; torch.save({'module': m.state_dict(), "
+            "'optimizer': opt.state_dict(), 'hyperparameters': h}) into a FlyteFile and return "
+            "that, or use flytelike.current_context().checkpoint for intra-task checkpoints",
+        ),
+    },
+    "flytelike.extras.tensorflow": _all(
+        "TensorFlowRecordFileTransformer TensorFlowRecordsDirTransformer",
+        "flytelike has no TensorFlow transformers (tensorflow is no flytelike extra); declare "
+        "TFRecordFile / TFRecordsDirectory (flytelike.types.file, flytelike.types.directory) "
+        "and read them in the task with tf.data.TFRecordDataset(path)",
+    ),
     "flytelike.extras.accelerators": {
         **_all("V5E V5P V6E", "TPUs: use flytelike.TPU (flyte 2's device) in Resources(gpu=...)"),
         **_all(

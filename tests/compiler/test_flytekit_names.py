@@ -6,7 +6,9 @@ The names are written here as data (the test needs no flytekit): ``dir(flytekit)
 1.16.31 without underscores (less ``os``, ``sys`` and ``traceback``, modules flytekit imports),
 and for the submodules its user guide imports (``core.*``, ``types.*``, ``exceptions.*``,
 ``extras.*``, ``models.*``, ``deck``, ``testing``, ``sensor``) each module's ``__all__`` or else
-the public classes, functions and constants defined in it (type variables left out); for
+the public classes, functions and constants defined in it (type variables left out; for
+``extras.pytorch``/``sklearn``/``tensorflow`` and ``types.numpy``, the names their ``__init__``
+imports when the library is installed); for
 ``core.interface``, which task plugins import ``Interface`` from, ``Interface`` and the
 functions its documentation names.
 docs/guides/v1.md ("flytekit names") lists which names are local and which are not.
@@ -229,6 +231,19 @@ FLYTEKIT_1_16_NAMES: dict[str, tuple[str, ...]] = {
         "L4", "L40S", "L4_VWS", "M60", "MultiInstanceGPUAccelerator", "P100", "P4",
         "RTX_PRO_6000", "T4", "V100", "V5E", "V5P", "V6E",
     ),
+    "flytekit.extras.pytorch": (
+        "PyTorchCheckpoint", "PyTorchCheckpointTransformer", "PyTorchModuleTransformer",
+        "PyTorchTensorTransformer",
+    ),
+    "flytekit.extras.sklearn": (
+        "SklearnEstimatorTransformer",
+    ),
+    "flytekit.extras.tensorflow": (
+        "TensorFlowRecordFileTransformer", "TensorFlowRecordsDirTransformer",
+    ),
+    "flytekit.types.numpy": (
+        "NumpyArrayTransformer",
+    ),
     "flytekit.models.literals": (
         "Binary", "Binding", "BindingData", "BindingDataCollection", "BindingDataMap", "Blob",
         "BlobMetadata", "Literal", "LiteralCollection", "LiteralMap", "LiteralOffloadedMetadata",
@@ -399,6 +414,13 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
     "flytekit.extras.accelerators": (
         "MultiInstanceGPUAccelerator", "V5E", "V5P", "V6E",
     ),
+    "flytekit.extras.pytorch": (
+        "PyTorchCheckpoint", "PyTorchCheckpointTransformer", "PyTorchModuleTransformer",
+        "PyTorchTensorTransformer",
+    ),
+    "flytekit.extras.tensorflow": (
+        "TensorFlowRecordFileTransformer", "TensorFlowRecordsDirTransformer",
+    ),
     "flytekit.models.literals": (
         "Binding", "BindingData", "BindingDataCollection", "BindingDataMap",
         "LiteralOffloadedMetadata", "RetryStrategy", "Schema",
@@ -432,7 +454,7 @@ def _local(module: str) -> str:
 
 
 def test_the_data() -> None:
-    assert len(CASES) == len(set(CASES)) == 501
+    assert len(CASES) == len(set(CASES)) == 509
     assert len(FLYTEKIT_1_16_NAMES["flytekit"]) == 103
     for module, names in NOT_LOCAL.items():
         assert set(names) <= set(FLYTEKIT_1_16_NAMES[module]), module

@@ -19,13 +19,35 @@ from typesystem._types import BlobType, LiteralType
 FORMAT = "NumpyArray"
 
 
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError as e:
+        from typesystem.errors import MissingDependencyError
+
+        raise MissingDependencyError(
+            "numpy arrays need numpy, which is not installed; install it (pip install numpy, "
+            "or the extra that brings it: pip install 'flytelike[pandas]')",
+            missing=("numpy",),
+            extra="pandas",
+        ) from e
+    return numpy
+
+
 def is_ndarray_type(t: Any) -> bool:
     t = typing.get_origin(t) or t
     return isinstance(t, type) and t.__module__ == "numpy" and t.__name__ == "ndarray"
 
 
 class NdarrayTransformer(TypeTransformer[Any]):
-    def __init__(self, t: Any) -> None:
+    """``numpy.ndarray`` (or a typed array ``t``) <-> a ``NumpyArray`` blob. Without ``t`` (as
+    flytekit's ``NumpyArrayTransformer()`` is built) it imports numpy and handles its arrays."""
+
+    NUMPY_ARRAY_FORMAT = FORMAT
+
+    def __init__(self, t: Any = None) -> None:
+        if t is None:
+            t = _numpy().ndarray
         super().__init__("ndarray", t)
 
     def literal_type(self, t: Any) -> LiteralType:
