@@ -1,29 +1,39 @@
 """Extras mirroring ``flytekit.extras`` (accelerators and shell tasks, as submodules) and
-``flyte.extras`` (``from flytelike.extras import ContainerTask``, loaded on first use).
+``flyte.extras`` (``from flytelike.extras import ContainerTask``; the batchers
+``DynamicBatcher``/``TokenBatcher`` with ``BatchStats``, ``Prompt`` and the ``CostEstimator``/
+``TokenEstimator`` protocols, ``flytelike.extras._batcher``), each loaded on first use.
 
-flyte 2.12's other ``flyte.extras`` names (batchers, the sleep plugin, protobuf task specs,
-shell wrappers of container images, model streaming, webhook apps) raise ``ImportError`` saying
-what to use locally.
+flyte 2.12's other ``flyte.extras`` names (the sleep plugin, protobuf task specs, shell wrappers
+of container images, model streaming, webhook apps) raise ``ImportError`` saying what to use
+locally.
 """
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flytelike._entities.container import ContainerTask
+    from flytelike.extras._batcher import (
+        BatchStats,
+        CostEstimator,
+        DynamicBatcher,
+        Prompt,
+        TokenBatcher,
+        TokenEstimator,
+    )
 
-__all__ = ["ContainerTask"]
+__all__ = [
+    "BatchStats",
+    "ContainerTask",
+    "CostEstimator",
+    "DynamicBatcher",
+    "Prompt",
+    "TokenBatcher",
+    "TokenEstimator",
+]
 
-_BATCH = (
-    "batch in your task: collect the records and call the processing function on each batch "
-    "(await asyncio.gather(...) or flytelike.map for parallel calls)"
-)
+_BATCHER_NAMES = set(__all__) - {"ContainerTask"}
+
 _NOT_LOCAL = {
-    "BatchStats": _BATCH,
-    "CostEstimator": _BATCH,
-    "DynamicBatcher": _BATCH,
-    "Prompt": _BATCH,
-    "TokenBatcher": _BATCH,
-    "TokenEstimator": _BATCH,
     "Sleep": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
     "flytelike.sleep(duration) in a flytekit workflow",
     "SleepTask": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
@@ -45,6 +55,12 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = ContainerTask
         return ContainerTask
+    if name in _BATCHER_NAMES:
+        from flytelike.extras import _batcher
+
+        value = getattr(_batcher, name)
+        globals()[name] = value
+        return value
     reason = _NOT_LOCAL.get(name)
     if reason is not None:
         raise ImportError(f"flytelike.extras.{name} (flyte's) is not available: {reason}")
