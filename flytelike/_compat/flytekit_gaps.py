@@ -175,12 +175,8 @@ GAPS: dict[str, dict[str, str]] = {
         "storage_options=...)); use FlyteContextManager.current_context().file_access",
     ),
     "flytelike.core.interface": _all(
-        "default_output_name extract_return_annotation output_name_generator "
-        "transform_function_to_interface transform_inputs_to_parameters "
-        "transform_interface_to_typed_interface transform_type transform_variable_map",
-        "flytekit's interface plumbing is internal; flytelike.compiler builds a task's "
-        "interface from its signature (declare a class-based task's with Interface(inputs=, "
-        "outputs=))",
+        "detect_artifact verify_outputs_artifact_bindings",
+        "artifact bindings of outputs need a cluster's artifact service; " + _ARTIFACT,
     ),
     "flytelike.models.core.execution": _all(
         "TaskLog",

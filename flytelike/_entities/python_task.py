@@ -1,5 +1,6 @@
 """flytekit's base classes for tasks written as classes: ``PythonTask``, ``PythonInstanceTask``
-and ``SQLTask``, with the ``Interface`` they are declared with and ``IgnoreOutputs``.
+and ``SQLTask``, and ``IgnoreOutputs``; the ``Interface`` they are declared with is
+``_entities.interface``'s.
 
 flytekit documents these as the way to write a task plugin: subclass ``PythonTask`` (or
 ``PythonInstanceTask``), pass ``task_type``, ``name``, ``task_config`` and an ``Interface``
@@ -25,10 +26,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
 from flytelike._entities.container import TaskMetadata, _ClassTask
+from flytelike._entities.interface import Interface
 from flytelike.errors import DefinitionError, LocalExecutionError
 
 T = TypeVar("T")
@@ -38,44 +39,6 @@ _HERE = __name__.rsplit(".", 1)[0]  # flytelike._entities: frames to skip for th
 
 class IgnoreOutputs(Exception):
     """Raised by a task body whose outputs are not the task's (another replica writes them)."""
-
-
-class Interface:
-    """A task's inputs and outputs by name: ``Interface(inputs=kwtypes(a=int),
-    outputs=kwtypes(o0=str))``. An input given as ``(type, default)`` has a default."""
-
-    def __init__(
-        self,
-        inputs: dict[str, Any] | None = None,
-        outputs: dict[str, Any] | None = None,
-        output_tuple_name: str | None = None,
-        docstring: Any = None,
-    ) -> None:
-        self.inputs: OrderedDict[str, Any] = OrderedDict()
-        self.defaults: dict[str, Any] = {}
-        for name, spec in (inputs or {}).items():
-            if isinstance(spec, tuple):
-                if len(spec) != 2:
-                    raise DefinitionError(
-                        f"Interface: input {name!r} must be a type or (type, default), "
-                        f"got a tuple of {len(spec)}"
-                    )
-                self.inputs[name], self.defaults[name] = spec
-            else:
-                self.inputs[name] = spec
-        self.outputs: OrderedDict[str, Any] = OrderedDict(outputs or {})
-        self.output_tuple_name = output_tuple_name
-        self.docstring = docstring
-
-    @property
-    def default_inputs_as_kwargs(self) -> dict[str, Any]:
-        """The inputs that have defaults, with their defaults."""
-        return dict(self.defaults)
-
-    def __repr__(self) -> str:
-        ins = ", ".join(f"{k}: {getattr(t, '__name__', t)}" for k, t in self.inputs.items())
-        outs = ", ".join(f"{k}: {getattr(t, '__name__', t)}" for k, t in self.outputs.items())
-        return f"({ins}) -> ({outs})"
 
 
 class PythonTask(_ClassTask, Generic[T]):

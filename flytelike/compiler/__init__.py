@@ -13,6 +13,8 @@ from flytelike.compiler._interface import (
     interface_from_types,
     literal_type,
     output_namedtuple,
+    output_types_of,
+    parse_docstring,
     set_defaults,
     signature_function,
 )
@@ -55,6 +57,8 @@ __all__ = [
     "interface_from_types",
     "literal_type",
     "output_namedtuple",
+    "output_types_of",
+    "parse_docstring",
     "set_defaults",
     "signature_function",
     "entity_name",
