@@ -1,13 +1,14 @@
 """flyte 2's apps (``flyte.app``), served locally: ``AppEnvironment`` and its settings
 (``Port``, ``Link``, ``Scaling``, ``Domain``); ``flytelike.serve(app_env)`` serves one on
-127.0.0.1 and returns its ``AppHandle``. ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
+127.0.0.1 and returns its ``AppHandle``; ``served_apps()`` lists the apps this process served
+(``flytelike.remote.App`` reads them). ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
 FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
 meaning raise ``ImportError`` saying what to use."""
 
 from __future__ import annotations
 
 from flytelike.app._env import AppEnvironment
-from flytelike.app._serve import AppHandle, AppStartError, ServeContext
+from flytelike.app._serve import AppHandle, AppStartError, ServeContext, served_apps
 from flytelike.app._types import Domain, Link, Port, Scaling
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Port",
     "Scaling",
     "ServeContext",
+    "served_apps",
 ]
 
 _NOT_LOCAL = {

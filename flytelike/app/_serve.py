@@ -133,6 +133,8 @@ class AppHandle:
             self._thread = threading.Thread(target=target, name=f"app-{self.name}", daemon=True)
             self._thread.start()
         self._await_listening()
+        with _SERVED_LOCK:
+            _SERVED[self.name] = self
         return self
 
     def _run_asgi(self) -> None:
@@ -220,6 +222,12 @@ class AppHandle:
             self._started = False
             _call(self._env._on_shutdown)
 
+    def restart(self) -> AppHandle:
+        """Stop the app if it runs, then serve it again with the same settings; returns the
+        new handle (once it listens)."""
+        self.stop()
+        return AppHandle(self._env, self._env_vars, self._log_level, self._timeout)._start()
+
     def __enter__(self) -> AppHandle:
         return self
 
@@ -255,6 +263,19 @@ class ServeContext:
             raise TypeError(f"serve: expected an AppEnvironment, got {app_env!r}")
         env_vars = {**app_env.env_vars, **self.env_vars}
         return AppHandle(app_env, env_vars, self.log_level, self.startup_timeout)._start()
+
+
+# The apps this process served, by name (the latest of each name): what flytelike.remote.App
+# reads. Process-wide on purpose: an app serves the whole process, whichever thread started it.
+_SERVED: dict[str, AppHandle] = {}
+_SERVED_LOCK = threading.Lock()
+
+
+def served_apps() -> list[AppHandle]:
+    """The latest ``AppHandle`` of each app name this process served (running or stopped), in
+    the order they were first served."""
+    with _SERVED_LOCK:
+        return list(_SERVED.values())
 
 
 def with_servecontext(**settings: Any) -> ServeContext:

@@ -5,15 +5,16 @@
   process by name. See ``flytelike.remote._remote`` for what each operation means locally.
 - flyte 2's ``flyte.remote``: ``Task`` (tasks ``flytelike.deploy`` registered in the local
   store; ``flytelike.remote._task``), ``Run`` and ``Action`` (runs and actions of the local
-  store; ``flytelike.remote._run``), ``Project`` (the projects the run store records),
-  ``User`` (this process's user), ``upload_file``/``upload_dir`` (copies into the raw data
-  prefix; ``flytelike.remote._platform``). flyte 2's names with no local meaning (apps,
-  secrets, settings and triggers of a cluster, artifacts) raise ``ImportError`` saying what to
-  use.
+  store; ``flytelike.remote._run``), ``App`` (the apps this process served;
+  ``flytelike.remote._app``), ``Project`` (the projects the run store records), ``User`` (this
+  process's user), ``upload_file``/``upload_dir`` (copies into the raw data prefix;
+  ``flytelike.remote._platform``). flyte 2's names with no local meaning (secrets, settings and
+  triggers of a cluster, artifacts) raise ``ImportError`` saying what to use.
 """
 
 from __future__ import annotations
 
+from flytelike.remote._app import App
 from flytelike.remote._entities import StoredEntity
 from flytelike.remote._errors import (
     EntityNotFoundError,
@@ -39,6 +40,7 @@ __all__ = [
     "ActionDetails",
     "ActionInputs",
     "ActionOutputs",
+    "App",
     "EntityNotFoundError",
     "ExecutionEvent",
     "ExecutionExistsError",
@@ -66,7 +68,6 @@ __all__ = [
 
 # flyte 2's ``flyte.remote`` names without a local meaning: importing one says what to use.
 _NOT_LOCAL = {
-    "App": "apps are served in this process: flytelike.serve(app_env) returns its handle",
     "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
     "(flytelike.remote.Run.get(name).outputs()) as inputs",
     "PartitionSchema": "artifacts need a cluster's catalog",
