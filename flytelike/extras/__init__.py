@@ -1,9 +1,10 @@
 """Extras mirroring ``flytekit.extras`` (accelerators and shell tasks, as submodules) and
 ``flyte.extras`` (``from flytelike.extras import ContainerTask``; the batchers
 ``DynamicBatcher``/``TokenBatcher`` with ``BatchStats``, ``Prompt`` and the ``CostEstimator``/
-``TokenEstimator`` protocols, ``flytelike.extras._batcher``), each loaded on first use.
+``TokenEstimator`` protocols, ``flytelike.extras._batcher``; ``Sleep``, a plugin config carried
+into the IR, ``flytelike.extras._sleep``), each loaded on first use.
 
-flyte 2.12's other ``flyte.extras`` names (the sleep plugin, protobuf task specs, shell wrappers
+flyte 2.12's other ``flyte.extras`` names (``SleepTask``, protobuf task specs, shell wrappers
 of container images, model streaming, webhook apps) raise ``ImportError`` saying what to use
 locally.
 """
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
         TokenBatcher,
         TokenEstimator,
     )
+    from flytelike.extras._sleep import Sleep
 
 __all__ = [
     "BatchStats",
@@ -27,17 +29,16 @@ __all__ = [
     "CostEstimator",
     "DynamicBatcher",
     "Prompt",
+    "Sleep",
     "TokenBatcher",
     "TokenEstimator",
 ]
 
-_BATCHER_NAMES = set(__all__) - {"ContainerTask"}
+_BATCHER_NAMES = set(__all__) - {"ContainerTask", "Sleep"}
 
 _NOT_LOCAL = {
-    "Sleep": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
-    "flytelike.sleep(duration) in a flytekit workflow",
-    "SleepTask": "there is no sleep plugin locally: await asyncio.sleep(seconds) in a task, or "
-    "flytelike.sleep(duration) in a flytekit workflow",
+    "SleepTask": "a sleep task is an ordinary task with plugin_config=Sleep() "
+    "(@env.task(plugin_config=flytelike.extras.Sleep()))",
     "serialize": "flyte's protobuf task specs are for a cluster; serialise a task's IR with "
     "flytelike.serialization.to_json(flytelike.closure_of(task))",
     "serialize_env": "flyte's protobuf task specs are for a cluster; serialise each task's IR "
@@ -55,6 +56,11 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = ContainerTask
         return ContainerTask
+    if name == "Sleep":
+        from flytelike.extras._sleep import Sleep
+
+        globals()[name] = Sleep
+        return Sleep
     if name in _BATCHER_NAMES:
         from flytelike.extras import _batcher
 

@@ -4,6 +4,7 @@ context records and the rest of ``flyte.errors`` (the names test only checks the
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -168,3 +169,19 @@ def test_silence_polling_error() -> None:
     finally:
         loop.close()
     assert len(seen) == 1
+
+
+sleepy = flyte.TaskEnvironment("sleepy", plugin_config=flyte.extras.Sleep())
+
+
+@sleepy.task
+async def wait_for(seconds: float) -> float:
+    await asyncio.sleep(seconds)
+    return seconds
+
+
+def test_sleep_plugin_config_is_carried_and_the_body_runs() -> None:
+    custom = dict(flyte.closure_of(wait_for).tasks[0].custom)
+    assert json.loads(custom["v2.plugin_config"]) == {"task_type": "core-sleep"}
+    assert flyte.extras.Sleep() == flyte.extras.Sleep()
+    assert flyte.run(wait_for, 0.01).outputs() == 0.01
