@@ -2,7 +2,8 @@
 (``flytelike.models.core.execution``) and execution filters (``flytelike.models.filters``);
 and flyte 2's ``flyte.models`` names with a local meaning, loaded on first use: ``ActionPhase``
 (the phase of a v2 run), ``ActionID``, ``TaskContext`` and ``NULL_TASK_CONTEXT`` (what
-``flytelike.ctx()`` returns) and ``generate_random_name``. flyte's serialisation and container
+``flytelike.ctx()`` returns), ``generate_random_name`` and ``extract_return_annotation`` (a
+return annotation's outputs by name, as ``flytelike.core.interface`` computes them). flyte's serialisation and container
 internals raise ``ImportError`` saying what to use. Nothing else is imported here; import the
 submodules."""
 
@@ -10,9 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flytelike._v2.context import NULL_TASK_CONTEXT, ActionID, TaskContext
+    from flytelike.core.interface import extract_return_annotation
     from flytelike.models._action_phase import ActionPhase
 
-__all__ = ["NULL_TASK_CONTEXT", "ActionID", "ActionPhase", "TaskContext", "generate_random_name"]
+__all__ = [
+    "NULL_TASK_CONTEXT",
+    "ActionID",
+    "ActionPhase",
+    "TaskContext",
+    "extract_return_annotation",
+    "generate_random_name",
+]
 
 # The v2 context's records live with ``flytelike.ctx`` (flytelike._v2 has no face of its own).
 _CONTEXT_NAMES = {"ActionID", "NULL_TASK_CONTEXT", "TaskContext"}
@@ -28,7 +37,6 @@ _NOT_LOCAL = {
     "PathRewrite": _INTERNAL,
     "RawDataPath": "the raw data prefix is flytelike.ctx().raw_data_path (a str)",
     "SerializationContext": "serialise a task's IR: flytelike.serialization.to_json(flytelike.closure_of(task))",
-    "extract_return_annotation": "use typing.get_type_hints(fn)['return']",
     "is_clustered_worker_env": "there are no clustered workers locally",
     "literal_to_enum": _INTERNAL,
 }
@@ -46,6 +54,10 @@ def __getattr__(name: str) -> Any:
         from flytelike.models._action_phase import ActionPhase
 
         return ActionPhase
+    if name == "extract_return_annotation":
+        from flytelike.core.interface import extract_return_annotation
+
+        return extract_return_annotation
     if name in _CONTEXT_NAMES:
         from flytelike._v2 import context
 

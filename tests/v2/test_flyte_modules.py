@@ -129,6 +129,7 @@ def test_models_context_records() -> None:
     run = flyte.run(where_am_i)
     assert run.outputs() == run.name
     assert flyte.ctx() is flyte.models.NULL_TASK_CONTEXT
+    assert flyte.models.extract_return_annotation(tuple[int, str]) == {"o0": int, "o1": str}
     a, b = flyte.models.generate_random_name(), flyte.models.generate_random_name()
     assert a != b and len(a) == 36
 

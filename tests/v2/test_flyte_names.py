@@ -97,7 +97,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
         {
             "CallCounter", "CheckpointPaths", "CodeBundle", "Docstring", "GroupData",
             "NativeInterface", "PathRewrite", "RawDataPath", "SerializationContext",
-            "extract_return_annotation", "is_clustered_worker_env", "literal_to_enum",
+            "is_clustered_worker_env", "literal_to_enum",
         },
     ),
     "notify": (
