@@ -24,15 +24,14 @@ function; child actions for every call inside a running task) and run in place t
 from __future__ import annotations
 
 import copy
-import os
 import types
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import typesystem
 from flytelike._entities.eager_calls import eager_child_call, eager_exception
-from flytelike.backends import running_action
+from flytelike.backends import running_action, variables
 from flytelike.compiler import has_promise, output_namedtuple
 from flytelike.errors import (
     ArgumentError,
@@ -126,22 +125,9 @@ def _environment(entity: Any) -> dict[str, str]:
     return dict(getattr(settings, "environment", None) or {})
 
 
-@contextmanager
-def task_environment(env: dict[str, str]) -> Iterator[None]:
+def task_environment(env: dict[str, str]) -> AbstractContextManager[None]:
     """Set ``env`` while the task runs and restore the previous values after."""
-    if not env:
-        yield
-        return
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    return variables(env)
 
 
 def convert_inputs(entity: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

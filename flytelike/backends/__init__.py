@@ -50,8 +50,11 @@ from flytelike.backends._runtime import (
     enter,
     hidden_loop,
     leave,
+    restore_variables,
     running_action,
     set_group_provider,
+    set_variables,
+    variables,
 )
 from flytelike.backends._ship import ship_task
 
@@ -89,6 +92,9 @@ __all__ = [
     "enter",
     "hidden_loop",
     "leave",
+    "restore_variables",
     "running_action",
+    "set_variables",
+    "variables",
     "set_group_provider",
 ]

@@ -51,6 +51,8 @@ from flytelike.backends._runtime import (
     leave,
     outputs_scratch,
     render_value,
+    restore_variables,
+    set_variables,
 )
 from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
@@ -87,17 +89,10 @@ def _environment(task: Any) -> dict[str, str | None] | None:
     env = dict(task.environment)
     if task.secrets:
         env.update(secret_environment(task))
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    return saved
+    return set_variables(env)
 
 
-def _restore(saved: dict[str, str | None]) -> None:
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+_restore = restore_variables
 
 
 def _decks(

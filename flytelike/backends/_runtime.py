@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -416,3 +416,32 @@ def set_group_provider(provider: Callable[[], tuple[str, ...]]) -> None:
 def call_group() -> tuple[str, ...]:
     """The group path visible here (outermost first); ``()`` outside any group."""
     return _GROUP_PROVIDER[0]() if _GROUP_PROVIDER else ()
+
+
+def set_variables(env: Mapping[str, str]) -> dict[str, str | None]:
+    """Set environment variables for a task; returns what ``restore_variables`` puts back."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    return saved
+
+
+def restore_variables(saved: Mapping[str, str | None]) -> None:
+    """Put back the variables ``set_variables`` replaced (and drop those it added)."""
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@contextmanager
+def variables(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` set while the block runs (a task's ``environment``), the previous values after."""
+    if not env:
+        yield
+        return
+    saved = set_variables(env)
+    try:
+        yield
+    finally:
+        restore_variables(saved)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from flytelike.backends import (
@@ -27,6 +27,7 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    variables,
 )
 
 # The attempt is the local backend's own: a worker runs the task exactly as ``local`` does, and
@@ -90,23 +91,10 @@ def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
     return task
 
 
-@contextmanager
-def _variables(pairs: tuple[tuple[str, str], ...]) -> Iterator[None]:
+def _variables(pairs: tuple[tuple[str, str], ...]) -> AbstractContextManager[None]:
     """The driver's variables (``ActionContext.environment``) set around one request; the
     task's own ``environment`` and secrets are set by the attempt itself, inside."""
-    if not pairs:
-        yield
-        return
-    saved = {k: os.environ.get(k) for k, _ in pairs}
-    os.environ.update(dict(pairs))
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    return variables(dict(pairs))
 
 
 def _system(what: str, e: BaseException) -> ErrorTuple:
