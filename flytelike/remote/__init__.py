@@ -8,8 +8,8 @@
   store; ``flytelike.remote._run``), ``App`` (the apps this process served;
   ``flytelike.remote._app``), ``Project`` (the projects the run store records), ``User`` (this
   process's user), ``upload_file``/``upload_dir`` (copies into the raw data prefix;
-  ``flytelike.remote._platform``). flyte 2's names with no local meaning (secrets, settings and
-  triggers of a cluster, artifacts) raise ``ImportError`` saying what to use.
+  ``flytelike.remote._platform``), ``Secret`` (the local secret store; ``_secret``). flyte 2's
+  names with no local meaning (settings and triggers of a cluster, artifacts) raise ``ImportError`` saying what to use.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from flytelike.remote._execution import (
 from flytelike.remote._platform import Project, User, upload_dir, upload_file
 from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
 from flytelike.remote._run import Action, ActionDetails, ActionInputs, Run, RunDetails
+from flytelike.remote._secret import Secret, SecretTypes
 from flytelike.remote._task import LazyEntity, Task, TaskDetails
 
 __all__ = [
@@ -55,6 +56,8 @@ __all__ = [
     "RemoteError",
     "Run",
     "RunDetails",
+    "Secret",
+    "SecretTypes",
     "StoredEntity",
     "Task",
     "TaskDetails",
@@ -74,8 +77,6 @@ _NOT_LOCAL = {
     "TriggerDetails": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...)) "
     "and fire under `flytelike schedule serve`",
     "Condition": "conditions need a control plane; use flytelike.wait_for_input or approve",
-    "Secret": "secrets live in the local secret store: `flytelike secrets create/list/delete`",
-    "SecretTypes": "secrets live in the local secret store: `flytelike secrets create`",
     "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
     "TimeFilter": "filter the runs of Run.listall(...) in Python",
     "Trigger": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...))",

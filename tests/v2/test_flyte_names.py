@@ -112,8 +112,8 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
         ),
         {
-            "Artifact", "Condition", "PartitionSchema", "Secret", "SecretTypes", "Settings",
-            "TimeFilter", "Trigger", "TriggerDetails", "auth_metadata",
+            "Artifact", "Condition", "PartitionSchema", "Settings", "TimeFilter", "Trigger",
+            "TriggerDetails", "auth_metadata",
         },
     ),
     "report": (
