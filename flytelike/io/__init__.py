@@ -4,7 +4,8 @@ One implementation each (``typesystem.io``); ``Directory``/``FlyteFile``/``Flyte
 ``StructuredDataset`` are the same classes under flytekit's names. ``flytelike.io.extend``
 mirrors ``flyte.io.extend`` (dataframe encoders and decoders). ``HashFunction`` is flyte's
 hash method made of a function of the data (``File.from_local(p, hash_method=HashFunction(fn))``).
-flyte's ``EmptyDir`` sentinel raises ``ImportError`` saying to use ``Optional[Dir]``.
+``EmptyDir()`` (``Dir.empty()``) is flyte's "no directory was produced" value: it passes between
+tasks as a ``Dir`` whose ``is_empty`` is true and reads as an empty directory.
 """
 
 from typesystem.io import (
@@ -15,6 +16,7 @@ from typesystem.io import (
     DataFrameEncoder,
     Dir,
     Directory,
+    EmptyDir,
     File,
     FlyteDirectory,
     FlyteFile,
@@ -30,18 +32,10 @@ __all__ = [
     "DataFrameEncoder",
     "Dir",
     "Directory",
+    "EmptyDir",
     "File",
     "FlyteDirectory",
     "FlyteFile",
     "HashFunction",
     "StructuredDataset",
 ]
-
-
-def __getattr__(name: str) -> object:
-    if name == "EmptyDir":
-        raise ImportError(
-            "flytelike.io.EmptyDir (flyte's) is not available: for an output that may have no "
-            "directory, declare it Optional[Dir] and return None"
-        )
-    raise AttributeError(f"module 'flytelike.io' has no attribute {name!r}")

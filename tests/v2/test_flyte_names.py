@@ -86,7 +86,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
         {"SleepTask", "model_streamer", "serialize", "serialize_env", "shell", "webhooks"},
     ),
     "git": (("GitStatus", "config_from_root"), set()),
-    "io": (("DataFrame", "Dir", "EmptyDir", "File", "HashFunction", "PARQUET"), {"EmptyDir"}),
+    "io": (("DataFrame", "Dir", "EmptyDir", "File", "HashFunction", "PARQUET"), set()),
     "models": (
         (
             "ActionID", "ActionPhase", "CallCounter", "CheckpointPaths", "CodeBundle",

@@ -21,7 +21,7 @@ from typesystem.io._context import (
     use_raw_data_prefix,
     use_scratch_dir,
 )
-from typesystem.io._dir import Dir, Directory, FlyteDirectory
+from typesystem.io._dir import Dir, Directory, EmptyDir, FlyteDirectory
 from typesystem.io._file import File, FlyteFile
 from typesystem.io._frame import DataFrame, StructuredDataset
 from typesystem.io._handlers import (
@@ -58,6 +58,7 @@ __all__ = [
     "DirTransformer",
     "Directory",
     "DuplicateHandlerError",
+    "EmptyDir",
     "File",
     "FileTransformer",
     "HashFunction",

@@ -4,6 +4,12 @@ and ``Directory``.
 Like ``File``, a ``Dir`` is lazy: ``walk()``, ``list_files()`` and ``get_file()`` list the store
 without downloading and yield lazy ``File`` objects; ``download()`` fetches the whole tree with
 parallel transfers. flytekit's ``listdir``, ``crawl``, ``new_file`` and ``new_dir`` are here too.
+
+``EmptyDir()`` (also ``Dir.empty()``) is flyte's "no directory was produced" value: a ``Dir``
+whose path is the sentinel ``EMPTY_DIR_PATH``, passed through the type system as that path (no
+upload) and received as a plain ``Dir`` (of the declared type) with ``is_empty`` true. It reads
+as an empty directory: listing yields nothing, ``get_file`` returns ``None``, ``download`` makes
+an empty local directory; ``exists`` is false (nothing was produced).
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
 from typesystem.io._store import current_store
 from typesystem.io._stored import Stored
+
+# The path of every empty-directory sentinel (flyte's spelling, so the value means the same on
+# either side): no scheme and leading colons, so no real local path or URI can equal it.
+EMPTY_DIR_PATH = "::flyte-empty-dir::"
 
 
 class Dir(Stored):
@@ -43,6 +53,19 @@ class Dir(Stored):
         if remote_path is None:
             remote_path = remote_directory
         self._init_reference(path, name, format, hash, remote_path, hash_method)
+        if self.path == EMPTY_DIR_PATH:  # names no location: nothing to upload or read
+            self._local = self._remote = None
+            self.name = self.name if name is None else name
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether this is the "no directory was produced" sentinel (``EmptyDir``)."""
+        return self.path == EMPTY_DIR_PATH
+
+    @classmethod
+    def empty(cls) -> Dir:
+        """The "no directory was produced" sentinel (an ``EmptyDir``)."""
+        return EmptyDir()
 
     @classmethod
     async def from_local(
@@ -110,6 +133,8 @@ class Dir(Stored):
     def _files(
         self, recursive: bool = True, max_depth: int | None = None, file_pattern: str = "*"
     ) -> Iterator[File]:
+        if self.is_empty:
+            return
         base = self._reading_location()
         store = current_store()
         depth = 1 if not recursive else max_depth
@@ -140,6 +165,8 @@ class Dir(Stored):
 
     def get_file_sync(self, file_name: str) -> File | None:
         """The file ``file_name`` (a relative path) in this directory, or ``None``."""
+        if self.is_empty:
+            return None
         uri = _paths.join(self._reading_location(), file_name)
         store = current_store()
         if not store.exists(uri) or store.isdir(uri):
@@ -151,6 +178,8 @@ class Dir(Stored):
         return await asyncio.to_thread(self.get_file_sync, file_name)
 
     def exists_sync(self) -> bool:
+        if self.is_empty:
+            return False
         if self._local is not None and os.path.isdir(self._local):
             return True
         return self._remote is not None and current_store().exists(self._remote)
@@ -159,6 +188,8 @@ class Dir(Stored):
     def listdir(directory: Dir) -> list[File | Dir]:
         """flytekit's ``FlyteDirectory.listdir``: the entries directly inside ``directory``."""
         out: list[File | Dir] = []
+        if directory.is_empty:
+            return out
         base = directory._reading_location()
         store = current_store()
         seen: set[str] = set()
@@ -174,6 +205,8 @@ class Dir(Stored):
 
     def crawl(self, maxdepth: int | None = None, topdown: bool = True) -> Iterator[tuple[str, str]]:
         """flytekit's ``crawl``: ``(base, relative path)`` for every file below."""
+        if self.is_empty:
+            return
         base = self._reading_location()
         for rel in current_store().relative_files(base):
             if maxdepth is None or rel.count("/") < maxdepth:
@@ -181,11 +214,13 @@ class Dir(Stored):
 
     def new_file(self, name: str) -> File:
         """A file inside this directory (written with ``open("wb")``)."""
+        self._not_empty("new_file")
         uri = _paths.join(self.location(), name)
         cls = type(self)._file_class
         return cls._from_store(uri) if self._remote is not None else cls(uri)
 
     def new_dir(self, name: str) -> Self:
+        self._not_empty("new_dir")
         uri = _paths.join(self.location(), name)
         return type(self)._from_store(uri) if self._remote is not None else type(self)(uri)
 
@@ -198,6 +233,12 @@ class Dir(Stored):
         if local_path is None and self._local is not None and os.path.isdir(self._local):
             return self._local
         store = current_store()
+        if self.is_empty:  # an empty directory: nothing to fetch
+            target = _paths.local_path(os.fspath(local_path)) if local_path else ""
+            if not target:
+                target = os.path.join(store.context.download_dir(), _paths.new_key(), "empty")
+            os.makedirs(target, exist_ok=True)
+            return target
         if local_path is None:
             target = os.path.join(
                 store.context.download_dir(), _paths.new_key(), self.name or "dir"
@@ -210,7 +251,14 @@ class Dir(Stored):
         return target
 
     def compute_hash(self, method: Any = "sha256") -> str | None:
-        return compute_hash(self, method)
+        return None if self.is_empty else compute_hash(self, method)
+
+    def _not_empty(self, what: str) -> None:
+        if self.is_empty:
+            raise ValueError(
+                f"Dir.{what}: this Dir is the empty-directory sentinel (EmptyDir), which names "
+                "no location; make a directory with Dir.new_remote() or Dir.from_local()"
+            )
 
     # -- dunder ---------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -219,6 +267,16 @@ class Dir(Stored):
             f"{type(self).__name__}(path={self.path!r}, name={self.name!r}, "
             f"format={self.format!r}, hash={self.hash!r})"
         )
+
+
+class EmptyDir(Dir):
+    """flyte's "no directory was produced" value (see the module docstring); arguments other
+    than the path (``name``, ``format``) are kept, the path is always ``EMPTY_DIR_PATH``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["path"] = EMPTY_DIR_PATH
+        kwargs.setdefault("name", "")
+        super().__init__(**kwargs)
 
 
 Dir._family = Dir

@@ -6,6 +6,8 @@ the running action's scratch directory (``_transfer``); a value already in the s
 or at any remote URI, passes by reference without copying; ``remote_path=False`` keeps the local
 path. A task may return a ``str`` or ``pathlib.Path`` where a ``File``/``Dir`` is declared.
 ``to_python`` does no I/O: it returns a lazy ``File``/``Dir`` reading from the literal's URI.
+The empty-directory sentinel (``EmptyDir``) is a multipart blob at ``EMPTY_DIR_PATH``, received
+as the declared ``Dir`` type with ``is_empty`` true.
 The literal's ``hash`` is the value's ``hash`` (or its ``hash_method``'s result), so cache keys
 use content hashes when one is known.
 """
@@ -20,7 +22,7 @@ from typesystem._transformer import TypeTransformer, bad_literal, mismatch
 from typesystem._types import BlobType, LiteralType
 from typesystem.errors import ConversionError, Issue
 from typesystem.io import _paths, _transfer
-from typesystem.io._dir import Dir
+from typesystem.io._dir import EMPTY_DIR_PATH, Dir
 from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
 from typesystem.io._store import current_store
@@ -76,6 +78,8 @@ class _BlobTransformer(TypeTransformer[Any]):
         """The URI the value is stored at, uploading it first when needed (moved when it lies
         in the running action's scratch directory; its content hash, when it has a
         ``hash_method`` and no hash, computed from the same pass: ``_transfer``)."""
+        if self.multipart and v.is_empty:
+            return EMPTY_DIR_PATH
         store = current_store()
         remote = v._remote
         if remote is not None and (
@@ -137,6 +141,8 @@ class _BlobTransformer(TypeTransformer[Any]):
             raise ConversionError(
                 [Issue("$", self.name, f"Blob(multipart={literal.multipart})", f"expected {want}")]
             )
+        if self.multipart and literal.uri == EMPTY_DIR_PATH:
+            return self.cls(path=EMPTY_DIR_PATH, name="", format=literal.format, hash=literal.hash)
         return self.cls._from_store(literal.uri, format=literal.format, hash=literal.hash)
 
     def guess_python_type(self, literal_type: LiteralType) -> Any:
