@@ -1,16 +1,21 @@
 """``flytelike.report``: HTML reports of a running task (Flyte v2's ``flyte.report``).
 
-A report is the task's deck: a default tab (``"default"``) plus named tabs, each holding HTML.
-``log(html)`` appends to the default tab, ``replace(html)`` replaces it, ``get_tab(name)``
-returns (creating it unless ``create_if_missing=False``) a ``Tab`` with ``log``/``replace``, and
-``flush()`` writes the report now. The report is also written automatically when the task
-ends, so ``flush`` is only needed to stream updates. Each function has an ``.aio`` form
-(``await flytelike.report.replace.aio(...)``). Outside a running task they do nothing.
-Use ``@env.task(report=True)`` to mark a task as producing a report (carried in the IR).
-Locally the report is ``deck.html`` under the action's directory; ``Run.decks()`` lists it.
-``Timeline(tab)`` appends headings and rows to a tab; ``abbreviate`` and ``duration_ms`` format
-values for it. flyte's ``Report`` object and ``current_report()`` raise ``ImportError``: the
-report is reached through the functions here.
+A report is the task's deck: a main tab (flyte's ``"main"``; the action's ``"default"`` deck, and
+``get_tab("default")`` is the same tab) plus named tabs, each holding HTML. ``log(html)`` appends
+to the main tab, ``replace(html)`` replaces it, ``get_tab(name)`` returns (creating it unless
+``create_if_missing=False``, else ``ValueError``) a ``Tab`` with ``log``/``replace``/
+``get_html``/``content``, and ``flush()`` writes the report now. The report is also written when
+the task ends, so ``flush`` is only needed to stream updates. ``log``/``replace``/``flush``/
+``get_tab`` have an ``.aio`` form (``await flytelike.report.replace.aio(...)``).
+
+``current_report()`` is flyte's ``Report`` object: inside a running task a view over that
+action's tabs (what the functions above write; ``name``, ``tabs``, ``get_tab``,
+``has_content``, ``get_final_report``), also ``flytelike.ctx().report``; outside a task a new
+standalone ``Report("dummy")`` each call, so what is written there goes nowhere. ``Report(name)``
+made directly is standalone too (its tabs live in the object). Use ``@env.task(report=True)`` to
+mark a task as producing a report (carried in the IR). Locally the report is ``deck.html`` under
+the action's directory; ``Run.decks()`` lists it. ``Timeline(tab)`` appends headings and rows to a
+tab; ``abbreviate`` and ``duration_ms`` format values for it.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = [
+    "Report",
     "Tab",
     "Timeline",
     "abbreviate",
+    "current_report",
     "duration_ms",
     "flush",
     "get_tab",
@@ -31,6 +38,9 @@ __all__ = [
 
 # Longest text ``abbreviate`` keeps in the expandable body.
 _FULL_LIMIT = 20_000
+# flyte's name for the tab ``log``/``replace`` write; locally it is the action's default deck.
+_MAIN = "main"
+_DEFAULT_DECK = "default"
 
 
 def _ctx() -> Any:
@@ -39,45 +49,157 @@ def _ctx() -> Any:
     return running_action()
 
 
-class Tab:
-    """One named tab of the report."""
+def _deck_named(ec: Any, name: str) -> Any:
+    """The action's deck tab called ``name``, or ``None`` (never creates one)."""
+    for deck in ec.decks:
+        if deck.name == name:
+            return deck
+    return None
 
-    def __init__(self, deck: Any) -> None:
-        self._deck = deck
+
+class Tab:
+    """One named tab of a report. ``Tab(name)`` is a standalone tab; the tabs of a running
+    task's report are views over its deck tabs."""
+
+    def __init__(self, name: str) -> None:
+        from flytelike.backends import DeckTab
+
+        self._name = name
+        self._deck: Any = DeckTab(name, auto_add_to_deck=False)
+        self._ec: Any = None
+
+    @classmethod
+    def _view(cls, name: str, deck: Any, ec: Any = None) -> Tab:
+        """A view over ``deck``; with ``deck=None`` the main tab of ``ec``, whose deck is made
+        on the first write (reading an untouched report adds no empty tab to it)."""
+        tab = cls.__new__(cls)
+        tab._name, tab._deck, tab._ec = name, deck, ec
+        return tab
+
+    def _reading(self) -> Any:
+        if self._deck is None:
+            self._deck = _deck_named(self._ec, _DEFAULT_DECK)
+        return self._deck
+
+    def _writing(self) -> Any:
+        if self._deck is None:
+            self._deck = self._ec.default_deck
+        return self._deck
 
     @property
     def name(self) -> str:
-        return str(self._deck.name)
+        return self._name
+
+    @property
+    def content(self) -> list[str]:
+        """The HTML parts logged so far, in order."""
+        deck = self._reading()
+        return [] if deck is None else deck._parts  # DeckTab keeps its parts privately
 
     def log(self, html: str, do_flush: bool = False) -> None:
-        self._deck.append(html)
+        """Append ``html`` (a fragment, not a whole document) to this tab."""
+        self._writing().append(html)
         if do_flush:
             flush()
 
     def replace(self, html: str, do_flush: bool = False) -> None:
+        """Make ``html`` this tab's only content."""
         if not isinstance(html, str):
             raise TypeError(f"report: expected an HTML string, got {type(html).__name__}")
-        self._deck._parts[:] = [html]  # DeckTab keeps its parts privately; no public reset
+        self._writing()._parts[:] = [html]  # DeckTab keeps its parts privately; no public reset
         if do_flush:
             flush()
 
     def get_html(self) -> str:
-        return str(self._deck.html)
+        deck = self._reading()
+        return "" if deck is None else str(deck.html)
+
+    def __repr__(self) -> str:
+        return f"Tab(name={self._name!r}, content={self.content!r})"
 
 
-class _Null:
-    """What report functions act on outside a task: nothing."""
+class Report:
+    """flyte's report object (see the module docstring): ``name``, ``tabs`` (name to ``Tab``,
+    the main tab first; a new dict on each read: add tabs with ``get_tab``), ``get_tab``,
+    ``has_content`` and ``get_final_report``."""
 
-    name = ""
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._ec: Any = None
+        self._own: dict[str, Tab] = {_MAIN: Tab(_MAIN)}
 
-    def log(self, html: str, do_flush: bool = False) -> None:
-        pass
+    @classmethod
+    def _of(cls, ec: Any, name: str) -> Report:
+        """The report of the running action ``ec``: a view over its deck tabs."""
+        report = cls.__new__(cls)
+        report.name, report._ec, report._own = name, ec, {}
+        return report
 
-    def replace(self, html: str, do_flush: bool = False) -> None:
-        pass
+    @property
+    def tabs(self) -> dict[str, Tab]:
+        if self._ec is None:
+            return dict(self._own)
+        out = {_MAIN: Tab._view(_MAIN, None, self._ec)}
+        for deck in self._ec.decks:
+            if deck.name != _DEFAULT_DECK:
+                out[deck.name] = Tab._view(deck.name, deck)
+        return out
 
-    def get_html(self) -> str:
-        return ""
+    def get_tab(self, name: str, create_if_missing: bool = True) -> Tab:
+        """The tab called ``name`` (``"main"``, or ``"default"``, is the one ``log`` writes),
+        created when missing unless ``create_if_missing=False`` (then ``ValueError``)."""
+        if name in (_MAIN, _DEFAULT_DECK):
+            return self._own[_MAIN] if self._ec is None else Tab._view(_MAIN, None, self._ec)
+        found = self._own.get(name) if self._ec is None else _deck_named(self._ec, name)
+        if found is not None:
+            return found if isinstance(found, Tab) else Tab._view(name, found)
+        if not create_if_missing:
+            raise ValueError(
+                f"report tab {name!r} does not exist (tabs: {sorted(self.tabs)}); "
+                "call get_tab(name) without create_if_missing=False to create it"
+            )
+        tab = Tab(name)
+        if self._ec is None:
+            self._own[name] = tab
+        else:
+            self._ec.add_deck(tab._deck)
+        return tab
+
+    def has_content(self) -> bool:
+        """Whether anything has been logged to any tab."""
+        return any(tab.content for tab in self.tabs.values())
+
+    def get_final_report(self) -> str:
+        """The report as one HTML page (the main tab left out while it is empty)."""
+        # The page every deck is written into (backends' face does not export it).
+        from flytelike.backends._deck_page import deck_page
+
+        tabs = {n: t.get_html() for n, t in self.tabs.items() if t.content or n != _MAIN}
+        return deck_page(self.name, tabs)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        if self._ec is None or other._ec is None:
+            return self is other
+        return (self._ec, self.name) == (other._ec, other.name)
+
+    def __hash__(self) -> int:
+        return id(self) if self._ec is None else hash((id(self._ec), self.name))
+
+    def __repr__(self) -> str:
+        return f"Report(name={self.name!r}, tabs={list(self.tabs)!r})"
+
+
+def current_report() -> Report:
+    """The running task's report; outside a task a new ``Report("dummy")`` (written nowhere)."""
+    ec = _ctx()
+    if ec is None:
+        return Report("dummy")
+    from flytelike._v2.context import ctx  # the action's name as flyte.ctx().action.name has it
+
+    action = ctx().action
+    return Report._of(ec, action.name if action is not None else ec.task_name)
 
 
 def _with_aio(fn: Callable[..., Any]) -> Any:
@@ -88,35 +210,21 @@ def _with_aio(fn: Callable[..., Any]) -> Any:
     return fn
 
 
-def get_tab(name: str, /, create_if_missing: bool = True) -> Tab | _Null:
-    """The tab called ``name`` (``"default"`` is the one ``log``/``replace`` use)."""
-    ctx = _ctx()
-    if ctx is None:
-        return _Null()
-    if name == "default":
-        return Tab(ctx.default_deck)
-    for deck in ctx.decks:
-        if deck.name == name:
-            return Tab(deck)
-    if not create_if_missing:
-        raise KeyError(f"report has no tab {name!r}")
-    from flytelike.backends import DeckTab
-
-    deck = DeckTab(name, auto_add_to_deck=False)
-    ctx.add_deck(deck)
-    return Tab(deck)
+def get_tab(name: str, /, create_if_missing: bool = True) -> Tab:
+    """The current report's tab called ``name`` (see ``Report.get_tab``)."""
+    return current_report().get_tab(name, create_if_missing=create_if_missing)
 
 
 @_with_aio
 def log(html: str, do_flush: bool = False) -> None:
-    """Append ``html`` to the default tab."""
-    get_tab("default").log(html, do_flush)
+    """Append ``html`` to the main tab."""
+    current_report().get_tab(_MAIN).log(html, do_flush)
 
 
 @_with_aio
 def replace(html: str, do_flush: bool = False) -> None:
-    """Replace the default tab's content with ``html``."""
-    get_tab("default").replace(html, do_flush)
+    """Replace the main tab's content with ``html``."""
+    current_report().get_tab(_MAIN).replace(html, do_flush)
 
 
 @_with_aio
@@ -198,16 +306,3 @@ class Timeline:
         if error:
             parts.append(f'<span style="color:#c00">{abbreviate(error, 200)}</span>')
         get_tab(self.tab_name).log(f"<div>{' '.join(parts)}</div>")
-
-
-_NOT_LOCAL = {
-    "Report": "the report is the task's deck: use get_tab(name), log(html), replace(html)",
-    "current_report": "the report is the task's deck: use get_tab(name), log(html), replace(html)",
-}
-
-
-def __getattr__(name: str) -> Any:
-    reason = _NOT_LOCAL.get(name)
-    if reason is not None:
-        raise ImportError(f"flytelike.report.{name} (flyte's) is not available: {reason}")
-    raise AttributeError(f"module 'flytelike.report' has no attribute {name!r}")

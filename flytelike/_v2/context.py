@@ -171,6 +171,16 @@ class TaskContext:
         return None if self._execution is None else self._execution.v2_checkpoint
 
     @property
+    def report(self) -> Any:
+        """The running task's ``flytelike.report.Report`` (``current_report()``); ``None``
+        outside a task."""
+        if self._execution is None or self.action is None:
+            return None
+        from flytelike.report import Report
+
+        return Report._of(self._execution, self.action.name)
+
+    @property
     def is_in_task(self) -> bool:
         return self.action is not None
 

@@ -121,7 +121,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "Report", "Timeline", "abbreviate", "current_report", "duration_ms", "flush",
             "get_tab", "log", "replace",
         ),
-        {"Report", "current_report"},
+        set(),
     ),
 }  # fmt: skip
 
