@@ -10,6 +10,8 @@ Contracts:
   block and restores the previous map after it; innermost wins. Values are converted to ``str``.
 - ``ctx()`` returns a ``TaskContext`` inside a running task and ``NULL_TASK_CONTEXT`` (a context
   whose ``action`` is ``None``, never ``None`` itself) outside one; both carry ``custom_context``.
+- ``raw_data_path`` is a ``RawDataPath`` (``.path``: the run's raw data prefix) inside a task,
+  ``None`` outside one, as in flyte.
 - ``group(name)`` is a sync context manager naming the group of every task call made inside it;
   groups nest (``current_group()`` returns the path). Groups change nothing in execution.
 - Under ``flytelike.run`` a task call inside a running task is a child action (``V2Task``); the
@@ -26,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike._v2.raw_data import RawDataPath
 from flytelike.backends import set_group_provider
 
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
@@ -160,7 +163,7 @@ class TaskContext:
     custom_context: dict[str, str] = field(default_factory=dict)
     group_data: tuple[str, ...] = ()
     attempt_number: int = 0
-    raw_data_path: str = ""
+    raw_data_path: RawDataPath | None = None
     mode: str = "local"
     _execution: Any = field(default=None, repr=False, compare=False)
 
@@ -200,7 +203,7 @@ def ctx() -> TaskContext:
         custom_context=custom,
         group_data=current_group(),
         attempt_number=a.attempt,
-        raw_data_path=a.raw_data_prefix,
+        raw_data_path=RawDataPath.from_prefix(a.raw_data_prefix),
         _execution=ec,
     )
 

@@ -1,8 +1,8 @@
 """flytekit's ``flytekit.models`` names that make sense locally: the phase enums
 (``flytelike.models.core.execution``) and execution filters (``flytelike.models.filters``);
 and flyte 2's ``flyte.models`` names with a local meaning, loaded on first use: ``ActionPhase``
-(the phase of a v2 run), ``ActionID``, ``TaskContext`` and ``NULL_TASK_CONTEXT`` (what
-``flytelike.ctx()`` returns), ``generate_random_name`` and ``extract_return_annotation`` (a
+(the phase of a v2 run), ``ActionID``, ``TaskContext``, ``NULL_TASK_CONTEXT`` and ``RawDataPath`` (what
+``flytelike.ctx()`` returns and its ``raw_data_path``), ``generate_random_name`` and ``extract_return_annotation`` (a
 return annotation's outputs by name, as ``flytelike.core.interface`` computes them). flyte's serialisation and container
 internals raise ``ImportError`` saying what to use. Nothing else is imported here; import the
 submodules."""
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flytelike._v2.context import NULL_TASK_CONTEXT, ActionID, TaskContext
+    from flytelike._v2.raw_data import RawDataPath
     from flytelike.core.interface import extract_return_annotation
     from flytelike.models._action_phase import ActionPhase
 
@@ -18,13 +19,14 @@ __all__ = [
     "NULL_TASK_CONTEXT",
     "ActionID",
     "ActionPhase",
+    "RawDataPath",
     "TaskContext",
     "extract_return_annotation",
     "generate_random_name",
 ]
 
 # The v2 context's records live with ``flytelike.ctx`` (flytelike._v2 has no face of its own).
-_CONTEXT_NAMES = {"ActionID", "NULL_TASK_CONTEXT", "TaskContext"}
+_CONTEXT_NAMES = {"ActionID", "NULL_TASK_CONTEXT", "RawDataPath", "TaskContext"}
 
 _INTERNAL = "a flyte container/serialisation internal with no local role"
 _NOT_LOCAL = {
@@ -35,7 +37,6 @@ _NOT_LOCAL = {
     "GroupData": "the current groups are flytelike.ctx().group_data",
     "NativeInterface": "a task's typed interface is task.interface",
     "PathRewrite": _INTERNAL,
-    "RawDataPath": "the raw data prefix is flytelike.ctx().raw_data_path (a str)",
     "SerializationContext": "serialise a task's IR: flytelike.serialization.to_json(flytelike.closure_of(task))",
     "is_clustered_worker_env": "there are no clustered workers locally",
     "literal_to_enum": _INTERNAL,

@@ -96,7 +96,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
         ),
         {
             "CallCounter", "CheckpointPaths", "CodeBundle", "Docstring", "GroupData",
-            "NativeInterface", "PathRewrite", "RawDataPath", "SerializationContext",
+            "NativeInterface", "PathRewrite", "SerializationContext",
             "is_clustered_worker_env", "literal_to_enum",
         },
     ),
