@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flytelike import engine
+from flytelike import LaunchPlan, engine
 
 from ._blocks import DOCS, LANGUAGES, PAGES, ROOT, Block, blocks, indented_code
 from ._checks import (
@@ -81,6 +81,10 @@ def test_every_block_is_checked(
     monkeypatch.syspath_prepend(str(project))
     module = types.ModuleType(f"docs_{page.stem.replace('-', '_')}")
     monkeypatch.setitem(sys.modules, module.__name__, module)
+    # A page's launch plans live in the process-wide registry (LaunchPlan.get_or_create keys
+    # them by name, as flytekit does): give the page its own, so that its `greet_bob` does not
+    # meet another test's `greet_bob` later in the same process.
+    monkeypatch.setattr(LaunchPlan, "CACHE", {})
     found = blocks(page)
     state = Page(project, home, module.__dict__)
     for b in found:
