@@ -196,10 +196,10 @@ def current_report() -> Report:
     ec = _ctx()
     if ec is None:
         return Report("dummy")
-    from flytelike._v2.context import ctx  # the action's name as flyte.ctx().action.name has it
+    from flytelike.backends import IN_PROCESS_TASK
 
-    action = ctx().action
-    return Report._of(ec, action.name if action is not None else ec.task_name)
+    # the action's name as flyte.ctx().action.name has it
+    return Report._of(ec, IN_PROCESS_TASK.get() or ec.task_name)
 
 
 def _with_aio(fn: Callable[..., Any]) -> Any:

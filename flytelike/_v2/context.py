@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flytelike._v2.raw_data import RawDataPath
-from flytelike.backends import set_group_provider
+from flytelike.backends import IN_PROCESS_TASK, set_group_provider
 
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
 _RUN_LOCK = threading.Lock()
@@ -40,10 +40,8 @@ _CUSTOM: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
 _GROUP: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
     "flytelike_group", default=()
 )
-# The v2 task whose body runs here in-process (a child called inside a running task).
-_TASK: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "flytelike_v2_task", default=None
-)
+# The v2 task whose body runs here in-process (the runtime keeps it: the report reads it too).
+_TASK = IN_PROCESS_TASK
 # Set while a ``@trace`` function runs: tasks may not be called there.
 _IN_TRACE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "flytelike_in_trace", default=None

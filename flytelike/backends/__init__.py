@@ -40,6 +40,7 @@ from flytelike.backends._protocol import (
     ItemBackend,
 )
 from flytelike.backends._runtime import (
+    IN_PROCESS_TASK,
     Checkpoint,
     DeckTab,
     ExecutionContext,
@@ -60,6 +61,7 @@ from flytelike.backends._ship import ship_task
 
 __all__ = [
     "GROUP",
+    "IN_PROCESS_TASK",
     "SYSTEM",
     "USER",
     "ActionContext",

@@ -403,6 +403,13 @@ def render_value(value: Any) -> str:
     return f"<pre>{_html.escape(repr(value))}</pre>"
 
 
+# The v2 task whose body runs here in-process (a child called inside a running task, flyte's
+# local mode): its name is the action name flyte reports (``ctx().action.name``, the report's).
+IN_PROCESS_TASK: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "flytelike_v2_task", default=None
+)
+
+
 # The group path (``flytelike.group``) of a call site, for the engine to record on a child
 # action. The v2 API, which owns groups and sits above the engine, registers how to read it when
 # it is imported (flytelike._v2.context); before that no group can exist, so the path is empty.
