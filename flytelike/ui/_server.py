@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flytelike.engine import Engine
 from flytelike.errors import ConfigurationError, FlytelikeError
 from flytelike.ui import _html, _model
+from flytelike.ui._report import render_report
 
 LOOPBACK_NAMES = ("localhost",)
 
@@ -177,8 +178,6 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts[:2] == ["api", "runs"] and len(parts) == 3:
             self._json(HTTPStatus.OK, _model.run_detail(engine, parts[2]))
         elif parts[:2] == ["api", "runs"] and len(parts) == 4 and parts[3] == "report":
-            from flytelike.ui import render_report
-
             self._html(HTTPStatus.OK, render_report(engine, parts[2]))
         elif parts[:2] == ["api", "runs"] and len(parts) == 5 and parts[3] == "actions":
             self._json(HTTPStatus.OK, _model.action_detail(engine, parts[2], parts[4]))
