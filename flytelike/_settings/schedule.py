@@ -25,8 +25,31 @@ def validate_cron(expr: str) -> str:
     return CronExpr.parse(expr).text
 
 
+def _offset(offset: str | None) -> _dt.timedelta:
+    """``CronSchedule``'s ``offset``: an ISO 8601 duration (``PT30M``, ``P1DT2H``, ``-PT5M``) added
+    to each cron time; ``DefinitionError`` for anything else (years and months have no length)."""
+    if not offset:
+        return _dt.timedelta(0)
+    # (the duration parser lives in typesystem, which has no public face for it)
+    from typesystem._json import parse_duration
+
+    try:
+        if not isinstance(offset, str) or not re.fullmatch(r"-?P.+", offset.strip(), re.I):
+            raise ValueError(offset)
+        return parse_duration(offset)
+    except ValueError:
+        raise DefinitionError(
+            f"CronSchedule: offset must be an ISO 8601 duration (PT30M, P1DT2H, -PT5M), got "
+            f"{offset!r}"
+        ) from None
+
+
 class CronSchedule:
-    """``CronSchedule(schedule="0 9 * * *", kickoff_time_input_arg=None, offset=None)``."""
+    """``CronSchedule(schedule="0 9 * * *", kickoff_time_input_arg=None, offset=None)``.
+
+    ``offset`` (ISO 8601 duration) shifts every firing: the run starts at the cron time plus the
+    offset, and that shifted time is the kickoff time input.
+    """
 
     def __init__(
         self,
@@ -45,6 +68,7 @@ class CronSchedule:
         self.cron = validate_cron(schedule)
         self.kickoff_time_input_arg = kickoff_time_input_arg
         self.offset = offset
+        self.offset_delta = _offset(offset)
 
     def to_ir(self) -> Schedule:
         return Schedule(

@@ -1,7 +1,8 @@
 """What a module schedules: its launch plans with a ``schedule`` and its v2 tasks' ``Trigger``s,
 as ``Entry`` objects that say when they fire next and with which inputs.
 
-- A launch plan's ``CronSchedule`` fires in UTC (as Flyte's scheduler does); a ``FixedRate`` fires
+- A launch plan's ``CronSchedule`` fires in UTC (as Flyte's scheduler does), each cron time
+  shifted by its ``offset`` (an ISO 8601 duration) when it has one; a ``FixedRate`` fires
   every ``duration`` from the moment the scheduler starts. The firing time goes to the input
   named by ``kickoff_time_input_arg``. A ``ConcurrencyPolicy`` is honoured: a firing while
   ``max_concurrency`` runs of the launch plan are running is skipped.
@@ -55,12 +56,14 @@ class Entry:
         return {**self.inputs, **{name: when for name in self.time_inputs}}
 
 
-def _cron_next(expr: str, tz_name: str | None) -> NextFn:
+def _cron_next(expr: str, tz_name: str | None, offset: _dt.timedelta = _dt.timedelta(0)) -> NextFn:
+    """Cron times shifted by ``offset``: the first ``t + offset`` after a moment."""
     # (the parser that validated the expression; it has no public face)
     from flytelike._settings.cron import CronExpr, timezone
 
     cron, tz = CronExpr.parse(expr), timezone(tz_name)
-    return lambda moment: cron.next_after(moment, tz)
+
+    return lambda moment: cron.next_after(moment - offset, tz) + offset
 
 
 def _rate_next(interval: _dt.timedelta, anchor: _dt.datetime, first: int) -> NextFn:
@@ -97,7 +100,9 @@ def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
     schedule = lp.params["schedule"]
     arg = schedule.kickoff_time_input_arg
     if isinstance(schedule, CronSchedule):
-        rule, nxt = f"cron {schedule.cron} (UTC)", _cron_next(schedule.cron, None)
+        shift = schedule.offset_delta
+        rule = f"cron {schedule.cron} (UTC)" + (f" + {schedule.offset}" if shift else "")
+        nxt = _cron_next(schedule.cron, None, shift)
     else:
         rule, nxt = _every(schedule.duration), _rate_next(schedule.duration, start, 1)
     policy = lp.params.get("concurrency")
