@@ -8,8 +8,10 @@
   store; ``flytelike.remote._run``), ``App`` (the apps this process served;
   ``flytelike.remote._app``), ``Project`` (the projects the run store records), ``User`` (this
   process's user), ``upload_file``/``upload_dir`` (copies into the raw data prefix;
-  ``flytelike.remote._platform``), ``Secret`` (the local secret store; ``_secret``). flyte 2's
-  names with no local meaning (settings and triggers of a cluster, artifacts) raise ``ImportError`` saying what to use.
+  ``flytelike.remote._platform``), ``Secret`` (the local secret store; ``_secret``),
+  ``Trigger``/``TriggerDetails`` (the triggers of the deployed tasks, with their schedule, next
+  firing times and state; ``_trigger``). flyte 2's names with no local meaning (settings of a
+  cluster, artifacts) raise ``ImportError`` saying what to use.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
 from flytelike.remote._run import Action, ActionDetails, ActionInputs, Run, RunDetails
 from flytelike.remote._secret import Secret, SecretTypes
 from flytelike.remote._task import LazyEntity, Task, TaskDetails
+from flytelike.remote._trigger import Trigger, TriggerDetails
 
 __all__ = [
     "Action",
@@ -61,6 +64,8 @@ __all__ = [
     "StoredEntity",
     "Task",
     "TaskDetails",
+    "Trigger",
+    "TriggerDetails",
     "UnionRemote",
     "UploadError",
     "User",
@@ -74,12 +79,9 @@ _NOT_LOCAL = {
     "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
     "(flytelike.remote.Run.get(name).outputs()) as inputs",
     "PartitionSchema": "artifacts need a cluster's catalog",
-    "TriggerDetails": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...)) "
-    "and fire under `flytelike schedule serve`",
     "Condition": "conditions need a control plane; use flytelike.wait_for_input or approve",
     "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
     "TimeFilter": "filter the runs of Run.listall(...) in Python",
-    "Trigger": "triggers are carried on their tasks (TaskEnvironment.task(triggers=...))",
     "auth_metadata": "there is no authentication locally",
 }
 

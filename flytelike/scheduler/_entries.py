@@ -16,6 +16,9 @@ as ``Entry`` objects that say when they fire next and with which inputs.
 Every input of the entity must have a value at firing time (a default, a fixed input, or the
 firing time); ``find_entries`` raises ``ConfigurationError`` naming the entry and the input
 otherwise. What does not live here: the loop that fires them (``_loop``).
+
+The settings classes are imported from their defining modules, not from the ``flytelike`` face:
+``flytelike.remote`` lists triggers through this package, and the face reaches it back.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def _check_inputs(entry: Entry, iface: Any) -> Entry:
 
 
 def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
-    from flytelike import CronSchedule
+    from flytelike._settings.schedule import CronSchedule
 
     schedule = lp.params["schedule"]
     arg = schedule.kickoff_time_input_arg
@@ -121,7 +124,8 @@ def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
 
 
 def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
-    from flytelike import Cron, FixedRate, TriggerTime
+    from flytelike._settings.schedule import FixedRate
+    from flytelike._settings.v2config import Cron, TriggerTime
 
     auto = trigger.automation
     name = f"{task.name}:{trigger.name}"
@@ -166,7 +170,8 @@ def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
 def find_entries(module: Any, start: _dt.datetime) -> list[Entry]:
     """The schedules of the launch plans and v2 tasks defined in ``module`` (by name order);
     fixed-rate schedules without a start time count from ``start``."""
-    from flytelike import LaunchPlan, Trigger
+    from flytelike._entities.launch_plan import LaunchPlan
+    from flytelike._settings.v2config import Trigger
 
     out: list[Entry] = []
     seen: set[int] = set()

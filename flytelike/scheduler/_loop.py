@@ -89,7 +89,7 @@ def run_name(entry: Entry, when: _dt.datetime) -> str:
 
 def launch_run(entry: Entry, when: _dt.datetime, name: str) -> str:
     """Run ``entry`` for ``when`` as run ``name`` and wait; returns the run's phase."""
-    from flytelike import with_runcontext
+    from flytelike._v2.run import with_runcontext
 
     run = with_runcontext(name=name, **entry.run_settings).run(
         entry.entity, **entry.inputs_for(when)

@@ -111,10 +111,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter", "Trigger",
             "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
         ),
-        {
-            "Artifact", "Condition", "PartitionSchema", "Settings", "TimeFilter", "Trigger",
-            "TriggerDetails", "auth_metadata",
-        },
+        {"Artifact", "Condition", "PartitionSchema", "Settings", "TimeFilter", "auth_metadata"},
     ),
     "report": (
         (
