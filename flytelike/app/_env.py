@@ -16,9 +16,10 @@ async functions). ``port`` (8080 by default, an int or a ``Port``) is where the 
 process's while an in-process app is served, restored when it stops). ``name`` follows flyte's
 rule (lower-case letters, digits and ``-``, dot-separated parts). ``image``, ``resources``,
 ``secrets``, ``depends_on``, ``description``, ``interruptible``, ``pod_template``, ``type``,
-``requires_auth``, ``scaling``, ``domain``, ``links``, ``include``, ``parameters`` and
+``requires_auth``, ``scaling``, ``domain``, ``links``, ``include`` and
 ``cluster_pool`` describe the app on a cluster: they are validated and kept as attributes
-(``repr`` shows them), and change nothing in a local serve.
+(``repr`` shows them), and change nothing in a local serve. ``parameters`` (``Parameter``) are
+delivered to the served app (``flytelike.app._parameter``).
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ already in use fails at once, naming it.
 ``with_servecontext(env_vars=None, log_level=None, startup_timeout=30.0, **cluster_settings)``
 returns a ``ServeContext`` whose ``.serve(app_env)`` applies them: ``env_vars`` over the app's,
 ``log_level`` uvicorn's (``"warning"`` by default). flyte's settings of a cluster deployment
-(``version``, ``copy_style``, ``dry_run``, ``project``, ``domain``, ``parameter_values``,
-``cluster_pool``, ``log_format``, ``interactive_mode``) are accepted and change nothing locally;
-other keywords raise ``TypeError``.
+(``version``, ``copy_style``, ``dry_run``, ``cluster_pool``, ``log_format``,
+``interactive_mode``) are accepted and change nothing locally; ``parameter_values`` (per app
+name) set its parameters and ``project``/``domain`` are what ``flytelike.app.ctx()`` reports
+(``flytelike.app._parameter``); other keywords raise ``TypeError``.
 """
 
 from __future__ import annotations
@@ -255,13 +256,20 @@ class ServeContext:
         self.env_vars = dict(env_vars or {})
         self.log_level = (log_level or "warning").lower()
         self.startup_timeout = float(startup_timeout)
+        self.parameter_values = dict(cluster_settings.get("parameter_values") or {})
+        self.project = str(cluster_settings.get("project") or "")
+        self.domain = str(cluster_settings.get("domain") or "")
 
     def serve(self, app_env: Any) -> AppHandle:
         from flytelike.app._env import AppEnvironment
 
         if not isinstance(app_env, AppEnvironment):
             raise TypeError(f"serve: expected an AppEnvironment, got {app_env!r}")
-        env_vars = {**app_env.env_vars, **self.env_vars}
+        from flytelike.app._parameter import parameter_env
+
+        given = self.parameter_values.get(app_env.name) or {}
+        delivered = parameter_env(app_env, given, self.project, self.domain)
+        env_vars = {**app_env.env_vars, **self.env_vars, **delivered}
         return AppHandle(app_env, env_vars, self.log_level, self.startup_timeout)._start()
 
 

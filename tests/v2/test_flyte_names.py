@@ -50,7 +50,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
         ),
         {
             "AppEndpoint", "ArtifactValue", "ConnectorEnvironment", "DeployedAppEnvironment",
-            "Parameter", "RunOutput", "Subdomain", "Timeouts", "ctx", "get_parameter",
+            "RunOutput", "Subdomain", "Timeouts",
         },
     ),
     "errors": (

@@ -1,0 +1,119 @@
+"""flyte 2's ``app.Parameter``, ``app.get_parameter`` and ``app.ctx`` for a served app: the
+parameters reach the app (a JSON file ``get_parameter`` reads, and ``env_var``), with
+``with_servecontext(parameter_values=...)`` over their values and ``File``s copied to ``mount``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flytelike as flyte
+from flytelike import app
+from flytelike.errors import DefinitionError
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def test_an_in_process_app_reads_its_parameters_and_context(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.bin"
+    weights.write_text("w")
+    port = _free_port()
+    env = app.AppEnvironment(
+        name="params-app",
+        port=port,
+        parameters=[
+            app.Parameter("greeting", "hello", env_var="GREETING"),
+            app.Parameter("model", flyte.io.File(str(weights)), mount=str(tmp_path / "mnt")),
+        ],
+    )
+    stop = {"now": False}
+
+    @env.server
+    def run() -> None:
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        class Params(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                c = app.ctx()
+                body = {
+                    "greeting": app.get_parameter("greeting"),
+                    "model": app.get_parameter("model"),
+                    "env": os.environ.get("GREETING"),
+                    "ctx": [c.mode, c.project, c.domain],
+                }
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(json.dumps(body).encode())
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        with HTTPServer(("127.0.0.1", port), Params) as server:
+            server.timeout = 0.1
+            while not stop["now"]:
+                server.handle_request()
+
+    context = flyte.with_servecontext(
+        parameter_values={"params-app": {"greeting": "bonjour"}}, project="ml", domain="dev"
+    )
+    with context.serve(env) as handle:
+        got = _get(handle.url + "/")
+        stop["now"] = True
+    mounted = str(tmp_path / "mnt" / "weights.bin")
+    assert got == {"greeting": "bonjour", "model": mounted, "env": "bonjour",
+                   "ctx": ["local", "ml", "dev"]}  # fmt: skip
+    assert Path(mounted).read_text() == "w"
+    assert "GREETING" not in os.environ  # (restored when the app stopped)
+    assert app.ctx() == app.AppContext(mode="remote")
+    with pytest.raises(ValueError, match="Parameters are not mounted"):
+        app.get_parameter("greeting")
+
+
+def test_a_command_app_gets_its_parameters() -> None:
+    port = _free_port()
+    script = (
+        "import http.server, json, os\n"
+        "from flytelike.app import get_parameter\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200); self.end_headers()\n"
+        "        body = [get_parameter('size'), os.environ['SIZE']]\n"
+        "        self.wfile.write(json.dumps(body).encode())\n"
+        f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
+    )
+    env = app.AppEnvironment(
+        name="params-cmd",
+        port=port,
+        command=[sys.executable, "-c", script],
+        parameters=[app.Parameter("size", "3", env_var="SIZE")],
+    )
+    with flyte.serve(env) as handle:
+        assert _get(handle.url + "/") == ["3", "3"]
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(ValueError, match="not a valid environment name"):
+        app.Parameter("p", "v", env_var="1-bad")
+    with pytest.raises(TypeError, match="expected a str, File or Dir value, got int"):
+        app.Parameter("p", 3)
+    empty = app.AppEnvironment(name="no-value", port=_free_port(), parameters=[app.Parameter("p")])
+    with pytest.raises(DefinitionError, match="Parameter 'p' has no value"):
+        flyte.serve(empty)
+    with pytest.raises(DefinitionError, match="has no parameter"):
+        flyte.with_servecontext(parameter_values={"no-value": {"q": "1"}}).serve(empty)
