@@ -29,6 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+# The workflow of the benchmark and of tests/engine/test_crash_resume.py: every body logs
+# `start NAME` and `end NAME TIME` to bodies.log; a body named in `stop_at` (the test's
+# fixed kill points; the benchmark writes none) blocks until the run is killed.
 WF = """
 import os
 import time
@@ -37,15 +40,24 @@ import pandas as pd
 
 import flytelike as fl
 
-LOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bodies.log")
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOG = os.path.join(HERE, "bodies.log")
+STOP = os.path.join(HERE, "stop_at")
 
 
 def _body(name: str, seconds: float) -> None:
     with open(LOG, "a") as f:
         f.write(f"start {name}\\n")
+    try:
+        with open(STOP) as f:
+            stop = f.read().strip()
+    except FileNotFoundError:
+        stop = ""
+    if stop == name:
+        time.sleep(600)  # killed here
     time.sleep(seconds)
     with open(LOG, "a") as f:
-        f.write(f"end {name}\\n")
+        f.write(f"end {name} {time.time():.6f}\\n")
 
 
 @fl.task
@@ -99,17 +111,18 @@ def wf(n: int = 200) -> int:
     return y
 """
 
+# 7 steps (x = 21), items 21..220 doubled (sum 48200), cached 21000, 21, then + 7..13 (70)
 EXPECTED = 48200 + 21000 + 21 + 70
 
 
-def _env(home: Path) -> dict[str, str]:
+def env_for(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["FLYTELIKE_HOME"] = str(home)
     env["FLYTELIKE_NO_PROGRESS"] = "1"
     return env
 
 
-def _log(project: Path) -> list[list[str]]:
+def body_log(project: Path) -> list[list[str]]:
     path = project / "bodies.log"
     return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
 
@@ -125,14 +138,14 @@ def _setup(root: Path) -> tuple[Path, Path, Path]:
 def _start(project: Path, home: Path, run: str) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "flytelike", "run", "--run-name", run, "crashwf.py", "wf"]
     return subprocess.Popen(
-        cmd, cwd=project, env=_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=project, env=env_for(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 
 def _first_body(project: Path, proc: subprocess.Popen[bytes]) -> float:
     """Wait for the first body to start (the interpreter and imports are not what a kill
     point should sample); returns when."""
-    while not _log(project) and proc.poll() is None:
+    while not body_log(project) and proc.poll() is None:
         time.sleep(0.002)
     return time.monotonic()
 
@@ -156,12 +169,12 @@ def one_kill(root: Path, delay: float, k: int) -> dict[str, Any]:
         return {"delay": round(delay, 3), "killed": False}
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    before = _log(project)
+    before = body_log(project)
     ended = {e[1] for e in before if e[0] == "end"}
     resumed = subprocess.run(
         [sys.executable, "-m", "flytelike", "resume", run],
         cwd=elsewhere,
-        env=_env(home),
+        env=env_for(home),
         capture_output=True,
         text=True,
         timeout=300,
@@ -170,7 +183,7 @@ def one_kill(root: Path, delay: float, k: int) -> dict[str, Any]:
         # Killed while exiting: the run had already ended (recorded SUCCEEDED).
         return {"delay": round(delay, 3), "killed": False}
     right = resumed.returncode == 0 and resumed.stdout.split() == ["{", '"o0":', f"{EXPECTED}", "}"]
-    again = [e[1] for e in _log(project)[len(before) :] if e[0] == "start"]
+    again = [e[1] for e in body_log(project)[len(before) :] if e[0] == "start"]
     rerun = sorted(n for n in again if n in ended)
     out: dict[str, Any] = {
         "delay": round(delay, 3),

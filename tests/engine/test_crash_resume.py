@@ -22,101 +22,10 @@ from pathlib import Path
 
 import pytest
 
-WF = """
-import os
-import time
+from benchmarks.crash_resume import EXPECTED, WF, body_log, env_for
 
-import pandas as pd
-
-import flytelike as fl
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-LOG = os.path.join(HERE, "bodies.log")
-STOP = os.path.join(HERE, "stop_at")
-
-
-def _body(name: str, seconds: float) -> None:
-    with open(LOG, "a") as f:
-        f.write(f"start {name}\\n")
-    try:
-        with open(STOP) as f:
-            stop = f.read().strip()
-    except FileNotFoundError:
-        stop = ""
-    if stop == name:
-        time.sleep(600)  # killed here
-    time.sleep(seconds)
-    with open(LOG, "a") as f:
-        f.write(f"end {name} {time.time():.6f}\\n")
-
-
-@fl.task
-def step(i: int, x: int) -> int:
-    _body(f"step{i}", 0.005)
-    return x + i
-
-
-@fl.task
-def spread(n: int, x: int) -> list[int]:
-    _body("spread", 0.0)
-    return [x + k for k in range(n)]
-
-
-@fl.task
-def item(x: int) -> int:
-    _body(f"item{x}", 0.01)
-    return 2 * x
-
-
-@fl.task(cache=True, cache_version="1")
-def cached(x: int) -> int:
-    _body("cached", 0.005)
-    return x * 1000
-
-
-@fl.task
-def frame(ys: list[int]) -> pd.DataFrame:
-    _body("frame", 0.0)
-    return pd.DataFrame({"y": ys})
-
-
-@fl.task
-def total(df: pd.DataFrame, c: int, x: int) -> int:
-    _body("total", 0.0)
-    return int(df["y"].sum()) + c + x
-
-
-@fl.workflow
-def wf(n: int = 200) -> int:
-    x = 0
-    for i in range(7):
-        x = step(i=i, x=x)
-    xs = spread(n=n, x=x)
-    ys = fl.map_task(item, concurrency=2)(x=xs)
-    c = cached(x=x)
-    df = frame(ys=ys)
-    y = total(df=df, c=c, x=x)
-    for i in range(7, 14):
-        y = step(i=i, x=y)
-    return y
-"""
-
-# 7 steps (x = 21), items 21..220 doubled (sum 48200), cached 21000, 21, then + 7..13 (70)
-EXPECTED = 48200 + 21000 + 21 + 70
 # The map's concurrency: items whose body had returned when the kill hit, not yet journaled.
 WORKERS = 2
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env["FLYTELIKE_HOME"] = str(home)
-    env["FLYTELIKE_NO_PROGRESS"] = "1"
-    return env
-
-
-def _log(project: Path) -> list[list[str]]:
-    path = project / "bodies.log"
-    return [line.split() for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def _wait(cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
@@ -127,16 +36,16 @@ def _wait(cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
 
 
 def _started(project: Path, name: str) -> bool:
-    return any(e[:2] == ["start", name] for e in _log(project))
+    return any(e[:2] == ["start", name] for e in body_log(project))
 
 
 def _all_items_but(project: Path, name: str) -> bool:
-    ended = {e[1] for e in _log(project) if e[0] == "end" and e[1].startswith("item")}
+    ended = {e[1] for e in body_log(project) if e[0] == "end" and e[1].startswith("item")}
     return len(ended - {name}) == 199
 
 
 def _ends(project: Path, k: int) -> bool:
-    return sum(1 for e in _log(project) if e[0] == "end") >= k
+    return sum(1 for e in body_log(project) if e[0] == "end") >= k
 
 
 # (kill point, body that blocks, when to kill, seconds to wait then, finished bodies a resume
@@ -175,7 +84,7 @@ def test_kill_9_then_resume_from_elsewhere(
     first = subprocess.Popen(
         [sys.executable, "-m", "flytelike", "run", "--run-name", run_name, "crashwf.py", "wf"],
         cwd=project,
-        env=_env(home),
+        env=env_for(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -189,12 +98,12 @@ def test_kill_9_then_resume_from_elsewhere(
         first.wait()
         assert first.stderr is not None
         first.stderr.close()
-    before = _log(project)
+    before = body_log(project)
     (project / "stop_at").unlink(missing_ok=True)
     resumed = subprocess.run(
         [sys.executable, "-m", "flytelike", "resume", run_name],
         cwd=elsewhere,
-        env=_env(home),
+        env=env_for(home),
         capture_output=True,
         text=True,
         timeout=180,
@@ -205,7 +114,7 @@ def test_kill_9_then_resume_from_elsewhere(
 
     ended = {e[1]: float(e[2]) for e in before if e[0] == "end"}
     in_flight = {e[1] for e in before if e[0] == "start"} - ended.keys()
-    again = [e[1] for e in _log(project)[len(before) :] if e[0] == "start"]
+    again = [e[1] for e in body_log(project)[len(before) :] if e[0] == "start"]
     rerun = [name for name in again if name in ended]
     # Every body runs once, except the ones re-run now.
     assert sorted(set(again) | ended.keys()) == sorted(
