@@ -1,4 +1,6 @@
-"""Scheduler tests run on a fresh engine under a temporary FLYTELIKE_HOME."""
+"""Fixtures shared by the test folders: a temporary FLYTELIKE_HOME (``home``) and a fresh engine
+on it installed as the default (``engine``). Folders that need another engine (``v2``, ``ui``)
+override ``engine`` in their own conftest."""
 
 from __future__ import annotations
 
