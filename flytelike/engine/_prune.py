@@ -26,7 +26,7 @@ from typing import Any
 from flytelike.engine._blobs import LiteralCodec, blob_uris
 from flytelike.engine._generation import bump, generation_file
 from flytelike.engine._journal import remove as remove_journals
-from flytelike.engine._resume import alive
+from flytelike.engine._pending import alive
 from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import DeleteError, RunNotFoundError
 

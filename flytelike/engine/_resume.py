@@ -16,22 +16,12 @@ import os
 import time
 from typing import Any
 
+from flytelike.engine._pending import alive
 from flytelike.engine._rows import RunRecord
 from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import ResumeError
 
 ABORT_PREFIX = "__abort__"  # (``_abort.SIGNAL_PREFIX``)
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (on this machine)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def check_resumable(store: RunStore, rec: RunRecord) -> None:
