@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from flytelike.ir import (
     START_NODE,
-    ArrayNode,
     BindingData,
     BranchNode,
-    GateNode,
-    LaunchPlanNode,
     Node,
-    TaskNode,
-    WorkflowNode,
     WorkflowTemplate,
     binding_refs,
+    node_kind,
 )
 from flytelike.ui import PHASE_COLOURS
 
@@ -29,22 +25,10 @@ def _refs(data: BindingData) -> list[str]:
 
 
 def _label(n: Node) -> str:
-    t = n.target
-    short = ""
-    if isinstance(t, TaskNode):
-        short = t.task.name.rsplit(".", 1)[-1]
-    elif isinstance(t, WorkflowNode):
-        short = "subworkflow " + t.workflow.name.rsplit(".", 1)[-1]
-    elif isinstance(t, LaunchPlanNode):
-        short = "launch plan " + t.launch_plan.name
-    elif isinstance(t, ArrayNode):
-        short = "map " + t.target.name.rsplit(".", 1)[-1]
-    elif isinstance(t, BranchNode):
-        short = f"conditional {t.name}"
-    elif isinstance(t, GateNode):
-        short = f"gate {t.kind}"
+    kind, short = node_kind(n)
+    what = short if kind == "task" else f"{kind} {short}"
     name = f" ({n.name})" if n.name else ""
-    return f"{n.id}: {short}{name}"
+    return f"{n.id}: {what}{name}"
 
 
 def _key(node_id: str) -> str:

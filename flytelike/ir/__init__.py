@@ -48,7 +48,7 @@ from flytelike.ir._model import (
 from flytelike.ir._phases import ActionPhase, NodePhase, TaskPhase, WorkflowPhase
 from flytelike.ir._record import field_names, is_record, record, replace
 from flytelike.ir._version import content_version, with_version
-from flytelike.ir._walk import binding_refs
+from flytelike.ir._walk import binding_refs, node_kind
 
 __all__ = [
     "START_NODE",
@@ -96,6 +96,7 @@ __all__ = [
     "content_version",
     "with_version",
     "binding_refs",
+    "node_kind",
     "required_successes",
     "tolerates_failures",
     "ActionPhase",

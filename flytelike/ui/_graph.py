@@ -14,14 +14,9 @@ from typing import Any
 
 from flytelike.ir import (
     START_NODE,
-    ArrayNode,
     BindingData,
-    BranchNode,
-    GateNode,
-    LaunchPlanNode,
-    TaskNode,
-    WorkflowNode,
     binding_refs,
+    node_kind,
 )
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 180, 38, 36, 56, 16
@@ -42,23 +37,6 @@ NOT_STARTED = "#90a4ae"
 
 def _refs(data: BindingData) -> list[str]:
     return [r.node_id for r in binding_refs(data)]
-
-
-def _label(node: Any) -> tuple[str, str]:
-    t = node.target
-    if isinstance(t, TaskNode):
-        return "task", t.task.name.rsplit(".", 1)[-1]
-    if isinstance(t, ArrayNode):
-        return "map", t.target.name.rsplit(".", 1)[-1]
-    if isinstance(t, WorkflowNode):
-        return "subworkflow", t.workflow.name.rsplit(".", 1)[-1]
-    if isinstance(t, LaunchPlanNode):
-        return "launch plan", t.launch_plan.name.rsplit(".", 1)[-1]
-    if isinstance(t, BranchNode):
-        return "conditional", t.name
-    if isinstance(t, GateNode):
-        return "gate", t.kind
-    return "node", type(t).__name__
 
 
 def graph_of(closure: Any, actions: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -98,7 +76,7 @@ def graph_of(closure: Any, actions: dict[str, dict[str, Any]]) -> dict[str, Any]
                 ready.append(d)
     nodes = []
     for n in wf.nodes:
-        kind, label = _label(n)
+        kind, label = node_kind(n)
         phase = actions.get(n.id, {}).get("phase", "")
         nodes.append(
             {"id": n.id, "kind": kind, "label": label, "phase": phase, "layer": layer[n.id]}
