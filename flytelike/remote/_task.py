@@ -52,7 +52,23 @@ def _namespace(project: str | None, domain: str | None) -> tuple[str, str]:
     return resolve(project or p, domain or d, _engine().config.namespace, "flytelike.remote")
 
 
-class TaskDetails:
+class _Deployed:
+    """What a deployed task's record says (name, version, namespace, environment, when)."""
+
+    _row: _deployed.DeployedTask
+
+    name = property(lambda self: self._row.name)
+    version = property(lambda self: self._row.version)
+    project = property(lambda self: self._row.project)
+    domain = property(lambda self: self._row.domain)
+    environment = property(lambda self: self._row.environment)
+
+    @property
+    def deployed_at(self) -> datetime:
+        return datetime.fromtimestamp(self._row.created_at, UTC)
+
+
+class TaskDetails(_Deployed):
     """A deployed task, read from the store (see the module docstring)."""
 
     python_interface = None  # (its Python types are guessed from the interface, as for runs)
@@ -64,16 +80,6 @@ class TaskDetails:
         self._engine_closure = closure  # what flytelike.run and child calls compile to
         self._template: Any = ClosureIndex(closure).primary()  # (a TaskTemplate)
         self.short_name: str = row.name.rpartition(".")[2]
-
-    name = property(lambda self: self._row.name)
-    version = property(lambda self: self._row.version)
-    project = property(lambda self: self._row.project)
-    domain = property(lambda self: self._row.domain)
-    environment = property(lambda self: self._row.environment)
-
-    @property
-    def deployed_at(self) -> datetime:
-        return datetime.fromtimestamp(self._row.created_at, UTC)
 
     @property
     def task_type(self) -> str:
@@ -252,21 +258,11 @@ def _fetch(
     return TaskDetails(row, row.load_closure(engine))
 
 
-class Task:
+class Task(_Deployed):
     """A deployed task as ``Task.listall`` lists it; ``Task.get`` gives a runnable one."""
 
     def __init__(self, row: _deployed.DeployedTask) -> None:
         self._row = row
-
-    name = property(lambda self: self._row.name)
-    version = property(lambda self: self._row.version)
-    project = property(lambda self: self._row.project)
-    domain = property(lambda self: self._row.domain)
-    environment = property(lambda self: self._row.environment)
-
-    @property
-    def deployed_at(self) -> datetime:
-        return datetime.fromtimestamp(self._row.created_at, UTC)
 
     @classmethod
     def get(
