@@ -247,5 +247,13 @@ class V2Task(PythonFunctionTask[Any, Any]):
             self._template = with_version(replace(base, custom=base.custom + extra))
         return self._template
 
+    @property
+    def native_interface(self) -> Any:
+        """The task's Python interface as flyte describes it
+        (``flytelike.models.NativeInterface`` of the task function)."""
+        from flytelike.models import NativeInterface
+
+        return NativeInterface.from_callable(self._func)
+
     def __repr__(self) -> str:
         return f"<V2Task {self.name}>"

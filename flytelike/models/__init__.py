@@ -3,8 +3,10 @@
 and flyte 2's ``flyte.models`` names with a local meaning, loaded on first use: ``ActionPhase``
 (the phase of a v2 run), ``ActionID``, ``TaskContext``, ``NULL_TASK_CONTEXT`` and ``RawDataPath`` (what
 ``flytelike.ctx()`` returns and its ``raw_data_path``), ``generate_random_name`` and ``extract_return_annotation`` (a
-return annotation's outputs by name, as ``flytelike.core.interface`` computes them). flyte's serialisation and container
-internals raise ``ImportError`` saying what to use. Nothing else is imported here; import the
+return annotation's outputs by name, as ``flytelike.core.interface`` computes them), and the records
+of ``flytelike.models._flyte`` (``NativeInterface``, ``Docstring``, ``SerializationContext``,
+``CodeBundle``, ``CheckpointPaths``, ``PathRewrite``, ``GroupData``, ``CallCounter``,
+``is_clustered_worker_env``, ``literal_to_enum``). Nothing else is imported here; import the
 submodules."""
 
 from typing import TYPE_CHECKING, Any
@@ -14,33 +16,46 @@ if TYPE_CHECKING:
     from flytelike._v2.raw_data import RawDataPath
     from flytelike.core.interface import extract_return_annotation
     from flytelike.models._action_phase import ActionPhase
+    from flytelike.models._flyte import (
+        CallCounter,
+        CheckpointPaths,
+        CodeBundle,
+        Docstring,
+        GroupData,
+        NativeInterface,
+        PathRewrite,
+        SerializationContext,
+        is_clustered_worker_env,
+        literal_to_enum,
+    )
 
 __all__ = [
     "NULL_TASK_CONTEXT",
     "ActionID",
     "ActionPhase",
+    "CallCounter",
+    "CheckpointPaths",
+    "CodeBundle",
+    "Docstring",
+    "GroupData",
+    "NativeInterface",
+    "PathRewrite",
     "RawDataPath",
+    "SerializationContext",
     "TaskContext",
     "extract_return_annotation",
     "generate_random_name",
+    "is_clustered_worker_env",
+    "literal_to_enum",
 ]
 
 # The v2 context's records live with ``flytelike.ctx`` (flytelike._v2 has no face of its own).
 _CONTEXT_NAMES = {"ActionID", "NULL_TASK_CONTEXT", "RawDataPath", "TaskContext"}
 
-_INTERNAL = "a flyte container/serialisation internal with no local role"
-_NOT_LOCAL = {
-    "CallCounter": _INTERNAL,
-    "CheckpointPaths": "checkpoints are flytelike.ctx().checkpoint (load/save)",
-    "CodeBundle": "code is not bundled locally: tasks run from the importing process",
-    "Docstring": "a task's docstring is its function's __doc__",
-    "GroupData": "the current groups are flytelike.ctx().group_data",
-    "NativeInterface": "a task's typed interface is task.interface",
-    "PathRewrite": _INTERNAL,
-    "SerializationContext": "serialise a task's IR: flytelike.serialization.to_json(flytelike.closure_of(task))",
-    "is_clustered_worker_env": "there are no clustered workers locally",
-    "literal_to_enum": _INTERNAL,
-}
+_FLYTE_RECORDS = {
+    "CallCounter", "CheckpointPaths", "CodeBundle", "Docstring", "GroupData", "NativeInterface",
+    "PathRewrite", "SerializationContext", "is_clustered_worker_env", "literal_to_enum",
+}  # fmt: skip
 
 
 def generate_random_name() -> str:
@@ -63,7 +78,8 @@ def __getattr__(name: str) -> Any:
         from flytelike._v2 import context
 
         return getattr(context, name)
-    reason = _NOT_LOCAL.get(name)
-    if reason is not None:
-        raise ImportError(f"flytelike.models.{name} (flyte's) is not available: {reason}")
+    if name in _FLYTE_RECORDS:
+        from flytelike.models import _flyte
+
+        return getattr(_flyte, name)
     raise AttributeError(f"module 'flytelike.models' has no attribute {name!r}")

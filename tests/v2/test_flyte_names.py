@@ -94,11 +94,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "RawDataPath", "SerializationContext", "TaskContext", "extract_return_annotation",
             "generate_random_name", "is_clustered_worker_env", "literal_to_enum",
         ),
-        {
-            "CallCounter", "CheckpointPaths", "CodeBundle", "Docstring", "GroupData",
-            "NativeInterface", "PathRewrite", "SerializationContext",
-            "is_clustered_worker_env", "literal_to_enum",
-        },
+        set(),
     ),
     "notify": (
         ("Email", "NamedDelivery", "NamedRule", "Notification", "Slack", "Teams", "Webhook"),
