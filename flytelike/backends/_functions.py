@@ -14,7 +14,7 @@ import importlib
 import inspect
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import typesystem
@@ -252,3 +252,12 @@ def typed_function(ref: FunctionRef, name: str = "") -> TypedFunction:
                 tf = TypedFunction(resolve_function(ref), name)
                 _CACHE[ref] = tf
     return tf
+
+
+def forget_modules(names: Iterable[str]) -> None:
+    """Drop the cached functions of modules ``names`` (an executor that loads a new version of
+    them, from another code bundle, imports them again)."""
+    gone = set(names)
+    with _LOCK:
+        for ref in [r for r in _CACHE if r.module in gone]:
+            del _CACHE[ref]
