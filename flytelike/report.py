@@ -1,7 +1,8 @@
 """``flytelike.report``: HTML reports of a running task (Flyte v2's ``flyte.report``).
 
-A report is the task's deck: a main tab (flyte's ``"main"``; the action's ``"default"`` deck, and
-``get_tab("default")`` is the same tab) plus named tabs, each holding HTML. ``log(html)`` appends
+A report is the task's deck: a main tab (flyte's ``"main"``, so labelled on the deck page;
+``get_tab("default")`` is the same tab, as is flytekit's default deck written in the same action)
+plus named tabs, each holding HTML. ``log(html)`` appends
 to the main tab, ``replace(html)`` replaces it, ``get_tab(name)`` returns (creating it unless
 ``create_if_missing=False``, else ``ValueError``) a ``Tab`` with ``log``/``replace``/
 ``get_html``/``content``, and ``flush()`` writes the report now. The report is also written when
@@ -38,7 +39,8 @@ __all__ = [
 
 # Longest text ``abbreviate`` keeps in the expandable body.
 _FULL_LIMIT = 20_000
-# flyte's name for the tab ``log``/``replace`` write; locally it is the action's default deck.
+# flyte's name for the tab ``log``/``replace`` write (the deck page's label too); flytekit's
+# default deck (``current_context().default_deck``) of the same action is the same tab.
 _MAIN = "main"
 _DEFAULT_DECK = "default"
 
@@ -55,6 +57,12 @@ def _deck_named(ec: Any, name: str) -> Any:
         if deck.name == name:
             return deck
     return None
+
+
+def _main_deck(ec: Any) -> Any:
+    """The action's main tab: its ``"main"`` deck, else flytekit's ``"default"`` one, else
+    ``None`` (never creates one)."""
+    return _deck_named(ec, _MAIN) or _deck_named(ec, _DEFAULT_DECK)
 
 
 class Tab:
@@ -78,12 +86,17 @@ class Tab:
 
     def _reading(self) -> Any:
         if self._deck is None:
-            self._deck = _deck_named(self._ec, _DEFAULT_DECK)
+            self._deck = _main_deck(self._ec)
         return self._deck
 
     def _writing(self) -> Any:
         if self._deck is None:
-            self._deck = self._ec.default_deck
+            self._deck = _main_deck(self._ec)
+        if self._deck is None:
+            from flytelike.backends import DeckTab
+
+            self._deck = DeckTab(_MAIN, auto_add_to_deck=False)
+            self._ec.add_deck(self._deck)
         return self._deck
 
     @property
@@ -139,9 +152,10 @@ class Report:
     def tabs(self) -> dict[str, Tab]:
         if self._ec is None:
             return dict(self._own)
-        out = {_MAIN: Tab._view(_MAIN, None, self._ec)}
+        main = _main_deck(self._ec)
+        out = {_MAIN: Tab._view(_MAIN, main, self._ec)}
         for deck in self._ec.decks:
-            if deck.name != _DEFAULT_DECK:
+            if deck is not main:
                 out[deck.name] = Tab._view(deck.name, deck)
         return out
 

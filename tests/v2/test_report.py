@@ -5,6 +5,7 @@ content goes nowhere (spec/v2-api.md §22)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,11 @@ def test_the_running_tasks_report_is_what_the_functions_write() -> None:
         "Tab 2": ["<i>2</i>"],
         "Tab 3": ["<b>3</b>"],
     }
+    tabs = [tab for _, tab, _ in run.decks()]
+    assert {"main", "Tab 2", "Tab 3"} <= set(tabs) and "default" not in tabs
     text = Path(run.decks()[0][2].removeprefix("file://")).read_text()
     assert "<p>only</p>" in text and "<i>2</i>" in text and "<b>3</b>" in text
+    assert re.search(r'<label for="tab\d+-main">main</label>', text)  # labelled as in flyte
 
 
 @env.task
@@ -56,7 +60,7 @@ async def untouched() -> list[str]:
 def test_reading_an_untouched_report_adds_no_tab() -> None:
     run = flyte.run(untouched)
     assert run.outputs()[0] == ["main"]
-    assert "default" not in {tab for _, tab, _ in run.decks()}
+    assert not {"main", "default"} & {tab for _, tab, _ in run.decks()}
 
 
 def test_outside_a_task_a_new_dummy_report() -> None:
