@@ -10,7 +10,7 @@ Contracts:
   block and restores the previous map after it; innermost wins. Values are converted to ``str``.
 - ``ctx()`` returns a ``TaskContext`` inside a running task and ``NULL_TASK_CONTEXT`` (a context
   whose ``action`` is ``None``, never ``None`` itself) outside one; both carry ``custom_context``.
-- ``raw_data_path`` is a ``RawDataPath`` (``.path``: the run's raw data prefix) inside a task,
+- ``raw_data_path`` is a ``RawDataPath`` (``.path``: the run's raw data folder) inside a task,
   ``None`` outside one, as in flyte.
 - ``group(name)`` is a sync context manager naming the group of every task call made inside it;
   groups nest (``current_group()`` returns the path). Groups change nothing in execution.
@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flytelike._v2.raw_data import RawDataPath
+from flytelike._v2.raw_data import RawDataPath, unpin_run
 from flytelike.backends import IN_PROCESS_TASK, set_group_provider
 
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
@@ -76,6 +76,7 @@ def forget_run(run_name: str) -> None:
     with _RUN_LOCK:
         _RUN_CONTEXT.pop(run_name, None)
         _ACTIONS.pop(run_name, None)
+    unpin_run(run_name)
 
 
 def _inherited(ec: Any) -> tuple[dict[str, str], tuple[str, ...]] | None:
@@ -201,7 +202,7 @@ def ctx() -> TaskContext:
         custom_context=custom,
         group_data=current_group(),
         attempt_number=a.attempt,
-        raw_data_path=RawDataPath.from_prefix(a.raw_data_prefix),
+        raw_data_path=RawDataPath.of_run(a.raw_data_prefix, a.run_name),
         _execution=ec,
     )
 

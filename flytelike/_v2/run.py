@@ -116,6 +116,7 @@ class RunContext:
         from flytelike._v2 import excepthook as _excepthook
         from flytelike._v2.context import forget_run, set_run_context
         from flytelike._v2.init import initialized
+        from flytelike._v2.raw_data import pin_run
         from flytelike.engine import default_engine
         from flytelike.engine._convert import inputs_to_literals
         from flytelike.engine._index import ClosureIndex, to_closure
@@ -147,6 +148,9 @@ class RunContext:
         name = self.name or new_run_name()
         if self.custom_context:
             set_run_context(name, self.custom_context)
+        raw_data_path = opts.get("raw_data_path") or self.raw_data_path
+        if raw_data_path:
+            pin_run(name)  # (ctx().raw_data_path is this path, not a run folder under it)
 
         def on_event(event: Any) -> None:
             if user_cb is not None:
@@ -162,7 +166,7 @@ class RunContext:
                     name=name,
                     wait=wait,
                     overwrite_cache=self.overwrite_cache or None,
-                    raw_data_path=opts.get("raw_data_path") or self.raw_data_path,
+                    raw_data_path=raw_data_path,
                     max_parallelism=self.max_action_concurrency,
                     on_event=on_event if (user_cb is not None or not wait) else None,
                     py_iface=py_iface,

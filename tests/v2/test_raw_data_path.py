@@ -1,5 +1,6 @@
 """``flyte.ctx().raw_data_path`` is a ``flyte.models.RawDataPath`` as in flyte 2.12: ``.path`` is
-the run's raw data prefix (a plain path on local disk), ``get_random_remote_path`` a fresh
+the run's raw data folder (one per run under the configured prefix, or the run's own
+``raw_data_path`` as given; a plain path on local disk), ``get_random_remote_path`` a fresh
 location under it, ``repr``/``str`` as flyte prints it; ``None`` outside a task."""
 
 from __future__ import annotations
@@ -32,6 +33,34 @@ def test_raw_data_path_in_a_task(tmp_path: Path) -> None:
     assert path == str(prefix) and text == f"RawDataPath({str(prefix)!r})"
     assert Path(target).parent.parent == prefix and Path(target).read_text() == "hi"
     assert Path(bare).parent == prefix and not os.path.exists(bare)
+
+
+@env.task
+async def folder() -> str:
+    raw = flyte.ctx().raw_data_path
+    assert raw is not None
+    return raw.path
+
+
+@env.task
+async def root_and_child() -> list[str]:
+    raw = flyte.ctx().raw_data_path
+    assert raw is not None
+    return [raw.path, await folder()]
+
+
+def test_one_raw_data_folder_per_run() -> None:
+    first = flyte.run(root_and_child)
+    second = flyte.run(root_and_child)
+    (a, a_child), (b, _) = first.outputs()[0], second.outputs()[0]
+    assert a != b and a == a_child  # each run its own folder, shared by the run's tasks
+    assert Path(a).name == first.name and Path(b).name == second.name
+    assert Path(a).parent == Path(b).parent and Path(a).is_dir()
+
+
+def test_a_run_folder_under_a_remote_prefix() -> None:
+    raw = RawDataPath.of_run("s3://bucket/data/", "r1")
+    assert raw.path == "s3://bucket/data/r1"
 
 
 def test_remote_prefix_and_outside_a_task() -> None:
