@@ -127,6 +127,7 @@ if TYPE_CHECKING:
         Trigger,
         TriggerTime,
     )
+    from flytelike._v2.conditions import ConditionWebhook, new_condition
     from flytelike._v2.context import ctx, custom_context, get_custom_context, group
     from flytelike._v2.deploy import deploy
     from flytelike._v2.env import TaskEnvironment
@@ -194,6 +195,7 @@ _LAZY = {
     "Checkpoint": ("flytelike.backends._checkpoint", "Checkpoint"),
     "ConcurrencyLimitBehavior": ("flytelike._settings.schedule", "ConcurrencyLimitBehavior"),
     "ConcurrencyPolicy": ("flytelike._settings.schedule", "ConcurrencyPolicy"),
+    "ConditionWebhook": ("flytelike._v2.conditions", "ConditionWebhook"),
     "Config": ("flytelike.configuration", "Config"),
     "ContainerTask": ("flytelike._entities.container", "ContainerTask"),
     "Cron": ("flytelike._settings.v2config", "Cron"),
@@ -333,6 +335,7 @@ _LAZY = {
     "map": ("flytelike._v2.map", "map"),
     "map_task": ("flytelike._entities.map_task", "map_task"),
     "models": ("flytelike.models", ""),
+    "new_condition": ("flytelike._v2.conditions", "new_condition"),
     "notify": ("flytelike.notify", ""),
     "reference_launch_plan": ("flytelike._entities.reference", "reference_launch_plan"),
     "reference_task": ("flytelike._entities.reference", "reference_task"),
@@ -374,6 +377,7 @@ __all__ = [
     "Checkpoint",
     "ConcurrencyLimitBehavior",
     "ConcurrencyPolicy",
+    "ConditionWebhook",
     "Config",
     "ContainerTask",
     "Cron",
@@ -513,6 +517,7 @@ __all__ = [
     "map",
     "map_task",
     "models",
+    "new_condition",
     "notify",
     "reference_launch_plan",
     "reference_task",
@@ -539,13 +544,9 @@ __all__ = [
 # flyte 2 names with no local meaning (they drive a cluster): importing one raises ImportError
 # saying what to use.
 _NOT_LOCAL = {
-    "ConditionWebhook": "conditions are not available locally yet (issue 13); use "
-    "flytelike.wait_for_input or flytelike.approve in a workflow",
     "load_interactive_ctx": "it loads the context of an action that ran on a cluster; locally "
     "run the task with flytelike.run (and a debugger)",
     "load_plugin_config": "it configures run_python_script, which needs a cluster",
-    "new_condition": "conditions are not available locally yet (issue 13); use "
-    "flytelike.wait_for_input or flytelike.approve in a workflow",
     "run_python_script": "it runs a script in a container on a cluster; locally run "
     "`python script.py`",
 }

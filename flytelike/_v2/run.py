@@ -124,6 +124,7 @@ class RunContext:
         from flytelike.ir import LaunchPlanTemplate
 
         _excepthook.install()  # an uncaught run error prints as a local flyte run's does
+        opts = run_options(entity, inputs)  # (before positional inputs join the keywords)
         if args:
             if getattr(entity, "python_interface", None) is None:
                 raise ArgumentError(
@@ -132,7 +133,6 @@ class RunContext:
             from flytelike.compiler import map_arguments
 
             inputs = map_arguments(entity, args, inputs)
-        opts = run_options(entity, inputs)
         wait = bool(opts.get("wait", True))
         user_cb = opts.get("on_event")
         options = {**self.backend_options, **dict(opts.get("backend_options") or {})}

@@ -190,11 +190,24 @@ def runs_outputs(run_name: str) -> None:
 @runs_group.command("signal")
 @click.argument("run_name")
 @click.argument("name")
-@click.argument("value")
-def runs_signal(run_name: str, name: str, value: str) -> None:
-    """Give gate NAME of run RUN_NAME its VALUE (JSON, or plain text for a string)."""
+@click.argument("value", required=False)
+def runs_signal(run_name: str, name: str, value: str | None) -> None:
+    """Give gate NAME of run RUN_NAME its VALUE (JSON, or plain text for a string).
+
+    A condition's callback URI (flytelike://runs/RUN/conditions/NAME, what a condition's webhook
+    payload carries) may stand for RUN_NAME NAME: `flytelike runs signal URI VALUE`."""
     from flytelike.cli._run import _json_loads
     from flytelike.engine import EngineError
+    from flytelike.engine._condition_types import parse_uri
+
+    if value is None:
+        named = parse_uri(run_name)
+        if named is None:
+            raise click.UsageError(
+                "give RUN_NAME NAME VALUE, or a condition's callback URI and VALUE "
+                f"(flytelike://runs/RUN/conditions/NAME); {run_name!r} is not such a URI"
+            )
+        (run_name, name), value = named, name
 
     try:
         data: Any = _json_loads(value, "VALUE")  # (BadParameter for JSON nested too deeply)

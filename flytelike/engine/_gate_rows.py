@@ -52,8 +52,15 @@ class GateRows:
         )
 
     def gates(self, run: str) -> list[tuple[str, str, str, Any, str]]:
+        """``(action id, name, kind, type, phase)`` of each gate of ``run``. A gate still marked
+        ``WAITING`` whose action ended after it opened (its task was aborted, the run's root
+        ended, the process that ran it was killed and the run resumed) has the action's phase."""
         rows = self.db.query(
-            "SELECT action_id, name, kind, type, phase FROM gates WHERE run_name=?", (run,)
+            "SELECT g.action_id, g.name, g.kind, g.type, CASE WHEN g.phase = 'WAITING' AND "
+            "a.ended_at >= g.created_at AND a.phase NOT IN ('QUEUED', 'RUNNING', "
+            "'DYNAMIC_RUNNING') THEN a.phase ELSE g.phase END FROM gates g LEFT JOIN actions a "
+            "ON a.run_name = g.run_name AND a.action_id = g.action_id WHERE g.run_name=?",
+            (run,),
         )
         where = str(self.db.path)
         return [

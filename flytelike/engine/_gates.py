@@ -3,9 +3,10 @@
 
 A waiting gate is recorded in the run store (``gates``) with the type it expects; a signal is a
 JSON value stored under the run and the signal's name (``Run.signal``, ``flytelike runs signal``,
-from any process). The gate polls for it, converts it with the expected type and continues; past
-its timeout it fails ``TIMED_OUT``. ``approve`` passes its input through when approved (a true
-signal) and fails when rejected.
+from any process); a signal for a waiting condition (``_conditions``) is converted to its data
+type first, and refused when it does not convert or the condition ended. The gate polls for it,
+converts it with the expected type and continues; past its timeout it fails ``TIMED_OUT``.
+``approve`` passes its input through when approved (a true signal) and fails when rejected.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 import typesystem
 from flytelike.backends import USER, ExecutionError
 from flytelike.engine._bindings import resolve
+from flytelike.engine._condition_types import KIND as CONDITION
+from flytelike.engine._condition_types import coerce
+from flytelike.engine._condition_types import python_type as condition_type
 from flytelike.engine._execution import NodeFailed, Outputs
 from flytelike.engine._interpreter import Interpreter, Values
 from flytelike.engine._phases import NodePhase
@@ -57,8 +61,37 @@ def signal(store: RunStore, run_name: str, name: str, value: Any) -> None:
         store.flush()
         if store.get_run(run_name) is None:
             raise RunNotFoundError(f"no run named {run_name!r}")
+    checked = _condition_value(store, run_name, name, value)
+    if checked is not value:
+        text = json.dumps(checked)
     store.put_signal(run_name, name, text)
     wake(run_name, name)
+
+
+def _condition_value(store: RunStore, run_name: str, name: str, value: Any) -> Any:
+    """The value to store for signal ``name`` of ``run_name`` when a condition of the run has
+    that name (``flytelike.new_condition``): converted to its data type; ``value`` itself when
+    none has. Raises ``SignalError`` when the condition ended or the value does not convert."""
+    from flytelike.engine.errors import SignalError
+
+    store.flush()
+    for _, gate_name, kind, lt, phase in store.gates(run_name):
+        if gate_name != name or kind != CONDITION:
+            continue
+        if phase != "WAITING":
+            raise SignalError(
+                f"condition {name!r} of run {run_name} ended {phase}; it takes no more signals"
+            )
+        data_type = condition_type(lt)
+        if data_type is None:
+            return value
+        try:
+            return coerce(value, data_type)
+        except ValueError as e:
+            raise SignalError(
+                f"condition {name!r} of run {run_name} waits for a {data_type.__name__}: {e}"
+            ) from None
+    return value
 
 
 async def _wait_signal(
@@ -80,47 +113,60 @@ async def _wait_signal(
     if ex.direct_call and store.get_signal(ex.run_name, name) is None:
         return await _ask(ex.run_name, aid, name, lt)
     deadline = None if timeout is None else time.monotonic() + timeout
+    raw = await poll_signal(store, ex.run_name, name, deadline)
+    if raw is None:
+        store.close_gate(ex.run_name, aid, "TIMED_OUT")
+        raise NodeFailed(
+            aid,
+            ExecutionError(
+                USER,
+                f"gate {aid} waited {timeout:g}s for signal {name!r} and timed out",
+                "TimeoutError",
+                timed_out=True,
+            ),
+            NodePhase.TIMED_OUT,
+        )
+    try:
+        return typesystem.literal_from_json(json.loads(raw), lt)
+    except (RecursionError, ValueError, typesystem.TypeSystemError) as e:
+        why = "JSON nested too deeply" if isinstance(e, RecursionError) else e
+        raise NodeFailed(
+            aid,
+            ExecutionError(
+                USER,
+                f"signal {name!r} of run {ex.run_name}: {_shown(raw)} is not a "
+                f"`{typesystem.render_type(lt)}`: {why}",
+                "SignalError",
+            ),
+        ) from e
+
+
+async def poll_signal(
+    store: RunStore, run_name: str, name: str, deadline: float | None
+) -> str | None:
+    """Wait for signal ``name`` of run ``run_name``: its JSON text, or ``None`` once ``deadline``
+    (a ``time.monotonic()`` instant; ``None``: never) has passed. Polls the store every
+    ``POLL_SECONDS``; a signal sent from this process (``signal``) wakes it at once."""
     ev = asyncio.Event()
     ev._flytelike_loop = asyncio.get_running_loop()  # type: ignore[attr-defined]
-    _WAKE[(ex.run_name, name)] = ev
+    _WAKE[(run_name, name)] = ev
     try:
         while True:
-            raw = store.get_signal(ex.run_name, name)
+            raw = store.get_signal(run_name, name)
             if raw is not None:
-                try:
-                    return typesystem.literal_from_json(json.loads(raw), lt)
-                except (RecursionError, ValueError, typesystem.TypeSystemError) as e:
-                    why = "JSON nested too deeply" if isinstance(e, RecursionError) else e
-                    raise NodeFailed(
-                        aid,
-                        ExecutionError(
-                            USER,
-                            f"signal {name!r} of run {ex.run_name}: {_shown(raw)} is not a "
-                            f"`{typesystem.render_type(lt)}`: {why}",
-                            "SignalError",
-                        ),
-                    ) from e
+                return raw
             wait = POLL_SECONDS
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    store.close_gate(ex.run_name, aid, "TIMED_OUT")
-                    raise NodeFailed(
-                        aid,
-                        ExecutionError(
-                            USER,
-                            f"gate {aid} waited {timeout:g}s for signal {name!r} and timed out",
-                            "TimeoutError",
-                            timed_out=True,
-                        ),
-                        NodePhase.TIMED_OUT,
-                    )
+                    return None
                 wait = min(wait, left)
             ev.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ev.wait(), wait)
     finally:
-        _WAKE.pop((ex.run_name, name), None)
+        if _WAKE.get((run_name, name)) is ev:
+            del _WAKE[(run_name, name)]
 
 
 async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesystem.Literal:

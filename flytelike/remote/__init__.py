@@ -10,13 +10,16 @@
   process's user), ``upload_file``/``upload_dir`` (copies into the raw data prefix;
   ``flytelike.remote._platform``), ``Secret`` (the local secret store; ``_secret``),
   ``Trigger``/``TriggerDetails`` (the triggers of the deployed tasks, with their schedule, next
-  firing times and state; ``_trigger``). flyte 2's names with no local meaning (settings of a
-  cluster, artifacts) raise ``ImportError`` saying what to use.
+  firing times and state; ``_trigger``), ``Condition`` (the conditions of a run,
+  ``flytelike.new_condition``; list, read and signal them; ``_condition``). flyte 2's names
+  with no local meaning (settings of a cluster, artifacts) raise ``ImportError`` saying what to
+  use.
 """
 
 from __future__ import annotations
 
 from flytelike.remote._app import App
+from flytelike.remote._condition import Condition
 from flytelike.remote._entities import StoredEntity
 from flytelike.remote._errors import (
     EntityNotFoundError,
@@ -45,6 +48,7 @@ __all__ = [
     "ActionInputs",
     "ActionOutputs",
     "App",
+    "Condition",
     "EntityNotFoundError",
     "ExecutionEvent",
     "ExecutionExistsError",
@@ -79,7 +83,6 @@ _NOT_LOCAL = {
     "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
     "(flytelike.remote.Run.get(name).outputs()) as inputs",
     "PartitionSchema": "artifacts need a cluster's catalog",
-    "Condition": "conditions need a control plane; use flytelike.wait_for_input or approve",
     "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
     "TimeFilter": "filter the runs of Run.listall(...) in Python",
     "auth_metadata": "there is no authentication locally",

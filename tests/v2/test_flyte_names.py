@@ -33,10 +33,7 @@ FLYTE_SUBMODULES = (
 )  # fmt: skip
 
 # Names without a local meaning: importing them raises ImportError naming what to use.
-NOT_LOCAL = {
-    "ConditionWebhook", "load_interactive_ctx", "load_plugin_config", "new_condition",
-    "run_python_script",
-}  # fmt: skip
+NOT_LOCAL = {"load_interactive_ctx", "load_plugin_config", "run_python_script"}
 
 # flyte 2.12.1's public names of each submodule (its ``__all__``; for ``errors`` and ``models``,
 # which have none, the public names they define), and those of them without a local meaning:
@@ -107,7 +104,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter", "Trigger",
             "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
         ),
-        {"Artifact", "Condition", "PartitionSchema", "Settings", "TimeFilter", "auth_metadata"},
+        {"Artifact", "PartitionSchema", "Settings", "TimeFilter", "auth_metadata"},
     ),
     "report": (
         (
