@@ -15,7 +15,8 @@ atomically on every save. As in flyte:
 
 Outside a task ``flyte.ctx().checkpoint`` is ``None``. ``Checkpoint(dest, src)`` can also be
 made by hand with local paths or fsspec URIs (``dest`` is where ``save`` writes, ``src`` what
-``load`` reads).
+``load`` reads). A URI is written and read through the active data context's store, so with
+its storage options (on a Ray worker: the run's).
 """
 
 from __future__ import annotations
@@ -158,29 +159,30 @@ def _local(target: str) -> str:
     return target[len("file://") :] if target.startswith("file://") else target
 
 
+# A URI is reached through the active data context's store: its storage options (an S3
+# endpoint, credentials) apply, as for every other offloaded value.
 def _exists(target: str) -> bool:
     if _is_local(target):
         return os.path.isfile(_local(target))
-    import fsspec
+    from typesystem.io import current_store
 
-    fs, path = fsspec.core.url_to_fs(target)
-    return bool(fs.exists(path))
+    return bool(current_store().exists(target))
 
 
 def _read(target: str) -> bytes:
     if _is_local(target):
         return pathlib.Path(_local(target)).read_bytes()
-    import fsspec
+    from typesystem.io import current_store
 
-    with fsspec.open(target, "rb") as f:
+    with current_store().open(target, "rb") as f:
         return f.read()  # type: ignore[no-any-return]
 
 
 def _write(target: str, data: bytes) -> None:
     if not _is_local(target):
-        import fsspec
+        from typesystem.io import current_store
 
-        with fsspec.open(target, "wb") as f:
+        with current_store().open(target, "wb") as f:
             f.write(data)
         return
     path = pathlib.Path(_local(target))

@@ -164,6 +164,11 @@ class Backend(Protocol):
     ``timed_out=True`` when it runs out; it says so with a ``timeout_grace`` attribute
     (seconds, or ``None`` for no limit): the engine then waits ``timeout + timeout_grace``
     (time for queueing, worker start-up and transport) before it cancels ``run_action``.
+
+    Optional: ``check_run(closure, raw_data_prefix)``, called before a run is recorded (and
+    before a resumed one restarts), raises a ``flytelike.errors.FlytelikeError`` to refuse a run
+    the backend cannot carry out as configured (e.g. a local raw data prefix on a multi-node
+    cluster), so nothing of it is written to the run store.
     """
 
     name: str
@@ -201,8 +206,9 @@ class ItemBackend(Protocol):
     """Optional: run map items of one task in batches, out of the driver (remote backends).
 
     ``run_items(task, context, items)`` runs each ``(action_id, values, attempt)`` of ``items``
-    once and returns ``(outputs, error)`` per item, in order. Values go in and come out as
-    stored in list literals (primitives unboxed, as ``inline_runner(...).item``); ``context``
+    once and returns ``(outputs, error)`` per item, in order, or ``(outputs, error, log)`` with
+    the item's ``ActionLog`` (what it printed, ``None`` if nothing), which the engine stores.
+    Values go in and come out as stored in list literals (primitives unboxed, as ``inline_runner(...).item``); ``context``
     is the map node's, each item runs with its own action id and attempt. The engine owns
     retries (a failed item comes back in a later call with attempt + 1), ``concurrency``
     (calls in flight) and the success ratio; a failure of the whole call (the worker died) is

@@ -127,8 +127,11 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
         finally:
             for s in sems:
                 s.release()
-        for (i, a), (out, err) in zip(batch, results, strict=True):
-            settle(i, a, out, err)
+        store = items._store
+        for (i, a), result in zip(batch, results, strict=True):
+            if len(result) > 2 and result[2] is not None and store is not None:
+                store.log(ex.run_name, f"{items.aid}[{i}]", a, result[2])  # (what it printed)
+            settle(i, a, result[0], result[1])
 
     running: set[asyncio.Task[None]] = set()
     ex.inflight += workers  # items run side by side: none may run in place

@@ -314,6 +314,9 @@ class Engine:
                 options["max_parallelism"] = primary.max_parallelism
             if overwrite_cache is None and primary.overwrite_cache:
                 options["overwrite_cache"] = True
+        check = getattr(self.backend, "check_run", None)
+        if check is not None:  # (the backend may refuse the run before anything is recorded)
+            check(closure, str(options["raw_data_path"]))
         live = _Live()
         if on_event is not None:
             live.bus.add_callback(on_event)

@@ -25,6 +25,7 @@ runs (``_worker``), the wire format (``_wire``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -50,27 +51,19 @@ from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
-from flytelike_ray._places import put_decks, run_uri, storage_options
-from flytelike_ray._resources import check_feasible, requirements, task_options
+from flytelike_ray._places import get_large, put_decks, run_uri, storage_options
+from flytelike_ray._resources import check_feasible, custom_resources, requirements, task_options
 from flytelike_ray._types import pack as pack_types
-from flytelike_ray._wire import (
-    pack_literals,
-    pack_values,
-    unpack_error,
-    unpack_literals,
-    unpack_values,
-)
-from typesystem import Literal
+from flytelike_ray._wire import pack_values, unpack_error, unpack_values
+from flytelike_ray._worker import KV_NAMESPACE
+from typesystem import Literal, from_msgpack, to_msgpack
 
 Item = tuple[str, Mapping[str, Any], int]
-ItemResult = tuple[dict[str, Any] | None, ExecutionError | None]
+ItemResult = tuple[dict[str, Any] | None, ExecutionError | None, ActionLog | None]
 
 _DRIVER_KINDS = frozenset({"python", "dynamic"})
 
-
-# Templates up to this many pickled bytes travel inside each request (a copy is cheaper than a
-# nested ObjectRef); larger ones go to the object store once and each worker fetches them once.
-INLINE_TEMPLATE = 32 * 1024
+_MEMO = 256  # large literals remembered by identity, to send their URI again (per backend)
 
 
 def _forwarded() -> tuple[tuple[str, str], ...]:
@@ -112,17 +105,8 @@ def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
     )
 
 
-def _outcome(data: bytes, context: ActionContext) -> ActionOutcome:
-    result: _worker.Outcome = pickle.loads(data)
-    outputs, error, decks, dynamic, printed = result
-    tabs = put_decks(context, decks)
-    logs = None
-    if printed is not None:  # what the attempt printed, stored by the engine as for local
-        logs = ActionLog(printed[0], printed[1], context.action_id, context.attempt)
-    if error is not None:
-        return ActionOutcome(error=unpack_error(error), decks=tabs, logs=logs)
-    values = unpack_literals(outputs or {})
-    return ActionOutcome(outputs=values, decks=tabs, dynamic=dynamic, logs=logs)
+def _log(printed: Any, action_id: str, attempt: int) -> ActionLog | None:
+    return ActionLog(printed[0], printed[1], action_id, attempt) if printed is not None else None
 
 
 class RayBackend:
@@ -136,7 +120,11 @@ class RayBackend:
     ``init_options`` go to ``ray.init`` as they are (they win over the backend's).
     ``timeout_grace``: seconds the engine waits beyond a task's timeout (which the worker counts
     from the start of the body) for queueing and worker start-up before it cancels the Ray task
-    (``None``: no limit).
+    (``None``: no limit). ``offload_limit``: an output literal whose encoding is larger (bytes)
+    is written by the worker under the run's raw data prefix and read from there, not sent
+    through Ray (``0``: always sent through Ray). ``task_resources``: Ray custom resources per
+    task, ``{task name: {resource: amount}}`` (the task's full name, e.g. ``"app.train"``, its
+    short name ``"train"``, or ``"*"`` for every task), added to what its ``Resources`` ask.
     """
 
     name = "ray"
@@ -151,12 +139,19 @@ class RayBackend:
         log_to_driver: bool = True,
         init_options: Mapping[str, Any] | None = None,
         timeout_grace: float | None = 300.0,
+        offload_limit: int = 64 * 1024,
+        task_resources: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:
         if item_batch_size < 1:
             raise ValueError(f"RayBackend(item_batch_size=...) must be >= 1, got {item_batch_size}")
         if timeout_grace is not None and not timeout_grace >= 0:
             raise ValueError(
                 f"RayBackend(timeout_grace=...) must be seconds >= 0 or None, got {timeout_grace}"
+            )
+        if not isinstance(offload_limit, int) or offload_limit < 0:
+            raise ValueError(
+                f"RayBackend(offload_limit=...) must be a number of bytes >= 0, got "
+                f"{offload_limit!r}"
             )
         self.timeout_grace = timeout_grace
         self.address = address
@@ -165,14 +160,20 @@ class RayBackend:
         self.item_batch_size = item_batch_size
         self.log_to_driver = log_to_driver
         self.init_options = dict(init_options or {})
+        self.offload_limit = offload_limit
+        self.task_resources = custom_resources(task_resources)
         self._conn: Connection | None = None
         self._remote: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
-        # id(task) -> (task, digest, inline bytes, holder, Ray options of its resources)
-        self._templates: dict[int, tuple[Any, str, bytes | None, list[Any] | None, Any]] = {}
+        self._job = ""
+        # id(task) -> (task, template key, Ray options of its resources)
+        self._templates: dict[int, tuple[Any, str, Any]] = {}
+        self._published: set[str] = set()  # template keys put in the cluster's key-value store
         self._optioned: dict[tuple[int, tuple[tuple[str, float], ...]], Any] = {}
         # run name -> (FLYTELIKE_* variables, storage options, run location) at its first action
         self._runs: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, Any], str]] = {}
+        # id(literal) -> (literal, URI): large literals a worker wrote, sent as their URI again
+        self._memo: dict[int, tuple[Literal, str]] = {}
         self._driver: dict[int, tuple[Any, bool]] = {}
         self._checked: set[tuple[str, str]] = set()
         self._local: Any = None
@@ -199,6 +200,7 @@ class RayBackend:
                     # The engine owns retries: Ray's own are off.
                     once = ray.remote(max_retries=0, retry_exceptions=False)
                     self._remote = (once(_worker.run_action), once(_worker.run_items))
+                    self._job = ray.get_runtime_context().get_job_id()
                     self._conn = conn
         return self._conn
 
@@ -211,6 +213,17 @@ class RayBackend:
         n = n or int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
         warm = ray.remote(max_retries=0)(_worker.warm)
         return sorted(set(ray.get([warm.remote(seconds) for _ in range(n)])))
+
+    def check_run(self, closure: Any, raw_data_prefix: str) -> None:
+        """Before a run is recorded (``flytelike.backends.Backend``): connect (the code root is
+        the first Python task's) and refuse a raw data prefix that is a local path when the
+        cluster has more than one node, raising ``RayBackendError``."""
+        tasks = [t for t in closure.tasks if t.function is not None and not self._in_driver(t)]
+        if not tasks:  # (nothing of this run goes to Ray)
+            return
+        tasks.sort(key=lambda t: t.id != closure.primary)  # (the primary first, if a task)
+        conn = self.connection(tasks[0])
+        check_prefix(raw_data_prefix, conn)
 
     # ------------------------------------------------------------------ what runs where
     def _in_driver(self, task: Any) -> bool:
@@ -238,39 +251,53 @@ class RayBackend:
         return self._local
 
     # ------------------------------------------------------------------ requests
-    def _template(self, task: Any) -> tuple[str, bytes | None, list[Any] | None, Any]:
-        """``(digest, pickled template or None, [ObjectRef] or None, resource options)``: small
-        templates travel in the request, large ones through the object store (see
-        ``INLINE_TEMPLATE``); a resource request no node can hold raises here. The template
-        carries the driver's run-time type registrations (``_types``): a registration made
-        since it was packed makes every template be packed again."""
+    def _template(self, task: Any) -> tuple[str, Any]:
+        """``(template key, resource options)``. The template is pickled and put in the
+        cluster's key-value store once per backend under a key naming the Ray job and its
+        digest; requests carry only the key, and each worker fetches it once (``_worker``). A
+        resource request no node can hold raises here. The template carries the driver's
+        run-time type registrations (``_types``): a registration made since it was packed
+        makes every template be packed again."""
         registry = typesystem.default_registry()
         if registry.generation != self._types[0]:
             self._types = (registry.generation, pack_types(registry))
             self._templates.clear()
         found = self._templates.get(id(task))
         if found is not None and found[0] is task:
-            return found[1], found[2], found[3], found[4]
-        import ray
-
-        opts = tuple(sorted(requirements(task).items()))
+            return found[1], found[2]
+        needs = requirements(task)
+        for name, amount in self._custom(task).items():
+            needs[name] = needs.get(name, 0.0) + amount
+        opts = tuple(sorted(needs.items()))
         conn = self._conn
-        check_feasible(task.id.name, dict(opts), conn.node_resources if conn else ())
+        check_feasible(task.id.name, needs, conn.node_resources if conn else ())
 
         try:  # (its function by value when the workers cannot import it)
             shipped = ship_task(task)
         except errors.CodeShippingError as e:
             raise CodeShippingError(str(e), entity=task.id.name) from e
         data = pickle.dumps((shipped, self._types[1]), protocol=5)
-        key = hashlib.sha256(data).hexdigest()[:32]
-        inline: bytes | None = data
-        holder = None
-        if len(data) > INLINE_TEMPLATE:  # fetched once per worker, never resolved by Ray itself
-            inline, holder = None, [ray.put(data)]
-        self._templates[id(task)] = (task, key, inline, holder, opts)
-        return key, inline, holder, opts
+        key = f"{self._job}/template/{hashlib.sha256(data).hexdigest()[:32]}"
+        if key not in self._published:
+            from ray.experimental import internal_kv
 
-    def _submit(self, which: int, opts: Any, payload: bytes, holder: Any) -> Any:
+            internal_kv._internal_kv_put(key.encode(), data, overwrite=True, namespace=KV_NAMESPACE)
+            self._published.add(key)
+        self._templates[id(task)] = (task, key, opts)
+        return key, opts
+
+    def _custom(self, task: Any) -> dict[str, float]:
+        """The ``task_resources`` that apply to ``task`` (``"*"``, then its short and full
+        names, a later one winning resource by resource)."""
+        if not self.task_resources:
+            return {}
+        name = task.id.name
+        out: dict[str, float] = {}
+        for key in ("*", name.rpartition(".")[2], name):
+            out.update(self.task_resources.get(key, {}))
+        return out
+
+    def _submit(self, which: int, opts: Any, payload: bytes) -> Any:
         """Submit ``payload`` to remote function ``which`` (0: an action, 1: map items) with
         the task's resource options (one optioned remote function per distinct request)."""
         assert self._remote is not None
@@ -280,31 +307,24 @@ class RayBackend:
             if found is None:
                 found = self._optioned[(which, opts)] = fn.options(**task_options(dict(opts)))
             fn = found
-        return fn.remote(payload, holder)
+        return fn.remote(payload)
 
     def _prepare(
         self, task: Any, context: ActionContext
-    ) -> tuple[tuple[str, bytes | None], list[Any] | None, Any, ActionContext, dict[str, Any]]:
-        """What a request carries besides its inputs: the template (digest and inline bytes),
-        its object-store holder, its resource options, the context with the driver's
-        ``FLYTELIKE_*`` variables and the run's location under the raw data prefix, and the
-        driver's storage options (both read at the run's first action, so variables set
-        before or after Ray started reach the workers)."""
+    ) -> tuple[str, Any, ActionContext, dict[str, Any]]:
+        """What a request carries besides its inputs: the template key, its resource options,
+        the context with the driver's ``FLYTELIKE_*`` variables and the run's location under
+        the raw data prefix, and the driver's storage options (both read at the run's first
+        action, so variables set before or after Ray started reach the workers)."""
         conn = self.connection(task)
         prefix = context.raw_data_prefix
         module = task.function.module if task.function is not None else ""
         if (module, prefix) not in self._checked:
             if module:
                 check_shipped(module, task.id.name, conn.shipped_root, conn.reachable)
-            if conn.nodes > 1 and (not prefix or prefix.startswith(("file://", "/"))):
-                raise RayBackendError(
-                    f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
-                    f"cluster has {conn.nodes} nodes: a worker on another node could not read "
-                    "the inputs or write the outputs there. Use shared storage "
-                    "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
-                )
+            check_prefix(prefix, conn)
             self._checked.add((module, prefix))
-        key, inline, holder, opts = self._template(task)
+        key, opts = self._template(task)
         run = self._runs.get(context.run_name)
         if run is None:
             if len(self._runs) > 64:
@@ -313,20 +333,70 @@ class RayBackend:
             run = self._runs[context.run_name] = (_forwarded(), storage_options(), where)
         env, storage, where = run
         ctx = dataclasses.replace(context, environment=(*context.environment, *env), run_uri=where)
-        return (key, inline), holder, opts, ctx, storage
+        return key, opts, ctx, storage
+
+    def _pack(self, literals: Mapping[str, Literal]) -> dict[str, bytes | str]:
+        """Input literals for a request: a large one a worker wrote is sent as its URI."""
+        memo = self._memo
+        out: dict[str, bytes | str] = {}
+        for k, v in literals.items():
+            found = memo.get(id(v)) if memo else None
+            out[k] = found[1] if found is not None and found[0] is v else to_msgpack(v)
+        return out
+
+    def _unpack(self, outputs: Mapping[str, bytes | str]) -> dict[str, Literal]:
+        """Output literals of an outcome, large ones read from where the worker wrote them
+        (through the run's data context: this runs in a thread of the engine's context)."""
+        out: dict[str, Literal] = {}
+        for k, v in outputs.items():
+            if type(v) is bytes:
+                out[k] = from_msgpack(v)
+                continue
+            assert isinstance(v, str)
+            lit = out[k] = from_msgpack(get_large(v))
+            if len(self._memo) >= _MEMO:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[id(lit)] = (lit, v)
+        return out
+
+    async def _outcome(self, data: bytes, context: ActionContext) -> ActionOutcome:
+        result: _worker.Outcome = pickle.loads(data)
+        outputs, error, decks, dynamic, printed = result
+        tabs = put_decks(context, decks)
+        # (what the attempt printed, stored by the engine as for local)
+        logs = _log(printed, context.action_id, context.attempt)
+        if error is not None:
+            return ActionOutcome(error=unpack_error(error), decks=tabs, logs=logs)
+        packed = outputs or {}
+        if any(type(v) is str for v in packed.values()):
+            try:
+                values = await asyncio.to_thread(self._unpack, packed)
+            except Exception as e:
+                where = ", ".join(str(v) for v in packed.values() if type(v) is str)
+                err = ExecutionError(
+                    SYSTEM,
+                    f"task action {context.action_id}: its large outputs, written by the Ray "
+                    f"worker at {where}, cannot be read here: {type(e).__name__}: {e} (is the "
+                    "raw data prefix storage both the driver and the workers reach?)",
+                    f"{type(e).__module__}.{type(e).__qualname__}",
+                )
+                return ActionOutcome(error=err, decks=tabs, logs=logs)
+        else:
+            values = self._unpack(packed)
+        return ActionOutcome(outputs=values, decks=tabs, dynamic=dynamic, logs=logs)
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         task = request.task
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            tmpl, holder, opts, ctx, storage = self._prepare(task, request.context)
+            key, opts, ctx, storage = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
-        assert self._remote is not None
+        inputs = self._pack(request.inputs)
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
-        payload = pickle.dumps((*tmpl, pack_literals(request.inputs), ctx, storage), protocol=5)
-        ref = self._submit(0, opts, payload, holder)
+        payload = pickle.dumps((key, inputs, ctx, storage, self.offload_limit), protocol=5)
+        ref = self._submit(0, opts, payload)
         where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
         try:
             result = await ref
@@ -337,21 +407,22 @@ class RayBackend:
             raise
         except Exception as e:
             return ActionOutcome(error=_ray_failure(e, task.id.name, where))
-        return _outcome(result, ctx)
+        return await self._outcome(result, ctx)
 
     async def run_items(
         self, task: Any, context: ActionContext, items: Sequence[Item]
     ) -> list[ItemResult]:
-        """Map items of ``task`` in one Ray task (see ``flytelike.backends.ItemBackend``)."""
+        """Map items of ``task`` in one Ray task (see ``flytelike.backends.ItemBackend``);
+        each result carries what the item printed on the worker."""
         n = len(items)
         if n == 0:
             return []
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            tmpl, holder, opts, ctx, storage = self._prepare(task, context)
+            key, opts, ctx, storage = self._prepare(task, context)
         except RayBackendError as e:
-            return [(None, _config_error(e))] * n
+            return [(None, _config_error(e), None)] * n
         first = items[0][1]
         fixed = {
             k: v
@@ -360,11 +431,18 @@ class RayBackend:
         }
         lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
-        assert self._remote is not None
-        payload = pickle.dumps((*tmpl, ctx, pack_literals(fixed), lists, ids, storage), protocol=5)
-        ref = self._submit(1, opts, payload, holder)
+        payload = pickle.dumps(
+            (key, ctx, self._pack(fixed), lists, ids, storage, self.offload_limit), protocol=5
+        )
+        ref = self._submit(1, opts, payload)
         try:
-            outs, errs = pickle.loads(await ref)
+            outs, errs, printed = pickle.loads(await ref)
+            if any(type(v) is str for v in outs.values()):
+                columns = await asyncio.to_thread(
+                    lambda: [(name, unpack_values(data)) for name, data in outs.items()]
+                )
+            else:
+                columns = [(name, unpack_values(data)) for name, data in outs.items()]
         except asyncio.CancelledError:
             import ray
 
@@ -372,12 +450,13 @@ class RayBackend:
             raise
         except Exception as e:
             where = f"{n} map items from {items[0][0]}"
-            return [(None, _ray_failure(e, task.id.name, where))] * n
-        columns = [(name, unpack_values(data)) for name, data in outs.items()]
+            return [(None, _ray_failure(e, task.id.name, where), None)] * n
         return [
-            (None, unpack_error(err))
-            if err is not None
-            else ({name: col[j] for name, col in columns}, None)
+            (
+                None if err is not None else {name: col[j] for name, col in columns},
+                unpack_error(err) if err is not None else None,
+                _log(printed[j], ids[j][0], ids[j][1]),
+            )
             for j, err in enumerate(errs)
         ]
 
@@ -386,18 +465,43 @@ class RayBackend:
     ) -> list[ItemResult]:
         runner = self._local_backend().inline_runner(task, context)
         with runner.bound():
-            return [runner.item(aid, values, attempt) for aid, values, attempt in items]
+            return [(*runner.item(aid, values, attempt), None) for aid, values, attempt in items]
 
     def close(self) -> None:
-        """Forget per-run state; Ray itself stays up until the process exits (one per
-        process), so a later backend reuses it without a new start-up."""
+        """Forget per-run state and remove the templates this backend put in the cluster's
+        key-value store; Ray itself stays up until the process exits (one per process), so a
+        later backend reuses it without a new start-up."""
         if self._local is not None:
             self._local.close()
             self._local = None
+        if self._published:
+            import ray
+
+            if ray.is_initialized():
+                from ray.experimental import internal_kv
+
+                for key in self._published:
+                    with contextlib.suppress(Exception):
+                        internal_kv._internal_kv_del(key.encode(), namespace=KV_NAMESPACE)
+            self._published.clear()
         self._templates.clear()
         self._optioned.clear()
         self._driver.clear()
+        self._memo.clear()
+        self._runs.clear()
+        self._checked.clear()
 
     def __repr__(self) -> str:
         where = self.address or os.environ.get("RAY_ADDRESS") or "local"
         return f"RayBackend(address={where!r}, item_batch_size={self.item_batch_size})"
+
+
+def check_prefix(prefix: str, conn: Connection) -> None:
+    """Refuse a raw data prefix that is a local path when the cluster has several nodes."""
+    if conn.nodes > 1 and (not prefix or prefix.startswith(("file://", "/"))):
+        raise RayBackendError(
+            f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
+            f"cluster has {conn.nodes} nodes: a worker on another node could not read "
+            "the inputs or write the outputs there. Use shared storage "
+            "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
+        )

@@ -9,6 +9,12 @@
   retry on another worker, or a resumed run, finds them.
 - **Scratch** (the working directory of an attempt) stays on the worker: the context's
   ``run_dir`` is replaced by a directory of the worker's machine.
+- **Large literals** (an output whose msgpack encoding is over the backend's ``offload_limit``,
+  64 KiB by default) are written by the worker under the run's location
+  (``<run_uri>/actions/<action>/<attempt>/<name>.msgpack``, through the data context's store,
+  so with the run's storage options) and only their URI travels back through Ray (``put_large``,
+  ``get_large``); the driver reads them from there, and a later action that takes the same
+  literal as input gets the URI too and reads it on its worker. Small literals travel inline.
 - **Decks** come back with the outcome: the worker reads the page it rendered (``take_decks``)
   and the driver writes it where the local backend would, under its own run directory
   (``put_decks``), so ``flytelike run``, reports and the UI read it as any other deck.
@@ -38,6 +44,37 @@ DeckPages = tuple[tuple[tuple[str, ...], str], ...]
 def run_uri(prefix: str, run_name: str) -> str:
     """The run's location under the raw data prefix (checkpoints)."""
     return f"{prefix.rstrip('/')}/.runs/{run_name}" if prefix else ""
+
+
+def outputs_uri(context: ActionContext) -> str:
+    """Where the worker writes the large outputs of ``context``'s attempt ("" : nowhere, they
+    travel inline)."""
+    if not context.run_uri:
+        return ""
+    return f"{context.run_uri}/actions/{_safe(context.action_id)}/{context.attempt}"
+
+
+def put_large(data: bytes, uri: str, limit: int) -> bytes | str:
+    """``data`` itself, or (over ``limit`` bytes, with a ``uri`` to put it at) written at
+    ``uri`` through the active data context's store and that URI instead."""
+    if not uri or not limit or len(data) <= limit:
+        return data
+    from typesystem.io import current_store
+
+    with current_store().open(uri, "wb") as f:
+        f.write(data)
+    return uri
+
+
+def get_large(value: bytes | str) -> bytes:
+    """What ``put_large`` returned, as bytes again (read through the active data context)."""
+    if not isinstance(value, str):
+        return value
+    from typesystem.io import current_store
+
+    with current_store().open(value, "rb") as f:
+        data: bytes = f.read()
+    return data
 
 
 def storage_options() -> dict[str, Any]:

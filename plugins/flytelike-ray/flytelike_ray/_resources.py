@@ -16,6 +16,11 @@ requests=..., limits=..., resources=..., accelerator=...)`` into the template it
 - a request that no single alive node can hold fails before submission (Ray would otherwise
   keep the task pending forever), naming the task, the request and the largest node.
 
+Custom Ray resources (a node started with ``--resources '{"special_hw": 1}'``) come from the
+backend's ``task_resources`` option, ``{task name: {resource: amount}}`` (``custom_resources``
+checks it), added to what the task's ``Resources`` ask, and checked against the nodes the same
+way.
+
 Requirements are kept as ``{Ray resource name: amount}`` (``CPU``, ``GPU``, ``memory``,
 ``accelerator_type:A100``), the names Ray reports for each node; ``task_options`` turns them into
 the keywords of ``.options(...)``.
@@ -85,6 +90,52 @@ def requirements(task: Any) -> dict[str, float]:
     return out
 
 
+def custom_resources(
+    given: Mapping[str, Mapping[str, float]] | None,
+) -> dict[str, dict[str, float]]:
+    """The ``task_resources`` option checked: ``{task name or "*": {resource: amount >= 0}}``;
+    the names Ray gives its built-in resources are refused (``Resources`` asks for those)."""
+    out: dict[str, dict[str, float]] = {}
+    if not given:
+        return out
+    how = (
+        "expected {task name: {resource: amount}}, e.g. "
+        """task_resources='{"app.train": {"special_hw": 1}}'"""
+    )
+    if not isinstance(given, Mapping):
+        raise RayBackendError(f"RayBackend(task_resources=...): {given!r} is not a mapping; {how}")
+    for task, amounts in given.items():
+        if not isinstance(task, str) or not isinstance(amounts, Mapping):
+            raise RayBackendError(
+                f"RayBackend(task_resources=...): entry {task!r}: {amounts!r} is not a mapping "
+                f"of resource names to amounts; {how}"
+            )
+        row: dict[str, float] = {}
+        for name, amount in amounts.items():
+            if name in _BUILT_IN:
+                raise RayBackendError(
+                    f"RayBackend(task_resources=...): task {task!r} asks for {name!r}, one of "
+                    "Ray's built-in resources: ask for it with the task's Resources(cpu=..., "
+                    "mem=..., gpu=...) or with_overrides(requests=...) instead"
+                )
+            if (
+                not isinstance(name, str)
+                or isinstance(amount, bool)
+                or not isinstance(amount, int | float)
+                or amount < 0
+            ):
+                raise RayBackendError(
+                    f"RayBackend(task_resources=...): task {task!r}: {name!r}: {amount!r} is "
+                    f"not a resource name with an amount >= 0; {how}"
+                )
+            row[name] = float(amount)
+        out[task] = row
+    return out
+
+
+_BUILT_IN = frozenset({"CPU", "GPU", "memory", "object_store_memory"})
+
+
 def task_options(needs: Mapping[str, float]) -> dict[str, Any]:
     """Keywords of ``RemoteFunction.options`` for ``needs``."""
     out: dict[str, Any] = {}
@@ -116,6 +167,7 @@ def check_feasible(
     asked = ", ".join(_show(k, v) for k, v in needs.items())
     shown = ["CPU", "GPU", "memory"]
     shown += sorted({k for n in nodes for k in n if k.startswith(ACCELERATOR)})
+    shown += sorted(k for k in needs if k not in shown)  # (custom resources asked for)
     offered = ", ".join(_show(k, max(n.get(k, 0.0) for n in nodes)) for k in shown)
     raise RayBackendError(
         f"task `{task}` asks for {asked}, which no node of the Ray cluster can hold (its "

@@ -1,6 +1,7 @@
 """What travels between the driver and a Ray worker, as plain data.
 
-Literals travel as msgpack bytes (``typesystem.to_msgpack``, self-describing); map items travel
+Literals travel as msgpack bytes (``typesystem.to_msgpack``, self-describing), or as the URI of
+a blob holding those bytes when they are large (``_places.put_large``); map items travel
 as one ``Collection`` literal per input (a batch's values, primitives unboxed, as stored in list
 literals). An ``ExecutionError`` travels as a tuple; the user's exception object travels
 cloudpickled when it pickles and unpickles (else only its type name, message and traceback),
@@ -16,6 +17,7 @@ from typing import Any
 
 import typesystem
 from flytelike.backends import ExecutionError
+from flytelike_ray._places import get_large
 from typesystem import Collection, Literal
 
 ErrorTuple = tuple[str, str, str, str, bool, bool, bytes]
@@ -26,9 +28,10 @@ def pack_literals(literals: Mapping[str, Literal]) -> dict[str, bytes]:
     return {k: to(v) for k, v in literals.items()}
 
 
-def unpack_literals(data: Mapping[str, bytes]) -> dict[str, Literal]:
+def unpack_literals(data: Mapping[str, bytes | str]) -> dict[str, Literal]:
+    """Literals from ``pack_literals`` bytes or blob URIs (read through the data context)."""
     frm = typesystem.from_msgpack
-    return {k: frm(v) for k, v in data.items()}
+    return {k: frm(v if type(v) is bytes else get_large(v)) for k, v in data.items()}
 
 
 def pack_values(values: Sequence[Any]) -> bytes:
@@ -36,8 +39,8 @@ def pack_values(values: Sequence[Any]) -> bytes:
     return typesystem.to_msgpack(Collection(tuple(values)))
 
 
-def unpack_values(data: bytes) -> tuple[Any, ...]:
-    lit = typesystem.from_msgpack(data)
+def unpack_values(data: bytes | str) -> tuple[Any, ...]:
+    lit = typesystem.from_msgpack(get_large(data))
     assert isinstance(lit, Collection)
     return tuple(lit.items)
 

@@ -1,13 +1,15 @@
 """What runs inside a Ray worker: one action (``run_action``), a batch of map items
 (``run_items``), and the worker's start-up hook (``setup``).
 
-A request is plain data: the task template (sent to the cluster once per backend through the
-object store and cached here by its digest), input literals as msgpack, and the
+A request is plain data: the task template's key (the template itself is put in the cluster's
+key-value store once per backend by the driver, fetched by a worker the first time it meets the
+key and cached here), input literals as msgpack (or the URI of a large one), and the
 ``ActionContext`` (with the driver's ``FLYTELIKE_*`` variables in ``environment``, applied
 around the attempt: a Ray worker runs one task at a time). The attempt itself is the local
 backend's (same conversions, ``current_context()``, decks, dynamic tasks), so a task behaves
-the same on both backends. Offloaded values go under the context's raw data prefix. A timeout
-is counted here, from the start of the body (``_deadline``).
+the same on both backends. Offloaded values (files, directories, dataframes, and outputs over
+the request's offload limit) go under the run's raw data prefix (``_places``). A timeout is
+counted here, from the start of the body (``_deadline``).
 
 What does not live here: the code-shipping rule (``_code``), the driver side (``_backend``).
 """
@@ -36,24 +38,23 @@ from flytelike.backends import _capture as capture
 from flytelike.backends._functions import task_function
 from flytelike.backends._local import InlineRunner, run_sync
 from flytelike_ray._deadline import Deadline, install_wake
-from flytelike_ray._places import DeckPages, take_decks, worker_context
+from flytelike_ray._places import DeckPages, outputs_uri, put_large, take_decks, worker_context
 from flytelike_ray._types import apply as apply_types
 from flytelike_ray._wire import (
     ErrorTuple,
     pack_error,
-    pack_literals,
     pack_values,
     unpack_literals,
     unpack_values,
 )
-from typesystem import unbox
+from typesystem import to_msgpack, unbox
 
 _TASKS: dict[str, Any] = {}
 _MAX_TASKS = 512
 
 # (stream, text) chunks an attempt printed and how many characters were cut from their start
 LogTuple = tuple[tuple[tuple[str, str], ...], int]
-Outcome = tuple[dict[str, bytes] | None, ErrorTuple | None, DeckPages, Any, LogTuple | None]
+Outcome = tuple[dict[str, bytes | str] | None, ErrorTuple | None, DeckPages, Any, LogTuple | None]
 
 _HINT = (
     " (on a Ray worker, pid {pid}: the module must be installed there or be under the code "
@@ -72,17 +73,23 @@ def setup() -> None:
     install_wake()
 
 
-def template(key: str, data: bytes | None, holder: list[Any] | None) -> Any:
-    """The task template with digest ``key``: from this worker's cache, else unpickled from
-    ``data`` (sent inline) or fetched through ``holder`` (``[ObjectRef]``, not resolved by
-    Ray, so a large template is fetched once per worker)."""
+KV_NAMESPACE = "flytelike"  # (Ray's key-value store: where the driver puts task templates)
+
+
+def template(key: str) -> Any:
+    """The task template stored under ``key`` in the cluster's key-value store: from this
+    worker's cache, else fetched once and unpickled (with the driver's run-time type
+    registrations, applied before the task is used)."""
     task = _TASKS.get(key)
     if task is None:
-        if data is None:
-            import ray
+        from ray.experimental import internal_kv
 
-            assert holder is not None
-            data = ray.get(holder[0])
+        data = internal_kv._internal_kv_get(key.encode(), namespace=KV_NAMESPACE)
+        if data is None:
+            raise LookupError(
+                f"task template {key} is not in the Ray cluster's key-value store (the driver "
+                "that sent it closed its backend)"
+            )
         task, registrations = pickle.loads(data)
         apply_types(registrations)  # (the driver's run-time type registrations, before use)
         if len(_TASKS) >= _MAX_TASKS:
@@ -121,24 +128,28 @@ def _with_hint(err: ExecutionError) -> ExecutionError:
     )
 
 
-def run_action(payload: bytes, holder: list[Any] | None) -> bytes:
-    """One attempt of one task action: ``payload`` is the pickled ``(template digest, template
-    bytes or None, input literals as msgpack, ActionContext, storage options)``; returns the
-    pickled ``(outputs, error, deck pages, dynamic closure, what it printed)``. Pickled here
-    (the C pickler) rather than by Ray, whose argument and result serialisation costs more per
-    call."""
-    return pickle.dumps(_run_action(payload, holder), protocol=5)
+def run_action(payload: bytes) -> bytes:
+    """One attempt of one task action: ``payload`` is the pickled ``(template key, inputs,
+    ActionContext, storage options, offload limit)``, each input msgpack bytes or a blob URI;
+    returns the pickled ``(outputs, error, deck pages, dynamic closure, what it printed)``,
+    each output msgpack bytes or, over the offload limit, the URI of the blob the worker wrote.
+    Pickled here (the C pickler) rather than by Ray, whose argument and result serialisation
+    costs more per call."""
+    return pickle.dumps(_run_action(payload), protocol=5)
 
 
-def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
+def _run_action(payload: bytes) -> Outcome:
     try:
-        key, data, inputs, sent, storage = pickle.loads(payload)
-        task = template(key, data, holder)
-        literals = unpack_literals(inputs)
+        key, inputs, sent, storage, limit = pickle.loads(payload)
+        task = template(key)
     except Exception as e:
         return None, _system("read the request", e), (), None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
     with _variables(sent.environment), worker_context(sent, storage) as context:
+        try:
+            literals = unpack_literals(inputs)
+        except Exception as e:
+            return None, _system("read the inputs", e), (), None, None
         if context.timeout:
             # The clock starts once the function is here (a cold import is not counted); a
             # function that does not resolve is reported by ``run_sync``.
@@ -146,67 +157,93 @@ def _run_action(payload: bytes, holder: list[Any] | None) -> Outcome:
                 task_function(task)
         with Deadline(context) as deadline:
             outcome = run_sync(ActionRequest(task, literals, context))
-    if deadline.fired:
-        outcome = ActionOutcome(error=deadline.error(task.id.name), decks=outcome.decks)
-    printed = capture.take(context.run_name, context.action_id, context.attempt)
-    logs = (printed.chunks, printed.dropped) if printed is not None else None
-    decks = take_decks(outcome.decks)
-    if outcome.error is not None:
-        return None, pack_error(_with_hint(outcome.error)), decks, None, logs
-    outputs = pack_literals(outcome.outputs or {})
+        if deadline.fired:
+            outcome = ActionOutcome(error=deadline.error(task.id.name), decks=outcome.decks)
+        printed = capture.take(context.run_name, context.action_id, context.attempt)
+        logs = (printed.chunks, printed.dropped) if printed is not None else None
+        decks = take_decks(outcome.decks)
+        if outcome.error is not None:
+            return None, pack_error(_with_hint(outcome.error)), decks, None, logs
+        where = outputs_uri(context)
+        try:
+            outputs = {
+                k: put_large(to_msgpack(v), f"{where}/{k}.msgpack" if where else "", limit)
+                for k, v in (outcome.outputs or {}).items()
+            }
+        except Exception as e:
+            return None, _system("write its large outputs", e), decks, None, logs
     return outputs, None, decks, outcome.dynamic, logs
 
 
-ItemsOutcome = tuple[dict[str, bytes], list[ErrorTuple | None]]
+ItemsOutcome = tuple[dict[str, bytes | str], list[ErrorTuple | None], list[LogTuple | None]]
 
 
-def run_items(payload: bytes, holder: list[Any] | None) -> bytes:
-    """Map items of one task, one after another. ``payload`` is the pickled ``(template
-    digest, template bytes or None, ActionContext, fixed inputs, lists, ids, storage
-    options)``: item ``j`` is
+def run_items(payload: bytes) -> bytes:
+    """Map items of one task, one after another. ``payload`` is the pickled ``(template key,
+    ActionContext, fixed inputs, lists, ids, storage options, offload limit)``: item ``j`` is
     ``ids[j]`` (action id, attempt) with the ``j``-th value of every list in ``lists`` and the
-    ``fixed`` inputs. Returns the pickled ``(outputs, errors)``: per output, a ``Collection``
-    of the items' values (``None`` where an item failed) and, per item, its error or ``None``."""
-    key, data, sent, fixed, lists, ids, storage = pickle.loads(payload)
+    ``fixed`` inputs. Returns the pickled ``(outputs, errors, printed)``: per output, a
+    ``Collection`` of the items' values (``None`` where an item failed; a blob URI when over the
+    offload limit) and, per item, its error or ``None`` and what it printed or ``None``."""
+    key, sent, fixed, lists, ids, storage, limit = pickle.loads(payload)
+    capture.install()
     with worker_context(sent, storage) as context:
-        outcome = _run_items(key, data, holder, context, fixed, lists, ids)
+        outcome = _run_items(key, context, fixed, lists, ids, limit)
     return pickle.dumps(outcome, protocol=5)
 
 
 def _run_items(
     key: str,
-    data: bytes | None,
-    holder: list[Any] | None,
     context: ActionContext,
-    fixed: Mapping[str, bytes],
-    lists: Mapping[str, bytes],
+    fixed: Mapping[str, bytes | str],
+    lists: Mapping[str, bytes | str],
     ids: list[tuple[str, int]],
+    limit: int,
 ) -> ItemsOutcome:
     n = len(ids)
     try:
-        task = template(key, data, holder)
+        task = template(key)
         runner = InlineRunner(task, context)
         common = {k: unbox(v) for k, v in unpack_literals(fixed).items()}
         columns = [(k, unpack_values(v)) for k, v in lists.items()]
     except Exception as e:
         err = _system("prepare the map items", e)
-        return {}, [err] * n
+        return {}, [err] * n, [None] * n
     names = runner.tf.output_names
     out: dict[str, list[Any]] = {name: [None] * n for name in names}
     errors: list[ErrorTuple | None] = [None] * n
+    printed: list[LogTuple | None] = [None] * n
+    run_name = context.run_name
     with _variables(context.environment), runner.bound():
         for j, (aid, attempt) in enumerate(ids):
             values = dict(common)
             for k, col in columns:
                 values[k] = col[j]
             outputs, error = runner.item(aid, values, attempt)
+            if capture.OPEN:  # (some item printed: this one?)
+                log = capture.take(run_name, aid, attempt)
+                if log is not None:
+                    printed[j] = (log.chunks, log.dropped)
             if error is not None:
                 errors[j] = pack_error(_with_hint(error))
                 continue
             assert outputs is not None
             for name in names:
                 out[name][j] = outputs[name]
-    return {name: pack_values(vals) for name, vals in out.items()}, errors
+    where = outputs_uri(context)
+    try:
+        packed = {
+            name: put_large(
+                pack_values(vals), f"{where}/items-{ids[0][0]}-{ids[0][1]}-{name}.msgpack", limit
+            )
+            if where
+            else pack_values(vals)
+            for name, vals in out.items()
+        }
+    except Exception as e:
+        err = _system("write the map items' large outputs", e)
+        return {}, [err] * n, printed
+    return packed, errors, printed
 
 
 def warm(seconds: float) -> int:

@@ -19,9 +19,9 @@ HERE = Path(__file__).parent
 
 @pytest.fixture(scope="session")
 def ray_backend() -> Iterator[object]:
-    """The session's Ray: two CPUs, no dashboard, its own temporary directory (a short path:
-    Ray's sockets live there), removed afterwards; warmed up until both workers have imported
-    flytelike."""
+    """The session's Ray: two CPUs and two of the custom resource ``special``, no dashboard,
+    its own temporary directory (a short path: Ray's sockets live there), removed afterwards;
+    warmed up until both workers have imported flytelike."""
     try:
         from flytelike_ray import RayBackend
     except ImportError as e:  # fail every Ray test, loudly, rather than skip them
@@ -34,7 +34,7 @@ def ray_backend() -> Iterator[object]:
         num_cpus=2,
         code_root=str(HERE),
         log_to_driver=False,
-        init_options={"_temp_dir": temp},
+        init_options={"_temp_dir": temp, "resources": {"special": 2}},
     )
     backend.warmup()
     yield backend

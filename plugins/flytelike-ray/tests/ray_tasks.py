@@ -125,7 +125,7 @@ def mapped_square(xs: list[int]) -> list[int]:
 
 @fl.task
 def negate(x: int) -> int:
-    """Only run by the test that sends its template through the object store."""
+    """Only run by the test that counts how its template reaches the workers."""
     return -x
 
 
@@ -212,3 +212,53 @@ def s3_round(text: str) -> tuple[str, fl.File, str]:
     fl.Deck("notes", f"<p>{text}</p>")
     endpoint = current_data_context().options_for("s3").get("endpoint_url", "")
     return saved, fl.File(str(path)), endpoint
+
+
+@fl.task
+def big_list(n: int) -> list[int]:
+    """An output over the backend's offload limit: written by the worker under the prefix."""
+    return list(range(n))
+
+
+@fl.task
+def total(xs: list[int]) -> tuple[int, int]:
+    return sum(xs), os.getpid()
+
+
+@fl.workflow
+def big_hand_off(n: int) -> tuple[int, int]:
+    return total(xs=big_list(n=n))  # type: ignore[no-any-return]
+
+
+@fl.task
+def chatty_item(x: int) -> int:
+    import sys
+
+    print(f"item {x}")
+    if x == 1:
+        print("odd one", file=sys.stderr)
+    return x
+
+
+@fl.workflow
+def mapped_chatty(xs: list[int]) -> list[int]:
+    return fl.map_task(chatty_item)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def special() -> float:
+    """Run with the backend's task_resources asking for the custom resource ``special``."""
+    import ray
+
+    return float(ray.get_runtime_context().get_assigned_resources().get("special", 0.0))
+
+
+@v2.task(retries=1)
+def v2_checkpointed(text: str) -> str:
+    """flyte 2's checkpoint: the first attempt saves ``text`` and fails, the retry loads it."""
+    checkpoint = fl.ctx().checkpoint
+    if not checkpoint.prev_exists():
+        checkpoint.save_sync(text.encode())
+        raise FlyteRecoverableException("the first attempt fails after its checkpoint")
+    loaded = checkpoint.load_sync()
+    return f"{loaded.read_text()} from {checkpoint.remote_source}"

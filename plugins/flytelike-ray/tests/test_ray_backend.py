@@ -4,8 +4,8 @@ retries, the user's own exception types, and clear errors for code the workers c
 
 from __future__ import annotations
 
-import asyncio
 import os
+import pickle
 import subprocess
 import sys
 import time
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import ray_tasks as rt
 
-from flytelike.backends import ActionContext, ActionRequest, ItemBackend, get_backend
+from flytelike.backends import ItemBackend, get_backend
 from flytelike.backends import _conformance_tasks as ct
 from flytelike.engine import Engine, WorkflowPhase
 
@@ -176,17 +176,61 @@ def _message(error: Any) -> str:
     return str(error["message"] if isinstance(error, dict) else error.message)
 
 
-def test_a_large_template_goes_through_the_object_store(
+def test_the_template_reaches_the_cluster_once_and_requests_carry_its_key(
     ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flytelike_ray._backend as backend_module
+    from ray.experimental import internal_kv
 
-    monkeypatch.setattr(backend_module, "INLINE_TEMPLATE", 0)
+    puts: list[bytes] = []
+    real_put = internal_kv._internal_kv_put
+
+    def put(key: bytes, value: bytes, *args: Any, **kwargs: Any) -> Any:
+        puts.append(key)
+        return real_put(key, value, *args, **kwargs)
+
+    payloads: list[bytes] = []
+    real_submit = ray_backend._submit
+
+    def submit(which: int, opts: Any, payload: bytes) -> Any:
+        payloads.append(payload)
+        return real_submit(which, opts, payload)
+
+    monkeypatch.setattr(internal_kv, "_internal_kv_put", put)
+    monkeypatch.setattr(ray_backend, "_submit", submit)
     assert ray_engine.run(rt.negate, x=4).outputs() == -4
-    (_, _, inline, holder, _) = next(
-        v for v in ray_backend._templates.values() if v[0].id.name == "ray_tasks.negate"
-    )
-    assert inline is None and holder is not None
+    assert ray_engine.run(rt.negate, x=5).outputs() == -5  # a second run: nothing put again
+    assert len(puts) == 1 and b"/template/" in puts[0]
+    stored = internal_kv._internal_kv_get(puts[0], namespace="flytelike")
+    assert stored is not None and stored[:2] == b"\x80\x05"  # the pickled template
+    for payload in payloads:
+        key = pickle.loads(payload)[0]
+        assert key == puts[0].decode()  # the request names the template, it does not hold it
+        assert stored not in payload
+
+
+def test_a_large_output_is_written_by_the_worker_and_read_from_storage(
+    ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payloads: list[bytes] = []
+    real_submit = ray_backend._submit
+
+    def submit(which: int, opts: Any, payload: bytes) -> Any:
+        payloads.append(payload)
+        return real_submit(which, opts, payload)
+
+    monkeypatch.setattr(ray_backend, "_submit", submit)
+    n = 50_000  # ~150 KB of msgpack: over the 64 KiB offload limit
+    run = ray_engine.run(rt.big_hand_off, n=n)
+    total, reader = run.outputs()
+    assert total == n * (n - 1) // 2 and reader != os.getpid()
+    prefix = ray_engine.config.data_prefix.removeprefix("file://")
+    (blob,) = Path(prefix, ".runs", run.name).rglob("o0.msgpack")  # written by the worker
+    assert blob.stat().st_size > 64 * 1024
+    second = pickle.loads(payloads[1])
+    (sent,) = second[1].values()
+    assert sent == "file://" + str(blob)  # the next task got the URI, not the bytes
+    small = pickle.loads(payloads[0])[1]
+    assert all(type(v) is bytes for v in small.values())  # small literals travel inline
 
 
 def test_resources_become_ray_task_options(ray_engine: Engine) -> None:
@@ -227,18 +271,26 @@ def test_a_worker_dying_mid_batch_retries_its_items_as_system_errors(ray_engine:
     assert attempts == {str(i): 1 if i < 5 else 2 for i in range(10)}
 
 
-def test_a_local_raw_data_prefix_is_refused_on_a_multi_node_cluster() -> None:
-    from flytelike_ray import RayBackend
+def test_a_local_raw_data_prefix_is_refused_on_a_multi_node_cluster_before_the_run_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """The engine asks the backend (``check_run``) before it records the run; the cluster is
+    described as three nodes (this machine runs one), the check is the backend's own."""
+    from flytelike_ray import RayBackend, RayBackendError
     from flytelike_ray._cluster import Connection
+
+    from flytelike.engine import EngineConfig
 
     backend = RayBackend()
     backend._conn = Connection(False, None, (), 3, ({"CPU": 2.0},) * 3)  # as if connected
-    context = ActionContext(run_name="r", action_id="n0", raw_data_prefix="file:///data/runs")
-    request = ActionRequest(ct.inc.template(), {}, context)  # (an installed task's module)
-    outcome = asyncio.run(backend.run_action(request))
-    assert outcome.error is not None and outcome.error.kind == "USER"
-    assert "file:///data/runs is a local path" in outcome.error.message
-    assert "3 nodes" in outcome.error.message and "s3://" in outcome.error.message
+    engine = Engine(EngineConfig.from_env(home=tmp_path / "home"), backend=backend)
+    with pytest.raises(RayBackendError) as info:
+        engine.run(ct.chain, x=1, raw_data_path="file:///data/runs")
+    message = str(info.value)
+    assert "file:///data/runs is a local path" in message
+    assert "3 nodes" in message and "s3://" in message
+    assert engine.list_runs() == []  # nothing of the run was written
+    engine.close()
 
 
 def test_what_a_task_prints_on_a_worker_is_stored_with_its_attempt(ray_engine: Engine) -> None:
@@ -247,6 +299,45 @@ def test_what_a_task_prints_on_a_worker_is_stored_with_its_attempt(ray_engine: E
     (log,) = run.logs()
     assert log.stdout == "working on 7\n" and log.stderr == "careful\n"
     assert log.attempt == 0
+
+
+def test_what_map_items_print_on_a_worker_is_stored_with_each_item(ray_engine: Engine) -> None:
+    run = ray_engine.run(rt.mapped_chatty, xs=[0, 1, 2])
+    assert run.outputs() == [0, 1, 2]
+    logs = sorted(run.logs(), key=lambda log: log.action_id)
+    assert [log.action_id.rsplit("[", 1)[1] for log in logs] == ["0]", "1]", "2]"]
+    assert [log.stdout for log in logs] == ["item 0\n", "item 1\n", "item 2\n"]
+    assert [log.stderr for log in logs] == ["", "odd one\n", ""]
+
+
+def test_task_resources_ask_for_ray_custom_resources(
+    ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flytelike_ray._resources import custom_resources
+
+    monkeypatch.setattr(
+        ray_backend, "task_resources", custom_resources({"special": {"special": 1.5}})
+    )
+    ray_backend._templates.clear()
+    try:
+        assert ray_engine.run(rt.special).outputs() == 1.5  # (by its short name)
+        monkeypatch.setattr(ray_backend, "task_resources", custom_resources({"*": {"special": 3}}))
+        ray_backend._templates.clear()
+        run = ray_engine.run(rt.special)
+        assert run.phase is WorkflowPhase.FAILED
+        message = _message(run.error)
+        assert "special=3" in message and "no node of the Ray cluster" in message
+    finally:
+        ray_backend._templates.clear()
+
+
+def test_task_resources_are_checked_when_the_backend_is_made() -> None:
+    from flytelike_ray import RayBackend, RayBackendError
+
+    with pytest.raises(RayBackendError, match="built-in resources"):
+        RayBackend(task_resources={"app.train": {"CPU": 2}})
+    with pytest.raises(RayBackendError, match="amount >= 0"):
+        RayBackend(task_resources={"app.train": {"special": -1}})
 
 
 def test_importing_and_selecting_the_backend_imports_no_ray() -> None:

@@ -11,13 +11,21 @@ import ray_tasks as rt
 
 from flytelike.engine import Engine, WorkflowPhase
 
-# The suite's S3 server fixture (tests/data/conftest.py), reused rather than copied.
+# The suite's S3 server fixture (tests/conftest.py) and bucket helper (tests/data/conftest.py),
+# reused rather than copied.
 _ROOT = Path(__file__).resolve().parents[3]
-_spec = importlib.util.spec_from_file_location("_data_conftest", _ROOT / "tests/data/conftest.py")
-assert _spec is not None and _spec.loader is not None
-_data = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_data)
-s3_endpoint = _data.s3_endpoint
+
+
+def _load(name: str, path: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, _ROOT / path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_data = _load("_data_conftest", "tests/data/conftest.py")
+s3_endpoint = _load("_suite_conftest", "tests/conftest.py").s3_endpoint
 
 
 def test_workers_write_under_an_s3_prefix_with_the_drivers_storage_options(
@@ -53,3 +61,22 @@ def _s3fs(endpoint: str) -> Any:
     return s3fs.S3FileSystem(
         key="testing", secret="testing", client_kwargs={"endpoint_url": endpoint}
     )
+
+
+def test_a_flyte_2_checkpoint_under_an_s3_prefix_uses_the_run_s_storage_options(
+    ray_engine: Engine, s3_endpoint: str, tmp_path: Path
+) -> None:
+    """The workers do not have the S3 server's address in their environment (Ray started them
+    before the server existed): only the storage options that travel with the run reach it."""
+    from typesystem.io import use_data_context
+
+    context = _data.s3_context(s3_endpoint, tmp_path)
+    with use_data_context(context):
+        run = ray_engine.run(rt.v2_checkpointed, text="kept", raw_data_path=context.raw_data_prefix)
+        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+        text, _, source = run.outputs().partition(" from ")
+        assert text == "kept"
+        assert source.startswith(f"{context.raw_data_prefix}/.runs/{run.name}/")
+        assert _s3fs(s3_endpoint).exists(source.removeprefix("s3://"))
+    (action,) = run.actions()
+    assert action.attempts == 2
