@@ -54,6 +54,13 @@ def serve_group() -> None:
 @click.option(
     "--workers", type=int, default=None, help="threads running sync tasks (default: 4 per CPU)"
 )
+@click.option(
+    "--code-cache",
+    "--code_cache",
+    "code_cache",
+    default=None,
+    help="folder code bundles are unpacked in (default $FLYTELIKE_HOME/executor/code)",
+)
 def serve_executor_command(
     host: str,
     port: int,
@@ -64,6 +71,7 @@ def serve_executor_command(
     allow_insecure: bool,
     max_message_bytes: int | None,
     workers: int | None,
+    code_cache: str | None,
 ) -> None:
     """Run task actions sent over gRPC (the `grpc` backend), with the local backend."""
     from flytelike.backends import BackendLoadError
@@ -86,6 +94,7 @@ def serve_executor_command(
             allow_insecure=allow_insecure,
             max_message_bytes=max_message_bytes,
             workers=workers,
+            code_cache=code_cache,
         )
     except (ConfigurationError, BackendLoadError) as e:
         raise click.ClickException(str(e)) from e

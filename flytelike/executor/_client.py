@@ -39,12 +39,22 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    data_context,
     ship_task,
 )
-from flytelike.errors import ConfigurationError
-from flytelike.executor import _net, _wire
+from flytelike.errors import CodeBundleError, ConfigurationError
+from flytelike.executor import _bundle, _net, _wire
 from flytelike.ir import TaskTemplate
+from typesystem.io import current_data_context
 
+# How a task's code reaches the executor (the ``code`` option), when its module was imported
+# from a folder (the code root, or the ``code_root`` option): ``root`` sends the folder's path
+# (the executor must see the same folder: same machine or a shared file system); ``bundle``
+# packs the folder once per run into a code bundle under the run's raw data prefix and sends
+# its URI and digest; ``auto`` is ``root`` for an executor on loopback, ``bundle`` otherwise.
+# A function the executor cannot import by name travels pickled whatever the mode
+# (``ship_task``; Python executors only).
+CODE_MODES = ("auto", "root", "bundle")
 DEADLINE_GRACE = 10.0  # seconds past an attempt's timeout before its call is given up
 _SYSTEM_CODES = frozenset({"UNAVAILABLE", "CANCELLED", "INTERNAL", "UNKNOWN", "ABORTED"})
 _REFUSED_HINTS = {
@@ -52,11 +62,23 @@ _REFUSED_HINTS = {
     "RESOURCE_EXHAUSTED": "pass large values by reference (File, Dir, DataFrame)",
     "UNIMPLEMENTED": "run this task with a backend that supports its kind",
     "INVALID_ARGUMENT": "this is a bug of the client or the executor: please report it",
+    "FAILED_PRECONDITION": "give the executor read access to the run's raw data prefix",
 }
 
 
 class _Dropped(Exception):
     """A stream that ended without an answer (the executor stopped)."""
+
+
+class _StoreFailed(Exception):
+    """The run's code bundle could not be written (a system error: retried)."""
+
+
+def _unsent(what: str, e: Exception) -> ExecutionError:
+    """The error of a request that could not be made."""
+    if isinstance(e, _StoreFailed):
+        return ExecutionError(SYSTEM, f"{what} cannot be sent: {e}", "CodeBundleError")
+    return ExecutionError(USER, f"{what} cannot be sent: {e}", type(e).__name__)
 
 
 def _what(request: ActionRequest) -> str:
@@ -102,6 +124,9 @@ class GrpcBackend:
     option turns TLS on, with the system's CAs when ``tls_ca`` is unset); ``tls_cert`` and
     ``tls_key`` are this client's certificate and key for an executor that requires them
     (mutual TLS; ``FLYTELIKE_EXECUTOR_TLS_CERT``, ``FLYTELIKE_EXECUTOR_TLS_KEY``).
+    ``code_root`` is the folder task modules import from (default: the ``sys.path`` entry each
+    task's module was imported from); ``code`` says how it reaches the executor: ``"root"``
+    (its path), ``"bundle"`` (a code bundle) or ``"auto"`` (see ``CODE_MODES``).
     """
 
     name = "grpc"
@@ -118,8 +143,15 @@ class GrpcBackend:
         tls_key: str | None = None,
         max_message_bytes: int | None = None,
         code_root: str | None = None,
+        code: str = "auto",
     ) -> None:
         grpc = _net.import_grpc()
+        if code not in CODE_MODES:
+            raise ConfigurationError(
+                f"the grpc backend's option code={code!r} is not valid: expected one of "
+                f"{', '.join(CODE_MODES)} (auto: the code root's path to an executor on "
+                "loopback, a code bundle to any other)"
+            )
         address = address or os.environ.get(_net.ENV_ADDRESS, "").strip()
         if not address:
             raise ConfigurationError(
@@ -133,6 +165,10 @@ class GrpcBackend:
         token = token if token is not None else os.environ.get(_net.ENV_TOKEN, "")
         self.max_bytes = _net.max_message_bytes(max_message_bytes)
         self.code_root = code_root
+        self.code = code
+        # Whether the code root travels as a bundle (else as its path): see ``CODE_MODES``.
+        self.bundles = code == "bundle" or (code == "auto" and not _net.is_loopback(host))
+        self._bundles = _bundle.Bundles()
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._options = _net.channel_options(self.max_bytes)
         self._creds = _net.client_credentials(grpc, tls_ca, tls_cert, tls_key)
@@ -162,6 +198,26 @@ class GrpcBackend:
         if root is None:
             root = self._roots[fn.module] = _module_root(fn.module)
         return root
+
+    async def _code(self, task: TaskTemplate, context: ActionContext) -> _wire.CodeRef | str:
+        """Where the executor imports ``task``'s module from: its code root's path, or the
+        run's code bundle of that root (``CODE_MODES``)."""
+        root = self._root(task)
+        if not root or not self.bundles:
+            return root
+        prefix = context.raw_data_prefix
+        store = data_context(prefix) if prefix else current_data_context()
+        fut = self._bundles.for_run(context.run_name, root, store)
+        try:
+            uri, digest = fut.result() if fut.done() else await asyncio.wrap_future(fut)
+        except CodeBundleError:
+            raise
+        except Exception as e:
+            raise _StoreFailed(
+                f"cannot store the code bundle of {root!r} under {store.raw_data_prefix!r} "
+                f"({type(e).__name__}: {e})"
+            ) from e
+        return _wire.CodeRef(bundle_uri=uri, bundle_digest=digest)
 
     def _open(self, grpc: Any) -> Any:
         """A channel to the executor (``grpc.aio`` or the synchronous ``grpc``)."""
@@ -306,13 +362,10 @@ class GrpcBackend:
         c = request.context
         try:  # (its function by value when the executor cannot import it: ``ship_task``)
             task = ship_task(request.task)
-            body = _wire.request_body(request, self._root(task), task)
+            code = await self._code(task, c)
+            body = _wire.request_body(request, code, task)
         except Exception as e:  # (a value the wire format cannot carry, code that cannot travel)
-            return ActionOutcome(
-                error=ExecutionError(
-                    USER, f"{_what(request)} cannot be sent: {e}", type(e).__name__
-                )
-            )
+            return ActionOutcome(error=_unsent(_what(request), e))
         timeout = c.timeout + DEADLINE_GRACE if c.timeout is not None else None
         try:
             raw = await self._call("RunAction", task, body, timeout)
@@ -347,15 +400,17 @@ class GrpcBackend:
         what = f"map items of task `{task.id.name}` ({context.action_id})"
         try:
             task = ship_task(task)
-            body = _wire.items_body(task, context, items, self._root(task))
+            code = await self._code(task, context)
+            body = _wire.items_body(task, context, items, code)
+        except Exception as e:  # (a value the wire format cannot carry)
+            return [(None, _unsent(what, e))] * len(items)
+        try:
             raw = await self._call("RunItems", task, body, None)
             return _wire.item_results_from_proto(raw, len(items))
         except self._grpc.RpcError as e:
             err = self._failure(e, what)
         except _wire.RequestError as e:
             err = ExecutionError(SYSTEM, f"{what}: unreadable answer from {self.address}: {e}")
-        except Exception as e:  # (a value the wire format cannot carry)
-            err = ExecutionError(USER, f"{what} cannot be sent: {e}", type(e).__name__)
         return [(None, err)] * len(items)
 
     def describe(self, timeout: float = 10.0) -> dict[str, Any]:
@@ -380,6 +435,7 @@ class GrpcBackend:
         return bool(status == pb.HealthCheckResponse.SERVING)
 
     def close(self) -> None:
+        self._bundles.close()
         self._channel.close()
         self._forget_closed_loops()
         for loop, lane in list(self._lanes.items()):

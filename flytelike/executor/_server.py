@@ -22,6 +22,11 @@ signed by that CA connect; the token is still required off loopback. Requests la
 A request the server cannot run is answered with a gRPC status (INVALID_ARGUMENT,
 RESOURCE_EXHAUSTED, UNIMPLEMENTED, UNAUTHENTICATED) and a message naming the field; nothing a
 client sends stops the server.
+
+Code: a request's code bundle (``code.bundle_uri``) is fetched once, checked against its digest
+and unpacked into the code cache (``_bundle.BundleCache``), whose folder for it then comes
+first on ``sys.path``; a request naming a code root that is a folder here adds that folder to
+``sys.path`` instead.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from flytelike.backends import (
     ExecutionError,
 )
 from flytelike.errors import ConfigurationError
-from flytelike.executor import _net, _wire
+from flytelike.executor import _bundle, _net, _wire
 from flytelike.proto import executor_pb2 as pb
 
 DEADLINE_MARGIN = 0.05  # seconds kept to answer before the client's deadline
@@ -69,8 +74,16 @@ class ExecutorService:
     """The handlers; one per server. ``backend`` is the ``LocalBackend`` that runs actions,
     ``loop`` the event loop (in a thread of its own) for what does not run in place."""
 
-    def __init__(self, backend: Any, token: str, max_bytes: int, max_streams: int = 16) -> None:
+    def __init__(
+        self,
+        backend: Any,
+        token: str,
+        max_bytes: int,
+        max_streams: int = 16,
+        code_cache: str | None = None,
+    ) -> None:
         self.backend = backend
+        self.bundles = _bundle.BundleCache(code_cache)
         self.token = token
         self.max_bytes = max_bytes
         self.max_streams = max_streams
@@ -131,7 +144,15 @@ class ExecutorService:
             context.abort(getattr(grpc.StatusCode, e.status), str(e))
             raise AssertionError("unreachable: abort raises") from e
 
-    def _use_root(self, root: str) -> None:
+    def _use_code(self, grpc: Any, context: Any, code: _wire.CodeRef) -> None:
+        """Make the request's code importable: its bundle (fetched and unpacked when new) or
+        its root folder."""
+        if code.bundle_digest:
+            self._decode(
+                grpc, context, lambda: self.bundles.use(code.bundle_uri, code.bundle_digest)
+            )
+            return
+        root = code.root
         if root and root not in self._roots:
             with self._lock:
                 self._roots.add(root)
@@ -151,7 +172,7 @@ class ExecutorService:
             python_code=True,
             items=True,
             max_message_bytes=self.max_bytes,
-            capabilities=["cancel", "decks", "logs", "dynamic", "timeouts", "stream"],
+            capabilities=["cancel", "decks", "logs", "dynamic", "timeouts", "stream", "bundles"],
         ).SerializeToString()
 
     def run_action(self, data: bytes, context: Any) -> bytes:
@@ -196,10 +217,10 @@ class ExecutorService:
         """One attempt; ``slot[0]`` holds what stops it while it runs (the call's end calls
         it)."""
         self._check_size(grpc, data, context, pb.ActionRequest)
-        request, root = self._decode(
+        request, code = self._decode(
             grpc, context, lambda: _wire.request_from_proto(self.codec, data)
         )
-        self._use_root(root)
+        self._use_code(grpc, context, code)
         request = _within_deadline(request, context.time_remaining())
         c = request.context
         key = (c.run_name, c.action_id, c.attempt)
@@ -238,10 +259,10 @@ class ExecutorService:
     def run_items(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()
         self._check(grpc, data, context, pb.ItemsRequest)
-        task, base, items, root = self._decode(
+        task, base, items, code = self._decode(
             grpc, context, lambda: _wire.items_from_proto(self.codec, data)
         )
-        self._use_root(root)
+        self._use_code(grpc, context, code)
         results = _run_items(self.backend, task, base, items, self._capture)
         return _wire.item_results_to_proto(results)
 
@@ -378,6 +399,8 @@ class ExecutorServer:
 
     ``start()`` binds, serves in background threads and returns the bound port (``port=0``: an
     ephemeral one); ``stop()`` ends it. ``serve_forever()`` serves until interrupted.
+    ``code_cache`` is the folder code bundles are unpacked in, one folder per bundle digest
+    (default ``$FLYTELIKE_HOME/executor/code``, ``~/.flytelike/executor/code``).
     """
 
     def __init__(
@@ -393,6 +416,7 @@ class ExecutorServer:
         max_message_bytes: int | None = None,
         workers: int | None = None,
         backend: Any = None,
+        code_cache: str | None = None,
     ) -> None:
         if not _net.is_loopback(host):
             if not token:
@@ -423,7 +447,7 @@ class ExecutorServer:
         self.workers: int = workers or getattr(self.backend, "max_workers", None) or 32
         # (RunActions calls hold a thread each while open: some threads stay for the others)
         streams = max(1, self.workers - max(2, self.workers // 4))
-        self.service = ExecutorService(self.backend, token, self.max_bytes, streams)
+        self.service = ExecutorService(self.backend, token, self.max_bytes, streams, code_cache)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._threads: list[threading.Thread] = []

@@ -19,6 +19,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flytelike.backends import (
@@ -280,59 +281,101 @@ class TaskCodec:
         return task
 
 
-def _code(msg: Any, task: TaskTemplate, field: str = "code") -> str:
-    """The code root to import from (checked), after checking the Python-only flag."""
+@dataclass(frozen=True, slots=True)
+class CodeRef:
+    """Where a task's module imports from, besides the executor's own import path: ``root``, a
+    folder on the executor's machine, or a code bundle (``bundle_uri`` and its sha256
+    ``bundle_digest``), which wins when both are given."""
+
+    root: str = ""
+    bundle_uri: str = ""
+    bundle_digest: str = ""
+
+
+_NO_CODE = CodeRef()
+
+
+def _code(msg: Any, task: TaskTemplate, field: str = "code") -> CodeRef:
+    """The code's place (checked), after checking the Python-only flag. A root that is not a
+    folder here is left out (the executor may have the code installed instead)."""
     pickled = task.function is not None and bool(task.function.pickled)
     if msg.python_only != pickled:
         raise _invalid(
             f"{field}.python_only",
             "must be set exactly when task.function.pickled holds the function",
         )
+    uri: str = msg.bundle_uri
+    digest: str = msg.bundle_digest
+    if uri or digest:
+        if not uri:
+            raise _invalid(f"{field}.bundle_uri", "required with code.bundle_digest")
+        if not digest:
+            raise _invalid(f"{field}.bundle_digest", "required with code.bundle_uri")
+        if len(uri) > 4096 or "\0" in uri:
+            raise _invalid(f"{field}.bundle_uri", "not a URI (too long, or a NUL character)")
+        if "://" not in uri and not os.path.isabs(uri):
+            raise _invalid(f"{field}.bundle_uri", f"{uri[:200]!r} is neither a URI nor absolute")
+        if len(digest) != 64 or digest.strip("0123456789abcdef"):
+            raise _invalid(
+                f"{field}.bundle_digest",
+                f"{digest[:80]!r} is not a sha256 digest (64 lowercase hex digits)",
+            )
+        return CodeRef(bundle_uri=uri, bundle_digest=digest)
     root: str = msg.root
     if not root:
-        return ""
-    if root in _ROOTS:  # (every request of a run names the same root: looked at once)
-        return root
+        return _NO_CODE
+    found = _ROOTS.get(root)
+    if found is not None:  # (every request of a run names the same root: looked at once)
+        return found
     if not os.path.isabs(root):
         raise _invalid(f"{field}.root", f"{root!r} is not an absolute path")
-    # (a root missing here is ignored: the executor may have the code installed instead)
     if not os.path.isdir(root):
-        return ""
+        return _NO_CODE
     if len(_ROOTS) > 1024:
         _ROOTS.clear()
-    _ROOTS.add(root)
-    return root
+    found = _ROOTS[root] = CodeRef(root)
+    return found
 
 
-_ROOTS: set[str] = set()  # code roots found to be directories here
+_ROOTS: dict[str, CodeRef] = {}  # code roots found to be directories here
+
+
+def _as_code(code: CodeRef | str) -> CodeRef:
+    return code if isinstance(code, CodeRef) else CodeRef(code)
 
 
 # ---------------------------------------------------------------------------------- requests
-def request_body(request: ActionRequest, code_root: str, task: TaskTemplate | None = None) -> bytes:
+def request_body(
+    request: ActionRequest, code: CodeRef | str, task: TaskTemplate | None = None
+) -> bytes:
     """An ``ActionRequest`` without its template (``TaskCodec.prefix`` goes in front);
-    ``task`` is the template that travels, when it differs (``ship_task``)."""
+    ``code`` is where its module imports from (a ``CodeRef``, or a root folder); ``task`` is
+    the template that travels, when it differs (``ship_task``)."""
     msg = pb.ActionRequest()
     put_literals(msg.inputs, request.inputs)
     context_to_proto(msg.context, request.context)
-    _put_code(msg.code, task or request.task, code_root)
+    _put_code(msg.code, task or request.task, _as_code(code))
     return msg.SerializeToString()
 
 
-def request_to_proto(codec: TaskCodec, request: ActionRequest, code_root: str) -> bytes:
+def request_to_proto(codec: TaskCodec, request: ActionRequest, code: CodeRef | str) -> bytes:
     """A whole ``ActionRequest``: the template, its digest and the rest."""
-    return codec.prefix(request.task) + request_body(request, code_root)
+    return codec.prefix(request.task) + request_body(request, code)
 
 
-def _put_code(out: pb.Code, task: TaskTemplate, code_root: str) -> None:
+def _put_code(out: pb.Code, task: TaskTemplate, code: CodeRef) -> None:
     fn = task.function
     if fn is not None and fn.pickled:
-        out.python_only = True
-    elif code_root:
-        out.root = code_root
+        out.python_only = True  # (a root or bundle may still serve the modules it imports)
+    if code.bundle_uri:
+        out.bundle_uri = code.bundle_uri
+        out.bundle_digest = code.bundle_digest
+    elif code.root:
+        out.root = code.root
 
 
-def request_from_proto(codec: TaskCodec, data: bytes) -> tuple[ActionRequest, str]:
-    """The request and its code root; raises ``RequestError``."""
+def request_from_proto(codec: TaskCodec, data: bytes) -> tuple[ActionRequest, CodeRef]:
+    """The request and where its code is; raises ``RequestError``."""
     msg = _parse(pb.ActionRequest, data)
     if not msg.HasField("context"):
         raise _invalid("context", "required")
@@ -358,22 +401,22 @@ def items_to_proto(
     task: TaskTemplate,
     context: ActionContext,
     items: Sequence[tuple[str, Mapping[str, Any], int]],
-    code_root: str,
+    code: CodeRef | str,
 ) -> bytes:
     """A whole ``ItemsRequest``: the template, its digest and the rest."""
-    return codec.prefix(task) + items_body(task, context, items, code_root)
+    return codec.prefix(task) + items_body(task, context, items, code)
 
 
 def items_body(
     task: TaskTemplate,
     context: ActionContext,
     items: Sequence[tuple[str, Mapping[str, Any], int]],
-    code_root: str,
+    code: CodeRef | str,
 ) -> bytes:
     """An ``ItemsRequest`` without its template (``TaskCodec.prefix`` goes in front)."""
     msg = pb.ItemsRequest()
     context_to_proto(msg.context, context)
-    _put_code(msg.code, task, code_root)
+    _put_code(msg.code, task, _as_code(code))
     for action_id, values, attempt in items:
         item = msg.items.add()
         item.action_id = action_id
@@ -384,8 +427,8 @@ def items_body(
 
 def items_from_proto(
     codec: TaskCodec, data: bytes
-) -> tuple[TaskTemplate, ActionContext, list[tuple[str, dict[str, Any], int]], str]:
-    """Task, context, items (values unboxed, as stored in list literals) and code root."""
+) -> tuple[TaskTemplate, ActionContext, list[tuple[str, dict[str, Any], int]], CodeRef]:
+    """Task, context, items (values unboxed, as stored in list literals) and code place."""
     msg = _parse(pb.ItemsRequest, data)
     if not msg.HasField("context"):
         raise _invalid("context", "required")

@@ -83,12 +83,16 @@ class ActionContext(_message.Message):
     def __init__(self, run_name: _Optional[str] = ..., action_id: _Optional[str] = ..., attempt: _Optional[int] = ..., run_dir: _Optional[str] = ..., raw_data_prefix: _Optional[str] = ..., timeout: _Optional[float] = ..., enable_deck: _Optional[bool] = ..., environment: _Optional[_Iterable[_Union[_ir_pb2.StringPair, _Mapping]]] = ..., secrets_dir: _Optional[str] = ..., secrets_env_prefix: _Optional[str] = ..., project: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("root", "python_only")
+    __slots__ = ("root", "python_only", "bundle_uri", "bundle_digest")
     ROOT_FIELD_NUMBER: _ClassVar[int]
     PYTHON_ONLY_FIELD_NUMBER: _ClassVar[int]
+    BUNDLE_URI_FIELD_NUMBER: _ClassVar[int]
+    BUNDLE_DIGEST_FIELD_NUMBER: _ClassVar[int]
     root: str
     python_only: bool
-    def __init__(self, root: _Optional[str] = ..., python_only: _Optional[bool] = ...) -> None: ...
+    bundle_uri: str
+    bundle_digest: str
+    def __init__(self, root: _Optional[str] = ..., python_only: _Optional[bool] = ..., bundle_uri: _Optional[str] = ..., bundle_digest: _Optional[str] = ...) -> None: ...
 
 class ActionRequest(_message.Message):
     __slots__ = ("task", "inputs", "context", "code", "task_digest")

@@ -14,9 +14,9 @@ TOKEN = "s3cret-test-token"
 
 
 @pytest.fixture(scope="module")
-def executor() -> Iterator[ExecutorServer]:
-    """An executor without a token (loopback)."""
-    server = ExecutorServer("127.0.0.1", 0)
+def executor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExecutorServer]:
+    """An executor without a token (loopback), unpacking code bundles in a temporary folder."""
+    server = ExecutorServer("127.0.0.1", 0, code_cache=str(tmp_path_factory.mktemp("code")))
     server.start()
     yield server
     server.stop()
