@@ -11,7 +11,9 @@
   ``flytelike.remote._platform``), ``Secret`` (the local secret store; ``_secret``),
   ``Trigger``/``TriggerDetails`` (the triggers of the deployed tasks, with their schedule, next
   firing times and state; ``_trigger``), ``Condition`` (the conditions of a run,
-  ``flytelike.new_condition``; list, read and signal them; ``_condition``). flyte 2's names
+  ``flytelike.new_condition``; list, read and signal them; ``_condition``), ``TimeFilter``
+  (``Run.listall``/``Action.listall`` by creation or update time; ``_filters``),
+  ``auth_metadata`` (pairs kept for a block; nothing is sent locally; ``_auth``). flyte 2's names
   with no local meaning (settings of a cluster, artifacts) raise ``ImportError`` saying what to
   use.
 """
@@ -19,6 +21,7 @@
 from __future__ import annotations
 
 from flytelike.remote._app import App
+from flytelike.remote._auth import auth_metadata
 from flytelike.remote._condition import Condition
 from flytelike.remote._entities import StoredEntity
 from flytelike.remote._errors import (
@@ -35,6 +38,7 @@ from flytelike.remote._execution import (
     FlyteWorkflowExecution,
     Values,
 )
+from flytelike.remote._filters import TimeFilter
 from flytelike.remote._platform import Project, User, upload_dir, upload_file
 from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
 from flytelike.remote._run import Action, ActionDetails, ActionInputs, Run, RunDetails
@@ -68,12 +72,14 @@ __all__ = [
     "StoredEntity",
     "Task",
     "TaskDetails",
+    "TimeFilter",
     "Trigger",
     "TriggerDetails",
     "UnionRemote",
     "UploadError",
     "User",
     "Values",
+    "auth_metadata",
     "upload_dir",
     "upload_file",
 ]
@@ -84,8 +90,6 @@ _NOT_LOCAL = {
     "(flytelike.remote.Run.get(name).outputs()) as inputs",
     "PartitionSchema": "artifacts need a cluster's catalog",
     "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
-    "TimeFilter": "filter the runs of Run.listall(...) in Python",
-    "auth_metadata": "there is no authentication locally",
 }
 
 

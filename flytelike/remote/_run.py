@@ -1,10 +1,15 @@
 """flyte 2's ``flyte.remote.Run`` and ``Action``, reading the local run store.
 
 - ``Run.get(name)`` (``RunNotFoundError`` when there is none) and ``Run.listall(in_phase=None,
-  created_by_subject=None, sort_by=None, limit=100)``: the runs of the namespace (``init``'s
-  project and domain, else the configuration's), oldest first unless ``sort_by=("created_at",
-  "desc")``; ``in_phase`` takes phase names (``"succeeded"``, ``"failed"``, ...). Runs record
-  no creator locally, so ``created_by_subject`` raises ``NotSupportedLocallyError``.
+  task_name=None, sort_by=None, limit=100, project=None, domain=None, created_at=None,
+  updated_at=None, paused_actions_only=False)``: the runs of the namespace (``project``/
+  ``domain``, else ``init``'s, else the configuration's), oldest first unless
+  ``sort_by=("created_at", "desc")``; ``in_phase`` takes ``ActionPhase``s or phase names
+  (``"succeeded"``, ``"failed"``, ...), ``task_name`` the run's entity, ``created_at``/
+  ``updated_at`` a ``TimeFilter`` (``_filters``), ``paused_actions_only`` keeps runs with a
+  gate or condition waiting for a signal. Runs record no creator, task version or labels
+  locally, so ``created_by_subject``, ``task_version``, ``with_labels`` and
+  ``with_label_keys`` raise ``NotSupportedLocallyError``.
 - A ``Run``: ``name``, ``phase`` (a ``flytelike.models.ActionPhase``), ``raw_phase`` (the
   engine's), ``project``, ``domain``, ``url`` (the run's folder), ``done()``, ``sync()``,
   ``wait(quiet=False, wait_for="terminal")`` (``"running"``: until it runs or ended; prints how
@@ -13,13 +18,15 @@
   ``details()`` (``RunDetails``), ``abort()`` (nothing when it already ended) and ``action``
   (its root ``Action``).
 - ``Action.get(uri=None, /, run_name=None, name=None)``, ``Action.listall(for_run_name,
-  filters=None, sort_by=None)``: the actions of a run by start (``filters`` are server-side
-  expressions: ``NotSupportedLocallyError``). An ``Action``: ``name`` (its action id),
+  in_phase=None, parent_name=None, sort_by=None, created_at=None, updated_at=None)``: the
+  actions of a run by start, filtered as ``Run.listall``'s and by parent action (``filters=``,
+  server-side expressions of older flyte releases: ``NotSupportedLocallyError``). An ``Action``: ``name`` (its action id),
   ``run_name``, ``task_name``, ``phase``, ``raw_phase``, ``attempts``, ``group``, ``parent``,
   ``done()``, ``wait(...)``, ``details()`` (``ActionDetails``: ``inputs()``, ``outputs()``,
   ``error_info``, ``runtime``).
 
-Every method that reads also has ``.aio`` (``await Run.get.aio(name)``).
+Every method that reads also has ``.aio`` (``await Run.get.aio(name)``; ``async for r in
+Run.listall.aio()``).
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from flytelike.remote._errors import NotSupportedLocallyError
-from flytelike.remote._sync import class_sync_and_aio, sync_and_aio
+from flytelike.remote._filters import TimeFilter
+from flytelike.remote._filters import check as check_time
+from flytelike.remote._sync import class_listing, class_sync_and_aio, sync_and_aio
 
 
 class ActionInputs(UserDict[str, Any]):
@@ -168,21 +177,36 @@ class Action:
 
         raise RunNotFoundError(f"run {run_name} has no action {name!r}")
 
-    @class_sync_and_aio
+    @class_listing
     def listall(
         cls: type[Action],
         for_run_name: str,
-        filters: str | None = None,
+        in_phase: tuple[Any, ...] | None = None,
+        parent_name: str | None = None,
         sort_by: tuple[str, str] | None = None,
+        created_at: TimeFilter | None = None,
+        updated_at: TimeFilter | None = None,
+        filters: str | None = None,
     ) -> Iterator[Action]:
         if filters:
             raise NotSupportedLocallyError(
                 "Action.listall(filters=...) takes server-side filter expressions; locally "
-                "filter the actions in Python"
+                "use in_phase=, parent_name=, created_at= or updated_at=, or filter in Python"
             )
         desc = _order(sort_by, "Action.listall") == "desc"
+        created = check_time(created_at, "Action.listall(created_at=...)")
+        updated = check_time(updated_at, "Action.listall(updated_at=...)")
+        phases = _phases(in_phase, "Action.listall")
         run = _engine().get_run(for_run_name)
-        recs = sorted(run.actions(), key=lambda a: a.queued_at or 0.0, reverse=desc)
+        recs = [
+            a
+            for a in run.actions()
+            if (phases is None or _phase(a.phase) in phases)
+            and (parent_name is None or a.parent == parent_name)
+            and (created is None or created.matches(a.queued_at))
+            and (updated is None or updated.matches(_updated(a)))
+        ]
+        recs.sort(key=lambda a: a.queued_at or 0.0, reverse=desc)
         return iter([cls(run, r) for r in recs])
 
     def done(self) -> bool:
@@ -204,6 +228,34 @@ class Action:
 
     def __repr__(self) -> str:
         return f"Action(run={self.run_name!r}, name={self.name!r}, task={self.task_name!r}, phase={self.phase.value!r})"
+
+
+def _phases(in_phase: tuple[Any, ...] | None, where: str) -> set[Any] | None:
+    """The ``ActionPhase``s named by ``in_phase`` (``ActionPhase``s or names such as
+    ``"succeeded"``); ``None`` for all."""
+    if not in_phase:
+        return None
+    from flytelike.ir import ActionPhase
+
+    found = set()
+    for p in (in_phase,) if isinstance(in_phase, str) else in_phase:
+        try:
+            found.add(ActionPhase(str(getattr(p, "value", p)).lower()))
+        except ValueError:
+            names = ", ".join(a.value for a in ActionPhase)
+            raise ValueError(f"{where}(in_phase=...): {p!r} is not a phase ({names})") from None
+    return found
+
+
+def _updated(rec: Any) -> float | None:
+    """When a run or action was last recorded: ended, else started, else created/queued."""
+    when = rec.ended_at or rec.started_at or getattr(rec, "created_at", None) or rec.queued_at
+    return float(when) if when is not None else None
+
+
+def _paused(engine: Any, run_name: str) -> bool:
+    """Whether run ``run_name`` has a gate or condition waiting for a human (a signal)."""
+    return any(g[4] == "WAITING" for g in engine.store.gates(run_name))
 
 
 def _order(sort_by: tuple[str, str] | None, where: str) -> str:
@@ -269,31 +321,50 @@ class Run:
     def get(cls: type[Run], name: str) -> Run:
         return cls(_engine().get_run(name))
 
-    @class_sync_and_aio
+    @class_listing
     def listall(
         cls: type[Run],
-        in_phase: tuple[str, ...] | None = None,
+        in_phase: tuple[Any, ...] | None = None,
+        task_name: str | None = None,
+        task_version: str | None = None,
         created_by_subject: str | None = None,
         sort_by: tuple[str, str] | None = None,
         limit: int = 100,
+        project: str | None = None,
+        domain: str | None = None,
+        created_at: TimeFilter | None = None,
+        updated_at: TimeFilter | None = None,
+        with_labels: dict[str, str] | None = None,
+        with_label_keys: list[str] | None = None,
+        paused_actions_only: bool = False,
     ) -> Iterator[Run]:
-        if created_by_subject is not None:
-            raise NotSupportedLocallyError(
-                "Run.listall(created_by_subject=...): local runs record no creator; list without it"
-            )
+        for given, what in (
+            (created_by_subject, "created_by_subject=...): local runs record no creator"),
+            (task_version, "task_version=...): local runs record no task version"),
+            (with_labels, "with_labels=...): local runs record no labels"),
+            (with_label_keys, "with_label_keys=...): local runs record no labels"),
+        ):
+            if given is not None:
+                raise NotSupportedLocallyError(f"Run.listall({what}; list without it")
         from flytelike.remote._task import _namespace
 
         desc = _order(sort_by, "Run.listall") == "desc"
-        project, domain = _namespace(None, None)
+        created = check_time(created_at, "Run.listall(created_at=...)")
+        updated = check_time(updated_at, "Run.listall(updated_at=...)")
+        project, domain = _namespace(project, domain)
         engine = _engine()
-        phases = [p.upper() for p in in_phase] if in_phase else [None]
+        phases = _phases(in_phase, "Run.listall")
         recs = [
             r
-            for p in phases
-            for r in engine.list_runs(-1, p, None, project, domain)  # (newest first)
+            for r in engine.list_runs(-1, None, None, project, domain)  # (newest first)
+            if (phases is None or _phase(r.phase) in phases)
+            and (task_name is None or r.entity == task_name)
+            and (created is None or created.matches(r.created_at))
+            and (updated is None or updated.matches(_updated(r)))
+            and (not paused_actions_only or _paused(engine, r.name))
         ]
         recs.sort(key=lambda r: r.created_at, reverse=desc)
-        return iter([cls(engine.get_run(r.name)) for r in recs[:limit]])
+        return iter([cls(engine.get_run(r.name)) for r in recs[: max(limit, 0)]])
 
     name = property(lambda self: self._handle.name)
     url = property(lambda self: self._handle.url)
