@@ -144,3 +144,27 @@ def test_token_authentication_a_new_driver_joins_with_the_token(
     args += ["--backend-option", f"address={address}", str(script), "twice", "--s", "ok"]
     done = _run(args, tmp_path, joined)
     assert json.loads(done.stdout)["o0"].startswith("OK:")
+
+
+def test_ray_client_a_driver_joins_through_a_ray_url(
+    script: Path, env: dict[str, str], tmp_path: Path, ray_client_address: str
+) -> None:
+    """``address="ray://127.0.0.1:PORT"``: a new driver runs the workflow through Ray Client
+    (its script's folder shipped as the job's working_dir through the client)."""
+    env.pop("RAY_ADDRESS")
+    args = [sys.executable, "-m", "flytelike", "run", "--backend", "ray"]
+    args += ["--backend-option", f"address={ray_client_address}", str(script), "twice"]
+    driver = subprocess.Popen(
+        [*args, "--s", "far"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = driver.communicate(timeout=180)
+    assert driver.returncode == 0, f"exit {driver.returncode}\nstdout:\n{out}\nstderr:\n{err}"
+    text, *pids = json.loads(out)["o0"].split(":")
+    assert text == "FAR" and len(pids) == 2
+    assert str(driver.pid) not in pids  # ran in the cluster's workers, not in the client
+    assert "SUCCEEDED" in err
