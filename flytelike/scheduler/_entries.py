@@ -8,8 +8,9 @@ as ``Entry`` objects that say when they fire next and with which inputs.
   ``max_concurrency`` runs of the launch plan are running is skipped.
 - A ``Trigger``'s ``Cron`` fires in its ``timezone`` (UTC unless given), a ``FixedRate`` every
   ``interval_minutes`` from its ``start_time`` (or from the scheduler's start). Inputs set to
-  ``TriggerTime`` receive the firing time; its ``env_vars``, ``overwrite_cache``,
-  ``max_action_concurrency`` and ``custom_context`` apply to the run. A trigger made with
+  ``TriggerTime`` receive the firing time; its ``env_vars`` (set for the run's tasks, in a
+  process of its own: ``_child``), ``overwrite_cache``, ``max_action_concurrency`` and
+  ``custom_context`` apply to the run. A trigger made with
   ``auto_activate=False`` is deployed inactive in flyte and is not fired; an ``OnArtifact``
   trigger needs an artifact service and is not fired either (both are listed).
 

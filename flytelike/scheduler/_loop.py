@@ -88,14 +88,14 @@ def run_name(entry: Entry, when: _dt.datetime) -> str:
 
 
 def launch_run(entry: Entry, when: _dt.datetime, name: str) -> str:
-    """Run ``entry`` for ``when`` as run ``name`` and wait; returns the run's phase."""
-    from flytelike._v2.run import with_runcontext
+    """Run ``entry`` for ``when`` as run ``name`` and wait; returns the run's phase. A trigger
+    with ``env_vars`` runs in a process of its own that has them (``_child``): they are the
+    run's, never the scheduler's."""
+    from flytelike.scheduler._child import launch_in_child, run_here
 
-    run = with_runcontext(name=name, **entry.run_settings).run(
-        entry.entity, **entry.inputs_for(when)
-    )
-    phase = run.phase
-    return str(getattr(phase, "value", phase)).upper()
+    if entry.run_settings.get("env_vars"):
+        return launch_in_child(entry, when, name)
+    return run_here(entry, when, name)
 
 
 def _run_exists(name: str) -> bool:

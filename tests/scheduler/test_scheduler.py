@@ -4,6 +4,7 @@ runs; the missed-firing policy, concurrency policies, failures, and what is not 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from pathlib import Path
 
@@ -254,3 +255,33 @@ def test_upcoming_and_run_names() -> None:
     assert upcoming(entries, utc(1), 2) == [[], [utc(2), utc(4)]]
     assert run_name(entries[1], utc(2)) == "sched-two-hourly-20260105T020000Z"
     assert entries[0].slug == "sched-env-report-on-data"
+
+
+def test_a_triggers_env_vars_are_the_runs_not_the_schedulers(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from . import sched_env_vars
+
+    monkeypatch.delenv("SCHED_TRIGGER_VAR", raising=False)
+    entries = find_entries(sched_env_vars, T0)
+    assert [e.name for e in entries] == ["sched_env_vars.env_report:with_env"]
+    seen: set[str | None] = set()
+    done = threading.Event()
+
+    def watch() -> None:  # the scheduler's own environment while the run runs
+        while not done.is_set():
+            seen.add(os.environ.get("SCHED_TRIGGER_VAR"))
+            done.wait(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        firings = Scheduler(entries, clock=FakeClock(T0), max_runs=1).serve()
+    finally:
+        done.set()
+        watcher.join()
+    assert [f.outcome for f in firings] == ["SUCCEEDED"]
+    run = engine.get_run(firings[0].run_name)
+    # the root task and the task it calls see them, as does the custom context
+    assert run.outputs() == "from-trigger|from-trigger|trigger|01:00"
+    assert seen == {None} and "SCHED_TRIGGER_VAR" not in os.environ
