@@ -5,7 +5,9 @@ Nothing is built and no container engine is called. ``context`` is the build con
 Dockerfile is written for (``docker build -f Dockerfile CONTEXT``): every file a layer copies must
 be inside it and is named relative to it. Python packages go through ``python -m pip`` (so any
 base with Python works); uv projects and scripts copy the ``uv`` binary from its official image
-once. Build secrets (``secret_mounts``) become ``RUN --mount=type=secret,id=...,env=...``
+once; pixi projects and scripts copy the ``pixi`` binary from its official image and install
+into ``/opt/pixi-project``, whose environment then is the image's Python (``PATH``). Build
+secrets (``secret_mounts``) become ``RUN --mount=type=secret,id=...,env=...``
 (BuildKit). A ``from_dockerfile`` image is its own file, printed as it is; ``from_ref_name``
 images have no Dockerfile here. What does not live here: validation (the layers and ``Image``).
 """
@@ -22,6 +24,8 @@ from flytelike._settings import image_layers as L
 from flytelike.errors import DefinitionError
 
 UV_IMAGE = "ghcr.io/astral-sh/uv:latest"
+PIXI_IMAGE = "ghcr.io/prefix-dev/pixi:latest"
+PIXI_DIR = "/opt/pixi-project"  # where a pixi project is installed in the image
 _STAGE = "/tmp/flytelike-build"  # where install inputs are copied in the image
 
 
@@ -99,6 +103,8 @@ def _layer(w: _Writer, layer: L.Layer) -> None:
             f"POETRY_VIRTUALENVS_CREATE=false poetry install{root}{extra}",
             layer.secret_mounts,
         )
+    elif isinstance(layer, L.PixiProject | L.PixiScript):
+        _pixi(w, layer)
     elif isinstance(layer, L.Commands):
         for command in layer.commands:
             w.run(command, layer.secret_mounts)
@@ -141,6 +147,36 @@ def _uv_project(w: _Writer, layer: L.UVProject) -> None:
     else:
         cmd = f"cd {target} && " + _pip(["-r", "pyproject.toml"], opts, "uv pip install --system")
     w.run(cmd, opts.secret_mounts)
+
+
+def _pixi(w: _Writer, layer: L.PixiProject | L.PixiScript) -> None:
+    """``pixi install`` of the project (or of the workspace a pixi script lowers to), whose
+    environment then is the image's Python (later ``pip`` layers install into it)."""
+    w.lines.append(f"COPY --from={PIXI_IMAGE} /usr/local/bin/pixi /usr/local/bin/pixi")
+    if isinstance(layer, L.PixiScript):
+        manifest = "pixi.toml"
+        text = shlex.quote(layer.manifest.replace("\\", "\\\\").replace("\n", "\\n"))
+        w.run(f"mkdir -p {PIXI_DIR} && printf '%b' {text} > {PIXI_DIR}/{manifest}")
+    elif layer.install_mode == "install_project":
+        manifest = os.path.basename(layer.manifest)
+        w.copy([w.src(os.path.dirname(layer.manifest)) + "/"], PIXI_DIR + "/")
+    else:
+        manifest = os.path.basename(layer.manifest)
+        w.copy([w.src(layer.manifest)], f"{PIXI_DIR}/{manifest}")
+    if layer.lock and not (isinstance(layer, L.PixiProject) and layer.install_mode ==
+                           "install_project" and os.path.dirname(layer.lock) ==
+                           os.path.dirname(layer.manifest)):  # fmt: skip
+        w.copy([w.src(layer.lock)], f"{PIXI_DIR}/pixi.lock")
+    args = [f"--manifest-path {PIXI_DIR}/{manifest}", f"--environment {layer.environment}"]
+    if layer.lock and "--frozen" not in (layer.extra_args or ""):
+        args.append("--locked")  # (pixi refuses --locked with --frozen: the user's wins)
+    if layer.extra_args:
+        args.append(layer.extra_args)
+    w.run("pixi install " + " ".join(args), layer.secret_mounts)
+    env = f"{PIXI_DIR}/.pixi/envs/{layer.environment}"
+    w.lines.append(
+        f"ENV VIRTUAL_ENV={env} PIXI_PROJECT_MANIFEST={PIXI_DIR}/{manifest} PATH={env}/bin:$PATH"
+    )
 
 
 def _code_bundle(w: _Writer, layer: L.CodeBundle) -> None:

@@ -265,3 +265,40 @@ class DockerIgnore(Layer):
 
     def files(self) -> tuple[str, ...]:
         return (self.path,)
+
+
+@dataclasses.dataclass(frozen=True)
+class PixiProject(Layer):
+    """A pixi project (conda and PyPI packages) installed with ``pixi install``; its
+    environment becomes the image's Python from then on."""
+
+    kind: ClassVar[str] = "pixi_project"
+    manifest: str = dataclasses.field(metadata={"path": True})
+    lock: str | None = dataclasses.field(default=None, metadata={"path": True})
+    environment: str = "default"
+    extra_args: str | None = None
+    install_mode: str = "dependencies_only"
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+    def files(self) -> tuple[str, ...]:
+        return (self.manifest,) + ((self.lock,) if self.lock else ())
+
+
+@dataclasses.dataclass(frozen=True)
+class PixiScript(Layer):
+    """The pixi workspace a script's ``# /// script`` block describes (``manifest``, the
+    ``pixi.toml`` it lowers to, written into the image), installed like a ``PixiProject``;
+    ``lock`` is the script's ``<script>.pixi.lock`` when there is one."""
+
+    kind: ClassVar[str] = "pixi_script"
+    script: str = dataclasses.field(metadata={"path": True})
+    manifest: str = ""
+    platforms: tuple[str, ...] = ("linux-64",)
+    lock: str | None = dataclasses.field(default=None, metadata={"path": True})
+    environment: str = "default"
+    extra_args: str | None = None
+    secret_mounts: tuple[tuple[str, str], ...] = ()
+
+    def files(self) -> tuple[str, ...]:
+        # (only the metadata block enters the image: the manifest, in the IR, stands for it)
+        return (self.lock,) if self.lock else ()

@@ -1,7 +1,7 @@
 """flyte 2's ``Image``: an immutable image builder, carried into the IR, never built here.
 
 ``Image.from_*`` makes a base (``from_debian_base``, ``from_base``, ``from_uv_script``,
-``from_dockerfile``, ``from_ref_name``); each ``with_*`` returns a new ``Image`` with one more
+``from_pixi_script``, ``from_dockerfile``, ``from_ref_name``); each ``with_*`` returns a new ``Image`` with one more
 layer (``flytelike._settings.image_layers``), validated when it is added. ``identifier`` is a
 stable hash of the image's fields, its layers and the contents of the files they name; it is the
 tag of ``uri`` for an image that has to be built. ``flytelike image dockerfile`` prints the
@@ -220,6 +220,47 @@ class Image:
         return base._add(L.UVScript(path, deps, opts), where)
 
     @classmethod
+    def from_pixi_script(
+        cls,
+        script: str | os.PathLike[str],
+        *,
+        name: str,
+        registry: str | None = None,
+        registry_secret: Any = None,
+        environment: str = "default",
+        extra_args: str | None = None,
+        platform: tuple[str, ...] | None = None,
+        secret_mounts: Any = None,
+    ) -> Image:
+        """A debian base (without flytelike: list it in the script) with the pixi workspace the
+        script's ``# /// script`` block describes (``flytelike._settings.image_pixi``); a
+        ``<script>.pixi.lock`` next to it is installed ``--locked``."""
+        from flytelike._settings import image_pixi
+
+        where = "Image.from_pixi_script"
+        path = L.existing_file(script, where, "script")
+        if not path.endswith(".py"):
+            raise DefinitionError(f"{where}: script {os.fspath(script)!r} must be a .py file")
+        plats = _platform(platform, where) if platform else PLATFORMS
+        subdirs = image_pixi.subdirs(plats, where)
+        meta = image_pixi.script_metadata(path, where)
+        manifest = image_pixi.workspace_manifest(meta, subdirs, where)
+        lock = f"{path}.pixi.lock"
+        base = cls.from_debian_base(
+            install_flyte=False,
+            registry=registry,
+            registry_secret=registry_secret,
+            name=name,
+            platform=platform,
+        )
+        layer = L.PixiScript(
+            path, manifest, subdirs, lock if os.path.isfile(lock) else None,
+            image_pixi.env_name(environment, where), image_pixi.extra_args(extra_args, where),
+            L.secret_ids(secret_mounts, where),
+        )  # fmt: skip
+        return base._add(layer, where)
+
+    @classmethod
     def from_dockerfile(
         cls,
         file: str | os.PathLike[str],
@@ -354,6 +395,49 @@ class Image:
             L.PoetryProject(path, lock, project_install_mode, extra_args, opts.secret_mounts),
             where,
         )
+
+    def with_pixi_project(
+        self,
+        manifest_file: str | os.PathLike[str],
+        pixi_lock: str | os.PathLike[str] | None = None,
+        environment: str = "default",
+        extra_args: str | None = None,
+        secret_mounts: Any = None,
+        project_install_mode: str = "dependencies_only",
+    ) -> Image:
+        """A pixi project installed with ``pixi install``: ``manifest_file`` is its
+        ``pixi.toml`` or ``pyproject.toml``, or its folder (``pixi.toml`` found first);
+        ``pixi_lock`` defaults to the folder's ``pixi.lock`` when there is one."""
+        from flytelike._settings import image_pixi
+
+        where = "Image.with_pixi_project"
+        if isinstance(manifest_file, str | os.PathLike) and os.path.isdir(manifest_file):
+            folder = os.fspath(manifest_file)
+            found = [
+                os.path.join(folder, n)
+                for n in ("pixi.toml", "pyproject.toml")
+                if os.path.isfile(os.path.join(folder, n))
+            ]
+            if not found:
+                raise DefinitionError(
+                    f"{where}: {folder!r} has no pixi.toml or pyproject.toml manifest"
+                )
+            manifest_file = found[0]
+        path = L.existing_file(manifest_file, where, "manifest_file")
+        if os.path.basename(path) not in ("pixi.toml", "pyproject.toml"):
+            raise DefinitionError(
+                f"{where}: the manifest must be named pixi.toml or pyproject.toml (the names pixi "
+                f"looks for), got {os.path.basename(path)!r}"
+            )
+        lock = L.existing_file(pixi_lock, where, "pixi_lock") if pixi_lock is not None else None
+        if lock is None and os.path.isfile(os.path.join(os.path.dirname(path), "pixi.lock")):
+            lock = os.path.join(os.path.dirname(path), "pixi.lock")
+        _install_mode(project_install_mode, where)
+        layer = L.PixiProject(
+            path, lock, image_pixi.env_name(environment, where), image_pixi.extra_args(extra_args, where),
+            project_install_mode, L.secret_ids(secret_mounts, where),
+        )  # fmt: skip
+        return self._add(layer, where)
 
     def with_apt_packages(self, *packages: str, secret_mounts: Any = None) -> Image:
         where = "Image.with_apt_packages"
