@@ -1,8 +1,10 @@
 """flyte 2's apps (``flyte.app``), served locally: ``AppEnvironment`` and its settings
-(``Port``, ``Link``, ``Scaling``, ``Domain``); ``flytelike.serve(app_env)`` serves one on
+(``Port``, ``Link``, ``Scaling``, ``Domain``, ``Subdomain``, ``Timeouts``); ``flytelike.serve(app_env)`` serves one on
 127.0.0.1 and returns its ``AppHandle``; ``served_apps()`` lists the apps this process served
 (``flytelike.remote.App`` reads them); ``Parameter``s reach the served app, which reads them
-with ``get_parameter(name)`` (or their ``env_var``), and ``ctx()`` is its context. ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
+with ``get_parameter(name)`` (or their ``env_var``), their values resolved when the app is served
+(``RunOutput``, a recorded run's output; ``AppEndpoint``, a served app's URL), and ``ctx()`` is
+its context. ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
 FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
 meaning raise ``ImportError`` saying what to use."""
 
@@ -11,10 +13,12 @@ from __future__ import annotations
 from flytelike.app._env import AppEnvironment
 from flytelike.app._parameter import AppContext, Parameter, ctx, get_parameter
 from flytelike.app._serve import AppHandle, AppStartError, ServeContext, served_apps
-from flytelike.app._types import Domain, Link, Port, Scaling
+from flytelike.app._types import Domain, Link, Port, Scaling, Subdomain, Timeouts
+from flytelike.app._values import AppEndpoint, RunOutput
 
 __all__ = [
     "AppContext",
+    "AppEndpoint",
     "AppEnvironment",
     "AppHandle",
     "AppStartError",
@@ -22,23 +26,21 @@ __all__ = [
     "Link",
     "Parameter",
     "Port",
+    "RunOutput",
     "Scaling",
     "ServeContext",
+    "Subdomain",
+    "Timeouts",
     "ctx",
     "get_parameter",
     "served_apps",
 ]
 
 _NOT_LOCAL = {
-    "AppEndpoint": "an app's endpoint is its AppHandle.url (flytelike.serve returns the handle)",
     "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
-    "RunOutput": "app parameters are resolved by a cluster; read a run's outputs with "
-    "flytelike.remote.Run.get(name).outputs()",
     "ArtifactValue": "artifacts need a cluster's catalog; pass values with env_vars=",
     "DeployedAppEnvironment": "apps are not deployed locally: flytelike.serve(app_env) returns "
     "the served app's AppHandle",
-    "Subdomain": "a local app is served on 127.0.0.1 at its port; AppHandle.url is its address",
-    "Timeouts": "a local app has no ingress timeouts; its requests run until they finish",
 }
 
 

@@ -16,10 +16,12 @@ async functions). ``port`` (8080 by default, an int or a ``Port``) is where the 
 process's while an in-process app is served, restored when it stops). ``name`` follows flyte's
 rule (lower-case letters, digits and ``-``, dot-separated parts). ``image``, ``resources``,
 ``secrets``, ``depends_on``, ``description``, ``interruptible``, ``pod_template``, ``type``,
-``requires_auth``, ``scaling``, ``domain``, ``links``, ``include`` and
-``cluster_pool`` describe the app on a cluster: they are validated and kept as attributes
-(``repr`` shows them), and change nothing in a local serve. ``parameters`` (``Parameter``) are
-delivered to the served app (``flytelike.app._parameter``).
+``requires_auth``, ``scaling``, ``domain``, ``links``, ``include``, ``cluster_pool`` and
+``cluster`` describe the app on a cluster: they are validated and kept as attributes (``repr``
+shows them), and change nothing in a local serve (a ``Subdomain`` is resolved and reported by
+``AppHandle.subdomain``). ``timeouts=Timeouts(request=...)`` is honoured for an ASGI app (see
+``flytelike.app._serve``). ``parameters`` (``Parameter``) are delivered to the served app
+(``flytelike.app._parameter``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flytelike.app._types import Domain, Link, Port, Scaling
+from flytelike.app._types import Domain, Link, Port, Scaling, Timeouts
 from flytelike.errors import DefinitionError
 
 _APP_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
@@ -71,6 +73,8 @@ class AppEnvironment:
         include: Sequence[str] = (),
         parameters: Sequence[Any] = (),
         cluster_pool: str = "default",
+        cluster: str | None = None,
+        timeouts: Timeouts | None = None,
     ) -> None:
         where = f"AppEnvironment({name!r})"
         if not isinstance(name, str) or not _APP_NAME.fullmatch(name):
@@ -91,6 +95,13 @@ class AppEnvironment:
             raise DefinitionError(f"{where}: scaling must be a flytelike.app.Scaling")
         if domain is not None and not isinstance(domain, Domain):
             raise DefinitionError(f"{where}: domain must be a flytelike.app.Domain")
+        if timeouts is not None and not isinstance(timeouts, Timeouts):
+            raise DefinitionError(f"{where}: timeouts must be a flytelike.app.Timeouts")
+        if cluster and cluster_pool and cluster_pool != "default":
+            raise DefinitionError(
+                f"{where}: cluster ({cluster!r}) and cluster_pool ({cluster_pool!r}) exclude each "
+                "other; give one"
+            )
         for link in links:
             if not isinstance(link, Link):
                 raise DefinitionError(f"{where}: links must be flytelike.app.Link objects")
@@ -117,6 +128,8 @@ class AppEnvironment:
         self.include = list(include)
         self.parameters = list(parameters)
         self.cluster_pool = cluster_pool
+        self.cluster = cluster
+        self.timeouts = timeouts or Timeouts()
         self._server: Callable[..., Any] | None = None
         self._on_startup: Callable[..., Any] | None = None
         self._on_shutdown: Callable[..., Any] | None = None

@@ -3,8 +3,9 @@
 ``AppEnvironment(parameters=[Parameter(name, value, env_var=, download=, mount=,
 ignore_patterns=)])``: when the app is served, every parameter gets its value (the one given to
 ``with_servecontext(parameter_values={app_name: {name: value}})``, else its own; one with
-neither is a ``DefinitionError``). A ``str`` is the value itself; a ``File``/``Dir`` is its local
-path, downloaded first when ``download`` (a local path stays where it is) and copied into the
+neither is a ``DefinitionError``). A ``str`` is the value itself; a ``RunOutput`` (a recorded
+run's output) or an ``AppEndpoint`` (a served app's URL) is resolved first
+(``flytelike.app._values``); a ``File``/``Dir`` is its local path, downloaded first when ``download`` (a local path stays where it is) and copied into the
 ``mount`` directory when given (a directory without the files matching ``ignore_patterns``), the
 parameter then being the copy's path. The values reach the app as flyte delivers them: in a JSON
 file that ``get_parameter(name)`` reads (named by ``FLYTELIKE_APP_PARAMETERS``), and in
@@ -34,13 +35,19 @@ _MODE_ENV, _PROJECT_ENV, _DOMAIN_ENV = (
     "FLYTELIKE_APP_DOMAIN",
 )
 _ENV_NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
-_TYPES = ("string", "file", "directory")
+_TYPES = ("string", "file", "directory", "app_endpoint")
 
 
 def _is_path_value(value: Any) -> bool:
     from typesystem.io import Dir, File
 
     return isinstance(value, (File, Dir))
+
+
+def _is_delayed(value: Any) -> bool:
+    from flytelike.app._values import DELAYED
+
+    return isinstance(value, DELAYED)
 
 
 @dataclasses.dataclass
@@ -59,22 +66,28 @@ class Parameter:
         if self.env_var is not None and not _ENV_NAME.fullmatch(self.env_var):
             raise ValueError(f"env_var ({self.env_var}) is not a valid environment name for shells")
         if self.value is not None and not (
-            isinstance(self.value, str) or _is_path_value(self.value)
+            isinstance(self.value, str) or _is_path_value(self.value) or _is_delayed(self.value)
         ):
             raise TypeError(
-                f"Parameter {self.name!r}: expected a str, File or Dir value, got "
-                f"{type(self.value).__name__} (a run's outputs or an artifact need a cluster)"
+                f"Parameter {self.name!r}: expected a str, File, Dir, RunOutput or AppEndpoint "
+                f"value, got {type(self.value).__name__} (artifacts need a cluster's catalog)"
             )
         if self.type is not None and self.type not in _TYPES:
             raise ValueError(
                 f"Parameter {self.name!r}: type must be one of {', '.join(_TYPES)}, got "
-                f"{self.type!r} (app endpoints need a cluster)"
+                f"{self.type!r}"
             )
         if not self.name:
             self.name = "i0"
 
 
-def _materialize(param: Parameter, value: Any) -> str:
+def _materialize(param: Parameter, value: Any, ns: tuple[str, str], urls: dict[str, str]) -> str:
+    from flytelike.app._values import AppEndpoint, RunOutput
+
+    if isinstance(value, RunOutput):
+        value = value.resolve(*ns)
+    elif isinstance(value, AppEndpoint):
+        value = value.resolve(urls)
     if isinstance(value, str) or value is None:
         if value is None:
             raise DefinitionError(
@@ -96,9 +109,14 @@ def _materialize(param: Parameter, value: Any) -> str:
 
 
 def parameter_env(
-    app_env: Any, overrides: dict[str, Any], project: str, domain: str
+    app_env: Any,
+    overrides: dict[str, Any],
+    project: str,
+    domain: str,
+    endpoints: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment variables that deliver ``app_env``'s parameters (and ``ctx()``) to it."""
+    """The environment variables that deliver ``app_env``'s parameters (and ``ctx()``) to it;
+    ``endpoints`` are the URLs of the running apps (for ``AppEndpoint`` values)."""
     env = {_MODE_ENV: "local", _PROJECT_ENV: project, _DOMAIN_ENV: domain}
     params = list(app_env.parameters)
     for p in params:
@@ -114,7 +132,8 @@ def parameter_env(
         )
     if not params:
         return env
-    values = {p.name: _materialize(p, overrides.get(p.name, p.value)) for p in params}
+    ns, urls = (project, domain), dict(endpoints or {})
+    values = {p.name: _materialize(p, overrides.get(p.name, p.value), ns, urls) for p in params}
     fd, path = tempfile.mkstemp(prefix=f"{app_env.name}-parameters-", suffix=".json")
     with os.fdopen(fd, "w") as f:
         json.dump(values, f)

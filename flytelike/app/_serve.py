@@ -7,7 +7,14 @@ fails or does not listen within ``startup_timeout`` seconds, 30 by default) and 
 ``AppHandle``: ``name``, ``url``/``endpoint`` (``http://127.0.0.1:<port>``), ``is_running()``,
 ``stop()`` (stops the server, waits for it, runs ``on_shutdown``, restores the environment),
 ``wait()`` (blocks until the app stops; Ctrl-C stops it) and use as a context manager. A port
-already in use fails at once, naming it.
+already in use fails at once, naming it. ``subdomain`` is the app's ``Domain(subdomain=)``,
+a ``Subdomain`` resolved with the serving project and domain (``with_servecontext``'s, else
+``init``'s, else the configuration's); ``None`` when it has none.
+
+An ASGI app whose environment has ``Timeouts(request=...)`` answers a request that has not
+started its response within that time with ``504 Gateway Timeout`` (the request's task is
+cancelled), as a cluster's ingress does; an ``@env.server`` function or a ``command`` owns its
+socket, so its ``timeouts`` are carried only.
 
 ``with_servecontext(env_vars=None, log_level=None, startup_timeout=30.0, **cluster_settings)``
 returns a ``ServeContext`` whose ``.serve(app_env)`` applies them: ``env_vars`` over the app's,
@@ -89,8 +96,16 @@ def _environment(env_vars: dict[str, str]) -> Iterator[None]:
 class AppHandle:
     """A served app (see the module docstring)."""
 
-    def __init__(self, env: Any, env_vars: dict[str, str], log_level: str, timeout: float):
+    def __init__(
+        self,
+        env: Any,
+        env_vars: dict[str, str],
+        log_level: str,
+        timeout: float,
+        subdomain: str | None = None,
+    ):
         self.name: str = env.name
+        self.subdomain = subdomain
         self._env = env
         self._port: int = env.port.port
         self.url = f"http://127.0.0.1:{self._port}"
@@ -147,9 +162,11 @@ class AppHandle:
             )
             self._failure.__cause__ = e
             return
-        config = uvicorn.Config(
-            self._env.asgi_app(), host="127.0.0.1", port=self._port, log_level=self._log_level
-        )
+        app = self._env.asgi_app()
+        limit = self._env.timeouts.request
+        if limit is not None:
+            app = _RequestTimeout(app, limit.total_seconds())
+        config = uvicorn.Config(app, host="127.0.0.1", port=self._port, log_level=self._log_level)
         self._uvicorn = uvicorn.Server(config)
         try:
             self._uvicorn.run()
@@ -227,7 +244,9 @@ class AppHandle:
         """Stop the app if it runs, then serve it again with the same settings; returns the
         new handle (once it listens)."""
         self.stop()
-        return AppHandle(self._env, self._env_vars, self._log_level, self._timeout)._start()
+        return AppHandle(
+            self._env, self._env_vars, self._log_level, self._timeout, self.subdomain
+        )._start()
 
     def __enter__(self) -> AppHandle:
         return self
@@ -268,9 +287,68 @@ class ServeContext:
         from flytelike.app._parameter import parameter_env
 
         given = self.parameter_values.get(app_env.name) or {}
-        delivered = parameter_env(app_env, given, self.project, self.domain)
+        endpoints = {h.name: h.url for h in served_apps() if h.is_running()}
+        delivered = parameter_env(app_env, given, self.project, self.domain, endpoints)
         env_vars = {**app_env.env_vars, **self.env_vars, **delivered}
-        return AppHandle(app_env, env_vars, self.log_level, self.startup_timeout)._start()
+        subdomain = _subdomain(app_env, self.project, self.domain)
+        return AppHandle(
+            app_env, env_vars, self.log_level, self.startup_timeout, subdomain
+        )._start()
+
+
+def _subdomain(app_env: Any, project: str, domain: str) -> str | None:
+    """The app's subdomain in the serving namespace (a ``Subdomain`` resolved)."""
+    from flytelike.app._types import Subdomain
+
+    sub = app_env.domain.subdomain if app_env.domain is not None else None
+    if not isinstance(sub, Subdomain):
+        return sub
+    from flytelike._v2.init import initialized
+    from flytelike.engine import default_engine
+    from flytelike.models import SerializationContext
+
+    init_project, init_domain = initialized()
+    default_project, default_domain = default_engine().config.namespace
+    sctx = SerializationContext(
+        version="local",
+        project=project or init_project or default_project,
+        domain=domain or init_domain or default_domain,
+    )
+    return sub.resolve(app_env, sctx)
+
+
+class _RequestTimeout:
+    """An ASGI app whose HTTP requests end after ``seconds``: with ``504 Gateway Timeout``
+    when the response has not started, else cut off."""
+
+    def __init__(self, app: Any, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message.get("type") == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, tracking_send), self.seconds)
+        except TimeoutError:
+            if started:
+                raise
+            body = f"request timed out after {self.seconds:g}s".encode()
+            headers = [
+                (b"content-type", b"text/plain"),
+                (b"content-length", str(len(body)).encode()),
+            ]
+            await send({"type": "http.response.start", "status": 504, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
 
 
 # The apps this process served, by name (the latest of each name): what flytelike.remote.App

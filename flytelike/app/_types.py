@@ -1,15 +1,23 @@
-"""flyte 2's app settings: ``Port``, ``Link``, ``Scaling`` and ``Domain``.
+"""flyte 2's app settings: ``Port``, ``Link``, ``Scaling``, ``Domain``, ``Subdomain`` and
+``Timeouts``.
 
 Locally ``Port`` is honoured (``flytelike.serve`` binds the app to it on the loopback
-interface); ``Link``, ``Scaling`` and ``Domain`` describe an app on a cluster (links shown in
-its console, replicas and autoscaling, its public domain): they are validated and kept on the
-environment, and a local app (one process, one address) has no use for them.
+interface), and so is ``Timeouts(request=)`` for an ASGI app (a request still running after it
+is answered ``504 Gateway Timeout``; ``flytelike.app._serve``). ``Link``, ``Scaling`` and
+``Domain`` describe an app on a cluster (links shown in its console, replicas and autoscaling,
+its public domain): they are validated and kept on the environment, and a local app (one
+process, one address) has no use for them. A ``Subdomain`` is resolved as in flyte
+(``resolve(app_env, serialization_context)``); ``flytelike.serve`` resolves it with the serving
+namespace and reports it as ``AppHandle.subdomain``.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flytelike.errors import DefinitionError
 
@@ -105,9 +113,89 @@ class Scaling:
         return (reps, reps) if isinstance(reps, int) else reps
 
 
+MAX_REQUEST_TIMEOUT = timedelta(hours=1)
+
+
+@dataclass
+class Timeouts:
+    """``request``: how long one request to the app may take (seconds or a ``timedelta``, at
+    most an hour); ``None``, no limit."""
+
+    request: int | timedelta | None = None
+
+    def __post_init__(self) -> None:
+        if self.request is None:
+            return
+        if isinstance(self.request, int) and not isinstance(self.request, bool):
+            self.request = timedelta(seconds=self.request)
+        elif not isinstance(self.request, timedelta):
+            raise DefinitionError(
+                f"Timeouts(request={self.request!r}): expected seconds or a timedelta"
+            )
+        if self.request < timedelta(0) or self.request > MAX_REQUEST_TIMEOUT:
+            raise DefinitionError(
+                f"Timeouts(request={self.request}): must be between 0 and 1 hour (3600 seconds)"
+            )
+
+
+_SUFFIXES = ("hash", "default")
+
+
+@dataclass(frozen=True)
+class Subdomain:
+    """A subdomain known once the project and domain are: ``from_app_name(name,
+    project_domain_suffix="hash")`` is ``<name>-<8 hex digits of sha256("<project>-<domain>")>``
+    (``"default"``: ``<name>-<project>-<domain>``); ``from_function(fn)`` is
+    ``fn(app_env, serialization_context)``."""
+
+    app_name: str | None = None
+    project_domain_suffix: str = "hash"
+    function: Callable[[Any, Any], str] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.app_name is None) == (self.function is None):
+            raise DefinitionError("Subdomain: give exactly one of app_name= or function=")
+        if self.project_domain_suffix not in _SUFFIXES:
+            raise DefinitionError(
+                f"Subdomain(project_domain_suffix={self.project_domain_suffix!r}): expected "
+                "'hash' or 'default'"
+            )
+
+    @classmethod
+    def from_app_name(cls, app_name: str, project_domain_suffix: str = "hash") -> Subdomain:
+        return cls(app_name=app_name, project_domain_suffix=project_domain_suffix)
+
+    @classmethod
+    def from_function(cls, function: Callable[[Any, Any], str]) -> Subdomain:
+        return cls(function=function)
+
+    def resolve(self, app_env: Any, serialization_context: Any) -> str:
+        """The subdomain of ``app_env`` in ``serialization_context``'s project and domain."""
+        if self.function is not None:
+            got = self.function(app_env, serialization_context)
+            if not isinstance(got, str) or not got:
+                raise DefinitionError(
+                    f"Subdomain function of app {app_env.name!r} must return a non-empty str, "
+                    f"got {got!r}"
+                )
+            return got
+        project = serialization_context.project
+        domain = serialization_context.domain
+        if not project or not domain:
+            raise DefinitionError(
+                f"Subdomain {self.app_name!r}: a project and a domain are needed to resolve it, "
+                f"got project={project!r}, domain={domain!r}"
+            )
+        if self.project_domain_suffix == "hash":
+            digest = hashlib.sha256(f"{project}-{domain}".encode()).hexdigest()[:8]
+            return f"{self.app_name}-{digest}"
+        return f"{self.app_name}-{project}-{domain}"
+
+
 @dataclass
 class Domain:
-    """The app's public address on a cluster: a ``subdomain`` or a ``custom_domain``."""
+    """The app's public address on a cluster: a ``subdomain`` (a string or a ``Subdomain``) or
+    a ``custom_domain``."""
 
-    subdomain: str | None = None
+    subdomain: str | Subdomain | None = None
     custom_domain: str | None = None

@@ -110,7 +110,9 @@ def test_a_command_app_gets_its_parameters() -> None:
 def test_bad_parameters() -> None:
     with pytest.raises(ValueError, match="not a valid environment name"):
         app.Parameter("p", "v", env_var="1-bad")
-    with pytest.raises(TypeError, match="expected a str, File or Dir value, got int"):
+    with pytest.raises(
+        TypeError, match="expected a str, File, Dir, RunOutput or AppEndpoint value, got int"
+    ):
         app.Parameter("p", 3)
     empty = app.AppEnvironment(name="no-value", port=_free_port(), parameters=[app.Parameter("p")])
     with pytest.raises(DefinitionError, match="Parameter 'p' has no value"):

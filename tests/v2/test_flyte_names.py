@@ -45,10 +45,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "DeployedAppEnvironment", "Domain", "Link", "Parameter", "Port", "RunOutput",
             "Scaling", "Subdomain", "Timeouts", "ctx", "get_parameter",
         ),
-        {
-            "AppEndpoint", "ArtifactValue", "ConnectorEnvironment", "DeployedAppEnvironment",
-            "RunOutput", "Subdomain", "Timeouts",
-        },
+        {"ArtifactValue", "ConnectorEnvironment", "DeployedAppEnvironment"},
     ),
     "errors": (
         (

@@ -1,0 +1,195 @@
+"""flyte 2's app values known when the app is served (issue 13): ``RunOutput`` (a run's output,
+from the local run store) and ``AppEndpoint`` (another served app's URL) as ``Parameter``
+values; ``Timeouts(request=)`` honoured for an ASGI app; ``Subdomain`` resolved as flyte does."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import socket
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import flytelike as flyte
+from flytelike import app
+from flytelike.errors import DefinitionError, ParameterMaterializationError
+from flytelike.models import SerializationContext
+
+env = flyte.TaskEnvironment("app_values")
+
+
+@env.task
+async def train(name: str) -> tuple[str, flyte.io.File]:
+    path = Path(flyte.ctx().raw_data_path.path) / "model.txt"  # type: ignore[union-attr]
+    path.write_text(f"weights of {name}")
+    return f"model-{name}", await flyte.io.File.from_local(str(path))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def _params_app(name: str, parameters: list[app.Parameter]) -> app.AppEnvironment:
+    """An app whose GET / answers its parameters' values, by name."""
+    port = _free_port()
+    served = app.AppEnvironment(name=name, port=port, parameters=parameters)
+    stop = {"now": False}
+
+    @served.server
+    def run() -> None:
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = {p.name: app.get_parameter(p.name) for p in parameters}
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(json.dumps(body).encode())
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        with HTTPServer(("127.0.0.1", port), Handler) as server:
+            server.timeout = 0.05
+            while not stop["now"]:
+                server.handle_request()
+
+    served.stop = stop  # type: ignore[attr-defined]
+    return served
+
+
+def test_run_outputs_are_read_from_the_run_store_when_the_app_is_served() -> None:
+    first = flyte.run(train, name="a")
+    flyte.run(train, name="b")  # the latest succeeded run of the task
+    served = _params_app(
+        "values-app",
+        [
+            app.Parameter("latest", app.RunOutput(type="string", task_name="app_values.train")),
+            app.Parameter("weights", app.RunOutput(type="file", run_name=first.name, getter=(1,))),
+        ],
+    )
+    with flyte.serve(served) as handle:
+        got = _get(handle.url + "/")
+        served.stop["now"] = True  # type: ignore[attr-defined]
+    assert got["latest"] == "model-b"
+    assert Path(got["weights"]).read_text() == "weights of a"
+    value = app.RunOutput(type="string", run_name=first.name)
+    assert asyncio.run(value.materialize()) == "model-a"
+
+
+def test_run_outputs_that_cannot_be_resolved_are_named() -> None:
+    flyte.run(train, name="a")
+    with pytest.raises(DefinitionError, match="exactly one of run_name"):
+        app.RunOutput(type="string")
+    with pytest.raises(DefinitionError, match="expected one of string, file, directory"):
+        app.RunOutput(type="app_endpoint", run_name="r")
+    cases = [
+        (app.RunOutput(type="string", run_name="nope"), "no run named 'nope'"),
+        (app.RunOutput(type="string", task_name="app_values.other"), "no succeeded run"),
+        (app.RunOutput(type="file", task_name="app_values.train"), "is a str, not the file"),
+        (app.RunOutput(type="string", task_name="app_values.train", getter=(5,)), "getter"),
+        (
+            app.RunOutput(type="string", task_name="app_values.train", task_version="v1"),
+            "record no task version",
+        ),
+    ]
+    for value, message in cases:
+        with pytest.raises(ParameterMaterializationError, match=message):
+            value.resolve()
+    served = app.AppEnvironment(
+        name="unresolved", port=_free_port(), parameters=[app.Parameter("p", cases[0][0])]
+    )
+    with pytest.raises(ParameterMaterializationError, match="no run named"):
+        flyte.serve(served)
+
+
+def test_an_app_endpoint_is_the_served_apps_url() -> None:
+    upstream = _params_app("upstream", [app.Parameter("x", "1")])
+    client = _params_app("client", [app.Parameter("up", app.AppEndpoint(app_name="upstream"))])
+    with pytest.raises(ParameterMaterializationError, match="no app named 'upstream'"):
+        flyte.serve(client)
+    with flyte.serve(upstream) as up:
+        with flyte.serve(client) as handle:
+            got = _get(handle.url + "/")
+            client.stop["now"] = True  # type: ignore[attr-defined]
+        upstream.stop["now"] = True  # type: ignore[attr-defined]
+    assert got == {"up": up.url}
+    endpoint = app.AppEndpoint(app_name="upstream")
+    assert asyncio.run(endpoint.materialize()) is endpoint  # (its URL is known when served)
+
+
+def test_request_timeouts_are_honoured_for_an_asgi_app() -> None:
+    fastapi = pytest.importorskip("fastapi")
+    from flytelike.app.extras import FastAPIAppEnvironment
+
+    api = fastapi.FastAPI()
+
+    @api.get("/slow")
+    async def slow() -> dict[str, str]:
+        await asyncio.sleep(5)
+        return {"done": "late"}
+
+    @api.get("/fast")
+    async def fast() -> dict[str, str]:
+        return {"done": "now"}
+
+    served = FastAPIAppEnvironment(
+        name="timeouts-app",
+        app=api,
+        port=_free_port(),
+        timeouts=app.Timeouts(request=timedelta(seconds=0.3)),
+    )
+    assert served.timeouts.request == timedelta(seconds=0.3)
+    with flyte.serve(served) as handle:
+        assert _get(handle.url + "/fast") == {"done": "now"}
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(handle.url + "/slow", timeout=10)
+    assert err.value.code == 504 and b"timed out after 0.3s" in err.value.read()
+
+
+def test_timeouts_and_subdomains_are_validated_and_resolved() -> None:
+    assert app.Timeouts(request=30).request == timedelta(seconds=30)
+    assert app.Timeouts().request is None
+    for bad in (timedelta(hours=2), -1, "5"):
+        with pytest.raises(DefinitionError):
+            app.Timeouts(request=bad)  # type: ignore[arg-type]
+    with pytest.raises(DefinitionError, match="timeouts must be"):
+        app.AppEnvironment(name="x", timeouts=30)  # type: ignore[arg-type]
+    sub = app.Subdomain.from_app_name("api")
+    served = app.AppEnvironment(name="sub-app", port=_free_port(), domain=app.Domain(sub))
+    sctx = SerializationContext(version="1", project="ml", domain="prod")
+    digest = hashlib.sha256(b"ml-prod").hexdigest()[:8]
+    assert sub.resolve(served, sctx) == f"api-{digest}"
+    assert app.Subdomain.from_app_name("api", "default").resolve(served, sctx) == "api-ml-prod"
+    custom = app.Subdomain.from_function(lambda e, c: f"{e.name}-{c.domain}")
+    assert custom.resolve(served, sctx) == "sub-app-prod"
+    with pytest.raises(DefinitionError, match="exactly one of"):
+        app.Subdomain()
+    with pytest.raises(DefinitionError, match="a project and a domain are needed"):
+        sub.resolve(served, SerializationContext(version="1"))
+
+    @served.server
+    def run() -> None:
+        import time
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", served.port.port))
+            s.listen()
+            time.sleep(0.3)
+
+    handle = flyte.with_servecontext(project="ml", domain="prod").serve(served)
+    handle.stop()
+    assert handle.subdomain == f"api-{digest}"
