@@ -293,7 +293,11 @@ class TaskEnvironment:
             custom["cache_max_age"] = max_age.total_seconds()  # (the engine honours it)
         if isinstance(resources, Resources) and resources.shm is not None:
             custom["shm"] = resources.shm_size()  # (no IR resource field for /dev/shm)
-        return V2Task(
+        from flytelike.extras._sleep import Sleep, SleepTask
+
+        # (flyte's plugin registry: a Sleep config makes a SleepTask)
+        sleeps = isinstance(o("plugin_config", self.plugin_config), Sleep)
+        return (SleepTask if sleeps else V2Task)(
             func,
             settings,
             where,

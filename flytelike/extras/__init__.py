@@ -2,11 +2,12 @@
 ``flyte.extras`` (``from flytelike.extras import ContainerTask``; the batchers
 ``DynamicBatcher``/``TokenBatcher`` with ``BatchStats``, ``Prompt`` and the ``CostEstimator``/
 ``TokenEstimator`` protocols, ``flytelike.extras._batcher``; ``Sleep``, a plugin config carried
-into the IR, ``flytelike.extras._sleep``), each loaded on first use.
+into the IR, and ``SleepTask``, the task it makes, ``flytelike.extras._sleep``; ``serialize`` and
+``serialize_env``, a task's IR as a protobuf message, ``flytelike.extras._serialize``), each
+loaded on first use.
 
-flyte 2.12's other ``flyte.extras`` names (``SleepTask``, protobuf task specs, shell wrappers
-of container images, model streaming, webhook apps) raise ``ImportError`` saying what to use
-locally.
+flyte 2.12's other ``flyte.extras`` names (shell wrappers of container images, model streaming,
+webhook apps) raise ``ImportError`` saying what to use locally.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
         TokenBatcher,
         TokenEstimator,
     )
-    from flytelike.extras._sleep import Sleep
+    from flytelike.extras._serialize import serialize, serialize_env
+    from flytelike.extras._sleep import Sleep, SleepTask
 
 __all__ = [
     "BatchStats",
@@ -30,19 +32,17 @@ __all__ = [
     "DynamicBatcher",
     "Prompt",
     "Sleep",
+    "SleepTask",
     "TokenBatcher",
     "TokenEstimator",
+    "serialize",
+    "serialize_env",
 ]
 
-_BATCHER_NAMES = set(__all__) - {"ContainerTask", "Sleep"}
+_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env"}
+_BATCHER_NAMES = set(__all__) - _OWN
 
 _NOT_LOCAL = {
-    "SleepTask": "a sleep task is an ordinary task with plugin_config=Sleep() "
-    "(@env.task(plugin_config=flytelike.extras.Sleep()))",
-    "serialize": "flyte's protobuf task specs are for a cluster; serialise a task's IR with "
-    "flytelike.serialization.to_json(flytelike.closure_of(task))",
-    "serialize_env": "flyte's protobuf task specs are for a cluster; serialise each task's IR "
-    "with flytelike.serialization.to_json(flytelike.closure_of(task))",
     "shell": "run a CLI of a container image with flytelike.extras.ContainerTask, or a local "
     "command with flytelike.ShellTask",
     "model_streamer": "load the model with its own library (e.g. transformers) inside the task",
@@ -56,11 +56,16 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = ContainerTask
         return ContainerTask
-    if name == "Sleep":
-        from flytelike.extras._sleep import Sleep
+    if name in ("Sleep", "SleepTask"):
+        from flytelike.extras import _sleep
 
-        globals()[name] = Sleep
-        return Sleep
+        globals()[name] = getattr(_sleep, name)
+        return globals()[name]
+    if name in ("serialize", "serialize_env"):
+        from flytelike.extras import _serialize
+
+        globals()[name] = getattr(_serialize, name)
+        return globals()[name]
     if name in _BATCHER_NAMES:
         from flytelike.extras import _batcher
 
