@@ -251,12 +251,16 @@ class GrpcBackend:
         once the executor has it (again with the template when it answers NOT_FOUND).
         Cancelling the coroutine cancels the call, and the executor stops the task."""
         lane = self._lane()
-        digest = self._codec.digest(task)
+        full, ref, digest = self._codec.encoded(task)
         with_task = digest not in self._sent
         while True:
-            data = self._codec.prefix(task, with_task) + body
+            data = (full if with_task else ref) + body
+            streams = self._streams
             try:
-                if method == "RunAction" and await self._has_streams(lane):
+                raw: bytes
+                if method == "RunAction" and (
+                    streams or (streams is None and await self._has_streams(lane))
+                ):
                     raw = await self._streamed(lane, data, timeout)
                 else:
                     raw = await lane.unary[method](data, timeout=timeout, metadata=self._metadata)
@@ -274,37 +278,6 @@ class GrpcBackend:
         """One attempt over an idle ``RunActions`` call (or a new one); ``RunAction`` when the
         executor has no streams (UNIMPLEMENTED) or no room for one more (RESOURCE_EXHAUSTED:
         ``RunAction`` then also says whether it was the request's size)."""
-        try:
-            return await self._over_stream(lane, data, timeout)
-        except self._grpc.RpcError as e:
-            code = e.code()
-            codes = self._grpc.StatusCode
-            if code not in (codes.UNIMPLEMENTED, codes.RESOURCE_EXHAUSTED):
-                raise
-            raw: bytes = await lane.unary["RunAction"](
-                data, timeout=timeout, metadata=self._metadata
-            )
-            if code == self._grpc.StatusCode.UNIMPLEMENTED:
-                self._streams = False  # (RunAction ran it: the executor has no RunActions)
-            return raw
-
-    async def _has_streams(self, lane: _Lane) -> bool:
-        """Whether to use ``RunActions``: the executor's Describe lists the capability
-        ``stream`` (asked once; when Describe fails, the next attempt asks again)."""
-        if self._streams is None:
-            try:
-                raw = await lane.describe(b"", timeout=10.0, metadata=self._metadata)
-            except self._grpc.RpcError:
-                return False  # (RunAction reports what is wrong)
-            from flytelike.proto import executor_pb2 as pb
-
-            try:
-                self._streams = "stream" in pb.ExecutorInfo.FromString(raw).capabilities
-            except Exception:  # (an unreadable answer: RunAction will say more)
-                return False
-        return self._streams
-
-    async def _over_stream(self, lane: _Lane, data: bytes, timeout: float | None) -> bytes:
         call = None
         while lane.idle:
             idle = lane.idle.pop()
@@ -324,11 +297,38 @@ class GrpcBackend:
             return raw  # type: ignore[no-any-return]
         except asyncio.InvalidStateError as e:  # (written to a call that had just ended)
             raise _Dropped(str(e)) from e
+        except self._grpc.RpcError as e:
+            code = e.code()
+            codes = self._grpc.StatusCode
+            if code not in (codes.UNIMPLEMENTED, codes.RESOURCE_EXHAUSTED):
+                raise
+            answer: bytes = await lane.unary["RunAction"](
+                data, timeout=timeout, metadata=self._metadata
+            )
+            if code == self._grpc.StatusCode.UNIMPLEMENTED:
+                self._streams = False  # (RunAction ran it: the executor has no RunActions)
+            return answer
         finally:
             if done and len(lane.idle) < self.idle_streams:
                 lane.idle.append(call)
             else:  # (cancelled, timed out or failed: the executor stops what still runs)
                 call.cancel()
+
+    async def _has_streams(self, lane: _Lane) -> bool:
+        """Whether to use ``RunActions``: the executor's Describe lists the capability
+        ``stream`` (asked once; when Describe fails, the next attempt asks again)."""
+        if self._streams is None:
+            try:
+                raw = await lane.describe(b"", timeout=10.0, metadata=self._metadata)
+            except self._grpc.RpcError:
+                return False  # (RunAction reports what is wrong)
+            from flytelike.proto import executor_pb2 as pb
+
+            try:
+                self._streams = "stream" in pb.ExecutorInfo.FromString(raw).capabilities
+            except Exception:  # (an unreadable answer: RunAction will say more)
+                return False
+        return self._streams
 
     def _failure(self, e: Any, what: str) -> ExecutionError:
         """The ``ExecutionError`` of a failed call (``e`` a ``grpc.RpcError``)."""
@@ -362,7 +362,7 @@ class GrpcBackend:
         c = request.context
         try:  # (its function by value when the executor cannot import it: ``ship_task``)
             task = ship_task(request.task)
-            code = await self._code(task, c)
+            code = await self._code(task, c) if self.bundles else self._root(task)
             body = _wire.request_body(request, code, task)
         except Exception as e:  # (a value the wire format cannot carry, code that cannot travel)
             return ActionOutcome(error=_unsent(_what(request), e))

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import hmac
 import itertools
 import sys
@@ -48,6 +49,7 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    _stop,
 )
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _bundle, _net, _wire
@@ -57,17 +59,9 @@ DEADLINE_MARGIN = 0.05  # seconds kept to answer before the client's deadline
 NO_DEADLINE = 1e8  # seconds remaining beyond which a call has no deadline (about three years)
 
 
-def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], None]:
-    """What stops a sync body running in a thread (nothing, before ``_stop`` existed)."""
-    try:
-        from flytelike.backends import _stop
-    except ImportError:
-        return lambda: None
-
-    def stop() -> None:
-        _stop.stop(run_name, action_id, attempt)
-
-    return stop
+def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], Any]:
+    """What stops a sync body running in a thread."""
+    return functools.partial(_stop.stop, run_name, action_id, attempt)
 
 
 class ExecutorService:
@@ -216,12 +210,18 @@ class ExecutorService:
     def _action(self, grpc: Any, data: bytes, context: Any, slot: list[Any]) -> bytes:
         """One attempt; ``slot[0]`` holds what stops it while it runs (the call's end calls
         it)."""
-        self._check_size(grpc, data, context, pb.ActionRequest)
-        request, code = self._decode(
-            grpc, context, lambda: _wire.request_from_proto(self.codec, data)
-        )
-        self._use_code(grpc, context, code)
-        request = _within_deadline(request, context.time_remaining())
+        if len(data) > self.max_bytes:
+            self._check_size(grpc, data, context, pb.ActionRequest)
+        try:
+            request, code = _wire.request_from_proto(self.codec, data)
+        except _wire.RequestError as e:
+            context.abort(getattr(grpc.StatusCode, e.status), str(e))
+            raise AssertionError("unreachable: abort raises") from e
+        if code is not _wire.NO_CODE:
+            self._use_code(grpc, context, code)
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= NO_DEADLINE:
+            request = _within_deadline(request, remaining)
         c = request.context
         key = (c.run_name, c.action_id, c.attempt)
         try:
@@ -236,8 +236,9 @@ class ExecutorService:
         if outcome is None:  # (cancelled: nobody is waiting for the answer)
             context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
             raise AssertionError("unreachable: abort raises")
-        if self._capture is not None and self._capture.OPEN:
-            log = self._capture.take(*key)
+        capture = self._capture
+        if capture is not None and capture.OPEN:
+            log = capture.take(*key)
             if log is not None:
                 outcome = replace(outcome, logs=log)
         return _wire.outcome_to_proto(outcome)
@@ -245,8 +246,7 @@ class ExecutorService:
     def _run(self, request: ActionRequest, key: Any, slot: list[Any]) -> ActionOutcome | None:
         backend = self.backend
         if request.context.timeout is None and backend.can_inline(request):
-            stop = _stopper(*key)
-            self.running[key] = slot[0] = stop
+            self.running[key] = slot[0] = _stopper(*key)
             return backend.run_inline(request)  # type: ignore[no-any-return]
         assert self.loop is not None
         future = asyncio.run_coroutine_threadsafe(_within_timeout(backend, request), self.loop)

@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from google.protobuf.message import DecodeError
+
 from flytelike.backends import (
     SYSTEM,
     USER,
@@ -78,6 +80,47 @@ def context_to_proto(out: pb.ActionContext, c: ActionContext) -> None:
 
 
 def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionContext:
+    run_name = msg.run_name
+    action_id = msg.action_id
+    attempt = msg.attempt
+    run_dir = msg.run_dir
+    secrets_dir = msg.secrets_dir
+    if (
+        not run_name
+        or not action_id
+        or len(run_name) > _ID_LIMIT
+        or len(action_id) > _ID_LIMIT
+        or attempt < 0
+        or (run_dir and run_dir not in _ABSOLUTE)
+        or (secrets_dir and secrets_dir not in _ABSOLUTE)
+    ):
+        _check_context(msg, field)  # (raises, or remembers the paths as absolute)
+    timeout = msg.timeout if msg.HasField("timeout") else None
+    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+        raise _invalid(f"{field}.timeout", f"must be a positive number of seconds, got {timeout}")
+    env = msg.environment
+    return ActionContext(
+        run_name,
+        action_id,
+        attempt,
+        run_dir,
+        msg.raw_data_prefix,
+        timeout,
+        msg.enable_deck,
+        tuple((p.key, p.value) for p in env) if env else (),
+        secrets_dir,
+        msg.secrets_env_prefix,
+        msg.project,
+        msg.domain,
+    )
+
+
+_ABSOLUTE: set[str] = set()  # run and secrets directories found to be absolute paths
+
+
+def _check_context(msg: pb.ActionContext, field: str) -> None:
+    """Raise ``RequestError`` naming the first bad field of ``msg``; else remember its paths
+    as checked."""
     for name in ("run_name", "action_id"):
         value = getattr(msg, name)
         if not value:
@@ -90,23 +133,9 @@ def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionC
         value = getattr(msg, name)
         if value and (not os.path.isabs(value) or "\0" in value):
             raise _invalid(f"{field}.{name}", f"must be an absolute path, got {value!r}")
-    timeout = msg.timeout if msg.HasField("timeout") else None
-    if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
-        raise _invalid(f"{field}.timeout", f"must be a positive number of seconds, got {timeout}")
-    return ActionContext(
-        run_name=msg.run_name,
-        action_id=msg.action_id,
-        attempt=msg.attempt,
-        run_dir=msg.run_dir,
-        raw_data_prefix=msg.raw_data_prefix,
-        timeout=timeout,
-        enable_deck=msg.enable_deck,
-        environment=tuple((p.key, p.value) for p in msg.environment),
-        secrets_dir=msg.secrets_dir,
-        secrets_env_prefix=msg.secrets_env_prefix,
-        project=msg.project,
-        domain=msg.domain,
-    )
+    if len(_ABSOLUTE) > 1024:
+        _ABSOLUTE.clear()
+    _ABSOLUTE.update(p for p in (msg.run_dir, msg.secrets_dir) if p)
 
 
 # ---------------------------------------------------------------------------------- literals
@@ -152,7 +181,11 @@ def put_literals(out: Any, values: Mapping[str, Any]) -> None:
 def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Literal]:
     """Named literals from a repeated ``NamedLiteral`` field; names must be unique and, given
     ``known``, among them."""
-    return {k: box(v) for k, v in get_values(msgs, field, known).items()}
+    values = get_values(msgs, field, known)
+    for k, v in values.items():
+        if not isinstance(v, Literal):
+            values[k] = Scalar(v)
+    return values
 
 
 def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Any]:
@@ -232,6 +265,11 @@ class TaskCodec:
     def digest(self, task: TaskTemplate) -> str:
         return self._encode(task)[3]
 
+    def encoded(self, task: TaskTemplate) -> tuple[bytes, bytes, str]:
+        """``(prefix with the template, prefix with the digest alone, digest)``."""
+        hit = self._encode(task)
+        return hit[1], hit[2], hit[3]
+
     def resolve(self, msg: Any, field: str = "task") -> TaskTemplate:
         """The template of a request (``msg``: an ``ActionRequest`` or ``ItemsRequest``): the
         one it carries (remembered under its digest) or the remembered one it names."""
@@ -292,7 +330,7 @@ class CodeRef:
     bundle_digest: str = ""
 
 
-_NO_CODE = CodeRef()
+NO_CODE = CodeRef()  # (no root, no bundle)
 
 
 def _code(msg: Any, task: TaskTemplate, field: str = "code") -> CodeRef:
@@ -323,14 +361,14 @@ def _code(msg: Any, task: TaskTemplate, field: str = "code") -> CodeRef:
         return CodeRef(bundle_uri=uri, bundle_digest=digest)
     root: str = msg.root
     if not root:
-        return _NO_CODE
+        return NO_CODE
     found = _ROOTS.get(root)
     if found is not None:  # (every request of a run names the same root: looked at once)
         return found
     if not os.path.isabs(root):
         raise _invalid(f"{field}.root", f"{root!r} is not an absolute path")
     if not os.path.isdir(root):
-        return _NO_CODE
+        return NO_CODE
     if len(_ROOTS) > 1024:
         _ROOTS.clear()
     found = _ROOTS[root] = CodeRef(root)
@@ -387,8 +425,6 @@ def request_from_proto(codec: TaskCodec, data: bytes) -> tuple[ActionRequest, Co
 
 
 def _parse(cls: Any, data: bytes) -> Any:
-    from google.protobuf.message import DecodeError
-
     try:
         return cls.FromString(data)
     except DecodeError as e:
@@ -486,6 +522,9 @@ def outcome_to_proto(outcome: ActionOutcome) -> bytes:
 def outcome_from_proto(data: bytes, context: ActionContext) -> ActionOutcome:
     """An outcome from an executor's answer; raises ``RequestError`` when it is malformed."""
     msg = _parse(pb.ActionOutcome, data)
+    fields = msg.ListFields()
+    if len(fields) == 1 and fields[0][0].number == 1:  # (outputs alone: most answers)
+        return ActionOutcome(outputs=get_literals(msg.outputs, "outputs"))
     decks = tuple(Deck(d.name, d.uri) for d in msg.decks)
     extra: dict[str, Any] = {}
     if msg.HasField("logs"):

@@ -176,3 +176,26 @@ def test_streams_of_ended_event_loops_are_closed() -> None:
     finally:
         backend.close()
         server.stop()
+
+
+def test_every_context_field_survives_the_wire() -> None:
+    c = ActionContext(
+        run_name="r9",
+        action_id="n3/n0",
+        attempt=2,
+        run_dir="/tmp/runs/r9",
+        raw_data_prefix="s3://bucket/raw",
+        timeout=12.5,
+        enable_deck=True,
+        environment=(("A", "1"), ("B", "2")),
+        secrets_dir="/tmp/secrets",
+        secrets_env_prefix="SEC_",
+        project="p",
+        domain="d",
+    )
+    msg = pb.ActionContext()
+    _wire.context_to_proto(msg, c)
+    assert _wire.context_from_proto(pb.ActionContext.FromString(msg.SerializeToString())) == c
+    msg.run_dir = "relative"  # (a path seen before is not re-checked; a new one is)
+    with pytest.raises(_wire.RequestError, match=r"context\.run_dir: must be an absolute path"):
+        _wire.context_from_proto(msg)
