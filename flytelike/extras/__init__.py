@@ -6,8 +6,10 @@ into the IR, and ``SleepTask``, the task it makes, ``flytelike.extras._sleep``; 
 ``serialize_env``, a task's IR as a protobuf message, ``flytelike.extras._serialize``), each
 loaded on first use.
 
-flyte 2.12's other ``flyte.extras`` names (shell wrappers of container images, model streaming,
-webhook apps) raise ``ImportError`` saying what to use locally.
+``flytelike.extras.shell`` is flyte's shell task helper (``shell.create``: a CLI tool with typed
+inputs and outputs; locally its script runs with bash on this machine). flyte 2.12's other
+``flyte.extras`` names (model streaming, webhook apps) raise ``ImportError`` saying what to use
+locally.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -37,14 +39,13 @@ __all__ = [
     "TokenEstimator",
     "serialize",
     "serialize_env",
+    "shell",
 ]
 
-_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env"}
+_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env", "shell"}
 _BATCHER_NAMES = set(__all__) - _OWN
 
 _NOT_LOCAL = {
-    "shell": "run a CLI of a container image with flytelike.extras.ContainerTask, or a local "
-    "command with flytelike.ShellTask",
     "model_streamer": "load the model with its own library (e.g. transformers) inside the task",
     "webhooks": "serve a webhook receiver as an app: flytelike.app.extras.FastAPIAppEnvironment",
 }
@@ -61,6 +62,10 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = getattr(_sleep, name)
         return globals()[name]
+    if name == "shell":
+        import importlib
+
+        return importlib.import_module("flytelike.extras.shell")
     if name in ("serialize", "serialize_env"):
         from flytelike.extras import _serialize
 
