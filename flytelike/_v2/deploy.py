@@ -17,9 +17,12 @@ namespace is ``init``'s project and domain, else the configuration's
   bundle). As flyte, ``"none"`` requires an explicit ``version``. It is checked, not acted on.
 - ``interactive_mode=True`` raises ``NotImplementedError``, as flyte does.
 
+An ``AppEnvironment`` (given, or among ``depends_on``) is served in this process, as flyte
+starts it on a cluster (``flytelike.app._deploy``); ``dryrun`` serves nothing.
+
 Returns one ``Deployment`` per group of environments deployed together (an environment and its
-dependencies), each listing ``envs`` and ``deployed_tasks`` (``DeployedTaskSpec``: name,
-version, environment).
+dependencies), each listing ``envs``, ``deployed_tasks`` (``DeployedTaskSpec``: name, version,
+environment) and ``deployed_apps`` (``flytelike.app.DeployedAppEnvironment``).
 """
 
 from __future__ import annotations
@@ -51,10 +54,14 @@ class Deployment:
     envs: dict[str, Any]
     deployed_tasks: list[DeployedTaskSpec] = field(default_factory=list)
     dryrun: bool = False
+    deployed_apps: list[Any] = field(default_factory=list)
 
     def summary_repr(self) -> str:
         tasks = ", ".join(f"{t.name} (v{t.version})" for t in self.deployed_tasks)
-        return f"Deployment(envs=[{', '.join(self.envs)}], tasks=[{tasks}])"
+        text = f"Deployment(envs=[{', '.join(self.envs)}], tasks=[{tasks}]"
+        if self.deployed_apps:
+            text += f", apps=[{', '.join(a.get_name() for a in self.deployed_apps)}]"
+        return text + ")"
 
     def task_repr(self) -> list[list[tuple[str, str]]]:
         return [[("name", t.name), ("version", t.version)] for t in self.deployed_tasks]
@@ -70,6 +77,7 @@ def _plan(envs: tuple[Any, ...]) -> list[dict[str, Any]]:
     """Groups of environments to deploy together: each one given, with its dependencies
     (depth first), every environment in one group only."""
     from flytelike._v2.env import TaskEnvironment
+    from flytelike.app import AppEnvironment
 
     seen: set[str] = set()
     plans: list[dict[str, Any]] = []
@@ -82,10 +90,10 @@ def _plan(envs: tuple[Any, ...]) -> list[dict[str, Any]]:
         into[env.name] = env
 
     for env in envs:
-        if not isinstance(env, TaskEnvironment):
+        if not isinstance(env, TaskEnvironment | AppEnvironment):
             raise DefinitionError(
-                f"deploy: expected TaskEnvironment objects, got {env!r}; pass the environments "
-                "whose tasks to deploy (flytelike.deploy(env, other_env))"
+                f"deploy: expected TaskEnvironment or AppEnvironment objects, got {env!r}; pass "
+                "the environments to deploy (flytelike.deploy(env, other_env))"
             )
         if env.name in seen:
             continue
@@ -101,6 +109,15 @@ def _version(tasks: list[tuple[str, Any, dict[str, Any]]]) -> str:
     for name, closure, _ in sorted(tasks, key=lambda t: t[0]):
         digest.update(f"{name}\0{closure.primary.version}\0".encode())
     return digest.hexdigest()[:20]
+
+
+def _serve_app(app_env: Any, project: str, domain: str) -> Any:
+    """Serve ``app_env`` (its ``ctx()`` reports ``project``/``domain``): a deployed app."""
+    from flytelike.app import DeployedAppEnvironment, ServeContext
+    from flytelike.remote import App
+
+    handle = ServeContext(project=project, domain=domain).serve(app_env)
+    return DeployedAppEnvironment(env=app_env, deployed_app=App(handle))
 
 
 def deploy(
@@ -134,7 +151,10 @@ def deploy(
     out: list[Deployment] = []
     for group in _plan(envs):
         per_env: dict[str, list[tuple[str, Any, dict[str, Any]]]] = {}
+        apps = [env for env in group.values() if not hasattr(env, "tasks")]
         for env_name, env in group.items():
+            if env in apps:
+                continue
             compiled = []
             for name, task in env.tasks.items():
                 closure = to_closure(task)
@@ -147,10 +167,12 @@ def deploy(
             for env_name, tasks in per_env.items()
             for name, _, _ in tasks
         ]
+        served = []
         if not dryrun:
             for env_name, tasks in per_env.items():
                 _deployed.record(engine, project, domain, env_name, ver, tasks)
-        out.append(Deployment(dict(group), specs, dryrun))
+            served = [_serve_app(app, project, domain) for app in apps]
+        out.append(Deployment(dict(group), specs, dryrun, served))
     return out
 
 

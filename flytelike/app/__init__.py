@@ -4,12 +4,14 @@
 (``flytelike.remote.App`` reads them); ``Parameter``s reach the served app, which reads them
 with ``get_parameter(name)`` (or their ``env_var``), their values resolved when the app is served
 (``RunOutput``, a recorded run's output; ``AppEndpoint``, a served app's URL), and ``ctx()`` is
-its context. ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
+its context. ``flytelike.deploy(app_env)`` serves it too and lists it as a
+``DeployedAppEnvironment`` (``flytelike.app._deploy``). ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
 FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
 meaning raise ``ImportError`` saying what to use."""
 
 from __future__ import annotations
 
+from flytelike.app._deploy import DeployedAppEnvironment
 from flytelike.app._env import AppEnvironment
 from flytelike.app._parameter import AppContext, Parameter, ctx, get_parameter
 from flytelike.app._serve import AppHandle, AppStartError, ServeContext, served_apps
@@ -22,6 +24,7 @@ __all__ = [
     "AppEnvironment",
     "AppHandle",
     "AppStartError",
+    "DeployedAppEnvironment",
     "Domain",
     "Link",
     "Parameter",
@@ -39,8 +42,6 @@ __all__ = [
 _NOT_LOCAL = {
     "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
     "ArtifactValue": "artifacts need a cluster's catalog; pass values with env_vars=",
-    "DeployedAppEnvironment": "apps are not deployed locally: flytelike.serve(app_env) returns "
-    "the served app's AppHandle",
 }
 
 

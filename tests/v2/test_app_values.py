@@ -1,6 +1,7 @@
 """flyte 2's app values known when the app is served (issue 13): ``RunOutput`` (a run's output,
 from the local run store) and ``AppEndpoint`` (another served app's URL) as ``Parameter``
-values; ``Timeouts(request=)`` honoured for an ASGI app; ``Subdomain`` resolved as flyte does."""
+values; ``Timeouts(request=)`` honoured for an ASGI app; ``Subdomain`` resolved as flyte does;
+``flyte.deploy`` of an app serves it as a ``DeployedAppEnvironment``."""
 
 from __future__ import annotations
 
@@ -193,3 +194,29 @@ def test_timeouts_and_subdomains_are_validated_and_resolved() -> None:
     handle = flyte.with_servecontext(project="ml", domain="prod").serve(served)
     handle.stop()
     assert handle.subdomain == f"api-{digest}"
+
+
+def test_deploying_an_app_serves_it() -> None:
+    served = _params_app("deployed-app", [app.Parameter("who", "deployer")])
+    tasks = flyte.TaskEnvironment("uses_app")
+
+    @tasks.task
+    async def noop() -> int:
+        return 1
+
+    dry, _ = flyte.deploy(served, tasks, dryrun=True)
+    assert dry.deployed_apps == [] and set(dry.envs) == {"deployed-app"}
+    dep, with_tasks = flyte.deploy(served, tasks)
+    (deployed,) = dep.deployed_apps
+    try:
+        assert isinstance(deployed, app.DeployedAppEnvironment)
+        assert deployed.env is served and deployed.get_name() == "deployed-app"
+        assert deployed.deployed_app.deployment_status == "ACTIVE"
+        assert _get(deployed.deployed_app.endpoint + "/") == {"who": "deployer"}
+        assert [t.name for t in with_tasks.deployed_tasks] == ["uses_app.noop"]
+        assert "apps=[deployed-app]" in dep.summary_repr()
+        assert deployed.summary_repr() == "Deployed App[deployed-app] in environment deployed-app"
+    finally:
+        served.stop["now"] = True  # type: ignore[attr-defined]
+        deployed.deployed_app.deactivate()
+    assert deployed.deployed_app.deployment_status == "STOPPED"
