@@ -34,6 +34,7 @@ from typing import Any
 from flytelike.backends import _capture as capture
 from flytelike.backends import _stop, _worker
 from flytelike.backends._functions import FunctionResolutionError, task_function
+from flytelike.backends._live import is_mocked
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -53,6 +54,7 @@ from flytelike.backends._runtime import (
     render_value,
     restore_variables,
     set_variables,
+    variables,
 )
 from flytelike.backends._secrets import secret_environment
 from flytelike.backends._ship import ship_task
@@ -337,12 +339,22 @@ class InlineRunner:
 
 def _run_in_subprocess(request: ActionRequest, keep_exception: bool = False) -> ActionOutcome:
     """An attempt in a pool or worker process: what it prints is captured there and sent back
-    (with the exception object only when ``keep_exception``: the caller checks it travels)."""
+    (with the exception object only when ``keep_exception``: the caller checks it travels); the
+    context's ``environment`` (the driver's variables, ``_with_driver_variables``) is set
+    around it."""
     capture.install()
-    outcome = run_sync(request, keep_exception=keep_exception)
+    with variables(dict(request.context.environment)):
+        outcome = run_sync(request, keep_exception=keep_exception)
     action = request.context
     logs = capture.take(action.run_name, action.action_id, action.attempt)
     return outcome if logs is None else replace(outcome, logs=logs)
+
+
+def _with_driver_variables(context: ActionContext) -> ActionContext:
+    """``context`` carrying the driver's ``FLYTELIKE_*`` variables as they are now: a pool
+    process started earlier does not have those set since."""
+    env = tuple((k, v) for k, v in os.environ.items() if k.startswith("FLYTELIKE_"))
+    return replace(context, environment=(*context.environment, *env)) if env else context
 
 
 def _run_in_worker(request: ActionRequest) -> ActionOutcome:
@@ -486,9 +498,10 @@ class LocalBackend:
             if self.mode == "thread":
                 return await _worker.run_in_thread(request, run_sync)
         loop = asyncio.get_running_loop()
-        if self.mode == "process":
+        if self.mode == "process" and not is_mocked(request.task.id):  # (mocks live here)
             try:  # the request leaves this process: its function by value if need be
-                request = replace(request, task=ship_task(request.task))
+                context = _with_driver_variables(request.context)
+                request = replace(request, task=ship_task(request.task), context=context)
             except CodeShippingError as e:
                 return ActionOutcome(error=_cannot_ship(e))
             try:
