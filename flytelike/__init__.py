@@ -142,8 +142,10 @@ if TYPE_CHECKING:
         init_passthrough,
         is_control_plane_available,
     )
+    from flytelike._v2.interactive import load_interactive_ctx
     from flytelike._v2.map import map
     from flytelike._v2.run import RunContext, run, with_runcontext
+    from flytelike._v2.scripts import load_plugin_config, run_python_script
     from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
     from flytelike._v2.task import V2Task as TaskTemplate
     from flytelike._v2.trace import trace
@@ -331,6 +333,8 @@ _LAZY = {
     "kwtypes": ("flytelike._entities.container", "kwtypes"),
     "latest_checkpoint": ("flytelike.backends._checkpoint", "latest_checkpoint"),
     "load_implicit_plugins": ("flytelike._compat.plugins", "load_implicit_plugins"),
+    "load_interactive_ctx": ("flytelike._v2.interactive", "load_interactive_ctx"),
+    "load_plugin_config": ("flytelike._v2.scripts", "load_plugin_config"),
     "logger": ("flytelike.backends._logging", "logger"),
     "map": ("flytelike._v2.map", "map"),
     "map_task": ("flytelike._entities.map_task", "map_task"),
@@ -344,6 +348,7 @@ _LAZY = {
     "report": ("flytelike.report", ""),
     "rerun": ("flytelike._v2.verbs", "rerun"),
     "run": ("flytelike._v2.run", "run"),
+    "run_python_script": ("flytelike._v2.scripts", "run_python_script"),
     "sensor": ("flytelike.sensor", ""),
     "serve": ("flytelike.app._serve", "serve"),
     "sleep": ("flytelike._entities.gates", "sleep"),
@@ -513,6 +518,8 @@ __all__ = [
     "kwtypes",
     "latest_checkpoint",
     "load_implicit_plugins",
+    "load_interactive_ctx",
+    "load_plugin_config",
     "logger",
     "map",
     "map_task",
@@ -526,6 +533,7 @@ __all__ = [
     "report",
     "rerun",
     "run",
+    "run_python_script",
     "sensor",
     "serve",
     "sleep",
@@ -541,17 +549,6 @@ __all__ = [
 ]
 
 
-# flyte 2 names with no local meaning (they drive a cluster): importing one raises ImportError
-# saying what to use.
-_NOT_LOCAL = {
-    "load_interactive_ctx": "it loads the context of an action that ran on a cluster; locally "
-    "run the task with flytelike.run (and a debugger)",
-    "load_plugin_config": "it configures run_python_script, which needs a cluster",
-    "run_python_script": "it runs a script in a container on a cluster; locally run "
-    "`python script.py`",
-}
-
-
 def version() -> str:
     """The flytelike release (flyte's ``flyte.version()``)."""
     return __version__
@@ -561,9 +558,6 @@ def __getattr__(name: str) -> Any:
     # Every public name loads on first use, so `import flytelike` does no work.
     spec = _LAZY.get(name)
     if spec is None:
-        reason = _NOT_LOCAL.get(name)
-        if reason is not None:
-            raise ImportError(f"flytelike.{name} (flyte's {name}) is not available: {reason}")
         from flytelike._compat.aliases import not_provided
 
         not_provided(__name__, name, {})  # flytekit's names without a local meaning say why

@@ -10,6 +10,7 @@ Contracts:
   block and restores the previous map after it; innermost wins. Values are converted to ``str``.
 - ``ctx()`` returns a ``TaskContext`` inside a running task and ``NULL_TASK_CONTEXT`` (a context
   whose ``action`` is ``None``, never ``None`` itself) outside one; both carry ``custom_context``.
+  After ``load_interactive_ctx`` (``interactive``) it returns the restored context outside tasks.
 - ``raw_data_path`` is a ``RawDataPath`` (``.path``: the run's raw data folder) inside a task,
   ``None`` outside one, as in flyte.
 - ``group(name)`` is a sync context manager naming the group of every task call made inside it;
@@ -165,6 +166,12 @@ class TaskContext:
     raw_data_path: RawDataPath | None = None
     mode: str = "local"
     _execution: Any = field(default=None, repr=False, compare=False)
+    # What ``load_interactive_ctx`` restores of an action (flyte's fields of the same names).
+    version: str = ""
+    input_path: str | None = None
+    output_path: str = ""
+    run_base_dir: str = ""
+    interactive_mode: bool = False
 
     @property
     def checkpoint(self) -> Any:
@@ -190,11 +197,24 @@ class TaskContext:
 NULL_TASK_CONTEXT = TaskContext(None)
 
 
+# The context ``load_interactive_ctx`` installed: ``ctx()`` outside a running task.
+_INTERACTIVE: list[TaskContext] = []
+
+
+def install_interactive(tctx: TaskContext) -> None:
+    """Make ``tctx`` what ``ctx()`` returns outside a running task, for good (a debugger or REPL
+    session has no point at which to restore the previous one; ``load_interactive_ctx``)."""
+    _INTERACTIVE[:] = [tctx]
+
+
 def ctx() -> TaskContext:
-    """The running task's context, or ``NULL_TASK_CONTEXT`` (with the custom context) outside."""
+    """The running task's context, or ``NULL_TASK_CONTEXT`` (with the custom context) outside
+    (the context ``load_interactive_ctx`` installed, when it was called)."""
     ec = _running()
     custom = get_custom_context()
     if ec is None:
+        if _INTERACTIVE:
+            return _INTERACTIVE[0]
         return TaskContext(None, custom, current_group()) if custom else NULL_TASK_CONTEXT
     a = ec.action
     return TaskContext(
