@@ -22,6 +22,16 @@ can answer faster than the echo on this machine at that moment.
 
 Targets: <= 300 µs of overhead per action, <= 20 µs per map item. Run as
 ``python benchmarks/run.py grpc`` or ``python -m benchmarks.bench_grpc`` (prints JSON).
+
+``instructions`` (where valgrind is installed; not with ``--quick``): instructions per action
+counted by callgrind (``_callgrind``) in one process that holds the client and, in threads, an
+executor server and an echo server, so that both ends of a round trip are counted: the bare
+stream echo, ``GrpcBackend.run_action``, ``LocalBackend.run_action``, and chains through the
+engine on the grpc, yielding and local backends. ``action_over_echo`` is what the executor
+interface adds to the echo round trip (encoding, decoding, checks, running the task), stable
+where wall time is not; ``engine_over_echo`` the same through the engine: a chain's action on
+grpc minus one on the yielding backend (the engine's own remote path, which runs the task in
+place) minus the echo; ``engine_remote`` is yielding minus local.
 """
 
 from __future__ import annotations
@@ -43,6 +53,14 @@ from typing import Any
 
 import flytelike as fl
 
+CALLGRIND_PLAN = (
+    ("stream_echo", 50, 250),
+    ("action_grpc", 50, 250),
+    ("action_local", 50, 250),
+    ("engine_grpc", 100, 300),
+    ("engine_yielding", 100, 300),
+    ("engine_local", 100, 300),
+)
 TARGET_ACTION_US = 300.0
 TARGET_ITEM_US = 20.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,6 +268,120 @@ class _Yielding:
         self.local.close()
 
 
+def _instructions() -> dict[str, Any]:
+    """Instructions per action of each workload, from one callgrind run."""
+    from benchmarks import _callgrind
+
+    why = _callgrind.unavailable()
+    if why is not None:
+        return {"skipped": why}
+    with tempfile.TemporaryDirectory() as home:
+        dumps = _callgrind.count("benchmarks.bench_grpc", "callgrind", {"FLYTELIKE_HOME": home})
+    res = _callgrind.per_unit(dumps, CALLGRIND_PLAN)
+    per = {label: v["instructions_per_unit"] for label, v in res.items()}
+    res["action_over_echo"] = per["action_grpc"] - per["stream_echo"]
+    res["action_over_echo_ratio"] = per["action_grpc"] / per["stream_echo"]
+    res["engine_remote"] = per["engine_yielding"] - per["engine_local"]
+    res["engine_over_echo"] = per["engine_grpc"] - per["engine_yielding"] - per["stream_echo"]
+    return res
+
+
+def _callgrind_scenario() -> None:
+    """Run under callgrind by ``_instructions``: servers in threads of this process, warm-up,
+    then each workload at its two sizes (``CALLGRIND_PLAN``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grpc
+    from grpc import aio
+
+    from benchmarks._callgrind import mark
+    from flytelike.backends import ActionContext, ActionRequest
+    from flytelike.backends._local import LocalBackend
+    from flytelike.engine import Engine, EngineConfig
+    from flytelike.executor import ExecutorServer, GrpcBackend
+    from typesystem import Scalar
+
+    def echo_stream(requests: Any, context: Any) -> Any:
+        yield from requests
+
+    echo = grpc.server(ThreadPoolExecutor(4))
+    handler = grpc.stream_stream_rpc_method_handler(echo_stream)
+    echo.add_generic_rpc_handlers(
+        [grpc.method_handlers_generic_handler("bench.Echo", {"Stream": handler})]
+    )
+    echo_port = echo.add_insecure_port("127.0.0.1:0")
+    echo.start()
+    server = ExecutorServer("127.0.0.1", 0)
+    address = f"127.0.0.1:{server.start()}"
+    loop = asyncio.new_event_loop()
+    task = inc.template()
+
+    async def open_stream() -> Any:
+        channel = aio.insecure_channel(f"127.0.0.1:{echo_port}")
+        return channel, channel.stream_stream("/bench.Echo/Stream")()
+
+    channel, stream = loop.run_until_complete(open_stream())
+
+    async def echoes(n: int) -> None:
+        for _ in range(n):
+            await stream.write(b"x" * 64)
+            await stream.read()
+
+    def actions(backend: Any) -> Callable[[int], object]:
+        async def go(n: int) -> None:
+            for i in range(n):
+                r = ActionRequest(task, {"x": Scalar(i)}, ActionContext("bench", f"n{i}"))
+                outcome = await backend.run_action(r)
+                assert outcome.error is None, outcome.error
+
+        return lambda n: loop.run_until_complete(go(n))
+
+    backends = {"grpc": GrpcBackend(address=address), "local": LocalBackend()}
+    home = Path(os.environ["FLYTELIKE_HOME"])
+    engines = {
+        name: Engine(EngineConfig.from_env(home=home / name), backend=b)
+        for name, b in (
+            ("grpc", GrpcBackend(address=address)),
+            ("yielding", _Yielding()),
+            ("local", LocalBackend()),
+        )
+    }
+
+    def chains(name: str) -> Callable[[int], object]:
+        def go(n: int) -> None:
+            for _ in range(n // 100):
+                assert engines[name].run(chain_100, x=0).outputs() == 100
+            engines[name].store.flush()
+
+        return go
+
+    ops: dict[str, Callable[[int], object]] = {
+        "stream_echo": lambda n: loop.run_until_complete(echoes(n)),
+        "action_grpc": actions(backends["grpc"]),
+        "action_local": actions(backends["local"]),
+        "engine_grpc": chains("grpc"),
+        "engine_yielding": chains("yielding"),
+        "engine_local": chains("local"),
+    }
+    for label, small, large in CALLGRIND_PLAN:  # (first runs: connections, caches)
+        ops[label](small)
+        ops[label](large)
+    mark()
+    for label, small, large in CALLGRIND_PLAN:
+        ops[label](small)
+        mark()
+        ops[label](large)
+        mark()
+    stream.cancel()
+    loop.run_until_complete(channel.close())
+    for e in engines.values():
+        e.close()
+    for b in backends.values():
+        b.close()
+    server.stop()
+    echo.stop(0)
+
+
 def run(options: Any) -> dict[str, Any]:
     from flytelike.backends._local import LocalBackend
     from flytelike.engine import Engine, EngineConfig
@@ -327,11 +459,22 @@ def run(options: Any) -> dict[str, Any]:
     res["engine_1000"]["over_floor_us"] = (
         res["engine_1000"]["grpc_us_median"] - stream - floors["engine_remote_us"]
     )
-    return {"workloads": res, "floors": floors, "targets_not_met": not_met}
+    # (quick mode counts none: valgrind takes minutes)
+    instructions = {"skipped": "--quick"} if quick else _instructions()
+    return {
+        "workloads": res,
+        "floors": floors,
+        "instructions": instructions,
+        "targets_not_met": not_met,
+    }
 
 
 if __name__ == "__main__":
     from types import SimpleNamespace
+
+    if sys.argv[1:] == ["callgrind"]:
+        _callgrind_scenario()
+        raise SystemExit(0)
 
     quick = "--quick" in sys.argv
     opts = SimpleNamespace(reps=1 if quick else 5, quick=quick)
