@@ -20,6 +20,9 @@ name and options per process). ``backend_options={...}`` (also a run option of `
 backend's options (``flytelike.backends._options``), over ``FLYTELIKE_BACKEND_OPTIONS``; with
 them and no ``backend`` they apply to the configured backend; an option the backend does not
 take raises ``ConfigurationError`` naming it and the known ones.
+The settings of the run's project and domain (``flytelike.remote.Settings``) give what the run
+does not set: ``storage.raw_data_path``, ``run.max_action_concurrency`` and
+``environment_variables`` (under ``env_vars``; ``flytelike._v2.settings``).
 ``project=``/``domain=`` put the run (and its cache entries: a hit never crosses projects or
 domains) in that namespace; unset, the run takes ``init``'s, else the configuration's
 (``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN``, ``[tool.flytelike]``), else ``flytesnacks``/
@@ -114,10 +117,11 @@ class RunContext:
         ``raw_data_path`` (taken as run options unless ``entity`` has an input of that name)."""
         from flytelike._entities.calls import task_environment
         from flytelike._v2 import excepthook as _excepthook
+        from flytelike._v2 import settings as _settings
         from flytelike._v2.context import forget_run, set_run_context
         from flytelike._v2.init import initialized
         from flytelike._v2.raw_data import pin_run
-        from flytelike.engine import default_engine
+        from flytelike.engine import _namespace, default_engine
         from flytelike.engine._convert import inputs_to_literals
         from flytelike.engine._index import ClosureIndex, to_closure
         from flytelike.engine._run import new_run_name
@@ -151,6 +155,18 @@ class RunContext:
         raw_data_path = opts.get("raw_data_path") or self.raw_data_path
         if raw_data_path:
             pin_run(name)  # (ctx().raw_data_path is this path, not a run folder under it)
+        project, domain = _namespace.resolve(
+            self.project or initialized()[0],
+            self.domain or initialized()[1],
+            engine.config.namespace,
+            "flytelike.run",
+        )
+        applied = _settings.for_run(project, domain)  # (flytelike.remote.Settings of the scope)
+        raw_data_path = raw_data_path or applied.get("storage.raw_data_path")
+        max_parallelism = self.max_action_concurrency
+        if max_parallelism is None:
+            max_parallelism = applied.get("run.max_action_concurrency")
+        env_vars = {**applied.get("environment_variables", {}), **self.env_vars}
 
         def on_event(event: Any) -> None:
             if user_cb is not None:
@@ -159,7 +175,7 @@ class RunContext:
                 forget_run(name)  # a background run has ended
 
         try:
-            with task_environment(self.env_vars):
+            with task_environment(env_vars):
                 run = engine.run_literals(
                     closure,
                     literals,
@@ -167,11 +183,11 @@ class RunContext:
                     wait=wait,
                     overwrite_cache=self.overwrite_cache or None,
                     raw_data_path=raw_data_path,
-                    max_parallelism=self.max_action_concurrency,
+                    max_parallelism=max_parallelism,
                     on_event=on_event if (user_cb is not None or not wait) else None,
                     py_iface=py_iface,
-                    project=self.project or initialized()[0],
-                    domain=self.domain or initialized()[1],
+                    project=project,
+                    domain=domain,
                 )
         finally:
             if wait:

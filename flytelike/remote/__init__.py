@@ -13,9 +13,10 @@
   firing times and state; ``_trigger``), ``Condition`` (the conditions of a run,
   ``flytelike.new_condition``; list, read and signal them; ``_condition``), ``TimeFilter``
   (``Run.listall``/``Action.listall`` by creation or update time; ``_filters``),
-  ``auth_metadata`` (pairs kept for a block; nothing is sent locally; ``_auth``). flyte 2's names
-  with no local meaning (settings of a cluster, artifacts) raise ``ImportError`` saying what to
-  use.
+  ``auth_metadata`` (pairs kept for a block; nothing is sent locally; ``_auth``), ``Settings``
+  (scoped settings in the local settings store, some of which local runs take; ``_settings``).
+  flyte 2's names with no local meaning (the artifact catalog) raise ``ImportError`` saying
+  what to use.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from flytelike.remote._platform import Project, User, upload_dir, upload_file
 from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
 from flytelike.remote._run import Action, ActionDetails, ActionInputs, Run, RunDetails
 from flytelike.remote._secret import Secret, SecretTypes
+from flytelike.remote._settings import Settings
 from flytelike.remote._task import LazyEntity, Task, TaskDetails
 from flytelike.remote._trigger import Trigger, TriggerDetails
 
@@ -69,6 +71,7 @@ __all__ = [
     "RunDetails",
     "Secret",
     "SecretTypes",
+    "Settings",
     "StoredEntity",
     "Task",
     "TaskDetails",
@@ -89,7 +92,6 @@ _NOT_LOCAL = {
     "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
     "(flytelike.remote.Run.get(name).outputs()) as inputs",
     "PartitionSchema": "artifacts need a cluster's catalog",
-    "Settings": "settings are FLYTELIKE_* variables or [tool.flytelike] (docs/configuration.md)",
 }
 
 
