@@ -130,12 +130,20 @@ def test_a_task_waits_for_approval_signalled_through_remote_condition() -> None:
     assert actions[cond.parent].kind == "task"
 
 
-def test_a_rejection_is_false_and_a_sync_task_waits_with_wait() -> None:
+def test_a_rejection_is_false_and_a_sync_task_waits_with_wait(engine: Engine) -> None:
+    from flytelike.ui import _html, _model
+
     run = flyte.run(approval, 5, wait=False)
-    _condition(run.name, "approve_payment")
+    cond = _condition(run.name, "approve_payment")
+    detail = _model.run_detail(engine, run.name)  # the UI offers approve/reject buttons
+    assert detail["gates"] == [
+        {"action": cond.action_name, "name": "approve_payment", "kind": "condition", "type": "bool"}
+    ]
+    assert 'data-signal="approve_payment" data-value="false">reject' in _html.run_body(detail)
     run.signal("approve_payment", False)
     run.wait()
     assert run.outputs() == "declined"
+    assert _model.run_detail(engine, run.name)["gates"] == []
 
     run = flyte.run(sync_count, wait=False)
     _condition(run.name, "how_many")
