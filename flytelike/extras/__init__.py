@@ -7,9 +7,9 @@ into the IR, and ``SleepTask``, the task it makes, ``flytelike.extras._sleep``; 
 loaded on first use.
 
 ``flytelike.extras.shell`` is flyte's shell task helper (``shell.create``: a CLI tool with typed
-inputs and outputs; locally its script runs with bash on this machine). flyte 2.12's other
-``flyte.extras`` names (model streaming, webhook apps) raise ``ImportError`` saying what to use
-locally.
+inputs and outputs; locally its script runs with bash on this machine) and
+``flytelike.extras.webhooks`` its webhook receiver app and ``run_once``. ``model_streamer``
+(streaming safetensors weights onto a GPU) raises ``ImportError`` saying what to use locally.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -40,14 +40,14 @@ __all__ = [
     "serialize",
     "serialize_env",
     "shell",
+    "webhooks",
 ]
 
-_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env", "shell"}
+_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env", "shell", "webhooks"}
 _BATCHER_NAMES = set(__all__) - _OWN
 
 _NOT_LOCAL = {
     "model_streamer": "load the model with its own library (e.g. transformers) inside the task",
-    "webhooks": "serve a webhook receiver as an app: flytelike.app.extras.FastAPIAppEnvironment",
 }
 
 
@@ -62,10 +62,10 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = getattr(_sleep, name)
         return globals()[name]
-    if name == "shell":
+    if name in ("shell", "webhooks"):
         import importlib
 
-        return importlib.import_module("flytelike.extras.shell")
+        return importlib.import_module(f"flytelike.extras.{name}")
     if name in ("serialize", "serialize_env"):
         from flytelike.extras import _serialize
 
