@@ -82,11 +82,12 @@ def test_yaml_round_trip() -> None:
 
 def test_runs_take_the_settings_of_their_namespace(tmp_path: object) -> None:
     raw = os.path.join(str(tmp_path), "raw")
-    scope = remote.Settings.get_settings_for_edit(domain="development", project="flytesnacks")
+    scope = remote.Settings.get_settings_for_edit(domain="development", project="ml")
     scope.update_settings({"environment_variables": {"TEAM": "ml"}, "storage.raw_data_path": raw})
-    team, path = flyte.run(where).outputs()[0].split(" ")
+    ml = flyte.with_runcontext(project="ml", domain="development")
+    team, path = ml.run(where).outputs()[0].split(" ")
     assert team == "ml" and path.startswith(raw)
-    team = flyte.with_runcontext(env_vars={"TEAM": "data"}).run(where).outputs()[0].split(" ")[0]
-    assert team == "data"  # (the run's own win)
-    other = flyte.with_runcontext(project="other").run(where).outputs()[0]
+    ours = flyte.with_runcontext(project="ml", domain="development", env_vars={"TEAM": "data"})
+    assert ours.run(where).outputs()[0].split(" ")[0] == "data"  # (the run's own win)
+    other = flyte.with_runcontext(project="other", domain="development").run(where).outputs()[0]
     assert other.startswith("- ") and raw not in other
