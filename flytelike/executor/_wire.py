@@ -163,10 +163,11 @@ def _put_value(out: Any, value: Any) -> None:
 
 def _get_value(msg: Any) -> Any:
     """The value ``msg`` holds: a bare primitive for a plain scalar, else a ``Literal``."""
-    if msg.WhichOneof("kind") == "scalar" and not msg.HasField("hash"):
-        kind = msg.scalar.WhichOneof("value")
-        if kind in _PLAIN and not msg.HasField("metadata"):
-            return getattr(msg.scalar, kind)
+    if msg.WhichOneof("kind") == "scalar":
+        scalar = msg.scalar
+        kind = scalar.WhichOneof("value")
+        if kind in _PLAIN and not msg.HasField("hash") and not msg.HasField("metadata"):
+            return getattr(scalar, kind)
     return tsp.literal_from_proto(msg)
 
 
@@ -191,15 +192,10 @@ def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> d
 def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Any]:
     """Like ``get_literals``, with plain scalars as bare primitives (as in list literals)."""
     out: dict[str, Any] = {}
-    for i, nl in enumerate(msgs):
+    for nl in msgs:
         name = nl.name
-        if not name:
-            raise _invalid(f"{field}[{i}].name", "must not be empty")
-        if name in out:
-            raise _invalid(f"{field}.{name}", "given twice")
-        if known is not None and name not in known:
-            expected = ", ".join(known) or "none"
-            raise _invalid(f"{field}.{name}", f"the task has no such input (inputs: {expected})")
+        if not name or name in out or (known is not None and name not in known):
+            _bad_name(msgs, field, known)
         if not nl.HasField("value"):
             raise _invalid(f"{field}.{name}", "has no value")
         try:
@@ -207,6 +203,23 @@ def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dic
         except Exception as e:
             raise _invalid(f"{field}.{name}", str(e)) from e
     return out
+
+
+def _bad_name(msgs: Any, field: str, known: Sequence[str] | None) -> None:
+    """Raise ``RequestError`` for the first bad name among ``msgs`` (empty, given twice, or
+    not among ``known``)."""
+    seen: set[str] = set()
+    for i, nl in enumerate(msgs):
+        name = nl.name
+        if not name:
+            raise _invalid(f"{field}[{i}].name", "must not be empty")
+        if name in seen:
+            raise _invalid(f"{field}.{name}", "given twice")
+        if known is not None and name not in known:
+            expected = ", ".join(known) or "none"
+            raise _invalid(f"{field}.{name}", f"the task has no such input (inputs: {expected})")
+        seen.add(name)
+    raise AssertionError("unreachable: a bad name was found")
 
 
 # ---------------------------------------------------------------------------------- tasks
