@@ -318,11 +318,12 @@ class CodeBundleError(_CodedByName):
 
 
 class ConditionAlreadyExistsError(_CodedByName):
-    """A condition with that name already exists in the run."""
+    """A condition with that name already exists in the run (``new_condition``)."""
 
 
 class ConditionFailedError(_CodedByName):
-    """A condition the run waits on was rejected."""
+    """A condition failed: it was signalled with a value that is not of its data type, or it
+    cannot be waited for (``cond.wait()``)."""
 
 
 class ConditionNotFoundError(_CodedByName):
@@ -330,7 +331,7 @@ class ConditionNotFoundError(_CodedByName):
 
 
 class ConditionTimedoutError(_CodedByName):
-    """A condition was not signalled before its timeout."""
+    """A condition was not signalled before its timeout (``cond.wait()``)."""
 
 
 class DeploymentError(_CodedByName):
