@@ -2,13 +2,15 @@
 
 - ``Condition.listall(run_name, action_name=None, limit=100)``: the conditions of a run
   (``flytelike.new_condition``), in creation order, optionally only those created by action
-  ``action_name``; ``Condition.get(name, /, run_name, action_name=None)``: one by name, or
+  ``action_name`` (``limit`` is flyte's page size; every condition is listed, as there);
+  ``Condition.get(name, /, run_name, action_name=None)``: one by name, or
   ``None``. A run that does not exist raises ``RunNotFoundError``.
 - A ``Condition``: ``name``, ``action_name`` (the condition's action id), ``run_name``,
   ``phase`` (flyte's wire name of the phase: ``"ACTION_PHASE_RUNNING"`` while it waits,
-  ``"ACTION_PHASE_SUCCEEDED"``, ``"ACTION_PHASE_TIMED_OUT"``, ...), ``expected_type`` (``bool``/``int``/``float``/``str``), ``parent``
-  (the action that created it), ``prompt``, ``prompt_type``, ``description``, ``value`` (what
-  it was signalled with, ``None`` before), ``to_dict()``/``to_json()``.
+  ``"ACTION_PHASE_SUCCEEDED"``, ``"ACTION_PHASE_TIMED_OUT"``, ...), ``expected_type``
+  (``bool``/``int``/``float``/``str``), ``parent`` (the action that created it), ``prompt``,
+  ``prompt_type``, ``description``, ``value`` (what it was signalled with, ``None`` before),
+  ``to_dict()``/``to_json()``.
 - ``signal(payload)``: ``bool``, ``int``, ``float`` or ``str`` (``TypeError`` else, as flyte);
   converted to the condition's type as every signal is (``SignalError`` when it does not
   convert or the condition no longer waits).
@@ -105,8 +107,12 @@ class Condition:
     def listall(
         cls, run_name: str, action_name: str | None = None, limit: int = 100
     ) -> Iterator[Condition]:
-        """The conditions of run ``run_name`` (of action ``action_name`` only, when given)."""
-        return iter(list(cls._of_run(_engine(), run_name, action_name))[: max(limit, 0)])
+        """The conditions of run ``run_name`` (of action ``action_name`` only, when given).
+        ``limit`` is flyte's page size: the local store is read in one go, so every condition
+        is listed, as flyte lists every page."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            raise ValueError(f"Condition.listall(limit={limit!r}): a positive page size")
+        return iter(list(cls._of_run(_engine(), run_name, action_name)))
 
     @classmethod
     def _of_run(cls, engine: Any, run_name: str, action_name: str | None) -> Iterator[Condition]:
