@@ -109,10 +109,28 @@ def upsert_ops(table: str, keys: tuple[str, ...], rows: list[dict[str, Any]]) ->
     return out
 
 
+def coalesce(ops: Ops) -> Ops:
+    """``ops`` with each run of one statement joined into one (rows in order): what several
+    durability points took (``SQLiteStore.barrier``) is committed together, and a chain's
+    points take one action row each."""
+    out: Ops = []
+    last = None
+    for sql, rows in ops:
+        if sql == last:
+            out[-1][1].extend(rows)
+        else:
+            out.append((sql, list(rows)))
+            last = sql
+    return out
+
+
 # Multi-row statements: ``INSERT ... VALUES (?,..),(?,..),...`` inserts many rows in one
 # ``sqlite3_step``. ``executemany`` steps once per row, and every step releases the GIL: with the
 # engine's thread busy, each re-acquisition waits for a forced switch (milliseconds), so a writer
-# thread stepping row by row falls far behind. Keyed by (statement, rows per statement).
+# thread stepping row by row falls far behind. Row counts per statement are powers of two (a
+# batch of 100 rows: 64 + 32 + 4), so a statement has at most nine shapes, each parsed once per
+# connection and then found in sqlite3's statement cache (a text for every batch size missed it:
+# parsing costs about as much per row as inserting it). Keyed by (statement, rows per statement).
 _MULTI: dict[tuple[str, int], str] = {}
 MAX_ROWS_PER_STATEMENT = 256
 
@@ -141,11 +159,14 @@ def insert_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]
     if k == 1 or multi_row_sql(sql, 2) is None:
         conn.executemany(sql, rows)
         return
-    for start in range(0, len(rows), k):
-        chunk = rows[start : start + k]
-        if len(chunk) == 1:
-            conn.execute(sql, chunk[0])
-            continue
-        multi = multi_row_sql(sql, len(chunk))
-        assert multi is not None
-        conn.execute(multi, [p for row in chunk for p in row])
+    start, n = 0, len(rows)
+    while start < n:
+        size = min(k, n - start)
+        size = 1 << (size.bit_length() - 1)  # (the largest power of two that fits)
+        if size == 1:
+            conn.execute(sql, rows[start])
+        else:
+            multi = multi_row_sql(sql, size)
+            assert multi is not None
+            conn.execute(multi, [p for row in rows[start : start + size] for p in row])
+        start += size

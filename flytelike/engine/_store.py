@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from flytelike.engine._batch import ROWS, UPSERT, Ops, drain, insert_many, runs_of
+from flytelike.engine._batch import ROWS, UPSERT, Ops, coalesce, drain, insert_many, runs_of
 from flytelike.engine._faults import is_busy, store_error
 from flytelike.engine._pending import PendingJournal, replay
 from flytelike.engine._private import private_dir, private_file
@@ -79,7 +79,14 @@ _plain_parameters()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
+    # (room in the statement cache for every statement's multi-row shapes, ``_batch``)
+    conn = sqlite3.connect(
+        str(path),
+        timeout=30.0,
+        isolation_level=None,
+        check_same_thread=False,
+        cached_statements=512,
+    )
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA wal_autocheckpoint=0")
@@ -349,7 +356,7 @@ class SQLiteStore:
             journal = self._journal
             if journal is not None and journal.dirty:
                 ops.append(journal.mark())  # (the journal's records are in this commit)
-            if ops and self._commit(conn, ops) and journal is not None:
+            if ops and self._commit(conn, coalesce(ops)) and journal is not None:
                 journal.committed()
         finally:
             self._committing = False
