@@ -20,10 +20,10 @@
 - ``Action.get(uri=None, /, run_name=None, name=None)``, ``Action.listall(for_run_name,
   in_phase=None, parent_name=None, sort_by=None, created_at=None, updated_at=None)``: the
   actions of a run by start, filtered as ``Run.listall``'s and by parent action (``filters=``,
-  server-side expressions of older flyte releases: ``NotSupportedLocallyError``). An ``Action``: ``name`` (its action id),
-  ``run_name``, ``task_name``, ``phase``, ``raw_phase``, ``attempts``, ``group``, ``parent``,
-  ``done()``, ``wait(...)``, ``details()`` (``ActionDetails``: ``inputs()``, ``outputs()``,
-  ``error_info``, ``runtime``).
+  server-side expressions of older flyte releases: ``NotSupportedLocallyError``). An
+  ``Action``: ``name`` (its action id), ``run_name``, ``task_name``, ``phase``, ``raw_phase``,
+  ``attempts``, ``group``, ``parent``, ``done()``, ``wait(...)``, ``details()``
+  (``ActionDetails``: ``inputs()``, ``outputs()``, ``error_info``, ``runtime``).
 
 Every method that reads also has ``.aio`` (``await Run.get.aio(name)``; ``async for r in
 Run.listall.aio()``).
