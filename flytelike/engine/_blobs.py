@@ -19,13 +19,29 @@ import typesystem
 from flytelike.engine._faults import store_error
 from flytelike.engine._integrity import MAC_SIZE, MAGIC, PICKLED, Integrity, sealed
 from flytelike.engine._private import write_private
-from typesystem import Blob, Collection, Literal, LiteralValue, Map, Table, UnionValue
+from typesystem import Blob, Collection, Literal, LiteralValue, Map, Scalar, Table, UnionValue
+
+# Scalar values msgpack encodes natively: ``typesystem.to_msgpack`` of a plain ``Scalar`` holding
+# one is msgpack of the bare value, which one C call makes (no ``default`` hook to call back).
+_NATIVE = frozenset({int, float, str, bool, bytes, type(None)})
+# One packer for every thread: without a ``default`` hook ``pack`` runs no Python code, so under
+# the GIL no two calls interleave (as ``_items``); ``msgpack.packb`` makes a packer per call.
+_PACK = msgpack.Packer(use_bin_type=True).pack
 
 
 def pack_literals(values: Mapping[str, Literal]) -> bytes:
-    return msgpack.packb(
-        {k: typesystem.to_msgpack(v) for k, v in values.items()}, use_bin_type=True
-    )
+    out: dict[str, bytes] = {}
+    for k, v in values.items():
+        if type(v) is Scalar and v.hash is None and v.metadata is None:
+            value = v.value
+            if type(value) in _NATIVE:
+                try:
+                    out[k] = _PACK(value)
+                    continue
+                except OverflowError:  # (an int beyond 64 bits: to_msgpack says so)
+                    pass
+        out[k] = typesystem.to_msgpack(v)
+    return _PACK(out)
 
 
 def unpack_literals(data: bytes) -> dict[str, Literal]:

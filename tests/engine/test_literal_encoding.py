@@ -1,0 +1,37 @@
+"""Literal maps as the run store encodes them (``_blobs.pack_literals``): plain scalars take a
+short path whose bytes must be exactly ``typesystem.to_msgpack``'s (stores hold both)."""
+
+from __future__ import annotations
+
+import datetime
+
+import msgpack
+import pytest
+
+import typesystem
+from flytelike.engine._blobs import pack_literals, unpack_literals
+from typesystem import Collection, Literal, Map, Scalar
+
+CASES: list[dict[str, Literal]] = [
+    {"x": Scalar(5)},
+    {"a": Scalar("héllo"), "b": Scalar(b"\x00\xff"), "c": Scalar(None), "d": Scalar(True)},
+    {"f": Scalar(1.5), "big": Scalar(2**63 - 1), "neg": Scalar(-(2**63))},
+    {"t": Scalar(datetime.datetime(2020, 1, 2, 3, 4, 5))},
+    {"hashed": Scalar(5, hash="abc"), "meta": Scalar(5, metadata={"k": "v"})},
+    {"l": Collection((1, 2, 3)), "m": Map({"k": 1})},
+    {},
+]
+
+
+@pytest.mark.parametrize("values", CASES)
+def test_same_bytes_as_to_msgpack(values: dict[str, Literal]) -> None:
+    expected = msgpack.packb(
+        {k: typesystem.to_msgpack(v) for k, v in values.items()}, use_bin_type=True
+    )
+    assert pack_literals(values) == expected
+    assert unpack_literals(pack_literals(values)) == values
+
+
+def test_int_beyond_64_bits_is_typesystems_error() -> None:
+    with pytest.raises(typesystem.EncodingError, match="cannot encode literal"):
+        pack_literals({"x": Scalar(2**70)})
