@@ -236,6 +236,8 @@ class ExecutorService:
         if outcome is None:  # (cancelled: nobody is waiting for the answer)
             context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
             raise AssertionError("unreachable: abort raises")
+        if code.missing_root and outcome.error is not None:
+            outcome = _hint_missing_root(outcome, code.missing_root)
         capture = self._capture
         if capture is not None and capture.OPEN:
             log = capture.take(*key)
@@ -323,6 +325,20 @@ class ExecutorService:
             },
         )
         return [executor, health]
+
+
+def _hint_missing_root(outcome: ActionOutcome, root: str) -> ActionOutcome:
+    """``outcome`` with a hint when its task's module could not be imported and the code root
+    the request named is not on this machine (an executor in a container behind a loopback
+    port, say)."""
+    error = outcome.error
+    if error is None or "cannot import module" not in error.message:
+        return outcome
+    hint = (
+        f"; the code root {root!r} the request names does not exist on this executor: send "
+        "the code as a bundle (grpc backend option code=bundle) or install it here"
+    )
+    return replace(outcome, error=replace(error, message=error.message + hint))
 
 
 async def _within_timeout(backend: Any, request: ActionRequest) -> ActionOutcome:

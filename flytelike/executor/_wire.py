@@ -7,8 +7,8 @@ the task machinery. Task templates repeat across the actions of a run: the clien
 once and sends it once per executor, then only its digest; the server decodes it once and
 remembers it by that digest (``TaskCodec``).
 
-What does not live here: gRPC itself (``_server``, ``_client``); this module imports protobuf
-only.
+What does not live here: gRPC itself (``_server``, ``_client``; this module imports protobuf
+only), named literals and ``RequestError`` (``_values``), code bundles (``_bundle``).
 """
 
 from __future__ import annotations
@@ -33,32 +33,25 @@ from flytelike.backends import (
     Deck,
     ExecutionError,
 )
+from flytelike.executor._values import (
+    RequestError as RequestError,  # (re-exported: the error of every decoder here)
+)
+from flytelike.executor._values import (
+    _invalid,
+    get_literals,
+    get_values,
+    put_literals,
+)
 from flytelike.ir import TaskTemplate
 from flytelike.proto import executor_pb2 as pb
 from flytelike.serialization import _decode as ir_decode
 from flytelike.serialization import _proto as ir_encode
-from typesystem import Literal, Scalar, box, unbox
-from typesystem import _proto as tsp
+from typesystem import unbox
 
 # Task kinds the Python executor runs (with the local backend's machinery). ``eager`` parents
 # make child calls and stay in the driver; gates, workflows and launch plans never travel.
 PYTHON_KINDS = ("python", "dynamic", "shell")
 _ID_LIMIT = 1024  # characters in run names and action ids
-
-
-class RequestError(Exception):
-    """A request the executor refuses: ``status`` is the gRPC status name, ``field`` the path
-    of the offending field (``""``: the request as a whole)."""
-
-    def __init__(self, status: str, field: str, message: str) -> None:
-        where = f"{field}: " if field else ""
-        super().__init__(f"{where}{message}")
-        self.status = status
-        self.field = field
-
-
-def _invalid(field: str, message: str) -> RequestError:
-    return RequestError("INVALID_ARGUMENT", field, message)
 
 
 # ---------------------------------------------------------------------------------- context
@@ -136,90 +129,6 @@ def _check_context(msg: pb.ActionContext, field: str) -> None:
     if len(_ABSOLUTE) > 1024:
         _ABSOLUTE.clear()
     _ABSOLUTE.update(p for p in (msg.run_dir, msg.secrets_dir) if p)
-
-
-# ---------------------------------------------------------------------------------- literals
-# Plain scalars (most map items and small inputs) are written and read field by field; anything
-# else goes through the type system's converter (``typesystem._proto``), which gives the same
-# messages more slowly.
-_FIELDS = {int: "int_value", float: "float_value", str: "string_value", bytes: "bytes_value"}
-_PLAIN = frozenset(("int_value", "float_value", "string_value", "bool_value", "bytes_value"))
-_INT64 = 1 << 63
-
-
-def _put_value(out: Any, value: Any) -> None:
-    """``value`` (a ``Literal`` or a bare primitive, as stored in list literals) into ``out``."""
-    v = value
-    if type(v) is Scalar and v.hash is None and v.metadata is None:
-        v = v.value
-    t = type(v)
-    if t is bool:
-        out.scalar.bool_value = v
-    elif t in _FIELDS and (t is not int or -_INT64 <= v < _INT64):
-        setattr(out.scalar, _FIELDS[t], v)
-    else:
-        out.CopyFrom(tsp.literal_to_proto(box(value)))
-
-
-def _get_value(msg: Any) -> Any:
-    """The value ``msg`` holds: a bare primitive for a plain scalar, else a ``Literal``."""
-    if msg.WhichOneof("kind") == "scalar":
-        scalar = msg.scalar
-        kind = scalar.WhichOneof("value")
-        if kind in _PLAIN and not msg.HasField("hash") and not msg.HasField("metadata"):
-            return getattr(scalar, kind)
-    return tsp.literal_from_proto(msg)
-
-
-def put_literals(out: Any, values: Mapping[str, Any]) -> None:
-    """Named literals into a repeated ``NamedLiteral`` field (bare primitives are boxed)."""
-    for name, value in values.items():
-        item = out.add()
-        item.name = name
-        _put_value(item.value, value)
-
-
-def get_literals(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Literal]:
-    """Named literals from a repeated ``NamedLiteral`` field; names must be unique and, given
-    ``known``, among them."""
-    values = get_values(msgs, field, known)
-    for k, v in values.items():
-        if not isinstance(v, Literal):
-            values[k] = Scalar(v)
-    return values
-
-
-def get_values(msgs: Any, field: str, known: Sequence[str] | None = None) -> dict[str, Any]:
-    """Like ``get_literals``, with plain scalars as bare primitives (as in list literals)."""
-    out: dict[str, Any] = {}
-    for nl in msgs:
-        name = nl.name
-        if not name or name in out or (known is not None and name not in known):
-            _bad_name(msgs, field, known)
-        if not nl.HasField("value"):
-            raise _invalid(f"{field}.{name}", "has no value")
-        try:
-            out[name] = _get_value(nl.value)
-        except Exception as e:
-            raise _invalid(f"{field}.{name}", str(e)) from e
-    return out
-
-
-def _bad_name(msgs: Any, field: str, known: Sequence[str] | None) -> None:
-    """Raise ``RequestError`` for the first bad name among ``msgs`` (empty, given twice, or
-    not among ``known``)."""
-    seen: set[str] = set()
-    for i, nl in enumerate(msgs):
-        name = nl.name
-        if not name:
-            raise _invalid(f"{field}[{i}].name", "must not be empty")
-        if name in seen:
-            raise _invalid(f"{field}.{name}", "given twice")
-        if known is not None and name not in known:
-            expected = ", ".join(known) or "none"
-            raise _invalid(f"{field}.{name}", f"the task has no such input (inputs: {expected})")
-        seen.add(name)
-    raise AssertionError("unreachable: a bad name was found")
 
 
 # ---------------------------------------------------------------------------------- tasks
@@ -341,6 +250,7 @@ class CodeRef:
     root: str = ""
     bundle_uri: str = ""
     bundle_digest: str = ""
+    missing_root: str = ""  # (a root the request named that is no folder here)
 
 
 NO_CODE = CodeRef()  # (no root, no bundle)
@@ -348,7 +258,7 @@ NO_CODE = CodeRef()  # (no root, no bundle)
 
 def _code(msg: Any, task: TaskTemplate, field: str = "code") -> CodeRef:
     """The code's place (checked), after checking the Python-only flag. A root that is not a
-    folder here is left out (the executor may have the code installed instead)."""
+    folder here is only noted (the executor may have the code installed instead)."""
     pickled = task.function is not None and bool(task.function.pickled)
     if msg.python_only != pickled:
         raise _invalid(
@@ -381,7 +291,7 @@ def _code(msg: Any, task: TaskTemplate, field: str = "code") -> CodeRef:
     if not os.path.isabs(root):
         raise _invalid(f"{field}.root", f"{root!r} is not an absolute path")
     if not os.path.isdir(root):
-        return NO_CODE
+        return CodeRef(missing_root=root)
     if len(_ROOTS) > 1024:
         _ROOTS.clear()
     found = _ROOTS[root] = CodeRef(root)

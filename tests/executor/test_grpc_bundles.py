@@ -306,3 +306,24 @@ def test_bad_bundles_are_refused_naming_the_field(executor: ExecutorServer, tmp_
             _request(str(path), hashlib.sha256(good).hexdigest()), timeout=30
         )
     assert [o.value.scalar.int_value for o in pb.ActionOutcome.FromString(raw).outputs] == [3]
+
+
+def test_a_root_missing_on_the_executor_is_named_when_the_import_fails(
+    executor: ExecutorServer,
+) -> None:
+    from dataclasses import replace
+
+    task = ct.add.template()
+    assert task.function is not None
+    task = replace(task, function=replace(task.function, module="bundled_nowhere_flows"))
+    values = {"a": Scalar(1), "b": Scalar(2)}
+    req = ActionRequest(task, values, ActionContext("r", "n0"))
+    data = wire.request_to_proto(wire.TaskCodec(), req, "/no/such/project")
+    with grpc.insecure_channel(executor.address) as ch:
+        raw = ch.unary_unary("/flytelike.executor.v1.Executor/RunAction")(data, timeout=30)
+    error = pb.ActionOutcome.FromString(raw).error
+    assert "cannot import module 'bundled_nowhere_flows'" in error.message
+    assert error.message.endswith(
+        "the code root '/no/such/project' the request names does not exist on this executor: "
+        "send the code as a bundle (grpc backend option code=bundle) or install it here"
+    )
