@@ -348,8 +348,9 @@ class BundleCache:
     def use(self, uri: str, digest: str) -> str:
         """The folder of bundle ``digest`` (fetched from ``uri`` and unpacked when new), first
         on ``sys.path``. Raises ``RequestError``."""
-        if digest == self._front:
-            return self._active[digest][0]
+        found = self._active.get(digest)
+        if found is not None and digest == self._front:
+            return found[0]
         with self._lock:
             path = os.path.join(self.folder, digest)
             if digest not in self._active and not os.path.isfile(os.path.join(path, ".complete")):

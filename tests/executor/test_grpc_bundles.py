@@ -57,6 +57,11 @@ def double(x: int) -> int:
 @fl.workflow
 def wf(x: int) -> int:
     return double(x=double(x=x))
+
+
+@fl.workflow
+def mapped(xs: list[int]) -> list[int]:
+    return fl.map_task(double)(x=xs)
 """
 
 
@@ -137,6 +142,7 @@ def test_flytelike_run_sends_the_project_as_a_bundle(tmp_path: Path) -> None:
             return json.loads(done.stdout)["o0"]
 
         assert run("wf", "--x", "3") == 12
+        assert run("mapped", "--xs", "[1, 2, 3]") == [2, 4, 6]  # (items: RunItems)
         where = run("where")
         assert where.startswith(str(cache) + os.sep)  # (imported from the unpacked bundle)
         unpacked = Path(where).parent
