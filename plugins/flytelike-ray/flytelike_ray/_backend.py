@@ -53,6 +53,7 @@ from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
 from flytelike_ray._places import get_large, put_decks, run_uri, storage_options
 from flytelike_ray._resources import check_feasible, custom_resources, requirements, task_options
+from flytelike_ray._results import Results
 from flytelike_ray._types import pack as pack_types
 from flytelike_ray._wire import pack_values, unpack_error, unpack_values
 from flytelike_ray._worker import KV_NAMESPACE
@@ -177,6 +178,7 @@ class RayBackend:
         self._driver: dict[int, tuple[Any, bool]] = {}
         self._checked: set[tuple[str, str]] = set()
         self._local: Any = None
+        self._results = Results()
         self._types: tuple[int, bytes] = (-1, b"")  # (registry generation, packed registrations)
 
     # ------------------------------------------------------------------ connecting
@@ -399,7 +401,7 @@ class RayBackend:
         ref = self._submit(0, opts, payload)
         where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
         try:
-            result = await ref
+            result = await self._results.wait(ref)
         except asyncio.CancelledError:  # a timeout or an abort: stop the work too
             import ray
 
@@ -436,7 +438,7 @@ class RayBackend:
         )
         ref = self._submit(1, opts, payload)
         try:
-            outs, errs, printed = pickle.loads(await ref)
+            outs, errs, printed = pickle.loads(await self._results.wait(ref))
             if any(type(v) is str for v in outs.values()):
                 columns = await asyncio.to_thread(
                     lambda: [(name, unpack_values(data)) for name, data in outs.items()]
