@@ -3,7 +3,9 @@ settings store, and the ones local runs take."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 
 import pytest
 
@@ -18,6 +20,19 @@ env = flyte.TaskEnvironment(name="settings")
 @env.task
 async def where() -> str:
     return f"{os.environ.get('TEAM', '-')} {flyte.ctx().raw_data_path.path}"
+
+
+@env.task
+async def nap() -> float:
+    start = time.monotonic()
+    await asyncio.sleep(0.3)
+    return start
+
+
+@env.task
+async def naps() -> float:
+    starts = await asyncio.gather(nap(), nap(), nap())
+    return max(starts) - min(starts)
 
 
 def test_scopes_inherit_and_override() -> None:
@@ -91,3 +106,13 @@ def test_runs_take_the_settings_of_their_namespace(tmp_path: object) -> None:
     assert ours.run(where).outputs()[0].split(" ")[0] == "data"  # (the run's own win)
     other = flyte.with_runcontext(project="other", domain="development").run(where).outputs()[0]
     assert other.startswith("- ") and raw not in other
+
+
+def test_max_action_concurrency_of_the_namespace_bounds_a_run() -> None:
+    scope = remote.Settings.get_settings_for_edit(domain="development", project="serial")
+    scope.update_settings({"run.max_action_concurrency": 2})  # (the root holds one)
+    serial = flyte.with_runcontext(project="serial", domain="development")
+    (spread,) = serial.run(naps).outputs()
+    assert spread >= 0.5  # beside the root one action at a time: each nap after the last
+    (spread,) = flyte.with_runcontext(project="free", domain="development").run(naps).outputs()
+    assert spread < 0.25
