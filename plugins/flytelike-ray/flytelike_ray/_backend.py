@@ -126,6 +126,8 @@ class RayBackend:
     through Ray (``0``: always sent through Ray). ``task_resources``: Ray custom resources per
     task, ``{task name: {resource: amount}}`` (the task's full name, e.g. ``"app.train"``, its
     short name ``"train"``, or ``"*"`` for every task), added to what its ``Resources`` ask.
+    ``shared_mount``: the raw data prefix is a local path every node of the cluster mounts
+    (NFS, a cluster file system), so a multi-node cluster accepts it.
     """
 
     name = "ray"
@@ -142,6 +144,7 @@ class RayBackend:
         timeout_grace: float | None = 300.0,
         offload_limit: int = 64 * 1024,
         task_resources: Mapping[str, Mapping[str, float]] | None = None,
+        shared_mount: bool = False,
     ) -> None:
         if item_batch_size < 1:
             raise ValueError(f"RayBackend(item_batch_size=...) must be >= 1, got {item_batch_size}")
@@ -163,6 +166,7 @@ class RayBackend:
         self.init_options = dict(init_options or {})
         self.offload_limit = offload_limit
         self.task_resources = custom_resources(task_resources)
+        self.shared_mount = shared_mount
         self._conn: Connection | None = None
         self._remote: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
@@ -225,7 +229,7 @@ class RayBackend:
             return
         tasks.sort(key=lambda t: t.id != closure.primary)  # (the primary first, if a task)
         conn = self.connection(tasks[0])
-        check_prefix(raw_data_prefix, conn)
+        check_prefix(raw_data_prefix, conn, self.shared_mount)
 
     # ------------------------------------------------------------------ what runs where
     def _in_driver(self, task: Any) -> bool:
@@ -324,7 +328,7 @@ class RayBackend:
         if (module, prefix) not in self._checked:
             if module:
                 check_shipped(module, task.id.name, conn.shipped_root, conn.reachable)
-            check_prefix(prefix, conn)
+            check_prefix(prefix, conn, self.shared_mount)
             self._checked.add((module, prefix))
         key, opts = self._template(task)
         run = self._runs.get(context.run_name)
@@ -498,12 +502,16 @@ class RayBackend:
         return f"RayBackend(address={where!r}, item_batch_size={self.item_batch_size})"
 
 
-def check_prefix(prefix: str, conn: Connection) -> None:
-    """Refuse a raw data prefix that is a local path when the cluster has several nodes."""
-    if conn.nodes > 1 and (not prefix or prefix.startswith(("file://", "/"))):
+def check_prefix(prefix: str, conn: Connection, shared_mount: bool = False) -> None:
+    """Refuse a raw data prefix that is a local path when the cluster has several nodes,
+    unless ``shared_mount`` says every node mounts it."""
+    if shared_mount or conn.nodes < 2:
+        return
+    if not prefix or prefix.startswith(("file://", "/")):
         raise RayBackendError(
             f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
             f"cluster has {conn.nodes} nodes: a worker on another node could not read "
             "the inputs or write the outputs there. Use shared storage "
-            "(--raw-data-path s3://..., gs://..., or a mount every node shares)"
+            "(--raw-data-path s3://..., gs://...), or, when every node mounts that path "
+            "(NFS, a cluster file system), say so with the backend option shared_mount=true"
         )

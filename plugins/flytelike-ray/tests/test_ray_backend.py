@@ -293,6 +293,23 @@ def test_a_local_raw_data_prefix_is_refused_on_a_multi_node_cluster_before_the_r
     engine.close()
 
 
+def test_a_shared_mount_is_accepted_on_a_multi_node_cluster() -> None:
+    from flytelike_ray import RayBackend, RayBackendError
+    from flytelike_ray._cluster import Connection
+
+    from flytelike.compiler import closure_of
+
+    three = Connection(False, None, (), 3, ({"CPU": 2.0},) * 3)  # as if connected
+    closure = closure_of(ct.chain)
+    backend = RayBackend(shared_mount=True)
+    backend._conn = three
+    backend.check_run(closure, "file:///mnt/shared/runs")  # (accepted)
+    refusing = RayBackend()
+    refusing._conn = three
+    with pytest.raises(RayBackendError, match="shared_mount=true"):
+        refusing.check_run(closure, "file:///mnt/shared/runs")
+
+
 def test_what_a_task_prints_on_a_worker_is_stored_with_its_attempt(ray_engine: Engine) -> None:
     run = ray_engine.run(rt.chatty, x=7)
     assert run.outputs() == 7
