@@ -360,9 +360,10 @@ class RayBackend:
                 continue
             assert isinstance(v, str)
             lit = out[k] = from_msgpack(get_large(v))
-            if len(self._memo) >= _MEMO:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[id(lit)] = (lit, v)
+            with self._lock:  # (outcomes of several actions are read in threads at once)
+                if len(self._memo) >= _MEMO:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[id(lit)] = (lit, v)
         return out
 
     async def _outcome(self, data: bytes, context: ActionContext) -> ActionOutcome:

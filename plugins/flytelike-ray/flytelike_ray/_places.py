@@ -5,8 +5,9 @@
   data context the run started in: an S3 endpoint, credentials), which travel with each
   request: ``worker_context`` makes them the worker's data context around the attempt.
 - **Checkpoints** live under the run's location on that prefix (``run_uri``:
-  ``<raw data prefix>/.runs/<run>``, set by the driver as ``ActionContext.run_uri``), so a
-  retry on another worker, or a resumed run, finds them.
+  ``<raw data prefix>/runs/<run>``, set by the driver as ``ActionContext.run_uri``: the run's
+  own folder of the blob store, which ``flytelike runs delete`` and ``prune`` remove with the
+  run), so a retry on another worker, or a resumed run, finds them.
 - **Scratch** (the working directory of an attempt) stays on the worker: the context's
   ``run_dir`` is replaced by a directory of the worker's machine.
 - **Large literals** (an output whose msgpack encoding is over the backend's ``offload_limit``,
@@ -42,8 +43,10 @@ DeckPages = tuple[tuple[tuple[str, ...], str], ...]
 
 
 def run_uri(prefix: str, run_name: str) -> str:
-    """The run's location under the raw data prefix (checkpoints)."""
-    return f"{prefix.rstrip('/')}/.runs/{run_name}" if prefix else ""
+    """The run's location under the raw data prefix (checkpoints, large outputs): the folder
+    the engine keeps the run's offloaded literal maps in (``<prefix>/runs/<run>/<action>/...``;
+    no action is called ``actions``), removed with the run."""
+    return f"{prefix.rstrip('/')}/runs/{run_name}" if prefix else ""
 
 
 def outputs_uri(context: ActionContext) -> str:

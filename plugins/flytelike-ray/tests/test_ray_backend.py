@@ -224,13 +224,15 @@ def test_a_large_output_is_written_by_the_worker_and_read_from_storage(
     total, reader = run.outputs()
     assert total == n * (n - 1) // 2 and reader != os.getpid()
     prefix = ray_engine.config.data_prefix.removeprefix("file://")
-    (blob,) = Path(prefix, ".runs", run.name).rglob("o0.msgpack")  # written by the worker
+    (blob,) = Path(prefix, "runs", run.name).rglob("o0.msgpack")  # written by the worker
     assert blob.stat().st_size > 64 * 1024
     second = pickle.loads(payloads[1])
     (sent,) = second[1].values()
     assert sent == "file://" + str(blob)  # the next task got the URI, not the bytes
     small = pickle.loads(payloads[0])[1]
     assert all(type(v) is bytes for v in small.values())  # small literals travel inline
+    ray_engine.delete_runs([run.name])
+    assert not blob.exists()  # removed with the run
 
 
 def test_resources_become_ray_task_options(ray_engine: Engine) -> None:

@@ -45,7 +45,7 @@ def test_workers_write_under_an_s3_prefix_with_the_drivers_storage_options(
             assert f.read() == "hello"
         bucket_prefix = context.raw_data_prefix.removeprefix("s3://")
         fs: Any = _s3fs(s3_endpoint)
-        checkpoints = fs.find(f"{bucket_prefix}/.runs/{run.name}")
+        checkpoints = fs.find(f"{bucket_prefix}/runs/{run.name}")
         assert any(p.endswith("checkpoint/data/checkpoint.bin") for p in checkpoints)
     (action,) = run.actions()
     assert action.attempts == 2
@@ -76,7 +76,7 @@ def test_a_flyte_2_checkpoint_under_an_s3_prefix_uses_the_run_s_storage_options(
         assert run.phase is WorkflowPhase.SUCCEEDED, run.error
         text, _, source = run.outputs().partition(" from ")
         assert text == "kept"
-        assert source.startswith(f"{context.raw_data_prefix}/.runs/{run.name}/")
+        assert source.startswith(f"{context.raw_data_prefix}/runs/{run.name}/")
         assert _s3fs(s3_endpoint).exists(source.removeprefix("s3://"))
     (action,) = run.actions()
     assert action.attempts == 2
