@@ -31,6 +31,7 @@ import sys
 import tarfile
 import tempfile
 import threading
+import zlib
 from typing import Any
 
 from flytelike.errors import CodeBundleError
@@ -271,13 +272,14 @@ def default_cache() -> str:
 
 
 def _fetch(uri: str) -> bytes:
+    """The bundle's bytes (at most ``MAX_BYTES`` and one more: a larger one is refused)."""
     if _is_local(uri):
         with open(_local_path(uri), "rb") as f:
-            return f.read()
+            return f.read(MAX_BYTES + 1)
     from typesystem.io import DataStore, current_data_context
 
     with DataStore(current_data_context()).open(uri, "rb") as f:
-        return f.read()  # type: ignore[no-any-return]
+        return f.read(MAX_BYTES + 1)  # type: ignore[no-any-return]
 
 
 def unpack(data: bytes, target: str) -> None:
@@ -291,11 +293,15 @@ def unpack(data: bytes, target: str) -> None:
         raise RequestError("INVALID_ARGUMENT", field, f"not a gzipped tar: {e}") from e
     total = count = 0
     with tar:
-        try:
-            members = tar.getmembers()
-        except (tarfile.TarError, OSError, EOFError) as e:
-            raise RequestError("INVALID_ARGUMENT", field, f"unreadable tar: {e}") from e
-        for m in members:
+        members = []
+        while True:  # (member by member: the limits below stop a bomb early)
+            try:
+                m = tar.next()
+            except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
+                raise RequestError("INVALID_ARGUMENT", field, f"unreadable tar: {e}") from e
+            if m is None:
+                break
+            members.append(m)
             name = m.name
             dest = os.path.realpath(os.path.join(base, name))
             if (
@@ -323,16 +329,19 @@ def unpack(data: bytes, target: str) -> None:
                     "the bundle unpacks to more than this executor "
                     f"accepts ({MAX_FILES} files, {MAX_BYTES} bytes)",
                 )
-        for m in members:
-            dest = os.path.join(base, m.name)
-            if m.isdir():
-                os.makedirs(dest, exist_ok=True)
-                continue
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            src = tar.extractfile(m)
-            assert src is not None
-            with src, open(dest, "wb") as out:
-                shutil.copyfileobj(src, out)
+        try:
+            for m in members:
+                dest = os.path.join(base, m.name)
+                if m.isdir():
+                    os.makedirs(dest, exist_ok=True)
+                    continue
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                src = tar.extractfile(m)
+                assert src is not None
+                with src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
+            raise RequestError("INVALID_ARGUMENT", field, f"cannot unpack: {e}") from e
 
 
 class BundleCache:
@@ -370,6 +379,12 @@ class BundleCache:
                 "executor needs read access to the run's raw data prefix (its credentials or "
                 "storage settings)",
             ) from e
+        if len(data) > MAX_BYTES:
+            raise RequestError(
+                "RESOURCE_EXHAUSTED",
+                "code.bundle_uri",
+                f"the bundle at {uri!r} is larger than this executor accepts ({MAX_BYTES} bytes)",
+            )
         actual = hashlib.sha256(data).hexdigest()
         if actual != digest:
             raise RequestError(

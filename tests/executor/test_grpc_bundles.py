@@ -333,3 +333,11 @@ def test_a_root_missing_on_the_executor_is_named_when_the_import_fails(
         "the code root '/no/such/project' the request names does not exist on this executor: "
         "send the code as a bundle (grpc backend option code=bundle) or install it here"
     )
+
+
+def test_unpacking_refuses_what_does_not_unpack(tmp_path: Path) -> None:
+    clash = _tar(("a.py", b"x", tarfile.REGTYPE), ("a.py/b.py", b"y", tarfile.REGTYPE))
+    for data, why in ((b"not a tar", "not a gzipped tar"), (clash, "cannot unpack")):
+        with pytest.raises(wire.RequestError, match=why) as info:
+            _bundle.unpack(data, str(tmp_path / why.replace(" ", "_")))
+        assert info.value.field == "code.bundle_uri"
