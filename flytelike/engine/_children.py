@@ -98,6 +98,7 @@ async def _run_child(
     if group and ex.store is not None and aid not in ex.prior:
         ex.store.set_action_group(ex.run_name, aid, group)
     ex.inflight += 1
+    ex.slots.lend(parent)  # (a parent waiting for its children does not count against limits)
     try:
         if isinstance(primary, TaskTemplate):
             run = ex.run_task(aid, parent, node_id, primary, literals)
@@ -141,6 +142,7 @@ async def _run_child(
         raise exc from None
     finally:
         ex.inflight -= 1
+        await ex.slots.take_back(parent)
     values = literals_to_python(outs, primary.interface, py_iface, "outputs")
     return shape_outputs(values, primary.interface, py_iface)
 

@@ -46,6 +46,7 @@ from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespa
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
 from flytelike.engine._run_store import RunStore
+from flytelike.engine._slots import Slots
 from flytelike.ir import CacheSpec, Closure, NodeOverrides, TaskTemplate
 from typesystem import Literal
 
@@ -140,6 +141,7 @@ class Execution:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
         self._locks: dict[str, asyncio.Lock] = {}
+        self.slots = Slots()  # parallelism slots held by running actions, lent to children
         self._runners: dict[int, tuple[TaskTemplate, Any]] = {}
 
     # ------------------------------------------------------------------ recording
@@ -441,13 +443,8 @@ class Execution:
         sems = LIMITS.get()
         if self.sem is not None:
             sems = (self.sem, *sems)
-        for s in sems:
-            await s.acquire()
-        try:
+        async with self.slots.held(req.context.action_id, sems):
             return await self._call_backend(req, timeout)
-        finally:
-            for s in sems:
-                s.release()
 
     async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
         limit = timeout

@@ -110,9 +110,9 @@ def test_runs_take_the_settings_of_their_namespace(tmp_path: object) -> None:
 
 def test_max_action_concurrency_of_the_namespace_bounds_a_run() -> None:
     scope = remote.Settings.get_settings_for_edit(domain="development", project="serial")
-    scope.update_settings({"run.max_action_concurrency": 2})  # (the root holds one)
+    scope.update_settings({"run.max_action_concurrency": 1})  # (the waiting root lends it)
     serial = flyte.with_runcontext(project="serial", domain="development")
     (spread,) = serial.run(naps).outputs()
-    assert spread >= 0.5  # beside the root one action at a time: each nap after the last
+    assert spread >= 0.5  # one action at a time: each nap after the last
     (spread,) = flyte.with_runcontext(project="free", domain="development").run(naps).outputs()
     assert spread < 0.25
