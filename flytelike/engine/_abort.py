@@ -53,6 +53,7 @@ class Execution(Protocol):
 
     run_name: str
     store: RunStore | None
+    hidden_loop: asyncio.AbstractEventLoop | None
 
     def node_finished(self, *args: Any, **kwargs: Any) -> None: ...
 
@@ -149,7 +150,7 @@ def _deliver(st: AbortState, action_id: str | None) -> None:
 async def abortable(ex: Execution, aid: str, name: str, work: Awaitable[T]) -> T:
     """Await ``work`` (the coroutine running action ``aid``) so that ``request`` can abort it."""
     st = _RUNS.get(ex.run_name)
-    task = asyncio.current_task()
+    task = asyncio.current_task(ex.hidden_loop)  # (None: the running loop)
     if st is None or task is None:
         return await work
     outer = st.running.get(aid)

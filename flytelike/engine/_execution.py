@@ -88,7 +88,8 @@ def retry_settings(task: TaskTemplate) -> tuple[dict[str, Any] | None, bool]:
 
 def _in_place(runner: Any, aid: str, inputs: Outputs, attempt: int) -> ActionOutcome:
     """One attempt through a prepared runner on the loop's thread, which the body must not see
-    (as a worker thread would run it); the run's data context is set for the whole run."""
+    (as a worker thread would run it); the run's data context is set for the whole run. (A
+    stretch of such attempts hides the loop once instead: ``Execution.hidden_loop``.)"""
     loop = asyncio._get_running_loop()
     asyncio._set_running_loop(None)
     try:
@@ -134,6 +135,10 @@ class Execution:
     # The run's namespace (``_namespace``): in every cache key and every action's context.
     project: str = DEFAULT_PROJECT
     domain: str = DEFAULT_DOMAIN
+    # The run's event loop while the interpreter keeps it hidden around a chain of task nodes
+    # that all run in place (``runs_in_place``; ``_interpreter.run_nodes``): setting and
+    # restoring the running loop costs two system calls (``getpid``) each time.
+    hidden_loop: asyncio.AbstractEventLoop | None = None
 
     def __post_init__(self) -> None:
         self.namespace_key = namespace_key(self.project, self.domain)
@@ -142,7 +147,7 @@ class Execution:
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
         self._locks: dict[str, asyncio.Lock] = {}
         self.slots = Slots()  # parallelism slots held by running actions, lent to children
-        self._runners: dict[int, tuple[TaskTemplate, Any]] = {}
+        self._runners: dict[int, tuple[TaskTemplate, Any, tuple[dict[str, Any] | None, bool]]] = {}
 
     # ------------------------------------------------------------------ recording
     def node_started(
@@ -347,13 +352,16 @@ class Execution:
         system_left = self.config.system_retries
         store = self.store
         bus = self.bus
-        backoff, retry_any = retry_settings(task)
-        runner = self._runner(task) if timeout is None else None
+        runner, (backoff, retry_any) = self._prepared(task)
+        if timeout is not None:
+            runner = None
         while True:
             started = time.time()
             if bus.active:
                 bus.publish(ATTEMPT, self.run_name, TaskPhase.RUNNING, aid, task.id.name, attempt)
-            if runner is not None and self.inflight <= 1:
+            if runner is not None and self.hidden_loop is not None:
+                outcome = runner(aid, inputs, attempt)  # (the loop is hidden already)
+            elif runner is not None and self.inflight <= 1:
                 outcome = _in_place(runner, aid, inputs, attempt)
             else:
                 req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
@@ -415,6 +423,31 @@ class Execution:
                 await asyncio.sleep(retry_delay(backoff, attempt))
             attempt += 1
 
+    def runs_in_place(self, task: TaskTemplate, ov: NodeOverrides | None) -> bool:
+        """Whether ``run_task`` of ``task`` with overrides ``ov`` would run to its end without
+        awaiting anything, now: in place through a prepared runner (nothing else in flight, no
+        timeout), with no serialized cache lookup, no backoff between retries and no listener
+        on the run's events. The interpreter may then keep the loop hidden around it."""
+        if self.inflight > 1 or self.bus.active:
+            return False
+        md = task.metadata
+        if node_timeout(md.timeout, ov.timeout if ov is not None else None) is not None:
+            return False
+        spec = ov.cache if ov is not None and ov.cache is not None else md.cache
+        if spec is not None and spec.enabled and spec.serialize:
+            return False
+        runner, (backoff, _) = self._prepared(merged(task, ov))
+        return runner is not None and backoff is None
+
+    def _prepared(self, task: TaskTemplate) -> tuple[Any, tuple[dict[str, Any] | None, bool]]:
+        """``task``'s in-place runner (``_runner``) and its retry settings, made once per task
+        per run."""
+        found = self._runners.get(id(task))
+        if found is None or found[0] is not task:
+            self._runner(task)
+            found = self._runners[id(task)]
+        return found[1], found[2]
+
     def _runner(self, task: TaskTemplate) -> Any:
         """The backend's prepared in-place runner for ``task`` (``inline_runner``), made once per
         task per run, or ``None`` when the task cannot run in place (async, not plain Python,
@@ -432,7 +465,7 @@ class Execution:
                     runner = make(task, ctx)
                 except Exception:  # (resolution errors surface through the general path)
                     runner = None
-        self._runners[id(task)] = (task, runner)
+        self._runners[id(task)] = (task, runner, retry_settings(task))
         return runner
 
     async def run_once(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:

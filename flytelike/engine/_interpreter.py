@@ -43,6 +43,7 @@ from flytelike.ir import (
     LaunchPlanTemplate,
     Node,
     TaskNode,
+    TaskTemplate,
     WorkflowNode,
     WorkflowTemplate,
 )
@@ -257,6 +258,15 @@ class Interpreter:
         )
         deferred: deque[Node] = deque()
         tasks_running = 0
+        # While one task node after another runs in place (a chain), the loop stays hidden from
+        # their bodies across the whole stretch (``Execution.hidden_loop``), not per node.
+        hidden: asyncio.AbstractEventLoop | None = None
+
+        def unhide() -> None:
+            nonlocal hidden
+            if hidden is not None:
+                asyncio._set_running_loop(hidden)
+                ex.hidden_loop = hidden = None
 
         def start(n: Node) -> None:
             nonlocal tasks_running
@@ -284,19 +294,29 @@ class Interpreter:
                         hold = None
                     if len(batch) == 1 and not running and not deferred:
                         n = batch[0]
+                        known = self._in_place(n)
+                        if known is not None:
+                            if hidden is None and ex.hidden_loop is None:
+                                hidden = asyncio._get_running_loop()
+                                asyncio._set_running_loop(None)
+                                ex.hidden_loop = hidden
+                        else:
+                            unhide()
                         try:
-                            out = await self.run_node(n, values, prefix, parent)
+                            out = await self.run_node(n, values, prefix, parent, known)
                             completed(n, out, None)
                         except NodeFailed as f:
                             completed(n, None, f)
                         finally:
                             ex.inflight -= 1
                         continue
+                    unhide()
                     for n in batch:
                         if type(n.target) is TaskNode and (deferred or tasks_running >= window):
                             deferred.append(n)
                         else:
                             start(n)
+                unhide()
                 if not ended:
                     await wake.wait()
                 wake.clear()
@@ -318,6 +338,7 @@ class Interpreter:
                 while deferred and tasks_running < window:
                     start(deferred.popleft())
         finally:
+            unhide()
             ex.inflight -= len(deferred)  # (never started: the run failed first)
             if running:
                 for fut in running:
@@ -328,12 +349,38 @@ class Interpreter:
             raise failures[0]
 
     # ------------------------------------------------------------------ nodes
-    async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
-        """Run one node; ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
-        work = self._run_node(node, values, prefix, parent)
+    def _in_place(self, node: Node) -> TaskTemplate | None:
+        """The task of ``node`` if it is a task node that runs to its end without awaiting
+        anything (``Execution.runs_in_place``), else None."""
+        target = node.target
+        if type(target) is not TaskNode:
+            return None
+        task = self.ex.index.tasks.get(target.task)
+        if task is None or not self.ex.runs_in_place(task, node.overrides):
+            return None
+        return task
+
+    async def run_node(
+        self,
+        node: Node,
+        values: Values,
+        prefix: str,
+        parent: str,
+        task: TaskTemplate | None = None,
+    ) -> Outputs:
+        """Run one node (``task``: its task, when the caller looked it up already);
+        ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
+        work = self._run_node(node, values, prefix, parent, task)
         return await abortable(self.ex, prefix + node.id, node.id, work)
 
-    async def _run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
+    async def _run_node(
+        self,
+        node: Node,
+        values: Values,
+        prefix: str,
+        parent: str,
+        known: TaskTemplate | None = None,
+    ) -> Outputs:
         target = node.target
         aid = prefix + node.id
         ex = self.ex
@@ -344,7 +391,7 @@ class Interpreter:
                 inputs = self._inputs(node, values, ref.interface, aid)
                 return await ex.run_task(aid, parent, node.id, ref, inputs, node.overrides)
         if isinstance(target, TaskNode):
-            task = ex.index.task(target.task)
+            task = known or ex.index.task(target.task)
             inputs = self._inputs(node, values, task.interface, aid)
             return await ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
         handler = _HANDLERS.get(type(target))
