@@ -37,11 +37,11 @@ def drain(
     # Statements in order of first appearance, each with its rows in queue order.
     grouped: dict[str, list[Sequence[Any]]] = {}
     pop = items.popleft
-    while True:
-        try:
-            item = pop()
-        except IndexError:
-            break
+    # What is queued now, counted: only the caller takes items out (it holds the store's lock),
+    # producers only append. (Popping until ``IndexError`` raised an exception per drain, more
+    # costly than a durability point's whole record.)
+    for _ in range(len(items)):
+        item = pop()
         kind = item[0]
         if kind is UPSERT:
             merge(merged, item[1], item[2], item[3])
