@@ -40,6 +40,10 @@ MARK_SQL = "INSERT OR REPLACE INTO pending_marks (owner, seq) VALUES (?, ?)"
 
 Ops = list[tuple[str, list[Any]]]
 
+# One packer for every thread (as ``_items``): records hold plain values only, so ``pack`` runs
+# no Python code and no two calls interleave under the GIL; ``packb`` makes a packer per call.
+_PACK = msgpack.Packer(use_bin_type=True).pack
+
 
 def alive(pid: int) -> bool:
     """Whether process ``pid`` exists (on this machine) and is not a zombie (killed, not yet
@@ -79,7 +83,7 @@ class PendingJournal:
             private_dir(str(self.folder))
             self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
         self.seq += 1
-        body = msgpack.packb([self.seq, ops], use_bin_type=True)
+        body = _PACK([self.seq, ops])
         os.write(self._fd, _LEN.pack(len(body)) + body)
         self.dirty = True
 
