@@ -14,14 +14,15 @@
   ``flytelike.new_condition``; list, read and signal them; ``_condition``), ``TimeFilter``
   (``Run.listall``/``Action.listall`` by creation or update time; ``_filters``),
   ``auth_metadata`` (pairs kept for a block; nothing is sent locally; ``_auth``), ``Settings``
-  (scoped settings in the local settings store, some of which local runs take; ``_settings``).
-  flyte 2's names with no local meaning (the artifact catalog) raise ``ImportError`` saying
-  what to use.
+  (scoped settings in the local settings store, some of which local runs take; ``_settings``),
+  ``Artifact``/``ArtifactGroup``/``PartitionSchema`` (a local artifact catalog next to the run
+  store: typed, partitioned, versioned values; ``_artifact``).
 """
 
 from __future__ import annotations
 
 from flytelike.remote._app import App
+from flytelike.remote._artifact import Artifact, ArtifactGroup, PartitionSchema
 from flytelike.remote._auth import auth_metadata
 from flytelike.remote._condition import Condition
 from flytelike.remote._entities import StoredEntity
@@ -54,6 +55,8 @@ __all__ = [
     "ActionInputs",
     "ActionOutputs",
     "App",
+    "Artifact",
+    "ArtifactGroup",
     "Condition",
     "EntityNotFoundError",
     "ExecutionEvent",
@@ -65,6 +68,7 @@ __all__ = [
     "FlyteWorkflowExecution",
     "LazyEntity",
     "NotSupportedLocallyError",
+    "PartitionSchema",
     "Project",
     "RemoteError",
     "Run",
@@ -87,20 +91,10 @@ __all__ = [
     "upload_file",
 ]
 
-# flyte 2's ``flyte.remote`` names without a local meaning: importing one says what to use.
-_NOT_LOCAL = {
-    "Artifact": "artifacts need a cluster's catalog; pass a run's outputs "
-    "(flytelike.remote.Run.get(name).outputs()) as inputs",
-    "PartitionSchema": "artifacts need a cluster's catalog",
-}
-
 
 def __getattr__(name: str) -> object:
     if name == "ActionOutputs":
         from flytelike._v2.run import ActionOutputs
 
         return ActionOutputs
-    reason = _NOT_LOCAL.get(name)
-    if reason is not None:
-        raise ImportError(f"flytelike.remote.{name} (flyte's) is not available: {reason}")
     raise AttributeError(f"module 'flytelike.remote' has no attribute {name!r}")

@@ -99,7 +99,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "SecretTypes", "Settings", "Task", "TaskDetails", "TimeFilter", "Trigger",
             "TriggerDetails", "User", "auth_metadata", "upload_dir", "upload_file",
         ),
-        {"Artifact", "PartitionSchema"},
+        set(),
     ),
     "report": (
         (
