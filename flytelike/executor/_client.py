@@ -18,7 +18,10 @@ retries, timeouts, map concurrency); this backend only maps what can go wrong on
 - the executor refuses the request (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, UNIMPLEMENTED,
   UNAUTHENTICATED, PERMISSION_DENIED): a non-recoverable error naming the executor and the fix.
 
-Cancelling an attempt (timeout, abort) cancels its call, which stops the task in the executor.
+An ``@eager`` parent and a mocked task run in this process on the local backend (an eager
+parent's child calls go through this process's engine, which sends each child to the executor;
+a mock lives here). Cancelling an attempt (timeout, abort) cancels its call, which stops the
+task in the executor.
 Calls go through a ``grpc.aio`` channel made for each event loop the engine calls from (an aio
 channel belongs to one loop), so one backend serves any loop and calls are awaited on the
 caller's own loop, without a bridge from a synchronous channel's threads.
@@ -42,6 +45,7 @@ from flytelike.backends import (
     data_context,
     ship_task,
 )
+from flytelike.backends._live import is_mocked
 from flytelike.errors import CodeBundleError, ConfigurationError
 from flytelike.executor import _bundle, _net, _wire
 from flytelike.ir import TaskTemplate
@@ -186,6 +190,7 @@ class GrpcBackend:
         self._aio: Any = None
         # Whether the executor serves RunActions (its Describe lists "stream"); None: not known.
         self._streams: bool | None = None
+        self._local: Any = None  # (the local backend, for what runs in this process)
 
     # ------------------------------------------------------------------ helpers
     def _root(self, task: TaskTemplate) -> str:
@@ -358,7 +363,22 @@ class GrpcBackend:
         )
 
     # ------------------------------------------------------------------ protocol
+    def _in_driver(self, task: TaskTemplate) -> bool:
+        """Whether ``task`` runs here, on the local backend: an ``@eager`` parent (its child
+        calls go through this process's engine, which sends each child to the executor) and a
+        mocked task (the mock lives in this process)."""
+        return task.kind == "eager" or is_mocked(task.id)
+
+    def _driver_backend(self) -> Any:
+        if self._local is None:
+            from flytelike.backends import get_backend
+
+            self._local = get_backend("local")
+        return self._local
+
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
+        if self._in_driver(request.task):
+            return await self._driver_backend().run_action(request)  # type: ignore[no-any-return]
         c = request.context
         try:  # (its function by value when the executor cannot import it: ``ship_task``)
             task = ship_task(request.task)
@@ -397,6 +417,8 @@ class GrpcBackend:
         context: ActionContext,
         items: Sequence[tuple[str, Mapping[str, Any], int]],
     ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
+        if self._in_driver(task):
+            return await asyncio.to_thread(self._items_in_driver, task, context, items)
         what = f"map items of task `{task.id.name}` ({context.action_id})"
         try:
             task = ship_task(task)
@@ -412,6 +434,16 @@ class GrpcBackend:
         except _wire.RequestError as e:
             err = ExecutionError(SYSTEM, f"{what}: unreadable answer from {self.address}: {e}")
         return [(None, err)] * len(items)
+
+    def _items_in_driver(
+        self,
+        task: TaskTemplate,
+        context: ActionContext,
+        items: Sequence[tuple[str, Mapping[str, Any], int]],
+    ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
+        runner = self._driver_backend().inline_runner(task, context)
+        with runner.bound():
+            return [runner.item(aid, values, attempt) for aid, values, attempt in items]
 
     def describe(self, timeout: float = 10.0) -> dict[str, Any]:
         """What the executor says about itself (``ExecutorInfo`` as a dict)."""
@@ -435,6 +467,8 @@ class GrpcBackend:
         return bool(status == pb.HealthCheckResponse.SERVING)
 
     def close(self) -> None:
+        if self._local is not None:
+            self._local.close()
         self._bundles.close()
         self._channel.close()
         self._forget_closed_loops()

@@ -8,7 +8,6 @@ import pytest
 
 from flytelike.backends import get_backend
 from flytelike.backends.conformance import BackendConformance
-from flytelike.engine import Engine
 from flytelike.executor import ExecutorServer, GrpcBackend
 
 
@@ -22,11 +21,3 @@ class TestGrpc(BackendConformance):
         assert isinstance(b, GrpcBackend)
         yield b
         b.close()
-
-    @pytest.mark.xfail(
-        strict=True,
-        reason="the grpc backend sends @eager tasks to the executor, which refuses kind 'eager' "
-        "(UNIMPLEMENTED); an eager parent must run in the driver, as on local and ray",
-    )
-    def test_eager_children_are_recorded_as_children(self, engine: Engine) -> None:
-        super().test_eager_children_are_recorded_as_children(engine)

@@ -57,3 +57,26 @@ def test_a_global_that_cannot_be_pickled_is_named(engine: Engine) -> None:
     assert run.phase is WorkflowPhase.FAILED
     message = run.error.message if run.error is not None else ""
     assert "cannot be sent" in message and "`guard` (a `_thread.lock`" in message
+
+
+def test_eager_parents_and_mocked_tasks_run_in_the_driver(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flytelike import testing
+    from flytelike.backends import _conformance_tasks as ct
+
+    sent: list[str] = []
+    encode = _wire.request_body
+
+    def spy(request: Any, root: str, task: Any = None) -> Any:
+        sent.append(request.task.kind)
+        return encode(request, root, task)
+
+    monkeypatch.setattr(_wire, "request_body", spy)
+    assert engine.run(ct.eager_sum, n=2).outputs() == 1 + 2
+    assert "eager" not in sent and sent  # (its children went to the executor)
+    sent.clear()
+    with testing.task_mock(ct.inc) as m:
+        m.return_value = 41
+        assert engine.run(ct.inc, x=1).outputs() == 41
+    assert sent == []
