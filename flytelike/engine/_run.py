@@ -16,7 +16,6 @@ import concurrent.futures
 import contextlib
 import itertools
 import json
-import os
 import threading
 import time
 import uuid
@@ -54,7 +53,7 @@ from flytelike.engine._interpreter import Interpreter
 from flytelike.engine._namespace import namespace_key, resolve
 from flytelike.engine._phases import NodePhase, WorkflowPhase
 from flytelike.engine._prune import Deleted
-from flytelike.engine._rows import RunRecord
+from flytelike.engine._rows import RunRecord, _pid
 from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import ResumeError, RunNotFoundError
 from flytelike.ir import Closure, LaunchPlanTemplate, TaskTemplate, WorkflowTemplate
@@ -79,8 +78,8 @@ _PREFIX: list[Any] = [0, 0.0, ""]
 def _new_name() -> str:
     """``r<date>-<process token>-<counter>``: unique without asking the OS for entropy per run."""
     now = time.time()
-    if _PREFIX[0] != os.getpid() or now >= _PREFIX[1]:
-        pid = os.getpid()
+    if _PREFIX[0] != _pid() or now >= _PREFIX[1]:  # (``_pid``: no system call; kept across fork)
+        pid = _pid()
         token = _PREFIX[2].split("-")[1] if _PREFIX[0] == pid else uuid.uuid4().hex[:8]
         t = time.localtime(now)
         midnight = time.mktime((t.tm_year, t.tm_mon, t.tm_mday + 1, 0, 0, 0, 0, 0, -1))
