@@ -294,6 +294,8 @@ class Artifact:
             all_attrs.setdefault(KIND_KEY, kind)
         strings, timed = split(partitions)
         ns = _ns(project, domain)
+        # Refused before the value is converted (and its data copied); checked again on insert.
+        _store.precheck(ns, name, version, schema_of(strings, timed))
         value_bytes, type_bytes = _to_literal(name, value, python_type or type(value))
         ctx = running_action()
         action = ctx.action if ctx is not None and external_ref is None else None
@@ -456,7 +458,8 @@ class Artifact:
         **fixed: Any,
     ) -> list[Any]:
         """The distinct values of partition ``key`` among ``name``'s versions (those matching
-        the other keys given), ascending; time values as ``date``/``datetime``."""
+        the other keys given), ascending, at most ``limit`` (negative: all); time values as
+        ``date``/``datetime``."""
         ns = _ns(project, domain)
         schema = cls.get_schema(name, project=project, domain=domain)
         if key not in schema.all_keys:
@@ -474,7 +477,8 @@ class Artifact:
                 values.add(as_python(row.timed[1], row.timed[2]))
             elif key in row.strings:
                 values.add(row.strings[key])
-        return sorted(values)[: max(limit, 0)]
+        ordered = sorted(values)
+        return ordered if limit < 0 else ordered[:limit]
 
     @class_sync_and_aio
     def declare(

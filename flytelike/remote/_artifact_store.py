@@ -182,27 +182,46 @@ def declare(ns: tuple[str, str], name: str, wanted: PartitionSchema) -> Partitio
         return result
 
 
+def _check(
+    db: sqlite3.Connection,
+    ns: tuple[str, str],
+    name: str,
+    version: str | None,
+    given: PartitionSchema,
+) -> PartitionSchema | None:
+    from flytelike.remote._artifact_partitions import check_version
+
+    fixed = _get_schema(db, ns, name)
+    if fixed is not None:
+        how = "Artifact.declare" if fixed.declared else "its first version"
+        check_version(name, fixed, given, how)
+    if (
+        version is not None
+        and db.execute(
+            "SELECT 1 FROM versions WHERE project=? AND domain=? AND name=? AND version=?",
+            (*ns, name, version),
+        ).fetchone()
+    ):
+        raise ArtifactError(
+            f"artifact {name!r} already has a version {version!r} in {ns[0]}/{ns[1]}; versions "
+            "are never replaced: give another version"
+        )
+    return fixed
+
+
+def precheck(ns: tuple[str, str], name: str, version: str | None, given: PartitionSchema) -> None:
+    """Refuse early what ``insert`` would refuse now (it checks again under the lock)."""
+    with _connect() as db:
+        _check(db, ns, name, version, given)
+
+
 def insert(row: VersionRow, given: PartitionSchema) -> VersionRow:
     """Store a new version (its schema checked, or fixed when the name has none); an existing
     version of the same name is refused."""
-    from flytelike.remote._artifact_partitions import check_version
-
     ns = (row.project, row.domain)
     with _connect(write=True) as db:
-        fixed = _get_schema(db, ns, row.name)
-        if fixed is None:
+        if _check(db, ns, row.name, row.version, given) is None:
             _put_schema(db, ns, row.name, given)
-        else:
-            how = "Artifact.declare" if fixed.declared else "its first version"
-            check_version(row.name, fixed, given, how)
-        if db.execute(
-            "SELECT 1 FROM versions WHERE project=? AND domain=? AND name=? AND version=?",
-            (*ns, row.name, row.version),
-        ).fetchone():
-            raise ArtifactError(
-                f"artifact {row.name!r} already has a version {row.version!r} in "
-                f"{ns[0]}/{ns[1]}; versions are never replaced: give another version"
-            )
         timed = row.timed
         cur = db.execute(
             f"INSERT INTO versions ({_COLUMNS.partition(', ')[2]}) VALUES "

@@ -258,3 +258,17 @@ def test_namespaces_are_separate() -> None:
     Artifact.create(2, name="shared", project="p2", domain="development")
     assert asyncio.run(Artifact.get("shared", project="p2").to_python()) == 2
     assert len(list(Artifact.listall("shared", project="p1"))) == 1
+
+
+def test_a_refused_version_copies_no_data(tmp_path: Path) -> None:
+    Artifact.declare("checked", partitions={"region": str})
+    local = tmp_path / "data.csv"
+    local.write_text("a,b\n")
+    prefix = Path(flyte.engine.default_engine().config.data_prefix.removeprefix("file://"))
+    before = sorted(prefix.rglob("*")) if prefix.exists() else []
+    with pytest.raises(ArtifactError, match="partition 'region' is missing"):
+        Artifact.create(File.from_local_sync(str(local)), name="checked")
+    assert (sorted(prefix.rglob("*")) if prefix.exists() else []) == before
+    Artifact.create(1, name="checked", version="1", partitions={"region": "us"})
+    assert Artifact.partition_values("checked", "region", limit=-1) == ["us"]
+    assert Artifact.partition_values("checked", "region", limit=0) == []
