@@ -24,9 +24,11 @@ artifact catalog (``_artifact_store``: ``<FLYTELIKE_HOME>/artifacts.db``, next t
   ``time_partition``, ``kind``, ``description``, ``attrs``, ``card``, ``parents``,
   ``created_at``, ``created_by`` (the login name), ``source``, ``source_run``,
   ``source_action``, ``url`` (the catalog file with the version as fragment; the value's own
-  URI is ``value_uri``), ``source_run_url``/``source_action_url`` (the run's folder), and
-  ``await artifact.to_python(python_type=None)`` (the type guessed from the stored literal type
-  when not given).
+  URI is ``value_uri``), ``source_run_url``/``source_action_url`` (the run's folder),
+  ``artifact_version_id`` (what ``parents=`` takes), ``to_dict()``/``to_json()`` (the record,
+  not the value), ``await artifact.to_python(python_type=None)`` (the type guessed from the
+  stored literal type when not given) and ``await artifact.coerce_to_literal(python_type=None)``
+  (the stored ``typesystem`` literal, or the value converted to ``python_type`` and back).
 
 Every call has ``.aio``; the listings are also async-iterable (``async for a in
 Artifact.listall.aio(...)``). The namespace is ``project``/``domain``, else ``init``'s, else the
@@ -36,13 +38,13 @@ configuration's.
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from flytelike.remote import _artifact_store as _store
+from flytelike.remote import _artifact_values as _values
 from flytelike.remote._artifact_partitions import (
     ArtifactError,
     PartitionSchema,
@@ -69,72 +71,22 @@ def _ns(project: str | None, domain: str | None) -> tuple[str, str]:
     return _namespace(project, domain)
 
 
-def _engine() -> Any:
-    from flytelike.engine import default_engine
+@dataclass(frozen=True)
+class ArtifactKey:
+    """An artifact name in its namespace (flyte's also names an organization; none locally)."""
 
-    return default_engine()
-
-
-def _pickled(lt: Any) -> bool:
-    import dataclasses
-
-    if getattr(lt, "format", None) == "cloudpickle":
-        return True
-    if not dataclasses.is_dataclass(lt):
-        return False
-    for f in dataclasses.fields(lt):
-        v = getattr(lt, f.name)
-        items = v if isinstance(v, tuple) else (v,)
-        if any(dataclasses.is_dataclass(i) and _pickled(i) for i in items):
-            return True
-    return False
+    project: str
+    domain: str
+    name: str
+    org: str = ""
 
 
-def _to_literal(name: str, value: Any, python_type: Any) -> tuple[bytes, bytes]:
-    """The value as (msgpack literal, protobuf literal type), local data copied into the raw
-    data prefix of the running action (or the engine's)."""
-    import typesystem
-    import typesystem.io
-    from flytelike.backends import data_context, running_action
-    from typesystem import _proto
-    from typesystem.errors import PickleFallbackWarning
+@dataclass(frozen=True)
+class ArtifactVersionId:
+    """One version of an artifact: its ``key`` and ``version``."""
 
-    reg = typesystem.default_registry()
-    try:
-        with warnings.catch_warnings():  # (a pickled type is refused just below)
-            warnings.simplefilter("ignore", PickleFallbackWarning)
-            lt = reg.literal_type(python_type)
-    except typesystem.TypeSystemError as e:
-        raise ArtifactError(f"Artifact.create({name!r}): {e}") from None
-    if _pickled(lt):
-        raise ArtifactError(
-            f"Artifact.create({name!r}): {python_type!r} would be stored pickled, which the "
-            "catalog refuses (a pickle needs the code that made it); give a File, Dir, "
-            "DataFrame, dataclass or another type with a type transformer"
-        )
-    ctx = running_action()
-    prefix = (ctx.action.raw_data_prefix if ctx is not None else "") or _engine().config.data_prefix
-    with typesystem.io.use_data_context(data_context(prefix)):
-        try:
-            literal = reg.to_literal(value, python_type)
-        except typesystem.TypeSystemError as e:
-            raise ArtifactError(f"Artifact.create({name!r}): {e}") from None
-    return typesystem.to_msgpack(literal), _proto.literal_type_to_proto_bytes(lt)
-
-
-def _parent(p: Any) -> str:
-    if isinstance(p, str) and p:
-        return p
-    key = getattr(p, "key", None)
-    name = str(getattr(key, "name", "") or "")
-    version = str(getattr(p, "version", "") or "")
-    if name and version:
-        scope = [str(getattr(key, a, "") or "") for a in ("project", "domain")]
-        return "/".join([x for x in scope if x] + [f"{name}@{version}"])
-    raise ArtifactError(
-        f"Artifact.create: parent {p!r} is neither a version string nor an artifact version id "
-        "(an object with key.name and version)"
-    )
+    key: ArtifactKey
+    version: str
 
 
 @dataclass(frozen=True)
@@ -223,7 +175,7 @@ class Artifact:
         """The folder of the run that produced this version, or None."""
         if not self._row.source_run:
             return None
-        return "file://" + str(_engine().config.run_dir(self._row.source_run))
+        return "file://" + str(_values.engine().config.run_dir(self._row.source_run))
 
     @property
     def source_action_url(self) -> str | None:
@@ -248,16 +200,44 @@ class Artifact:
         return await asyncio.to_thread(self._value, python_type)
 
     def _value(self, python_type: Any) -> Any:
-        import typesystem
-        from typesystem import _proto
+        return _values.to_python(self._row.value, self._row.type, python_type)
 
-        reg = typesystem.default_registry()
-        literal = typesystem.from_msgpack(self._row.value)
-        if python_type is None:
-            python_type = reg.guess_python_type(
-                _proto.literal_type_from_proto_bytes(self._row.type)
-            )
-        return reg.to_python(literal, python_type)
+    async def coerce_to_literal(self, python_type: Any = None) -> Any:
+        """The stored literal (a ``typesystem`` literal), or, with ``python_type``, the stored
+        value read as that type and converted back (a value that does not fit fails now)."""
+        import asyncio
+
+        return await asyncio.to_thread(_values.coerce, self._row.value, self._row.type, python_type)
+
+    @property
+    def artifact_version_id(self) -> ArtifactVersionId:
+        """This version's identity (``key.project``/``domain``/``name``, ``version``), as
+        ``Artifact.create(parents=[...])`` takes it."""
+        return ArtifactVersionId(ArtifactKey(self.project, self.domain, self.name), self.version)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The version's record as JSON-ready data (not its value)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "project": self.project,
+            "domain": self.domain,
+            "kind": self.kind,
+            "description": self.description,
+            "attrs": self.attrs,
+            "card": self.card,
+            "parents": list(self.parents),
+            "partitions": {k: show(v) for k, v in self.partitions.items()},
+            "created_at": self.created_at.isoformat(),
+            "created_by": self.created_by,
+            "source": self.source,
+            "url": self.url,
+        }
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.to_dict())
 
     @class_sync_and_aio
     def create(
@@ -296,7 +276,7 @@ class Artifact:
         ns = _ns(project, domain)
         # Refused before the value is converted (and its data copied); checked again on insert.
         _store.precheck(ns, name, version, schema_of(strings, timed))
-        value_bytes, type_bytes = _to_literal(name, value, python_type or type(value))
+        value_bytes, type_bytes = _values.to_literal(name, value, python_type or type(value))
         ctx = running_action()
         action = ctx.action if ctx is not None and external_ref is None else None
         row = _store.VersionRow(
@@ -320,7 +300,7 @@ class Artifact:
                 if card is not None
                 else None
             ),
-            parents=tuple(_parent(p) for p in (parents or ())),
+            parents=tuple(_values.parent(p) for p in (parents or ())),
             strings=strings,
             timed=timed,
             source_run=action.run_name if action is not None else None,
@@ -540,6 +520,20 @@ class ArtifactGroup:
     @property
     def partition_schema(self) -> PartitionSchema | None:
         return self._schema if self._schema is not None and self._schema.all_keys else None
+
+    def to_dict(self) -> dict[str, Any]:
+        schema = self.partition_schema
+        return {
+            "name": self.name,
+            "versions": self.versions,
+            "partitions": list(schema.all_keys) if schema else [],
+            "latest": self.latest.to_dict(),
+        }
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.to_dict())
 
     @property
     def latest_time_partition(self) -> date | datetime | None:

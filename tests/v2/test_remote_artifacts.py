@@ -272,3 +272,21 @@ def test_a_refused_version_copies_no_data(tmp_path: Path) -> None:
     Artifact.create(1, name="checked", version="1", partitions={"region": "us"})
     assert Artifact.partition_values("checked", "region", limit=-1) == ["us"]
     assert Artifact.partition_values("checked", "region", limit=0) == []
+
+
+def test_lineage_records_and_literals() -> None:
+    import json
+
+    base = Artifact.create(Metrics(0.1, []), name="base", version="1", description="seed")
+    child = Artifact.create(
+        Metrics(0.2, ["x"]), name="tuned", parents=[base.artifact_version_id, "0"]
+    )
+    assert child.parents == (f"{base.project}/{base.domain}/base@1", "0")
+    record = json.loads(base.to_json())
+    assert (record["name"], record["version"], record["description"]) == ("base", "1", "seed")
+    (group,) = Artifact.list_names(search="tuned")
+    assert json.loads(group.to_json())["latest"]["parents"] == list(child.parents)
+    stored = asyncio.run(base.coerce_to_literal())
+    assert stored == asyncio.run(base.coerce_to_literal(Metrics))
+    with pytest.raises(ArtifactError, match="parent 3 is neither"):
+        Artifact.create(1, name="orphan", parents=[3])
