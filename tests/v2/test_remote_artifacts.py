@@ -290,3 +290,17 @@ def test_lineage_records_and_literals() -> None:
     assert stored == asyncio.run(base.coerce_to_literal(Metrics))
     with pytest.raises(ArtifactError, match="parent 3 is neither"):
         Artifact.create(1, name="orphan", parents=[3])
+
+
+def test_a_card_is_kept_and_its_type_is_the_kind_fallback() -> None:
+    @dataclass(frozen=True)
+    class Card:  # (the fields of flyte.artifacts.Card)
+        uri: str
+        format: str = "md"
+        card_type: str = "model"
+
+    art = Artifact.create(1, name="carded", card=Card("file:///tmp/README.md"))
+    assert art.card == {"uri": "file:///tmp/README.md", "format": "md", "type": "model"}
+    assert art.kind == "model"  # no flyte.io/kind attr: the card's type
+    with pytest.raises(ArtifactError, match="kind must be one of"):
+        Artifact.create(1, name="carded", kind="weights")
