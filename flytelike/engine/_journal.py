@@ -9,6 +9,13 @@ stores it, sealed when it holds a pickle). No fsync: a killed process's writes a
 the kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's
 last commits with ``synchronous=NORMAL``).
 
+The journal file is mapped into memory (``mmap``, shared) and grown in steps of ``_CHUNK``
+zero bytes: an append is two memory copies, no system call. Pages written through a shared
+mapping belong to the kernel's page cache as ``os.write``'s do, so they outlive a kill -9 the
+same way. A record's body is copied before its length, so a length that is there has its whole
+record before it; the reader stops at the first zero length (the unwritten rest). A journal
+closed normally is cut to its records.
+
 A map that ends commits its batches and removes its journal, so journals only exist for maps
 that were running when their process died. ``ingest`` (run on resume, before the succeeded
 outputs are read) turns each journal into one ``map_items`` row and removes it; a torn record at
@@ -22,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import mmap
 import os
 import shutil
 import stat
@@ -39,6 +47,7 @@ log = logging.getLogger("flytelike.engine.journal")
 
 _HEADER = "flytelike-map-journal"
 _LEN = struct.Struct("<I")
+_CHUNK = 1 << 20  # (a file grows by this many zero bytes at a time)
 
 
 def journal_root(db_path: str | Path) -> Path:
@@ -61,7 +70,7 @@ class MapJournal:
         folder = run_folder(db_path, run)
         self.folder = str(folder)
         self.path = str(folder / f"{hashlib.sha256(aid.encode()).hexdigest()[:32]}.items")
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         for attempt in range(3):
             private_dir(str(journal_root(db_path)))
             private_dir(self.folder)
@@ -76,12 +85,31 @@ class MapJournal:
                     raise
                 continue
             break
+        try:
+            # (reopened: append after its whole records, over a torn tail)
+            self._pos = 0 if new else _whole(os.pread(self._fd, os.fstat(self._fd).st_size, 0))
+            self._size = self._pos + _CHUNK
+            os.ftruncate(self._fd, self._pos)  # (a torn tail goes)
+            os.ftruncate(self._fd, self._size)  # (the rest reads as zeros: unwritten)
+            self._mm: mmap.mmap | None = mmap.mmap(self._fd, self._size)
+        except BaseException:
+            os.close(self._fd)
+            raise
         if new:
             self.append(msgpack.packb([_HEADER, run, aid, node_id, name], use_bin_type=True))
 
     def append(self, record: bytes) -> None:
-        if self._fd >= 0:  # (closed: the map has ended; a stopped item finishing late)
-            os.write(self._fd, _LEN.pack(len(record)) + record)
+        mm = self._mm
+        if mm is None:  # (closed: the map has ended; a stopped item finishing late)
+            return
+        at = self._pos
+        end = at + _LEN.size + len(record)
+        if end + _LEN.size > self._size:
+            self._size = end + _LEN.size + _CHUNK
+            mm.resize(self._size)  # (the file too)
+        mm[at + _LEN.size : end] = record
+        mm[at : at + _LEN.size] = _LEN.pack(len(record))  # (last: now the record counts)
+        self._pos = end
 
     def remove(self) -> None:
         """Close and delete (the map's batches are committed)."""
@@ -92,23 +120,35 @@ class MapJournal:
             os.rmdir(self.folder)
 
     def close(self) -> None:
+        """Unmap and cut the file to its records (a resume may still read it)."""
+        if self._mm is not None:
+            self._mm.close()
+            self._mm = None
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._pos)
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
 
 
 def _records(data: bytes) -> list[bytes]:
-    """The whole records of a journal file (a torn last one is dropped)."""
+    """The whole records of a journal file (a torn last one is dropped; a zero length is where
+    nothing was written yet)."""
     out: list[bytes] = []
     at, end = 0, len(data)
     while at + _LEN.size <= end:
         (size,) = _LEN.unpack_from(data, at)
         at += _LEN.size
-        if at + size > end:
+        if size == 0 or at + size > end:
             break
         out.append(data[at : at + size])
         at += size
     return out
+
+
+def _whole(data: bytes) -> int:
+    """Where the whole records at the start of ``data`` end."""
+    return sum(_LEN.size + len(r) for r in _records(data))
 
 
 def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes]] | None:

@@ -72,3 +72,35 @@ def test_a_journal_of_another_run_or_garbage_is_ignored(engine: Engine) -> None:
     (folder / "junk.items").write_bytes(os.urandom(64))
     assert ingest(store, "r3") == 1
     assert ingest(store, "r3") == 0  # (gone once read)
+
+
+def test_a_journal_left_open_by_a_kill_reads_back_to_its_last_whole_record(
+    engine: Engine,
+) -> None:
+    # (appends are memory copies into the mapped file: what a kill -9 leaves is the records
+    # written so far, then zeros)
+    store = engine.store
+    j = _journal(store, "r4", {i: i for i in range(3)})
+    assert Path(j.path).stat().st_size >= 1 << 20  # (grown in steps, zero-filled)
+    assert ingest(store, "r4") == 3
+    j.close()
+
+
+def test_a_journal_grows_past_its_first_step_and_reopens_after_its_records(
+    engine: Engine,
+) -> None:
+    store = engine.store
+    big = "x" * 1000
+    j = _journal(store, "r5", {})
+    for i in range(1500):  # (about 1.5 MiB of records)
+        j.append(store.encode_item("r5", "n0", (i, 1.0, 2.0, {"o0": big}, None, 1)))
+    j.close()
+    size = Path(j.path).stat().st_size
+    with open(j.path, "r+b") as f:  # the kill hit the last write
+        f.truncate(size - 3)
+    again = MapJournal(store.db.path, "r5", "n0", "n0", "flaky")  # (a resume of the run)
+    again.append(store.encode_item("r5", "n0", (1499, 1.0, 2.0, {"o0": "again"}, None, 2)))
+    again.close()
+    assert ingest(store, "r5") == 1500
+    got = {it.index: it for _, _, _, it in store._items("r5")}
+    assert len(got) == 1500 and got[1499].attempts == 2
