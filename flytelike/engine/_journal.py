@@ -9,8 +9,9 @@ stores it, sealed when it holds a pickle). No fsync: a killed process's writes a
 the kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's
 last commits with ``synchronous=NORMAL``).
 
-The journal file is mapped into memory (``mmap``, shared) and grown in steps of ``_CHUNK``
-zero bytes: an append is two memory copies, no system call. Pages written through a shared
+The journal file is mapped into memory (``mmap``, shared) a window of ``_CHUNK`` bytes at a
+time, the file grown by zeros as the window moves on: an append is two memory copies, no system
+call, and the map's memory holds one window of its journal, not all of it. Pages written through a shared
 mapping belong to the kernel's page cache as ``os.write``'s do, so they outlive a kill -9 the
 same way. A record's body is copied before its length, so a length that is there has its whole
 record before it; the reader stops at the first zero length (the unwritten rest). A journal
@@ -47,7 +48,7 @@ log = logging.getLogger("flytelike.engine.journal")
 
 _HEADER = "flytelike-map-journal"
 _LEN = struct.Struct("<I")
-_CHUNK = 1 << 20  # (a file grows by this many zero bytes at a time)
+_CHUNK = 1 << 20  # (the window mapped at a time; the file grows by zeros to its end)
 
 
 def journal_root(db_path: str | Path) -> Path:
@@ -88,27 +89,39 @@ class MapJournal:
         try:
             # (reopened: append after its whole records, over a torn tail)
             self._pos = 0 if new else _whole(os.pread(self._fd, os.fstat(self._fd).st_size, 0))
-            self._size = self._pos + _CHUNK
             os.ftruncate(self._fd, self._pos)  # (a torn tail goes)
-            os.ftruncate(self._fd, self._size)  # (the rest reads as zeros: unwritten)
-            self._mm: mmap.mmap | None = mmap.mmap(self._fd, self._size)
+            self._mm: mmap.mmap | None = None
+            self._base = self._end = 0  # (the window: file offsets)
+            self._window(_LEN.size)
         except BaseException:
             os.close(self._fd)
             raise
         if new:
             self.append(msgpack.packb([_HEADER, run, aid, node_id, name], use_bin_type=True))
 
+    def _window(self, need: int) -> None:
+        """Map the window from the page holding ``_pos`` on, with room for ``need`` bytes and
+        the next record's length; the file is grown (zeros: unwritten) to the window's end."""
+        if self._mm is not None:
+            self._mm.close()
+            self._mm = None
+        base = self._pos - self._pos % mmap.ALLOCATIONGRANULARITY
+        size = max(_CHUNK, self._pos - base + need + _LEN.size)
+        if os.fstat(self._fd).st_size < base + size:
+            os.ftruncate(self._fd, base + size)
+        self._mm = mmap.mmap(self._fd, size, offset=base)
+        self._base, self._end = base, base + size
+
     def append(self, record: bytes) -> None:
-        mm = self._mm
-        if mm is None:  # (closed: the map has ended; a stopped item finishing late)
+        if self._mm is None:  # (closed: the map has ended; a stopped item finishing late)
             return
         at = self._pos
         end = at + _LEN.size + len(record)
-        if end + _LEN.size > self._size:
-            self._size = end + _LEN.size + _CHUNK
-            mm.resize(self._size)  # (the file too)
-        mm[at + _LEN.size : end] = record
-        mm[at : at + _LEN.size] = _LEN.pack(len(record))  # (last: now the record counts)
+        if end + _LEN.size > self._end:
+            self._window(_LEN.size + len(record))
+        mm, base = self._mm, self._base
+        mm[at - base + _LEN.size : end - base] = record
+        mm[at - base : at - base + _LEN.size] = _LEN.pack(len(record))  # (last: it counts now)
         self._pos = end
 
     def remove(self) -> None:
