@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from flytelike import (
         app,
+        artifacts,
         configuration,
         core,
         deck,
@@ -294,6 +295,7 @@ _LAZY = {
     "WorkflowFailurePolicy": ("flytelike._settings.carried", "WorkflowFailurePolicy"),
     "WorkflowReference": ("flytelike._entities.references", "WorkflowReference"),
     "app": ("flytelike.app", ""),
+    "artifacts": ("flytelike.artifacts", ""),
     "approve": ("flytelike._entities.gates", "approve"),
     "build": ("flytelike._v2.verbs", "build"),
     "build_images": ("flytelike._v2.verbs", "build_images"),
@@ -480,6 +482,7 @@ __all__ = [
     "WorkflowReference",
     "app",
     "approve",
+    "artifacts",
     "build",
     "build_images",
     "closure_of",

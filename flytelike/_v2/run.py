@@ -148,6 +148,7 @@ class RunContext:
         primary = ClosureIndex(closure).primary()
         py_iface = getattr(entity, "python_interface", None)
         lp = primary if isinstance(primary, LaunchPlanTemplate) else None
+        inputs = _artifact_inputs(py_iface, inputs)
         literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
         name = self.name or new_run_name()
         if self.custom_context:
@@ -316,6 +317,28 @@ def _iso(ts: float) -> str:
 
 
 RUN_OPTIONS = ("wait", "on_event", "raw_data_path", "backend_options")
+
+
+def _is_artifact(value: Any) -> bool:
+    return callable(getattr(type(value), "_as_input", None))
+
+
+def _artifact_inputs(py_iface: Any, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Inputs given as artifact versions (``flytelike.remote.Artifact``, or a list of them for
+    a ``list[...]`` input) bound as their stored values, read as the input's type. Which
+    versions a run consumed is not recorded (its inputs are the values)."""
+    import typing
+
+    types = getattr(py_iface, "inputs", None) or {}
+    out = dict(inputs)
+    for name, value in inputs.items():
+        py = types.get(name)
+        if _is_artifact(value):
+            out[name] = value._as_input(py)
+        elif isinstance(value, list | tuple) and value and all(_is_artifact(v) for v in value):
+            args = typing.get_args(py) if typing.get_origin(py) is list else ()
+            out[name] = [v._as_input(args[0] if args else None) for v in value]
+    return out
 
 
 def run_options(entity: Any, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from flytelike.backends._kit_context import (
     FlyteContext,
     FlyteContextManager,
 )
+from flytelike.backends._produced import publish_artifacts, set_artifact_builder
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -78,7 +79,9 @@ __all__ = [
     "available_backends",
     "current_context",
     "get_backend",
+    "publish_artifacts",
     "register_backend",
+    "set_artifact_builder",
     "ship_task",
     "CompilationState",
     "ExecutionState",

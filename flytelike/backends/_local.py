@@ -35,6 +35,8 @@ from flytelike.backends import _capture as capture
 from flytelike.backends import _stop, _worker
 from flytelike.backends._functions import FunctionResolutionError, task_function
 from flytelike.backends._live import is_mocked
+from flytelike.backends._produced import _BUILDER as ARTIFACT_BUILDER
+from flytelike.backends._produced import produced, split_artifacts
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -179,8 +181,10 @@ def _attempt(
             result = _run_coroutine(result)
         if marks is not None:
             marks.append(time.time())
+        result, declared = split_artifacts(tf, result)
         with outputs_scratch(ctx):
             outputs = tf.to_literals(result)
+            artifacts = produced(tf, declared, outputs, ctx.action) if declared else None
         decks = (
             _decks(ctx, enable_deck, kwargs, result, fn or tf.func, marks)
             if enable_deck or ctx._decks
@@ -199,7 +203,7 @@ def _attempt(
         return ActionOutcome(error=err)
     finally:
         restore(outside)
-    return ActionOutcome(outputs=outputs, decks=decks)
+    return ActionOutcome(outputs=outputs, decks=decks, artifacts=artifacts)
 
 
 def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOutcome:
@@ -309,7 +313,10 @@ class InlineRunner:
                 result = _run_coroutine(result)
             if marks is not None:
                 marks.append(time.time())
-            enc = self.encoder
+            declared = None
+            if ARTIFACT_BUILDER:  # (only once flytelike.artifacts is loaded: a hot path)
+                result, declared = split_artifacts(tf, result)
+            enc = None if declared else self.encoder
             outputs = None
             if enc is not None:
                 try:
@@ -318,7 +325,10 @@ class InlineRunner:
                     outputs = None
             if outputs is None:
                 with outputs_scratch(ctx):
-                    outputs = {k: unbox(v) for k, v in tf.to_literals(result).items()}
+                    literals = tf.to_literals(result)
+                    if declared:  # (a map item's attempt has succeeded once its outputs convert)
+                        produced(tf, declared, literals, ctx.action).publish()
+                    outputs = {k: unbox(v) for k, v in literals.items()}
             if enable or ctx._decks:
                 _decks(ctx, enable, kwargs, result, tf.func, marks)
         except BaseException as e:
@@ -380,8 +390,10 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
                     result = await result
                 if marks is not None:
                     marks.append(time.time())
+                result, declared = split_artifacts(tf, result)
                 with outputs_scratch(ctx):
                     outputs = tf.to_literals(result)
+                    artifacts = produced(tf, declared, outputs, ctx.action) if declared else None
                 decks = _decks(ctx, request.context.enable_deck, kwargs, result, tf.func, marks)
             except asyncio.CancelledError:
                 raise
@@ -391,7 +403,7 @@ async def run_async(request: ActionRequest) -> ActionOutcome:
         restore(outside)
         if saved is not None:
             _restore(saved)
-    return ActionOutcome(outputs=outputs, decks=decks)
+    return ActionOutcome(outputs=outputs, decks=decks, artifacts=artifacts)
 
 
 def _cannot_run(request: ActionRequest, e: Exception) -> ExecutionError:

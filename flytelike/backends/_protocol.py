@@ -135,6 +135,10 @@ class ActionOutcome:
     primary is the generated workflow, whose interface is the task's); the engine runs it and
     its outputs become the task's.
 
+    ``artifacts``: what the attempt's outputs publish to the artifact catalog (outputs returned
+    through ``flytelike.artifacts.new``), an object with ``publish()`` that the engine calls once
+    the attempt has succeeded (``flytelike.backends._produced``); ``None``: nothing.
+
     ``logs`` is what the attempt printed, from a backend that ran it outside this process (a
     process pool, a remote worker); writes made in this process are captured by the engine
     itself (``flytelike.backends._capture``), so in-process backends leave it ``None``.
@@ -145,6 +149,7 @@ class ActionOutcome:
     decks: tuple[Deck, ...] = ()
     dynamic: Closure | None = None
     logs: ActionLog | None = None
+    artifacts: Any = None
 
     @property
     def ok(self) -> bool:

@@ -31,6 +31,7 @@ from flytelike.backends import (
     ActionRequest,
     Backend,
     ExecutionError,
+    publish_artifacts,
 )
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._live import is_mocked
@@ -377,6 +378,8 @@ class Execution:
                 store.log(self.run_name, aid, attempt, log)
             if outcome.decks and store is not None:
                 store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
+            if outcome.artifacts is not None:  # (outputs published as artifact versions)
+                outcome = publish_artifacts(outcome)
             err = outcome.error
             if err is None:
                 if store is not None:

@@ -26,7 +26,13 @@ from typing import Literal as Just
 
 import typesystem
 from flytelike._settings.durations import node_timeout
-from flytelike.backends import ActionContext, ActionRequest, ExecutionError, hidden_loop
+from flytelike.backends import (
+    ActionContext,
+    ActionRequest,
+    ExecutionError,
+    hidden_loop,
+    publish_artifacts,
+)
 from flytelike.backends._capture import OPEN as OPEN_CAPTURES
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._stop import stop as stop_bodies
@@ -309,6 +315,8 @@ def _item_caller(runner: Any) -> tuple[Any, bool]:
 
     def run(action_id: str, inputs: Outputs, attempt: int) -> tuple[Any, Any]:
         outcome = runner(action_id, inputs, attempt)
+        if outcome.artifacts is not None:  # (outputs published as artifact versions)
+            outcome = publish_artifacts(outcome)
         return outcome.outputs, outcome.error
 
     return run, True

@@ -202,6 +202,10 @@ class Artifact:
     def _value(self, python_type: Any) -> Any:
         return _values.to_python(self._row.value, self._row.type, python_type)
 
+    def _as_input(self, python_type: Any) -> Any:
+        """The value a run binds when given this version as an input (``flytelike.run``)."""
+        return self._value(python_type)
+
     async def coerce_to_literal(self, python_type: Any = None) -> Any:
         """The stored literal (a ``typesystem`` literal), or, with ``python_type``, the stored
         value read as that type and converted back (a value that does not fit fails now)."""

@@ -218,25 +218,47 @@ def precheck(ns: tuple[str, str], name: str, version: str | None, given: Partiti
 def insert(row: VersionRow, given: PartitionSchema) -> VersionRow:
     """Store a new version (its schema checked, or fixed when the name has none); an existing
     version of the same name is refused."""
-    ns = (row.project, row.domain)
     with _connect(write=True) as db:
-        if _check(db, ns, row.name, row.version, given) is None:
-            _put_schema(db, ns, row.name, given)
-        timed = row.timed
-        cur = db.execute(
-            f"INSERT INTO versions ({_COLUMNS.partition(', ')[2]}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                row.project, row.domain, row.name, row.version, row.created_at, row.created_by,
-                row.value, row.type, row.description, json.dumps(row.attrs),
-                json.dumps(row.card) if row.card is not None else None,
-                json.dumps(list(row.parents)), json.dumps(row.strings),
-                timed[0] if timed else None, timed[1].timestamp() if timed else None,
-                timed[2] if timed else None,
-                row.source_run, row.source_action, row.source_attempt, row.external_ref,
-            ),
-        )  # fmt: skip
-        seq = int(cur.lastrowid or 0)
+        return _insert(db, row, given)
+
+
+def insert_all(rows: list[tuple[VersionRow, PartitionSchema, bool]]) -> list[VersionRow]:
+    """Store several versions in one transaction (all or none); a row marked ``True`` whose
+    version already exists is skipped instead of refused (a content-addressed version)."""
+    out: list[VersionRow] = []
+    with _connect(write=True) as db:
+        for row, given, skip_existing in rows:
+            if (
+                skip_existing
+                and db.execute(
+                    "SELECT 1 FROM versions WHERE project=? AND domain=? AND name=? AND version=?",
+                    (row.project, row.domain, row.name, row.version),
+                ).fetchone()
+            ):
+                continue
+            out.append(_insert(db, row, given))
+    return out
+
+
+def _insert(db: sqlite3.Connection, row: VersionRow, given: PartitionSchema) -> VersionRow:
+    ns = (row.project, row.domain)
+    if _check(db, ns, row.name, row.version, given) is None:
+        _put_schema(db, ns, row.name, given)
+    timed = row.timed
+    cur = db.execute(
+        f"INSERT INTO versions ({_COLUMNS.partition(', ')[2]}) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.project, row.domain, row.name, row.version, row.created_at, row.created_by,
+            row.value, row.type, row.description, json.dumps(row.attrs),
+            json.dumps(row.card) if row.card is not None else None,
+            json.dumps(list(row.parents)), json.dumps(row.strings),
+            timed[0] if timed else None, timed[1].timestamp() if timed else None,
+            timed[2] if timed else None,
+            row.source_run, row.source_action, row.source_attempt, row.external_ref,
+        ),
+    )  # fmt: skip
+    seq = int(cur.lastrowid or 0)
     return _replace_seq(row, seq)
 
 

@@ -1,6 +1,6 @@
 """flyte 2.12's public names (``flyte.__all__`` of flyte 2.12.1 and those of its submodules
-``app``, ``errors``, ``extras``, ``git``, ``io``, ``models``, ``notify``, ``remote``, ``report``,
-written here as data: the test needs no flyte) resolve on ``flytelike``: each top-level name to
+``app``, ``artifacts``, ``errors``, ``extras``, ``git``, ``io``, ``models``, ``notify``,
+``remote``, ``report``, written here as data: the test needs no flyte) resolve on ``flytelike``: each top-level name to
 a local meaning; a submodule's name to one, or, for those with none, to an ``ImportError`` that
 says what to use instead."""
 
@@ -30,7 +30,7 @@ FLYTE_2_12_NAMES = (
 
 # Submodules flyte code imports as ``flyte.<name>`` after ``import flyte``.
 FLYTE_SUBMODULES = (
-    "app", "errors", "extras", "git", "io", "models", "notify", "remote", "report",
+    "app", "artifacts", "errors", "extras", "git", "io", "models", "notify", "remote", "report",
 )  # fmt: skip
 
 # flyte 2.12.1's public names of each submodule (its ``__all__``; for ``errors`` and ``models``,
@@ -44,6 +44,14 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "Scaling", "Subdomain", "Timeouts", "ctx", "get_parameter",
         ),
         {"ArtifactValue", "ConnectorEnvironment"},
+    ),
+    "artifacts": (
+        (
+            "KIND_KEY", "MAX_PARENTS", "Artifact", "ArtifactKey", "ArtifactVersionId", "Card",
+            "CardFormat", "CardType", "Granularity", "Kind", "Metadata", "TimePartition", "new",
+            "produces",
+        ),
+        set(),
     ),
     "errors": (
         (
