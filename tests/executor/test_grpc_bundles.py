@@ -321,7 +321,13 @@ def test_a_root_missing_on_the_executor_is_named_when_the_import_fails(
 
     task = ct.add.template()
     assert task.function is not None
-    task = replace(task, function=replace(task.function, module="bundled_nowhere_flows"))
+    # (a new identifier too: a live entity registered under add's, when an earlier test of this
+    # process ran it, would run without importing anything)
+    task = replace(
+        task,
+        id=replace(task.id, name="bundled_nowhere_flows.add"),
+        function=replace(task.function, module="bundled_nowhere_flows"),
+    )
     values = {"a": Scalar(1), "b": Scalar(2)}
     req = ActionRequest(task, values, ActionContext("r", "n0"))
     data = wire.request_to_proto(wire.TaskCodec(), req, "/no/such/project")
