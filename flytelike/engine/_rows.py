@@ -118,6 +118,52 @@ _ATTEMPT = (
     "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at, "
     "error_kind, error_type, message, traceback) VALUES (?,?,?,?,?,?,?,?,?,?)"
 )
+# The usual rows without the columns they leave empty (NULL either way): each ``None`` bound
+# costs sqlite3 an adapter call (``_store._plain_parameters``), five per action row, four per
+# attempt row. A finished action's row with no URIs, error, cache key or group:
+_PLAIN_ACTION = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, outputs, cache_status, attempts) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+# An attempt without an error:
+_ATTEMPT_OK = (
+    "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at) "
+    "VALUES (?,?,?,?,?,?)"
+)
+
+
+def finished_row(
+    run: str,
+    action_id: str,
+    s: dict[str, Any],
+    phase: str,
+    now: float,
+    outputs: bytes | None,
+    outputs_uri: str | None,
+    error: dict[str, Any] | None,
+    cache_key: str | None,
+    cache_status: str,
+    attempts: int,
+) -> tuple[str, tuple[Any, ...]]:
+    """The statement and row of an action written whole (started and finished in one batch;
+    ``s``: its held start row): the plain shape when its optional columns are all empty."""
+    if (
+        outputs_uri is None
+        and error is None
+        and cache_key is None
+        and s["inputs_uri"] is None
+        and "group_name" not in s
+    ):
+        return _PLAIN_ACTION, (
+            run, action_id, s["parent"], s["node_id"], s["kind"], s["name"], phase,
+            s["queued_at"], s["started_at"], now, s["inputs"], outputs, cache_status, attempts,
+        )  # fmt: skip
+    return _WHOLE_ACTION, (
+        run, action_id, s["parent"], s["node_id"], s["kind"], s["name"], phase, s["queued_at"],
+        s["started_at"], now, s["inputs"], s["inputs_uri"], outputs, outputs_uri, _json(error),
+        cache_key, cache_status, attempts, s.get("group_name"),
+    )  # fmt: skip
 
 
 # Pickled closures by object: a closure is pickled once however many times it runs.

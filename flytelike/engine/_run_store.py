@@ -29,9 +29,9 @@ from flytelike.engine._rows import (
     _ACTION_COLS,
     _ACTION_KEY,
     _ATTEMPT,
+    _ATTEMPT_OK,
     _CACHED_RUN_ROW,
     _RUN_COLS,
-    _WHOLE_ACTION,
     ActionRecord,
     AttemptRecord,
     RunRecord,
@@ -40,6 +40,7 @@ from flytelike.engine._rows import (
     _pid,
     _run_error,
     _run_options,
+    finished_row,
 )
 from flytelike.engine._salvage import record_failed
 from flytelike.engine._seals import seal_all
@@ -367,35 +368,11 @@ class RunStore(GateRows):
         with self._held_lock:
             started = self._held.pop((run, action_id), None)
         if started is not None:  # one whole row: start and end together
-            s = started
-            self.db.write_rows(
-                (
-                    (
-                        _WHOLE_ACTION,
-                        (
-                            run,
-                            action_id,
-                            s["parent"],
-                            s["node_id"],
-                            s["kind"],
-                            s["name"],
-                            phase,
-                            s["queued_at"],
-                            s["started_at"],
-                            now,
-                            s["inputs"],
-                            s["inputs_uri"],
-                            data,
-                            uri,
-                            _json(error),
-                            cache_key,
-                            cache_status,
-                            attempts,
-                            s.get("group_name"),
-                        ),
-                    ),
-                )
-            )
+            row = finished_row(
+                run, action_id, started, phase, now, data, uri, error, cache_key, cache_status,
+                attempts,
+            )  # fmt: skip
+            self.db.write_rows((row,))
             return
         self.db.upsert(
             "actions",
@@ -462,8 +439,11 @@ class RunStore(GateRows):
         started: float,
         error: dict[str, Any] | None = None,
     ) -> None:
-        e = error or {}
         # (history: what a resume or a dependent needs is the action's row, not its attempts)
+        if error is None:
+            self.db.write_later(_ATTEMPT_OK, (run, action_id, attempt, phase, started, time.time()))
+            return
+        e = error
         self.db.write_later(
             _ATTEMPT,
             (
