@@ -126,6 +126,12 @@ _PLAIN_ACTION = (
     "queued_at, started_at, ended_at, inputs, outputs, cache_status, attempts) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+# A cache hit's run row with its inputs and outputs inline and no error:
+_PLAIN_CACHED_RUN_ROW = (
+    "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, "
+    "inputs, outputs, closure, options, parent, pid, cache_key, project, domain) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
 # An attempt without an error:
 _ATTEMPT_OK = (
     "INSERT OR REPLACE INTO attempts (run_name, action_id, attempt, phase, started_at, ended_at) "

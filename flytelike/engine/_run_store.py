@@ -31,6 +31,7 @@ from flytelike.engine._rows import (
     _ATTEMPT,
     _ATTEMPT_OK,
     _CACHED_RUN_ROW,
+    _PLAIN_CACHED_RUN_ROW,
     _RUN_COLS,
     ActionRecord,
     AttemptRecord,
@@ -174,27 +175,19 @@ class RunStore(GateRows):
             out_data, out_uri = cached
         else:
             out_data, out_uri = self.codec.encode(outputs, name, "", "outputs")
-        row = (
-            name,
-            entity,
-            "task",
-            "SUCCEEDED",
-            started,
-            started,
-            time.time(),
-            in_data,
-            in_uri,
-            out_data,
-            out_uri,
-            None,
-            self.closure_ref(closure),
-            options_json,
-            "",
-            _pid(),
-            cache_key,
-            *namespace,
-        )
-        self.db.write_rows(((_CACHED_RUN_ROW, row),))
+        ref, ended = self.closure_ref(closure), time.time()
+        if in_uri is None and out_uri is None:  # (the usual: no None to bind, _rows)
+            row = (
+                name, entity, "task", "SUCCEEDED", started, started, ended, in_data, out_data,
+                ref, options_json, "", _pid(), cache_key, *namespace,
+            )  # fmt: skip
+            self.db.write_rows(((_PLAIN_CACHED_RUN_ROW, row),))
+            return
+        full = (
+            name, entity, "task", "SUCCEEDED", started, started, ended, in_data, in_uri,
+            out_data, out_uri, None, ref, options_json, "", _pid(), cache_key, *namespace,
+        )  # fmt: skip
+        self.db.write_rows(((_CACHED_RUN_ROW, full),))
 
     def _cached_run_action(self, run: str) -> ActionRecord | None:
         """The action of a run recorded by ``record_cached_task_run``, from its run row."""
