@@ -163,8 +163,19 @@ def test_ray_client_a_driver_joins_through_a_ray_url(
         text=True,
     )
     out, err = driver.communicate(timeout=180)
-    assert driver.returncode == 0, f"exit {driver.returncode}\nstdout:\n{out}\nstderr:\n{err}"
+    assert driver.returncode == 0, (
+        f"exit {driver.returncode}\nstdout:\n{out}\nstderr:\n{err}\n{_client_server_logs()}"
+    )
     text, *pids = json.loads(out)["o0"].split(":")
     assert text == "FAR" and len(pids) == 2
     assert str(driver.pid) not in pids  # ran in the cluster's workers, not in the client
     assert "SUCCEEDED" in err
+
+
+def _client_server_logs() -> str:
+    """The tails of the Ray Client servers' logs of the session (why a client was refused)."""
+    import ray
+
+    node = ray._private.worker._global_node
+    logs = sorted(Path(node.get_session_dir_path(), "logs").glob("ray_client_server*"))
+    return "\n".join(f"--- {p.name}:\n{p.read_text(errors='replace')[-3000:]}" for p in logs)
