@@ -146,6 +146,8 @@ class Execution:
         if self.max_parallelism > 0:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
+        # Whether the backend makes in-place runners (``_runner``) at all.
+        self._prepares = self._inline and hasattr(self.backend, "inline_runner")
         self._locks: dict[str, asyncio.Lock] = {}
         self.slots = Slots()  # parallelism slots held by running actions, lent to children
         self._runners: dict[int, tuple[TaskTemplate, Any, tuple[dict[str, Any] | None, bool]]] = {}
@@ -431,8 +433,8 @@ class Execution:
         awaiting anything, now: in place through a prepared runner (nothing else in flight, no
         timeout), with no serialized cache lookup, no backoff between retries and no listener
         on the run's events. The interpreter may then keep the loop hidden around it."""
-        if self.inflight > 1 or self.bus.active:
-            return False
+        if not self._prepares or self.inflight > 1 or self.bus.active:
+            return False  # (a remote backend: no in-place runner to ask for, ever)
         md = task.metadata
         if node_timeout(md.timeout, ov.timeout if ov is not None else None) is not None:
             return False
@@ -479,8 +481,12 @@ class Execution:
         sems = LIMITS.get()
         if self.sem is not None:
             sems = (self.sem, *sems)
-        async with self.slots.held(req.context.action_id, sems):
+        aid = req.context.action_id
+        held = await self.slots.take(aid, sems)
+        try:
             return await self._call_backend(req, timeout)
+        finally:
+            self.slots.give_back(aid, held)
 
     async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
         limit = timeout

@@ -8,16 +8,14 @@ of 1, the first child could never start. So a parent lends its slots while at le
 children is being awaited and takes them back, queueing like anyone else, when the last one is
 done: the limit counts actions doing work, not actions waiting for their children.
 
-``held(action_id, sems)`` wraps one attempt of an action; ``lend(parent)`` / ``take_back(parent)``
-wrap the wait for one child (``_children``). A parent with no slots (run inline, or no limit) has
-nothing to lend.
+``take(action_id, sems)`` / ``give_back(action_id, entry)`` wrap one attempt of an action;
+``lend(parent)`` / ``take_back(parent)`` wrap the wait for one child (``_children``). A parent
+with no slots (run inline, or no limit) has nothing to lend.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 
 class _Held:
@@ -35,22 +33,22 @@ class Slots:
     def __init__(self) -> None:
         self._held: dict[str, _Held] = {}
 
-    @asynccontextmanager
-    async def held(
-        self, action_id: str, sems: tuple[asyncio.Semaphore, ...]
-    ) -> AsyncIterator[None]:
-        """Take a slot of each of ``sems`` for the body of ``action_id``; give back whatever it
-        holds at the end."""
+    async def take(self, action_id: str, sems: tuple[asyncio.Semaphore, ...]) -> _Held:
+        """Take a slot of each of ``sems`` for the body of ``action_id``; the caller gives back
+        whatever it holds at the end (``give_back``, in a ``finally``). (Two calls, not an
+        async context manager: no async generator and manager per attempt on a remote
+        action's path from one answer to the next request.)"""
         await _acquire(sems)
         entry = self._held[action_id] = _Held(sems)
-        try:
-            yield
-        finally:
-            if self._held.get(action_id) is entry:
-                del self._held[action_id]
-            if entry.holding:
-                entry.holding = False
-                _release(sems)
+        return entry
+
+    def give_back(self, action_id: str, entry: _Held) -> None:
+        """The body of ``action_id`` (``entry``, from ``take``) ended: release what it holds."""
+        if self._held.get(action_id) is entry:
+            del self._held[action_id]
+        if entry.holding:
+            entry.holding = False
+            _release(entry.sems)
 
     def lend(self, parent: str) -> None:
         """A child of ``parent`` is about to be awaited: ``parent``'s slots go to others."""
