@@ -7,7 +7,9 @@ a batch into few statements). ``barrier()`` is the durability point: the engine 
 starting what depends on a finished action, and it returns once everything queued so far would
 survive a kill -9: appended to this process's pending journal (``_pending``, one write) and
 committed by the writer's next batch; the next process to open the store applies what a killed
-one journaled but never committed. History nothing is built on (attempt rows, ``write_later``)
+one journaled but never committed. Once a store has a journal, the writer journals each batch it
+takes before committing it outside the queue's lock, so a durability point never waits for the
+writer's transaction (``_write_batch``). History nothing is built on (attempt rows, ``write_later``)
 is not journaled. ``flush()`` commits everything queued, journaled and held back. Writes that others
 wait on (cache entries, reservations, signals) are synchronous. Several processes may share one
 file: WAL mode, a long busy timeout and ``BEGIN IMMEDIATE`` with retries keep them from losing
@@ -127,6 +129,9 @@ class SQLiteStore:
         self._later: deque[Any] = deque()
         self._lock = threading.Lock()
         self._committing = False  # a batch is being taken or committed (under ``_lock``)
+        # Held by whoever commits a batch, taken under ``_lock``: batches commit in the order
+        # they were taken, and the writer commits its batch without ``_lock`` (``_write_batch``).
+        self._commit_lock = threading.Lock()
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
         self._wake = threading.Event()
@@ -324,8 +329,7 @@ class SQLiteStore:
             # sets the event again, so nothing queued is left waiting.
             self._wake.clear()
             self._signalled = False
-            with self._lock:
-                self._commit_queued(conn, later=True)
+            self._write_batch(conn)
             if stopping.is_set():
                 conn.close()
                 return
@@ -344,9 +348,55 @@ class SQLiteStore:
             except sqlite3.Error as e:  # busy or failing: the next wake-up tries again
                 log.debug("run store checkpoint skipped: %s", e)
 
+    def _write_batch(self, conn: sqlite3.Connection) -> None:
+        """The writer thread's batch. What it takes from the queue is appended to the pending
+        journal first, as ``barrier`` does, and committed after ``_lock`` is released (under
+        ``_commit_lock``): a durability point meanwhile (the engine's thread, before its next
+        action starts or its next request goes out) journals what was queued since and goes on,
+        instead of waiting for the writer's SQLite transaction. Without a usable journal, the
+        batch is committed under ``_lock`` as ``flush`` does."""
+        with self._lock:
+            journal = self._journal
+            if not self._journal_ok or journal is None:
+                self._commit_queued(conn, later=True)
+                return
+            self._committing = True
+            try:
+                ops, self._ready = self._ready, []
+                fresh = drain(self._items, self._pending)
+                if fresh:
+                    try:
+                        journal.append(fresh)
+                    except (OSError, TypeError, ValueError) as e:
+                        log.warning(
+                            "run store: pending journal unusable, committing instead: %s", e
+                        )
+                        self._journal_ok = False
+                        self._ready = ops + fresh  # (in queue order, for the commit below)
+                        self._commit_queued(conn, later=True)
+                        return
+                    ops += fresh
+                if self._later:
+                    ops += drain(self._later, None)
+                seq = journal.seq
+                if journal.dirty:
+                    ops.append(journal.mark())  # (the journal's records are in this commit)
+                self._commit_lock.acquire()
+            finally:
+                self._committing = False
+        try:
+            done = bool(ops) and self._commit(conn, coalesce(ops))
+        finally:
+            self._commit_lock.release()
+        if done:
+            with self._lock:
+                if journal.seq == seq:  # (nothing journaled since: all of it is committed)
+                    journal.committed()
+
     def _commit_queued(self, conn: sqlite3.Connection, later: bool = False) -> None:
         """Take everything queued or held back (and, with ``later``, the history queued with
-        ``write_later``) and commit it (the caller holds ``_lock``)."""
+        ``write_later``) and commit it (the caller holds ``_lock``; a batch the writer took
+        before is committed first, ``_commit_lock``)."""
         self._committing = True
         try:
             ops, self._ready = self._ready, []
@@ -356,8 +406,9 @@ class SQLiteStore:
             journal = self._journal
             if journal is not None and journal.dirty:
                 ops.append(journal.mark())  # (the journal's records are in this commit)
-            if ops and self._commit(conn, coalesce(ops)) and journal is not None:
-                journal.committed()
+            with self._commit_lock:  # (also when empty: ``flush`` returns after the writer's)
+                if ops and self._commit(conn, coalesce(ops)) and journal is not None:
+                    journal.committed()
         finally:
             self._committing = False
 
@@ -417,6 +468,7 @@ class SQLiteStore:
         self._later = deque()
         self._lock = threading.Lock()
         self._committing = False
+        self._commit_lock = threading.Lock()
         self._writer = None
         self._writer_lock = threading.Lock()
         self._wake = threading.Event()
