@@ -92,6 +92,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout=30000")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA wal_autocheckpoint=0")
+    # (a write that restarts the log after a complete checkpoint cuts the file to this size;
+    # else it keeps its largest size and every batch after the first CHECKPOINT_BYTES would
+    # checkpoint again, ``_checkpoint``)
+    conn.execute(f"PRAGMA journal_size_limit={CHECKPOINT_BYTES // 4}")
     return conn
 
 
