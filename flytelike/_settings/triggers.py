@@ -3,8 +3,9 @@ version of a named artifact is created) and the input sentinels ``TriggeredArtif
 ``TriggeredPartition("key")`` (bind the triggering artifact, or one of its partitions, to a task
 input, as ``TriggerTime`` binds the firing time).
 
-They need an artifact service, so locally they are validated and carried into the task
-template with their ``Trigger`` (``v2.triggers``); nothing fires them.
+They are validated and carried into the task template with their ``Trigger``
+(``v2.triggers``); the local scheduler fires them on new versions of the local artifact catalog
+(``flytelike.scheduler``, given the catalog: ``flytelike schedule serve``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,9 @@ Names: ``Metadata``, ``Card``, ``CardFormat``, ``CardType``, ``Kind``, ``KIND_KE
 ``MAX_PARENTS``, ``TimePartition``, ``Granularity``, ``new``, ``Artifact`` (the protocol of
 values that declare their own metadata), ``ArtifactKey``/``ArtifactVersionId`` (the catalog's
 identities, as ``Metadata(parents=...)`` takes them) and ``produces`` (which raises
-``NotSupportedLocallyError``: wrap the output with ``new`` in the task instead).
+``NotSupportedLocallyError``: wrap the output with ``new`` in the task instead). Not flyte's:
+``CatalogWatch``, what ``flytelike.scheduler.Scheduler(catalog=...)`` polls to fire
+``OnArtifact`` triggers (``flytelike schedule serve`` passes one).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from flytelike.artifacts._metadata import (
     Metadata,
     TimePartition,
 )
+from flytelike.artifacts._watch import CatalogWatch
 from flytelike.artifacts._wrapper import Artifact, new
 from flytelike.remote._artifact import ArtifactKey, ArtifactVersionId
 from flytelike.remote._errors import NotSupportedLocallyError
@@ -65,6 +68,7 @@ __all__ = [
     "Card",
     "CardFormat",
     "CardType",
+    "CatalogWatch",
     "Granularity",
     "Kind",
     "Metadata",

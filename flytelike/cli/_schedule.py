@@ -5,7 +5,9 @@
 ``--until`` (a time, or a duration from the start), after ``--max-runs`` firings, when nothing is
 left to fire, or on Ctrl-C/SIGTERM: then no more firings start, runs still running are aborted
 (recorded ABORTED; ``flytelike resume`` continues one) and it exits 0. ``--start`` in the past
-backfills (its times fire at once, in order); ``--speed`` makes time pass faster.
+backfills (its times fire at once, in order); ``--speed`` makes time pass faster. ``OnArtifact``
+triggers fire once per new version of their artifact in the local catalog (polled every second
+of schedule time; versions created from ``--start`` on).
 """
 
 from __future__ import annotations
@@ -88,6 +90,10 @@ def schedule_list(file: str, count: int, start: str | None, verbose: bool) -> No
         if not entry.active:
             click.echo(f"  not fired: {entry.note}")
             continue
+        if entry.artifact is not None:
+            if entry.artifact_inputs:
+                click.echo(f"  triggering artifact as input: {', '.join(entry.artifact_inputs)}")
+            click.echo("  fires on each new version (schedule serve polls the artifact catalog)")
         for t in times:
             click.echo(f"  {_iso(t)}")
 
@@ -118,6 +124,7 @@ def schedule_serve(
     verbose: bool,
 ) -> None:
     """Fire FILE's schedules and triggers at their times, each firing a recorded run."""
+    from flytelike.artifacts import CatalogWatch
     from flytelike.scheduler import Scheduler, SystemClock
 
     if speed <= 0:
@@ -137,6 +144,7 @@ def schedule_serve(
         max_runs=max_runs,
         missed=missed,
         report=lambda line: click.echo(line),
+        catalog=CatalogWatch(),
     )
     click.echo(
         f"serving {len(scheduler.entries)} schedule(s) from {_iso(begin)}"

@@ -278,6 +278,13 @@ def versions(ns: tuple[str, str], name: str | None = None) -> list[VersionRow]:
         return [_row(r) for r in db.execute(sql + " ORDER BY seq DESC", args)]
 
 
+def versions_after(ns: tuple[str, str], name: str, seq: int) -> list[VersionRow]:
+    """The versions of ``name`` created after sequence number ``seq``, oldest first."""
+    sql = f"SELECT {_COLUMNS} FROM versions WHERE project=? AND domain=? AND name=? AND seq>?"
+    with _connect() as db:
+        return [_row(r) for r in db.execute(sql + " ORDER BY seq", (*ns, name, seq))]
+
+
 def version(ns: tuple[str, str], name: str, version: str | None) -> VersionRow | None:
     """One version, or the latest one when ``version`` is None."""
     sql = f"SELECT {_COLUMNS} FROM versions WHERE project=? AND domain=? AND name=?"

@@ -8,7 +8,9 @@ MODULE FILE ENTRY WHEN RUN`` with the variables added to the child's environment
 imports the module that defines the entry (as the scheduler did), finds the entry by name, runs
 it as run ``RUN`` for ``WHEN`` (recorded in the same run store: the child inherits
 ``FLYTELIKE_HOME`` and the rest of the environment) and prints the outcome as its last line of
-output, a JSON object: ``{"phase": "SUCCEEDED"}``, or ``{"error": "TypeName: message"}``.
+output, a JSON object: ``{"phase": "SUCCEEDED"}``, or ``{"error": "TypeName: message"}``. An
+artifact trigger's firing also passes the inputs bound from the artifact version (pickled in a
+temporary file, its path the last argument): the child's own entry has only the sentinels.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import pickle
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 from flytelike.errors import ConfigurationError
@@ -65,9 +69,14 @@ def launch_in_child(entry: Entry, when: _dt.datetime, run: str) -> str:
     paths = [p for p in sys.path if p and os.path.isdir(p)]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     argv = [sys.executable, "-m", "flytelike.scheduler._child", module, path, entry.name]
-    proc = subprocess.run(
-        [*argv, when.isoformat(), run], env=env, capture_output=True, text=True, check=False
-    )
+    argv += [when.isoformat(), run]
+    with tempfile.TemporaryDirectory() as tmp:
+        if entry.artifact_inputs:  # (the values bound from the triggering artifact version)
+            bound = os.path.join(tmp, "inputs.pickle")
+            with open(bound, "wb") as f:
+                pickle.dump({k: entry.inputs[k] for k in entry.artifact_inputs}, f)
+            argv.append(bound)
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(_MARK):
             found: dict[str, str] = json.loads(line[len(_MARK) :])
@@ -93,13 +102,16 @@ def main(argv: list[str]) -> int:
 
     from flytelike.errors import ActionAbortedError
 
-    module_name, path, name, when_text, run = argv
+    module_name, path, name, when_text, run = argv[:5]
     directory = os.path.dirname(path)
     if directory not in sys.path:
         sys.path.append(directory)
     when = _dt.datetime.fromisoformat(when_text)
     try:
         entry = _find(importlib.import_module(module_name), name, when)
+        if len(argv) > 5:  # (an artifact trigger's bound inputs)
+            with open(argv[5], "rb") as f:
+                entry = dataclasses.replace(entry, inputs={**entry.inputs, **pickle.load(f)})
         # (the variables are this process's own already: the run's tasks see them)
         settings = {k: v for k, v in entry.run_settings.items() if k != "env_vars"}
         outcome: dict[str, str] = {

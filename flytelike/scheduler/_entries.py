@@ -11,8 +11,13 @@ as ``Entry`` objects that say when they fire next and with which inputs.
   ``TriggerTime`` receive the firing time; its ``env_vars`` (set for the run's tasks, in a
   process of its own: ``_child``), ``overwrite_cache``, ``max_action_concurrency`` and
   ``custom_context`` apply to the run. A trigger made with
-  ``auto_activate=False`` is deployed inactive in flyte and is not fired; an ``OnArtifact``
-  trigger needs an artifact service and is not fired either (both are listed).
+  ``auto_activate=False`` is deployed inactive in flyte and is not fired (it is listed).
+- An ``OnArtifact`` trigger has no firing times: it fires once per new version of its artifact
+  in the local catalog (matching its ``version`` pin and string ``partitions``), which the
+  scheduler polls when given the catalog (``Scheduler(catalog=...)``; ``flytelike schedule
+  serve`` gives it). Inputs set to ``TriggeredArtifact`` receive that version (bound as its
+  value), ``TriggeredPartition("key")`` one of its partition values (a ``date`` given to a
+  ``datetime`` input is midnight UTC), ``TriggerTime`` the version's creation time.
 
 Every input of the entity must have a value at firing time (a default, a fixed input, or the
 firing time); ``find_entries`` raises ``ConfigurationError`` naming the entry and the input
@@ -50,6 +55,8 @@ class Entry:
     max_concurrency: int | None = None
     active: bool = True
     note: str = ""
+    artifact: Any = None  # an ``OnArtifact``: fired per new version of the artifact
+    artifact_inputs: dict[str, Any] = dataclasses.field(default_factory=dict)  # the sentinels
 
     @property
     def slug(self) -> str:
@@ -88,7 +95,7 @@ def _every(interval: _dt.timedelta) -> str:
 
 
 def _check_inputs(entry: Entry, iface: Any) -> Entry:
-    given = set(entry.inputs) | set(entry.time_inputs)
+    given = set(entry.inputs) | set(entry.time_inputs) | set(entry.artifact_inputs)
     missing = [n for n in iface.inputs if n not in given and n not in iface.defaults]
     if missing and entry.active:
         raise ConfigurationError(
@@ -126,6 +133,7 @@ def _launch_plan_entry(lp: Any, start: _dt.datetime) -> Entry:
 
 def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
     from flytelike._settings.schedule import FixedRate
+    from flytelike._settings.triggers import OnArtifact, TriggeredArtifact, TriggeredPartition
     from flytelike._settings.v2config import Cron, TriggerTime
 
     auto = trigger.automation
@@ -143,10 +151,26 @@ def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
             nxt = _rate_next(auto.duration, anchor, 0)
         else:
             nxt = _rate_next(auto.duration, start, 1)
-    else:  # OnArtifact
-        rule, nxt, note = str(auto), (lambda moment: None), "needs an artifact service"
+    else:  # OnArtifact: no times; the scheduler polls the artifact catalog
+        rule, nxt = str(auto), (lambda moment: None)
     inputs = dict(trigger.inputs or {})
     times = tuple(k for k, v in inputs.items() if v is TriggerTime)
+    sentinels = {
+        k: v
+        for k, v in inputs.items()
+        if v is TriggeredArtifact or isinstance(v, TriggeredPartition)
+    }
+    bound = [k for k, v in sentinels.items() if v is TriggeredArtifact]
+    if sentinels and not isinstance(auto, OnArtifact):
+        raise ConfigurationError(
+            f"trigger {name!r}: input {next(iter(sentinels))!r} is a TriggeredArtifact/"
+            "TriggeredPartition, which only an OnArtifact(...) automation binds"
+        )
+    if len(bound) > 1:
+        raise ConfigurationError(
+            f"trigger {name!r}: TriggeredArtifact is bound to several inputs ({', '.join(bound)}); "
+            "bind it to one"
+        )
     settings: dict[str, Any] = {
         "env_vars": trigger.env_vars,
         "overwrite_cache": trigger.overwrite_cache,
@@ -159,11 +183,13 @@ def _trigger_entry(task: Any, trigger: Any, start: _dt.datetime) -> Entry:
         entity=task,
         rule=rule,
         next_after=nxt,
-        inputs={k: v for k, v in inputs.items() if k not in times},
+        inputs={k: v for k, v in inputs.items() if k not in times and k not in sentinels},
         time_inputs=times,
         run_settings={k: v for k, v in settings.items() if v},
         active=not note,
         note=note,
+        artifact=auto if isinstance(auto, OnArtifact) else None,
+        artifact_inputs=sentinels,
     )
     return _check_inputs(entry, task.python_interface)
 

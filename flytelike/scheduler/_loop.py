@@ -12,6 +12,13 @@ missed time is fired once, in order, with its own time as the input (``missed="a
 Flyte's scheduler does when it catches up); ``missed="latest"`` fires only the most recent
 missed time of each entry and reports the others as skipped.
 
+**Artifact triggers.** With ``catalog`` (``flytelike.artifacts.CatalogWatch()``: what ``flytelike
+schedule serve`` passes), an ``OnArtifact`` entry polls the artifact catalog every ``poll``
+(clock time; by each version's sequence number) and fires one run per new matching version,
+created at or after ``start``, named ``<entry>-v<sequence>`` (so a restart fires no version
+twice); its ``when`` is the version's creation time. A version whose inputs cannot be bound
+(a missing partition) is reported as skipped. Without ``catalog`` such entries are not fired.
+
 Clocks: ``SystemClock(speed=1.0)`` is wall time (``speed`` > 1 makes time pass faster from the
 moment the clock is made, for demos and tests); ``FakeClock`` is moved by the loop itself, so a test runs a day of
 schedules at once. ``stop()`` (from another thread, or Ctrl-C in the CLI) ends the loop; runs
@@ -123,12 +130,19 @@ class Scheduler:
         report: Report = lambda line: None,
         launch: Callable[[Entry, _dt.datetime, str], str] = launch_run,
         exists: Callable[[str], bool] = _run_exists,
+        catalog: Any = None,
+        poll: _dt.timedelta = _dt.timedelta(seconds=1),
     ) -> None:
         if missed not in ("all", "latest"):
             raise ConfigurationError(f"scheduler: missed must be 'all' or 'latest', got {missed!r}")
         if max_runs is not None and max_runs < 1:
             raise ConfigurationError(f"scheduler: max_runs must be >= 1, got {max_runs}")
-        self.entries = [e for e in entries if e.active]
+        self.entries = [
+            e for e in entries if e.active and (e.artifact is None or catalog is not None)
+        ]
+        self.catalog = catalog
+        self.poll = poll
+        self._seen: dict[int, int] = {}  # an artifact entry's last sequence number polled
         self.clock = clock
         self.start = start
         self.until = until
@@ -171,7 +185,10 @@ class Scheduler:
         then wait for the runs started; returns the firings."""
         start = self.start or self.clock.now()
         tick = _dt.timedelta(microseconds=1)
-        upcoming = {id(e): e.next_after(start - tick) for e in self.entries}
+        upcoming = {
+            id(e): start if e.artifact is not None else e.next_after(start - tick)
+            for e in self.entries
+        }
         fired = 0
         while not self._stop.is_set():
             due = [(t, i, e) for i, e in enumerate(self.entries) if (t := upcoming[id(e)])]
@@ -183,6 +200,15 @@ class Scheduler:
                 break
             self.clock.wait_until(when, self._stop)
             if self._stop.is_set() or self.clock.now() < when:
+                continue
+            if entry.artifact is not None:  # (a poll of the artifact catalog)
+                upcoming[id(entry)] = max(when, self.clock.now()) + self.poll
+                for bound, at, name in self._new_versions(entry, start):
+                    if self._fire(bound, at, name):
+                        fired += 1
+                        if self.max_runs is not None and fired >= self.max_runs:
+                            self._stop.set()
+                            break
                 continue
             nxt = entry.next_after(when)
             if self.missed == "latest":
@@ -202,8 +228,30 @@ class Scheduler:
         if firing.outcome.startswith("skipped"):
             self.report(f"{firing.entry.name} at {_iso(firing.when)}: {firing.outcome}")
 
-    def _fire(self, entry: Entry, when: _dt.datetime) -> bool:
-        name = run_name(entry, when)
+    def _new_versions(
+        self, entry: Entry, start: _dt.datetime
+    ) -> list[tuple[Entry, _dt.datetime, str]]:
+        """The firings of the versions of ``entry``'s artifact new since the last poll (on
+        the first, those created at or after ``start``), with the trigger's inputs bound."""
+        first = id(entry) not in self._seen
+        last, found = self.catalog.new_versions(entry.artifact, self._seen.get(id(entry), 0))
+        self._seen[id(entry)] = last
+        out = []
+        for seq, created, version in found:
+            if first and created < start:
+                continue
+            name = f"{entry.slug}-v{seq}"
+            try:
+                inputs = self.catalog.bind(version, entry)
+            except Exception as e:
+                self._record(Firing(entry, created, name, f"skipped: {e}"))
+                continue
+            bound = dataclasses.replace(entry, inputs={**entry.inputs, **inputs})
+            out.append((bound, created, name))
+        return out
+
+    def _fire(self, entry: Entry, when: _dt.datetime, name: str | None = None) -> bool:
+        name = name or run_name(entry, when)
         if self.exists(name):
             self._record(Firing(entry, when, name, "skipped: already fired (run exists)"))
             return False

@@ -68,7 +68,7 @@ def test_list_shows_the_next_times_of_every_schedule(engine: Engine) -> None:
         "  not fired: inactive (auto_activate=False)\n"
         "sched_env.report:on_data  (trigger, Artifact Trigger: on new version of dataset)\n"
         "  firing time as input: when\n"
-        "  not fired: needs an artifact service\n"
+        "  fires on each new version (schedule serve polls the artifact catalog)\n"
         "sched_two_hourly  (launch plan, cron 0 */2 * * * (UTC))\n"
         "  firing time as input: kickoff\n"
         "  2026-01-05T00:00:00Z\n"

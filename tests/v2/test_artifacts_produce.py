@@ -3,13 +3,16 @@ runs that take catalog versions as inputs, written as a flyte user writes them."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import flytelike as flyte
 import flytelike.artifacts as artifacts
+from flytelike import scheduler
+from flytelike.errors import ConfigurationError
 from flytelike.io import File
 from flytelike.remote import Artifact, NotSupportedLocallyError
 from flytelike.remote._artifact_partitions import ArtifactError
@@ -170,3 +173,92 @@ def test_map_items_publish_one_version_each() -> None:
     files = flyte.run(shards, n=3).outputs()[0]
     assert len(files) == 3
     assert Artifact.partition_values("shards", "i") == ["0", "1", "2"]
+
+
+on_weights = flyte.Trigger(
+    "on_weights",
+    flyte.OnArtifact("weights", region="us"),
+    inputs={
+        "model": flyte.TriggeredArtifact,
+        "day": flyte.TriggeredPartition("date"),
+        "when": flyte.TriggerTime,
+    },
+)
+
+
+in_a_child = flyte.Trigger(
+    "in_a_child",
+    flyte.OnArtifact("weights", version="env"),
+    inputs={"model": flyte.TriggeredArtifact, "day": flyte.TriggeredPartition("date")},
+    env_vars={"CHECK_LABEL": "child"},  # (so the run goes to a process of its own)
+)
+
+
+@env.task(triggers=[on_weights, in_a_child])
+async def check(
+    model: File, day: datetime, when: datetime = datetime(2026, 1, 1), label: str = "x"
+) -> str:
+    import os
+
+    label = os.environ.get("CHECK_LABEL", label)
+    return f"{await read(model)}|{day.isoformat()}|{label}|{when.tzinfo is not None}"
+
+
+def _serve(start: datetime, trigger: str = "on_weights", **kwargs: object) -> list[Any]:
+    import sys
+
+    entries = scheduler.find_entries(sys.modules[__name__], start)
+    assert [e.name for e in entries] == ["produce.check:on_weights", "produce.check:in_a_child"]
+    s = scheduler.Scheduler(
+        [e for e in entries if e.name.endswith(trigger)],
+        clock=scheduler.SystemClock(),
+        start=start,
+        catalog=artifacts.CatalogWatch(),
+        poll=timedelta(seconds=0.2),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return s.serve()
+
+
+def test_an_artifact_trigger_fires_once_per_new_matching_version() -> None:
+    flyte.run(train, text="before", version="0")  # (created before the scheduler starts)
+    start = datetime.now(UTC)
+    flyte.run(train, text="new", version="1")
+    eu = Artifact.get("weights", version="1")
+    Artifact.create(
+        File(str(eu.value_uri)),
+        name="weights",
+        version="eu",
+        partitions={"date": date(2026, 8, 2), "region": "eu"},  # (not the trigger's region)
+    )
+    firings = _serve(start, until=datetime.now(UTC) + timedelta(seconds=1))
+    assert len(firings) == 1 and firings[0].outcome == "SUCCEEDED"
+    assert firings[0].when == Artifact.get("weights", version="1").created_at
+    run = flyte.remote.Run.get(firings[0].run_name)
+    assert run.outputs()[0] == "new|2026-08-01T00:00:00+00:00|x|True"
+    again = _serve(start, until=datetime.now(UTC) + timedelta(seconds=1))
+    assert [f.outcome for f in again] == ["skipped: already fired (run exists)"]
+
+
+def test_triggered_inputs_need_an_artifact_trigger() -> None:
+    import types
+
+    wrong = flyte.Trigger("t", flyte.Cron("0 * * * *"), inputs={"model": flyte.TriggeredArtifact})
+
+    @env.task(triggers=[wrong])
+    async def bad(model: File) -> None:
+        return None
+
+    module = types.ModuleType("m")
+    module.bad = bad  # type: ignore[attr-defined]
+    with pytest.raises(ConfigurationError, match=r"only an OnArtifact\(...\) automation binds"):
+        scheduler.find_entries(module, datetime.now(UTC))
+
+
+def test_an_artifact_trigger_with_env_vars_fires_in_a_process_of_its_own() -> None:
+    start = datetime.now(UTC)
+    flyte.run(train, text="for the child", version="env")
+    firings = _serve(start, "in_a_child", until=datetime.now(UTC) + timedelta(seconds=0.5))
+    assert [f.outcome for f in firings] == ["SUCCEEDED"]
+    run = flyte.remote.Run.get(firings[0].run_name)
+    assert run.outputs()[0] == "for the child|2026-08-01T00:00:00+00:00|child|False"
