@@ -27,10 +27,10 @@ def _declared(value: Any) -> tuple[Any, Any] | None:
     """``(value, metadata)`` for an output marked as an artifact, else None."""
     if getattr(type(value), "__flytelike_artifact__", False):
         return value.unwrap()  # type: ignore[no-any-return]
-    getter = getattr(value, "get_artifact_metadata", None)
-    if getter is None or isinstance(value, type) or not callable(getter):
+    # (a method of the value's class: not an attribute a proxy or mock makes up on demand)
+    if isinstance(value, type) or not callable(getattr(type(value), "get_artifact_metadata", None)):
         return None
-    metadata = getter()
+    metadata = value.get_artifact_metadata()
     return None if metadata is None else (value, metadata)
 
 

@@ -262,3 +262,22 @@ def test_an_artifact_trigger_with_env_vars_fires_in_a_process_of_its_own() -> No
     assert [f.outcome for f in firings] == ["SUCCEEDED"]
     run = flyte.remote.Run.get(firings[0].run_name)
     assert run.outputs()[0] == "for the child|2026-08-01T00:00:00+00:00|child|False"
+
+
+class DeclaredWeights(File):
+    """A value that declares its own artifact metadata (the ``Artifact`` protocol)."""
+
+    def get_artifact_metadata(self) -> artifacts.Metadata:
+        return artifacts.Metadata(name="declared", version="d1")
+
+
+@env.task
+async def declare_itself() -> File:
+    f = await _file("declared")
+    return DeclaredWeights(path=f.path)
+
+
+def test_a_value_that_declares_its_metadata_is_published() -> None:
+    assert isinstance(DeclaredWeights(path="/x"), artifacts.Artifact)
+    assert flyte.run(declare_itself).outputs()[0].path
+    assert Artifact.get("declared", version="d1").source_run
