@@ -516,19 +516,44 @@ class LocalBackend:
                 request = replace(request, task=ship_task(request.task), context=context)
             except CodeShippingError as e:
                 return ActionOutcome(error=_cannot_ship(e))
-            try:
-                return await loop.run_in_executor(self._process_pool(), _run_in_subprocess, request)
-            except BrokenProcessPool as e:
-                self._processes = None
-                return ActionOutcome(
-                    error=ExecutionError(SYSTEM, f"worker process died: {e}", "BrokenProcessPool")
-                )
+            return await self._in_process_pool(request)
         try:
             return await loop.run_in_executor(self._thread_pool(), run_sync, request)
         except asyncio.CancelledError:  # (aborted, or a sibling failed): stop the body
             c = request.context
             _stop.stop(c.run_name, c.action_id, c.attempt)
             raise
+
+    async def _in_process_pool(self, request: ActionRequest) -> ActionOutcome:
+        """The attempt in a pool worker. A worker that dies is a system error (the engine
+        retries within the system budget); a worker that cannot be started, because the fork
+        server went away (it exits when a pool shut down mid-start hangs up on it, and is
+        started again once it is gone), is tried again here with a fresh pool, since the body
+        never ran."""
+        loop = asyncio.get_running_loop()
+        for wait in (0.05, 0.2, 0.5, 1.0, None):
+            try:
+                return await loop.run_in_executor(self._process_pool(), _run_in_subprocess, request)
+            except BrokenProcessPool as e:
+                self._drop_processes()
+                return ActionOutcome(
+                    error=ExecutionError(SYSTEM, f"worker process died: {e}", "BrokenProcessPool")
+                )
+            except (ConnectionError, EOFError) as e:
+                self._drop_processes()
+                if wait is None:
+                    return ActionOutcome(
+                        error=ExecutionError(
+                            SYSTEM, f"could not start a worker process: {e!r}", type(e).__name__
+                        )
+                    )
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _drop_processes(self) -> None:
+        pool, self._processes = self._processes, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         if self._threads is not None:
