@@ -41,7 +41,8 @@ __all__ = [
 
 _NOT_LOCAL = {
     "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
-    "ArtifactValue": "artifacts need a cluster's catalog; pass values with env_vars=",
+    "ArtifactValue": "resolve the artifact first and pass its File/Dir as the value: "
+    "Parameter(name, await flytelike.remote.Artifact.get(name).to_python())",
 }
 
 
