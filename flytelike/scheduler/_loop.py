@@ -27,7 +27,6 @@ still running are aborted by ``abort_running()``.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as _dt
 import threading
@@ -163,14 +162,27 @@ class Scheduler:
         with self._lock:
             return [n for n, (t, _) in self._threads.items() if t.is_alive()]
 
-    def abort_running(self, reason: str = "scheduler stopped") -> list[str]:
-        """Abort the runs still running (recorded ABORTED); returns their names."""
+    def abort_running(self, reason: str = "scheduler stopped", wait: float = 10.0) -> list[str]:
+        """Abort the runs still running (recorded ABORTED); returns their names. A firing whose
+        thread has started but whose run is not recorded yet cannot be aborted at once: it is
+        tried again until its run exists or its thread ends (at most ``wait`` seconds), since
+        it would otherwise run to its end, keeping the scheduler's process alive."""
         from flytelike.engine import EngineError, abort
 
         names = self.running()
-        for name in names:
-            with contextlib.suppress(EngineError):  # (it ended meanwhile)
-                abort(name, reason=reason)
+        pending = list(names)
+        deadline = time.monotonic() + wait
+        while pending:
+            left = []
+            for name in pending:
+                try:
+                    abort(name, reason=reason)
+                except EngineError:  # (not recorded yet, or it ended meanwhile)
+                    if name in self.running() and time.monotonic() < deadline:
+                        left.append(name)
+            pending = left
+            if pending:
+                time.sleep(0.05)
         return names
 
     def join(self, timeout: float | None = None) -> None:

@@ -284,3 +284,38 @@ def test_a_triggers_env_vars_are_the_runs_not_the_schedulers(
     # the root task and the task it calls see them, as does the custom context
     assert run.outputs() == "from-trigger|from-trigger|trigger|01:00"
     assert seen == {None} and "SCHED_TRIGGER_VAR" not in os.environ
+
+
+def test_a_run_recorded_after_the_stop_is_aborted_too(engine: Engine) -> None:
+    """Ctrl-C between a firing's start and its run's record: ``abort_running`` tries again
+    until the run exists, instead of leaving it to run to its end (it was SUCCEEDED, and the
+    CLI's ``schedule serve`` waited for it before exiting)."""
+    import dataclasses
+    import time
+
+    from flytelike.scheduler._loop import launch_run
+
+    began = threading.Event()
+
+    def late(entry: Entry, when: dt.datetime, name: str) -> str:
+        began.set()
+        time.sleep(0.5)  # (recorded after abort_running's first try)
+        napping = dataclasses.replace(entry, inputs={**entry.inputs, "seconds": 2.0})
+        return launch_run(napping, when, name)
+
+    s = Scheduler(
+        only("sched_one_at_a_time"),
+        clock=FakeClock(T0),
+        max_runs=1,
+        launch=late,
+        exists=lambda n: False,
+    )
+    serving = threading.Thread(target=s.serve)
+    serving.start()
+    assert began.wait(10)
+    s.stop()
+    started = time.monotonic()
+    assert s.abort_running() == [s.firings[0].run_name]
+    serving.join(20)
+    assert not serving.is_alive() and time.monotonic() - started < 20
+    assert [f.outcome for f in s.firings] == ["ABORTED"]
