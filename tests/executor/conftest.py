@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +33,29 @@ def secured_executor() -> Iterator[ExecutorServer]:
     server.start()
     yield server
     server.stop()
+
+
+@contextmanager
+def listening(
+    argv: list[str], env: dict[str, str], cwd: Path | str, secured: bool = False
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """An executor process started as ``argv`` (the Python one, or the Node.js one), with the
+    address its first line says it listens on (``... (plaintext, token required)`` when
+    ``secured``); stopped afterwards."""
+    said = r"listening on (127\.0\.0\.1:\d+)" + (
+        r" \(plaintext, token required\)" if secured else ""
+    )
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        line = proc.stdout.readline()
+        found = re.match(said, line)
+        assert found, (line, proc.stderr.read() if proc.poll() is not None else "")
+        yield proc, found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()

@@ -13,7 +13,6 @@ import importlib
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import tarfile
@@ -35,6 +34,8 @@ from flytelike.executor import _wire as wire
 from flytelike.proto import executor_pb2 as pb
 from typesystem import Scalar
 from typesystem.io import DataContext, use_data_context
+
+from .conftest import listening
 
 SERVE = [sys.executable, "-m", "flytelike", "serve", "executor", "--port", "0"]
 RUN = [sys.executable, "-m", "flytelike", "run"]
@@ -82,25 +83,8 @@ def isolated_executor(tmp_path: Path) -> Iterator[tuple[str, Path, Path, dict[st
     env = dict(os.environ, FLYTELIKE_HOME=str(tmp_path / "executor-home"))
     env.pop("PYTHONPATH", None)
     env.pop("FLYTELIKE_EXECUTOR_TOKEN", None)
-    proc = subprocess.Popen(
-        [*SERVE, "--code-cache", str(cache)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=cwd,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.match(r"listening on (127\.0\.0\.1:\d+)", line)
-        assert found, (line, proc.stderr.read() if proc.poll() is not None else "")
-        yield found.group(1), cache, cwd, env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]
+    with listening([*SERVE, "--code-cache", str(cache)], env, cwd) as (_, address):
+        yield address, cache, cwd, env
 
 
 def unimportable_there(module: str, cwd: Path, env: dict[str, str]) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .conftest import listening
 
 PROJECT = """
 import os
@@ -44,25 +45,9 @@ def mapped(xs: list[int]) -> list[int]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, dict[str, str]]]:
     env = dict(os.environ, FLYTELIKE_HOME=str(tmp_path / "home"), FLYTELIKE_EXECUTOR_TOKEN="tk")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flytelike", "serve", "executor", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.match(r"listening on (127\.0\.0\.1:\d+) \(plaintext, token required\)", line)
-        assert found, (line, proc.stderr.read() if proc.poll() is not None else "")
-        yield proc, found.group(1), env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]
+    argv = [sys.executable, "-m", "flytelike", "serve", "executor", "--port", "0"]
+    with listening(argv, env, tmp_path, secured=True) as (proc, address):
+        yield proc, address, env
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

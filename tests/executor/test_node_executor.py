@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -23,6 +22,8 @@ from flytelike.backends import ActionContext, ActionRequest
 from flytelike.engine import Engine, EngineConfig, WorkflowPhase
 from flytelike.executor import GrpcBackend
 from typesystem import Scalar
+
+from .conftest import listening
 
 NODE_DIR = Path(__file__).resolve().parents[2] / "executors" / "node"
 TOKEN = "node-test-token"
@@ -58,25 +59,9 @@ def node_executor() -> Iterator[str]:
         check=True,
         timeout=600,
     )
-    proc = subprocess.Popen(
-        ["node", "executor.js", "--port", "0"],
-        cwd=NODE_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ, FLYTELIKE_EXECUTOR_TOKEN=TOKEN),
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.match(r"listening on (127\.0\.0\.1:\d+) \(plaintext, token required\)", line)
-        assert found, (line, proc.stderr.read() if proc.poll() is not None else "")  # type: ignore[union-attr]
-        yield found.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.stderr.close()  # type: ignore[union-attr]
+    env = dict(os.environ, FLYTELIKE_EXECUTOR_TOKEN=TOKEN)
+    with listening(["node", "executor.js", "--port", "0"], env, NODE_DIR, secured=True) as (_, a):
+        yield a
 
 
 @pytest.fixture
