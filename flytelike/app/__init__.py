@@ -3,7 +3,8 @@
 127.0.0.1 and returns its ``AppHandle``; ``served_apps()`` lists the apps this process served
 (``flytelike.remote.App`` reads them); ``Parameter``s reach the served app, which reads them
 with ``get_parameter(name)`` (or their ``env_var``), their values resolved when the app is served
-(``RunOutput``, a recorded run's output; ``AppEndpoint``, a served app's URL), and ``ctx()`` is
+(``RunOutput``, a recorded run's output; ``ArtifactValue``, an artifact's File/Dir;
+``AppEndpoint``, a served app's URL), and ``ctx()`` is
 its context. ``flytelike.deploy(app_env)`` serves it too and lists it as a
 ``DeployedAppEnvironment`` (``flytelike.app._deploy``). ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
 FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
@@ -16,13 +17,14 @@ from flytelike.app._env import AppEnvironment
 from flytelike.app._parameter import AppContext, Parameter, ctx, get_parameter
 from flytelike.app._serve import AppHandle, AppStartError, ServeContext, served_apps
 from flytelike.app._types import Domain, Link, Port, Scaling, Subdomain, Timeouts
-from flytelike.app._values import AppEndpoint, RunOutput
+from flytelike.app._values import AppEndpoint, ArtifactValue, RunOutput
 
 __all__ = [
     "AppContext",
     "AppEndpoint",
     "AppEnvironment",
     "AppHandle",
+    "ArtifactValue",
     "AppStartError",
     "DeployedAppEnvironment",
     "Domain",
@@ -41,8 +43,6 @@ __all__ = [
 
 _NOT_LOCAL = {
     "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
-    "ArtifactValue": "resolve the artifact first and pass its File/Dir as the value: "
-    "Parameter(name, await flytelike.remote.Artifact.get(name).to_python())",
 }
 
 

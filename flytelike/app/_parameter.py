@@ -4,7 +4,8 @@
 ignore_patterns=)])``: when the app is served, every parameter gets its value (the one given to
 ``with_servecontext(parameter_values={app_name: {name: value}})``, else its own; one with
 neither is a ``DefinitionError``). A ``str`` is the value itself; a ``RunOutput`` (a recorded
-run's output) or an ``AppEndpoint`` (a served app's URL) is resolved first
+run's output), an ``ArtifactValue`` (an artifact's File/Dir) or an ``AppEndpoint`` (a served
+app's URL) is resolved first
 (``flytelike.app._values``); a ``File``/``Dir`` is its local path, downloaded first when ``download`` (a local path stays where it is) and copied into the
 ``mount`` directory when given (a directory without the files matching ``ignore_patterns``), the
 parameter then being the copy's path. The values reach the app as flyte delivers them: in a JSON
@@ -69,8 +70,8 @@ class Parameter:
             isinstance(self.value, str) or _is_path_value(self.value) or _is_delayed(self.value)
         ):
             raise TypeError(
-                f"Parameter {self.name!r}: expected a str, File, Dir, RunOutput or AppEndpoint "
-                f"value, got {type(self.value).__name__} (artifacts need a cluster's catalog)"
+                f"Parameter {self.name!r}: expected a str, File, Dir, RunOutput, ArtifactValue or "
+                f"AppEndpoint value, got {type(self.value).__name__}"
             )
         if self.type is not None and self.type not in _TYPES:
             raise ValueError(
@@ -82,9 +83,9 @@ class Parameter:
 
 
 def _materialize(param: Parameter, value: Any, ns: tuple[str, str], urls: dict[str, str]) -> str:
-    from flytelike.app._values import AppEndpoint, RunOutput
+    from flytelike.app._values import AppEndpoint, ArtifactValue, RunOutput
 
-    if isinstance(value, RunOutput):
+    if isinstance(value, (RunOutput, ArtifactValue)):
         value = value.resolve(*ns)
     elif isinstance(value, AppEndpoint):
         value = value.resolve(urls)

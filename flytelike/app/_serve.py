@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from flytelike._v2 import served as _served
 from flytelike.errors import FlytelikeError
 
 _CLUSTER_ONLY = frozenset(
@@ -149,8 +150,7 @@ class AppHandle:
             self._thread = threading.Thread(target=target, name=f"app-{self.name}", daemon=True)
             self._thread.start()
         self._await_listening()
-        with _SERVED_LOCK:
-            _SERVED[self.name] = self
+        _served.record(self.name, self)
         return self
 
     def _run_asgi(self) -> None:
@@ -351,17 +351,10 @@ class _RequestTimeout:
             await send({"type": "http.response.body", "body": body})
 
 
-# The apps this process served, by name (the latest of each name): what flytelike.remote.App
-# reads. Process-wide on purpose: an app serves the whole process, whichever thread started it.
-_SERVED: dict[str, AppHandle] = {}
-_SERVED_LOCK = threading.Lock()
-
-
 def served_apps() -> list[AppHandle]:
     """The latest ``AppHandle`` of each app name this process served (running or stopped), in
     the order they were first served."""
-    with _SERVED_LOCK:
-        return list(_SERVED.values())
+    return _served.handles()
 
 
 def with_servecontext(**settings: Any) -> ServeContext:

@@ -9,13 +9,19 @@
   what the value is: ``"string"``, ``"file"`` or ``"directory"`` (a ``File``/``Dir`` is then
   delivered as the other ``File``/``Dir`` parameters are). Local runs record no task version,
   so ``task_version``/``task_auto_version`` raise ``ParameterMaterializationError``.
+- ``ArtifactValue(name, version=None, project=None, domain=None, type=None)``: the ``File`` or
+  ``Dir`` an artifact of the local catalog (``flytelike.remote.Artifact``) stores, read when the
+  app is served: ``version`` (None: the latest), in ``project``/``domain`` (None: the serving
+  namespace, else ``init``'s, else the configuration's). ``type`` (``"file"``/``"directory"``),
+  when given, must match what the artifact stores; a missing artifact, or one storing anything
+  but a ``File``/``Dir``, raises ``ParameterMaterializationError`` naming it.
 - ``AppEndpoint(app_name, public=False)``: the URL of the app ``app_name``, served by this
   process and running when this app is served (serve it first, e.g. before the app that uses
   it); a local app has one address, so ``public`` changes nothing.
 
 A value that cannot be resolved raises ``ParameterMaterializationError`` naming the parameter's
 source and what to do. ``await run_output.materialize()`` (or ``.get()``) reads a run's output
-outside a serve, as in flyte; an ``AppEndpoint``'s ``materialize()`` is itself (its URL is
+(an ``ArtifactValue``'s its ``File``/``Dir``) outside a serve, as in flyte; an ``AppEndpoint``'s ``materialize()`` is itself (its URL is
 known once the app using it is served).
 """
 
@@ -157,4 +163,76 @@ class AppEndpoint:
         return self
 
 
-DELAYED = (RunOutput, AppEndpoint)
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ArtifactValue:
+    """An artifact's ``File``/``Dir`` as an app parameter value (see the module docstring)."""
+
+    name: str
+    version: str | None = None
+    project: str | None = None
+    domain: str | None = None
+    type: str | None = None
+    _resolved: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def resolved_version_id(self) -> Any:
+        """The artifact version the last ``resolve`` read (an ``ArtifactVersionId``), or None
+        before it, as flyte records it."""
+        return self._resolved
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise DefinitionError(f"ArtifactValue(name={self.name!r}): name the artifact")
+        if self.type not in (None, "file", "directory"):
+            raise DefinitionError(
+                f"ArtifactValue(type={self.type!r}): an artifact parameter is a 'file' or a "
+                "'directory' (or leave type= out to take what the artifact stores)"
+            )
+
+    def resolve(self, project: str = "", domain: str = "") -> Any:
+        """The artifact's ``File``/``Dir`` (``project``/``domain``: the serving namespace, used
+        when the value names none; empty: the default one)."""
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
+        from flytelike.remote import Artifact
+        from typesystem.io import Dir, File
+
+        source = f"ArtifactValue({self.name!r}@{self.version or 'latest'})"
+        try:
+            artifact = Artifact.get(
+                self.name,
+                version=self.version or "latest",
+                project=self.project or project or None,
+                domain=self.domain or domain or None,
+            )
+            with ThreadPoolExecutor(1) as pool:  # (serve may run inside an event loop)
+                value = pool.submit(asyncio.run, artifact.to_python()).result()
+        except Exception as e:
+            raise ParameterMaterializationError(
+                f"{source}: the artifact cannot be read: {e}; publish it first "
+                "(flytelike.remote.Artifact.create) or list its versions with "
+                f"Artifact.listall({self.name!r})"
+            ) from e
+        if not isinstance(value, (File, Dir)):
+            raise ParameterMaterializationError(
+                f"{source}: version {artifact.version} stores a {type(value).__name__}; only "
+                "File and Dir artifacts can be app parameters"
+            )
+        kind = "file" if isinstance(value, File) else "directory"
+        if self.type is not None and self.type != kind:
+            raise ParameterMaterializationError(
+                f"{source}: version {artifact.version} stores a {type(value).__name__}, but the "
+                f"parameter declares type={self.type!r}"
+            )
+        object.__setattr__(self, "_resolved", artifact.artifact_version_id)
+        return value
+
+    async def materialize(self) -> Any:
+        return self.resolve()
+
+    async def get(self) -> Any:
+        return self.resolve()
+
+
+DELAYED = (RunOutput, AppEndpoint, ArtifactValue)

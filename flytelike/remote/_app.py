@@ -1,8 +1,9 @@
 """flyte 2's ``flyte.remote.App``, locally: the apps this process served with
-``flytelike.serve`` (``flytelike.app.served_apps``). An app is found by name; ``deactivate``
-stops it and ``activate`` serves it again with the same settings. Apps served by other
-processes are not seen (they share no registry); ``App.create``/``update``/``replace`` take a
-cluster's app specs and raise ``NotSupportedLocallyError``.
+``flytelike.serve`` (``flytelike.app.served_apps``, kept in ``flytelike._v2.served``). An app
+is found by name; ``deactivate`` stops it and ``activate`` serves it again with the same
+settings. Apps served by other processes are not seen (they share no registry);
+``App.create``/``update``/``replace`` take a cluster's app specs and raise
+``NotSupportedLocallyError``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ _WAIT_FOR = ("activated", "deactivated")
 
 
 def _handles() -> dict[str, Any]:
-    from flytelike.app import served_apps
+    from flytelike._v2 import served
 
-    return {h.name: h for h in served_apps()}
+    return {h.name: h for h in served.handles()}
 
 
 class App:

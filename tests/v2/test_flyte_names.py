@@ -43,7 +43,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "DeployedAppEnvironment", "Domain", "Link", "Parameter", "Port", "RunOutput",
             "Scaling", "Subdomain", "Timeouts", "ctx", "get_parameter",
         ),
-        {"ArtifactValue", "ConnectorEnvironment"},
+        {"ConnectorEnvironment"},
     ),
     "artifacts": (
         (
