@@ -155,13 +155,28 @@ class ActionID:
     org: str = ""
 
 
+class GroupPath(tuple[str, ...]):
+    """``ctx().group_data``: the names of the groups calls are made in, outermost first (empty,
+    so false, outside any group). flyte gives the innermost group as ``GroupData(name)`` or
+    ``None``; ``name`` is that innermost name, so flyte's ``ctx().group_data.name if
+    ctx().group_data else None`` reads the same here, and the whole path stays visible."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        if not self:
+            raise AttributeError("group_data is empty outside a group: test it before .name")
+        return self[-1]
+
+
 @dataclass(frozen=True)
 class TaskContext:
     """What ``flyte.ctx()`` returns; ``action`` is ``None`` outside a task."""
 
     action: ActionID | None
     custom_context: dict[str, str] = field(default_factory=dict)
-    group_data: tuple[str, ...] = ()
+    group_data: GroupPath = field(default_factory=GroupPath)
     attempt_number: int = 0
     raw_data_path: RawDataPath | None = None
     mode: str = "local"
@@ -215,12 +230,14 @@ def ctx() -> TaskContext:
     if ec is None:
         if _INTERACTIVE:
             return _INTERACTIVE[0]
-        return TaskContext(None, custom, current_group()) if custom else NULL_TASK_CONTEXT
+        return (
+            TaskContext(None, custom, GroupPath(current_group())) if custom else NULL_TASK_CONTEXT
+        )
     a = ec.action
     return TaskContext(
         action=ActionID(_TASK.get() or ec.task_name, a.run_name, a.project, a.domain),
         custom_context=custom,
-        group_data=current_group(),
+        group_data=GroupPath(current_group()),
         attempt_number=a.attempt,
         raw_data_path=RawDataPath.of_run(a.raw_data_prefix, a.run_name),
         _execution=ec,
