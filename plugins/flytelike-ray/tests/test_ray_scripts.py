@@ -154,15 +154,22 @@ def test_ray_client_a_driver_joins_through_a_ray_url(
     env.pop("RAY_ADDRESS")
     args = [sys.executable, "-m", "flytelike", "run", "--backend", "ray"]
     args += ["--backend-option", f"address={ray_client_address}", str(script), "twice"]
-    driver = subprocess.Popen(
-        [*args, "--s", "far"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    out, err = driver.communicate(timeout=180)
+    # Ray's client proxy starts a server process per client; on two busy cores that process
+    # sometimes exits before it logs anything ("Starting Ray client server failed", with empty
+    # logs: seen in 2 of about 6 full-suite runs, never alone). That is Ray's start-up, not
+    # the backend: a new client tries again, at most twice; any other failure fails at once.
+    for _ in range(3):
+        driver = subprocess.Popen(
+            [*args, "--s", "far"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        out, err = driver.communicate(timeout=180)
+        if driver.returncode == 0 or "Starting Ray client server failed" not in err:
+            break
     assert driver.returncode == 0, (
         f"exit {driver.returncode}\nstdout:\n{out}\nstderr:\n{err}\n{_client_server_logs()}"
     )
