@@ -111,7 +111,8 @@ def test_bad_parameters() -> None:
     with pytest.raises(ValueError, match="not a valid environment name"):
         app.Parameter("p", "v", env_var="1-bad")
     with pytest.raises(
-        TypeError, match="expected a str, File, Dir, RunOutput or AppEndpoint value, got int"
+        TypeError,
+        match="expected a str, File, Dir, RunOutput, ArtifactValue or AppEndpoint value, got int",
     ):
         app.Parameter("p", 3)
     empty = app.AppEnvironment(name="no-value", port=_free_port(), parameters=[app.Parameter("p")])
