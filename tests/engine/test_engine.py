@@ -165,7 +165,7 @@ def test_background_run_and_wait(engine: Engine) -> None:
 
 
 def test_max_parallelism(engine: Engine) -> None:
-    from flytelike.backends import _conformance_tasks as ct
+    from flytelike.conformance import tasks as ct
 
     t0 = time.perf_counter()
     engine.run(ct.parallel_naps, seconds=0.2, max_parallelism=1).outputs()

@@ -8,7 +8,7 @@ import pytest
 
 from flytelike.backends import get_backend
 from flytelike.backends._local import LocalBackend
-from flytelike.backends.conformance import BackendConformance
+from flytelike.conformance import BackendConformance
 
 
 class TestLocalThreads(BackendConformance):

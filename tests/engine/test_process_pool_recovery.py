@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from flytelike.backends._conformance_tasks import pid
 from flytelike.backends._local import LocalBackend
+from flytelike.conformance.tasks import pid
 from flytelike.engine import Engine, EngineConfig, WorkflowPhase
 
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flytelike.backends import ActionContext, ActionRequest
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.executor import ExecutorServer, GrpcBackend
 from flytelike.executor import _wire as wire
 from flytelike.proto import executor_pb2 as pb

@@ -26,7 +26,7 @@ import grpc
 import pytest
 
 from flytelike.backends import ActionContext, ActionRequest
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.engine import Engine, EngineConfig
 from flytelike.errors import ConfigurationError
 from flytelike.executor import ExecutorServer, GrpcBackend, _bundle

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from flytelike.backends import get_backend
-from flytelike.backends.conformance import BackendConformance
+from flytelike.conformance import BackendConformance
 from flytelike.executor import ExecutorServer, GrpcBackend
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.engine import Engine, EngineConfig, WorkflowPhase
 from flytelike.executor import ExecutorServer, GrpcBackend
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flytelike.backends import ActionContext, ActionRequest
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.errors import ConfigurationError
 from flytelike.executor import ExecutorServer, GrpcBackend
 from typesystem import Scalar

@@ -63,7 +63,7 @@ def test_eager_parents_and_mocked_tasks_run_in_the_driver(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flytelike import testing
-    from flytelike.backends import _conformance_tasks as ct
+    from flytelike.conformance import tasks as ct
 
     sent: list[str] = []
     encode = _wire.request_body

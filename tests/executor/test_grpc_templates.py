@@ -13,7 +13,7 @@ import grpc
 import pytest
 
 from flytelike.backends import ActionContext, ActionRequest
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.executor import ExecutorServer, GrpcBackend, _wire
 from flytelike.proto import executor_pb2 as pb
 from typesystem import Scalar

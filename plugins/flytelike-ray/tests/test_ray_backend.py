@@ -16,7 +16,7 @@ import pytest
 import ray_tasks as rt
 
 from flytelike.backends import ItemBackend, get_backend
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.engine import Engine, WorkflowPhase
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flytelike.backends.conformance import BackendConformance
+from flytelike.conformance import BackendConformance
 
 
 class TestRayConformance(BackendConformance):

@@ -1,6 +1,6 @@
 """The backend conformance suite: abstract pytest classes every backend subclasses.
 
-    from flytelike.backends.conformance import BackendConformance
+    from flytelike.conformance import BackendConformance
 
     class TestMyBackend(BackendConformance):
         @pytest.fixture
@@ -9,7 +9,7 @@
             yield b
             b.close()
 
-Each test runs real tasks and workflows (``_conformance_tasks``) through the engine on the
+Each test runs real tasks and workflows (``flytelike.conformance.tasks``) through the engine on the
 backend, so the same semantics hold on every backend: conversions, cache, retries of both kinds
 (user and system), timeouts (also on a cold worker), failure policy, map concurrency and
 ratios, dynamic tasks, eager and flyte 2 child actions recorded as children, mocks, File, Dir
@@ -38,7 +38,7 @@ from typing import Any
 import pytest
 
 from flytelike import testing
-from flytelike.backends import _conformance_tasks as ct
+from flytelike.conformance import tasks as ct
 from flytelike.engine import Engine, EngineConfig, RunFailedError, WorkflowPhase
 
 
@@ -65,10 +65,12 @@ class BackendConformance:
         """``flytelike run`` options selecting this backend in a new process: its name, when a
         new process can find it by name (built in, or an entry point of ``flytelike.backends``);
         otherwise the test that needs it is skipped, saying so."""
-        from flytelike.backends._discovery import _entry_points
+        from importlib.metadata import entry_points
 
         name = str(backend.name)
-        if name != "local" and name not in _entry_points():
+        if name != "local" and name not in {
+            e.name for e in entry_points(group="flytelike.backends")
+        }:
             pytest.skip(
                 f"backend {name!r} is not an entry point of flytelike.backends, so a new "
                 "`flytelike run` process cannot select it; register it, or override the "
@@ -243,7 +245,7 @@ class BackendConformance:
         """The task's module takes 1.5 s to import, more than its 1 s timeout; a worker that
         imports it for the first time must still run the quick body."""
         monkeypatch.setenv("FLYTELIKE_CONFORMANCE_COLD", "1.5")
-        from flytelike.backends import _conformance_cold as cold
+        from flytelike.conformance import _cold as cold
 
         run = engine.run(cold.cold_quick)
         assert run.phase is WorkflowPhase.SUCCEEDED, run.error

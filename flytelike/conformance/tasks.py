@@ -8,7 +8,7 @@ import signal
 import time
 
 import flytelike as fl
-from flytelike.backends._runtime import current_context
+from flytelike.backends import current_context
 from flytelike.errors import FlyteRecoverableException
 
 _COUNTS: dict[str, int] = {}
