@@ -5,11 +5,7 @@ user writes it."""
 from __future__ import annotations
 
 import asyncio
-import json
-import socket
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,39 +16,7 @@ from flytelike.errors import DefinitionError, ParameterMaterializationError
 from flytelike.io import Dir, File
 from flytelike.remote import Artifact
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _params_app(name: str, parameters: list[Parameter]) -> tuple[app.AppEnvironment, dict]:
-    """An app whose GET / answers its parameters' values, by name; set stop["now"] to end it."""
-    port = _free_port()
-    served = app.AppEnvironment(name=name, port=port, parameters=parameters)
-    stop = {"now": False}
-
-    @served.server
-    def run() -> None:
-        from http.server import BaseHTTPRequestHandler, HTTPServer
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = {p.name: app.get_parameter(p.name) for p in parameters}
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        with HTTPServer(("127.0.0.1", port), Handler) as server:
-            server.timeout = 0.05
-            while not stop["now"]:
-                server.handle_request()
-
-    return served, stop
+from .serving import free_port, get_json, params_app
 
 
 def _publish_file(tmp_path: Path, name: str, version: str, text: str) -> None:
@@ -70,7 +34,7 @@ def test_artifact_values_are_the_stored_file_or_dir_when_the_app_is_served(
     corpus.mkdir()
     (corpus / "a.txt").write_text("a")
     Artifact.create(Dir.from_local_sync(str(corpus)), name="corpus", version="c1")
-    served, stop = _params_app(
+    served, stop = params_app(
         "artifact-app",
         [
             Parameter(name="model", value=ArtifactValue(name="bert-small")),  # the latest
@@ -83,9 +47,8 @@ def test_artifact_values_are_the_stored_file_or_dir_when_the_app_is_served(
         ],
     )
     with flyte.serve(served) as handle:
-        with urllib.request.urlopen(handle.url + "/", timeout=10) as r:
-            got = json.loads(r.read())
-        stop["now"] = True
+        got = get_json(handle.url + "/")
+        stop.set()
     assert Path(got["model"]).read_text() == "weights v2"
     assert Path(got["pinned"]).read_text() == "weights v1"
     assert got["corpus"] == str(tmp_path / "mounted")
@@ -116,7 +79,7 @@ def test_artifact_values_that_cannot_be_resolved_are_named(tmp_path: Path) -> No
             value.resolve()
     served = app.AppEnvironment(
         name="no-artifact",
-        port=_free_port(),
+        port=free_port(),
         parameters=[Parameter(name="model", value=ArtifactValue(name="nothing"))],
     )
     with pytest.raises(ParameterMaterializationError, match=r"ArtifactValue\('nothing'"):

@@ -4,11 +4,8 @@ parameters reach the app (a JSON file ``get_parameter`` reads, and ``env_var``),
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +15,13 @@ import flytelike as flyte
 from flytelike import app
 from flytelike.errors import DefinitionError
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.loads(r.read())
+from .serving import free_port, get_json, json_server
 
 
 def test_an_in_process_app_reads_its_parameters_and_context(tmp_path: Path) -> None:
     weights = tmp_path / "weights.bin"
     weights.write_text("w")
-    port = _free_port()
+    port = free_port()
     env = app.AppEnvironment(
         name="params-app",
         port=port,
@@ -42,39 +30,23 @@ def test_an_in_process_app_reads_its_parameters_and_context(tmp_path: Path) -> N
             app.Parameter("model", flyte.io.File(str(weights)), mount=str(tmp_path / "mnt")),
         ],
     )
-    stop = {"now": False}
 
-    @env.server
-    def run() -> None:
-        from http.server import BaseHTTPRequestHandler, HTTPServer
+    def answer(_path: str) -> dict[str, Any]:
+        c = app.ctx()
+        return {
+            "greeting": app.get_parameter("greeting"),
+            "model": app.get_parameter("model"),
+            "env": os.environ.get("GREETING"),
+            "ctx": [c.mode, c.project, c.domain],
+        }
 
-        class Params(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                c = app.ctx()
-                body = {
-                    "greeting": app.get_parameter("greeting"),
-                    "model": app.get_parameter("model"),
-                    "env": os.environ.get("GREETING"),
-                    "ctx": [c.mode, c.project, c.domain],
-                }
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        with HTTPServer(("127.0.0.1", port), Params) as server:
-            server.timeout = 0.1
-            while not stop["now"]:
-                server.handle_request()
-
+    stop = json_server(env, answer)
     context = flyte.with_servecontext(
         parameter_values={"params-app": {"greeting": "bonjour"}}, project="ml", domain="dev"
     )
     with context.serve(env) as handle:
-        got = _get(handle.url + "/")
-        stop["now"] = True
+        got = get_json(handle.url + "/")
+        stop.set()
     mounted = str(tmp_path / "mnt" / "weights.bin")
     assert got == {"greeting": "bonjour", "model": mounted, "env": "bonjour",
                    "ctx": ["local", "ml", "dev"]}  # fmt: skip
@@ -86,7 +58,7 @@ def test_an_in_process_app_reads_its_parameters_and_context(tmp_path: Path) -> N
 
 
 def test_a_command_app_gets_its_parameters() -> None:
-    port = _free_port()
+    port = free_port()
     script = (
         "import http.server, json, os\n"
         "from flytelike.app import get_parameter\n"
@@ -104,7 +76,7 @@ def test_a_command_app_gets_its_parameters() -> None:
         parameters=[app.Parameter("size", "3", env_var="SIZE")],
     )
     with flyte.serve(env) as handle:
-        assert _get(handle.url + "/") == ["3", "3"]
+        assert get_json(handle.url + "/") == ["3", "3"]
 
 
 def test_bad_parameters() -> None:
@@ -115,7 +87,7 @@ def test_bad_parameters() -> None:
         match="expected a str, File, Dir, RunOutput, ArtifactValue or AppEndpoint value, got int",
     ):
         app.Parameter("p", 3)
-    empty = app.AppEnvironment(name="no-value", port=_free_port(), parameters=[app.Parameter("p")])
+    empty = app.AppEnvironment(name="no-value", port=free_port(), parameters=[app.Parameter("p")])
     with pytest.raises(DefinitionError, match="Parameter 'p' has no value"):
         flyte.serve(empty)
     with pytest.raises(DefinitionError, match="has no parameter"):

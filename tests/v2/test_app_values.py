@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import socket
 import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +19,8 @@ import flytelike as flyte
 from flytelike import app
 from flytelike.errors import DefinitionError, ParameterMaterializationError
 from flytelike.models import SerializationContext
+
+from .serving import free_port, get_json, params_app
 
 env = flyte.TaskEnvironment("app_values")
 
@@ -32,50 +32,10 @@ async def train(name: str) -> tuple[str, flyte.io.File]:
     return f"model-{name}", await flyte.io.File.from_local(str(path))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def _params_app(name: str, parameters: list[app.Parameter]) -> app.AppEnvironment:
-    """An app whose GET / answers its parameters' values, by name."""
-    port = _free_port()
-    served = app.AppEnvironment(name=name, port=port, parameters=parameters)
-    stop = {"now": False}
-
-    @served.server
-    def run() -> None:
-        from http.server import BaseHTTPRequestHandler, HTTPServer
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = {p.name: app.get_parameter(p.name) for p in parameters}
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        with HTTPServer(("127.0.0.1", port), Handler) as server:
-            server.timeout = 0.05
-            while not stop["now"]:
-                server.handle_request()
-
-    served.stop = stop  # type: ignore[attr-defined]
-    return served
-
-
 def test_run_outputs_are_read_from_the_run_store_when_the_app_is_served() -> None:
     first = flyte.run(train, name="a")
     flyte.run(train, name="b")  # the latest succeeded run of the task
-    served = _params_app(
+    served, stop = params_app(
         "values-app",
         [
             app.Parameter("latest", app.RunOutput(type="string", task_name="app_values.train")),
@@ -83,8 +43,8 @@ def test_run_outputs_are_read_from_the_run_store_when_the_app_is_served() -> Non
         ],
     )
     with flyte.serve(served) as handle:
-        got = _get(handle.url + "/")
-        served.stop["now"] = True  # type: ignore[attr-defined]
+        got = get_json(handle.url + "/")
+        stop.set()
     assert got["latest"] == "model-b"
     assert Path(got["weights"]).read_text() == "weights of a"
     value = app.RunOutput(type="string", run_name=first.name)
@@ -111,22 +71,24 @@ def test_run_outputs_that_cannot_be_resolved_are_named() -> None:
         with pytest.raises(ParameterMaterializationError, match=message):
             value.resolve()
     served = app.AppEnvironment(
-        name="unresolved", port=_free_port(), parameters=[app.Parameter("p", cases[0][0])]
+        name="unresolved", port=free_port(), parameters=[app.Parameter("p", cases[0][0])]
     )
     with pytest.raises(ParameterMaterializationError, match="no run named"):
         flyte.serve(served)
 
 
 def test_an_app_endpoint_is_the_served_apps_url() -> None:
-    upstream = _params_app("upstream", [app.Parameter("x", "1")])
-    client = _params_app("client", [app.Parameter("up", app.AppEndpoint(app_name="upstream"))])
+    upstream, upstream_stop = params_app("upstream", [app.Parameter("x", "1")])
+    client, client_stop = params_app(
+        "client", [app.Parameter("up", app.AppEndpoint(app_name="upstream"))]
+    )
     with pytest.raises(ParameterMaterializationError, match="no app named 'upstream'"):
         flyte.serve(client)
     with flyte.serve(upstream) as up:
         with flyte.serve(client) as handle:
-            got = _get(handle.url + "/")
-            client.stop["now"] = True  # type: ignore[attr-defined]
-        upstream.stop["now"] = True  # type: ignore[attr-defined]
+            got = get_json(handle.url + "/")
+            client_stop.set()
+        upstream_stop.set()
     assert got == {"up": up.url}
     endpoint = app.AppEndpoint(app_name="upstream")
     assert asyncio.run(endpoint.materialize()) is endpoint  # (its URL is known when served)
@@ -150,12 +112,12 @@ def test_request_timeouts_are_honoured_for_an_asgi_app() -> None:
     served = FastAPIAppEnvironment(
         name="timeouts-app",
         app=api,
-        port=_free_port(),
+        port=free_port(),
         timeouts=app.Timeouts(request=timedelta(seconds=0.3)),
     )
     assert served.timeouts.request == timedelta(seconds=0.3)
     with flyte.serve(served) as handle:
-        assert _get(handle.url + "/fast") == {"done": "now"}
+        assert get_json(handle.url + "/fast") == {"done": "now"}
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(handle.url + "/slow", timeout=10)
     assert err.value.code == 504 and b"timed out after 0.3s" in err.value.read()
@@ -170,7 +132,7 @@ def test_timeouts_and_subdomains_are_validated_and_resolved() -> None:
     with pytest.raises(DefinitionError, match="timeouts must be"):
         app.AppEnvironment(name="x", timeouts=30)  # type: ignore[arg-type]
     sub = app.Subdomain.from_app_name("api")
-    served = app.AppEnvironment(name="sub-app", port=_free_port(), domain=app.Domain(sub))
+    served = app.AppEnvironment(name="sub-app", port=free_port(), domain=app.Domain(sub))
     sctx = SerializationContext(version="1", project="ml", domain="prod")
     digest = hashlib.sha256(b"ml-prod").hexdigest()[:8]
     assert sub.resolve(served, sctx) == f"api-{digest}"
@@ -197,7 +159,7 @@ def test_timeouts_and_subdomains_are_validated_and_resolved() -> None:
 
 
 def test_deploying_an_app_serves_it() -> None:
-    served = _params_app("deployed-app", [app.Parameter("who", "deployer")])
+    served, stop = params_app("deployed-app", [app.Parameter("who", "deployer")])
     tasks = flyte.TaskEnvironment("uses_app")
 
     @tasks.task
@@ -212,11 +174,11 @@ def test_deploying_an_app_serves_it() -> None:
         assert isinstance(deployed, app.DeployedAppEnvironment)
         assert deployed.env is served and deployed.get_name() == "deployed-app"
         assert deployed.deployed_app.deployment_status == "ACTIVE"
-        assert _get(deployed.deployed_app.endpoint + "/") == {"who": "deployer"}
+        assert get_json(deployed.deployed_app.endpoint + "/") == {"who": "deployer"}
         assert [t.name for t in with_tasks.deployed_tasks] == ["uses_app.noop"]
         assert "apps=[deployed-app]" in dep.summary_repr()
         assert deployed.summary_repr() == "Deployed App[deployed-app] in environment deployed-app"
     finally:
-        served.stop["now"] = True  # type: ignore[attr-defined]
+        stop.set()
         deployed.deployed_app.deactivate()
     assert deployed.deployed_app.deployment_status == "STOPPED"

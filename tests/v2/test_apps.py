@@ -4,8 +4,6 @@ by ``flytelike.serve``, requested over HTTP and stopped."""
 
 from __future__ import annotations
 
-import json
-import socket
 import sys
 import urllib.request
 from typing import Any
@@ -17,24 +15,7 @@ from flytelike.app import AppEnvironment, AppStartError, Port, Scaling
 from flytelike.app.extras import FastAPIAppEnvironment
 from flytelike.errors import DefinitionError
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.loads(r.read())
-
-
-def _refused(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url, timeout=2)
-    except OSError:
-        return True
-    return False
+from .serving import free_port, get_json, json_server, refused
 
 
 def test_fastapi_app_is_served_requested_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,7 +38,7 @@ def test_fastapi_app_is_served_requested_and_stopped(monkeypatch: pytest.MonkeyP
     env = FastAPIAppEnvironment(
         name="hello-app",
         app=app,
-        port=_free_port(),
+        port=free_port(),
         resources=flyte.Resources(cpu=1, memory="512Mi"),
         requires_auth=False,
         env_vars={"GREETING": "hi"},
@@ -74,49 +55,30 @@ def test_fastapi_app_is_served_requested_and_stopped(monkeypatch: pytest.MonkeyP
     try:
         assert handle.url == f"http://127.0.0.1:{env.port.port}" == handle.endpoint
         assert handle.is_running() and events == ["startup"]
-        assert _get(handle.url + "/") == {"message": "Hello, World!", "greeting": "hi"}
-        assert _get(handle.url + "/health") == {"status": "healthy"}
+        assert get_json(handle.url + "/") == {"message": "Hello, World!", "greeting": "hi"}
+        assert get_json(handle.url + "/health") == {"status": "healthy"}
         with pytest.raises(AppStartError, match=f"port {env.port.port} .* already in use"):
             flyte.serve(env)
     finally:
         handle.stop()
     assert not handle.is_running() and events == ["startup", "shutdown"]
-    assert _refused(handle.url + "/health")
+    assert refused(handle.url + "/health")
     import os
 
     assert "GREETING" not in os.environ  # restored when the app stopped
 
 
 def test_server_function_and_command_apps() -> None:
-    port = _free_port()
+    port = free_port()
     env = AppEnvironment(name="plain-server", port=port)
 
-    @env.server
-    def run() -> None:
-        from http.server import BaseHTTPRequestHandler, HTTPServer
-
-        class Hello(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = json.dumps({"path": self.path}).encode()
-                self.send_response(200)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        with HTTPServer(("127.0.0.1", port), Hello) as server:
-            server.timeout = 0.1
-            while not stop["now"]:
-                server.handle_request()
-
-    stop = {"now": False}
+    stop = json_server(env, lambda path: {"path": path})
     with flyte.with_servecontext(log_level="error").serve(env) as handle:
-        assert _get(handle.url + "/x") == {"path": "/x"}
-        stop["now"] = True
+        assert get_json(handle.url + "/x") == {"path": "/x"}
+        stop.set()
     assert not handle.is_running()
 
-    cmd_port = _free_port()
+    cmd_port = free_port()
     cmd = AppEnvironment(
         name="cmd-app",
         port=cmd_port,
@@ -141,8 +103,8 @@ def test_apps_that_cannot_be_served_and_bad_settings() -> None:
     with pytest.raises(DefinitionError, match=r"must be a fastapi\.FastAPI"):
         FastAPIAppEnvironment(name="a", app=object())
     with pytest.raises(AppStartError, match="nothing to serve"):
-        flyte.serve(AppEnvironment(name="empty", port=_free_port()))
-    exits = AppEnvironment(name="exits", port=_free_port(), command=[sys.executable, "-c", "pass"])
+        flyte.serve(AppEnvironment(name="empty", port=free_port()))
+    exits = AppEnvironment(name="exits", port=free_port(), command=[sys.executable, "-c", "pass"])
     with pytest.raises(AppStartError, match="could not be served: it exited"):
         flyte.serve(exits)
     with pytest.raises(TypeError, match="unknown parameter"):

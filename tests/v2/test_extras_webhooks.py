@@ -6,7 +6,6 @@ providers), and ``run_once`` launching one run per event key."""
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +26,8 @@ from flytelike.extras.webhooks import (
     lower_headers,
     run_once,
 )
+
+from .serving import free_port, get_json
 
 pytest.importorskip("fastapi")
 
@@ -70,12 +71,6 @@ HUB = Provider(name="hub", secret_env="HUB_SECRET", verify=_verify, parse=_parse
                handshake=_handshake)  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _post(url: str, data: dict[str, Any], event: str, secret: str | None) -> tuple[int, Any]:
     body = json.dumps(data).encode()
     headers = {"X-Event": event, "Content-Type": "application/json"}
@@ -92,7 +87,7 @@ def _post(url: str, data: dict[str, Any], event: str, secret: str | None) -> tup
 def test_a_webhook_app_verifies_and_dispatches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HUB_SECRET", "s3cret")
     app = webhooks.WebhookAppEnvironment(
-        "hooks", providers=[HUB], scopes=["org/repo"], port=_free_port()
+        "hooks", providers=[HUB], scopes=["org/repo"], port=free_port()
     )
     seen: list[str] = []
 
@@ -120,17 +115,16 @@ def test_a_webhook_app_verifies_and_dispatches(monkeypatch: pytest.MonkeyPatch) 
         other = {"action": "closed", "number": 8, "repo": "elsewhere/x"}
         assert "not in allowlist" in _post(url, other, "pull_request", "s3cret")[1]["skipped"]
         assert _post(url, {"challenge": "c1"}, "ping", None)[1] == {"challenge": "c1"}
-        with urllib.request.urlopen(f"{handle.url}/api/status", timeout=10) as r:
-            status_doc = json.loads(r.read())
+        status_doc = get_json(f"{handle.url}/api/status")
         assert status_doc["providers"][0]["secret_mounted"] is True
-        with urllib.request.urlopen(f"{handle.url}/api/events", timeout=10) as r:
-            assert [e["qualified_type"] for e in json.loads(r.read())][-1] == "pull_request.opened"
+        events = get_json(f"{handle.url}/api/events")
+        assert [e["qualified_type"] for e in events][-1] == "pull_request.opened"
     assert seen == ["pull_request.opened"] * 2
 
 
 def test_without_its_secret_a_provider_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HUB_SECRET", raising=False)
-    app = webhooks.WebhookAppEnvironment("hooks-nosecret", providers=[HUB], port=_free_port())
+    app = webhooks.WebhookAppEnvironment("hooks-nosecret", providers=[HUB], port=free_port())
     with flyte.serve(app) as handle:
         status, got = _post(f"{handle.url}/webhook/hub", {"number": 1}, "push", "x")
     assert status == 503 and "HUB_SECRET is not set" in got["detail"]

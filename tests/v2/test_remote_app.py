@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 import urllib.request
 
@@ -13,15 +12,11 @@ import flytelike as flyte
 from flytelike import remote
 from flytelike.app import AppEnvironment
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .serving import free_port
 
 
 def test_served_apps_are_found_stopped_and_started_again() -> None:
-    port = _free_port()
+    port = free_port()
     env = AppEnvironment(
         name="remote-cmd-app",
         port=port,
