@@ -6,7 +6,8 @@ layer environment -> decorator -> ``task.override(...)``; every setting is valid
 task is defined and carried into the IR: resources, env vars, secrets, image, cache, retries,
 timeout, interruptible, pod template, accelerator in the template's own fields; the v2-only ones
 (``short_name``, ``report``, ``queue``, ``reusable``, ``plugin_config``, ``links``, ``triggers``,
-``max_inline_io_bytes``, the environment name and its ``depends_on``) as ``v2.*`` custom entries.
+``max_inline_io_bytes``, ``produces_artifacts``, the environment name and its ``depends_on``) as
+``v2.*`` custom entries.
 ``retries=RetryStrategy(count, backoff=Backoff(...))`` adds ``v2.retry_backoff`` (the engine waits
 between attempts); ``timeout=Timeout(max_runtime, ...)`` enforces ``max_runtime`` and adds
 ``v2.timeout``. The configuration classes themselves live in ``_v2config``.
@@ -264,6 +265,11 @@ class TaskEnvironment:
         max_io = o("max_inline_io_bytes")
         if max_io is not None and (not isinstance(max_io, int) or max_io <= 0):
             raise DefinitionError(f"{where}: max_inline_io_bytes must be a positive int")
+        produces_artifacts = o("produces_artifacts", False)
+        if not isinstance(produces_artifacts, bool):
+            raise DefinitionError(
+                f"{where}: produces_artifacts must be True or False, got {produces_artifacts!r}"
+            )
         short_name = o("short_name") or func.__name__
         if not isinstance(short_name, str):
             raise DefinitionError(f"{where}: short_name must be a string, got {short_name!r}")
@@ -279,6 +285,8 @@ class TaskEnvironment:
             "max_inline_io_bytes": max_io,
             "depends_on": [e.name for e in self.depends_on],
             "description": o("description", self.description),
+            # (artifacts.produces declarations are published for it; False leaves no entry)
+            "produces_artifacts": produces_artifacts,
         }
         # Only when set, so that templates (and versions) of tasks without them do not change.
         if backoff is not None:

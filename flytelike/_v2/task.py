@@ -190,16 +190,22 @@ class V2Task(PythonFunctionTask[Any, Any]):
         """The call as a recorded child action (``engine.child_call``); needs ``can_child_call``."""
         import asyncio
 
+        from flytelike.backends import drop_declarations, hand_declarations
         from flytelike.engine._children import child_call, next_child_action_id
 
         self._check_trace()
-        _context.record_child(next_child_action_id())
+        child_id = next_child_action_id()
+        _context.record_child(child_id)
+        # (``artifacts.produces`` around this call: its declarations go to this child only)
+        handed = hand_declarations(child_id, bool(self.custom.get("produces_artifacts")), self.name)
         try:
             return await child_call(self, values)
         except asyncio.CancelledError:
             raise
         except Exception as e:
             raise child_error(self.short_name, e) from e
+        finally:
+            drop_declarations(handed)
 
     def _child_sync(self, values: dict[str, Any]) -> Any:
         from flytelike.engine._children import call_blocking, can_call_blocking

@@ -17,8 +17,21 @@ or a list of them for a ``list[...]`` input; each is bound as its stored value.
 Names: ``Metadata``, ``Card``, ``CardFormat``, ``CardType``, ``Kind``, ``KIND_KEY``,
 ``MAX_PARENTS``, ``TimePartition``, ``Granularity``, ``new``, ``Artifact`` (the protocol of
 values that declare their own metadata), ``ArtifactKey``/``ArtifactVersionId`` (the catalog's
-identities, as ``Metadata(parents=...)`` takes them) and ``produces`` (which raises
-``NotSupportedLocallyError``: wrap the output with ``new`` in the task instead). Not flyte's:
+identities, as ``Metadata(parents=...)`` takes them) and ``produces``.
+
+``with produces(o0=Metadata(...)):`` inside a task declares that the outputs of the task called
+in the block are artifacts, as if it had returned ``new(value, Metadata(...))``: keyword names
+are output slots (``o0`` for the first output, ``o1`` for the second, ...). The called task
+must run with ``produces_artifacts=True`` (``@env.task(produces_artifacts=True)`` or
+``t.override(produces_artifacts=True)``, carried into the IR as ``v2.produces_artifacts``);
+for a task without it the declaration is not published (flyte's platform publishes for the
+flag only) and a warning says so. The declaration wins for name, version (and
+``version_from_content``), partitions and parents; the task's own ``new`` metadata fills in the
+description, card and attrs. Every task call in the block gets the declarations (call one task
+per block), not the calls that task makes; ``flytelike.map`` items do not get them. A slot the
+task does not have fails its attempt with ``RuntimeUserError`` (code ``UndeclaredOutput``); a
+declaration that is not a ``Metadata`` fails at ``produces(...)`` in the caller. Outside a task
+the block does nothing. Not flyte's:
 ``CatalogWatch``, what ``flytelike.scheduler.Scheduler(catalog=...)`` polls to fire
 ``OnArtifact`` triggers (``flytelike schedule serve`` passes one).
 """
@@ -27,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from flytelike.artifacts import _publish as _publish
 from flytelike.artifacts._metadata import (
@@ -43,20 +55,22 @@ from flytelike.artifacts._metadata import (
 )
 from flytelike.artifacts._watch import CatalogWatch
 from flytelike.artifacts._wrapper import Artifact, new
+from flytelike.backends import declaring_outputs
 from flytelike.remote._artifact import ArtifactKey, ArtifactVersionId
-from flytelike.remote._errors import NotSupportedLocallyError
+from flytelike.remote._artifact_partitions import ArtifactError
 
 
 @contextmanager
-def produces(**outputs: Any) -> Iterator[None]:
-    """flyte's declaration, by the caller, that a called task's outputs are artifacts (with
-    ``override(produces_artifacts=True)``): not available locally."""
-    raise NotSupportedLocallyError(
-        "flytelike.artifacts.produces(...) has no local meaning (a called task's outputs are "
-        "not published for it); return artifacts.new(value, Metadata(...)) from the task itself "
-        "instead"
-    )
-    yield  # pragma: no cover
+def produces(**outputs: Metadata) -> Iterator[None]:
+    """Declare the outputs of the task called in the block as artifacts (module docstring)."""
+    for slot, md in outputs.items():
+        if not isinstance(md, Metadata):
+            raise ArtifactError(
+                f"artifacts.produces({slot}=...): a declaration must be a "
+                f"flytelike.artifacts.Metadata, got {type(md).__name__}"
+            )
+    with declaring_outputs(outputs):
+        yield
 
 
 __all__ = [

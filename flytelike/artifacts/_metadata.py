@@ -18,7 +18,7 @@ from __future__ import annotations
 import pathlib
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -142,6 +142,25 @@ class Metadata:
         if self.kind is not None:
             attrs.setdefault(KIND_KEY, self.kind)
         return attrs
+
+    def merged_over(self, own: Metadata | None) -> Metadata:
+        """This declaration (a caller's, ``produces``) over the task's ``own`` metadata: the
+        declaration keeps name, version, partitions and parents; the task's description, card
+        and attrs fill in what it leaves empty (its own attrs win on a shared key)."""
+        if own is None:
+            return self
+        if not isinstance(own, Metadata):
+            raise ArtifactError(
+                f"Metadata({self.name!r}): the task's own artifact metadata is a "
+                f"{type(own).__name__}; give a flytelike.artifacts.Metadata"
+            )
+        return replace(
+            self,
+            description=self.description or own.description,
+            card=self.card if self.card is not None else own.card,
+            attrs={**own.resolved_attrs(), **self.resolved_attrs()},
+            kind=None,  # (now under KIND_KEY in attrs)
+        )
 
     @classmethod
     def create_model_metadata(

@@ -26,7 +26,13 @@ from flytelike.backends._kit_context import (
     FlyteContext,
     FlyteContextManager,
 )
-from flytelike.backends._produced import publish_artifacts, set_artifact_builder
+from flytelike.backends._produced import (
+    declaring_outputs,
+    drop_declarations,
+    hand_declarations,
+    publish_artifacts,
+    set_artifact_builder,
+)
 from flytelike.backends._protocol import (
     SYSTEM,
     USER,
@@ -80,6 +86,9 @@ __all__ = [
     "current_context",
     "get_backend",
     "publish_artifacts",
+    "declaring_outputs",
+    "drop_declarations",
+    "hand_declarations",
     "register_backend",
     "set_artifact_builder",
     "ship_task",

@@ -8,19 +8,126 @@ metadata, literal, python type)`` into an object whose ``publish()`` records the
 travels in ``ActionOutcome.artifacts`` (pickled from a worker process like the outputs) and the
 engine calls ``publish_artifacts`` where an attempt is known to have succeeded: a failed
 attempt publishes nothing, and a cache hit (no attempt) publishes nothing again.
+
+A caller may declare the outputs of the tasks it calls as artifacts (flyte's
+``artifacts.produces``): ``declaring_outputs(outputs)`` marks the block in the caller, the task call
+hands the declarations to the child action it starts (``hand_declarations``, keyed by run and
+action id, kept for the child's retries and dropped when the call returns), and the child's
+attempts read them back here. Only the running action that opened the block hands them on, so
+the child's own calls never inherit them. A declaration names an output slot (``o0``, ...);
+a slot the task does not have fails the child's attempt (``UndeclaredOutput``, as flyte). The
+declaration is published only when the called task runs with ``produces_artifacts=True``
+(as flyte's platform does; otherwise a warning says so and nothing is published for it); it
+wins over the task's own ``new`` metadata for the artifact's identity, and the task's
+description, card and attrs fill in what it leaves empty (``Metadata.merged_over``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextvars
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 _BUILDER: list[Callable[..., Any]] = []
 
+# ((run name, action id) of the action that opened the block, {slot: metadata}) in a block.
+_DECLARING: contextvars.ContextVar[tuple[tuple[str, str], dict[str, Any]] | None] = (
+    contextvars.ContextVar("flytelike_declared_artifacts", default=None)
+)
+# (run name, child action id) -> ({slot: metadata}, the called task's produces_artifacts, name).
+_HANDED: dict[tuple[str, str], tuple[dict[str, Any], bool, str]] = {}
+_HANDED_LOCK = threading.Lock()
+_LOG = logging.getLogger("flytelike.artifacts")
+
 
 def set_artifact_builder(builder: Callable[..., Any]) -> None:
     _BUILDER[:] = [builder]
+
+
+def _running_key() -> tuple[str, str] | None:
+    from flytelike.backends._runtime import running_action
+
+    ec = running_action()
+    return None if ec is None else (ec.action.run_name, ec.action.action_id)
+
+
+@contextmanager
+def declaring_outputs(outputs: Mapping[str, Any]) -> Iterator[None]:
+    """Inside a running action: task calls made in the block hand ``outputs`` (``{slot:
+    metadata}``) to the action they start. Outside one: nothing."""
+    key = _running_key()
+    if key is None:
+        yield
+        return
+    token = _DECLARING.set((key, dict(outputs)))
+    try:
+        yield
+    finally:
+        _DECLARING.reset(token)
+
+
+def hand_declarations(
+    child_action_id: str | None, produces_artifacts: bool, task_name: str
+) -> tuple[str, str] | None:
+    """Give child action ``child_action_id`` of the running action's run the declarations of
+    the block this call is made in (when the running action opened it); the key to drop them
+    by once the call has returned, or None when there are none."""
+    found = _DECLARING.get()
+    if found is None or child_action_id is None:
+        return None
+    owner, outputs = found
+    here = _running_key()
+    if here != owner:  # (a call made by a task called in the block: not declared for)
+        return None
+    key = (owner[0], child_action_id)
+    with _HANDED_LOCK:
+        _HANDED[key] = (outputs, produces_artifacts, task_name)
+    return key
+
+
+def drop_declarations(key: tuple[str, str] | None) -> None:
+    if key is not None:
+        with _HANDED_LOCK:
+            _HANDED.pop(key, None)
+
+
+def _caller_declared(tf: Any) -> dict[str, Any]:
+    """The declarations the caller handed to the running action (checked against ``tf``'s
+    outputs), ``{}`` when none or when the task may not publish them."""
+    if not _HANDED:
+        return {}
+    key = _running_key()
+    with _HANDED_LOCK:
+        found = _HANDED.get(key) if key is not None else None
+    if found is None:
+        return {}
+    outputs, allowed, task_name = found
+    unknown = sorted(set(outputs) - set(tf.output_names))
+    if unknown:
+        from flytelike.errors import RuntimeUserError
+
+        returns = ", ".join(tf.output_names) or "nothing"
+        raise RuntimeUserError(
+            "UndeclaredOutput",
+            f"The caller declared artifacts for output(s) {', '.join(unknown)}, but "
+            f"{task_name} returns {returns}; declare the slots it has (o0 for the first "
+            "output, o1 for the second, ...)",
+        )
+    if not allowed:
+        _LOG.warning(
+            "artifacts.produces(%s) declared for %s is not published: the task does not run "
+            "with produces_artifacts=True (call %s.override(produces_artifacts=True) in the "
+            "block, or set it on @env.task)",
+            ", ".join(sorted(outputs)),
+            task_name,
+            task_name.rpartition(".")[2],
+        )
+        return {}
+    return outputs
 
 
 def _declared(value: Any) -> tuple[Any, Any] | None:
@@ -35,9 +142,21 @@ def _declared(value: Any) -> tuple[Any, Any] | None:
 
 
 def split_artifacts(tf: Any, result: Any) -> tuple[Any, list[tuple[str, Any]]]:
-    """``result`` with its artifact outputs unwrapped, and ``(output name, metadata)`` of each."""
+    """``result`` with its artifact outputs unwrapped, and ``(output name, metadata)`` of each
+    (the caller's declarations included, merged over the task's own)."""
     if not _BUILDER:  # (nothing can be marked before flytelike.artifacts is imported)
         return result, []
+    by_caller = _caller_declared(tf)
+    result, own = _split_own(tf, result)
+    if not by_caller:
+        return result, own
+    mine = dict(own)
+    merged = [(name, md.merged_over(mine.pop(name, None))) for name, md in by_caller.items()]
+    return result, [*merged, *mine.items()]
+
+
+def _split_own(tf: Any, result: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    """``result`` with the outputs the task marked itself (``new``) unwrapped."""
     names = tf.output_names
     if not names:
         return result, []
