@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     )
     from flytelike._entities.task import PythonFunctionTask, task
     from flytelike._entities.workflow import PythonFunctionWorkflow, WorkflowBase, workflow
+    from flytelike._remote_verbs.deploy import deploy
+    from flytelike._remote_verbs.scripts import load_plugin_config, run_python_script
     from flytelike._settings.cache import (
         Cache,
         CacheFunctionBody,
@@ -130,7 +132,6 @@ if TYPE_CHECKING:
     )
     from flytelike._v2.conditions import ConditionWebhook, new_condition
     from flytelike._v2.context import ctx, custom_context, get_custom_context, group
-    from flytelike._v2.deploy import deploy
     from flytelike._v2.env import TaskEnvironment
     from flytelike._v2.env import TaskEnvironment as Environment
     from flytelike._v2.init import (
@@ -146,7 +147,6 @@ if TYPE_CHECKING:
     from flytelike._v2.interactive import load_interactive_ctx
     from flytelike._v2.map import map
     from flytelike._v2.run import RunContext, run, with_runcontext
-    from flytelike._v2.scripts import load_plugin_config, run_python_script
     from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
     from flytelike._v2.task import V2Task as TaskTemplate
     from flytelike._v2.trace import trace
@@ -310,7 +310,7 @@ _LAZY = {
     "current_project": ("flytelike._v2.init", "current_project"),
     "custom_context": ("flytelike._v2.context", "custom_context"),
     "deck": ("flytelike.deck", ""),
-    "deploy": ("flytelike._v2.deploy", "deploy"),
+    "deploy": ("flytelike._remote_verbs.deploy", "deploy"),
     "directory": ("flytelike.types", "directory"),
     "dynamic": ("flytelike._entities.dynamic", "dynamic"),
     "eager": ("flytelike._entities.dynamic", "eager"),
@@ -336,7 +336,7 @@ _LAZY = {
     "latest_checkpoint": ("flytelike.backends._checkpoint", "latest_checkpoint"),
     "load_implicit_plugins": ("flytelike._compat.plugins", "load_implicit_plugins"),
     "load_interactive_ctx": ("flytelike._v2.interactive", "load_interactive_ctx"),
-    "load_plugin_config": ("flytelike._v2.scripts", "load_plugin_config"),
+    "load_plugin_config": ("flytelike._remote_verbs.scripts", "load_plugin_config"),
     "logger": ("flytelike.backends._logging", "logger"),
     "map": ("flytelike._v2.map", "map"),
     "map_task": ("flytelike._entities.map_task", "map_task"),
@@ -350,7 +350,7 @@ _LAZY = {
     "report": ("flytelike.report", ""),
     "rerun": ("flytelike._v2.verbs", "rerun"),
     "run": ("flytelike._v2.run", "run"),
-    "run_python_script": ("flytelike._v2.scripts", "run_python_script"),
+    "run_python_script": ("flytelike._remote_verbs.scripts", "run_python_script"),
     "sensor": ("flytelike.sensor", ""),
     "serve": ("flytelike.app._serve", "serve"),
     "sleep": ("flytelike._entities.gates", "sleep"),

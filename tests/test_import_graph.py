@@ -102,3 +102,51 @@ def test_no_flytelike_module_is_in_an_import_circle() -> None:
 
 def test_the_circle_finder_finds_a_circle() -> None:
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# The packages' floors, top first: a module may import its own package and those listed after
+# it, never one listed before (a lazy import counts too). ``flytelike`` is the face
+# (flytelike/__init__.py); a new package or root module must be placed here.
+FLOORS = [
+    "flytelike.__main__", "flytelike.conformance", "flytelike.cli", "flytelike.executor",
+    "flytelike", "flytelike.extras", "flytelike._remote_verbs", "flytelike.artifacts",
+    "flytelike.app", "flytelike.remote", "flytelike.connectors", "flytelike.models",
+    "flytelike.scheduler", "flytelike._v2", "flytelike.core", "flytelike.sensor",
+    "flytelike._entities", "flytelike.testing", "flytelike.ui", "flytelike.pytest_plugin",
+    "flytelike.report", "flytelike.engine", "flytelike.deck", "flytelike.backends",
+    "flytelike.serialization", "flytelike.compiler", "flytelike.image_spec", "flytelike.notify",
+    "flytelike.types", "flytelike._settings", "flytelike.io", "flytelike.extend",
+    "flytelike._compat", "flytelike.exceptions", "flytelike.proto", "flytelike.ir",
+    "flytelike.errors", "flytelike.configuration", "flytelike.git", "typesystem",
+]  # fmt: skip
+
+
+def _floor(module: str) -> str | None:
+    """The entry of FLOORS that holds ``module`` (the longest prefix; the face only itself)."""
+    best = None
+    for name in FLOORS:
+        inside = module == name or (name != "flytelike" and module.startswith(name + "."))
+        if inside and (best is None or len(name) > len(best)):
+            best = name
+    return best
+
+
+def test_every_import_runs_down_the_floors() -> None:
+    graph = _graph()
+    unplaced = sorted(m for m in graph if _floor(m) is None)
+    assert unplaced == [], f"place these modules' packages in FLOORS: {unplaced}"
+    upward = sorted(
+        f"{module} ({_floor(module)}) imports {target} ({_floor(target)})"
+        for module, targets in graph.items()
+        for target in targets
+        if FLOORS.index(_floor(module) or "") > FLOORS.index(_floor(target) or "")
+    )
+    assert upward == []
+
+
+def test_the_floors_place_a_module_in_its_package() -> None:
+    assert _floor("flytelike") == "flytelike"
+    assert _floor("flytelike.engine._run") == "flytelike.engine"
+    assert _floor("flytelike.errors") == "flytelike.errors"
+    assert _floor("typesystem.io._file") == "typesystem"
+    assert FLOORS.index("flytelike.engine") < FLOORS.index("flytelike.backends")

@@ -11,7 +11,7 @@ the same key again replaces the row (a version names content: deploying other co
 used version is the user's choice, as on a cluster).
 
 What is here and what is not: rows in and out (``DeployedTask``); the deploy verb is
-``flytelike._v2.deploy``, the remote objects are ``flytelike.remote._task``.
+``flytelike._remote_verbs.deploy``, the remote objects are ``flytelike.remote._task``.
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resourc
             raise DefinitionError(f"{where}: Resources.gpu takes one value, not a range")
         device, count = gpu_device(gpu)
         if isinstance(gpu, Device) and gpu.partition:
-            from flytelike.extras.accelerators import GPUAccelerator
+            from flytelike._settings.accelerators import GPUAccelerator
 
             device = GPUAccelerator(gpu.device, gpu.partition)
         req = Resources(req.cpu, req.mem, count, req.ephemeral_storage)
@@ -301,7 +301,7 @@ class TaskEnvironment:
             custom["cache_max_age"] = max_age.total_seconds()  # (the engine honours it)
         if isinstance(resources, Resources) and resources.shm is not None:
             custom["shm"] = resources.shm_size()  # (no IR resource field for /dev/shm)
-        from flytelike.extras._sleep import Sleep, SleepTask
+        from flytelike._v2.sleep import Sleep, SleepTask
 
         # (flyte's plugin registry: a Sleep config makes a SleepTask)
         sleeps = isinstance(o("plugin_config", self.plugin_config), Sleep)

@@ -257,7 +257,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
     def native_interface(self) -> Any:
         """The task's Python interface as flyte describes it
         (``flytelike.models.NativeInterface`` of the task function)."""
-        from flytelike.models import NativeInterface
+        from flytelike._v2.records import NativeInterface
 
         return NativeInterface.from_callable(self._func)
 

@@ -70,8 +70,8 @@ def deploy_command(
 ) -> None:
     """Register the tasks of TaskEnvironments ENVS (variable names) of FILE_OR_MODULE in the
     local store, for flytelike.remote.Task.get(name, version=...)."""
+    from flytelike._remote_verbs.deploy import deploy
     from flytelike._v2 import init as _init
-    from flytelike._v2.deploy import deploy
     from flytelike._v2.env import TaskEnvironment
     from flytelike.cli._load import load_module
     from flytelike.errors import FlytelikeError

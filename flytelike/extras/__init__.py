@@ -2,7 +2,8 @@
 ``flyte.extras`` (``from flytelike.extras import ContainerTask``; the batchers
 ``DynamicBatcher``/``TokenBatcher`` with ``BatchStats``, ``Prompt`` and the ``CostEstimator``/
 ``TokenEstimator`` protocols, ``flytelike.extras._batcher``; ``Sleep``, a plugin config carried
-into the IR, and ``SleepTask``, the task it makes, ``flytelike.extras._sleep``; ``serialize`` and
+into the IR, and ``SleepTask``, the task it makes, defined with the v2 tasks in
+``flytelike._v2.sleep``; ``serialize`` and
 ``serialize_env``, a task's IR as a protobuf message, ``flytelike.extras._serialize``), each
 loaded on first use.
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flytelike._entities.container import ContainerTask
+    from flytelike._v2.sleep import Sleep, SleepTask
     from flytelike.extras._batcher import (
         BatchStats,
         CostEstimator,
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
         TokenEstimator,
     )
     from flytelike.extras._serialize import serialize, serialize_env
-    from flytelike.extras._sleep import Sleep, SleepTask
 
 __all__ = [
     "BatchStats",
@@ -58,9 +59,9 @@ def __getattr__(name: str) -> Any:
         globals()[name] = ContainerTask
         return ContainerTask
     if name in ("Sleep", "SleepTask"):
-        from flytelike.extras import _sleep
+        from flytelike._v2 import sleep
 
-        globals()[name] = getattr(_sleep, name)
+        globals()[name] = getattr(sleep, name)
         return globals()[name]
     if name in ("shell", "webhooks"):
         import importlib

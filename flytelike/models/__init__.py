@@ -4,7 +4,7 @@ and flyte 2's ``flyte.models`` names with a local meaning, loaded on first use: 
 (the phase of a v2 run), ``ActionID``, ``TaskContext``, ``NULL_TASK_CONTEXT`` and ``RawDataPath`` (what
 ``flytelike.ctx()`` returns and its ``raw_data_path``), ``generate_random_name`` and ``extract_return_annotation`` (a
 return annotation's outputs by name, as ``flytelike.core.interface`` computes them), and the records
-of ``flytelike.models._flyte`` (``NativeInterface``, ``Docstring``, ``SerializationContext``,
+of ``flytelike._v2.records`` (``NativeInterface``, ``Docstring``, ``SerializationContext``,
 ``CodeBundle``, ``CheckpointPaths``, ``PathRewrite``, ``GroupData``, ``CallCounter``,
 ``is_clustered_worker_env``, ``literal_to_enum``). Nothing else is imported here; import the
 submodules."""
@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flytelike._v2.context import NULL_TASK_CONTEXT, ActionID, TaskContext
     from flytelike._v2.raw_data import RawDataPath
-    from flytelike.core.interface import extract_return_annotation
-    from flytelike.models._action_phase import ActionPhase
-    from flytelike.models._flyte import (
+    from flytelike._v2.records import (
         CallCounter,
         CheckpointPaths,
         CodeBundle,
@@ -28,6 +26,8 @@ if TYPE_CHECKING:
         is_clustered_worker_env,
         literal_to_enum,
     )
+    from flytelike.core.interface import extract_return_annotation
+    from flytelike.models._action_phase import ActionPhase
 
 __all__ = [
     "NULL_TASK_CONTEXT",
@@ -79,7 +79,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(context, name)
     if name in _FLYTE_RECORDS:
-        from flytelike.models import _flyte
+        from flytelike._v2 import records
 
-        return getattr(_flyte, name)
+        return getattr(records, name)
     raise AttributeError(f"module 'flytelike.models' has no attribute {name!r}")
