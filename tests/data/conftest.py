@@ -1,38 +1,28 @@
 """Fixtures for the offloaded-data tests: a store on local disk and one on a real S3 server.
 
-``s3_endpoint`` (tests/conftest.py) starts moto's S3 server once per session. ``store`` is
+``s3_endpoint`` (tests/conftest.py) is moto's S3 server, started once per session. ``store`` is
 parametrised: each test using it runs against local disk and against that server, in a fresh
 bucket, with downloads going to the test's temporary directory.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 
 import pytest
 
+from flytelike.pytest_plugin import S3Server
 from typesystem import TypeRegistry
 from typesystem.io import DataContext, use_data_context
 
-_buckets = itertools.count()
-
-
-def _new_bucket(endpoint: str) -> str:
-    import boto3
-
-    name = f"flytelike-test-{os.getpid()}-{next(_buckets)}"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=name)
-    return name
-
 
 def s3_context(endpoint: str, tmp_path: object) -> DataContext:
-    bucket = _new_bucket(endpoint)
+    """A data context on a fresh bucket of the S3 server at ``endpoint``."""
+    server = S3Server(endpoint)
     return DataContext(
-        raw_data_prefix=f"s3://{bucket}/raw",
-        storage_options={"s3": {"endpoint_url": endpoint, "key": "testing", "secret": "testing"}},
+        raw_data_prefix=f"s3://{server.new_bucket()}/raw",
+        storage_options=server.storage_options,
         local_dir=os.path.join(str(tmp_path), "downloads"),
     )
 

@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 USER_TESTS = """
 import os
 from pathlib import Path
@@ -70,21 +72,68 @@ def test_engine_fixture_records_runs(flytelike_engine):
 """
 
 
-def test_a_user_suite_uses_the_fixtures_and_patch(tmp_path: Path) -> None:
-    (tmp_path / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
-    real_home = tmp_path / "must-stay-empty"
-    env = {**os.environ, "FLYTELIKE_HOME": str(real_home)}
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
-        cwd=tmp_path,
-        env=env,
+S3_USER_TESTS = """
+from pathlib import Path
+
+import fsspec
+
+from flytelike import task
+from flytelike.types.file import FlyteFile
+
+
+@task
+def write(text: str) -> FlyteFile:
+    path = Path("note.txt")
+    path.write_text(text)
+    return FlyteFile(str(path))
+
+
+def test_outputs_land_in_a_bucket(flytelike_engine, flytelike_s3, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bucket = flytelike_s3.new_bucket()
+    assert bucket != flytelike_s3.new_bucket()
+    run = flytelike_engine.run(write, text="hi", raw_data_path=f"s3://{bucket}/raw")
+    uri = run.outputs().remote_source
+    assert uri.startswith(f"s3://{bucket}/raw/")
+    with fsspec.open(uri, "rt", **flytelike_s3.storage_options["s3"]) as f:
+        assert f.read() == "hi"
+
+
+def test_the_server_is_shared_and_aws_is_never_reached(flytelike_s3):
+    import os
+
+    assert os.environ["AWS_ENDPOINT_URL"] == flytelike_s3.endpoint_url
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+"""
+
+
+def _pytest(cwd: Path, test_file: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """pytest run on ``test_file`` in a subprocess, as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file],
+        cwd=cwd,
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_a_user_suite_uses_the_fixtures_and_patch(tmp_path: Path) -> None:
+    (tmp_path / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
+    real_home = tmp_path / "must-stay-empty"
+    out = _pytest(tmp_path, "test_user.py", FLYTELIKE_HOME=str(real_home))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "4 passed" in out.stdout
     assert not real_home.exists()  # every run went to the per-test homes
+
+
+def test_a_user_suite_writes_to_the_s3_server_fixture(tmp_path: Path) -> None:
+    pytest.importorskip("moto.server", reason="pip install 'moto[server]'")
+    (tmp_path / "test_s3_user.py").write_text(S3_USER_TESTS)
+    out = _pytest(tmp_path, "test_s3_user.py", AWS_ENDPOINT_URL="http://aws.invalid")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "2 passed" in out.stdout
 
 
 def test_the_sample_user_project_passes_without_touching_the_users_home(tmp_path: Path) -> None:
@@ -120,14 +169,6 @@ def test_the_fixtures_are_exported_by_flytelike_testing_for_explicit_use(tmp_pat
         "    assert flytelike_engine.run(inc, x=1).outputs() == 2\n"
         "    assert (flytelike_home / 'runs.db').exists()\n"
     )
-    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_explicit.py"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = _pytest(tmp_path, "test_explicit.py", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 passed" in out.stdout
