@@ -89,6 +89,27 @@ def test_every_library_reads_what_every_other_wrote(
         same(got, FRAME)
 
 
+def test_parquet_tries_dictionaries_on_all_but_float_columns(
+    store: DataContext, registry: TypeRegistry
+) -> None:
+    import pyarrow.parquet as pq
+
+    from typesystem.io._codecs_arrow import data_files, dictionary_columns
+
+    frame = FRAME.assign(code=["a", "b"] * 4, level=[1, 2] * 4)
+    lit = registry.to_literal(frame, pd.DataFrame)
+    assert isinstance(lit, Table)
+    (path,) = data_files(lit.uri, current_store())
+    group = pq.ParquetFile(path.removeprefix("file://")).metadata.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(6)}
+    assert "RLE_DICTIONARY" in encodings["code"] and "RLE_DICTIONARY" in encodings["level"]
+    assert "RLE_DICTIONARY" not in encodings["salary"]  # (float64)
+    same(registry.to_python(lit, pd.DataFrame), frame)
+    nested = pa.schema([("xs", pa.list_(pa.float64())), ("y", pa.float64())])
+    assert dictionary_columns(nested) is True  # (leaf paths differ from names: the default)
+    assert dictionary_columns(pa.schema([("n", pa.int64())])) is True
+
+
 def test_csv_format(store: DataContext, registry: TypeRegistry) -> None:
     lit = registry.to_literal(FRAME, Annotated[pd.DataFrame, CSV])
     assert lit.format == "csv"  # type: ignore[attr-defined]
