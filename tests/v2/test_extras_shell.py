@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,3 +113,57 @@ def test_retries_dirs_and_use_inside_a_task(tmp_path: Path) -> None:
 
     assert flyte.run(pipeline, src=Dir(str(src))).outputs()[0] == "hi"
     assert flaky.env.name == "flaky"
+
+
+def test_a_call_from_a_task_is_a_child_action_the_engine_retries_and_caches(
+    tmp_path: Path, engine: Any
+) -> None:
+    tries = tmp_path / "tries"
+    counted = shell.create(
+        "counted", image="x", inputs={"tries": str, "word": str}, outputs={"out": str},
+        script="echo x >> {inputs.tries}; "
+               'if [ $(wc -l < {inputs.tries}) -lt 2 ]; then exit 1; fi; '
+               "echo {inputs.word}-done > {outputs.out}",
+        retries=1,
+    )  # fmt: skip
+    env = flyte.TaskEnvironment("shell_parent", depends_on=[counted.env])
+
+    @env.task
+    async def parent(word: str) -> str:
+        return await counted(tries=str(tries), word=word)
+
+    run = engine.run(parent, word="hi")
+    assert run.outputs() == "hi-done"
+    child = next(a for a in run.actions() if a.parent)
+    assert child.name.endswith("counted") and child.phase == "SUCCEEDED"
+    assert [a.phase for a in run.attempts(child.action_id)] == ["RETRYABLE_FAILED", "SUCCEEDED"]
+    assert tries.read_text().count("x") == 2  # (one try per attempt)
+
+    # cache="auto" (flyte's default for shell tasks): the same inputs again do not run it
+    assert engine.run(parent, word="hi").outputs() == "hi-done"
+    assert tries.read_text().count("x") == 2
+    # as a task of its own, through flytelike.run
+    assert flyte.run(counted.as_task(), tries=str(tries), word="yo").outputs()[0] == "yo-done"
+    assert tries.read_text().count("x") == 3
+
+
+def test_an_edited_script_is_not_served_from_the_cache(tmp_path: Path, engine: Any) -> None:
+    log = tmp_path / "log"
+
+    def made(text: str) -> Any:
+        return shell.create(
+            "edited", image="x", inputs={"log": str}, outputs={"out": str},
+            script=f"echo {text} >> {{inputs.log}}; echo {text} > {{outputs.out}}",
+        )  # fmt: skip
+
+    assert engine.run(made("one").as_task(), log=str(log)).outputs() == "one"
+    assert engine.run(made("one").as_task(), log=str(log)).outputs() == "one"
+    assert engine.run(made("two").as_task(), log=str(log)).outputs() == "two"
+    assert log.read_text().split() == ["one", "two"]
+    off = shell.create(
+        "off", image="x", inputs={"log": str}, outputs={"o": int},
+        script="echo off >> {inputs.log}; echo 1 > {outputs.o}", cache="disable",
+    )  # fmt: skip
+    assert engine.run(off.as_task(), log=str(log)).outputs() == 1
+    assert engine.run(off.as_task(), log=str(log)).outputs() == 1
+    assert log.read_text().split() == ["one", "two", "off", "off"]  # (not cached)

@@ -3,8 +3,10 @@
 
 flyte runs the script in the tool's container image; locally there is no container runtime, so
 the rendered script runs with ``shell`` (``/bin/bash``) on this machine and the tool must be
-installed here (the ``image`` is carried, as ``.image`` and on ``.env``, for a cluster). One
-call (``await tool(a=..., b=...)``):
+installed here (the ``image`` is carried, as ``.image`` and on ``.env``, for a cluster). Called
+from a task, ``await tool(a=..., b=...)`` is a child action running the task ``as_task()``
+makes (``_task``: recorded, retried, timed and cached by the engine); outside a task the script
+runs in place. One run of the script:
 
 1. takes the inputs, with ``defaults`` for those not given; an unset ``T | None`` input is empty
    (its ``{flags.x}`` renders nothing); a required one missing is a ``DefinitionError``;
@@ -21,8 +23,8 @@ call (``await tool(a=..., b=...)``):
 A script that exits non-zero, or leaves a declared output unwritten, raises
 ``RuntimeUserError`` with its exit code, stdout and stderr. ``debug=True`` prints the rendered
 script on stderr first; ``local_logs`` logs the command and the captured streams at DEBUG.
-``resources``, ``cache`` and ``secrets`` describe the container task on a cluster and are kept
-as attributes.
+``resources`` and ``secrets`` describe the container task on a cluster and are kept as
+attributes.
 """
 
 from __future__ import annotations
@@ -75,34 +77,61 @@ class Shell:
     env_vars: dict[str, str] | None = None
     secrets: list[Any] | None = None
     local_logs: bool = True
+    _task: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    _env: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @property
     def env(self) -> Any:
-        """A ``TaskEnvironment`` named after the task, with its image (for ``depends_on``)."""
-        from flytelike._v2.env import TaskEnvironment
+        """The ``TaskEnvironment`` named after the task, with its image, holding its task (for
+        ``depends_on``)."""
+        self.as_task()
+        return self._env
 
-        return TaskEnvironment(name=self.name, image=self.image)
+    def as_task(self) -> Any:
+        """The task that runs this script (``_task`` module): what a call from a task runs as a
+        child action, and what ``flytelike.run`` takes."""
+        if self._task is None:
+            from flytelike._v2.env import TaskEnvironment
+            from flytelike.extras.shell._task import make_task
+
+            self._env = TaskEnvironment(name=self.name, image=self.image)
+            self._task = make_task(self, self._env)
+        return self._task
 
     async def __call__(self, **kwargs: Any) -> Any:
+        """Inside a task: a child action running the script (recorded, retried, cached). Outside
+        one: the script runs here, retried up to ``retries`` times."""
+        from flytelike.backends import running_action
+
+        self._check(kwargs)
+        if running_action() is not None:
+            return await self.as_task()(**kwargs)
         return await asyncio.to_thread(self.run_sync, **kwargs)
 
     def run_sync(self, **kwargs: Any) -> Any:
-        """The call, synchronously."""
+        """The call, synchronously, in this process (retried up to ``retries`` times)."""
+        return self._call(kwargs, self.retries)
+
+    def _check(self, kwargs: dict[str, Any]) -> None:
         unknown = set(kwargs) - set(self.inputs)
         if unknown:
             raise DefinitionError(
                 f"shell task {self.name}: unknown input(s) {', '.join(sorted(unknown))}; its "
                 f"inputs are {', '.join(self.inputs) or 'none'}"
             )
+
+    def _call(self, kwargs: dict[str, Any], retries: int) -> Any:
+        """Run the script with ``kwargs``, trying again up to ``retries`` times."""
+        self._check(kwargs)
         values = {**self.defaults, **kwargs}
         work = tempfile.mkdtemp(prefix=f"shell-{self.name}-")
         try:
-            return self._run(values, pathlib.Path(work))
+            return self._run(values, pathlib.Path(work), retries)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
     # ------------------------------------------------------------------ one call
-    def _run(self, values: dict[str, Any], work: pathlib.Path) -> Any:
+    def _run(self, values: dict[str, Any], work: pathlib.Path, retries: int) -> Any:
         in_dir, out_dir = work / "inputs", work / "outputs"
         in_dir.mkdir()
         out_dir.mkdir()
@@ -119,7 +148,7 @@ class Shell:
         if self.local_logs:
             _LOG.debug("shell task %s: %s", self.name, shlex.join(command))
         env = {**os.environ, **(self.env_vars or {})}
-        for attempt in range(self.retries + 1):
+        for attempt in range(retries + 1):
             try:
                 proc = subprocess.run(command, env=env, cwd=work, timeout=self.timeout, check=False)
             except subprocess.TimeoutExpired as e:
@@ -131,7 +160,7 @@ class Shell:
                 _LOG.debug("shell task %s stdout:\n%s\nstderr:\n%s", self.name, out, err)
             if proc.returncode == 0:
                 return self._outputs(out_dir, out, err)
-            if attempt == self.retries:
+            if attempt == retries:
                 raise RuntimeUserError(
                     "ShellError",
                     f"shell task {self.name}: the script exited with {proc.returncode}\n"
