@@ -20,6 +20,12 @@
     ├── ConfigurationError (ValueError)    a ``FLYTELIKE_*`` variable or setting with a bad value
     ├── CodeShippingError                  a task's code cannot be sent to the process that
     │                                      would run it (a global that cannot be pickled)
+    ├── MissingDependencyError (ImportError)  an optional package a feature needs is not
+    │                                      installed (``package`` names it, the message the
+    │                                      ``pip install``)
+    ├── WeightsFormatError (ValueError)    a safetensors weights file whose header or layout is
+    │   │                                  invalid (names the file and the tensor)
+    │   └── WeightsMismatchError (KeyError)  streamed weights and a module's parameters differ
     ├── EagerException                     a task, workflow or launch plan called inside an
     │                                      ``@eager`` task failed (flytekit's
     │                                      ``flytekit.exceptions.eager.EagerException``)
@@ -149,6 +155,31 @@ class ConfigurationError(FlytelikeError, ValueError):
 class CodeShippingError(FlytelikeError):
     """A task's function must travel by value to another process (a process pool, Ray
     workers) and cannot be pickled; the message names the globals at fault."""
+
+
+class MissingDependencyError(FlytelikeError, ImportError):
+    """A feature needs an optional package that is not installed; ``package`` names it (and
+    ``name``, as ``ImportError``'s), the message says what needs it and what to install."""
+
+    def __init__(self, message: str, *, package: str) -> None:
+        super().__init__(message)
+        self.package = package
+        self.name = package
+
+
+class WeightsFormatError(FlytelikeError, ValueError):
+    """A safetensors file (``flytelike.extras.model_streamer``) that cannot be read as one: a
+    bad header, an unknown dtype, a tensor whose bytes do not match its shape; names the file
+    and the tensor."""
+
+
+class WeightsMismatchError(WeightsFormatError, KeyError):
+    """Streamed weights do not match a module (``ModelStreamer.load_into(strict=True)``):
+    parameters no tensor filled, tensors no parameter takes; a ``KeyError`` too, as flyte
+    raises it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class EagerException(FlytelikeError):

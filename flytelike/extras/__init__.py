@@ -9,8 +9,9 @@ loaded on first use.
 
 ``flytelike.extras.shell`` is flyte's shell task helper (``shell.create``: a CLI tool with typed
 inputs and outputs; locally its script runs with bash on this machine) and
-``flytelike.extras.webhooks`` its webhook receiver app and ``run_once``. ``model_streamer``
-(streaming safetensors weights onto a GPU) raises ``ImportError`` saying what to use locally.
+``flytelike.extras.webhooks`` its webhook receiver app and ``run_once``.
+``flytelike.extras.model_streamer`` streams safetensors weights from a directory or object
+storage tensor by tensor (torch tensors, or numpy arrays when torch is not installed).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -40,16 +41,14 @@ __all__ = [
     "TokenEstimator",
     "serialize",
     "serialize_env",
+    "model_streamer",
     "shell",
     "webhooks",
 ]
 
-_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env", "shell", "webhooks"}
+_SUBMODULES = ("model_streamer", "shell", "webhooks")
+_OWN = {"ContainerTask", "Sleep", "SleepTask", "serialize", "serialize_env", *_SUBMODULES}
 _BATCHER_NAMES = set(__all__) - _OWN
-
-_NOT_LOCAL = {
-    "model_streamer": "load the model with its own library (e.g. transformers) inside the task",
-}
 
 
 def __getattr__(name: str) -> Any:
@@ -63,7 +62,7 @@ def __getattr__(name: str) -> Any:
 
         globals()[name] = getattr(sleep, name)
         return globals()[name]
-    if name in ("shell", "webhooks"):
+    if name in _SUBMODULES:
         import importlib
 
         return importlib.import_module(f"flytelike.extras.{name}")
@@ -78,7 +77,4 @@ def __getattr__(name: str) -> Any:
         value = getattr(_batcher, name)
         globals()[name] = value
         return value
-    reason = _NOT_LOCAL.get(name)
-    if reason is not None:
-        raise ImportError(f"flytelike.extras.{name} (flyte's) is not available: {reason}")
     raise AttributeError(f"module 'flytelike.extras' has no attribute {name!r}")

@@ -83,7 +83,7 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "SleepTask", "TokenBatcher", "TokenEstimator", "model_streamer", "serialize",
             "serialize_env", "shell", "webhooks",
         ),
-        {"model_streamer"},
+        set(),
     ),
     "git": (("GitStatus", "config_from_root"), set()),
     "io": (("DataFrame", "Dir", "EmptyDir", "File", "HashFunction", "PARQUET"), set()),
