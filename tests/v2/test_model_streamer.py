@@ -259,3 +259,33 @@ def test_load_hf_model_names_transformers_when_it_is_missing(
     with pytest.raises(MissingDependencyError, match=r"load_hf_model needs transformers") as e:
         asyncio.run(load_hf_model(str(write_model(tmp_path / "model"))))
     assert e.value.package == "transformers"
+
+
+def test_with_torch_tensors_are_torch_and_load_into_fills_a_meta_module(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")  # (not installed in this suite: runs where it is)
+    path = tmp_path / "linear.safetensors"
+    weight = np.arange(6, dtype=np.float32).reshape(2, 3)
+    bias = np.array([0.5, -0.5], dtype=np.float32)
+    path.write_bytes(
+        safetensors_bytes(
+            {"weight": weight, "bias": bias, "extra": ("BF16", [2], b"\x80\x3f\x00\x40")}
+        )
+    )
+    streamer = ModelStreamer(str(path), chunk_size=5)
+    tensors = dict(streamer.stream_sync(dtype=torch.float64))
+    assert (
+        tensors["weight"].dtype == torch.float64 and tensors["weight"].tolist() == weight.tolist()
+    )
+    assert tensors["extra"].dtype == torch.float64 and tensors["extra"].tolist() == [1.0, 2.0]
+    with empty_weights():
+        module = torch.nn.Linear(3, 2)
+    assert missing_parameters(module) == ["weight", "bias"]
+    result = asyncio.run(streamer.load_into(module, device="cpu", strict=False))
+    assert result == LoadResult(missing_keys=[], unexpected_keys=["extra"])
+    assert module.weight.tolist() == weight.tolist() and module.bias.tolist() == bias.tolist()
+    from flytelike.errors import WeightsMismatchError
+
+    with empty_weights():
+        again = torch.nn.Linear(3, 2)
+    with pytest.raises(WeightsMismatchError, match=r"1 unexpected: extra"):
+        asyncio.run(streamer.load_into(again, device="cpu"))
