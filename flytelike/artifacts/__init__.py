@@ -28,7 +28,8 @@ for a task without it the declaration is not published (flyte's platform publish
 flag only) and a warning says so. The declaration wins for name, version (and
 ``version_from_content``), partitions and parents; the task's own ``new`` metadata fills in the
 description, card and attrs. Every task call in the block gets the declarations (call one task
-per block), not the calls that task makes; ``flytelike.map`` items do not get them. A slot the
+per block; each ``flytelike.map`` item is such a call and publishes its own version), not the
+calls that task makes. A slot the
 task does not have fails its attempt with ``RuntimeUserError`` (code ``UndeclaredOutput``); a
 declaration that is not a ``Metadata`` fails at ``produces(...)`` in the caller. Outside a task
 the block does nothing. Not flyte's:

@@ -203,3 +203,22 @@ def test_a_retried_task_publishes_once_from_the_attempt_that_succeeded() -> None
     versions = list(Artifact.listall("events"))
     assert CALLS == ["flaky", "flaky"]
     assert len(versions) == 1 and versions[0]._row.source_attempt == 1
+
+
+@env.task(produces_artifacts=True)
+def shard(i: int) -> File:
+    return _file(str(i))
+
+
+@env.task
+async def sharded(n: int) -> int:
+    with artifacts.produces(o0=artifacts.Metadata(name="shards", partitions={"i": "any"})):
+        return len(list(flyte.map(shard, range(n))))
+
+
+def test_each_map_item_in_the_block_publishes_its_own_version() -> None:
+    run = flyte.run(sharded, n=3)
+    versions = list(Artifact.listall("shards"))
+    assert run.outputs()[0] == 3
+    assert sorted(v.source_action.rpartition("/")[2] for v in versions) == ["c0", "c1", "c2"]
+    assert sorted(Path(v._value(File).path).read_text() for v in versions) == ["0", "1", "2"]
