@@ -7,11 +7,13 @@ with ``get_parameter(name)`` (or their ``env_var``), their values resolved when 
 ``AppEndpoint``, a served app's URL), and ``ctx()`` is
 its context. ``flytelike.deploy(app_env)`` serves it too and lists it as a
 ``DeployedAppEnvironment`` (``flytelike.app._deploy``). ``flytelike.app.extras.FastAPIAppEnvironment`` serves a
-FastAPI app with uvicorn (``pip install 'flytelike[app]'``). flyte 2's app names without a local
-meaning raise ``ImportError`` saying what to use."""
+FastAPI app with uvicorn (``pip install 'flytelike[app]'``). ``ConnectorEnvironment`` serves the
+connectors its ``include`` modules register (``flytelike.connectors``) in a process of its own;
+while it is served, connector tasks of the types it hosts are sent to it."""
 
 from __future__ import annotations
 
+from flytelike.app._connector import ConnectorEnvironment
 from flytelike.app._deploy import DeployedAppEnvironment
 from flytelike.app._env import AppEnvironment
 from flytelike.app._parameter import AppContext, Parameter, ctx, get_parameter
@@ -26,6 +28,7 @@ __all__ = [
     "AppHandle",
     "ArtifactValue",
     "AppStartError",
+    "ConnectorEnvironment",
     "DeployedAppEnvironment",
     "Domain",
     "Link",
@@ -40,14 +43,3 @@ __all__ = [
     "get_parameter",
     "served_apps",
 ]
-
-_NOT_LOCAL = {
-    "ConnectorEnvironment": "connectors run on a cluster; call the service from a task instead",
-}
-
-
-def __getattr__(name: str) -> object:
-    reason = _NOT_LOCAL.get(name)
-    if reason is not None:
-        raise ImportError(f"flytelike.app.{name} (flyte's) is not available: {reason}")
-    raise AttributeError(f"module 'flytelike.app' has no attribute {name!r}")

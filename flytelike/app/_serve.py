@@ -106,6 +106,7 @@ class AppHandle:
         subdomain: str | None = None,
     ):
         self.name: str = env.name
+        self.type: str | None = env.type  # ("connector": flytelike.connectors routes to it)
         self.subdomain = subdomain
         self._env = env
         self._port: int = env.port.port

@@ -110,8 +110,9 @@ def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
     shutil.copy(
         ROOT / "typesystem/proto/literals.proto", tmp_path / "typesystem/proto/literals.proto"
     )
-    # ir.proto, and the executor service (executor.proto), which imports it.
-    for stem in ("ir", "executor"):
+    # ir.proto, and the executor and connector services (executor.proto, connector.proto),
+    # which import it.
+    for stem in ("ir", "executor", "connector"):
         shutil.copy(
             ROOT / f"flytelike/proto/{stem}.proto", tmp_path / f"flytelike/proto/{stem}.proto"
         )

@@ -110,5 +110,6 @@ def test_apps_that_cannot_be_served_and_bad_settings() -> None:
     with pytest.raises(TypeError, match="unknown parameter"):
         flyte.with_servecontext(colour="blue")
     assert Port(8081).port == 8081
-    with pytest.raises(ImportError, match=r"flytelike\.app\.ConnectorEnvironment .*not available"):
-        from flytelike.app import ConnectorEnvironment  # noqa: F401
+    from flytelike.app import ConnectorEnvironment  # (tests/v2/test_connectors.py)
+
+    assert issubclass(ConnectorEnvironment, AppEnvironment)

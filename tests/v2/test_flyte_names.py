@@ -1,6 +1,6 @@
 """flyte 2.12's public names (``flyte.__all__`` of flyte 2.12.1 and those of its submodules
-``app``, ``artifacts``, ``errors``, ``extras``, ``git``, ``io``, ``models``, ``notify``,
-``remote``, ``report``, written here as data: the test needs no flyte) resolve on ``flytelike``: each top-level name to
+``app``, ``artifacts``, ``connectors``, ``errors``, ``extras``, ``git``, ``io``, ``models``,
+``notify``, ``remote``, ``report``, written here as data: the test needs no flyte) resolve on ``flytelike``: each top-level name to
 a local meaning; a submodule's name to one, or, for those with none, to an ``ImportError`` that
 says what to use instead."""
 
@@ -33,6 +33,10 @@ FLYTE_SUBMODULES = (
     "app", "artifacts", "errors", "extras", "git", "io", "models", "notify", "remote", "report",
 )  # fmt: skip
 
+# Submodules flyte code imports itself (``from flyte.connectors import ...``): ``import flyte``
+# does not load them.
+FLYTE_IMPORTED_SUBMODULES = ("connectors",)
+
 # flyte 2.12.1's public names of each submodule (its ``__all__``; for ``errors`` and ``models``,
 # which have none, the public names they define), and those of them without a local meaning:
 # these raise ImportError saying what to use.
@@ -43,13 +47,20 @@ FLYTE_MODULE_NAMES: dict[str, tuple[tuple[str, ...], set[str]]] = {
             "DeployedAppEnvironment", "Domain", "Link", "Parameter", "Port", "RunOutput",
             "Scaling", "Subdomain", "Timeouts", "ctx", "get_parameter",
         ),
-        {"ConnectorEnvironment"},
+        set(),
     ),
     "artifacts": (
         (
             "KIND_KEY", "MAX_PARENTS", "Artifact", "ArtifactKey", "ArtifactVersionId", "Card",
             "CardFormat", "CardType", "Granularity", "Kind", "Metadata", "TimePartition", "new",
             "produces",
+        ),
+        set(),
+    ),
+    "connectors": (
+        (
+            "AsyncConnector", "AsyncConnectorExecutorMixin", "ConnectorRegistry",
+            "ConnectorService", "Resource", "ResourceMeta",
         ),
         set(),
     ),
@@ -149,7 +160,7 @@ def test_version_and_loggers() -> None:
 
 
 def test_every_submodule_is_listed() -> None:
-    assert sorted(FLYTE_MODULE_NAMES) == sorted(FLYTE_SUBMODULES)
+    assert sorted(FLYTE_MODULE_NAMES) == sorted(FLYTE_SUBMODULES + FLYTE_IMPORTED_SUBMODULES)
     for names, not_local in FLYTE_MODULE_NAMES.values():
         assert len(set(names)) == len(names) and not_local <= set(names)
 
