@@ -181,6 +181,9 @@ def _aborted(
     if st.issued.pop(aid, None) is task:
         task.uncancel()
     err = aborted_error(ex.run_name, aid, st.reasons[aid])
+    if ex.store is not None:  # (a body that succeeded first: its attempt keeps its own row)
+        ex.store.flush()
+        ex.store.keep_implicit_attempt(ex.run_name, aid)
     ex.node_finished(aid, name, NodePhase.ABORTED, error=err)
     if ex.store is not None:
         ex.store.flush()  # (its earlier attempts may still be queued: count them all)

@@ -384,7 +384,10 @@ class Execution:
                 outcome = publish_artifacts(outcome)
             err = outcome.error
             if err is None:
-                if store is not None:
+                # A first attempt that succeeds gets no row of its own: the action's row (phase
+                # SUCCEEDED, attempts 1) stands for it and ``RunStore.attempts`` reads it back
+                # from there. A dynamic task's action ends after its graph: its row is written.
+                if store is not None and (attempt != 0 or outcome.dynamic is not None):
                     store.attempt(self.run_name, aid, attempt, "SUCCEEDED", started)
                 if bus.active:
                     bus.publish(

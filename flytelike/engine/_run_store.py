@@ -53,6 +53,14 @@ from typesystem import Literal
 _PICKLED: dict[int, tuple[Any, bytes, bytes]] = {}
 _CLOSURE_REF = b"closure:sha256:"
 _CLOSURE_ROW = "INSERT OR IGNORE INTO closures (digest, data) VALUES (?,?)"
+# An action row standing for its only attempt (a first attempt that succeeded is not written to
+# ``attempts``, ``Execution._attempts``): a task's, succeeded after one attempt, not a cache hit,
+# with no attempt row of its own.
+_IMPLICIT_ATTEMPT = (
+    "a.kind IN ('task', 'map_item') AND a.phase='SUCCEEDED' AND a.attempts=1 AND "
+    "coalesce(a.cache_status, '')<>'HIT' AND NOT EXISTS (SELECT 1 FROM attempts t WHERE "
+    "t.run_name=a.run_name AND t.action_id=a.action_id)"
+)
 
 
 class RunStore(GateRows):
@@ -508,22 +516,42 @@ class RunStore(GateRows):
         return out
 
     def attempts(self, run: str, action_id: str | None = None) -> list[AttemptRecord]:
+        """Attempts of ``run`` (of one action), by action and attempt number. A task action whose
+        first attempt succeeded has no row in ``attempts`` (``Execution._attempts``): its
+        attempt 0 is read from the action's row (``_IMPLICIT_ATTEMPT``)."""
+        one = " AND t.action_id=?" if action_id is not None else ""
         sql = (
             "SELECT t.action_id, t.attempt, t.phase, t.started_at, t.ended_at, t.error_kind, "
             "t.error_type, t.message, t.traceback, a.name FROM attempts t LEFT JOIN actions a "
-            "ON a.run_name=t.run_name AND a.action_id=t.action_id WHERE t.run_name=?"
+            f"ON a.run_name=t.run_name AND a.action_id=t.action_id WHERE t.run_name=?{one} "
+            "UNION ALL SELECT a.action_id, 0, 'SUCCEEDED', a.started_at, a.ended_at, NULL, NULL, "
+            f"NULL, NULL, a.name FROM actions a WHERE a.run_name=?{one.replace('t.', 'a.')} AND "
+            f"{_IMPLICIT_ATTEMPT} ORDER BY 1, 2"
         )
-        params: list[Any] = [run]
-        if action_id is not None:
-            sql += " AND t.action_id=?"
-            params.append(action_id)
-        rows = self.db.query(sql + " ORDER BY t.action_id, t.attempt", params)
+        params: list[Any] = [run] if action_id is None else [run, action_id]
+        rows = self.db.query(sql, params + params)
         return [
             AttemptRecord(
                 aid, n, ph, t0, t1, kind or "", typ or "", msg or "", tb or "", task or ""
             )
             for aid, n, ph, t0, t1, kind, typ, msg, tb, task in rows
         ]
+
+    def keep_implicit_attempt(self, run: str, action_id: str) -> None:
+        """Write the attempt the row of action ``action_id`` stands for (a first attempt that
+        succeeded, ``attempts``) as a row of its own, before the action's phase changes (an
+        abort that came while its body ran discards its result)."""
+        self.db.execute(
+            [
+                (
+                    "INSERT OR IGNORE INTO attempts (run_name, action_id, attempt, phase, "
+                    "started_at, ended_at) SELECT a.run_name, a.action_id, 0, 'SUCCEEDED', "
+                    "a.started_at, a.ended_at FROM actions a WHERE a.run_name=? AND "
+                    f"a.action_id=? AND {_IMPLICIT_ATTEMPT}",
+                    (run, action_id),
+                )
+            ]
+        )
 
     def log(self, run: str, action_id: str, attempt: int, log: ActionLog) -> None:
         """What attempt ``attempt`` of ``action_id`` printed (``_logs``)."""
