@@ -20,13 +20,10 @@ import asyncio
 import hashlib
 import keyword
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flytelike.errors import DefinitionError
 from flytelike.extras.shell._types import Glob, Stderr, Stdout, optional
-
-if TYPE_CHECKING:
-    from flytelike.extras.shell._shell import Shell
 
 
 def output_type(spec: Any) -> Any:
@@ -40,14 +37,14 @@ def output_type(spec: Any) -> Any:
     return spec
 
 
-def _returns(shell: Shell) -> Any:
+def _returns(shell: Any) -> Any:
     kinds = [output_type(spec) for spec in shell.outputs.values()]
     if not kinds:
         return None
     return kinds[0] if len(kinds) == 1 else tuple.__class_getitem__(tuple(kinds))
 
 
-def _version(shell: Shell) -> str:
+def _version(shell: Any) -> str:
     described = repr(
         (shell.script, shell.shell, sorted((n, repr(t)) for n, t in shell.inputs.items()),
          [(n, repr(s)) for n, s in shell.outputs.items()], sorted(shell.flag_aliases.items()))
@@ -55,7 +52,7 @@ def _version(shell: Shell) -> str:
     return "shell-" + hashlib.sha256(described.encode()).hexdigest()[:16]
 
 
-def make_task(shell: Shell, env: Any) -> Any:
+def make_task(shell: Any, env: Any) -> Any:
     """The v2 task of ``env`` whose body runs ``shell``'s script (see the module docstring)."""
     from flytelike._settings.cache import Cache
 
