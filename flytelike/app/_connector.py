@@ -15,38 +15,13 @@ given, replace that command line (as in flyte, where they replace the container'
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from flytelike.app._env import AppEnvironment
 from flytelike.app._types import Port
-from flytelike.errors import DefinitionError
-
-
-def module_name(path: str, where: str) -> str:
-    """``include`` entry -> dotted module name (``a/b.py`` -> ``a.b``; ``pkg/`` -> ``pkg``)."""
-    if not isinstance(path, str) or not path.strip():
-        raise DefinitionError(
-            f"{where}: include entries must be file or folder paths, got {path!r}"
-        )
-    text = path.strip()
-    if os.path.isabs(text):
-        text = os.path.relpath(text, os.getcwd())
-    text = os.path.normpath(text)
-    if text.startswith(".."):
-        raise DefinitionError(
-            f"{where}: include entry {path!r} is outside the working directory "
-            f"({os.getcwd()}); give paths below it, e.g. 'my_connector.py'"
-        )
-    name = text.removesuffix(".py").replace(os.sep, ".").replace("/", ".")
-    if not all(part.isidentifier() for part in name.split(".")):
-        raise DefinitionError(
-            f"{where}: include entry {path!r} does not name a module ({name!r} is not a dotted "
-            "Python name)"
-        )
-    return name
+from flytelike.connectors.utils import module_for_path
 
 
 class ConnectorEnvironment(AppEnvironment):
@@ -63,7 +38,7 @@ class ConnectorEnvironment(AppEnvironment):
     ) -> None:
         super().__init__(name, include=include, port=port, type=type, **settings)
         where = f"ConnectorEnvironment({name!r})"
-        self.modules = [module_name(p, where) for p in self.include]
+        self.modules = [module_for_path(p, where) for p in self.include]
 
     def command_line(self) -> list[str] | None:
         if self.command is not None or self.args is not None:

@@ -1,4 +1,6 @@
-"""``flytelike serve executor``: a gRPC executor that runs task actions for other processes.
+"""``flytelike serve executor``: a gRPC executor that runs task actions for other processes;
+``flytelike serve connector``: the connector service (``flytelike.connectors``) for the connectors
+some modules register, as a served ``ConnectorEnvironment`` runs it.
 
 It listens on 127.0.0.1 by default. Any other interface needs a token and TLS (or an explicit
 ``--allow-insecure``); the token also comes from ``FLYTELIKE_EXECUTOR_TOKEN`` so that it need
@@ -113,3 +115,24 @@ def serve_executor_command(
         raise click.ClickException(str(e)) from e
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+@serve_group.command("connector")
+@click.option("--port", default=8000, show_default=True, type=int, help="0: any free port")
+@click.option("--worker", default=10, show_default=True, type=int, help="gRPC server threads")
+@click.option("--timeout", default=None, type=float, help="stop after this many seconds")
+@click.argument("include", nargs=-1)
+def serve_connector_command(
+    port: int, worker: int, timeout: float | None, include: tuple[str, ...]
+) -> None:
+    """Serve the connectors that the INCLUDE files, folders or modules register (as a
+    ConnectorEnvironment's include=), over gRPC on 127.0.0.1, until Ctrl-C."""
+    from flytelike.connectors import ConnectorService
+    from flytelike.connectors.utils import module_for_path
+    from flytelike.errors import ConfigurationError, DefinitionError
+
+    try:
+        modules = [module_for_path(p, "flytelike serve connector") for p in include]
+        ConnectorService.run(port=port, worker=worker, timeout=timeout, modules=modules)
+    except (DefinitionError, ConfigurationError, ImportError, OSError) as e:
+        raise click.ClickException(str(e)) from e

@@ -19,7 +19,6 @@ import pytest
 
 import flytelike as flyte
 from flytelike.app import ConnectorEnvironment
-from flytelike.app._connector import module_name
 from flytelike.connectors import (
     AsyncConnector,
     ConnectorRegistry,
@@ -28,7 +27,7 @@ from flytelike.connectors import (
     ResourceMeta,
     TaskExecution,
 )
-from flytelike.connectors.utils import convert_to_flyte_phase, is_terminal_phase
+from flytelike.connectors.utils import convert_to_flyte_phase, is_terminal_phase, module_for_path
 from flytelike.engine import Engine
 from flytelike.errors import DefinitionError
 from flytelike.exceptions.system import FlyteConnectorNotFound
@@ -247,10 +246,10 @@ def test_phases_resource_meta_and_overrides(toy: Any, tmp_path: Path) -> None:
 
 
 def test_include_paths_become_module_names() -> None:
-    assert module_name("my_connector.py", "w") == "my_connector"
-    assert module_name("pkg/connector.py", "w") == "pkg.connector"
-    assert module_name("pkg/", "w") == "pkg"
-    assert module_name(os.path.join(os.getcwd(), "a", "b.py"), "w") == "a.b"
+    assert module_for_path("my_connector.py", "w") == "my_connector"
+    assert module_for_path("pkg/connector.py", "w") == "pkg.connector"
+    assert module_for_path("pkg/", "w") == "pkg"
+    assert module_for_path(os.path.join(os.getcwd(), "a", "b.py"), "w") == "a.b"
     env = ConnectorEnvironment(name="conn", include=["pkg/connector.py"], port=9999)
     assert env.type == "connector" and env.port.port == 9999
     assert env.command_line() == [
@@ -310,3 +309,33 @@ def test_service_answers_not_found_for_a_type_it_does_not_host(toy: Any) -> None
         request.task_category.name = "nope"
         with pytest.raises(ServiceError, match=r"NOT_FOUND.*'nope'"):
             asyncio.run(client.call("GetTask", request, pb.GetTaskResponse))
+
+
+def test_flytelike_serve_connector_serves_the_included_modules(toy: Any, tmp_path: Path) -> None:
+    import subprocess
+
+    from flytelike.connectors._client import ServiceClient
+    from flytelike.proto import connector_pb2 as pb
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "flytelike", "serve", "connector", "--port", str(port)]
+    proc = subprocess.Popen([*cmd, "toy_connector.py"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith(f"connector service on 127.0.0.1:{port}: Toy Connector")
+        listed = asyncio.run(
+            ServiceClient(f"127.0.0.1:{port}").call(
+                "ListConnectors", pb.ListConnectorsRequest(), pb.ListConnectorsResponse
+            )
+        )
+        assert [c.name for c in listed.connectors] == ["Toy Connector"]
+    finally:
+        proc.terminate()
+        code = proc.wait(10)
+        proc.stdout.close()  # type: ignore[union-attr]
+    assert code == 0  # (SIGTERM stops the service cleanly)
+    missing = subprocess.run([*cmd, "nosuch.py"], capture_output=True, text=True)
+    assert missing.returncode == 1 and "connector module 'nosuch' could not be imported" in (
+        missing.stderr
+    )
