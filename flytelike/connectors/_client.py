@@ -67,27 +67,44 @@ async def service_for(task_type: str, version: int) -> str | None:
 
 
 class ServiceClient:
-    """Calls to one connector service; each call opens and closes its own channel, so that it
-    belongs to the event loop it is awaited on."""
+    """Calls to one connector service. A call opens a channel of its own, unless ``open()``
+    opened one for a series of calls (one task's create, gets and delete) on the event loop
+    they are awaited on; ``aclose()`` closes it."""
 
     def __init__(self, address: str, timeout: float = 60.0) -> None:
         self.address = address
         self.timeout = timeout
+        self._channel: Any = None
+
+    def open(self) -> None:
+        from flytelike.connectors._server import import_grpc
+
+        if self._channel is None:
+            self._channel = import_grpc().aio.insecure_channel(self.address)
+
+    async def aclose(self) -> None:
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            await channel.close()
 
     async def call(self, method: str, request: Any, response: Any) -> Any:
         from flytelike.connectors._server import SERVICE, import_grpc
 
         grpc = import_grpc()
-        async with grpc.aio.insecure_channel(self.address) as channel:
+        own = self._channel is None
+        channel = grpc.aio.insecure_channel(self.address) if own else self._channel
+        try:
             stub = channel.unary_unary(
                 f"/{SERVICE}/{method}",
                 request_serializer=type(request).SerializeToString,
                 response_deserializer=response.FromString,
             )
-            try:
-                return await stub(request, timeout=self.timeout)
-            except grpc.aio.AioRpcError as e:
-                raise ServiceError(self.address, method, e.code().name, e.details() or "") from e
+            return await stub(request, timeout=self.timeout)
+        except grpc.aio.AioRpcError as e:
+            raise ServiceError(self.address, method, e.code().name, e.details() or "") from e
+        finally:
+            if own:
+                await channel.close()
 
 
 class ServiceError(RuntimeError):
@@ -106,11 +123,15 @@ class RemoteConnector:
         self, address: str, task_type: str, version: int, output_types: Mapping[str, Any]
     ) -> None:
         self.client = ServiceClient(address)
+        self.client.open()  # (on the task's event loop: its calls share the channel)
         self.name = f"connector service {address}"
         self.task_type = task_type
         self.version = version
         self.output_types = dict(output_types)
         self.input_types: dict[str, Any] = {}
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
     async def create(
         self, task_template: Any, output_prefix: str, inputs: Mapping[str, Any], **secrets: str

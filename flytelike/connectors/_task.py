@@ -285,13 +285,30 @@ def _record(task: Any, resource: Resource, seen: set[Any]) -> None:
 
 async def run_connector(task: Any, inputs: dict[str, Any]) -> Any:
     """The body of a connector task (see the module docstring)."""
-    from flytelike.connectors import _wire
-
     sctx = task.serialization_context()
     template = task.template()
     config = dict(task.custom_config(sctx) or {})
     secrets = _secrets(config, task.name)
     connector = await _connector(task)
+    try:
+        return await _run_job(task, connector, template, config, secrets, inputs, sctx)
+    finally:
+        close = getattr(connector, "aclose", None)  # (a service's channel)
+        if close is not None:
+            await close()
+
+
+async def _run_job(
+    task: Any,
+    connector: Any,
+    template: Any,
+    config: dict[str, Any],
+    secrets: dict[str, str],
+    inputs: dict[str, Any],
+    sctx: Any,
+) -> Any:
+    from flytelike.connectors import _wire
+
     message = _wire.template_message(
         template, task.task_type, task.task_type_version, config, task.sql(sctx)
     )
