@@ -17,8 +17,8 @@ the task template (a ``connector.proto`` ``TaskTemplate``), the call's inputs (P
 an output prefix under the action's raw data prefix; ``get`` it until its phase is terminal,
 waiting ``poll_interval`` seconds before the second ``get`` and doubling the wait up to
 ``max_poll_interval`` (class attributes, 0.1 s and 3 s); each phase change and log link is logged
-(logger ``flytelike.connectors``) and kept on the task's ``phases`` list of the last run in this
-process. ``SUCCEEDED``: the resource's outputs (by name, else by position) are the task's
+(logger ``flytelike.connectors``) and kept on the task's ``phases`` list (that of the call started last in
+this process). ``SUCCEEDED``: the resource's outputs (by name, else by position) are the task's
 outputs. ``FAILED``, ``RETRYABLE_FAILED`` or ``ABORTED``: the task fails with
 ``ConnectorTaskFailed`` carrying the connector's message. When the body is cancelled (the run is
 aborted, the attempt times out) or ``create``'s caller goes away, ``delete`` is called with the
@@ -170,6 +170,8 @@ class AsyncConnectorExecutorMixin:
         self._connector_args = (name, interface, task_type, task_type_version, dict(settings))
         options = {k: v for k, v in settings.items() if k in _TASK_SETTINGS and v is not None}
         options.setdefault("short_name", name)
+        # The settings are validated and carried exactly as for ``@env.task`` (one place for
+        # that rule: ``TaskEnvironment._make``); the task it makes is adopted as this object.
         made = TaskEnvironment(_env_name(name))._make(_body(self, name, inputs, outputs), options)
         self.__dict__.update(made.__dict__)
         parent = settings.get("parent_env")
@@ -312,7 +314,7 @@ async def _run_job(
     message = _wire.template_message(
         template, task.task_type, task.task_type_version, config, task.sql(sctx)
     )
-    task.phases = [TaskExecution.QUEUED]
+    task.phases = [TaskExecution.QUEUED]  # (a new list per call: the latest call's)
     meta = await connector.create(
         task_template=message, output_prefix=_output_prefix(), inputs=inputs, **secrets
     )

@@ -5,6 +5,11 @@ A task's inputs travel as literals typed by the task's interface and come back a
 of the types the interface names (``typesystem``'s guess from each literal type on the service's
 side, which has no Python function to read them from). A resource's outputs travel typed by the
 Python value the connector gave, and the task converts them to its declared output types.
+
+It reaches past two faces on purpose, as the executor service's messages do: the template and the
+literals are fields embedded in this service's messages, which ``flytelike.serialization._proto``
+/ ``_decode`` and ``typesystem._proto`` fill and read in place (the faces convert only whole
+closures and byte strings).
 """
 
 from __future__ import annotations
