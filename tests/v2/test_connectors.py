@@ -339,3 +339,20 @@ def test_flytelike_serve_connector_serves_the_included_modules(toy: Any, tmp_pat
     assert missing.returncode == 1 and "connector module 'nosuch' could not be imported" in (
         missing.stderr
     )
+
+
+def test_public_names_are_pinned_and_importing_is_cheap() -> None:
+    import subprocess
+
+    import flytelike.connectors as connectors
+
+    assert connectors.__all__ == [
+        "AsyncConnector", "AsyncConnectorExecutorMixin", "ConnectorRegistry", "ConnectorService",
+        "ConnectorTaskFailed", "Resource", "ResourceMeta", "TaskExecution", "TaskLog",
+    ]  # fmt: skip
+    code = (
+        "import sys, flytelike.connectors, flytelike.app; "
+        "print([m for m in ('grpc', 'google.protobuf') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
