@@ -17,12 +17,12 @@ the task template (a ``connector.proto`` ``TaskTemplate``), the call's inputs (P
 an output prefix under the action's raw data prefix; ``get`` it until its phase is terminal,
 waiting ``poll_interval`` seconds before the second ``get`` and doubling the wait up to
 ``max_poll_interval`` (class attributes, 0.1 s and 3 s); each phase change and log link is logged
-(logger ``flytelike.connectors``) and kept on the task's ``phases`` list (that of the call started last in
-this process). ``SUCCEEDED``: the resource's outputs (by name, else by position) are the task's
-outputs. ``FAILED``, ``RETRYABLE_FAILED`` or ``ABORTED``: the task fails with
-``ConnectorTaskFailed`` carrying the connector's message. When the body is cancelled (the run is
-aborted, the attempt times out) or ``create``'s caller goes away, ``delete`` is called with the
-job's meta before the cancellation goes on. ``custom_config()["secrets"]`` (``{key: env var}``,
+(logger ``flytelike.connectors``) and the phases are kept on the task's ``phases`` list (that of
+the call started last in this process). ``SUCCEEDED``: the resource's outputs (by name, else by
+position) are the task's outputs. ``FAILED``, ``RETRYABLE_FAILED`` or ``ABORTED``: the task fails
+with ``ConnectorTaskFailed`` carrying the connector's message (its ``retries`` apply). When
+polling ends otherwise (the body is cancelled because the run is aborted or the attempt timed
+out, or ``get`` raised), ``delete`` is called with the job's meta before the exception goes on. ``custom_config()["secrets"]`` (``{key: env var}``,
 as flyte's connector tasks give it) sends each environment variable's value to the connector as
 keyword argument ``key``; a missing variable fails the task naming it.
 """
