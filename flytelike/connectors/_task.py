@@ -22,9 +22,10 @@ the call started last in this process). ``SUCCEEDED``: the resource's outputs (b
 position) are the task's outputs. ``FAILED``, ``RETRYABLE_FAILED`` or ``ABORTED``: the task fails
 with ``ConnectorTaskFailed`` carrying the connector's message (its ``retries`` apply). When
 polling ends otherwise (the body is cancelled because the run is aborted or the attempt timed
-out, or ``get`` raised), ``delete`` is called with the job's meta before the exception goes on. ``custom_config()["secrets"]`` (``{key: env var}``,
-as flyte's connector tasks give it) sends each environment variable's value to the connector as
-keyword argument ``key``; a missing variable fails the task naming it.
+out, or ``get`` raised), ``delete`` is called with the job's meta before the exception goes on.
+``custom_config()["secrets"]`` (``{key: env var}``, as flyte's connector tasks give it) sends each
+environment variable's value to the connector as keyword argument ``key``; a missing variable
+fails the task naming it.
 """
 
 from __future__ import annotations
