@@ -1,19 +1,30 @@
 """Fixtures shared by the test folders: a temporary FLYTELIKE_HOME (``home``) and a fresh engine
-on it installed as the default (``engine``). Folders that need another engine (``v2``, ``ui``)
-override ``engine`` in their own conftest. ``s3_endpoint`` is the URL of moto's S3 server, which
-the ``flytelike_s3`` fixture of flytelike's pytest plugin starts once per session (the data,
-executor and Ray tests use it)."""
+on it installed as the default (``engine``); folders add to them in their own conftest (``v2``
+makes ``engine`` automatic, ``ui`` turns the progress display off in ``home``). ``s3_endpoint``
+is the URL of moto's S3 server, which the ``flytelike_s3`` fixture of flytelike's pytest plugin
+starts once per session (the data, executor and Ray tests use it). The hypothesis profile
+``fuzz`` holds the fuzz tests' settings (``pytest -m fuzz``): ``FLYTELIKE_FUZZ_EXAMPLES``
+examples per test (default 40; the nightly run uses 10000)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from flytelike import engine as eng
 from flytelike.engine import Engine, EngineConfig
 from flytelike.pytest_plugin import S3Server
+
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FLYTELIKE_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture

@@ -8,29 +8,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import flytelike as fl
 import typesystem
-from flytelike import engine as eng
 from flytelike.compiler import _stack
 from flytelike.compiler._state import CompileState
-from flytelike.engine import Engine, EngineConfig
+from flytelike.engine import Engine
 from flytelike.errors import CompileError
 from flytelike.ir import Constant, PromiseRef
-
-
-@pytest.fixture
-def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
-    e = Engine(EngineConfig.from_env())
-    old = eng.set_default_engine(e)
-    yield e
-    eng.set_default_engine(old)
-    e.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tempfile
 import textwrap
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 import typesystem as ts
@@ -28,12 +27,7 @@ from typesystem.testing import types_and_values
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("FLYTELIKE_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = settings.get_profile("fuzz")  # (tests/conftest.py)
 REG = ts.TypeRegistry(plugins=False)
 
 _NUMBERS = st.sampled_from(

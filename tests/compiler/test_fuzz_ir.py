@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from flytelike import closure_of, serialization
@@ -46,12 +45,7 @@ from .seed_examples import (
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("FLYTELIKE_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = settings.get_profile("fuzz")  # (tests/conftest.py)
 CLOSURES = [
     closure_of(e)
     for e in (

@@ -6,29 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import flytelike as fl
-from flytelike import engine as eng
 from flytelike._settings.durations import NO_TIMEOUT, node_timeout, timeout_seconds, to_seconds
-from flytelike.engine import Engine, EngineConfig, WorkflowPhase
+from flytelike.engine import Engine, WorkflowPhase
 from flytelike.errors import CompileError, DefinitionError
 
 NO_TIMEOUT_SPELLINGS = [0, 0.0, dt.timedelta(0), "0s", "0"]
-
-
-@pytest.fixture
-def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
-    e = Engine(EngineConfig.from_env())
-    old = eng.set_default_engine(e)
-    yield e
-    eng.set_default_engine(old)
-    e.close()
 
 
 def _plain(x: int) -> int:

@@ -6,7 +6,6 @@ for ``{inputs.x}`` (the documented ``ShellTask`` example runs)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,21 +20,17 @@ from flytelike import (
     task,
     workflow,
 )
-from flytelike import engine as eng
-from flytelike.engine import Engine, EngineConfig
+from flytelike.engine import Engine
 from typesystem import TypeRegistry
 from typesystem.io import DataContext, Dir, File, _paths
 
 
 @pytest.fixture
-def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+def home(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The suite's home (tests/conftest.py), with the test's directory as the working directory
+    (before the suite's ``engine`` is built)."""
     monkeypatch.chdir(tmp_path)
-    e = Engine(EngineConfig.from_env())
-    old = eng.set_default_engine(e)
-    yield e
-    eng.set_default_engine(old)
-    e.close()
+    return home
 
 
 def test_a_value_read_from_the_store_has_its_local_path(

@@ -14,11 +14,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
-import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import typesystem as ts
@@ -29,12 +28,7 @@ from typesystem.testing import mutated, types_and_values
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("FLYTELIKE_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = settings.get_profile("fuzz")  # (tests/conftest.py)
 REG = ts.TypeRegistry(plugins=False)
 
 

@@ -5,22 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from flytelike import engine as eng
-from flytelike.engine import Engine, EngineConfig
+from flytelike.engine import Engine
 from flytelike.ui import UIServer, serve
 
 from . import ui_wfs
 
 
 @pytest.fixture
-def engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "home"))
+def home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The suite's home (tests/conftest.py), with no progress display for what the UI runs
+    (set before the suite's ``engine`` is built on it)."""
     monkeypatch.setenv("FLYTELIKE_NO_PROGRESS", "1")
-    e = Engine(EngineConfig.from_env())
-    old = eng.set_default_engine(e)
-    yield e
-    eng.set_default_engine(old)
-    e.close()
+    return home
 
 
 @pytest.fixture
