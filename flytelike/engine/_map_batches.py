@@ -27,9 +27,40 @@ from typing import Any
 from flytelike.backends import SYSTEM, ExecutionError
 from flytelike.backends._live import is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
-from flytelike.engine._map import PROGRESS_SECONDS, _Items, _run_item
+from flytelike.engine._map import (
+    PROGRESS_SECONDS,
+    ROW_BATCH,
+    WRITE_SECONDS,
+    _Items,
+    _run_item,
+)
 from flytelike.engine._overrides import merged
 from flytelike.ir import TaskTemplate
+
+
+def record_many(items: _Items, done: list[tuple[int, float, Any, int]]) -> None:
+    """Items of one batch that succeeded, each ``(index, started, outputs, attempts)``,
+    recorded as ``_Items.record`` records one (encoded, journaled, handed to the store on the
+    same rule), with one lock and one end time for the batch."""
+    if items._store is None:
+        with items.lock:
+            items.done += len(done)
+        return
+    ended = time.time()
+    encode = items._encode
+    packed = [encode((i, t0, ended, out, None, attempts)) for i, t0, out, attempts in done]
+    with items.lock:
+        items.done += len(done)
+        for p in packed:
+            items._journal_append(p)
+        items.rows.extend(packed)
+        if len(items.rows) < ROW_BATCH:
+            now = time.monotonic()
+            if now - items.last_write <= WRITE_SECONDS:
+                return
+            items.last_write = now
+        rows, items.rows = items.rows, []
+    items._write(rows)
 
 
 class _More(Exception):
@@ -128,10 +159,17 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
             for s in sems:
                 s.release()
         store = items._store
+        done: list[tuple[int, float, Any, int]] = []  # (succeeded at once: recorded together)
         for (i, a), result in zip(batch, results, strict=True):
             if len(result) > 2 and result[2] is not None and store is not None:
                 store.log(ex.run_name, f"{items.aid}[{i}]", a, result[2])  # (what it printed)
-            settle(i, a, result[0], result[1])
+            if result[1] is None and i not in history:
+                items.results[i] = result[0]
+                done.append((i, started.get(i, 0.0), result[0], a + 1))
+            else:
+                settle(i, a, result[0], result[1])
+        if done:
+            record_many(items, done)
 
     running: set[asyncio.Task[None]] = set()
     ex.inflight += workers  # items run side by side: none may run in place
