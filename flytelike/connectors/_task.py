@@ -17,12 +17,15 @@ the task template (a ``connector.proto`` ``TaskTemplate``), the call's inputs (P
 an output prefix under the action's raw data prefix; ``get`` it until its phase is terminal,
 waiting ``poll_interval`` seconds before the second ``get`` and doubling the wait up to
 ``max_poll_interval`` (class attributes, 0.1 s and 3 s); each phase change and log link is logged
-(logger ``flytelike.connectors``) and the phases are kept on the task's ``phases`` list (that of
-the call started last in this process). ``SUCCEEDED``: the resource's outputs (by name, else by
-position) are the task's outputs. ``FAILED``, ``RETRYABLE_FAILED`` or ``ABORTED``: the task fails
-with ``ConnectorTaskFailed`` carrying the connector's message (its ``retries`` apply). When
-polling ends otherwise (the body is cancelled because the run is aborted or the attempt timed
-out, or ``get`` raised), ``delete`` is called with the job's meta before the exception goes on.
+(logger ``flytelike.connectors``); the phases are kept on the task's ``phases`` list (that of the
+call started last in this process) and, inside a run, recorded as the action's "Connector" deck
+tab (each phase change with its time and message, and the log links; decks are kept for attempts
+that succeed, a failed one's error carries the connector's message). ``SUCCEEDED``: the
+resource's outputs (by name, else by position) are the task's outputs. ``FAILED``,
+``RETRYABLE_FAILED`` or ``ABORTED``: the task fails with ``ConnectorTaskFailed`` carrying the
+connector's message (its ``retries`` apply). When polling ends otherwise (the body is cancelled
+because the run is aborted or the attempt timed out, or ``get`` raised), ``delete`` is called
+with the job's meta before the exception goes on.
 ``custom_config()["secrets"]`` (``{key: env var}``, as flyte's connector tasks give it) sends each
 environment variable's value to the connector as keyword argument ``key``; a missing variable
 fails the task naming it.
@@ -35,6 +38,7 @@ import keyword
 import logging
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -270,20 +274,61 @@ async def _connector(task: Any) -> Any:
     return remote
 
 
-def _record(task: Any, resource: Resource, seen: set[Any]) -> None:
-    if not task.phases or task.phases[-1] != resource.phase:
-        task.phases.append(resource.phase)
+class _Progress:
+    """One call's phases (also the task's ``phases``), each change with its time and message,
+    and the job's log links; logged as they come and shown as the action's "Connector" deck tab
+    when the call ends inside a running action."""
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+        self.start = time.monotonic()
+        self.phases: list[Any] = [TaskExecution.QUEUED]
+        self.changes: list[tuple[float, Any, str]] = [(0.0, TaskExecution.QUEUED, "")]
+        self.links: dict[tuple[str, str], None] = {}
+        task.phases = self.phases  # (a new list per call: the latest call's)
+
+    def phase(self, phase: Any, message: str = "") -> None:
+        if self.phases[-1] == phase:
+            return
+        self.phases.append(phase)
+        self.changes.append((time.monotonic() - self.start, phase, message))
         _LOG.info(
             "connector task %s: %s%s",
-            task.name,
-            resource.phase.name,
-            f" ({resource.message})" if resource.message else "",
+            self.task.name,
+            phase.name,
+            f" ({message})" if message else "",
         )
-    for link in resource.log_links or ():
-        pair = (getattr(link, "name", ""), getattr(link, "uri", ""))
-        if pair not in seen:
-            seen.add(pair)
-            _LOG.info("connector task %s: %s: %s", task.name, *pair)
+
+    def record(self, resource: Resource) -> None:
+        self.phase(resource.phase, resource.message or "")
+        for link in resource.log_links or ():
+            pair = (str(getattr(link, "name", "")), str(getattr(link, "uri", "")))
+            if pair not in self.links:
+                self.links[pair] = None
+                _LOG.info("connector task %s: %s: %s", self.task.name, *pair)
+
+    def deck(self) -> None:
+        from html import escape
+
+        from flytelike.backends import DeckTab, running_action
+
+        if running_action() is None:
+            return
+        rows = "".join(
+            f"<tr><td>{t:.2f} s</td><td>{p.name}</td><td>{escape(m)}</td></tr>"
+            for t, p, m in self.changes
+        )
+        links = "".join(
+            f'<li><a href="{escape(uri)}">{escape(name or uri)}</a></li>'
+            for name, uri in self.links
+        )
+        task = self.task
+        DeckTab(
+            "Connector",
+            f"<p>task type <code>{escape(task.task_type)}</code> version "
+            f"{task.task_type_version}</p><table><tr><th>after</th><th>phase</th>"
+            f"<th>message</th></tr>{rows}</table>" + (f"<ul>{links}</ul>" if links else ""),
+        )
 
 
 async def run_connector(task: Any, inputs: dict[str, Any]) -> Any:
@@ -315,19 +360,21 @@ async def _run_job(
     message = _wire.template_message(
         template, task.task_type, task.task_type_version, config, task.sql(sctx)
     )
-    task.phases = [TaskExecution.QUEUED]  # (a new list per call: the latest call's)
+    progress = _Progress(task)
     meta = await connector.create(
         task_template=message, output_prefix=_output_prefix(), inputs=inputs, **secrets
     )
     try:
-        resource = await _poll(task, connector, meta, secrets)
-    except BaseException:
+        resource = await _poll(task, connector, meta, secrets, progress)
+    except BaseException as stopped:
         try:
             await connector.delete(resource_meta=meta, **secrets)
-            task.phases.append(TaskExecution.ABORTED)
+            progress.phase(TaskExecution.ABORTED, f"deleted ({type(stopped).__name__})")
         except Exception as e:  # (the original failure matters more)
             _LOG.warning("connector task %s: delete failed: %s", task.name, e)
         raise
+    finally:
+        progress.deck()
     if resource.phase != TaskExecution.SUCCEEDED:
         raise ConnectorTaskFailed(
             f"connector task {task.name!r} ended {resource.phase.name}: "
@@ -337,9 +384,10 @@ async def _run_job(
     return _outputs(task, resource)
 
 
-async def _poll(task: Any, connector: Any, meta: Any, secrets: dict[str, str]) -> Resource:
+async def _poll(
+    task: Any, connector: Any, meta: Any, secrets: dict[str, str], progress: _Progress
+) -> Resource:
     wait = float(task.poll_interval)
-    seen: set[Any] = set()
     while True:
         resource = await connector.get(resource_meta=meta, **secrets)
         if not isinstance(resource, Resource):
@@ -347,7 +395,7 @@ async def _poll(task: Any, connector: Any, meta: Any, secrets: dict[str, str]) -
                 f"connector {getattr(connector, 'name', connector)!r}: get() must return a "
                 f"flytelike.connectors.Resource, got {resource!r}"
             )
-        _record(task, resource, seen)
+        progress.record(resource)
         if resource.phase in (TaskExecution.SUCCEEDED, TaskExecution.FAILED, TaskExecution.ABORTED):
             return resource
         if resource.phase == TaskExecution.RETRYABLE_FAILED:

@@ -135,13 +135,20 @@ def jobs(tmp_path: Path) -> list[dict[str, Any]]:
     return list(json.loads((tmp_path / "ledger.json").read_text()).values())
 
 
-def test_in_process_run_polls_until_the_job_succeeds(toy: Any, tmp_path: Path) -> None:
+def test_in_process_run_polls_until_the_job_succeeds(
+    toy: Any, tmp_path: Path, engine: Engine
+) -> None:
     task = toy.ToyTask("toy", str(tmp_path / "ledger.json"), polls=3)
-    assert flyte.run(task, x=5).outputs()[0] == 10
+    run = engine.run(task, x=5)
+    assert run.outputs() == 10
     (job,) = jobs(tmp_path)
     assert job["polls"] == 3 and job["pid"] == os.getpid() and job["deleted"] == 0
     assert job["type"] == "toy_job" and "connector-" in job["prefix"]
     assert task.phases == [TaskExecution.QUEUED, TaskExecution.RUNNING, TaskExecution.SUCCEEDED]
+    ((action, tab, uri),) = run.decks()  # the phases, recorded as the action's
+    assert (action, tab) == ("toy", "Connector")
+    page = Path(uri.removeprefix("file://")).read_text()
+    assert "<td>RUNNING</td>" in page and "<td>SUCCEEDED</td>" in page and "toy_job" in page
     custom = dict(task.template().custom)
     assert json.loads(custom["v2.task_type"]) == "toy_job"
     assert json.loads(custom["v2.connector_config"])["polls"] == 3
