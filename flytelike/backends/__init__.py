@@ -27,6 +27,7 @@ from flytelike.backends._kit_context import (
     FlyteContextManager,
 )
 from flytelike.backends._produced import (
+    declared_for,
     declaring_outputs,
     drop_declarations,
     hand_declarations,
@@ -87,6 +88,7 @@ __all__ = [
     "get_backend",
     "publish_artifacts",
     "declaring_outputs",
+    "declared_for",
     "drop_declarations",
     "hand_declarations",
     "register_backend",

@@ -89,6 +89,15 @@ def hand_declarations(
     return key
 
 
+def declared_for(run_name: str, action_id: str) -> Any:
+    """The declarations handed to action ``action_id`` of ``run_name`` (for its
+    ``ActionContext.declared_artifacts``), or None."""
+    if not _HANDED:
+        return None
+    with _HANDED_LOCK:
+        return _HANDED.get((run_name, action_id))
+
+
 def drop_declarations(key: tuple[str, str] | None) -> None:
     if key is not None:
         with _HANDED_LOCK:
@@ -97,12 +106,18 @@ def drop_declarations(key: tuple[str, str] | None) -> None:
 
 def _caller_declared(tf: Any) -> dict[str, Any]:
     """The declarations the caller handed to the running action (checked against ``tf``'s
-    outputs), ``{}`` when none or when the task may not publish them."""
-    if not _HANDED:
+    outputs), ``{}`` when none or when the task may not publish them: from the action's context
+    (filled by the engine, so they reach a worker in another process), else from this process's
+    table."""
+    from flytelike.backends._runtime import running_action
+
+    ec = running_action()
+    if ec is None:
         return {}
-    key = _running_key()
-    with _HANDED_LOCK:
-        found = _HANDED.get(key) if key is not None else None
+    found = ec.action.declared_artifacts
+    if found is None and _HANDED:
+        with _HANDED_LOCK:
+            found = _HANDED.get((ec.action.run_name, ec.action.action_id))
     if found is None:
         return {}
     outputs, allowed, task_name = found
@@ -127,7 +142,7 @@ def _caller_declared(tf: Any) -> dict[str, Any]:
             task_name.rpartition(".")[2],
         )
         return {}
-    return outputs
+    return dict(outputs)
 
 
 def _declared(value: Any) -> tuple[Any, Any] | None:

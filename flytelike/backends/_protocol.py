@@ -39,6 +39,10 @@ class ActionContext:
     any machine goes (the checkpoint: ``<run_uri>/actions/<action>/checkpoint``, through the
     data context's store); ``run_dir`` then is a scratch directory local to the worker. Empty:
     everything lives under ``run_dir``.
+
+    ``declared_artifacts``: what the caller declared of this action's outputs with
+    ``flytelike.artifacts.produces`` (``({slot: Metadata}, produces_artifacts, task name)``),
+    filled by the engine so that a worker in another process publishes them; ``None``: nothing.
     """
 
     run_name: str
@@ -54,6 +58,7 @@ class ActionContext:
     project: str = ""
     domain: str = ""
     run_uri: str = ""
+    declared_artifacts: Any = None
 
 
 @record

@@ -31,6 +31,7 @@ from flytelike.backends import (
     ActionRequest,
     Backend,
     ExecutionError,
+    declared_for,
     publish_artifacts,
 )
 from flytelike.backends._capture import take as take_log
@@ -230,6 +231,7 @@ class Execution:
             enable_deck=bool(task.metadata.enable_deck),
             project=self.project,
             domain=self.domain,
+            declared_artifacts=declared_for(self.run_name, aid),
         )
 
     async def run_task(

@@ -222,3 +222,36 @@ def test_each_map_item_in_the_block_publishes_its_own_version() -> None:
     assert run.outputs()[0] == 3
     assert sorted(v.source_action.rpartition("/")[2] for v in versions) == ["c0", "c1", "c2"]
     assert sorted(Path(v._value(File).path).read_text() for v in versions) == ["0", "1", "2"]
+
+
+@env.task
+async def declares_for_a_worker(raw: str) -> int:
+    with artifacts.produces(o0=artifacts.Metadata(name="from-a-worker", version="1")):
+        _, n = await clean_sync.override(produces_artifacts=True).aio(raw=raw)
+    return n
+
+
+def test_declarations_reach_a_task_run_in_a_worker_process_started_before_them(
+    tmp_path: Path,
+) -> None:
+    """The engine puts the declarations in the child's ActionContext, so a worker process of a
+    pool started earlier (it never saw the caller's memory) publishes them."""
+    from flytelike.backends._local import LocalBackend
+    from flytelike.engine import Engine, EngineConfig, set_default_engine
+
+    engine = Engine(
+        EngineConfig.from_env(home=tmp_path / "home"),
+        backend=LocalBackend(mode="process", max_workers=1),
+    )
+    old = set_default_engine(engine)
+    try:
+        assert engine.run(clean_sync, raw="warm").outputs()[1] == 4  # (the pool starts)
+        run = engine.run(declares_for_a_worker, raw="abc")
+        assert run.outputs() == 3
+        child = next(a for a in run.actions() if a.parent)
+        art = Artifact.get("from-a-worker", version="1")
+        assert art.source_action == child.action_id
+        assert Path(art._value(File).path).read_text() == "abc"
+    finally:
+        set_default_engine(old)
+        engine.close()
