@@ -4,12 +4,15 @@ makes ``engine`` automatic, ``ui`` turns the progress display off in ``home``). 
 is the URL of moto's S3 server, which the ``flytelike_s3`` fixture of flytelike's pytest plugin
 starts once per session (the data, executor and Ray tests use it). The hypothesis profile
 ``fuzz`` holds the fuzz tests' settings (``pytest -m fuzz``): ``FLYTELIKE_FUZZ_EXAMPLES``
-examples per test (default 40; the nightly run uses 10000)."""
+examples per test (default 40; the nightly run uses 10000). ``run_benchmarks`` runs
+``benchmarks/run.py`` as the benchmark smoke tests do."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,3 +50,23 @@ def engine(home: Path) -> Iterator[Engine]:
 def s3_endpoint(flytelike_s3: S3Server) -> str:
     """The endpoint URL of the S3 server of flytelike's pytest plugin (``flytelike_s3``)."""
     return flytelike_s3.endpoint_url
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_benchmarks(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def run_benchmarks() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_benchmarks("engine", "--quick", timeout=600)``: ``benchmarks/run.py`` with those
+    arguments in a subprocess from the repository's root; what it printed and its status."""
+    return _run_benchmarks

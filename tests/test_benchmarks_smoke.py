@@ -8,30 +8,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RUN = ROOT / "benchmarks" / "run.py"
+RunBenchmarks = Callable[..., subprocess.CompletedProcess[str]]  # (tests/conftest.py)
 WORKLOADS = ("int", "str", "list_int_10k", "dict_str_float_10k", "nested_dataclass")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(RUN), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 @pytest.fixture(scope="module")
-def quick_result() -> dict[str, Any]:
-    proc = _run("typesystem", "--quick")
+def quick_result(run_benchmarks: RunBenchmarks) -> dict[str, Any]:
+    proc = run_benchmarks("typesystem", "--quick")
     assert proc.returncode == 0, proc.stderr
     doc: dict[str, Any] = json.loads(proc.stdout)  # fails if stdout holds anything else
     return doc
@@ -88,22 +78,22 @@ def test_import_keys(quick_result: dict[str, Any], requested: str) -> None:
     assert isinstance(entry["meets_target"], bool)
 
 
-def test_missing_flytekit_python_is_an_error() -> None:
-    proc = _run("typesystem", "--flytekit", str(ROOT / "no-such-python"))
+def test_missing_flytekit_python_is_an_error(run_benchmarks: RunBenchmarks) -> None:
+    proc = run_benchmarks("typesystem", "--flytekit", str(ROOT / "no-such-python"))
     assert proc.returncode != 0
     assert proc.stdout == ""
     assert "--flytekit" in proc.stderr
 
 
-def test_unknown_suite_lists_known_ones() -> None:
-    proc = _run("no-such-suite")
+def test_unknown_suite_lists_known_ones(run_benchmarks: RunBenchmarks) -> None:
+    proc = run_benchmarks("no-such-suite")
     assert proc.returncode != 0
     assert proc.stdout == ""
     assert "typesystem" in proc.stderr
 
 
-def test_engine_suite_quick() -> None:
-    proc = _run("engine", "--quick", "--no-flytekit")
+def test_engine_suite_quick(run_benchmarks: RunBenchmarks) -> None:
+    proc = run_benchmarks("engine", "--quick", "--no-flytekit")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     work = doc["workloads"]

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+RunBenchmarks = Callable[..., subprocess.CompletedProcess[str]]  # (tests/conftest.py)
 
 
-def test_compile_suite_runs_and_reports_its_targets() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "compile", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_compile_suite_runs_and_reports_its_targets(run_benchmarks: RunBenchmarks) -> None:
+    proc = run_benchmarks("compile", "--quick")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["suite"] == "compile"

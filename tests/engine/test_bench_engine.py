@@ -8,20 +8,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+RunBenchmarks = Callable[..., subprocess.CompletedProcess[str]]  # (tests/conftest.py)
 
 
-def test_engine_suite_reports_durable_cpu_floors_and_scaling() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "engine", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_engine_suite_reports_durable_cpu_floors_and_scaling(
+    run_benchmarks: RunBenchmarks,
+) -> None:
+    proc = run_benchmarks("engine", "--quick", timeout=600)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["suite"] == "engine"

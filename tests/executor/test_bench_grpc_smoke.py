@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parents[2]
+RunBenchmarks = Callable[..., subprocess.CompletedProcess[str]]  # (tests/conftest.py)
 
 
-def test_quick_run_prints_the_comparison() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "grpc", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_quick_run_prints_the_comparison(run_benchmarks: RunBenchmarks) -> None:
+    proc = run_benchmarks("grpc", "--quick", timeout=300)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     result = doc  # (run.py puts the suite's keys beside "suite", "machine" and "settings")

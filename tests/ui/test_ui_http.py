@@ -153,18 +153,8 @@ def test_notebook_view(engine: Engine, recorded: dict[str, str]) -> None:
     assert engine.get_run(recorded["ok"])._repr_html_() == html
 
 
-def test_the_ui_benchmark_runs_and_reports_its_floor() -> None:
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run(
-        [sys.executable, str(root / "benchmarks" / "run.py"), "ui", "--quick", "--no-flytekit"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def test_the_ui_benchmark_runs_and_reports_its_floor(run_benchmarks: Any) -> None:
+    proc = run_benchmarks("ui", "--quick", "--no-flytekit", timeout=300)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["store"]["runs"] == 1000 and doc["store"]["nodes_in_big_run"] == 100
