@@ -10,7 +10,9 @@ does nothing else; ``engine_remote_us`` is what the engine itself spends per act
 chain when its backend is remote (a backend that answers at once after giving the event loop one
 turn, as any remote backend makes the engine wait, and the engine then commits the finished
 action before the next one depends on it), minus the same chain through ``local``. No executor
-can answer faster than the echo on this machine at that moment.
+can answer faster than the echo on this machine at that moment. The echo's client and server
+use gRPC with the settings the executor's client and server use (``GRPC_EXPERIMENTS``, see
+``flytelike.executor._net.import_grpc``).
 
 
 - ``action``: one trivial action after another through the backend alone (no engine, no run
@@ -291,6 +293,9 @@ def _callgrind_scenario() -> None:
     then each workload at its two sizes (``CALLGRIND_PLAN``)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from flytelike.executor import _net
+
+    _net.import_grpc()  # (first: gRPC's settings as the executor client and server use them)
     import grpc
     from grpc import aio
 
@@ -385,8 +390,11 @@ def _callgrind_scenario() -> None:
 def run(options: Any) -> dict[str, Any]:
     from flytelike.backends._local import LocalBackend
     from flytelike.engine import Engine, EngineConfig
-    from flytelike.executor import GrpcBackend
+    from flytelike.executor import GrpcBackend, _net
 
+    # gRPC's settings as the executor's client and server use them (``_net.import_grpc``), here
+    # and in the echo server's process, which inherits them: the floors use the same transport.
+    _net.import_grpc()
     reps = max(options.reps, 1)
     quick = options.quick
     n_actions = 100 if quick else 1000

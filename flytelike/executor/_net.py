@@ -29,12 +29,41 @@ ENV_TLS_KEY = "FLYTELIKE_EXECUTOR_TLS_KEY"
 ENV_MAX_MESSAGE = "FLYTELIKE_EXECUTOR_MAX_MESSAGE_BYTES"
 
 
+# gRPC's transports for clients and listeners that flytelike's executor client and server
+# turn off (``GRPC_EXPERIMENTS``, see ``import_grpc``), and the grpcio release whose Python
+# package first turned them on.
+EXPERIMENTS_OFF = "-event_engine_client,-event_engine_listener"
+_EVENT_ENGINE_SINCE = (1, 80)
+
+
+def _grpcio_version() -> tuple[int, ...]:
+    from importlib import metadata
+
+    try:
+        text = metadata.version("grpcio")
+    except metadata.PackageNotFoundError:
+        return ()
+    return tuple(int(p) for p in text.split(".")[:2] if p.isdigit())
+
+
 def import_grpc() -> Any:
-    """The ``grpc`` module, or ``BackendLoadError`` naming the extra to install."""
+    """The ``grpc`` module, or ``BackendLoadError`` naming the extra to install.
+
+    When this first imports gRPC it sets two of gRPC's environment variables, unless they are
+    set already: ``GRPC_ENABLE_FORK_SUPPORT=false`` and, for grpcio >= 1.80,
+    ``GRPC_EXPERIMENTS=-event_engine_client,-event_engine_listener`` (``EXPERIMENTS_OFF``).
+    From 1.80 on, gRPC's Python package moves every socket event through threads of its own
+    (the EventEngine) before the thread waiting for it sees it: two more thread wake-ups on
+    each side of every message. Without them, a message over an executor stream costs each
+    side about 4.3 instead of 7.6 context switches and about 40% less CPU (a bare echo over
+    loopback: ~80 -> ~50 us of client CPU per round trip). ``GRPC_EXPERIMENTS=`` (empty, or
+    any value) keeps gRPC's own choice; a process that imported gRPC before is unchanged."""
     if "grpc" not in sys.modules:
         # The local backend forks a worker for each attempt with a timeout; the workers never
         # use gRPC, so gRPC's fork handlers (and their warning at every fork) are not needed.
         os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
+        if "GRPC_EXPERIMENTS" not in os.environ and _grpcio_version() >= _EVENT_ENGINE_SINCE:
+            os.environ["GRPC_EXPERIMENTS"] = EXPERIMENTS_OFF
     try:
         import grpc  # type: ignore[import-untyped]  # (grpcio ships no type stubs)
     except ImportError as e:
