@@ -66,6 +66,11 @@ _DRIVER_KINDS = frozenset({"python", "dynamic"})
 
 _MEMO = 256  # large literals remembered by identity, to send their URI again (per backend)
 
+# A request carries its ActionContext as these fields' values (``_worker.context``).
+_CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(ActionContext))
+_ENV = _CONTEXT_FIELDS.index("environment")
+_RUN_URI = _CONTEXT_FIELDS.index("run_uri")
+
 
 def _forwarded() -> tuple[tuple[str, str], ...]:
     """The driver's ``FLYTELIKE_*`` variables now (set after Ray started, too)."""
@@ -317,11 +322,13 @@ class RayBackend:
 
     def _prepare(
         self, task: Any, context: ActionContext
-    ) -> tuple[str, Any, ActionContext, dict[str, Any]]:
+    ) -> tuple[str, Any, tuple[Any, ...], dict[str, Any]]:
         """What a request carries besides its inputs: the template key, its resource options,
-        the context with the driver's ``FLYTELIKE_*`` variables and the run's location under
-        the raw data prefix, and the driver's storage options (both read at the run's first
-        action, so variables set before or after Ray started reach the workers)."""
+        the context's fields (``ActionContext``'s order; the worker builds it again: a tuple
+        pickles in a fraction of a dataclass's time) with the driver's ``FLYTELIKE_*``
+        variables and the run's location under the raw data prefix, and the driver's storage
+        options (both read at the run's first action, so variables set before or after Ray
+        started reach the workers)."""
         conn = self.connection(task)
         prefix = context.raw_data_prefix
         module = task.function.module if task.function is not None else ""
@@ -338,8 +345,10 @@ class RayBackend:
             where = run_uri(prefix, context.run_name)
             run = self._runs[context.run_name] = (_forwarded(), storage_options(), where)
         env, storage, where = run
-        ctx = dataclasses.replace(context, environment=(*context.environment, *env), run_uri=where)
-        return key, opts, ctx, storage
+        fields = [getattr(context, name) for name in _CONTEXT_FIELDS]
+        fields[_ENV] = (*context.environment, *env) if env else context.environment
+        fields[_RUN_URI] = where
+        return key, opts, tuple(fields), storage
 
     def _pack(self, literals: Mapping[str, Literal]) -> dict[str, bytes | str]:
         """Input literals for a request: a large one a worker wrote is sent as its URI."""
@@ -397,14 +406,14 @@ class RayBackend:
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            key, opts, ctx, storage = self._prepare(task, request.context)
+            key, opts, fields, storage = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
         inputs = self._pack(request.inputs)
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
-        payload = pickle.dumps((key, inputs, ctx, storage, self.offload_limit), protocol=5)
+        payload = pickle.dumps((key, inputs, fields, storage, self.offload_limit), protocol=5)
         ref = self._submit(0, opts, payload)
-        where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
+        ctx = request.context
         try:
             result = await self._results.wait(ref)
         except asyncio.CancelledError:  # a timeout or an abort: stop the work too
@@ -413,6 +422,7 @@ class RayBackend:
             ray.cancel(ref, force=True)
             raise
         except Exception as e:
+            where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
             return ActionOutcome(error=_ray_failure(e, task.id.name, where))
         return await self._outcome(result, ctx)
 
@@ -427,7 +437,7 @@ class RayBackend:
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            key, opts, ctx, storage = self._prepare(task, context)
+            key, opts, fields, storage = self._prepare(task, context)
         except RayBackendError as e:
             return [(None, _config_error(e), None)] * n
         first = items[0][1]
@@ -439,7 +449,7 @@ class RayBackend:
         lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
         payload = pickle.dumps(
-            (key, ctx, self._pack(fixed), lists, ids, storage, self.offload_limit), protocol=5
+            (key, fields, self._pack(fixed), lists, ids, storage, self.offload_limit), protocol=5
         )
         ref = self._submit(1, opts, payload)
         try:
