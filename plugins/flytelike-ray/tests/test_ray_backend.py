@@ -171,6 +171,21 @@ def test_module_outside_the_shipped_code_root_fails_before_submission(
     assert str(tmp_path) in message and "code_root=" in message
 
 
+def test_a_scripts_code_root_needs_no_list_of_distributions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flytelike_ray import _code
+
+    def listed() -> frozenset[str]:
+        raise AssertionError("listed the installed distributions (~0.4 s) for __main__")
+
+    monkeypatch.setattr(_code, "_installed_top_levels", listed)
+    assert _code.code_root("__main__") is None
+    assert _code.code_root("not_imported_anywhere") is None
+    with pytest.raises(AssertionError, match="listed"):  # (an imported module still asks)
+        _code.code_root("ray_tasks")
+
+
 def _message(error: Any) -> str:
     """An error's message, whether the run store hands it back as a dict or an object."""
     return str(error["message"] if isinstance(error, dict) else error.message)
