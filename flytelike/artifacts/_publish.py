@@ -11,18 +11,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from flytelike.artifacts._json import from_json, to_json
 from flytelike.artifacts._metadata import Metadata
 from flytelike.backends import ActionContext, set_artifact_builder
 from flytelike.remote import _artifact_store as _store
 from flytelike.remote import _artifact_values as _values
 from flytelike.remote._artifact_partitions import PartitionSchema, schema_of, split
+from typesystem import LiteralType
 
 
 @dataclass(frozen=True)
 class Produced:
-    """The versions an attempt's outputs publish, ``(row, schema, content-addressed)`` each."""
+    """The versions an attempt's outputs publish, ``(row, schema, content-addressed)`` each, and
+    the ``(output name, Metadata)`` they were made of (what a wire format carries instead)."""
 
     rows: tuple[tuple[_store.VersionRow, PartitionSchema, bool], ...]
+    declared: tuple[tuple[str, Metadata], ...] = ()
 
     def publish(self) -> None:
         _store.insert_all(list(self.rows))
@@ -42,7 +46,7 @@ def _row(output: str, md: Metadata, literal: Any, py: Any, action: ActionContext
     from typesystem import _proto
 
     value = typesystem.to_msgpack(literal)
-    lt = typesystem.default_registry().literal_type(py)
+    lt = py if isinstance(py, LiteralType) else typesystem.default_registry().literal_type(py)
     version = md.version
     if version is None and md.version_from_content:
         version = hashlib.sha256(value).hexdigest()[:32]
@@ -82,7 +86,8 @@ def _row(output: str, md: Metadata, literal: Any, py: Any, action: ActionContext
 
 
 def build(items: list[tuple[str, Any, Any, Any]], action: ActionContext) -> Produced:
-    """The rows of ``(output name, metadata, literal, python type)`` outputs of ``action``."""
+    """The rows of ``(output name, metadata, literal, python type or LiteralType)`` outputs of
+    ``action``."""
     rows = []
     for output, md, literal, py in items:
         if not isinstance(md, Metadata):
@@ -93,7 +98,7 @@ def build(items: list[tuple[str, Any, Any, Any]], action: ActionContext) -> Prod
                 "a flytelike.artifacts.Metadata"
             )
         rows.append(_row(output, md, literal, py, action))
-    return Produced(tuple(rows))
+    return Produced(tuple(rows), tuple((output, md) for output, md, _, _ in items))
 
 
-set_artifact_builder(build)
+set_artifact_builder(build, to_json, from_json)

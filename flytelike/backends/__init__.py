@@ -28,9 +28,13 @@ from flytelike.backends._kit_context import (
 )
 from flytelike.backends._produced import (
     declared_for,
+    declared_from_wire,
+    declared_to_wire,
     declaring_outputs,
     drop_declarations,
     hand_declarations,
+    produced_from_wire,
+    produced_to_wire,
     publish_artifacts,
     set_artifact_builder,
 )
@@ -86,9 +90,13 @@ __all__ = [
     "available_backends",
     "current_context",
     "get_backend",
+    "produced_from_wire",
+    "produced_to_wire",
     "publish_artifacts",
     "declaring_outputs",
     "declared_for",
+    "declared_from_wire",
+    "declared_to_wire",
     "drop_declarations",
     "hand_declarations",
     "register_backend",

@@ -33,6 +33,9 @@ from dataclasses import replace
 from typing import Any
 
 _BUILDER: list[Callable[..., Any]] = []
+# (Metadata -> JSON, JSON -> Metadata), registered by flytelike.artifacts with its builder, for
+# what crosses a process boundary as protobuf (the gRPC executor): ``*_to_wire``/``*_from_wire``.
+_CODEC: list[tuple[Callable[[Any], str], Callable[[str], Any]]] = []
 
 # ((run name, action id) of the action that opened the block, {slot: metadata}) in a block.
 _DECLARING: contextvars.ContextVar[tuple[tuple[str, str], dict[str, Any]] | None] = (
@@ -44,8 +47,14 @@ _HANDED_LOCK = threading.Lock()
 _LOG = logging.getLogger("flytelike.artifacts")
 
 
-def set_artifact_builder(builder: Callable[..., Any]) -> None:
+def set_artifact_builder(
+    builder: Callable[..., Any],
+    to_json: Callable[[Any], str] | None = None,
+    from_json: Callable[[str], Any] | None = None,
+) -> None:
     _BUILDER[:] = [builder]
+    if to_json is not None and from_json is not None:
+        _CODEC[:] = [(to_json, from_json)]
 
 
 def _running_key() -> tuple[str, str] | None:
@@ -226,3 +235,34 @@ def publish_artifacts(outcome: Any) -> Any:
         )
         return replace(outcome, outputs=None, error=error, artifacts=None)
     return outcome
+
+
+# ------------------------------------------------------------------------------ on the wire
+# The caller imports flytelike.artifacts first (it registers the codec with the builder).
+def produced_to_wire(artifacts: Any) -> list[tuple[str, str]]:
+    """``(output name, metadata as JSON)`` of what an outcome publishes (``artifacts.declared``)."""
+    to_json = _CODEC[0][0]
+    return [(output, to_json(md)) for output, md in artifacts.declared]
+
+
+def produced_from_wire(
+    pairs: list[tuple[str, str]], task: Any, outputs: Mapping[str, Any], action: Any
+) -> Any:
+    """What an outcome received as ``(output name, metadata JSON)`` publishes: built here, against
+    the output literals and the template's output types, as the worker built it."""
+    from_json = _CODEC[0][1]  # (registered when flytelike.artifacts is imported)
+    types = {v.name: v.type for v in task.interface.outputs}
+    items = [(out, from_json(text), outputs[out], types[out]) for out, text in pairs]
+    return _BUILDER[0](items, action)
+
+
+def declared_to_wire(declared: Any) -> tuple[list[tuple[str, str]], bool, str]:
+    """An ``ActionContext.declared_artifacts`` as ``([(slot, metadata JSON)], publish, task)``."""
+    outputs, allowed, task_name = declared
+    to_json = _CODEC[0][0]
+    return [(slot, to_json(md)) for slot, md in outputs.items()], bool(allowed), str(task_name)
+
+
+def declared_from_wire(pairs: list[tuple[str, str]], allowed: bool, task_name: str) -> Any:
+    from_json = _CODEC[0][1]  # (registered when flytelike.artifacts is imported)
+    return {slot: from_json(text) for slot, text in pairs}, allowed, task_name

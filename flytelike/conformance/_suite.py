@@ -216,6 +216,21 @@ class BackendConformance:
         run = engine.run(ct.hand_off, text="hello", n=3)
         assert run.outputs() == "hello|0.txt,1.txt,2.txt|3"
 
+    def test_artifacts_are_published_when_the_attempt_succeeds(
+        self, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A task's ``artifacts.new`` output and an output its caller declared with
+        ``artifacts.produces`` reach the driver's catalog, with the run as their source."""
+        from flytelike.remote import Artifact
+
+        monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "catalog"))
+        run = engine.run(ct.publish_note, text="v1")
+        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+        assert Artifact.get("conformance-note", version="v1").source_run == run.name
+        run = engine.run(ct.declare_note, text="v2")
+        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+        assert Artifact.get("conformance-declared", version="v2").source_run == run.name
+
     def test_decks_are_readable_by_the_driver(self, engine: Engine) -> None:
         run = engine.run(ct.decked, text="seen")
         (uri,) = {u for _, name, u in run.decks() if name == "notes"}

@@ -206,6 +206,36 @@ async def v2_parent(n: int) -> int:
     return sum(values)
 
 
+def _note(text: str) -> fl.File:
+    path = os.path.join(current_context().working_directory, "note.txt")
+    with open(path, "w") as f:
+        f.write(text)
+    return fl.File(path)
+
+
+@v2.task
+def publish_note(text: str) -> fl.File:
+    """Publishes its output as the artifact ``conformance-note``, version ``text``."""
+    from flytelike import artifacts
+
+    return artifacts.new(_note(text), artifacts.Metadata(name="conformance-note", version=text))
+
+
+@v2.task
+def plain_note(text: str) -> fl.File:
+    return _note(text)
+
+
+@v2.task
+async def declare_note(text: str) -> str:
+    """Declares the output of the task it calls as the artifact ``conformance-declared``."""
+    from flytelike import artifacts
+
+    with artifacts.produces(o0=artifacts.Metadata(name="conformance-declared", version=text)):
+        await plain_note.override(produces_artifacts=True).aio(text=text)
+    return text
+
+
 @fl.task
 def write_file(text: str) -> fl.File:
     path = os.path.join(current_context().working_directory, "note.txt")

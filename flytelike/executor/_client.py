@@ -396,7 +396,7 @@ class GrpcBackend:
         except _Dropped as e:
             return ActionOutcome(error=self._dropped(_what(request), str(e)))
         try:
-            return _wire.outcome_from_proto(raw, c)
+            return _wire.outcome_from_proto(raw, c, request.task)
         except _wire.RequestError as e:
             return ActionOutcome(
                 error=ExecutionError(

@@ -32,6 +32,10 @@ from flytelike.backends import (
     ActionRequest,
     Deck,
     ExecutionError,
+    declared_from_wire,
+    declared_to_wire,
+    produced_from_wire,
+    produced_to_wire,
 )
 from flytelike.executor._values import (
     RequestError as RequestError,  # (re-exported: the error of every decoder here)
@@ -70,6 +74,12 @@ def context_to_proto(out: pb.ActionContext, c: ActionContext) -> None:
     out.secrets_env_prefix = c.secrets_env_prefix
     out.project = c.project
     out.domain = c.domain
+    if c.declared_artifacts is not None:
+        pairs, allowed, task_name = declared_to_wire(c.declared_artifacts)
+        for slot, text in pairs:
+            out.declared_artifacts.add(output=slot, metadata_json=text)
+        out.produces_artifacts = allowed
+        out.declared_task = task_name
 
 
 def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionContext:
@@ -92,6 +102,7 @@ def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionC
     if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
         raise _invalid(f"{field}.timeout", f"must be a positive number of seconds, got {timeout}")
     env = msg.environment
+    declared = _declared_from_proto(msg, field) if msg.declared_artifacts else None
     return ActionContext(
         run_name,
         action_id,
@@ -105,7 +116,18 @@ def context_from_proto(msg: pb.ActionContext, field: str = "context") -> ActionC
         msg.secrets_env_prefix,
         msg.project,
         msg.domain,
+        declared_artifacts=declared,
     )
+
+
+def _declared_from_proto(msg: pb.ActionContext, field: str) -> Any:
+    import flytelike.artifacts  # noqa: F401 (registers the metadata codec)
+
+    pairs = [(a.output, a.metadata_json) for a in msg.declared_artifacts]
+    try:
+        return declared_from_wire(pairs, msg.produces_artifacts, msg.declared_task)
+    except Exception as e:
+        raise _invalid(f"{field}.declared_artifacts", str(e)) from None
 
 
 _ABSOLUTE: set[str] = set()  # run and secrets directories found to be absolute paths
@@ -439,10 +461,13 @@ def outcome_to_proto(outcome: ActionOutcome) -> bytes:
         for stream, text in logs.chunks:
             msg.logs.chunks.add(stream=stream, text=text)
         msg.logs.dropped = logs.dropped
+    if outcome.artifacts is not None and outcome.error is None:
+        for output, text in produced_to_wire(outcome.artifacts):
+            msg.artifacts.add(output=output, metadata_json=text)
     return msg.SerializeToString()
 
 
-def outcome_from_proto(data: bytes, context: ActionContext) -> ActionOutcome:
+def outcome_from_proto(data: bytes, context: ActionContext, task: Any = None) -> ActionOutcome:
     """An outcome from an executor's answer; raises ``RequestError`` when it is malformed."""
     msg = _parse(pb.ActionOutcome, data)
     fields = msg.ListFields()
@@ -465,6 +490,18 @@ def outcome_from_proto(data: bytes, context: ActionContext) -> ActionOutcome:
     if msg.HasField("dynamic"):
         dynamic = ir_decode.closure_from_proto(msg.dynamic)
     outputs = get_literals(msg.outputs, "outputs")
+    if msg.artifacts and task is not None:
+        import flytelike.artifacts  # noqa: F401 (registers the builder and its codec)
+        from flytelike.errors import FlytelikeError
+
+        pairs = [(a.output, a.metadata_json) for a in msg.artifacts]
+        try:
+            extra["artifacts"] = produced_from_wire(pairs, task, outputs, context)
+        except FlytelikeError as e:  # (ArtifactError: a version the catalog refuses)
+            error = ExecutionError(USER, f"{type(e).__name__}: {e}", type(e).__name__)
+            return ActionOutcome(error=error, decks=decks, **extra)
+        except (KeyError, ValueError) as e:
+            raise _invalid("artifacts", f"{type(e).__name__}: {e}") from None
     return ActionOutcome(outputs=outputs, decks=decks, dynamic=dynamic, **extra)
 
 

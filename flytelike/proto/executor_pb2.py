@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from flytelike.proto import ir_pb2 as flytelike_dot_proto_dot_ir__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x66lytelike/proto/executor.proto\x12\x15\x66lytelike.executor.v1\x1a\x18\x66lytelike/proto/ir.proto\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xb0\x01\n\x13HealthCheckResponse\x12H\n\x06status\x18\x01 \x01(\x0e\x32\x38.flytelike.executor.v1.HealthCheckResponse.ServingStatus\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\"\x11\n\x0f\x44\x65scribeRequest\"\xa8\x01\n\x0c\x45xecutorInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x12\n\ntask_kinds\x18\x04 \x03(\t\x12\x13\n\x0bpython_code\x18\x05 \x01(\x08\x12\r\n\x05items\x18\x06 \x01(\x08\x12\x19\n\x11max_message_bytes\x18\x07 \x01(\x03\x12\x14\n\x0c\x63\x61pabilities\x18\x08 \x03(\t\"\xaa\x02\n\rActionContext\x12\x10\n\x08run_name\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\x12\x0f\n\x07run_dir\x18\x04 \x01(\t\x12\x17\n\x0fraw_data_prefix\x18\x05 \x01(\t\x12\x14\n\x07timeout\x18\x06 \x01(\x01H\x00\x88\x01\x01\x12\x13\n\x0b\x65nable_deck\x18\x07 \x01(\x08\x12\x30\n\x0b\x65nvironment\x18\x08 \x03(\x0b\x32\x1b.flytelike.ir.v1.StringPair\x12\x13\n\x0bsecrets_dir\x18\t \x01(\t\x12\x1a\n\x12secrets_env_prefix\x18\n \x01(\t\x12\x0f\n\x07project\x18\x0b \x01(\t\x12\x0e\n\x06\x64omain\x18\x0c \x01(\tB\n\n\x08_timeout\"T\n\x04\x43ode\x12\x0c\n\x04root\x18\x01 \x01(\t\x12\x13\n\x0bpython_only\x18\x02 \x01(\x08\x12\x12\n\nbundle_uri\x18\x03 \x01(\t\x12\x15\n\rbundle_digest\x18\x04 \x01(\t\"\xe2\x01\n\rActionRequest\x12+\n\x04task\x18\x01 \x01(\x0b\x32\x1d.flytelike.ir.v1.TaskTemplate\x12-\n\x06inputs\x18\x02 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x35\n\x07\x63ontext\x18\x03 \x01(\x0b\x32$.flytelike.executor.v1.ActionContext\x12)\n\x04\x63ode\x18\x04 \x01(\x0b\x32\x1b.flytelike.executor.v1.Code\x12\x13\n\x0btask_digest\x18\x05 \x01(\t\"~\n\x0e\x45xecutionError\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x12\n\nerror_type\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x13\n\x0brecoverable\x18\x05 \x01(\x08\x12\x11\n\ttimed_out\x18\x06 \x01(\x08\"!\n\x04\x44\x65\x63k\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03uri\x18\x02 \x01(\t\"(\n\x08LogChunk\x12\x0e\n\x06stream\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"M\n\tActionLog\x12/\n\x06\x63hunks\x18\x01 \x03(\x0b\x32\x1f.flytelike.executor.v1.LogChunk\x12\x0f\n\x07\x64ropped\x18\x02 \x01(\x03\"\xfc\x01\n\rActionOutcome\x12.\n\x07outputs\x18\x01 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x34\n\x05\x65rror\x18\x02 \x01(\x0b\x32%.flytelike.executor.v1.ExecutionError\x12*\n\x05\x64\x65\x63ks\x18\x03 \x03(\x0b\x32\x1b.flytelike.executor.v1.Deck\x12)\n\x07\x64ynamic\x18\x04 \x01(\x0b\x32\x18.flytelike.ir.v1.Closure\x12.\n\x04logs\x18\x05 \x01(\x0b\x32 .flytelike.executor.v1.ActionLog\"Y\n\x04Item\x12\x11\n\taction_id\x18\x01 \x01(\t\x12-\n\x06inputs\x18\x02 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"\xde\x01\n\x0cItemsRequest\x12+\n\x04task\x18\x01 \x01(\x0b\x32\x1d.flytelike.ir.v1.TaskTemplate\x12\x35\n\x07\x63ontext\x18\x02 \x01(\x0b\x32$.flytelike.executor.v1.ActionContext\x12*\n\x05items\x18\x03 \x03(\x0b\x32\x1b.flytelike.executor.v1.Item\x12)\n\x04\x63ode\x18\x04 \x01(\x0b\x32\x1b.flytelike.executor.v1.Code\x12\x13\n\x0btask_digest\x18\x05 \x01(\t\"r\n\nItemResult\x12.\n\x07outputs\x18\x01 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x34\n\x05\x65rror\x18\x02 \x01(\x0b\x32%.flytelike.executor.v1.ExecutionError\"B\n\x0cItemsOutcome\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.flytelike.executor.v1.ItemResult\"E\n\rCancelRequest\x12\x10\n\x08run_name\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"\x1c\n\x0b\x43\x61ncelReply\x12\r\n\x05\x66ound\x18\x01 \x01(\x08\x32\xc4\x03\n\x08\x45xecutor\x12W\n\x08\x44\x65scribe\x12&.flytelike.executor.v1.DescribeRequest\x1a#.flytelike.executor.v1.ExecutorInfo\x12W\n\tRunAction\x12$.flytelike.executor.v1.ActionRequest\x1a$.flytelike.executor.v1.ActionOutcome\x12\\\n\nRunActions\x12$.flytelike.executor.v1.ActionRequest\x1a$.flytelike.executor.v1.ActionOutcome(\x01\x30\x01\x12T\n\x08RunItems\x12#.flytelike.executor.v1.ItemsRequest\x1a#.flytelike.executor.v1.ItemsOutcome\x12R\n\x06\x43\x61ncel\x12$.flytelike.executor.v1.CancelRequest\x1a\".flytelike.executor.v1.CancelReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x66lytelike/proto/executor.proto\x12\x15\x66lytelike.executor.v1\x1a\x18\x66lytelike/proto/ir.proto\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xb0\x01\n\x13HealthCheckResponse\x12H\n\x06status\x18\x01 \x01(\x0e\x32\x38.flytelike.executor.v1.HealthCheckResponse.ServingStatus\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\"\x11\n\x0f\x44\x65scribeRequest\"\xa8\x01\n\x0c\x45xecutorInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x12\n\ntask_kinds\x18\x04 \x03(\t\x12\x13\n\x0bpython_code\x18\x05 \x01(\x08\x12\r\n\x05items\x18\x06 \x01(\x08\x12\x19\n\x11max_message_bytes\x18\x07 \x01(\x03\x12\x14\n\x0c\x63\x61pabilities\x18\x08 \x03(\t\"\x9e\x03\n\rActionContext\x12\x10\n\x08run_name\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\x12\x0f\n\x07run_dir\x18\x04 \x01(\t\x12\x17\n\x0fraw_data_prefix\x18\x05 \x01(\t\x12\x14\n\x07timeout\x18\x06 \x01(\x01H\x00\x88\x01\x01\x12\x13\n\x0b\x65nable_deck\x18\x07 \x01(\x08\x12\x30\n\x0b\x65nvironment\x18\x08 \x03(\x0b\x32\x1b.flytelike.ir.v1.StringPair\x12\x13\n\x0bsecrets_dir\x18\t \x01(\t\x12\x1a\n\x12secrets_env_prefix\x18\n \x01(\t\x12\x0f\n\x07project\x18\x0b \x01(\t\x12\x0e\n\x06\x64omain\x18\x0c \x01(\t\x12?\n\x12\x64\x65\x63lared_artifacts\x18\r \x03(\x0b\x32#.flytelike.executor.v1.ArtifactSpec\x12\x1a\n\x12produces_artifacts\x18\x0e \x01(\x08\x12\x15\n\rdeclared_task\x18\x0f \x01(\tB\n\n\x08_timeout\"5\n\x0c\x41rtifactSpec\x12\x0e\n\x06output\x18\x01 \x01(\t\x12\x15\n\rmetadata_json\x18\x02 \x01(\t\"T\n\x04\x43ode\x12\x0c\n\x04root\x18\x01 \x01(\t\x12\x13\n\x0bpython_only\x18\x02 \x01(\x08\x12\x12\n\nbundle_uri\x18\x03 \x01(\t\x12\x15\n\rbundle_digest\x18\x04 \x01(\t\"\xe2\x01\n\rActionRequest\x12+\n\x04task\x18\x01 \x01(\x0b\x32\x1d.flytelike.ir.v1.TaskTemplate\x12-\n\x06inputs\x18\x02 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x35\n\x07\x63ontext\x18\x03 \x01(\x0b\x32$.flytelike.executor.v1.ActionContext\x12)\n\x04\x63ode\x18\x04 \x01(\x0b\x32\x1b.flytelike.executor.v1.Code\x12\x13\n\x0btask_digest\x18\x05 \x01(\t\"~\n\x0e\x45xecutionError\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x12\n\nerror_type\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x13\n\x0brecoverable\x18\x05 \x01(\x08\x12\x11\n\ttimed_out\x18\x06 \x01(\x08\"!\n\x04\x44\x65\x63k\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03uri\x18\x02 \x01(\t\"(\n\x08LogChunk\x12\x0e\n\x06stream\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"M\n\tActionLog\x12/\n\x06\x63hunks\x18\x01 \x03(\x0b\x32\x1f.flytelike.executor.v1.LogChunk\x12\x0f\n\x07\x64ropped\x18\x02 \x01(\x03\"\xb4\x02\n\rActionOutcome\x12.\n\x07outputs\x18\x01 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x34\n\x05\x65rror\x18\x02 \x01(\x0b\x32%.flytelike.executor.v1.ExecutionError\x12*\n\x05\x64\x65\x63ks\x18\x03 \x03(\x0b\x32\x1b.flytelike.executor.v1.Deck\x12)\n\x07\x64ynamic\x18\x04 \x01(\x0b\x32\x18.flytelike.ir.v1.Closure\x12.\n\x04logs\x18\x05 \x01(\x0b\x32 .flytelike.executor.v1.ActionLog\x12\x36\n\tartifacts\x18\x06 \x03(\x0b\x32#.flytelike.executor.v1.ArtifactSpec\"Y\n\x04Item\x12\x11\n\taction_id\x18\x01 \x01(\t\x12-\n\x06inputs\x18\x02 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"\xde\x01\n\x0cItemsRequest\x12+\n\x04task\x18\x01 \x01(\x0b\x32\x1d.flytelike.ir.v1.TaskTemplate\x12\x35\n\x07\x63ontext\x18\x02 \x01(\x0b\x32$.flytelike.executor.v1.ActionContext\x12*\n\x05items\x18\x03 \x03(\x0b\x32\x1b.flytelike.executor.v1.Item\x12)\n\x04\x63ode\x18\x04 \x01(\x0b\x32\x1b.flytelike.executor.v1.Code\x12\x13\n\x0btask_digest\x18\x05 \x01(\t\"r\n\nItemResult\x12.\n\x07outputs\x18\x01 \x03(\x0b\x32\x1d.flytelike.ir.v1.NamedLiteral\x12\x34\n\x05\x65rror\x18\x02 \x01(\x0b\x32%.flytelike.executor.v1.ExecutionError\"B\n\x0cItemsOutcome\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.flytelike.executor.v1.ItemResult\"E\n\rCancelRequest\x12\x10\n\x08run_name\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\x05\"\x1c\n\x0b\x43\x61ncelReply\x12\r\n\x05\x66ound\x18\x01 \x01(\x08\x32\xc4\x03\n\x08\x45xecutor\x12W\n\x08\x44\x65scribe\x12&.flytelike.executor.v1.DescribeRequest\x1a#.flytelike.executor.v1.ExecutorInfo\x12W\n\tRunAction\x12$.flytelike.executor.v1.ActionRequest\x1a$.flytelike.executor.v1.ActionOutcome\x12\\\n\nRunActions\x12$.flytelike.executor.v1.ActionRequest\x1a$.flytelike.executor.v1.ActionOutcome(\x01\x30\x01\x12T\n\x08RunItems\x12#.flytelike.executor.v1.ItemsRequest\x1a#.flytelike.executor.v1.ItemsOutcome\x12R\n\x06\x43\x61ncel\x12$.flytelike.executor.v1.CancelRequest\x1a\".flytelike.executor.v1.CancelReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,33 +43,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EXECUTORINFO']._serialized_start=321
   _globals['_EXECUTORINFO']._serialized_end=489
   _globals['_ACTIONCONTEXT']._serialized_start=492
-  _globals['_ACTIONCONTEXT']._serialized_end=790
-  _globals['_CODE']._serialized_start=792
-  _globals['_CODE']._serialized_end=876
-  _globals['_ACTIONREQUEST']._serialized_start=879
-  _globals['_ACTIONREQUEST']._serialized_end=1105
-  _globals['_EXECUTIONERROR']._serialized_start=1107
-  _globals['_EXECUTIONERROR']._serialized_end=1233
-  _globals['_DECK']._serialized_start=1235
-  _globals['_DECK']._serialized_end=1268
-  _globals['_LOGCHUNK']._serialized_start=1270
-  _globals['_LOGCHUNK']._serialized_end=1310
-  _globals['_ACTIONLOG']._serialized_start=1312
-  _globals['_ACTIONLOG']._serialized_end=1389
-  _globals['_ACTIONOUTCOME']._serialized_start=1392
-  _globals['_ACTIONOUTCOME']._serialized_end=1644
-  _globals['_ITEM']._serialized_start=1646
-  _globals['_ITEM']._serialized_end=1735
-  _globals['_ITEMSREQUEST']._serialized_start=1738
-  _globals['_ITEMSREQUEST']._serialized_end=1960
-  _globals['_ITEMRESULT']._serialized_start=1962
-  _globals['_ITEMRESULT']._serialized_end=2076
-  _globals['_ITEMSOUTCOME']._serialized_start=2078
-  _globals['_ITEMSOUTCOME']._serialized_end=2144
-  _globals['_CANCELREQUEST']._serialized_start=2146
-  _globals['_CANCELREQUEST']._serialized_end=2215
-  _globals['_CANCELREPLY']._serialized_start=2217
-  _globals['_CANCELREPLY']._serialized_end=2245
-  _globals['_EXECUTOR']._serialized_start=2248
-  _globals['_EXECUTOR']._serialized_end=2700
+  _globals['_ACTIONCONTEXT']._serialized_end=906
+  _globals['_ARTIFACTSPEC']._serialized_start=908
+  _globals['_ARTIFACTSPEC']._serialized_end=961
+  _globals['_CODE']._serialized_start=963
+  _globals['_CODE']._serialized_end=1047
+  _globals['_ACTIONREQUEST']._serialized_start=1050
+  _globals['_ACTIONREQUEST']._serialized_end=1276
+  _globals['_EXECUTIONERROR']._serialized_start=1278
+  _globals['_EXECUTIONERROR']._serialized_end=1404
+  _globals['_DECK']._serialized_start=1406
+  _globals['_DECK']._serialized_end=1439
+  _globals['_LOGCHUNK']._serialized_start=1441
+  _globals['_LOGCHUNK']._serialized_end=1481
+  _globals['_ACTIONLOG']._serialized_start=1483
+  _globals['_ACTIONLOG']._serialized_end=1560
+  _globals['_ACTIONOUTCOME']._serialized_start=1563
+  _globals['_ACTIONOUTCOME']._serialized_end=1871
+  _globals['_ITEM']._serialized_start=1873
+  _globals['_ITEM']._serialized_end=1962
+  _globals['_ITEMSREQUEST']._serialized_start=1965
+  _globals['_ITEMSREQUEST']._serialized_end=2187
+  _globals['_ITEMRESULT']._serialized_start=2189
+  _globals['_ITEMRESULT']._serialized_end=2303
+  _globals['_ITEMSOUTCOME']._serialized_start=2305
+  _globals['_ITEMSOUTCOME']._serialized_end=2371
+  _globals['_CANCELREQUEST']._serialized_start=2373
+  _globals['_CANCELREQUEST']._serialized_end=2442
+  _globals['_CANCELREPLY']._serialized_start=2444
+  _globals['_CANCELREPLY']._serialized_end=2472
+  _globals['_EXECUTOR']._serialized_start=2475
+  _globals['_EXECUTOR']._serialized_end=2927
 # @@protoc_insertion_point(module_scope)

@@ -55,7 +55,7 @@ class ExecutorInfo(_message.Message):
     def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., language: _Optional[str] = ..., task_kinds: _Optional[_Iterable[str]] = ..., python_code: _Optional[bool] = ..., items: _Optional[bool] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ActionContext(_message.Message):
-    __slots__ = ("run_name", "action_id", "attempt", "run_dir", "raw_data_prefix", "timeout", "enable_deck", "environment", "secrets_dir", "secrets_env_prefix", "project", "domain")
+    __slots__ = ("run_name", "action_id", "attempt", "run_dir", "raw_data_prefix", "timeout", "enable_deck", "environment", "secrets_dir", "secrets_env_prefix", "project", "domain", "declared_artifacts", "produces_artifacts", "declared_task")
     RUN_NAME_FIELD_NUMBER: _ClassVar[int]
     ACTION_ID_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
@@ -68,6 +68,9 @@ class ActionContext(_message.Message):
     SECRETS_ENV_PREFIX_FIELD_NUMBER: _ClassVar[int]
     PROJECT_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    PRODUCES_ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_TASK_FIELD_NUMBER: _ClassVar[int]
     run_name: str
     action_id: str
     attempt: int
@@ -80,7 +83,18 @@ class ActionContext(_message.Message):
     secrets_env_prefix: str
     project: str
     domain: str
-    def __init__(self, run_name: _Optional[str] = ..., action_id: _Optional[str] = ..., attempt: _Optional[int] = ..., run_dir: _Optional[str] = ..., raw_data_prefix: _Optional[str] = ..., timeout: _Optional[float] = ..., enable_deck: _Optional[bool] = ..., environment: _Optional[_Iterable[_Union[_ir_pb2.StringPair, _Mapping]]] = ..., secrets_dir: _Optional[str] = ..., secrets_env_prefix: _Optional[str] = ..., project: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
+    declared_artifacts: _containers.RepeatedCompositeFieldContainer[ArtifactSpec]
+    produces_artifacts: bool
+    declared_task: str
+    def __init__(self, run_name: _Optional[str] = ..., action_id: _Optional[str] = ..., attempt: _Optional[int] = ..., run_dir: _Optional[str] = ..., raw_data_prefix: _Optional[str] = ..., timeout: _Optional[float] = ..., enable_deck: _Optional[bool] = ..., environment: _Optional[_Iterable[_Union[_ir_pb2.StringPair, _Mapping]]] = ..., secrets_dir: _Optional[str] = ..., secrets_env_prefix: _Optional[str] = ..., project: _Optional[str] = ..., domain: _Optional[str] = ..., declared_artifacts: _Optional[_Iterable[_Union[ArtifactSpec, _Mapping]]] = ..., produces_artifacts: _Optional[bool] = ..., declared_task: _Optional[str] = ...) -> None: ...
+
+class ArtifactSpec(_message.Message):
+    __slots__ = ("output", "metadata_json")
+    OUTPUT_FIELD_NUMBER: _ClassVar[int]
+    METADATA_JSON_FIELD_NUMBER: _ClassVar[int]
+    output: str
+    metadata_json: str
+    def __init__(self, output: _Optional[str] = ..., metadata_json: _Optional[str] = ...) -> None: ...
 
 class Code(_message.Message):
     __slots__ = ("root", "python_only", "bundle_uri", "bundle_digest")
@@ -149,18 +163,20 @@ class ActionLog(_message.Message):
     def __init__(self, chunks: _Optional[_Iterable[_Union[LogChunk, _Mapping]]] = ..., dropped: _Optional[int] = ...) -> None: ...
 
 class ActionOutcome(_message.Message):
-    __slots__ = ("outputs", "error", "decks", "dynamic", "logs")
+    __slots__ = ("outputs", "error", "decks", "dynamic", "logs", "artifacts")
     OUTPUTS_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     DECKS_FIELD_NUMBER: _ClassVar[int]
     DYNAMIC_FIELD_NUMBER: _ClassVar[int]
     LOGS_FIELD_NUMBER: _ClassVar[int]
+    ARTIFACTS_FIELD_NUMBER: _ClassVar[int]
     outputs: _containers.RepeatedCompositeFieldContainer[_ir_pb2.NamedLiteral]
     error: ExecutionError
     decks: _containers.RepeatedCompositeFieldContainer[Deck]
     dynamic: _ir_pb2.Closure
     logs: ActionLog
-    def __init__(self, outputs: _Optional[_Iterable[_Union[_ir_pb2.NamedLiteral, _Mapping]]] = ..., error: _Optional[_Union[ExecutionError, _Mapping]] = ..., decks: _Optional[_Iterable[_Union[Deck, _Mapping]]] = ..., dynamic: _Optional[_Union[_ir_pb2.Closure, _Mapping]] = ..., logs: _Optional[_Union[ActionLog, _Mapping]] = ...) -> None: ...
+    artifacts: _containers.RepeatedCompositeFieldContainer[ArtifactSpec]
+    def __init__(self, outputs: _Optional[_Iterable[_Union[_ir_pb2.NamedLiteral, _Mapping]]] = ..., error: _Optional[_Union[ExecutionError, _Mapping]] = ..., decks: _Optional[_Iterable[_Union[Deck, _Mapping]]] = ..., dynamic: _Optional[_Union[_ir_pb2.Closure, _Mapping]] = ..., logs: _Optional[_Union[ActionLog, _Mapping]] = ..., artifacts: _Optional[_Iterable[_Union[ArtifactSpec, _Mapping]]] = ...) -> None: ...
 
 class Item(_message.Message):
     __slots__ = ("action_id", "inputs", "attempt")

@@ -377,7 +377,7 @@ class RayBackend:
 
     async def _outcome(self, data: bytes, context: ActionContext) -> ActionOutcome:
         result: _worker.Outcome = pickle.loads(data)
-        outputs, error, decks, dynamic, printed = result
+        outputs, error, decks, dynamic, printed, artifacts = result
         tabs = put_decks(context, decks)
         # (what the attempt printed, stored by the engine as for local)
         logs = _log(printed, context.action_id, context.attempt)
@@ -399,7 +399,9 @@ class RayBackend:
                 return ActionOutcome(error=err, decks=tabs, logs=logs)
         else:
             values = self._unpack(packed)
-        return ActionOutcome(outputs=values, decks=tabs, dynamic=dynamic, logs=logs)
+        return ActionOutcome(
+            outputs=values, decks=tabs, dynamic=dynamic, logs=logs, artifacts=artifacts
+        )
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         task = request.task

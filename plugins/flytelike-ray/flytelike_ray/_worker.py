@@ -54,7 +54,10 @@ _MAX_TASKS = 512
 
 # (stream, text) chunks an attempt printed and how many characters were cut from their start
 LogTuple = tuple[tuple[tuple[str, str], ...], int]
-Outcome = tuple[dict[str, bytes | str] | None, ErrorTuple | None, DeckPages, Any, LogTuple | None]
+# (outputs, error, decks, dynamic, printed, artifacts to publish: ``ActionOutcome.artifacts``)
+Outcome = tuple[
+    dict[str, bytes | str] | None, ErrorTuple | None, DeckPages, Any, LogTuple | None, Any
+]
 
 _HINT = (
     " (on a Ray worker, pid {pid}: the module must be installed there or be under the code "
@@ -144,13 +147,13 @@ def _run_action(payload: bytes) -> Outcome:
         sent = ActionContext(*fields)
         task = template(key)
     except Exception as e:
-        return None, _system("read the request", e), (), None, None
+        return None, _system("read the request", e), (), None, None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
     with _variables(sent.environment), worker_context(sent, storage) as context:
         try:
             literals = unpack_literals(inputs)
         except Exception as e:
-            return None, _system("read the inputs", e), (), None, None
+            return None, _system("read the inputs", e), (), None, None, None
         if context.timeout:
             # The clock starts once the function is here (a cold import is not counted); a
             # function that does not resolve is reported by ``run_sync``.
@@ -164,7 +167,7 @@ def _run_action(payload: bytes) -> Outcome:
         logs = (printed.chunks, printed.dropped) if printed is not None else None
         decks = take_decks(outcome.decks)
         if outcome.error is not None:
-            return None, pack_error(_with_hint(outcome.error)), decks, None, logs
+            return None, pack_error(_with_hint(outcome.error)), decks, None, logs, None
         where = outputs_uri(context)
         try:
             outputs = {
@@ -172,8 +175,8 @@ def _run_action(payload: bytes) -> Outcome:
                 for k, v in (outcome.outputs or {}).items()
             }
         except Exception as e:
-            return None, _system("write its large outputs", e), decks, None, logs
-    return outputs, None, decks, outcome.dynamic, logs
+            return None, _system("write its large outputs", e), decks, None, logs, None
+    return outputs, None, decks, outcome.dynamic, logs, outcome.artifacts
 
 
 ItemsOutcome = tuple[dict[str, bytes | str], list[ErrorTuple | None], list[LogTuple | None]]
