@@ -66,6 +66,14 @@ MOVED: dict[str, str] = {
     "flytelike._tracebacks": "flytelike.backends._tracebacks",
     "flytelike._aliases": "flytelike._compat.aliases",
     "flytelike._flytekit_gaps": "flytelike._compat.flytekit_gaps",
+    # moved later in 0.2, so that every import runs down the packages' floors (remove in 0.3)
+    "flytelike.backends.conformance": "flytelike.conformance",
+    "flytelike.backends._conformance_tasks": "flytelike.conformance.tasks",
+    "flytelike.backends._conformance_cold": "flytelike.conformance._cold",
+    "flytelike._v2.deploy": "flytelike._remote_verbs.deploy",
+    "flytelike._v2.scripts": "flytelike._remote_verbs.scripts",
+    "flytelike.models._flyte": "flytelike._v2.records",
+    "flytelike.extras._sleep": "flytelike._v2.sleep",
 }
 
 
