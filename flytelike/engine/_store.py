@@ -5,7 +5,7 @@ Writes that only record what happened (phases, outputs, attempts) are queued: on
 per store commits everything queued as one transaction every ``BATCH_SECONDS`` (``_batch`` turns
 a batch into few statements). ``barrier()`` is the durability point: the engine calls it before
 starting what depends on a finished action, and it returns once everything queued so far would
-survive a kill -9: appended to this process's pending journal (``_pending``, one write) and
+survive a kill -9: appended to this process's pending journal (``_pending``, a memory copy) and
 committed by the writer's next batch; the next process to open the store applies what a killed
 one journaled but never committed. Once a store has a journal, the writer journals each batch it
 takes before committing it outside the queue's lock, so a durability point never waits for the
@@ -280,7 +280,7 @@ class SQLiteStore:
         """Return once every write queued so far survives a kill -9: the durability point
         before the engine starts what depends on a finished action. Free when nothing is queued
         or being committed; otherwise what is queued is appended to this process's pending
-        journal (``_pending``: one write) and committed by the writer thread's next batch, or,
+        journal (``_pending``: a memory copy) and committed by the writer thread's next batch, or,
         when the journal cannot be written, committed here and now."""
         # (``_committing`` is set before a batch is taken from ``_items``: an item is always
         # either still queued or in a batch whose commit ``_lock`` waits for.)

@@ -5,6 +5,7 @@ dependent was built on is lost."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -75,7 +76,8 @@ def test_a_torn_record_and_what_follows_are_ignored(tmp_path: Path) -> None:
     j.append([("INSERT INTO t (k) VALUES (?)", [("whole",)])])
     j.append([("INSERT INTO t (k) VALUES (?)", [("torn",)])])
     data = j.path.read_bytes()
-    j.path.write_bytes(data[:-3])  # the kill hit the last write
+    end = j._out.pos if j._out is not None else len(data)  # (the file is mapped: zeros after)
+    j.path.write_bytes(data[: end - 3])  # the kill hit the last write
     db = SQLiteStore(db_path)
     try:
         assert db.query("SELECT k FROM t") == [("whole",)]
@@ -131,3 +133,44 @@ def test_a_killed_but_unreaped_process_counts_as_dead() -> None:
     finally:
         p.wait()
     assert alive(os.getpid())
+
+
+def test_an_emptied_journal_holds_only_what_came_after(tmp_path: Path) -> None:
+    from flytelike.engine._pending import _records
+
+    j = PendingJournal(tmp_path / "runs.db")
+    try:
+        j.append([("INSERT INTO t (k) VALUES (?)", [("a",)])])
+        j.append([("INSERT INTO t (k) VALUES (?)", [("b" * 500,)])])
+        j.committed()  # (zeroed in place: the records lay in the first window)
+        assert _records(j.path.read_bytes()) == []
+        j.append([("INSERT INTO t (k) VALUES (?)", [("c",)])])
+        assert _records(j.path.read_bytes()) == [(3, [["INSERT INTO t (k) VALUES (?)", [["c"]]]])]
+        # Records past the first window (1 MiB): the file is cut instead, and grows again.
+        for _ in range(2):
+            j.append([("INSERT INTO t (k) VALUES (?)", [("x" * (700 << 10),)])])
+        assert [seq for seq, _ in _records(j.path.read_bytes())] == [3, 4, 5]
+        j.committed()
+        assert j.path.stat().st_size == 0
+        j.append([("INSERT INTO t (k) VALUES (?)", [("d",)])])
+        assert [seq for seq, _ in _records(j.path.read_bytes())] == [6]
+    finally:
+        j.close()
+    assert not j.path.exists()
+
+
+def test_a_record_whose_length_is_not_written_yet_is_not_read(tmp_path: Path) -> None:
+    from flytelike.engine._mapped import LEN, MappedRecords, records
+
+    path = tmp_path / "j"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        out = MappedRecords(fd)
+        out.append(b"first")
+        data = bytearray(path.read_bytes())
+        # The kill came after the next body was copied, before its length: nothing follows.
+        data[out.pos + LEN.size : out.pos + LEN.size + 6] = b"second"
+        assert records(bytes(data)) == [b"first"]
+        out.unmap()
+    finally:
+        os.close(fd)
