@@ -18,7 +18,6 @@ from flytelike.engine import Engine, EngineConfig
 from flytelike.engine._run_store import RunStore
 from flytelike.engine._schema import SCHEMA_VERSION
 from flytelike.errors import ConfigurationError
-from tests.engine.wfs import add
 
 CALLS: list[int] = []
 
@@ -95,22 +94,6 @@ def test_resume_keeps_the_namespace(engine: Engine) -> None:
     rec = engine.store.get_run(run.name)
     assert rec is not None and (rec.project, rec.domain) == ("gamma", "production")
     assert rec.options["project"] == "gamma"
-
-
-@pytest.mark.parametrize("filters", [{"project": "p"}, {"project": "p", "domain": "d"}])
-def test_the_project_filter_searches_an_index(engine: Engine, filters: dict[str, str]) -> None:
-    engine.run(add, a=1, b=2)
-    conn = engine.store.db.connection()
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        engine.list_runs(20, **filters)
-    finally:
-        conn.set_trace_callback(None)
-    (sql,) = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
-    plan = " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall())
-    assert "SEARCH runs USING INDEX runs_project" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan
 
 
 def test_schema_7_store_is_migrated(tmp_path: Path) -> None:
