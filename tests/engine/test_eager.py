@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -155,16 +156,34 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def _run_script(cwd: Path, timeout: float) -> tuple[int, str, str]:
+    """``python eager_script.py`` in ``cwd`` on a fresh home: its exit status, stdout and stderr.
+    A crash prints every thread's stack (``PYTHONFAULTHANDLER``); so does a script still running
+    after ``timeout`` seconds (sent SIGABRT), and the test fails with those stacks."""
+    env = {**os.environ, "FLYTELIKE_HOME": str(cwd / "home"), "PYTHONFAULTHANDLER": "1"}
+    with subprocess.Popen(
+        [sys.executable, "eager_script.py"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            try:
+                out, err = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            pytest.fail(f"the script still ran after {timeout}s; its threads:\n{err}")
+    return proc.returncode, out, err
+
+
 def test_asyncio_run_from_a_script(tmp_path: Path) -> None:
     (tmp_path / "eager_script.py").write_text(SCRIPT)
-    env = {**os.environ, "FLYTELIKE_HOME": str(tmp_path / "home")}
-    proc = subprocess.run(
-        [sys.executable, "eager_script.py"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == {"out": 2, "caught": 1}
+    status, out, err = _run_script(tmp_path, timeout=120)
+    assert status == 0, f"exit status {status}; stdout {out!r}; stderr:\n{err}"
+    assert json.loads(out) == {"out": 2, "caught": 1}, err
