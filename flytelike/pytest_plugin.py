@@ -104,23 +104,17 @@ def flytelike_s3() -> Iterator[S3Server]:
     """moto's S3 server on 127.0.0.1, for the session, with fake AWS credentials set."""
     pytest.importorskip("s3fs", reason="pip install 's3fs' 'moto[server]'")
     server_mod = pytest.importorskip("moto.server", reason="pip install 'moto[server]'")
-    saved = {k: os.environ.get(k) for k in (*_S3_ENV, "AWS_ENDPOINT_URL")}
+    from flytelike.backends import variables
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     endpoint = f"http://127.0.0.1:{port}"
-    os.environ.update(_S3_ENV)
-    os.environ["AWS_ENDPOINT_URL"] = endpoint
-    try:
+    # (set for the session, the previous values back at its end)
+    with variables({**_S3_ENV, "AWS_ENDPOINT_URL": endpoint}):
         server = server_mod.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
         try:
             yield S3Server(endpoint)
         finally:
             server.stop()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
