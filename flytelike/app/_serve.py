@@ -222,7 +222,17 @@ class AppHandle:
             self.stop()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the app and wait for it; runs ``on_shutdown`` once."""
+        """Stop the app and wait for it; runs ``on_shutdown`` once, and removes the file its
+        parameters were delivered in."""
+        self._halt(timeout)
+        from flytelike.app._parameter import PARAMETERS_FILE_ENV
+
+        path = self._env_vars.get(PARAMETERS_FILE_ENV)
+        if path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+    def _halt(self, timeout: float = 10.0) -> None:
         if self._uvicorn is not None:
             self._uvicorn.should_exit = True
         if self._proc is not None and self._proc.poll() is None:
@@ -243,8 +253,8 @@ class AppHandle:
 
     def restart(self) -> AppHandle:
         """Stop the app if it runs, then serve it again with the same settings; returns the
-        new handle (once it listens)."""
-        self.stop()
+        new handle (once it listens), which takes over the parameters' file."""
+        self._halt()
         return AppHandle(
             self._env, self._env_vars, self._log_level, self._timeout, self.subdomain
         )._start()

@@ -79,6 +79,34 @@ def test_a_command_app_gets_its_parameters() -> None:
         assert get_json(handle.url + "/") == ["3", "3"]
 
 
+def test_the_parameters_file_lives_as_long_as_the_app() -> None:
+    from flytelike.app._parameter import PARAMETERS_FILE_ENV
+
+    port = free_port()
+    script = (
+        "import http.server\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200); self.end_headers(); self.wfile.write(b'1')\n"
+        f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
+    )
+    env = app.AppEnvironment(
+        name="params-file",
+        port=port,
+        command=[sys.executable, "-c", script],
+        parameters=[app.Parameter("size", "3")],
+    )
+    handle = flyte.serve(env)
+    try:
+        delivered = Path(handle._env_vars[PARAMETERS_FILE_ENV])
+        assert delivered.exists()
+        handle = handle.restart()  # (the new handle takes the file over)
+        assert get_json(handle.url + "/") == 1 and delivered.exists()
+    finally:
+        handle.stop()
+    assert not delivered.exists()  # (stopping the app removes it)
+
+
 def test_bad_parameters() -> None:
     with pytest.raises(ValueError, match="not a valid environment name"):
         app.Parameter("p", "v", env_var="1-bad")
