@@ -163,7 +163,9 @@ def test_cli_run_and_resume_with_progress_forced(
     assert r.exit_code == 0, (r.output, r.exception)
     assert json.loads(r.stdout) == {"o0": 5, "o1": 6}
     assert "run prog1: SUCCEEDED" in r.stderr
-    assert r.stderr.count("run prog1") == 2  # the display's frame, then the final line
+    # the display's frames (one, or more when the run outlasts a refresh on a busy machine),
+    # then the final line once
+    assert r.stderr.count("run prog1") >= 2 and r.stderr.count("run prog1: SUCCEEDED") == 1
     r = CliRunner().invoke(main, ["run", "--run-name", "prog2", WFS, "fail", "--x", "1"])
     assert r.exit_code == 1 and "bad input 1" in r.stderr
     r = CliRunner().invoke(main, ["resume", "prog2"])
