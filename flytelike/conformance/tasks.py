@@ -238,10 +238,7 @@ async def declare_note(text: str) -> str:
 
 @fl.task
 def write_file(text: str) -> fl.File:
-    path = os.path.join(current_context().working_directory, "note.txt")
-    with open(path, "w") as f:
-        f.write(text)
-    return fl.File(path)
+    return _note(text)
 
 
 @fl.task

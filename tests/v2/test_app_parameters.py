@@ -57,7 +57,8 @@ def test_an_in_process_app_reads_its_parameters_and_context(tmp_path: Path) -> N
         app.get_parameter("greeting")
 
 
-def test_a_command_app_gets_its_parameters() -> None:
+def _command_app(name: str, parameter: app.Parameter) -> app.AppEnvironment:
+    """An app run as a command: its GET answers the parameter's value and ``$SIZE``."""
     port = free_port()
     script = (
         "import http.server, json, os\n"
@@ -65,16 +66,16 @@ def test_a_command_app_gets_its_parameters() -> None:
         "class H(http.server.BaseHTTPRequestHandler):\n"
         "    def do_GET(self):\n"
         "        self.send_response(200); self.end_headers()\n"
-        "        body = [get_parameter('size'), os.environ['SIZE']]\n"
+        f"        body = [get_parameter({parameter.name!r}), os.environ.get('SIZE')]\n"
         "        self.wfile.write(json.dumps(body).encode())\n"
         f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
     )
-    env = app.AppEnvironment(
-        name="params-cmd",
-        port=port,
-        command=[sys.executable, "-c", script],
-        parameters=[app.Parameter("size", "3", env_var="SIZE")],
-    )
+    command = [sys.executable, "-c", script]
+    return app.AppEnvironment(name=name, port=port, command=command, parameters=[parameter])
+
+
+def test_a_command_app_gets_its_parameters() -> None:
+    env = _command_app("params-cmd", app.Parameter("size", "3", env_var="SIZE"))
     with flyte.serve(env) as handle:
         assert get_json(handle.url + "/") == ["3", "3"]
 
@@ -82,26 +83,12 @@ def test_a_command_app_gets_its_parameters() -> None:
 def test_the_parameters_file_lives_as_long_as_the_app() -> None:
     from flytelike.app._parameter import PARAMETERS_FILE_ENV
 
-    port = free_port()
-    script = (
-        "import http.server\n"
-        "class H(http.server.BaseHTTPRequestHandler):\n"
-        "    def do_GET(self):\n"
-        "        self.send_response(200); self.end_headers(); self.wfile.write(b'1')\n"
-        f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
-    )
-    env = app.AppEnvironment(
-        name="params-file",
-        port=port,
-        command=[sys.executable, "-c", script],
-        parameters=[app.Parameter("size", "3")],
-    )
-    handle = flyte.serve(env)
+    handle = flyte.serve(_command_app("params-file", app.Parameter("size", "4")))
     try:
         delivered = Path(handle._env_vars[PARAMETERS_FILE_ENV])
         assert delivered.exists()
         handle = handle.restart()  # (the new handle takes the file over)
-        assert get_json(handle.url + "/") == 1 and delivered.exists()
+        assert get_json(handle.url + "/") == ["4", None] and delivered.exists()
     finally:
         handle.stop()
     assert not delivered.exists()  # (stopping the app removes it)
