@@ -470,6 +470,11 @@ class RayBackend:
         except Exception as e:
             where = f"{n} map items from {items[0][0]}"
             return [(None, _ray_failure(e, task.id.name, where), None)] * n
+        if not any(errs) and not any(printed):  # (the common batch: every item succeeded)
+            if len(columns) == 1:
+                ((name, col),) = columns
+                return [({name: v}, None, None) for v in col]
+            return [({name: col[j] for name, col in columns}, None, None) for j in range(n)]
         return [
             (
                 None if err is not None else {name: col[j] for name, col in columns},
