@@ -119,6 +119,14 @@ class _Lane:
         self.idle: list[Any] = []
 
 
+async def _close_lane(lane: _Lane) -> None:
+    """Close a lane's channel, then give the loop the turn in which gRPC's task watching each
+    of its calls ends (a loop closed before that warns ``Task was destroyed but it is
+    pending`` for every stream the lane kept)."""
+    await lane.channel.close()
+    await asyncio.sleep(0)
+
+
 class GrpcBackend:
     """Runs task actions on a gRPC executor (``flytelike serve executor`` or any other).
 
@@ -474,9 +482,9 @@ class GrpcBackend:
         self._forget_closed_loops()
         for loop, lane in list(self._lanes.items()):
             if loop.is_running():
-                asyncio.run_coroutine_threadsafe(lane.channel.close(), loop)
+                asyncio.run_coroutine_threadsafe(_close_lane(lane), loop)
             else:
-                loop.run_until_complete(lane.channel.close())
+                loop.run_until_complete(_close_lane(lane))
         self._lanes.clear()
 
     def __repr__(self) -> str:

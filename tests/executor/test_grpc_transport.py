@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,9 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from flytelike.executor import _net
+import flytelike as fl
+from flytelike.backends import ActionContext, ActionRequest
+from flytelike.executor import ExecutorServer, GrpcBackend, _net
+from typesystem import Scalar
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@fl.task
+def square(x: int) -> int:
+    return x * x
+
 
 # Imports gRPC the way the executor's client and server do, in a fresh process, and prints the
 # variables it left and whether gRPC was imported.
@@ -63,3 +75,32 @@ def test_the_grpcio_version_is_read_as_numbers() -> None:
     version = _net._grpcio_version()
     assert len(version) == 2
     assert all(isinstance(p, int) and p >= 0 for p in version)
+
+
+def test_closing_the_backend_ends_the_calls_of_a_loop_that_stays_open(
+    executor: ExecutorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An idle stream's status watcher ends within ``close()``: closing the loop afterwards
+    leaves no pending gRPC task behind (asyncio logs 'Task was destroyed but it is pending'
+    for each one, as it did for every idle stream before)."""
+    backend = GrpcBackend(address=executor.address)
+    task = square.template()
+    loop = asyncio.new_event_loop()
+
+    async def actions() -> list[object]:
+        out = []
+        for i in range(3):
+            request = ActionRequest(task, {"x": Scalar(i)}, ActionContext("close", f"n{i}"))
+            out.append((await backend.run_action(request)).outputs)
+        return out
+
+    try:
+        assert loop.run_until_complete(actions()) == [{"o0": Scalar(i * i)} for i in range(3)]
+        with caplog.at_level(logging.ERROR, logger="asyncio"):
+            backend.close()
+            loop.close()
+            gc.collect()
+    finally:
+        if not loop.is_closed():
+            loop.close()
+    assert [r.getMessage() for r in caplog.records if "pending" in r.getMessage()] == []
