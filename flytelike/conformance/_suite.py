@@ -224,12 +224,15 @@ class BackendConformance:
         from flytelike.remote import Artifact
 
         monkeypatch.setenv("FLYTELIKE_HOME", str(tmp_path / "catalog"))
-        run = engine.run(ct.publish_note, text="v1")
-        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
-        assert Artifact.get("conformance-note", version="v1").source_run == run.name
-        run = engine.run(ct.declare_note, text="v2")
-        assert run.phase is WorkflowPhase.SUCCEEDED, run.error
-        assert Artifact.get("conformance-declared", version="v2").source_run == run.name
+        for task, name, version in (
+            (ct.publish_note, "conformance-note", "v1"),
+            (ct.declare_note, "conformance-declared", "v2"),
+        ):
+            run = engine.run(task, text=version)
+            assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+            rec = run.record()  # (published in the run's namespace)
+            found = Artifact.get(name, version, project=rec.project, domain=rec.domain)
+            assert found.source_run == run.name
 
     def test_decks_are_readable_by_the_driver(self, engine: Engine) -> None:
         run = engine.run(ct.decked, text="seen")

@@ -368,9 +368,10 @@ async def _fast_path(items: _Items, task: TaskTemplate, retries: int, workers: i
                             and cpu() - c0 < WAIT_FRACTION * wall
                         )
                         break
-            if i < n and not slow:
-                items.progress()
-                await asyncio.sleep(0)  # let signals and timers in
+            if i < n:
+                items.progress()  # (also when the rest goes to worker threads)
+                if not slow:
+                    await asyncio.sleep(0)  # let signals and timers in
     if i >= n:
         return
     counter = iter(range(i, n))
