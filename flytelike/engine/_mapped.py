@@ -69,18 +69,9 @@ class MappedRecords:
         self.pos = end
 
     def clear(self) -> None:
-        """Drop every record. While they all lie in the first window (the usual: a journal
-        emptied every few milliseconds), they are zeroed in place, the first length first (from
-        then on a reader finds nothing), with no system call; else the file is cut to nothing
-        and mapped again on the next append."""
-        mm = self._mm
-        if mm is not None and self._base == 0 and self.pos <= len(mm):
-            if self.pos:
-                mm[: LEN.size] = bytes(LEN.size)
-                mm[LEN.size : self.pos] = bytes(self.pos - LEN.size)
-        else:
-            self.unmap()
-            os.ftruncate(self.fd, 0)
+        """Drop every record: the file is cut to nothing (mapped again on the next append)."""
+        self.unmap()
+        os.ftruncate(self.fd, 0)
         self.pos = 0
 
     def unmap(self) -> None:

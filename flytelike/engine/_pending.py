@@ -7,14 +7,15 @@ length-prefixed msgpack record ``[seq, ops]``, to this process's journal (0600, 
 a shared memory map, ``_mapped``: two memory copies, no system call; no fsync: the kernel's page
 cache outlives the process, as SQLite's own WAL writes do with ``synchronous=NORMAL``) and
 handed to the writer thread, which commits them within ``BATCH_SECONDS``. The commit also
-records the journal's last ``seq`` in ``pending_marks`` (same transaction), and the journal is
-emptied (zeroed in place).
+records the journal's last ``seq`` in ``pending_marks`` (same transaction): a replay skips the
+records up to it, and the file is cut once it holds ``CUT_BYTES``.
 
 A process killed before its writer committed leaves its journal behind: the next process to
 open the store (``replay``) applies every record after the committed mark, in order, in one
 transaction, and removes the file. A process that closes its store normally removes its journal
-and its mark. A torn record at the end (the kill hit mid-write) and anything after it are
-ignored, as is the zeroed rest of the file; a journal whose process is still alive is left to it.
+and its mark (the file first). A torn record at the end (the kill hit mid-write) and anything
+after it are ignored, as is the unwritten (zero) rest of the file; a journal whose process is
+still alive is left to it.
 
 Files live in ``<home>/pending/`` as ``<pid>-<token>.journal``.
 """
@@ -36,6 +37,8 @@ from flytelike.engine._private import FILE_MODE, private_dir
 
 log = logging.getLogger("flytelike.engine.store")
 
+# A journal holding this many bytes of committed records is cut to nothing after a commit.
+CUT_BYTES = 1 << 20
 MARK_SQL = "INSERT OR REPLACE INTO pending_marks (owner, seq) VALUES (?, ?)"
 
 Ops = list[tuple[str, list[Any]]]
@@ -99,8 +102,10 @@ class PendingJournal:
         return ("DELETE FROM pending_marks WHERE owner=?", (self.owner,))
 
     def committed(self) -> None:
-        """Every record so far is committed: empty the journal."""
-        if self._out is not None and self.dirty:
+        """Every record so far is committed (the mark says so: a replay skips them). The file
+        is cut once it holds ``CUT_BYTES``; until then later records follow the committed ones
+        (no write at all per commit)."""
+        if self._out is not None and self.dirty and self._out.pos >= CUT_BYTES:
             self._out.clear()
         self.dirty = False
 

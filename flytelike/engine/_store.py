@@ -493,9 +493,11 @@ class SQLiteStore:
         self.flush()
         journal = self._journal
         if journal is not None and not self._ready and not journal.dirty:
+            # (the file first: it keeps committed records, which only its mark keeps a replay
+            # from applying again; a mark left alone is harmless)
+            journal.close()
             with contextlib.suppress(StoreError):
                 self.execute([journal.forget()])
-            journal.close()
             self._journal = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -135,28 +135,55 @@ def test_a_killed_but_unreaped_process_counts_as_dead() -> None:
     assert alive(os.getpid())
 
 
-def test_an_emptied_journal_holds_only_what_came_after(tmp_path: Path) -> None:
-    from flytelike.engine._pending import _records
+def test_committed_records_stay_until_the_journal_is_cut(tmp_path: Path) -> None:
+    from flytelike.engine._pending import CUT_BYTES, _records
 
     j = PendingJournal(tmp_path / "runs.db")
     try:
         j.append([("INSERT INTO t (k) VALUES (?)", [("a",)])])
         j.append([("INSERT INTO t (k) VALUES (?)", [("b" * 500,)])])
-        j.committed()  # (zeroed in place: the records lay in the first window)
-        assert _records(j.path.read_bytes()) == []
+        j.committed()  # (their mark skips them in a replay: nothing is written)
+        assert [seq for seq, _ in _records(j.path.read_bytes())] == [1, 2]
         j.append([("INSERT INTO t (k) VALUES (?)", [("c",)])])
-        assert _records(j.path.read_bytes()) == [(3, [["INSERT INTO t (k) VALUES (?)", [["c"]]]])]
-        # Records past the first window (1 MiB): the file is cut instead, and grows again.
-        for _ in range(2):
-            j.append([("INSERT INTO t (k) VALUES (?)", [("x" * (700 << 10),)])])
-        assert [seq for seq, _ in _records(j.path.read_bytes())] == [3, 4, 5]
+        assert _records(j.path.read_bytes())[-1] == (3, [["INSERT INTO t (k) VALUES (?)", [["c"]]]])
+        # Once it holds CUT_BYTES, a commit cuts it to nothing; it grows again after.
+        while j._out is not None and j._out.pos < CUT_BYTES:
+            j.append([("INSERT INTO t (k) VALUES (?)", [("x" * (300 << 10),)])])
         j.committed()
         assert j.path.stat().st_size == 0
         j.append([("INSERT INTO t (k) VALUES (?)", [("d",)])])
-        assert [seq for seq, _ in _records(j.path.read_bytes())] == [6]
+        assert [seq for seq, _ in _records(j.path.read_bytes())] == [j.seq]
     finally:
         j.close()
     assert not j.path.exists()
+
+
+def test_a_replay_skips_the_records_a_commit_covered(tmp_path: Path) -> None:
+    from flytelike.engine._pending import MARK_SQL
+
+    db_path = tmp_path / "runs.db"
+    db = SQLiteStore(db_path)
+    try:
+        db.execute([("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)", ())])
+        j = PendingJournal(db_path)
+        j.owner = "999999998-dead"  # (no such process)
+        j.path = j.folder / f"{j.owner}.journal"
+        j.append([("INSERT INTO t (k, v) VALUES (?, ?)", [("a", 1)])])
+        j.append([("INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)", [("a", 2)])])
+        # What the writer does: commit both with the journal's mark, then more (not journaled).
+        db.execute([("INSERT INTO t (k, v) VALUES (?, ?)", ("a", 2)), (MARK_SQL, (j.owner, 2))])
+        db.execute([("UPDATE t SET v=3 WHERE k='a'", ())])
+    finally:
+        db.close()
+    j.committed()
+    j.append([("INSERT OR REPLACE INTO t (k, v) VALUES (?, ?)", [("b", 9)])])
+    again = SQLiteStore(db_path)  # the next opener applies record 3 only
+    try:
+        assert dict(again.query("SELECT k, v FROM t")) == {"a": 3, "b": 9}  # type: ignore[arg-type]
+        assert not j.path.exists()
+    finally:
+        again.close()
+        j.close()
 
 
 def test_a_record_whose_length_is_not_written_yet_is_not_read(tmp_path: Path) -> None:
