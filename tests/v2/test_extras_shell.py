@@ -167,3 +167,9 @@ def test_an_edited_script_is_not_served_from_the_cache(tmp_path: Path, engine: A
     assert engine.run(off.as_task(), log=str(log)).outputs() == 1
     assert engine.run(off.as_task(), log=str(log)).outputs() == 1
     assert log.read_text().split() == ["one", "two", "off", "off"]  # (not cached)
+
+
+def test_an_input_name_that_cannot_be_a_task_parameter_is_refused() -> None:
+    odd = shell.create("odd", image="x", inputs={"__defaults__": str}, script="echo hi")
+    with pytest.raises(DefinitionError, match="must be a Python identifier not starting"):
+        odd.as_task()

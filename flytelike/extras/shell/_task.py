@@ -57,10 +57,10 @@ def make_task(shell: Any, env: Any) -> Any:
     from flytelike._settings.cache import Cache
 
     for name in shell.inputs:
-        if not name.isidentifier() or keyword.iskeyword(name):
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("__"):
             raise DefinitionError(
-                f"shell task {shell.name}: input {name!r} must be a Python identifier to be a "
-                "task input (it names a parameter of the task)"
+                f"shell task {shell.name}: input {name!r} must be a Python identifier not "
+                "starting with '__' to be a task input (it names a parameter of the task)"
             )
     defaults: dict[str, Any] = {}
     for name, t in shell.inputs.items():
@@ -70,14 +70,16 @@ def make_task(shell: Any, env: Any) -> Any:
             defaults[name] = None
     fname = re.sub(r"\W", "_", shell.name)
     fname = fname if fname.isidentifier() and not keyword.iskeyword(fname) else f"shell_{fname}"
-    params = ", ".join(f"{n}=_defaults[{n!r}]" if n in defaults else n for n in shell.inputs)
+    # (the helpers' names start with '__', which no input's may)
+    params = ", ".join(f"{n}=__defaults__[{n!r}]" if n in defaults else n for n in shell.inputs)
     passed = ", ".join(f"{n}={n}" for n in shell.inputs)
     source = (
         f"async def {fname}({'*, ' + params if params else ''}):\n"
-        f"    return await _to_thread(_call, dict({passed}), 0)\n"
+        f"    return await __to_thread__(__call_script__, dict({passed}), 0)\n"
     )  # (the engine retries: one try per attempt)
     namespace: dict[str, Any] = {
-        "_defaults": defaults, "_to_thread": asyncio.to_thread, "_call": shell._call,
+        "__defaults__": defaults, "__to_thread__": asyncio.to_thread,
+        "__call_script__": shell._call,
     }  # fmt: skip
     # (the task reads its interface from a function's code: named parameters, not **kwargs)
     exec(compile(source, f"<shell task {shell.name}>", "exec"), namespace)
