@@ -175,17 +175,23 @@ class _Items:
             self.done += 1
             self._journal_append(packed)
             self.rows.append(packed)
-            pending = len(self.rows)
-            if pending < ROW_BATCH:
-                # Slow items still reach the store within WRITE_SECONDS (checked every few).
-                if pending & 7:
-                    return
-                now = time.monotonic()
-                if now - self.last_write <= WRITE_SECONDS:
-                    return
-                self.last_write = now
-            rows, self.rows = self.rows, []
-        self._write(rows)
+            # (slow items still reach the store within WRITE_SECONDS: checked every few)
+            rows = self._take_rows(check_clock=not len(self.rows) & 7)
+        if rows is not None:
+            self._write(rows)
+
+    def _take_rows(self, check_clock: bool) -> list[bytes] | None:
+        """Under ``lock``: the rows to hand to the store now (``ROW_BATCH`` of them, or any
+        when ``check_clock`` finds ``WRITE_SECONDS`` gone since the last write), else None."""
+        if len(self.rows) < ROW_BATCH:
+            if not check_clock:
+                return None
+            now = time.monotonic()
+            if now - self.last_write <= WRITE_SECONDS:
+                return None
+            self.last_write = now
+        rows, self.rows = self.rows, []
+        return rows
 
     def _journal_append(self, packed: bytes) -> None:
         """The item in the map's journal before anything else sees it done (under ``lock``):

@@ -29,8 +29,6 @@ from flytelike.backends._live import is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map import (
     PROGRESS_SECONDS,
-    ROW_BATCH,
-    WRITE_SECONDS,
     _Items,
     _run_item,
 )
@@ -54,13 +52,9 @@ def record_many(items: _Items, done: list[tuple[int, float, Any, int]]) -> None:
         for p in packed:
             items._journal_append(p)
         items.rows.extend(packed)
-        if len(items.rows) < ROW_BATCH:
-            now = time.monotonic()
-            if now - items.last_write <= WRITE_SECONDS:
-                return
-            items.last_write = now
-        rows, items.rows = items.rows, []
-    items._write(rows)
+        rows = items._take_rows(check_clock=True)
+    if rows is not None:
+        items._write(rows)
 
 
 class _More(Exception):
