@@ -138,7 +138,7 @@ class Execution:
     project: str = DEFAULT_PROJECT
     domain: str = DEFAULT_DOMAIN
     # The run's event loop while the interpreter keeps it hidden around a chain of task nodes
-    # that all run in place (``runs_in_place``; ``_interpreter.run_nodes``): setting and
+    # that all run in place (``_inplace.plan``; ``_interpreter.run_nodes``): setting and
     # restoring the running loop costs two system calls (``getpid``) each time.
     hidden_loop: asyncio.AbstractEventLoop | None = None
 
@@ -148,7 +148,9 @@ class Execution:
             self.sem = asyncio.Semaphore(self.max_parallelism)
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
         # Whether the backend makes in-place runners (``_runner``) at all.
-        self._prepares = self._inline and hasattr(self.backend, "inline_runner")
+        self.prepares = self._inline and hasattr(self.backend, "inline_runner")
+        # (task id, overrides id) -> (task, overrides, its in-place plan or None): ``_inplace``.
+        self.plans: dict[tuple[int, int], tuple[TaskTemplate, Any, Any]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
         self.slots = Slots()  # parallelism slots held by running actions, lent to children
         self._runners: dict[int, tuple[TaskTemplate, Any, tuple[dict[str, Any] | None, bool]]] = {}
@@ -353,11 +355,10 @@ class Execution:
         timeout: float | None,
     ) -> tuple[ActionOutcome, int]:
         attempt = self.attempt_base.get(aid, 0) if self.attempt_base else 0
-        user_left = retries
-        system_left = self.config.system_retries
+        budgets = (retries, self.config.system_retries)  # (user, system) retries left
         store = self.store
         bus = self.bus
-        runner, (backoff, retry_any) = self._prepared(task)
+        runner, (backoff, retry_any) = self.prepared(task)
         if timeout is not None:
             runner = None
         while True:
@@ -377,15 +378,8 @@ class Execution:
                     if log is not None and store is not None:
                         store.log(self.run_name, aid, attempt, log)
                     raise
-            log = take_log(self.run_name, aid, attempt) or outcome.logs
-            if log is not None and store is not None:
-                store.log(self.run_name, aid, attempt, log)
-            if outcome.decks and store is not None:
-                store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
-            if outcome.artifacts is not None:  # (outputs published as artifact versions)
-                outcome = publish_artifacts(outcome)
-            err = outcome.error
-            if err is None:
+            outcome = self.settle(aid, attempt, outcome)
+            if outcome.error is None:
                 # A first attempt that succeeds gets no row of its own: the action's row (phase
                 # SUCCEEDED, attempts 1) stands for it and ``RunStore.attempts`` reads it back
                 # from there. A dynamic task's action ends after its graph: its row is written.
@@ -396,60 +390,77 @@ class Execution:
                         ATTEMPT, self.run_name, TaskPhase.SUCCEEDED, aid, task.id.name, attempt
                     )
                 return outcome, attempt + 1
-            from flytelike.engine._abort import interrupted
-
-            stopped = interrupted(self.run_name, aid)  # (a body stopped by an abort: ABORTED)
-            if stopped is not None:
-                raise stopped
-            if err.kind == SYSTEM:
-                retry = system_left > 0
-                system_left -= 1
-            else:
-                retry = (
-                    err.recoverable or err.timed_out or (retry_any and not non_recoverable(err))
-                ) and user_left > 0
-                user_left -= 1 if retry else 0
-            phase = TaskPhase.RETRYABLE_FAILED if retry else TaskPhase.FAILED
-            if store is not None:
-                store.attempt(self.run_name, aid, attempt, phase.value, started, error_dict(err))
-            if bus.active:
-                bus.publish(ATTEMPT, self.run_name, phase, aid, task.id.name, attempt, err.message)
-            if not retry:
-                detail = ActionError.of(
-                    err,
-                    aid,
-                    node_id=node_id,
-                    task=task.id.name,
-                    attempt=attempt,
-                    started_at=started,
-                    ended_at=time.time(),
-                )
-                raise NodeFailed(
-                    aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED, detail
-                )
+            budgets = self.retry_or_fail(
+                aid, node_id, task.id.name, attempt, outcome.error, started, budgets, retry_any
+            )
             if backoff is not None:  # RetryStrategy(backoff=Backoff(...)): wait between attempts
                 from flytelike._settings.v2config import retry_delay
 
                 await asyncio.sleep(retry_delay(backoff, attempt))
             attempt += 1
 
-    def runs_in_place(self, task: TaskTemplate, ov: NodeOverrides | None) -> bool:
-        """Whether ``run_task`` of ``task`` with overrides ``ov`` would run to its end without
-        awaiting anything, now: in place through a prepared runner (nothing else in flight, no
-        timeout), with no serialized cache lookup, no backoff between retries and no listener
-        on the run's events. The interpreter may then keep the loop hidden around it."""
-        if not self._prepares or self.inflight > 1 or self.bus.active:
-            return False  # (a remote backend: no in-place runner to ask for, ever)
-        md = task.metadata
-        if node_timeout(md.timeout, ov.timeout if ov is not None else None) is not None:
-            return False
-        spec = ov.cache if ov is not None and ov.cache is not None else md.cache
-        if spec is not None and spec.enabled and spec.serialize:
-            return False
-        runner, (backoff, _) = self._prepared(merged(task, ov))
-        return runner is not None and backoff is None
+    def settle(self, aid: str, attempt: int, outcome: ActionOutcome) -> ActionOutcome:
+        """Record what attempt ``attempt`` of ``aid`` printed and its decks, and publish its
+        artifacts (an outcome whose publication failed comes back as a user error)."""
+        store = self.store
+        log = take_log(self.run_name, aid, attempt) or outcome.logs
+        if log is not None and store is not None:
+            store.log(self.run_name, aid, attempt, log)
+        if outcome.decks and store is not None:
+            store.decks(self.run_name, aid, [(d.name, d.uri) for d in outcome.decks])
+        if outcome.artifacts is not None:  # (outputs published as artifact versions)
+            outcome = publish_artifacts(outcome)
+        return outcome
 
-    def _prepared(self, task: TaskTemplate) -> tuple[Any, tuple[dict[str, Any] | None, bool]]:
+    def retry_or_fail(
+        self,
+        aid: str,
+        node_id: str,
+        name: str,
+        attempt: int,
+        err: ExecutionError,
+        started: float,
+        budgets: tuple[int, int],
+        retry_any: bool,
+    ) -> tuple[int, int]:
+        """Attempt ``attempt`` of ``aid`` (task ``name``) failed with ``err``: record it, and
+        return the (user, system) retry budgets left for the next attempt, or raise the
+        action's ``NodeFailed`` when it is not retried (``ABORTED`` when an abort stopped it)."""
+        from flytelike.engine._abort import interrupted
+
+        stopped = interrupted(self.run_name, aid)  # (a body stopped by an abort: ABORTED)
+        if stopped is not None:
+            raise stopped
+        user_left, system_left = budgets
+        if err.kind == SYSTEM:
+            retry = system_left > 0
+            system_left -= 1
+        else:
+            retry = (
+                err.recoverable or err.timed_out or (retry_any and not non_recoverable(err))
+            ) and user_left > 0
+            user_left -= 1 if retry else 0
+        phase = TaskPhase.RETRYABLE_FAILED if retry else TaskPhase.FAILED
+        if self.store is not None:
+            self.store.attempt(self.run_name, aid, attempt, phase.value, started, error_dict(err))
+        if self.bus.active:
+            self.bus.publish(ATTEMPT, self.run_name, phase, aid, name, attempt, err.message)
+        if not retry:
+            detail = ActionError.of(
+                err,
+                aid,
+                node_id=node_id,
+                task=name,
+                attempt=attempt,
+                started_at=started,
+                ended_at=time.time(),
+            )
+            raise NodeFailed(
+                aid, err, NodePhase.TIMED_OUT if err.timed_out else NodePhase.FAILED, detail
+            )
+        return user_left, system_left
+
+    def prepared(self, task: TaskTemplate) -> tuple[Any, tuple[dict[str, Any] | None, bool]]:
         """``task``'s in-place runner (``_runner``) and its retry settings, made once per task
         per run."""
         found = self._runners.get(id(task))

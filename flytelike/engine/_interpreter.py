@@ -27,9 +27,11 @@ from typing import Any
 
 import typesystem
 from flytelike.backends import USER, ExecutionError
+from flytelike.engine import _abort
 from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
+from flytelike.engine._inplace import Plan, plan, run_action
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir import (
@@ -43,7 +45,6 @@ from flytelike.ir import (
     LaunchPlanTemplate,
     Node,
     TaskNode,
-    TaskTemplate,
     WorkflowNode,
     WorkflowTemplate,
 )
@@ -294,21 +295,48 @@ class Interpreter:
                         hold = None
                     if len(batch) == 1 and not running and not deferred:
                         n = batch[0]
-                        known = self._in_place(n)
-                        if known is not None:
-                            if hidden is None and ex.hidden_loop is None:
-                                hidden = asyncio._get_running_loop()
-                                asyncio._set_running_loop(None)
-                                ex.hidden_loop = hidden
-                        else:
+                        p = self._in_place(n)
+                        if p is None:
                             unhide()
-                        try:
-                            out = await self.run_node(n, values, prefix, parent, known)
-                            completed(n, out, None)
-                        except NodeFailed as f:
-                            completed(n, None, f)
-                        finally:
-                            ex.inflight -= 1
+                            try:
+                                out = await self.run_node(n, values, prefix, parent)
+                                completed(n, out, None)
+                            except NodeFailed as f:
+                                completed(n, None, f)
+                            finally:
+                                ex.inflight -= 1
+                            continue
+                        if hidden is None and ex.hidden_loop is None:
+                            hidden = asyncio._get_running_loop()
+                            asyncio._set_running_loop(None)
+                            ex.hidden_loop = hidden
+                        # A stretch of in-place task nodes, one after another, without a
+                        # coroutine per node (``_inplace``); it ends at the first node that
+                        # is not one, a failure, a fan-out, or an abort of the run.
+                        st = _abort.state(ex.run_name)
+                        main = asyncio.current_task(ex.hidden_loop)
+                        while True:
+                            aid = prefix + n.id
+                            try:
+                                inputs = self._inputs(n, values, p.task.interface, aid)
+                                out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
+                                completed(n, out, None)
+                            except NodeFailed as f:
+                                completed(n, None, f)
+                            finally:
+                                ex.inflight -= 1
+                            if failures or running or deferred or len(ready) != 1:
+                                break
+                            if st is not None and st.run_reason is not None:
+                                break  # (the loop delivers the run's abort: ``_abort``)
+                            n = ready[0]
+                            p = self._in_place(n)
+                            if p is None:
+                                break
+                            if store is not None:
+                                store.durable(ex.run_name)  # (as above: before it starts)
+                            ready.clear()
+                            ex.inflight += 1
                         continue
                     unhide()
                     for n in batch:
@@ -349,38 +377,23 @@ class Interpreter:
             raise failures[0]
 
     # ------------------------------------------------------------------ nodes
-    def _in_place(self, node: Node) -> TaskTemplate | None:
-        """The task of ``node`` if it is a task node that runs to its end without awaiting
-        anything (``Execution.runs_in_place``), else None."""
+    def _in_place(self, node: Node) -> Plan | None:
+        """How ``node`` runs in place if it is a task node that runs to its end without
+        awaiting anything (``_inplace.plan``), else None."""
         target = node.target
         if type(target) is not TaskNode:
             return None
         task = self.ex.index.tasks.get(target.task)
-        if task is None or not self.ex.runs_in_place(task, node.overrides):
+        if task is None:
             return None
-        return task
+        return plan(self.ex, task, node.overrides)
 
-    async def run_node(
-        self,
-        node: Node,
-        values: Values,
-        prefix: str,
-        parent: str,
-        task: TaskTemplate | None = None,
-    ) -> Outputs:
-        """Run one node (``task``: its task, when the caller looked it up already);
-        ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
-        work = self._run_node(node, values, prefix, parent, task)
+    async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
+        """Run one node; ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
+        work = self._run_node(node, values, prefix, parent)
         return await abortable(self.ex, prefix + node.id, node.id, work)
 
-    async def _run_node(
-        self,
-        node: Node,
-        values: Values,
-        prefix: str,
-        parent: str,
-        known: TaskTemplate | None = None,
-    ) -> Outputs:
+    async def _run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
         target = node.target
         aid = prefix + node.id
         ex = self.ex
@@ -391,7 +404,7 @@ class Interpreter:
                 inputs = self._inputs(node, values, ref.interface, aid)
                 return await ex.run_task(aid, parent, node.id, ref, inputs, node.overrides)
         if isinstance(target, TaskNode):
-            task = known or ex.index.task(target.task)
+            task = ex.index.task(target.task)
             inputs = self._inputs(node, values, task.interface, aid)
             return await ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
         handler = _HANDLERS.get(type(target))

@@ -1,0 +1,115 @@
+"""A stretch of in-place task nodes runs through ``_inplace.run_action`` (no coroutine per node)
+and records what the general path records: action rows, attempts of retries, cache hits,
+failures that stop the chain, the action's context, and resumed runs reusing recorded outputs
+(issue 18)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import flytelike as fl
+from flytelike.engine import Engine, _inplace
+from typesystem import Scalar
+
+TRIES: list[int] = []
+SEEN: list[tuple[str, int]] = []
+
+
+@fl.task
+def step(x: int) -> int:
+    ctx = fl.current_context()
+    SEEN.append((ctx.action.action_id, ctx.action.attempt))
+    return x + 1
+
+
+@fl.task(retries=2)
+def flaky(x: int) -> int:
+    TRIES.append(x)
+    if len(TRIES) < 3:
+        raise fl.FlyteRecoverableException(f"not yet ({len(TRIES)})")
+    return x * 10
+
+
+@fl.task(cache=True, cache_version="1")
+def kept(x: int) -> int:
+    return x * 2
+
+
+@fl.task
+def boom(x: int) -> int:
+    raise ValueError(f"boom at {x}")
+
+
+@fl.workflow
+def chain(x: int) -> int:
+    return step(x=flaky(x=kept(x=step(x=x))))  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def broken(x: int) -> int:
+    return step(x=boom(x=step(x=x)))  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Action ids run through the in-place driver."""
+    calls: list[str] = []
+    real = _inplace.run_action
+
+    def spy(*args: Any) -> Any:
+        calls.append(args[3])
+        return real(*args)
+
+    monkeypatch.setattr("flytelike.engine._interpreter.run_action", spy)
+    TRIES.clear()
+    SEEN.clear()
+    return calls
+
+
+def test_a_chain_runs_in_place_and_records_every_action(engine: Engine, counted: list[str]) -> None:
+    run = engine.run(chain, x=1)
+    assert run.outputs() == 41  # ((1 + 1) * 2) * 10 + 1
+    assert counted == ["n0", "n1", "n2", "n3"]
+    assert SEEN == [("n0", 0), ("n3", 0)]
+    actions = {a.action_id: a for a in run.actions()}
+    assert {a: (r.phase, r.attempts) for a, r in actions.items()} == {
+        "n0": ("SUCCEEDED", 1),
+        "n1": ("SUCCEEDED", 1),
+        "n2": ("SUCCEEDED", 3),
+        "n3": ("SUCCEEDED", 1),
+    }
+    assert actions["n1"].cache_status == "MISS"
+    assert [(a.attempt, a.phase) for a in run.attempts("n2")] == [
+        (0, "RETRYABLE_FAILED"),
+        (1, "RETRYABLE_FAILED"),
+        (2, "SUCCEEDED"),
+    ]
+    assert engine.store.action_literals(run.name, "n2", "inputs") == {"x": Scalar(4)}
+    assert run.action_outputs("n2") == {"o0": Scalar(40)}
+
+    TRIES.clear()
+    again = engine.run(chain, x=1)
+    assert again.outputs() == 41
+    hit = {a.action_id: a for a in again.actions()}["n1"]
+    assert (hit.cache_status, hit.attempts) == ("HIT", 0)
+
+
+def test_a_failure_stops_the_chain(engine: Engine, counted: list[str]) -> None:
+    run = engine.run(broken, x=1, wait=False).wait()
+    assert run.phase.value == "FAILED"
+    assert counted == ["n0", "n1"]
+    phases = {a.action_id: a.phase for a in run.actions()}
+    assert phases == {"n0": "SUCCEEDED", "n1": "FAILED"}
+    (attempt,) = run.attempts("n1")
+    assert attempt.phase == "FAILED" and "boom at 2" in attempt.message
+
+
+def test_a_resumed_chain_reuses_recorded_outputs(engine: Engine, counted: list[str]) -> None:
+    run = engine.run(broken, x=1, wait=False).wait()
+    SEEN.clear()
+    again = engine.resume(run.name, wait=False).wait()
+    assert again.phase.value == "FAILED"
+    assert SEEN == []  # (n0 succeeded before: its body does not run again)
+    assert [a.phase for a in again.attempts("n1")] == ["FAILED", "FAILED"]
