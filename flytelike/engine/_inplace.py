@@ -120,7 +120,11 @@ def _run(ex: Execution, aid: str, parent: str, node_id: str, p: Plan, inputs: Ou
         if prior is not None:  # (resumed: recorded before; no listener to tell)
             return prior
     name = p.name
-    ex.node_started(aid, parent, node_id, "task", name, inputs)
+    store = ex.store
+    if store is not None and not ex.bus.active:  # (``node_started`` without events to send)
+        store.start_action(ex.run_name, aid, parent, node_id, "task", name, inputs)
+    else:
+        ex.node_started(aid, parent, node_id, "task", name, inputs)
     key: str | None = None
     status = ""
     spec = p.cache
@@ -151,10 +155,16 @@ def _run(ex: Execution, aid: str, parent: str, node_id: str, p: Plan, inputs: Ou
             aid, name, f.phase, error=f.error, cache_key=key, cache_status=status, detail=f.detail
         )
         raise
-    ex.node_finished(
-        aid, name, NodePhase.SUCCEEDED, outputs, cache_key=key, cache_status=status,
-        attempts=attempts,
-    )  # fmt: skip
+    if store is not None and not ex.bus.active:
+        # (``node_finished``, made durable at once: the next node of the chain is built on it)
+        store.finish_action(
+            ex.run_name, aid, "SUCCEEDED", outputs, None, key, status, attempts, durable=True
+        )
+    else:
+        ex.node_finished(
+            aid, name, NodePhase.SUCCEEDED, outputs, cache_key=key, cache_status=status,
+            attempts=attempts,
+        )  # fmt: skip
     return outputs
 
 

@@ -139,10 +139,37 @@ _ATTEMPT_OK = (
 )
 
 
+# A started action's row while it is held back (``RunStore.start_action``): parent, node id,
+# kind, name, phase, started (also queued) at, inputs, inputs URI, group.
+Held = tuple[str, str, str, str, str, float, bytes | None, str | None, str | None]
+
+
+def held_row(run: str, action_id: str, h: Held) -> dict[str, Any]:
+    """A held start row as the ``actions`` upsert the writer makes of it."""
+    row = {
+        "run_name": run,
+        "action_id": action_id,
+        "parent": h[0],
+        "node_id": h[1],
+        "kind": h[2],
+        "name": h[3],
+        "phase": h[4],
+        "queued_at": h[5],
+        "started_at": h[5],
+        "ended_at": None,
+        "error": None,
+        "inputs": h[6],
+        "inputs_uri": h[7],
+    }
+    if h[8] is not None:
+        row["group_name"] = h[8]
+    return row
+
+
 def finished_row(
     run: str,
     action_id: str,
-    s: dict[str, Any],
+    s: Held,
     phase: str,
     now: float,
     outputs: bytes | None,
@@ -154,21 +181,21 @@ def finished_row(
 ) -> tuple[str, tuple[Any, ...]]:
     """The statement and row of an action written whole (started and finished in one batch;
     ``s``: its held start row): the plain shape when its optional columns are all empty."""
+    parent, node_id, kind, name, _, started, inputs, inputs_uri, group = s
     if (
         outputs_uri is None
         and error is None
         and cache_key is None
-        and s["inputs_uri"] is None
-        and "group_name" not in s
+        and inputs_uri is None
+        and group is None
     ):
         return _PLAIN_ACTION, (
-            run, action_id, s["parent"], s["node_id"], s["kind"], s["name"], phase,
-            s["queued_at"], s["started_at"], now, s["inputs"], outputs, cache_status, attempts,
+            run, action_id, parent, node_id, kind, name, phase, started, started, now, inputs,
+            outputs, cache_status, attempts,
         )  # fmt: skip
     return _WHOLE_ACTION, (
-        run, action_id, s["parent"], s["node_id"], s["kind"], s["name"], phase, s["queued_at"],
-        s["started_at"], now, s["inputs"], s["inputs_uri"], outputs, outputs_uri, _json(error),
-        cache_key, cache_status, attempts, s.get("group_name"),
+        run, action_id, parent, node_id, kind, name, phase, started, started, now, inputs,
+        inputs_uri, outputs, outputs_uri, _json(error), cache_key, cache_status, attempts, group,
     )  # fmt: skip
 
 

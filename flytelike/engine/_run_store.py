@@ -18,6 +18,7 @@ from typing import Any
 from flytelike.backends import ActionLog
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._cached_runs import CachedRunRows
 from flytelike.engine._gate_rows import GateRows
 from flytelike.engine._generation import Generation, generation_file
 from flytelike.engine._integrity import Integrity
@@ -30,11 +31,10 @@ from flytelike.engine._rows import (
     _ACTION_KEY,
     _ATTEMPT,
     _ATTEMPT_OK,
-    _CACHED_RUN_ROW,
-    _PLAIN_CACHED_RUN_ROW,
     _RUN_COLS,
     ActionRecord,
     AttemptRecord,
+    Held,
     RunRecord,
     _error,
     _json,
@@ -42,6 +42,7 @@ from flytelike.engine._rows import (
     _run_error,
     _run_options,
     finished_row,
+    held_row,
 )
 from flytelike.engine._salvage import record_failed
 from flytelike.engine._seals import seal_all
@@ -63,7 +64,7 @@ _IMPLICIT_ATTEMPT = (
 )
 
 
-class RunStore(GateRows):
+class RunStore(GateRows, CachedRunRows):
     """Records runs and their actions; reads them back. Pickles (closures, gate types, literal
     maps holding a pickled value) are sealed and checked with the home's key (``_integrity``).
     A batch the store cannot take (disk full) fails its runs: they are recorded ``FAILED``
@@ -82,7 +83,7 @@ class RunStore(GateRows):
         self._generation = Generation(generation_file(path))
         self._closures_seen = b""
         # Started actions not yet handed to the writer, and groups set before their start.
-        self._held: dict[tuple[str, str], dict[str, Any]] = {}
+        self._held: dict[tuple[str, str], Held] = {}
         self._groups: dict[tuple[str, str], str] = {}
         self._held_lock = threading.Lock()
         self.db.set_pending("actions", _ACTION_KEY, self._take_held)
@@ -150,67 +151,6 @@ class RunStore(GateRows):
             sealed = self.integrity.seal(hit[1])
             self.db.write(_CLOSURE_ROW, (ref[len(_CLOSURE_REF) :].decode(), sealed))
         return ref
-
-    def record_cached_task_run(
-        self,
-        name: str,
-        entity: str,
-        inputs: dict[str, Literal],
-        closure: Any,
-        options_json: str,
-        cache_key: str,
-        outputs: dict[str, Literal],
-        cached: tuple[bytes | None, str | None],
-        started: float,
-        namespace: tuple[str, str],
-    ) -> None:
-        """A finished run of one task served from the cache, as one row: the run row with its
-        ``cache_key`` set. Its only action (the task, a cache ``HIT`` with no attempts) is not
-        stored but read back from that row (``actions``, ``action_literals``)."""
-        # Repeated hits of one key usually have equal inputs: their bytes are reused (an equal
-        # literal map encodes to the same bytes; a HashMethod may map unequal inputs to one key,
-        # which the comparison catches).
-        memo = self._hit_inputs.get(cache_key)
-        if memo is not None and memo[0] == inputs:
-            in_data, in_uri = memo[1], None
-        else:
-            in_data, in_uri = self.codec.encode(inputs, name, "", "inputs")
-            if in_uri is None:
-                if len(self._hit_inputs) >= 1024:
-                    self._hit_inputs.clear()
-                self._hit_inputs[cache_key] = (inputs, in_data)
-        if cached[1] is None and cached[0] is not None:
-            out_data, out_uri = cached
-        else:
-            out_data, out_uri = self.codec.encode(outputs, name, "", "outputs")
-        ref, ended = self.closure_ref(closure), time.time()
-        if in_uri is None and out_uri is None:  # (the usual: no None to bind, _rows)
-            row = (
-                name, entity, "task", "SUCCEEDED", started, started, ended, in_data, out_data,
-                ref, options_json, "", _pid(), cache_key, *namespace,
-            )  # fmt: skip
-            self.db.write_rows(((_PLAIN_CACHED_RUN_ROW, row),))
-            return
-        full = (
-            name, entity, "task", "SUCCEEDED", started, started, ended, in_data, in_uri,
-            out_data, out_uri, None, ref, options_json, "", _pid(), cache_key, *namespace,
-        )  # fmt: skip
-        self.db.write_rows(((_CACHED_RUN_ROW, full),))
-
-    def _cached_run_action(self, run: str) -> ActionRecord | None:
-        """The action of a run recorded by ``record_cached_task_run``, from its run row."""
-        rows = self.db.query(
-            "SELECT entity, created_at, started_at, ended_at FROM runs "
-            "WHERE name=? AND cache_key IS NOT NULL",
-            (run,),
-        )
-        if not rows:
-            return None
-        entity, queued, started, ended = rows[0]
-        return ActionRecord(
-            run, entity, "", entity, "task", entity, "SUCCEEDED", queued, started, ended, None,
-            "HIT", 0,
-        )  # fmt: skip
 
     def finish_run(
         self,
@@ -324,32 +264,15 @@ class RunStore(GateRows):
             data, uri = self.codec.encode(inputs, run, action_id, "inputs")
         now = time.time()
         key = (run, action_id)
-        row = {
-            "run_name": run,
-            "action_id": action_id,
-            "parent": parent,
-            "node_id": node_id,
-            "kind": kind,
-            "name": name,
-            "phase": phase,
-            "queued_at": now,
-            "started_at": now,
-            "ended_at": None,
-            "error": None,
-            "inputs": data,
-            "inputs_uri": uri,
-        }
         with self._held_lock:
             group = self._groups.pop(key, None) if self._groups else None
-            if group is not None:
-                row["group_name"] = group
-            self._held[key] = row
+            self._held[key] = (parent, node_id, kind, name, phase, now, data, uri, group)
         self.db.nudge()
 
     def _take_held(self) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
         with self._held_lock:
             held, self._held = self._held, {}
-        return [("actions", _ACTION_KEY, row) for row in held.values()]
+        return [("actions", _ACTION_KEY, held_row(run, aid, h)) for (run, aid), h in held.items()]
 
     def finish_action(
         self,
@@ -361,19 +284,28 @@ class RunStore(GateRows):
         cache_key: str | None = None,
         cache_status: str = "",
         attempts: int = 1,
+        durable: bool = False,
     ) -> None:
+        """Record how an action ended; ``durable``: also make the record durable now, as
+        ``durable`` would (one journal record when nothing else waits: the in-place chain)."""
         data, uri = (None, None)
         if outputs is not None:
             data, uri = self.codec.encode(outputs, run, action_id, "outputs")
         now = time.time()
         with self._held_lock:
             started = self._held.pop((run, action_id), None)
+            alone = not self._held
         if started is not None:  # one whole row: start and end together
-            row = finished_row(
+            sql, row = finished_row(
                 run, action_id, started, phase, now, data, uri, error, cache_key, cache_status,
                 attempts,
             )  # fmt: skip
-            self.db.write_rows((row,))
+            if durable and alone:  # (no other start row to make durable first)
+                self.db.write_durable(sql, row)
+            else:
+                self.db.write_rows(((sql, row),))
+                if durable:
+                    self.durable(run)
             return
         self.db.upsert(
             "actions",
@@ -391,6 +323,8 @@ class RunStore(GateRows):
                 "attempts": attempts,
             },
         )
+        if durable:
+            self.durable(run)
 
     def set_action_group(self, run: str, action_id: str, group: str) -> None:
         """Record the group path of action ``action_id`` (before or after ``start_action``)."""
@@ -398,7 +332,7 @@ class RunStore(GateRows):
         with self._held_lock:
             held = self._held.get(key)
             if held is not None:
-                held["group_name"] = group
+                self._held[key] = (*held[:-1], group)
             else:
                 self._groups[key] = group  # for a start_action still to come
         self.db.upsert(

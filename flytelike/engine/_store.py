@@ -288,22 +288,42 @@ class SQLiteStore:
             return
         with self._lock:
             ops = drain(self._items, self._pending)
-            if not ops:
+            if ops:
+                self._make_durable(ops)
+
+    def write_durable(self, sql: str, params: Sequence[Any]) -> None:
+        """``write_rows(((sql, params),))`` then ``barrier()``, for a caller holding no rows back
+        (``set_pending``) that must go first: when nothing else is queued, the row goes to the
+        journal as it is, without the queue's round trip (the in-place chain's action rows)."""
+        if self._items or self._committing:
+            self._put((ROWS, ((sql, params),)))
+            self.barrier()
+            return
+        with self._lock:
+            if self._items:  # (queued meanwhile by another thread: theirs first)
+                ops = drain(self._items, None)
+                ops.append((sql, [params]))
+            else:
+                ops = [(sql, [params])]
+            self._make_durable(ops)
+
+    def _make_durable(self, ops: Ops) -> None:
+        """Journal ``ops`` (taken from the queue, in order) for the writer's next commit, or
+        commit them now when the journal cannot be written (the caller holds ``_lock``)."""
+        self._ready += ops  # (before anything queued later: commits keep queue order)
+        if self._journal_ok:
+            try:
+                if self._journal is None:
+                    self._journal = PendingJournal(self.path)
+                self._journal.append(ops)
+            except (OSError, TypeError, ValueError) as e:
+                log.warning("run store: pending journal unusable, committing instead: %s", e)
+                self._journal_ok = False
+            else:
+                if not self._signalled:
+                    self._signal()
                 return
-            self._ready += ops  # (before anything queued later: commits keep queue order)
-            if self._journal_ok:
-                try:
-                    if self._journal is None:
-                        self._journal = PendingJournal(self.path)
-                    self._journal.append(ops)
-                except (OSError, TypeError, ValueError) as e:
-                    log.warning("run store: pending journal unusable, committing instead: %s", e)
-                    self._journal_ok = False
-                else:
-                    if not self._signalled:
-                        self._signal()
-                    return
-            self._commit_queued(self.connection())
+        self._commit_queued(self.connection())
 
     def _start_writer(self) -> None:
         with self._writer_lock:
