@@ -64,8 +64,10 @@ CALLGRIND_PLAN = (
 # number of times per unit (chain: 201-212k instructions per task in three runs of one tree with
 # the intervals scaled by 50). Every record is still committed, by the flush that ends each run
 # (``durable``), as at full speed, where a chain of 100 tasks ends well within one batch interval.
-# So are a map's time slices and its timed batch writes (``_map``): at full speed the callgrind
-# maps (2,200 items, ~15 ms) run in one slice and write their items in batches of ``ROW_BATCH``.
+# So are a map's time slices, its chunk timing and its timed batch writes (``_map_inplace``,
+# ``_map_items``): at full speed the callgrind maps (2,200 items, ~3 ms) run in one slice, in
+# chunks of ``MAX_CHUNK`` items once the first chunks have doubled up to it, and write their items
+# in batches of ``ROW_BATCH``.
 VALGRIND_HOLD_OFF_SECONDS = 3600.0
 
 
@@ -219,11 +221,13 @@ def _callgrind_scenario() -> None:
     """Run under callgrind by ``_instructions``: warm up, then each workload at its two sizes."""
     from benchmarks._callgrind import mark
     from flytelike import engine as eng
-    from flytelike.engine import _abort, _map, _store
+    from flytelike.engine import _abort, _map_inplace, _map_items, _store
 
     _store.BATCH_SECONDS = VALGRIND_HOLD_OFF_SECONDS
     _abort.POLL_SECONDS = VALGRIND_HOLD_OFF_SECONDS
-    _map.SLICE_SECONDS = _map.WRITE_SECONDS = VALGRIND_HOLD_OFF_SECONDS
+    _map_inplace.SLICE_SECONDS = _map_inplace.CHUNK_SECONDS = VALGRIND_HOLD_OFF_SECONDS
+    _map_inplace.SLOW_ITEM = VALGRIND_HOLD_OFF_SECONDS
+    _map_items.WRITE_SECONDS = VALGRIND_HOLD_OFF_SECONDS
     engine = eng.Engine(eng.EngineConfig.from_env())
     eng.set_default_engine(engine)
     floor = Floor(os.environ["FLYTELIKE_HOME"])

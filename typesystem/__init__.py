@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from typesystem._msgpack import from_msgpack, pack_plain, to_msgpack, unpack_plain
     from typesystem._pickled import BatchSize, FlytePickle
     from typesystem._plugins import PluginLoadWarning
+    from typesystem._primitives import plain_column
     from typesystem._registry import PluginRecord, TypeRegistry, default_registry
     from typesystem._render import render as render_type
     from typesystem._transformer import TypeTransformer
@@ -131,6 +132,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "literal_from_json": ("typesystem._json", "literal_from_json"),
     "literal_to_json": ("typesystem._json", "literal_to_json"),
     "pack_plain": ("typesystem._msgpack", "pack_plain"),
+    "plain_column": ("typesystem._primitives", "plain_column"),
     "render_type": ("typesystem._render", "render"),
     "to_msgpack": ("typesystem._msgpack", "to_msgpack"),
     "unbox": ("typesystem._literals", "unbox"),
@@ -212,6 +214,7 @@ __all__ = [
     "literal_from_json",
     "literal_to_json",
     "pack_plain",
+    "plain_column",
     "render_type",
     "to_msgpack",
     "unbox",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from typesystem._limits import INT64_MAX, INT64_MIN
@@ -157,3 +157,26 @@ def primitive_transformers() -> list[PrimitiveTransformer]:
         PrimitiveTransformer(_dt.date, DATE, "date", _coerce_date),
         PrimitiveTransformer(_dt.timedelta, DURATION, "timedelta", _coerce_timedelta),
     ]
+
+
+def plain_column(transformer: TypeTransformer[Any]) -> Callable[[Sequence[Any]], bool] | None:
+    """For a scalar transformer (the built-ins above, whatever type it was registered for): a
+    check ``plain(values)``, true when every value is exactly of the transformer's type (an int
+    within int64), so that its item-level ``encode`` and ``decode`` would return each value as it
+    is and a column of them needs no conversion. ``None`` for any other transformer: convert its
+    values one by one. A column that is not plain (a ``numpy.int64``, a str subclass, a value out
+    of range or of another type) is converted one by one too, which also names what is wrong."""
+    if not isinstance(transformer, PrimitiveTransformer):
+        return None
+    kinds = frozenset({transformer.py})
+    if transformer.py is not int:
+        return lambda values: set(map(type, values)) <= kinds
+
+    def plain_ints(values: Sequence[Any]) -> bool:
+        return not values or (
+            set(map(type, values)) <= kinds
+            and min(values) >= INT64_MIN
+            and max(values) <= INT64_MAX
+        )
+
+    return plain_ints

@@ -34,6 +34,7 @@ from typing import Any
 from flytelike.backends import _capture as capture
 from flytelike.backends import _stop, _worker
 from flytelike.backends._functions import FunctionResolutionError, task_function
+from flytelike.backends._item_chunks import ChunkRunner, chunk_runner
 from flytelike.backends._live import is_mocked
 from flytelike.backends._produced import _BUILDER as ARTIFACT_BUILDER
 from flytelike.backends._produced import produced, split_artifacts
@@ -285,6 +286,11 @@ class InlineRunner:
                 ctx.cleanup()
             if saved is not None:
                 _restore(saved)
+
+    def chunks(self) -> ChunkRunner | None:
+        """Runs first attempts of this task's map items a chunk at a time (``_item_chunks``);
+        ``None`` when its items must run one by one (``item``)."""
+        return chunk_runner(self, user_error, (_environment, _restore), _decks)
 
     def item(
         self, action_id: str, values: Mapping[str, Any], attempt: int

@@ -13,6 +13,13 @@ table itself is declared with the others in ``_store``.
 Item outputs are stored as ``{name: typesystem.to_msgpack(literal)}`` (bytes), or the bare value
 for a scalar msgpack holds natively; outputs too large to keep inline are offloaded through the
 run store's codec like any action's.
+
+Items that ran as a chunk (first attempts run in one loop, ``flytelike.backends._item_chunks``)
+are stored as one columnar record for the chunk (``encode_chunk``): ``["chunk", start, bounds,
+{name: values}, skip]``, where item ``start + k`` started at ``bounds[k]``, ended at
+``bounds[k + 1]``, succeeded at its first attempt with output values ``values[k]`` (stored as
+above), except the positions in ``skip``, which have records of their own (a failed item, an
+output too large to keep inline). ``expand`` reads both kinds.
 """
 
 from __future__ import annotations
@@ -80,6 +87,70 @@ def encode_item(row: MapItemRow, inline_limit: int, offload: Any) -> bytes:
     return _PACK(record)
 
 
+CHUNK = "chunk"
+_BARE_NUMBERS = frozenset({int, float, bool, type(None)})
+
+
+def encode_chunk(
+    start: int,
+    bounds: list[float],
+    outputs: Mapping[str, list[Any]],
+    skip: list[int],
+    inline_limit: int,
+) -> tuple[bytes, list[int]]:
+    """The record of a chunk (see the module docstring) and the positions, beyond ``skip``, whose
+    outputs are too large to keep inline (they are left out: record them one by one, with
+    ``encode_item``, which offloads them). ``skip`` is extended with those."""
+    stored: dict[str, list[Any]] = {}
+    large: list[int] = []
+    skipped = set(skip)
+    for name, col in outputs.items():
+        kinds = set(map(type, col))
+        if kinds <= _BARE_NUMBERS:  # (each well within any inline limit)
+            stored[name] = col
+            continue
+        out: list[Any] = []
+        for k, v in enumerate(col):
+            if k in skipped:
+                out.append(None)
+                continue
+            if type(v) not in _NATIVE:
+                v = typesystem.to_msgpack(typesystem.box(v))
+            if type(v) in (str, bytes) and len(v) > inline_limit:
+                large.append(k)
+                skipped.add(k)
+                v = None
+            out.append(v)
+        stored[name] = out
+    if large:
+        skip.extend(large)
+        skip.sort()
+        for n, col in stored.items():
+            if col is outputs[n]:  # (the caller's list stays as it was)
+                col = stored[n] = list(col)
+            for k in large:
+                col[k] = None
+    return _PACK([CHUNK, start, bounds, stored, skip]), large
+
+
+def chunk_count(raw: list[Any]) -> int:
+    """How many items a decoded chunk record holds."""
+    return len(raw[2]) - 1 - len(raw[4])
+
+
+def is_chunk(raw: Any) -> bool:
+    """Whether a decoded record is a chunk's (a well-formed one)."""
+    return (
+        isinstance(raw, list)
+        and len(raw) == 5
+        and raw[0] == CHUNK
+        and isinstance(raw[1], int)
+        and isinstance(raw[2], list)
+        and isinstance(raw[3], dict)
+        and isinstance(raw[4], list)
+    )
+
+
 class ItemRecord:
     """One decoded item: the fields of an ``ActionRecord`` plus its stored outputs."""
 
@@ -118,6 +189,18 @@ def expand(
     latest: dict[str, tuple[str, str, str, ItemRecord]] = {}
     for aid, node_id, name, data in rows:
         for raw in msgpack.unpackb(data, raw=False):
+            if raw[0] == CHUNK:
+                _, start, bounds, outputs, skip = raw
+                skipped = set(skip)
+                for k in range(len(bounds) - 1):
+                    if k in skipped:
+                        continue
+                    i = start + k
+                    iid = f"{aid}[{i}]"
+                    out = {n: col[k] for n, col in outputs.items()}
+                    item = [i, bounds[k], bounds[k + 1], out, None, None, 1]
+                    latest[iid] = (aid, node_id, name, ItemRecord(iid, item))
+                continue
             iid = f"{aid}[{raw[0]}]"
             latest[iid] = (aid, node_id, name, ItemRecord(iid, raw))
     return iter(latest.values())

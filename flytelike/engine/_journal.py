@@ -4,8 +4,10 @@ The fast map path hands finished items to the run store in batches (``_items``):
 SQLite tens of milliseconds after its items finished, so a kill -9 in that window would lose them
 and a resume would run their bodies again. So every finished item is also appended, as it
 finishes, to its map's journal: one file per map action under ``<home>/journal/<run>/``, one
-``os.write`` of a length-prefixed record per item (the item's encoded record, as ``_items``
-stores it, sealed when it holds a pickle). No fsync: a killed process's writes are already in
+length-prefixed record per item (the item's encoded record, as ``_items`` stores it, sealed when
+it holds a pickle), or one per chunk for items that ran as a chunk (``_items.encode_chunk``,
+appended when the chunk ends: a kill while a chunk runs loses its finished items, which a resume
+runs again; a chunk lasts about ``_map_inplace.CHUNK_SECONDS``). No fsync: a killed process's writes are already in
 the kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's
 last commits with ``synchronous=NORMAL``).
 
@@ -40,7 +42,7 @@ from typing import Any
 
 import msgpack
 
-from flytelike.engine._items import INSERT_SQL
+from flytelike.engine._items import INSERT_SQL, chunk_count, is_chunk
 from flytelike.engine._private import FILE_MODE, private_dir
 from flytelike.engine.errors import UntrustedDataError
 
@@ -164,8 +166,9 @@ def _whole(data: bytes) -> int:
     return sum(_LEN.size + len(r) for r in _records(data))
 
 
-def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes]] | None:
-    """``(header, item records)`` of one journal file, or ``None`` when it is unusable."""
+def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes], int] | None:
+    """``(header, item records, items)`` of one journal file (a record is an item's or a
+    chunk's: ``items`` counts the items), or ``None`` when it is unusable."""
     st = path.lstat()
     if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
         log.warning("map journal %s ignored: not a file of yours", path)
@@ -179,6 +182,7 @@ def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes]] | None:
         log.warning("map journal %s ignored: it has no valid header", path)
         return None
     items: list[bytes] = []
+    count = 0
     for rec in records[1:]:
         try:
             body = integrity.check_literals(rec, f"a journaled map item of {header[2]}", str(path))
@@ -191,11 +195,15 @@ def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes]] | None:
             break
         if isinstance(raw, list) and raw and raw[0] == _HEADER:
             continue  # the header again (a journal reopened by a resume)
-        if not (isinstance(raw, list) and len(raw) == 7 and isinstance(raw[0], int)):
+        if is_chunk(raw):
+            count += chunk_count(raw)
+        elif isinstance(raw, list) and len(raw) == 7 and isinstance(raw[0], int):
+            count += 1
+        else:
             log.warning("map journal %s: a malformed record and what follows are ignored", path)
             break
         items.append(body)
-    return header, items
+    return header, items, count
 
 
 def ingest(store: Any, run: str) -> int:
@@ -212,12 +220,12 @@ def ingest(store: Any, run: str) -> int:
         found = _read(path, store.integrity) if path.suffix == ".items" else None
         if found is None:
             continue
-        (_, jrun, aid, node_id, name), items = found
+        (_, jrun, aid, node_id, name), items, held = found
         if jrun != run or not items:
             continue
         data = store.integrity.seal_if_pickled(join_items(items))
         ops.append((INSERT_SQL, (run, aid, node_id, name, data)))
-        count += len(items)
+        count += held
     store.db.flush()  # (what this process queued for the run goes first)
     if ops:
         store.db.execute(ops)

@@ -7,9 +7,9 @@ trip each). The engine still owns every rule:
 - ``concurrency`` (unset: the run's max parallelism) is the number of batches in flight, each
   holding one slot of the run's ``max_parallelism`` while it runs; a batch has at most the
   backend's ``item_batch_size`` items, fewer when that keeps every slot busy;
-- an item that fails is decided exactly as on the local fast path (``_map._run_item``, fed the
+- an item that fails is decided exactly as on the local fast path (``_map_items.run_item``, fed the
   item's outcomes so far): a retryable error sends it again, in a later batch, with attempt + 1
-  (an item that succeeds at once is recorded directly, as ``_run_item`` would);
+  (an item that succeeds at once is recorded directly, as ``run_item`` would);
 - a ``SYSTEM`` error (the worker running the batch died) is retried within the run's system
   budget, per item, without counting against the task's ``retries``.
 
@@ -27,18 +27,14 @@ from typing import Any
 from flytelike.backends import SYSTEM, ExecutionError
 from flytelike.backends._live import is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
-from flytelike.engine._map import (
-    PROGRESS_SECONDS,
-    _Items,
-    _run_item,
-)
+from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
 from flytelike.engine._overrides import merged
 from flytelike.ir import TaskTemplate
 
 
-def record_many(items: _Items, done: list[tuple[int, float, Any, int]]) -> None:
+def record_many(items: MapItems, done: list[tuple[int, float, Any, int]]) -> None:
     """Items of one batch that succeeded, each ``(index, started, outputs, attempts)``,
-    recorded as ``_Items.record`` records one (encoded, journaled, handed to the store on the
+    recorded as ``MapItems.record`` records one (encoded, journaled, handed to the store on the
     same rule), with one lock and one end time for the batch."""
     if items._store is None:
         with items.lock:
@@ -52,13 +48,14 @@ def record_many(items: _Items, done: list[tuple[int, float, Any, int]]) -> None:
         for p in packed:
             items._journal_append(p)
         items.rows.extend(packed)
+        items.pending += len(packed)
         rows = items._take_rows(check_clock=True)
     if rows is not None:
         items._write(rows)
 
 
 class _More(Exception):
-    """``_run_item`` asked for an attempt the backend has not run yet."""
+    """``run_item`` asked for an attempt the backend has not run yet."""
 
 
 def batchable(backend: Any, task: TaskTemplate, overrides: Any) -> bool:
@@ -75,7 +72,7 @@ def batchable(backend: Any, task: TaskTemplate, overrides: Any) -> bool:
     )
 
 
-async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
+async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool:
     """Run every item of ``items`` through the backend's ``run_items``; ``False`` (nothing
     done) when this map does not qualify (``batchable``)."""
     ex = items.ex
@@ -96,7 +93,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
     queue: deque[tuple[int, int]] = deque()  # (item, attempt)
     for i in range(items.n):
         if items.prior and f"{items.aid}[{i}]" in items.prior:
-            _run_item(items, None, False, i, retries, retry_any)  # (takes the prior outputs)
+            run_item(items, None, False, i, retries, retry_any)  # (takes the prior outputs)
         else:
             queue.append((i, 0))
 
@@ -106,7 +103,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
             queue.append((i, attempt + 1))
             return
         done = history.get(i)
-        if err is None and done is None:  # the common case, recorded as ``_run_item`` does
+        if err is None and done is None:  # the common case, recorded as ``run_item`` does
             items.results[i] = out
             items.record(i, f"{items.aid}[{i}]", started.get(i, 0.0), out, None, attempt + 1)
             return
@@ -120,7 +117,7 @@ async def run_batched(items: _Items, task: TaskTemplate, workers: int) -> bool:
             raise _More
 
         try:
-            _run_item(items, replay, False, i, retries, retry_any)
+            run_item(items, replay, False, i, retries, retry_any)
         except _More:
             queue.append((i, attempt + 1))
 

@@ -40,6 +40,20 @@ class ItemResults:
             col[i] = unbox(value)
         self._ok[i] = 1
 
+    def set_chunk(
+        self, start: int, name: str, values: list[Any], failed: Mapping[int, Any]
+    ) -> None:
+        """Items ``start..start+len(values)-1`` with output ``name`` (values as their list
+        literal stores them), except the positions in ``failed`` (relative to ``start``)."""
+        col = self._cols.get(name)
+        if col is None:
+            col = self._cols[name] = [None] * self.n
+        end = start + len(values)
+        col[start:end] = values
+        self._ok[start:end] = b"\x01" * len(values)
+        for k in failed:
+            self._ok[start + k] = 0
+
     def succeeded(self, i: int) -> bool:
         return bool(self._ok[i])
 

@@ -16,7 +16,7 @@ EXPECTED = [
     "TypeSystemError", "TypeTransformer", "TypeTransformerFailedError", "UnionType",
     "UnionValue", "UnionVariant", "UnsupportedTypeError", "box", "canonical_bytes", "canonical_inputs",
     "default_registry", "digest", "digest_inputs", "from_msgpack", "json_schema",
-    "literal_from_json", "literal_to_json", "pack_plain", "render_type", "to_msgpack", "unbox",
+    "literal_from_json", "literal_to_json", "pack_plain", "plain_column", "render_type", "to_msgpack", "unbox",
     "unpack_plain",
 ]  # fmt: skip
 

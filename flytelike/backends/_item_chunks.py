@@ -1,0 +1,311 @@
+"""Map items run in place a chunk at a time: the first attempts of items ``start..stop-1`` of one
+map, in one tight loop (``ChunkRunner.run``).
+
+What every item of a chunk shares is set up once per chunk: the task's environment, the isolated
+compile stack, the current context. The inputs are taken column by column (a column of values
+that need no conversion, ``typesystem.plain_column``, is used as it is) and the outputs are
+checked the same way after the loop. Per item there is only the call: its index stored in the
+chunk's context, its arguments, its stop window (``_stop``: an abort raises ``TaskBodyStopped``
+in the body, as for a single item) and its end time.
+
+Each item still sees its own action: ``current_context()`` is a ``ChunkContext`` whose action id
+and attempt are the running item's, built when something asks (``_capture`` and ``action_key``
+read ``_item``, the rest ``action``). A body that makes its context hold per-attempt state (a
+working directory, decks, a checkpoint, a capture of what it prints, its action) leaves that
+context behind: the state is cleaned up as after a single item and the next item gets a fresh
+context, so nothing one item created is seen by the next.
+
+A chunk goes item by item (``None`` from ``run``) when its items cannot run this way: a task
+with several outputs or with decks, artifacts, an input or output whose values need converting.
+A failing item keeps its own error (``user_error``); the engine retries it alone.
+
+What does not live here: choosing chunks and recording them (``flytelike.engine._map_inplace``),
+single items (``_local.InlineRunner.item``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from flytelike.backends import _stop
+from flytelike.backends._produced import _BUILDER as ARTIFACT_BUILDER
+from flytelike.backends._protocol import ActionContext, ExecutionError
+from flytelike.backends._runtime import _CURRENT, ExecutionContext
+from flytelike.compiler import isolate, restore
+from flytelike.errors import TaskBodyStopped
+from typesystem import plain_column, unbox
+
+
+class ChunkContext(ExecutionContext):
+    """``current_context()`` of the items of one chunk: the item running now is ``_index``."""
+
+    def __init__(self, base: ActionContext, task_name: str, task_kind: str, prefix: str) -> None:
+        fields = self.__dict__
+        fields["_base"] = base
+        fields["task_name"] = task_name
+        fields["task_kind"] = task_kind
+        fields["_prefix"] = prefix
+        fields["_index"] = 0
+
+    _prefix: str  # ``<map action>[``
+    _index: int
+
+    # (read-only here: its value follows ``_index``; nothing sets an item's ``_item`` later)
+    @property
+    def _item(self) -> tuple[str, int]:  # type: ignore[override]
+        return (f"{self._prefix}{self._index}]", 0)
+
+    @property
+    def action(self) -> ActionContext:
+        # (kept with its index: a stop from another thread may ask while the next item starts)
+        k = self._index
+        held = self.__dict__.get("_held")
+        if held is None or held[0] != k:
+            a = replace(self._base, action_id=f"{self._prefix}{k}]", attempt=0)
+            held = self.__dict__["_held"] = (k, a)
+        return held[1]
+
+
+class ChunkOutcome:
+    """Items ``start..start+count-1`` of a chunk: ``outputs[k]`` is item ``start+k``'s output
+    value (as its list literal stores it; ``None`` for a failed item), ``errors`` the failed
+    items by position, ``bounds[k]``/``bounds[k+1]`` when item ``start+k`` started and ended,
+    ``printed`` the positions of items whose prints were captured (the engine takes them) and
+    ``stopped`` whether an item was stopped (an abort: the chunk ended there)."""
+
+    __slots__ = ("bounds", "count", "errors", "name", "outputs", "printed", "start", "stopped")
+
+    def __init__(
+        self,
+        name: str,
+        start: int,
+        bounds: list[float],
+        outputs: list[Any],
+        errors: dict[int, ExecutionError],
+        printed: list[int],
+        stopped: bool,
+    ) -> None:
+        self.name = name
+        self.start = start
+        self.count = len(outputs)
+        self.bounds = bounds
+        self.outputs = outputs
+        self.errors = errors
+        self.printed = printed
+        self.stopped = stopped
+
+
+class ChunkRunner:
+    """Runs chunks of first attempts of one task's map items (made by ``chunk_runner``)."""
+
+    def __init__(
+        self,
+        runner: Any,
+        user_error: Callable[[BaseException], ExecutionError],
+        environment: tuple[Callable[[Any], Any], Callable[[Any], None]],
+        decks: Callable[..., Any],
+    ) -> None:
+        self.runner = runner
+        tf = runner.tf
+        self.tf = tf
+        name, tr, t = tf.single
+        self.out = (name, tr.encode, t, plain_column(tr))
+        self.plain = {n: plain_column(c[0]) for n, c in tf.in_conv.items()}
+        self.user_error = user_error
+        self.environment = environment
+        self.decks = decks
+
+    def run(
+        self,
+        aid: str,
+        start: int,
+        stop: int,
+        fixed: Mapping[str, Any],
+        lists: Sequence[tuple[str, Sequence[Any]]],
+    ) -> ChunkOutcome | None:
+        """Items ``start..stop-1`` of map action ``aid`` (inputs: ``fixed`` values and the
+        mapped ``lists``), or ``None`` when they cannot run as a chunk (run them one by one).
+        Call it with no running event loop in this thread (``hidden_loop``) and inside the
+        runner's ``bound()``."""
+        if ARTIFACT_BUILDER:  # (outputs may be artifacts: each item goes its own way)
+            return None
+        plain = self.plain
+        kw: dict[str, Any] = {}
+        for name, value in fixed.items():
+            value = unbox(value)
+            check = plain.get(name)
+            if check is None or not check((value,)):  # (a value decoded per item stays its own)
+                return None
+            kw[name] = value
+        cols: list[tuple[str, Sequence[Any]]] = []
+        for name, values in lists:
+            col = values[start:stop]
+            check = plain.get(name)
+            if check is None or not check(col):
+                return None
+            cols.append((name, col))
+        if not cols:
+            return None
+        runner = self.runner
+        task = runner.task
+        base = runner.base
+        prefix = f"{aid}["
+        ctx = ChunkContext(base, runner.tf.name, task.kind, prefix)
+        outputs: list[Any] = []
+        bounds = [time.time()]
+        errors: dict[int, ExecutionError] = {}
+        printed: list[int] = []
+        saved = self.environment[0](task)
+        token = _CURRENT.set(ctx)
+        outside = isolate()
+        try:
+            stopped = self._loop(ctx, kw, cols, start, outputs, bounds, errors, printed)
+        finally:
+            restore(outside)
+            _CURRENT.reset(token)
+            if saved is not None:
+                self.environment[1](saved)
+        self._convert(outputs, errors)
+        return ChunkOutcome(self.out[0], start, bounds, outputs, errors, printed, stopped)
+
+    def _loop(
+        self,
+        ctx: ChunkContext,
+        kw: dict[str, Any],
+        cols: list[tuple[str, Sequence[Any]]],
+        start: int,
+        outputs: list[Any],
+        bounds: list[float],
+        errors: dict[int, ExecutionError],
+        printed: list[int],
+    ) -> bool:
+        """Call the function once per item; True when an item was stopped (the rest not run).
+
+        The loop body runs inside one ``try``: an exception (from the body, or a stop raised at
+        the edge of its window) belongs to item ``k``, the one whose index is in the context;
+        the handler records it and the loop goes on with ``k + 1``."""
+        fn = self.runner.fn
+        b = _stop.bodies()
+        push, pop = b.stack.append, b.stack.pop
+        out, mark, now = outputs.append, bounds.append, time.time
+        fields = ctx.__dict__
+        clean = len(fields)
+        m = len(cols[0][1])
+        single = cols[0] if len(cols) == 1 else None
+        rows: Sequence[tuple[Any, ...]] = (
+            () if single is not None else list(zip(*(c for _, c in cols), strict=False))
+        )
+        names = [n for n, _ in cols]
+        k = 0
+        while k < m:
+            try:
+                if single is not None:
+                    name, col = single
+                    while k < m:
+                        fields["_index"] = start + k
+                        kw[name] = col[k]
+                        push(ctx)
+                        result = fn(**kw)
+                        pop()
+                        if b.stopped is not None:
+                            _stop.leave(b, ctx)
+                        out(result)
+                        mark(now())
+                        k += 1
+                        if len(fields) != clean:
+                            ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
+                else:
+                    while k < m:
+                        fields["_index"] = start + k
+                        kw.update(zip(names, rows[k], strict=False))
+                        push(ctx)
+                        result = fn(**kw)
+                        pop()
+                        if b.stopped is not None:
+                            _stop.leave(b, ctx)
+                        out(result)
+                        mark(now())
+                        k += 1
+                        if len(fields) != clean:
+                            ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
+            except BaseException as e:
+                _stop.leave(b, ctx)  # (its window, if still open; a stop not raised yet)
+                if isinstance(e, KeyboardInterrupt | SystemExit):
+                    raise
+                del outputs[k:], bounds[k + 1 :]
+                out(None)
+                mark(now())
+                errors[k] = self.user_error(e)
+                k += 1
+                if len(fields) != clean:
+                    ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
+                if isinstance(e, TaskBodyStopped):
+                    return True
+        return False
+
+    def _fresh(
+        self,
+        ctx: ChunkContext,
+        k: int,
+        start: int,
+        outputs: list[Any],
+        printed: list[int],
+        errors: dict[int, ExecutionError],
+    ) -> tuple[ChunkContext, dict[str, Any]]:
+        """Item ``k`` made its context hold per-attempt state: end it as a single item's
+        attempt ends (decks written, working directory removed) and give the rest a new one."""
+        if ctx._capture is not None:
+            printed.append(k)
+        if ctx._decks and k not in errors:
+            try:
+                self.decks(ctx, False, None, None)
+            except Exception as e:  # (the item fails, as a single item would)
+                errors[k] = self.user_error(e)
+                outputs[k] = None
+        if ctx._workdir is not None:
+            ctx.cleanup()
+        runner = self.runner
+        new = ChunkContext(runner.base, runner.tf.name, runner.task.kind, ctx._prefix)
+        new.__dict__["_index"] = start + k + 1
+        _CURRENT.set(new)
+        return new, new.__dict__
+
+    def _convert(self, outputs: list[Any], errors: dict[int, ExecutionError]) -> None:
+        """The outputs as their list literal stores them: as they are when the column is plain,
+        else converted one by one as ``InlineRunner.item`` converts them (an item whose value
+        does not convert fails with the error naming its output)."""
+        name, encode, t, plain = self.out
+        if not errors and plain is not None and plain(outputs):
+            return
+        tf = self.tf
+        for k, value in enumerate(outputs):
+            if k in errors:
+                continue
+            try:
+                outputs[k] = encode(value, t)
+            except Exception:
+                try:
+                    outputs[k] = unbox(tf.to_literals(value)[name])
+                except Exception as e:
+                    outputs[k] = None
+                    errors[k] = self.user_error(e)
+
+
+def chunk_runner(
+    runner: Any,
+    user_error: Callable[[BaseException], ExecutionError],
+    environment: tuple[Callable[[Any], Any], Callable[[Any], None]],
+    decks: Callable[..., Any],
+) -> ChunkRunner | None:
+    """A ``ChunkRunner`` for the items of ``runner`` (an ``InlineRunner``; the other arguments
+    are ``_local``'s: the error of a body, setting and restoring the task's environment, writing
+    decks), or ``None`` when
+    they run one by one: a task with several outputs or none, with decks enabled, or whose
+    output is not a scalar (its conversion may depend on the item's context: files)."""
+    tf = runner.tf
+    if runner.base.enable_deck or tf.single is None or plain_column(tf.single[1]) is None:
+        return None
+    return ChunkRunner(runner, user_error, environment, decks)

@@ -1,0 +1,85 @@
+"""Workflows for test_map_chunks: map items that run in place as chunks and look at their context."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import flytelike as fl
+from flytelike.backends import current_context
+
+
+def _marks() -> Path:
+    return Path(os.environ["MAP_CHUNKS_DIR"])
+
+
+@fl.task
+def own_id(x: int) -> str:
+    return current_context().action.action_id
+
+
+@fl.workflow
+def ids(xs: list[int]) -> list[str]:
+    return fl.map_task(own_id)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def scratch(x: int) -> str:
+    """Writes into its working directory, which must be its own and empty."""
+    d = Path(current_context().working_directory)
+    assert not any(d.iterdir()), f"item {x} got a used working directory {d}"
+    (d / "out.txt").write_text(str(x))
+    return str(d)
+
+
+@fl.workflow
+def scratches(xs: list[int]) -> list[str]:
+    return fl.map_task(scratch)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task(retries=1)
+def second_try(x: int) -> int:
+    """Items divisible by 5 fail their first attempt."""
+    mark = _marks() / f"tried-{x}"
+    with open(_marks() / "calls", "a") as f:
+        f.write(f"{x}\n")
+    if x % 5 == 0 and not mark.exists():
+        mark.write_text("")
+        raise fl.FlyteRecoverableException(f"item {x}: first attempt fails")
+    return x * 2
+
+
+@fl.workflow
+def retried(xs: list[int]) -> list[int]:
+    return fl.map_task(second_try)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task(environment={"CHUNK_VAR": "set"})
+def env_item(x: int) -> str:
+    return f"{x}:{os.environ.get('CHUNK_VAR')}"
+
+
+@fl.workflow
+def env_items(xs: list[int]) -> list[str]:
+    return fl.map_task(env_item)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def scaled(x: int, factor: int) -> float:
+    return x * factor / 2
+
+
+@fl.workflow
+def scaled_items(xs: list[int], factor: int) -> list[float]:
+    return fl.map_task(functools.partial(scaled, factor=factor))(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def joined(a: int, b: str) -> str:
+    return f"{b}{a}"
+
+
+@fl.workflow
+def pairs(xs: list[int], names: list[str]) -> list[str]:
+    return fl.map_task(joined)(a=xs, b=names)  # type: ignore[no-any-return]

@@ -1,0 +1,146 @@
+"""Map items run in place as chunks (``backends._item_chunks``, ``engine._map_inplace``): each
+item still sees its own context and gets its own retries; a chunk is one record in the store and
+in the journal, read back as ordinary item actions."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import typesystem
+from flytelike.backends._item_chunks import ChunkRunner
+from flytelike.engine import Engine
+from flytelike.engine._items import encode_chunk, expand
+from flytelike.engine._journal import MapJournal, ingest
+from tests.engine import map_chunks_wfs as w
+
+
+@pytest.fixture
+def marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "marks"
+    d.mkdir()
+    monkeypatch.setenv("MAP_CHUNKS_DIR", str(d))
+    return d
+
+
+@pytest.fixture
+def chunks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many items each chunk that ran held (so a test knows its items ran as chunks)."""
+    ran: list[int] = []
+    real = ChunkRunner.run
+
+    def run(self: ChunkRunner, *args: Any) -> Any:
+        got = real(self, *args)
+        if got is not None:
+            ran.append(got.count)
+        return got
+
+    monkeypatch.setattr(ChunkRunner, "run", run)
+    return ran
+
+
+def _map_id(run: object) -> str:
+    return next(a.action_id for a in run.actions() if a.kind == "map")  # type: ignore[attr-defined]
+
+
+def test_each_item_sees_its_own_action(engine: Engine, chunks: list[int]) -> None:
+    run = engine.run(w.ids, xs=list(range(300)))
+    aid = _map_id(run)
+    assert run.outputs() == [f"{aid}[{i}]" for i in range(300)]
+    assert chunks  # (the first items at least; a loaded machine may send the rest to threads)
+
+
+def test_each_item_gets_its_own_working_directory_removed_after_it(
+    engine: Engine, chunks: list[int]
+) -> None:
+    run = engine.run(w.scratches, xs=list(range(40)))
+    assert chunks
+    dirs = run.outputs()
+    assert len(set(dirs)) == 40
+    assert not any(Path(d).exists() for d in dirs)
+
+
+def test_a_failing_item_is_retried_alone_and_the_rest_run_once(
+    engine: Engine, marks: Path, chunks: list[int]
+) -> None:
+    run = engine.run(w.retried, xs=list(range(50)))
+    assert chunks
+    assert run.outputs() == [2 * x for x in range(50)]
+    calls = sorted(int(x) for x in (marks / "calls").read_text().split())
+    assert calls == sorted([*range(50), *range(0, 50, 5)])
+    items = {a.action_id: a for a in run.actions() if a.kind == "map_item"}
+    aid = _map_id(run)
+    assert len(items) == 50
+    assert all(a.phase == "SUCCEEDED" for a in items.values())
+    assert items[f"{aid}[5]"].attempts == 2 and items[f"{aid}[6]"].attempts == 1
+
+
+def test_items_run_with_the_task_environment_and_leave_it(
+    engine: Engine, chunks: list[int]
+) -> None:
+    run = engine.run(w.env_items, xs=list(range(5)))
+    assert chunks
+    assert run.outputs() == [f"{x}:set" for x in range(5)]
+    assert "CHUNK_VAR" not in os.environ
+
+
+def test_a_bound_input_and_a_float_output(engine: Engine, chunks: list[int]) -> None:
+    run = engine.run(w.scaled_items, xs=list(range(9)), factor=3)
+    assert chunks
+    assert run.outputs() == [x * 3 / 2 for x in range(9)]
+
+
+def test_two_mapped_inputs(engine: Engine, chunks: list[int]) -> None:
+    run = engine.run(w.pairs, xs=list(range(30)), names=[f"n{i}-" for i in range(30)])
+    assert run.outputs() == [f"n{i}-{i}" for i in range(30)]
+    assert chunks
+
+
+def test_a_chunk_record_reads_back_as_items_except_its_skipped_ones() -> None:
+    when = datetime.date(2024, 5, 1)
+    outputs = {"o0": [when, None, when]}
+    packed, large = encode_chunk(7, [1.0, 2.0, 3.0, 4.0], outputs, [1], 1024)
+    assert large == []
+    data = b"\x91" + packed  # (a batch of one record)
+    got = {it.action_id: it for _, _, _, it in expand([("m", "n0", "t", data)])}
+    assert sorted(got) == ["m[7]", "m[9]"]
+    nine = got["m[9]"]
+    assert (nine.index, nine.started, nine.ended, nine.attempts, nine.error) == (
+        9,
+        3.0,
+        4.0,
+        1,
+        None,
+    )
+    lits = nine.literals(None)
+    assert lits is not None and typesystem.unbox(lits["o0"]) == when
+
+
+def test_an_output_too_large_for_a_chunk_record_is_left_to_its_own() -> None:
+    outputs = {"o0": ["a", "b" * 50, "c"]}
+    packed, large = encode_chunk(0, [1.0, 2.0, 3.0, 4.0], outputs, [], 10)
+    assert large == [1]
+    assert outputs["o0"][1] == "b" * 50  # (the caller's values are left alone)
+    got = {it.action_id for _, _, _, it in expand([("m", "n0", "t", b"\x91" + packed)])}
+    assert got == {"m[0]", "m[2]"}
+
+
+def test_a_journaled_chunk_is_ingested_with_its_items(engine: Engine) -> None:
+    store = engine.store
+    j = MapJournal(store.db.path, "r1", "n0", "n0", "t")
+    packed, _ = encode_chunk(0, [1.0, 2.0, 3.0, 4.0], {"o0": [5, None, 7]}, [1], 1024)
+    j.append(packed)
+    j.append(store.encode_item("r1", "n0", (1, 1.5, 2.5, {"o0": 6}, None, 2)))
+    j.close()
+    assert ingest(store, "r1") == 3
+    got = {it.action_id: it for _, _, _, it in store._items("r1")}
+    assert {k: typesystem.unbox(v.literals(store.codec)["o0"]) for k, v in got.items()} == {
+        "n0[0]": 5,
+        "n0[1]": 6,
+        "n0[2]": 7,
+    }
+    assert got["n0[1]"].attempts == 2
