@@ -21,8 +21,9 @@ closed normally is cut to its records.
 
 A map that ends commits its batches and removes its journal, so journals only exist for maps
 that were running when their process died. ``ingest`` (run on resume, before the succeeded
-outputs are read) turns each journal into one ``map_items`` row and removes it; a torn record at
-the end (the kill hit mid-write) and anything after it are ignored; a record holding a pickle
+outputs are read) turns each journal into one ``map_items`` row and removes it, leaving out the
+records whose batch the store had committed before the kill (so no record is stored twice); a
+torn record at the end (the kill hit mid-write) and anything after it are ignored; a record holding a pickle
 without a valid seal is refused (logged; the item runs again). ``remove`` drops a run's journals
 (``runs delete``/``prune``). Files are 0600 in 0700 folders (``_private``).
 """
@@ -166,9 +167,9 @@ def _whole(data: bytes) -> int:
     return sum(_LEN.size + len(r) for r in _records(data))
 
 
-def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes], int] | None:
-    """``(header, item records, items)`` of one journal file (a record is an item's or a
-    chunk's: ``items`` counts the items), or ``None`` when it is unusable."""
+def _read(path: Path, integrity: Any) -> tuple[list[Any], list[tuple[bytes, int]]] | None:
+    """``(header, records)`` of one journal file, each record with the number of items it holds
+    (an item's record one, a chunk's its items), or ``None`` when the file is unusable."""
     st = path.lstat()
     if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
         log.warning("map journal %s ignored: not a file of yours", path)
@@ -181,8 +182,7 @@ def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes], int] | No
     if not (isinstance(header, list) and len(header) == 5 and header[0] == _HEADER):
         log.warning("map journal %s ignored: it has no valid header", path)
         return None
-    items: list[bytes] = []
-    count = 0
+    items: list[tuple[bytes, int]] = []
     for rec in records[1:]:
         try:
             body = integrity.check_literals(rec, f"a journaled map item of {header[2]}", str(path))
@@ -196,41 +196,74 @@ def _read(path: Path, integrity: Any) -> tuple[list[Any], list[bytes], int] | No
         if isinstance(raw, list) and raw and raw[0] == _HEADER:
             continue  # the header again (a journal reopened by a resume)
         if is_chunk(raw):
-            count += chunk_count(raw)
+            items.append((body, chunk_count(raw)))
         elif isinstance(raw, list) and len(raw) == 7 and isinstance(raw[0], int):
-            count += 1
+            items.append((body, 1))
         else:
             log.warning("map journal %s: a malformed record and what follows are ignored", path)
             break
-        items.append(body)
-    return header, items, count
+    return header, items
 
 
 def ingest(store: Any, run: str) -> int:
     """Commit the journals of ``run`` as ``map_items`` rows and remove them; returns how many
-    items they held. ``store`` is the ``RunStore``."""
+    items they held that the store did not have yet (a record already in a committed row, the
+    batch it went in having been committed before the kill, is not added again). ``store`` is
+    the ``RunStore``."""
     folder = run_folder(store.db.path, run)
     try:
         paths = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime)
     except FileNotFoundError:
         return 0
+    store.db.flush()  # (what this process queued for the run goes first)
     ops: list[tuple[str, tuple[Any, ...]]] = []
     count = 0
     for path in paths:
         found = _read(path, store.integrity) if path.suffix == ".items" else None
         if found is None:
             continue
-        (_, jrun, aid, node_id, name), items, held = found
-        if jrun != run or not items:
+        (_, jrun, aid, node_id, name), records = found
+        if jrun != run or not records:
             continue
-        data = store.integrity.seal_if_pickled(join_items(items))
+        stored = _committed(store, run, aid)
+        new = [(body, n) for body, n in records if body not in stored]
+        if not new:
+            continue
+        data = store.integrity.seal_if_pickled(join_items([body for body, _ in new]))
         ops.append((INSERT_SQL, (run, aid, node_id, name, data)))
-        count += held
-    store.db.flush()  # (what this process queued for the run goes first)
+        count += sum(n for _, n in new)
     if ops:
         store.db.execute(ops)
     remove(store.db.path, run)
     return count
+
+
+def split_items(data: bytes) -> list[bytes]:
+    """The encoded records of a ``map_items`` batch (``join_items`` undone)."""
+    unpacker = msgpack.Unpacker(raw=False, max_buffer_size=max(len(data), 1 << 20))
+    unpacker.feed(data)
+    out: list[bytes] = []
+    n = unpacker.read_array_header()
+    at = unpacker.tell()
+    for _ in range(n):
+        unpacker.skip()
+        end = unpacker.tell()
+        out.append(data[at:end])
+        at = end
+    return out
+
+
+def _committed(store: Any, run: str, aid: str) -> set[bytes]:
+    """The item records of map action ``aid`` that committed rows of the store hold."""
+    sql = "SELECT data FROM map_items WHERE run_name=? AND action_id=?"
+    out: set[bytes] = set()
+    for (data,) in store.db.query(sql, (run, aid)):
+        try:
+            body = store.integrity.check_literals(data, f"map items of {aid}", str(store.db.path))
+            out.update(split_items(body))
+        except (UntrustedDataError, ValueError, msgpack.ExtraData):
+            continue  # (an unusable row adds nothing: its items come from the journal)
+    return out
 
 
 def remove(db_path: str | Path, run: str) -> None:

@@ -144,3 +144,84 @@ def test_a_journaled_chunk_is_ingested_with_its_items(engine: Engine) -> None:
         "n0[2]": 7,
     }
     assert got["n0[1]"].attempts == 2
+
+
+KILLED_MAP = """
+import os
+from pathlib import Path
+
+import flytelike as fl
+
+HERE = Path(__file__).parent
+
+
+@fl.task
+def spread(n: int) -> list[int]:
+    return list(range(n))
+
+
+@fl.task
+def quick(x: int) -> int:
+    with open(HERE / "calls", "a") as f:
+        f.write(f"{x}\\n")
+    if x == 2500 and not (HERE / "killed").exists():
+        (HERE / "killed").write_text("")
+        os.kill(os.getpid(), 9)
+    return x + 1
+
+
+@fl.workflow
+def wf(n: int = 3000) -> list[int]:
+    return fl.map_task(quick)(x=spread(n=n))
+"""
+
+
+def test_a_kill_9_in_a_chunk_reruns_only_that_chunk_and_records_each_item_once(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    import msgpack
+
+    from flytelike.engine import EngineConfig
+
+    project, home = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    (project / "killedmap.py").write_text(KILLED_MAP)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(FLYTELIKE_HOME=str(home), FLYTELIKE_NO_PROGRESS="1")
+    cli = [sys.executable, "-m", "flytelike"]
+    first = subprocess.run(
+        [*cli, "run", "--run-name", "killed", "killedmap.py", "wf"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert first.returncode == -9, first.stderr
+    resumed = subprocess.run(
+        [*cli, "resume", "killed"], cwd=project, env=env, capture_output=True, timeout=120
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    calls = [int(x) for x in (project / "calls").read_text().split()]
+    twice = sorted(x for x in set(calls) if calls.count(x) == 2)
+    assert sorted(set(calls)) == list(range(3000)) and len(calls) == 3000 + len(twice)
+    # Only the chunk that was running when the kill hit ran again: items before 2500 in it.
+    assert 2500 in twice and len(twice) <= 512
+    assert twice == list(range(twice[0], twice[0] + len(twice)))
+    engine = Engine(EngineConfig.from_env(home=home))
+    try:
+        assert engine.get_run("killed").outputs() == [x + 1 for x in range(3000)]
+        rows = engine.store.db.query("SELECT data FROM map_items WHERE run_name='killed'", ())
+        held: list[int] = []
+        for (data,) in rows:
+            for raw in msgpack.unpackb(data, raw=False):
+                if raw[0] == "chunk":
+                    skip = set(raw[4])
+                    held += [raw[1] + k for k in range(len(raw[2]) - 1) if k not in skip]
+                else:
+                    held.append(raw[0])
+        assert sorted(held) == list(range(3000))  # (each item recorded once)
+    finally:
+        engine.close()

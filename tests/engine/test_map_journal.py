@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flytelike.engine import Engine
-from flytelike.engine._journal import MapJournal, ingest, journal_root, run_folder
+from flytelike.engine._journal import MapJournal, ingest, journal_root, run_folder, split_items
 from flytelike.engine._run_store import RunStore
 from tests.engine import map_items_wfs as w
 
@@ -104,3 +104,19 @@ def test_a_journal_grows_past_its_first_step_and_reopens_after_its_records(
     assert ingest(store, "r5") == 1500
     got = {it.index: it for _, _, _, it in store._items("r5")}
     assert len(got) == 1500 and got[1499].attempts == 2
+
+
+def test_ingest_skips_records_a_committed_batch_already_holds(engine: Engine) -> None:
+    store = engine.store
+    first = store.encode_item("r5", "n0", (0, 1.0, 2.0, {"o0": 1}, None, 1))
+    second = store.encode_item("r5", "n0", (1, 1.0, 2.0, {"o0": 2}, None, 1))
+    j = MapJournal(store.db.path, "r5", "n0", "n0", "flaky")
+    j.append(first)
+    j.append(second)
+    j.close()
+    store.map_items("r5", "n0", "n0", "flaky", [first])  # (its batch was committed, then a kill)
+    assert ingest(store, "r5") == 1
+    rows = store.db.query("SELECT data FROM map_items WHERE run_name='r5'", ())
+    assert sorted(len(split_items(data)) for (data,) in rows) == [1, 1]
+    got = {it.action_id: it.literals(store.codec) for _, _, _, it in store._items("r5")}
+    assert {k: v["o0"].value for k, v in got.items() if v} == {"n0[0]": 1, "n0[1]": 2}
