@@ -69,7 +69,7 @@ def _request_runner(backend: Any, task: TaskTemplate, base: ActionContext) -> An
 
 async def fast_path(items: MapItems, task: TaskTemplate, retries: int, workers: int) -> None:
     """Run every item of ``items`` (a plain sync Python task): in place while items are quick
-    or busy (in chunks when the runner can, ``_chunks``), on the backend's threads once they
+    or busy (in chunks when the runner can, ``_chunk``), on the backend's threads once they
     mostly wait."""
     ex = items.ex
     backend: Any = ex.backend

@@ -83,3 +83,18 @@ def joined(a: int, b: str) -> str:
 @fl.workflow
 def pairs(xs: list[int], names: list[str]) -> list[str]:
     return fl.map_task(joined)(a=xs, b=names)  # type: ignore[no-any-return]
+
+
+@fl.task
+def spin_at(x: int, path: str) -> int:
+    """Quick items, but item 3000 spins until it is stopped."""
+    if x == 3000:
+        Path(path).write_text("spinning")
+        while True:
+            pass
+    return x
+
+
+@fl.workflow
+def spinning(xs: list[int], path: str) -> list[int]:
+    return fl.map_task(functools.partial(spin_at, path=path))(x=xs)  # type: ignore[no-any-return]

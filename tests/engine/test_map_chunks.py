@@ -225,3 +225,24 @@ def test_a_kill_9_in_a_chunk_reruns_only_that_chunk_and_records_each_item_once(
         assert sorted(held) == list(range(3000))  # (each item recorded once)
     finally:
         engine.close()
+
+
+def test_abort_stops_a_spinning_item_in_a_chunk(engine: Engine, tmp_path: Path) -> None:
+    import time
+
+    flag = tmp_path / "spinning"
+    run = engine.run(w.spinning, xs=list(range(4000)), path=str(flag), wait=False)
+    deadline = time.monotonic() + 30
+    while not flag.exists():
+        assert time.monotonic() < deadline, "item 3000 never started"
+        time.sleep(0.01)
+    asked = time.monotonic()
+    run.abort(reason="enough")
+    run.wait(5)
+    assert time.monotonic() - asked < 1.0
+    assert run.phase.value == "ABORTED"
+    items = {a.action_id: a for a in run.actions() if a.kind == "map_item"}
+    aid = _map_id(run)
+    assert items[f"{aid}[2999]"].phase == "SUCCEEDED"  # (its chunk's items before it are kept)
+    assert items[f"{aid}[3000]"].phase != "SUCCEEDED"
+    assert f"{aid}[3001]" not in items
