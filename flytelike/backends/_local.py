@@ -182,10 +182,16 @@ def _attempt(
             result = _run_coroutine(result)
         if marks is not None:
             marks.append(time.time())
-        result, declared = split_artifacts(tf, result)
-        with outputs_scratch(ctx):
+        declared = None
+        if ARTIFACT_BUILDER:  # (only once flytelike.artifacts is loaded: a hot path)
+            result, declared = split_artifacts(tf, result)
+        if ctx._workdir is None:  # (no working directory: no scratch directory to move from)
             outputs = tf.to_literals(result)
             artifacts = produced(tf, declared, outputs, ctx.action) if declared else None
+        else:
+            with outputs_scratch(ctx):
+                outputs = tf.to_literals(result)
+                artifacts = produced(tf, declared, outputs, ctx.action) if declared else None
         decks = (
             _decks(ctx, enable_deck, kwargs, result, fn or tf.func, marks)
             if enable_deck or ctx._decks
@@ -241,6 +247,7 @@ class InlineRunner:
         "data",
         "decoders",
         "encoder",
+        "env",
         "fn",
         "make_ctx",
         "task",
@@ -250,6 +257,7 @@ class InlineRunner:
     def __init__(self, task: Any, base: ActionContext) -> None:
         self.task = task
         self.base = base
+        self.env = bool(task.environment or task.secrets)  # (``_environment`` has work to do)
         tf = self.tf = task_function(task)
         plain = getattr(tf.func, "plain", None)
         self.fn = (plain() if plain is not None else tf.func) or tf.func
@@ -276,7 +284,7 @@ class InlineRunner:
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
         task = self.task
         ctx = self.make_ctx(action_id, attempt)
-        saved = _environment(task)
+        saved = _environment(task) if self.env else None
         token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
             return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, fn=self.fn)

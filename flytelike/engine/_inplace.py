@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike._settings.durations import node_timeout
+from flytelike.backends import _capture as capture
 from flytelike.backends._live import is_mocked
 from flytelike.engine._abort import AbortState, _aborted
 from flytelike.engine._execution import Execution, NodeFailed, Outputs, cache_max_age
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase
-from flytelike.ir import CacheSpec, NodeOverrides, TaskTemplate
+from flytelike.ir import CacheSpec, Node, NodeOverrides, PromiseRef, TaskTemplate
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,32 @@ def _make(ex: Execution, task: TaskTemplate, ov: NodeOverrides | None) -> Plan |
     enabled = spec if spec is not None and spec.enabled else None
     age = cache_max_age(task) if enabled is not None else None
     return Plan(task, runner, task.id.name, retries, enabled, age, retry_any)
+
+
+# id(node) -> (node, its direct bindings): nodes are immutable, and a chain's nodes run once
+# per run, so what is derived from them is kept across runs (bounded, as ``_run._PRIMARY``).
+_DIRECT: dict[int, tuple[Node, tuple[tuple[str, str, str], ...] | None]] = {}
+
+
+def direct_inputs(node: Node, task: TaskTemplate) -> tuple[tuple[str, str, str], ...] | None:
+    """(input, upstream node id, its output) of each input of ``node`` when every input of
+    ``task`` is bound to one upstream output as it is (no attribute path, no constant, no
+    default to add), else None: then the general binding (``_interpreter.bind_inputs``)."""
+    found = _DIRECT.get(id(node))
+    if found is not None and found[0] is node:
+        return found[1]
+    direct: tuple[tuple[str, str, str], ...] | None = tuple(
+        (b.var, b.value.node_id, b.value.var)
+        for b in node.inputs
+        if type(b.value) is PromiseRef and not b.value.attr_path
+    )
+    names = {v.name for v in task.interface.inputs}
+    if direct is not None and (len(direct) != len(node.inputs) or {d[0] for d in direct} != names):
+        direct = None
+    if len(_DIRECT) > 4096:
+        _DIRECT.clear()
+    _DIRECT[id(node)] = (node, direct)
+    return direct
 
 
 def run_action(
@@ -178,7 +205,13 @@ def _attempts(
     while True:
         started = time.time()
         outcome = runner(aid, inputs, attempt)
-        outcome = ex.settle(aid, attempt, outcome)
+        if (
+            capture.OPEN
+            or outcome.logs is not None
+            or outcome.decks
+            or outcome.artifacts is not None
+        ):
+            outcome = ex.settle(aid, attempt, outcome)  # (what it printed, decks, artifacts)
         err = outcome.error
         if err is None:
             # (a plain Python task: never a dynamic one, whose graph needs the general path)

@@ -31,7 +31,7 @@ from flytelike.engine import _abort
 from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
-from flytelike.engine._inplace import Plan, plan, run_action
+from flytelike.engine._inplace import Plan, direct_inputs, plan, run_action
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir import (
@@ -318,7 +318,17 @@ class Interpreter:
                         while True:
                             aid = prefix + n.id
                             try:
-                                inputs = self._inputs(n, values, p.task.interface, aid)
+                                direct = direct_inputs(n, p.task)
+                                try:
+                                    inputs = (
+                                        {v: values[i][o] for v, i, o in direct}
+                                        if direct is not None
+                                        else None
+                                    )
+                                except KeyError:
+                                    inputs = None
+                                if inputs is None:  # (bound as any node is: errors say why)
+                                    inputs = self._inputs(n, values, p.task.interface, aid)
                                 out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
                                 completed(n, out, None)
                             except NodeFailed as f:
@@ -379,7 +389,7 @@ class Interpreter:
     # ------------------------------------------------------------------ nodes
     def _in_place(self, node: Node) -> Plan | None:
         """How ``node`` runs in place if it is a task node that runs to its end without
-        awaiting anything (``_inplace.plan``), else None."""
+        awaiting anything now (``_inplace.plan``), else None."""
         target = node.target
         if type(target) is not TaskNode:
             return None
