@@ -342,3 +342,33 @@ def test_v2_style_async_handlers(store: DataContext) -> None:
         return int(tr.to_python(tr.to_literal(Box(8)), Box).v)
 
     assert asyncio.run(inside_loop()) == 8
+
+
+def _format(lit: object) -> str:
+    assert isinstance(lit, Table)
+    return lit.format
+
+
+def test_the_data_contexts_frame_format_applies_where_nothing_else_chose_one(
+    store: DataContext, registry: TypeRegistry
+) -> None:
+    from typesystem.io import use_data_context
+
+    assert _format(registry.to_literal(FRAME, pd.DataFrame)) == "parquet"
+    with use_data_context(store.replace(frame_format="ipc")):  # (an alias of "arrow")
+        lit = registry.to_literal(FRAME, pd.DataFrame)
+        assert _format(lit) == "arrow"
+        same(registry.to_python(lit, pd.DataFrame), FRAME)
+        same(registry.to_python(lit, pl.DataFrame), FRAME)
+        # the annotation's format wins
+        assert _format(registry.to_literal(FRAME, Annotated[pd.DataFrame, "parquet"])) == "parquet"
+        assert _format(registry.to_literal(DataFrame(FRAME, format="csv"), DataFrame)) == "csv"
+    with use_data_context(store.replace(frame_format="orc")):  # (no encoder: the default)
+        assert _format(registry.to_literal(FRAME, pd.DataFrame)) == "parquet"
+    # a default format chosen by a registration wins over the context's
+    handlers = default_handlers().copy()
+    assert handlers.default_format(pd.DataFrame, "arrow") == "arrow"
+    csv = handlers.get_encoder(pd.DataFrame, "", "csv")
+    handlers.register(csv, override=True, default_format_for_type=True)
+    assert handlers.default_format(pd.DataFrame, "arrow") == "csv"
+    assert default_handlers().default_format(pd.DataFrame, "") == "parquet"

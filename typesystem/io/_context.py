@@ -37,6 +37,9 @@ class DataContext:
     first one for transient errors. ``action_key``: names the running action so that
     ``File.named_remote(name)`` is the same path on every retry of that action; when unset, the
     key set with ``use_action_key`` applies, else the engine's (``set_action_key_provider``).
+    ``frame_format``: the format new dataframes are written in when neither their annotation
+    nor a registration chose one (``"arrow"``, ``"parquet"``...; empty: the frame type's default,
+    parquet for pandas, see ``FrameHandlers.default_format``).
     """
 
     raw_data_prefix: str
@@ -45,6 +48,7 @@ class DataContext:
     max_concurrency: int = 16
     retries: int = 3
     action_key: str | None = None
+    frame_format: str = ""
 
     @classmethod
     def from_env(cls) -> DataContext:

@@ -30,6 +30,7 @@ from typesystem.io._columns import (
     normalise_format,
     parse_hints,
 )
+from typesystem.io._context import current_data_context
 from typesystem.io._frame import DataFrame
 from typesystem.io._handlers import (
     _BUILTIN_MODULES,
@@ -150,7 +151,11 @@ class FrameTransformer(TypeTransformer[Any]):
         return Table(uri, fmt, tuple(c.name for c in self.columns), hash=sd.hash)
 
     def _encode(self, frame: Any, uri: str | None, fmt: str) -> Table:
-        fmt = normalise_format(fmt) or self.format or self.handlers.default_format(type(frame))
+        fmt = (
+            normalise_format(fmt)
+            or self.format
+            or self.handlers.default_format(type(frame), current_data_context().frame_format)
+        )
         if self.columns:
             schema = schema_of(frame)
             if schema is not None:

@@ -277,6 +277,7 @@ class FrameHandlers:
         self.decoders: Table_ = {}
         self.default_formats: dict[type, str] = {}
         self.default_protocols: dict[type, str] = {}
+        self._chosen: set[type] = set()  # types whose default format a registration chose
         self._loaded: set[str] = set()
         self._lock = threading.RLock()
 
@@ -314,6 +315,7 @@ class FrameHandlers:
                 by_format[fmt] = handler
             if (default_for_type or default_format_for_type) and handler.supported_format:
                 self.default_formats[t] = handler.supported_format
+                self._chosen.add(t)
             if (default_for_type or default_storage_for_type) and handler._protocol:
                 self.default_protocols[t] = handler._protocol
 
@@ -342,12 +344,28 @@ class FrameHandlers:
                     self._loaded.add(top)
                     module.register_builtins(self)
 
-    def default_format(self, t: type) -> str:
+    def default_format(self, t: type, preferred: str = "") -> str:
+        """The format new frames of ``t`` are written in when their annotation names none: the
+        one a registration chose for ``t`` (``default_for_type``/``default_format_for_type``),
+        else ``preferred`` (the data context's ``frame_format``) when ``t`` has an encoder for
+        it, else the built-in default (parquet)."""
         self._ensure_builtins(t)
+        builtin = ""
         for cls in t.__mro__:
             if cls in self.default_formats:
-                return self.default_formats[cls]
-        return "parquet"
+                if cls in self._chosen:
+                    return self.default_formats[cls]
+                builtin = self.default_formats[cls]
+                break
+        if preferred:
+            fmt = normalise_format(preferred)
+            if any(
+                fmt in by_format
+                for c in t.__mro__
+                for by_format in self.encoders.get(c, {}).values()
+            ):
+                return fmt
+        return builtin or "parquet"
 
     def _find(self, table: Table_, t: type, protocol: str, fmt: str, kind: str) -> Any:
         self._ensure_builtins(t)
@@ -391,6 +409,7 @@ class FrameHandlers:
         other.decoders = {t: {p: dict(f) for p, f in v.items()} for t, v in self.decoders.items()}
         other.default_formats = dict(self.default_formats)
         other.default_protocols = dict(self.default_protocols)
+        other._chosen = set(self._chosen)
         other._loaded = set(self._loaded)
         return other
 

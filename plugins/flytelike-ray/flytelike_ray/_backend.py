@@ -51,7 +51,14 @@ from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, connect
 from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
-from flytelike_ray._places import get_large, put_decks, run_uri, storage_options
+from flytelike_ray._places import (
+    FRAME_FORMATS,
+    frame_format,
+    get_large,
+    put_decks,
+    run_uri,
+    storage_options,
+)
 from flytelike_ray._resources import check_feasible, custom_resources, requirements, task_options
 from flytelike_ray._results import Results
 from flytelike_ray._types import pack as pack_types
@@ -132,7 +139,11 @@ class RayBackend:
     task, ``{task name: {resource: amount}}`` (the task's full name, e.g. ``"app.train"``, its
     short name ``"train"``, or ``"*"`` for every task), added to what its ``Resources`` ask.
     ``shared_mount``: the raw data prefix is a local path every node of the cluster mounts
-    (NFS, a cluster file system), so a multi-node cluster accepts it.
+    (NFS, a cluster file system), so a multi-node cluster accepts it. ``frame_format``: the
+    format the workers write dataframes in when the task's annotation names none: ``"auto"``
+    (Arrow IPC, uncompressed and memory-mapped by the reader, on a local or mounted prefix;
+    the frame type's default, parquet, on remote storage), a format name (``"arrow"``,
+    ``"parquet"``, ``"csv"``), or ``""`` for the frame type's default everywhere.
     """
 
     name = "ray"
@@ -150,6 +161,7 @@ class RayBackend:
         offload_limit: int = 64 * 1024,
         task_resources: Mapping[str, Mapping[str, float]] | None = None,
         shared_mount: bool = False,
+        frame_format: str = "auto",
     ) -> None:
         if item_batch_size < 1:
             raise ValueError(f"RayBackend(item_batch_size=...) must be >= 1, got {item_batch_size}")
@@ -162,6 +174,12 @@ class RayBackend:
                 f"RayBackend(offload_limit=...) must be a number of bytes >= 0, got "
                 f"{offload_limit!r}"
             )
+        if frame_format not in FRAME_FORMATS:
+            raise ValueError(
+                f"RayBackend(frame_format=...) must be one of "
+                f"{', '.join(repr(f) for f in FRAME_FORMATS)}, got {frame_format!r}"
+            )
+        self.frame_format = frame_format
         self.timeout_grace = timeout_grace
         self.address = address
         self.num_cpus = num_cpus
@@ -180,8 +198,9 @@ class RayBackend:
         self._templates: dict[int, tuple[Any, str, Any]] = {}
         self._published: set[str] = set()  # template keys put in the cluster's key-value store
         self._optioned: dict[tuple[int, tuple[tuple[str, float], ...]], Any] = {}
-        # run name -> (FLYTELIKE_* variables, storage options, run location) at its first action
-        self._runs: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, Any], str]] = {}
+        # run name -> (FLYTELIKE_* variables, storage options, run location, frame format) at
+        # its first action
+        self._runs: dict[str, tuple[tuple[tuple[str, str], ...], dict[str, Any], str, str]] = {}
         # id(literal) -> (literal, URI): large literals a worker wrote, sent as their URI again
         self._memo: dict[int, tuple[Literal, str]] = {}
         self._driver: dict[int, tuple[Any, bool]] = {}
@@ -322,13 +341,13 @@ class RayBackend:
 
     def _prepare(
         self, task: Any, context: ActionContext
-    ) -> tuple[str, Any, tuple[Any, ...], dict[str, Any]]:
+    ) -> tuple[str, Any, tuple[Any, ...], tuple[dict[str, Any], str]]:
         """What a request carries besides its inputs: the template key, its resource options,
         the context's fields (``ActionContext``'s order; the worker builds it again: a tuple
         pickles in a fraction of a dataclass's time) with the driver's ``FLYTELIKE_*``
-        variables and the run's location under the raw data prefix, and the driver's storage
-        options (both read at the run's first action, so variables set before or after Ray
-        started reach the workers)."""
+        variables and the run's location under the raw data prefix, and ``(the driver's
+        storage options, the workers' dataframe format)`` (read at the run's first action, so
+        variables set before or after Ray started reach the workers)."""
         conn = self.connection(task)
         prefix = context.raw_data_prefix
         module = task.function.module if task.function is not None else ""
@@ -343,12 +362,13 @@ class RayBackend:
             if len(self._runs) > 64:
                 self._runs.clear()
             where = run_uri(prefix, context.run_name)
-            run = self._runs[context.run_name] = (_forwarded(), storage_options(), where)
-        env, storage, where = run
+            fmt = frame_format(self.frame_format, prefix)
+            run = self._runs[context.run_name] = (_forwarded(), storage_options(), where, fmt)
+        env, storage, where, fmt = run
         fields = [getattr(context, name) for name in _CONTEXT_FIELDS]
         fields[_ENV] = (*context.environment, *env) if env else context.environment
         fields[_RUN_URI] = where
-        return key, opts, tuple(fields), storage
+        return key, opts, tuple(fields), (storage, fmt)
 
     def _pack(self, literals: Mapping[str, Literal]) -> dict[str, bytes | str]:
         """Input literals for a request: a large one a worker wrote is sent as its URI."""
@@ -408,12 +428,12 @@ class RayBackend:
         if self._in_driver(task):
             return await self._local_backend().run_action(request)  # type: ignore[no-any-return]
         try:
-            key, opts, fields, storage = self._prepare(task, request.context)
+            key, opts, fields, (storage, fmt) = self._prepare(task, request.context)
         except RayBackendError as e:
             return ActionOutcome(error=_config_error(e))
         inputs = self._pack(request.inputs)
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
-        payload = pickle.dumps((key, inputs, fields, storage, self.offload_limit), protocol=5)
+        payload = pickle.dumps((key, inputs, fields, storage, self.offload_limit, fmt), protocol=5)
         ref = self._submit(0, opts, payload)
         ctx = request.context
         try:
@@ -439,7 +459,7 @@ class RayBackend:
         if self._in_driver(task):
             return await asyncio.to_thread(self._items_in_driver, task, context, items)
         try:
-            key, opts, fields, storage = self._prepare(task, context)
+            key, opts, fields, (storage, fmt) = self._prepare(task, context)
         except RayBackendError as e:
             return [(None, _config_error(e), None)] * n
         first = items[0][1]
@@ -451,7 +471,8 @@ class RayBackend:
         lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
         payload = pickle.dumps(
-            (key, fields, self._pack(fixed), lists, ids, storage, self.offload_limit), protocol=5
+            (key, fields, self._pack(fixed), lists, ids, storage, self.offload_limit, fmt),
+            protocol=5,
         )
         ref = self._submit(1, opts, payload)
         try:

@@ -87,22 +87,58 @@ def storage_options() -> dict[str, Any]:
     return {k: dict(v) for k, v in current_data_context().storage_options.items()}
 
 
+FRAME_FORMATS = ("auto", "arrow", "parquet", "csv", "")
+
+
+def is_local(prefix: str) -> bool:
+    """Whether the raw data prefix is a path of this machine's file system."""
+    return not prefix or prefix.startswith(("file://", "/"))
+
+
+def frame_format(option: str, prefix: str) -> str:
+    """The format the workers write dataframes in when the task's annotation names none
+    (``DataContext.frame_format``): ``option``, where ``"auto"`` is Arrow IPC on a local
+    prefix (written uncompressed, memory-mapped by the reader: no encoding or decoding on one
+    machine) and the frame type's default (parquet) on remote storage, where compressed files
+    move fewer bytes; ``""``: the frame type's default."""
+    if option != "auto":
+        return option
+    return "arrow" if is_local(prefix) else ""
+
+
+# (id(base context), frame format) -> (base, the worker's context): built once per pair
+_CONTEXTS: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
 @contextmanager
 def worker_context(
-    context: ActionContext, storage: Mapping[str, Mapping[str, Any]]
+    context: ActionContext, storage: Mapping[str, Mapping[str, Any]], frame_fmt: str = ""
 ) -> Iterator[ActionContext]:
     """``context`` with a scratch ``run_dir`` on this machine, the driver's storage options
-    active for the run's raw data prefix."""
+    active for the run's raw data prefix and ``frame_fmt`` as the data context's
+    ``frame_format``."""
     scratch = os.path.join(tempfile.gettempdir(), "flytelike-ray", _safe(context.run_name))
     local = replace(context, run_dir=scratch)
-    if not storage or not context.raw_data_prefix:
+    with_storage = bool(storage and context.raw_data_prefix)
+    if not with_storage and not frame_fmt:
         yield local
         return
     from typesystem.io import current_data_context, use_data_context
 
-    data = current_data_context().replace(
-        raw_data_prefix=context.raw_data_prefix, storage_options=dict(storage)
-    )
+    base = current_data_context()
+    if with_storage:
+        data = base.replace(
+            raw_data_prefix=context.raw_data_prefix,
+            storage_options=dict(storage),
+            frame_format=frame_fmt,
+        )
+    else:
+        found = _CONTEXTS.get((id(base), frame_fmt))
+        if found is None or found[0] is not base:
+            if len(_CONTEXTS) > 16:
+                _CONTEXTS.clear()
+            found = _CONTEXTS[(id(base), frame_fmt)] = (base, base.replace(frame_format=frame_fmt))
+        data = found[1]
     with use_data_context(data):
         yield local
 

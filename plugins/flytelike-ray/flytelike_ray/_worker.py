@@ -133,9 +133,10 @@ def _with_hint(err: ExecutionError) -> ExecutionError:
 
 def run_action(payload: bytes) -> bytes:
     """One attempt of one task action: ``payload`` is the pickled ``(template key, inputs,
-    ActionContext fields, storage options, offload limit)``, each input msgpack bytes or a blob URI;
-    returns the pickled ``(outputs, error, deck pages, dynamic closure, what it printed)``,
-    each output msgpack bytes or, over the offload limit, the URI of the blob the worker wrote.
+    ActionContext fields, storage options, offload limit, frame format)``, each input msgpack
+    bytes or a blob URI; returns the pickled ``(outputs, error, deck pages, dynamic closure,
+    what it printed)``, each output msgpack bytes or, over the offload limit, the URI of the
+    blob the worker wrote.
     Pickled here (the C pickler) rather than by Ray, whose argument and result serialisation
     costs more per call."""
     return pickle.dumps(_run_action(payload), protocol=5)
@@ -143,13 +144,13 @@ def run_action(payload: bytes) -> bytes:
 
 def _run_action(payload: bytes) -> Outcome:
     try:
-        key, inputs, fields, storage, limit = pickle.loads(payload)
+        key, inputs, fields, storage, limit, fmt = pickle.loads(payload)
         sent = ActionContext(*fields)
         task = template(key)
     except Exception as e:
         return None, _system("read the request", e), (), None, None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
-    with _variables(sent.environment), worker_context(sent, storage) as context:
+    with _variables(sent.environment), worker_context(sent, storage, fmt) as context:
         try:
             literals = unpack_literals(inputs)
         except Exception as e:
@@ -184,15 +185,15 @@ ItemsOutcome = tuple[dict[str, bytes | str], list[ErrorTuple | None], list[LogTu
 
 def run_items(payload: bytes) -> bytes:
     """Map items of one task, one after another. ``payload`` is the pickled ``(template key,
-    ActionContext fields, fixed inputs, lists, ids, storage options, offload limit)``: item ``j`` is
-    ``ids[j]`` (action id, attempt) with the ``j``-th value of every list in ``lists`` and the
-    ``fixed`` inputs. Returns the pickled ``(outputs, errors, printed)``: per output, a
+    ActionContext fields, fixed inputs, lists, ids, storage options, offload limit, frame
+    format)``: item ``j`` is ``ids[j]`` (action id, attempt) with the ``j``-th value of every
+    list in ``lists`` and the ``fixed`` inputs. Returns the pickled ``(outputs, errors, printed)``: per output, a
     ``Collection`` of the items' values (``None`` where an item failed; a blob URI when over the
     offload limit) and, per item, its error or ``None`` and what it printed or ``None``."""
-    key, fields, fixed, lists, ids, storage, limit = pickle.loads(payload)
+    key, fields, fixed, lists, ids, storage, limit, fmt = pickle.loads(payload)
     sent = ActionContext(*fields)
     capture.install()
-    with worker_context(sent, storage) as context:
+    with worker_context(sent, storage, fmt) as context:
         outcome = _run_items(key, context, fixed, lists, ids, limit)
     return pickle.dumps(outcome, protocol=5)
 

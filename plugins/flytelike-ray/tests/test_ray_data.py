@@ -80,3 +80,37 @@ def test_a_flyte_2_checkpoint_under_an_s3_prefix_uses_the_run_s_storage_options(
         assert _s3fs(s3_endpoint).exists(source.removeprefix("s3://"))
     (action,) = run.actions()
     assert action.attempts == 2
+
+
+def test_dataframes_travel_as_arrow_ipc_on_a_local_prefix_unless_told_otherwise(
+    ray_engine: Engine, ray_backend: Any
+) -> None:
+    import frame_tasks as ft
+    from flytelike_ray._places import frame_format
+
+    expected = sum(range(10)) * 2 + 0.5
+    run = ray_engine.run(ft.table_hand_off, n=10)
+    assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+    assert run.outputs() == expected
+    assert _table(run).format == "arrow"
+    ray_backend.frame_format = ""  # (the frame type's default: parquet)
+    try:
+        run = ray_engine.run(ft.table_hand_off, n=10)
+    finally:
+        ray_backend.frame_format = "auto"
+    assert run.phase is WorkflowPhase.SUCCEEDED, run.error
+    assert run.outputs() == expected
+    assert _table(run).format == "parquet"
+    assert frame_format("auto", "s3://bucket/raw") == ""  # remote: compressed parquet
+    assert frame_format("auto", "/shared/raw") == "arrow"
+    assert frame_format("parquet", "file:///x") == "parquet"
+
+
+def _table(run: Any) -> Any:
+    """The DataFrame literal ``frame_tasks.make_table`` returned in ``run``."""
+    from typesystem import Table
+
+    made = next(a for a in run.actions() if a.name == "frame_tasks.make_table")
+    outputs = run.action_outputs(made.action_id)
+    assert outputs is not None and isinstance(outputs["o0"], Table)
+    return outputs["o0"]
