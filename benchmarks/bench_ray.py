@@ -1,10 +1,14 @@
 """The Ray backend against raw Ray, in the same run, on one local Ray instance; prints JSON.
 
-Usage: python benchmarks/bench_ray.py [--reps N] [--num-cpus N] [--quick]
+Usage: python benchmarks/bench_ray.py [--reps N] [--num-cpus N] [--quick] [--only NAME,...]
    or: python benchmarks/run.py ray [--reps N] [--quick]
 
 Workloads (the issue 17 targets), each measured as wall time of a whole run, ``reps`` times,
-flytelike and raw Ray taking turns:
+flytelike and raw Ray taking turns, flytelike first in even reps and raw Ray first in odd ones
+(what a workload leaves behind, e.g. the 10,000 Ray tasks of the per-item map, slows whatever
+runs next on this VM: the first 40 MB frame a worker builds after them took 0.3-0.8 s against
+0.02 s; taking turns shares that between the two sides). ``cpu_s_median``: the driver
+process's CPU time (all its threads; the workers' is not counted):
 
 - ``independent_1000``: 1,000 independent trivial ``int -> int`` tasks (a workflow of 1,000
   nodes) vs 1,000 ``ray.remote`` calls of the same function gathered with ``ray.get``
@@ -19,8 +23,11 @@ flytelike and raw Ray taking turns:
   item-batch entry point) vs raw Ray with one task per item;
 - ``pandas_1m_x5``: a pandas DataFrame of 1,000,000 rows x 5 float columns made by one task and
   summed by a second one: through flytelike the frame is a ``DataFrame`` value the first worker
-  writes under the raw data prefix (parquet) and the second reads, vs raw Ray passing the frame
-  through its object store (target <= 1.2x).
+  writes under the raw data prefix (Arrow IPC: ``frame_format="auto"`` on this local prefix)
+  and the second reads (memory-mapped), vs raw Ray passing the frame
+  through its object store (target <= 1.2x); ``pandas_1m_x5_parquet`` is the same hand-off
+  with the frame written as parquet (``RayBackend(frame_format="")``, the format before
+  ``frame_format="auto"`` wrote Arrow IPC on a local prefix).
 
 Every flytelike run goes through the engine with the run store on, in a fresh
 ``FLYTELIKE_HOME``. Ray is started once (``num_cpus`` logical CPUs) and warmed up first.
@@ -116,14 +123,22 @@ class PerItem:
         pass
 
 
-def _wall(fn: Callable[[], object]) -> float:
+def _wall(fn: Callable[[], object], cpu: list[float]) -> float:
+    c0 = time.process_time()
     t0 = time.perf_counter()
     fn()
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    cpu.append(time.process_time() - c0)
+    return wall
 
 
-def _stats(samples: list[float]) -> dict[str, float]:
-    return {"s_min": min(samples), "s_median": statistics.median(samples)}
+def _stats(samples: list[float], cpu: list[float]) -> dict[str, float]:
+    return {
+        "s_min": min(samples),
+        "s_median": statistics.median(samples),
+        "cpu_s_median": statistics.median(cpu),
+        "samples": [round(x, 4) for x in samples],  # (in run order)
+    }
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -131,6 +146,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--num-cpus", type=int, default=2)
     p.add_argument("--quick", action="store_true", help="one rep, no per-item map (smoke)")
+    p.add_argument(
+        "--only", default="", help="comma-separated workload names: run only these (alone)"
+    )
     args = p.parse_args(argv)
     reps = 1 if args.quick else args.reps
 
@@ -177,8 +195,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         assert ray.get(raw_total.remote(raw_make.remote(rows))) == expected
 
     results: dict[str, dict[str, list[float]]] = {}
+    cpu: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="flytelike-bench-ray-") as home:
         engine = Engine(EngineConfig.from_env(home=Path(home)), backend=backend)
+        parquet = Engine(
+            EngineConfig.from_env(home=Path(home) / "parquet"),
+            backend=RayBackend(num_cpus=args.num_cpus, log_to_driver=False, frame_format=""),
+        )
         per_item = Engine(
             EngineConfig.from_env(home=Path(home) / "per-item"), backend=PerItem(backend)
         )  # type: ignore[arg-type]
@@ -199,21 +222,33 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "chain_100": (ours(chain_100, x=0), raw_chain),
             "map_10000": (ours(map_10000, xs=xs), raw_map),
             "pandas_1m_x5": (ours(frame_hand_off, rows=rows), raw_frame),
+            "pandas_1m_x5_parquet": (ours(frame_hand_off, parquet, rows=rows), raw_frame),
         }
         if not args.quick:
             ops["map_10000_one_task_per_item"] = (
                 ours(map_10000, per_item, xs=xs),
                 raw_map_per_item,
             )
+        if args.only:
+            wanted = args.only.split(",")
+            unknown = sorted(set(wanted) - set(ops))
+            if unknown:
+                raise SystemExit(
+                    f"--only: no workload {', '.join(unknown)}; known: {', '.join(ops)}"
+                )
+            ops = {n: op for n, op in ops.items() if n in wanted}
         for name, (fl_op, raw_op) in ops.items():  # one untimed round: imports, first tasks
             fl_op()
             raw_op()
             results[name] = {"flytelike": [], "raw_ray": []}
-        for _ in range(reps):
+            cpu[name] = {"flytelike": [], "raw_ray": []}
+        for rep in range(reps):
             for name, (fl_op, raw_op) in ops.items():
-                results[name]["flytelike"].append(_wall(fl_op))
-                results[name]["raw_ray"].append(_wall(raw_op))
+                turns = [("flytelike", fl_op), ("raw_ray", raw_op)]
+                for side, op in turns if rep % 2 == 0 else turns[::-1]:
+                    results[name][side].append(_wall(op, cpu[name][side]))
         engine.close()
+        parquet.close()
         per_item.close()
 
     doc: dict[str, Any] = {
@@ -223,6 +258,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "reps": reps,
             "num_cpus": args.num_cpus,
             "quick": args.quick,
+            "only": args.only,
             "item_batch_size": backend.item_batch_size,
             "frame_rows": rows,
             "ray": ray.__version__,
@@ -233,8 +269,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         ours_s = statistics.median(samples["flytelike"])
         raw_s = statistics.median(samples["raw_ray"])
         w: dict[str, Any] = {
-            "flytelike": _stats(samples["flytelike"]),
-            "raw_ray": _stats(samples["raw_ray"]),
+            "flytelike": _stats(samples["flytelike"], cpu[name]["flytelike"]),
+            "raw_ray": _stats(samples["raw_ray"], cpu[name]["raw_ray"]),
             "ratio_flytelike_over_raw": ours_s / raw_s,
         }
         if name in TARGETS:
