@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import msgpack
 
@@ -29,17 +30,31 @@ _NATIVE = frozenset({int, float, str, bool, bytes, type(None)})
 _PACK = msgpack.Packer(use_bin_type=True).pack
 
 
+# The last scalar literal packed and its bytes: a chain's task gets its upstream's output literal
+# as its input, so the value encoded with one action's outputs is encoded again with the next
+# one's inputs (literals are immutable: the same object packs to the same bytes). One tuple,
+# read and replaced whole: threads packing at once see a pair that belongs together.
+_last: tuple[Any, bytes] = (None, b"")
+
+
 def pack_literals(values: Mapping[str, Literal]) -> bytes:
+    global _last
     out: dict[str, bytes] = {}
+    last = _last
     for k, v in values.items():
+        if v is last[0]:
+            out[k] = last[1]
+            continue
         if type(v) is Scalar and v.hash is None and v.metadata is None:
             value = v.value
             if type(value) in _NATIVE:
                 try:
-                    out[k] = _PACK(value)
-                    continue
+                    out[k] = packed = _PACK(value)
                 except OverflowError:  # (an int beyond 64 bits: to_msgpack says so)
                     pass
+                else:
+                    _last = last = (v, packed)
+                    continue
         out[k] = typesystem.to_msgpack(v)
     return _PACK(out)
 

@@ -111,6 +111,34 @@ def node_deps(node: Node) -> set[str]:
     return out
 
 
+# id(nodes) -> (nodes, its graph): a scope's nodes are immutable, and a workflow run again
+# (a chain run many times) has the same scopes; bounded, as ``_run._PRIMARY``.
+Graph = tuple[dict[str, Node], dict[str, int], dict[str, list[str]], tuple[Node, ...]]
+_GRAPHS: dict[int, tuple[Sequence[Node], Graph]] = {}
+
+
+def scope_graph(nodes: Sequence[Node]) -> Graph:
+    """The nodes of one scope by id, how many nodes of the scope each waits for, the nodes
+    waiting for each, and the nodes that wait for none (in order). Read only: a run copies the
+    counts it decrements."""
+    found = _GRAPHS.get(id(nodes))
+    if found is not None and found[0] is nodes:
+        return found[1]
+    by_id = {n.id: n for n in nodes}
+    waits: dict[str, int] = {}
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for n in nodes:
+        deps = node_deps(n) & by_id.keys()
+        waits[n.id] = len(deps)
+        for d in deps:
+            dependents[d].append(n.id)
+    graph = (by_id, waits, dict(dependents), tuple(n for n in nodes if waits[n.id] == 0))
+    if len(_GRAPHS) > 256:
+        _GRAPHS.clear()
+    _GRAPHS[id(nodes)] = (nodes, graph)
+    return graph
+
+
 def input_types(iface: Interface) -> dict[str, LiteralType]:
     return {v.name: v.type for v in iface.inputs}
 
@@ -210,15 +238,9 @@ class Interpreter:
         """Run ``nodes`` (one scope) to completion; raises the first ``NodeFailed``."""
         ex = self.ex
         store = ex.store
-        by_id = {n.id: n for n in nodes}
-        remaining: dict[str, int] = {}
-        dependents: dict[str, list[str]] = defaultdict(list)
-        for n in nodes:
-            deps = node_deps(n) & by_id.keys()
-            remaining[n.id] = len(deps)
-            for d in deps:
-                dependents[d].append(n.id)
-        ready = [n for n in nodes if remaining[n.id] == 0]
+        by_id, waits, dependents, first = scope_graph(nodes)
+        remaining = dict(waits)
+        ready = list(first)
         running: dict[asyncio.Future[Outputs], Node] = {}
         # Nodes that ended, in order, and an event set when one does: waiting on these costs
         # the same for 1,000 running nodes as for 2 (``asyncio.wait`` walks every one each time).

@@ -303,9 +303,23 @@ class SQLiteStore:
             if self._items:  # (queued meanwhile by another thread: theirs first)
                 ops = drain(self._items, None)
                 ops.append((sql, [params]))
-            else:
-                ops = [(sql, [params])]
-            self._make_durable(ops)
+                self._make_durable(ops)
+                return
+            ops = [(sql, [params])]
+            journal = self._journal
+            if journal is None or not self._journal_ok:
+                self._make_durable(ops)  # (the first record, or no journal: the general way)
+                return
+            self._ready += ops
+            try:
+                journal.append(ops)
+            except (OSError, TypeError, ValueError) as e:
+                log.warning("run store: pending journal unusable, committing instead: %s", e)
+                self._journal_ok = False
+                self._commit_queued(self.connection())
+                return
+            if not self._signalled:
+                self._signal()
 
     def _make_durable(self, ops: Ops) -> None:
         """Journal ``ops`` (taken from the queue, in order) for the writer's next commit, or
