@@ -98,6 +98,13 @@ class ChunkOutcome:
         self.stopped = stopped
 
 
+class _Going:
+    stopped = False
+
+
+_GOING = _Going()  # (the ``halt`` of a chunk nothing else can end)
+
+
 class ChunkRunner:
     """Runs chunks of first attempts of one task's map items (made by ``chunk_runner``)."""
 
@@ -125,9 +132,11 @@ class ChunkRunner:
         stop: int,
         fixed: Mapping[str, Any],
         lists: Sequence[tuple[str, Sequence[Any]]],
+        halt: Any = None,
     ) -> ChunkOutcome | None:
         """Items ``start..stop-1`` of map action ``aid`` (inputs: ``fixed`` values and the
         mapped ``lists``), or ``None`` when they cannot run as a chunk (run them one by one).
+        A true ``halt.stopped`` ends the chunk before its next item (the map was aborted).
         Call it with no running event loop in this thread (``hidden_loop``) and inside the
         runner's ``bound()``."""
         if ARTIFACT_BUILDER:  # (outputs may be artifacts: each item goes its own way)
@@ -162,7 +171,9 @@ class ChunkRunner:
         token = _CURRENT.set(ctx)
         outside = isolate()
         try:
-            stopped = self._loop(ctx, kw, cols, start, outputs, bounds, errors, printed)
+            stopped = self._loop(
+                ctx, kw, cols, start, outputs, bounds, errors, printed, halt or _GOING
+            )
         finally:
             restore(outside)
             _CURRENT.reset(token)
@@ -181,6 +192,7 @@ class ChunkRunner:
         bounds: list[float],
         errors: dict[int, ExecutionError],
         printed: list[int],
+        halt: Any,
     ) -> bool:
         """Call the function once per item; True when an item was stopped (the rest not run).
 
@@ -200,11 +212,11 @@ class ChunkRunner:
         )
         names = [n for n, _ in cols]
         k = 0
-        while k < m:
+        while k < m and not halt.stopped:
             try:
                 if single is not None:
                     name, col = single
-                    while k < m:
+                    while k < m and not halt.stopped:
                         fields["_index"] = start + k
                         kw[name] = col[k]
                         push(ctx)
@@ -218,7 +230,7 @@ class ChunkRunner:
                         if len(fields) != clean:
                             ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
                 else:
-                    while k < m:
+                    while k < m and not halt.stopped:
                         fields["_index"] = start + k
                         kw.update(zip(names, rows[k], strict=False))
                         push(ctx)

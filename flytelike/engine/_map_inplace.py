@@ -11,7 +11,11 @@ longer than ``CHUNK_SECONDS``, so a chunk lasts about that long: the time a stop
 two windows of bodies, and the finished items a kill -9 loses (a chunk is journaled when it
 ends). Items that mostly wait (I/O, sleeps) hand the rest to worker threads: checked after any
 chunk or item over ``SLOW_ITEM`` seconds and at the end of every stretch. CPU-bound items stay in
-place, where they run fastest (threads would only contend for the GIL).
+place, where they run fastest (threads would only contend for the GIL). Worker threads (also
+used from the start when other nodes of the run are running) take chunks the same way, each
+sized by its own timing, unless the task sets environment variables (set for a whole chunk,
+they would be removed under another thread's chunk); a map that is aborted starts no item
+after it (``MapItems.stopped``, checked before each item of a chunk).
 
 What does not live here: the items' records (``_map_items``), the map node (``_map``).
 """
@@ -81,10 +85,10 @@ async def fast_path(items: MapItems, task: TaskTemplate, retries: int, workers: 
     retry_any = retry_settings(task)[1]
     n = items.n
     i = 0
+    chunks = getattr(runner, "chunks", None)
+    chunker = chunks() if chunks is not None else None
     if ex.inflight <= 1:
         # In place while items are quick or busy: nothing else in the run can progress meanwhile.
-        chunks = getattr(runner, "chunks", None)
-        chunker = chunks() if chunks is not None else None
         size = 1  # (items per chunk: grown while chunks end within CHUNK_SECONDS)
         perf, cpu = time.perf_counter, time.thread_time
         slow = False
@@ -112,10 +116,7 @@ async def fast_path(items: MapItems, task: TaskTemplate, retries: int, workers: 
                     now = perf()
                     took = now - t
                     if chunker is not None:
-                        if took < CHUNK_SECONDS / 2:
-                            size = min(MAX_CHUNK, size * 2)
-                        elif took > CHUNK_SECONDS:
-                            size = max(1, size // 2)
+                        size = _resized(size, took)
                     if now > slice_end or took > SLOW_ITEM:
                         wall = now - w0
                         # Items that mostly wait (I/O, sleeps) run the rest side by side.
@@ -130,17 +131,34 @@ async def fast_path(items: MapItems, task: TaskTemplate, retries: int, workers: 
                     await asyncio.sleep(0)  # let signals and timers in
     if i >= n:
         return
-    counter = iter(range(i, n))
+    # On worker threads, chunks only for a task without environment variables: a chunk sets them
+    # for its whole length, and chunks of other threads would see one thread's chunk remove them.
+    if task.environment or task.secrets:
+        chunker = None
+    taken = [i]  # (the next item no worker has taken)
     lock = threading.Lock()
+    perf = time.perf_counter
 
     def worker() -> None:
+        size = 1
         with bound():
             while not items.stopped:
                 with lock:
-                    j = next(counter, None)
-                if j is None:
+                    j = taken[0]
+                    end = min(n, j + size)
+                    taken[0] = end
+                if j >= n:
                     return
-                run_item(items, run, boxed, j, retries, retry_any)
+                if chunker is None:
+                    run_item(items, run, boxed, j, retries, retry_any)
+                    continue
+                t = perf()
+                if _chunk(items, chunker, run, j, end, retries, retry_any) == 0:
+                    for k in range(j, end):  # (these items cannot run as a chunk: one by one)
+                        if items.stopped:
+                            return
+                        run_item(items, run, boxed, k, retries, retry_any)
+                size = _resized(size, perf() - t)
 
     loop = asyncio.get_running_loop()
     pool = getattr(backend, "executor", None)
@@ -163,17 +181,27 @@ async def fast_path(items: MapItems, task: TaskTemplate, retries: int, workers: 
         f.result()  # a worker's own failure (not a task's: those are recorded per item)
 
 
+def _resized(size: int, took: float) -> int:
+    """The next chunk's size after a chunk of ``size`` items took ``took`` seconds."""
+    if took < CHUNK_SECONDS / 2:
+        return min(MAX_CHUNK, size * 2)
+    if took > CHUNK_SECONDS:
+        return max(1, size // 2)
+    return size
+
+
 def _chunk(
     items: MapItems, chunker: Any, run: Any, start: int, stop: int, retries: int, retry_any: bool
 ) -> int:
     """Items ``start..stop-1`` as one chunk (``ChunkRunner.run``): recorded together, each
     failed one then settled alone (``run_item``: retried, or recorded as failed). Returns how
-    many items ran (fewer than asked when one was stopped), 0 when they cannot run as a chunk
-    (some input or output needs converting, or a resumed run has some of them already)."""
+    many items ran (fewer than asked when one was stopped or the map was, ``items.stopped``),
+    0 when they cannot run as a chunk (some input or output needs converting, or a resumed run
+    has some of them already)."""
     prior = items.prior
     if prior and any(f"{items.aid}[{j}]" in prior for j in range(start, stop)):
         return 0
-    got = chunker.run(items.aid, start, stop, items.fixed, items.lists)
+    got = chunker.run(items.aid, start, stop, items.fixed, items.lists, items)
     if got is None:
         return 0
     items.record_chunk(got)

@@ -36,7 +36,7 @@ class ItemResults:
         for name, value in outputs.items():
             col = self._cols.get(name)
             if col is None:
-                col = self._cols[name] = [None] * self.n
+                col = self._column(name)
             col[i] = unbox(value)
         self._ok[i] = 1
 
@@ -47,12 +47,16 @@ class ItemResults:
         literal stores them), except the positions in ``failed`` (relative to ``start``)."""
         col = self._cols.get(name)
         if col is None:
-            col = self._cols[name] = [None] * self.n
+            col = self._column(name)
         end = start + len(values)
         col[start:end] = values
         self._ok[start:end] = b"\x01" * len(values)
         for k in failed:
             self._ok[start + k] = 0
+
+    def _column(self, name: str) -> list[Any]:
+        # (``setdefault``: worker threads recording their first items at once share one list)
+        return self._cols.setdefault(name, [None] * self.n)
 
     def succeeded(self, i: int) -> bool:
         return bool(self._ok[i])

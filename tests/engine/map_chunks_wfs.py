@@ -98,3 +98,18 @@ def spin_at(x: int, path: str) -> int:
 @fl.workflow
 def spinning(xs: list[int], path: str) -> list[int]:
     return fl.map_task(functools.partial(spin_at, path=path))(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def pause(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+@fl.workflow
+def ids_beside_a_pause(xs: list[int]) -> list[str]:
+    """The map runs while another node does (its items go to worker threads)."""
+    pause(seconds=0.3)
+    return fl.map_task(own_id)(x=xs)  # type: ignore[no-any-return]

@@ -54,6 +54,17 @@ def test_each_item_sees_its_own_action(engine: Engine, chunks: list[int]) -> Non
     assert chunks  # (the first items at least; a loaded machine may send the rest to threads)
 
 
+def test_items_on_worker_threads_run_as_chunks_and_see_their_own_action(
+    engine: Engine, chunks: list[int]
+) -> None:
+    run = engine.run(w.ids_beside_a_pause, xs=list(range(3000)))
+    aid = _map_id(run)
+    assert run.outputs() == [f"{aid}[{i}]" for i in range(3000)]
+    assert chunks
+    items = [a for a in run.actions() if a.kind == "map_item"]
+    assert sorted(a.action_id for a in items) == sorted(f"{aid}[{i}]" for i in range(3000))
+
+
 def test_each_item_gets_its_own_working_directory_removed_after_it(
     engine: Engine, chunks: list[int]
 ) -> None:
@@ -151,8 +162,11 @@ import os
 from pathlib import Path
 
 import flytelike as fl
+from flytelike.engine import _map_inplace
 
 HERE = Path(__file__).parent
+# (the items stay in place, in chunks, however loaded the machine is)
+_map_inplace.SLOW_ITEM = _map_inplace.INLINE_AVG_BUDGET = 3600.0
 
 
 @fl.task
