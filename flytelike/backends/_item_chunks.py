@@ -1,5 +1,5 @@
-"""Map items run in place a chunk at a time: the first attempts of items ``start..stop-1`` of one
-map, in one tight loop (``ChunkRunner.run``).
+"""Map items run a chunk at a time, in the calling thread (the engine's, or a worker thread):
+the first attempts of items ``start..stop-1`` of one map, in one tight loop (``ChunkRunner.run``).
 
 What every item of a chunk shares is set up once per chunk: the task's environment, the isolated
 compile stack, the current context. The inputs are taken column by column (a column of values
