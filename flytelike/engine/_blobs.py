@@ -59,6 +59,31 @@ def pack_literals(values: Mapping[str, Literal]) -> bytes:
     return _PACK(out)
 
 
+# Scalar values whose equality (same type, ``==``) means equal encodings and equal cache keys:
+# not floats (``-0.0 == 0.0``), not ``bool`` against ``int`` (``True == 1``: types must match).
+_EXACT = frozenset({int, str, bool, bytes, type(None)})
+
+
+def same_literals(a: Mapping[str, Literal], b: Mapping[str, Literal]) -> bool:
+    """Whether ``a`` and ``b`` certainly encode (and key) alike: the same names with the same
+    literal objects, or plain scalars of one exact type with equal values (``False`` when in
+    doubt: the caller then encodes or hashes afresh)."""
+    if len(a) != len(b):
+        return False
+    for k, v in a.items():
+        w = b.get(k)
+        if v is w:
+            continue
+        if type(v) is not Scalar or type(w) is not Scalar:
+            return False
+        x, y = v.value, w.value
+        if type(x) is not type(y) or type(x) not in _EXACT or x != y:
+            return False
+        if v.hash is not None or w.hash is not None or v.metadata or w.metadata:
+            return False
+    return True
+
+
 def unpack_literals(data: bytes) -> dict[str, Literal]:
     raw = msgpack.unpackb(data, raw=False)
     return {k: typesystem.from_msgpack(v) for k, v in raw.items()}

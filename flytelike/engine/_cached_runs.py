@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flytelike.engine._blobs import LiteralCodec
+from flytelike.engine._blobs import LiteralCodec, same_literals
 from flytelike.engine._rows import _CACHED_RUN_ROW, _PLAIN_CACHED_RUN_ROW, ActionRecord, _pid
 from flytelike.engine._store import SQLiteStore
 from typesystem import Literal
@@ -46,7 +46,7 @@ class CachedRunRows:
         # literal map encodes to the same bytes; a HashMethod may map unequal inputs to one key,
         # which the comparison catches).
         memo = self._hit_inputs.get(cache_key)
-        if memo is not None and memo[0] == inputs:
+        if memo is not None and same_literals(memo[0], inputs):
             in_data, in_uri = memo[1], None
         else:
             in_data, in_uri = self.codec.encode(inputs, name, "", "inputs")
