@@ -113,3 +113,14 @@ def ids_beside_a_pause(xs: list[int]) -> list[str]:
     """The map runs while another node does (its items go to worker threads)."""
     pause(seconds=0.3)
     return fl.map_task(own_id)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def with_deck(x: int) -> int:
+    fl.Deck("mine", f"<p>item {x}</p>")
+    return x
+
+
+@fl.workflow
+def decked(xs: list[int]) -> list[int]:
+    return fl.map_task(with_deck)(x=xs)  # type: ignore[no-any-return]

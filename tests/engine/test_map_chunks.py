@@ -90,6 +90,18 @@ def test_a_failing_item_is_retried_alone_and_the_rest_run_once(
     assert items[f"{aid}[5]"].attempts == 2 and items[f"{aid}[6]"].attempts == 1
 
 
+def test_each_item_writes_its_own_decks(engine: Engine, home: Path, chunks: list[int]) -> None:
+    run = engine.run(w.decked, xs=list(range(12)))
+    assert run.outputs() == list(range(12))
+    assert chunks
+    pages = {p.parent.parent.name: p.read_text() for p in home.rglob("decks/deck.html")}
+    aid = _map_id(run)
+    assert len(pages) == 12
+    for i in range(12):
+        page = pages[f"{aid}_{i}"]
+        assert f"item {i}</p>" in page and f"action {aid}[{i}]" in page
+
+
 def test_items_run_with_the_task_environment_and_leave_it(
     engine: Engine, chunks: list[int]
 ) -> None:
