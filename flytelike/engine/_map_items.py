@@ -135,19 +135,22 @@ class MapItems:
             with self.lock:
                 self.done += count - len(errors)
             return
+        if len(errors) == count:  # (nothing succeeded: no record)
+            return
         skip = sorted(errors)
         packed, large = encode_chunk(
             start, chunk.bounds, {chunk.name: chunk.outputs}, skip, self._inline_limit
         )
         held = count - len(skip)
-        with self.lock:
-            self.done += held
-            self._journal_append(packed)
-            self.rows.append(packed)
-            self.pending += held
-            rows = self._take_rows(check_clock=True)
-        if rows is not None:
-            self._write(rows)
+        if held:
+            with self.lock:
+                self.done += held
+                self._journal_append(packed)
+                self.rows.append(packed)
+                self.pending += held
+                rows = self._take_rows(check_clock=True)
+            if rows is not None:
+                self._write(rows)
         for k in large:  # (outputs too large to keep inline: offloaded, one record each)
             i = start + k
             outputs = {chunk.name: chunk.outputs[k]}
