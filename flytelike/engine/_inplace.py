@@ -30,7 +30,7 @@ from flytelike.engine._abort import AbortState, _aborted
 from flytelike.engine._execution import Execution, NodeFailed, Outputs, cache_max_age
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase
-from flytelike.ir import CacheSpec, Node, NodeOverrides, PromiseRef, TaskTemplate
+from flytelike.ir import CacheSpec, Node, NodeOverrides, PromiseRef, TaskNode, TaskTemplate
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +79,39 @@ def _make(ex: Execution, task: TaskTemplate, ov: NodeOverrides | None) -> Plan |
     return Plan(task, runner, task.id.name, retries, enabled, age, retry_any)
 
 
-# id(node) -> (node, its direct bindings): nodes are immutable, and a chain's nodes run once
-# per run, so what is derived from them is kept across runs (bounded, as ``_run._PRIMARY``).
-_DIRECT: dict[int, tuple[Node, tuple[tuple[str, str, str], ...] | None]] = {}
+Direct = tuple[tuple[str, str, str], ...]
+# id(node) -> (node, the closure it was looked up in, its task or None, its direct bindings):
+# nodes are immutable, and a chain's nodes each run once per run, so what is derived from them
+# is kept across runs of one closure (bounded, as ``_run._PRIMARY``).
+_NODES: dict[int, tuple[Node, Any, TaskTemplate | None, Direct | None]] = {}
 
 
-def direct_inputs(node: Node, task: TaskTemplate) -> tuple[tuple[str, str, str], ...] | None:
+def node_plan(ex: Execution, node: Node) -> tuple[Plan, Direct | None] | None:
+    """How ``node`` runs in place if it is a task node that runs to its end without awaiting
+    anything now (``plan``), with its direct bindings (``direct_inputs``); else None."""
+    if not ex.prepares or ex.inflight > 1 or ex.bus.active:
+        return None  # (what may change while the run goes on: checked every time)
+    closure = ex.index.closure
+    found = _NODES.get(id(node))
+    if found is None or found[0] is not node or found[1] is not closure:
+        target = node.target
+        task = ex.index.tasks.get(target.task) if type(target) is TaskNode else None
+        direct = direct_inputs(node, task) if task is not None else None
+        if len(_NODES) > 4096:
+            _NODES.clear()
+        found = _NODES[id(node)] = (node, closure, task, direct)
+    task = found[2]
+    if task is None:
+        return None
+    p = plan(ex, task, node.overrides)
+    return (p, found[3]) if p is not None else None
+
+
+def direct_inputs(node: Node, task: TaskTemplate) -> Direct | None:
     """(input, upstream node id, its output) of each input of ``node`` when every input of
     ``task`` is bound to one upstream output as it is (no attribute path, no constant, no
     default to add), else None: then the general binding (``_interpreter.bind_inputs``)."""
-    found = _DIRECT.get(id(node))
-    if found is not None and found[0] is node:
-        return found[1]
-    direct: tuple[tuple[str, str, str], ...] | None = tuple(
+    direct: Direct | None = tuple(
         (b.var, b.value.node_id, b.value.var)
         for b in node.inputs
         if type(b.value) is PromiseRef and not b.value.attr_path
@@ -99,9 +119,6 @@ def direct_inputs(node: Node, task: TaskTemplate) -> tuple[tuple[str, str, str],
     names = {v.name for v in task.interface.inputs}
     if direct is not None and (len(direct) != len(node.inputs) or {d[0] for d in direct} != names):
         direct = None
-    if len(_DIRECT) > 4096:
-        _DIRECT.clear()
-    _DIRECT[id(node)] = (node, direct)
     return direct
 
 

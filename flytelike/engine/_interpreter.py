@@ -31,7 +31,7 @@ from flytelike.engine import _abort
 from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, refs, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
-from flytelike.engine._inplace import Plan, direct_inputs, plan, run_action
+from flytelike.engine._inplace import Direct, Plan, node_plan, run_action
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir import (
@@ -317,8 +317,8 @@ class Interpreter:
                         hold = None
                     if len(batch) == 1 and not running and not deferred:
                         n = batch[0]
-                        p = self._in_place(n)
-                        if p is None:
+                        placed = node_plan(ex, n)
+                        if placed is None:
                             unhide()
                             try:
                                 out = await self.run_node(n, values, prefix, parent)
@@ -332,43 +332,9 @@ class Interpreter:
                             hidden = asyncio._get_running_loop()
                             asyncio._set_running_loop(None)
                             ex.hidden_loop = hidden
-                        # A stretch of in-place task nodes, one after another, without a
-                        # coroutine per node (``_inplace``); it ends at the first node that
-                        # is not one, a failure, a fan-out, or an abort of the run.
-                        st = _abort.state(ex.run_name)
-                        main = asyncio.current_task(ex.hidden_loop)
-                        while True:
-                            aid = prefix + n.id
-                            try:
-                                direct = direct_inputs(n, p.task)
-                                try:
-                                    inputs = (
-                                        {v: values[i][o] for v, i, o in direct}
-                                        if direct is not None
-                                        else None
-                                    )
-                                except KeyError:
-                                    inputs = None
-                                if inputs is None:  # (bound as any node is: errors say why)
-                                    inputs = self._inputs(n, values, p.task.interface, aid)
-                                out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
-                                completed(n, out, None)
-                            except NodeFailed as f:
-                                completed(n, None, f)
-                            finally:
-                                ex.inflight -= 1
-                            if failures or running or deferred or len(ready) != 1:
-                                break
-                            if st is not None and st.run_reason is not None:
-                                break  # (the loop delivers the run's abort: ``_abort``)
-                            n = ready[0]
-                            p = self._in_place(n)
-                            if p is None:
-                                break
-                            if store is not None:
-                                store.durable(ex.run_name)  # (as above: before it starts)
-                            ready.clear()
-                            ex.inflight += 1
+                        if self._stretch(n, placed, values, prefix, parent, ready, completed):
+                            unhide()  # (the run is aborted: its loop delivers it, ``_abort``)
+                            await asyncio.sleep(0)
                         continue
                     unhide()
                     for n in batch:
@@ -409,16 +375,54 @@ class Interpreter:
             raise failures[0]
 
     # ------------------------------------------------------------------ nodes
-    def _in_place(self, node: Node) -> Plan | None:
-        """How ``node`` runs in place if it is a task node that runs to its end without
-        awaiting anything now (``_inplace.plan``), else None."""
-        target = node.target
-        if type(target) is not TaskNode:
-            return None
-        task = self.ex.index.tasks.get(target.task)
-        if task is None:
-            return None
-        return plan(self.ex, task, node.overrides)
+    def _stretch(
+        self,
+        n: Node,
+        placed: tuple[Plan, Direct | None],
+        values: Values,
+        prefix: str,
+        parent: str,
+        ready: list[Node],
+        completed: Callable[[Node, Outputs | None, NodeFailed | None], None],
+    ) -> bool:
+        """Run ``n`` and the nodes it makes ready, one after another while exactly one is ready
+        and it runs in place too (``_inplace.node_plan``), without a coroutine per node; stops
+        at a failure, a fan-out or a fan-in, a node that does not run in place, or an abort of
+        the run (returns True then). ``n`` is counted in flight (``Execution.inflight``), and
+        ``ready`` is empty."""
+        ex = self.ex
+        store = ex.store
+        st = _abort.state(ex.run_name)
+        main = asyncio.current_task(ex.hidden_loop)
+        while True:
+            p, direct = placed
+            aid = prefix + n.id
+            try:
+                try:
+                    inputs = {v: values[i][o] for v, i, o in direct} if direct is not None else None
+                except KeyError:
+                    inputs = None
+                if inputs is None:  # (bound as any node is: errors say why)
+                    inputs = self._inputs(n, values, p.task.interface, aid)
+                out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
+            except NodeFailed as f:
+                completed(n, None, f)
+                return False
+            finally:
+                ex.inflight -= 1
+            completed(n, out, None)
+            if st is not None and st.run_reason is not None:
+                return True
+            if len(ready) != 1:
+                return False
+            found = node_plan(ex, ready[0])
+            if found is None:
+                return False
+            if store is not None:
+                store.durable(ex.run_name)  # (as ``run_nodes``: before the next one starts)
+            n = ready.pop()
+            placed = found
+            ex.inflight += 1
 
     async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
         """Run one node; ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""

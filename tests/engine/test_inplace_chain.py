@@ -5,6 +5,8 @@ failures that stop the chain, the action's context, and resumed runs reusing rec
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -40,6 +42,26 @@ def kept(x: int) -> int:
 @fl.task
 def boom(x: int) -> int:
     raise ValueError(f"boom at {x}")
+
+
+STARTED: list[int] = []
+
+
+@fl.task
+def tick(x: int) -> int:
+    """A short body (the run's abort may come between two of them)."""
+    STARTED.append(x)
+    deadline = time.monotonic() + 0.02
+    while time.monotonic() < deadline:
+        pass
+    return x + 1
+
+
+@fl.workflow
+def ticks(x: int) -> int:
+    for _ in range(40):
+        x = tick(x=x)
+    return x
 
 
 @fl.workflow
@@ -113,3 +135,16 @@ def test_a_resumed_chain_reuses_recorded_outputs(engine: Engine, counted: list[s
     assert again.phase.value == "FAILED"
     assert SEEN == []  # (n0 succeeded before: its body does not run again)
     assert [a.phase for a in again.attempts("n1")] == ["FAILED", "FAILED"]
+
+
+def test_aborting_the_run_stops_the_chain(engine: Engine, counted: list[str]) -> None:
+    STARTED.clear()
+    run = engine.run(ticks, x=0, wait=False)
+    while len(STARTED) < 3:
+        time.sleep(0.005)
+    threading.Thread(target=run.abort, kwargs={"reason": "enough"}).start()
+    run.wait(30)
+    assert run.phase.value == "ABORTED"
+    assert len(STARTED) < 40
+    phases = [a.phase for a in run.actions()]
+    assert phases.count("SUCCEEDED") >= 2 and "RUNNING" not in phases
