@@ -31,6 +31,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike._v2.syncify import with_aio
 from flytelike.errors import DefinitionError
 
 COPY_STYLES = ("loaded_modules", "all", "none")
@@ -120,6 +121,7 @@ def _serve_app(app_env: Any, project: str, domain: str) -> Any:
     return DeployedAppEnvironment(env=app_env, deployed_app=App(handle))
 
 
+@with_aio
 def deploy(
     *envs: Any,
     dryrun: bool = False,

@@ -17,6 +17,7 @@ flyte does when ``init`` was not called.
   ``task.domain`` and ``task.org`` from a flyte config YAML file when one is given (a missing
   file raises ``InitializationError``); without a path it records nothing.
 - ``is_control_plane_available()`` is ``False``: there is no control plane locally.
+- Each ``init*`` also has flyte's async form: ``await init_from_config.aio(...)``.
 
 Other keyword arguments of flyte's signatures (endpoints, credentials, storage, images, log
 settings) are accepted and have no local meaning.
@@ -28,6 +29,7 @@ import dataclasses
 import os
 from typing import Any
 
+from flytelike._v2.syncify import with_aio
 from flytelike.errors import InitializationError
 
 
@@ -115,6 +117,10 @@ def init_from_config(
     task = data.get("task") if isinstance(data, dict) else None
     task = task if isinstance(task, dict) else {}
     _set(task.get("project"), task.get("domain"), task.get("org"))
+
+
+for _init in (init, init_from_api_key, init_in_cluster, init_passthrough, init_from_config):
+    with_aio(_init, thread=False)  # (they only record settings: nothing to wait for)
 
 
 def is_control_plane_available() -> bool:

@@ -28,7 +28,12 @@ domains) in that namespace; unset, the run takes ``init``'s, else the configurat
 (``FLYTELIKE_PROJECT``/``FLYTELIKE_DOMAIN``, ``[tool.flytelike]``), else ``flytesnacks``/
 ``development`` (``flytelike.engine._namespace``); tasks read them with ``current_project()``/
 ``current_domain()``.
-``mode`` is ``"local"`` (the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
+``run``, ``with_runcontext(...).run`` and a run's ``wait``, ``outputs``, ``inputs``, ``abort`` and
+``raise_for_status`` also have flyte's async form (``await flyte.run.aio(task, ...)``,
+``await run.wait.aio()``; ``flytelike._v2.syncify``); ``run.done`` is a truth value that can also
+be called, as flyte's ``done()``.
+``mode`` (also the first positional argument of ``with_runcontext``, as in flyte) is ``"local"``
+(the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
 as flytelike has no remote control plane. Upstream options that only matter to a remote backend
 (``labels``, ``annotations``, ``service_account``, ``version``, ``copy_style``, ``queue``, ...)
 are accepted and ignored; unknown keywords raise ``TypeError``.
@@ -54,6 +59,7 @@ from datetime import UTC
 from typing import Any
 
 from flytelike._v2.init import init, init_from_config
+from flytelike._v2.syncify import aio_method, with_aio
 from flytelike.engine import Run
 from flytelike.errors import ArgumentError
 
@@ -72,8 +78,8 @@ class RunContext:
 
     def __init__(
         self,
-        *,
         mode: str | None = None,
+        *,
         name: str | None = None,
         custom_context: dict[str, str] | None = None,
         raw_data_path: str | None = None,
@@ -112,6 +118,7 @@ class RunContext:
         self.project = None if project is None else check_name(project, "project", where)
         self.domain = None if domain is None else check_name(domain, "domain", where)
 
+    @aio_method
     def run(self, entity: Any, /, *args: Any, **inputs: Any) -> Any:
         """Run ``entity``; see the module docstring for ``wait``, ``on_event`` and
         ``raw_data_path`` (taken as run options unless ``entity`` has an input of that name)."""
@@ -239,6 +246,30 @@ class ActionOutputs(tuple):  # type: ignore[type-arg]
     __hash__ = tuple.__hash__
 
 
+class _Done:
+    """``run.done``: a truth value that can also be called (flyte's ``done()`` is a method)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: bool) -> None:
+        self._value = value
+
+    def __bool__(self) -> bool:
+        return self._value
+
+    def __call__(self) -> bool:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._value) == other
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return repr(self._value)
+
+
 class V2Run(Run):
     """A ``Run`` as flyte 2 shows one: ``outputs()`` are ``ActionOutputs`` (``(None,)``, named
     ``o0``, for a task without outputs, as flyte), ``phase`` is a
@@ -246,6 +277,51 @@ class V2Run(Run):
     (url, labels, name, task name, type, action name, start/end/run time, phase, group,
     parent, related to, attempts). ``engine_phase`` is the engine's ``WorkflowPhase``."""
 
+    @aio_method
+    def wait(
+        self,
+        timeout: float | None = None,
+        *,
+        quiet: bool = False,
+        wait_for: str = "terminal",
+    ) -> Run:
+        """Block until the run ends (``wait_for="running"``: until it has started), or
+        ``timeout`` seconds pass; returns the run. ``quiet`` is flyte's switch for its progress
+        panel, which a local run does not draw. Also ``await run.wait.aio()``."""
+        if wait_for not in ("terminal", "running"):
+            raise ValueError(f"wait(wait_for={wait_for!r}): use 'terminal' or 'running'")
+        if wait_for == "running":
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while self.engine_phase.value in ("QUEUED", "UNDEFINED"):
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+            return self
+        return super().wait(timeout)
+
+    @property
+    def done(self) -> Any:
+        """Whether the run has ended: true or false as the engine's ``Run.done`` property, and
+        callable as flyte's ``run.done()``."""
+        return _Done(Run.done.fget(self))  # type: ignore[attr-defined]
+
+    @aio_method
+    def raise_for_status(self) -> None:
+        """Raise the run's failure as ``flyte.run`` raises it (a parent task's view of the
+        error); nothing when it succeeded. Waits for the run first."""
+        self.wait()
+        if self.engine_phase.value != "SUCCEEDED":
+            _finished(self)
+
+    @aio_method
+    def inputs(self) -> dict[str, Any]:
+        return super().inputs()
+
+    @aio_method
+    def abort(self, action_id: str | None = None, reason: str = "") -> None:
+        super().abort(action_id, reason)
+
+    @aio_method
     def outputs(self) -> Any:
         value = super().outputs()
         iface = self._interface()
@@ -412,11 +488,17 @@ def _engine_for(backend: str | None, options: Mapping[str, Any]) -> Any:
         return engine
 
 
-def with_runcontext(**settings: Any) -> RunContext:
-    """``with_runcontext(custom_context={...}, ...).run(task, **inputs)``."""
+def with_runcontext(mode: str | None = None, /, **settings: Any) -> RunContext:
+    """``with_runcontext(custom_context={...}, ...).run(task, **inputs)`` (``mode`` may also
+    come first, as in flyte: ``with_runcontext("local")``)."""
+    if mode is not None:
+        if "mode" in settings:
+            raise TypeError("with_runcontext: mode given twice (positionally and as mode=)")
+        settings["mode"] = mode
     return RunContext(**settings)
 
 
+@with_aio
 def run(entity: Any, /, *args: Any, **inputs: Any) -> Any:
     """Run ``entity`` (v2 or v1 task, workflow, launch plan) locally; returns a ``Run``."""
     return RunContext().run(entity, *args, **inputs)

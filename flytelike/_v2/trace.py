@@ -1,10 +1,10 @@
-"""``@trace``: checkpoints inside a task for async functions, async generators and generators.
+"""``@trace``: checkpoints inside a task for functions and generators, sync or async.
 
 Contracts:
 
-- Targets: ``async def`` functions, ``async def`` generators and plain generators. A plain sync
-  function is rejected at decoration with ``DefinitionError`` (wrap it in ``async def``, or make
-  it a task).
+- Targets: ``async def`` functions and generators, plain functions and plain generators (flyte
+  2.12 traces all four; a sync task traces its sync helpers). Anything else that is not a
+  function (a class, a callable object) is rejected at decoration with ``DefinitionError``.
 - Outside a running task a traced function is the function itself (``await f(...)`` works in
   unit tests).
 - Inside a running task each successful call is recorded as a checkpoint of the action, keyed by
@@ -98,7 +98,7 @@ def trace_records() -> list[tuple[str, float, bool]]:
 
 
 def trace(func: Callable[..., Any]) -> Any:
-    """Decorate an async function, async generator or generator; see the module docstring."""
+    """Decorate a function or generator, sync or async; see the module docstring."""
     name = getattr(func, "__qualname__", repr(func))
     if inspect.isasyncgenfunction(func):
         return _trace_agen(func, name)
@@ -106,10 +106,37 @@ def trace(func: Callable[..., Any]) -> Any:
         return _trace_async(func, name)
     if inspect.isgeneratorfunction(func):
         return _trace_gen(func, name)
+    if inspect.isfunction(func) or inspect.ismethod(func):
+        return _trace_sync(func, name)
     raise DefinitionError(
-        f"@trace decorates async functions, async generators and generators; {name!r} is a "
-        "plain sync function. Make it `async def`, or make it a task with @env.task."
+        f"@trace decorates functions and generators (sync or async); {name!r} is a "
+        f"{type(func).__name__}. Decorate a `def` or `async def` function, or make it a task "
+        "with @env.task."
     )
+
+
+def _trace_sync(func: Callable[..., Any], name: str) -> Any:
+    @functools.wraps(func)
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        book = _book()
+        if book is None:
+            return func(*args, **kwargs)
+        key = book.key(name, args, kwargs)
+        value = book.done.get(key, _MISSING)
+        if value is not _MISSING:
+            book.records.append((name, 0.0, True))
+            return value
+        start = time.perf_counter()
+        token = _context._IN_TRACE.set(name)
+        try:
+            value = func(*args, **kwargs)
+        finally:
+            _context._IN_TRACE.reset(token)
+        book.records.append((name, time.perf_counter() - start, False))
+        book.save(key, value)
+        return value
+
+    return traced
 
 
 def _trace_async(func: Callable[..., Any], name: str) -> Any:

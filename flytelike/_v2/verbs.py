@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flytelike._v2.syncify import with_aio
 from flytelike.errors import DefinitionError
 
 
@@ -86,6 +87,7 @@ def _build_images(*envs: Any) -> dict[str, str]:
 build_images = _with_aio(_build_images)
 
 
+@with_aio
 def rerun(
     run_name: str,
     /,

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flytelike._v2 import served as _served
+from flytelike._v2.syncify import with_aio
 from flytelike.errors import FlytelikeError
 
 _CLUSTER_ONLY = frozenset(
@@ -373,6 +374,7 @@ def with_servecontext(**settings: Any) -> ServeContext:
     return ServeContext(**settings)
 
 
+@with_aio
 def serve(app_env: Any) -> AppHandle:
     """Serve ``app_env`` locally; returns its ``AppHandle`` once it listens."""
     return ServeContext().serve(app_env)

@@ -213,12 +213,13 @@ def test_map() -> None:
 
 
 # ---------------------------------------------------------------- trace
-def test_trace_rejects_plain_sync_functions() -> None:
-    with pytest.raises(errors.DefinitionError, match="plain sync function"):
-
-        @flyte.trace
-        def f(x: int) -> int:
+def test_trace_rejects_what_is_not_a_function() -> None:
+    class Callable_:
+        def __call__(self, x: int) -> int:
             return x
+
+    with pytest.raises(errors.DefinitionError, match="functions and generators"):
+        flyte.trace(Callable_())
 
 
 @flyte.trace
@@ -282,6 +283,36 @@ def test_trace_replays_on_resume(engine: Engine) -> None:
     r2 = engine.resume(info.value.run_name)  # type: ignore[attr-defined]
     assert r2.outputs() == "AB"
     assert CALLS == ["a", "crashed", "b"]  # "a" was replayed from its checkpoint
+
+
+SYNC_CALLS: list[int] = []
+
+
+@flyte.trace
+def sync_step(x: int) -> int:
+    SYNC_CALLS.append(x)
+    return x * 2
+
+
+@plain.task
+def sync_resumable(n: int) -> int:
+    total = sum(sync_step(i) for i in range(n))
+    if "crashed" not in CALLS:
+        CALLS.append("crashed")
+        raise RuntimeError("crash after the sync checkpoints")
+    return total
+
+
+def test_sync_functions_are_traced_and_replayed(engine: Engine) -> None:
+    assert sync_step(4) == 8  # outside a task: the function itself
+    CALLS.clear()
+    SYNC_CALLS.clear()
+    with pytest.raises(errors.RuntimeUserError) as info:
+        flyte.run(sync_resumable, 3)
+    assert SYNC_CALLS == [0, 1, 2]
+    r2 = engine.resume(info.value.run_name)  # type: ignore[attr-defined]
+    assert r2.outputs() == 6
+    assert SYNC_CALLS == [0, 1, 2]  # every call was replayed from its checkpoint
 
 
 # ---------------------------------------------------------------- context
