@@ -4,7 +4,8 @@ the first attempts of items ``start..stop-1`` of one map, in one tight loop (``C
 What every item of a chunk shares is set up once per chunk: the task's environment, the isolated
 compile stack, the current context. The inputs are taken column by column (a column of values
 that need no conversion, ``typesystem.plain_column``, is used as it is) and the outputs are
-checked the same way after the loop. Per item there is only the call: its index stored in the
+checked the same way after the loop; inputs and outputs that need converting are converted item
+by item in the loop, in the item's context (``_each``), as a single item converts them. Per item there is only the call: its index stored in the
 chunk's context, its arguments, its stop window (``_stop``: an abort raises ``TaskBodyStopped``
 in the body, as for a single item) and its end time.
 
@@ -16,7 +17,7 @@ context behind: the state is cleaned up as after a single item and the next item
 context, so nothing one item created is seen by the next.
 
 A chunk goes item by item (``None`` from ``run``) when its items cannot run this way: a task
-with several outputs or with decks, artifacts, an input or output whose values need converting.
+with several outputs or none, with ``enable_deck``, or once artifacts are in use.
 A failing item keeps its own error (``user_error``); the engine retries it alone.
 
 What does not live here: choosing chunks and recording them (``flytelike.engine._map_inplace``),
@@ -33,10 +34,10 @@ from typing import Any
 from flytelike.backends import _stop
 from flytelike.backends._produced import _BUILDER as ARTIFACT_BUILDER
 from flytelike.backends._protocol import ActionContext, ExecutionError
-from flytelike.backends._runtime import _CURRENT, ExecutionContext
+from flytelike.backends._runtime import _CURRENT, ExecutionContext, outputs_scratch
 from flytelike.compiler import isolate, restore
 from flytelike.errors import TaskBodyStopped
-from typesystem import plain_column, unbox
+from typesystem import box, plain_column, unbox
 
 
 class ChunkContext(ExecutionContext):
@@ -121,6 +122,7 @@ class ChunkRunner:
         name, tr, t = tf.single
         self.out = (name, tr.encode, t, plain_column(tr))
         self.plain = {n: plain_column(c[0]) for n, c in tf.in_conv.items()}
+        self.decoders = {n: (c[0].decode, c[1]) for n, c in tf.in_conv.items()}
         self.user_error = user_error
         self.environment = environment
         self.decks = decks
@@ -141,22 +143,32 @@ class ChunkRunner:
         runner's ``bound()``."""
         if ARTIFACT_BUILDER:  # (outputs may be artifacts: each item goes its own way)
             return None
-        plain = self.plain
+        plain, decoders = self.plain, self.decoders
         kw: dict[str, Any] = {}
+        cols: list[tuple[str, Sequence[Any]]] = []
+        # Inputs converted item by item, in the item's context (``_each``): (name, column or
+        # None, the value for every item, (decode, type)); a bound value so converted is each
+        # item's own object.
+        each: list[tuple[str, Sequence[Any] | None, Any, Any]] = []
         for name, value in fixed.items():
+            if name not in decoders:
+                return None
             value = unbox(value)
             check = plain.get(name)
-            if check is None or not check((value,)):  # (a value decoded per item stays its own)
-                return None
-            kw[name] = value
-        cols: list[tuple[str, Sequence[Any]]] = []
+            if check is not None and check((value,)):
+                kw[name] = value
+            else:
+                each.append((name, None, value, decoders[name]))
         for name, values in lists:
+            if name not in decoders:
+                return None
             col = values[start:stop]
             check = plain.get(name)
-            if check is None or not check(col):
-                return None
-            cols.append((name, col))
-        if not cols:
+            if check is not None and check(col):
+                cols.append((name, col))
+            else:
+                each.append((name, col, None, decoders[name]))
+        if not cols and not each:
             return None
         runner = self.runner
         task = runner.task
@@ -170,16 +182,24 @@ class ChunkRunner:
         saved = self.environment[0](task)
         token = _CURRENT.set(ctx)
         outside = isolate()
+        general = bool(each) or self.out[3] is None
         try:
-            stopped = self._loop(
-                ctx, kw, cols, start, outputs, bounds, errors, printed, halt or _GOING
-            )
+            if general:
+                stopped = self._each(
+                    ctx, kw, cols, each, stop - start, fixed, lists, start, outputs, bounds,
+                    errors, printed, halt or _GOING,
+                )  # fmt: skip
+            else:
+                stopped = self._loop(
+                    ctx, kw, cols, start, outputs, bounds, errors, printed, halt or _GOING
+                )
         finally:
             restore(outside)
             _CURRENT.reset(token)
             if saved is not None:
                 self.environment[1](saved)
-        self._convert(outputs, errors)
+        if not general:
+            self._convert(outputs, errors)
         return ChunkOutcome(self.out[0], start, bounds, outputs, errors, printed, stopped)
 
     def _loop(
@@ -258,6 +278,79 @@ class ChunkRunner:
                     return True
         return False
 
+    def _each(
+        self,
+        ctx: ChunkContext,
+        kw: dict[str, Any],
+        cols: list[tuple[str, Sequence[Any]]],
+        each: list[tuple[str, Sequence[Any] | None, Any, Any]],
+        m: int,
+        fixed: Mapping[str, Any],
+        lists: Sequence[tuple[str, Sequence[Any]]],
+        start: int,
+        outputs: list[Any],
+        bounds: list[float],
+        errors: dict[int, ExecutionError],
+        printed: list[int],
+        halt: Any,
+    ) -> bool:
+        """``_loop`` for items whose inputs or output are converted item by item, in the item's
+        context, as ``InlineRunner.item`` converts them: an input that does not decode goes
+        through the general conversion (which names it when it fails too), an output that does
+        not encode through ``to_literals`` (with the item's working directory as the scratch
+        directory its files move from)."""
+        fn = self.runner.fn
+        tf = self.tf
+        name, encode, t, _ = self.out
+        b = _stop.bodies()
+        push, pop = b.stack.append, b.stack.pop
+        out, mark, now = outputs.append, bounds.append, time.time
+        fields = ctx.__dict__
+        clean = len(fields)
+        k = 0
+        while k < m and not halt.stopped:
+            try:
+                while k < m and not halt.stopped:
+                    fields["_index"] = start + k
+                    for n, col in cols:
+                        kw[n] = col[k]
+                    try:
+                        for n, c, v, (decode, it) in each:
+                            kw[n] = decode(c[k] if c is not None else v, it)
+                    except Exception:  # the general conversion reports it (input name, task)
+                        values = {n: box(v) for n, v in fixed.items()}
+                        values.update((n, box(vs[start + k])) for n, vs in lists)
+                        kw.update(tf.to_python(values))
+                    push(ctx)
+                    result = fn(**kw)
+                    pop()
+                    if b.stopped is not None:
+                        _stop.leave(b, ctx)
+                    try:
+                        value = encode(result, t)
+                    except Exception:
+                        with outputs_scratch(ctx):
+                            value = unbox(tf.to_literals(result)[name])
+                    out(value)
+                    mark(now())
+                    k += 1
+                    if len(fields) != clean:
+                        ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
+            except BaseException as e:
+                _stop.leave(b, ctx)  # (its window, if still open; a stop not raised yet)
+                if isinstance(e, KeyboardInterrupt | SystemExit):
+                    raise
+                del outputs[k:], bounds[k + 1 :]
+                out(None)
+                mark(now())
+                errors[k] = self.user_error(e)
+                k += 1
+                if len(fields) != clean:
+                    ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
+                if isinstance(e, TaskBodyStopped):
+                    return True
+        return False
+
     def _fresh(
         self,
         ctx: ChunkContext,
@@ -314,10 +407,9 @@ def chunk_runner(
 ) -> ChunkRunner | None:
     """A ``ChunkRunner`` for the items of ``runner`` (an ``InlineRunner``; the other arguments
     are ``_local``'s: the error of a body, setting and restoring the task's environment, writing
-    decks), or ``None`` when
-    they run one by one: a task with several outputs or none, with decks enabled, or whose
-    output is not a scalar (its conversion may depend on the item's context: files)."""
+    decks), or ``None`` when they run one by one: a task with several outputs or none, or with
+    decks enabled."""
     tf = runner.tf
-    if runner.base.enable_deck or tf.single is None or plain_column(tf.single[1]) is None:
+    if runner.base.enable_deck or tf.single is None:
         return None
     return ChunkRunner(runner, user_error, environment, decks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from pathlib import Path
@@ -124,3 +125,34 @@ def with_deck(x: int) -> int:
 @fl.workflow
 def decked(xs: list[int]) -> list[int]:
     return fl.map_task(with_deck)(x=xs)  # type: ignore[no-any-return]
+
+
+@dataclasses.dataclass
+class Pair:
+    key: str
+    value: int
+
+
+@fl.task
+def bump(p: Pair, seen: list[int]) -> Pair:
+    """``seen`` is bound: every item must get its own copy, untouched by the items before."""
+    assert seen == [0], f"item {p.key} got a list another item changed: {seen}"
+    seen.append(p.value)
+    return Pair(key=p.key.upper(), value=p.value + 1)
+
+
+@fl.workflow
+def bumped(ps: list[Pair], seen: list[int]) -> list[Pair]:
+    return fl.map_task(functools.partial(bump, seen=seen))(p=ps)  # type: ignore[no-any-return]
+
+
+@fl.task
+def file_of(x: int) -> fl.File:
+    path = Path(current_context().working_directory) / f"item-{x}.txt"
+    path.write_text(f"content {x}")
+    return fl.File(str(path))
+
+
+@fl.workflow
+def files(xs: list[int]) -> list[fl.File]:
+    return fl.map_task(file_of)(x=xs)  # type: ignore[no-any-return]

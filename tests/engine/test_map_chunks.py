@@ -102,6 +102,24 @@ def test_each_item_writes_its_own_decks(engine: Engine, home: Path, chunks: list
         assert f"item {i}</p>" in page and f"action {aid}[{i}]" in page
 
 
+def test_items_with_dataclasses_and_a_bound_list_convert_item_by_item(
+    engine: Engine, chunks: list[int]
+) -> None:
+    ps = [w.Pair(key=f"k{i}", value=i) for i in range(60)]
+    run = engine.run(w.bumped, ps=ps, seen=[0])
+    assert run.outputs() == [w.Pair(key=f"K{i}", value=i + 1) for i in range(60)]
+    assert chunks
+
+
+def test_items_returning_files_from_their_working_directories(
+    engine: Engine, chunks: list[int]
+) -> None:
+    run = engine.run(w.files, xs=list(range(20)))
+    got = run.outputs()
+    assert [Path(os.fspath(f)).read_text() for f in got] == [f"content {x}" for x in range(20)]
+    assert chunks
+
+
 def test_items_run_with_the_task_environment_and_leave_it(
     engine: Engine, chunks: list[int]
 ) -> None:
