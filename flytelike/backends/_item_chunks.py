@@ -2,12 +2,12 @@
 the first attempts of items ``start..stop-1`` of one map, in one tight loop (``ChunkRunner.run``).
 
 What every item of a chunk shares is set up once per chunk: the task's environment, the isolated
-compile stack, the current context. The inputs are taken column by column (a column of values
-that need no conversion, ``typesystem.plain_column``, is used as it is) and the outputs are
-checked the same way after the loop; inputs and outputs that need converting are converted item
-by item in the loop, in the item's context (``_each``), as a single item converts them. Per item there is only the call: its index stored in the
-chunk's context, its arguments, its stop window (``_stop``: an abort raises ``TaskBodyStopped``
-in the body, as for a single item) and its end time.
+compile stack, the current context. The inputs are taken column by column (a column of values that
+need no conversion, ``typesystem.plain_column``, is used as it is) and the outputs are checked the
+same way after the loop; inputs and outputs that need converting are converted item by item in the
+loop, in the item's context (``_each``), as a single item converts them. Otherwise per item there is
+only the call: its index stored in the chunk's context, its arguments, its stop window (``_stop``:
+an abort raises ``TaskBodyStopped`` in the body, as for a single item) and its end time.
 
 Each item still sees its own action: ``current_context()`` is a ``ChunkContext`` whose action id
 and attempt are the running item's, built when something asks (``_capture`` and ``action_key``

@@ -2,30 +2,30 @@
 
 The fast map path hands finished items to the run store in batches (``_items``): a batch reaches
 SQLite tens of milliseconds after its items finished, so a kill -9 in that window would lose them
-and a resume would run their bodies again. So every finished item is also appended, as it
-finishes, to its map's journal: one file per map action under ``<home>/journal/<run>/``, one
-length-prefixed record per item (the item's encoded record, as ``_items`` stores it, sealed when
-it holds a pickle), or one per chunk for items that ran as a chunk (``_items.encode_chunk``,
-appended when the chunk ends: a kill while a chunk runs loses its finished items, which a resume
-runs again; a chunk lasts about ``_map_inplace.CHUNK_SECONDS``). No fsync: a killed process's writes are already in
-the kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's
-last commits with ``synchronous=NORMAL``).
+and a resume would run their bodies again. So every finished item is also appended, as it finishes,
+to its map's journal: one file per map action under ``<home>/journal/<run>/``, one length-prefixed
+record per item (the item's encoded record, as ``_items`` stores it, sealed when it holds a pickle),
+or one per chunk for items that ran as a chunk (``_items.encode_chunk``, appended when the chunk
+ends: a kill while a chunk runs loses its finished items, which a resume runs again; a chunk lasts
+about ``_map_inplace.CHUNK_SECONDS``). No fsync: a killed process's writes are already in the
+kernel's page cache, which outlives it (a power cut may lose them, as it may lose SQLite's last
+commits with ``synchronous=NORMAL``).
 
-The journal file is mapped into memory (``mmap``, shared) a window of ``_CHUNK`` bytes at a
-time, the file grown by zeros as the window moves on: an append is two memory copies, no system
-call, and the map's memory holds one window of its journal, not all of it. Pages written through a shared
-mapping belong to the kernel's page cache as ``os.write``'s do, so they outlive a kill -9 the
-same way. A record's body is copied before its length, so a length that is there has its whole
-record before it; the reader stops at the first zero length (the unwritten rest). A journal
-closed normally is cut to its records.
+The journal file is mapped into memory (``mmap``, shared) a window of ``_CHUNK`` bytes at a time,
+the file grown by zeros as the window moves on: an append is two memory copies, no system call, and
+the map's memory holds one window of its journal, not all of it. Pages written through a shared
+mapping belong to the kernel's page cache as ``os.write``'s do, so they outlive a kill -9 the same
+way. A record's body is copied before its length, so a length that is there has its whole record
+before it; the reader stops at the first zero length (the unwritten rest). A journal closed normally
+is cut to its records.
 
-A map that ends commits its batches and removes its journal, so journals only exist for maps
-that were running when their process died. ``ingest`` (run on resume, before the succeeded
-outputs are read) turns each journal into one ``map_items`` row and removes it, leaving out the
-records whose batch the store had committed before the kill (so no record is stored twice); a
-torn record at the end (the kill hit mid-write) and anything after it are ignored; a record holding a pickle
-without a valid seal is refused (logged; the item runs again). ``remove`` drops a run's journals
-(``runs delete``/``prune``). Files are 0600 in 0700 folders (``_private``).
+A map that ends commits its batches and removes its journal, so journals only exist for maps that
+were running when their process died. ``ingest`` (run on resume, before the succeeded outputs are
+read) turns each journal into one ``map_items`` row and removes it, leaving out the records whose
+batch the store had committed before the kill (so no record is stored twice); a torn record at the
+end (the kill hit mid-write) and anything after it are ignored; a record holding a pickle without a
+valid seal is refused (logged; the item runs again). ``remove`` drops a run's journals (``runs
+delete``/``prune``). Files are 0600 in 0700 folders (``_private``).
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class MapItems:
         self.done = 0
         self.lock = threading.Lock()
         self.last_write = time.monotonic()
-        self.stopped = False  # aborted: hand out no more items (``_fast_path``)
+        self.stopped = False  # aborted: hand out no more items (``_map_inplace.fast_path``)
         self.interrupted = False  # an item's body was stopped (``_stop``): yield to the loop
         self.fixed = {k: v for k, v in inputs.items() if k not in mapped}
         self.lists = [(k, inputs[k].items) for k in mapped]  # type: ignore[attr-defined]
