@@ -66,6 +66,9 @@
             System/User kinds), LogsNotYetAvailableError, UnionRpcError (RuntimeSystemError)
             and ActionNotFoundError (a plain RuntimeError, as upstream)
 
+    PromiseTextWarning (UserWarning)       ``str()`` of a promise in a workflow body (``print``):
+                                           the text is a placeholder, not the value
+
     TaskBodyStopped (BaseException)        raised inside a sync task body the engine stops (an
                                            abort, Ctrl-C); not an ``Exception``, so a body's
                                            ``except Exception`` does not swallow it
@@ -132,6 +135,11 @@ class BindingTypeError(CompileError, TypeError):
 
 class PromiseUsageError(CompileError, ValueError):
     """A promise was used as if it were a Python value."""
+
+
+class PromiseTextWarning(UserWarning):
+    """``str()`` of a promise in a workflow body (``print(p)`` while the workflow compiles): the
+    text names the node output, as flytekit's ``Promise(node:n0.o0)``, not its value."""
 
 
 class LaunchPlanError(FlytelikeError, ValueError):

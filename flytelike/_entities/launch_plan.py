@@ -121,6 +121,62 @@ class LaunchPlan(Entity):
             set_defaults(self.python_interface, defaults, where)
         self._template: LaunchPlanTemplate | None = None
 
+    # ------------------------------------------------------------------------- flytekit's view
+    # What was given, under flytekit's attribute names (``fixed_inputs``/``default_inputs`` are
+    # the Python values, where flytekit's ``fixed_inputs`` is a literal map).
+    @property
+    def raw_fixed_inputs(self) -> dict[str, Any]:
+        return dict(self.fixed_inputs)
+
+    @property
+    def saved_inputs(self) -> dict[str, Any]:
+        """The default and fixed inputs together."""
+        return {**self.default_inputs, **self.fixed_inputs}
+
+    @property
+    def schedule(self) -> CronSchedule | FixedRate | None:
+        return self.params.get("schedule")
+
+    @property
+    def notifications(self) -> list[Any]:
+        return list(self.params.get("notifications") or [])
+
+    @property
+    def labels(self) -> Labels | None:
+        return self.params.get("labels")
+
+    @property
+    def annotations(self) -> Annotations | None:
+        return self.params.get("annotations")
+
+    @property
+    def max_parallelism(self) -> int | None:
+        return self.params.get("max_parallelism")
+
+    @property
+    def concurrency(self) -> ConcurrencyPolicy | None:
+        return self.params.get("concurrency")
+
+    @property
+    def overwrite_cache(self) -> bool | None:
+        return self.params.get("overwrite_cache")
+
+    @property
+    def raw_output_data_config(self) -> Any:
+        return self.params.get("raw_output_data_config")
+
+    @property
+    def security_context(self) -> Any:
+        return self.params.get("security_context")
+
+    @property
+    def trigger(self) -> Any:
+        return self.params.get("trigger")
+
+    @property
+    def should_auto_activate(self) -> bool:
+        return bool(self.params.get("auto_activate"))
+
     # ------------------------------------------------------------------------- construction
     @classmethod
     def get_or_create(

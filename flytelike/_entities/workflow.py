@@ -9,6 +9,7 @@ awaited inside an ``@eager`` task it runs as a child action.
 from __future__ import annotations
 
 import types
+import typing
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
@@ -168,20 +169,37 @@ class PythonFunctionWorkflow(WorkflowBase, Generic[P, R]):
 
 
 def _check_on_failure(wf: WorkflowBase, handler: Any, where: str) -> None:
+    """flytekit's rule: the handler takes every workflow input (with the same type); any other
+    input is ``err``/``error`` (it receives the failure, e.g. ``err: Optional[FlyteError] =
+    None``) or optional. A handler without ``err`` is fine."""
     iface = getattr(handler, "python_interface", None)
     if iface is None:
         raise DefinitionError(f"{where}: on_failure must be a task or workflow, got {handler!r}")
-    got = list(iface.inputs)
-    # flytekit's documented handler takes `err: Optional[FlyteError] = None`; the seed docs
-    # call the extra input `error`: either name receives the failure.
-    extra = "err" if "err" in got else "error"
-    expected = [*wf.python_interface.inputs, extra]
-    if sorted(got) != sorted(expected):
+    wf_inputs = wf.python_interface.inputs
+    got = iface.inputs
+    shape = (
+        f"takes ({', '.join(got)}); it must take the workflow's inputs "
+        f"({', '.join(wf_inputs)}) and may add `err: Optional[FlyteError] = None` (FlyteError "
+        "from flytelike.types.error) to receive the failure"
+    )
+    for name, t in wf_inputs.items():
+        if name not in got:
+            raise DefinitionError(
+                f"{where}: the on_failure handler `{handler.name}` lacks the workflow input "
+                f"`{name}`: it {shape}"
+            )
+        if got[name] != t:
+            raise DefinitionError(
+                f"{where}: the on_failure handler `{handler.name}` takes `{name}` as "
+                f"{got[name]!r}, the workflow as {t!r}: it {shape}"
+            )
+    for name, t in got.items():
+        optional = type(None) in typing.get_args(t)
+        if name in wf_inputs or name in ("err", "error") or optional or name in iface.defaults:
+            continue
         raise DefinitionError(
-            f"{where}: the on_failure handler `{handler.name}` must take the workflow's inputs "
-            f"plus `err` or `error` (the failure, e.g. `err: Optional[FlyteError] = None` with "
-            f"FlyteError from flytelike.types.error): ({', '.join(expected)}), but takes "
-            f"({', '.join(got)})"
+            f"{where}: the on_failure handler `{handler.name}` has the input `{name}`, which is "
+            f"not a workflow input and not optional: it {shape}"
         )
 
 

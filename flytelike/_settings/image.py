@@ -113,8 +113,12 @@ class ImageSpec:
         return f"{base}:{self.tag}"
 
     def is_container(self) -> bool:
-        """True only inside the image built from this spec."""
-        return os.environ.get("FLYTELIKE_INTERNAL_IMAGE_NAME") == self.image_name()
+        """Whether code runs where this spec's packages are installed: inside a container built
+        from an ``ImageSpec`` (``FLYTELIKE_INTERNAL_IMAGE_NAME`` set), only in the one built
+        from this spec; otherwise (a local run, in this Python environment) true, as flytekit's
+        local execution answers, so ``if image.is_container(): import ...`` runs locally."""
+        inside = os.environ.get("FLYTELIKE_INTERNAL_IMAGE_NAME")
+        return inside is None or inside == self.image_name()
 
     def force_push(self) -> ImageSpec:
         """Mark the image to be rebuilt and pushed even if it exists (the builder's concern)."""

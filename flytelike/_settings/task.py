@@ -177,7 +177,9 @@ class TaskSettings:
                 raise DefinitionError(f"{where}: give enable_deck or disable_deck, not both")
             enable_deck = not kw["disable_deck"]
         s.enable_deck = enable_deck
-        s.deck_fields = tuple(kw.get("deck_fields") or ())
+        from flytelike._settings.deck_fields import check_deck_fields
+
+        s.deck_fields = check_deck_fields(kw.get("deck_fields"), where)
         s.task_config = kw.get("task_config")
         hints = tuple(kw.get("node_dependency_hints") or ())
         if hints and kind != "dynamic":

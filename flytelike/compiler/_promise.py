@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+import warnings
 from typing import TYPE_CHECKING, Any, Protocol
 
 import typesystem
 from flytelike.compiler._source import fmt, user_frame_location
-from flytelike.errors import PromiseUsageError
+from flytelike.errors import PromiseTextWarning, PromiseUsageError
 
 if TYPE_CHECKING:
     from typesystem import LiteralType
@@ -87,7 +88,18 @@ class _PromiseOps:
         raise _misuse("A promise was formatted into a string", _STR_FIX, self._desc())
 
     def __str__(self) -> str:
-        raise _misuse("str() of a promise", _STR_FIX, self._desc())
+        # flytekit prints a promise as its node output (a workflow body that prints its
+        # promises while it compiles, to see the graph, is common): the text, with a warning
+        # saying it is a placeholder. Formatting one into a string (f"{p}") stays an error.
+        desc, loc = self._desc(), user_frame_location()
+        warnings.warn(
+            f"str() of a promise at {fmt(loc)}: {desc} is a placeholder for a value that exists "
+            "only when the workflow runs, so this text is not the value; to use the value as "
+            "text, format it inside a task",
+            PromiseTextWarning,
+            stacklevel=2,
+        )
+        return repr(self)
 
     def _math(self, *_: Any) -> Any:
         raise _misuse("Arithmetic on a promise", _MATH_FIX, self._desc())

@@ -437,9 +437,6 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
     "flytekit.models.core.execution": (
         "TaskLog",
     ),
-    "flytekit.deck": (
-        "DeckField",
-    ),
     "flytekit.sensor": (
         "SensorEngine",
     ),

@@ -113,7 +113,6 @@ ALIAS_MODULES = sorted({m for m, _, _ in ALIASES} - {"flytelike.io", "flytelike.
 NOT_PROVIDED = [
     ("flytelike.types.schema", "FlyteSchema", "StructuredDataset"),
     ("flytelike.models.literals", "BindingData", "flytelike.ir"),
-    ("flytelike.deck", "DeckField", "Deck(name, html)"),
 ]
 
 

@@ -75,3 +75,19 @@ def test_workflow_default_options_are_refused_with_the_alternative() -> None:
 
     with pytest.raises(DefinitionError, match=r"default_options=.* is not supported locally"):
         workflow(default_options=object())(wf)
+
+
+def test_deck_fields_are_validated_and_carried() -> None:
+    from flytelike.deck import DeckField
+
+    @task(enable_deck=True, deck_fields=(DeckField.SOURCE_CODE, "Input", DeckField.OUTPUT))
+    def decked(x: int) -> int:
+        return x
+
+    assert decked.template().metadata.deck_fields == ("Source Code", "Input", "Output")
+    assert decked(x=2) == 2
+    with pytest.raises(DefinitionError, match=r"deck_fields has 'source_code'.*'Source Code'"):
+
+        @task(enable_deck=True, deck_fields=["source_code"])
+        def bad(x: int) -> int:
+            return x

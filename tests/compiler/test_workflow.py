@@ -202,6 +202,22 @@ def test_promise_misuse(expr, message) -> None:  # type: ignore[no-untyped-def]
     assert "conditional" in str(info.value) or "task" in str(info.value)
 
 
+def test_printing_a_promise_warns_and_prints_its_node_output(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from flytelike.errors import PromiseTextWarning
+
+    def body(a: int) -> int:
+        b = double(x=a)
+        print(b)  # as flytekit: the placeholder's text, while the workflow compiles
+        return b
+
+    with pytest.warns(PromiseTextWarning, match=r"test_workflow.py:\d+: `o0` of node n0"):
+        wf = workflow(body)
+    assert "Promise(node n0" in capsys.readouterr().out
+    assert wf(a=2) == 4
+
+
 def test_partial_of_a_task() -> None:
     @workflow
     def wf(a: int, b: int) -> int:
@@ -381,8 +397,28 @@ def test_on_failure_signature() -> None:
     def bad(a: int) -> int:
         return double(x=a)
 
-    with pytest.raises(DefinitionError, match="must take the workflow's inputs plus `err` or"):
+    with pytest.raises(DefinitionError, match="lacks the workflow input `a`"):
         workflow(on_failure=bad_handler)(bad)
+
+    @task
+    def extra_handler(a: int, retries_left: int) -> None:
+        pass
+
+    with pytest.raises(DefinitionError, match="`retries_left`, which is not a workflow input"):
+        workflow(on_failure=extra_handler)(bad)
+
+    @task
+    def typed_handler(a: str) -> None:
+        pass
+
+    with pytest.raises(DefinitionError, match="takes `a` as"):
+        workflow(on_failure=typed_handler)(bad)
+
+    @workflow
+    def cleanup_wf(a: int, note: str | None = None) -> None:  # no `err`: fine
+        handler(a=a, error="")
+
+    assert workflow(on_failure=cleanup_wf)(bad).template().metadata.on_failure == cleanup_wf.id
 
 
 def test_versions_are_content_hashes() -> None:

@@ -129,5 +129,14 @@ def test_on_failure_handler_input_names() -> None:
     def bad(name: str) -> None:
         create_cluster(name=name)
 
-    with pytest.raises(DefinitionError, match=r"plus `err` or `error`.*FlyteError"):
-        workflow(on_failure=no_error)(bad)
+    # flytekit's rule: a handler needs the workflow's inputs, `err`/`error` is optional
+    assert workflow(on_failure=no_error)(bad).template().metadata.on_failure == no_error.id
+
+    @task
+    def needs_more(name: str, region: str) -> None:
+        pass
+
+    with pytest.raises(
+        DefinitionError, match=r"`region`, which is not a workflow input.*FlyteError"
+    ):
+        workflow(on_failure=needs_more)(bad)
