@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flytelike.engine._blobs import LiteralCodec, same_literals
-from flytelike.engine._rows import _CACHED_RUN_ROW, _PLAIN_CACHED_RUN_ROW, ActionRecord, _pid
+from flytelike.engine._rows import _CACHED_RUN_ROW, _PID, _PLAIN_CACHED_RUN_ROW, ActionRecord
 from flytelike.engine._store import SQLiteStore
 from typesystem import Literal
 
@@ -62,13 +62,13 @@ class CachedRunRows:
         if in_uri is None and out_uri is None:  # (the usual: no None to bind, _rows)
             row = (
                 name, entity, "task", "SUCCEEDED", started, started, ended, in_data, out_data,
-                ref, options_json, "", _pid(), cache_key, *namespace,
+                ref, options_json, "", _PID[0], cache_key, *namespace,
             )  # fmt: skip
             self.db.write_rows(((_PLAIN_CACHED_RUN_ROW, row),))
             return
         full = (
             name, entity, "task", "SUCCEEDED", started, started, ended, in_data, in_uri,
-            out_data, out_uri, None, ref, options_json, "", _pid(), cache_key, *namespace,
+            out_data, out_uri, None, ref, options_json, "", _PID[0], cache_key, *namespace,
         )  # fmt: skip
         self.db.write_rows(((_CACHED_RUN_ROW, full),))
 

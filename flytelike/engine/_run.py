@@ -87,6 +87,8 @@ def _new_name() -> str:
     return f"{_PREFIX[2]}{next(_NAMES)}"
 
 
+# (project, domain) -> what cache keys of runs there start with (``namespace_key``).
+_NS_KEYS: dict[tuple[str, str], bytes] = {}
 # The primary template of recently run closures (closures are immutable).
 _PRIMARY: dict[int, tuple[Closure, Any]] = {}
 
@@ -255,9 +257,15 @@ class Engine:
         ):
             return None
         started = time.time()
-        store = self.store
-        cache = self.cache
-        key = cache.key(task, spec, inputs, namespace_key(*(ns := cfg.namespace)))
+        store = self._store or self.store
+        cache = self._cache or self.cache
+        ns = (cfg.project, cfg.domain)  # (``cfg.namespace``)
+        ns_key = _NS_KEYS.get(ns)
+        if ns_key is None:
+            if len(_NS_KEYS) > 256:
+                _NS_KEYS.clear()
+            ns_key = _NS_KEYS[ns] = namespace_key(*ns)
+        key = cache.key(task, spec, inputs, ns_key)
         hit = cache.lookup(key)
         if hit is None:
             return None
