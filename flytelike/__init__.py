@@ -311,6 +311,7 @@ _LAZY = {
     "custom_context": ("flytelike._v2.context", "custom_context"),
     "deck": ("flytelike.deck", ""),
     "deploy": ("flytelike._remote_verbs.deploy", "deploy"),
+    "durable": ("flytelike.durable", ""),
     "directory": ("flytelike.types", "directory"),
     "dynamic": ("flytelike._entities.dynamic", "dynamic"),
     "eager": ("flytelike._entities.dynamic", "eager"),

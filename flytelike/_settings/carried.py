@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from flytelike.ir import record
+from flytelike.ir import record, replace
 
 
 @record
@@ -17,6 +17,33 @@ class PodTemplate:
     primary_container_name: str = "primary"
     labels: dict[str, str] | None = None
     annotations: dict[str, str] | None = None
+
+    def with_termination_grace_period(self, termination_grace_period: Any) -> PodTemplate:
+        """A copy whose pod spec sets Kubernetes' termination grace period (``int`` seconds or a
+        ``timedelta``, not negative): on a ``V1PodSpec`` its ``termination_grace_period_seconds``,
+        on a dict (or no spec: a dict with the primary container) its
+        ``terminationGracePeriodSeconds``. Carried into the IR with the template; a local run
+        has no pod to give it to."""
+        import copy
+        import datetime
+
+        value = termination_grace_period
+        if isinstance(value, datetime.timedelta):
+            value = value.total_seconds()
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise TypeError(
+                "with_termination_grace_period: give an int number of seconds or a timedelta, "
+                f"not negative; got {termination_grace_period!r}"
+            )
+        seconds = int(value)
+        spec = copy.deepcopy(self.pod_spec)
+        if spec is None:
+            spec = {"containers": [{"name": self.primary_container_name}]}
+        if isinstance(spec, dict):
+            spec["terminationGracePeriodSeconds"] = seconds
+        else:
+            spec.termination_grace_period_seconds = seconds
+        return replace(self, pod_spec=spec)
 
 
 @record

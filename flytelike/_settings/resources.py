@@ -22,6 +22,7 @@ limit, as Flyte sets them (``requests=Resources(gpu="1")``, as the seeds write i
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from flytelike.errors import ResourceError
@@ -37,6 +38,11 @@ _CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m?)\s*$")
 _GPU_DEVICE = re.compile(r"^\s*([A-Za-z][\w.-]*)(?::(\d+))?\s*$")
 
 
+# flyte's GPU names that had a space before its underscore spellings replaced them: still
+# accepted, with a warning naming the current spelling (as flyte 2.12 does).
+_DEPRECATED_GPU_NAMES = {"A100 80G": "A100_80G", "RTX PRO 6000": "RTX_PRO_6000"}
+
+
 def gpu_device(value: Any) -> tuple[str, Any]:
     """``"A100:2"`` -> ``("A100", 2)``, ``"A100"`` -> ``("A100", 1)``, ``GPU("A100", 2)`` ->
     ``("A100", 2)``; other values -> ``("", value)``."""
@@ -44,6 +50,16 @@ def gpu_device(value: Any) -> tuple[str, Any]:
 
     if isinstance(value, Device):
         return value.device, value.quantity
+    if isinstance(value, str):
+        name, colon, count = value.partition(":")
+        current = _DEPRECATED_GPU_NAMES.get(name.strip())
+        if current is not None:
+            warnings.warn(
+                f"GPU type {name.strip()!r} is deprecated, use {current!r} instead",
+                FutureWarning,
+                stacklevel=3,
+            )
+            value = current + colon + count
     if isinstance(value, str) and not _CPU.match(value):
         m = _GPU_DEVICE.match(value)
         if m:

@@ -13,6 +13,10 @@ Contracts:
   After ``load_interactive_ctx`` (``interactive``) it returns the restored context outside tasks.
 - ``raw_data_path`` is a ``RawDataPath`` (``.path``: the run's raw data folder) inside a task,
   ``None`` outside one, as in flyte.
+- ``run_start_time``: when the run began (UTC; ``with_runcontext(run_start_time=...)`` sets it),
+  for runs ``flytelike.run`` started in this process, else ``None``. ``is_in_cluster()`` is
+  false, ``task_action`` is ``action``; the distributed fields (``rank``, ``world_size``, ...)
+  read the launcher's variables (``RANK``, ...) as flyte's do, ``None`` when unset.
 - ``group(name)`` is a sync context manager naming the group of every task call made inside it;
   groups nest (``current_group()`` returns the path). Groups change nothing in execution.
 - Under ``flytelike.run`` a task call inside a running task is a child action (``V2Task``); the
@@ -23,6 +27,9 @@ Contracts:
 from __future__ import annotations
 
 import contextvars
+import dataclasses
+import datetime
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +62,17 @@ _IN_TRACE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 _ACTIONS: dict[str, dict[str, tuple[dict[str, str], tuple[str, ...]]]] = {}
 
 
+# When each run started with ``flyte.run`` began (or the ``run_start_time`` its run context
+# gave): ``ctx().run_start_time``.
+_RUN_START: dict[str, datetime.datetime] = {}
+
+
+def set_run_start(run_name: str, when: datetime.datetime) -> None:
+    """Record when ``run_name`` started (``flytelike.run`` calls this)."""
+    with _RUN_LOCK:
+        _RUN_START[run_name] = when
+
+
 def set_run_context(run_name: str, values: dict[str, str]) -> None:
     """Record the run-level custom context of ``run_name`` (``with_runcontext`` calls this)."""
     with _RUN_LOCK:
@@ -77,6 +95,7 @@ def forget_run(run_name: str) -> None:
     with _RUN_LOCK:
         _RUN_CONTEXT.pop(run_name, None)
         _ACTIONS.pop(run_name, None)
+        _RUN_START.pop(run_name, None)
     unpin_run(run_name)
 
 
@@ -187,6 +206,60 @@ class TaskContext:
     output_path: str = ""
     run_base_dir: str = ""
     interactive_mode: bool = False
+    # When the run began (UTC), for runs started with ``flyte.run`` in this process; else None.
+    run_start_time: datetime.datetime | None = None
+    disable_run_cache: bool = False
+    in_driver_literal_conversion: bool = False
+    code_bundle: Any = None
+    compiled_image_cache: Any = None
+    restart_attempt: int | None = None
+
+    @property
+    def task_action(self) -> ActionID | None:
+        """The action whose task body runs here: ``action`` (locally they are the same)."""
+        return self.action
+
+    def is_in_cluster(self) -> bool:
+        """Whether the task runs on a cluster: never, locally (``mode`` is ``"local"``)."""
+        return self.mode == "remote"
+
+    def replace(self, **changes: Any) -> TaskContext:
+        """A copy with ``changes`` (flyte's ``TaskContext.replace``)."""
+        return dataclasses.replace(self, **changes)
+
+    # Distributed training's ranks, from the variables a launcher (torchrun) sets; None when
+    # unset, as on any task that is not part of such a job.
+    @property
+    def rank(self) -> int | None:
+        return _env_int("RANK")
+
+    @property
+    def local_rank(self) -> int | None:
+        return _env_int("LOCAL_RANK")
+
+    @property
+    def world_size(self) -> int | None:
+        return _env_int("WORLD_SIZE")
+
+    @property
+    def local_world_size(self) -> int | None:
+        return _env_int("LOCAL_WORLD_SIZE")
+
+    @property
+    def node_rank(self) -> int | None:
+        return _env_int("NODE_RANK")
+
+    @property
+    def nnodes(self) -> int | None:
+        return _env_int("NNODES")
+
+    @property
+    def master_addr(self) -> str | None:
+        return os.environ.get("MASTER_ADDR")
+
+    @property
+    def master_port(self) -> int | None:
+        return _env_int("MASTER_PORT")
 
     @property
     def checkpoint(self) -> Any:
@@ -207,6 +280,11 @@ class TaskContext:
     @property
     def is_in_task(self) -> bool:
         return self.action is not None
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value is not None else None
 
 
 NULL_TASK_CONTEXT = TaskContext(None)
@@ -241,6 +319,7 @@ def ctx() -> TaskContext:
         attempt_number=a.attempt,
         raw_data_path=RawDataPath.of_run(a.raw_data_prefix, a.run_name),
         _execution=ec,
+        run_start_time=_RUN_START.get(a.run_name),
     )
 
 

@@ -55,7 +55,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from flytelike._v2.init import init, init_from_config
@@ -90,6 +90,7 @@ class RunContext:
         backend_options: Mapping[str, Any] | None = None,
         project: str | None = None,
         domain: str | None = None,
+        run_start_time: datetime | None = None,
         **ignored: Any,
     ) -> None:
         unknown = set(ignored) - _IGNORED
@@ -104,6 +105,11 @@ class RunContext:
                 f"with_runcontext(mode={mode!r}): flytelike runs locally; use mode='local' "
                 "(or leave it unset)"
             )
+        if run_start_time is not None and not isinstance(run_start_time, datetime):
+            raise TypeError(
+                f"with_runcontext: run_start_time must be a datetime, got {run_start_time!r}"
+            )
+        self.run_start_time = run_start_time
         self.name = name
         self.custom_context = {str(k): str(v) for k, v in (custom_context or {}).items()}
         self.raw_data_path = raw_data_path
@@ -125,7 +131,7 @@ class RunContext:
         from flytelike._entities.calls import task_environment
         from flytelike._v2 import excepthook as _excepthook
         from flytelike._v2 import settings as _settings
-        from flytelike._v2.context import forget_run, set_run_context
+        from flytelike._v2.context import forget_run, set_run_context, set_run_start
         from flytelike._v2.init import initialized
         from flytelike._v2.raw_data import pin_run
         from flytelike.engine import _namespace, default_engine
@@ -158,6 +164,7 @@ class RunContext:
         inputs = _artifact_inputs(py_iface, inputs)
         literals = inputs_to_literals(primary.id.name, primary.interface, py_iface, inputs, lp)
         name = self.name or new_run_name()
+        set_run_start(name, self.run_start_time or datetime.now(UTC))
         if self.custom_context:
             set_run_context(name, self.custom_context)
         raw_data_path = opts.get("raw_data_path") or self.raw_data_path

@@ -259,6 +259,19 @@ def test_hash_method_on_frames(store: DataContext, registry: TypeRegistry) -> No
     same(registry.to_python(a, t), FRAME)
 
 
+def test_from_local_takes_every_kind_of_hash_method(store: DataContext) -> None:
+    from typesystem.io import DataFrame, HashFunction
+
+    def frame_hash(df: pd.DataFrame) -> str:
+        return str(pd.util.hash_pandas_object(df).sum())
+
+    expected = frame_hash(FRAME)
+    for method in (HashFunction.from_fn(frame_hash), HashMethod(frame_hash), frame_hash):
+        assert DataFrame.from_local_sync(FRAME, hash_method=method).hash == expected
+    with pytest.raises(TypeError, match="hash_method must be a HashFunction"):
+        DataFrame.from_local_sync(FRAME, hash_method=42)
+
+
 def test_handler_registry_errors_and_custom_handlers(
     store: DataContext, registry: TypeRegistry
 ) -> None:

@@ -315,6 +315,28 @@ def test_sync_functions_are_traced_and_replayed(engine: Engine) -> None:
     assert SYNC_CALLS == [0, 1, 2]  # every call was replayed from its checkpoint
 
 
+SEEN: list[float] = []
+
+
+@plain.task
+def durable_reader() -> float:
+    import flytelike.durable
+
+    t = flytelike.durable.time()
+    SEEN.append(t)
+    if len(SEEN) == 1:
+        raise RuntimeError("crash after reading the clock")
+    return t
+
+
+def test_durable_time_is_replayed_on_resume(engine: Engine) -> None:
+    SEEN.clear()
+    with pytest.raises(errors.RuntimeUserError) as info:
+        flyte.run(durable_reader)
+    r2 = engine.resume(info.value.run_name)  # type: ignore[attr-defined]
+    assert r2.outputs() == SEEN[0] == SEEN[1]  # the second run saw the first run's time
+
+
 # ---------------------------------------------------------------- context
 def test_ctx_outside_a_task() -> None:
     c = flyte.ctx()

@@ -274,3 +274,35 @@ def test_devices_carry_their_class() -> None:
     assert on_amd.template().metadata.accelerator.device == "MI300X"
     with pytest.raises(errors.DefinitionError, match="device_class"):
         flyte.Device("X", device_class="FPGA")
+
+
+def test_deprecated_gpu_names_are_accepted_with_a_warning() -> None:
+    with pytest.warns(FutureWarning, match="'A100 80G' is deprecated, use 'A100_80G'"):
+        r = flyte.Resources(gpu="A100 80G:8")
+    with pytest.warns(FutureWarning):
+        env = flyte.TaskEnvironment(name="old_gpu_names", resources=r)
+    with pytest.warns(FutureWarning):
+
+        @env.task
+        def on_gpus(x: int) -> int:
+            return x
+
+    assert on_gpus.template().resources.requests.gpu == "8"
+
+
+def test_pod_template_termination_grace_period() -> None:
+    from datetime import timedelta as td
+
+    base = flyte.PodTemplate(primary_container_name="main", labels={"a": "b"})
+    pt = base.with_termination_grace_period(td(minutes=10))
+    assert pt.pod_spec == {"containers": [{"name": "main"}], "terminationGracePeriodSeconds": 600}
+    assert base.pod_spec is None and pt.labels == {"a": "b"}  # a copy
+    env = flyte.TaskEnvironment(name="graceful", pod_template=pt.with_termination_grace_period(30))
+
+    @env.task
+    def graceful(x: int) -> int:
+        return x
+
+    assert '"terminationGracePeriodSeconds":30' in graceful.template().pod_template.json
+    with pytest.raises(TypeError, match="not negative"):
+        base.with_termination_grace_period(-1)

@@ -95,8 +95,7 @@ class DataFrame:
         assert isinstance(lit, Table)
         digest = None
         if hash_method is not None:
-            calc = getattr(hash_method, "calculate", hash_method)
-            digest = str(calc(df))
+            digest = _frame_hash(df, hash_method)
         return cls._from_store(lit.uri, lit.format, lit.columns, digest)
 
     @classmethod
@@ -215,3 +214,23 @@ class DataFrame:
 
 
 StructuredDataset = DataFrame
+
+
+def _frame_hash(df: Any, method: Any) -> str:
+    """The hash ``method`` gives for the dataframe ``df``: a flyte 2 accumulator (``update(df)``
+    then ``result()``, e.g. ``HashFunction.from_fn(fn)``), a flytekit ``HashMethod``
+    (``calculate``) or a plain callable."""
+    update, result = getattr(method, "update", None), getattr(method, "result", None)
+    if callable(update) and callable(result):
+        reset = getattr(method, "reset", None)
+        if callable(reset):
+            reset()
+        update(df)
+        return str(result())
+    calc = getattr(method, "calculate", method)
+    if not callable(calc):
+        raise TypeError(
+            f"DataFrame.from_local: hash_method must be a HashFunction, a HashMethod or a "
+            f"callable (dataframe -> str), got {method!r}"
+        )
+    return str(calc(df))
