@@ -37,6 +37,7 @@ from flytelike.backends import (
     produced_from_wire,
     produced_to_wire,
 )
+from flytelike.executor import _bytes
 from flytelike.executor._values import (
     RequestError as RequestError,  # (re-exported: the error of every decoder here)
 )
@@ -447,6 +448,17 @@ def error_from_proto(m: pb.ExecutionError) -> ExecutionError:
 
 
 def outcome_to_proto(outcome: ActionOutcome) -> bytes:
+    if (
+        outcome.outputs
+        and outcome.error is None
+        and not outcome.decks
+        and outcome.dynamic is None
+        and outcome.artifacts is None
+        and getattr(outcome, "logs", None) is None
+    ):
+        plain = _bytes.plain_outputs(outcome.outputs)
+        if plain is not None:  # (most answers: plain outputs alone, written byte by byte)
+            return plain
     msg = pb.ActionOutcome()
     if outcome.error is not None:
         error_to_proto(msg.error, outcome.error)
@@ -469,6 +481,10 @@ def outcome_to_proto(outcome: ActionOutcome) -> bytes:
 
 def outcome_from_proto(data: bytes, context: ActionContext, task: Any = None) -> ActionOutcome:
     """An outcome from an executor's answer; raises ``RequestError`` when it is malformed."""
+    if data:
+        outputs = _bytes.read_plain_outputs(data)
+        if outputs is not None:  # (most answers: plain outputs alone, read byte by byte)
+            return ActionOutcome(outputs=outputs)
     msg = _parse(pb.ActionOutcome, data)
     fields = msg.ListFields()
     if len(fields) == 1 and fields[0][0].number == 1:  # (outputs alone: most answers)

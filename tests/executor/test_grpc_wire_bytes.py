@@ -1,0 +1,108 @@
+"""Answers holding only plain outputs, written and read byte by byte (``_bytes``): the same
+bytes as protobuf's both ways, and anything else the general way."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+import pytest
+
+from flytelike.backends import ActionContext, ActionOutcome, ExecutionError
+from flytelike.executor import _bytes, _wire
+from flytelike.proto import executor_pb2 as pb
+from typesystem import Scalar
+from typesystem import _proto as tsp
+
+PLAIN = [
+    0,
+    1,
+    -1,
+    127,
+    128,
+    -129,
+    2**63 - 1,
+    -(2**63),
+    0.0,
+    -0.0,
+    1.5,
+    math.inf,
+    -math.inf,
+    "",
+    "x",
+    "é€😀",
+    True,
+    False,
+    b"",
+    b"\x00\xff",
+]
+
+
+def _general(outputs: dict[str, object]) -> bytes:
+    msg = pb.ActionOutcome()
+    for name, value in outputs.items():
+        item = msg.outputs.add()
+        item.name = name
+        item.value.CopyFrom(tsp.literal_to_proto(Scalar(value)))
+    return msg.SerializeToString()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("value", PLAIN, ids=repr)
+def test_plain_outputs_are_protobufs_bytes_both_ways(value: object) -> None:
+    outputs = {"o0": Scalar(value), "second": value}
+    raw = _bytes.plain_outputs(outputs)
+    assert raw == _general({"o0": value, "second": value})
+    assert _wire.outcome_to_proto(ActionOutcome(outputs=outputs)) == raw
+    back = _bytes.read_plain_outputs(raw)
+    assert back is not None
+    assert back == {"o0": Scalar(value), "second": Scalar(value)}
+    assert type(back["o0"].value) is type(value)
+    general = _wire._parse(pb.ActionOutcome, raw)
+    assert [i.name for i in general.outputs] == ["o0", "second"]
+
+
+def test_nan_output_round_trips() -> None:
+    raw = _bytes.plain_outputs({"o0": math.nan})
+    assert raw == _general({"o0": math.nan})
+    back = _bytes.read_plain_outputs(raw or b"")
+    assert back is not None and math.isnan(back["o0"].value)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        2**63,
+        -(2**63) - 1,
+        None,
+        datetime.date(2024, 1, 2),
+        Scalar(1, hash="h"),
+        Scalar(1, metadata={"k": "v"}),
+    ],
+    ids=repr,
+)
+def test_other_values_go_the_general_way(value: object) -> None:
+    assert _bytes.plain_outputs({"o0": value}) is None
+    if isinstance(value, int):
+        return
+    outcome = ActionOutcome(outputs={"o0": value})  # type: ignore[dict-item]
+    raw = _wire.outcome_to_proto(outcome)
+    assert _bytes.read_plain_outputs(raw) is None
+    back = _wire.outcome_from_proto(raw, ActionContext("r", "n0"))
+    assert (
+        back.outputs is not None
+        and back.outputs["o0"]
+        == _wire.get_literals(_wire._parse(pb.ActionOutcome, raw).outputs, "outputs")["o0"]
+    )
+
+
+def test_answers_with_more_than_outputs_are_read_the_general_way() -> None:
+    error = ExecutionError("USER", "boom", "ValueError")
+    raw = _wire.outcome_to_proto(ActionOutcome(error=error))
+    assert _bytes.read_plain_outputs(raw) is None
+    assert _wire.outcome_from_proto(raw, ActionContext("r", "n0")).error == error
+    # A name given twice, an empty name, a truncated answer: refused by the general reader.
+    one = _general({"o0": 1})
+    for bad in (one + one, _general({"": 1}), one[:-1]):
+        assert _bytes.read_plain_outputs(bad) is None
+        with pytest.raises(_wire.RequestError):
+            _wire.outcome_from_proto(bad, ActionContext("r", "n0"))
