@@ -16,8 +16,9 @@ working directory, decks, a checkpoint, a capture of what it prints, its action)
 context behind: the state is cleaned up as after a single item and the next item gets a fresh
 context, so nothing one item created is seen by the next.
 
-A chunk goes item by item (``None`` from ``run``) when its items cannot run this way: a task
-with several outputs or none, with ``enable_deck``, or once artifacts are in use.
+Once ``flytelike.artifacts`` is loaded, outputs go through ``_each`` too: an output marked as
+an artifact (or declared by the caller) is published as a single item's is. A task with several
+outputs or none, or with ``enable_deck``, runs its items one by one (``chunk_runner`` is None).
 A failing item keeps its own error (``user_error``); the engine retries it alone.
 
 What does not live here: choosing chunks and recording them (``flytelike.engine._map_inplace``),
@@ -33,6 +34,7 @@ from typing import Any
 
 from flytelike.backends import _stop
 from flytelike.backends._produced import _BUILDER as ARTIFACT_BUILDER
+from flytelike.backends._produced import produced, split_artifacts
 from flytelike.backends._protocol import ActionContext, ExecutionError
 from flytelike.backends._runtime import _CURRENT, ExecutionContext, outputs_scratch
 from flytelike.compiler import isolate, restore
@@ -141,8 +143,6 @@ class ChunkRunner:
         A true ``halt.stopped`` ends the chunk before its next item (the map was aborted).
         Call it with no running event loop in this thread (``hidden_loop``) and inside the
         runner's ``bound()``."""
-        if ARTIFACT_BUILDER:  # (outputs may be artifacts: each item goes its own way)
-            return None
         plain, decoders = self.plain, self.decoders
         kw: dict[str, Any] = {}
         cols: list[tuple[str, Sequence[Any]]] = []
@@ -182,7 +182,8 @@ class ChunkRunner:
         saved = self.environment[0](task)
         token = _CURRENT.set(ctx)
         outside = isolate()
-        general = bool(each) or self.out[3] is None
+        # (once flytelike.artifacts is loaded, an item's output may be an artifact to publish)
+        general = bool(each) or self.out[3] is None or bool(ARTIFACT_BUILDER)
         try:
             if general:
                 stopped = self._each(
@@ -326,11 +327,20 @@ class ChunkRunner:
                     pop()
                     if b.stopped is not None:
                         _stop.leave(b, ctx)
-                    try:
-                        value = encode(result, t)
-                    except Exception:
+                    declared = None
+                    if ARTIFACT_BUILDER:
+                        result, declared = split_artifacts(tf, result)
+                    if declared:  # (published once its outputs convert, as a single item's)
                         with outputs_scratch(ctx):
-                            value = unbox(tf.to_literals(result)[name])
+                            literals = tf.to_literals(result)
+                            produced(tf, declared, literals, ctx.action).publish()
+                        value = unbox(literals[name])
+                    else:
+                        try:
+                            value = encode(result, t)
+                        except Exception:
+                            with outputs_scratch(ctx):
+                                value = unbox(tf.to_literals(result)[name])
                     out(value)
                     mark(now())
                     k += 1

@@ -196,7 +196,7 @@ def _chunk(
     """Items ``start..stop-1`` as one chunk (``ChunkRunner.run``): recorded together, each
     failed one then settled alone (``run_item``: retried, or recorded as failed). Returns how
     many items ran (fewer than asked when one was stopped or the map was, ``items.stopped``),
-    0 when they cannot run as a chunk (some input or output needs converting, or a resumed run
+    0 when they cannot run as a chunk (an input the task does not declare, or a resumed run
     has some of them already)."""
     prior = items.prior
     if prior and any(f"{items.aid}[{j}]" in prior for j in range(start, stop)):

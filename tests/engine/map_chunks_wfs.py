@@ -156,3 +156,19 @@ def file_of(x: int) -> fl.File:
 @fl.workflow
 def files(xs: list[int]) -> list[fl.File]:
     return fl.map_task(file_of)(x=xs)  # type: ignore[no-any-return]
+
+
+@fl.task
+def shard(x: int) -> fl.File:
+    """An artifact version per item."""
+    import flytelike.artifacts as artifacts
+
+    path = Path(current_context().working_directory) / f"{x}.txt"
+    path.write_text(str(x))
+    metadata = artifacts.Metadata(name="chunk-shards", partitions={"i": str(x)})
+    return artifacts.new(fl.File(str(path)), metadata)
+
+
+@fl.workflow
+def shards(xs: list[int]) -> list[fl.File]:
+    return fl.map_task(shard)(x=xs)  # type: ignore[no-any-return]

@@ -120,6 +120,15 @@ def test_items_returning_files_from_their_working_directories(
     assert chunks
 
 
+def test_items_publish_their_artifact_versions(engine: Engine, chunks: list[int]) -> None:
+    from flytelike.remote import Artifact
+
+    run = engine.run(w.shards, xs=list(range(4)))
+    assert [Path(os.fspath(f)).read_text() for f in run.outputs()] == ["0", "1", "2", "3"]
+    assert chunks
+    assert sorted(Artifact.partition_values("chunk-shards", "i")) == ["0", "1", "2", "3"]
+
+
 def test_items_run_with_the_task_environment_and_leave_it(
     engine: Engine, chunks: list[int]
 ) -> None:
