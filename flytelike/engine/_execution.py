@@ -199,6 +199,11 @@ class Execution:
                 stored = error_dict(error, aid, task=name)
             else:
                 stored = None
+            # A workflow node with nothing else in flight (a chain on a backend the run waits
+            # for): what starts next is built on it, so its row is made durable now, as one
+            # journal record (``RunStore.finish_action``), rather than by the next node's
+            # durability point. (A task run alone is not counted in flight: it ends its run,
+            # whose end commits it.)
             self.store.finish_action(
                 self.run_name,
                 aid,
@@ -208,6 +213,7 @@ class Execution:
                 cache_key,
                 cache_status,
                 attempts,
+                durable=self.inflight == 1 and phase is NodePhase.SUCCEEDED,
             )
         if self.bus.active:
             self.bus.publish(
