@@ -22,6 +22,17 @@ use gRPC with the settings the executor's client and server use (``GRPC_EXPERIME
 - ``map_10000``: a map over 10,000 items, which the engine sends to the executor in batches
   (``RunItems``), grpc vs local, per item.
 
+``cpu`` (Linux, from ``/proc``): where the wall time of a round trip goes. For the chain through
+the engine on grpc, ``GrpcBackend.run_action`` alone, the bare stream echo and the chain on
+``local``, measured again after the interleaved runs (``reps`` runs of each, in turns), per
+action, summed over the threads of this process (``client``) and of the server process (the
+executor, or the echo server): wall time; ``cpu_us``, time on a CPU (user and kernel);
+``runnable_waiting_us``, time threads were ready to run but waited for a CPU (the kernel's
+``schedstat``: a machine whose cores are busy with other work); context switches (voluntary: a
+thread went to sleep waiting for the other side or another thread, to be woken later;
+involuntary: a runnable thread was preempted). What the wall time holds beyond the two
+processes' CPU is the hand-offs between threads: a thread woken, then scheduled.
+
 Targets: <= 300 µs of overhead per action, <= 20 µs per map item. Run as
 ``python benchmarks/run.py grpc`` or ``python -m benchmarks.bench_grpc`` (prints JSON).
 
@@ -96,6 +107,7 @@ def executor() -> Iterator[str]:
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+    _PIDS["executor"] = proc.pid
     try:
         assert proc.stdout is not None
         found = re.match(r"listening on (\S+)", proc.stdout.readline())
@@ -148,6 +160,74 @@ def _compare(
 
 
 _LOOPS: list[asyncio.AbstractEventLoop] = []
+_PIDS: dict[str, int] = {}  # the server processes' ids: "executor", "echo"
+
+
+def _usage(pid: int) -> tuple[float, float, int, int] | None:
+    """Of process ``pid``, summed over its live threads: seconds on a CPU, seconds runnable but
+    waiting for one (``/proc/.../schedstat``), voluntary and involuntary context switches;
+    ``None`` without ``/proc``."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    on_cpu = waiting = 0
+    voluntary = involuntary = 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                run_ns, wait_ns = f.read().split()[:2]
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        voluntary += int(line.split()[1])
+                    elif line.startswith("nonvoluntary_ctxt_switches:"):
+                        involuntary += int(line.split()[1])
+        except (OSError, ValueError):  # (a thread that ended meanwhile)
+            continue
+        on_cpu += int(run_ns)
+        waiting += int(wait_ns)
+    return on_cpu / 1e9, waiting / 1e9, voluntary, involuntary
+
+
+def _cpu_split(
+    fns: dict[str, tuple[Callable[[], object], str | None]], per: int, reps: int
+) -> dict[str, Any]:
+    """Wall, CPU and context switches per unit of each function (``reps`` runs each, in
+    turns), in this process (``client``) and in the server process named (``_PIDS``)."""
+    if _usage(os.getpid()) is None:
+        return {"skipped": "no /proc (Linux only)"}
+    totals: dict[str, list[float]] = {name: [0.0] * 9 for name in fns}
+    names = list(fns)
+    for rep in range(reps):
+        shift = rep % len(names)
+        for name in names[shift:] + names[:shift]:
+            fn, server = fns[name]
+            pids = [os.getpid()] + ([_PIDS[server]] if server else [])
+            gc.collect()
+            before = [_usage(p) for p in pids]
+            t0 = time.perf_counter()
+            fn()
+            wall = time.perf_counter() - t0
+            after = [_usage(p) for p in pids]
+            t = totals[name]
+            t[0] += wall
+            for i, (b, a) in enumerate(zip(before, after, strict=True)):
+                if a is None or b is None:
+                    continue
+                for j in range(4):
+                    t[1 + 4 * i + j] += a[j] - b[j]
+    out: dict[str, Any] = {}
+    for name, t in totals.items():
+        units = per * reps
+        row = {"wall_us": t[0] / units * 1e6}
+        for i, side in enumerate(("client", "server")[: 1 + (fns[name][1] is not None)]):
+            row[f"{side}_cpu_us"] = t[1 + 4 * i] / units * 1e6
+            row[f"{side}_runnable_waiting_us"] = t[2 + 4 * i] / units * 1e6
+            row[f"{side}_voluntary_switches"] = t[3 + 4 * i] / units
+            row[f"{side}_involuntary_switches"] = t[4 + 4 * i] / units
+        out[name] = row
+    return out
 
 
 def _backend_loop(backend: Any, n: int) -> Callable[[], object]:
@@ -198,6 +278,7 @@ def echo_server() -> Iterator[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
+    _PIDS["echo"] = proc.pid
     try:
         assert proc.stdout is not None
         yield f"127.0.0.1:{int(proc.stdout.readline())}"
@@ -433,16 +514,27 @@ def run(options: Any) -> dict[str, Any]:
                 return lambda: engines[name].run(mapped, xs=xs).outputs()
 
             with _echo_floors(echo, n_actions) as (unary_echo, stream_echo):
+                action_grpc = _backend_loop(grpc_backend, n_actions)
                 t = _interleaved(
                     {
                         "unary_echo": unary_echo,
                         "stream_echo": stream_echo,
-                        "action_grpc": _backend_loop(grpc_backend, n_actions),
+                        "action_grpc": action_grpc,
                         "action_local": _backend_loop(local, n_actions),
                         "chains_grpc": chains_on("grpc"),
                         "chains_local": chains_on("local"),
                         "chains_yielding": chains_on("yielding"),
                     },
+                    reps,
+                )
+                cpu = _cpu_split(
+                    {
+                        "engine_grpc": (chains_on("grpc"), "executor"),
+                        "action_grpc": (action_grpc, "executor"),
+                        "stream_echo": (stream_echo, "echo"),
+                        "engine_local": (chains_on("local"), None),
+                    },
+                    n_actions,
                     reps,
                 )
             floors = {
@@ -481,6 +573,7 @@ def run(options: Any) -> dict[str, Any]:
     return {
         "workloads": res,
         "floors": floors,
+        "cpu": cpu,
         "instructions": instructions,
         "targets_not_met": not_met,
     }

@@ -38,6 +38,7 @@ import hmac
 import itertools
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -174,7 +175,7 @@ class ExecutorService:
         self._authorise(grpc, context)
         slot: list[Callable[[], Any] | None] = [None]  # (what stops the attempt, while it runs)
         context.add_callback(lambda: (stop := slot[0]) is not None and stop())
-        return self._action(grpc, data, context, slot)
+        return self._action(grpc, data, context, slot, _deadline(context))
 
     def run_actions(self, requests: Iterator[bytes], context: Any) -> Iterator[bytes]:
         """``RunActions``: one request after another over one call, each as ``RunAction``.
@@ -200,16 +201,19 @@ class ExecutorService:
             )
         slot: list[Callable[[], Any] | None] = [None]
         context.add_callback(lambda: (stop := slot[0]) is not None and stop())
+        deadline = _deadline(context)  # (a call's deadline is fixed: looked up once per stream)
         try:
             for data in itertools.chain((first,), requests):
-                yield self._action(grpc, data, context, slot)
+                yield self._action(grpc, data, context, slot, deadline)
         finally:
             with self._lock:
                 self.streams -= 1
 
-    def _action(self, grpc: Any, data: bytes, context: Any, slot: list[Any]) -> bytes:
+    def _action(
+        self, grpc: Any, data: bytes, context: Any, slot: list[Any], deadline: float | None
+    ) -> bytes:
         """One attempt; ``slot[0]`` holds what stops it while it runs (the call's end calls
-        it)."""
+        it); ``deadline`` is the call's (``time.monotonic()``; ``None``: none)."""
         if len(data) > self.max_bytes:
             self._check_size(grpc, data, context, pb.ActionRequest)
         try:
@@ -219,9 +223,8 @@ class ExecutorService:
             raise AssertionError("unreachable: abort raises") from e
         if code is not _wire.NO_CODE:
             self._use_code(grpc, context, code)
-        remaining = context.time_remaining()
-        if remaining is not None and remaining <= NO_DEADLINE:
-            request = _within_deadline(request, remaining)
+        if deadline is not None:
+            request = _within_deadline(request, deadline - time.monotonic())
         c = request.context
         key = (c.run_name, c.action_id, c.attempt)
         try:
@@ -360,6 +363,14 @@ async def _within_timeout(backend: Any, request: ActionRequest) -> ActionOutcome
                 timed_out=True,
             )
         )
+
+
+def _deadline(context: Any) -> float | None:
+    """The call's deadline on the ``time.monotonic()`` clock (``None``: it has none)."""
+    remaining = context.time_remaining()
+    if remaining is None or remaining > NO_DEADLINE:
+        return None
+    return float(time.monotonic() + remaining)
 
 
 def _within_deadline(request: ActionRequest, remaining: float | None) -> ActionRequest:

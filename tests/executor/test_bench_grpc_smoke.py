@@ -22,3 +22,9 @@ def test_quick_run_prints_the_comparison(run_benchmarks: RunBenchmarks) -> None:
     floors = result["floors"]
     assert floors["grpc_unary_echo_us"] > 0 and floors["grpc_stream_echo_us"] > 0
     assert "engine_remote_us" in floors
+    cpu = result["cpu"]  # (where a round trip's wall time goes: CPU, waits, switches)
+    if "skipped" not in cpu:
+        assert sorted(cpu) == ["action_grpc", "engine_grpc", "engine_local", "stream_echo"]
+        assert cpu["engine_grpc"]["wall_us"] > 0
+        assert cpu["engine_grpc"]["server_voluntary_switches"] > 0
+        assert "server_cpu_us" not in cpu["engine_local"]
