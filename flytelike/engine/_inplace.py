@@ -91,6 +91,16 @@ def node_plan(ex: Execution, node: Node) -> tuple[Plan, Direct | None] | None:
     anything now (``plan``), with its direct bindings (``direct_inputs``); else None."""
     if not ex.prepares or ex.inflight > 1 or ex.bus.active:
         return None  # (what may change while the run goes on: checked every time)
+    task, direct = task_of(ex, node)
+    if task is None:
+        return None
+    p = plan(ex, task, node.overrides)
+    return (p, direct) if p is not None else None
+
+
+def task_of(ex: Execution, node: Node) -> tuple[TaskTemplate | None, Direct | None]:
+    """The task of ``node`` in this run's closure (None: not a task node, or a task the closure
+    does not hold) and its direct bindings (``direct_inputs``), looked up once per closure."""
     closure = ex.index.closure
     found = _NODES.get(id(node))
     if found is None or found[0] is not node or found[1] is not closure:
@@ -100,11 +110,7 @@ def node_plan(ex: Execution, node: Node) -> tuple[Plan, Direct | None] | None:
         if len(_NODES) > 4096:
             _NODES.clear()
         found = _NODES[id(node)] = (node, closure, task, direct)
-    task = found[2]
-    if task is None:
-        return None
-    p = plan(ex, task, node.overrides)
-    return (p, found[3]) if p is not None else None
+    return found[2], found[3]
 
 
 def direct_inputs(node: Node, task: TaskTemplate) -> Direct | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -29,9 +29,10 @@ import typesystem
 from flytelike.backends import USER, ExecutionError
 from flytelike.engine import _abort
 from flytelike.engine._abort import abortable
-from flytelike.engine._bindings import evaluate, refs, resolve
+from flytelike.engine._bindings import evaluate, resolve
 from flytelike.engine._execution import LIMITS, Execution, NodeFailed, Outputs
-from flytelike.engine._inplace import Direct, Plan, node_plan, run_action
+from flytelike.engine._graph import scope_graph
+from flytelike.engine._inplace import Direct, Plan, node_plan, run_action, task_of
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
 from flytelike.ir import (
@@ -88,55 +89,6 @@ class Hold:
         if self.released:
             self.released = False
             self.ex.inflight += 1
-
-
-def node_deps(node: Node) -> set[str]:
-    """Every node id ``node`` waits for (some may be outside its scope)."""
-    out: set[str] = set(node.upstream)
-    for b in node.inputs:
-        refs(b.value, out)
-    target = node.target
-    if isinstance(target, BranchNode):
-        inner: set[str] = set()
-        for case in target.cases:
-            refs(case.condition, out)
-            for n in case.nodes:
-                inner.add(n.id)
-                out |= node_deps(n)
-            for b in case.outputs:
-                refs(b.value, out)
-        out -= inner
-    out.discard(START_NODE)
-    out.discard(node.id)
-    return out
-
-
-# id(nodes) -> (nodes, its graph): a scope's nodes are immutable, and a workflow run again
-# (a chain run many times) has the same scopes; bounded, as ``_run._PRIMARY``.
-Graph = tuple[dict[str, Node], dict[str, int], dict[str, list[str]], tuple[Node, ...]]
-_GRAPHS: dict[int, tuple[Sequence[Node], Graph]] = {}
-
-
-def scope_graph(nodes: Sequence[Node]) -> Graph:
-    """The nodes of one scope by id, how many nodes of the scope each waits for, the nodes
-    waiting for each, and the nodes that wait for none (in order). Read only: a run copies the
-    counts it decrements."""
-    found = _GRAPHS.get(id(nodes))
-    if found is not None and found[0] is nodes:
-        return found[1]
-    by_id = {n.id: n for n in nodes}
-    waits: dict[str, int] = {}
-    dependents: dict[str, list[str]] = defaultdict(list)
-    for n in nodes:
-        deps = node_deps(n) & by_id.keys()
-        waits[n.id] = len(deps)
-        for d in deps:
-            dependents[d].append(n.id)
-    graph = (by_id, waits, dict(dependents), tuple(n for n in nodes if waits[n.id] == 0))
-    if len(_GRAPHS) > 256:
-        _GRAPHS.clear()
-    _GRAPHS[id(nodes)] = (nodes, graph)
-    return graph
 
 
 def input_types(iface: Interface) -> dict[str, LiteralType]:
@@ -398,11 +350,11 @@ class Interpreter:
             p, direct = placed
             aid = prefix + n.id
             try:
-                try:
+                try:  # (``_bound``, spelled out: this runs once per node of a chain)
                     inputs = {v: values[i][o] for v, i, o in direct} if direct is not None else None
                 except KeyError:
                     inputs = None
-                if inputs is None:  # (bound as any node is: errors say why)
+                if inputs is None:
                     inputs = self._inputs(n, values, p.task.interface, aid)
                 out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
             except NodeFailed as f:
@@ -440,8 +392,10 @@ class Interpreter:
                 inputs = self._inputs(node, values, ref.interface, aid)
                 return await ex.run_task(aid, parent, node.id, ref, inputs, node.overrides)
         if isinstance(target, TaskNode):
-            task = ex.index.task(target.task)
-            inputs = self._inputs(node, values, task.interface, aid)
+            task, direct = task_of(ex, node)
+            if task is None:
+                task = ex.index.task(target.task)  # (raises: the closure has no such task)
+            inputs = self._bound(node, values, task.interface, aid, direct)
             return await ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
         handler = _HANDLERS.get(type(target))
         if handler is not None:
@@ -473,6 +427,18 @@ class Interpreter:
         finally:
             hold.restore()
         raise NodeFailed(aid, failure_error(f"node {aid}: unknown target {target!r}"))
+
+    def _bound(
+        self, node: Node, values: Values, iface: Interface, aid: str, direct: Direct | None
+    ) -> Outputs:
+        """``node``'s inputs: through its direct bindings (``_inplace.direct_inputs``) when it
+        has them, else (or when one is missing) as ``_inputs`` binds them, errors included."""
+        if direct is not None:
+            try:
+                return {v: values[i][o] for v, i, o in direct}
+            except KeyError:
+                pass
+        return self._inputs(node, values, iface, aid)
 
     def _inputs(self, node: Node, values: Values, iface: Interface, aid: str) -> Outputs:
         try:
