@@ -335,10 +335,30 @@ def request_body(
     """An ``ActionRequest`` without its template (``TaskCodec.prefix`` goes in front);
     ``code`` is where its module imports from (a ``CodeRef``, or a root folder); ``task`` is
     the template that travels, when it differs (``ship_task``)."""
+    task = task or request.task
+    inputs = _bytes.named_literals(request.inputs, b"\x12")
+    if inputs is not None:  # (plain inputs: written byte by byte, see ``_bytes``)
+        context = _bytes.context_field(request.context, _context_bytes)
+        if context is not None:
+            fn = task.function
+            key = (code, fn is not None and bool(fn.pickled))
+            return inputs + context + _bytes.code_field(key, _code_bytes, task, code)
     msg = pb.ActionRequest()
     put_literals(msg.inputs, request.inputs)
     context_to_proto(msg.context, request.context)
-    _put_code(msg.code, task or request.task, _as_code(code))
+    _put_code(msg.code, task, _as_code(code))
+    return msg.SerializeToString()
+
+
+def _context_bytes(c: ActionContext) -> bytes:
+    out = pb.ActionContext()
+    context_to_proto(out, c)
+    return out.SerializeToString()
+
+
+def _code_bytes(task: TaskTemplate, code: CodeRef | str) -> bytes:
+    msg = pb.ActionRequest()
+    _put_code(msg.code, task, _as_code(code))
     return msg.SerializeToString()
 
 

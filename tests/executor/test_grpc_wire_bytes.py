@@ -1,5 +1,6 @@
-"""Answers holding only plain outputs, written and read byte by byte (``_bytes``): the same
-bytes as protobuf's both ways, and anything else the general way."""
+"""Messages written and read byte by byte (``_bytes``): answers holding only plain outputs
+(the same bytes as protobuf's, both ways) and requests with plain inputs (the context's run part
+written once per run: protobuf reads the same request); anything else the general way."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 
 import pytest
 
-from flytelike.backends import ActionContext, ActionOutcome, ExecutionError
+from flytelike.backends import ActionContext, ActionOutcome, ActionRequest, ExecutionError
 from flytelike.executor import _bytes, _wire
 from flytelike.proto import executor_pb2 as pb
 from typesystem import Scalar
@@ -106,3 +107,67 @@ def test_answers_with_more_than_outputs_are_read_the_general_way() -> None:
         assert _bytes.read_plain_outputs(bad) is None
         with pytest.raises(_wire.RequestError):
             _wire.outcome_from_proto(bad, ActionContext("r", "n0"))
+
+
+CONTEXTS = [
+    ActionContext("run-1", "n0"),
+    ActionContext(
+        "run-1",
+        "n3[17]",
+        2,
+        "/tmp/runs/run-1",
+        "file:///tmp/data",
+        12.5,
+        True,
+        (("A", "1"), ("B", "é")),
+        "/tmp/secrets",
+        "SEC_",
+        "proj",
+        "dev",
+    ),
+    ActionContext("run-2", "n1", 300, "/tmp/runs/run-2", "s3://bucket/x", None, False),
+    ActionContext("run-2", "", 0),  # (refused by the executor, written all the same)
+]
+CODES: list[_wire.CodeRef | str] = [
+    "",
+    "/work/project",
+    _wire.CodeRef(bundle_uri="s3://b/code.tar.gz", bundle_digest="ab" * 32),
+]
+
+
+def _general_body(request: ActionRequest, code: _wire.CodeRef | str) -> pb.ActionRequest:
+    msg = pb.ActionRequest()
+    _wire.put_literals(msg.inputs, request.inputs)
+    _wire.context_to_proto(msg.context, request.context)
+    _wire._put_code(msg.code, request.task, _wire._as_code(code))
+    return msg
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=lambda c: f"{c.run_name}/{c.action_id}")
+@pytest.mark.parametrize("code", CODES, ids=repr)
+def test_requests_written_byte_by_byte_read_as_protobufs_own(
+    context: ActionContext, code: _wire.CodeRef | str
+) -> None:
+    from benchmarks.bench_grpc import inc
+
+    task = inc.template()
+    for inputs in ({"x": Scalar(3)}, {"x": Scalar(-(2**40)), "y": Scalar("é"), "z": Scalar(b"")}):
+        request = ActionRequest(task, inputs, context)  # type: ignore[arg-type]
+        body = _wire.request_body(request, code, task)
+        assert pb.ActionRequest.FromString(body) == _general_body(request, code)
+        # the run's part is written once and reused: the same bytes the second time
+        assert _wire.request_body(request, code, task) == body
+
+
+def test_requests_the_bytes_do_not_handle_go_the_general_way() -> None:
+    from benchmarks.bench_grpc import inc
+
+    task = inc.template()
+    others = [
+        ActionRequest(task, {"x": Scalar(1, hash="h")}, CONTEXTS[1]),
+        ActionRequest(task, {"x": Scalar(1)}, ActionContext("r", "n0", -1)),
+        ActionRequest(task, {"": Scalar(1)}, CONTEXTS[0]),
+    ]
+    for request in others:
+        body = _wire.request_body(request, "", task)
+        assert pb.ActionRequest.FromString(body) == _general_body(request, "")
