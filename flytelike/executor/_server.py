@@ -89,6 +89,10 @@ class ExecutorService:
         # Running attempts by (run, action, attempt): what stops each.
         self.running: dict[tuple[str, str, int], Callable[[], Any]] = {}
         self._roots: set[str] = set()
+        # Templates the backend runs in place (``can_inline``), by id: a sync function stays
+        # sync until another code bundle comes into use, which forgets them all.
+        self._inline: dict[int, Any] = {}
+        self._bundle = ""  # (the digest of the code bundle last used)
         self._lock = threading.Lock()
         self._capture: Any = None
         try:
@@ -146,6 +150,9 @@ class ExecutorService:
             self._decode(
                 grpc, context, lambda: self.bundles.use(code.bundle_uri, code.bundle_digest)
             )
+            if code.bundle_digest != self._bundle:
+                self._bundle = code.bundle_digest
+                self._inline.clear()
             return
         root = code.root
         if root and root not in self._roots:
@@ -250,7 +257,7 @@ class ExecutorService:
 
     def _run(self, request: ActionRequest, key: Any, slot: list[Any]) -> ActionOutcome | None:
         backend = self.backend
-        if request.context.timeout is None and backend.can_inline(request):
+        if request.context.timeout is None and self._in_place(request):
             self.running[key] = slot[0] = _stopper(*key)
             return backend.run_inline(request)  # type: ignore[no-any-return]
         assert self.loop is not None
@@ -260,6 +267,19 @@ class ExecutorService:
             return future.result()
         except (asyncio.CancelledError, concurrent.futures.CancelledError):
             return None
+
+    def _in_place(self, request: ActionRequest) -> bool:
+        """``backend.can_inline(request)`` for a request without a timeout, remembered per
+        template while true (a function that cannot be resolved now is looked at again)."""
+        task = request.task
+        if self._inline.get(id(task)) is task:
+            return True
+        if not self.backend.can_inline(request):
+            return False
+        if len(self._inline) >= 1024:
+            self._inline.clear()
+        self._inline[id(task)] = task
+        return True
 
     def run_items(self, data: bytes, context: Any) -> bytes:
         grpc = _net.import_grpc()

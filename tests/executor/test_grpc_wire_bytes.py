@@ -171,3 +171,33 @@ def test_requests_the_bytes_do_not_handle_go_the_general_way() -> None:
     for request in others:
         body = _wire.request_body(request, "", task)
         assert pb.ActionRequest.FromString(body) == _general_body(request, "")
+
+
+def test_the_executor_remembers_in_place_templates_until_another_bundle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``can_inline`` is asked once per template while it says yes; a new code bundle (whose
+    function may have become async) makes the executor ask again."""
+    from benchmarks.bench_grpc import inc
+    from flytelike.executor import _server
+
+    asked: list[int] = []
+    answer = [False]
+
+    class Backend:
+        def can_inline(self, request: ActionRequest) -> bool:
+            asked.append(1)
+            return answer[0]
+
+    service = _server.ExecutorService(Backend(), "", 1 << 20)
+    monkeypatch.setattr(service.bundles, "use", lambda uri, digest: None)
+    request = ActionRequest(inc.template(), {"x": Scalar(1)}, CONTEXTS[0])
+    assert not service._in_place(request) and not service._in_place(request)
+    assert len(asked) == 2  # (a "no" is not remembered)
+    answer[0] = True
+    assert service._in_place(request) and service._in_place(request)
+    assert len(asked) == 3
+    for digest in ("a" * 64, "a" * 64, "b" * 64):
+        service._use_code(None, None, _wire.CodeRef(bundle_uri="/b.tar.gz", bundle_digest=digest))
+        assert service._in_place(request)
+    assert len(asked) == 5  # (asked again after each new bundle, not after the same one)
