@@ -36,6 +36,8 @@ from typesystem import Literal
 
 _NONE: frozenset[str] = frozenset()
 MEMO_SIZE = 4096
+# Inputs whose canonical encoding is at most this long are remembered with their key (``key``).
+_MEMO_INPUT_BYTES = 1024
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
 
@@ -122,9 +124,10 @@ class TaskCache:
             self._ignored[tuple(spec.ignored_inputs)] = ignore
         body = typesystem.canonical_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
         key = hashlib.sha256(namespace + prefix + body).hexdigest()
-        if len(self._last) > MEMO_SIZE:
-            self._last.clear()
-        self._last[id(task)] = (task, spec, namespace, dict(inputs), key)
+        if len(body) <= _MEMO_INPUT_BYTES:  # (large inputs are not kept alive for a memo)
+            if len(self._last) > MEMO_SIZE:
+                self._last.clear()
+            self._last[id(task)] = (task, spec, namespace, dict(inputs), key)
         return key
 
     def get(self, key: str) -> dict[str, Literal] | None:
