@@ -398,9 +398,7 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "FlyteDirToMultipartBlobTransformer",
     ),
     "flytekit.types.structured": (
-        "lazy_import_structured_dataset_handler", "register_arrow_handlers",
-        "register_bigquery_handlers", "register_csv_handlers", "register_pandas_handlers",
-        "register_snowflake_handlers",
+        "register_bigquery_handlers", "register_snowflake_handlers",
     ),
     "flytekit.types.schema": (
         "FlyteSchema", "FlyteSchemaTransformer", "LocalIOSchemaReader", "LocalIOSchemaWriter",

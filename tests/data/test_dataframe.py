@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -385,3 +386,35 @@ def test_the_data_contexts_frame_format_applies_where_nothing_else_chose_one(
     handlers.register(csv, override=True, default_format_for_type=True)
     assert handlers.default_format(pd.DataFrame, "arrow") == "csv"
     assert default_handlers().default_format(pd.DataFrame, "") == "parquet"
+
+
+def test_handler_context_file_access(store: DataContext, tmp_path: Any) -> None:
+    """What flytekit-style handlers call on ``ctx.file_access`` (flytekit's FileAccessProvider)."""
+    from typesystem.io._handlers import HandlerContext
+
+    fa = HandlerContext().file_access
+    local = fa.get_random_local_path("part.csv")
+    assert local.endswith("part.csv") and local.startswith(fa.local_sandbox_dir)
+    with open(local, "w") as f:
+        f.write("a,b\n1,2\n")
+    remote = fa.get_random_remote_path("part.csv")
+    assert fa.upload(local, remote) == remote and fa.exists(remote)
+    back = os.path.join(fa.get_random_local_directory(), "sub", "copy.csv")
+    fa.download(remote, back)
+    assert Path(back).read_text() == "a,b\n1,2\n"
+    assert not fa.is_remote(local) and fa.is_remote("s3://bucket/key")
+
+
+def test_flytekit_register_handler_functions(registry: TypeRegistry) -> None:
+    from flytelike.types.structured import (
+        lazy_import_structured_dataset_handler,
+        register_arrow_handlers,
+        register_csv_handlers,
+        register_pandas_handlers,
+    )
+
+    for register in (register_pandas_handlers, register_csv_handlers, register_arrow_handlers):
+        register()
+        register()  # again: nothing changes, nothing fails
+    lazy_import_structured_dataset_handler()
+    assert default_handlers().get_encoder(pd.DataFrame, "file", "csv") is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -191,7 +192,53 @@ async def _await(value: Any) -> Any:
 
 
 class _FileAccess:
-    """The few ``ctx.file_access`` methods flytekit encoders call."""
+    """The ``ctx.file_access`` methods flytekit encoders and decoders call (flytekit's
+    ``FileAccessProvider``): random local paths under a sandbox folder of this process, random
+    remote paths in the current store, and copies between the two."""
+
+    _sandbox: str | None = None
+
+    @property
+    def local_sandbox_dir(self) -> str:
+        if _FileAccess._sandbox is None:
+            import tempfile
+
+            _FileAccess._sandbox = tempfile.mkdtemp(prefix="typesystem-sandbox-")
+        return _FileAccess._sandbox
+
+    def get_random_string(self) -> str:
+        import uuid
+
+        return uuid.uuid4().hex
+
+    def get_random_local_directory(self) -> str:
+        path = os.path.join(self.local_sandbox_dir, self.get_random_string())
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def get_random_local_path(self, file_path_or_file_name: str | None = None) -> str:
+        name = os.path.basename(str(file_path_or_file_name or "")) or self.get_random_string()
+        return os.path.join(self.get_random_local_directory(), name)
+
+    def is_remote(self, path: str) -> bool:
+        return "://" in str(path) and not str(path).startswith("file://")
+
+    def exists(self, path: str) -> bool:
+        from typesystem.io._store import current_store
+
+        return bool(current_store().exists(path))
+
+    def upload(self, local_path: str, remote_path: str) -> str:
+        return self.put_data(local_path, remote_path)
+
+    def upload_directory(self, local_path: str, remote_path: str) -> str:
+        return self.put_data(local_path, remote_path, is_multipart=True)
+
+    def download(self, remote_path: str, local_path: str) -> None:
+        self.get_data(remote_path, local_path)
+
+    def download_directory(self, remote_path: str, local_path: str) -> None:
+        self.get_data(remote_path, local_path, is_multipart=True)
 
     @property
     def raw_output_prefix(self) -> str:
@@ -226,6 +273,10 @@ class _FileAccess:
         from typesystem.io._store import current_store
 
         store = current_store()
+        os.makedirs(
+            local_path if is_multipart else os.path.dirname(os.path.abspath(local_path)),
+            exist_ok=True,
+        )
         if is_multipart:
             store.copy_dir(remote_path, local_path)
         else:
@@ -326,6 +377,11 @@ class FrameHandlers:
         if (t.__module__.split(".")[0], t.__name__) in KNOWN_FRAME_TYPES:
             return True
         return any(c in self.encoders or c in self.decoders for c in t.__mro__)
+
+    def load_builtins(self, t: type) -> None:
+        """Register the built-in handlers of ``t``'s library now (they register on first use;
+        flytekit's ``register_pandas_handlers`` & co. ask for it explicitly)."""
+        self._ensure_builtins(t)
 
     def _ensure_builtins(self, t: type) -> None:
         for cls in getattr(t, "__mro__", (t,)):
