@@ -129,6 +129,30 @@ def fanout(n: int) -> Any:
     return _named(body, f"fanout_{n}")
 
 
+class CacheHits:
+    """Whole runs of ``cached_inc`` that each hit the cache with an input no recent run used.
+
+    ``total`` inputs are cached when it is made (runs that miss, not measured); each call then
+    runs the next ``n`` of them, so a hit never finds its key, encoded inputs or outputs in a memo
+    of the last run: what is measured is a cache hit as a new run meets it (key made, looked up,
+    the run recorded).
+    """
+
+    def __init__(self, engine: Any, total: int) -> None:
+        self.engine, self.total, self.next = engine, total, 0
+        for x in range(total):
+            engine.run(cached_inc, x=x)
+        engine.store.flush()
+
+    def __call__(self, n: int) -> None:
+        start, self.next = self.next, self.next + n
+        if self.next > self.total:
+            raise ValueError(f"CacheHits: {self.next} hits asked for, {self.total} cached")
+        for x in range(start, start + n):
+            self.engine.run(cached_inc, x=x)
+        self.engine.store.flush()
+
+
 def durable(engine: Any, entity: Any, **inputs: Any) -> Any:
     """Run ``entity`` and return once the run's records are committed (the store flushed)."""
     r = engine.run(entity, **inputs)

@@ -11,7 +11,9 @@ transaction cost per unit (``_engine_floor``), in wall, CPU and instructions.
 
 Workloads (shapes of ``shared/anchors/bench/bench_local_exec.py``, ``bench_cache.py`` and
 ``bench_memory.py``): a chain of 100 trivial ``int -> int`` tasks (per task), a map over 10,000
-items (per item), a cache hit of a direct task run (per call), eight independent tasks sleeping
+items (per item), a cache hit of a direct task run (per call: the same input again, as the
+anchors' ``bench_cache.py`` measures it; and ``cache_hit_distinct``: each call another input
+cached earlier by this process, no hit the repeat of the last), eight independent tasks sleeping
 0.25 s (wall), the peak RSS of a fresh process running a chain of 1,000 tasks and of one mapping
 over 1,000,000 items (beyond its input and output lists), fan-in and fan-out
 of 100 to 100,000 nodes with their scaling factor, a 100 MiB ``File`` created by one task and read
@@ -33,7 +35,7 @@ from typing import Any
 
 from benchmarks import _callgrind, _engine_scale
 from benchmarks._engine_floor import Floor
-from benchmarks._engine_work import cached_inc, chain, durable, mapped, sleeps
+from benchmarks._engine_work import CacheHits, cached_inc, chain, durable, mapped, sleeps
 
 # CPU per unit, store flush included (issue 18).
 TARGETS_CPU_US = {"chain_100": 10.0, "map_10000": 2.0, "cache_hit": 5.0}
@@ -289,6 +291,10 @@ def run(options: Any) -> dict[str, Any]:
                 engine.store.flush()
 
             res["cache_hit"] = _stats(_timed(hits, reps), calls, TARGETS_CPU_US["cache_hit"])
+            fresh = CacheHits(engine, calls * reps)
+            res["cache_hit_distinct"] = _stats(
+                _timed(lambda: fresh(calls), reps), calls, TARGETS_CPU_US["cache_hit"]
+            )
             t, _ = _timed(lambda: durable(engine, sleeps, seconds=0.25), max(1, reps // 2))
             res["sleeps_8x0.25s"] = {
                 "wall_s_median": statistics.median(t),

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import typesystem
-from flytelike.engine._blobs import all_exist, blob_exists, blob_uris, same_literals
+from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
 from flytelike.engine._generation import generation_file, map_generation
 from flytelike.engine._run_store import RunStore
 from flytelike.ir import CacheSpec, TaskTemplate
@@ -36,8 +36,6 @@ from typesystem import Literal
 
 _NONE: frozenset[str] = frozenset()
 MEMO_SIZE = 4096
-# Inputs whose canonical encoding is at most this long are remembered with their key (``key``).
-_MEMO_INPUT_BYTES = 1024
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
 
@@ -61,8 +59,6 @@ class TaskCache:
         self._prefixes: dict[int, tuple[TaskTemplate, CacheSpec, bytes]] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
-        # id(task) -> (task, spec, namespace, inputs, key) of the last key made (``key``)
-        self._last: dict[int, tuple[TaskTemplate, CacheSpec, bytes, dict[str, Literal], str]] = {}
         self._generation_file = generation_file(store.db.path)
         self._seen: bytes | None = None
         self._mm: mmap.mmap | None = None
@@ -107,28 +103,12 @@ class TaskCache:
             if len(self._prefixes) > 4096:
                 self._prefixes.clear()
             self._prefixes[id(task)] = (task, spec, prefix)
-        # The last key of this task: asked again with equal inputs (the same call made again,
-        # a cached task hit in a loop), it is the same key, without encoding and hashing.
-        last = self._last.get(id(task))
-        if (
-            last is not None
-            and last[0] is task
-            and last[1] is spec
-            and last[2] == namespace
-            and same_literals(last[3], inputs)
-        ):
-            return last[4]
         ignore = _NONE
         if spec.ignored_inputs:
             ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)
             self._ignored[tuple(spec.ignored_inputs)] = ignore
         body = typesystem.canonical_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
-        key = hashlib.sha256(namespace + prefix + body).hexdigest()
-        if len(body) <= _MEMO_INPUT_BYTES:  # (large inputs are not kept alive for a memo)
-            if len(self._last) > MEMO_SIZE:
-                self._last.clear()
-            self._last[id(task)] = (task, spec, namespace, dict(inputs), key)
-        return key
+        return hashlib.sha256(namespace + prefix + body).hexdigest()
 
     def get(self, key: str) -> dict[str, Literal] | None:
         hit = self.lookup(key)

@@ -1,6 +1,7 @@
-"""A task's cache key asked again with equal inputs is reused (``TaskCache.key``), and only
-when the inputs certainly key alike (``same_literals``: exact-type scalars, no floats): ``0.0``
-and ``-0.0``, ``1`` and ``True`` get keys of their own (issue 18: a cache hit without hashing)."""
+"""Cache hits of equal inputs, and ``same_literals``, the rule that lets a cache-hit run row
+reuse the encoded inputs of an earlier hit of its key: only inputs that certainly encode alike
+(exact-type scalars, no floats): ``0.0`` and ``-0.0``, ``1`` and ``True`` get keys and rows of
+their own."""
 
 from __future__ import annotations
 
