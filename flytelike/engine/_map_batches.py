@@ -22,6 +22,7 @@ import asyncio
 import math
 import time
 from collections import deque
+from itertools import repeat
 from typing import Any
 
 from flytelike.backends import SYSTEM, ExecutionError
@@ -30,6 +31,7 @@ from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
 from flytelike.engine._overrides import merged
 from flytelike.ir import TaskTemplate
+from typesystem import Scalar, unbox
 
 
 def record_many(items: MapItems, done: list[tuple[int, float, Any, int]]) -> None:
@@ -52,6 +54,37 @@ def record_many(items: MapItems, done: list[tuple[int, float, Any, int]]) -> Non
         rows = items._take_rows(check_clock=True)
     if rows is not None:
         items._write(rows)
+
+
+def as_chunk(
+    items: MapItems, batch: list[tuple[int, int]], results: Any, started: float
+) -> dict[int, ExecutionError] | None:
+    """A batch of first attempts of consecutive items of a one-output task, recorded as one
+    chunk record (``MapItems.record_columns``) with its outputs taken as a column: no record,
+    conversion or encoding per item. Its items' times are spread evenly over the batch's
+    (``started`` to now; they ran one after another in the batch's call). Returns the failed
+    items' errors by position in the batch, which the caller settles one by one (retries,
+    the success ratio), or ``None`` when the batch does not qualify (item by item)."""
+    n = len(batch)
+    start = batch[0][0]
+    if len(results) != n or batch[-1][0] - start != n - 1:
+        return None  # (a batch of first attempts rises: a span of n holds exactly its items)
+    failed = {k: r[1] for k, r in enumerate(results) if r[1] is not None}
+    if len(failed) == n:
+        return None
+    first = next(r[0] for r in results if r[1] is None)
+    if first is None or len(first) != 1:
+        return None
+    (name,) = first
+    col = [None if r[1] is not None else r[0][name] for r in results]
+    if Scalar in set(map(type, col)):  # (a backend that boxed its primitives)
+        col = [unbox(v) for v in col]
+    ended = time.time()
+    step = (ended - started) / n
+    bounds = [started + k * step for k in range(n)]
+    bounds.append(ended)
+    items.record_columns(start, name, col, bounds, failed)
+    return failed
 
 
 class _More(Exception):
@@ -90,14 +123,18 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
     history: dict[int, list[tuple[Any, ExecutionError | None]]] = {}
     started: dict[int, float] = {}
     system_used: dict[int, int] = {}
-    queue: deque[tuple[int, int]] = deque()  # (item, attempt)
-    for i in range(items.n):
-        if items.prior and f"{items.aid}[{i}]" in items.prior:
-            run_item(items, None, False, i, retries, retry_any)  # (takes the prior outputs)
-        else:
-            queue.append((i, 0))
+    queue: deque[tuple[int, int]] = deque()  # (item, attempt): later attempts
+    fresh: range | list[int] = range(items.n)  # first attempts, sent in order from ``sent``
+    if items.prior:
+        prior, aid = items.prior, items.aid
+        fresh = [i for i in fresh if f"{aid}[{i}]" not in prior]
+        if len(fresh) < items.n:
+            for i in sorted(set(range(items.n)) - set(fresh)):
+                run_item(items, None, False, i, retries, retry_any)  # (takes prior outputs)
+    sent = 0
 
-    def settle(i: int, attempt: int, out: Any, err: ExecutionError | None) -> None:
+    def settle(i: int, attempt: int, out: Any, err: ExecutionError | None, t0: float) -> None:
+        started.setdefault(i, t0)  # (its first attempt's start)
         if err is not None and err.kind == SYSTEM and system_used.get(i, 0) < budget:
             system_used[i] = system_used.get(i, 0) + 1
             queue.append((i, attempt + 1))
@@ -123,7 +160,7 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
 
     size_cap = max(1, int(getattr(backend, "item_batch_size", 100) or 100))
 
-    async def send(batch: list[tuple[int, int]]) -> None:
+    async def send(batch: list[tuple[int, int]], first: bool) -> None:
         sems = LIMITS.get()
         if ex.sem is not None:
             sems = (ex.sem, *sems)
@@ -131,8 +168,6 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
             await s.acquire()
         try:
             now = time.time()
-            for i, _ in batch:
-                started.setdefault(i, now)
             request = [(f"{items.aid}[{i}]", items.item_values(i), a) for i, a in batch]
             try:
                 results = await backend.run_items(task, base, request)
@@ -150,27 +185,42 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
             for s in sems:
                 s.release()
         store = items._store
+        if store is not None:
+            for k, result in enumerate(results):
+                if len(result) > 2 and result[2] is not None:  # (what it printed)
+                    i, a = batch[k]
+                    store.log(ex.run_name, f"{items.aid}[{i}]", a, result[2])
+        failed = as_chunk(items, batch, results, now) if first else None
+        if failed is not None:  # (recorded as one chunk but for its failed items)
+            for k, err in failed.items():
+                settle(batch[k][0], 0, results[k][0], err, now)
+            return
         done: list[tuple[int, float, Any, int]] = []  # (succeeded at once: recorded together)
         for (i, a), result in zip(batch, results, strict=True):
-            if len(result) > 2 and result[2] is not None and store is not None:
-                store.log(ex.run_name, f"{items.aid}[{i}]", a, result[2])  # (what it printed)
             if result[1] is None and i not in history:
                 items.results[i] = result[0]
-                done.append((i, started.get(i, 0.0), result[0], a + 1))
+                done.append((i, started.get(i, now), result[0], a + 1))
             else:
-                settle(i, a, result[0], result[1])
+                settle(i, a, result[0], result[1], now)
         if done:
             record_many(items, done)
 
     running: set[asyncio.Task[None]] = set()
     ex.inflight += workers  # items run side by side: none may run in place
     try:
-        while queue or running:
+        while sent < len(fresh) or queue or running:
             free = workers - len(running)
-            size = max(1, min(size_cap, math.ceil(len(queue) / max(1, free))))
-            while queue and len(running) < workers:
-                batch = [queue.popleft() for _ in range(min(size, len(queue)))]
-                running.add(asyncio.ensure_future(send(batch)))
+            left = len(fresh) - sent + len(queue)
+            size = max(1, min(size_cap, math.ceil(left / max(1, free))))
+            while (sent < len(fresh) or queue) and len(running) < workers:
+                first = sent < len(fresh)  # (first attempts before later ones)
+                if first:
+                    part = fresh[sent : sent + size]
+                    sent += len(part)
+                    batch = list(zip(part, repeat(0)))
+                else:
+                    batch = [queue.popleft() for _ in range(min(size, len(queue)))]
+                running.add(asyncio.ensure_future(send(batch, first)))
             finished, running = await asyncio.wait(
                 running, timeout=PROGRESS_SECONDS, return_when=asyncio.FIRST_COMPLETED
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from typing import Literal as Just
 
@@ -129,8 +130,22 @@ class MapItems:
         """The items of a chunk that succeeded: their results, and one record for all of them
         (``encode_chunk``), journaled and handed to the store on the same rule as single items.
         Not its failed items (``chunk.errors``): the caller settles those (``run_item``)."""
-        start, count, errors = chunk.start, chunk.count, chunk.errors
-        self.results.set_chunk(start, chunk.name, chunk.outputs, errors)
+        self.record_columns(chunk.start, chunk.name, chunk.outputs, chunk.bounds, chunk.errors)
+
+    def record_columns(
+        self,
+        start: int,
+        name: str,
+        outputs: list[Any],
+        bounds: list[float],
+        errors: Mapping[int, Any],
+    ) -> None:
+        """Items ``start..start+len(outputs)-1``, first attempts with the one output ``name``
+        (``outputs[k]``: item ``start+k``'s value as its list literal stores it), item
+        ``start+k`` running from ``bounds[k]`` to ``bounds[k+1]``: the ones that succeeded
+        recorded as one chunk record (see ``record_chunk``); not the positions in ``errors``."""
+        count = len(outputs)
+        self.results.set_chunk(start, name, outputs, errors)
         if self._store is None:
             with self.lock:
                 self.done += count - len(errors)
@@ -138,9 +153,7 @@ class MapItems:
         if len(errors) == count:  # (nothing succeeded: no record)
             return
         skip = sorted(errors)
-        packed, large = encode_chunk(
-            start, chunk.bounds, {chunk.name: chunk.outputs}, skip, self._inline_limit
-        )
+        packed, large = encode_chunk(start, bounds, {name: outputs}, skip, self._inline_limit)
         held = count - len(skip)
         if held:
             with self.lock:
@@ -153,9 +166,7 @@ class MapItems:
                 self._write(rows)
         for k in large:  # (outputs too large to keep inline: offloaded, one record each)
             i = start + k
-            outputs = {chunk.name: chunk.outputs[k]}
-            b = chunk.bounds
-            self.record_one(i, f"{self.aid}[{i}]", b[k], b[k + 1], outputs)
+            self.record_one(i, f"{self.aid}[{i}]", bounds[k], bounds[k + 1], {name: outputs[k]})
 
     def record_one(self, i: int, iid: str, t0: float, t1: float, outputs: Outputs) -> None:
         """Item ``i`` succeeded at its first attempt between ``t0`` and ``t1``."""
