@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import datetime
 import html as _html
 import logging
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -148,6 +150,7 @@ class ExecutionContext:
         self._base = action
         self.task_name = task_name
         self.task_kind = task_kind
+        self._started = time.time()
 
     @property
     def raw_output_prefix(self) -> str:
@@ -159,7 +162,12 @@ class ExecutionContext:
     ) -> Callable[[str, int], ExecutionContext]:
         """Makes the contexts of actions that differ from ``base`` only in their id and attempt
         (map items); an item's ``ActionContext`` is built only if someone asks for it."""
-        template = {"_base": base, "task_name": task_name, "task_kind": task_kind}
+        template = {
+            "_base": base,
+            "task_name": task_name,
+            "task_kind": task_kind,
+            "_started": time.time(),  # (the items' execution_date: when their map started)
+        }
         new = object.__new__
 
         def make(action_id: str, attempt: int) -> ExecutionContext:
@@ -188,6 +196,30 @@ class ExecutionContext:
         """``<run>/<action id>``: names the action's offloaded data (``File.named_remote``)."""
         item = self._item
         return f"{self._base.run_name}/{item[0] if item is not None else self._base.action_id}"
+
+    @property
+    def execution_date(self) -> datetime.datetime:
+        """When this task started (UTC), as flytekit's ``current_context().execution_date``
+        gives the time its task began; a map item: when its map's items started (items run in
+        chunks: when the first item of the chunk asked)."""
+        started = self.__dict__.get("_started")
+        if started is None:
+            started = self.__dict__["_started"] = time.time()
+        return datetime.datetime.fromtimestamp(started, datetime.UTC)
+
+    @property
+    def task_id(self) -> Any:
+        """flytekit's ``task_id``: an ``Identifier`` of the task (its project, domain and name; the
+        version is empty, as the attempt does not carry it)."""
+        from flytelike.ir import Identifier, ResourceType
+
+        a = self._base
+        return Identifier(ResourceType.TASK, a.project, a.domain, self.task_name, "")
+
+    @property
+    def enable_deck(self) -> bool:
+        """Whether the task's deck (Inputs, Outputs, ... tabs) is written (``enable_deck=True``)."""
+        return bool(self._base.enable_deck)
 
     @property
     def execution_id(self) -> ExecutionId:
