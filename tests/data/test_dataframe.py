@@ -418,3 +418,15 @@ def test_flytekit_register_handler_functions(registry: TypeRegistry) -> None:
         register()  # again: nothing changes, nothing fails
     lazy_import_structured_dataset_handler()
     assert default_handlers().get_encoder(pd.DataFrame, "file", "csv") is not None
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "arrow"])
+def test_a_column_subset_keeps_the_pandas_index(
+    store: DataContext, registry: TypeRegistry, fmt: str
+) -> None:
+    df = pd.concat([pd.DataFrame({"age": [19, 22], "h": [1, 2]}), pd.DataFrame({"age": [30]})])
+    lit = registry.to_literal(df, Annotated[pd.DataFrame, fmt])
+    got = registry.to_python(lit, Annotated[pd.DataFrame, kwtypes(age=int), fmt])
+    assert list(got.index) == [0, 1, 0] and list(got.columns) == ["age"]  # as pd.read_parquet
+    table = registry.to_python(lit, Annotated[pa.Table, kwtypes(age=int), fmt])
+    assert table.column_names == ["age"]  # (pyarrow readers get the columns asked for)

@@ -138,14 +138,18 @@ def check_stored(files: list[str], fmt: str, columns: tuple[Column, ...], store:
         check_columns(schema, columns, f"the stored table {files[0]!r}")
 
 
-def _read_one(source: Any, fmt: str, names: list[str] | None) -> Any:
+def _read_one(source: Any, fmt: str, names: list[str] | None, keep_index: bool = False) -> Any:
     if fmt == PARQUET:
         import pyarrow.parquet as pq
 
-        return pq.read_table(source, columns=names)
+        return pq.read_table(source, columns=names, use_pandas_metadata=keep_index)
     if fmt == ARROW:
         src = pa.memory_map(source) if isinstance(source, str) else source
         table = pa.ipc.open_file(src).read_all()
+        if names and keep_index:
+            meta = table.schema.pandas_metadata or {}
+            stored = [c for c in meta.get("index_columns", ()) if isinstance(c, str)]
+            names = names + [c for c in stored if c not in names]
         return table.select(names) if names else table
     if fmt == CSV:
         import pyarrow.csv as pacsv
@@ -155,13 +159,17 @@ def _read_one(source: Any, fmt: str, names: list[str] | None) -> Any:
     raise ValueError(f"unknown table format {fmt!r}")
 
 
-def read_table(uri: str, fmt: str, columns: tuple[Column, ...] = ()) -> Any:
-    """Read the table at ``uri`` (only ``columns`` when some are declared)."""
+def read_table(
+    uri: str, fmt: str, columns: tuple[Column, ...] = (), keep_index: bool = False
+) -> Any:
+    """Read the table at ``uri`` (only ``columns`` when some are declared; with
+    ``keep_index``, also the pandas index stored beside them, as ``pandas.read_parquet``
+    keeps it)."""
     store = current_store()
     files = data_files(uri, store)
     check_stored(files, fmt, columns, store)
     names = [c.name for c in columns] or None
-    tables = _open_each(files, store, lambda s: _read_one(s, fmt, names))
+    tables = _open_each(files, store, lambda s: _read_one(s, fmt, names, keep_index))
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
 
 
@@ -224,12 +232,21 @@ class ArrowEncoder(StructuredDatasetEncoder):
 class ArrowDecoder(StructuredDatasetDecoder):
     """Reads a stored table into a frame (``from_arrow``), pushing declared columns down."""
 
-    def __init__(self, python_type: type, fmt: str, from_arrow: Callable[[Any], Any]) -> None:
+    def __init__(
+        self,
+        python_type: type,
+        fmt: str,
+        from_arrow: Callable[[Any], Any],
+        keep_index: bool = False,
+    ) -> None:
         super().__init__(python_type, None, fmt)
         self.from_arrow = from_arrow
+        self.keep_index = keep_index  # (pandas: a column subset keeps the frame's index)
 
     def decode(self, ctx: Any, flyte_value: Any, current_task_metadata: Any) -> Any:
-        table = read_table(flyte_value.uri, self.supported_format, declared(current_task_metadata))
+        table = read_table(
+            flyte_value.uri, self.supported_format, declared(current_task_metadata), self.keep_index
+        )
         return self.from_arrow(table)
 
     def iter_decode(

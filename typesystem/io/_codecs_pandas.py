@@ -1,6 +1,6 @@
 """Built-in handlers for ``pandas.DataFrame``: through Arrow, in parquet (default), CSV and
 Arrow IPC. The index is kept the way ``pyarrow.Table.from_pandas`` keeps it (a ``RangeIndex``
-as metadata, other indexes as columns)."""
+as metadata, other indexes as columns), also when only some columns are read."""
 
 from __future__ import annotations
 
@@ -29,5 +29,5 @@ def schema_of(df: Any) -> Any:
 def register_builtins(handlers: FrameHandlers) -> None:
     for fmt in FORMATS:
         handlers.register(ArrowEncoder(pd.DataFrame, fmt, to_arrow))
-        handlers.register(ArrowDecoder(pd.DataFrame, fmt, from_arrow))
+        handlers.register(ArrowDecoder(pd.DataFrame, fmt, from_arrow, keep_index=True))
     handlers.default_formats.setdefault(pd.DataFrame, PARQUET)
