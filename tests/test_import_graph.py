@@ -115,7 +115,7 @@ FLOORS = [
     "flytelike._entities", "flytelike.testing", "flytelike.ui", "flytelike.pytest_plugin",
     "flytelike.report", "flytelike.engine", "flytelike.deck", "flytelike.backends",
     "flytelike.serialization", "flytelike.compiler", "flytelike.image_spec", "flytelike.notify",
-    "flytelike.types", "flytelike._settings", "flytelike.io", "flytelike.extend",
+    "flytelike.types", "flytelike._settings", "flytelike.storage", "flytelike.io", "flytelike.extend",
     "flytelike._compat", "flytelike.exceptions", "flytelike.proto", "flytelike.ir",
     "flytelike.errors", "flytelike.configuration", "flytelike.git", "typesystem",
 ]  # fmt: skip

@@ -31,14 +31,16 @@ EXPECTED = [
     "WorkflowFailurePolicy", "WorkflowReference", "app", "approve", "artifacts", "build",
     "build_images",
     "closure_of", "conditional", "configuration", "core", "create_node", "ctx", "current_context",
-    "current_domain", "current_project", "custom_context", "deck", "deploy", "directory", "dynamic",
+    "current_domain", "current_project", "custom_context", "deck", "deploy", "directory", "durable",
+    "dynamic",
     "eager", "errors", "exceptions", "extend", "extras", "file", "get_custom_context",
     "get_reference_entity", "git", "group", "image_spec", "init", "init_from_api_key",
     "init_from_config", "init_in_cluster", "init_passthrough", "io", "is_control_plane_available",
     "iterator", "kwtypes", "latest_checkpoint", "load_implicit_plugins", "load_interactive_ctx",
     "load_plugin_config", "logger", "map", "map_task", "models", "new_condition", "notify",
     "reference_launch_plan", "reference_task", "reference_workflow", "remote", "report", "rerun",
-    "run", "run_python_script", "sensor", "serve", "sleep", "system_logger", "task", "trace",
+    "run", "run_python_script", "sensor", "serve", "sleep", "storage", "system_logger", "task",
+    "trace",
     "types", "version", "wait_for_input", "with_runcontext", "with_servecontext", "workflow",
 ]  # fmt: skip
 
