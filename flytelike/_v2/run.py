@@ -33,8 +33,10 @@ domains) in that namespace; unset, the run takes ``init``'s, else the configurat
 ``await run.wait.aio()``; ``flytelike._v2.syncify``); ``run.done`` is a truth value that can also
 be called, as flyte's ``done()``.
 ``mode`` (also the first positional argument of ``with_runcontext``, as in flyte) is ``"local"``
-(the default) or ``"hybrid"`` (treated as local); ``"remote"`` raises,
-as flytelike has no remote control plane. Upstream options that only matter to a remote backend
+(the default), ``"remote"`` or ``"hybrid"``: flytelike has no remote control plane, so all three
+run on the local engine, recorded in the local run store that ``flytelike.remote`` reads (a
+program written for a cluster runs unchanged: ``run.url``, ``run.wait()``, ``run.outputs()``,
+``flyte.remote.Run.get(run.name)`` all answer); anything else raises ``ValueError``. Upstream options that only matter to a remote backend
 (``labels``, ``annotations``, ``service_account``, ``version``, ``copy_style``, ``queue``, ...)
 are accepted and ignored; unknown keywords raise ``TypeError``.
 
@@ -100,10 +102,10 @@ class RunContext:
             from flytelike._settings.notify import check_notifications
 
             check_notifications(ignored["notifications"], "with_runcontext")
-        if mode not in (None, "local", "hybrid"):
+        if mode not in (None, "local", "hybrid", "remote"):
             raise ValueError(
-                f"with_runcontext(mode={mode!r}): flytelike runs locally; use mode='local' "
-                "(or leave it unset)"
+                f"with_runcontext(mode={mode!r}): mode is 'local', 'remote' or 'hybrid' (all run "
+                "on flytelike's local engine), or unset"
             )
         if run_start_time is not None and not isinstance(run_start_time, datetime):
             raise TypeError(

@@ -171,11 +171,20 @@ def test_outputs_are_a_tuple_that_equals_its_single_value() -> None:
 def test_runcontext_options() -> None:
     flyte.init(endpoint="dns:///example", project="p", domain="development")
     with pytest.raises(ValueError, match="mode"):
-        flyte.with_runcontext(mode="remote")
+        flyte.with_runcontext(mode="cluster")
     with pytest.raises(TypeError, match="unknown"):
         flyte.with_runcontext(colour="red")
     r = flyte.with_runcontext(name="my-run", project="p", labels={"a": "b"}).run(double, 2)
     assert r.name == "my-run" and r.url.endswith("my-run") and r.outputs() == 4
+
+
+def test_remote_mode_runs_on_the_local_engine() -> None:
+    """A program written for a cluster (``mode="remote"``, positional or not) runs unchanged."""
+    r = flyte.with_runcontext("remote").run(double, 3)
+    r.wait()
+    assert r.outputs() == 6 and r.url.endswith(r.name)
+    assert flyte.remote.Run.get(r.name).phase == flyte.models.ActionPhase.SUCCEEDED
+    assert flyte.with_runcontext(mode="remote", name="rm-1").run(double, 1).outputs() == 2
 
 
 def test_run_serves_v1_entities(engine: Engine) -> None:
