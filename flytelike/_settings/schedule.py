@@ -44,6 +44,40 @@ def _offset(offset: str | None) -> _dt.timedelta:
         ) from None
 
 
+class CronExpression:
+    """A cron schedule's expression and offset, as flytekit's ``CronSchedule.cron_schedule``."""
+
+    def __init__(self, schedule: str, offset: str | None) -> None:
+        self.schedule, self.offset = schedule, offset
+
+    def __repr__(self) -> str:
+        return f"CronExpression(schedule={self.schedule!r}, offset={self.offset!r})"
+
+
+class RateUnit(enum.IntEnum):
+    """The unit of a fixed rate (flytekit's ``Schedule.FixedRateUnit`` numbering)."""
+
+    MINUTE = 0
+    HOUR = 1
+    DAY = 2
+
+
+class Rate:
+    """A fixed rate as flytekit shows it (``FixedRate.rate``): ``value`` in the largest ``unit``
+    (day, hour, minute) that divides the duration."""
+
+    def __init__(self, minutes: int) -> None:
+        if minutes % (24 * 60) == 0:
+            self.value, self.unit = minutes // (24 * 60), RateUnit.DAY
+        elif minutes % 60 == 0:
+            self.value, self.unit = minutes // 60, RateUnit.HOUR
+        else:
+            self.value, self.unit = minutes, RateUnit.MINUTE
+
+    def __repr__(self) -> str:
+        return f"Rate(value={self.value}, unit={self.unit.name})"
+
+
 class CronSchedule:
     """``CronSchedule(schedule="0 9 * * *", kickoff_time_input_arg=None, offset=None)``.
 
@@ -69,6 +103,13 @@ class CronSchedule:
         self.kickoff_time_input_arg = kickoff_time_input_arg
         self.offset = offset
         self.offset_delta = _offset(offset)
+
+    @property
+    def cron_schedule(self) -> CronExpression:
+        """flytekit's view of the schedule: ``.schedule`` (the expression) and ``.offset``."""
+        return CronExpression(self.schedule, self.offset)
+
+    rate = None  # (flytekit's: a cron schedule has no fixed rate)
 
     def to_ir(self) -> Schedule:
         return Schedule(
@@ -115,6 +156,13 @@ class FixedRate:
         self.duration = duration
         self.kickoff_time_input_arg = kickoff_time_input_arg
 
+    @property
+    def rate(self) -> Rate:
+        """flytekit's view of the duration: ``.value`` and ``.unit`` (``RateUnit``)."""
+        return Rate(int(self.duration.total_seconds()) // 60)
+
+    cron_schedule = None  # (flytekit's: a fixed rate has no cron expression)
+
     def to_ir(self) -> Schedule:
         return Schedule(
             rate_seconds=int(self.duration.total_seconds()),
@@ -144,7 +192,22 @@ def _phases(phases: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-class _Notification:
+class _Targets:
+    """flytekit's view of a notification: the one of ``email``/``slack``/``pager_duty`` it is
+    holds its recipients (``.recipients_email``), the others are None."""
+
+    kind: str
+    recipients_email: list[str]
+
+    email = property(lambda self: self._target("email"))
+    slack = property(lambda self: self._target("slack"))
+    pager_duty = property(lambda self: self._target("pagerduty"))
+
+    def _target(self, kind: str) -> EmailNotification | None:
+        return EmailNotification(self.recipients_email) if self.kind == kind else None
+
+
+class _Notification(_Targets):
     kind = ""
 
     def __init__(self, phases: list[Any], recipients_email: list[str]) -> None:
@@ -180,7 +243,7 @@ class PagerDutyNotification(EmailNotification):
     pass
 
 
-class Notification:
+class Notification(_Targets):
     """``Notification(phases=["SUCCEEDED"], email=EmailNotification([...]))`` form."""
 
     def __init__(
