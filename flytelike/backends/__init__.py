@@ -50,6 +50,7 @@ from flytelike.backends._protocol import (
     ExecutionError,
     InlineBackend,
     ItemBackend,
+    ItemColumns,
 )
 from flytelike.backends._runtime import (
     IN_PROCESS_TASK,
@@ -87,6 +88,7 @@ __all__ = [
     "ExecutionError",
     "InlineBackend",
     "ItemBackend",
+    "ItemColumns",
     "available_backends",
     "current_context",
     "get_backend",

@@ -225,6 +225,12 @@ class ItemBackend(Protocol):
     returned as a ``SYSTEM`` error for each of its items. ``item_batch_size`` is the most items
     the engine puts in one call. Separate from ``InlineBackend``, which means "runs in the
     driver"; the engine uses this one for maps a backend cannot run in place.
+
+    A backend may also offer ``run_item_columns(task, context, ids, fixed, lists) ->
+    ItemColumns``, the same call with the batch as columns: item ``k`` is ``ids[k]`` (action
+    id, attempt) with input ``name`` = ``lists[name][k]`` and the ``fixed`` inputs (literals,
+    the same for every item). The engine then uses it instead of ``run_items``: no dictionary
+    or tuple per item either way, and a batch whose items succeeded is recorded as one record.
     """
 
     item_batch_size: int
@@ -235,6 +241,18 @@ class ItemBackend(Protocol):
         context: ActionContext,
         items: Sequence[tuple[str, Mapping[str, Any], int]],
     ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]: ...
+
+
+@dataclass(slots=True)
+class ItemColumns:
+    """What ``ItemBackend.run_item_columns`` returns for a batch of ``n`` items:
+    ``outputs[name][k]`` is item ``k``'s output ``name`` as its list literal stores it
+    (``None`` where the item failed), ``errors`` the failed items' errors and ``logs`` what
+    items printed (``ActionLog``), both by position in the batch."""
+
+    outputs: dict[str, list[Any]]
+    errors: dict[int, ExecutionError] = field(default_factory=dict)
+    logs: dict[int, ActionLog] = field(default_factory=dict)
 
 
 def describe(backend: Any) -> str:

@@ -22,10 +22,11 @@ import asyncio
 import math
 import time
 from collections import deque
+from collections.abc import Sequence
 from itertools import repeat
 from typing import Any
 
-from flytelike.backends import SYSTEM, ExecutionError
+from flytelike.backends import SYSTEM, ExecutionError, ItemColumns
 from flytelike.backends._live import is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
@@ -57,34 +58,63 @@ def record_many(items: MapItems, done: list[tuple[int, float, Any, int]]) -> Non
 
 
 def as_chunk(
-    items: MapItems, batch: list[tuple[int, int]], results: Any, started: float
-) -> dict[int, ExecutionError] | None:
-    """A batch of first attempts of consecutive items of a one-output task, recorded as one
-    chunk record (``MapItems.record_columns``) with its outputs taken as a column: no record,
-    conversion or encoding per item. Its items' times are spread evenly over the batch's
-    (``started`` to now; they ran one after another in the batch's call). Returns the failed
-    items' errors by position in the batch, which the caller settles one by one (retries,
-    the success ratio), or ``None`` when the batch does not qualify (item by item)."""
+    items: MapItems, batch: list[tuple[int, int]], got: ItemColumns, started: float
+) -> bool:
+    """Record a batch of first attempts of consecutive items of a one-output task as one chunk
+    record (``MapItems.record_columns``) with its outputs as the column ``got`` holds: no
+    record, conversion or encoding per item. Its items' times are spread evenly over the
+    batch's (``started`` to now; they ran one after another in the batch's call). Its failed
+    items (``got.errors``) are left to the caller, which settles them one by one (retries, the
+    success ratio). ``False`` (nothing recorded) when the batch does not qualify."""
     n = len(batch)
     start = batch[0][0]
-    if len(results) != n or batch[-1][0] - start != n - 1:
-        return None  # (a batch of first attempts rises: a span of n holds exactly its items)
-    failed = {k: r[1] for k, r in enumerate(results) if r[1] is not None}
-    if len(failed) == n:
-        return None
-    first = next(r[0] for r in results if r[1] is None)
-    if first is None or len(first) != 1:
-        return None
-    (name,) = first
-    col = [None if r[1] is not None else r[0][name] for r in results]
+    if batch[-1][0] - start != n - 1 or len(got.outputs) != 1 or len(got.errors) == n:
+        return False  # (a batch of first attempts rises: a span of n holds exactly its items)
+    ((name, col),) = got.outputs.items()
     if Scalar in set(map(type, col)):  # (a backend that boxed its primitives)
         col = [unbox(v) for v in col]
     ended = time.time()
     step = (ended - started) / n
     bounds = [started + k * step for k in range(n)]
     bounds.append(ended)
-    items.record_columns(start, name, col, bounds, failed)
-    return failed
+    items.record_columns(start, name, col, bounds, got.errors)
+    return True
+
+
+def columns(results: Sequence[Any]) -> ItemColumns:
+    """``run_items``' answer, ``(outputs, error[, log])`` per item, as columns."""
+    errors = {k: r[1] for k, r in enumerate(results) if r[1] is not None}
+    logs = {k: r[2] for k, r in enumerate(results) if r[2:3] and r[2] is not None}
+    ok = next((r[0] for r in results if r[1] is None), None) or {}
+    outputs = {name: [None if r[1] is not None else r[0].get(name) for r in results] for name in ok}
+    return ItemColumns(outputs, errors, logs)
+
+
+async def run_batch(
+    items: MapItems, task: TaskTemplate, base: Any, batch: list[tuple[int, int]], first: bool
+) -> ItemColumns:
+    """The backend's answer for ``batch`` (``(item, attempt)`` pairs) as columns, through
+    ``run_item_columns`` when it has it (inputs as columns: a slice of each list for
+    consecutive first attempts), else ``run_items``; a malformed answer raises."""
+    backend: Any = items.ex.backend
+    aid, n = items.aid, len(batch)
+    call = getattr(backend, "run_item_columns", None)
+    if call is None:
+        request = [(f"{aid}[{i}]", items.item_values(i), a) for i, a in batch]
+        results = await backend.run_items(task, base, request)
+        if len(results) != n:
+            raise ValueError(f"{len(results)} results for {n} items")
+        return columns(results)
+    ids = [(f"{aid}[{i}]", a) for i, a in batch]
+    start = batch[0][0]
+    if first and batch[-1][0] - start == n - 1:
+        lists = {k: values[start : start + n] for k, values in items.lists}
+    else:
+        lists = {k: [values[i] for i, _ in batch] for k, values in items.lists}
+    got = await call(task, base, ids, items.fixed, lists)
+    if not isinstance(got, ItemColumns) or any(len(c) != n for c in got.outputs.values()):
+        raise ValueError(f"run_item_columns returned {got!r:.200} for {n} items")
+    return got
 
 
 class _More(Exception):
@@ -96,7 +126,7 @@ def batchable(backend: Any, task: TaskTemplate, overrides: Any) -> bool:
     md = task.metadata
     ov = overrides
     return (
-        callable(getattr(backend, "run_items", None))
+        (callable(getattr(backend, "run_items", None)) or hasattr(backend, "run_item_columns"))
         and task.kind == "python"
         and md.timeout is None
         and md.cache is None
@@ -168,9 +198,8 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
             await s.acquire()
         try:
             now = time.time()
-            request = [(f"{items.aid}[{i}]", items.item_values(i), a) for i, a in batch]
             try:
-                results = await backend.run_items(task, base, request)
+                got = await run_batch(items, task, base, batch, first)
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # the backend's own failure, not a task's
@@ -180,28 +209,30 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
                     f"items: {e!r}",
                     type(e).__name__,
                 )
-                results = [(None, err)] * len(batch)
+                got = ItemColumns({}, dict.fromkeys(range(len(batch)), err))
         finally:
             for s in sems:
                 s.release()
         store = items._store
-        if store is not None:
-            for k, result in enumerate(results):
-                if len(result) > 2 and result[2] is not None:  # (what it printed)
-                    i, a = batch[k]
-                    store.log(ex.run_name, f"{items.aid}[{i}]", a, result[2])
-        failed = as_chunk(items, batch, results, now) if first else None
-        if failed is not None:  # (recorded as one chunk but for its failed items)
-            for k, err in failed.items():
-                settle(batch[k][0], 0, results[k][0], err, now)
+        if store is not None:  # (what items printed)
+            for k, log in got.logs.items():
+                i, a = batch[k]
+                store.log(ex.run_name, f"{items.aid}[{i}]", a, log)
+        errors = got.errors
+        if first and as_chunk(items, batch, got, now):  # (one record but for failed items)
+            for k, err in errors.items():
+                settle(batch[k][0], 0, None, err, now)
             return
+        outs = got.outputs
         done: list[tuple[int, float, Any, int]] = []  # (succeeded at once: recorded together)
-        for (i, a), result in zip(batch, results, strict=True):
-            if result[1] is None and i not in history:
-                items.results[i] = result[0]
-                done.append((i, started.get(i, now), result[0], a + 1))
+        for k, (i, a) in enumerate(batch):
+            failure = errors.get(k)
+            out = {name: col[k] for name, col in outs.items()} if failure is None else None
+            if failure is None and i not in history:
+                items.results[i] = out
+                done.append((i, started.get(i, now), out, a + 1))
             else:
-                settle(i, a, result[0], result[1], now)
+                settle(i, a, out, failure, now)
         if done:
             record_many(items, done)
 

@@ -12,7 +12,7 @@ import msgpack
 import pytest
 
 import flytelike as fl
-from flytelike.backends import SYSTEM, USER, ExecutionError
+from flytelike.backends import SYSTEM, USER, ExecutionError, ItemColumns
 from flytelike.engine import Engine, EngineConfig
 from flytelike.engine._items import is_chunk
 
@@ -156,5 +156,63 @@ def test_small_and_uneven_maps(tmp_path: Path, n: int) -> None:
     engine = _engine(tmp_path, Batches())
     try:
         assert engine.run(over, xs=list(range(n))).outputs() == [x + 1 for x in range(n)]
+    finally:
+        engine.close()
+
+
+class Columns(Batches):
+    """``Batches`` answering through ``run_item_columns`` (the batch as columns)."""
+
+    async def run_items(self, task: Any, context: Any, items: Any) -> Any:
+        raise AssertionError("the engine prefers run_item_columns")
+
+    async def run_item_columns(
+        self,
+        task: Any,
+        context: Any,
+        ids: Sequence[tuple[str, int]],
+        fixed: Mapping[str, Any],
+        lists: Mapping[str, Sequence[Any]],
+    ) -> ItemColumns:
+        self.sent.extend(ids)
+        got = ItemColumns({"o0": []})
+        for k, x in enumerate(lists["x"]):
+            err = self.fail(x, ids[k][1])
+            got.outputs["o0"].append(None if err else x + 1)
+            if err:
+                got.errors[k] = err
+        return got
+
+
+def test_a_backend_answering_in_columns(tmp_path: Path) -> None:
+    def fail(x: int, attempt: int) -> ExecutionError | None:
+        if x == 150 and attempt == 0:
+            return ExecutionError(USER, "flaky", "ValueError", recoverable=True)
+        return None
+
+    backend = Columns(fail)
+    engine = _engine(tmp_path, backend)
+    try:
+        run = engine.run(over, xs=list(range(300)))
+        assert run.outputs() == [x + 1 for x in range(300)]
+        aid = next(a.action_id for a in run.actions() if a.kind == "map")
+        assert {a for a in backend.sent if a[1] > 0} == {(f"{aid}[150]", 1)}
+        items = {a.action_id: a for a in run.actions() if a.kind == "map_item"}
+        assert len(items) == 300 and items[f"{aid}[150]"].attempts == 2
+        assert any(is_chunk(r) for r in _records(engine, run.name))
+    finally:
+        engine.close()
+
+
+def test_a_malformed_answer_fails_the_items_as_system_errors(tmp_path: Path) -> None:
+    class Short(Columns):
+        async def run_item_columns(self, *args: Any) -> ItemColumns:
+            return ItemColumns({"o0": [1]})  # (one value for a whole batch)
+
+    engine = _engine(tmp_path, Short())
+    try:
+        run = engine.run(over, xs=list(range(100)))  # (batches of 4: 32 in flight)
+        assert run.phase.value == "FAILED"
+        assert "run_item_columns returned" in str(run.error)
     finally:
         engine.close()

@@ -44,6 +44,7 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    ItemColumns,
     ship_task,
 )
 from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
@@ -456,22 +457,57 @@ class RayBackend:
         n = len(items)
         if n == 0:
             return []
-        if self._in_driver(task):
-            return await asyncio.to_thread(self._items_in_driver, task, context, items)
-        try:
-            key, opts, fields, (storage, fmt) = self._prepare(task, context)
-        except RayBackendError as e:
-            return [(None, _config_error(e), None)] * n
         first = items[0][1]
         fixed = {
             k: v
             for k, v in first.items()
             if isinstance(v, Literal) and all(it[1][k] is v for it in items)
         }
-        lists = {k: pack_values([it[1][k] for it in items]) for k in first if k not in fixed}
+        lists = {k: [it[1][k] for it in items] for k in first if k not in fixed}
         ids = [(aid, attempt) for aid, _, attempt in items]
+        got = await self.run_item_columns(task, context, ids, fixed, lists)
+        errors, logs, columns = got.errors, got.logs, got.outputs.items()
+        return [
+            (
+                None if k in errors else {name: col[k] for name, col in columns},
+                errors.get(k),
+                logs.get(k),
+            )
+            for k in range(n)
+        ]
+
+    async def run_item_columns(
+        self,
+        task: Any,
+        context: ActionContext,
+        ids: Sequence[tuple[str, int]],
+        fixed: Mapping[str, Any],
+        lists: Mapping[str, Sequence[Any]],
+    ) -> ItemColumns:
+        """``run_items`` with the batch as columns (``ItemBackend``): one Ray task."""
+        n = len(ids)
+        if n == 0:
+            return ItemColumns({})
+        if self._in_driver(task):
+            return await asyncio.to_thread(
+                self._columns_in_driver, task, context, ids, fixed, lists
+            )
+        try:
+            key, opts, fields, (storage, fmt) = self._prepare(task, context)
+        except RayBackendError as e:
+            return ItemColumns({}, dict.fromkeys(range(n), _config_error(e)))
+        packed = {k: pack_values(v) for k, v in lists.items()}
         payload = pickle.dumps(
-            (key, fields, self._pack(fixed), lists, ids, storage, self.offload_limit, fmt),
+            (
+                key,
+                fields,
+                self._pack(dict(fixed)),
+                packed,
+                list(ids),
+                storage,
+                self.offload_limit,
+                fmt,
+            ),
             protocol=5,
         )
         ref = self._submit(1, opts, payload)
@@ -479,38 +515,45 @@ class RayBackend:
             outs, errs, printed = pickle.loads(await self._results.wait(ref))
             if any(type(v) is str for v in outs.values()):
                 columns = await asyncio.to_thread(
-                    lambda: [(name, unpack_values(data)) for name, data in outs.items()]
+                    lambda: {name: list(unpack_values(data)) for name, data in outs.items()}
                 )
             else:
-                columns = [(name, unpack_values(data)) for name, data in outs.items()]
+                columns = {name: list(unpack_values(data)) for name, data in outs.items()}
         except asyncio.CancelledError:
             import ray
 
             ray.cancel(ref, force=True)
             raise
         except Exception as e:
-            where = f"{n} map items from {items[0][0]}"
-            return [(None, _ray_failure(e, task.id.name, where), None)] * n
-        if not any(errs) and not any(printed):  # (the common batch: every item succeeded)
-            if len(columns) == 1:
-                ((name, col),) = columns
-                return [({name: v}, None, None) for v in col]
-            return [({name: col[j] for name, col in columns}, None, None) for j in range(n)]
-        return [
-            (
-                None if err is not None else {name: col[j] for name, col in columns},
-                unpack_error(err) if err is not None else None,
-                _log(printed[j], ids[j][0], ids[j][1]),
-            )
-            for j, err in enumerate(errs)
-        ]
+            where = f"{n} map items from {ids[0][0]}"
+            return ItemColumns({}, dict.fromkeys(range(n), _ray_failure(e, task.id.name, where)))
+        got = ItemColumns(columns)
+        if any(errs):
+            got.errors = {k: unpack_error(e) for k, e in enumerate(errs) if e is not None}
+        if any(printed):
+            got.logs = {k: ActionLog(p[0], p[1], *ids[k]) for k, p in enumerate(printed) if p}
+        return got
 
-    def _items_in_driver(
-        self, task: Any, context: ActionContext, items: Sequence[Item]
-    ) -> list[ItemResult]:
+    def _columns_in_driver(
+        self,
+        task: Any,
+        context: ActionContext,
+        ids: Sequence[tuple[str, int]],
+        fixed: Mapping[str, Any],
+        lists: Mapping[str, Sequence[Any]],
+    ) -> ItemColumns:
         runner = self._local_backend().inline_runner(task, context)
+        got, outs = ItemColumns({}), list[dict[str, Any] | None]()
         with runner.bound():
-            return [(*runner.item(aid, values, attempt), None) for aid, values, attempt in items]
+            for k, (aid, attempt) in enumerate(ids):
+                values = {**fixed, **{name: col[k] for name, col in lists.items()}}
+                out, err = runner.item(aid, values, attempt)
+                outs.append(out)
+                if err is not None:
+                    got.errors[k] = err
+        names = next((list(o) for o in outs if o is not None), [])
+        got.outputs = {m: [o[m] if o is not None else None for o in outs] for m in names}
+        return got
 
     def close(self) -> None:
         """Forget per-run state and remove the templates this backend put in the cluster's

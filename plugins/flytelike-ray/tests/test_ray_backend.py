@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 import ray_tasks as rt
 
+import flytelike.engine as eng
 from flytelike.backends import ItemBackend, get_backend
 from flytelike.conformance import tasks as ct
-from flytelike.engine import Engine, WorkflowPhase
+from flytelike.engine import Engine, EngineConfig, WorkflowPhase
 
 
 def test_selected_by_name_and_offers_item_batches() -> None:
@@ -131,13 +132,13 @@ def test_map_items_go_in_batches_and_retry(
     ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = ray_backend.run_items
+    real = ray_backend.run_item_columns  # (what the engine calls: the batch as columns)
 
-    async def counting(task: Any, context: Any, items: Any) -> Any:
-        calls.append(len(items))
-        return await real(task, context, items)
+    async def counting(task: Any, context: Any, ids: Any, fixed: Any, lists: Any) -> Any:
+        calls.append(len(ids))
+        return await real(task, context, ids, fixed, lists)
 
-    monkeypatch.setattr(ray_backend, "run_items", counting)
+    monkeypatch.setattr(ray_backend, "run_item_columns", counting)
     run = ray_engine.run(rt.mapped_flaky, xs=list(range(30)))
     assert run.outputs() == [x * 10 for x in range(30)]
     assert calls[:3] == [10, 10, 10]  # concurrency=3: three batches in flight
@@ -145,6 +146,33 @@ def test_map_items_go_in_batches_and_retry(
     items = [a for a in run.actions() if a.kind == "map_item"]
     assert len(items) == 30
     assert sorted(a.attempts for a in items) == [1] * 20 + [2] * 10
+
+
+class _ItemsOnly:
+    """The Ray backend offering only the per-item ``run_items`` (no ``run_item_columns``)."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "run_item_columns":
+            raise AttributeError(name)
+        return getattr(self._backend, name)
+
+
+def test_run_items_item_by_item_still_answers_per_item(
+    ray_backend: Any, tmp_path: Path, counts: Path
+) -> None:
+    engine = Engine(EngineConfig.from_env(home=tmp_path / "h"), backend=_ItemsOnly(ray_backend))  # type: ignore[arg-type]
+    old = eng.set_default_engine(engine)
+    try:
+        run = engine.run(rt.mapped_flaky, xs=list(range(30)))
+        assert run.outputs() == [x * 10 for x in range(30)]
+        items = [a for a in run.actions() if a.kind == "map_item"]
+        assert sorted(a.attempts for a in items) == [1] * 20 + [2] * 10
+    finally:
+        eng.set_default_engine(old)
+        engine.close()
 
 
 def test_a_large_map_is_batched(ray_engine: Engine) -> None:
