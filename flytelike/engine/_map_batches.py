@@ -84,7 +84,7 @@ def as_chunk(
 def columns(results: Sequence[Any]) -> ItemColumns:
     """``run_items``' answer, ``(outputs, error[, log])`` per item, as columns."""
     errors = {k: r[1] for k, r in enumerate(results) if r[1] is not None}
-    logs = {k: r[2] for k, r in enumerate(results) if r[2:3] and r[2] is not None}
+    logs = {k: r[2] for k, r in enumerate(results) if len(r) > 2 and r[2] is not None}
     ok = next((r[0] for r in results if r[1] is None), None) or {}
     outputs = {name: [None if r[1] is not None else r[0].get(name) for r in results] for name in ok}
     return ItemColumns(outputs, errors, logs)
