@@ -34,6 +34,7 @@ from flytelike.backends import (
     declared_for,
     publish_artifacts,
 )
+from flytelike.backends import _capture as capture
 from flytelike.backends._capture import take as take_log
 from flytelike.backends._live import is_mocked
 from flytelike.engine._action_error import ActionError
@@ -384,7 +385,13 @@ class Execution:
                     if log is not None and store is not None:
                         store.log(self.run_name, aid, attempt, log)
                     raise
-            outcome = self.settle(aid, attempt, outcome)
+            if (
+                capture.OPEN
+                or outcome.logs is not None
+                or outcome.decks
+                or outcome.artifacts is not None
+            ):
+                outcome = self.settle(aid, attempt, outcome)  # (what it printed, decks, ...)
             if outcome.error is None:
                 # A first attempt that succeeds gets no row of its own: the action's row (phase
                 # SUCCEEDED, attempts 1) stands for it and ``RunStore.attempts`` reads it back
@@ -504,11 +511,21 @@ class Execution:
         if self.sem is not None:
             sems = (self.sem, *sems)
         aid = req.context.action_id
-        held = await self.slots.take(aid, sems)
+        slots = self.slots
+        held = slots.take_now(aid, sems)
+        if held is None:
+            held = await slots.take(aid, sems)
         try:
+            if timeout is None:  # (``_call_backend`` without its frame: one per remote attempt)
+                try:
+                    return await backend.run_action(req)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    return self._backend_failed(e)
             return await self._call_backend(req, timeout)
         finally:
-            self.slots.give_back(aid, held)
+            slots.give_back(aid, held)
 
     async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
         limit = timeout
@@ -541,10 +558,14 @@ class Execution:
         except asyncio.CancelledError:
             raise
         except Exception as e:
-            return ActionOutcome(
-                error=ExecutionError(
-                    SYSTEM,
-                    f"backend {getattr(self.backend, 'name', '?')} failed: {e!r}",
-                    type(e).__name__,
-                )
+            return self._backend_failed(e)
+
+    def _backend_failed(self, e: Exception) -> ActionOutcome:
+        """The outcome of an attempt whose backend call raised ``e``: a system error."""
+        return ActionOutcome(
+            error=ExecutionError(
+                SYSTEM,
+                f"backend {getattr(self.backend, 'name', '?')} failed: {e!r}",
+                type(e).__name__,
             )
+        )

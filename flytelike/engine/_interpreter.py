@@ -273,7 +273,8 @@ class Interpreter:
                         if placed is None:
                             unhide()
                             try:
-                                out = await self.run_node(n, values, prefix, parent)
+                                work = self._work(n, values, prefix, parent)
+                                out = await abortable(ex, prefix + n.id, n.id, work)
                                 completed(n, out, None)
                             except NodeFailed as f:
                                 completed(n, None, f)
@@ -378,8 +379,26 @@ class Interpreter:
 
     async def run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
         """Run one node; ``Run.abort(<its action id>)`` fails it ``ABORTED`` (``_abort``)."""
-        work = self._run_node(node, values, prefix, parent)
+        work = self._work(node, values, prefix, parent)
         return await abortable(self.ex, prefix + node.id, node.id, work)
+
+    def _work(self, node: Node, values: Values, prefix: str, parent: str) -> Awaitable[Outputs]:
+        """The coroutine running ``node`` (``abortable`` awaits it): a task node whose task the
+        closure holds and whose inputs bind is ``Execution.run_task`` itself, without the frame
+        of ``_run_node`` (one per action on a backend the run waits for); anything else, and a
+        binding error (raised in ``_run_node``, under ``abortable``), goes through
+        ``_run_node``."""
+        if type(node.target) is TaskNode:
+            ex = self.ex
+            task, direct = task_of(ex, node)
+            if task is not None:
+                aid = prefix + node.id
+                try:
+                    inputs = self._bound(node, values, task.interface, aid, direct)
+                except NodeFailed:
+                    return self._run_node(node, values, prefix, parent)
+                return ex.run_task(aid, parent, node.id, task, inputs, node.overrides)
+        return self._run_node(node, values, prefix, parent)
 
     async def _run_node(self, node: Node, values: Values, prefix: str, parent: str) -> Outputs:
         target = node.target
