@@ -268,13 +268,9 @@ class ChunkRunner:
                 _stop.leave(b, ctx)  # (its window, if still open; a stop not raised yet)
                 if isinstance(e, KeyboardInterrupt | SystemExit):
                     raise
-                del outputs[k:], bounds[k + 1 :]
-                out(None)
-                mark(now())
-                errors[k] = self.user_error(e)
+                ctx = self._failed(e, ctx, k, start, clean, outputs, bounds, errors, printed)
+                fields = ctx.__dict__
                 k += 1
-                if len(fields) != clean:
-                    ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
                 if isinstance(e, TaskBodyStopped):
                     return True
         return False
@@ -350,16 +346,35 @@ class ChunkRunner:
                 _stop.leave(b, ctx)  # (its window, if still open; a stop not raised yet)
                 if isinstance(e, KeyboardInterrupt | SystemExit):
                     raise
-                del outputs[k:], bounds[k + 1 :]
-                out(None)
-                mark(now())
-                errors[k] = self.user_error(e)
+                ctx = self._failed(e, ctx, k, start, clean, outputs, bounds, errors, printed)
+                fields = ctx.__dict__
                 k += 1
-                if len(fields) != clean:
-                    ctx, fields = self._fresh(ctx, k - 1, start, outputs, printed, errors)
                 if isinstance(e, TaskBodyStopped):
                     return True
         return False
+
+    def _failed(
+        self,
+        e: BaseException,
+        ctx: ChunkContext,
+        k: int,
+        start: int,
+        clean: int,
+        outputs: list[Any],
+        bounds: list[float],
+        errors: dict[int, ExecutionError],
+        printed: list[int],
+    ) -> ChunkContext:
+        """Item ``k`` raised ``e`` (both loops' handler): what it appended is taken back, it
+        ends now with its error, and the next item gets the context to run in (a fresh one when
+        item ``k`` made this one hold per-attempt state, whose count of fields was ``clean``)."""
+        del outputs[k:], bounds[k + 1 :]
+        outputs.append(None)
+        bounds.append(time.time())
+        errors[k] = self.user_error(e)
+        if len(ctx.__dict__) != clean:
+            ctx, _ = self._fresh(ctx, k, start, outputs, printed, errors)
+        return ctx
 
     def _fresh(
         self,
