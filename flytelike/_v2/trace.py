@@ -115,6 +115,22 @@ def trace(func: Callable[..., Any]) -> Any:
     )
 
 
+def _recorded(book: _Book, name: str, key: Any) -> Any:
+    """The value the first run of this call recorded (``_MISSING`` when it has none), noted as
+    replayed."""
+    value = book.done.get(key, _MISSING)
+    if value is not _MISSING:
+        book.records.append((name, 0.0, True))
+    return value
+
+
+def _record(book: _Book, name: str, key: Any, start: float, value: Any) -> Any:
+    """Keeps ``value`` as the result of this call, with the time it took since ``start``."""
+    book.records.append((name, time.perf_counter() - start, False))
+    book.save(key, value)
+    return value
+
+
 def _trace_sync(func: Callable[..., Any], name: str) -> Any:
     @functools.wraps(func)
     def traced(*args: Any, **kwargs: Any) -> Any:
@@ -122,9 +138,8 @@ def _trace_sync(func: Callable[..., Any], name: str) -> Any:
         if book is None:
             return func(*args, **kwargs)
         key = book.key(name, args, kwargs)
-        value = book.done.get(key, _MISSING)
+        value = _recorded(book, name, key)
         if value is not _MISSING:
-            book.records.append((name, 0.0, True))
             return value
         start = time.perf_counter()
         token = _context._IN_TRACE.set(name)
@@ -132,9 +147,7 @@ def _trace_sync(func: Callable[..., Any], name: str) -> Any:
             value = func(*args, **kwargs)
         finally:
             _context._IN_TRACE.reset(token)
-        book.records.append((name, time.perf_counter() - start, False))
-        book.save(key, value)
-        return value
+        return _record(book, name, key, start, value)
 
     return traced
 
@@ -146,9 +159,8 @@ def _trace_async(func: Callable[..., Any], name: str) -> Any:
         if book is None:
             return await func(*args, **kwargs)
         key = book.key(name, args, kwargs)
-        value = book.done.get(key, _MISSING)
+        value = _recorded(book, name, key)
         if value is not _MISSING:
-            book.records.append((name, 0.0, True))
             return value
         start = time.perf_counter()
         token = _context._IN_TRACE.set(name)
@@ -156,9 +168,7 @@ def _trace_async(func: Callable[..., Any], name: str) -> Any:
             value = await func(*args, **kwargs)
         finally:
             _context._IN_TRACE.reset(token)
-        book.records.append((name, time.perf_counter() - start, False))
-        book.save(key, value)
-        return value
+        return _record(book, name, key, start, value)
 
     return traced
 
@@ -172,9 +182,8 @@ def _trace_agen(func: Callable[..., Any], name: str) -> Any:
                 yield item
             return
         key = book.key(name, args, kwargs)
-        items = book.done.get(key, _MISSING)
+        items = _recorded(book, name, key)
         if items is not _MISSING:
-            book.records.append((name, 0.0, True))
             for item in items:
                 yield item
             return
@@ -190,8 +199,7 @@ def _trace_agen(func: Callable[..., Any], name: str) -> Any:
                 _context._IN_TRACE.reset(token)
             got.append(item)
             yield item
-        book.records.append((name, time.perf_counter() - start, False))
-        book.save(key, got)
+        _record(book, name, key, start, got)
 
     return traced
 
@@ -204,9 +212,8 @@ def _trace_gen(func: Callable[..., Any], name: str) -> Any:
             yield from func(*args, **kwargs)
             return
         key = book.key(name, args, kwargs)
-        items = book.done.get(key, _MISSING)
+        items = _recorded(book, name, key)
         if items is not _MISSING:
-            book.records.append((name, 0.0, True))
             yield from items
             return
         start, got = time.perf_counter(), []
@@ -221,7 +228,6 @@ def _trace_gen(func: Callable[..., Any], name: str) -> Any:
                 _context._IN_TRACE.reset(token)
             got.append(item)
             yield item
-        book.records.append((name, time.perf_counter() - start, False))
-        book.save(key, got)
+        _record(book, name, key, start, got)
 
     return traced
