@@ -144,20 +144,7 @@ def context_field(
     )
     part = _RUN_PARTS.get(key)
     if part is None:
-        blank = ActionContext(
-            c.run_name,
-            "",
-            0,
-            c.run_dir,
-            c.raw_data_prefix,
-            c.timeout,
-            c.enable_deck,
-            c.environment,
-            c.secrets_dir,
-            c.secrets_env_prefix,
-            c.project,
-            c.domain,
-        )
+        blank = ActionContext(key[0], "", 0, *key[1:])  # (the key lists the fields in order)
         part = encode(blank)
         if len(_RUN_PARTS) >= _RUN_PARTS_LIMIT:
             _RUN_PARTS.clear()
