@@ -24,9 +24,7 @@ from typing import Any
 from flytelike._entities import calls
 from flytelike._entities.task import DEFAULT_DOMAIN, DEFAULT_PROJECT
 from flytelike._settings.task import TaskSettings
-
-# (as task.py: the running action is the backends' private runtime state, not on its face)
-from flytelike.compiler import Entity, _state, interface_from_types, relative_source
+from flytelike.compiler import Entity, call_entity, interface_from_types, relative_source
 from flytelike.errors import DefinitionError, LocalExecutionError
 from flytelike.ir import (
     Identifier,
@@ -150,7 +148,7 @@ class _ClassTask(Entity):
         return TaskNode(self.id)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _state.call_entity(self, args, kwargs)
+        return call_entity(self, args, kwargs)
 
 
 class ContainerTask(_ClassTask):

@@ -14,12 +14,12 @@ from typing import Any
 
 from flytelike._settings.durations import to_seconds
 from flytelike.compiler import (
+    CompileState,
     Entity,
     NodeHandle,
     Promise,
     PyInterface,
-    _stack,
-    _state,
+    current,
     fmt,
     interface_from_types,
     user_frame_location,
@@ -60,9 +60,9 @@ class _Gate(Entity):
 
 
 def _add(gate: _Gate, kwargs: dict[str, Any], what: str) -> Any:
-    state = _stack.current()
+    state = current()
     loc = user_frame_location()
-    if not isinstance(state, _state.CompileState):
+    if not isinstance(state, CompileState):
         raise CompileError(f"{what} at {fmt(loc)} is only allowed inside a workflow body")
     frame = sys._getframe(2)
     return state.call(gate, (), kwargs, (frame.f_code.co_filename, frame.f_lineno))

@@ -21,11 +21,13 @@ from flytelike.compiler import (
     NodeHandle,
     Outputs,
     Promise,
-    _stack,
+    PyInterface,
     bindings,
+    freeze_root,
+    literal_type,
+    pop,
+    push,
 )
-from flytelike.compiler._freeze import freeze_root
-from flytelike.compiler._interface import _UNSET, PyInterface, literal_type
 from flytelike.errors import CompileError, DefinitionError
 
 
@@ -57,9 +59,7 @@ class ImperativeWorkflow(WorkflowBase):
     def _changed(self) -> None:
         self._compiled = None
         self._template = None
-        self.python_interface._ir = None
-        self.python_interface._output_specs = None
-        self.python_interface._single = _UNSET
+        self.python_interface.forget_derived()
 
     def add_workflow_input(self, name: str, python_type: Any) -> Promise:
         if name in self.inputs:
@@ -77,11 +77,11 @@ class ImperativeWorkflow(WorkflowBase):
         loc = (frame.f_code.co_filename, frame.f_lineno)
         if frame.f_code.co_filename == __file__ and frame.f_back is not None:
             loc = (frame.f_back.f_code.co_filename, frame.f_back.f_lineno)
-        token = _stack.push(self._state)
+        token = push(self._state)
         try:
             result = self._state.call(entity, (), kwargs, loc)
         finally:
-            _stack.pop(token)
+            pop(token)
         self._changed()
         if isinstance(result, NodeHandle):
             return result

@@ -18,7 +18,7 @@ from flytelike._entities.workflow import WorkflowBase
 from flytelike._settings.carried import Annotations, Labels
 from flytelike._settings.opaque import to_opaque
 from flytelike._settings.schedule import ConcurrencyPolicy, CronSchedule, FixedRate
-from flytelike.compiler import SUBWORKFLOW_KEYS, Entity, PyInterface, _state
+from flytelike.compiler import SUBWORKFLOW_KEYS, Entity, PyInterface, call_entity
 from flytelike.errors import LaunchPlanError
 from flytelike.ir import (
     ConcurrencySpec,
@@ -263,7 +263,7 @@ class LaunchPlan(Entity):
 
     # ------------------------------------------------------------------------- calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _state.call_entity(self, args, kwargs)
+        return call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         for k in kwargs:

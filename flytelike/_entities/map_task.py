@@ -14,7 +14,7 @@ import functools
 import typing
 from typing import Any
 
-from flytelike.compiler import Entity, PyInterface, _state, interface_from_types, map_arguments
+from flytelike.compiler import Entity, PyInterface, call_entity, interface_from_types, map_arguments
 from flytelike.errors import DefinitionError, LocalExecutionError
 from flytelike.ir import ArrayNode, Variable, required_successes, tolerates_failures
 
@@ -104,7 +104,7 @@ class MapTask(Entity):
         if args:
             kwargs = map_arguments(_Mapped(self), args, kwargs)
         merged = {**self.bound, **kwargs}
-        return _state.call_entity(self, (), merged)
+        return call_entity(self, (), merged)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         lengths = {k: len(kwargs[k]) for k in self.mapped if k in kwargs}

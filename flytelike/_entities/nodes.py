@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flytelike.compiler import (
+    CompileState,
     NodeHandle,
     Outputs,
     Promise,
-    _stack,
-    _state,
+    current,
     fmt,
     user_frame_location,
 )
@@ -18,7 +18,7 @@ from flytelike.errors import CompileError
 
 def create_node(entity: Any, *args: Any, **kwargs: Any) -> NodeHandle:
     """The node for a call of ``entity``: ``node.o0``, ``node.outputs["o0"]``, ``a >> b``."""
-    if not isinstance(_stack.current(), _state.CompileState):
+    if not isinstance(current(), CompileState):
         raise CompileError(
             f"create_node() at {fmt(user_frame_location())} is only allowed inside a workflow body"
         )

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flytelike._entities.task import where_of
-from flytelike.compiler import SUBWORKFLOW_KEYS, TASK_KEYS, Entity, _state, interface_from_function
+from flytelike.compiler import (
+    SUBWORKFLOW_KEYS,
+    TASK_KEYS,
+    Entity,
+    call_entity,
+    interface_from_function,
+)
 from flytelike.errors import ReferenceEntityError
 from flytelike.ir import (
     Identifier,
@@ -70,7 +76,7 @@ class ReferenceEntity(Entity):
         return TaskTemplate(id=self.id, kind="reference", interface=self.python_interface.to_ir())
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _state.call_entity(self, args, kwargs)
+        return call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call (``flytelike._entities.calls``): only a mock can answer it here (a

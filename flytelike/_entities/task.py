@@ -17,7 +17,7 @@ from flytelike._settings.task import TaskSettings
 from flytelike.compiler import (
     Entity,
     PyInterface,
-    _state,
+    call_entity,
     entity_name,
     interface_from_function,
     is_importable,
@@ -106,7 +106,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         return self._func
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        return _state.call_entity(self, args, kwargs)  # type: ignore[no-any-return]
+        return call_entity(self, args, kwargs)  # type: ignore[no-any-return]
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call (``flytelike._entities.calls``): a recorded run outside a running task,

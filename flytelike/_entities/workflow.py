@@ -22,7 +22,7 @@ from flytelike.compiler import (
     CompiledBody,
     Entity,
     PyInterface,
-    _state,
+    call_entity,
     compile_body,
     entity_name,
     interface_from_function,
@@ -108,7 +108,7 @@ class WorkflowBase(Entity):
         return WorkflowNode(self.id)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _state.call_entity(self, args, kwargs)
+        return call_entity(self, args, kwargs)
 
     def local_call(self, kwargs: dict[str, Any]) -> Any:
         """A direct call (``flytelike._entities.calls``): the engine runs the compiled IR (the

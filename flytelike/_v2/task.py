@@ -36,7 +36,7 @@ from flytelike._entities.calls import run_in_place, run_in_place_async
 from flytelike._entities.task import PythonFunctionTask
 from flytelike._settings.task import TaskSettings
 from flytelike._v2 import context as _context
-from flytelike.compiler import _stack, map_arguments
+from flytelike.compiler import compiling, map_arguments
 from flytelike.errors import (
     ActionAbortedError,
     BaseRuntimeError,
@@ -129,7 +129,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
 
     # ------------------------------------------------------------------ calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if _stack.compiling():  # inside a v1 workflow body: a node, as @task
+        if compiling():  # inside a v1 workflow body: a node, as @task
             return super().__call__(*args, **kwargs)
         from flytelike.backends import running_action
 
@@ -152,7 +152,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
             return self(*args, **kwargs)
         from flytelike.backends import running_action
 
-        if running_action() is None or _stack.compiling():
+        if running_action() is None or compiling():
 
             async def plain() -> Any:
                 return self._func(*args, **kwargs)

@@ -7,6 +7,7 @@ from flytelike.compiler._closure import closure_of
 from flytelike.compiler._compile import END_NODE, CompiledBody, compile_body, paused_gc
 from flytelike.compiler._condition import conditional
 from flytelike.compiler._entity import Entity
+from flytelike.compiler._freeze import freeze_root
 from flytelike.compiler._interface import (
     PyInterface,
     interface_from_function,
@@ -27,14 +28,15 @@ from flytelike.compiler._naming import (
     project_root,
     relative_source,
 )
-from flytelike.compiler._overrides import SUBWORKFLOW_KEYS, TASK_KEYS
+from flytelike.compiler._overrides import SUBWORKFLOW_KEYS, TASK_KEYS, apply_overrides
 from flytelike.compiler._promise import NodeHandle, Outputs, Promise
 from flytelike.compiler._source import fmt, user_frame_location
-from flytelike.compiler._stack import current, isolate, restore
+from flytelike.compiler._stack import compiling, current, isolate, pop, push, restore
 from flytelike.compiler._state import (
     CompileState,
     NodeBuilder,
     bindings,
+    call_entity,
     has_promise,
     map_arguments,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "END_NODE",
     "paused_gc",
     "Entity",
+    "freeze_root",
     "PyInterface",
     "interface_from_function",
     "interface_from_types",
@@ -70,14 +73,19 @@ __all__ = [
     "relative_source",
     "SUBWORKFLOW_KEYS",
     "TASK_KEYS",
+    "apply_overrides",
     "fmt",
     "user_frame_location",
+    "compiling",
     "current",
     "isolate",
+    "pop",
+    "push",
     "restore",
     "CompileState",
     "NodeBuilder",
     "bindings",
+    "call_entity",
     "has_promise",
     "map_arguments",
 ]

@@ -107,6 +107,13 @@ class PyInterface:
         self._output_specs: dict[str, tuple[LiteralType, Any]] | None = None
         self._single: Any = _UNSET
 
+    def forget_derived(self) -> None:
+        """Drop what was worked out from the inputs and outputs (the IR interface, the output
+        specs, the single output): an imperative workflow calls this when it adds one."""
+        self._ir = None
+        self._output_specs = None
+        self._single = _UNSET
+
     def single_output(self) -> tuple[str, LiteralType, Any] | None:
         """``(name, literal type, Python type)`` when a call returns one plain promise."""
         single = self._single
