@@ -16,7 +16,10 @@ _TRANSFORMERS = (
 )
 _PROMISE = "flytekit's promise plumbing is internal; flytelike.compiler builds nodes (use Promise)"
 _CONDITION = "flytekit's branch plumbing is internal; use flytelike.conditional(...)"
-_SCHEMA = "FlyteSchema is deprecated in flytekit; use StructuredDataset"
+_SCHEMA = (
+    "flytekit's schema reader/writer registry; FlyteSchema.open() reads and writes through "
+    "the dataframe handlers (StructuredDatasetTransformerEngine.register for a new frame type)"
+)
 _ARTIFACT = (
     "artifacts live in a Flyte cluster's artifact service; pass values as workflow inputs and "
     "outputs (a past run's outputs: flytelike.engine.get_run(name).outputs())"
@@ -200,8 +203,8 @@ GAPS: dict[str, dict[str, str]] = {
         "(StructuredDatasetTransformerEngine.register for your own)",
     ),
     "flytelike.types.schema": _all(
-        "FlyteSchema FlyteSchemaTransformer LocalIOSchemaReader LocalIOSchemaWriter "
-        "SchemaEngine SchemaFormat SchemaHandler SchemaOpenMode SchemaReader SchemaWriter",
+        "FlyteSchemaTransformer LocalIOSchemaReader LocalIOSchemaWriter SchemaEngine "
+        "SchemaHandler",
         _SCHEMA,
     ),
     "flytelike.extras.sqlite3.task": _all(

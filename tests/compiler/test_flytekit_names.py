@@ -401,9 +401,8 @@ NOT_LOCAL: dict[str, tuple[str, ...]] = {
         "register_bigquery_handlers", "register_snowflake_handlers",
     ),
     "flytekit.types.schema": (
-        "FlyteSchema", "FlyteSchemaTransformer", "LocalIOSchemaReader", "LocalIOSchemaWriter",
-        "SchemaEngine", "SchemaFormat", "SchemaHandler", "SchemaOpenMode", "SchemaReader",
-        "SchemaWriter",
+        "FlyteSchemaTransformer", "LocalIOSchemaReader", "LocalIOSchemaWriter", "SchemaEngine",
+        "SchemaHandler",
     ),
     "flytekit.core.interface": (
         "detect_artifact", "verify_outputs_artifact_bindings",

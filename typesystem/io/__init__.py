@@ -41,6 +41,13 @@ from typesystem.io._handlers import (
 from typesystem.io._hashing import HashFunction, content_hash
 from typesystem.io._offloaded import DirTransformer, FileTransformer
 from typesystem.io._retry import is_transient, with_retries
+from typesystem.io._schema import (
+    FlyteSchema,
+    SchemaFormat,
+    SchemaOpenMode,
+    SchemaReader,
+    SchemaWriter,
+)
 from typesystem.io._store import DataStore, StorageError, current_store
 
 __all__ = [
@@ -64,8 +71,13 @@ __all__ = [
     "HashFunction",
     "FlyteDirectory",
     "FlyteFile",
+    "FlyteSchema",
     "FrameHandlers",
     "HandlerNotFoundError",
+    "SchemaFormat",
+    "SchemaOpenMode",
+    "SchemaReader",
+    "SchemaWriter",
     "StorageError",
     "StructuredDataset",
     "StructuredDatasetDecoder",

@@ -234,7 +234,11 @@ def frame_factory(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
 
 
 def wrapper_factory(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
-    return FrameTransformer(t, registry)
+    # A wrapper subclass may declare its columns itself (``FlyteSchema[kwtypes(...)]``): its
+    # ``__table_hints__()`` reads as ``Annotated`` metadata would.
+    tr = FrameTransformer(t, registry)
+    hints = getattr(t, "__table_hints__", None)
+    return tr.with_annotations(hints()) if callable(hints) else tr
 
 
 def is_wrapper_type(t: Any) -> bool:
