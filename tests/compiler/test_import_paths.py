@@ -105,13 +105,14 @@ ALIASES = [
     ("flytelike.io.extend", "DataFrameEncoder", "typesystem.io:DataFrameEncoder"),
     ("flytelike.io.extend", "DataFrameDecoder", "typesystem.io:DataFrameDecoder"),
     ("flytelike.io.extend", "DataFrameTransformerEngine", "typesystem.io:DataFrameTransformerEngine"),
+    ("flytelike.types.schema", "FlyteSchema", "typesystem.io:FlyteSchema"),
 ]  # fmt: skip
 
 ALIAS_MODULES = sorted({m for m, _, _ in ALIASES} - {"flytelike.io", "flytelike.extras"})
 
 # names upstream has at these paths that flytelike does not implement
 NOT_PROVIDED = [
-    ("flytelike.types.schema", "FlyteSchema", "StructuredDataset"),
+    ("flytelike.types.schema", "SchemaEngine", "dataframe handlers"),
     ("flytelike.models.literals", "BindingData", "flytelike.ir"),
 ]
 
