@@ -66,8 +66,9 @@
             System/User kinds), LogsNotYetAvailableError, UnionRpcError (RuntimeSystemError)
             and ActionNotFoundError (a plain RuntimeError, as upstream)
 
-    PromiseTextWarning (UserWarning)       ``str()`` of a promise in a workflow body (``print``):
-                                           the text is a placeholder, not the value
+    PromiseTextWarning (UserWarning)       ``str()`` or an f-string of a promise in a workflow
+                                           body (``print``): the text is a placeholder, not the
+                                           value
 
     TaskBodyStopped (BaseException)        raised inside a sync task body the engine stops (an
                                            abort, Ctrl-C); not an ``Exception``, so a body's
@@ -138,8 +139,9 @@ class PromiseUsageError(CompileError, ValueError):
 
 
 class PromiseTextWarning(UserWarning):
-    """``str()`` of a promise in a workflow body (``print(p)`` while the workflow compiles): the
-    text names the node output, as flytekit's ``Promise(node:n0.o0)``, not its value."""
+    """``str()`` or an f-string of a promise in a workflow body (``print(p)``, ``print(f"{p}")``
+    while the workflow compiles): the text names the node output, as flytekit's
+    ``Promise(node:n0.o0)``, not its value; passed to a task it is refused."""
 
 
 class LaunchPlanError(FlytelikeError, ValueError):

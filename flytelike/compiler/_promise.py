@@ -8,8 +8,10 @@
 - ``NodeHandle``: a node itself (``create_node``, calls without outputs): ``.o0``,
   ``.outputs["o0"]``, ``>>``.
 
-Using a promise as a Python value (``if``, ``bool``, ``for``, ``len``, arithmetic, f-strings)
-raises ``PromiseUsageError`` pointing at the line and explaining what to use instead.
+Using a promise as a Python value (``if``, ``bool``, ``for``, ``len``, arithmetic) raises
+``PromiseUsageError`` pointing at the line and explaining what to use instead; ``str(p)`` and
+``f"{p}"`` give its placeholder text with a ``PromiseTextWarning`` (for ``print``), and that text
+passed to a node as a value is refused.
 """
 
 from __future__ import annotations
@@ -62,6 +64,22 @@ _ITER_FIX = (
     "task to loop over values at run time, or a task that does the loop."
 )
 _MATH_FIX = "Arithmetic on promises is not supported: compute the value inside a task."
+_PLACEHOLDER_TEXT = ("Promise(node ", "Promise(workflow `")
+
+
+def holds_placeholder_text(value: str) -> bool:
+    """Whether ``value`` contains a promise's printed placeholder (``str(p)``, ``f"{p}"``)."""
+    return "Promise(" in value and any(m in value for m in _PLACEHOLDER_TEXT)
+
+
+def placeholder_text_error(value: str, where: str, location: str) -> PromiseUsageError:
+    return PromiseUsageError(
+        f"{where} was given the string {value!r}, which holds a promise's placeholder text "
+        f"(made by str() or an f-string in the workflow body), not its value. {_STR_FIX}",
+        location=location,
+    )
+
+
 _STR_FIX = (
     "Its text is not known when the workflow is compiled: format strings inside a task instead."
 )
@@ -85,19 +103,28 @@ class _PromiseOps:
         raise _misuse("len() of a promise", _ITER_FIX, self._desc())
 
     def __format__(self, spec: str) -> str:
-        raise _misuse("A promise was formatted into a string", _STR_FIX, self._desc())
+        # ``print(f"{p}")`` in a workflow body is as common as ``print(p)`` (flytesnacks'
+        # schedule example does it): the same placeholder text and warning. A string built so
+        # and bound to a node input is refused there (``CompileState.bind``), and a format
+        # spec (``f"{p:>8}"``) has no meaning for a placeholder.
+        if spec:
+            raise _misuse("A promise was formatted into a string", _STR_FIX, self._desc())
+        return self._placeholder("an f-string of a promise")
 
     def __str__(self) -> str:
         # flytekit prints a promise as its node output (a workflow body that prints its
         # promises while it compiles, to see the graph, is common): the text, with a warning
-        # saying it is a placeholder. Formatting one into a string (f"{p}") stays an error.
+        # saying it is a placeholder.
+        return self._placeholder("str() of a promise")
+
+    def _placeholder(self, what: str) -> str:
         desc, loc = self._desc(), user_frame_location()
         warnings.warn(
-            f"str() of a promise at {fmt(loc)}: {desc} is a placeholder for a value that exists "
+            f"{what} at {fmt(loc)}: {desc} is a placeholder for a value that exists "
             "only when the workflow runs, so this text is not the value; to use the value as "
             "text, format it inside a task",
             PromiseTextWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
         return repr(self)
 

@@ -19,6 +19,8 @@ from flytelike.compiler._promise import (
     NodeRef,
     Outputs,
     Promise,
+    holds_placeholder_text,
+    placeholder_text_error,
 )
 from flytelike.compiler._source import fmt
 from flytelike.compiler._stack import STACK as _STACK
@@ -390,6 +392,9 @@ class CompileState:
                 input_name=name,
                 location=fmt(nb.loc),
             )
+        if t is str and holds_placeholder_text(value):
+            where = f"{self.where(nb.id, nb.entity, nb.loc)}: input `{name}`"
+            raise placeholder_text_error(value, where, fmt(nb.loc))
         try:
             return Constant(typesystem.default_registry().to_literal(value, py))
         except typesystem.TypeSystemError as e:

@@ -186,7 +186,7 @@ def test_attribute_errors_are_explained() -> None:
         (lambda p: 1 if p else 0, "Truth value of a promise"),
         (lambda p: [v for v in p], "not iterable"),
         (lambda p: p + 1, "Arithmetic on a promise"),
-        (lambda p: f"{p}", "formatted into a string"),
+        (lambda p: f"{p:>8}", "formatted into a string"),
         (lambda p: len(p), "len"),
         (lambda p: p > 1 and p < 3, "Truth value"),
     ],
@@ -200,6 +200,32 @@ def test_promise_misuse(expr, message) -> None:  # type: ignore[no-untyped-def]
         workflow(body)
     assert "test_workflow.py:" in str(info.value)
     assert "conditional" in str(info.value) or "task" in str(info.value)
+
+
+def test_an_f_string_of_a_promise_prints_but_is_refused_as_a_value() -> None:
+    from flytelike.errors import PromiseTextWarning
+
+    def printed(a: int) -> int:
+        b = double(x=a)
+        print(f"{b}")  # flytesnacks' lp_schedules example: the placeholder, while compiling
+        return b
+
+    with pytest.warns(PromiseTextWarning, match="placeholder"):
+        wf = workflow(printed)
+    assert wf(a=2) == 4
+
+    @task
+    def shout(s: str) -> str:
+        return s.upper()
+
+    def passed_on(a: int) -> str:
+        return shout(s=f"value={double(x=a)}")
+
+    with (
+        pytest.warns(PromiseTextWarning),
+        pytest.raises(PromiseUsageError, match=r"input `s` was given the string 'value=Promise"),
+    ):
+        workflow(passed_on)
 
 
 def test_printing_a_promise_warns_and_prints_its_node_output(
