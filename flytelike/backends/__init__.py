@@ -7,6 +7,9 @@ conformance suite every backend runs. A backend that sends a task to another pro
 could not import it by name.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 # Importing the flytekit ``FlyteContext`` view registers it with typesystem as the ``ctx``
 # flytekit-style transformers get; every import of a backends module runs this package first,
 # so a conversion inside a task (or on a worker) always has it.
@@ -19,6 +22,7 @@ from flytelike.backends._discovery import (
     get_backend,
     register_backend,
 )
+from flytelike.backends._functions import FunctionResolutionError, forget_modules, task_function
 from flytelike.backends._kit_context import (
     CompilationState,
     ExecutionState,
@@ -26,6 +30,9 @@ from flytelike.backends._kit_context import (
     FlyteContext,
     FlyteContextManager,
 )
+from flytelike.backends._live import is_mocked, live_named, register_tree
+from flytelike.backends._live import lookup as lookup_live
+from flytelike.backends._live import register as register_live
 from flytelike.backends._produced import (
     declared_for,
     declared_from_wire,
@@ -70,7 +77,61 @@ from flytelike.backends._runtime import (
     set_variables,
     variables,
 )
+from flytelike.backends._secrets import Secrets
 from flytelike.backends._ship import ship_task
+
+if TYPE_CHECKING:
+    from flytelike.backends._capture import LOG_LIMIT
+    from flytelike.backends._capture import OPEN as OPEN_CAPTURES
+    from flytelike.backends._capture import install as install_capture
+    from flytelike.backends._capture import take as take_log
+    from flytelike.backends._item_chunks import ChunkOutcome
+    from flytelike.backends._local import InlineRunner, LocalBackend, run_sync, user_error
+    from flytelike.backends._logging import logger, system_logger
+    from flytelike.backends._options import ENV as BACKEND_OPTIONS_ENV
+    from flytelike.backends._options import options_from_env, parse_options
+    from flytelike.backends._stop import stop as stop_action
+    from flytelike.backends._tracebacks import user_frame
+    from flytelike.backends._worker import at_child_exit, in_worker_process
+
+# What the engine, the CLI, the executor service and the plugins use of the local backend's
+# machinery (output capture, stopping bodies, worker processes, options, logging): it loads on
+# first use, so that importing this package stays light.
+_LAZY: dict[str, tuple[str, str]] = {
+    "BACKEND_OPTIONS_ENV": ("flytelike.backends._options", "ENV"),
+    "ChunkOutcome": ("flytelike.backends._item_chunks", "ChunkOutcome"),
+    "InlineRunner": ("flytelike.backends._local", "InlineRunner"),
+    "LOG_LIMIT": ("flytelike.backends._capture", "LOG_LIMIT"),
+    "LocalBackend": ("flytelike.backends._local", "LocalBackend"),
+    "OPEN_CAPTURES": ("flytelike.backends._capture", "OPEN"),
+    "at_child_exit": ("flytelike.backends._worker", "at_child_exit"),
+    "in_worker_process": ("flytelike.backends._worker", "in_worker_process"),
+    "install_capture": ("flytelike.backends._capture", "install"),
+    "logger": ("flytelike.backends._logging", "logger"),
+    "options_from_env": ("flytelike.backends._options", "options_from_env"),
+    "parse_options": ("flytelike.backends._options", "parse_options"),
+    "run_sync": ("flytelike.backends._local", "run_sync"),
+    "stop_action": ("flytelike.backends._stop", "stop"),
+    "system_logger": ("flytelike.backends._logging", "system_logger"),
+    "take_log": ("flytelike.backends._capture", "take"),
+    "user_error": ("flytelike.backends._local", "user_error"),
+    "user_frame": ("flytelike.backends._tracebacks", "user_frame"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'flytelike.backends' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value  # (the next lookup is a plain attribute)
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 __all__ = [
     "GROUP",
@@ -123,4 +184,31 @@ __all__ = [
     "set_variables",
     "variables",
     "set_group_provider",
+    "BACKEND_OPTIONS_ENV",
+    "ChunkOutcome",
+    "FunctionResolutionError",
+    "InlineRunner",
+    "LOG_LIMIT",
+    "LocalBackend",
+    "OPEN_CAPTURES",
+    "Secrets",
+    "at_child_exit",
+    "forget_modules",
+    "in_worker_process",
+    "install_capture",
+    "is_mocked",
+    "logger",
+    "live_named",
+    "lookup_live",
+    "options_from_env",
+    "parse_options",
+    "register_live",
+    "register_tree",
+    "run_sync",
+    "stop_action",
+    "system_logger",
+    "take_log",
+    "task_function",
+    "user_error",
+    "user_frame",
 ]

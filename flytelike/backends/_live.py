@@ -46,6 +46,12 @@ def lookup(ident: Identifier) -> Any | None:
         return None
 
 
+def live_named(name: str) -> list[tuple[Identifier, Any]]:
+    """The live entities whose identifier has the name ``name``, with their identifiers."""
+    with _LOCK:
+        return [(ident, e) for ident, e in _LIVE.items() if ident.name == name]
+
+
 def is_mocked(ident: Identifier) -> bool:
     e = _LIVE.get(ident)
     return e is not None and getattr(e, "mock", None) is not None
