@@ -13,22 +13,47 @@ import os
 import threading
 from typing import Any
 
-from flytelike.backends import ActionLog, Checkpoint, ExecutionContext, ExecutionId, current_context
+from flytelike.backends import (
+    LOG_LIMIT,
+    ActionLog,
+    Checkpoint,
+    ExecutionContext,
+    ExecutionId,
+    at_child_exit,
+    current_context,
+)
 from flytelike.backends import DeckTab as Deck
-from flytelike.backends._capture import LOG_LIMIT
-from flytelike.backends._worker import at_child_exit
 from flytelike.compiler import has_promise
 from flytelike.engine import _gates, _map, _map_batches
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
-from flytelike.engine._children import can_child_call, child_call
+from flytelike.engine._children import (
+    call_blocking,
+    can_call_blocking,
+    can_child_call,
+    child_call,
+    next_child_action_id,
+)
+from flytelike.engine._code import code_location
+from flytelike.engine._code import prepare as prepare_code
+from flytelike.engine._condition_types import KIND as CONDITION_KIND
+from flytelike.engine._condition_types import parse_uri as parse_condition_uri
+from flytelike.engine._condition_types import python_type as condition_python_type
 from flytelike.engine._config import EngineConfig
+from flytelike.engine._convert import inputs_to_literals, literals_to_python, python_types
+from flytelike.engine._events import ATTEMPT as ATTEMPT_EVENT
+from flytelike.engine._events import NODE as NODE_EVENT
+from flytelike.engine._events import RUN as RUN_EVENT
 from flytelike.engine._events import EventBus, PhaseEvent
 from flytelike.engine._handle import Run, RunOwner, set_run_view
+from flytelike.engine._index import ClosureIndex, to_closure
 from flytelike.engine._interpreter import register_node_handler
+from flytelike.engine._namespace import check_name as check_namespace_name
+from flytelike.engine._namespace import resolve as resolve_namespace
+from flytelike.engine._overrides import merged as task_with_overrides
 from flytelike.engine._phases import NodePhase, TaskPhase, WorkflowPhase
 from flytelike.engine._rows import ActionRecord, AttemptRecord, RunRecord
-from flytelike.engine._run import Engine
+from flytelike.engine._run import Engine, new_run_name
 from flytelike.engine._run_store import RunStore
 from flytelike.engine.errors import (
     AbortError,
@@ -186,4 +211,24 @@ __all__ = [
     "set_default_engine",
     "set_run_view",
     "signal",
+    "ATTEMPT_EVENT",
+    "CONDITION_KIND",
+    "ClosureIndex",
+    "NODE_EVENT",
+    "RUN_EVENT",
+    "call_blocking",
+    "can_call_blocking",
+    "check_namespace_name",
+    "code_location",
+    "condition_python_type",
+    "inputs_to_literals",
+    "literals_to_python",
+    "new_run_name",
+    "next_child_action_id",
+    "parse_condition_uri",
+    "prepare_code",
+    "python_types",
+    "resolve_namespace",
+    "task_with_overrides",
+    "to_closure",
 ]

@@ -39,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from flytelike.backends import USER, ExecutionError, _stop
+from flytelike.backends import USER, ExecutionError, stop_action
 from flytelike.engine._failure import NodeFailed, error_dict
 from flytelike.engine._phases import NodePhase, TaskPhase
 
@@ -277,7 +277,7 @@ def request(st: AbortState, action_id: str | None, reason: str) -> None:
                 raise ValueError("not running")
             st.reasons[action_id] = reason
     # A sync body of it running in a thread (in place, it keeps the loop from running):
-    _stop.stop(st.run_name, action_id)
+    stop_action(st.run_name, action_id)
     loop = st.loop
     if loop is None or loop.is_closed():
         return  # not started yet (``started`` delivers it) or running without a loop

@@ -102,7 +102,8 @@ def _prefix(value: str, origin: Origin) -> str:
 
 
 def _backend_options(env: Any, origin: Origin) -> tuple[tuple[str, Any], ...]:
-    from flytelike.backends._options import ENV, options_from_env
+    from flytelike.backends import BACKEND_OPTIONS_ENV as ENV
+    from flytelike.backends import options_from_env
     from flytelike.errors import ConfigurationError
 
     try:

@@ -94,7 +94,7 @@ def to_closure(entity: Any) -> Closure:
     cached = getattr(entity, "_engine_closure", None)
     if isinstance(cached, Closure):
         return cached
-    from flytelike.backends._live import register_tree
+    from flytelike.backends import register_tree
     from flytelike.compiler import closure_of
 
     closure = closure_of(entity)

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flytelike._settings.durations import node_timeout
-from flytelike.backends import _capture as capture
-from flytelike.backends._live import is_mocked
+from flytelike.backends import OPEN_CAPTURES, is_mocked
 from flytelike.engine._abort import AbortState, _aborted
 from flytelike.engine._execution import Execution, NodeFailed, Outputs, cache_max_age
 from flytelike.engine._overrides import merged
@@ -229,7 +228,7 @@ def _attempts(
         started = time.time()
         outcome = runner(aid, inputs, attempt)
         if (
-            capture.OPEN
+            OPEN_CAPTURES
             or outcome.logs is not None
             or outcome.decks
             or outcome.artifacts is not None

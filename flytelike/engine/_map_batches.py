@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from itertools import repeat
 from typing import Any
 
-from flytelike.backends import SYSTEM, ExecutionError, ItemColumns
-from flytelike.backends._live import is_mocked
+from flytelike.backends import SYSTEM, ExecutionError, ItemColumns, is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
 from flytelike.engine._overrides import merged

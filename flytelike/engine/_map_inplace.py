@@ -29,10 +29,15 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from flytelike.backends import ActionContext, ActionRequest, hidden_loop, publish_artifacts
-from flytelike.backends._capture import OPEN as OPEN_CAPTURES
-from flytelike.backends._capture import take as take_log
-from flytelike.backends._stop import stop as stop_bodies
+from flytelike.backends import (
+    OPEN_CAPTURES,
+    ActionContext,
+    ActionRequest,
+    hidden_loop,
+    publish_artifacts,
+    take_log,
+)
+from flytelike.backends import stop_action as stop_bodies
 from flytelike.engine._execution import Outputs, retry_settings
 from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
 from flytelike.ir import TaskTemplate

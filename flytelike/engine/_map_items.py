@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from typing import Literal as Just
 
 import typesystem
-from flytelike.backends._capture import OPEN as OPEN_CAPTURES
-from flytelike.backends._capture import take as take_log
+from flytelike.backends import OPEN_CAPTURES, take_log
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._events import NODE
 from flytelike.engine._execution import NodeFailed, Outputs, non_recoverable
@@ -33,7 +32,7 @@ from flytelike.ir import Node
 from typesystem import Literal
 
 if TYPE_CHECKING:
-    from flytelike.backends._item_chunks import ChunkOutcome
+    from flytelike.backends import ChunkOutcome
     from flytelike.engine._interpreter import Interpreter
 
 ROW_BATCH = 1024

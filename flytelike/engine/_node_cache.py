@@ -27,7 +27,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import typesystem
-from flytelike.backends._live import is_mocked
+from flytelike.backends import is_mocked
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._execution import Execution, Outputs
 from flytelike.ir import CacheSpec, Identifier, Interface, NodeOverrides

@@ -28,10 +28,10 @@ from flytelike.backends import (
     data_context,
     enter,
     get_backend,
+    install_capture,
+    is_mocked,
     leave,
 )
-from flytelike.backends import _capture as capture
-from flytelike.backends._live import is_mocked
 from flytelike.engine import _abort, _gates, _journal, _lifetime, _prune, _resume
 from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
@@ -375,7 +375,7 @@ class Engine:
         return run
 
     def _execute(self, ex: Execution, primary: Any, inputs: Outputs, live: _Live) -> None:
-        capture.install()  # (once: what tasks print is captured from here on)
+        install_capture()  # (once: what tasks print is captured from here on)
         live.bus.publish(RUN, ex.run_name, WorkflowPhase.RUNNING)
         aborts = _abort.state(ex.run_name)
         try:
