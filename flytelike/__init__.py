@@ -153,10 +153,16 @@ if TYPE_CHECKING:
     from flytelike._v2.task import V2Task as TaskTemplate
     from flytelike._v2.trace import trace
     from flytelike._v2.verbs import ImageBuild, build, build_images, rerun
+
+    # (as _LAZY below: each name from the module that defines it)
     from flytelike.app._serve import AppHandle, serve, with_servecontext
     from flytelike.backends import ExecutionContext as ExecutionParameters
     from flytelike.backends import FlyteContext, FlyteContextManager, current_context
+
+    # (flytekit's Checkpoint; the one on the backends' face is the runtime's)
     from flytelike.backends._checkpoint import BaseCheckpoint, Checkpoint, latest_checkpoint
+
+    # (as _LAZY below: each name from the module that defines it)
     from flytelike.backends._logging import logger, system_logger
     from flytelike.compiler import NodeHandle, Outputs, Promise, closure_of, conditional
     from flytelike.configuration import Config
@@ -166,6 +172,8 @@ if TYPE_CHECKING:
     from flytelike.remote import FlyteRemote, UnionRemote
     from flytelike.types import directory, file, iterator
     from typesystem import BatchSize, HashMethod, TypeEngine
+
+    # (flytekit's literal models; typesystem's face has its own Literal and the rest)
     from typesystem._kit import Blob, BlobMetadata, BlobType, Literal, LiteralType, Scalar
     from typesystem.io import (
         DataFrame,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
 
-from flytelike.backends._secrets import Secrets as SecretsManager
+from flytelike.backends import Secrets as SecretsManager
 
 if TYPE_CHECKING:
     from flytelike.pytest_plugin import flytelike_engine, flytelike_home

@@ -289,7 +289,7 @@ def run_script(task: _ClassTask, argv: list[str], capture: bool) -> None:
     import subprocess
 
     # (a private module: whether this process is a timed attempt's worker is not on the face)
-    from flytelike.backends._worker import in_worker_process
+    from flytelike.backends import in_worker_process
 
     own_group = not in_worker_process()
     with subprocess.Popen(

@@ -61,7 +61,7 @@ class ReferenceEntity(Entity):
             self.__wrapped__ = func
         else:
             self.python_interface = interface
-        from flytelike.backends._live import register
+        from flytelike.backends import register_live as register
 
         register(self.id, self)
 

@@ -133,10 +133,8 @@ def deploy(
     the module docstring."""
     from flytelike._v2 import deployed as _deployed
     from flytelike._v2.init import initialized
-    from flytelike.engine import default_engine
-    from flytelike.engine._code import code_location
-    from flytelike.engine._index import ClosureIndex, to_closure
-    from flytelike.engine._namespace import resolve
+    from flytelike.engine import ClosureIndex, code_location, default_engine, to_closure
+    from flytelike.engine import resolve_namespace as resolve
 
     if interactive_mode:
         raise NotImplementedError("Interactive mode not yet implemented for deployment")

@@ -104,8 +104,7 @@ class _SyncAndAio:
 
 
 def _blocking(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    from flytelike.engine import _conditions
-    from flytelike.engine._children import call_blocking
+    from flytelike.engine import _conditions, call_blocking  # (not on the face: loads on first use)
 
     if _conditions.live():
         return call_blocking(make)
@@ -113,8 +112,11 @@ def _blocking(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
 
 
 async def _on_run_loop(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    from flytelike.engine import _conditions, can_child_call
-    from flytelike.engine._children import call_blocking
+    from flytelike.engine import (  # (not on the face: loads on first use)
+        _conditions,
+        call_blocking,
+        can_child_call,
+    )
 
     if can_child_call() or not _conditions.live():
         return await make()
@@ -183,7 +185,7 @@ class Condition:
         return _SyncAndAio(self._wait)
 
     async def _wait(self) -> Any:
-        from flytelike.engine import _conditions
+        from flytelike.engine import _conditions  # (not on the face: loads on first use)
 
         if self._opened is None:
             raise NotInTaskContextError(
@@ -206,7 +208,7 @@ async def _new_condition(
     webhook: ConditionWebhook | None = None,
 ) -> Condition:
     """Create condition ``name`` of the running task's run; see the module docstring."""
-    from flytelike.engine import _conditions
+    from flytelike.engine import _conditions  # (not on the face: loads on first use)
 
     cond = Condition(name, prompt, prompt_type, data_type, description, timeout, webhook)
     if not _conditions.live():
@@ -223,7 +225,7 @@ async def _new_condition(
 def _post(webhook: ConditionWebhook, uri: str, name: str) -> None:
     import urllib.request
 
-    from flytelike.backends._logging import system_logger
+    from flytelike.backends import system_logger
 
     body = webhook.body(uri)
     request = urllib.request.Request(

@@ -51,7 +51,7 @@ class DeployedTask:
     def load_closure(self, engine: Any) -> Any:
         """The task's compiled closure, its seal checked with the home's key; its code is made
         importable first (``flytelike.engine._code.prepare``), as for a resumed run."""
-        from flytelike.engine._code import prepare
+        from flytelike.engine import prepare_code as prepare
 
         store = engine.store
         what = f"the deployed task {self.name} (version {self.version})"

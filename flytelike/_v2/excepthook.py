@@ -36,7 +36,7 @@ def filtered_hook(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
     """Print ``exc`` as a local flyte run does (see the module docstring)."""
-    from flytelike.backends._logging import logger
+    from flytelike.backends import logger
 
     if logger.getEffectiveLevel() <= logging.DEBUG:
         sys.__excepthook__(exc_type, exc, tb)

@@ -144,7 +144,7 @@ class _Map:
                 )
             ]
 
-        from flytelike.engine._children import call_blocking, can_call_blocking
+        from flytelike.engine import call_blocking, can_call_blocking
 
         if can_call_blocking():  # inside a running action: items are child actions of it
             return call_blocking(collect)

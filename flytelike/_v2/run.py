@@ -120,7 +120,7 @@ class RunContext:
         self.env_vars = dict(env_vars or {})
         self.backend = backend
         self.backend_options = dict(backend_options or {})
-        from flytelike.engine._namespace import check_name  # (one rule for names, the engine's)
+        from flytelike.engine import check_namespace_name as check_name  # (one rule: the engine's)
 
         where = "with_runcontext"
         self.project = None if project is None else check_name(project, "project", where)
@@ -136,10 +136,14 @@ class RunContext:
         from flytelike._v2.context import forget_run, set_run_context, set_run_start
         from flytelike._v2.init import initialized
         from flytelike._v2.raw_data import pin_run
-        from flytelike.engine import _namespace, default_engine
-        from flytelike.engine._convert import inputs_to_literals
-        from flytelike.engine._index import ClosureIndex, to_closure
-        from flytelike.engine._run import new_run_name
+        from flytelike.engine import (
+            ClosureIndex,
+            default_engine,
+            inputs_to_literals,
+            new_run_name,
+            resolve_namespace,
+            to_closure,
+        )
         from flytelike.ir import LaunchPlanTemplate
 
         _excepthook.install()  # an uncaught run error prints as a local flyte run's does
@@ -172,7 +176,7 @@ class RunContext:
         raw_data_path = opts.get("raw_data_path") or self.raw_data_path
         if raw_data_path:
             pin_run(name)  # (ctx().raw_data_path is this path, not a run folder under it)
-        project, domain = _namespace.resolve(
+        project, domain = resolve_namespace(
             self.project or initialized()[0],
             self.domain or initialized()[1],
             engine.config.namespace,
@@ -364,7 +368,7 @@ class V2Run(Run):
         return self._engine_view()._failure()
 
     def _task_type(self, kind: str) -> str:
-        from flytelike.engine._index import ClosureIndex
+        from flytelike.engine import ClosureIndex
 
         primary = ClosureIndex(self._engine.store.run_closure(self.name)).primary()
         return str(getattr(primary, "kind", kind))  # a task's kind (python, container, ...)

@@ -191,7 +191,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
         import asyncio
 
         from flytelike.backends import drop_declarations, hand_declarations
-        from flytelike.engine._children import child_call, next_child_action_id
+        from flytelike.engine import child_call, next_child_action_id
 
         self._check_trace()
         child_id = next_child_action_id()
@@ -208,7 +208,7 @@ class V2Task(PythonFunctionTask[Any, Any]):
             drop_declarations(handed)
 
     def _child_sync(self, values: dict[str, Any]) -> Any:
-        from flytelike.engine._children import call_blocking, can_call_blocking
+        from flytelike.engine import call_blocking, can_call_blocking
 
         self._check_trace()
         if can_call_blocking():

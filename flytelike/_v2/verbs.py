@@ -99,7 +99,7 @@ def rerun(
     """Run the recorded run ``run_name`` again as a new run (see the module docstring)."""
     from flytelike._v2.run import _as_v2, _finished
     from flytelike.engine import RunNotFoundError, default_engine
-    from flytelike.engine._code import prepare
+    from flytelike.engine import prepare_code as prepare
 
     engine = default_engine()
     store = engine.store

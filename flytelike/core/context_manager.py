@@ -20,7 +20,7 @@ from flytelike.backends import (
     FlyteContextManager,
 )
 from flytelike.backends import ExecutionContext as ExecutionParameters
-from flytelike.backends._secrets import Secrets as SecretsManager
+from flytelike.backends import Secrets as SecretsManager
 
 __all__ = [
     "CompilationState",
