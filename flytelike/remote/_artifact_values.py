@@ -36,7 +36,7 @@ def to_literal(name: str, value: Any, python_type: Any) -> tuple[bytes, bytes]:
     import typesystem
     import typesystem.io
     from flytelike.backends import data_context, running_action
-    from typesystem import _proto
+    from typesystem import _proto  # (typesystem's protobuf codec: off its face, loads protobuf)
     from typesystem.errors import PickleFallbackWarning
 
     reg = typesystem.default_registry()
@@ -78,7 +78,7 @@ def parent(p: Any) -> str:
 
 
 def _python_type(reg: Any, type_bytes: bytes, python_type: Any) -> Any:
-    from typesystem import _proto
+    from typesystem import _proto  # (typesystem's protobuf codec: off its face, loads protobuf)
 
     if python_type is not None:
         return python_type

@@ -116,7 +116,8 @@ class Condition:
 
     @classmethod
     def _of_run(cls, engine: Any, run_name: str, action_name: str | None) -> Iterator[Condition]:
-        from flytelike.engine._condition_types import KIND, python_type
+        from flytelike.engine import CONDITION_KIND as KIND
+        from flytelike.engine import condition_python_type as python_type
         from flytelike.engine.errors import RunNotFoundError
 
         store = engine.store

@@ -42,7 +42,7 @@ class StoredEntity:
     types guessed from its interface, as ``flytelike`` does for runs read back from the store."""
 
     def __init__(self, closure: Closure) -> None:
-        from flytelike.engine._index import ClosureIndex
+        from flytelike.engine import ClosureIndex
 
         self.closure = closure
         self.id: Identifier = closure.primary
@@ -55,7 +55,7 @@ class StoredEntity:
 
 def compile_entity(entity: Any) -> Closure:
     """Compile ``entity`` (task, workflow, launch plan) to its closure, validating it."""
-    from flytelike.engine._index import to_closure
+    from flytelike.engine import to_closure
 
     if isinstance(entity, StoredEntity):
         return entity.closure

@@ -21,12 +21,12 @@ from flytelike.engine import (
     ActionError,
     ActionRecord,
     AttemptRecord,
+    ClosureIndex,
     Engine,
     Run,
     RunNotFinishedError,
     RunRecord,
 )
-from flytelike.engine._index import ClosureIndex
 from flytelike.exceptions.user import FlyteAssertion
 from flytelike.ir import Closure, Interface, NodePhase, TaskPhase, WorkflowPhase
 from flytelike.models.core.execution import ExecutionError
@@ -88,7 +88,7 @@ def _values(
     lits = lits or {}
     if iface is None:
         return Values(lits, {})
-    from flytelike.engine._convert import python_types
+    from flytelike.engine import python_types
 
     return Values(lits, python_types(iface, py, which))
 
@@ -294,7 +294,7 @@ def _template_interface(index: ClosureIndex | None, name: str) -> tuple[Interfac
     when the entity is loaded in this process."""
     if index is None:
         return None, None
-    from flytelike.backends._live import lookup
+    from flytelike.backends import lookup_live as lookup
 
     for table in (index.tasks, index.workflows, index.launch_plans):
         for ident, template in table.items():

@@ -186,8 +186,7 @@ class FlyteRemote:
                 target, ignored["options"], raw, max_parallelism, overwrite_cache
             )
         # As Engine.run converts inputs, then run_literals, which takes the namespace.
-        from flytelike.engine._convert import inputs_to_literals
-        from flytelike.engine._index import ClosureIndex, to_closure
+        from flytelike.engine import ClosureIndex, inputs_to_literals, to_closure
         from flytelike.ir import LaunchPlanTemplate
 
         closure = to_closure(target)
@@ -576,6 +575,6 @@ UnionRemote = FlyteRemote
 
 def _name(value: object, what: str) -> str:
     """A project or domain name, checked by the engine's one rule for them."""
-    from flytelike.engine._namespace import check_name  # (the engine's rule, not a copy)
+    from flytelike.engine import check_namespace_name as check_name  # (the engine's rule)
 
     return check_name(value, what, "FlyteRemote")

@@ -63,20 +63,18 @@ def _types(run: Any, task: str) -> tuple[Any, Any]:
     closure, else from a task of that name loaded in this process (v2 child tasks are compiled
     when called, so only the root is in the closure), else from the newest deployment of that
     name in the run's namespace; ``(None, None)`` when none has it (values stay literals)."""
-    from flytelike.backends import _live
-    from flytelike.engine._index import ClosureIndex, to_closure
+    from flytelike.backends import live_named, lookup_live
+    from flytelike.engine import ClosureIndex, to_closure
 
     closure = run._engine.store.run_closure(run.name)
     if closure is not None:
         for ident, template in ClosureIndex(closure).tasks.items():
             if ident.name == task:
-                live = _live.lookup(ident)
+                live = lookup_live(ident)
                 return template.interface, getattr(live, "python_interface", None)
-    # (the live registry has no lookup by name: read its table here)
-    for ident, entity in list(_live._LIVE.items()):
-        if ident.name == task:
-            iface = ClosureIndex(to_closure(entity)).primary().interface
-            return iface, getattr(entity, "python_interface", None)
+    for _, entity in live_named(task):
+        iface = ClosureIndex(to_closure(entity)).primary().interface
+        return iface, getattr(entity, "python_interface", None)
     from flytelike._v2 import deployed as _deployed  # a deployed task called by name
 
     rec = run.record()
@@ -92,7 +90,7 @@ def _values(lits: dict[str, Any] | None, iface: Any, py: Any, which: str) -> dic
         return {}
     if iface is None:
         return dict(lits)
-    from flytelike.engine._convert import literals_to_python
+    from flytelike.engine import literals_to_python
 
     return literals_to_python(lits, iface, py, which)
 

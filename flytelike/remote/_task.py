@@ -46,7 +46,7 @@ def _engine() -> Any:
 
 def _namespace(project: str | None, domain: str | None) -> tuple[str, str]:
     from flytelike._v2.init import initialized
-    from flytelike.engine._namespace import resolve
+    from flytelike.engine import resolve_namespace as resolve
 
     p, d = initialized()
     return resolve(project or p, domain or d, _engine().config.namespace, "flytelike.remote")
@@ -74,7 +74,7 @@ class TaskDetails(_Deployed):
     python_interface = None  # (its Python types are guessed from the interface, as for runs)
 
     def __init__(self, row: _deployed.DeployedTask, closure: Any) -> None:
-        from flytelike.engine._index import ClosureIndex
+        from flytelike.engine import ClosureIndex
 
         self._row = row
         self._engine_closure = closure  # what flytelike.run and child calls compile to
@@ -130,8 +130,8 @@ class TaskDetails(_Deployed):
             )
         import dataclasses
 
-        from flytelike.compiler._overrides import TASK_KEYS, apply_overrides
-        from flytelike.engine._overrides import merged
+        from flytelike.compiler import TASK_KEYS, apply_overrides
+        from flytelike.engine import task_with_overrides as merged
 
         asked: dict[str, Any] = {}
         if resources is not None:
