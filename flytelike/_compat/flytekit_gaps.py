@@ -55,6 +55,31 @@ GAPS: dict[str, dict[str, str]] = {
             _INTERNAL,
         ),
     },
+    "flytelike.extend": {
+        **_all("DictTransformer", _TRANSFORMERS),
+        **_all("ClassStorageTaskResolver TaskResolverMixin", _RESOLVER),
+        **_all(
+            "TaskPlugins",
+            "task plugins register with entry points (flytelike.backends, "
+            "typesystem plugins); see docs/guides",
+        ),
+        **_all(
+            "ExecutableTemplateShimTask PythonCustomizedContainerTask ShimTaskExecutor",
+            "a task run by flytekit's executor inside its own container image; flytelike runs "
+            "class-based tasks in this process: subclass PythonTask (execute(**kwargs)), or use "
+            "ContainerTask for a container",
+        ),
+        **_all(
+            "get_serializable",
+            "flytekit's serialisation to Flyte's protobufs; flytelike compiles an entity to its "
+            "own IR (task.template(), workflow.template())",
+        ),
+        **_all(
+            "backend",
+            "flytekit's agent backend for a cluster's agent service; a local connector is a "
+            "flytelike.connectors.AsyncConnector",
+        ),
+    },
     "flytelike.core.context_manager": _all(
         "BranchEvalMode FlyteEntities OutputMetadata OutputMetadataTracker SerializableToString",
         "flytekit's SDK state; flytelike keeps no such state in a context",
