@@ -18,8 +18,9 @@ concurrency and ``min_success_ratio``); this backend only moves attempts to Ray 
   without a Python body (eager, container, shell, reference) and async v2 tasks (their child
   calls are recorded by the driver's engine).
 
-What does not live here: connecting (``_cluster``), the code rule (``_code``), what a worker
-runs (``_worker``), the wire format (``_wire``).
+What does not live here: connecting and the prefix check (``_cluster``), the code rule
+(``_code``), what a worker runs (``_worker``), the wire format (``_wire``), failures Ray reports
+as the engine's errors (``_failures``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ import typesystem
 from flytelike import errors
 from flytelike.backends import (
     SYSTEM,
-    USER,
     ActionContext,
     ActionLog,  # (not exported by flytelike.backends yet)
     ActionOutcome,
@@ -49,9 +49,10 @@ from flytelike.backends import (
 )
 from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
 from flytelike_ray import _worker
-from flytelike_ray._cluster import Connection, connect
+from flytelike_ray._cluster import Connection, check_prefix, connect
 from flytelike_ray._code import check_shipped, code_root
 from flytelike_ray._errors import CodeShippingError, RayBackendError
+from flytelike_ray._failures import config_error, ray_failure
 from flytelike_ray._places import (
     FRAME_FORMATS,
     frame_format,
@@ -83,40 +84,6 @@ _RUN_URI = _CONTEXT_FIELDS.index("run_uri")
 def _forwarded() -> tuple[tuple[str, str], ...]:
     """The driver's ``FLYTELIKE_*`` variables now (set after Ray started, too)."""
     return tuple((k, v) for k, v in os.environ.items() if k.startswith("FLYTELIKE_"))
-
-
-def _config_error(e: RayBackendError) -> ExecutionError:
-    cls = type(e)
-    return ExecutionError(
-        USER, f"{cls.__name__}: {e}", f"flytelike_ray.{cls.__name__}", exception=e
-    )
-
-
-def _ray_failure(e: BaseException, task: str, where: str) -> ExecutionError:
-    """A failure Ray reports instead of the worker's answer, as an ``ExecutionError``."""
-    import ray.exceptions as rex
-
-    name = type(e).__name__
-    first = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    if isinstance(e, rex.RuntimeEnvSetupError):
-        return ExecutionError(
-            USER,
-            f"task `{task}` ({where}): Ray could not set up the job's runtime_env on a worker "
-            f"({name}: {first}); check the code root the backend ships (working_dir) and "
-            "init_options['runtime_env']",
-            f"ray.exceptions.{name}",
-        )
-    if isinstance(e, rex.WorkerCrashedError | rex.NodeDiedError | rex.LocalRayletDiedError):
-        what = "the Ray worker running it died"
-    elif isinstance(e, rex.OutOfMemoryError):
-        what = "Ray killed its worker for lack of memory"
-    elif isinstance(e, rex.TaskCancelledError):
-        what = "Ray cancelled it"
-    else:
-        what = "Ray failed to run it"
-    return ExecutionError(
-        SYSTEM, f"task `{task}` ({where}): {what}: {name}: {first}", f"ray.exceptions.{name}"
-    )
 
 
 def _log(printed: Any, action_id: str, attempt: int) -> ActionLog | None:
@@ -431,7 +398,7 @@ class RayBackend:
         try:
             key, opts, fields, (storage, fmt) = self._prepare(task, request.context)
         except RayBackendError as e:
-            return ActionOutcome(error=_config_error(e))
+            return ActionOutcome(error=config_error(e))
         inputs = self._pack(request.inputs)
         # One bytes argument (the C pickler): Ray's own argument serialisation costs more.
         payload = pickle.dumps((key, inputs, fields, storage, self.offload_limit, fmt), protocol=5)
@@ -446,7 +413,7 @@ class RayBackend:
             raise
         except Exception as e:
             where = f"{ctx.action_id}, attempt {ctx.attempt + 1}"
-            return ActionOutcome(error=_ray_failure(e, task.id.name, where))
+            return ActionOutcome(error=ray_failure(e, task.id.name, where))
         return await self._outcome(result, ctx)
 
     async def run_items(
@@ -495,7 +462,7 @@ class RayBackend:
         try:
             key, opts, fields, (storage, fmt) = self._prepare(task, context)
         except RayBackendError as e:
-            return ItemColumns({}, dict.fromkeys(range(n), _config_error(e)))
+            return ItemColumns({}, dict.fromkeys(range(n), config_error(e)))
         packed = {k: pack_values(v) for k, v in lists.items()}
         payload = pickle.dumps(
             (
@@ -526,7 +493,7 @@ class RayBackend:
             raise
         except Exception as e:
             where = f"{n} map items from {ids[0][0]}"
-            return ItemColumns({}, dict.fromkeys(range(n), _ray_failure(e, task.id.name, where)))
+            return ItemColumns({}, dict.fromkeys(range(n), ray_failure(e, task.id.name, where)))
         got = ItemColumns(columns)
         if any(errs):
             got.errors = {k: unpack_error(e) for k, e in enumerate(errs) if e is not None}
@@ -582,18 +549,3 @@ class RayBackend:
     def __repr__(self) -> str:
         where = self.address or os.environ.get("RAY_ADDRESS") or "local"
         return f"RayBackend(address={where!r}, item_batch_size={self.item_batch_size})"
-
-
-def check_prefix(prefix: str, conn: Connection, shared_mount: bool = False) -> None:
-    """Refuse a raw data prefix that is a local path when the cluster has several nodes,
-    unless ``shared_mount`` says every node mounts it."""
-    if shared_mount or conn.nodes < 2:
-        return
-    if not prefix or prefix.startswith(("file://", "/")):
-        raise RayBackendError(
-            f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
-            f"cluster has {conn.nodes} nodes: a worker on another node could not read "
-            "the inputs or write the outputs there. Use shared storage "
-            "(--raw-data-path s3://..., gs://...), or, when every node mounts that path "
-            "(NFS, a cluster file system), say so with the backend option shared_mount=true"
-        )

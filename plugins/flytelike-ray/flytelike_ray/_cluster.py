@@ -11,6 +11,9 @@
 The job's ``runtime_env`` gets the workers' start-up hook (``_worker.setup``) and, when there is
 one, the code root as ``working_dir``.
 
+``check_prefix``: a raw data prefix that is a local path is refused on a cluster of several
+nodes (unless ``shared_mount`` says every node mounts it).
+
 What does not live here: the code-shipping rule (``_code``), submitting actions (``_backend``).
 """
 
@@ -108,3 +111,18 @@ def _describe(ray: Any, *, started: bool, root: str | None) -> Connection:
     alive = [n for n in ray.nodes() if n.get("Alive")]
     totals = tuple(dict(n.get("Resources") or {}) for n in alive)
     return Connection(started, root, (os.getcwd(),), len(alive), totals)
+
+
+def check_prefix(prefix: str, conn: Connection, shared_mount: bool = False) -> None:
+    """Refuse a raw data prefix that is a local path when the cluster has several nodes,
+    unless ``shared_mount`` says every node mounts it."""
+    if shared_mount or conn.nodes < 2:
+        return
+    if not prefix or prefix.startswith(("file://", "/")):
+        raise RayBackendError(
+            f"the raw data prefix {prefix or '(none)'} is a local path, but the Ray "
+            f"cluster has {conn.nodes} nodes: a worker on another node could not read "
+            "the inputs or write the outputs there. Use shared storage "
+            "(--raw-data-path s3://..., gs://...), or, when every node mounts that path "
+            "(NFS, a cluster file system), say so with the backend option shared_mount=true"
+        )
