@@ -81,8 +81,9 @@ from flytelike.backends._secrets import Secrets
 from flytelike.backends._ship import ship_task
 
 if TYPE_CHECKING:
-    from flytelike.backends._capture import LOG_LIMIT
+    from flytelike.backends._capture import LOG_LIMIT, real_stream, redirect_terminal
     from flytelike.backends._capture import OPEN as OPEN_CAPTURES
+    from flytelike.backends._capture import Dispatcher as CaptureDispatcher
     from flytelike.backends._capture import install as install_capture
     from flytelike.backends._capture import take as take_log
     from flytelike.backends._item_chunks import ChunkOutcome
@@ -90,6 +91,8 @@ if TYPE_CHECKING:
     from flytelike.backends._logging import logger, system_logger
     from flytelike.backends._options import ENV as BACKEND_OPTIONS_ENV
     from flytelike.backends._options import options_from_env, parse_options
+    from flytelike.backends._stop import running as running_bodies
+    from flytelike.backends._stop import set_main_wake, wake_handler
     from flytelike.backends._stop import stop as stop_action
     from flytelike.backends._tracebacks import user_frame
     from flytelike.backends._worker import at_child_exit, in_worker_process
@@ -99,6 +102,7 @@ if TYPE_CHECKING:
 # first use, so that importing this package stays light.
 _LAZY: dict[str, tuple[str, str]] = {
     "BACKEND_OPTIONS_ENV": ("flytelike.backends._options", "ENV"),
+    "CaptureDispatcher": ("flytelike.backends._capture", "Dispatcher"),
     "ChunkOutcome": ("flytelike.backends._item_chunks", "ChunkOutcome"),
     "InlineRunner": ("flytelike.backends._local", "InlineRunner"),
     "LOG_LIMIT": ("flytelike.backends._capture", "LOG_LIMIT"),
@@ -110,12 +114,17 @@ _LAZY: dict[str, tuple[str, str]] = {
     "logger": ("flytelike.backends._logging", "logger"),
     "options_from_env": ("flytelike.backends._options", "options_from_env"),
     "parse_options": ("flytelike.backends._options", "parse_options"),
+    "real_stream": ("flytelike.backends._capture", "real_stream"),
+    "redirect_terminal": ("flytelike.backends._capture", "redirect_terminal"),
     "run_sync": ("flytelike.backends._local", "run_sync"),
+    "running_bodies": ("flytelike.backends._stop", "running"),
+    "set_main_wake": ("flytelike.backends._stop", "set_main_wake"),
     "stop_action": ("flytelike.backends._stop", "stop"),
     "system_logger": ("flytelike.backends._logging", "system_logger"),
     "take_log": ("flytelike.backends._capture", "take"),
     "user_error": ("flytelike.backends._local", "user_error"),
     "user_frame": ("flytelike.backends._tracebacks", "user_frame"),
+    "wake_handler": ("flytelike.backends._stop", "wake_handler"),
 }
 
 
@@ -184,6 +193,12 @@ __all__ = [
     "set_variables",
     "variables",
     "set_group_provider",
+    "CaptureDispatcher",
+    "real_stream",
+    "redirect_terminal",
+    "running_bodies",
+    "set_main_wake",
+    "wake_handler",
     "BACKEND_OPTIONS_ENV",
     "ChunkOutcome",
     "FunctionResolutionError",

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from flytelike.backends._tracebacks import user_frame
+from flytelike.backends import user_frame
 
 VERBOSE_HELP = "on errors, print the full traceback"
 F = TypeVar("F", bound=Callable[..., Any])

@@ -99,7 +99,7 @@ def store_group() -> None:
 def store_check() -> None:
     """Check the run store: who can read or write it, whether its database is readable, and
     whether the pickles it holds carry valid integrity seals. Exits 1 when something is wrong."""
-    from flytelike.engine._check import check
+    from flytelike.engine._check import check  # (not on the face: only this command loads it)
 
     problems = 0
     for f in check(_home()):
@@ -123,7 +123,7 @@ def store_repair(trust: bool) -> None:
     """Repair the run store: move a damaged database aside and start a new one with what can
     still be read, make the home and its files private to you, replace a damaged key. Stop
     flytelike processes using this home first."""
-    from flytelike.engine._check import repair
+    from flytelike.engine._check import repair  # (not on the face: only this command loads it)
 
     for line in repair(_home(), trust=trust):
         click.echo(line)

@@ -13,7 +13,7 @@ be taken by any thread, and a Python handler runs only once the main thread is b
 code, which a sync body blocked in C (``time.sleep``) on the main thread may never be. The
 wakeup fd (``signal.set_wakeup_fd``) tells the helper thread at once. A sync body that the main
 thread runs in place and that is blocked in a C call is then woken by ``WAKE_SIGNAL``, sent to
-the main thread itself (``_stop.set_main_wake``), whose handler raises the stop there.
+the main thread itself (``set_main_wake`` of the backends), whose handler raises the stop there.
 
 What does not live here: printing a run's outcome (``_run.finish``), the abort itself
 (``flytelike.engine._abort``).
@@ -30,7 +30,7 @@ import time
 from types import FrameType, TracebackType
 from typing import Any
 
-from flytelike.backends import _stop
+from flytelike.backends import running_bodies, set_main_wake, wake_handler
 
 WAKE_SIGNAL = signal.SIGUSR2
 _HANDLED = (signal.SIGINT, signal.SIGTERM)
@@ -66,8 +66,8 @@ class Interrupts:
         self._saved_fd = signal.set_wakeup_fd(w, warn_on_full_buffer=False)
         for sig in _HANDLED:
             self._saved[sig] = signal.signal(sig, _noted)
-        self._saved[WAKE_SIGNAL] = signal.signal(WAKE_SIGNAL, _stop.wake_handler)
-        _stop.set_main_wake(WAKE_SIGNAL)
+        self._saved[WAKE_SIGNAL] = signal.signal(WAKE_SIGNAL, wake_handler)
+        set_main_wake(WAKE_SIGNAL)
         threading.Thread(
             target=self._serve, args=(r,), name="flytelike-interrupt", daemon=True
         ).start()
@@ -81,7 +81,7 @@ class Interrupts:
     ) -> None:
         if self._pipe is None:
             return
-        _stop.set_main_wake(None)
+        set_main_wake(None)
         signal.set_wakeup_fd(self._saved_fd)
         for sig, old in self._saved.items():
             signal.signal(sig, old)
@@ -110,14 +110,14 @@ class Interrupts:
                 os.close(w)
 
     def _abort(self, signum: int) -> None:
-        from flytelike.engine import _abort
+        from flytelike.engine import abort_state, request_abort
 
         reason = f"interrupted by {signal.Signals(signum).name}"
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:  # (the run may not have registered yet)
-            st = _abort.state(self.run_name)
+            st = abort_state(self.run_name)
             if st is not None:
-                _abort.request(st, None, reason)
+                request_abort(st, None, reason)
                 return
             time.sleep(0.01)
 
@@ -131,7 +131,7 @@ class Interrupts:
         print(resume_hint(self.run_name, signum), file=sys.stderr, flush=True)
         code = 128 + signum
         engine.store.flush()
-        if _stop.running():
+        if running_bodies():
             # A body blocked in a C call still holds a worker thread, which interpreter shutdown
             # would wait for: leave without waiting (everything is recorded and flushed).
             sys.stdout.flush()

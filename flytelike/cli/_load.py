@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from flytelike.backends import _capture as capture
+from flytelike.backends import install_capture
 from flytelike.cli._errors import UserCodeError
 from flytelike.compiler import module_for_file, project_root
 
@@ -34,7 +34,7 @@ def load_module(target: str, verbose: bool = False) -> Any:
         name = target
         if os.getcwd() not in sys.path:
             sys.path.insert(0, os.getcwd())
-    capture.install()  # before the user's module: logging handlers it sets up see the capture
+    install_capture()  # before the user's module: logging handlers it sets up see the capture
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as e:

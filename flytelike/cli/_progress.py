@@ -19,7 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from flytelike.engine._events import ATTEMPT, NODE, RUN, PhaseEvent
+from flytelike.engine import ATTEMPT_EVENT as ATTEMPT
+from flytelike.engine import NODE_EVENT as NODE
+from flytelike.engine import RUN_EVENT as RUN
+from flytelike.engine import PhaseEvent
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -250,16 +253,16 @@ class Progress:
             from rich.console import Console
             from rich.live import Live
 
-            from flytelike.backends import _capture
+            from flytelike.backends import CaptureDispatcher, real_stream, redirect_terminal
 
-            stream = _capture.real_stream(self.stream)
+            stream = real_stream(self.stream)
             console = Console(file=stream, force_terminal=True if self.forced else None)
             # Prints from tasks go above the display only when stdout is that terminal too;
             # otherwise they would land on stderr instead of where stdout is redirected.
             above = _isatty(sys.stdout)
             # When the run's output is captured (``_capture``), the capture's terminal writes
             # are what goes above the display: rich must not replace sys.stdout/sys.stderr.
-            captured = isinstance(sys.stderr, _capture.Dispatcher)
+            captured = isinstance(sys.stderr, CaptureDispatcher)
             live = Live(
                 get_renderable=self.renderable,
                 console=console,
@@ -272,12 +275,12 @@ class Progress:
             if captured and console.is_terminal:
                 from rich.file_proxy import FileProxy
 
-                out = _capture.real_stream(sys.stdout)
+                out = real_stream(sys.stdout)
                 self._proxies = (
                     FileProxy(console, out) if above else None,
                     FileProxy(console, stream),
                 )
-                _capture.redirect_terminal(*self._proxies)
+                redirect_terminal(*self._proxies)
             self.live = live
             return True
 
@@ -306,9 +309,9 @@ class Progress:
         with self._live_lock:
             self._closed = True
             if self._proxies is not None:
-                from flytelike.backends import _capture
+                from flytelike.backends import redirect_terminal
 
-                _capture.redirect_terminal(None, None)
+                redirect_terminal(None, None)
                 for proxy in self._proxies:
                     if proxy is not None:
                         proxy.flush()

@@ -51,7 +51,7 @@ from typesystem import (
     SimpleKind,
     SimpleType,
     TableType,
-    _limits,
+    _limits,  # (MAX_DEPTH: typesystem keeps its limits off its face)
 )
 
 # (typesystem's limit on nesting, which its decoders enforce; not exported by its face)
@@ -351,8 +351,12 @@ def make_engine(backend: str | None, options: tuple[str, ...] = ()) -> Any:
 
     if backend is None and not options:
         return eng.default_engine()
-    from flytelike.backends import BackendLoadError, BackendNotFoundError, get_backend
-    from flytelike.backends._options import parse_options
+    from flytelike.backends import (
+        BackendLoadError,
+        BackendNotFoundError,
+        get_backend,
+        parse_options,
+    )
 
     try:
         config = eng.EngineConfig.from_env()
@@ -449,7 +453,7 @@ def run_command(
 
         raise click.UsageError(listing(file_or_module, load_module(file_or_module, verbose)))
     from flytelike.cli._load import load_entity
-    from flytelike.engine._index import ClosureIndex, to_closure
+    from flytelike.engine import ClosureIndex, to_closure
 
     obj = load_entity(file_or_module, entity, verbose)
     try:
@@ -494,7 +498,7 @@ def run_command(
     eng = make_engine(backend, backend_option)
     from flytelike.cli._interrupt import Interrupts
     from flytelike.cli._progress import Progress
-    from flytelike.engine._run import new_run_name
+    from flytelike.engine import new_run_name
 
     run_name = run_name or new_run_name()  # (known before it starts: Ctrl-C aborts it by name)
     with Progress(run_name) as progress, Interrupts(run_name) as interrupts:

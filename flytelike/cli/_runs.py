@@ -198,7 +198,7 @@ def runs_signal(run_name: str, name: str, value: str | None) -> None:
     payload carries) may stand for RUN_NAME NAME: `flytelike runs signal URI VALUE`."""
     from flytelike.cli._run import _json_loads
     from flytelike.engine import EngineError
-    from flytelike.engine._condition_types import parse_uri
+    from flytelike.engine import parse_condition_uri as parse_uri
 
     if value is None:
         named = parse_uri(run_name)

@@ -80,8 +80,7 @@ def serve_executor_command(
     from flytelike.errors import ConfigurationError
 
     try:
-        from flytelike.executor import ExecutorServer
-        from flytelike.executor._net import ENV_TOKEN, import_grpc
+        from flytelike.executor import ENV_TOKEN, ExecutorServer, import_grpc
 
         import_grpc()
         if token is None:

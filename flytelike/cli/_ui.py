@@ -50,8 +50,7 @@ def ui_command(host: str, port: int, token: str, verbose: bool) -> None:
 def report_command(run_name: str, output: Path | None) -> None:
     """Write a run as one self-contained HTML file (graph, timeline, every action's details)."""
     from flytelike.engine import Engine, EngineConfig
-    from flytelike.ui import render_report
-    from flytelike.ui._model import NotFound
+    from flytelike.ui import NotFound, render_report
 
     engine = Engine(EngineConfig.from_env())
     try:

@@ -25,6 +25,8 @@ from flytelike.backends import (
 from flytelike.backends import DeckTab as Deck
 from flytelike.compiler import has_promise
 from flytelike.engine import _gates, _map, _map_batches
+from flytelike.engine._abort import request as request_abort
+from flytelike.engine._abort import state as abort_state
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import CacheEntry, TaskCache
 from flytelike.engine._children import (
@@ -199,6 +201,8 @@ __all__ = [
     "TaskTimeoutError",
     "WorkflowPhase",
     "abort",
+    "abort_state",
+    "request_abort",
     "call",
     "can_child_call",
     "child_call",

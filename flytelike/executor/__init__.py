@@ -9,6 +9,7 @@ grpc is imported when a client or server is built, never with this package.
 """
 
 from flytelike.executor._client import GrpcBackend
+from flytelike.executor._net import ENV_TOKEN, import_grpc
 from flytelike.executor._server import ExecutorServer
 
-__all__ = ["ExecutorServer", "GrpcBackend"]
+__all__ = ["ENV_TOKEN", "ExecutorServer", "GrpcBackend", "import_grpc"]
