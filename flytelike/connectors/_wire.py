@@ -26,9 +26,11 @@ from flytelike.connectors._connector import Resource, TaskLog, as_phase
 from flytelike.errors import DefinitionError
 from flytelike.ir import TaskTemplate
 from flytelike.proto import connector_pb2 as pb
+
+# (the message-level codecs: the face converts whole closures and byte strings only)
 from flytelike.serialization import _decode as ir_decode
-from flytelike.serialization import _proto as ir_encode
-from typesystem import _proto as tsp
+from flytelike.serialization import _proto as ir_encode  # (as above)
+from typesystem import _proto as tsp  # (fills and reads messages in place: off typesystem's face)
 
 
 def _struct(values: Mapping[str, Any], what: str) -> Struct:

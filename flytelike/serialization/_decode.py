@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flytelike import ir as m
 from flytelike.errors import IRDecodeError
-from flytelike.ir import _model as m
 from flytelike.proto import ir_pb2 as pb
-from typesystem import _proto as tsp
+from typesystem import _proto as tsp  # (fills and reads messages in place: off typesystem's face)
 
 _RT_TO = {
     m.ResourceType.TASK: pb.RESOURCE_TYPE_TASK,

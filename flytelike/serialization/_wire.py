@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flytelike.ir import _model as m
+from flytelike import ir as m
 from flytelike.proto import ir_pb2 as pb
 from flytelike.serialization._proto import _Encoder
 
