@@ -426,7 +426,7 @@ class BundleCache:
 
 def _forget(path: str) -> None:
     """Take bundle folder ``path`` off ``sys.path`` and forget the modules it loaded."""
-    from flytelike.backends._functions import forget_modules
+    from flytelike.backends import forget_modules
 
     with contextlib.suppress(ValueError):
         sys.path.remove(path)

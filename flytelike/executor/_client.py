@@ -43,9 +43,9 @@ from flytelike.backends import (
     ActionRequest,
     ExecutionError,
     data_context,
+    is_mocked,
     ship_task,
 )
-from flytelike.backends._live import is_mocked
 from flytelike.errors import CodeBundleError, ConfigurationError
 from flytelike.executor import _bundle, _net, _wire
 from flytelike.ir import TaskTemplate

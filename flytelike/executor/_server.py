@@ -50,7 +50,7 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
-    _stop,
+    _stop,  # (its stop is the face's stop_action: to switch once this body is not in flight)
 )
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _bundle, _net, _wire
@@ -96,7 +96,7 @@ class ExecutorService:
         self._lock = threading.Lock()
         self._capture: Any = None
         try:
-            from flytelike.backends import _capture
+            from flytelike.backends import _capture  # (held as one object; None without it)
 
             _capture.install()
             self._capture = _capture
@@ -409,8 +409,8 @@ def _run_items(
     backend: Any, task: Any, base: Any, items: list[tuple[str, dict[str, Any], int]], capture: Any
 ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]:
     """A batch of map items, one after another in this thread."""
-    from flytelike.backends._functions import FunctionResolutionError
-    from flytelike.backends._local import _cannot_run, user_error
+    from flytelike.backends import FunctionResolutionError, user_error
+    from flytelike.backends._local import _cannot_run  # (the local backend's own error for it)
 
     try:
         runner = backend.inline_runner(task, base)
@@ -434,7 +434,7 @@ def local_backend(workers: int | None = None) -> Any:
     not fork (the child can crash in gRPC's threads before it runs the task)."""
     import inspect
 
-    from flytelike.backends._local import LocalBackend
+    from flytelike.backends import LocalBackend
 
     if "isolate_timeouts" in inspect.signature(LocalBackend).parameters:
         return LocalBackend(max_workers=workers, isolate_timeouts=False)

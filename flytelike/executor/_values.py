@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from typesystem import Literal, Scalar, box
-from typesystem import _proto as tsp
+from typesystem import _proto as tsp  # (fills and reads messages in place: off typesystem's face)
 
 
 class RequestError(Exception):

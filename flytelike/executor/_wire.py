@@ -49,8 +49,10 @@ from flytelike.executor._values import (
 )
 from flytelike.ir import TaskTemplate
 from flytelike.proto import executor_pb2 as pb
+
+# (the message-level codecs: the face converts whole closures and byte strings only)
 from flytelike.serialization import _decode as ir_decode
-from flytelike.serialization import _proto as ir_encode
+from flytelike.serialization import _proto as ir_encode  # (as above)
 from typesystem import unbox
 
 # Task kinds the Python executor runs (with the local backend's machinery). ``eager`` parents
