@@ -254,7 +254,7 @@ class InlineRunner:
         "tf",
     )
 
-    def __init__(self, task: Any, base: ActionContext) -> None:
+    def __init__(self, task: Any, base: ActionContext, own_start: bool = False) -> None:
         self.task = task
         self.base = base
         self.env = bool(task.environment or task.secrets)  # (``_environment`` has work to do)
@@ -262,7 +262,9 @@ class InlineRunner:
         plain = getattr(tf.func, "plain", None)
         self.fn = (plain() if plain is not None else tf.func) or tf.func
         self.data = data_context(base.raw_data_prefix) if base.raw_data_prefix else None
-        self.make_ctx = ExecutionContext.item_factory(base, tf.name, task.kind)
+        # (``own_start``: each attempt's ``execution_date`` is its own start, as for an action
+        # run alone; map items share their map's)
+        self.make_ctx = ExecutionContext.item_factory(base, tf.name, task.kind, own_start)
         # Item-level conversions (``TypeTransformer.decode``/``encode``: container items, where
         # primitives stay unboxed), for ``item``.
         self.decoders = [(n, tr.decode, t) for n, (tr, t) in tf.in_conv.items()]
@@ -278,6 +280,17 @@ class InlineRunner:
         tokens = enter(None, self.data)
         try:
             yield
+        finally:
+            leave(None, tokens)
+
+    def once(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
+        """One attempt (as calling the runner) with the run's data context set around it alone:
+        for a caller outside a stretch (``bound``)."""
+        if self.data is None:
+            return self(action_id, inputs, attempt)
+        tokens = enter(None, self.data)
+        try:
+            return self(action_id, inputs, attempt)
         finally:
             leave(None, tokens)
 
@@ -504,10 +517,13 @@ class LocalBackend:
         finally:
             asyncio._set_running_loop(loop)
 
-    def inline_runner(self, task: Any, context: ActionContext) -> InlineRunner:
+    def inline_runner(
+        self, task: Any, context: ActionContext, own_start: bool = False
+    ) -> InlineRunner:
         """A callable ``(action_id, inputs, attempt) -> ActionOutcome`` running attempts of
-        ``task`` in the calling thread, each as ``context`` with its own id and attempt."""
-        return InlineRunner(task, context)
+        ``task`` in the calling thread, each as ``context`` with its own id and attempt (and,
+        with ``own_start``, its own ``execution_date``)."""
+        return InlineRunner(task, context, own_start)
 
     async def run_action(self, request: ActionRequest) -> ActionOutcome:
         try:

@@ -158,10 +158,12 @@ class ExecutionContext:
 
     @classmethod
     def item_factory(
-        cls, base: ActionContext, task_name: str, task_kind: str
+        cls, base: ActionContext, task_name: str, task_kind: str, own_start: bool = False
     ) -> Callable[[str, int], ExecutionContext]:
         """Makes the contexts of actions that differ from ``base`` only in their id and attempt
-        (map items); an item's ``ActionContext`` is built only if someone asks for it."""
+        (map items); an item's ``ActionContext`` is built only if someone asks for it.
+        ``own_start``: each context's ``execution_date`` is when it was made (an action's
+        attempt), not when the factory was (the items of one map)."""
         template = {
             "_base": base,
             "task_name": task_name,
@@ -169,6 +171,7 @@ class ExecutionContext:
             "_started": time.time(),  # (the items' execution_date: when their map started)
         }
         new = object.__new__
+        now = time.time
 
         def make(action_id: str, attempt: int) -> ExecutionContext:
             ctx: ExecutionContext = new(cls)
@@ -177,7 +180,15 @@ class ExecutionContext:
             fields["_item"] = (action_id, attempt)
             return ctx
 
-        return make
+        def make_started(action_id: str, attempt: int) -> ExecutionContext:
+            ctx: ExecutionContext = new(cls)
+            fields = ctx.__dict__
+            fields.update(template)
+            fields["_item"] = (action_id, attempt)
+            fields["_started"] = now()
+            return ctx
+
+        return make_started if own_start else make
 
     @property
     def action(self) -> ActionContext:

@@ -192,6 +192,8 @@ def _read_scalar(data: bytes, pos: int, end: int) -> Any:
     pos += 1
     if tag == 0x10:
         v, pos = read_varint(data, pos)
+        if v >> 64:  # (protobuf keeps a varint's low 64 bits)
+            return _MISSING
         value: Any = (v >> 1) ^ -(v & 1)
     elif tag == 0x21:
         if pos + 8 > end:
@@ -211,46 +213,130 @@ def _read_scalar(data: bytes, pos: int, end: int) -> Any:
     return value if pos == end else _MISSING
 
 
+def _read_named(data: bytes, pos: int, n: int, tag: int, out: dict[str, Any]) -> int:
+    """Read the ``NamedLiteral`` fields with key byte ``tag`` from ``pos`` on into ``out`` (as
+    ``Scalar`` literals), each a plain scalar with a distinct, non-empty name; the position
+    after the last one, or -1 when one is not such a field. (Lengths below 128, one byte each,
+    are read in place: most are.) ``IndexError``/``ValueError`` for truncated bytes."""
+    while pos < n and data[pos] == tag:
+        length = data[pos + 1]
+        if length > 0x7F:
+            length, pos = read_varint(data, pos + 1)
+        else:
+            pos += 2
+        end = pos + length
+        if end > n or data[pos] != 0x0A:
+            return -1
+        length = data[pos + 1]
+        if length > 0x7F:
+            length, pos = read_varint(data, pos + 1)
+        else:
+            pos += 2
+        name = data[pos : pos + length].decode()
+        pos += length
+        if data[pos] != 0x12:
+            return -1
+        length = data[pos + 1]
+        if length > 0x7F:
+            length, pos = read_varint(data, pos + 1)
+        else:
+            pos += 2
+        if pos + length != end or not name or name in out:
+            return -1
+        value = _read_scalar(data, pos, end)
+        if value is _MISSING:
+            return -1
+        out[name] = Scalar(value)
+        pos = end
+    return pos
+
+
 def read_plain_outputs(data: bytes) -> dict[str, Any] | None:
     """The outputs of an ``ActionOutcome`` holding only outputs, each a plain scalar with a
-    distinct, non-empty name (as ``Scalar`` literals); else ``None``. (Lengths below 128,
-    one byte each, are read in place: most are.)"""
+    distinct, non-empty name (as ``Scalar`` literals); else ``None``."""
     out: dict[str, Any] = {}
     try:
-        pos = 0
         n = len(data)
-        while pos < n:
-            if data[pos] != 0x0A:
-                return None
-            length = data[pos + 1]
-            if length > 0x7F:
-                length, pos = read_varint(data, pos + 1)
-            else:
-                pos += 2
-            end = pos + length
-            if end > n or data[pos] != 0x0A:
-                return None
-            length = data[pos + 1]
-            if length > 0x7F:
-                length, pos = read_varint(data, pos + 1)
-            else:
-                pos += 2
-            name = data[pos : pos + length].decode()
-            pos += length
-            if data[pos] != 0x12:
-                return None
-            length = data[pos + 1]
-            if length > 0x7F:
-                length, pos = read_varint(data, pos + 1)
-            else:
-                pos += 2
-            if pos + length != end or not name or name in out:
-                return None
-            value = _read_scalar(data, pos, end)
-            if value is _MISSING:
-                return None
-            out[name] = Scalar(value)
-            pos = end
+        if _read_named(data, 0, n, 0x0A, out) != n:
+            return None
     except (IndexError, ValueError):
         return None
     return out
+
+
+# A request's layout as ``_wire.request_body`` writes it: a key ``(the digest and code fields,
+# the context's run part)`` (the same for every action of a task in a run), the action's id,
+# its attempt and its inputs (``Scalar`` literals by name).
+RequestParts = tuple[tuple[bytes, bytes], str, int, dict[str, Any]]
+
+
+def read_request(data: bytes) -> RequestParts | None:
+    """The parts of an ``ActionRequest`` laid out exactly as this client writes one with plain
+    inputs (``_wire.request_body``): ``task_digest`` (no template), ``code`` (optional), plain
+    inputs, then ``context`` as its last field, starting with the action's id and attempt
+    (attempts below 2**31). ``None`` for anything else, which is then read the general way.
+    What the key's bytes mean is not checked here: see ``ExecutorService`` (its prepared
+    runs)."""
+    try:
+        n = len(data)
+        if data[0] != 0x2A or data[1] > 0x7F:  # (task_digest: 64 characters)
+            return None
+        pos = 2 + data[1]
+        if data[pos] == 0x22:  # code
+            length = data[pos + 1]
+            if length > 0x7F:
+                length, pos = read_varint(data, pos + 1)
+            else:
+                pos += 2
+            pos += length
+        head = pos
+        inputs: dict[str, Any] = {}
+        pos = _read_named(data, pos, n, 0x12, inputs)
+        if pos < 0 or data[pos] != 0x1A:
+            return None
+        length = data[pos + 1]
+        if length > 0x7F:
+            length, pos = read_varint(data, pos + 1)
+        else:
+            pos += 2
+        if pos + length != n or data[pos] != 0x12 or data[pos + 1] > 0x7F:
+            return None
+        end = pos + 2 + data[pos + 1]
+        action_id = data[pos + 2 : end].decode()
+        if not action_id or end > n:
+            return None
+        attempt = 0
+        if end < n and data[end] == 0x18:
+            attempt, end = read_varint(data, end + 1)
+            if attempt >= 1 << 31:
+                return None
+    except (IndexError, ValueError):
+        return None
+    return (data[:head], data[end:]), action_id, attempt, inputs
+
+
+def field_numbers(data: bytes) -> list[int] | None:
+    """The numbers of the top-level fields of the message ``data``, in order; ``None`` when
+    ``data`` is not well formed (a group, a truncated field)."""
+    out = []
+    pos = 0
+    n = len(data)
+    try:
+        while pos < n:
+            key, pos = read_varint(data, pos)
+            kind = key & 7
+            if kind == 0:
+                _, pos = read_varint(data, pos)
+            elif kind == 1:
+                pos += 8
+            elif kind == 2:
+                length, pos = read_varint(data, pos)
+                pos += length
+            elif kind == 5:
+                pos += 4
+            else:
+                return None
+            out.append(key >> 3)
+    except (IndexError, ValueError):
+        return None
+    return out if pos == n else None

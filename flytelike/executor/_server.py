@@ -53,7 +53,7 @@ from flytelike.backends import (
     _stop,  # (its stop is the face's stop_action: to switch once this body is not in flight)
 )
 from flytelike.errors import ConfigurationError
-from flytelike.executor import _bundle, _net, _wire
+from flytelike.executor import _bundle, _bytes, _net, _prepared, _wire
 from flytelike.proto import executor_pb2 as pb
 
 DEADLINE_MARGIN = 0.05  # seconds kept to answer before the client's deadline
@@ -92,6 +92,7 @@ class ExecutorService:
         # Templates the backend runs in place (``can_inline``), by id: a sync function stays
         # sync until another code bundle comes into use, which forgets them all.
         self._inline: dict[int, Any] = {}
+        self.prepared = _prepared.PreparedRuns()  # (what a run's first request of a task meant)
         self._bundle = ""  # (the digest of the code bundle last used)
         self._lock = threading.Lock()
         self._capture: Any = None
@@ -153,6 +154,7 @@ class ExecutorService:
             if code.bundle_digest != self._bundle:
                 self._bundle = code.bundle_digest
                 self._inline.clear()
+                self.prepared.clear()
             return
         root = code.root
         if root and root not in self._roots:
@@ -220,22 +222,44 @@ class ExecutorService:
         self, grpc: Any, data: bytes, context: Any, slot: list[Any], deadline: float | None
     ) -> bytes:
         """One attempt; ``slot[0]`` holds what stops it while it runs (the call's end calls
-        it); ``deadline`` is the call's (``time.monotonic()``; ``None``: none)."""
+        it); ``deadline`` is the call's (``time.monotonic()``; ``None``: none). A request of a
+        task and run read before is read for its id, attempt and inputs alone (``_prepared``)."""
         if len(data) > self.max_bytes:
             self._check_size(grpc, data, context, pb.ActionRequest)
+        parts = _bytes.read_request(data) if deadline is None else None
+        prepared = self.prepared.find(parts) if parts is not None else None
+        if prepared is not None and prepared.code.bundle_digest:
+            if prepared.code.bundle_digest != self._bundle:
+                prepared = None  # (another bundle is in use now: the general way)
+            else:
+                self._use_code(grpc, context, prepared.code)
+        if prepared is not None:
+            assert parts is not None
+            _, action_id, attempt, inputs = parts
+            code = prepared.code
+            key = (prepared.base.run_name, action_id, attempt)
+        else:
+            try:
+                request, code = _wire.request_from_proto(self.codec, data)
+            except _wire.RequestError as e:
+                context.abort(getattr(grpc.StatusCode, e.status), str(e))
+                raise AssertionError("unreachable: abort raises") from e
+            if code is not _wire.NO_CODE:
+                self._use_code(grpc, context, code)
+            if parts is not None:
+                self.prepared.learn(parts, request, code, self.backend, self._in_place)
+            if deadline is not None:
+                request = _within_deadline(request, deadline - time.monotonic())
+            c = request.context
+            key = (c.run_name, c.action_id, c.attempt)
         try:
-            request, code = _wire.request_from_proto(self.codec, data)
-        except _wire.RequestError as e:
-            context.abort(getattr(grpc.StatusCode, e.status), str(e))
-            raise AssertionError("unreachable: abort raises") from e
-        if code is not _wire.NO_CODE:
-            self._use_code(grpc, context, code)
-        if deadline is not None:
-            request = _within_deadline(request, deadline - time.monotonic())
-        c = request.context
-        key = (c.run_name, c.action_id, c.attempt)
-        try:
-            outcome = self._run(request, key, slot)
+            if prepared is None:
+                outcome = self._run(request, key, slot)
+            elif prepared.runner is not None:
+                self.running[key] = slot[0] = _stopper(*key)
+                outcome = prepared.runner.once(action_id, inputs, attempt)
+            else:
+                outcome = self._run(prepared.request(action_id, attempt, inputs), key, slot)
         except Exception as e:  # a failure of the machinery, not the task's: a system error
             outcome = ActionOutcome(
                 error=ExecutionError(SYSTEM, f"executor failed: {type(e).__name__}: {e}")
@@ -244,7 +268,7 @@ class ExecutorService:
             slot[0] = None
             self.running.pop(key, None)
         if outcome is None:  # (cancelled: nobody is waiting for the answer)
-            context.abort(grpc.StatusCode.CANCELLED, f"{c.action_id} was cancelled")
+            context.abort(grpc.StatusCode.CANCELLED, f"{key[1]} was cancelled")
             raise AssertionError("unreachable: abort raises")
         if code.missing_root and outcome.error is not None:
             outcome = _hint_missing_root(outcome, code.missing_root)

@@ -336,7 +336,8 @@ def request_body(
 ) -> bytes:
     """An ``ActionRequest`` without its template (``TaskCodec.prefix`` goes in front);
     ``code`` is where its module imports from (a ``CodeRef``, or a root folder); ``task`` is
-    the template that travels, when it differs (``ship_task``)."""
+    the template that travels, when it differs (``ship_task``). With plain inputs: the code
+    field, the inputs, then the context (``_bytes.read_request`` reads that layout)."""
     task = task or request.task
     inputs = _bytes.named_literals(request.inputs, b"\x12")
     if inputs is not None:  # (plain inputs: written byte by byte, see ``_bytes``)
@@ -344,7 +345,7 @@ def request_body(
         if context is not None:
             fn = task.function
             key = (code, fn is not None and bool(fn.pickled))
-            return inputs + context + _bytes.code_field(key, _code_bytes, task, code)
+            return _bytes.code_field(key, _code_bytes, task, code) + inputs + context
     msg = pb.ActionRequest()
     put_literals(msg.inputs, request.inputs)
     context_to_proto(msg.context, request.context)
