@@ -57,8 +57,7 @@ from flytelike.artifacts._metadata import (
 from flytelike.artifacts._watch import CatalogWatch
 from flytelike.artifacts._wrapper import Artifact, new
 from flytelike.backends import declaring_outputs
-from flytelike.remote._artifact import ArtifactKey, ArtifactVersionId
-from flytelike.remote._artifact_partitions import ArtifactError
+from flytelike.remote import ArtifactError, ArtifactKey, ArtifactVersionId
 
 
 @contextmanager

@@ -14,8 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from flytelike.artifacts._metadata import Card, Metadata, TimePartition
+from flytelike.remote import ArtifactError
+
+# (remote's artifact catalog: flytelike.artifacts reads and writes its values and partitions)
 from flytelike.remote import _artifact_values as _values
-from flytelike.remote._artifact_partitions import ArtifactError, is_time, time_of
+from flytelike.remote._artifact_partitions import is_time, time_of  # (as above)
 
 
 def to_json(md: Metadata) -> str:

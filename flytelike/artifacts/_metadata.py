@@ -22,9 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
+from flytelike.remote import ArtifactError
+
+# (remote's artifact catalog: used directly)
 from flytelike.remote import _artifact_partitions as _partitions
-from flytelike.remote._artifact_partitions import ArtifactError
-from flytelike.remote._sync import class_sync_and_aio
+from flytelike.remote._sync import class_sync_and_aio  # (remote's one sync-and-aio helper)
 
 KIND_KEY = "flyte.io/kind"
 MAX_PARENTS = 32
@@ -125,6 +127,7 @@ class Metadata:
                 f"Metadata({self.name!r}): kind must be one of {list(_KINDS)}, got {self.kind!r}"
             )
         if self.parents is not None:
+            # (remote's artifact catalog: used directly)
             from flytelike.remote import _artifact_values as _values
 
             if len(self.parents) > MAX_PARENTS:

@@ -14,9 +14,12 @@ from typing import Any
 from flytelike.artifacts._json import from_json, to_json
 from flytelike.artifacts._metadata import Metadata
 from flytelike.backends import ActionContext, set_artifact_builder
+from flytelike.remote import PartitionSchema
+
+# (remote's artifact catalog: flytelike.artifacts reads and writes its rows, values, partitions)
 from flytelike.remote import _artifact_store as _store
-from flytelike.remote import _artifact_values as _values
-from flytelike.remote._artifact_partitions import PartitionSchema, schema_of, split
+from flytelike.remote import _artifact_values as _values  # (as above)
+from flytelike.remote._artifact_partitions import schema_of, split  # (as above)
 from typesystem import LiteralType
 
 
@@ -35,15 +38,15 @@ class Produced:
 def _namespace(action: ActionContext) -> tuple[str, str]:
     if action.project and action.domain:
         return action.project, action.domain
-    from flytelike.remote._task import _namespace as configured
+    from flytelike.remote._task import _namespace as configured  # (FlyteRemote's one rule)
 
     return configured(action.project or None, action.domain or None)
 
 
 def _row(output: str, md: Metadata, literal: Any, py: Any, action: ActionContext) -> Any:
     import typesystem
-    from flytelike.remote._platform import User
-    from typesystem import _proto
+    from flytelike.remote import User
+    from typesystem import _proto  # (typesystem's protobuf codec: off its face, loads protobuf)
 
     value = typesystem.to_msgpack(literal)
     lt = py if isinstance(py, LiteralType) else typesystem.default_registry().literal_type(py)
@@ -91,7 +94,7 @@ def build(items: list[tuple[str, Any, Any, Any]], action: ActionContext) -> Prod
     rows = []
     for output, md, literal, py in items:
         if not isinstance(md, Metadata):
-            from flytelike.remote._artifact_partitions import ArtifactError
+            from flytelike.remote import ArtifactError
 
             raise ArtifactError(
                 f"output `{output}` declares {type(md).__name__} as its artifact metadata; give "

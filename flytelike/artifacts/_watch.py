@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flytelike.errors import ConfigurationError
+from flytelike.remote import Artifact
+
+# (remote's artifact catalog: used directly)
 from flytelike.remote import _artifact_store as _store
-from flytelike.remote._artifact import Artifact
 
 
 class CatalogWatch:
@@ -27,7 +29,7 @@ class CatalogWatch:
         self.domain = domain
 
     def _ns(self) -> tuple[str, str]:
-        from flytelike.remote._task import _namespace
+        from flytelike.remote._task import _namespace  # (FlyteRemote's one rule)
 
         return _namespace(self.project, self.domain)
 

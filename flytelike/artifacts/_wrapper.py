@@ -15,7 +15,7 @@ import copy
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from flytelike.artifacts._metadata import Metadata
-from flytelike.remote._artifact_partitions import ArtifactError
+from flytelike.remote import ArtifactError
 
 T = TypeVar("T")
 

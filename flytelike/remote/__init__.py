@@ -22,7 +22,14 @@
 from __future__ import annotations
 
 from flytelike.remote._app import App
-from flytelike.remote._artifact import Artifact, ArtifactGroup, PartitionSchema
+from flytelike.remote._artifact import (
+    Artifact,
+    ArtifactGroup,
+    ArtifactKey,
+    ArtifactVersionId,
+    PartitionSchema,
+)
+from flytelike.remote._artifact_partitions import ArtifactError
 from flytelike.remote._auth import auth_metadata
 from flytelike.remote._condition import Condition
 from flytelike.remote._entities import StoredEntity
@@ -56,7 +63,10 @@ __all__ = [
     "ActionOutputs",
     "App",
     "Artifact",
+    "ArtifactError",
     "ArtifactGroup",
+    "ArtifactKey",
+    "ArtifactVersionId",
     "Condition",
     "EntityNotFoundError",
     "ExecutionEvent",
