@@ -185,8 +185,7 @@ class Report:
 
     def get_final_report(self) -> str:
         """The report as one HTML page (the main tab left out while it is empty)."""
-        # The page every deck is written into (backends' face does not export it).
-        from flytelike.backends._deck_page import deck_page
+        from flytelike.backends import deck_page  # (the page every deck is written into)
 
         tabs = {n: t.get_html() for n, t in self.tabs.items() if t.content or n != _MAIN}
         return deck_page(self.name, tabs)

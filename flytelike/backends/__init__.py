@@ -86,6 +86,10 @@ if TYPE_CHECKING:
     from flytelike.backends._capture import Dispatcher as CaptureDispatcher
     from flytelike.backends._capture import install as install_capture
     from flytelike.backends._capture import take as take_log
+    from flytelike.backends._deck_page import deck_page
+    from flytelike.backends._gantt import Row as GanttRow
+    from flytelike.backends._gantt import Segment as GanttSegment
+    from flytelike.backends._gantt import gantt_svg
     from flytelike.backends._item_chunks import ChunkOutcome
     from flytelike.backends._local import InlineRunner, LocalBackend, run_sync, user_error
     from flytelike.backends._logging import logger, system_logger
@@ -104,11 +108,15 @@ _LAZY: dict[str, tuple[str, str]] = {
     "BACKEND_OPTIONS_ENV": ("flytelike.backends._options", "ENV"),
     "CaptureDispatcher": ("flytelike.backends._capture", "Dispatcher"),
     "ChunkOutcome": ("flytelike.backends._item_chunks", "ChunkOutcome"),
+    "GanttRow": ("flytelike.backends._gantt", "Row"),
+    "GanttSegment": ("flytelike.backends._gantt", "Segment"),
     "InlineRunner": ("flytelike.backends._local", "InlineRunner"),
     "LOG_LIMIT": ("flytelike.backends._capture", "LOG_LIMIT"),
     "LocalBackend": ("flytelike.backends._local", "LocalBackend"),
     "OPEN_CAPTURES": ("flytelike.backends._capture", "OPEN"),
     "at_child_exit": ("flytelike.backends._worker", "at_child_exit"),
+    "deck_page": ("flytelike.backends._deck_page", "deck_page"),
+    "gantt_svg": ("flytelike.backends._gantt", "gantt_svg"),
     "in_worker_process": ("flytelike.backends._worker", "in_worker_process"),
     "install_capture": ("flytelike.backends._capture", "install"),
     "logger": ("flytelike.backends._logging", "logger"),
@@ -193,6 +201,10 @@ __all__ = [
     "set_variables",
     "variables",
     "set_group_provider",
+    "GanttRow",
+    "GanttSegment",
+    "gantt_svg",
+    "deck_page",
     "CaptureDispatcher",
     "real_stream",
     "redirect_terminal",

@@ -289,7 +289,7 @@ class FlyteContextManager:
 
 def register_provider() -> None:
     """Make ``current_context()`` what flytekit-style transformers get as ``ctx``."""
-    from typesystem import _kit
+    from typesystem import _kit  # (flytekit's models and their context hook: off its face)
 
     _kit.set_context_provider(FlyteContextManager.current_context)
 

@@ -376,7 +376,7 @@ def _io_context() -> Any:
     """``typesystem.io._context``, imported on first use (``typesystem.io`` is not light); the
     running action's key (``File.named_remote``) is read from ``current_context()``."""
     if not _IO:
-        from typesystem.io import _context
+        from typesystem.io import _context  # (held as one object, read per action: no face lookup)
 
         _context.set_action_key_provider(_running_action_key)
         _IO.append(_context)

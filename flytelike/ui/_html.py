@@ -14,9 +14,11 @@ from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-# (the chart the deck pages draw their timelines with: one look for every timeline; a private
-# module of the backends package because decks are written inside a backend's worker)
-from flytelike.backends._gantt import Row, Segment, gantt_svg
+# (the chart the deck pages draw their timelines with: one look for every timeline; the backends'
+# because decks are written inside a backend's worker)
+from flytelike.backends import GanttRow as Row
+from flytelike.backends import GanttSegment as Segment
+from flytelike.backends import gantt_svg
 from flytelike.ui._graph import NOT_STARTED, PHASE_COLOURS, svg
 
 PHASES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
