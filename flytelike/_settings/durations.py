@@ -46,7 +46,7 @@ def to_seconds(value: Any, what: str, *, error: type[FlytelikeError] = Definitio
     elif isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
     elif isinstance(value, str):
-        from typesystem._json import parse_duration
+        from typesystem._json import parse_duration  # (typesystem's parser: off its face)
 
         try:
             seconds = parse_duration(value).total_seconds()

@@ -147,7 +147,8 @@ def _configured(position: int) -> str | None:
     value = initialized()[position]
     if value is not None:
         return value
-    from flytelike.engine._pyproject import settings  # (is the variable set, or defaulted?)
+    # (is the variable set, or defaulted? The pyproject reader is not on the engine's face)
+    from flytelike.engine._pyproject import settings
 
     var = ("FLYTELIKE_PROJECT", "FLYTELIKE_DOMAIN")[position]
     return os.environ.get(var) or settings()[0].get(var) or None

@@ -9,6 +9,8 @@ flytelike does not use (importing them raises ``ImportError`` saying so).
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
+
+# (flytekit's literal models are typesystem's kit, off its face: typesystem.Literal differs)
 from typesystem._kit import (
     Binary,
     Blob,

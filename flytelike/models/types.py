@@ -6,6 +6,8 @@ literal types (``typesystem._kit``; see ``flytelike.models.literals``):
 from typing import NoReturn
 
 from flytelike._compat.aliases import not_provided
+
+# (flytekit's literal models are typesystem's kit, off its face: typesystem.Literal differs)
 from typesystem._kit import (
     LiteralType,
     SimpleType,
