@@ -38,7 +38,9 @@ def gather() -> dict[str, Any]:
     from flytelike import __version__
     from flytelike.backends import available_backends
     from flytelike.engine import EngineConfig
-    from flytelike.engine._pyproject import settings  # (the file [tool.flytelike] came from)
+
+    # (the file [tool.flytelike] came from: the pyproject reader is not on the engine's face)
+    from flytelike.engine._pyproject import settings
 
     config = EngineConfig.from_env()
     project, pyproject = settings()
