@@ -153,6 +153,7 @@ def install_builtins(registry: TypeRegistry) -> None:
 def _install_offloaded(registry: TypeRegistry) -> None:
     """File, Dir, dataframes, numpy arrays and scikit-learn estimators (``typesystem.io``;
     imports no fsspec, pandas, pyarrow, polars, numpy or scikit-learn)."""
+    # (io's transformers and factories: what the built-ins install, not on typesystem.io's face)
     from typesystem.io import DataFrame, Dir, File, _estimator, _frames, _ndarray, _offloaded
 
     registry.register(_offloaded.FileTransformer(File))

@@ -40,6 +40,7 @@ from typesystem.io._handlers import (
 )
 from typesystem.io._hashing import HashFunction, content_hash
 from typesystem.io._offloaded import DirTransformer, FileTransformer
+from typesystem.io._paths import is_remote
 from typesystem.io._retry import is_transient, with_retries
 from typesystem.io._schema import (
     FlyteSchema,
@@ -91,6 +92,7 @@ __all__ = [
     "current_scratch_dir",
     "current_store",
     "default_handlers",
+    "is_remote",
     "is_transient",
     "kwtypes",
     "use_action_key",

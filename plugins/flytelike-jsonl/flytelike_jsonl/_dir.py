@@ -165,7 +165,7 @@ class JsonlDir(RecordReader, Dir):
 def _prefetch(shard: JsonlFile) -> JsonlFile:
     """Bring a remote shard to local disk ahead of reading it."""
     if shard.remote_source is not None and not shard.downloaded:
-        from typesystem.io._paths import is_remote
+        from typesystem.io import is_remote
 
         if is_remote(shard.remote_source):
             shard.download_sync()
