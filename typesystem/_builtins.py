@@ -100,6 +100,12 @@ def _pydantic(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
     return PydanticTransformer(t, registry)
 
 
+def _typeddict(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
+    from typesystem._typeddicts import TypedDictTransformer
+
+    return TypedDictTransformer(t, registry)
+
+
 def _is_variadic_or_fixed_tuple(t: Any) -> bool:
     return ty.is_tuple(t) and not ty.is_namedtuple(t)
 
@@ -143,6 +149,7 @@ def install_builtins(registry: TypeRegistry) -> None:
     registry.register_factory(ty.is_namedtuple, _namedtuple, name="namedtuple")
     registry.register_factory(ty.is_dataclass_type, _dataclass, name="dataclass")
     registry.register_factory(ty.is_pydantic_model, _pydantic, name="pydantic")
+    registry.register_factory(ty.is_typeddict, _typeddict, name="typeddict")
     registry.register_factory(is_typed_iterator, iterator_factory, name="iterator")
     registry.register(AnyPickleTransformer())  # (bare FlytePickle: any value, pickled)
     _install_offloaded(registry)

@@ -103,6 +103,8 @@ class _Builder:
         if ty.is_dataclass_type(t) or ty.is_namedtuple(t) or (ty.is_tuple(t)):
             fn = self.func_for(t)
             return [f"{indent}if not {fn}({x}):", fail]
+        if ty.is_typeddict(t):  # (a plain dict; its transformer checks the keys)
+            return [f"{indent}if type({x}) is not dict:", fail]
         if isinstance(t, type):
             return [f"{indent}if not isinstance({x}, {self.name_for(t)}):", fail]
         return [f"{indent}if True:", fail]

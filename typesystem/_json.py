@@ -75,12 +75,17 @@ def _plain_to_json(v: Any) -> Any:
     return _scalar_to_json(v)
 
 
+# Records whose stored form is their JSON form (pydantic models, TypedDicts); inside a
+# dataclass they are fields stored as literal bytes.
+_JSON_RECORDS = ("pydantic", "typeddict")
+
+
 def _is_record_native(lt: LiteralType) -> bool:
     """Whether a record field of this type is stored by mashumaro itself (not as literal bytes)."""
     if isinstance(lt, SimpleType):
         return not lt.tag
     if isinstance(lt, StructType):
-        return lt.tag != "pydantic"
+        return lt.tag not in _JSON_RECORDS
     if isinstance(lt, BinaryType):
         return lt.format == "msgpack"
     return not isinstance(lt, BlobType | TableType)
@@ -342,6 +347,11 @@ def _from_json(data: Any, lt: LiteralType) -> LiteralValue:
             if data in values and type(data) in (str, int):
                 return data  # type: ignore[no-any-return]
             raise _fail(lt, data, f"one of {list(values)}")
+        case StructType(tag=tag) if tag in _JSON_RECORDS:
+            # (checked by the model or TypedDict when read; reading it as a record would recurse)
+            if not isinstance(data, dict):
+                raise _fail(lt, data, "expected a JSON object")
+            return Binary("msgpack", _plain_from_json(data, render(lt)))
         case StructType() | RefType():
             return Binary("msgpack", _plain_from_json(_to_record_form(data, lt), render(lt)))
         case BinaryType(format="msgpack"):

@@ -85,6 +85,37 @@ def is_pydantic_model(t: Any) -> bool:
     return issubclass(t, module.BaseModel)
 
 
+def is_typeddict(t: Any) -> bool:
+    """``typing.TypedDict`` and ``typing_extensions.TypedDict`` classes."""
+    if not isinstance(t, type) or not issubclass(t, dict):
+        return False
+    import typing_extensions
+
+    return typing.is_typeddict(t) or typing_extensions.is_typeddict(t)
+
+
+def typeddict_fields(t: type) -> list[tuple[str, Any, bool]]:
+    """``(key, type, required)`` per key of a TypedDict (``NotRequired``/``Required``/``total``
+    decide ``required``; the types are resolved, without those markers)."""
+    import typing_extensions
+
+    hints = typing.get_type_hints(t)
+    marked = typing.get_type_hints(t, include_extras=True)
+    # (a class under ``from __future__ import annotations`` on Python < 3.12 reads the markers
+    # in its string annotations too late: its ``__required_keys__`` follows ``total`` only)
+    required = getattr(t, "__required_keys__", frozenset(hints))
+    not_required = {typing_extensions.NotRequired, getattr(typing, "NotRequired", None)}
+    is_required = {typing_extensions.Required, getattr(typing, "Required", None)}
+
+    def required_key(name: str) -> bool:
+        origin = get_origin(strip_annotated(marked[name])[0])
+        if origin in not_required:
+            return False
+        return origin in is_required or name in required
+
+    return [(name, hint, required_key(name)) for name, hint in hints.items()]
+
+
 def is_callable(t: Any) -> bool:
     """``Callable``/``Callable[[A], R]`` (from ``typing`` or ``collections.abc``)."""
     base, _ = strip_annotated(t)

@@ -59,3 +59,16 @@ def test_pydantic_is_not_imported_by_typesystem() -> None:
     code = "import sys, typesystem; typesystem.default_registry().literal_type(int); print('pydantic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_model_json_form_reads_back() -> None:
+    # (reading a model's JSON form recursed without end before the JSON records were told apart)
+    from typesystem._json import literal_from_json, literal_to_json
+
+    lt = REG.literal_type(Prediction)
+    data = literal_to_json(REG.to_literal(Prediction(label="a", score=0.5), Prediction), lt)
+    assert REG.to_python(literal_from_json(data, lt), Prediction) == Prediction(
+        label="a", score=0.5
+    )
+    with pytest.raises(ts.ConversionError, match="JSON object"):
+        literal_from_json(["a"], lt)
