@@ -45,9 +45,9 @@ from flytelike.backends import (
     ActionRequest,
     ExecutionError,
     ItemColumns,
+    is_mocked,  # (the driver's mocks: only it can run them)
     ship_task,
 )
-from flytelike.backends._live import is_mocked  # (the driver's mocks: only it can run them)
 from flytelike_ray import _worker
 from flytelike_ray._cluster import Connection, check_prefix, connect
 from flytelike_ray._code import check_shipped, code_root
@@ -232,7 +232,7 @@ class RayBackend:
             return found[1]
         driver = task.kind not in _DRIVER_KINDS
         if not driver and any(k == "v2.environment" for k, _ in task.custom):
-            from flytelike.backends._functions import task_function
+            from flytelike.backends import task_function
 
             try:  # an async v2 task may make child calls: the driver's engine records them
                 driver = task_function(task).is_async

@@ -20,6 +20,7 @@ import signal
 import threading
 from types import TracebackType
 
+# (_stop's stop, set_main_wake, wake_handler are on the face: import lines only while in flight)
 from flytelike.backends import USER, ActionContext, ExecutionError, _stop
 
 WAKE_SIGNAL = signal.SIGUSR2  # (unused by Ray's workers; the same one ``flytelike run`` uses)

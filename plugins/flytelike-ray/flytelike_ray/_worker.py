@@ -29,14 +29,15 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
+    InlineRunner,
+    run_sync,
+    task_function,
     variables,
 )
 
 # The attempt is the local backend's own: a worker runs the task exactly as ``local`` does, and
 # what it prints is captured as in the local backend's worker processes (``_capture``).
 from flytelike.backends import _capture as capture
-from flytelike.backends._functions import task_function
-from flytelike.backends._local import InlineRunner, run_sync
 from flytelike_ray._deadline import Deadline, install_wake
 from flytelike_ray._places import DeckPages, outputs_uri, put_large, take_decks, worker_context
 from flytelike_ray._types import apply as apply_types
