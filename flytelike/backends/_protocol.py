@@ -175,6 +175,14 @@ class Backend(Protocol):
     (seconds, or ``None`` for no limit): the engine then waits ``timeout + timeout_grace``
     (time for queueing, worker start-up and transport) before it cancels ``run_action``.
 
+    Optional: ``default_parallelism`` (a whole number >= 1), the task actions the engine keeps
+    in flight at once in a run that sets no ``max_parallelism`` (neither the run, its launch
+    plan, ``FLYTELIKE_MAX_PARALLELISM`` nor ``[tool.flytelike]``); without it, 32 (what the
+    local backend's threads run at once). A backend that queues work itself (a cluster)
+    declares more, so that a fan-out is submitted at once rather than in steps. A map without
+    ``concurrency`` still sizes its batches (``ItemBackend``) as over 32 workers: only more of
+    them go out at once.
+
     Optional: ``check_run(closure, raw_data_prefix)``, called before a run is recorded (and
     before a resumed one restarts), raises a ``flytelike.errors.FlytelikeError`` to refuse a run
     the backend cannot carry out as configured (e.g. a local raw data prefix on a multi-node

@@ -63,7 +63,7 @@ def gather() -> dict[str, Any]:
         "config": {
             "raw_data_prefix": config.data_prefix,
             "backend": config.backend,
-            "max_parallelism": config.max_parallelism,
+            "max_parallelism": config.max_parallelism or "unset (the backend's default)",
             "system_retries": config.system_retries,
             "cache_enabled": config.cache_enabled,
             "overwrite_cache": config.overwrite_cache,

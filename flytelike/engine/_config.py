@@ -38,6 +38,10 @@ from typing import Any
 from flytelike._settings.home import default_home
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, check_name
 
+# A run's max parallelism when nobody sets one and the backend declares no
+# ``default_parallelism`` (``flytelike.backends.Backend``).
+DEFAULT_PARALLELISM = 32
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
@@ -121,7 +125,9 @@ class EngineConfig:
     raw_data_prefix: str = ""
     cache_enabled: bool = True
     overwrite_cache: bool = False
-    max_parallelism: int = 32
+    # Task actions in flight at once in a run; ``None``: nobody chose, the backend's
+    # ``default_parallelism`` applies (``DEFAULT_PARALLELISM`` on a backend declaring none).
+    max_parallelism: int | None = None
     backend: str = "local"
     backend_options: tuple[tuple[str, Any], ...] = ()
     system_retries: int = 3
@@ -169,7 +175,11 @@ class EngineConfig:
             ),
             "cache_enabled": flag("FLYTELIKE_LOCAL_CACHE_ENABLED", True),
             "overwrite_cache": flag("FLYTELIKE_LOCAL_CACHE_OVERWRITE", False),
-            "max_parallelism": whole("FLYTELIKE_MAX_PARALLELISM", 32, 1),
+            "max_parallelism": (  # (unset: None, the backend's default)
+                whole("FLYTELIKE_MAX_PARALLELISM", DEFAULT_PARALLELISM, 1)
+                if env.get("FLYTELIKE_MAX_PARALLELISM", "").strip()
+                else None
+            ),
             "backend": env.get("FLYTELIKE_BACKEND") or "local",
             "backend_options": _backend_options(env, origins.get("FLYTELIKE_BACKEND_OPTIONS")),
             "system_retries": whole("FLYTELIKE_SYSTEM_RETRIES", 3, 0),
@@ -200,3 +210,30 @@ class EngineConfig:
 
     def replace(self, **changes: Any) -> EngineConfig:
         return dataclasses.replace(self, **changes)
+
+
+def run_windows(chosen: int | None, backend: Any) -> tuple[int, int]:
+    """``(task actions in flight, map split)`` of a run whose max parallelism is ``chosen``
+    (``None``: neither the run, its launch plan nor the configuration chose one).
+
+    A chosen value is both. Otherwise the actions in flight are the backend's
+    ``default_parallelism`` when it declares one (a backend that queues work itself, a Ray
+    cluster, takes a fan-out at once more cheaply than in steps of 32) and
+    ``DEFAULT_PARALLELISM`` else, while a map without ``concurrency`` still splits its items as
+    over ``DEFAULT_PARALLELISM`` workers (the size of its batches, ``_map_batches``), so a large
+    backend default does not cut a map into small batches."""
+    if chosen is not None:
+        return chosen, chosen
+    declared = getattr(backend, "default_parallelism", None)
+    if declared is None:
+        return DEFAULT_PARALLELISM, DEFAULT_PARALLELISM
+    if isinstance(declared, bool) or not isinstance(declared, int) or declared < 1:
+        from flytelike.errors import ConfigurationError
+
+        name = getattr(backend, "name", type(backend).__qualname__)
+        raise ConfigurationError(
+            f"backend {name!r} declares default_parallelism={declared!r}: it must "
+            "be a whole number >= 1 (task actions in flight when the run sets no "
+            "max_parallelism); fix the backend, or set max_parallelism for the run"
+        )
+    return declared, DEFAULT_PARALLELISM

@@ -122,6 +122,9 @@ class Execution:
     raw_data_prefix: str
     overwrite_cache: bool = False
     max_parallelism: int = 32
+    # The workers a map without ``concurrency`` splits its items over (``_config.run_windows``:
+    # ``max_parallelism`` unless that is a backend's default); 0: ``max_parallelism``.
+    map_parallelism: int = 0
     prior: dict[str, Outputs] = field(default_factory=dict)
     # Of a resumed run: per action, the number its next attempt takes (after the recorded ones).
     attempt_base: dict[str, int] = field(default_factory=dict)

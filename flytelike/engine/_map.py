@@ -1,8 +1,10 @@
 """Map nodes (``ArrayNode``): run a task or launch plan once per element of its list inputs.
 
 Every item is its own action (``<node>[i]``) with its own retries, recorded in the run store, and
-reused on resume. ``concurrency`` bounds the items running at once (unset: the run's max
-parallelism; 0: unbounded). With ``min_success_ratio`` < 1 or ``min_successes`` set, failed
+reused on resume. ``concurrency`` bounds the items running at once (0: unbounded; unset: the
+run's max parallelism, which on a backend declaring a ``default_parallelism`` the run did not
+override is that default, while items are still split as over ``DEFAULT_PARALLELISM`` workers
+for batches and threads: ``Execution.map_parallelism``). With ``min_success_ratio`` < 1 or ``min_successes`` set, failed
 items become ``None`` and the node fails only when fewer than ``min_successes`` (when set) or
 ``ceil(n * ratio)`` items succeed (``flytelike.ir.required_successes``).
 
@@ -39,12 +41,13 @@ from flytelike.engine._phases import NodePhase
 from flytelike.ir import ArrayNode, Node, TaskTemplate, required_successes, tolerates_failures
 from typesystem import Collection, CollectionType, LiteralType, UnionType, UnionValue
 
-# ``run_batched(items, task, workers) -> bool`` (``_map_batches``, which imports this module):
-# runs the items through a backend's ``run_items`` when it has one; set by the engine.
-_BATCHED: list[Callable[[MapItems, TaskTemplate, int], Awaitable[bool]]] = []
+# ``run_batched(items, task, in_flight, split) -> bool`` (``_map_batches``, which imports this
+# module): runs the items through a backend's ``run_items`` when it has one; set by the engine.
+Batched = Callable[[MapItems, TaskTemplate, int, int], Awaitable[bool]]
+_BATCHED: list[Batched] = []
 
 
-def use_batches(run_batched: Callable[[MapItems, TaskTemplate, int], Awaitable[bool]]) -> None:
+def use_batches(run_batched: Batched) -> None:
     """Let maps hand their items to a backend's ``run_items`` through ``run_batched``."""
     _BATCHED[:] = [run_batched]
 
@@ -151,8 +154,13 @@ async def run_map(
     ex.node_started(aid, parent, node.id, "map", name, inputs)
     items = MapItems(interp, aid, node, name, inputs, mapped, n)
     conc = target.concurrency
-    workers = ex.max_parallelism if conc is None else (conc or n)
+    if conc is None:  # items in flight: the run's window; split over its map parallelism
+        in_flight = ex.max_parallelism or n
+        workers = ex.map_parallelism or in_flight
+    else:
+        in_flight = workers = conc or n
     workers = max(1, workers or n or 1)
+    in_flight = max(1, in_flight or n or 1)
     backend: Any = ex.backend
     ov = node.overrides
     fast = (
@@ -180,8 +188,12 @@ async def run_map(
         else:
             # Batches through a remote backend's ``run_items`` when it has one (``_BATCHED``).
             batched = _BATCHED[0] if _BATCHED else None
-            if task is None or batched is None or not await batched(items, task, workers):
-                await _general_path(interp, items, target, workers)
+            if (
+                task is None
+                or batched is None
+                or not await batched(items, task, in_flight, workers)
+            ):
+                await _general_path(interp, items, target, in_flight)
         done = True
     finally:
         items.close(done)

@@ -4,9 +4,13 @@ Used for plain Python map targets without cache or timeout when the backend runs
 the driver and offers ``run_items`` (a remote backend: one request per item would cost a round
 trip each). The engine still owns every rule:
 
-- ``concurrency`` (unset: the run's max parallelism) is the number of batches in flight, each
-  holding one slot of the run's ``max_parallelism`` while it runs; a batch has at most the
-  backend's ``item_batch_size`` items, fewer when that keeps every slot busy;
+- ``concurrency`` is the number of batches in flight, each holding one slot of the run's
+  ``max_parallelism`` while it runs; a batch has at most the backend's ``item_batch_size``
+  items, fewer when that keeps every slot busy. Unset, the batches are sized as for a
+  ``concurrency`` of the run's map parallelism (its ``max_parallelism``, or 32 when that is the
+  backend's ``default_parallelism``, ``_config.run_windows``) and as many go out at once as the
+  run's window takes: on a backend that queues work itself (Ray) the whole map is submitted at
+  once, in batches of the same size as before;
 - an item that fails is decided exactly as on the local fast path (``_map_items.run_item``, fed the
   item's outcomes so far): a retryable error sends it again, in a later batch, with attempt + 1
   (an item that succeeds at once is recorded directly, as ``run_item`` would);
@@ -134,9 +138,10 @@ def batchable(backend: Any, task: TaskTemplate, overrides: Any) -> bool:
     )
 
 
-async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool:
-    """Run every item of ``items`` through the backend's ``run_items``; ``False`` (nothing
-    done) when this map does not qualify (``batchable``)."""
+async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split: int) -> bool:
+    """Run every item of ``items`` through the backend's ``run_items``, at most ``in_flight``
+    batches at once, sized as if ``split`` ran at once (see the module docstring); ``False``
+    (nothing done) when this map does not qualify (``batchable``)."""
     ex = items.ex
     backend: Any = ex.backend
     ov = items.node.overrides
@@ -236,13 +241,13 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
             record_many(items, done)
 
     running: set[asyncio.Task[None]] = set()
-    ex.inflight += workers  # items run side by side: none may run in place
+    ex.inflight += in_flight  # items run side by side: none may run in place
     try:
         while sent < len(fresh) or queue or running:
-            free = workers - len(running)
+            free = split - len(running)
             left = len(fresh) - sent + len(queue)
             size = max(1, min(size_cap, math.ceil(left / max(1, free))))
-            while (sent < len(fresh) or queue) and len(running) < workers:
+            while (sent < len(fresh) or queue) and len(running) < in_flight:
                 first = sent < len(fresh)  # (first attempts before later ones)
                 if first:
                     part = fresh[sent : sent + size]
@@ -262,5 +267,5 @@ async def run_batched(items: MapItems, task: TaskTemplate, workers: int) -> bool
             f.cancel()
         raise
     finally:
-        ex.inflight -= workers
+        ex.inflight -= in_flight
     return True

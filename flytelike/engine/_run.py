@@ -37,7 +37,7 @@ from flytelike.engine._cache import TaskCache
 from flytelike.engine._children import activate_execution, deactivate_execution
 from flytelike.engine._code import code_location
 from flytelike.engine._code import prepare as prepare_code
-from flytelike.engine._config import EngineConfig
+from flytelike.engine._config import EngineConfig, run_windows
 from flytelike.engine._convert import inputs_to_literals
 from flytelike.engine._events import RUN, Callback
 from flytelike.engine._execution import (
@@ -344,6 +344,8 @@ class Engine:
             self._live[name] = live
         _abort.register(name, primary.id.name if isinstance(primary, TaskTemplate) else "")
         run = Run(self, name, primary.id.name, primary.interface, py_iface, live)
+        chosen = options["max_parallelism"] or cfg.max_parallelism  # (None: nobody chose)
+        window, split = run_windows(None if chosen is None else int(chosen), self.backend)
         ex = Execution(
             run_name=name,
             index=index,
@@ -355,7 +357,8 @@ class Engine:
             run_dir=cfg.run_dir(name),
             raw_data_prefix=str(options["raw_data_path"]),
             overwrite_cache=bool(options["overwrite_cache"]),
-            max_parallelism=int(options["max_parallelism"] or cfg.max_parallelism),
+            max_parallelism=window,
+            map_parallelism=split,
             prior=prior,
             attempt_base=bases,
             direct_call=direct_call,

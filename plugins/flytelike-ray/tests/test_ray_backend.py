@@ -29,6 +29,20 @@ def test_selected_by_name_and_offers_item_batches() -> None:
     backend.close()
 
 
+def test_its_default_window_is_an_option_and_a_chosen_one_wins() -> None:
+    from flytelike_ray import RayBackend
+
+    from flytelike.engine._config import run_windows
+
+    backend = get_backend("ray", default_parallelism=64)
+    assert backend.default_parallelism == 64  # type: ignore[attr-defined]
+    assert run_windows(None, backend) == (64, 32) and run_windows(8, backend) == (8, 8)
+    assert run_windows(None, RayBackend()) == (1024, 32)
+    backend.close()
+    with pytest.raises(ValueError, match="default_parallelism"):
+        RayBackend(default_parallelism=0)
+
+
 def test_actions_run_in_ray_workers(ray_engine: Engine) -> None:
     assert ray_engine.run(rt.pid).outputs() != os.getpid()
 
