@@ -79,7 +79,9 @@ class Cache:
       used (the task runs again and its outputs replace the entry); v2 tasks carry it as
       ``v2.cache_max_age`` (seconds) and the engine honours it.
       As upstream's first positional parameter is ``behavior``, ``Cache("auto")``,
-      ``Cache("override", ...)`` and ``Cache("disable")`` mean the behavior, not a version.
+      ``Cache("override", ...)`` and ``Cache("disable")`` mean the behavior, not a version,
+      and then a second and third positional are upstream's ``version_override`` and
+      ``serialize`` (``Cache("auto", "1.2")``).
 
     ``version`` and ``version_override`` are two spellings of one setting: after construction
     both hold the same value (giving two different values is an error). In the IR a ``Cache``
@@ -101,6 +103,13 @@ class Cache:
         version, behavior = values["version"], values["behavior"]
         if version in BEHAVIORS and behavior == "auto":  # upstream order: Cache("override", ...)
             behavior, version = version, None
+            # flyte's second and third positional parameters are version_override and
+            # serialize; they land in flytekit's serialize and ignored_inputs, where a string
+            # and a bool mean nothing else (Cache("auto", "1.2", True)).
+            if isinstance(values["serialize"], str) and values["version_override"] is None:
+                values["version_override"], values["serialize"] = values["serialize"], False
+                if isinstance(values["ignored_inputs"], bool):
+                    values["serialize"], values["ignored_inputs"] = values["ignored_inputs"], ()
         if not isinstance(behavior, str):
             raise DefinitionError(
                 f"Cache(behavior=...) must be one of {', '.join(map(repr, BEHAVIORS))}, "

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flytelike._v2.raw_data import RawDataPath, unpin_run
+from flytelike._v2.records import CheckpointPaths
 from flytelike.backends import IN_PROCESS_TASK, set_group_provider
 
 _RUN_CONTEXT: dict[str, dict[str, str]] = {}
@@ -213,6 +214,9 @@ class TaskContext:
     code_bundle: Any = None
     compiled_image_cache: Any = None
     restart_attempt: int | None = None
+    # Free-form values a task plugin hands to the body it wraps (flyte's ``TaskContext.data``;
+    # ``ctx()[key]`` reads one); empty unless a ``replace(data=...)`` copy sets some.
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def task_action(self) -> ActionID | None:
@@ -266,6 +270,20 @@ class TaskContext:
         """flyte 2's task checkpoint (``flytelike.backends._checkpoint.Checkpoint``: ``load``/``save``,
         ``load_sync``/``save_sync``, kept across retries and resumes); ``None`` outside a task."""
         return None if self._execution is None else self._execution.v2_checkpoint
+
+    @property
+    def checkpoint_paths(self) -> CheckpointPaths | None:
+        """Where this attempt's checkpoint is written and the previous one read (flyte's
+        ``CheckpointPaths``): locally one place per action, kept across retries and resumes, so
+        both paths name it. ``None`` outside a task."""
+        if self._execution is None:
+            return None
+        cp = self._execution.v2_checkpoint
+        return CheckpointPaths(cp.remote_source or cp.remote_destination, cp.remote_destination)
+
+    def __getitem__(self, key: str) -> Any:
+        """``data.get(key)``, as flyte's ``ctx()[key]``."""
+        return self.data.get(key)
 
     @property
     def report(self) -> Any:

@@ -355,6 +355,24 @@ def test_ctx_outside_a_task() -> None:
     assert flyte.get_custom_context() == {}
 
 
+ctx_env = flyte.TaskEnvironment("ctx_fields")
+
+
+@ctx_env.task
+async def ctx_fields() -> tuple[dict[str, int], int | None, bool]:
+    c = flyte.ctx()
+    paths = c.checkpoint_paths
+    assert paths is not None and paths.checkpoint_path == c.checkpoint.remote_destination
+    plugged = c.replace(data={"n": 3})
+    return c.data, plugged["n"], paths.prev_checkpoint_path == paths.checkpoint_path
+
+
+def test_ctx_data_and_checkpoint_paths() -> None:
+    # flyte-sdk's advanced/multi_run.py prints both
+    assert flyte.run(ctx_fields).outputs() == ({}, 3, True)
+    assert flyte.ctx().checkpoint_paths is None and flyte.ctx().data == {}
+
+
 def test_io_names() -> None:
     import flytelike.io
 

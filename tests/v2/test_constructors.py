@@ -140,6 +140,16 @@ def test_cache_max_age_is_honoured() -> None:
         flyte.Cache(max_age=-1)
 
 
+def test_cache_takes_flytes_positional_order() -> None:
+    # flyte-sdk's data_processing examples write Cache("auto", "1.2")
+    c = flyte.Cache("auto", "1.2")
+    assert (c.behavior, c.version_override, c.version, c.serialize) == ("auto", "1.2", "1.2", False)
+    c = flyte.Cache("override", "v3", True)
+    assert (c.behavior, c.version, c.serialize, c.ignored_inputs) == ("override", "v3", True, ())
+    with pytest.raises(errors.DefinitionError, match="serialize"):
+        flyte.Cache("v1", "x")  # (flytekit's order: a version, then serialize)
+
+
 def test_cache_policies() -> None:
     class Fixed:
         def get_version(self, salt: str, params: flyte.VersionParameters) -> str:
