@@ -6,6 +6,7 @@ most general to the most specific family.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from typing import TYPE_CHECKING, Any
 
 from typesystem import _typing as ty
@@ -28,7 +29,25 @@ def _enum(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
 def _literal(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:
     from typesystem._choices import LiteralChoiceTransformer
 
-    return LiteralChoiceTransformer(t, ty.literal_values(t))
+    values = ty.literal_values(t)
+    members = [v for v in values if isinstance(v, enum.Enum) and not isinstance(v, str | int)]
+    if members:
+        # flyte 2 takes such a Literal as ``Any`` (its values unchecked); so does this registry,
+        # saying so once per type: the members travel by cloudpickle, as any enum in ``Any``.
+        import warnings
+
+        from typesystem.errors import PickleFallbackWarning
+
+        warnings.warn(
+            f"`{ty.type_name(t)}` lists the enum member {members[0]!r}; as in flyte, its values "
+            "are taken as `Any` and not checked against the listed choices (an enum member is "
+            "stored with cloudpickle). Declare the enum type, or a Literal of plain values, to "
+            "have them checked.",
+            PickleFallbackWarning,
+            stacklevel=2,
+        )
+        return registry.get_transformer(Any)
+    return LiteralChoiceTransformer(t, values)
 
 
 def _union(t: Any, registry: TypeRegistry) -> TypeTransformer[Any]:

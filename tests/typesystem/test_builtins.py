@@ -160,6 +160,17 @@ def test_typing_literal(reg: ts.TypeRegistry) -> None:
         reg.to_literal("c", t)
 
 
+def test_literal_listing_an_enum_member_is_any_as_in_flyte(reg: ts.TypeRegistry) -> None:
+    # flyte-sdk's basics/enum_vals.py passes Coffee-like members a Literal does not list
+    t = typing.Literal[Coffee.ESPRESSO, "medium", 3]
+    with pytest.warns(ts.PickleFallbackWarning, match="taken as `Any`"):
+        lt = reg.literal_type(t)
+    assert lt == reg.literal_type(Any)
+    assert rt(reg, 3, t) == 3 and rt(reg, "medium", t) == "medium"
+    with pytest.warns(ts.PickleFallbackWarning):
+        assert rt(reg, Coffee.AMERICANO, t) is Coffee.AMERICANO
+
+
 def test_list_of_int(reg: ts.TypeRegistry) -> None:
     assert reg.literal_type(list[int]) == CollectionType(SimpleType(SimpleKind.INTEGER))
     assert reg.literal_type(typing.List[int]) == reg.literal_type(list[int])  # noqa: UP006
