@@ -4,9 +4,9 @@ handlers for ``pyarrow.Table``.
 Layout: a stored table is a directory holding one or more data files; writers produce the
 single file ``<uri>/00000`` (the layout flytekit's pandas and arrow handlers use), readers read
 every non-hidden file under the directory, or the URI itself when it is a file. Local paths go
-to pyarrow's native file functions (memory-mapped for Arrow IPC); remote ones stream through
-the store's fsspec file objects. Declared columns are pushed down to the reader and checked
-against the stored schema first.
+to pyarrow's native file functions (Arrow IPC mapped copy-on-write: ``_mapped``); remote ones
+stream through the store's fsspec file objects. Declared columns are pushed down to the reader
+and checked against the stored schema first.
 """
 
 from __future__ import annotations
@@ -138,13 +138,28 @@ def check_stored(files: list[str], fmt: str, columns: tuple[Column, ...], store:
         check_columns(schema, columns, f"the stored table {files[0]!r}")
 
 
+def _mapped(path: str) -> Any:
+    """The file at ``path`` mapped copy-on-write, as an Arrow buffer: a table read from it
+    lies in the file's pages (nothing is copied in); memory written through it (a pandas frame
+    built on it, ``_codecs_pandas``) gets its own pages and never reaches the file."""
+    import mmap
+
+    with open(path, "rb") as f:
+        if not os.fstat(f.fileno()).st_size:
+            return pa.py_buffer(b"")
+        try:
+            return pa.py_buffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY))
+        except OSError:  # (a private writable mapping refused, e.g. strict overcommit)
+            return pa.memory_map(path)
+
+
 def _read_one(source: Any, fmt: str, names: list[str] | None, keep_index: bool = False) -> Any:
     if fmt == PARQUET:
         import pyarrow.parquet as pq
 
         return pq.read_table(source, columns=names, use_pandas_metadata=keep_index)
     if fmt == ARROW:
-        src = pa.memory_map(source) if isinstance(source, str) else source
+        src = _mapped(source) if isinstance(source, str) else source
         table = pa.ipc.open_file(src).read_all()
         if names and keep_index:
             meta = table.schema.pandas_metadata or {}

@@ -1,11 +1,27 @@
 """Built-in handlers for ``pandas.DataFrame``: through Arrow, in parquet (default), CSV and
 Arrow IPC. The index is kept the way ``pyarrow.Table.from_pandas`` keeps it (a ``RangeIndex``
-as metadata, other indexes as columns), also when only some columns are read."""
+as metadata, other indexes as columns), also when only some columns are read.
+
+Two shortcuts for frames of plain numeric columns, each giving what the general conversion
+gives (the same table with the same pandas metadata; the same frame):
+
+- **writing** (``to_arrow``): ``Table.from_pandas`` looks for NaN in every float column (NaN
+  is stored as null) and builds a validity bitmap, ~9 ms for 1,000,000 x 5 float64 columns.
+  A float column without NaN (``min`` is not NaN, ~0.3 ms a column) is wrapped as it is,
+  without a copy; a column with NaN goes through the general conversion.
+- **reading** (``from_arrow``): ``Table.to_pandas`` copies every column into one 2-D block
+  (~15-20 ms for the same frame). A table read from an Arrow IPC file mapped copy-on-write
+  (``_codecs_arrow``) whose columns share one numeric type, have no nulls and lie at equal
+  distances in the file is that 2-D block already: the frame is built on the mapping without
+  a copy. It stays writable: a write copies the page it touches into the process (the file is
+  never changed).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -13,13 +29,115 @@ from typesystem.io._codecs_arrow import FORMATS, ArrowDecoder, ArrowEncoder
 from typesystem.io._columns import PARQUET
 from typesystem.io._handlers import FrameHandlers
 
+_NUMERIC = frozenset("fiu")  # numpy kinds wrapped without a copy (float, int, unsigned)
+
 
 def to_arrow(df: Any) -> Any:
-    return pa.Table.from_pandas(df)
+    table = _plain_table(df)
+    return table if table is not None else pa.Table.from_pandas(df)
+
+
+def _plain_table(df: Any) -> Any:
+    """``Table.from_pandas(df)`` for a plain frame of numeric columns with a ``RangeIndex``
+    (stored as metadata) and unique string names, built column by column (see the module
+    docstring); ``None`` for any other frame."""
+    if type(df) is not pd.DataFrame or not len(df) or not isinstance(df.index, pd.RangeIndex):
+        return None
+    columns = df.columns
+    if isinstance(columns, pd.MultiIndex) or not columns.is_unique:
+        return None
+    if not all(type(c) is str for c in columns):
+        return None
+    dtypes = df.dtypes
+    if not all(isinstance(t, np.dtype) and t.kind in _NUMERIC for t in dtypes):
+        return None
+    schema = pa.Schema.from_pandas(df)  # (the pandas metadata; reads dtypes, not values)
+    arrays = []
+    for i, field in enumerate(schema):
+        values = df.iloc[:, i].to_numpy(copy=False)
+        nan = values.dtype.kind == "f" and np.isnan(values.min())
+        arrays.append(pa.array(values, type=field.type, from_pandas=bool(nan)))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def from_arrow(table: Any) -> Any:
-    return table.to_pandas()
+    frame = _one_block(table)
+    return frame if frame is not None else table.to_pandas()
+
+
+def _one_block(table: Any) -> Any:
+    """The frame ``table.to_pandas()`` gives, built on the writable memory ``table``'s
+    columns lie in when they form one 2-D block there (see the module docstring); ``None``
+    when they do not, or when the table is not a plain numeric frame with a ``RangeIndex``."""
+    n, k = table.num_rows, table.num_columns
+    meta = table.schema.pandas_metadata
+    if not n or not k or not meta or len(meta.get("column_indexes") or ()) > 1:
+        return None
+    index = meta.get("index_columns") or []
+    ranged = all(isinstance(i, dict) and i.get("kind") == "range" for i in index)
+    if len(index) > 1 or not ranged:  # (an index stored as columns: the general path)
+        return None
+    kind = table.schema.types[0]
+    if not (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
+        return None
+    described = {c.get("field_name"): c for c in meta.get("columns") or ()}
+    buffers = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        about = described.get(name)
+        if column.type != kind or column.num_chunks != 1 or column.null_count or about is None:
+            return None
+        if about.get("metadata") is not None:  # (a categorical, a time zone, ...)
+            return None
+        chunk = column.chunk(0)
+        if chunk.offset:
+            return None
+        buffers.append(chunk.buffers()[1])
+    dtype = np.dtype(kind.to_pandas_dtype())
+    step = buffers[1].address - buffers[0].address if k > 1 else n * dtype.itemsize
+    if step < n * dtype.itemsize or step % dtype.itemsize:
+        return None
+    if any(b.address != buffers[0].address + i * step for i, b in enumerate(buffers)):
+        return None
+    root = buffers[0]
+    while root.parent is not None:
+        root = root.parent
+    if not root.is_mutable:  # (read-only memory: a frame on it could not be written to)
+        return None
+    start = buffers[0].address - root.address
+    if start < 0 or start + (k - 1) * step + n * dtype.itemsize > root.size:
+        return None
+    if index:
+        about = index[0]
+        rows = pd.RangeIndex(about["start"], about["stop"], about["step"], name=about.get("name"))
+        if len(rows) != n:
+            return None
+    else:
+        rows = pd.RangeIndex(n)
+    labels, attrs, dtypes = _shell(table)
+    if not all(t == dtype for t in dtypes):
+        return None
+    memory = np.frombuffer(root, dtype=np.uint8)
+    block = np.ndarray((k, n), dtype, memory, start, (step, dtype.itemsize))
+    frame = pd.DataFrame(block.T, index=rows, columns=labels, copy=False)
+    frame.attrs = attrs  # (pandas keeps a copy)
+    return frame
+
+
+# (pandas metadata, column names) -> what ``_shell`` found for them
+_SHELLS: dict[tuple[bytes, tuple[str, ...]], tuple[Any, dict[str, Any], tuple[Any, ...]]] = {}
+
+
+def _shell(table: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
+    """The column labels, ``attrs`` and column dtypes ``table.to_pandas()`` gives, from an
+    empty slice of it (~3 ms of pyarrow's conversion machinery), kept per pandas metadata."""
+    key = (table.schema.metadata[b"pandas"], tuple(table.column_names))
+    found = _SHELLS.get(key)
+    if found is None:
+        shell = table.slice(0, 0).to_pandas()
+        if len(_SHELLS) >= 64:
+            _SHELLS.clear()
+        found = _SHELLS[key] = (shell.columns, dict(shell.attrs), tuple(shell.dtypes))
+    return found
 
 
 def schema_of(df: Any) -> Any:
