@@ -67,6 +67,14 @@ class Deployment:
     def task_repr(self) -> list[list[tuple[str, str]]]:
         return [[("name", t.name), ("version", t.version)] for t in self.deployed_tasks]
 
+    def table_repr(self) -> list[list[tuple[str, str]]]:
+        """A row per deployed task (``task_repr``'s) and per served app (the app's
+        ``table_repr`` rows), as flyte's ``Deployment.table_repr``."""
+        rows = [[("type", "Task"), *row] for row in self.task_repr()]
+        for app in self.deployed_apps:
+            rows.extend(app.table_repr())
+        return rows
+
     def env_repr(self) -> list[list[tuple[str, str]]]:
         return [
             [("environment", name), ("image", str(getattr(env, "image", "") or ""))]

@@ -11,7 +11,8 @@ What runs locally, first found first:
    (``args`` alone are a command line too, as in flyte's container).
 
 ``@env.on_startup`` runs before the server and ``@env.on_shutdown`` after it stops (sync or
-async functions). ``port`` (8080 by default, an int or a ``Port``) is where the app listens, on
+async functions); they and an ``@env.server`` function are called with the app parameters their
+signature names (all of them for ``**kwargs``). ``port`` (8080 by default, an int or a ``Port``) is where the app listens, on
 127.0.0.1; ``env_vars`` are set for the app while it is served (the child's environment, or this
 process's while an in-process app is served, restored when it stops). ``name`` follows flyte's
 rule (lower-case letters, digits and ``-``, dot-separated parts). ``image``, ``resources``,

@@ -18,7 +18,8 @@ socket, so its ``timeouts`` are carried only.
 
 ``with_servecontext(env_vars=None, log_level=None, startup_timeout=30.0, **cluster_settings)``
 returns a ``ServeContext`` whose ``.serve(app_env)`` applies them: ``env_vars`` over the app's,
-``log_level`` uvicorn's (``"warning"`` by default). flyte's settings of a cluster deployment
+``log_level`` uvicorn's (``"warning"`` by default; flyte's ``logging.INFO`` form is read as
+``"info"``). flyte's settings of a cluster deployment
 (``version``, ``copy_style``, ``dry_run``, ``cluster_pool``, ``log_format``,
 ``interactive_mode``) are accepted and change nothing locally; ``parameter_values`` (per app
 name) set its parameters and ``project``/``domain`` are what ``flytelike.app.ctx()`` reports
@@ -30,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import json
 import os
 import socket
 import subprocess
@@ -54,10 +56,19 @@ class AppStartError(FlytelikeError):
     """An app could not be served: its port was taken, or it failed or never listened."""
 
 
-def _call(fn: Callable[..., Any] | None) -> None:
+def _call(fn: Callable[..., Any] | None, parameters: dict[str, str] | None = None) -> None:
+    """Call an app's startup, server or shutdown function with the app parameters its signature
+    names (all of them for ``**kwargs``), as flyte calls them; awaited when async."""
     if fn is None:
         return
-    result = fn()
+    kwargs: dict[str, Any] = {}
+    if parameters:
+        sig = inspect.signature(fn).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in sig):
+            kwargs = dict(parameters)
+        else:
+            kwargs = {p.name: parameters[p.name] for p in sig if p.name in parameters}
+    result = fn(**kwargs)
     if inspect.isawaitable(result):
         asyncio.run(_await(result))
 
@@ -127,6 +138,17 @@ class AppHandle:
     def endpoint(self) -> str:
         return self.url
 
+    def _parameters(self) -> dict[str, str]:
+        """The app's parameter values (what ``get_parameter`` reads), by name."""
+        from flytelike.app._parameter import PARAMETERS_FILE_ENV
+
+        path = self._env_vars.get(PARAMETERS_FILE_ENV)
+        if not path or not os.path.isfile(path):
+            return {}
+        with open(path) as f:
+            values: dict[str, str] = json.load(f)
+        return values
+
     # ------------------------------------------------------------------ starting
     def _start(self) -> AppHandle:
         env = self._env
@@ -141,7 +163,7 @@ class AppHandle:
                 f"app {self.name} has nothing to serve: give it an app (FastAPIAppEnvironment"
                 "(app=...)), an @env.server function, or a command="
             )
-        _call(env._on_startup)
+        _call(env._on_startup, self._parameters())
         self._started = True
         if app is None and env._server is None:
             self._proc = subprocess.Popen(line, env={**os.environ, **self._env_vars})
@@ -179,7 +201,7 @@ class AppHandle:
 
     def _run_server(self) -> None:
         try:
-            _call(self._env._server)
+            _call(self._env._server, self._parameters())
         except BaseException as e:
             self._failure = e
         finally:
@@ -250,7 +272,7 @@ class AppHandle:
             self._restore = None
         if self._started:
             self._started = False
-            _call(self._env._on_shutdown)
+            _call(self._env._on_shutdown, self._parameters())
 
     def restart(self) -> AppHandle:
         """Stop the app if it runs, then serve it again with the same settings; returns the
@@ -277,7 +299,7 @@ class ServeContext:
     def __init__(
         self,
         env_vars: dict[str, str] | None = None,
-        log_level: str | None = None,
+        log_level: str | int | None = None,
         startup_timeout: float = 30.0,
         **cluster_settings: Any,
     ) -> None:
@@ -285,6 +307,10 @@ class ServeContext:
         if unknown:
             raise TypeError(f"with_servecontext: unknown parameter(s) {', '.join(sorted(unknown))}")
         self.env_vars = dict(env_vars or {})
+        if isinstance(log_level, int):  # flyte's form: a logging level (logging.INFO)
+            import logging
+
+            log_level = logging.getLevelName(log_level)
         self.log_level = (log_level or "warning").lower()
         self.startup_timeout = float(startup_timeout)
         self.parameter_values = dict(cluster_settings.get("parameter_values") or {})

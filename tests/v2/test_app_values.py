@@ -177,6 +177,9 @@ def test_deploying_an_app_serves_it() -> None:
         assert get_json(deployed.deployed_app.endpoint + "/") == {"who": "deployer"}
         assert [t.name for t in with_tasks.deployed_tasks] == ["uses_app.noop"]
         assert "apps=[deployed-app]" in dep.summary_repr()
+        # (flyte-sdk's apps examples print deployments[0].table_repr())
+        assert dep.table_repr() == deployed.table_repr()
+        assert with_tasks.table_repr()[0][:2] == [("type", "Task"), ("name", "uses_app.noop")]
         assert deployed.summary_repr() == "Deployed App[deployed-app] in environment deployed-app"
     finally:
         stop.set()

@@ -93,6 +93,28 @@ def test_server_function_and_command_apps() -> None:
     assert not handle.is_running()
 
 
+def test_app_functions_receive_the_parameters_they_name() -> None:
+    # flyte-sdk's apps/pickled_app.py: on_startup(foo), server(foo), on_shutdown(**kwargs)
+    import logging
+
+    from flytelike.app import Parameter
+
+    port = free_port()
+    env = AppEnvironment(
+        name="param-funcs", port=port, parameters=[Parameter(name="foo", value="bar")]
+    )
+    seen: dict[str, Any] = {}
+    env.on_startup(lambda foo: seen.update(startup=foo))
+    env.on_shutdown(lambda **kwargs: seen.update(shutdown=kwargs))
+    stop = json_server(env, lambda path: {"startup": seen.get("startup")})
+    ctx = flyte.with_servecontext(log_level=logging.ERROR)  # (flyte's form of the level)
+    assert ctx.log_level == "error"
+    with ctx.serve(env) as handle:
+        assert get_json(handle.url + "/") == {"startup": "bar"}
+        stop.set()
+    assert seen["shutdown"] == {"foo": "bar"}
+
+
 def test_apps_that_cannot_be_served_and_bad_settings() -> None:
     with pytest.raises(DefinitionError, match="lower case alphanumeric"):
         AppEnvironment(name="Hello_App")
