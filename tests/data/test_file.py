@@ -188,6 +188,22 @@ def test_hash_of_a_file_written_with_a_hash_method(store: DataContext) -> None:
     assert f.hash == hashlib.sha256(b"payload").hexdigest()
 
 
+def test_a_string_that_is_no_algorithm_is_the_hash_itself(
+    store: DataContext, workdir: str, registry: TypeRegistry
+) -> None:
+    # flyte 2's meaning (flyte-sdk's caching/content_based_caching.py presets hashes so)
+    Path("a.txt").write_text("one")
+    Path("b.txt").write_text("two")
+    fa = File.from_local_sync("a.txt", hash_method="preset-key-1")
+    fb = File.from_local_sync("b.txt", hash_method="preset-key-1")
+    assert fa.hash == fb.hash == "preset-key-1"
+    assert digest(registry.to_literal(fa, File)) == digest(registry.to_literal(fb, File))
+    f = File.new_remote("n.bin", hash_method="preset-key-2")
+    with f.open("wb") as fh:
+        fh.write(b"x")
+    assert f.hash == "preset-key-2"
+
+
 def test_sync_download_inside_an_event_loop_is_awaitable(store: DataContext, workdir: str) -> None:
     Path("a.txt").write_text("loop")
     f = File.from_local_sync("a.txt")

@@ -20,7 +20,7 @@ from typing import IO, Any, ClassVar, Self
 
 from typesystem.io import _paths
 from typesystem.io._dual import Opened
-from typesystem.io._hashing import compute_hash
+from typesystem.io._hashing import compute_hash, is_algorithm
 from typesystem.io._store import DataStore, current_store
 from typesystem.io._stored import Stored
 
@@ -53,7 +53,7 @@ class File(Stored):
     boundary (``None`` a fresh key under the raw data prefix, a URI that exact place, ``False``
     never upload). ``hash``: a content hash to use in cache keys instead of the location;
     ``hash_method``: how to compute it (an algorithm name such as ``"sha256"``, a ``HashMethod``
-    or a callable taking the ``File``).
+    or a callable taking the ``File``); any other string is the hash itself, as in flyte 2.
     """
 
     _declared_format: ClassVar[str] = ""
@@ -111,6 +111,9 @@ class File(Stored):
         f = cls._from_store(store.new_uri(file_name or "file"))
         if file_name:
             f.name = file_name
+        if isinstance(hash_method, str) and not is_algorithm(hash_method):
+            f.hash = hash_method  # (flyte 2: a string that is no algorithm is the hash itself)
+            return f
         f.hash_method = hash_method
         return f
 

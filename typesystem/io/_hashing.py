@@ -107,14 +107,22 @@ def content_hash(value: Any, algorithm: str = "sha256") -> str:
         return hash_stream(fh, algorithm)
 
 
+def is_algorithm(name: str) -> bool:
+    """Whether ``name`` is a hashlib algorithm (``"sha256"``); another string given as a
+    ``hash_method`` is a precomputed hash, as in flyte 2."""
+    return name.lower() in hashlib.algorithms_available
+
+
 def compute_hash(value: Any, method: Any) -> str | None:
-    """The hash ``method`` gives for ``value``: an algorithm name, ``HashMethod``, a callable."""
+    """The hash ``method`` gives for ``value``: an algorithm name, ``HashMethod``, a callable,
+    or (any other string) the hash itself."""
     if method is None or method is False:
         return None
     if method is True:
         return content_hash(value)
     if isinstance(method, str):
-        return content_hash(value, method)
+        # flyte 2's meaning of any other string: the hash itself, computed elsewhere
+        return content_hash(value, method) if is_algorithm(method) else method
     calculate: Callable[[Any], Any] | None = getattr(method, "calculate", None)
     if calculate is not None:
         return str(calculate(value))
