@@ -102,6 +102,17 @@ def test_a_table_on_read_only_memory_takes_the_general_path(tmp_path: Any) -> No
         pd.testing.assert_frame_equal(from_arrow(table), _frames()["float64"])
 
 
+def test_a_table_on_writable_memory_of_its_own_is_not_shared_with_the_frame() -> None:
+    df = pd.DataFrame({"x": np.arange(5, dtype="float64")})
+    memory = bytearray(df["x"].to_numpy().tobytes())
+    column = pa.Array.from_buffers(pa.float64(), 5, [None, pa.py_buffer(memory)])
+    table = pa.Table.from_arrays([column], schema=pa.Schema.from_pandas(df))
+    assert _one_block(table) is None
+    back = from_arrow(table)
+    back.iloc[0, 0] = 99.0
+    assert memory == bytearray(df["x"].to_numpy().tobytes())
+
+
 def test_a_column_subset_or_slice_of_a_mapped_table(tmp_path: Any) -> None:
     path = os.path.join(tmp_path, "t.arrow")
     df = _frames()["float64"]

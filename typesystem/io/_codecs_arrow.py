@@ -12,6 +12,7 @@ and checked against the stored schema first.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -138,6 +139,10 @@ def check_stored(files: list[str], fmt: str, columns: tuple[Column, ...], store:
         check_columns(schema, columns, f"the stored table {files[0]!r}")
 
 
+# start address -> the copy-on-write mappings ``_mapped`` made that are still alive
+_MAPPINGS: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+
+
 def _mapped(path: str) -> Any:
     """The file at ``path`` mapped copy-on-write, as an Arrow buffer: a table read from it
     lies in the file's pages (nothing is copied in); memory written through it (a pandas frame
@@ -148,9 +153,20 @@ def _mapped(path: str) -> Any:
         if not os.fstat(f.fileno()).st_size:
             return pa.py_buffer(b"")
         try:
-            return pa.py_buffer(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY))
+            mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
         except OSError:  # (a private writable mapping refused, e.g. strict overcommit)
             return pa.memory_map(path)
+    buffer = pa.py_buffer(mapping)
+    _MAPPINGS[buffer.address] = mapping
+    return buffer
+
+
+def is_mapped(buffer: Any) -> bool:
+    """Whether the Arrow ``buffer`` is a whole copy-on-write mapping made by ``_mapped``
+    (memory a reader may hand out as writable: writes never reach the file, nor anything
+    else's memory)."""
+    found = _MAPPINGS.get(buffer.address)
+    return found is not None and len(found) == buffer.size
 
 
 def _read_one(source: Any, fmt: str, names: list[str] | None, keep_index: bool = False) -> Any:

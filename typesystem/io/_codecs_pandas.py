@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from typesystem.io._codecs_arrow import FORMATS, ArrowDecoder, ArrowEncoder
+from typesystem.io._codecs_arrow import FORMATS, ArrowDecoder, ArrowEncoder, is_mapped
 from typesystem.io._columns import PARQUET
 from typesystem.io._handlers import FrameHandlers
 
@@ -101,7 +101,7 @@ def _one_block(table: Any) -> Any:
     root = buffers[0]
     while root.parent is not None:
         root = root.parent
-    if not root.is_mutable:  # (read-only memory: a frame on it could not be written to)
+    if not is_mapped(root):  # (another table's memory: a frame on it must not write to it)
         return None
     start = buffers[0].address - root.address
     if start < 0 or start + (k - 1) * step + n * dtype.itemsize > root.size:
