@@ -152,6 +152,8 @@ class Execution:
         self.namespace_key = namespace_key(self.project, self.domain)
         if self.max_parallelism > 0:
             self.sem = asyncio.Semaphore(self.max_parallelism)
+        # The semaphores a remote attempt takes a slot of when no launch plan adds its own.
+        self._sems: tuple[asyncio.Semaphore, ...] = (self.sem,) if self.sem is not None else ()
         self._inline = hasattr(self.backend, "run_inline") and hasattr(self.backend, "can_inline")
         # Whether the backend makes in-place runners (``_runner``) at all.
         self.prepares = self._inline and hasattr(self.backend, "inline_runner")
@@ -213,7 +215,7 @@ class Execution:
             self.store.finish_action(
                 self.run_name,
                 aid,
-                phase.value,
+                phase._value_,  # (the member's string, without the enum's property)
                 outputs,
                 stored,
                 cache_key,
@@ -235,17 +237,23 @@ class Execution:
     def action_context(
         self, aid: str, attempt: int, task: TaskTemplate, timeout: float | None
     ) -> ActionContext:
+        # (positionally: one per remote attempt; ``environment``, ``secrets_dir``,
+        # ``secrets_env_prefix`` as their defaults, ``run_uri`` left to the backend)
         return ActionContext(
-            run_name=self.run_name,
-            action_id=aid,
-            attempt=attempt,
-            run_dir=self.run_dir,
-            raw_data_prefix=self.raw_data_prefix,
-            timeout=timeout,
-            enable_deck=bool(task.metadata.enable_deck),
-            project=self.project,
-            domain=self.domain,
-            declared_artifacts=declared_for(self.run_name, aid),
+            self.run_name,
+            aid,
+            attempt,
+            self.run_dir,
+            self.raw_data_prefix,
+            timeout,
+            bool(task.metadata.enable_deck),
+            (),
+            "",
+            "",
+            self.project,
+            self.domain,
+            "",
+            declared_for(self.run_name, aid),
         )
 
     async def run_task(
@@ -370,6 +378,8 @@ class Execution:
         budgets = (retries, self.config.system_retries)  # (user, system) retries left
         store = self.store
         bus = self.bus
+        backend = self.backend
+        slots = self.slots
         runner, (backoff, retry_any) = self.prepared(task)
         if timeout is not None:
             runner = None
@@ -383,8 +393,27 @@ class Execution:
                 outcome = _in_place(runner, aid, inputs, attempt)
             else:
                 req = ActionRequest(task, inputs, self.action_context(aid, attempt, task, timeout))
-                try:
-                    outcome = await self.run_once(req, timeout)
+                try:  # (``run_once``, spelled out: one coroutine less per remote attempt)
+                    if self._inline and self.inflight <= 1 and backend.can_inline(req):  # type: ignore[attr-defined]
+                        outcome = backend.run_inline(req)  # type: ignore[attr-defined]
+                    else:
+                        limits = LIMITS.get()
+                        sems = self._sems
+                        if limits:
+                            sems = (*sems, *limits)
+                        held = slots.take_now(aid, sems) or await slots.take(aid, sems)
+                        try:
+                            if timeout is None:
+                                try:
+                                    outcome = await backend.run_action(req)
+                                except asyncio.CancelledError:
+                                    raise
+                                except Exception as e:
+                                    outcome = self._backend_failed(e)
+                            else:
+                                outcome = await self._call_backend(req, timeout)
+                        finally:
+                            slots.give_back(aid, held)
                 except asyncio.CancelledError:  # (aborted: keep what it printed until now)
                     log = take_log(self.run_name, aid, attempt)
                     if log is not None and store is not None:
@@ -506,31 +535,6 @@ class Execution:
                     runner = None
         self._runners[id(task)] = (task, runner, retry_settings(task))
         return runner
-
-    async def run_once(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
-        """One attempt through the backend: inline when nothing else could run meanwhile."""
-        backend = self.backend
-        if self._inline and self.inflight <= 1 and backend.can_inline(req):  # type: ignore[attr-defined]
-            return backend.run_inline(req)  # type: ignore[attr-defined, no-any-return]
-        sems = LIMITS.get()
-        if self.sem is not None:
-            sems = (self.sem, *sems)
-        aid = req.context.action_id
-        slots = self.slots
-        held = slots.take_now(aid, sems)
-        if held is None:
-            held = await slots.take(aid, sems)
-        try:
-            if timeout is None:  # (``_call_backend`` without its frame: one per remote attempt)
-                try:
-                    return await backend.run_action(req)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as e:
-                    return self._backend_failed(e)
-            return await self._call_backend(req, timeout)
-        finally:
-            slots.give_back(aid, held)
 
     async def _call_backend(self, req: ActionRequest, timeout: float | None) -> ActionOutcome:
         limit = timeout

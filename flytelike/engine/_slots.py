@@ -48,10 +48,9 @@ class Slots:
         else None, and nothing is taken (then ``take``). Saves a remote action the coroutines
         of ``take`` and ``_acquire``."""
         for taken, s in enumerate(sems):
-            if s.locked():
+            if not _acquire_now(s):
                 _release(sems[:taken])
                 return None
-            _acquire_now(s)
         entry = self._held[action_id] = _Held(sems)
         return entry
 
@@ -100,13 +99,22 @@ async def _acquire(sems: tuple[asyncio.Semaphore, ...]) -> None:
         raise
 
 
-def _acquire_now(s: asyncio.Semaphore) -> None:
-    """``s.acquire()`` of a semaphore that is not locked: it finishes at its first step."""
+def _acquire_now(s: asyncio.Semaphore) -> bool:
+    """Take a slot of ``s`` when its ``acquire()`` would return without suspending (it is not
+    ``locked``: a slot is free and nobody queues for one); else take nothing and say so. A
+    free slot with no queue (asyncio's ``_value`` and ``_waiters``) is taken as ``acquire``
+    takes it, without its coroutine and ``locked``'s generator (one each per remote attempt)."""
+    value = getattr(s, "_value", None)
+    if type(value) is int and value > 0 and not getattr(s, "_waiters", True):
+        s._value = value - 1
+        return True
+    if s.locked():
+        return False
     step = s.acquire()
     try:
         step.send(None)
     except StopIteration:
-        return
+        return True
     step.close()  # (cannot happen on the loop's own thread: ``locked`` was false)
     raise RuntimeError("a semaphore that was not locked made its acquirer wait")
 

@@ -67,45 +67,70 @@ def _field(tag: bytes, payload: bytes) -> bytes:
 
 # ---------------------------------------------------------------------------------- literals
 def _plain_scalar(value: Any) -> bytes | None:
-    """A ``Literal`` message holding ``value`` as a plain scalar, or ``None``."""
+    """The one field of a ``Scalar`` message holding ``value`` as a plain scalar, or
+    ``None``."""
     v = value
-    if type(v) is Scalar and v.hash is None and v.metadata is None:
+    if type(v) is Scalar:
+        if v.hash is not None or v.metadata is not None:
+            return None
         v = v.value
     t = type(v)
     if t is int:
         if not -_INT64 <= v < _INT64:
             return None
-        scalar = b"\x10" + varint((v << 1) ^ (v >> 63))  # (sint64: zigzag)
-    elif t is float:
-        scalar = b"\x21" + _PACK_DOUBLE(v)
-    elif t is str:
+        z = (v << 1) ^ (v >> 63)  # (sint64: zigzag)
+        return b"\x10" + (_BYTE[z] if z < 0x80 else varint(z))
+    if t is float:
+        return b"\x21" + _PACK_DOUBLE(v)
+    if t is str:
         try:
-            scalar = _field(b"\x2a", v.encode())
+            return _field(b"\x2a", v.encode())
         except UnicodeEncodeError:
             return None
-    elif t is bool:
-        scalar = b"\x30\x01" if v else b"\x30\x00"
-    elif t is bytes:
-        scalar = _field(b"\x3a", v)
-    else:
+    if t is bool:
+        return b"\x30\x01" if v else b"\x30\x00"
+    if t is bytes:
+        return _field(b"\x3a", v)
+    return None
+
+
+# A ``NamedLiteral``'s bytes up to its value's length, by name (names repeat: an interface's).
+_HEADS: dict[str, bytes] = {}
+
+
+def _head(name: str) -> bytes | None:
+    """``name`` as field 1 of a ``NamedLiteral``, then the key byte of its value (field 2);
+    ``None`` for an empty name or one UTF-8 cannot hold."""
+    if not name:
         return None
-    return _field(b"\x0a", scalar)
+    try:
+        head = _field(b"\x0a", name.encode()) + b"\x12"
+    except UnicodeEncodeError:
+        return None
+    if len(_HEADS) >= 4096:
+        _HEADS.clear()
+    _HEADS[name] = head
+    return head
 
 
 def named_literals(values: Mapping[str, Any], tag: bytes) -> bytes | None:
     """``values`` as a repeated ``NamedLiteral`` field (``tag``: its key byte), when each is a
-    plain scalar with a non-empty name; else ``None``."""
-    parts = []
+    plain scalar with a non-empty name; else ``None``. (One call per value at most: this
+    runs on both sides of every action.)"""
+    out = b""
     for name, value in values.items():
-        literal = _plain_scalar(value)
-        if literal is None or not name:
+        scalar = _plain_scalar(value)
+        head = _HEADS.get(name) or _head(name)
+        if scalar is None or head is None:
             return None
-        try:
-            named = _field(b"\x0a", name.encode()) + _field(b"\x12", literal)
-        except UnicodeEncodeError:
-            return None
-        parts.append(_field(tag, named))
-    return b"".join(parts)
+        n = len(scalar)
+        if n < 0x7E:  # (the value's lengths in one byte each: most are)
+            named = head + _BYTE[n + 2] + b"\x0a" + _BYTE[n] + scalar
+        else:
+            named = head + varint(n + 1 + len(varint(n))) + b"\x0a" + varint(n) + scalar
+        n = len(named)
+        out += tag + (_BYTE[n] if n < 0x80 else varint(n)) + named
+    return out
 
 
 def plain_outputs(outputs: Mapping[str, Any]) -> bytes | None:
@@ -216,8 +241,53 @@ def _read_scalar(data: bytes, pos: int, end: int) -> Any:
 def _read_named(data: bytes, pos: int, n: int, tag: int, out: dict[str, Any]) -> int:
     """Read the ``NamedLiteral`` fields with key byte ``tag`` from ``pos`` on into ``out`` (as
     ``Scalar`` literals), each a plain scalar with a distinct, non-empty name; the position
-    after the last one, or -1 when one is not such a field. (Lengths below 128, one byte each,
-    are read in place: most are.) ``IndexError``/``ValueError`` for truncated bytes."""
+    after the last one, or -1 when one is not such a field. ``IndexError``/``ValueError`` for
+    truncated bytes. (Fields whose lengths fit in one byte each, most, are read in place,
+    here; others by ``_read_named_long``.)"""
+    while pos < n and data[pos] == tag:
+        size = data[pos + 1]
+        length = data[pos + 3]
+        if size > 0x7F or length > 0x7F or data[pos + 2] != 0x0A:
+            return _read_named_long(data, pos, n, tag, out)
+        end = pos + 2 + size
+        p = pos + 4 + length
+        name = data[pos + 4 : p].decode()
+        if data[p] != 0x12 or data[p + 1] > 0x7F or data[p + 3] > 0x7F:
+            return _read_named_long(data, pos, n, tag, out)
+        if (
+            end > n
+            or p + 2 + data[p + 1] != end
+            or data[p + 2] != 0x0A
+            or p + 4 + data[p + 3] != end
+            or not name
+            or name in out
+        ):
+            return -1
+        kind = data[p + 4]
+        p += 5
+        if kind == 0x10:
+            v = data[p]
+            if v < 0x80:
+                p += 1
+            else:
+                v, p = read_varint(data, p)
+                if v >> 64:  # (protobuf keeps a varint's low 64 bits)
+                    return -1
+            value: Any = (v >> 1) ^ -(v & 1)
+        else:
+            value = _read_scalar(data, p - 3, end)
+            if value is _MISSING:
+                return -1
+            p = end
+        if p != end:
+            return -1
+        out[name] = Scalar(value)
+        pos = end
+    return pos
+
+
+def _read_named_long(data: bytes, pos: int, n: int, tag: int, out: dict[str, Any]) -> int:
+    """``_read_named`` for fields with lengths of more than one byte."""
     while pos < n and data[pos] == tag:
         length = data[pos + 1]
         if length > 0x7F:
