@@ -58,6 +58,7 @@ from flytelike.backends._protocol import (
     InlineBackend,
     ItemBackend,
     ItemColumns,
+    ItemIds,
 )
 from flytelike.backends._runtime import (
     IN_PROCESS_TASK,
@@ -167,6 +168,7 @@ __all__ = [
     "InlineBackend",
     "ItemBackend",
     "ItemColumns",
+    "ItemIds",
     "available_backends",
     "current_context",
     "get_backend",

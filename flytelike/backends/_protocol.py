@@ -13,9 +13,9 @@ What does not live here: finding backends by name (``_discovery``), the built-in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, overload, runtime_checkable
 
 from flytelike.ir import Closure, TaskTemplate, record
 from typesystem import Literal
@@ -239,6 +239,9 @@ class ItemBackend(Protocol):
     id, attempt) with input ``name`` = ``lists[name][k]`` and the ``fixed`` inputs (literals,
     the same for every item). The engine then uses it instead of ``run_items``: no dictionary
     or tuple per item either way, and a batch whose items succeeded is recorded as one record.
+    ``ids`` is then an ``ItemIds``, which makes each pair when it is read; a backend that sends
+    the batch to another process may send that object as it is (it pickles as the map's action
+    id, the items' indices, a ``range`` for consecutive items, and their attempts).
     """
 
     item_batch_size: int
@@ -249,6 +252,58 @@ class ItemBackend(Protocol):
         context: ActionContext,
         items: Sequence[tuple[str, Mapping[str, Any], int]],
     ) -> list[tuple[dict[str, Any] | None, ExecutionError | None]]: ...
+
+
+class ItemIds(Sequence[tuple[str, int]]):
+    """The ``(action id, attempt)`` of each item of a batch, made when read: item ``k`` is
+    ``(f"{map_id}[{indices[k]}]", attempts[k])`` (``attempts`` may be one number for all).
+    ``pair(k)`` is ``(indices[k], attempts[k])``."""
+
+    __slots__ = ("attempts", "indices", "map_id")
+
+    def __init__(
+        self, map_id: str, indices: Sequence[int], attempts: int | Sequence[int] = 0
+    ) -> None:
+        if not isinstance(attempts, int) and len(attempts) != len(indices):
+            raise ValueError(f"ItemIds: {len(attempts)} attempts for {len(indices)} items")
+        self.map_id = map_id
+        self.indices = indices
+        self.attempts = attempts
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def pair(self, k: int) -> tuple[int, int]:
+        a = self.attempts
+        return self.indices[k], a if isinstance(a, int) else a[k]
+
+    def pairs(self) -> list[tuple[int, int]]:
+        a = self.attempts
+        if isinstance(a, int):
+            return [(i, a) for i in self.indices]
+        return list(zip(self.indices, a, strict=True))
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[str, int]: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[tuple[str, int]]: ...
+    def __getitem__(self, k: int | slice) -> tuple[str, int] | list[tuple[str, int]]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        i, a = self.pair(k)
+        return f"{self.map_id}[{i}]", a
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        m, a = self.map_id, self.attempts
+        if isinstance(a, int):
+            return ((f"{m}[{i}]", a) for i in self.indices)
+        return ((f"{m}[{i}]", n) for i, n in zip(self.indices, a, strict=True))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ItemIds, (self.map_id, self.indices, self.attempts)
+
+    def __repr__(self) -> str:
+        return f"ItemIds({self.map_id!r}, {self.indices!r}, {self.attempts!r})"
 
 
 @dataclass(slots=True)

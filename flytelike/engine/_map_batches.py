@@ -27,10 +27,9 @@ import math
 import time
 from collections import deque
 from collections.abc import Sequence
-from itertools import repeat
 from typing import Any
 
-from flytelike.backends import SYSTEM, ExecutionError, ItemColumns, is_mocked
+from flytelike.backends import SYSTEM, ExecutionError, ItemColumns, ItemIds, is_mocked
 from flytelike.engine._execution import LIMITS, retry_settings
 from flytelike.engine._map_items import PROGRESS_SECONDS, MapItems, run_item
 from flytelike.engine._overrides import merged
@@ -60,18 +59,17 @@ def record_many(items: MapItems, done: list[tuple[int, float, Any, int]]) -> Non
         items._write(rows)
 
 
-def as_chunk(
-    items: MapItems, batch: list[tuple[int, int]], got: ItemColumns, started: float
-) -> bool:
+def as_chunk(items: MapItems, batch: ItemIds, got: ItemColumns, started: float) -> bool:
     """Record a batch of first attempts of consecutive items of a one-output task as one chunk
     record (``MapItems.record_columns``) with its outputs as the column ``got`` holds: no
     record, conversion or encoding per item. Its items' times are spread evenly over the
     batch's (``started`` to now; they ran one after another in the batch's call). Its failed
     items (``got.errors``) are left to the caller, which settles them one by one (retries, the
     success ratio). ``False`` (nothing recorded) when the batch does not qualify."""
-    n = len(batch)
-    start = batch[0][0]
-    if batch[-1][0] - start != n - 1 or len(got.outputs) != 1 or len(got.errors) == n:
+    indices = batch.indices
+    n = len(indices)
+    start = indices[0]
+    if indices[-1] - start != n - 1 or len(got.outputs) != 1 or len(got.errors) == n:
         return False  # (a batch of first attempts rises: a span of n holds exactly its items)
     ((name, col),) = got.outputs.items()
     if Scalar in set(map(type, col)):  # (a backend that boxed its primitives)
@@ -94,27 +92,28 @@ def columns(results: Sequence[Any]) -> ItemColumns:
 
 
 async def run_batch(
-    items: MapItems, task: TaskTemplate, base: Any, batch: list[tuple[int, int]], first: bool
+    items: MapItems, task: TaskTemplate, base: Any, batch: ItemIds, first: bool
 ) -> ItemColumns:
-    """The backend's answer for ``batch`` (``(item, attempt)`` pairs) as columns, through
-    ``run_item_columns`` when it has it (inputs as columns: a slice of each list for
-    consecutive first attempts), else ``run_items``; a malformed answer raises."""
+    """The backend's answer for ``batch`` (its items and attempts) as columns, through
+    ``run_item_columns`` when it has it (the batch itself as the ids, made when read; inputs
+    as columns: a slice of each list for consecutive first attempts), else ``run_items``; a
+    malformed answer raises."""
     backend: Any = items.ex.backend
     aid, n = items.aid, len(batch)
     call = getattr(backend, "run_item_columns", None)
     if call is None:
-        request = [(f"{aid}[{i}]", items.item_values(i), a) for i, a in batch]
+        request = [(f"{aid}[{i}]", items.item_values(i), a) for i, a in batch.pairs()]
         results = await backend.run_items(task, base, request)
         if len(results) != n:
             raise ValueError(f"{len(results)} results for {n} items")
         return columns(results)
-    ids = [(f"{aid}[{i}]", a) for i, a in batch]
-    start = batch[0][0]
-    if first and batch[-1][0] - start == n - 1:
+    indices = batch.indices
+    start = indices[0]
+    if first and indices[-1] - start == n - 1:
         lists = {k: values[start : start + n] for k, values in items.lists}
     else:
-        lists = {k: [values[i] for i, _ in batch] for k, values in items.lists}
-    got = await call(task, base, ids, items.fixed, lists)
+        lists = {k: [values[i] for i in indices] for k, values in items.lists}
+    got = await call(task, base, batch, items.fixed, lists)
     if not isinstance(got, ItemColumns) or any(len(c) != n for c in got.outputs.values()):
         raise ValueError(f"run_item_columns returned {got!r:.200} for {n} items")
     return got
@@ -194,7 +193,7 @@ async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split
 
     size_cap = max(1, int(getattr(backend, "item_batch_size", 100) or 100))
 
-    async def send(batch: list[tuple[int, int]], first: bool) -> None:
+    async def send(batch: ItemIds, first: bool) -> None:
         sems = LIMITS.get()
         if ex.sem is not None:
             sems = (ex.sem, *sems)
@@ -220,16 +219,16 @@ async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split
         store = items._store
         if store is not None:  # (what items printed)
             for k, log in got.logs.items():
-                i, a = batch[k]
+                i, a = batch.pair(k)
                 store.log(ex.run_name, f"{items.aid}[{i}]", a, log)
         errors = got.errors
         if first and as_chunk(items, batch, got, now):  # (one record but for failed items)
             for k, err in errors.items():
-                settle(batch[k][0], 0, None, err, now)
+                settle(batch.indices[k], 0, None, err, now)
             return
         outs = got.outputs
         done: list[tuple[int, float, Any, int]] = []  # (succeeded at once: recorded together)
-        for k, (i, a) in enumerate(batch):
+        for k, (i, a) in enumerate(batch.pairs()):
             failure = errors.get(k)
             out = {name: col[k] for name, col in outs.items()} if failure is None else None
             if failure is None and i not in history:
@@ -252,9 +251,10 @@ async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split
                 if first:
                     part = fresh[sent : sent + size]
                     sent += len(part)
-                    batch = list(zip(part, repeat(0)))
+                    batch = ItemIds(items.aid, part)  # (a range: no pair per item)
                 else:
-                    batch = [queue.popleft() for _ in range(min(size, len(queue)))]
+                    later = [queue.popleft() for _ in range(min(size, len(queue)))]
+                    batch = ItemIds(items.aid, [i for i, _ in later], [a for _, a in later])
                 running.add(asyncio.ensure_future(send(batch, first)))
             finished, running = await asyncio.wait(
                 running, timeout=PROGRESS_SECONDS, return_when=asyncio.FIRST_COMPLETED

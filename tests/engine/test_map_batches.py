@@ -216,3 +216,39 @@ def test_a_malformed_answer_fails_the_items_as_system_errors(tmp_path: Path) -> 
         assert "run_item_columns returned" in str(run.error)
     finally:
         engine.close()
+
+
+def test_item_ids_make_each_pair_when_read() -> None:
+    import pickle
+
+    from flytelike.backends import ItemIds
+
+    first = ItemIds("n0", range(10, 13))
+    assert list(first) == [("n0[10]", 0), ("n0[11]", 0), ("n0[12]", 0)]
+    assert len(first) == 3 and first[1] == ("n0[11]", 0) and first[-1] == ("n0[12]", 0)
+    assert first[:2] == [("n0[10]", 0), ("n0[11]", 0)] and first.pair(2) == (12, 0)
+    later = ItemIds("n0", [4, 9], [1, 2])
+    assert list(later) == [("n0[4]", 1), ("n0[9]", 2)] and later.pairs() == [(4, 1), (9, 2)]
+    again = pickle.loads(pickle.dumps(first))
+    assert list(again) == list(first) and again.indices == range(10, 13)
+    with pytest.raises(ValueError, match="1 attempts for 2 items"):
+        ItemIds("n0", [1, 2], [0])
+
+
+def test_a_backend_gets_the_batch_as_item_ids(tmp_path: Path) -> None:
+    from flytelike.backends import ItemIds
+
+    seen: list[Any] = []
+
+    class Keeps(Columns):
+        async def run_item_columns(self, task: Any, context: Any, ids: Any, *rest: Any) -> Any:
+            seen.append(ids)
+            return await super().run_item_columns(task, context, ids, *rest)
+
+    engine = _engine(tmp_path, Keeps())
+    try:
+        assert engine.run(over, xs=list(range(300))).outputs() == [x + 1 for x in range(300)]
+    finally:
+        engine.close()
+    assert seen and all(type(ids) is ItemIds and type(ids.indices) is range for ids in seen)
+    assert sorted(i for ids in seen for i in ids.indices) == list(range(300))

@@ -45,6 +45,7 @@ from flytelike.backends import (
     ActionRequest,
     ExecutionError,
     ItemColumns,
+    ItemIds,
     is_mocked,  # (the driver's mocks: only it can run them)
     ship_task,
 )
@@ -486,7 +487,7 @@ class RayBackend:
                 fields,
                 self._pack(dict(fixed)),
                 packed,
-                list(ids),
+                ids if type(ids) is ItemIds else list(ids),  # (made on the worker)
                 storage,
                 self.offload_limit,
                 fmt,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -204,7 +204,7 @@ def _run_items(
     context: ActionContext,
     fixed: Mapping[str, bytes | str],
     lists: Mapping[str, bytes | str],
-    ids: list[tuple[str, int]],
+    ids: Sequence[tuple[str, int]],  # (a list, or the engine's ItemIds)
     limit: int,
 ) -> ItemsOutcome:
     n = len(ids)
