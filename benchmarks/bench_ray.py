@@ -27,12 +27,14 @@ its descendants named ``ray::...``; on a VM shared with other work, steadier tha
   summed by a second one: through flytelike the frame is a ``DataFrame`` value the first worker
   writes under the raw data prefix (Arrow IPC: ``frame_format="auto"`` on this local prefix)
   and the second reads (the file mapped copy-on-write, the frame built on the mapping without
-  a copy), vs raw Ray passing the frame through its object store (target <= 1.2x; the worker
-  processes' CPU is the steadier comparison here, ``workers_cpu_s_median``: the durable file
-  costs the first worker about what Ray's ``put`` of the returned frame costs it, and the second
-  reads either without a copy); ``pandas_1m_x5_parquet`` is the same hand-off
-  with the frame written as parquet (``RayBackend(frame_format="")``, the format before
-  ``frame_format="auto"`` wrote Arrow IPC on a local prefix).
+  a copy), vs raw Ray passing the frame through its object store (target <= 1.2x; on a busy VM
+  the workers' CPU, ``workers_cpu_s_median``, is the steadier comparison);
+  ``pandas_1m_x5_parquet`` is the same hand-off with the frame written as parquet (``RayBackend(frame_format="")``, the format before
+  ``frame_format="auto"`` wrote Arrow IPC on a local prefix). Two raw-Ray models of the
+  hand-off, run only when named in ``--only`` (``hand_off_models``):
+  ``pandas_1m_x5_model_file`` (the durable file written, then read in place: the backend's
+  design without the engine) and ``pandas_1m_x5_model_store_then_write`` (the frame handed on
+  through the object store, the durable file written after it).
 
 Every flytelike run goes through the engine with the run store on, in a fresh
 ``FLYTELIKE_HOME``. Ray is started once (``num_cpus`` logical CPUs) and warmed up first.
@@ -113,6 +115,58 @@ def chain_100(x: int) -> int:
 @fl.workflow
 def map_10000(xs: list[int]) -> list[int]:
     return fl.map_task(inc)(x=xs)  # type: ignore[no-any-return]
+
+
+def hand_off_models(rows: int, folder: str, expected: float) -> dict[str, Callable[[], None]]:
+    """Raw-Ray models of two designs of the frame hand-off, without the engine (run only when
+    named in ``--only``; their ratio is to the same raw Ray hand-off): ``file``, the durable
+    file (Arrow IPC, through ``typesystem``) written before the first task returns and read in
+    place by the second, which is what the Ray backend does; ``store_then_write``, the frame
+    handed to the second task through Ray's object store and the durable file written after,
+    by the first task's worker (a streaming task: its first item is the frame, its second comes
+    once the file is written), the run ending when both are done."""
+    from typing import Annotated
+
+    import ray
+
+    import typesystem
+    from typesystem.io import DataContext, use_data_context
+
+    arrow = Annotated[pd.DataFrame, "arrow"]
+    context = DataContext(raw_data_prefix=folder)
+
+    @ray.remote(max_retries=0)
+    def file_make(n: int) -> bytes:
+        with use_data_context(context):
+            return typesystem.to_msgpack(typesystem.default_registry().to_literal(frame(n), arrow))
+
+    @ray.remote(max_retries=0)
+    def file_total(data: bytes) -> float:
+        with use_data_context(context):
+            lit = typesystem.from_msgpack(data)
+            return total(typesystem.default_registry().to_python(lit, pd.DataFrame))
+
+    @ray.remote(max_retries=0, num_returns="streaming")
+    def store_make(n: int) -> Any:
+        df = frame(n)
+        yield df  # (in the object store: the driver hands it on now)
+        with use_data_context(context):
+            yield typesystem.to_msgpack(typesystem.default_registry().to_literal(df, arrow))
+
+    @ray.remote(max_retries=0)
+    def store_total(refs: list[Any]) -> float:
+        return total(ray.get(refs[0]))
+
+    def file() -> None:
+        assert ray.get(file_total.remote(file_make.remote(rows))) == expected
+
+    def store_then_write() -> None:
+        made: Any = store_make.remote(rows)  # (an ObjectRefGenerator)
+        summed = store_total.remote([next(made)])
+        ray.get(next(made))  # (the durable file)
+        assert ray.get(summed) == expected
+
+    return {"file": file, "store_then_write": store_then_write}
 
 
 class PerItem:
@@ -266,6 +320,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "pandas_1m_x5": (ours(frame_hand_off, rows=rows), raw_frame),
             "pandas_1m_x5_parquet": (ours(frame_hand_off, parquet, rows=rows), raw_frame),
         }
+        models = hand_off_models(rows, str(Path(home) / "models"), expected)
+        for model, op in models.items():  # (only when asked for by name)
+            if f"pandas_1m_x5_model_{model}" in args.only.split(","):
+                ops[f"pandas_1m_x5_model_{model}"] = (op, raw_frame)
         if not args.quick:
             ops["map_10000_one_task_per_item"] = (
                 ours(map_10000, per_item, xs=xs),
