@@ -1,4 +1,5 @@
-"""``flytelike.extend``: mirrors ``flytekit.extend``, the names plugin authors import.
+"""``flytelike.extend``: mirrors ``flytekit.extend`` and flyte 2's ``flyte.extend``, the names
+plugin authors import.
 
 Type extension: ``TypeEngine`` and ``TypeTransformer`` are ``typesystem``'s. Tasks written as
 classes: ``PythonTask`` (``execute(**kwargs)``), ``Interface``, ``IgnoreOutputs``, ``SQLTask``.
@@ -8,11 +9,18 @@ settings ``Image``, ``ImageConfig``, ``SerializationSettings`` (recorded, as in
 ``flytelike.configuration``). flytekit's task resolvers, shim executors, ``TaskPlugins``,
 ``get_serializable``, ``DictTransformer`` and its agent ``backend`` raise ``ImportError`` saying
 what to use (``flytelike._compat.flytekit_gaps``).
+
+flyte 2's: ``TaskTemplate`` and ``AsyncFunctionTaskTemplate`` (``flytelike.TaskTemplate``, the
+class of ``@env.task`` tasks), ``Architecture`` (the image platforms), ``is_initialized()``. Its
+image-builder and code-bundle plumbing and protobuf helpers raise ``ImportError`` saying why.
 """
 
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 from flytelike._compat.aliases import not_provided
+from flytelike._v2.init import is_initialized
+from flytelike._v2.task import V2Task as AsyncFunctionTaskTemplate
+from flytelike._v2.task import V2Task as TaskTemplate
 from flytelike.configuration import Image, ImageConfig, SerializationSettings
 from flytelike.core import context_manager
 from flytelike.core.base_sql_task import SQLTask
@@ -23,7 +31,12 @@ from flytelike.core.promise import Promise
 from typesystem import TypeEngine, TypeTransformer
 from typesystem.errors import TypeTransformerFailedError
 
+#: the platforms an image is built for (``Image(platform=...)``)
+Architecture = Literal["linux/amd64", "linux/arm64"]
+
 __all__ = [
+    "Architecture",
+    "AsyncFunctionTaskTemplate",
     "ExecutionState",
     "FileAccessProvider",
     "IgnoreOutputs",
@@ -35,10 +48,12 @@ __all__ = [
     "SQLTask",
     "SecretsManager",
     "SerializationSettings",
+    "TaskTemplate",
     "TypeEngine",
     "TypeTransformer",
     "TypeTransformerFailedError",
     "context_manager",
+    "is_initialized",
 ]
 
 

@@ -111,7 +111,7 @@ FLOORS = [
     "flytelike.__main__", "flytelike.conformance", "flytelike.cli", "flytelike.executor",
     "flytelike", "flytelike.extras", "flytelike._remote_verbs", "flytelike.artifacts",
     "flytelike.app", "flytelike.remote", "flytelike.connectors", "flytelike.models",
-    "flytelike.scheduler", "flytelike.durable", "flytelike._v2", "flytelike.extend", "flytelike.core",
+    "flytelike.scheduler", "flytelike.durable", "flytelike.extend", "flytelike._v2", "flytelike.core",
     "flytelike.sensor",
     "flytelike._entities", "flytelike.testing", "flytelike.ui", "flytelike.pytest_plugin",
     "flytelike.report", "flytelike.engine", "flytelike.deck", "flytelike.backends",

@@ -79,6 +79,29 @@ GAPS: dict[str, dict[str, str]] = {
             "flytekit's agent backend for a cluster's agent service; a local connector is a "
             "flytelike.connectors.AsyncConnector",
         ),
+        # flyte 2's flyte.extend
+        **_all(
+            "ImageBuildEngine ImageBuilder ImageChecker",
+            "flyte's image builders build and push images for a cluster; flytelike builds none "
+            "(`flytelike image dockerfile` prints an Image's Dockerfile to build it yourself)",
+        ),
+        **_all(
+            "download_code_bundle RuntimeTaskTemplate",
+            "code bundles and the runtime task loader serve a cluster's containers; flytelike "
+            "runs the task objects of this process",
+        ),
+        **_all(
+            "get_proto_resources get_proto_extended_resources pod_spec_from_resources "
+            "PRIMARY_CONTAINER_DEFAULT_NAME",
+            "flyte's protobuf serialisers of resources and pods; flytelike carries Resources "
+            "and PodTemplate into its own IR",
+        ),
+        **_all(
+            "TaskPluginRegistry",
+            "task plugins register with entry points (flytelike.backends, typesystem plugins); "
+            "a task class subclasses flytelike.TaskTemplate",
+        ),
+        **_all("lazy_module", _INTERNAL),
     },
     "flytelike.core.context_manager": _all(
         "BranchEvalMode FlyteEntities OutputMetadata OutputMetadataTracker SerializableToString",
@@ -228,8 +251,7 @@ GAPS: dict[str, dict[str, str]] = {
         "(StructuredDatasetTransformerEngine.register for your own)",
     ),
     "flytelike.types.schema": _all(
-        "FlyteSchemaTransformer LocalIOSchemaReader LocalIOSchemaWriter SchemaEngine "
-        "SchemaHandler",
+        "FlyteSchemaTransformer LocalIOSchemaReader LocalIOSchemaWriter SchemaEngine SchemaHandler",
         _SCHEMA,
     ),
     "flytelike.extras.sqlite3.task": _all(

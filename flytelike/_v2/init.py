@@ -128,6 +128,11 @@ def is_control_plane_available() -> bool:
     return False
 
 
+def is_initialized() -> bool:
+    """Whether ``init`` (or one of its variants) was called in this process."""
+    return bool(_CONFIG)
+
+
 def initialized() -> tuple[str | None, str | None]:
     """``(project, domain)`` as ``init`` recorded them (``None`` where it did not)."""
     return (_CONFIG[0].project, _CONFIG[0].domain) if _CONFIG else (None, None)

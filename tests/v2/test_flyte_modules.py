@@ -186,3 +186,22 @@ def test_sleep_plugin_config_is_carried_and_the_body_runs() -> None:
     assert json.loads(custom["v2.plugin_config"]) == {"task_type": "core-sleep"}
     assert flyte.extras.Sleep() == flyte.extras.Sleep()
     assert flyte.run(wait_for, 0.01).outputs() == 0.01
+
+
+def test_flyte_extend_names() -> None:
+    # flyte 2.12's flyte.extend.__all__: the names with a local meaning resolve, the others say why
+    import typing
+
+    import flytelike.extend as extend
+
+    assert extend.TaskTemplate is extend.AsyncFunctionTaskTemplate is flyte.TaskTemplate
+    assert typing.get_args(extend.Architecture) == ("linux/amd64", "linux/arm64")
+    assert isinstance(extend.is_initialized(), bool)
+    for name in (
+        "ImageBuildEngine", "ImageBuilder", "ImageChecker", "RuntimeTaskTemplate",
+        "TaskPluginRegistry", "download_code_bundle", "get_proto_extended_resources",
+        "get_proto_resources", "lazy_module", "pod_spec_from_resources",
+        "PRIMARY_CONTAINER_DEFAULT_NAME",
+    ):  # fmt: skip
+        with pytest.raises(ImportError, match="flytelike does not implement it"):
+            exec(f"from flytelike.extend import {name}", {})
