@@ -14,7 +14,8 @@ gives (the same table with the same pandas metadata; the same frame):
   (``_codecs_arrow``) whose columns share one numeric type, have no nulls and lie at equal
   distances in the file is that 2-D block already: the frame is built on the mapping without
   a copy. It stays writable: a write copies the page it touches into the process (the file is
-  never changed).
+  never changed). The frame holds the mapping while it lives (on Windows its file cannot be
+  deleted meanwhile).
 """
 
 from __future__ import annotations
