@@ -83,6 +83,8 @@ class PythonFunctionTask(Entity, Generic[P, R]):
 
     kind = "python"
     mock: Callable[..., Any] | None = None  # set by flytelike.testing.task_mock
+    # flyte 2 takes an input without an annotation as Any (V2Task); flytekit refuses it
+    untyped_inputs_any = False
 
     def __init__(self, func: Callable[P, R], settings: TaskSettings, where: str) -> None:
         self._func = func
@@ -90,7 +92,7 @@ class PythonFunctionTask(Entity, Generic[P, R]):
         self._where = where
         self.settings = settings
         self.python_interface: PyInterface = interface_from_function(
-            func, where, settings.pickle_untyped
+            func, where, settings.pickle_untyped, untyped_inputs_any=self.untyped_inputs_any
         )
         self.task_config_type = type(settings.task_config) if settings.task_config else None
         self.deprecated = settings.deprecated

@@ -107,6 +107,8 @@ def _in_event_loop() -> bool:
 class V2Task(PythonFunctionTask[Any, Any]):
     """A task made by ``@env.task``; see the module docstring for call semantics."""
 
+    untyped_inputs_any = True
+
     def __init__(
         self,
         func: Callable[..., Any],

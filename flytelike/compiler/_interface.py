@@ -242,11 +242,17 @@ def signature_function(func: Callable[..., Any]) -> Any:
 
 
 def interface_from_function(
-    func: Callable[..., Any], where: str, pickle_untyped: bool = False
+    func: Callable[..., Any],
+    where: str,
+    pickle_untyped: bool = False,
+    *,
+    untyped_inputs_any: bool = False,
 ) -> PyInterface:
     """The interface of ``func`` (read through ``__wrapped__``, see ``signature_function``);
     ``where`` names it in errors (``task `m.f` (file.py:3)``). With ``pickle_untyped`` (flytekit's
-    parameter), an input or return without an annotation is typed ``Any`` instead of an error."""
+    parameter), an input or return without an annotation is typed ``Any`` instead of an error.
+    With ``untyped_inputs_any`` (flyte 2's rule), an input without one is typed ``Any`` with a
+    ``PickleFallbackWarning``."""
     func = signature_function(func)
     code = func.__code__
     flags = code.co_flags
@@ -271,6 +277,18 @@ def interface_from_function(
     input_types: dict[str, LiteralType] = {}
     if pickle_untyped:
         ann = {**{n: Any for n in names}, "return": Any, **ann}
+    elif untyped_inputs_any and any(n not in ann for n in names):
+        import warnings
+
+        untyped = [n for n in names if n not in ann]
+        warnings.warn(
+            f"{where}: input(s) {', '.join(f'`{n}`' for n in untyped)} have no type annotation; "
+            "as in flyte, they are taken as `Any` (values that are not plain data travel by "
+            "cloudpickle). Annotate them to have them checked.",
+            typesystem.PickleFallbackWarning,
+            stacklevel=2,
+        )
+        ann = {**dict.fromkeys(untyped, Any), **ann}
     for name in names:
         if name not in ann:
             raise InterfaceError(

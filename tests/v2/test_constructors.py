@@ -20,6 +20,7 @@ import flytelike as flyte
 from flytelike import errors, notify
 from flytelike._v2 import init as _init
 from flytelike.models import ActionPhase
+from typesystem import PickleFallbackWarning
 
 env = flyte.TaskEnvironment(
     "ctor",
@@ -316,3 +317,20 @@ def test_pod_template_termination_grace_period() -> None:
     assert '"terminationGracePeriodSeconds":30' in graceful.template().pod_template.json
     with pytest.raises(TypeError, match="not negative"):
         base.with_termination_grace_period(-1)
+
+
+def test_an_input_without_annotation_is_any_as_in_flyte() -> None:
+    # flyte-sdk's deploy_patterns/full_build/main.py: def square(x) -> int
+    untyped_env = flyte.TaskEnvironment("untyped_inputs")
+    with pytest.warns(PickleFallbackWarning, match=r"input\(s\) `x` have no type annotation"):
+
+        @untyped_env.task
+        def square(x, k: int = 2) -> int:  # type: ignore[no-untyped-def]
+            return int(x**k)
+
+    assert flyte.run(square, x=3).outputs() == 9
+    with pytest.raises(errors.InterfaceError, match="has no type annotation"):
+
+        @flyte.task  # (a flytekit task still needs them)
+        def kit_square(x) -> int:  # type: ignore[no-untyped-def]
+            return int(x * x)
