@@ -120,6 +120,11 @@ def _layer(w: _Writer, layer: L.Layer) -> None:
             w.copy([src + "/"], f"{layer.dst.rstrip('/')}/{os.path.basename(layer.src)}/")
         else:
             w.copy([src], layer.dst.rstrip("/") + "/")
+    elif isinstance(layer, L.PythonWheels):
+        target = f"{_STAGE}/wheels-{layer.package_name}/"
+        w.copy([w.src(f) for f in layer.files()] or [w.src(layer.wheel_dir) + "/"], target)
+        w.run(_pip(["--find-links", target, shlex.quote(layer.package_name)], layer.options),
+              layer.options.secret_mounts)  # fmt: skip
     elif isinstance(layer, L.CodeBundle):
         _code_bundle(w, layer)
     elif isinstance(layer, L.DockerIgnore):

@@ -4,6 +4,8 @@ Nothing is built here (the local engine ignores images). The tag is a determinis
 spec's fields (plus the requirements file's content when it exists), so equal specs give equal
 image names in every process. flyte 2's ``Image`` lives in ``flytelike._settings.image_v2`` (it is
 re-exported here); ``image_ref`` turns either, or an image name, into the IR's ``ImageRef``.
+``DIST_FOLDER`` and the ``PythonWheels`` layer are here too, where flyte 2 programs import them
+(``flyte._image``, whose flytelike path is this module's former name ``flytelike._image``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import os
 from typing import Any
 
+from flytelike._settings.image_layers import DIST_FOLDER, PythonWheels
 from flytelike._settings.image_v2 import Image
 from flytelike._settings.opaque import plain
 from flytelike.errors import DefinitionError
@@ -168,4 +171,4 @@ def image_ref(image: str | ImageSpec | Image | None, where: str) -> ImageRef | N
     )
 
 
-__all__ = ["Image", "ImageSpec", "image_ref"]
+__all__ = ["DIST_FOLDER", "Image", "ImageSpec", "PythonWheels", "image_ref"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pathlib
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -265,6 +266,44 @@ class DockerIgnore(Layer):
 
     def files(self) -> tuple[str, ...]:
         return (self.path,)
+
+
+#: where a checkout of flytelike keeps the wheels it builds (``python -m build`` writes them to
+#: ``dist/``), for ``PythonWheels`` and ``Image.with_local_v2()``, as flyte's ``DIST_FOLDER``
+DIST_FOLDER = pathlib.Path(__file__).resolve().parents[2] / "dist"
+
+
+@dataclasses.dataclass(frozen=True)
+class PythonWheels(Layer):
+    """The package ``package_name`` installed from the wheels in ``wheel_dir`` (copied into the
+    image; pip prefers them to an index's). A missing folder puts no wheels in."""
+
+    kind: ClassVar[str] = "python_wheels"
+    wheel_dir: str = dataclasses.field(metadata={"path": True})
+    package_name: str = ""
+    options: PipOptions = PipOptions()
+
+    def __post_init__(self) -> None:
+        where = "PythonWheels"
+        if not isinstance(self.wheel_dir, str | os.PathLike):
+            raise DefinitionError(f"{where}: wheel_dir must be a path, got {self.wheel_dir!r}")
+        object.__setattr__(self, "wheel_dir", os.path.abspath(os.fspath(self.wheel_dir)))
+        if not isinstance(self.package_name, str) or not self.package_name.strip():
+            raise DefinitionError(
+                f"{where}: package_name must name the package to install, got {self.package_name!r}"
+            )
+
+    def files(self) -> tuple[str, ...]:
+        if not os.path.isdir(self.wheel_dir):
+            return ()
+        return tuple(
+            os.path.join(self.wheel_dir, n)
+            for n in sorted(os.listdir(self.wheel_dir))
+            if n.endswith(".whl")
+        )
+
+    def plain(self) -> dict[str, Any]:
+        return {**super().plain(), "options": dataclasses.asdict(self.options)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -502,6 +502,14 @@ class Image:
             )
         return self._add(L.CodeBundle(copy_style, _dst(dst, where)), where)
 
+    def with_local_v2(self) -> Image:
+        """A copy that installs flytelike from the wheels of this checkout's ``dist/``
+        (``DIST_FOLDER``), as flyte's ``with_local_v2`` installs its local build."""
+        return self._add(
+            L.PythonWheels(wheel_dir=str(L.DIST_FOLDER), package_name="flytelike"),
+            "Image.with_local_v2",
+        )
+
     def with_dockerignore(self, path: str | os.PathLike[str]) -> Image:
         where = "Image.with_dockerignore"
         return self._add(L.DockerIgnore(L.existing_file(path, where, "path")), where)

@@ -204,6 +204,28 @@ def test_code_bundle_and_project_install(project: Path, monkeypatch: pytest.Monk
     assert lines[-1] == 'COPY [".", "/srv/"]'
 
 
+def test_python_wheels_and_with_local_v2(project: Path) -> None:
+    # flyte-sdk examples: from flyte._image import DIST_FOLDER, PythonWheels; .with_local_v2()
+    from flytelike._settings.image import DIST_FOLDER, PythonWheels
+
+    (project / "dist").mkdir()
+    (project / "dist" / "mylib-1.0-py3-none-any.whl").write_bytes(b"wheel")
+    base = flyte.Image.from_debian_base(name="w", install_flyte=False)
+    img = base.clone(addl_layer=PythonWheels(wheel_dir=project / "dist", package_name="mylib"))
+    lines = dockerfile(img, str(project)).splitlines()
+    assert 'COPY ["dist/mylib-1.0-py3-none-any.whl", "/tmp/flytelike-build/wheels-mylib/"]' in lines
+    assert lines[-1] == (
+        "RUN python -m pip install --no-cache-dir --find-links /tmp/flytelike-build/wheels-mylib/ "
+        "mylib"
+    )
+    local = base.with_local_v2()
+    (layer,) = [x for x in local.layers if isinstance(x, PythonWheels)]
+    assert (layer.wheel_dir, layer.package_name) == (str(DIST_FOLDER), "flytelike")
+    assert local.identifier != base.identifier
+    with pytest.raises(DefinitionError, match="package_name"):
+        PythonWheels(wheel_dir=project, package_name="")
+
+
 def test_dockerfile_and_ref_name_images(project: Path) -> None:
     img = flyte.Image.from_dockerfile("Dockerfile.custom", registry="ghcr.io/o", name="custom")
     assert dockerfile(img) == "FROM busybox\nRUN echo custom\n"
