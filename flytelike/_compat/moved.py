@@ -48,7 +48,6 @@ MOVED: dict[str, str] = {
     "flytelike._logging": "flytelike.backends._logging",
     "flytelike._cache": "flytelike._settings.cache",
     "flytelike._resources": "flytelike._settings.resources",
-    "flytelike._image": "flytelike._settings.image",
     "flytelike._secret": "flytelike._settings.secret",
     "flytelike._secret_store": "flytelike._settings.secret_store",
     "flytelike._carried": "flytelike._settings.carried",
