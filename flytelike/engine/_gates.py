@@ -184,9 +184,15 @@ async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesyste
                 "SignalError",
             ),
         )
-    text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({kind}): ")
+    yes_no = lt == BOOL
+    shown = f"{kind}, y/n" if yes_no else kind
+    text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({shown}): ")
+    word = text.strip().lower()
     try:
-        data = json.loads(text)
+        if yes_no and word in _YES_NO:
+            data: Any = _YES_NO[word]
+        else:
+            data = json.loads(text)
     except json.JSONDecodeError:
         data = text  # not JSON: the text itself (a string value)
     except (RecursionError, ValueError) as e:  # nested too deeply; a number of 4,300+ digits
@@ -200,6 +206,14 @@ async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesyste
         raise NodeFailed(
             aid, ExecutionError(USER, f"{_shown(text)} is not a `{kind}`: {e}", "SignalError")
         ) from e
+
+
+# A yes/no answer typed for a boolean gate (``approve``, ``wait_for_input(..., bool)``), as
+# flytekit's local prompt takes it: the words besides JSON's ``true``/``false``.
+_YES_NO = {
+    **dict.fromkeys(("y", "yes", "t", "true", "1", "on"), True),
+    **dict.fromkeys(("n", "no", "f", "false", "0", "off"), False),
+}
 
 
 def _shown(text: str, limit: int = 200) -> str:

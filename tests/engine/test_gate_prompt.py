@@ -58,3 +58,51 @@ def test_a_hostile_answer_gets_the_gate_error(
     assert "SignalError" in message or "is not a `int`" in message
     assert why in message
     assert len(message) < 2_000  # the answer is shown shortened
+
+
+@fl.workflow
+def approved(x: int) -> int:
+    ok = fl.wait_for_input("go", timeout=dt.timedelta(hours=1), expected_type=bool)
+    y = inc(x=x)
+    ok >> y
+    return fl.approve(y, "check", timeout=dt.timedelta(hours=1))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("text", ["y", "Yes", " t ", "true", "1", "on"])
+def test_a_boolean_gate_takes_a_yes_word(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # flytekit's local prompt takes y/yes/... for a bool input and for an approval
+    _answer(monkeypatch, text)
+    assert approved(x=1) == 2
+
+
+@pytest.mark.parametrize("text", ["n", "NO", "false", "0", "off"])
+def test_a_no_word_rejects_an_approval(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    answers = iter(["yes", text])  # the input gate, then the approval
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(answers))
+    with pytest.raises(RunFailedError) as info:
+        approved(x=1)
+    assert "check" in str(info.value)
+
+
+def test_a_yes_word_is_text_for_a_string_gate(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    @fl.task
+    def echo(s: str) -> str:
+        return s
+
+    @fl.workflow
+    def named() -> str:
+        return echo(s=fl.wait_for_input("who", timeout=dt.timedelta(hours=1), expected_type=str))  # type: ignore[no-any-return]
+
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr(builtins, "input", lambda prompt="": seen.append(prompt) or "y")
+    assert named() == "y"
+    assert "(str)" in seen[0]
