@@ -167,8 +167,10 @@ class TaskEnvironment:
             )
             resources = limits
         for env in depends_on:
-            if not isinstance(env, TaskEnvironment):
-                raise DefinitionError(f"{where}: depends_on takes TaskEnvironments, got {env!r}")
+            if not _is_environment(env):
+                raise DefinitionError(
+                    f"{where}: depends_on takes TaskEnvironments and AppEnvironments, got {env!r}"
+                )
         if env_vars is not None and not (
             isinstance(env_vars, dict)
             and all(isinstance(k, str) and isinstance(v, str) for k, v in env_vars.items())
@@ -337,8 +339,10 @@ class TaskEnvironment:
 
     def add_dependency(self, *envs: TaskEnvironment) -> None:
         for env in envs:
-            if not isinstance(env, TaskEnvironment):
-                raise DefinitionError(f"add_dependency takes TaskEnvironments, got {env!r}")
+            if not _is_environment(env):
+                raise DefinitionError(
+                    f"add_dependency takes TaskEnvironments and AppEnvironments, got {env!r}"
+                )
             if env is not self and env not in self.depends_on:
                 self.depends_on.append(env)
 
@@ -411,3 +415,14 @@ def _plain(value: Any) -> Any:
     from flytelike._settings.opaque import plain
 
     return None if value is None else plain(value)
+
+
+def _is_environment(env: Any) -> bool:
+    """A ``TaskEnvironment`` or an app's environment (``flytelike.app.AppEnvironment``, which
+    this package sits below: recognised by its class, as flyte's ``depends_on`` takes both)."""
+    if isinstance(env, TaskEnvironment):
+        return True
+    return any(
+        c.__name__ == "AppEnvironment" and c.__module__.startswith("flytelike.app")
+        for c in type(env).__mro__
+    )

@@ -115,6 +115,19 @@ def test_app_functions_receive_the_parameters_they_name() -> None:
     assert seen["shutdown"] == {"foo": "bar"}
 
 
+def test_a_task_environment_may_depend_on_an_app() -> None:
+    # flyte-sdk's apps/deploy_app_in_task.py: TaskEnvironment(depends_on=[app_env])
+    served = AppEnvironment(name="dep-app", port=free_port())
+    tasks = flyte.TaskEnvironment("dep-tasks", depends_on=[served])
+    other = flyte.TaskEnvironment("dep-tasks-2")
+    other.add_dependency(served)
+    assert tasks.depends_on == other.depends_on == [served]
+    with pytest.raises(
+        DefinitionError, match="depends_on takes TaskEnvironments and AppEnvironments"
+    ):
+        flyte.TaskEnvironment("dep-bad", depends_on=["dep-app"])  # type: ignore[list-item]
+
+
 def test_apps_that_cannot_be_served_and_bad_settings() -> None:
     with pytest.raises(DefinitionError, match="lower case alphanumeric"):
         AppEnvironment(name="Hello_App")
