@@ -6,7 +6,8 @@ compressed=False), output_schema_type=None)``: ``{{ .inputs.limit }}`` (or ``.In
 template is replaced by the input's value; ``uri`` is a local path, a ``file://``/store URI or an
 ``http(s)`` URL, copied to a temporary directory first; ``compressed=True`` means a tar or zip
 archive holding one database file. The output ``results`` is a pandas DataFrame (the type given
-as ``output_schema_type``, default ``pandas.DataFrame``; a ``StructuredDataset`` wraps it).
+as ``output_schema_type``, default ``pandas.DataFrame``; a ``StructuredDataset`` wraps it, a
+``FlyteSchema[kwtypes(...)]`` takes it as it is).
 Needs pandas (the ``pandas`` extra).
 """
 
@@ -23,6 +24,7 @@ from typing import Any
 from flytelike._entities.container import TaskMetadata
 from flytelike._entities.python_task import SQLTask
 from flytelike.errors import DefinitionError
+from typesystem.io import FlyteSchema
 
 
 @dataclasses.dataclass
@@ -89,9 +91,10 @@ class SQLite3Task(SQLTask[SQLite3Config]):
             db = _fetch(self._sqlite_config(), tmp)
             with sqlite3.connect(db) as con:
                 df = pd.read_sql_query(query, con)
-        if self._output_type is not pd.DataFrame:
-            df = self._output_type(dataframe=df)
-        return df
+        out = self._output_type
+        if out is pd.DataFrame or (isinstance(out, type) and issubclass(out, FlyteSchema)):
+            return df  # (a FlyteSchema output takes the frame as it is)
+        return out(dataframe=df)
 
     def describe(self) -> str:
         return f"SQLite3 task `{self.name}`"
