@@ -244,6 +244,7 @@ _RUN_OPTIONS = [
     click.Option(["--backend-option", "backend_option"], multiple=True, help="NAME=VALUE"),
     click.Option(["--executor", "executor"], default=None, help="HOST:PORT of a gRPC executor"),
     click.Option(["--overwrite-cache", "overwrite_cache"], is_flag=True, default=None),
+    click.Option(["--local", "local"], is_flag=True, default=None, help="run in this process"),
     click.Option(["--raw-data-path", "raw_data_path"], default=None, help="fsspec URL"),
     click.Option(["--run-name", "run_name"], default=None, help="the run's name"),
     click.Option(["--project", "project"], default=None, help="the run's project"),
@@ -421,6 +422,13 @@ Run options go before FILE_OR_MODULE (after ENTITY too, unless an input has the 
     "the same as --backend grpc --backend-option address=HOST:PORT",
 )
 @click.option("--overwrite-cache", is_flag=True, default=False, help="ignore cached results")
+@click.option(
+    "--local",
+    "local",
+    is_flag=True,
+    default=False,
+    help="run in this process (as `flyte run --local`); the default without --backend/--executor",
+)
 @click.option("--raw-data-path", default=None, help="where offloaded data goes (fsspec URL)")
 @click.option("--run-name", "run_name", default=None, help="the run's name (default: generated)")
 @click.option("--project", default=None, help="the run's project (default: FLYTELIKE_PROJECT)")
@@ -438,6 +446,7 @@ def run_command(
     backend_option: tuple[str, ...],
     executor: str | None,
     overwrite_cache: bool,
+    local: bool,
     raw_data_path: str | None,
     run_name: str | None,
     project: str | None,
@@ -479,6 +488,8 @@ def run_command(
     backend, backend_option = executor_options(
         late.get("executor") or executor, backend, backend_option
     )
+    if (bool(late.get("local")) or local) and backend not in (None, "local"):
+        raise click.UsageError("--local runs in this process: give it without --backend/--executor")
     overwrite_cache = bool(late.get("overwrite_cache")) or overwrite_cache
     raw_data_path = late.get("raw_data_path") or raw_data_path
     run_name = late.get("run_name") or run_name

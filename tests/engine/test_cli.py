@@ -64,6 +64,11 @@ def test_inputs_file_json_yaml_and_files(engine: Engine, tmp_path: Path) -> None
         ok("run", WFS, "describe", *ALL, "--run-name", "late-options", "--overwrite-cache")
     )
     assert "late-options" in ok("runs", "list")
+    # flyte's `flyte run --local FILE TASK`: accepted before FILE and after ENTITY
+    assert json.loads(ok("run", "--local", WFS, "describe", *ALL))["o0"].startswith("3|")
+    assert json.loads(ok("run", WFS, "describe", *ALL, "--local"))["o0"].startswith("3|")
+    r = CliRunner().invoke(main, ["run", "--local", "--executor", "h:1", WFS, "describe", *ALL])
+    assert r.exit_code == 2 and "--local runs in this process" in r.output
     inputs = tmp_path / "in.yaml"
     inputs.write_text(
         "count: 1\nratio: 2.0\nlabel: x\nflag: true\nwhen: '2024-01-01T00:00:00'\nwait: 5\n"
