@@ -148,8 +148,9 @@ class LaunchPlanError(FlytelikeError, ValueError):
     """Launch plan inputs or settings conflict."""
 
 
-class ReferenceEntityError(FlytelikeError):
-    """A reference task, workflow or launch plan was run without a mock."""
+class ReferenceEntityError(FlytelikeError, NotImplementedError):
+    """A reference task, workflow or launch plan was run without a mock (a ``NotImplementedError``
+    too: what flytekit raises there, so code catching that still catches it)."""
 
 
 class IRDecodeError(FlytelikeError, ValueError):
