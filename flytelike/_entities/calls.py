@@ -170,12 +170,17 @@ def convert_outputs(entity: Any, result: Any) -> Any:
     registry = typesystem.default_registry()
     nt = iface.output_tuple
     if len(outs) == 1:
-        value = result[0] if nt is not None and isinstance(result, nt) else result
+        # a named one-output tuple: its instance or a plain 1-tuple, as flytekit takes it
+        one = nt is not None and isinstance(result, tuple) and len(result) == 1
+        value = result[0] if one else result
         values = [value]
     else:
-        if not isinstance(result, tuple) or len(result) != len(outs):
+        # a list of them is taken too, as flytekit takes it (train_test_split returns one)
+        if not isinstance(result, tuple | list) or len(result) != len(outs):
             got = (
-                f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+                f"a {type(result).__name__} of {len(result)}"
+                if isinstance(result, tuple | list)
+                else type(result).__name__
             )
             raise LocalExecutionError(
                 f"{entity.describe()} declares {len(outs)} outputs ({', '.join(outs)}) but "

@@ -153,12 +153,15 @@ class TypedFunction:
             return {}
         nt = self.output_tuple
         if len(names) == 1:
-            values = [result[0] if nt is not None and isinstance(result, nt) else result]
+            # a named one-output tuple: its instance or a plain 1-tuple, as flytekit takes it
+            one = nt is not None and isinstance(result, tuple) and len(result) == 1
+            values = [result[0] if one else result]
         else:
-            if not isinstance(result, tuple) or len(result) != len(names):
+            # a list of them is taken too, as flytekit takes it (train_test_split returns one)
+            if not isinstance(result, tuple | list) or len(result) != len(names):
                 got = (
-                    f"a tuple of {len(result)}"
-                    if isinstance(result, tuple)
+                    f"a {type(result).__name__} of {len(result)}"
+                    if isinstance(result, tuple | list)
                     else type(result).__name__
                 )
                 raise OutputShapeError(
