@@ -7,6 +7,7 @@ from any process); a signal for a waiting condition (``_conditions``) is convert
 type first, and refused when it does not convert or the condition ended. The gate polls for it,
 converts it with the expected type and continues; past its timeout it fails ``TIMED_OUT``.
 ``approve`` passes its input through when approved (a true signal) and fails when rejected.
+A direct call (which nothing else can signal) asks on standard input instead (``_ask``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import stat
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -169,24 +172,41 @@ async def poll_signal(
             del _WAKE[(run_name, name)]
 
 
+def _answerable() -> bool:
+    """Standard input can answer a gate: a terminal, or a pipe or file holding the answers (as
+    flytekit reads them). Not ``/dev/null``, a closed input or one a test harness replaced."""
+    try:
+        if sys.stdin.isatty():
+            return True
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # (io.UnsupportedOperation is both)
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
 async def _ask(run_name: str, aid: str, name: str, lt: LiteralType) -> typesystem.Literal:
-    """A direct call's gate: prompt on a terminal (as flytekit does locally), else fail."""
+    """A direct call's gate: ask on standard input (a terminal, or the next line of a pipe or
+    file, as flytekit does locally), else fail saying how to answer it."""
     kind = typesystem.render_type(lt)
-    if not sys.stdin.isatty():
-        raise NodeFailed(
-            aid,
-            ExecutionError(
-                USER,
-                f"gate {aid} of run {run_name} waits for a signal {name!r} ({kind}), and a "
-                "direct call cannot wait for one. Start the run without blocking, "
-                "run = flytelike.run(wf, wait=False, ...), then send it with "
-                f"run.signal({name!r}, value) or `flytelike runs signal {run_name} {name} VALUE`.",
-                "SignalError",
-            ),
-        )
+    cannot = NodeFailed(
+        aid,
+        ExecutionError(
+            USER,
+            f"gate {aid} of run {run_name} waits for a signal {name!r} ({kind}), and a "
+            "direct call cannot wait for one without a terminal or piped input to ask. Start "
+            "the run without blocking, run = flytelike.run(wf, wait=False, ...), then send it "
+            f"with run.signal({name!r}, value) or `flytelike runs signal {run_name} {name} VALUE`.",
+            "SignalError",
+        ),
+    )
+    if not _answerable():
+        raise cannot
     yes_no = lt == BOOL
     shown = f"{kind}, y/n" if yes_no else kind
-    text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({shown}): ")
+    try:
+        text = await asyncio.to_thread(input, f"[{run_name}] value for {name!r} ({shown}): ")
+    except EOFError:  # the piped answers ran out
+        raise cannot from None
     word = text.strip().lower()
     try:
         if yes_no and word in _YES_NO:

@@ -1,11 +1,16 @@
-"""A direct call's gate asks on the terminal: a hostile answer gets the gate's documented error
-(``RunFailedError`` naming ``SignalError``), never a raw ``RecursionError``/``ValueError``."""
+"""A direct call's gate asks on the terminal (or reads piped answers): a hostile answer gets the
+gate's documented error (``RunFailedError`` naming ``SignalError``), never a raw
+``RecursionError``/``ValueError``; no input to ask gets the error saying how to answer."""
 
 from __future__ import annotations
 
 import builtins
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -100,9 +105,60 @@ def test_a_yes_word_is_text_for_a_string_gate(
 
     @fl.workflow
     def named() -> str:
-        return echo(s=fl.wait_for_input("who", timeout=dt.timedelta(hours=1), expected_type=str))  # type: ignore[no-any-return]
+        return echo(s=fl.wait_for_input("who", timeout=dt.timedelta(hours=1), expected_type=str))
+
+    def answer(prompt: str = "") -> str:
+        seen.append(prompt)
+        return "y"
 
     monkeypatch.setattr("sys.stdin", _Terminal())
-    monkeypatch.setattr(builtins, "input", lambda prompt="": seen.append(prompt) or "y")
+    monkeypatch.setattr(builtins, "input", answer)
     assert named() == "y"
     assert "(str)" in seen[0]
+
+
+_PIPED = """
+import datetime as dt
+import flytelike as fl
+
+@fl.task
+def greet(who: str, n: int) -> str:
+    return f"{who}:{n}"
+
+@fl.workflow
+def wf() -> str:
+    who = fl.wait_for_input("who", timeout=dt.timedelta(hours=1), expected_type=str)
+    n = fl.wait_for_input("n", timeout=dt.timedelta(hours=1), expected_type=int)
+    return fl.approve(greet(who=who, n=n), "ok", timeout=dt.timedelta(hours=1))
+
+try:
+    print("RESULT", wf())
+except Exception as e:
+    print("FAILED", type(e).__name__, e)
+"""
+
+
+@pytest.mark.parametrize(
+    ("stdin", "expected"),
+    [
+        ("ada\n3\ny\n", "RESULT ada:3"),  # answers piped in, as flytekit reads them
+        ("ada\n", "without a terminal or piped input"),  # the answers ran out
+        (None, "without a terminal or piped input"),  # /dev/null
+    ],
+    ids=["piped", "ran-out", "devnull"],
+)
+def test_a_direct_call_reads_piped_answers(
+    tmp_path: Path, stdin: str | None, expected: str
+) -> None:
+    script = tmp_path / "gates.py"
+    script.write_text(_PIPED)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "FLYTELIKE_HOME": str(tmp_path / "home")},
+    )
+    assert expected in proc.stdout, proc.stdout + proc.stderr
