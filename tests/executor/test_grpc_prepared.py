@@ -148,3 +148,49 @@ def test_each_prepared_attempt_has_its_own_execution_date() -> None:
         dates.append(_send(service, data).outputs["o0"].value)
         time.sleep(0.02)
     assert all(b - a >= 0.015 for a, b in itertools.pairwise(dates))
+
+
+def test_mutated_requests_read_prepared_mean_what_protobuf_reads() -> None:
+    """Requests of a learnt run with bytes changed, dropped or added: whenever the prepared
+    reading takes one, protobuf's reading (every field checked) accepts it too and finds the
+    same context, inputs, template and code."""
+    import random
+    from dataclasses import replace
+
+    service = _service()
+    first, datas = _requests(add.template(), "run-f", 1)
+    _send(service, first)
+    _send(service, datas[0])
+    codec = _wire.TaskCodec(kinds=())
+    _, ref, _ = codec.encoded(add.template())
+    rnd = random.Random(7)
+    taken = 0
+    for _ in range(3000):
+        inputs = rnd.choice(
+            [{"x": Scalar(rnd.randrange(-300, 300))}, {"x": Scalar(1), "y": Scalar(2)}]
+        )
+        context = ActionContext(
+            "run-f", rnd.choice(["n1", "n22", "é"]), rnd.choice([0, 1, 300]), "/tmp/runs/run-f"
+        )
+        data = bytearray(
+            ref + _wire.request_body(ActionRequest(add.template(), inputs, context), "")
+        )
+        for _ in range(rnd.randrange(1, 3)):
+            at = rnd.randrange(len(data))
+            how = rnd.randrange(3)
+            if how == 0:
+                data[at] = rnd.randrange(256)
+            elif how == 1:
+                del data[at]
+            else:
+                data.insert(at, rnd.randrange(256))
+        parts = _bytes.read_request(bytes(data))
+        prepared = service.prepared.find(parts) if parts is not None else None
+        if parts is None or prepared is None:
+            continue
+        taken += 1
+        request, code = _wire.request_from_proto(service.codec, bytes(data))
+        assert request.context == replace(prepared.base, action_id=parts[1], attempt=parts[2])
+        assert dict(request.inputs) == parts[3]
+        assert request.task is prepared.task and code == prepared.code
+    assert taken > 10  # (some mutations keep the layout: a value, an id, an attempt)
