@@ -30,6 +30,7 @@ from flytelike.backends import (
     ActionRequest,
     ExecutionError,
     InlineRunner,
+    ItemIds,
     run_sync,
     task_function,
     variables,
@@ -222,7 +223,9 @@ def _run_items(
     printed: list[LogTuple | None] = [None] * n
     run_name = context.run_name
     with _variables(context.environment), runner.bound():
-        for j, (aid, attempt) in enumerate(ids):
+        ran = _as_chunk(runner, ids, common, columns, out, errors, printed, run_name)
+        for j in range(ran, n):  # (one by one: later attempts, or what a chunk cannot run)
+            aid, attempt = ids[j]
             values = dict(common)
             for k, col in columns:
                 values[k] = col[j]
@@ -251,6 +254,60 @@ def _run_items(
         err = _system("write the map items' large outputs", e)
         return {}, [err] * n, printed
     return packed, errors, printed
+
+
+class _Shifted(Sequence[Any]):
+    """A batch's column read at its items' indices in the map (``ChunkRunner.run`` takes
+    ``values[start:stop]`` and ``values[start + k]``)."""
+
+    __slots__ = ("col", "offset")
+
+    def __init__(self, col: Sequence[Any], offset: int) -> None:
+        self.col = col
+        self.offset = offset
+
+    def __len__(self) -> int:
+        return self.offset + len(self.col)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return self.col[k.start - self.offset : k.stop - self.offset]
+        return self.col[k - self.offset]
+
+
+def _as_chunk(
+    runner: InlineRunner,
+    ids: Sequence[tuple[str, int]],
+    common: dict[str, Any],
+    columns: Sequence[tuple[str, Sequence[Any]]],
+    out: dict[str, list[Any]],
+    errors: list[ErrorTuple | None],
+    printed: list[LogTuple | None],
+    run_name: str,
+) -> int:
+    """Run a batch of first attempts of consecutive items as one chunk, as the local backend
+    runs them in place (``InlineRunner.chunks``: what the items share is set up once, each
+    still sees its own action); the number of items it ran (0: none, run them one by one)."""
+    if type(ids) is not ItemIds or ids.attempts != 0 or type(ids.indices) is not range:
+        return 0
+    indices = ids.indices
+    chunks = runner.chunks() if indices.step == 1 and len(indices) > 1 else None
+    if chunks is None:
+        return 0
+    start = indices.start
+    shifted = [(k, _Shifted(col, start)) for k, col in columns]
+    got = chunks.run(ids.map_id, start, start + len(indices), common, shifted)
+    if got is None:
+        return 0
+    out[got.name][: got.count] = got.outputs
+    for k, error in got.errors.items():
+        errors[k] = pack_error(_with_hint(error))
+    if capture.OPEN:
+        for k in got.printed:
+            log = capture.take(run_name, f"{ids.map_id}[{start + k}]", 0)
+            if log is not None:
+                printed[k] = (log.chunks, log.dropped)
+    return got.count
 
 
 def warm(seconds: float) -> int:

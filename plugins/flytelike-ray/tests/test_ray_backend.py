@@ -386,6 +386,22 @@ def test_what_map_items_print_on_a_worker_is_stored_with_each_item(ray_engine: E
     assert [log.stderr for log in logs] == ["", "odd one\n", ""]
 
 
+def test_batches_of_first_attempts_run_as_chunks_on_the_worker(ray_engine: Engine) -> None:
+    """A batch of consecutive first attempts runs as one chunk (``_worker._as_chunk``): each
+    item still has its own log, a failed item its own error and retry."""
+    xs = list(range(64))
+    run = ray_engine.run(rt.mapped_chatty, xs=xs)  # (batches of 2: 64 items over 32)
+    assert run.outputs() == xs
+    logs = {log.action_id.rsplit("[", 1)[1][:-1]: log for log in run.logs()}
+    assert sorted(map(int, logs)) == xs
+    assert all(logs[str(x)].stdout == f"item {x}\n" for x in xs)
+    assert logs["1"].stderr == "odd one\n" and logs["2"].stderr == ""
+    flaky = ray_engine.run(rt.mapped_flaky, xs=list(range(30)))  # (chunks with failed items)
+    assert flaky.outputs() == [x * 10 for x in range(30)]
+    items = [a for a in flaky.actions() if a.kind == "map_item"]
+    assert sorted(a.attempts for a in items) == [1] * 20 + [2] * 10
+
+
 def test_task_resources_ask_for_ray_custom_resources(
     ray_engine: Engine, ray_backend: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
