@@ -221,7 +221,8 @@ class RunContext:
 class ActionOutputs(tuple):  # type: ignore[type-arg]
     """What ``outputs()`` of a run started with ``flyte.run`` returns: a tuple of the outputs in
     declaration order (flyte's ``ActionOutputs``) with ``named_outputs()`` and attribute access
-    by output name. With a single output it also compares equal to that value, so both
+    by output name (and by position as ``o0``, ``o1``, ..., the names flyte gives a NamedTuple's
+    fields in a local run). With a single output it also compares equal to that value, so both
     ``run.outputs()[0] == 8`` (flyte) and ``run.outputs() == 8`` (flyte's testing docs) hold."""
 
     _names: tuple[str, ...]
@@ -238,6 +239,10 @@ class ActionOutputs(tuple):  # type: ignore[type-arg]
         names = self.__dict__.get("_names", ())
         if name in names:
             return self[names.index(name)]
+        # flyte 2.12 names a NamedTuple's outputs o0, o1, ... in a local run's ActionOutputs;
+        # they are the field names here, and ``o<i>`` still reads position i
+        if name[:1] == "o" and name[1:].isdigit() and int(name[1:]) < len(self):
+            return self[int(name[1:])]
         raise AttributeError(f"outputs have no {name!r}; they are: {', '.join(names) or 'none'}")
 
     def __repr__(self) -> str:

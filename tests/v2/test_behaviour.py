@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -166,6 +166,24 @@ def test_outputs_are_a_tuple_that_equals_its_single_value() -> None:
     assert out == 8 and out[0] == 8 and out == (8,) and out != 9 and len(out) == 1
     assert out.named_outputs() == {"o0": 8} and out.o0 == 8
     assert flyte.run(double, 1).outputs() != [1, 2]
+
+
+class Totals(NamedTuple):
+    total: int
+    label: str
+
+
+@env.task
+async def totals(x: int) -> Totals:
+    return Totals(x * 2, "ok")
+
+
+def test_namedtuple_outputs_read_by_field_name_and_by_position() -> None:
+    # flyte 2.12's local ActionOutputs names them o0, o1; programs read either
+    out = flyte.run(totals, 3).outputs()
+    assert (out.total, out.label) == (out.o0, out.o1) == (6, "ok")
+    with pytest.raises(AttributeError, match="outputs have no 'o2'"):
+        _ = out.o2
 
 
 def test_runcontext_options() -> None:
