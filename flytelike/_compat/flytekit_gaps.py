@@ -103,6 +103,20 @@ GAPS: dict[str, dict[str, str]] = {
         ),
         **_all("lazy_module", _INTERNAL),
     },
+    # flyte 2's flyte.app.extras
+    "flytelike.app.extras": {
+        **_all(
+            "FlyteWebhookAppEnvironment",
+            "flyte's prebuilt app forwards HTTP calls to a Flyte control plane (run tasks, abort "
+            "runs, manage apps and triggers); locally, serve your own FastAPIAppEnvironment "
+            "whose endpoints call flytelike.run(...)",
+        ),
+        **_all(
+            "FastAPIPassthroughAuthMiddleware",
+            "it passes a request's credentials on to a Flyte control plane; flytelike has none "
+            "to authenticate with",
+        ),
+    },
     "flytelike.core.context_manager": _all(
         "BranchEvalMode FlyteEntities OutputMetadata OutputMetadataTracker SerializableToString",
         "flytekit's SDK state; flytelike keeps no such state in a context",

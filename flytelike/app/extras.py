@@ -5,8 +5,9 @@ its ``links``, as flyte does."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
+from flytelike._compat.aliases import not_provided
 from flytelike.app._env import AppEnvironment
 from flytelike.app._types import Link
 from flytelike.errors import DefinitionError
@@ -42,3 +43,7 @@ class FastAPIAppEnvironment(AppEnvironment):
 
 
 __all__ = ["FastAPIAppEnvironment"]
+
+
+def __getattr__(name: str) -> NoReturn:
+    not_provided(__name__, name, {})  # flyte's control-plane helpers say why they are not here

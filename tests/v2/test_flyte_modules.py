@@ -205,3 +205,10 @@ def test_flyte_extend_names() -> None:
     ):  # fmt: skip
         with pytest.raises(ImportError, match="flytelike does not implement it"):
             exec(f"from flytelike.extend import {name}", {})
+
+
+def test_flyte_app_extras_control_plane_helpers_say_why() -> None:
+    # flyte-sdk's webhook app examples import them
+    for name in ("FlyteWebhookAppEnvironment", "FastAPIPassthroughAuthMiddleware"):
+        with pytest.raises(ImportError, match="control plane"):
+            exec(f"from flytelike.app.extras import {name}", {})
