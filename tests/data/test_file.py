@@ -11,7 +11,15 @@ from typing import Annotated
 import pytest
 
 from typesystem import Blob, BlobType, ConversionError, HashMethod, TypeRegistry, digest
-from typesystem.io import DataContext, File, FlyteFile, _paths, content_hash, current_store
+from typesystem.io import (
+    DataContext,
+    File,
+    FlyteFile,
+    _paths,
+    content_hash,
+    current_store,
+    use_data_context,
+)
 
 
 def test_one_implementation_all_names() -> None:
@@ -99,6 +107,26 @@ def test_missing_local_file_is_a_clear_error(
 def test_directory_blob_is_not_a_file(store: DataContext, registry: TypeRegistry) -> None:
     with pytest.raises(ConversionError, match="single blob"):
         registry.to_python(Blob("s3://b/k", "", True), File)
+
+
+def test_from_local_outside_an_action_is_uploaded_by_the_boundary(
+    registry: TypeRegistry, workdir: str, tmp_path: Path
+) -> None:
+    """No running action and no active data context (a driver program): from_local keeps the
+    local path, and converting the value (a run taking it) uploads what the file holds then."""
+    from typesystem.io import Dir
+
+    Path("part.txt").write_text("")
+    f = File.from_local_sync("part.txt")
+    d = Dir.from_local_sync(workdir)
+    assert (f.path, f.name, d.path) == (os.path.abspath("part.txt"), "part.txt", workdir)
+    Path("part.txt").write_text("written after from_local")
+    with use_data_context(DataContext(raw_data_prefix=str(tmp_path / "store"))):
+        assert File.from_local_sync("part.txt").path.startswith(str(tmp_path / "store"))
+        literal = registry.to_literal(f, File)
+        assert literal.uri.startswith(str(tmp_path / "store"))
+        back = registry.to_python(literal, File)
+        assert Path(back.download_sync()).read_text() == "written after from_local"
 
 
 def test_from_local_sync_and_async(store: DataContext, workdir: str) -> None:

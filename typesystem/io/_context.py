@@ -148,6 +148,14 @@ def current_action_key() -> str | None:
     return key
 
 
+def uploads_now() -> bool:
+    """Whether ``from_local`` uploads at once: inside a running action, or where a data
+    context was made active. Elsewhere (a driver program before its run), as in flyte 2, it
+    references the local path, which is uploaded when a run takes the value as an input: what
+    the file holds by then is what the run sees."""
+    return _current.get() is not None or current_action_key() is not None
+
+
 def set_action_key_provider(provider: Callable[[], str | None]) -> None:
     """Where the key of the running action comes from when nothing set one explicitly: an
     engine registers a function reading its own notion of the running action, so it need not

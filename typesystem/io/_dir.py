@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar, Self
 
 from typesystem.io import _paths
+from typesystem.io._context import uploads_now
 from typesystem.io._dual import DualIterator
 from typesystem.io._file import File
 from typesystem.io._hashing import compute_hash
@@ -75,7 +76,8 @@ class Dir(Stored):
         dir_cache_key: str | None = None,
         batch_size: int | None = None,
     ) -> Self:
-        """Upload a local directory now (``batch_size`` files at once) and reference the copy."""
+        """Upload a local directory (``batch_size`` files at once) and reference the copy;
+        outside a running action it is uploaded when a run takes it (``File.from_local_sync``)."""
         return await asyncio.to_thread(
             cls._upload, local_path, remote_destination, dir_cache_key, batch_size
         )
@@ -101,11 +103,14 @@ class Dir(Stored):
         src = _paths.local_path(os.fspath(local_path))
         if not os.path.isdir(src):
             raise ValueError(f"Directory not found: {src!r} (from_local needs a local directory)")
+        name = os.path.basename(src.rstrip(os.sep))
+        if remote_destination is None and not uploads_now():  # (as File.from_local_sync)
+            return cls(src, name=name, hash=dir_cache_key)
         store = current_store()
-        dest = remote_destination or store.new_uri(os.path.basename(src.rstrip(os.sep)))
+        dest = remote_destination or store.new_uri(name)
         store.copy_dir(src, dest, max_workers=batch_size)
         d = cls._from_store(dest, hash=dir_cache_key)
-        d.name = os.path.basename(src.rstrip(os.sep))
+        d.name = name
         return d
 
     @classmethod

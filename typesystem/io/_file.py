@@ -19,6 +19,7 @@ import os
 from typing import IO, Any, ClassVar, Self
 
 from typesystem.io import _paths
+from typesystem.io._context import uploads_now
 from typesystem.io._dual import Opened
 from typesystem.io._hashing import compute_hash, is_algorithm
 from typesystem.io._store import DataStore, current_store
@@ -78,7 +79,8 @@ class File(Stored):
         remote_destination: str | None = None,
         hash_method: Any = None,
     ) -> Self:
-        """Upload a local file now and return a reference to the uploaded copy."""
+        """Upload a local file and return a reference to the uploaded copy (outside a running
+        action: when a run takes it, see ``from_local_sync``)."""
         return await asyncio.to_thread(
             cls.from_local_sync, local_path, remote_destination, hash_method
         )
@@ -90,15 +92,21 @@ class File(Stored):
         remote_destination: str | None = None,
         hash_method: Any = None,
     ) -> Self:
-        """Synchronous ``from_local``."""
+        """Synchronous ``from_local``. Outside a running action and without a
+        ``remote_destination`` the file is referenced where it is and uploaded when a run takes
+        it as an input (``_context.uploads_now``), as flyte 2 defers it; a ``hash_method``'s
+        hash is computed now either way."""
         src = _paths.local_path(os.fspath(local_path))
         if not os.path.isfile(src):
             raise ValueError(f"File not found: {src!r} (from_local needs an existing local file)")
-        store = current_store()
-        dest = remote_destination or store.new_uri(os.path.basename(src))
-        store.copy_file(src, dest)
-        f = cls._from_store(dest)
-        f.name = os.path.basename(src)
+        if remote_destination is None and not uploads_now():
+            f = cls(src, name=os.path.basename(src))
+        else:
+            store = current_store()
+            dest = remote_destination or store.new_uri(os.path.basename(src))
+            store.copy_file(src, dest)
+            f = cls._from_store(dest)
+            f.name = os.path.basename(src)
         f.hash_method = hash_method
         if hash_method is not None:
             f.hash = compute_hash(src if isinstance(hash_method, str) else f, hash_method)
