@@ -54,6 +54,7 @@ configured by ``FLYTELIKE_*`` environment variables.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Mapping
@@ -63,7 +64,7 @@ from typing import Any
 from flytelike._v2.init import init, init_from_config
 from flytelike._v2.syncify import aio_method, with_aio
 from flytelike.engine import Run
-from flytelike.errors import ArgumentError
+from flytelike.errors import ArgumentError, RuntimeUserError
 
 _IGNORED = frozenset(
     {
@@ -349,6 +350,14 @@ class V2Run(Run):
         values = tuple(value) if len(names) > 1 else (value,)
         return ActionOutputs(values, names)
 
+    @aio_method
+    def get_report(self, attempt: int | None = None) -> str:
+        """The HTML report of the run's root action (``action_report``)."""
+        root = next((a for a in self.actions() if not a.parent), None)
+        if root is None:
+            raise RuntimeUserError("ReportNotFound", f"run {self.name} has no actions yet")
+        return action_report(self, root.action_id, attempt)
+
     @property
     def engine_phase(self) -> Any:
         """The run's phase as the engine records it (``flytelike.engine.WorkflowPhase``)."""
@@ -402,6 +411,33 @@ class V2Run(Run):
         ]
         body = "".join(f"    {k}={v!r},\n" for k, v in fields)
         return "Run(\n" + body.rstrip(",\n") + "\n)"
+
+
+def action_report(run: Run, action_id: str, attempt: int | None = None) -> str:
+    """The HTML report (``flyte.report`` tabs, the deck page) that action ``action_id`` of
+    ``run`` wrote, as flyte 2's ``Run.get_report`` / ``Action.get_report`` return it. A local
+    run keeps the page of the action's latest attempt that wrote one: ``attempt`` (1 for the
+    first) may name that attempt; another raises ``RuntimeUserError``, as does an action that
+    wrote no report."""
+    rec = next((a for a in run.actions() if a.action_id == action_id), None)
+    if rec is None:
+        raise RuntimeUserError("ReportNotFound", f"run {run.name} has no action {action_id!r}")
+    if attempt is not None and attempt != rec.attempts:
+        raise RuntimeUserError(
+            "ReportNotFound",
+            f"action {action_id!r} of run {run.name}: a local run keeps the report of the "
+            f"latest attempt only ({rec.attempts}); call get_report() without attempt={attempt}",
+        )
+    for deck_action, _tab, uri in run.decks():
+        path = uri.removeprefix("file://")
+        if deck_action == action_id and os.path.isfile(path):
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                return fh.read()
+    raise RuntimeUserError(
+        "ReportNotFound",
+        f"no report is available for action {action_id!r} of run {run.name}: its task wrote "
+        "none (declare it with report=True and write tabs with flyte.report)",
+    )
 
 
 def _iso(ts: float) -> str:

@@ -218,6 +218,13 @@ class Action:
     def wait(self, quiet: bool = False, wait_for: str = "terminal") -> None:
         _wait(self._run, quiet, wait_for, lambda: self._refresh().pb2.phase)
 
+    @sync_and_aio
+    def get_report(self, attempt: int | None = None) -> str:
+        """The HTML report this action wrote (see ``flytelike._v2.run.action_report``)."""
+        from flytelike._v2.run import action_report
+
+        return action_report(self._run, self.name, attempt)
+
     def _refresh(self) -> Action:
         for rec in self._run.actions():
             if rec.action_id == self.name:
@@ -408,6 +415,11 @@ class Run:
     @sync_and_aio
     def inputs(self) -> ActionInputs:
         return ActionInputs(self._handle.inputs())
+
+    @sync_and_aio
+    def get_report(self, attempt: int | None = None) -> str:
+        """The HTML report of the run's root action."""
+        return self.action.get_report(attempt)  # type: ignore[no-any-return]
 
     @sync_and_aio
     def outputs(self) -> Any:

@@ -85,3 +85,36 @@ def test_a_standalone_report_keeps_its_tabs() -> None:
     tab.log("x")
     tab.replace("y")
     assert tab.name == "t" and tab.content == ["y"]
+
+
+@env.task(report=True)
+async def child_page(name: str) -> str:
+    flyte.report.get_tab("Child").log(f"<h2>child of {name}</h2>")
+    await flyte.report.flush.aio()
+    return name
+
+
+@env.task(report=True)
+async def parent_page(name: str) -> str:
+    flyte.report.get_tab("Parent").log(f"<h1>hello {name}</h1>")
+    await flyte.report.flush.aio()
+    return await child_page(name)
+
+
+def test_reports_read_back_from_the_run_and_its_actions() -> None:
+    """flyte 2's Run.get_report() (the root action's page) and remote Action.get_report()."""
+    from flytelike.errors import RuntimeUserError
+    from flytelike.remote import Action
+    from flytelike.remote import Run as RemoteRun
+
+    run = flyte.run(parent_page, name="ada")
+    run.wait()
+    root = run.get_report()
+    assert "<h1>hello ada</h1>" in root and "child of" not in root
+    assert RemoteRun.get(run.name).get_report() == root
+    (child,) = [a for a in Action.listall(for_run_name=run.name) if a.parent]
+    assert "<h2>child of ada</h2>" in child.get_report() == child.get_report(attempt=1)
+    with pytest.raises(RuntimeUserError, match="latest attempt only"):
+        child.get_report(attempt=2)
+    with pytest.raises(RuntimeUserError, match="no report is available"):
+        flyte.run(untouched).get_report()
