@@ -47,6 +47,7 @@ from flytelike.engine._failure import NodeFailed as NodeFailed
 from flytelike.engine._failure import Outputs as Outputs
 from flytelike.engine._failure import error_dict as error_dict
 from flytelike.engine._index import ClosureIndex
+from flytelike.engine._inflight import InFlight
 from flytelike.engine._namespace import DEFAULT_DOMAIN, DEFAULT_PROJECT, namespace_key
 from flytelike.engine._overrides import merged
 from flytelike.engine._phases import NodePhase, TaskPhase
@@ -160,6 +161,7 @@ class Execution:
         # (task id, overrides id) -> (task, overrides, its in-place plan or None): ``_inplace``.
         self.plans: dict[tuple[int, int], tuple[TaskTemplate, Any, Any]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self.shared = InFlight()  # cache keys the run's nodes are computing (``_inflight``)
         self.slots = Slots()  # parallelism slots held by running actions, lent to children
         self._runners: dict[int, tuple[TaskTemplate, Any, tuple[dict[str, Any] | None, bool]]] = {}
 
@@ -293,11 +295,22 @@ class Execution:
                 max_age = cache_max_age(task)
                 if max_age is not None:  # Cache(max_age=...): an older entry is not used
                     cache.drop_if_older(key, max_age)
-                if spec.serialize:
-                    hit = await self._serialized_lookup(cache, key)
+                hit = None if spec.serialize else cache.get(key)
+                if hit is None:  # an equal node in flight: wait for its outputs (``_inflight``)
+                    shared = self.shared
+                    if key in shared.holders:
+                        hit = await shared.wait(key, aid)
+                    else:
+                        shared.hold(key, aid)
+                if hit is None and spec.serialize:
+                    try:
+                        hit = await self._serialized_lookup(cache, key)
+                    except BaseException:  # (aborted while waiting: a waiter goes on)
+                        self.shared.done(key, aid, None)
+                        raise
+                    if hit is not None:  # (another process stored it)
+                        self.shared.done(key, aid, hit)
                     reserved = hit is None
-                else:
-                    hit = cache.get(key)
                 if hit is not None:
                     self.node_finished(
                         aid,
@@ -311,6 +324,7 @@ class Execution:
                     return hit
                 status = "MISS"
         renew: asyncio.Task[None] | None = None
+        done: Outputs | None = None  # (for nodes waiting on the key: set once stored)
         if reserved and cache is not None and key is not None:
             renew = asyncio.ensure_future(self._renew(cache, key))
         try:
@@ -325,6 +339,7 @@ class Execution:
                 outputs = dict(outcome.outputs or {})
             if cache is not None and key is not None and spec is not None:
                 cache.put(key, task, spec, outputs, self.run_name, aid)
+                done = outputs
         except NodeFailed as f:
             self.node_finished(
                 aid,
@@ -340,6 +355,8 @@ class Execution:
             self.node_finished(aid, name, NodePhase.ABORTED, cache_key=key)
             raise
         finally:
+            if key is not None and status != "OVERWRITTEN":
+                self.shared.done(key, aid, done)
             if renew is not None:
                 renew.cancel()
             if reserved and cache is not None and key is not None:

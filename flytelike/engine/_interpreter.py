@@ -492,7 +492,7 @@ class Interpreter:
         ex.node_started(aid, parent, node.id, kind, name, inputs)
         try:
             if nc is not None:
-                hit = await nc.lookup()
+                hit = await nc.lookup(aid)
                 if hit is not None:
                     ex.node_finished(
                         aid,

@@ -16,7 +16,8 @@ Rules, as for tasks: no caching when the run has no cache (``FLYTELIKE_LOCAL_CAC
 or no store) or the override disables it; ``overwrite_cache`` skips the lookup and writes the
 new outputs (status ``OVERWRITTEN``); no caching while any task of the run is mocked (a mock's
 value must never be cached, and a hit would skip the mock). ``serialize=True`` applies: the first
-execution takes the reservation (renewed while it runs), others wait for its entry.
+execution takes the reservation (renewed while it runs), others wait for its entry. A node whose
+key an equal node of the run is computing waits for it and records a hit (``_inflight``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class NodeCache:
     key: str
     status: str = ""
     reserved: bool = False
+    aid: str = ""  # (the node's action id, once it looked up)
     _renew: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
@@ -83,18 +85,31 @@ class NodeCache:
         key = node_cache_key(kind, ident, iface, spec, inputs, ex.namespace_key)
         return cls(ex, cache, spec, ident, key)
 
-    async def lookup(self) -> Outputs | None:
-        """The cached outputs, or ``None`` (then the node runs and ``put`` stores them)."""
+    async def lookup(self, aid: str) -> Outputs | None:
+        """The cached outputs, or ``None`` (then node ``aid`` runs and ``put`` stores them).
+        An equal node of the run in flight is waited for, its outputs a hit (``_inflight``)."""
         if self.ex.overwrite_cache:
             self.status = "OVERWRITTEN"
             return None
-        if self.spec.serialize:
-            hit = await self.cache.wait_or_reserve(self.key, self.ex.owner)
+        self.aid = aid
+        hit = None if self.spec.serialize else self.cache.get(self.key)
+        shared = self.ex.shared
+        if hit is None:
+            if self.key in shared.holders:
+                hit = await shared.wait(self.key, aid)
+            else:
+                shared.hold(self.key, aid)
+        if hit is None and self.spec.serialize:
+            try:
+                hit = await self.cache.wait_or_reserve(self.key, self.ex.owner)
+            except BaseException:
+                shared.done(self.key, aid, None)
+                raise
             if hit is None:
                 self.reserved = True
                 self._renew = asyncio.ensure_future(self._renew_lease())
-        else:
-            hit = self.cache.get(self.key)
+            else:
+                shared.done(self.key, aid, hit)
         if hit is not None:
             self.status = "HIT"
             return hit
@@ -106,9 +121,12 @@ class NodeCache:
         self.cache.put_entry(
             self.key, self.ident.name, version, outputs, self.ex.run_name, action_id
         )
+        self.ex.shared.done(self.key, self.aid, outputs)
 
     def release(self) -> None:
-        """Give the reservation back (``serialize=True``); call once the node ended."""
+        """Give the reservation back (``serialize=True``) and the key to a node waiting for
+        it (after a failure: it runs then); call once the node ended."""
+        self.ex.shared.done(self.key, self.aid, None)
         if self._renew is not None:
             self._renew.cancel()
             self._renew = None
