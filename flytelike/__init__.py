@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 # The one place the release version is written (pyproject.toml reads it from here).
 __version__ = "0.1.0"
 
+from flytelike._compat.absent import install as _install_absent_modules
 from flytelike._compat.moved import install as _install_moved_paths
 
 _install_moved_paths()  # old module paths (pickles in run stores written before 0.2) still load
+_install_absent_modules()  # flyte 2 modules flytelike does not provide raise NotProvidedError
 
 if TYPE_CHECKING:
     from builtins import str as StructuredDatasetFormat  # flytekit: a format is a str

@@ -23,6 +23,9 @@
     ├── MissingDependencyError (ImportError)  an optional package a feature needs is not
     │                                      installed (``package`` names it, the message the
     │                                      ``pip install``)
+    ├── NotProvidedError (ImportError)     a flytekit or flyte module or name flytelike does
+    │                                      not provide (the message says what it is there and
+    │                                      what to use instead)
     ├── WeightsFormatError (ValueError)    a safetensors weights file whose header or layout is
     │   │                                  invalid (names the file and the tensor)
     │   └── WeightsMismatchError (KeyError)  streamed weights and a module's parameters differ
@@ -176,6 +179,17 @@ class MissingDependencyError(FlytelikeError, ImportError):
         super().__init__(message)
         self.package = package
         self.name = package
+
+
+class NotProvidedError(FlytelikeError, ImportError):
+    """An import of a flytekit or flyte module or name that flytelike does not provide (a
+    service of a Flyte cluster, an SDK internal, a flyte 2 module with no local meaning); the
+    message says what it is in flytekit or flyte, and what to use instead. ``name`` is the
+    module, as ``ImportError``'s."""
+
+    def __init__(self, message: str, *, module: str) -> None:
+        super().__init__(message)
+        self.name = module
 
 
 class WeightsFormatError(FlytelikeError, ValueError):

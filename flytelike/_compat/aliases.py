@@ -12,9 +12,9 @@ from typing import NoReturn
 
 
 def not_provided(module: str, name: str, instead: Mapping[str, str]) -> NoReturn:
-    """Raise for ``from <module> import <name>``: ``ImportError`` when flytelike knows the name
-    and has no implementation of it (the reason and alternative from ``instead``), else
-    ``AttributeError`` as for any missing attribute.
+    """Raise for ``from <module> import <name>``: ``NotProvidedError`` (an ``ImportError``)
+    when flytelike knows the name and has no implementation of it (the reason and alternative
+    from ``instead``), else ``AttributeError`` as for any missing attribute.
 
     ``ImportError`` rather than ``AttributeError`` because ``from m import X`` replaces an
     ``AttributeError`` from a module ``__getattr__`` with a generic "cannot import name" message.
@@ -26,7 +26,9 @@ def not_provided(module: str, name: str, instead: Mapping[str, str]) -> NoReturn
         hint = GAPS.get(module, {}).get(name)
     if hint is None:
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
-    raise ImportError(
+    from flytelike.errors import NotProvidedError
+
+    raise NotProvidedError(
         f"cannot import name {name!r} from {module!r}: flytelike does not implement it; {hint}",
-        name=module,
+        module=module,
     )
