@@ -118,6 +118,41 @@ def test_csv_format(store: DataContext, registry: TypeRegistry) -> None:
     same(registry.to_python(lit, pl.DataFrame), FRAME)
 
 
+def test_csv_holds_what_pandas_to_csv_writes(store: DataContext, registry: TypeRegistry) -> None:
+    """Columns of lists, dicts, arrays and mixed objects (flyte-sdk's dataframe_usage.py writes a
+    list column as CSV) are written as ``DataFrame.to_csv`` writes them and read back as
+    ``pandas.read_csv`` reads them, as flyte's CSV handler (pandas on both sides) does."""
+    import io
+
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "projects": [["a", "b"], [], None],
+            "meta": [{"k": 1}, {"k": 2}, np.nan],
+            "mixed": [1, "x", 2.5],
+            "arr": [np.array(["p", "q"]), np.array([1]), np.array([])],
+            "name": ["x, y", None, "z"],
+            "salary": [0.5, np.nan, 1.0],
+        }
+    )
+    lit = registry.to_literal(frame, Annotated[pd.DataFrame, CSV])
+    back = registry.to_python(lit, pd.DataFrame)
+    text = io.StringIO()
+    frame.to_csv(text, index=False)
+    expected = pd.read_csv(io.StringIO(text.getvalue()))
+    assert back["projects"].tolist()[:2] == ["['a', 'b']", "[]"]
+    assert back["arr"].tolist() == ["['p' 'q']", "[1]", "[]"]
+    for name in frame.columns:  # (missing values: NaN in pandas' reading, None here)
+        got = [None if pd.isna(v) else v for v in back[name].tolist()]
+        want = [None if pd.isna(v) else v for v in expected[name].tolist()]
+        assert got == want, name
+    # a frame the CSV writer takes as it is keeps its types, as before
+    same(
+        registry.to_python(registry.to_literal(FRAME, Annotated[pd.DataFrame, CSV]), pd.DataFrame),
+        FRAME,
+    )
+
+
 def test_literal_types(registry: TypeRegistry) -> None:
     assert registry.literal_type(pd.DataFrame) == TableType()
     t = Annotated[pd.DataFrame, kwtypes(a=int, b=str), "csv"]

@@ -169,6 +169,15 @@ def is_mapped(buffer: Any) -> bool:
     return found is not None and len(found) == buffer.size
 
 
+def _csv_options(names: list[str] | None) -> Any:
+    """How CSV is read: only ``names`` when given, and an empty field of a text column is a
+    missing value (null), as ``pandas.read_csv`` reads it (flytekit's and flyte's CSV handlers
+    read through pandas)."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(include_columns=names or [], strings_can_be_null=True)
+
+
 def _read_one(source: Any, fmt: str, names: list[str] | None, keep_index: bool = False) -> Any:
     if fmt == PARQUET:
         import pyarrow.parquet as pq
@@ -185,8 +194,7 @@ def _read_one(source: Any, fmt: str, names: list[str] | None, keep_index: bool =
     if fmt == CSV:
         import pyarrow.csv as pacsv
 
-        opts = pacsv.ConvertOptions(include_columns=names) if names else None
-        return pacsv.read_csv(source, convert_options=opts)
+        return pacsv.read_csv(source, convert_options=_csv_options(names))
     raise ValueError(f"unknown table format {fmt!r}")
 
 
@@ -236,8 +244,7 @@ def _batches(source: Any, fmt: str, names: list[str] | None, batch_size: int) ->
     elif fmt == CSV:
         import pyarrow.csv as pacsv
 
-        opts = pacsv.ConvertOptions(include_columns=names) if names else None
-        reader = pacsv.open_csv(source, convert_options=opts)
+        reader = pacsv.open_csv(source, convert_options=_csv_options(names))
         for batch in reader:
             for start in range(0, batch.num_rows, batch_size):
                 yield batch.slice(start, batch_size)

@@ -1,5 +1,6 @@
 """Built-in handlers for ``pandas.DataFrame``: through Arrow, in parquet (default), CSV and
-Arrow IPC. The index is kept the way ``pyarrow.Table.from_pandas`` keeps it (a ``RangeIndex``
+Arrow IPC. CSV holds what ``DataFrame.to_csv`` writes: columns of lists, dicts or mixed objects
+as their text (``to_csv_table``). The index is kept the way ``pyarrow.Table.from_pandas`` keeps it (a ``RangeIndex``
 as metadata, other indexes as columns), also when only some columns are read.
 
 Two shortcuts for frames of plain numeric columns, each giving what the general conversion
@@ -27,7 +28,7 @@ import pandas as pd  # type: ignore[import-untyped]
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from typesystem.io._codecs_arrow import FORMATS, ArrowDecoder, ArrowEncoder, is_mapped
-from typesystem.io._columns import PARQUET
+from typesystem.io._columns import CSV, PARQUET
 from typesystem.io._handlers import FrameHandlers
 
 _NUMERIC = frozenset("fiu")  # numpy kinds wrapped without a copy (float, int, unsigned)
@@ -141,12 +142,65 @@ def _shell(table: Any) -> tuple[Any, dict[str, Any], tuple[Any, ...]]:
     return found
 
 
+# Arrow type -> whether pyarrow's CSV writer writes it (lists, structs and maps it refuses)
+_CSV_WRITABLE: dict[Any, bool] = {}
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+
+
+def _csv_writable(kind: Any) -> bool:
+    found = _CSV_WRITABLE.get(kind)
+    if found is None:
+        import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+        try:
+            pacsv.write_csv(pa.table({"c": pa.array([], kind)}), pa.BufferOutputStream())
+            found = True
+        except _ARROW_ERRORS:
+            found = False
+        _CSV_WRITABLE[kind] = found
+    return found
+
+
+def _as_text(value: Any) -> str | None:
+    """A cell as ``DataFrame.to_csv`` writes it: missing values empty, anything else ``str``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def to_csv_table(df: Any) -> Any:
+    """``df`` as an Arrow table pyarrow's CSV writer writes, holding what ``DataFrame.to_csv``
+    writes (flyte's CSV handler writes through it): a column Arrow cannot convert (mixed
+    objects) or the CSV writer cannot write (lists, dicts, arrays: nested types) becomes the
+    text pandas writes for each value (``str``, missing values empty), so it reads back as
+    ``pandas.read_csv`` reads it: strings such as ``"['x', 'y']"``. Other columns are
+    converted as for every format (``to_arrow``)."""
+    try:
+        table = to_arrow(df)
+    except _ARROW_ERRORS:
+        table = None
+    if table is not None and all(_csv_writable(t) for t in table.schema.types):
+        return table
+    out = df.copy(deep=False)
+    for i in range(df.shape[1]):
+        column = df.iloc[:, i]
+        try:
+            writable = _csv_writable(pa.array(column, from_pandas=True).type)
+        except _ARROW_ERRORS:
+            writable = False
+        if not writable:
+            out.isetitem(i, column.map(_as_text).astype(object))
+    return pa.Table.from_pandas(out)
+
+
 def schema_of(df: Any) -> Any:
     return pa.Schema.from_pandas(df.head(64))
 
 
 def register_builtins(handlers: FrameHandlers) -> None:
     for fmt in FORMATS:
-        handlers.register(ArrowEncoder(pd.DataFrame, fmt, to_arrow))
+        handlers.register(ArrowEncoder(pd.DataFrame, fmt, to_csv_table if fmt == CSV else to_arrow))
         handlers.register(ArrowDecoder(pd.DataFrame, fmt, from_arrow, keep_index=True))
     handlers.default_formats.setdefault(pd.DataFrame, PARQUET)
