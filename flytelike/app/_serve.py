@@ -1,7 +1,8 @@
 """``serve(app_env)`` and ``with_servecontext(...)``: an ``AppEnvironment`` served locally.
 
 ``serve`` starts the app (see ``flytelike.app._env`` for what runs: an ASGI app under uvicorn in
-this process, an ``@env.server`` function on a thread, or a ``command`` as a child process) on
+this process, an ``@env.server`` function on a thread, or a ``command`` as a child process, which
+on Linux dies with this process however it ends: ``flytelike.app._lifeline``) on
 ``127.0.0.1:<port>``, waits until the port accepts connections (``AppStartError`` when the app
 fails or does not listen within ``startup_timeout`` seconds, 30 by default) and returns an
 ``AppHandle``: ``name``, ``url``/``endpoint`` (``http://127.0.0.1:<port>``), ``is_running()``,
@@ -42,6 +43,7 @@ from typing import Any
 
 from flytelike._v2 import served as _served
 from flytelike._v2.syncify import with_aio
+from flytelike.app._lifeline import popen
 from flytelike.errors import FlytelikeError
 
 _CLUSTER_ONLY = frozenset(
@@ -166,7 +168,8 @@ class AppHandle:
         _call(env._on_startup, self._parameters())
         self._started = True
         if app is None and env._server is None:
-            self._proc = subprocess.Popen(line, env={**os.environ, **self._env_vars})
+            # (on Linux the child dies with this process, even when it is killed: _lifeline)
+            self._proc = popen(line, env={**os.environ, **self._env_vars})
         else:
             self._restore = contextlib.ExitStack()
             self._restore.enter_context(_environment(self._env_vars))
