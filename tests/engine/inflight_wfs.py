@@ -77,3 +77,22 @@ def subs_twice(x: int, log: str) -> tuple[int, int]:
     a = sub(x=x, log=log).with_overrides(cache=Cache(version="1"))
     b = sub(x=x, log=log).with_overrides(cache=Cache(version="1"))
     return a, b
+
+
+env = fl.TaskEnvironment("inflight")
+
+
+@env.task(cache="auto")
+async def square(x: int) -> int:
+    import asyncio
+
+    _log(os.environ["INFLIGHT_LOG"], str(x))
+    await asyncio.sleep(0.2)
+    return x * x
+
+
+@env.task
+async def gathered() -> list[int]:
+    import asyncio
+
+    return list(await asyncio.gather(square(3), square(3), square(4)))

@@ -88,3 +88,15 @@ def test_a_node_never_waits_for_an_ancestor_or_a_cycle() -> None:
         return [inner, inner_child, await sibling, by, await ax, f.holders["K2"][0]]
 
     assert asyncio.run(scenario()) == [None, None, {}, None, None, "a/x"]
+
+
+def test_equal_child_calls_of_a_v2_task_compute_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls.txt"
+    monkeypatch.setenv("INFLIGHT_LOG", str(log))
+    run = engine.run(w.gathered)
+    assert run.outputs() == [9, 9, 16]
+    assert sorted(calls(log)) == ["3", "4"]  # (flyte 2's local run runs square(3) twice)
+    children = [a for a in run.actions() if "/" in a.action_id]
+    assert sorted(a.cache_status for a in children) == ["HIT", "MISS", "MISS"]
