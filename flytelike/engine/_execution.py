@@ -24,6 +24,7 @@ from typing import Any
 
 from flytelike._settings.durations import node_timeout
 from flytelike.backends import (
+    OPEN_CAPTURES,
     SYSTEM,
     USER,
     ActionContext,
@@ -36,9 +37,6 @@ from flytelike.backends import (
     publish_artifacts,
     take_log,
 )
-
-# (capture.OPEN is the face's OPEN_CAPTURES: to switch once this file's body is not in flight)
-from flytelike.backends import _capture as capture
 from flytelike.engine._action_error import ActionError
 from flytelike.engine._cache import LEASE_SECONDS, TaskCache
 from flytelike.engine._config import EngineConfig
@@ -437,7 +435,7 @@ class Execution:
                         store.log(self.run_name, aid, attempt, log)
                     raise
             if (
-                capture.OPEN
+                OPEN_CAPTURES
                 or outcome.logs is not None
                 or outcome.decks
                 or outcome.artifacts is not None

@@ -50,7 +50,7 @@ from flytelike.backends import (
     ActionOutcome,
     ActionRequest,
     ExecutionError,
-    _stop,  # (its stop is the face's stop_action: to switch once this body is not in flight)
+    stop_action,
 )
 from flytelike.errors import ConfigurationError
 from flytelike.executor import _bundle, _bytes, _net, _prepared, _wire
@@ -62,7 +62,7 @@ NO_DEADLINE = 1e8  # seconds remaining beyond which a call has no deadline (abou
 
 def _stopper(run_name: str, action_id: str, attempt: int) -> Callable[[], Any]:
     """What stops a sync body running in a thread."""
-    return functools.partial(_stop.stop, run_name, action_id, attempt)
+    return functools.partial(stop_action, run_name, action_id, attempt)
 
 
 class ExecutorService:

@@ -4,7 +4,7 @@ The driver's engine does not count the timeout around the Ray task: it waits ``t
 the backend's ``timeout_grace`` (queueing behind other work, a worker starting cold, transport),
 so a 1 s task queued for 10 s still gets its 1 s. The worker counts the ``timeout`` itself, from
 the moment it has the task's function (its module imported) to the end of the attempt. When it
-runs out, the body gets ``TaskBodyStopped`` (``flytelike.backends._stop``): raised at its next
+runs out, the body gets ``TaskBodyStopped`` (``flytelike.backends.stop_action``): raised at its next
 bytecode, and out of a blocking call (``time.sleep``, a socket read) through ``WAKE_SIGNAL``,
 whose handler the worker installs in its main thread (where Ray runs a task). The attempt is
 then a timed-out error, as the engine reports one. A body that still does not end (a C call that
@@ -20,8 +20,14 @@ import signal
 import threading
 from types import TracebackType
 
-# (_stop's stop, set_main_wake, wake_handler are on the face: import lines only while in flight)
-from flytelike.backends import USER, ActionContext, ExecutionError, _stop
+from flytelike.backends import (
+    USER,
+    ActionContext,
+    ExecutionError,
+    set_main_wake,
+    stop_action,
+    wake_handler,
+)
 
 WAKE_SIGNAL = signal.SIGUSR2  # (unused by Ray's workers; the same one ``flytelike run`` uses)
 _POLL = 0.02  # how often a stop is tried again while the body is outside its window
@@ -33,8 +39,8 @@ def install_wake() -> None:
     the main thread can install a signal handler)."""
     if _INSTALLED or threading.current_thread() is not threading.main_thread():
         return
-    signal.signal(WAKE_SIGNAL, _stop.wake_handler)
-    _stop.set_main_wake(WAKE_SIGNAL)
+    signal.signal(WAKE_SIGNAL, wake_handler)
+    set_main_wake(WAKE_SIGNAL)
     _INSTALLED.append(True)
 
 
@@ -73,7 +79,7 @@ class Deadline:
             return
         self.fired = True
         # Until the body's window is open (inputs still being read) or the attempt has ended.
-        while not _stop.stop(c.run_name, c.action_id, c.attempt):
+        while not stop_action(c.run_name, c.action_id, c.attempt):
             if self._done.wait(_POLL):
                 return
 
