@@ -54,7 +54,6 @@ configured by ``FLYTELIKE_*`` environment variables.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Mapping
@@ -62,6 +61,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flytelike._v2.init import init, init_from_config
+from flytelike._v2.run_view import ActionOutputs, RunViews, action_report
 from flytelike._v2.syncify import aio_method, with_aio
 from flytelike.engine import Run
 from flytelike.errors import ArgumentError, RuntimeUserError
@@ -219,52 +219,6 @@ class RunContext:
         return _finished(run)
 
 
-class ActionOutputs(tuple):  # type: ignore[type-arg]
-    """What ``outputs()`` of a run started with ``flyte.run`` returns: a tuple of the outputs in
-    declaration order (flyte's ``ActionOutputs``) with ``named_outputs()`` and attribute access
-    by output name (and by position as ``o0``, ``o1``, ..., the names flyte gives a NamedTuple's
-    fields in a local run). With a single output it also compares equal to that value, so both
-    ``run.outputs()[0] == 8`` (flyte) and ``run.outputs() == 8`` (flyte's testing docs) hold."""
-
-    _names: tuple[str, ...]
-
-    def __new__(cls, values: tuple[Any, ...], names: tuple[str, ...]) -> ActionOutputs:
-        out = super().__new__(cls, values)
-        out._names = names
-        return out
-
-    def named_outputs(self) -> dict[str, Any]:
-        return dict(zip(self._names, self, strict=True))
-
-    def __getattr__(self, name: str) -> Any:
-        names = self.__dict__.get("_names", ())
-        if name in names:
-            return self[names.index(name)]
-        # flyte 2.12 names a NamedTuple's outputs o0, o1, ... in a local run's ActionOutputs;
-        # they are the field names here, and ``o<i>`` still reads position i
-        if name[:1] == "o" and name[1:].isdigit() and int(name[1:]) < len(self):
-            return self[int(name[1:])]
-        raise AttributeError(f"outputs have no {name!r}; they are: {', '.join(names) or 'none'}")
-
-    def __repr__(self) -> str:
-        shown = (f'"{v}"' if isinstance(v, str) else f"{v}" for v in self)
-        pairs = zip(self._names, shown, strict=True)
-        return f"ActionOutputs({', '.join(f'{n}={v}' for n, v in pairs)})"
-
-    def __eq__(self, other: object) -> Any:
-        if isinstance(other, tuple) and tuple.__eq__(self, other):
-            return True
-        if len(self) == 1 and not isinstance(other, ActionOutputs):
-            return self[0] == other
-        return tuple.__eq__(self, other)
-
-    def __ne__(self, other: object) -> Any:
-        eq = self.__eq__(other)
-        return not eq if isinstance(eq, bool) else NotImplemented
-
-    __hash__ = tuple.__hash__
-
-
 class _Done:
     """``run.done``: a truth value that can also be called (flyte's ``done()`` is a method)."""
 
@@ -289,12 +243,15 @@ class _Done:
         return repr(self._value)
 
 
-class V2Run(Run):
+class V2Run(RunViews, Run):
     """A ``Run`` as flyte 2 shows one: ``outputs()`` are ``ActionOutputs`` (``(None,)``, named
     ``o0``, for a task without outputs, as flyte), ``phase`` is a
     ``flytelike.models.ActionPhase`` and ``repr()`` lists the fields flyte's ``Run`` prints
     (url, labels, name, task name, type, action name, start/end/run time, phase, group,
-    parent, related to, attempts). ``engine_phase`` is the engine's ``WorkflowPhase``."""
+    parent, related to, attempts). ``engine_phase`` is the engine's ``WorkflowPhase``. flyte's
+    ``action``, ``details()``, ``first_failure()``, ``get_logs``, ``show_logs``, ``watch``,
+    ``typed_inputs``/``typed_outputs``, ``raw_phase`` and ``sync()`` come from
+    ``flytelike._v2.run_view.RunViews``."""
 
     @aio_method
     def wait(
@@ -411,33 +368,6 @@ class V2Run(Run):
         ]
         body = "".join(f"    {k}={v!r},\n" for k, v in fields)
         return "Run(\n" + body.rstrip(",\n") + "\n)"
-
-
-def action_report(run: Run, action_id: str, attempt: int | None = None) -> str:
-    """The HTML report (``flyte.report`` tabs, the deck page) that action ``action_id`` of
-    ``run`` wrote, as flyte 2's ``Run.get_report`` / ``Action.get_report`` return it. A local
-    run keeps the page of the action's latest attempt that wrote one: ``attempt`` (1 for the
-    first) may name that attempt; another raises ``RuntimeUserError``, as does an action that
-    wrote no report."""
-    rec = next((a for a in run.actions() if a.action_id == action_id), None)
-    if rec is None:
-        raise RuntimeUserError("ReportNotFound", f"run {run.name} has no action {action_id!r}")
-    if attempt is not None and attempt != rec.attempts:
-        raise RuntimeUserError(
-            "ReportNotFound",
-            f"action {action_id!r} of run {run.name}: a local run keeps the report of the "
-            f"latest attempt only ({rec.attempts}); call get_report() without attempt={attempt}",
-        )
-    for deck_action, _tab, uri in run.decks():
-        path = uri.removeprefix("file://")
-        if deck_action == action_id and os.path.isfile(path):
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                return fh.read()
-    raise RuntimeUserError(
-        "ReportNotFound",
-        f"no report is available for action {action_id!r} of run {run.name}: its task wrote "
-        "none (declare it with report=True and write tabs with flyte.report)",
-    )
 
 
 def _iso(ts: float) -> str:
@@ -558,4 +488,12 @@ def run(entity: Any, /, *args: Any, **inputs: Any) -> Any:
     return RunContext().run(entity, *args, **inputs)
 
 
-__all__ = ["RunContext", "init", "init_from_config", "run", "with_runcontext"]
+__all__ = [
+    "ActionOutputs",
+    "RunContext",
+    "action_report",
+    "init",
+    "init_from_config",
+    "run",
+    "with_runcontext",
+]

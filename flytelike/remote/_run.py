@@ -15,8 +15,10 @@
   ``wait(quiet=False, wait_for="terminal")`` (``"running"``: until it runs or ended; prints how
   it ended unless ``quiet``), ``inputs()`` (``ActionInputs``, a dict), ``outputs()``
   (``ActionOutputs``, flyte's tuple; a failed run raises as ``flytelike.run``'s ``Run`` does),
-  ``details()`` (``RunDetails``), ``abort()`` (nothing when it already ended) and ``action``
-  (its root ``Action``).
+  ``details()`` (``RunDetails``), ``abort()`` (nothing when it already ended), ``action``
+  (its root ``Action``), and, as ``flytelike.run``'s run (``flytelike._v2.run_view``),
+  ``get_logs``, ``show_logs``, ``typed_inputs``, ``typed_outputs``, ``first_failure`` and
+  ``watch``.
 - ``Action.get(uri=None, /, run_name=None, name=None)``, ``Action.listall(for_run_name,
   in_phase=None, parent_name=None, sort_by=None, created_at=None, updated_at=None)``: the
   actions of a run by start, filtered as ``Run.listall``'s and by parent action (``filters=``,
@@ -59,40 +61,17 @@ def _phase(engine_phase: str) -> Any:
 
 
 def _types(run: Any, task: str) -> tuple[Any, Any]:
-    """The IR interface and live Python interface of task ``task`` of ``run``: from the run's
-    closure, else from a task of that name loaded in this process (v2 child tasks are compiled
-    when called, so only the root is in the closure), else from the newest deployment of that
-    name in the run's namespace; ``(None, None)`` when none has it (values stay literals)."""
-    from flytelike.backends import live_named, lookup_live
-    from flytelike.engine import ClosureIndex, to_closure
+    """The IR and Python interfaces of task ``task`` of ``run`` (``flytelike._v2.run_view``)."""
+    from flytelike._v2.run_view import task_types
 
-    closure = run._engine.store.run_closure(run.name)
-    if closure is not None:
-        for ident, template in ClosureIndex(closure).tasks.items():
-            if ident.name == task:
-                live = lookup_live(ident)
-                return template.interface, getattr(live, "python_interface", None)
-    for _, entity in live_named(task):
-        iface = ClosureIndex(to_closure(entity)).primary().interface
-        return iface, getattr(entity, "python_interface", None)
-    from flytelike._v2 import deployed as _deployed  # a deployed task called by name
-
-    rec = run.record()
-    found = _deployed.find(run._engine, rec.project, rec.domain, task, None)
-    if found is not None:
-        return ClosureIndex(found.load_closure(run._engine)).primary().interface, None
-    return None, None
+    return task_types(run, task)
 
 
 def _values(lits: dict[str, Any] | None, iface: Any, py: Any, which: str) -> dict[str, Any]:
     """Python values of ``lits`` (the literals themselves when the types are unknown)."""
-    if lits is None:
-        return {}
-    if iface is None:
-        return dict(lits)
-    from flytelike.engine import literals_to_python
+    from flytelike._v2.run_view import python_values
 
-    return literals_to_python(lits, iface, py, which)
+    return python_values(lits, iface, py, which)
 
 
 class ActionDetails:
@@ -415,6 +394,43 @@ class Run:
     @sync_and_aio
     def inputs(self) -> ActionInputs:
         return ActionInputs(self._handle.inputs())
+
+    def _v2(self) -> Any:
+        from flytelike._v2.run import _as_v2
+
+        return _as_v2(self._handle)
+
+    @property
+    def get_logs(self) -> Any:
+        """The root action's log lines (``flytelike._v2.run_view``)."""
+        return self._v2().get_logs
+
+    @sync_and_aio
+    def show_logs(
+        self,
+        attempt: int | None = None,
+        max_lines: int = 100,
+        show_ts: bool = False,
+        raw: bool = False,
+        filter_system: bool = False,
+    ) -> None:
+        self._v2().show_logs(attempt, max_lines, show_ts, raw, filter_system)
+
+    @sync_and_aio
+    def typed_inputs(self, types: dict[str, type], deserializers: Any = None) -> dict[str, Any]:
+        return self._v2().typed_inputs(types, deserializers)  # type: ignore[no-any-return]
+
+    @sync_and_aio
+    def typed_outputs(self, types: dict[str, type], deserializers: Any = None) -> dict[str, Any]:
+        return self._v2().typed_outputs(types, deserializers)  # type: ignore[no-any-return]
+
+    @sync_and_aio
+    def first_failure(self) -> Any:
+        return self._v2().first_failure()
+
+    def watch(self, cache_data_on_done: bool = False) -> Any:
+        """``async for details in run.watch()``: the root action's phase changes."""
+        return self._v2().watch(cache_data_on_done)
 
     @sync_and_aio
     def get_report(self, attempt: int | None = None) -> str:
