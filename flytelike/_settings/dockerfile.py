@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import sys
 from typing import Any
@@ -26,6 +27,7 @@ from flytelike.errors import DefinitionError
 UV_IMAGE = "ghcr.io/astral-sh/uv:latest"
 PIXI_IMAGE = "ghcr.io/prefix-dev/pixi:latest"
 PIXI_DIR = "/opt/pixi-project"  # where a pixi project is installed in the image
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _STAGE = "/tmp/flytelike-build"  # where install inputs are copied in the image
 
 
@@ -49,6 +51,13 @@ class _Writer:
         self.lines.append("COPY " + json.dumps([*srcs, dst]))
 
     def run(self, command: str, secrets: tuple[tuple[str, str], ...] = ()) -> None:
+        for sid, env in secrets:
+            if not _ENV_NAME.match(env):
+                raise DefinitionError(
+                    f"dockerfile: the build secret {sid!r} (secret_mounts=) would be exposed to "
+                    f"the RUN step as env var {env!r}, which is not a valid name; pass "
+                    f"secret_mounts=Secret(key={sid!r}, as_env_var='MY_SECRET') to name it"
+                )
         mounts = "".join(f"--mount=type=secret,id={i},env={e} " for i, e in secrets)
         self.lines.append(f"RUN {mounts}{command}")
 
@@ -221,6 +230,7 @@ def dockerfile(image: Any, context: str = ".") -> str:
             f"dockerfile: expected an Image or an ImageSpec, got {type(image).__name__} (a plain "
             "image name has no Dockerfile: it is already built)"
         )
+    image.validate()  # (the local files it copies or installs from exist now)
     if image.dockerfile is not None:
         with open(image.dockerfile, encoding="utf-8") as fh:
             return fh.read()

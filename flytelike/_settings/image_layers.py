@@ -6,9 +6,12 @@ instructions; neither validation nor rendering lives in the other. Every check r
 ``DefinitionError`` naming the ``Image`` method and the argument.
 
 Paths are stored absolute (resolved against the working directory when the layer is made, as
-flyte resolves them) and the files must exist then. ``files()`` names the files whose contents
-enter the image's identifier; ``plain()`` is the IR form, with paths relative to the working
-directory when they are inside it, so that the same project gives the same IR on every machine.
+flyte resolves them); as in flyte, the files they name need not exist until the image is built
+(``check_sources`` raises on an absent one; ``Image.validate`` calls it when the Dockerfile is
+written or the image is built), so a local run never needs them. ``files()`` names the files
+whose contents enter the image's identifier; ``plain()`` is the IR form, with paths relative to
+the working directory when they are inside it, so that the same project gives the same IR on
+every machine.
 """
 
 from __future__ import annotations
@@ -83,18 +86,57 @@ def secret_ids(secret_mounts: Any, where: str) -> tuple[tuple[str, str], ...]:
                 f"{where}: secret_mounts takes secret keys or Secret(...) objects, got {s!r}"
             )
         sid = f"{s.group}_{s.key}" if s.group else str(s.key)
-        out.append((sid, s.for_v2(where).env_var or sid.upper().replace("-", "_")))
+        # (flyte's default env var; a key that makes no valid name fails when the RUN step is
+        # written, where flyte's build fails too: ``dockerfile``)
+        out.append((sid, s.env_var or sid.upper().replace("-", "_")))
     return tuple(out)
 
 
-def existing_file(path: Any, where: str, arg: str) -> str:
+def local_path(path: Any, where: str, arg: str) -> str:
+    """``path`` made absolute; whether it exists is checked when the image is built."""
     if not isinstance(path, str | os.PathLike):
         raise DefinitionError(f"{where}: {arg} must be a path, got {type(path).__name__}")
-    full = os.path.abspath(os.fspath(path))
+    return os.path.abspath(os.fspath(path))
+
+
+def existing_file(path: Any, where: str, arg: str) -> str:
+    """``path`` made absolute, for a file read when the image is defined (a script whose
+    metadata gives the image's packages): it must exist now."""
+    full = local_path(path, where, arg)
     if not os.path.isfile(full):
         what = "is a directory, not a file" if os.path.isdir(full) else "does not exist"
         raise DefinitionError(f"{where}: {arg} {os.fspath(path)!r} {what} (looked at {full})")
     return full
+
+
+#: the ``Image`` method that makes each kind of layer naming local paths
+METHODS = {
+    "requirements": "with_requirements",
+    "uv_project": "with_uv_project",
+    "poetry_project": "with_poetry_project",
+    "pixi_project": "with_pixi_project",
+    "copy": "with_source_file / with_source_folder",
+    "dockerignore": "with_dockerignore",
+    "uv_script": "from_uv_script",
+    "pixi_script": "from_pixi_script",
+}
+
+
+def check_sources(layer: Layer, image: str | None) -> None:
+    """Raise ``DefinitionError`` for the first local file or folder ``layer`` names that is
+    absent now (a copied folder must be a folder, anything else a file)."""
+    for f in dataclasses.fields(layer):
+        path = getattr(layer, f.name)
+        if not f.metadata.get("path") or not path or isinstance(layer, PythonWheels):
+            continue
+        folder = isinstance(layer, CopyFiles) and layer.is_dir
+        if not (os.path.isdir(path) if folder else os.path.isfile(path)):
+            raise DefinitionError(
+                f"Image {image!r}: the {layer.kind} layer's {f.name} {path} is not an existing "
+                f"{'folder' if folder else 'file'}, and building the image needs it; create it, "
+                f"or fix the path given to Image.{METHODS.get(layer.kind, 'with_...')} (a "
+                "relative path is taken from the working directory the image was defined in)"
+            )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -271,7 +271,7 @@ class Image:
         """An image built from your own Dockerfile (no layers can be added to it)."""
         where = "Image.from_dockerfile"
         return cls(
-            dockerfile=L.existing_file(file, where, "file"),
+            dockerfile=L.local_path(file, where, "file"),
             registry=_registry(registry, where),
             name=_name(name, where),
             platform=_platform(platform, where) if platform else ("linux/amd64",),
@@ -351,7 +351,7 @@ class Image:
         secret_mounts: Any = None,
     ) -> Image:
         where = "Image.with_requirements"
-        path = L.existing_file(file, where, "file")
+        path = L.local_path(file, where, "file")
         if not path.endswith(".txt"):
             raise DefinitionError(f"{where}: file {os.fspath(file)!r} must be a .txt file")
         opts = L.PipOptions.make(where, index_url, extra_index_urls, pre, extra_args, secret_mounts)
@@ -369,8 +369,8 @@ class Image:
         project_install_mode: str = "dependencies_only",
     ) -> Image:
         where = "Image.with_uv_project"
-        path = L.existing_file(pyproject_file, where, "pyproject_file")
-        lock = L.existing_file(uvlock, where, "uvlock") if uvlock is not None else None
+        path = L.local_path(pyproject_file, where, "pyproject_file")
+        lock = L.local_path(uvlock, where, "uvlock") if uvlock is not None else None
         if lock is None and os.path.isfile(os.path.join(os.path.dirname(path), "uv.lock")):
             lock = os.path.join(os.path.dirname(path), "uv.lock")
         _install_mode(project_install_mode, where)
@@ -386,9 +386,9 @@ class Image:
         project_install_mode: str = "dependencies_only",
     ) -> Image:
         where = "Image.with_poetry_project"
-        path = L.existing_file(pyproject_file, where, "pyproject_file")
+        path = L.local_path(pyproject_file, where, "pyproject_file")
         lock = poetry_lock or os.path.join(os.path.dirname(path), "poetry.lock")
-        lock = L.existing_file(lock, where, "poetry_lock")
+        lock = L.local_path(lock, where, "poetry_lock")
         _install_mode(project_install_mode, where)
         opts = L.PipOptions.make(where, extra_args=extra_args, secret_mounts=secret_mounts)
         return self._add(
@@ -423,13 +423,13 @@ class Image:
                     f"{where}: {folder!r} has no pixi.toml or pyproject.toml manifest"
                 )
             manifest_file = found[0]
-        path = L.existing_file(manifest_file, where, "manifest_file")
+        path = L.local_path(manifest_file, where, "manifest_file")
         if os.path.basename(path) not in ("pixi.toml", "pyproject.toml"):
             raise DefinitionError(
                 f"{where}: the manifest must be named pixi.toml or pyproject.toml (the names pixi "
                 f"looks for), got {os.path.basename(path)!r}"
             )
-        lock = L.existing_file(pixi_lock, where, "pixi_lock") if pixi_lock is not None else None
+        lock = L.local_path(pixi_lock, where, "pixi_lock") if pixi_lock is not None else None
         if lock is None and os.path.isfile(os.path.join(os.path.dirname(path), "pixi.lock")):
             lock = os.path.join(os.path.dirname(path), "pixi.lock")
         _install_mode(project_install_mode, where)
@@ -482,16 +482,14 @@ class Image:
         self, src: str | os.PathLike[str], dst: str = ".", copy_contents_only: bool = False
     ) -> Image:
         where = "Image.with_source_folder"
-        full = os.path.abspath(os.fspath(src))
-        if not os.path.isdir(full):
-            raise DefinitionError(f"{where}: src {os.fspath(src)!r} is not a folder ({full})")
+        full = L.local_path(src, where, "src")
         return self._add(L.CopyFiles(full, _dst(dst, where), True, bool(copy_contents_only)), where)
 
     def with_source_file(self, src: Any, dst: str = ".") -> Image:
         where = "Image.with_source_file"
         img = self
         for one in src if isinstance(src, list | tuple) else [src]:
-            img = img._add(L.CopyFiles(L.existing_file(one, where, "src"), _dst(dst, where)), where)
+            img = img._add(L.CopyFiles(L.local_path(one, where, "src"), _dst(dst, where)), where)
         return img
 
     def with_code_bundle(self, copy_style: str = "loaded_modules", dst: str = ".") -> Image:
@@ -512,7 +510,7 @@ class Image:
 
     def with_dockerignore(self, path: str | os.PathLike[str]) -> Image:
         where = "Image.with_dockerignore"
-        return self._add(L.DockerIgnore(L.existing_file(path, where, "path")), where)
+        return self._add(L.DockerIgnore(L.local_path(path, where, "path")), where)
 
     # ------------------------------------------------------------------ identity
     def plain(self) -> dict[str, Any]:
@@ -532,13 +530,17 @@ class Image:
 
     @property
     def identifier(self) -> str:
-        """A hash of the fields, the layers and the contents of the files they name."""
+        """A hash of the fields, the layers and the contents of the files they name (a file
+        that is absent counts as absent: it is needed only to build the image)."""
         if not self._digest:
             h = hashlib.sha256(json.dumps(self.plain(), sort_keys=True).encode())
             files = [f for layer in self.layers for f in layer.files()]
             for path in [*([self.dockerfile] if self.dockerfile else []), *files]:
-                with open(path, "rb") as fh:
-                    h.update(hashlib.sha256(fh.read()).digest())
+                try:
+                    with open(path, "rb") as fh:
+                        h.update(hashlib.sha256(fh.read()).digest())
+                except OSError:
+                    h.update(b"absent:" + path.encode())
             self._digest.append(h.hexdigest()[:20])
         return self._digest[0]
 
@@ -554,11 +556,19 @@ class Image:
         return f"{name}:{self.identifier}"
 
     def validate(self) -> None:
-        """Check that the files the image names still exist (``DefinitionError`` otherwise)."""
-        for path in [*([self.dockerfile] if self.dockerfile else []),
-                     *(f for layer in self.layers for f in layer.files())]:  # fmt: skip
-            if not os.path.isfile(path):
-                raise DefinitionError(f"Image {self.uri}: {path} no longer exists")
+        """Check that the local files and folders the image copies or installs from exist:
+        ``DefinitionError`` naming the first one that does not. Called when the image's
+        Dockerfile is written (``flytelike image dockerfile``) or it is built (``build``), as
+        flyte checks when it builds; defining the image and running its tasks locally need
+        none of them."""
+        if self.dockerfile is not None and not os.path.isfile(self.dockerfile):
+            raise DefinitionError(
+                f"Image {self.name!r}: Image.from_dockerfile names {self.dockerfile}, which does "
+                "not exist; create it or give the path of your Dockerfile (relative paths are "
+                "taken from the folder the image was defined in)"
+            )
+        for layer in self.layers:
+            L.check_sources(layer, self.name)
 
 
 def _lowest_python(requires: str) -> tuple[int, int] | None:

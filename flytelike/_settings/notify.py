@@ -5,12 +5,14 @@ phases in ``on_phase`` (``flytelike.models.ActionPhase`` values, e.g. ``ActionPh
 ``NamedDelivery`` names a delivery configured on the platform and ``NamedRule`` a whole rule.
 Attach them to a ``Trigger(notifications=...)``: each is validated where it is built and carried
 into the task template with its trigger (``v2.triggers``). flytelike sends nothing: delivering
-needs the platform's notification service.
+needs the platform's notification service, which also checks email addresses, so a recipient
+without ``@`` only warns here (flyte 2 accepts it).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 from flytelike.errors import DefinitionError
@@ -80,8 +82,15 @@ class Email(Notification):
             value = getattr(self, name)
             value = (value,) if isinstance(value, str) else tuple(value)
             for address in value:
-                if not isinstance(address, str) or "@" not in address:
+                if not isinstance(address, str) or not address.strip():
                     raise DefinitionError(f"Email: {name} takes email addresses, got {address!r}")
+                if "@" not in address:  # (the platform checks addresses when it sends: warn)
+                    warnings.warn(
+                        f"Email: {name} {address!r} is not an email address; the platform's "
+                        "notification service will not deliver to it (write name@example.com)",
+                        UserWarning,
+                        stacklevel=4,
+                    )
             object.__setattr__(self, name, value)
         if not self.recipients:
             raise DefinitionError("Email: recipients needs at least one address")

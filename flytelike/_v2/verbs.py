@@ -5,6 +5,8 @@
   ``ImageBuild`` whose ``uri`` is the image's reference (``Image.uri``, an ``ImageSpec``'s
   ``image_name()``, or the string given) and whose ``remote_run`` is ``None``, as flyte's local
   builder returns. ``dry_run``, ``force`` and ``wait`` change nothing when nothing is built.
+  An ``Image`` whose local files (``with_source_file``, ``with_uv_project``, ...) are absent
+  raises ``DefinitionError`` naming the file, as flyte's build fails on it (``Image.validate``).
   Also ``await build.aio(image)``.
 - ``build_images(*envs)``: the same for every environment's image (and those it depends on):
   ``{environment name: image reference}`` (environments without an image are left out).
@@ -51,7 +53,11 @@ def image_reference(image: Any) -> str:
 
 
 def _build(image: Any, dry_run: bool = False, force: bool = False, wait: bool = True) -> ImageBuild:
-    """See the module docstring: nothing is built locally."""
+    """See the module docstring: nothing is built locally, but the local files an ``Image``
+    copies or installs from must exist, as flyte's build needs them."""
+    validate = getattr(image, "validate", None)
+    if callable(validate) and not isinstance(image, str):
+        validate()
     return ImageBuild(uri=image_reference(image), remote_run=None)
 
 

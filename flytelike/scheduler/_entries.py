@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flytelike.errors import ConfigurationError
+from flytelike.errors import ConfigurationError, DefinitionError
 
 NextFn = Callable[[_dt.datetime], "_dt.datetime | None"]
 
@@ -210,7 +210,15 @@ def find_entries(module: Any, start: _dt.datetime) -> list[Entry]:
             out.append(_launch_plan_entry(obj, start))
         triggers = getattr(obj, "options", {}).get("triggers") if hasattr(obj, "env") else None
         if triggers:
+            names: set[str] = set()
             for trigger in [triggers] if isinstance(triggers, Trigger) else triggers:
+                if trigger.name in names:
+                    raise DefinitionError(
+                        f"task {obj.name!r}: two of its triggers are named {trigger.name!r}, and a "
+                        "schedule is registered by its trigger's name; rename one "
+                        "(flyte.Trigger(name=...))"
+                    )
+                names.add(trigger.name)
                 out.append(_trigger_entry(obj, trigger, start))
     for lp in LaunchPlan.CACHE.values():  # (made with get_or_create but not kept in a name)
         if id(lp) not in seen and lp.params.get("schedule") is not None:

@@ -231,9 +231,6 @@ def test_task_settings_validate_at_definition() -> None:
         env.task(links=(object(),))(_plain)
     with pytest.raises(DefinitionError, match=r"sets input\(s\) y .* its inputs are: x"):
         env.task(triggers=flyte.Trigger("t", flyte.Cron("@daily"), inputs={"y": 1}))(_plain)
-    twice = (flyte.Trigger("t", flyte.Cron("@daily")), flyte.Trigger("t", flyte.FixedRate(5)))
-    with pytest.raises(DefinitionError, match=r"two triggers are named 't'"):
-        env.task(triggers=twice)(_plain)
     with pytest.raises(DefinitionError, match=r"triggers takes Trigger"):
         env.task(triggers=[flyte.Cron("@daily")])(_plain)
     with pytest.raises(DefinitionError, match=r"timeout"):
