@@ -89,7 +89,7 @@ class Email(Notification):
                         f"Email: {name} {address!r} is not an email address; the platform's "
                         "notification service will not deliver to it (write name@example.com)",
                         UserWarning,
-                        stacklevel=4,
+                        stacklevel=3,  # (the line that makes the Email)
                     )
             object.__setattr__(self, name, value)
         if not self.recipients:

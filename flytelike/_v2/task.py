@@ -263,5 +263,14 @@ class V2Task(PythonFunctionTask[Any, Any]):
 
         return NativeInterface.from_callable(self._func)
 
+    @property
+    def triggers(self) -> tuple[Any, ...]:
+        """The ``Trigger`` objects given to ``@env.task(triggers=...)``, in order, as flyte's
+        ``task.triggers`` (the local scheduler fires them: ``flytelike schedule serve``)."""
+        given = self.options.get("triggers")
+        if given is None:
+            return ()
+        return tuple(given) if isinstance(given, list | tuple) else (given,)
+
     def __repr__(self) -> str:
         return f"<V2Task {self.name}>"

@@ -109,6 +109,7 @@ def test_two_triggers_of_one_name_fail_when_registered() -> None:
         return 1
 
     assert flyte.run(job).outputs() == 1
+    assert job.triggers == twice  # (flyte's task.triggers: as given)
     module = types.ModuleType("twice_mod")
     module.job = job  # type: ignore[attr-defined]
     with pytest.raises(DefinitionError, match=r"task '.*job': two of its triggers are named 't'"):
