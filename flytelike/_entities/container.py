@@ -284,15 +284,16 @@ def run_script(task: _ClassTask, argv: list[str], capture: bool) -> None:
     When the body stops early (an abort, or the timeout of an attempt that runs in a thread) the
     script is killed with the processes it started (it leads a process group of its own). In a
     worker process (``backends._worker``) it stays in the worker's group, which the driver kills
-    when it cancels the attempt."""
+    when it cancels the attempt. On Linux the script also dies when this process is killed
+    (``flytelike.backends.lifeline_popen``: a parent-death signal)."""
     import signal
     import subprocess
 
     # (a private module: whether this process is a timed attempt's worker is not on the face)
-    from flytelike.backends import in_worker_process
+    from flytelike.backends import in_worker_process, lifeline_popen
 
     own_group = not in_worker_process()
-    with subprocess.Popen(
+    with lifeline_popen(
         argv,
         stdout=subprocess.PIPE if capture else None,
         stderr=subprocess.PIPE if capture else None,

@@ -2,7 +2,7 @@
 
 ``serve`` starts the app (see ``flytelike.app._env`` for what runs: an ASGI app under uvicorn in
 this process, an ``@env.server`` function on a thread, or a ``command`` as a child process, which
-on Linux dies with this process however it ends: ``flytelike.app._lifeline``) on
+on Linux dies with this process however it ends: ``flytelike.backends._lifeline``) on
 ``127.0.0.1:<port>``, waits until the port accepts connections (``AppStartError`` when the app
 fails or does not listen within ``startup_timeout`` seconds, 30 by default) and returns an
 ``AppHandle``: ``name``, ``url``/``endpoint`` (``http://127.0.0.1:<port>``), ``is_running()``,
@@ -43,7 +43,7 @@ from typing import Any
 
 from flytelike._v2 import served as _served
 from flytelike._v2.syncify import with_aio
-from flytelike.app._lifeline import popen
+from flytelike.backends import lifeline_popen as popen
 from flytelike.errors import FlytelikeError
 
 _CLUSTER_ONLY = frozenset(

@@ -92,6 +92,7 @@ if TYPE_CHECKING:
     from flytelike.backends._gantt import Segment as GanttSegment
     from flytelike.backends._gantt import gantt_svg
     from flytelike.backends._item_chunks import ChunkOutcome
+    from flytelike.backends._lifeline import popen as lifeline_popen
     from flytelike.backends._local import InlineRunner, LocalBackend, run_sync, user_error
     from flytelike.backends._logging import logger, system_logger
     from flytelike.backends._options import ENV as BACKEND_OPTIONS_ENV
@@ -103,7 +104,8 @@ if TYPE_CHECKING:
     from flytelike.backends._worker import at_child_exit, in_worker_process
 
 # What the engine, the CLI, the executor service and the plugins use of the local backend's
-# machinery (output capture, stopping bodies, worker processes, options, logging): it loads on
+# machinery (output capture, stopping bodies, worker processes, child processes that die with
+# this one, options, logging): it loads on
 # first use, so that importing this package stays light.
 _LAZY: dict[str, tuple[str, str]] = {
     "BACKEND_OPTIONS_ENV": ("flytelike.backends._options", "ENV"),
@@ -119,6 +121,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "deck_page": ("flytelike.backends._deck_page", "deck_page"),
     "gantt_svg": ("flytelike.backends._gantt", "gantt_svg"),
     "in_worker_process": ("flytelike.backends._worker", "in_worker_process"),
+    "lifeline_popen": ("flytelike.backends._lifeline", "popen"),
     "install_capture": ("flytelike.backends._capture", "install"),
     "logger": ("flytelike.backends._logging", "logger"),
     "options_from_env": ("flytelike.backends._options", "options_from_env"),
@@ -226,6 +229,7 @@ __all__ = [
     "in_worker_process",
     "install_capture",
     "is_mocked",
+    "lifeline_popen",
     "logger",
     "live_named",
     "lookup_live",

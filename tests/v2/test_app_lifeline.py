@@ -1,6 +1,6 @@
 """A served app's child process dies with the process that served it, even when that process is
-SIGKILLed (``flytelike.app._lifeline``: Linux's parent-death signal). Before, the child lived on
-holding its port."""
+SIGKILLed (``flytelike.backends._lifeline``: Linux's parent-death signal). Before, the child lived
+on holding its port."""
 
 from __future__ import annotations
 

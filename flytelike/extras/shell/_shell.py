@@ -41,6 +41,7 @@ import sys
 import tempfile
 from typing import Any
 
+from flytelike.backends import lifeline_popen
 from flytelike.errors import DefinitionError, RuntimeUserError, TaskTimeoutError
 from flytelike.extras.shell._render import DICT_SEP, render
 from flytelike.extras.shell._types import (
@@ -149,12 +150,18 @@ class Shell:
             _LOG.debug("shell task %s: %s", self.name, shlex.join(command))
         env = {**os.environ, **(self.env_vars or {})}
         for attempt in range(retries + 1):
+            # (on Linux the script dies with this process, even when it is killed: lifeline)
+            proc = lifeline_popen(command, env=env, cwd=work)
             try:
-                proc = subprocess.run(command, env=env, cwd=work, timeout=self.timeout, check=False)
+                proc.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired as e:
+                _kill(proc)
                 raise TaskTimeoutError(
                     f"shell task {self.name} ran past its timeout of {self.timeout}s"
                 ) from e
+            except BaseException:  # (a stop of the action: the script goes with it)
+                _kill(proc)
+                raise
             out, err = _read(out_dir, "_stdout", self), _read(out_dir, "_stderr", self)
             if self.local_logs:
                 _LOG.debug("shell task %s stdout:\n%s\nstderr:\n%s", self.name, out, err)
@@ -277,6 +284,12 @@ def _read(out_dir: pathlib.Path, name: str, shell: Shell) -> str:
         return (out_dir / name).read_text(errors="replace")
     except FileNotFoundError:
         return ""
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the script and reap it."""
+    proc.kill()
+    proc.wait()
 
 
 def _tail(text: str, limit: int = 4000) -> str:

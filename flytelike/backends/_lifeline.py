@@ -2,17 +2,20 @@
 
 A served app whose ``command`` runs as a child process (``AppEnvironment(command=...)``, a
 ``ConnectorEnvironment``'s ``python -m flytelike.connectors --port P``) is stopped by
-``AppHandle.stop()``; when the serving process is killed (SIGKILL, an OOM kill) nothing stops it,
-and it would live on holding its port. On Linux, ``popen`` starts the child with a parent-death
-signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, set through ctypes in the child between ``fork``
-and ``exec``): the kernel kills the child as soon as its parent ends, however it ends.
+``AppHandle.stop()``, and the script of a ``ContainerTask`` or shell task run locally is killed
+when its action stops; when the process that started them is killed (SIGKILL, an OOM kill)
+nothing stops them, and they would live on (an app holding its port). On Linux, ``popen``
+starts the child with a parent-death signal (``prctl(PR_SET_PDEATHSIG, SIGKILL)``, set through
+ctypes in the child between ``fork`` and ``exec``): the kernel kills the child as soon as its
+parent ends, however it ends.
 
 Linux sends that signal when the *thread* that forked the child ends, not the process; so every
 such child is started from one daemon thread that lives as long as the process
 (``_Spawner``), never from the caller's thread (a task body's or a request's thread that ends
 would take the app with it). The signal reaches the process the command starts; processes that
 one starts in turn are its own to stop (a command that is a shell script should ``exec`` its
-server). Elsewhere (macOS, Windows) ``popen`` is ``subprocess.Popen``, as before.
+server). Elsewhere (macOS, Windows) ``popen`` is ``subprocess.Popen``, as before. The face
+exports ``popen`` as ``flytelike.backends.lifeline_popen``.
 """
 
 from __future__ import annotations
@@ -92,14 +95,14 @@ class _Spawner:
 _SPAWNER = _Spawner()
 
 
-def popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+def popen(args: list[str], **kwargs: Any) -> subprocess.Popen[Any]:
     """``subprocess.Popen(args, **kwargs)``; on Linux the child is killed when this process
     ends (see the module docstring)."""
     prctl = PRCTL
     if prctl is None:
         return subprocess.Popen(args, **kwargs)
     hook = _die_with_parent(os.getpid(), prctl)
-    made: subprocess.Popen[bytes] = _SPAWNER.run(
+    made: subprocess.Popen[Any] = _SPAWNER.run(
         lambda: subprocess.Popen(args, preexec_fn=hook, **kwargs)
     )
     return made
