@@ -142,7 +142,6 @@ def test_a_pixi_project(project: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda b: b.with_pixi_project("nowhere.toml"), "manifest_file 'nowhere.toml' does not"),
         (lambda b: b.with_pixi_project("job.py"), "must be named pixi.toml or pyproject.toml"),
         (lambda b: b.with_pixi_project("proj", environment="Bad Env"), "environment must be"),
         (lambda b: b.with_pixi_project("proj", project_install_mode="x"), "project_install_mode"),
