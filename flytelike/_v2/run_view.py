@@ -30,7 +30,8 @@
 - ``watch(cache_data_on_done=False)``: an async generator of ``ActionDetails``, one each time the
   action's phase changes, ending after the terminal one (``cache_data_on_done`` asks flyte to
   keep the values of a finished action; the local store always keeps them).
-- ``get_debug_url()`` and ``download_code()`` raise ``NotProvidedError``: a local run has no
+- ``code_bundle()`` is ``None`` (flyte's answer for a run without a bundle);
+  ``get_debug_url()`` and ``download_code()`` raise ``NotProvidedError``: a local run has no
   debugger pod and no code bundle.
 
 Each reader that flyte makes callable both ways is (``run.details()``, ``await
@@ -395,8 +396,10 @@ class ActionView:
             phase = self.phase
             if phase.is_terminal or (wait_for == "running" and phase.value != "queued"):
                 return
-            if self._run.done:
-                self._refresh()
+            if self._run.done:  # (its actions' last phases may land just after)
+                grace = time.monotonic() + 2.0
+                while not self.phase.is_terminal and time.monotonic() < grace:
+                    time.sleep(_WATCH_POLL)
                 return
             time.sleep(_WATCH_POLL)
 
@@ -448,6 +451,7 @@ class ActionView:
     async def watch(self, cache_data_on_done: bool = False) -> AsyncIterator[ActionDetails]:
         """``ActionDetails`` each time the action's phase changes, until it has ended."""
         last = None
+        run_ended: float | None = None
         while True:
             rec = await asyncio.to_thread(_record, self._run, self.name)
             self.pb2 = rec
@@ -456,6 +460,10 @@ class ActionView:
                 yield ActionDetails(self._run, rec)
             if _phase(rec.phase).is_terminal:
                 return
+            if run_ended is None and self._run.done:
+                run_ended = time.monotonic()
+            if run_ended is not None and time.monotonic() - run_ended > 2.0:
+                return  # (the run ended without running this action to an end)
             await asyncio.sleep(_WATCH_POLL)
 
     def __repr__(self) -> str:
@@ -470,8 +478,14 @@ class RunViews:
     ``flytelike.engine.Run``."""
 
     def _root_record(self) -> Any:
-        recs: list[Any] = self.actions()  # type: ignore[attr-defined]
-        root = next((a for a in recs if not a.parent), None)
+        """The root action's record; a run started with ``wait=False`` records it just after
+        it starts, so until the run has ended this waits for it."""
+        while True:
+            recs: list[Any] = self.actions()  # type: ignore[attr-defined]
+            root = next((a for a in recs if not a.parent), None)
+            if root is not None or self.done:  # type: ignore[attr-defined]
+                break
+            time.sleep(_WATCH_POLL)
         if root is None:
             raise RuntimeUserError(
                 "ActionNotFound",
@@ -544,8 +558,10 @@ class RunViews:
         self.action.show_logs(attempt, max_lines, show_ts, raw, filter_system)
 
     async def watch(self, cache_data_on_done: bool = False) -> AsyncIterator[ActionDetails]:
-        """The root action's ``watch``."""
-        async for details in self.action.watch(cache_data_on_done):
+        """The root action's ``watch`` (a run started with ``wait=False`` may not have
+        recorded its root action yet: watched from when it has)."""
+        root = await asyncio.to_thread(self._root_record)
+        async for details in ActionView(self, root).watch(cache_data_on_done):
             yield details
 
     @aio_method
@@ -555,6 +571,12 @@ class RunViews:
             "run runs in this process: debug it with your IDE or pdb",
             module="flyte.remote",
         )
+
+    @aio_method
+    def code_bundle(self) -> None:
+        """``None``: a local run runs the code of this machine, not a shipped bundle (flyte's
+        answer for a run without one)."""
+        return None
 
     @aio_method
     def download_code(self, *args: Any, **kwargs: Any) -> Any:

@@ -127,6 +127,13 @@ def test_watch_follows_a_background_run_to_its_end() -> None:
     assert len(seen) == len(set(seen))  # (one per change)
 
 
+def test_the_action_of_a_background_run_is_there_at_once() -> None:
+    run = flyte.run(parent, x=1, wait=False)
+    action = run.action  # (the root may be recorded just after the run starts)
+    asyncio.run(action.wait())
+    assert action.phase == ActionPhase.SUCCEEDED and run.wait().phase == ActionPhase.SUCCEEDED
+
+
 def test_first_failure_is_the_failed_child_with_its_error() -> None:
     from flytelike._v2.run import _as_v2
     from flytelike.engine import get_run
@@ -156,6 +163,7 @@ def test_names_without_a_local_meaning_raise_not_provided() -> None:
         run.get_debug_url()
     with pytest.raises(NotProvidedError, match="code bundle"):
         run.download_code()
+    assert run.code_bundle() is None and asyncio.run(run.code_bundle.aio()) is None
 
 
 def test_typed_values_need_a_dict_of_types() -> None:
