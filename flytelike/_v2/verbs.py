@@ -6,7 +6,8 @@
   ``image_name()``, or the string given) and whose ``remote_run`` is ``None``, as flyte's local
   builder returns. ``dry_run``, ``force`` and ``wait`` change nothing when nothing is built.
   An ``Image`` whose local files (``with_source_file``, ``with_uv_project``, ...) are absent
-  raises ``DefinitionError`` naming the file, as flyte's build fails on it (``Image.validate``).
+  raises ``DefinitionError`` naming the file, as flyte's build fails on it (``Image.validate``;
+  ``build_images`` too).
   Also ``await build.aio(image)``.
 - ``build_images(*envs)``: the same for every environment's image (and those it depends on):
   ``{environment name: image reference}`` (environments without an image are left out).
@@ -52,13 +53,18 @@ def image_reference(image: Any) -> str:
     )
 
 
-def _build(image: Any, dry_run: bool = False, force: bool = False, wait: bool = True) -> ImageBuild:
-    """See the module docstring: nothing is built locally, but the local files an ``Image``
-    copies or installs from must exist, as flyte's build needs them."""
+def _checked_reference(image: Any) -> str:
+    """``image_reference``, after checking that the local files an ``Image`` copies or installs
+    from exist (``Image.validate``), as flyte's build needs them."""
     validate = getattr(image, "validate", None)
-    if callable(validate) and not isinstance(image, str):
+    if callable(validate):
         validate()
-    return ImageBuild(uri=image_reference(image), remote_run=None)
+    return image_reference(image)
+
+
+def _build(image: Any, dry_run: bool = False, force: bool = False, wait: bool = True) -> ImageBuild:
+    """See the module docstring: nothing is built locally."""
+    return ImageBuild(uri=_checked_reference(image), remote_run=None)
 
 
 def _with_aio(fn: Any) -> Any:
@@ -81,7 +87,7 @@ def _build_images(*envs: Any) -> dict[str, str]:
             return
         image = getattr(env, "image", None)
         if image is not None and image != "auto":
-            out[env.name] = image_reference(image)
+            out[env.name] = _checked_reference(image)
         for dep in getattr(env, "depends_on", ()):
             walk(dep)
 

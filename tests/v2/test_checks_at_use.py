@@ -79,6 +79,8 @@ def test_a_task_whose_image_files_are_absent_runs_locally(empty: Path) -> None:
         return x + 1
 
     assert flyte.run(plus_one, x=1).outputs() == 2
+    with pytest.raises(DefinitionError, match=r"uv_project layer's pyproject .*elsewhere"):
+        flyte.build_images(env)
 
 
 def test_cli_dockerfile_names_the_absent_file(empty: Path) -> None:
