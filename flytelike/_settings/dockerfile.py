@@ -90,7 +90,11 @@ def _layer(w: _Writer, layer: L.Layer) -> None:
         pkgs = [shlex.quote(p) for p in layer.packages]
         w.run(_pip(pkgs, layer.options), layer.options.secret_mounts)
     elif isinstance(layer, L.UVScript):
-        w.run(_pip([shlex.quote(p) for p in layer.packages], layer.options),
+        from flytelike._settings.image_v2 import script_dependencies
+
+        # (a script that was absent when the image was defined is read now)
+        deps = layer.packages or script_dependencies(layer.script, "dockerfile")[0]
+        w.run(_pip([shlex.quote(p) for p in deps], layer.options),
               layer.options.secret_mounts)  # fmt: skip
     elif isinstance(layer, L.Requirements):
         target = f"{_STAGE}/{os.path.basename(layer.file)}"

@@ -205,12 +205,14 @@ class Image:
     ) -> Image:
         """A debian base with the dependencies a script declares in its ``# /// script`` block;
         its Python is ``python_version``, else the lowest ``requires-python`` allows (``>=3.12``,
-        ``~=3.12``, ``==3.12.*``), else this interpreter's."""
+        ``~=3.12``, ``==3.12.*``), else this interpreter's. A script absent now (as flyte, which
+        reads it when it builds) is read when the image is built, its Python then this
+        interpreter's unless ``python_version`` is given."""
         where = "Image.from_uv_script"
-        path = L.existing_file(script, where, "script")
+        path = L.local_path(script, where, "script")
         if not path.endswith(".py"):
             raise DefinitionError(f"{where}: script {os.fspath(script)!r} must be a .py file")
-        deps, requires = script_dependencies(path, where)
+        deps, requires = script_dependencies(path, where) if os.path.isfile(path) else ((), None)
         if python_version is None and requires:
             python_version = _lowest_python(requires)
         opts = L.PipOptions.make(where, index_url, extra_index_urls, pre, extra_args, secret_mounts)

@@ -70,6 +70,14 @@ def test_a_file_made_after_definition_is_used_and_changes_the_identifier(empty: 
     assert 'COPY ["late.txt", "/root/"]' in dockerfile(again, str(empty))
 
 
+def test_a_uv_script_absent_when_defined_is_read_when_built(empty: Path) -> None:
+    img = flyte.Image.from_uv_script("later.py", name="s", python_version=(3, 12))
+    with pytest.raises(DefinitionError, match=r"uv_script layer's script .*later.py"):
+        dockerfile(img)
+    (empty / "later.py").write_text('# /// script\n# dependencies = ["httpx>=0.27"]\n# ///\n')
+    assert "httpx>=0.27" in dockerfile(img)
+
+
 def test_a_task_whose_image_files_are_absent_runs_locally(empty: Path) -> None:
     image = flyte.Image.from_debian_base(name="v").with_uv_project("elsewhere/pyproject.toml")
     env = flyte.TaskEnvironment("absent_files", image=image)
