@@ -233,7 +233,12 @@ class Shell:
         )
 
     def _outputs(self, out_dir: pathlib.Path, out: str, err: str) -> Any:
-        from typesystem.io import Dir, File
+        from typesystem.io import Dir, File, current_store
+
+        # The script's folder is removed when the task ends, so its files are stored now, also
+        # where ``from_local`` would only reference them (a direct call outside a run).
+        def stored(p: pathlib.Path) -> str:
+            return current_store().new_uri(p.name)
 
         values: list[Any] = []
         for name, spec in self.outputs.items():
@@ -247,11 +252,11 @@ class Shell:
             kind = spec.type if isinstance(spec, Stdout | Stderr) else spec
             if isinstance(spec, Glob):
                 matched = sorted(p for p in path.glob(spec.pattern) if p.is_file())
-                values.append([File.from_local_sync(str(p)) for p in matched])
+                values.append([File.from_local_sync(str(p), stored(p)) for p in matched])
             elif kind is File:
-                values.append(File.from_local_sync(str(path)))
+                values.append(File.from_local_sync(str(path), stored(path)))
             elif kind is Dir:
-                values.append(Dir.from_local_sync(str(path)))
+                values.append(Dir.from_local_sync(str(path), stored(path)))
             else:
                 values.append(_scalar(path.read_text().strip(), kind, name, self.name))
         if not values:
