@@ -92,11 +92,11 @@ def test_a_task_whose_image_files_are_absent_runs_locally(empty: Path) -> None:
 
 
 def test_cli_dockerfile_names_the_absent_file(empty: Path) -> None:
-    (empty / "app.py").write_text(
+    (empty / "absent_file_image.py").write_text(
         "import flytelike as flyte\n"
         "image = flyte.Image.from_debian_base(name='v').with_source_file('gone.txt')\n"
     )
-    result = CliRunner().invoke(main, ["image", "dockerfile", "app.py", "image"])
+    result = CliRunner().invoke(main, ["image", "dockerfile", "absent_file_image.py", "image"])
     assert result.exit_code != 0
     assert "gone.txt is not an existing file" in result.output
 
