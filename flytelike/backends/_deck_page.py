@@ -2,8 +2,9 @@
 self-contained HTML file with one tab per deck (Inputs, Outputs, Source and Timeline first when
 the task has ``enable_deck=True``, then the task's own tabs in the order it made them).
 
-``timeline_tab`` is the Timeline tab: the attempt's stages (inputs converted to Python values,
-the task body, outputs converted to literals) as an inline SVG chart (``_gantt``).
+``source_tab`` is the Source tab (the task function's source). ``timeline_tab`` is the Timeline
+tab: the attempt's stages (inputs converted to Python values, the task body, outputs converted to
+literals) as an inline SVG chart (``_gantt``).
 
 Tabs switch with CSS alone (a radio button per tab), so the file needs no script and opens
 offline; each tab's body is the HTML the task produced, as given.
@@ -15,6 +16,7 @@ import html
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 _STYLE = """
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; background: #fafbfc; }
@@ -85,3 +87,14 @@ def timeline_tab(marks: Sequence[float]) -> str:
     started = datetime.fromtimestamp(t0, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
     head = f"<p>started {started} UTC, {html.escape(duration_text(marks[-1] - t0))} in all</p>"
     return head + gantt_svg(rows, caption="timeline of this attempt")
+
+
+def source_tab(func: Any) -> str:
+    """The task function's source for the deck's Source tab ("" when it cannot be read)."""
+    import inspect
+
+    try:
+        text = inspect.getsource(inspect.unwrap(func)) if func is not None else ""
+    except (OSError, TypeError):
+        return ""
+    return f"<pre>{html.escape(text)}</pre>" if text else ""

@@ -117,26 +117,14 @@ def _decks(
     extra = {}
     if enable_deck:
         extra = {"Inputs": render_value(kwargs), "Outputs": render_value(outputs)}
-        source = _source_html(func)
+        from flytelike.backends._deck_page import source_tab, timeline_tab
+
+        source = source_tab(func)
         if source:
             extra["Source"] = source
         if marks:
-            from flytelike.backends._deck_page import timeline_tab
-
             extra["Timeline"] = timeline_tab(marks)
     return ctx.write_decks(extra)
-
-
-def _source_html(func: Any) -> str:
-    """The task function's source for the deck's Source tab ("" when it cannot be read)."""
-    import html
-    import inspect
-
-    try:
-        text = inspect.getsource(inspect.unwrap(func)) if func is not None else ""
-    except (OSError, TypeError):
-        return ""
-    return f"<pre>{html.escape(text)}</pre>" if text else ""
 
 
 def _mocked(tf: Any) -> bool:
@@ -164,9 +152,11 @@ def _attempt(
     inputs: Any,
     keep_exception: bool = True,
     fn: Any = None,
-) -> ActionOutcome:
+    bare: bool = False,
+) -> ActionOutcome | dict[str, Any]:
     """Convert the inputs, call the function (``fn``, else the task's), convert what it
-    returns: one attempt, with ``ctx`` already active and no compile active (``isolate``)."""
+    returns: one attempt, with ``ctx`` already active and no compile active (``isolate``).
+    ``bare``: a success with no decks and no artifacts comes back as its outputs alone."""
     outside = isolate()
     marks = [time.time()] if enable_deck else None  # (the deck's Timeline tab)
     try:
@@ -185,6 +175,7 @@ def _attempt(
         declared = None
         if ARTIFACT_BUILDER:  # (only once flytelike.artifacts is loaded: a hot path)
             result, declared = split_artifacts(tf, result)
+        outputs: dict[str, Any]
         if ctx._workdir is None:  # (no working directory: no scratch directory to move from)
             outputs = tf.to_literals(result)
             artifacts = produced(tf, declared, outputs, ctx.action) if declared else None
@@ -210,6 +201,8 @@ def _attempt(
         return ActionOutcome(error=err)
     finally:
         restore(outside)
+    if bare and artifacts is None and not decks:
+        return outputs
     return ActionOutcome(outputs=outputs, decks=decks, artifacts=artifacts)
 
 
@@ -227,7 +220,7 @@ def run_sync(request: ActionRequest, *, keep_exception: bool = True) -> ActionOu
             tf = task_function(task)
         except Exception as e:
             return ActionOutcome(error=user_error(e))
-        return _attempt(tf, task, ctx, action.enable_deck, request.inputs, keep_exception)
+        return _attempt(tf, task, ctx, action.enable_deck, request.inputs, keep_exception)  # type: ignore[return-value]
     finally:
         leave(ctx, tokens)
         if saved is not None:
@@ -295,12 +288,22 @@ class InlineRunner:
             leave(None, tokens)
 
     def __call__(self, action_id: str, inputs: Mapping[str, Any], attempt: int) -> ActionOutcome:
+        return self.bare(action_id, inputs, attempt, False)  # type: ignore[return-value]
+
+    def bare(
+        self, action_id: str, inputs: Mapping[str, Any], attempt: int, bare: bool = True
+    ) -> ActionOutcome | dict[str, Any]:
+        """Like calling the runner, but an attempt that succeeds with nothing to report beside
+        its outputs (no decks, no artifacts) returns the outputs alone, as a new dict, without
+        an ``ActionOutcome`` (the engine's in-place chain, ``_inplace``)."""
         task = self.task
         ctx = self.make_ctx(action_id, attempt)
         saved = _environment(task) if self.env else None
         token = _CURRENT.set(ctx)  # (the data context is set once per stretch: ``bound``)
         try:
-            return _attempt(self.tf, task, ctx, self.base.enable_deck, inputs, fn=self.fn)
+            return _attempt(
+                self.tf, task, ctx, self.base.enable_deck, inputs, fn=self.fn, bare=bare
+            )
         finally:
             _CURRENT.reset(token)
             if ctx._workdir is not None:

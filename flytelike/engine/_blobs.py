@@ -150,7 +150,8 @@ class LiteralCodec:
         self, values: Mapping[str, Literal], run: str, action: str, what: str
     ) -> tuple[bytes | None, str | None]:
         data = pack_literals(values)
-        if self.integrity is not None and PICKLED in data:
+        # (``find``, not ``in``: see ``_integrity.holds_pickle``)
+        if self.integrity is not None and data.find(PICKLED) != -1:
             data = self.integrity.seal(data)
         if len(data) <= self.inline_limit:
             return data, None

@@ -35,6 +35,13 @@ def sealed(data: bytes) -> bool:
     return data[:2] == MAGIC
 
 
+def holds_pickle(data: bytes) -> bool:
+    """Whether ``data`` (a literal map's encoding) holds a pickled value. (``bytes.find``, not
+    ``in``: ``PICKLED in data`` first tries ``PICKLED`` as an integer byte value and formats and
+    drops a ``TypeError``, about 2,000 instructions per stored literal map.)"""
+    return data.find(PICKLED) != -1
+
+
 class Integrity:
     """Seals and checks the pickles of one store, with the key at ``key_path``."""
 
@@ -100,7 +107,7 @@ class Integrity:
 
     def seal_if_pickled(self, data: bytes) -> bytes:
         """``data`` sealed when it holds a pickle (a literal map with a cloudpickle value)."""
-        return self.seal(data) if PICKLED in data else data
+        return self.seal(data) if holds_pickle(data) else data
 
     def check(self, data: bytes, what: str, where: str) -> bytes:
         """The payload of sealed ``data`` once its seal is checked; raises
@@ -117,7 +124,7 @@ class Integrity:
         """A stored literal map: sealed ones are checked; plain ones may not hold a pickle."""
         if sealed(data):
             return self.check(data, what, where)
-        if PICKLED in data:
+        if holds_pickle(data):
             raise self._refused(what, where, "it holds a pickled value but no integrity seal")
         return data
 

@@ -148,3 +148,36 @@ def test_aborting_the_run_stops_the_chain(engine: Engine, counted: list[str]) ->
     assert len(STARTED) < 40
     phases = [a.phase for a in run.actions()]
     assert phases.count("SUCCEEDED") >= 2 and "RUNNING" not in phases
+
+
+@fl.task(enable_deck=True)
+def decked(x: int) -> int:
+    return x + 1
+
+
+@fl.task
+def chatty(x: int) -> int:
+    print(f"chatty got {x}")
+    return x + 1
+
+
+@fl.workflow
+def reporting(x: int) -> int:
+    return step(x=chatty(x=decked(x=step(x=x))))  # type: ignore[no-any-return]
+
+
+def test_in_place_actions_with_decks_or_output_keep_them(
+    engine: Engine, counted: list[str]
+) -> None:
+    """A plain success comes back from the runner as its outputs alone
+    (``InlineRunner.bare``); one with decks or captured output still has them recorded."""
+    run = engine.run(reporting, x=1)
+    assert run.outputs() == 5
+    assert counted == ["n0", "n1", "n2", "n3"]
+    assert {a.action_id: a.phase for a in run.actions()} == dict.fromkeys(
+        ("n0", "n1", "n2", "n3"), "SUCCEEDED"
+    )
+    names = {name for aid, name, _ in run.decks() if aid == "n1"}
+    assert names >= {"Inputs", "Outputs", "Source", "Timeline"}
+    assert {aid for aid, _, _ in run.decks()} == {"n1"}
+    assert [(log.action_id, log.stdout) for log in run.logs()] == [("n2", "chatty got 3\n")]
