@@ -16,6 +16,8 @@ import os
 import struct
 
 LEN = struct.Struct("<I")
+_SIZE = LEN.size
+_PUT_LEN = LEN.pack_into  # (into the map itself: no bytes object, no slice)
 CHUNK = 1 << 20  # (the window mapped at a time)
 
 
@@ -58,14 +60,17 @@ class MappedRecords:
 
     def append(self, record: bytes) -> None:
         """Append one (non-empty) record (raises ``OSError`` when the file cannot grow)."""
+        n = len(record)
         at = self.pos
-        end = at + LEN.size + len(record)
-        if self._mm is None or end + LEN.size > self._end:
-            self._window(LEN.size + len(record))
-        mm, base = self._mm, self._base
-        assert mm is not None
-        mm[at - base + LEN.size : end - base] = record
-        mm[at - base : at - base + LEN.size] = LEN.pack(len(record))  # (last: it counts now)
+        end = at + _SIZE + n
+        mm = self._mm
+        if mm is None or end + _SIZE > self._end:
+            self._window(_SIZE + n)
+            mm = self._mm
+            assert mm is not None
+        base = self._base
+        mm[at - base + _SIZE : end - base] = record
+        _PUT_LEN(mm, at - base, n)  # (last: it counts now)
         self.pos = end
 
     def clear(self) -> None:

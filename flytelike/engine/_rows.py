@@ -126,6 +126,14 @@ _PLAIN_ACTION = (
     "queued_at, started_at, ended_at, inputs, outputs, cache_status, attempts) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+# The commonest of those, a task action that succeeded without the cache (a chain's every step),
+# with its constant columns written in the statement: sqlite3 binds each parameter separately
+# (about 700 instructions for a text), so three fewer per row.
+_TASK_SUCCEEDED = (
+    "INSERT OR REPLACE INTO actions (run_name, action_id, parent, node_id, kind, name, phase, "
+    "queued_at, started_at, ended_at, inputs, outputs, cache_status, attempts) "
+    "VALUES (?,?,?,?,'task',?,'SUCCEEDED',?,?,?,?,?,'',?)"
+)
 # A cache hit's run row with its inputs and outputs inline and no error:
 _PLAIN_CACHED_RUN_ROW = (
     "INSERT OR REPLACE INTO runs (name, entity, kind, phase, created_at, started_at, ended_at, "
@@ -189,6 +197,11 @@ def finished_row(
         and inputs_uri is None
         and group is None
     ):
+        if kind == "task" and phase == "SUCCEEDED" and cache_status == "":
+            return _TASK_SUCCEEDED, (
+                run, action_id, parent, node_id, name, started, started, now, inputs, outputs,
+                attempts,
+            )  # fmt: skip
         return _PLAIN_ACTION, (
             run, action_id, parent, node_id, kind, name, phase, started, started, now, inputs,
             outputs, cache_status, attempts,

@@ -174,9 +174,8 @@ def test_in_place_actions_with_decks_or_output_keep_them(
     run = engine.run(reporting, x=1)
     assert run.outputs() == 5
     assert counted == ["n0", "n1", "n2", "n3"]
-    assert {a.action_id: a.phase for a in run.actions()} == dict.fromkeys(
-        ("n0", "n1", "n2", "n3"), "SUCCEEDED"
-    )
+    rows = {a.action_id: (a.kind, a.phase, a.cache_status, a.attempts) for a in run.actions()}
+    assert rows == dict.fromkeys(("n0", "n1", "n2", "n3"), ("task", "SUCCEEDED", "", 1))
     names = {name for aid, name, _ in run.decks() if aid == "n1"}
     assert names >= {"Inputs", "Outputs", "Source", "Timeline"}
     assert {aid for aid, _, _ in run.decks()} == {"n1"}
