@@ -94,10 +94,20 @@ def node_plan(ex: Execution, node: Node) -> tuple[Plan, Direct | None] | None:
     anything now (``plan``), with its direct bindings (``direct_inputs``); else None."""
     if not ex.prepares or ex.inflight > 1 or ex.bus.active:
         return None  # (what may change while the run goes on: checked every time)
-    task, direct = task_of(ex, node)
+    # (``task_of`` and ``plan``, their hits spelled out: this runs once per node of a chain)
+    found = _NODES.get(id(node))
+    if found is not None and found[0] is node and found[1] is ex.index.closure:
+        task, direct = found[2], found[3]
+    else:
+        task, direct = task_of(ex, node)
     if task is None:
         return None
-    p = plan(ex, task, node.overrides)
+    ov = node.overrides
+    known = ex.plans.get((id(task), id(ov)))
+    if known is not None and known[0] is task and known[1] is ov:
+        p: Plan | None = known[2]
+    else:
+        p = plan(ex, task, ov)
     return (p, direct) if p is not None else None
 
 
@@ -200,7 +210,20 @@ def _run(ex: Execution, aid: str, parent: str, node_id: str, p: Plan, inputs: Ou
     else:
         cache = None
     try:
-        outputs, attempts = _attempts(ex, aid, node_id, p, inputs)
+        bare = p.bare
+        if bare is not None and not ex.attempt_base:
+            # (the first attempt, spelled out: one that succeeds with nothing printed (no
+            # capture open after it) and nothing else to report needs nothing more)
+            started = time.time()
+            got = bare(aid, inputs, 0)
+            if type(got) is dict and not OPEN_CAPTURES:
+                outputs, attempts = got, 1
+            else:
+                if type(got) is dict:
+                    got = ActionOutcome(outputs=got)  # (what it printed is settled there)
+                outputs, attempts = _attempts(ex, aid, node_id, p, inputs, (got, started))
+        else:
+            outputs, attempts = _attempts(ex, aid, node_id, p, inputs)
         if cache is not None and key is not None and spec is not None:
             cache.put(key, p.task, spec, outputs, ex.run_name, aid)
     except NodeFailed as f:
@@ -210,9 +233,12 @@ def _run(ex: Execution, aid: str, parent: str, node_id: str, p: Plan, inputs: Ou
         raise
     if store is not None and not ex.bus.active:
         # (``node_finished``, made durable at once: the next node of the chain is built on it)
-        store.finish_action(
-            ex.run_name, aid, "SUCCEEDED", outputs, None, key, status, attempts, durable=True
-        )
+        if key is None:
+            store.task_succeeded(ex.run_name, aid, outputs, attempts)
+        else:
+            store.finish_action(
+                ex.run_name, aid, "SUCCEEDED", outputs, None, key, status, attempts, durable=True
+            )
     else:
         ex.node_finished(
             aid, name, NodePhase.SUCCEEDED, outputs, cache_key=key, cache_status=status,
@@ -222,16 +248,25 @@ def _run(ex: Execution, aid: str, parent: str, node_id: str, p: Plan, inputs: Ou
 
 
 def _attempts(
-    ex: Execution, aid: str, node_id: str, p: Plan, inputs: Outputs
+    ex: Execution,
+    aid: str,
+    node_id: str,
+    p: Plan,
+    inputs: Outputs,
+    first: tuple[ActionOutcome, float] | None = None,
 ) -> tuple[Outputs, int]:
-    """``Execution._attempts`` through the plan's runner, with the run's loop hidden already."""
+    """``Execution._attempts`` through the plan's runner, with the run's loop hidden already.
+    ``first``: the outcome of attempt 0 and when it started, when ``_run`` ran it already."""
     attempt = ex.attempt_base.get(aid, 0) if ex.attempt_base else 0
     budgets = (p.retries, ex.config.system_retries)
     runner = p.runner
     bare = p.bare
     while True:
-        started = time.time()
-        if bare is not None:
+        if first is not None:
+            outcome, started = first
+            first = None
+        elif bare is not None:
+            started = time.time()
             got = bare(aid, inputs, attempt)
             if type(got) is dict:  # (succeeded, nothing to report but its outputs)
                 if not OPEN_CAPTURES:
@@ -241,6 +276,7 @@ def _attempts(
                 got = ActionOutcome(outputs=got)  # (what it printed is settled below)
             outcome = got
         else:
+            started = time.time()
             outcome = runner(aid, inputs, attempt)
         if (
             OPEN_CAPTURES

@@ -32,6 +32,7 @@ from flytelike.engine._rows import (
     _ATTEMPT,
     _ATTEMPT_OK,
     _RUN_COLS,
+    _TASK_SUCCEEDED,
     ActionRecord,
     AttemptRecord,
     Held,
@@ -237,10 +238,13 @@ class RunStore(GateRows, CachedRunRows):
     def durable(self, run: str) -> None:
         """Return once what ``run`` recorded so far is committed (``SQLiteStore.barrier``);
         raises the ``StoreWriteError`` that failed the run if its records could not be."""
-        self.db.barrier()
-        failed = self.db.failed.get(run)
-        if failed is not None:
-            raise failed
+        db = self.db
+        if db._items or db._committing:  # (else ``barrier`` has nothing to do: once per node)
+            db.barrier()
+        if db.failed:
+            failed = db.failed.get(run)
+            if failed is not None:
+                raise failed
 
     def _salvage(self, runs: set[str], error: StoreError) -> None:
         record_failed(self.db, self._identity, runs, error)
@@ -267,7 +271,9 @@ class RunStore(GateRows, CachedRunRows):
         with self._held_lock:
             group = self._groups.pop(key, None) if self._groups else None
             self._held[key] = (parent, node_id, kind, name, phase, now, data, uri, group)
-        self.db.nudge()
+        db = self.db
+        if not db._signalled:  # (``nudge``, spelled out: once per action)
+            db._signal()
 
     def _take_held(self) -> list[tuple[str, tuple[str, ...], dict[str, Any]]]:
         with self._held_lock:
@@ -291,6 +297,24 @@ class RunStore(GateRows, CachedRunRows):
         data, uri = (None, None)
         if outputs is not None:
             data, uri = self.codec.encode(outputs, run, action_id, "outputs")
+        self._finish(
+            run, action_id, phase, data, uri, error, cache_key, cache_status, attempts, durable
+        )
+
+    def _finish(
+        self,
+        run: str,
+        action_id: str,
+        phase: str,
+        data: bytes | None,
+        uri: str | None,
+        error: dict[str, Any] | None,
+        cache_key: str | None,
+        cache_status: str,
+        attempts: int,
+        durable: bool,
+    ) -> None:
+        """``finish_action`` with its outputs encoded (``data`` inline or at ``uri``)."""
         now = time.time()
         with self._held_lock:
             started = self._held.pop((run, action_id), None)
@@ -325,6 +349,39 @@ class RunStore(GateRows, CachedRunRows):
         )
         if durable:
             self.durable(run)
+
+    def task_succeeded(
+        self, run: str, action_id: str, outputs: dict[str, Literal], attempts: int
+    ) -> None:
+        """``finish_action(run, action_id, "SUCCEEDED", outputs, attempts=attempts,
+        durable=True)`` of a task action run without the cache (the in-place chain's every
+        step), its usual case spelled out: its start row still held and the only one, nothing
+        offloaded, no group: its whole row goes to the journal at once."""
+        data, uri = self.codec.encode(outputs, run, action_id, "outputs")
+        now = time.time()
+        key = (run, action_id)
+        with self._held_lock:
+            held = self._held  # (under the lock: the writer swaps it for an empty one)
+            started = held.get(key)
+            if (
+                started is not None
+                and len(held) == 1
+                and uri is None
+                and started[2] == "task"
+                and started[7] is None
+                and started[8] is None
+            ):
+                del held[key]
+            else:
+                started = None
+        if started is None:
+            self._finish(run, action_id, "SUCCEEDED", data, uri, None, None, "", attempts, True)
+            return
+        parent, node_id, _, name, _, at, inputs, _, _ = started
+        self.db.write_durable(
+            _TASK_SUCCEEDED,
+            (run, action_id, parent, node_id, name, at, at, now, inputs, data, attempts),
+        )
 
     def set_action_group(self, run: str, action_id: str, group: str) -> None:
         """Record the group path of action ``action_id`` (before or after ``start_action``)."""

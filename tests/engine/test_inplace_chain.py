@@ -180,3 +180,32 @@ def test_in_place_actions_with_decks_or_output_keep_them(
     assert names >= {"Inputs", "Outputs", "Source", "Timeline"}
     assert {aid for aid, _, _ in run.decks()} == {"n1"}
     assert [(log.action_id, log.stdout) for log in run.logs()] == [("n2", "chatty got 3\n")]
+
+
+@fl.task
+def widen(x: int) -> str:
+    return "w" * (100_000 + x)
+
+
+@fl.task
+def measure(s: str) -> int:
+    return len(s)
+
+
+@fl.workflow
+def wide(x: int) -> int:
+    return measure(s=widen(x=step(x=x)))  # type: ignore[no-any-return]
+
+
+def test_an_offloaded_output_in_a_chain_is_recorded(engine: Engine, counted: list[str]) -> None:
+    """Outputs past the store's inline limit go to the blob store (the row keeps their URI):
+    the in-place finish (``RunStore.task_succeeded``) takes the general way for them."""
+    run = engine.run(wide, x=1)
+    assert run.outputs() == 100_002
+    assert counted == ["n0", "n1", "n2"]
+    assert run.action_outputs("n1") == {"o0": Scalar("w" * 100_002)}
+    assert engine.store.action_literals(run.name, "n2", "inputs") == {"s": Scalar("w" * 100_002)}
+    uris = engine.store.db.query(
+        "SELECT outputs_uri FROM actions WHERE run_name=? AND action_id='n1'", (run.name,)
+    )
+    assert uris[0][0]
