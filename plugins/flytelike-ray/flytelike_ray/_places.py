@@ -3,7 +3,7 @@
 - **Offloaded values** (files, directories, dataframes, large literals) go under the run's raw
   data prefix through fsspec, with the driver's storage options (``storage_options`` of the
   data context the run started in: an S3 endpoint, credentials), which travel with each
-  request: ``worker_context`` makes them the worker's data context around the attempt.
+  request: ``data_scope`` makes them the worker's data context around the attempt.
 - **Checkpoints** live under the run's location on that prefix (``run_uri``:
   ``<raw data prefix>/runs/<run>``, set by the driver as ``ActionContext.run_uri``: the run's
   own folder of the blob store, which ``flytelike runs delete`` and ``prune`` remove with the
@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -108,21 +107,30 @@ def frame_format(option: str, prefix: str) -> str:
 
 # (id(base context), frame format) -> (base, the worker's context): built once per pair
 _CONTEXTS: dict[tuple[int, str], tuple[Any, Any]] = {}
+_SCRATCH: dict[str, str] = {}  # run name -> its scratch directory on this machine
 
 
-@contextmanager
-def worker_context(
+def scratch_dir(run_name: str) -> str:
+    """The run's scratch directory on this machine (an attempt's ``run_dir`` on a worker)."""
+    found = _SCRATCH.get(run_name)
+    if found is None:
+        if len(_SCRATCH) > 64:
+            _SCRATCH.clear()
+        found = _SCRATCH[run_name] = os.path.join(
+            tempfile.gettempdir(), "flytelike-ray", _safe(run_name)
+        )
+    return found
+
+
+def data_scope(
     context: ActionContext, storage: Mapping[str, Mapping[str, Any]], frame_fmt: str = ""
-) -> Iterator[ActionContext]:
-    """``context`` with a scratch ``run_dir`` on this machine, the driver's storage options
-    active for the run's raw data prefix and ``frame_fmt`` as the data context's
-    ``frame_format``."""
-    scratch = os.path.join(tempfile.gettempdir(), "flytelike-ray", _safe(context.run_name))
-    local = replace(context, run_dir=scratch)
+) -> AbstractContextManager[Any]:
+    """The data context an attempt of ``context`` runs in on a worker: the driver's storage
+    options active for the run's raw data prefix and ``frame_fmt`` as the data context's
+    ``frame_format`` (nothing to change without either)."""
     with_storage = bool(storage and context.raw_data_prefix)
     if not with_storage and not frame_fmt:
-        yield local
-        return
+        return nullcontext()
     from typesystem.io import current_data_context, use_data_context
 
     base = current_data_context()
@@ -139,12 +147,13 @@ def worker_context(
                 _CONTEXTS.clear()
             found = _CONTEXTS[(id(base), frame_fmt)] = (base, base.replace(frame_format=frame_fmt))
         data = found[1]
-    with use_data_context(data):
-        yield local
+    return use_data_context(data)
 
 
 def take_decks(decks: tuple[Deck, ...]) -> DeckPages:
     """The pages ``decks`` point at (on this worker), read and removed."""
+    if not decks:
+        return ()
     pages: dict[str, list[str]] = {}
     for d in decks:
         pages.setdefault(d.uri, []).append(d.name)

@@ -17,6 +17,7 @@ What does not live here: the code-shipping rule (``_code``), the driver side (``
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import pickle
 from collections.abc import Mapping, Sequence
@@ -40,7 +41,14 @@ from flytelike.backends import (
 # what it prints is captured as in the local backend's worker processes (``_capture``).
 from flytelike.backends import _capture as capture
 from flytelike_ray._deadline import Deadline, install_wake
-from flytelike_ray._places import DeckPages, outputs_uri, put_large, take_decks, worker_context
+from flytelike_ray._places import (
+    DeckPages,
+    data_scope,
+    outputs_uri,
+    put_large,
+    scratch_dir,
+    take_decks,
+)
 from flytelike_ray._types import apply as apply_types
 from flytelike_ray._wire import (
     ErrorTuple,
@@ -53,6 +61,10 @@ from typesystem import to_msgpack, unbox
 
 _TASKS: dict[str, Any] = {}
 _MAX_TASKS = 512
+# A request carries its ActionContext as these fields' values (``_backend._prepare``).
+_FIELDS = tuple(f.name for f in dataclasses.fields(ActionContext))
+_RUN_NAME = _FIELDS.index("run_name")
+_RUN_DIR = _FIELDS.index("run_dir")
 
 # (stream, text) chunks an attempt printed and how many characters were cut from their start
 LogTuple = tuple[tuple[tuple[str, str], ...], int]
@@ -144,42 +156,68 @@ def run_action(payload: bytes) -> bytes:
     return pickle.dumps(_run_action(payload), protocol=5)
 
 
+def _context(fields: Sequence[Any]) -> ActionContext:
+    """The request's ``ActionContext`` with a scratch ``run_dir`` on this machine."""
+    values = list(fields)
+    values[_RUN_DIR] = scratch_dir(values[_RUN_NAME])
+    return ActionContext(*values)
+
+
 def _run_action(payload: bytes) -> Outcome:
     try:
         key, inputs, fields, storage, limit, fmt = pickle.loads(payload)
-        sent = ActionContext(*fields)
+        context = _context(fields)
         task = template(key)
     except Exception as e:
         return None, _system("read the request", e), (), None, None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
-    with _variables(sent.environment), worker_context(sent, storage, fmt) as context:
-        try:
-            literals = unpack_literals(inputs)
-        except Exception as e:
-            return None, _system("read the inputs", e), (), None, None, None
-        if context.timeout:
-            # The clock starts once the function is here (a cold import is not counted); a
-            # function that does not resolve is reported by ``run_sync``.
-            with contextlib.suppress(Exception):
-                task_function(task)
+    if context.environment:  # (the driver's variables, around the data context as well)
+        with _variables(context.environment), data_scope(context, storage, fmt):
+            return _attempt(task, context, inputs, limit)
+    with data_scope(context, storage, fmt):
+        return _attempt(task, context, inputs, limit)
+
+
+def _attempt(
+    task: Any, context: ActionContext, inputs: Mapping[str, bytes | str], limit: int
+) -> Outcome:
+    try:
+        literals = unpack_literals(inputs)
+    except Exception as e:
+        return None, _system("read the inputs", e), (), None, None, None
+    if context.timeout:
+        # The clock starts once the function is here (a cold import is not counted); a
+        # function that does not resolve is reported by ``run_sync``.
+        with contextlib.suppress(Exception):
+            task_function(task)
         with Deadline(context) as deadline:
             outcome = run_sync(ActionRequest(task, literals, context))
         if deadline.fired:
             outcome = ActionOutcome(error=deadline.error(task.id.name), decks=outcome.decks)
-        printed = capture.take(context.run_name, context.action_id, context.attempt)
-        logs = (printed.chunks, printed.dropped) if printed is not None else None
-        decks = take_decks(outcome.decks)
-        if outcome.error is not None:
-            return None, pack_error(_with_hint(outcome.error)), decks, None, logs, None
-        where = outputs_uri(context)
-        try:
-            outputs = {
-                k: put_large(to_msgpack(v), f"{where}/{k}.msgpack" if where else "", limit)
-                for k, v in (outcome.outputs or {}).items()
-            }
-        except Exception as e:
-            return None, _system("write its large outputs", e), decks, None, logs, None
+    else:
+        outcome = run_sync(ActionRequest(task, literals, context))
+    printed = capture.take(context.run_name, context.action_id, context.attempt)
+    logs = (printed.chunks, printed.dropped) if printed is not None else None
+    decks = take_decks(outcome.decks)
+    if outcome.error is not None:
+        return None, pack_error(_with_hint(outcome.error)), decks, None, logs, None
+    try:
+        outputs = _put_outputs(outcome.outputs or {}, context, limit)
+    except Exception as e:
+        return None, _system("write its large outputs", e), decks, None, logs, None
     return outputs, None, decks, outcome.dynamic, logs, outcome.artifacts
+
+
+def _put_outputs(
+    outputs: Mapping[str, Any], context: ActionContext, limit: int
+) -> dict[str, bytes | str]:
+    """Output literals as msgpack, those over ``limit`` bytes written under the run's
+    location and sent as their URI."""
+    encoded = {k: to_msgpack(v) for k, v in outputs.items()}
+    where = outputs_uri(context) if limit and any(len(v) > limit for v in encoded.values()) else ""
+    if not where:
+        return dict(encoded)
+    return {k: put_large(v, f"{where}/{k}.msgpack", limit) for k, v in encoded.items()}
 
 
 ItemsOutcome = tuple[dict[str, bytes | str], list[ErrorTuple | None], list[LogTuple | None]]
@@ -193,9 +231,9 @@ def run_items(payload: bytes) -> bytes:
     ``Collection`` of the items' values (``None`` where an item failed; a blob URI when over the
     offload limit) and, per item, its error or ``None`` and what it printed or ``None``."""
     key, fields, fixed, lists, ids, storage, limit, fmt = pickle.loads(payload)
-    sent = ActionContext(*fields)
+    context = _context(fields)
     capture.install()
-    with worker_context(sent, storage, fmt) as context:
+    with data_scope(context, storage, fmt):
         outcome = _run_items(key, context, fixed, lists, ids, limit)
     return pickle.dumps(outcome, protocol=5)
 
