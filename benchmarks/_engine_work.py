@@ -107,6 +107,19 @@ def chain(n: int) -> Any:
 
 
 @functools.cache
+def cached_chain(n: int) -> Any:
+    """``x = cached_inc(x=x)`` n times: run again with the same input, every task hits the cache
+    (the anchors' ``chain_100_hits``: a cache hit as a workflow meets it)."""
+
+    def body(x: int) -> int:
+        for _ in range(n):
+            x = cached_inc(x=x)
+        return x
+
+    return _named(body, f"cached_chain_{n}")
+
+
+@functools.cache
 def fanin(n: int) -> Any:
     """n independent ``inc`` nodes gathered by one ``total``."""
 

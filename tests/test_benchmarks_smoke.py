@@ -102,9 +102,10 @@ def test_engine_suite_quick(run_benchmarks: RunBenchmarks) -> None:
         "map_10000",
         "cache_hit",
         "cache_hit_distinct",
+        "cache_hit_in_chain",
         "sleeps_8x0.25s",
         "chain_1000_peak_rss",
     }
-    for name in ("chain_100", "map_10000", "cache_hit", "cache_hit_distinct"):
+    for name in ("chain_100", "map_10000", "cache_hit", "cache_hit_distinct", "cache_hit_in_chain"):
         assert work[name]["per_item_us_median"] > 0 and "meets_target" in work[name]
     assert doc["floors"]["python_call_us"] > 0 and doc["floors"]["sqlite_row_us"] > 0

@@ -84,9 +84,36 @@ def same_literals(a: Mapping[str, Literal], b: Mapping[str, Literal]) -> bool:
     return True
 
 
+# First bytes of a msgpack value that is a plain scalar: nil, booleans, ints but uint 64 (which
+# ``from_msgpack`` checks against the int64 range), floats, strings and bins. ``from_msgpack``
+# makes ``Scalar(value)`` of such a value without its hooks: ``unpack_literals`` does so
+# directly (maps, arrays and ext types, which the hooks turn into literals, go through it).
+_PLAIN_FIRST = bytes(
+    b
+    for b in range(256)
+    if b < 0x80
+    or 0xA0 <= b <= 0xC0
+    or b >= 0xE0
+    or b in b"\xc2\xc3\xc4\xc5\xc6\xca\xcb"
+    or 0xCC <= b <= 0xCE
+    or 0xD0 <= b <= 0xD3
+    or 0xD9 <= b <= 0xDB
+)
+_IS_PLAIN = tuple(b in _PLAIN_FIRST for b in range(256))
+
+
 def unpack_literals(data: bytes) -> dict[str, Literal]:
     raw = msgpack.unpackb(data, raw=False)
-    return {k: typesystem.from_msgpack(v) for k, v in raw.items()}
+    out: dict[str, Literal] = {}
+    for k, v in raw.items():
+        if v and _IS_PLAIN[v[0]]:
+            try:
+                out[k] = Scalar(msgpack.unpackb(v, raw=False))
+                continue
+            except ValueError:  # (not one whole value: ``from_msgpack`` says what is wrong)
+                pass
+        out[k] = typesystem.from_msgpack(v)
+    return out
 
 
 def _local_path(uri: str) -> str | None:

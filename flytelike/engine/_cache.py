@@ -26,15 +26,25 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import msgpack
 
 import typesystem
-from flytelike.engine._blobs import all_exist, blob_exists, blob_uris
+from flytelike.engine._blobs import blob_exists, blob_uris
 from flytelike.engine._generation import generation_file, map_generation
 from flytelike.engine._run_store import RunStore
 from flytelike.ir import CacheSpec, TaskTemplate
-from typesystem import Literal
+from typesystem import Literal, Scalar
 
 _NONE: frozenset[str] = frozenset()
+# Values ``canonical_inputs`` encodes as they are (its ``default`` hook is never called for
+# them): inputs that are all plain scalars of these types are encoded here by one packer without
+# a hook, to the same bytes. Shared by every thread: a pack without a hook runs no Python code,
+# so under the GIL no two calls interleave (as ``_blobs``).
+_PLAIN = frozenset({int, float, str, bool, bytes, type(None)})
+_PACK_PLAIN = msgpack.Packer(use_bin_type=True).pack
+_LOOKUP = "SELECT outputs, outputs_uri FROM cache WHERE key=?"
 MEMO_SIZE = 4096
 LEASE_SECONDS = 60.0
 POLL_SECONDS = 0.05
@@ -50,6 +60,27 @@ class CacheEntry:
     action_id: str
 
 
+def _plain_body(inputs: Mapping[str, Literal], ignore: frozenset[str]) -> bytes | None:
+    """``typesystem.canonical_inputs(inputs, ignore)`` when every input kept is a plain scalar
+    (a value of ``_PLAIN``, no ``HashMethod`` hash): the same bytes, made without the hook and
+    the walk; ``None`` otherwise (the caller asks ``canonical_inputs``)."""
+    body = []
+    for name in sorted(inputs):
+        if name in ignore:
+            continue
+        v = inputs[name]
+        if type(v) is not Scalar or v.hash is not None:
+            return None
+        value = v.value
+        if type(value) not in _PLAIN:
+            return None
+        body.append([name, value])
+    try:
+        return _PACK_PLAIN(body)
+    except (OverflowError, ValueError):  # (an int beyond 64 bits: canonical_inputs says so)
+        return None
+
+
 class TaskCache:
     """Cache lookups and writes against one run store."""
 
@@ -57,6 +88,8 @@ class TaskCache:
         self.store = store
         # id(task) -> (task, spec, key prefix); templates are immutable (and held here)
         self._prefixes: dict[int, tuple[TaskTemplate, CacheSpec, bytes]] = {}
+        # (namespace, key prefix) -> sha256 fed with both (copied per key)
+        self._hashers: dict[tuple[bytes, bytes], Any] = {}
         self._decoded: dict[bytes, tuple[dict[str, Literal], tuple[str, ...]]] = {}
         self._ignored: dict[tuple[str, ...], frozenset[str]] = {}
         self._generation_file = generation_file(store.db.path)
@@ -107,8 +140,19 @@ class TaskCache:
         if spec.ignored_inputs:
             ignore = self._ignored.get(tuple(spec.ignored_inputs)) or frozenset(spec.ignored_inputs)
             self._ignored[tuple(spec.ignored_inputs)] = ignore
-        body = typesystem.canonical_inputs(inputs if type(inputs) is dict else dict(inputs), ignore)
-        return hashlib.sha256(namespace + prefix + body).hexdigest()
+        body = _plain_body(inputs, ignore)
+        if body is None:
+            body = typesystem.canonical_inputs(
+                inputs if type(inputs) is dict else dict(inputs), ignore
+            )
+        hasher = self._hashers.get((namespace, prefix))
+        if hasher is None:
+            if len(self._hashers) > 4096:
+                self._hashers.clear()
+            hasher = self._hashers[(namespace, prefix)] = hashlib.sha256(namespace + prefix)
+        h = hasher.copy()
+        h.update(body)
+        return h.hexdigest()
 
     def get(self, key: str) -> dict[str, Literal] | None:
         hit = self.lookup(key)
@@ -126,7 +170,7 @@ class TaskCache:
                 if not memo[2] or all(blob_exists(u) for u in memo[2]):
                     return dict(memo[0]), memo[1]
                 del self._memo[key]
-        rows = self.store.db.query("SELECT outputs, outputs_uri FROM cache WHERE key=?", (key,))
+        rows = self.store.db.query(_LOOKUP, (key,))
         if not rows:
             return None
         data, uri = rows[0]
@@ -140,16 +184,19 @@ class TaskCache:
             outputs = self.store.codec.decode(data, uri, f"the cached outputs of {key[:16]}")
         except OSError:
             outputs = None
-        if outputs is None or not all_exist(outputs):
+        uris: tuple[str, ...] = ()
+        if outputs is not None:  # (a plain scalar refers to no blob: not walked)
+            uris = tuple(u for v in outputs.values() if type(v) is not Scalar for u in blob_uris(v))
+        if outputs is None or not all(blob_exists(u) for u in uris):
             self.store.db.execute([("DELETE FROM cache WHERE key=?", (key,))])
             self._bump()
             return None
-        uris = tuple(u for v in outputs.values() for u in blob_uris(v))
+        kept = dict(outputs)  # (one private copy for both memos: neither is ever changed)
         if data is not None and len(data) <= 4096:
             if len(self._decoded) >= 1024:
                 self._decoded.clear()
-            self._decoded[data] = (dict(outputs), uris)
-        self._remember(key, outputs, (data, uri), uris)
+            self._decoded[data] = (kept, uris)
+        self._remember(key, kept, (data, uri), uris)
         return outputs, (data, uri)
 
     def _remember(
@@ -159,9 +206,10 @@ class TaskCache:
         stored: tuple[bytes | None, str | None],
         uris: tuple[str, ...],
     ) -> None:
+        """Remember the outputs under ``key`` (``outputs``: a copy nobody else changes)."""
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
-        self._memo[key] = (dict(outputs), stored, uris)
+        self._memo[key] = (outputs, stored, uris)
 
     def put(
         self,

@@ -75,6 +75,8 @@ def _run_view() -> Callable[[Any, str], str]:
 class _Live:
     """What a run in progress in this process shares with its ``Run`` handles."""
 
+    __slots__ = ("bus", "done", "failure", "outputs", "phase")
+
     def __init__(self) -> None:
         self.done = threading.Event()
         self.phase = WorkflowPhase.RUNNING

@@ -20,7 +20,7 @@ def test_engine_suite_reports_durable_cpu_floors_and_scaling(
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["suite"] == "engine"
-    for name in ("chain_100", "map_10000", "cache_hit"):
+    for name in ("chain_100", "map_10000", "cache_hit", "cache_hit_distinct", "cache_hit_in_chain"):
         w = doc["workloads"][name]
         assert 0 < w["cpu_us_per_unit_min"] <= w["cpu_us_per_unit_median"]
         assert 0 < w["wall_us_per_unit_min"] <= w["wall_us_per_unit_median"]
@@ -46,7 +46,15 @@ def test_instructions_per_unit_from_callgrind() -> None:
 
     assert shutil.which("valgrind") is not None, "CI installs valgrind (.ci/run)"
     ins = _instructions()
-    for name in ("chain", "map", "cache_hit", "python_call", "sqlite_row"):
+    for name in (
+        "chain",
+        "map",
+        "cache_hit",
+        "cache_hit_distinct",
+        "cache_hit_in_chain",
+        "python_call",
+        "sqlite_row",
+    ):
         assert ins[name]["instructions_per_unit"] > 0
     # a recorded task costs more than calling its function and writing one row
     assert ins["chain"]["over_call_plus_row"] > 1
