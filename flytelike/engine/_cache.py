@@ -185,9 +185,11 @@ class TaskCache:
         except OSError:
             outputs = None
         uris: tuple[str, ...] = ()
-        if outputs is not None:  # (a plain scalar refers to no blob: not walked)
-            uris = tuple(u for v in outputs.values() if type(v) is not Scalar for u in blob_uris(v))
-        if outputs is None or not all(blob_exists(u) for u in uris):
+        if outputs is not None:
+            for v in outputs.values():
+                if type(v) is not Scalar:  # (a plain scalar refers to no blob: not walked)
+                    uris += tuple(blob_uris(v))
+        if outputs is None or (uris and not all(blob_exists(u) for u in uris)):
             self.store.db.execute([("DELETE FROM cache WHERE key=?", (key,))])
             self._bump()
             return None
