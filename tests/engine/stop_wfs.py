@@ -79,7 +79,9 @@ def sleep_timed(path: str) -> int:
     return 0
 
 
-@fl.task(timeout=SHORT, retries=1)
+# (longer than SHORT: both attempts must start their body within the timeout, which on the
+# local backend also covers forking the attempt's worker, slow on a loaded machine)
+@fl.task(timeout=dt.timedelta(seconds=2), retries=1)
 def spin_timed_retried(path: str) -> int:
     started(path, "spin_timed_retried")
     while True:
