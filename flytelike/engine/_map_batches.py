@@ -119,6 +119,11 @@ async def run_batch(
     return got
 
 
+def _wake(fut: asyncio.Future[None]) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
 class _More(Exception):
     """``run_item`` asked for an attempt the backend has not run yet."""
 
@@ -240,6 +245,19 @@ async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split
             record_many(items, done)
 
     running: set[asyncio.Task[None]] = set()
+    # Batches that ended, handed over by their done callback; the loop sleeps on ``waiter``
+    # until one has (or PROGRESS_SECONDS passed): no callback added to and removed from every
+    # running batch at each wake, as ``asyncio.wait`` does.
+    finished: deque[asyncio.Task[None]] = deque()
+    waiter: list[asyncio.Future[None] | None] = [None]
+    loop = asyncio.get_running_loop()
+
+    def ended(task: asyncio.Task[None]) -> None:
+        finished.append(task)
+        w = waiter[0]
+        if w is not None and not w.done():
+            w.set_result(None)
+
     ex.inflight += in_flight  # items run side by side: none may run in place
     try:
         while sent < len(fresh) or queue or running:
@@ -255,11 +273,20 @@ async def run_batched(items: MapItems, task: TaskTemplate, in_flight: int, split
                 else:
                     later = [queue.popleft() for _ in range(min(size, len(queue)))]
                     batch = ItemIds(items.aid, [i for i, _ in later], [a for _, a in later])
-                running.add(asyncio.ensure_future(send(batch, first)))
-            finished, running = await asyncio.wait(
-                running, timeout=PROGRESS_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
-            for f in finished:
+                task_ = asyncio.ensure_future(send(batch, first))
+                task_.add_done_callback(ended)
+                running.add(task_)
+            if not finished:
+                w = waiter[0] = loop.create_future()
+                timer = loop.call_later(PROGRESS_SECONDS, _wake, w)
+                try:
+                    await w
+                finally:
+                    timer.cancel()
+                    waiter[0] = None
+            while finished:
+                f = finished.popleft()
+                running.discard(f)
                 f.result()
             items.progress()
     except BaseException:
