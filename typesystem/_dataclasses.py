@@ -22,7 +22,7 @@ import dataclasses
 import datetime as _dt
 import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from typesystem import _typing as ty
 from typesystem._checks import build_check
@@ -195,6 +195,11 @@ def _build_codecs(
     strategies: dict[Any, dict[str, Callable[[Any], Any]]] = {}
     for ft in foreign:
         strategies[ft] = _nested_literal_strategy(registry.get_transformer(ft), ft)
+    nested: list[type] = []
+    _annotated_dataclasses(cls, set(), nested)
+    for dc in nested:
+        if dc is not cls and _hints_beyond_fields(dc):
+            strategies[dc] = _fields_only_strategy(dc, strategies)
     # mashumaro's default (float seconds) loses microseconds on long durations.
     strategies[_dt.timedelta] = {
         "serialize": lambda v: [v.days, v.seconds, v.microseconds],
@@ -207,7 +212,90 @@ def _build_codecs(
     def _unpack(data: bytes) -> Any:
         return msgpack.unpackb(data, raw=False, strict_map_key=False)
 
-    encoder: Any = MessagePackEncoder(cls, default_dialect=_Dialect)
-    decoder: Any = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=_unpack)
-    from_dict: Any = MessagePackDecoder(cls, default_dialect=_Dialect, pre_decoder_func=None)
-    return encoder.encode, decoder.decode, from_dict.decode
+    target, back = _fields_only(cls)
+    encoder: Any = MessagePackEncoder(target, default_dialect=_Dialect)
+    decoder: Any = MessagePackDecoder(target, default_dialect=_Dialect, pre_decoder_func=_unpack)
+    from_dict: Any = MessagePackDecoder(target, default_dialect=_Dialect, pre_decoder_func=None)
+    if back is None:
+        return encoder.encode, decoder.decode, from_dict.decode
+    return encoder.encode, _then(decoder.decode, back), _then(from_dict.decode, back)
+
+
+# mashumaro takes every type hint of a dataclass's MRO as a field, also class attributes that
+# are not dataclass fields: DataClassJsonMixin's ``dataclass_json_config: Optional[dict]``
+# (flytekit programs inherit it or apply ``@dataclass_json``) was written into each record and
+# passed to ``__init__`` when decoding, which refused it. Such a class is coded through a
+# subclass that declares those names ClassVar (mashumaro skips ClassVars); what it decodes is
+# given the user's class back (same layout: the subclass adds no slots).
+
+
+def _hints_beyond_fields(cls: type) -> list[str]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:
+        return []
+    names = {f.name for f in dataclasses.fields(cls)}
+    return [n for n, h in hints.items() if n not in names and typing.get_origin(h) is not ClassVar]
+
+
+def _fields_only(cls: type) -> tuple[type, Callable[[Any], Any] | None]:
+    extra = _hints_beyond_fields(cls)
+    if not extra:
+        return cls, None
+    shadow = type(
+        cls.__name__,
+        (cls,),
+        {
+            "__slots__": (),
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__annotations__": dict.fromkeys(extra, ClassVar[Any]),
+        },
+    )
+
+    def back(obj: Any) -> Any:
+        if type(obj) is shadow:
+            object.__setattr__(obj, "__class__", cls)
+        return obj
+
+    return shadow, back
+
+
+def _then(decode: Callable[[Any], Any], back: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda data: back(decode(data))
+
+
+def _annotated_dataclasses(t: Any, seen: set[Any], out: list[type]) -> None:
+    """Every dataclass under ``t`` (``t`` itself included), each once."""
+    base, _ = ty.strip_annotated(t)
+    try:
+        if base in seen:
+            return
+        seen.add(base)
+    except TypeError:
+        return
+    if ty.is_dataclass_type(base):
+        out.append(base)
+        for _, ft in ty.dataclass_fields(base):
+            _annotated_dataclasses(ft, seen, out)
+    elif ty.is_union(base) or ty.is_list(base) or ty.is_dict(base) or ty.is_tuple(base):
+        for arg in ty.type_args(base):
+            if arg is not Ellipsis:
+                _annotated_dataclasses(arg, seen, out)
+
+
+def _fields_only_strategy(
+    dc: type, strategies: dict[Any, dict[str, Callable[[Any], Any]]]
+) -> dict[str, Callable[[Any], Any]]:
+    """A nested dataclass with hints beyond its fields, coded as the plain dict of its fields."""
+    from mashumaro.codecs import BasicDecoder, BasicEncoder
+    from mashumaro.dialect import Dialect
+
+    class _Nested(Dialect):
+        serialization_strategy = strategies  # type: ignore[assignment]
+
+    target, back = _fields_only(dc)
+    enc: Any = BasicEncoder(target, default_dialect=_Nested)
+    dec: Any = BasicDecoder(target, default_dialect=_Nested)
+    assert back is not None
+    return {"serialize": enc.encode, "deserialize": _then(dec.decode, back)}
