@@ -25,7 +25,8 @@
   server-side expressions of older flyte releases: ``NotSupportedLocallyError``). An
   ``Action``: ``name`` (its action id), ``run_name``, ``task_name``, ``phase``, ``raw_phase``,
   ``attempts``, ``group``, ``parent``, ``done()``, ``wait(...)``, ``details()``
-  (``ActionDetails``: ``inputs()``, ``outputs()``, ``error_info``, ``runtime``).
+  (``ActionDetails``, the class ``flytelike.run``'s run views use: ``inputs()`` and
+  ``outputs()`` are coroutines and ``runtime`` a ``timedelta``, as in flyte).
 
 Every method that reads also has ``.aio`` (``await Run.get.aio(name)``; ``async for r in
 Run.listall.aio()``).
@@ -38,6 +39,7 @@ from collections import UserDict
 from collections.abc import Iterator
 from typing import Any
 
+from flytelike._v2.run_view import ActionDetails
 from flytelike.remote._errors import NotSupportedLocallyError
 from flytelike.remote._filters import TimeFilter
 from flytelike.remote._filters import check as check_time
@@ -58,64 +60,6 @@ def _phase(engine_phase: str) -> Any:
     from flytelike.ir import ActionPhase
 
     return ActionPhase.from_engine_phase(engine_phase)
-
-
-def _types(run: Any, task: str) -> tuple[Any, Any]:
-    """The IR and Python interfaces of task ``task`` of ``run`` (``flytelike._v2.run_view``)."""
-    from flytelike._v2.run_view import task_types
-
-    return task_types(run, task)
-
-
-def _values(lits: dict[str, Any] | None, iface: Any, py: Any, which: str) -> dict[str, Any]:
-    """Python values of ``lits`` (the literals themselves when the types are unknown)."""
-    from flytelike._v2.run_view import python_values
-
-    return python_values(lits, iface, py, which)
-
-
-class ActionDetails:
-    """An action's details: its record, attempts, error, values."""
-
-    def __init__(self, run: Any, record: Any) -> None:
-        self._run = run
-        self.pb2 = record  # (flyte's name for the underlying record)
-
-    name = property(lambda self: self.pb2.action_id)
-    run_name = property(lambda self: self._run.name)
-    task_name = property(lambda self: self.pb2.name)
-    phase = property(lambda self: _phase(self.pb2.phase))
-    attempts = property(lambda self: self.pb2.attempts)
-
-    @property
-    def error_info(self) -> Any:
-        """The action's error (``flytelike.engine.ActionError``: ``kind``, ``type``,
-        ``message``, ``traceback``), or ``None``."""
-        return self.pb2.error
-
-    @property
-    def runtime(self) -> float:
-        start = self.pb2.started_at or self.pb2.queued_at or time.time()
-        return round((self.pb2.ended_at or time.time()) - start, 3)
-
-    def done(self) -> bool:
-        return bool(self.phase.is_terminal)
-
-    def inputs(self) -> ActionInputs:
-        store = self._run._engine.store
-        lits = store.action_literals(self._run.name, self.name, "inputs")
-        iface, py = _types(self._run, self.task_name)
-        return ActionInputs(_values(lits, iface, py, "inputs"))
-
-    def outputs(self) -> Any:
-        from flytelike._v2.run import ActionOutputs
-
-        lits = self._run.action_outputs(self.name)
-        iface, py = _types(self._run, self.task_name)
-        values = _values(lits, iface, py, "outputs")
-        if not values:
-            return ActionOutputs((None,), ("o0",))
-        return ActionOutputs(tuple(values.values()), tuple(values))
 
 
 class Action:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -151,8 +152,10 @@ def test_remote_task_called_inside_a_task_and_run_action_views(
     assert [a.task_name for a in actions] == ["user.parent", "team.double"]
     child = actions[1]
     assert child.parent == actions[0].name
-    details = child.details()
-    assert details.outputs() == (10,) and dict(details.inputs()) == {"x": 5}
+    details = child.details()  # (flyte's ActionDetails: values are coroutines, runtime a timedelta)
+    assert asyncio.run(details.outputs()) == (10,)
+    assert dict(asyncio.run(details.inputs())) == {"x": 5}
+    assert isinstance(details.runtime, timedelta) and details.runtime.total_seconds() >= 0
     assert remote.Action.get(run_name=run.name, name=child.name).task_name == "team.double"
     assert asyncio.run(remote.Run.get.aio(run.name)).name == run.name
     names = [r.name for r in remote.Run.listall(in_phase=("succeeded",))]
