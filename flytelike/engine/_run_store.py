@@ -268,9 +268,13 @@ class RunStore(GateRows, CachedRunRows):
             data, uri = self.codec.encode(inputs, run, action_id, "inputs")
         now = time.time()
         key = (run, action_id)
-        with self._held_lock:
+        lock = self._held_lock  # (acquire/release: half the cost of ``with``, once per action)
+        lock.acquire()
+        try:
             group = self._groups.pop(key, None) if self._groups else None
             self._held[key] = (parent, node_id, kind, name, phase, now, data, uri, group)
+        finally:
+            lock.release()
         db = self.db
         if not db._signalled:  # (``nudge``, spelled out: once per action)
             db._signal()
@@ -360,7 +364,9 @@ class RunStore(GateRows, CachedRunRows):
         data, uri = self.codec.encode(outputs, run, action_id, "outputs")
         now = time.time()
         key = (run, action_id)
-        with self._held_lock:
+        lock = self._held_lock  # (as in ``start_action``)
+        lock.acquire()
+        try:
             held = self._held  # (under the lock: the writer swaps it for an empty one)
             started = held.get(key)
             if (
@@ -374,6 +380,8 @@ class RunStore(GateRows, CachedRunRows):
                 del held[key]
             else:
                 started = None
+        finally:
+            lock.release()
         if started is None:
             self._finish(run, action_id, "SUCCEEDED", data, uri, None, None, "", attempts, True)
             return

@@ -299,7 +299,9 @@ class SQLiteStore:
             self._put((ROWS, ((sql, params),)))
             self.barrier()
             return
-        with self._lock:
+        lock = self._lock  # (acquire/release: half the cost of ``with``, once per action)
+        lock.acquire()
+        try:
             if self._items:  # (queued meanwhile by another thread: theirs first)
                 ops = drain(self._items, None)
                 ops.append((sql, [params]))
@@ -320,6 +322,8 @@ class SQLiteStore:
                 return
             if not self._signalled:
                 self._signal()
+        finally:
+            lock.release()
 
     def _make_durable(self, ops: Ops) -> None:
         """Journal ``ops`` (taken from the queue, in order) for the writer's next commit, or
