@@ -21,7 +21,7 @@
 
 from __future__ import annotations
 
-from flytelike._v2.run_view import ActionDetails  # (the run views' class, as in flyte)
+from flytelike._v2.run_view import ActionDetails, RunDetails  # (the run views' classes, as flyte)
 from flytelike.remote._app import App
 from flytelike.remote._artifact import (
     Artifact,
@@ -51,7 +51,7 @@ from flytelike.remote._execution import (
 from flytelike.remote._filters import TimeFilter
 from flytelike.remote._platform import Project, User, upload_dir, upload_file
 from flytelike.remote._remote import ExecutionEvent, FlyteRemote, UnionRemote
-from flytelike.remote._run import Action, ActionInputs, Run, RunDetails
+from flytelike.remote._run import Action, ActionInputs, Run
 from flytelike.remote._secret import Secret, SecretTypes
 from flytelike.remote._settings import Settings
 from flytelike.remote._task import LazyEntity, Task, TaskDetails

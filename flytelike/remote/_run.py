@@ -15,7 +15,8 @@
   ``wait(quiet=False, wait_for="terminal")`` (``"running"``: until it runs or ended; prints how
   it ended unless ``quiet``), ``inputs()`` (``ActionInputs``, a dict), ``outputs()``
   (``ActionOutputs``, flyte's tuple; a failed run raises as ``flytelike.run``'s ``Run`` does),
-  ``details()`` (``RunDetails``), ``abort()`` (nothing when it already ended), ``action``
+  ``details()`` (``RunDetails``: its ``inputs()``/``outputs()`` are coroutines, as flyte's),
+  ``abort()`` (nothing when it already ended), ``action``
   (its root ``Action``), and, as ``flytelike.run``'s run (``flytelike._v2.run_view``),
   ``get_logs``, ``show_logs``, ``typed_inputs``, ``typed_outputs``, ``first_failure`` and
   ``watch``.
@@ -39,7 +40,7 @@ from collections import UserDict
 from collections.abc import Iterator
 from typing import Any
 
-from flytelike._v2.run_view import ActionDetails
+from flytelike._v2.run_view import ActionDetails, RunDetails
 from flytelike.remote._errors import NotSupportedLocallyError
 from flytelike.remote._filters import TimeFilter
 from flytelike.remote._filters import check as check_time
@@ -218,27 +219,6 @@ def _wait(run: Any, quiet: bool, wait_for: str, phase: Any) -> None:
             )
 
 
-class RunDetails:
-    """A run's details: its record and its root action's details."""
-
-    def __init__(self, run: Run) -> None:
-        self._run = run
-        self.pb2 = run._handle.record()
-        self.action_details = run.action.details()
-
-    name = property(lambda self: self._run.name)
-    task_name = property(lambda self: self.pb2.entity)
-
-    def done(self) -> bool:
-        return bool(_phase(self.pb2.phase).is_terminal)
-
-    def inputs(self) -> ActionInputs:
-        return ActionInputs(self._run._handle.inputs())
-
-    def outputs(self) -> Any:
-        return self._run.outputs()
-
-
 class Run:
     """A recorded run (see the module docstring)."""
 
@@ -333,7 +313,7 @@ class Run:
 
     @sync_and_aio
     def details(self) -> RunDetails:
-        return RunDetails(self)
+        return RunDetails(self._handle, self.action.pb2)
 
     @sync_and_aio
     def inputs(self) -> ActionInputs:

@@ -147,6 +147,10 @@ def test_remote_task_called_inside_a_task_and_run_action_views(
     )
     assert got.done() and got.outputs() == 11 and dict(got.inputs()) == {"x": 5}
     got.wait(quiet=True)
+    run_details = got.details()  # (flyte's RunDetails: values are coroutines)
+    assert run_details.name == run.name and run_details.done()
+    assert asyncio.run(run_details.outputs()) == (11,)
+    assert dict(asyncio.run(run_details.inputs())) == {"x": 5}
     got.abort()  # it ended: nothing to do, as flyte
     actions = list(remote.Action.listall(run.name))
     assert [a.task_name for a in actions] == ["user.parent", "team.double"]
