@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
+import operator
 import os
 import pickle
 import threading
@@ -78,6 +79,7 @@ _MEMO = 256  # large literals remembered by identity, to send their URI again (p
 
 # A request carries its ActionContext as these fields' values (``_worker.context``).
 _CONTEXT_FIELDS = tuple(f.name for f in dataclasses.fields(ActionContext))
+_CONTEXT_VALUES = operator.attrgetter(*_CONTEXT_FIELDS)  # (a context's values, in C)
 _ENV = _CONTEXT_FIELDS.index("environment")
 _RUN_URI = _CONTEXT_FIELDS.index("run_uri")
 
@@ -350,7 +352,7 @@ class RayBackend:
             fmt = frame_format(self.frame_format, prefix)
             run = self._runs[context.run_name] = (_forwarded(), storage_options(), where, fmt)
         env, storage, where, fmt = run
-        fields = [getattr(context, name) for name in _CONTEXT_FIELDS]
+        fields = list(_CONTEXT_VALUES(context))
         fields[_ENV] = (*context.environment, *env) if env else context.environment
         fields[_RUN_URI] = where
         return key, opts, tuple(fields), (storage, fmt)
