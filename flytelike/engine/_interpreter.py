@@ -351,10 +351,14 @@ class Interpreter:
             p, direct = placed
             aid = prefix + n.id
             try:
-                try:  # (``_bound``, spelled out: this runs once per node of a chain)
-                    inputs = {v: values[i][o] for v, i, o in direct} if direct is not None else None
-                except KeyError:
-                    inputs = None
+                inputs: Outputs | None = None  # (``_bound``, spelled out, no comprehension)
+                if direct is not None:
+                    inputs = {}
+                    try:
+                        for v, i, o in direct:
+                            inputs[v] = values[i][o]
+                    except KeyError:
+                        inputs = None
                 if inputs is None:
                     inputs = self._inputs(n, values, p.task.interface, aid)
                 out = run_action(ex, st, main, aid, parent, n.id, p, inputs)
