@@ -276,6 +276,8 @@ class TypeRegistry:
 
         if t in (dict, list, typing.Any):
             return PlainDataTransformer(t, strict=self.strict)
+        if t is typing.Dict or t is typing.List:  # noqa: UP006 (bare, as flytekit takes Dict)
+            return PlainDataTransformer(typing.get_origin(t), strict=self.strict)
         if not isinstance(t, type) and not ty.is_callable(t):
             raise TypeResolutionError(
                 f"`{t!r}` is not a type that can be converted; annotate with a class or a "

@@ -214,6 +214,14 @@ def test_untyped_dict_keeps_ints(reg: ts.TypeRegistry) -> None:
     assert out == value and type(out["a"]) is int
 
 
+def test_bare_typing_dict_and_list_are_the_untyped_builtins(reg: ts.TypeRegistry) -> None:
+    # flytekit programs annotate `-> typing.Dict` for an untyped dict
+    assert reg.literal_type(typing.Dict) == reg.literal_type(dict)  # noqa: UP006
+    assert reg.literal_type(typing.List) == reg.literal_type(list)  # noqa: UP006
+    assert rt(reg, {"k": [1, 2]}, typing.Dict) == {"k": [1, 2]}  # noqa: UP006
+    assert rt(reg, [1, "a"], typing.List) == [1, "a"]  # noqa: UP006
+
+
 def test_untyped_dict_with_unserialisable_value(reg: ts.TypeRegistry) -> None:
     with pytest.raises(ts.ConversionError, match="annotate the type"):
         reg.to_literal({"a": object()}, dict)
