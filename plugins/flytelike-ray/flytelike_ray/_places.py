@@ -3,7 +3,7 @@
 - **Offloaded values** (files, directories, dataframes, large literals) go under the run's raw
   data prefix through fsspec, with the driver's storage options (``storage_options`` of the
   data context the run started in: an S3 endpoint, credentials), which travel with each
-  request: ``data_scope`` makes them the worker's data context around the attempt.
+  request: ``worker_data`` makes them the worker's data context around the attempt.
 - **Checkpoints** live under the run's location on that prefix (``run_uri``:
   ``<raw data prefix>/runs/<run>``, set by the driver as ``ActionContext.run_uri``: the run's
   own folder of the blob store, which ``flytelike runs delete`` and ``prune`` remove with the
@@ -36,6 +36,7 @@ from flytelike.backends import ActionContext, Deck
 
 # The action's directory name inside a run directory is the local backend's rule (one place).
 from flytelike.backends._runtime import _safe
+from typesystem.io import DataContext, current_data_context, use_data_context
 
 # (tab names, page HTML) per page an attempt rendered
 DeckPages = tuple[tuple[tuple[str, ...], str], ...]
@@ -122,32 +123,37 @@ def scratch_dir(run_name: str) -> str:
     return found
 
 
-def data_scope(
+def worker_data(
     context: ActionContext, storage: Mapping[str, Mapping[str, Any]], frame_fmt: str = ""
-) -> AbstractContextManager[Any]:
+) -> DataContext | None:
     """The data context an attempt of ``context`` runs in on a worker: the driver's storage
     options active for the run's raw data prefix and ``frame_fmt`` as the data context's
-    ``frame_format`` (nothing to change without either)."""
+    ``frame_format`` (``None``: the worker's own, with neither to change)."""
     with_storage = bool(storage and context.raw_data_prefix)
     if not with_storage and not frame_fmt:
-        return nullcontext()
-    from typesystem.io import current_data_context, use_data_context
-
+        return None
     base = current_data_context()
     if with_storage:
-        data = base.replace(
+        return base.replace(
             raw_data_prefix=context.raw_data_prefix,
             storage_options=dict(storage),
             frame_format=frame_fmt,
         )
-    else:
-        found = _CONTEXTS.get((id(base), frame_fmt))
-        if found is None or found[0] is not base:
-            if len(_CONTEXTS) > 16:
-                _CONTEXTS.clear()
-            found = _CONTEXTS[(id(base), frame_fmt)] = (base, base.replace(frame_format=frame_fmt))
-        data = found[1]
-    return use_data_context(data)
+    found = _CONTEXTS.get((id(base), frame_fmt))
+    if found is None or found[0] is not base:
+        if len(_CONTEXTS) > 16:
+            _CONTEXTS.clear()
+        found = _CONTEXTS[(id(base), frame_fmt)] = (base, base.replace(frame_format=frame_fmt))
+    data: DataContext = found[1]
+    return data
+
+
+def data_scope(
+    context: ActionContext, storage: Mapping[str, Mapping[str, Any]], frame_fmt: str = ""
+) -> AbstractContextManager[Any]:
+    """``worker_data`` active inside the ``with`` block."""
+    data = worker_data(context, storage, frame_fmt)
+    return nullcontext() if data is None else use_data_context(data)
 
 
 def take_decks(decks: tuple[Deck, ...]) -> DeckPages:

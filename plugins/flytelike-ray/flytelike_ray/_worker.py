@@ -32,6 +32,8 @@ from flytelike.backends import (
     ExecutionError,
     InlineRunner,
     ItemIds,
+    enter,
+    leave,
     run_sync,
     task_function,
     variables,
@@ -48,6 +50,7 @@ from flytelike_ray._places import (
     put_large,
     scratch_dir,
     take_decks,
+    worker_data,
 )
 from flytelike_ray._types import apply as apply_types
 from flytelike_ray._wire import (
@@ -172,10 +175,28 @@ def _run_action(payload: bytes) -> Outcome:
         return None, _system("read the request", e), (), None, None, None
     capture.install()  # (``setup`` did it, unless a runtime_env of the user's replaced the hook)
     if context.environment:  # (the driver's variables, around the data context as well)
-        with _variables(context.environment), data_scope(context, storage, fmt):
-            return _attempt(task, context, inputs, limit)
-    with data_scope(context, storage, fmt):
+        with _variables(context.environment):
+            return _in_data(task, context, inputs, limit, storage, fmt)
+    return _in_data(task, context, inputs, limit, storage, fmt)
+
+
+def _in_data(
+    task: Any,
+    context: ActionContext,
+    inputs: Mapping[str, bytes | str],
+    limit: int,
+    storage: Mapping[str, Mapping[str, Any]],
+    fmt: str,
+) -> Outcome:
+    """The attempt inside the worker's data context for it (``worker_data``)."""
+    data = worker_data(context, storage, fmt)
+    if data is None:
         return _attempt(task, context, inputs, limit)
+    tokens = enter(None, data)
+    try:
+        return _attempt(task, context, inputs, limit)
+    finally:
+        leave(None, tokens)
 
 
 def _attempt(
