@@ -405,8 +405,21 @@ class ActionView:
 
     async def wait(self, quiet: bool = False, wait_for: str = "terminal") -> None:
         """Wait until the action has ended (``wait_for="running"``: has started); a coroutine,
-        as flyte's ``Action.wait``."""
+        as flyte's ``Action.wait``. Unless ``quiet``, says how an ended action ended."""
         await asyncio.to_thread(self._wait, wait_for)
+        if not quiet and self.done():
+            if self.pb2.phase == "SUCCEEDED":
+                print(f"Action '{self.name}' in run '{self.run_name}' completed successfully.")
+            else:
+                err = self.pb2.error
+                print(
+                    f"Action '{self.name}' in run '{self.run_name}' exited unsuccessfully in "
+                    f"state {self.phase.value}: {err.message if err is not None else ''}"
+                )
+
+    async def sync(self) -> ActionView:
+        """The action with its latest record; a coroutine, as flyte's ``Action.sync``."""
+        return await asyncio.to_thread(self._refresh)
 
     async def details(self) -> ActionDetails:
         """The action's ``ActionDetails`` now; a coroutine, as flyte's ``Action.details``."""

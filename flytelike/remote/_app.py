@@ -130,16 +130,16 @@ class App:
         """Stop the app ``name`` (served apps are forgotten with the process)."""
         cls.get(name).deactivate()
 
-    @classmethod
-    def create(cls, *args: Any, **kwargs: Any) -> App:
+    @class_sync_and_aio  # (also .aio, as flyte's)
+    def create(cls: type[App], *args: Any, **kwargs: Any) -> App:
         raise _spec_only("create")
 
-    @classmethod
-    def update(cls, *args: Any, **kwargs: Any) -> App:
+    @class_sync_and_aio  # (also .aio, as flyte's)
+    def update(cls: type[App], *args: Any, **kwargs: Any) -> App:
         raise _spec_only("update")
 
-    @classmethod
-    def replace(cls, *args: Any, **kwargs: Any) -> App:
+    @class_sync_and_aio  # (also .aio, as flyte's)
+    def replace(cls: type[App], *args: Any, **kwargs: Any) -> App:
         raise _spec_only("replace")
 
     def __repr__(self) -> str:

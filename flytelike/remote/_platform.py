@@ -110,12 +110,12 @@ class Project:
     def _of(cls, name: str, found: tuple[float, set[str]]) -> Project:
         return cls(name, name, tuple(sorted(found[1])), found[0])
 
-    @classmethod
-    def create(cls, *args: Any, **kwargs: Any) -> Project:
+    @class_sync_and_aio  # (also .aio, as flyte's)
+    def create(cls: type[Project], *args: Any, **kwargs: Any) -> Project:
         raise _no_edit("create")
 
-    @classmethod
-    def update(cls, *args: Any, **kwargs: Any) -> Project:
+    @class_sync_and_aio  # (also .aio, as flyte's)
+    def update(cls: type[Project], *args: Any, **kwargs: Any) -> Project:
         raise _no_edit("update")
 
     def archive(self) -> Project:

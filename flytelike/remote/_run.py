@@ -25,9 +25,11 @@
   actions of a run by start, filtered as ``Run.listall``'s and by parent action (``filters=``,
   server-side expressions of older flyte releases: ``NotSupportedLocallyError``). An
   ``Action``: ``name`` (its action id), ``run_name``, ``task_name``, ``phase``, ``raw_phase``,
-  ``attempts``, ``group``, ``parent``, ``done()``, ``wait(...)``, ``details()``
-  (``ActionDetails``, the class ``flytelike.run``'s run views use: ``inputs()`` and
-  ``outputs()`` are coroutines and ``runtime`` a ``timedelta``, as in flyte).
+  ``attempts``, ``group``, ``parent``, ``done()``, and as in flyte the coroutines
+  ``wait(...)``, ``details()`` (``ActionDetails``, the class ``flytelike.run``'s run views use:
+  ``inputs()`` and ``outputs()`` are coroutines and ``runtime`` a ``timedelta``), ``watch()``
+  and ``sync()``; ``abort()``, ``get_report()``, ``get_logs()``, ``show_logs()`` (also
+  ``.aio``).
 
 Every method that reads also has ``.aio`` (``await Run.get.aio(name)``; ``async for r in
 Run.listall.aio()``).
@@ -40,7 +42,7 @@ from collections import UserDict
 from collections.abc import Iterator
 from typing import Any
 
-from flytelike._v2.run_view import ActionDetails, RunDetails
+from flytelike._v2.run_view import ActionView, RunDetails
 from flytelike.remote._errors import NotSupportedLocallyError
 from flytelike.remote._filters import TimeFilter
 from flytelike.remote._filters import check as check_time
@@ -63,20 +65,16 @@ def _phase(engine_phase: str) -> Any:
     return ActionPhase.from_engine_phase(engine_phase)
 
 
-class Action:
-    """One action of a run (see the module docstring)."""
+class Action(ActionView):
+    """One action of a run (see the module docstring): the run views' ``ActionView``
+    (``details()``, ``wait()``, ``watch()`` and ``sync()`` are coroutines, as flyte's) found by
+    ``get`` and ``listall``."""
 
     def __init__(self, run: Any, record: Any) -> None:
-        self._run = run
-        self.pb2 = record
+        from flytelike._v2.run import _as_v2
 
-    name = property(lambda self: self.pb2.action_id)
-    run_name = property(lambda self: self._run.name)
-    task_name = property(lambda self: self.pb2.name)
-    phase = property(lambda self: _phase(self.pb2.phase))
-    raw_phase = property(lambda self: self.pb2.phase)
-    attempts = property(lambda self: self.pb2.attempts)
-    group = property(lambda self: self.pb2.group)
+        super().__init__(_as_v2(run), record)
+
     parent = property(lambda self: self.pb2.parent)
 
     @class_sync_and_aio
@@ -130,33 +128,6 @@ class Action:
         ]
         recs.sort(key=lambda a: a.queued_at or 0.0, reverse=desc)
         return iter([cls(run, r) for r in recs])
-
-    def done(self) -> bool:
-        return bool(self.phase.is_terminal)
-
-    @sync_and_aio
-    def details(self) -> ActionDetails:
-        return ActionDetails(self._run, self.pb2)
-
-    @sync_and_aio
-    def wait(self, quiet: bool = False, wait_for: str = "terminal") -> None:
-        _wait(self._run, quiet, wait_for, lambda: self._refresh().pb2.phase)
-
-    @sync_and_aio
-    def get_report(self, attempt: int | None = None) -> str:
-        """The HTML report this action wrote (see ``flytelike._v2.run.action_report``)."""
-        from flytelike._v2.run import action_report
-
-        return action_report(self._run, self.name, attempt)
-
-    def _refresh(self) -> Action:
-        for rec in self._run.actions():
-            if rec.action_id == self.name:
-                self.pb2 = rec
-        return self
-
-    def __repr__(self) -> str:
-        return f"Action(run={self.run_name!r}, name={self.name!r}, task={self.task_name!r}, phase={self.phase.value!r})"
 
 
 def _phases(in_phase: tuple[Any, ...] | None, where: str) -> set[Any] | None:

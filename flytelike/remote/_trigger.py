@@ -4,7 +4,8 @@ tasks of the namespace, as ``flytelike schedule serve`` fires them.
 - ``Trigger.listall(task_name=None, task_version=None, limit=100)`` iterates the triggers of the
   newest deployment of each task (of ``task_version`` when given), by task then trigger name:
   ``Trigger`` with ``name``, ``task_name``, ``automation_spec`` (the ``Cron``/``FixedRate``/
-  ``OnArtifact`` given to ``flytelike.Trigger``), ``is_active`` and ``get_details()``.
+  ``OnArtifact`` given to ``flytelike.Trigger``), ``is_active`` and ``await get_details()``
+  (a coroutine, as flyte's).
 - ``Trigger.get(name=, task_name=)`` (and ``TriggerDetails.get``) returns ``TriggerDetails``:
   the same plus ``trigger`` (the ``flytelike.Trigger``), ``rule`` (as ``flytelike schedule list``
   prints it), ``status`` (``"active"`` or why it is not fired) and ``next_times(count, after)``
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flytelike.remote._errors import EntityNotFoundError, NotSupportedLocallyError
-from flytelike.remote._sync import class_sync_and_aio, sync_and_aio
+from flytelike.remote._sync import class_sync_and_aio
 from flytelike.remote._task import _engine, _namespace
 
 
@@ -143,8 +144,8 @@ class Trigger:
         """The triggers of the deployed tasks (of ``task_name`` only, when given)."""
         return iter([cls(row, entry) for row, entry in _entries(task_name, task_version)][:limit])
 
-    @sync_and_aio
-    def get_details(self) -> TriggerDetails:
+    async def get_details(self) -> TriggerDetails:
+        """This trigger's ``TriggerDetails``; a coroutine, as flyte's ``Trigger.get_details``."""
         if self.details is None:
             self.details = TriggerDetails(self._row, self._entry)
         return self.details

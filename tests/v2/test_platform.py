@@ -156,7 +156,10 @@ def test_remote_task_called_inside_a_task_and_run_action_views(
     assert [a.task_name for a in actions] == ["user.parent", "team.double"]
     child = actions[1]
     assert child.parent == actions[0].name
-    details = child.details()  # (flyte's ActionDetails: values are coroutines, runtime a timedelta)
+    # flyte's Action: details(), wait() and sync() are coroutines; ActionDetails' values too,
+    # and its runtime a timedelta
+    details = asyncio.run(child.details())
+    assert asyncio.run(child.sync()) is child and asyncio.run(child.wait(quiet=True)) is None
     assert asyncio.run(details.outputs()) == (10,)
     assert dict(asyncio.run(details.inputs())) == {"x": 5}
     assert isinstance(details.runtime, timedelta) and details.runtime.total_seconds() >= 0

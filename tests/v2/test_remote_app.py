@@ -47,6 +47,8 @@ def test_served_apps_are_found_stopped_and_started_again() -> None:
             a.deactivate()
     with pytest.raises(remote.NotSupportedLocallyError, match=r"flytelike.serve\(app_env\)"):
         remote.App.create(object())
+    with pytest.raises(remote.NotSupportedLocallyError, match=r"flytelike.serve\(app_env\)"):
+        asyncio.run(remote.App.replace.aio(object()))  # (.aio too, as flyte's)
     with pytest.raises(remote.NotSupportedLocallyError, match="record no creator"):
         remote.App.listall(created_by_subject="me")
     with pytest.raises(ValueError, match="wait_for"):

@@ -57,6 +57,8 @@ def test_projects_are_those_the_store_records() -> None:
         remote.Project.listall(sort_by=("size", "asc"))
     with pytest.raises(remote.NotSupportedLocallyError, match="with_runcontext"):
         remote.Project.create("new", "New")
+    with pytest.raises(remote.NotSupportedLocallyError, match="with_runcontext"):
+        asyncio.run(remote.Project.update.aio("ml", "ML"))  # (.aio too, as flyte's)
     with pytest.raises(remote.NotSupportedLocallyError):
         ml.archive()
 

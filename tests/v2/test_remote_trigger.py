@@ -79,7 +79,8 @@ def test_listall_get_and_details_of_deployed_triggers(clock: object, engine: Eng
     off = asyncio.run(remote.TriggerDetails.get.aio(name="off", task_name="clock.tick"))
     assert not off.is_active and off.status == "inactive (auto_activate=False)"
     assert off.next_times(3) == []
-    assert got[0].get_details().rule == details.rule
+    # (a coroutine, as flyte's Trigger.get_details)
+    assert asyncio.run(got[0].get_details()).rule == details.rule
 
     with pytest.raises(remote.EntityNotFoundError, match=r"'nope' of task 'clock\.tick'"):
         remote.Trigger.get(name="nope", task_name="clock.tick")

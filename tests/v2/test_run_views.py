@@ -49,7 +49,9 @@ def _failed_run_name() -> str:
     return str(info.value.run_name)  # type: ignore[attr-defined]
 
 
-def test_the_root_action_is_a_view_of_the_run_with_coroutine_wait_and_details() -> None:
+def test_the_root_action_is_a_view_of_the_run_with_coroutine_wait_and_details(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     run = flyte.run(parent, x=1)
     action = run.action
     assert action.run_name == run.name and action.task_name == "views.parent"
@@ -61,6 +63,10 @@ def test_the_root_action_is_a_view_of_the_run_with_coroutine_wait_and_details() 
         return await action.details()
 
     details = asyncio.run(look())
+    said = capsys.readouterr().out  # (not quiet: how it ended, as flyte says it)
+    assert f"Action '{action.name}' in run '{run.name}' completed successfully." in said
+    asyncio.run(action.wait(quiet=True))
+    assert capsys.readouterr().out == ""
     assert details.name == action.name and details.error_message == ""
     assert details.error_info is None and isinstance(details.runtime, timedelta)
     assert asyncio.run(details.inputs()) == {"x": 1}
