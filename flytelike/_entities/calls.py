@@ -30,7 +30,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import typesystem
-from flytelike._entities.eager_calls import eager_child_call, eager_exception
+from flytelike._entities.eager_calls import Ready, eager_child_call, eager_exception, settled_now
 from flytelike.backends import running_action, variables
 from flytelike.compiler import has_promise, output_namedtuple
 from flytelike.errors import (
@@ -54,19 +54,6 @@ def engine() -> types.ModuleType:
     return _ENGINE[0]
 
 
-class Ready:
-    """An awaitable that is already done (a call inside an eager task that ran in place)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __await__(self) -> Any:
-        return self.value
-        yield  # pragma: no cover
-
-
 def local_call(
     entity: Any, kwargs: dict[str, Any], body: Body | None, *, recorded: bool = True
 ) -> Any:
@@ -81,7 +68,7 @@ def local_call(
         if engine().can_child_call():
             return eager_child_call(entity, kwargs)
         try:
-            return Ready(_here(entity, kwargs, body))
+            return Ready(_here(entity, settled_now(kwargs), body))
         except EagerException:
             raise
         except Exception as e:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, overload
 
 from flytelike._entities.calls import engine
+from flytelike._entities.eager_calls import settle
 from flytelike._entities.task import _KIND_CLASSES, PythonFunctionTask, make_task
 from flytelike.backends import running_action
 from flytelike.errors import DefinitionError
@@ -48,6 +49,15 @@ class EagerTask(PythonFunctionTask[P, R]):
         if running_action() is None:
             return _run_outside(self, kwargs)
         return super().local_call(kwargs)
+
+    def execute(self, native: dict[str, Any]) -> Any:
+        """The body's coroutine; calls it returns without awaiting them are awaited
+        (``settle``), as flytekit 1.16 gives ``return double(x=out)`` its value."""
+        return _settled(self._func, native)
+
+
+async def _settled(func: Callable[..., Any], native: dict[str, Any]) -> Any:
+    return await settle(await func(**native))
 
 
 async def _run_outside(task: EagerTask[Any, Any], kwargs: dict[str, Any]) -> Any:
