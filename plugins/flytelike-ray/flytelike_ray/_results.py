@@ -18,9 +18,13 @@ the CPU of one ``ray.get`` over the same refs. ``Results.wait(ref)`` does one of
   ~250 ms against ~140 ms for one ``ray.get``), where a round costs a ``ray.wait`` over the
   refs it looks at. A round looks at the ``WINDOW`` oldest refs (Ray starts tasks of one kind
   in the order they were submitted, so they mostly complete in that order), every
-  ``FULL_EVERY``-th round at all of them: a result waits at most ``POLL_SECONDS`` (2 ms) more
+  ``FULL_EVERY``-th round at all of them: a result waits at most ``POLL_SECONDS`` (5 ms) more
   while it is among the oldest, ``FULL_EVERY`` rounds when it overtook them, and only while
-  many are in flight.
+  many are in flight (then Ray has work queued: the wait costs no throughput). Rounds of 5 ms
+  rather than 2: a round costs ~0.2 ms of CPU on a busy driver, and 1,000 tasks took 173
+  rounds instead of 475 (driver CPU ~510 ms against ~610). When the loop awaits ``BUSY`` or
+  fewer again (a fan-out's tail), the collector gives its refs of that loop back to
+  completion callbacks, so the last results are handed on as soon as Ray has them.
 
 A future cancelled meanwhile (a timeout, an abort) ignores its result; a loop that has closed
 drops it. With a Ray that lacks the hook, ``wait`` falls back to ``ref.as_future()``.
