@@ -136,8 +136,7 @@ if TYPE_CHECKING:
     )
     from flytelike._v2.conditions import ConditionWebhook, new_condition
     from flytelike._v2.context import ctx, custom_context, get_custom_context, group
-    from flytelike._v2.env import TaskEnvironment
-    from flytelike._v2.env import TaskEnvironment as Environment
+    from flytelike._v2.env import Environment, TaskEnvironment
     from flytelike._v2.init import (
         current_domain,
         current_project,
@@ -227,7 +226,7 @@ _LAZY = {
     "EagerTask": ("flytelike._entities.dynamic", "EagerTask"),
     "Email": ("flytelike._settings.schedule", "Email"),
     "EmailNotification": ("flytelike._settings.schedule", "EmailNotification"),
-    "Environment": ("flytelike._v2.env", "TaskEnvironment"),
+    "Environment": ("flytelike._v2.env", "Environment"),
     "ExecutionParameters": ("flytelike.backends", "ExecutionContext"),
     "File": ("typesystem.io", "File"),
     "FixedRate": ("flytelike._settings.schedule", "FixedRate"),

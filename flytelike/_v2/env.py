@@ -128,7 +128,24 @@ def _requirements(resources: Any, where: str) -> tuple[Resources | None, Resourc
     return req, lim, device
 
 
-class TaskEnvironment:
+class Environment:
+    """flyte 2's base of task and app environments; ``Environment(name, ...)`` is a
+    ``TaskEnvironment`` and ``Environment(**task_settings)`` flytekit's ``TaskDefaults``
+    (``flytelike._v2.task_defaults`` says how each is told apart)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is not Environment:
+            return super().__new__(cls)
+        if args or "name" in kwargs:
+            # (a TaskEnvironment is an Environment: Python then calls its __init__ with these
+            # arguments, once)
+            return super().__new__(TaskEnvironment)
+        from flytelike._v2.task_defaults import TaskDefaults
+
+        return TaskDefaults(**kwargs)
+
+
+class TaskEnvironment(Environment):
     """Settings shared by the tasks it decorates: ``TaskEnvironment(name, image=, resources=, ...)``."""
 
     def __init__(

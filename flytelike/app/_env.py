@@ -32,6 +32,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from flytelike._v2.env import Environment
 from flytelike.app._types import Domain, Link, Port, Scaling, Timeouts
 from flytelike.errors import DefinitionError
 
@@ -48,7 +49,7 @@ def _words(value: Any, what: str, where: str) -> list[str] | None:
     raise DefinitionError(f"{where}: {what} must be a list of strings or a string, got {value!r}")
 
 
-class AppEnvironment:
+class AppEnvironment(Environment):
     """An app's settings (see the module docstring)."""
 
     def __init__(
