@@ -95,8 +95,18 @@ class Secret:
 
     @property
     def as_env_var(self) -> str | None:
-        """flyte 2's name for ``env_var``."""
-        return self.env_var
+        """flyte 2's name for ``env_var``. A secret with neither an env var nor a file mount gives
+        the default name a v2 task exposes it under (``for_v2``), as flyte 2's ``Secret`` does
+        (``Secret(key="api-key", group="openai").as_env_var == "OPENAI_API_KEY"``); ``None``
+        when that default is not a valid env var name."""
+        if self.env_var is not None or self.mount_requirement is _MountType.FILE:
+            return self.env_var
+        default = self._default_env_var()
+        return default if _ENV_VAR.match(default) else None
+
+    def _default_env_var(self) -> str:
+        name = f"{self.group}_{self.key}" if self.group else str(self.key)
+        return name.replace("-", "_").upper()
 
     @property
     def mount(self) -> str | None:
@@ -109,8 +119,7 @@ class Secret:
         a valid env var name)."""
         if self.env_var is not None or self.mount_requirement is _MountType.FILE:
             return self
-        name = (f"{self.group}_{self.key}" if self.group else str(self.key)).replace("-", "_")
-        default = name.upper()
+        default = self._default_env_var()
         if not _ENV_VAR.match(default):
             raise DefinitionError(
                 f"{where}: secret {self.key!r} would be exposed as env var {default!r}, which is "

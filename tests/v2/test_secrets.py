@@ -68,6 +68,11 @@ def test_v2_secret_spellings_reach_the_ir() -> None:
     s = flyte.Secret("cert", mount="/etc/flyte/secrets")
     assert s.key == "cert" and s.group is None and s.mount == "/etc/flyte/secrets"
     assert flyte.Secret(key="k", as_env_var="K_VAR").as_env_var == "K_VAR"
+    # flyte 2's Secret names its default env var before any task uses it
+    assert flyte.Secret(key="my-api-key").as_env_var == "MY_API_KEY"
+    assert flyte.Secret(key="api-key", group="openai").as_env_var == "OPENAI_API_KEY"
+    assert flyte.Secret(key="my.dotted.key").as_env_var is None
+    assert s.as_env_var is None  # (mounted as a file)
     # flytekit's spelling is unchanged: no env var unless asked for.
     assert flyte.Secret(group="g", key="k").to_ir().env_var == ""
 
