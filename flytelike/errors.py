@@ -33,7 +33,9 @@
     │                                      ``@eager`` task failed (flytekit's
     │                                      ``flytekit.exceptions.eager.EagerException``)
     └── LocalExecutionError                a local run failed (the engine raises its subclass
-                                           flytelike.engine.RunFailedError)
+        │                                  flytelike.engine.RunFailedError)
+        └── ConditionFailedLocally (ValueError)  a direct call reached a conditional's
+                                           ``else_().fail(message)``
 
     FlyteRecoverableException              raised by user code to ask for a retry (``retries=``)
 
@@ -216,6 +218,11 @@ class EagerException(FlytelikeError):
 
 class LocalExecutionError(FlytelikeError):
     """The local interpreter could not run a node."""
+
+
+class ConditionFailedLocally(LocalExecutionError, ValueError):
+    """A direct call of a workflow reached a conditional's ``else_().fail(message)``; also a
+    ``ValueError``, which flytekit raises there."""
 
 
 class FlyteException(Exception):

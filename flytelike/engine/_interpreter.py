@@ -35,6 +35,7 @@ from flytelike.engine._graph import scope_graph
 from flytelike.engine._inplace import Direct, Plan, node_plan, run_action, task_of
 from flytelike.engine._node_cache import NodeCache
 from flytelike.engine._phases import NodePhase
+from flytelike.errors import ConditionFailedLocally
 from flytelike.ir import (
     START_NODE,
     Binding,
@@ -547,6 +548,8 @@ class Interpreter:
         if chosen is None:
             msg = b.error or f"branch `{name}` ({aid}): no condition matched and there is no else"
             err = failure_error(msg)
+            if b.error:  # else_().fail(msg): a direct call raises it (a ValueError, as flytekit)
+                err = ExecutionError(USER, msg, "ValueError", exception=ConditionFailedLocally(msg))
             ex.node_finished(aid, name, NodePhase.FAILED, error=err)
             raise NodeFailed(aid, err)
         _, case = chosen

@@ -124,6 +124,8 @@ def test_conditional_without_outputs_and_fail() -> None:
     wf(n=1)
     with pytest.raises(LocalExecutionError, match="n must be > 0"):
         wf(n=0)
+    with pytest.raises(ValueError, match="n must be > 0"):  # what flytekit raises there
+        wf(n=0)
     assert wf.template().nodes[0].target.error == "n must be > 0"  # type: ignore[union-attr]
 
 
