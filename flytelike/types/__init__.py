@@ -8,17 +8,20 @@ flytekit's subpackages: ``flytelike.types.file`` (``FlyteFile``, ``CSVFile``, ..
 
 Flyte v2's ``from flyte.types import TypeEngine, TypeTransformer, TypeTransformerFailedError``
 works as ``from flytelike.types import ...``; the names load on first use, so importing a
-subpackage does not load the type engine.
+subpackage does not load the type engine. This ``TypeEngine`` is flyte 2's: its ``to_literal``
+and ``to_python_value`` are coroutines (``flytelike.types._engine``); flytekit's synchronous one
+is ``flytelike.extend.TypeEngine``.
 """
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from typesystem import TypeEngine, TypeTransformer
+    from flytelike.types._engine import TypeEngine
+    from typesystem import TypeTransformer
     from typesystem.errors import TypeTransformerFailedError
 
 _LAZY = {
-    "TypeEngine": ("typesystem", "TypeEngine"),
+    "TypeEngine": ("flytelike.types._engine", "TypeEngine"),
     "TypeTransformer": ("typesystem", "TypeTransformer"),
     "TypeTransformerFailedError": ("typesystem.errors", "TypeTransformerFailedError"),
 }
