@@ -195,6 +195,7 @@ class LaunchPlan(Entity):
                     f"name= (got {', '.join(sorted(given))} for workflow `{workflow.name}`)"
                 )
             name = workflow.name
+            given = _default_options(workflow)
         cached = cls.CACHE.get(name)
         if cached is not None:
             if cached.workflow is not workflow or cached.params != given:
@@ -285,3 +286,12 @@ def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
         return ()
     data: Any = value.values if isinstance(value, Labels | Annotations) else value
     return tuple(sorted((str(k), str(v)) for k, v in dict(data or {}).items()))
+
+
+def _default_options(workflow: WorkflowBase) -> dict[str, Any]:
+    """The default launch plan's labels and annotations: the workflow's
+    ``default_options`` (flytekit's ``@workflow(default_options=Options(...))``)."""
+    options = getattr(workflow, "default_options", None)
+    if options is None:
+        return {}
+    return {k: v for k in ("labels", "annotations") if (v := getattr(options, k)) is not None}

@@ -58,6 +58,7 @@ class WorkflowBase(Entity):
     docs: Documentation | None = None
     docstring: str = ""
     loc: tuple[str, int] | None = None
+    default_options: Any = None  # flytekit's Options: labels/annotations of the default launch plan
     _template: WorkflowTemplate | None = None
 
     def compiled(self) -> CompiledBody:
@@ -203,6 +204,36 @@ def _check_on_failure(wf: WorkflowBase, handler: Any, where: str) -> None:
         )
 
 
+_NOT_DEFAULTS = (
+    "raw_output_data_config",
+    "security_context",
+    "max_parallelism",
+    "notifications",
+    "disable_notifications",
+    "overwrite_cache",
+)
+
+
+def _check_default_options(options: Any, where: str) -> None:
+    """flytekit's ``@workflow(default_options=Options(...))``: its labels and annotations are the
+    defaults of the workflow's default launch plan (``LaunchPlan.get_or_create(wf)``), the only
+    fields flytekit documents as defaults; any other field set is refused, not dropped."""
+    from flytelike._settings.options import Options
+
+    if not isinstance(options, Options):
+        raise DefinitionError(
+            f"{where}: default_options must be an Options(labels=..., annotations=...), got "
+            f"{options!r}"
+        )
+    others = sorted(name for name in _NOT_DEFAULTS if getattr(options, name) is not None)
+    if others:
+        raise DefinitionError(
+            f"{where}: default_options sets {', '.join(others)}; only labels and annotations "
+            "are a workflow's defaults (as flytekit documents). Give the others to a "
+            "LaunchPlan or to the execution (FlyteRemote.execute(options=...))"
+        )
+
+
 @overload
 def workflow(_workflow_function: Callable[P, R], /) -> PythonFunctionWorkflow[P, R]: ...
 
@@ -238,19 +269,16 @@ def workflow(
         if not isinstance(func, types.FunctionType):
             raise DefinitionError(f"@workflow decorates a function, got {type(func).__name__}")
         if default_options is not None:
-            # flytekit's Options configure executions on a cluster; flytelike has none to apply.
-            raise DefinitionError(
-                f"{where_of(func, 'workflow')}: default_options={default_options!r} is not "
-                "supported locally; set labels, annotations and raw data locations on a "
-                "LaunchPlan or on flytelike.run(...) instead"
-            )
+            _check_default_options(default_options, where_of(func, "workflow"))
         if not isinstance(pickle_untyped, bool):
             raise DefinitionError(
                 f"@workflow: pickle_untyped must be True or False, got {pickle_untyped!r}"
             )
-        return PythonFunctionWorkflow(
+        wf = PythonFunctionWorkflow(
             func, failure_policy, interruptible, on_failure, docs, pickle_untyped
         )
+        wf.default_options = default_options
+        return wf
 
     if _workflow_function is not None:
         return wrapper(_workflow_function)

@@ -1,6 +1,7 @@
 """flytekit's task parameters with no local machinery are carried into the IR
-(``execution_mode``, ``task_resolver``); ``pickle_untyped`` is honoured; ``default_options`` of a
-workflow is refused with the alternative."""
+(``execution_mode``, ``task_resolver``); ``pickle_untyped`` is honoured; a workflow's
+``default_options`` give its default launch plan's labels and annotations (other fields are
+refused with the alternative)."""
 
 from __future__ import annotations
 
@@ -69,11 +70,25 @@ def test_pickle_untyped_types_missing_annotations_as_any() -> None:
         task(pickle_untyped="yes")(untyped)
 
 
-def test_workflow_default_options_are_refused_with_the_alternative() -> None:
+def test_workflow_default_options_label_the_default_launch_plan() -> None:
+    from flytelike import LaunchPlan
+    from flytelike.core.options import Options
+    from flytelike.models.common import Annotations, Labels
+
     def wf(x: int) -> int:
         return x
 
-    with pytest.raises(DefinitionError, match=r"default_options=.* is not supported locally"):
+    options = Options(labels=Labels({"team": "a"}), annotations=Annotations({"note": "n"}))
+    labelled = workflow(default_options=options)(wf)
+    default = LaunchPlan.get_or_create(labelled)
+    assert default.labels == Labels({"team": "a"})
+    assert default.annotations == Annotations({"note": "n"})
+    assert default.template().labels == (("team", "a"),)
+    assert LaunchPlan.get_or_create(labelled, "named").labels is None  # as in flytekit
+    assert labelled(x=3) == 3
+    with pytest.raises(DefinitionError, match="only labels and annotations"):
+        workflow(default_options=Options(max_parallelism=2))(wf)
+    with pytest.raises(DefinitionError, match="must be an Options"):
         workflow(default_options=object())(wf)
 
 
