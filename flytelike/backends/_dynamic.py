@@ -58,6 +58,8 @@ def build_dynamic(task: TaskTemplate, native: dict[str, Any], tf: Any = None) ->
     from flytelike.backends._live import register_tree
 
     for entity in body.entities.values():
+        if getattr(entity, "id", None) is None:
+            continue  # a gate (sleep, wait_for_input, approve): its node holds all of it
         register_tree(entity)
         sub = closure_of(entity)
         for t in sub.tasks:

@@ -44,6 +44,25 @@ def test_a_typed_answer_is_used(engine: Engine, monkeypatch: pytest.MonkeyPatch)
     assert asks() == 42
 
 
+@fl.dynamic
+def asks_at_run_time(base: int) -> int:
+    first = inc(x=base)
+    n = fl.wait_for_input("extra", timeout=dt.timedelta(hours=1), expected_type=int)
+    first >> n
+    return inc(x=n)  # type: ignore[no-any-return]
+
+
+@fl.workflow
+def asks_in_a_dynamic(base: int) -> int:
+    return asks_at_run_time(base=base)  # type: ignore[no-any-return]
+
+
+def test_a_gate_in_a_dynamic_task(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the graph a dynamic task builds may hold gates (it failed: '_Gate' has no attribute 'id')
+    _answer(monkeypatch, "9")
+    assert asks_in_a_dynamic(base=1) == 10
+
+
 @pytest.mark.parametrize(
     ("text", "why"),
     [
