@@ -280,10 +280,10 @@ class InlineRunner:
         """One attempt (as calling the runner) with the run's data context set around it alone:
         for a caller outside a stretch (``bound``)."""
         if self.data is None:
-            return self(action_id, inputs, attempt)
+            return self.bare(action_id, inputs, attempt, False)  # type: ignore[return-value]
         tokens = enter(None, self.data)
         try:
-            return self(action_id, inputs, attempt)
+            return self.bare(action_id, inputs, attempt, False)  # type: ignore[return-value]
         finally:
             leave(None, tokens)
 
