@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import os
 import stat
@@ -173,8 +174,12 @@ async def poll_signal(
 
 
 def _answerable() -> bool:
-    """Standard input can answer a gate: a terminal, or a pipe or file holding the answers (as
-    flytekit reads them). Not ``/dev/null``, a closed input or one a test harness replaced."""
+    """Standard input can answer a gate: a terminal, a pipe or file holding the answers (as
+    flytekit reads them), or answers a program put in memory (``sys.stdin = io.StringIO(...)``,
+    as flytekit's own gate tests do). Not ``/dev/null``, a closed input or one a test harness
+    replaced with something that cannot be read."""
+    if isinstance(sys.stdin, io.StringIO):
+        return True
     try:
         if sys.stdin.isatty():
             return True

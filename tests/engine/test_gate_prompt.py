@@ -57,6 +57,12 @@ def asks_in_a_dynamic(base: int) -> int:
     return asks_at_run_time(base=base)  # type: ignore[no-any-return]
 
 
+def test_answers_given_in_memory(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    # flytekit's gate tests answer with patch("sys.stdin", StringIO("...")): one line per gate
+    monkeypatch.setattr("sys.stdin", io.StringIO("41\n"))
+    assert asks() == 42
+
+
 def test_a_gate_in_a_dynamic_task(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     # the graph a dynamic task builds may hold gates (it failed: '_Gate' has no attribute 'id')
     _answer(monkeypatch, "9")
