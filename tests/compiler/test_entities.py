@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 
@@ -85,6 +85,24 @@ def test_fixed_and_default_inputs() -> None:
     assert lp.template().fixed_inputs[0][0] == "b"
     with pytest.raises(LaunchPlanError, match="fixed"):
         lp.local_call({"b": 3})
+
+
+def test_a_redefined_workflow_gets_its_own_default_launch_plan() -> None:
+    # a notebook cell run again, or a test defining the workflow per case, makes a new object
+    # with the same name; flytekit hands back the first one's default launch plan
+    def make(k: int) -> Any:
+        @workflow
+        def scaled(a: int) -> int:
+            return add(a=a, b=k)  # type: ignore[no-any-return]
+
+        return scaled
+
+    first, second = make(1), make(10)
+    assert first.name == second.name
+    assert LaunchPlan.get_or_create(first)(a=1) == 2
+    lp = LaunchPlan.get_or_create(second)
+    assert lp.workflow is second and lp(a=1) == 11
+    assert LaunchPlan.get_or_create(second) is lp
 
 
 def test_launch_plan_errors() -> None:
