@@ -5,6 +5,8 @@
 on this project's two-core VM, 1,000 trivial tasks awaited that way cost the driver about twice
 the CPU of one ``ray.get`` over the same refs. ``Results.wait(ref)`` does one of two things:
 
+- the refs awaited during one turn of the loop are handed on together at its end (a fan-out
+  the engine submits in one turn is seen whole, not its first ``BUSY`` refs alone);
 - while few results are awaited on a loop (``BUSY`` or fewer, e.g. a chain: one at a time), it
   registers a completion callback on the ref (``ObjectRef._on_completed``, the hook Ray's own
   ``future()`` uses: it runs in Ray's thread with the fetched value, or the exception Ray
@@ -55,12 +57,37 @@ GetFn = Callable[[list[Any]], Sequence[Any]]
 class _LoopResults:
     """The completed results waiting to be handed to the futures of one event loop."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, collector: _Collector) -> None:
         self.loop = loop
+        self.collector = collector
         self.done: collections.deque[tuple[asyncio.Future[Any], Any]] = collections.deque()
         self.scheduled = False  # a drain is scheduled
         self.awaited = 0  # futures not done yet
         self.lock = threading.Lock()
+        # Refs awaited during this turn of the loop, handed on at its end (``flush``)
+        self.fresh: list[tuple[Any, asyncio.Future[Any]]] = []
+        self.flushing = False
+
+    def add(self, ref: Any) -> asyncio.Future[Any]:
+        fut = self.future()
+        self.fresh.append((ref, fut))
+        if not self.flushing:
+            self.flushing = True
+            self.loop.call_soon(self.flush)
+        return fut
+
+    def flush(self) -> None:
+        """The refs awaited during the last turn of the loop, to the collector when the loop
+        now awaits more than ``BUSY`` (a fan-out submitted in one turn goes there whole), else
+        to completion callbacks."""
+        self.flushing = False
+        fresh = [(ref, fut) for ref, fut in self.fresh if not fut.done()]
+        self.fresh = []
+        if self.awaited > BUSY:
+            self.collector.add_many(fresh, self)
+        else:
+            for ref, fut in fresh:
+                self.on_completed(ref, fut)
 
     def future(self) -> asyncio.Future[Any]:
         fut: asyncio.Future[Any] = self.loop.create_future()
@@ -131,9 +158,9 @@ class _Collector:
         self._new: list[tuple[Any, asyncio.Future[Any], _LoopResults]] = []
         self._thread: threading.Thread | None = None
 
-    def add(self, ref: Any, fut: asyncio.Future[Any], owner: _LoopResults) -> None:
+    def add_many(self, refs: list[tuple[Any, asyncio.Future[Any]]], owner: _LoopResults) -> None:
         with self._cond:
-            self._new.append((ref, fut, owner))
+            self._new.extend((ref, fut, owner) for ref, fut in refs)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="flytelike-ray-results", daemon=True
@@ -228,10 +255,5 @@ class Results:
             with self._lock:
                 owner = self._loops.get(loop)
                 if owner is None:
-                    owner = self._loops[loop] = _LoopResults(loop)
-        fut = owner.future()
-        if owner.awaited > BUSY:
-            self._collector.add(ref, fut, owner)
-        else:
-            owner.on_completed(ref, fut)
-        return fut
+                    owner = self._loops[loop] = _LoopResults(loop, self._collector)
+        return owner.add(ref)

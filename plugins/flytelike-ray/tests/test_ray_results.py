@@ -98,14 +98,33 @@ def test_every_result_arrives_through_callbacks_or_collector_rounds() -> None:
         assert [g for k, g in enumerate(got) if k != n // 2] == [k for k in range(n) if k != n // 2]
         assert isinstance(got[n // 2], ValueError)
         assert state.awaited == 0 and not state.done
-        # The first BUSY through callbacks; beyond them, the collector's rounds (whose
-        # refs get a callback only when the loop awaits few again: a fan-out's tail).
-        assert all(r.callbacks == 1 for r in refs[:BUSY])
+        # Awaited in one turn of the loop: BUSY or fewer through callbacks; more, all through
+        # the collector's rounds (a ref gets a callback only when the loop awaits few again:
+        # a fan-out's tail).
         if n > BUSY:
             assert fake.rounds > 0
-            assert sum(r.callbacks for r in refs[BUSY:]) < n - BUSY
+            assert sum(r.callbacks for r in refs) < n
         else:
             assert fake.rounds == 0
+            assert all(r.callbacks == 1 for r in refs)
+
+
+def test_refs_awaited_one_turn_at_a_time_get_callbacks() -> None:
+    fake = FakeRay()
+
+    async def main() -> list[Any]:
+        results = Results(fake.wait, fake.get)
+        got = []
+        for k in range(BUSY * 2):  # (a chain: the next ref once the last one's result is in)
+            ref = Ref()
+            fut = results.wait(ref)
+            _complete_later([ref], [k], 0.0).join()
+            got.append(await asyncio.wait_for(fut, 20))
+            assert ref.callbacks == 1
+        return got
+
+    assert asyncio.run(main()) == list(range(BUSY * 2))
+    assert fake.rounds == 0
 
 
 def test_a_collector_round_hands_on_several_results_at_once() -> None:
@@ -160,13 +179,9 @@ def test_when_ray_fails_every_ref_it_waited_on_fails() -> None:
     async def main() -> None:
         results = Results(fake.wait, fake.get)
         refs = [Ref() for _ in range(BUSY * 2)]
-        futures = [results.wait(ref) for ref in refs]
-        got = await asyncio.wait_for(
-            asyncio.gather(*futures[BUSY:], return_exceptions=True), 20
-        )  # (the collector's refs: the loop awaits many all along)
+        futures = [results.wait(ref) for ref in refs]  # (one turn: all to the collector)
+        got = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 20)
         assert all(isinstance(g, RuntimeError) for g in got)
-        for k, ref in enumerate(refs[:BUSY]):
-            ref.complete(k)
-        assert await asyncio.wait_for(asyncio.gather(*futures[:BUSY]), 20) == list(range(BUSY))
+        assert fake.rounds > 0
 
     asyncio.run(main())
