@@ -20,11 +20,14 @@ class TypeEngine(_Engine):
     """``flyte.types.TypeEngine`` (see the module docstring)."""
 
     @classmethod
-    async def to_literal(cls, *args: Any) -> Literal:  # type: ignore[override]
-        """``await TypeEngine.to_literal(value, python_type[, expected])``."""
-        return _Engine.to_literal(*args)
+    async def to_literal(  # type: ignore[override]
+        cls, python_val: Any, python_type: Any, expected: Any = None
+    ) -> Literal:
+        """``await TypeEngine.to_literal(python_val, python_type[, expected])``: flyte 2's
+        parameter names, positional or by keyword."""
+        return _Engine.to_literal(python_val, python_type, expected)
 
     @classmethod
-    async def to_python_value(cls, *args: Any) -> Any:
-        """``await TypeEngine.to_python_value(literal, python_type)``."""
-        return _Engine.to_python_value(*args)
+    async def to_python_value(cls, lv: Any, expected_python_type: Any) -> Any:
+        """``await TypeEngine.to_python_value(lv, expected_python_type)``."""
+        return _Engine.to_python_value(lv, expected_python_type)

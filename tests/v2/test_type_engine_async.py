@@ -37,6 +37,15 @@ def test_awaited_round_trips() -> None:
     assert asyncio.run(_round_trip({"k": (1, "v")}, dict[str, tuple[int, str]])) == {"k": (1, "v")}
 
 
+def test_flyte_parameter_names_by_keyword() -> None:
+    async def by_keyword() -> object:
+        lt = TypeEngine.to_literal_type(Point)
+        lit = await TypeEngine.to_literal(Point(3, ["z"]), python_type=Point, expected=lt)
+        return await TypeEngine.to_python_value(lit, expected_python_type=Point)
+
+    assert asyncio.run(by_keyword()) == Point(3, ["z"])
+
+
 def test_flytekit_spelling_stays_synchronous() -> None:
     lit = flytelike.extend.TypeEngine.to_literal(None, 3, int, None)
     assert flytelike.extend.TypeEngine.to_python_value(None, lit, int) == 3
