@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from flytelike._entities import calls
+from flytelike._entities.kit_attributes import KitTaskAttributes
 from flytelike._settings.task import TaskSettings
 from flytelike.compiler import (
     Entity,
@@ -78,7 +79,7 @@ def _pickle_free_version(tmpl: TaskTemplate, func: Callable[..., Any]) -> str:
     return content_version(replace(tmpl, function=replace(ref, pickled=digest)))
 
 
-class PythonFunctionTask(Entity, Generic[P, R]):
+class PythonFunctionTask(KitTaskAttributes, Entity, Generic[P, R]):
     """A task made from a Python function with ``@task``."""
 
     kind = "python"

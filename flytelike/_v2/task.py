@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flytelike._entities.calls import run_in_place, run_in_place_async
+from flytelike._entities.kit_attributes import view
 from flytelike._entities.task import PythonFunctionTask
 from flytelike._settings.task import TaskSettings
 from flytelike._v2 import context as _context
@@ -254,6 +255,15 @@ class V2Task(PythonFunctionTask[Any, Any]):
             )
             self._template = with_version(replace(base, custom=base.custom + extra))
         return self._template
+
+    @view
+    def interface(self) -> Any:
+        """flyte's ``task.interface``: the ``NativeInterface`` (flytekit's is the IR's)."""
+        return self.native_interface
+
+    @view
+    def task_type(self) -> str:
+        return "python"  # (flyte's; flytekit's python tasks say "python-task")
 
     @property
     def native_interface(self) -> Any:
