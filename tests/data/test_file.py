@@ -35,6 +35,10 @@ def test_format_typed_variants_are_cached_subclasses(registry: TypeRegistry) -> 
     assert csv("x.csv").format == "csv"
     assert registry.guess_python_type(BlobType("csv", False)) is csv
     assert registry.guess_python_type(BlobType("", False)) is File
+    # flytekit's spellings of a format: a leading dot or blanks are dropped; "" is no format
+    assert File[".csv"] is File[" csv "] is csv
+    assert File["csv"]("x") == File[".csv"]("x")
+    assert File[""] is File
 
 
 def test_local_file_is_uploaded_at_the_boundary_and_read_lazily(

@@ -28,9 +28,10 @@ _SUBCLASSES: dict[tuple[type, str], type] = {}
 
 
 def format_name(item: Any) -> str:
-    """The format a generic parameter names: ``"csv"``, ``TypeVar("csv")``, a class."""
+    """The format a generic parameter names: ``"csv"``, ``TypeVar("csv")``, a class. A string
+    is taken as flytekit takes it: ``".csv"`` and ``" csv"`` are ``"csv"``."""
     if isinstance(item, str):
-        return item
+        return item.strip().lstrip("~").lstrip(".")
     if isinstance(item, typing.TypeVar):
         return item.__name__
     if isinstance(item, type):
@@ -41,6 +42,8 @@ def format_name(item: Any) -> str:
 def with_format(cls: type, item: Any) -> Any:
     """The cached subclass of ``cls`` whose declared format is ``item``."""
     fmt = format_name(item)
+    if not fmt:  # File[""]: no format, the class itself
+        return cls
     key = (cls, fmt)
     sub = _SUBCLASSES.get(key)
     if sub is None:
