@@ -103,7 +103,8 @@ class RunStore(GateRows, CachedRunRows):
         now = time.time()
         if len(self._identity) > 1024:
             self._identity.clear()
-        self._identity[name] = (entity, kind, now, _json(options))
+        options_json = _json(options)  # (once: the row and _salvage's identity share it)
+        self._identity[name] = (entity, kind, now, options_json)
         try:
             data, uri = self.codec.encode(inputs, name, "", "inputs")
         except StoreError as e:  # (its inputs could not be stored: the run is recorded FAILED)
@@ -123,7 +124,7 @@ class RunStore(GateRows, CachedRunRows):
                 "inputs": data,
                 "inputs_uri": uri,
                 "closure": self.closure_ref(closure),
-                "options": _json(options),
+                "options": options_json,
                 "parent": parent,
                 "pid": _pid(),
                 "project": options.get("project"),
