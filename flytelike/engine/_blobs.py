@@ -106,7 +106,7 @@ def unpack_literals(data: bytes) -> dict[str, Literal]:
     raw = msgpack.unpackb(data, raw=False)
     out: dict[str, Literal] = {}
     for k, v in raw.items():
-        if v and _IS_PLAIN[v[0]]:
+        if type(v) is bytes and v and _IS_PLAIN[v[0]]:
             try:
                 out[k] = Scalar(msgpack.unpackb(v, raw=False))
                 continue
