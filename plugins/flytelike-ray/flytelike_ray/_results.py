@@ -6,7 +6,8 @@ on this project's two-core VM, 1,000 trivial tasks awaited that way cost the dri
 the CPU of one ``ray.get`` over the same refs. ``Results.wait(ref)`` does one of two things:
 
 - the refs awaited during one turn of the loop are handed on together at its end (a fan-out
-  the engine submits in one turn is seen whole, not its first ``BUSY`` refs alone);
+  the engine submits in one turn is seen whole, not its first ``BUSY`` refs alone); a ref
+  awaited while nothing else is (a chain's step) gets its callback at once;
 - while few results are awaited on a loop (``BUSY`` or fewer, e.g. a chain: one at a time), it
   registers a completion callback on the ref (``ObjectRef._on_completed``, the hook Ray's own
   ``future()`` uses: it runs in Ray's thread with the fetched value, or the exception Ray
@@ -70,6 +71,9 @@ class _LoopResults:
 
     def add(self, ref: Any) -> asyncio.Future[Any]:
         fut = self.future()
+        if self.awaited == 1:  # the only one (a chain's step): its callback now
+            self.on_completed(ref, fut)
+            return fut
         self.fresh.append((ref, fut))
         if not self.flushing:
             self.flushing = True

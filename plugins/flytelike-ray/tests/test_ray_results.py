@@ -98,9 +98,9 @@ def test_every_result_arrives_through_callbacks_or_collector_rounds() -> None:
         assert [g for k, g in enumerate(got) if k != n // 2] == [k for k in range(n) if k != n // 2]
         assert isinstance(got[n // 2], ValueError)
         assert state.awaited == 0 and not state.done
-        # Awaited in one turn of the loop: BUSY or fewer through callbacks; more, all through
-        # the collector's rounds (a ref gets a callback only when the loop awaits few again:
-        # a fan-out's tail).
+        # Awaited in one turn of the loop: BUSY or fewer through callbacks; more, all but the
+        # first (awaited alone, it has its callback at once) through the collector's rounds (a
+        # ref gets a callback only when the loop awaits few again: a fan-out's tail).
         if n > BUSY:
             assert fake.rounds > 0
             assert sum(r.callbacks for r in refs) < n
@@ -179,9 +179,13 @@ def test_when_ray_fails_every_ref_it_waited_on_fails() -> None:
     async def main() -> None:
         results = Results(fake.wait, fake.get)
         refs = [Ref() for _ in range(BUSY * 2)]
-        futures = [results.wait(ref) for ref in refs]  # (one turn: all to the collector)
+        # (one turn: the first awaited alone has its callback at once, the rest go to the
+        # collector)
+        futures = [results.wait(ref) for ref in refs]
+        refs[0].complete(0)
         got = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), 20)
-        assert all(isinstance(g, RuntimeError) for g in got)
+        assert got[0] == 0 and refs[0].callbacks == 1
+        assert all(isinstance(g, RuntimeError) for g in got[1:])
         assert fake.rounds > 0
 
     asyncio.run(main())
