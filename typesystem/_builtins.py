@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 from typing import TYPE_CHECKING, Any
 
 from typesystem import _typing as ty
@@ -182,7 +183,8 @@ def _install_offloaded(registry: TypeRegistry) -> None:
     # (io's transformers and factories: what the built-ins install, not on typesystem.io's face)
     from typesystem.io import DataFrame, Dir, File, _estimator, _frames, _ndarray, _offloaded
 
-    registry.register(_offloaded.FileTransformer(File))
+    files = registry.register(_offloaded.FileTransformer(File))
+    registry.register(files, os.PathLike)  # as flytekit takes it: a file (a path or a File)
     registry.register(_offloaded.DirTransformer(Dir))
     registry.register(_frames.FrameTransformer(DataFrame, registry))
     registry.register_factory(_offloaded.is_file_type, _offloaded.file_factory, name="file")

@@ -69,6 +69,16 @@ def test_paths_and_strings_are_accepted_where_a_file_is_declared(
         assert isinstance(lit, Blob) and current_store().contains(lit.uri)
 
 
+def test_os_pathlike_is_a_file(store: DataContext, workdir: str, registry: TypeRegistry) -> None:
+    # flytekit takes an `os.PathLike` annotation as a file (it pickled before)
+    assert registry.literal_type(os.PathLike) == registry.literal_type(File)
+    Path("q.txt").write_text("q")
+    lit = registry.to_literal("q.txt", os.PathLike)
+    assert isinstance(lit, Blob) and current_store().contains(lit.uri)
+    back = registry.to_python(lit, os.PathLike)
+    assert type(back) is File and Path(os.fspath(back)).read_text() == "q"
+
+
 def test_values_in_the_store_pass_by_reference(
     store: DataContext, workdir: str, registry: TypeRegistry
 ) -> None:
