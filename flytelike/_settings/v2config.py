@@ -110,8 +110,8 @@ class Timeout:
     """``Timeout(max_runtime=None, max_queued_time=None, deadline=None)``: durations or seconds.
 
     ``max_runtime`` bounds each attempt (enforced locally, like ``timeout=<seconds>``);
-    ``max_queued_time`` and ``deadline`` are carried for a cluster backend. At least one is
-    given (as in flyte, each may be left out).
+    ``max_queued_time`` and ``deadline`` are carried for a cluster backend. Each may be left
+    out; ``Timeout()`` bounds nothing, as in flyte.
     """
 
     max_runtime: Duration | None = None
@@ -119,11 +119,6 @@ class Timeout:
     deadline: Duration | None = None
 
     def __post_init__(self) -> None:
-        if self.max_runtime is None and self.max_queued_time is None and self.deadline is None:
-            raise DefinitionError(
-                "Timeout: give at least one of max_runtime, max_queued_time or deadline "
-                "(a timedelta or seconds)"
-            )
         for name in ("max_runtime", "max_queued_time", "deadline"):
             value = getattr(self, name)
             if value is not None:

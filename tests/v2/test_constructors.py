@@ -65,8 +65,15 @@ def test_timeout_without_max_runtime() -> None:
     }
     assert queued.template().metadata.timeout in (None, 0, 0.0)
     assert flyte.run(queued).outputs() == 1
-    with pytest.raises(errors.DefinitionError, match="at least one"):
-        flyte.Timeout()
+    # flyte 2 takes Timeout() (it bounds nothing); it was refused here
+    unbounded = flyte.Timeout()
+    assert (unbounded.max_runtime, unbounded.max_queued_time, unbounded.deadline) == (None,) * 3
+
+    @env.task(timeout=unbounded)
+    def unbounded_task() -> int:
+        return 2
+
+    assert flyte.run(unbounded_task).outputs() == 2
 
 
 def test_trigger_shortcuts_take_a_name() -> None:
