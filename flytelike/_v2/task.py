@@ -130,6 +130,12 @@ class V2Task(PythonFunctionTask[Any, Any]):
         self.is_async = inspect.iscoroutinefunction(func)
         self.report = bool(custom.get("report"))
 
+    @property
+    def func(self) -> Callable[..., Any]:
+        """flyte 2's ``task.func``: the decorated function itself; calling it runs the body as
+        plain Python (no task boundary, no conversions), as flyte's own tests do."""
+        return self._func
+
     # ------------------------------------------------------------------ calls
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if compiling():  # inside a v1 workflow body: a node, as @task
