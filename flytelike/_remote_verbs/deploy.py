@@ -1,6 +1,6 @@
 """flyte 2's ``deploy``, locally: environments' tasks registered in the local run store.
 
-``deploy(*envs, dryrun=False, version=None, interactive_mode=None, copy_style="loaded_modules")``
+``deploy(*envs, dry_run=False, version=None, interactive_mode=None, copy_style="loaded_modules")``
 compiles every task of each environment and of the environments it ``depends_on`` (each
 environment once) and records them in the run store of the default engine
 (``flytelike._v2.deployed``): name (``env.task``), version, the environment, the compiled
@@ -11,14 +11,15 @@ namespace is ``init``'s project and domain, else the configuration's
 
 - ``version``: unset, a digest of the deployed tasks' content versions (the same code deploys
   under the same version, as flyte's computed version); given, that string.
-- ``dryrun=True`` compiles and returns the ``Deployment`` without recording anything.
+- ``dry_run=True`` (or its older spelling ``dryrun=True``, as flyte keeps it) compiles and returns
+  the ``Deployment`` without recording anything.
 - ``copy_style`` (``"loaded_modules"``, ``"all"`` or ``"none"``): flyte uploads a code bundle;
   locally the code stays where it is and the deployment records where (so ``"none"`` needs no
   bundle). As flyte, ``"none"`` requires an explicit ``version``. It is checked, not acted on.
 - ``interactive_mode=True`` raises ``NotImplementedError``, as flyte does.
 
 An ``AppEnvironment`` (given, or among ``depends_on``) is served in this process, as flyte
-starts it on a cluster (``flytelike.app._deploy``); ``dryrun`` serves nothing.
+starts it on a cluster (``flytelike.app._deploy``); ``dry_run`` serves nothing.
 
 Returns one ``Deployment`` per group of environments deployed together (an environment and its
 dependencies), each listing ``envs``, ``deployed_tasks`` (``DeployedTaskSpec``: name, version,
@@ -32,9 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flytelike._v2.syncify import with_aio
+from flytelike._v2.verbs import COPY_STYLES
 from flytelike.errors import DefinitionError
-
-COPY_STYLES = ("loaded_modules", "all", "none")
 
 
 @dataclass(frozen=True)
@@ -132,13 +132,18 @@ def _serve_app(app_env: Any, project: str, domain: str) -> Any:
 @with_aio
 def deploy(
     *envs: Any,
-    dryrun: bool = False,
+    dry_run: bool = False,
     version: str | None = None,
     interactive_mode: bool | None = None,
     copy_style: str = "loaded_modules",
+    dryrun: bool | None = None,
 ) -> list[Deployment]:
     """Register the tasks of ``envs`` (and their dependencies) in the local run store; see
     the module docstring."""
+    if dryrun is not None:  # (flyte's older spelling, kept by flyte as an alias)
+        if dry_run and not dryrun:
+            raise DefinitionError("deploy: dry_run=True and dryrun=False disagree; give dry_run")
+        dry_run = dryrun or dry_run
     from flytelike._v2 import deployed as _deployed
     from flytelike._v2.init import initialized
     from flytelike.engine import ClosureIndex, code_location, default_engine, to_closure
@@ -176,11 +181,11 @@ def deploy(
             for name, _, _ in tasks
         ]
         served = []
-        if not dryrun:
+        if not dry_run:
             for env_name, tasks in per_env.items():
                 _deployed.record(engine, project, domain, env_name, ver, tasks)
             served = [_serve_app(app, project, domain) for app in apps]
-        out.append(Deployment(dict(group), specs, dryrun, served))
+        out.append(Deployment(dict(group), specs, dry_run, served))
     return out
 
 

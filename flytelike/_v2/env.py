@@ -5,7 +5,7 @@ sync or async function into a ``V2Task`` (same task machinery and IR as ``@task`
 layer environment -> decorator -> ``task.override(...)``; every setting is validated when the
 task is defined and carried into the IR: resources, env vars, secrets, image, cache, retries,
 timeout, interruptible, pod template, accelerator in the template's own fields; the v2-only ones
-(``short_name``, ``report``, ``queue``, ``reusable``, ``plugin_config``, ``links``, ``triggers``,
+(``short_name``, ``report``, ``queue``, ``service_account``, ``reusable``, ``plugin_config``, ``links``, ``triggers``,
 ``max_inline_io_bytes``, ``produces_artifacts``, the environment name and its ``depends_on``) as
 ``v2.*`` custom entries.
 ``retries=RetryStrategy(count, backoff=Backoff(...))`` adds ``v2.retry_backoff`` (the engine waits
@@ -48,13 +48,23 @@ _TASK_KEYS = frozenset(
     {
         "short_name", "cache", "retries", "timeout", "docs", "pod_template", "report",
         "interruptible", "max_inline_io_bytes", "queue", "triggers", "links", "task_resolver",
-        "entrypoint", "produces_artifacts", "description",
+        "entrypoint", "produces_artifacts", "description", "service_account",
     }
 )  # fmt: skip
 _OVERRIDE_KEYS = frozenset(
     {"resources", "env_vars", "secrets", "reusable", "plugin_config", "image", "accelerator"}
 )
 _SENTINEL: Any = object()
+
+
+def _service_account(value: Any, where: str) -> str | None:
+    """A Kubernetes service account name (carried as ``v2.service_account``), or ``None``."""
+    if value is not None and not isinstance(value, str):
+        raise DefinitionError(
+            f"{where}: service_account must be a string (a Kubernetes service account), "
+            f"got {value!r}"
+        )
+    return value
 
 
 def _cache_value(value: Any, where: str) -> Any:
@@ -167,6 +177,7 @@ class TaskEnvironment(Environment):
         *,
         limits: Resources | None = None,
         accelerator: Any = None,
+        service_account: str | None = None,
     ) -> None:
         where = f"TaskEnvironment({name!r})"
         if not isinstance(name, str) or not _NAME.match(name):
@@ -207,6 +218,7 @@ class TaskEnvironment(Environment):
         self.reusable = reusable
         self.plugin_config = plugin_config
         self.queue = queue
+        self.service_account = _service_account(service_account, where)
         self.accelerator = accelerator
         self.tasks: dict[str, Any] = {}
         # Validate once here so that a bad environment fails where it is defined.
@@ -297,6 +309,7 @@ class TaskEnvironment(Environment):
             "short_name": short_name,
             "report": bool(o("report")),
             "queue": o("queue", self.queue),
+            "service_account": _service_account(o("service_account", self.service_account), where),
             "reusable": _plain(_reusable(o("reusable", self.reusable), where)),
             "plugin_config": _plain(o("plugin_config", self.plugin_config)),
             "links": [_plain(link) for link in _links(o("links"), where)],
@@ -343,7 +356,7 @@ class TaskEnvironment(Environment):
             "resources": self.resources, "interruptible": self.interruptible,
             "image": self.image, "include": self.include, "cache": self.cache,
             "reusable": self.reusable, "plugin_config": self.plugin_config, "queue": self.queue,
-            "accelerator": self.accelerator,
+            "accelerator": self.accelerator, "service_account": self.service_account,
         }  # fmt: skip
         unknown = set(changes) - set(fields)
         if unknown:

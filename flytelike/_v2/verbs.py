@@ -9,8 +9,12 @@
   raises ``DefinitionError`` naming the file, as flyte's build fails on it (``Image.validate``;
   ``build_images`` too).
   Also ``await build.aio(image)``.
-- ``build_images(*envs)``: the same for every environment's image (and those it depends on):
-  ``{environment name: image reference}`` (environments without an image are left out).
+- ``build_images(*envs, copy_style="loaded_modules", seed_cache=None)``: the same for every
+  environment's image (and those it depends on): ``{environment name: image reference}``
+  (environments without an image are left out). ``copy_style`` is checked as ``deploy`` checks
+  it (an image's reference does not depend on it locally); ``seed_cache``, what an earlier
+  ``build_images`` returned, gives the references of environments built before, reused as they
+  are.
 - ``rerun(run_name, *, name=None, wait=True, overwrite_cache=False)`` runs a recorded run again
   as a new run: the same compiled entity, the same inputs (as recorded), the same project and
   domain, its code imported from where the first run found it. Returns the new run as
@@ -26,6 +30,9 @@ from typing import Any
 
 from flytelike._v2.syncify import with_aio
 from flytelike.errors import DefinitionError
+
+# How a deployment ships its code (``deploy``, ``build_images``).
+COPY_STYLES = ("loaded_modules", "all", "none")
 
 
 @dataclass
@@ -78,12 +85,29 @@ def _with_aio(fn: Any) -> Any:
 build = _with_aio(_build)
 
 
-def _build_images(*envs: Any) -> dict[str, str]:
+def _build_images(
+    *envs: Any, copy_style: str = "loaded_modules", seed_cache: Any = None
+) -> dict[str, str]:
     """``{environment name: image reference}`` for ``envs`` and what they depend on."""
+    if copy_style not in COPY_STYLES:
+        raise DefinitionError(
+            f"build_images(copy_style={copy_style!r}): expected one of {', '.join(COPY_STYLES)}"
+        )
+    seeded = getattr(seed_cache, "image_lookup", seed_cache)
+    if seeded is not None and not isinstance(seeded, dict):
+        raise DefinitionError(
+            "build_images(seed_cache=...): expected what an earlier build_images returned (a "
+            f"dict of environment name to image reference), got {type(seed_cache).__name__}"
+        )
     out: dict[str, str] = {}
 
     def walk(env: Any) -> None:
         if env.name in out:
+            return
+        if seeded and env.name in seeded:  # (built before: its reference is reused)
+            out[env.name] = str(seeded[env.name])
+            for dep in getattr(env, "depends_on", ()):
+                walk(dep)
             return
         image = getattr(env, "image", None)
         if image is not None and image != "auto":

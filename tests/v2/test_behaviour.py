@@ -53,6 +53,28 @@ def test_settings_reach_the_ir() -> None:
     assert env.tasks["behaviour.square"] is square
 
 
+def test_service_account_is_carried_and_overridable() -> None:
+    sa_env = flyte.TaskEnvironment("sa_env", service_account="runner")
+
+    @sa_env.task
+    def plain(x: int) -> int:
+        return x
+
+    @sa_env.task(service_account="other")
+    def own(x: int) -> int:
+        return x
+
+    def account(task: Any) -> Any:
+        return dict(task.template().custom).get("v2.service_account")
+
+    assert (account(plain), account(own)) == ('"runner"', '"other"')
+    assert account(own.override(service_account="third")) == '"third"'
+    assert sa_env.clone_with("sa_env2").service_account == "runner"
+    assert account(square) is None  # (unset: no entry, templates unchanged)
+    with pytest.raises(errors.DefinitionError, match="service_account must be a string"):
+        flyte.TaskEnvironment("bad_sa", service_account=3)  # type: ignore[arg-type]
+
+
 def test_env_vars_apply_under_run_only() -> None:
     assert flyte.run(read_flag).outputs() == "on"
 

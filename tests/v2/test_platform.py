@@ -178,6 +178,8 @@ def test_remote_task_called_inside_a_task_and_run_action_views(
 def test_deploy_options(team: object, engine: Engine) -> None:
     (dry,) = flyte.deploy(team.team, dryrun=True)  # type: ignore[attr-defined]
     assert dry.dryrun and list(remote.Task.listall()) == []  # nothing recorded
+    (dry,) = flyte.deploy(team.team, dry_run=True)  # type: ignore[attr-defined]  # (flyte 2.12's)
+    assert dry.dryrun and list(remote.Task.listall()) == []
     with pytest.raises(DefinitionError, match="version must be set when copy_style is 'none'"):
         flyte.deploy(team.team, copy_style="none")  # type: ignore[attr-defined]
     with pytest.raises(DefinitionError, match="copy_style"):
@@ -213,6 +215,10 @@ def test_rerun_build_and_build_images(engine: Engine) -> None:
     assert (built.uri, built.remote_run) == ("ghcr.io/acme/app:2", None)
     assert asyncio.run(flyte.build.aio(env.image)).uri == "ghcr.io/acme/again:1"
     assert flyte.build_images(env) == {"again": "ghcr.io/acme/again:1"}
+    seed = {"again": "ghcr.io/acme/again:built"}  # (built before: reused as it is)
+    assert flyte.build_images(env, copy_style="all", seed_cache=seed) == seed
+    with pytest.raises(DefinitionError, match="copy_style"):
+        flyte.build_images(env, copy_style="zip")
     with pytest.raises(DefinitionError, match="expected an Image"):
         flyte.build(42)
 
