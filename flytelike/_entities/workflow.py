@@ -64,6 +64,12 @@ class WorkflowBase(Entity):
     def compiled(self) -> CompiledBody:
         raise NotImplementedError
 
+    def compile(self) -> None:
+        """flytekit's ``wf.compile()``: compile the workflow's body. A decorated workflow was
+        compiled when it was defined (an imperative one as its nodes are added), so this only
+        checks that the body compiled; errors were raised then."""
+        self.compiled()
+
     def _repr_html_(self) -> str:
         """A notebook's view: interface and graph (rendered by ``flytelike.ui``)."""
         from flytelike.ui import entity_html

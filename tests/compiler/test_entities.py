@@ -394,3 +394,9 @@ def test_gate_nodes() -> None:
         wf(a=1)
     with pytest.raises(CompileError, match="only allowed inside a workflow"):
         sleep(dt.timedelta(seconds=1))
+
+
+def test_workflow_compile_is_flytekits_check() -> None:
+    # flytekit programs and tests call wf.compile(); here the body compiled when it was defined
+    assert adder.compile() is None
+    assert adder(a=1) == 11
