@@ -4,7 +4,8 @@ The rules, in order: equal types (tags ignored) match; ``Any``-like binary input
 pickle of ``object``) take anything; a union input takes any type one of its variants takes, and a
 union value matches when each of its variants does; ``none`` matches an optional input;
 collections, maps and tuples match item-wise; records match by name (a ``RefType`` names its
-record); files, directories and tables match when the input leaves the format or columns open.
+record); files and directories match unless both name a format and they differ; tables match
+when the input leaves the format or columns open.
 Nothing else is converted implicitly (an ``int`` promise is not a ``float`` input): make the
 producer return the type the consumer takes.
 """
@@ -91,7 +92,11 @@ def castable(src: LiteralType, dst: LiteralType) -> bool:
         return src.name == dst.name
     if isinstance(src, BlobType):
         assert isinstance(dst, BlobType)
-        return src.multipart == dst.multipart and (not dst.format or src.format == dst.format)
+        # a format-less file or directory binds to a typed input too (File -> File["csv"]), as
+        # flytekit binds it; two different formats do not
+        return src.multipart == dst.multipart and (
+            not dst.format or not src.format or src.format == dst.format
+        )
     if isinstance(src, TableType):
         assert isinstance(dst, TableType)
         if dst.format and src.format and src.format != dst.format:

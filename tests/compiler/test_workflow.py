@@ -30,6 +30,10 @@ from flytelike.ir import (
     PromiseRef,
     WorkflowNode,
 )
+from flytelike.types.file import FlyteFile
+
+CsvFile = FlyteFile["csv"]
+PngFile = FlyteFile["png"]
 
 
 @dataclass
@@ -134,6 +138,32 @@ def test_int_promise_is_not_silently_a_float() -> None:
 
     with pytest.raises(BindingTypeError, match="expects `float`, got `int`"):
         workflow(body)
+
+
+def test_a_file_without_a_format_binds_to_a_typed_file_input() -> None:
+    # flytekit binds `-> FlyteDirectory` to `FlyteDirectory["csv"]`; two formats still differ
+    @task
+    def produce() -> FlyteFile:
+        return FlyteFile(__file__)
+
+    @task
+    def consume(f: CsvFile) -> str:
+        return f.format
+
+    @task
+    def png() -> PngFile:
+        return FlyteFile(__file__)
+
+    def ok() -> str:
+        return consume(f=produce())  # type: ignore[no-any-return]
+
+    assert workflow(ok)() == "csv"
+
+    def mixed() -> str:
+        return consume(f=png())  # type: ignore[no-any-return]
+
+    with pytest.raises(BindingTypeError, match="expects `File"):
+        workflow(mixed)
 
 
 def test_constants_lists_and_dicts_of_promises() -> None:
