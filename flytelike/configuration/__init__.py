@@ -12,6 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flytelike.configuration._sections import (
+    AuthType,
+    AzureBlobStorageConfig,
+    DataConfig,
+    EntrypointSettings,
+    GCSConfig,
+    GenericPersistenceConfig,
+    LocalConfig,
+    S3Config,
+    SecretsConfig,
+    StatsConfig,
+    TaskConfig,
+)
+
 
 @dataclass(frozen=True)
 class PlatformConfig:
@@ -145,10 +159,21 @@ class SerializationSettings:
 
 
 __all__ = [
+    "AuthType",
+    "AzureBlobStorageConfig",
     "Config",
+    "DataConfig",
+    "EntrypointSettings",
     "FastSerializationSettings",
+    "GCSConfig",
+    "GenericPersistenceConfig",
     "Image",
     "ImageConfig",
+    "LocalConfig",
     "PlatformConfig",
+    "S3Config",
+    "SecretsConfig",
     "SerializationSettings",
+    "StatsConfig",
+    "TaskConfig",
 ]

@@ -257,6 +257,18 @@ def test_configuration_is_inert_and_cluster_calls_explain() -> None:
     assert cfg.platform.endpoint == "union.example.com"
     assert Config.auto().source == "auto" and Config.from_file("x.yaml").source == "file:x.yaml"
     assert Config.for_sandbox().platform.insecure
+    # flytekit's other sections: recorded as given, defaults without reading anything
+    from flytelike.configuration import AuthType, DataConfig, S3Config, SecretsConfig
+
+    data = DataConfig(s3=S3Config(endpoint="http://localhost:30002", access_key_id="minio"))
+    sandbox = Config(
+        platform=PlatformConfig(endpoint="localhost:30080", auth_mode=AuthType.PKCE),
+        data_config=data,
+        secrets=SecretsConfig(env_prefix="X_"),
+    )
+    assert sandbox.extra["data_config"].s3.endpoint == "http://localhost:30002"
+    assert (DataConfig.auto().s3.retries, SecretsConfig.auto().env_prefix) == (3, "_FSEC_")
+    assert FlyteRemote(config=sandbox).default_project == "flytesnacks"
     remote = FlyteRemote.for_endpoint("union.example.com", interactive_mode_enabled=True)
     assert remote.default_project == "flytesnacks" and remote.default_domain == "development"
     with pytest.raises(NotSupportedLocallyError, match="no"):
