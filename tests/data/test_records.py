@@ -99,3 +99,23 @@ def test_pydantic_accepts_a_path_for_a_file() -> None:
     assert isinstance(M(f="s3://bucket/x.txt").f, File)  # type: ignore[arg-type]
     with pytest.raises(pydantic.ValidationError):
         M(f=3)  # type: ignore[arg-type]
+
+
+def test_values_have_flytes_model_methods(store: DataContext, tmp_path: Path) -> None:
+    # flyte 2's File, Dir and DataFrame are pydantic models: model_dump/model_validate(_json)
+    local = tmp_path / "a.txt"
+    local.write_text("hi")
+    f = File(str(local))
+    dumped = f.model_dump()  # (uploads first, as a JSON dump of a model holding it does)
+    assert dumped["path"] != str(local) and dumped["format"] == ""
+    again = File.model_validate(dumped)
+    assert isinstance(again, File) and again.path == dumped["path"]
+    assert File.model_validate_json(again.model_dump_json()).path == dumped["path"]
+    assert File.model_validate("s3://bucket/x.txt").path == "s3://bucket/x.txt"
+    with pytest.raises(ValueError, match="expected a File"):
+        File.model_validate(3)
+    d = Dir.model_validate({"path": "s3://bucket/folder"})
+    assert isinstance(d, Dir) and d.model_dump()["path"] == "s3://bucket/folder"
+    frame = DataFrame.from_df(pd.DataFrame({"a": [1, 2]})).model_dump()  # (written once)
+    stored = DataFrame.model_validate(frame)
+    assert stored.uri == frame["uri"] and stored.model_dump()["uri"] == frame["uri"]

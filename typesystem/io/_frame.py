@@ -26,9 +26,10 @@ from typesystem.io._handlers import (
     iter_decoder,
 )
 from typesystem.io._paths import protocol_of
+from typesystem.io._pydantic import ModelLike
 
 
-class DataFrame:
+class DataFrame(ModelLike):
     """A table in the store (``uri``, ``format``, ``columns``) or an in-memory frame to store."""
 
     def __init__(

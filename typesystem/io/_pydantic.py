@@ -61,3 +61,28 @@ def offloaded_schema(cls: type, source: Any) -> Any:
         lambda v: _from_plain(cls, v),
         serialization=core_schema.plain_serializer_function_ser_schema(serialize, info_arg=True),
     )
+
+
+class ModelLike:
+    """flyte 2's ``File``, ``Dir`` and ``DataFrame`` are pydantic models; these are the parts of
+    that API programs call on the values themselves, with the dict shape above:
+    ``model_dump()`` (uploads local data first, as a JSON dump does), ``model_dump_json()``,
+    ``Cls.model_validate(dict | path | value)`` and ``Cls.model_validate_json(text)``."""
+
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        return _to_plain(type(self), self)
+
+    def model_dump_json(self, **options: Any) -> str:
+        import json
+
+        return json.dumps(_to_plain(type(self), self), indent=options.get("indent"))
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> Any:
+        return _from_plain(cls, obj)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes, **options: Any) -> Any:
+        import json
+
+        return _from_plain(cls, json.loads(data))

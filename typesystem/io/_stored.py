@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Self
 
 from typesystem.io import _paths
 from typesystem.io._dual import dual
+from typesystem.io._pydantic import ModelLike
 from typesystem.io._store import current_store
 
 _SUBCLASSES: dict[tuple[type, str], type] = {}
@@ -57,7 +58,7 @@ def with_format(cls: type, item: Any) -> Any:
     return sub
 
 
-class Stored(os.PathLike[str]):
+class Stored(ModelLike, os.PathLike[str]):
     """Base of ``File`` and ``Dir`` (see the module docstring)."""
 
     _declared_format: ClassVar[str] = ""
