@@ -218,6 +218,11 @@ class TaskContext:
     # ``ctx()[key]`` reads one); empty unless a ``replace(data=...)`` copy sets some.
     data: dict[str, Any] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        """False outside a task (no action), as flyte's null context is: ``if flyte.ctx():``
+        tells whether a task runs here."""
+        return self.action is not None
+
     @property
     def task_action(self) -> ActionID | None:
         """The action whose task body runs here: ``action`` (locally they are the same)."""

@@ -122,6 +122,7 @@ async def where_am_i() -> str:
     ctx = flyte.ctx()
     assert isinstance(ctx, flyte.models.TaskContext)
     assert isinstance(ctx.action, flyte.models.ActionID)
+    assert ctx  # truthy inside a task
     return ctx.action.run_name
 
 
@@ -129,6 +130,7 @@ def test_models_context_records() -> None:
     run = flyte.run(where_am_i)
     assert run.outputs() == run.name
     assert flyte.ctx() is flyte.models.NULL_TASK_CONTEXT
+    assert not flyte.ctx()  # flyte's idiom: `if flyte.ctx():` tells whether a task runs here
     assert flyte.models.extract_return_annotation(tuple[int, str]) == {"o0": int, "o1": str}
     a, b = flyte.models.generate_random_name(), flyte.models.generate_random_name()
     assert a != b and len(a) == 36
