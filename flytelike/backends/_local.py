@@ -200,7 +200,8 @@ def _attempt(
             )
         return ActionOutcome(error=err)
     finally:
-        restore(outside)
+        if outside is not None:  # (a compile was active: ``isolate`` emptied its stack)
+            restore(outside)
     if bare and artifacts is None and not decks:
         return outputs
     return ActionOutcome(outputs=outputs, decks=decks, artifacts=artifacts)
