@@ -63,6 +63,18 @@ def test_local_dir_uploaded_at_boundary_listed_lazily(
     assert os.fspath(d) == local
 
 
+def test_walk_goes_top_down(store: DataContext, tmp_path: Path, registry: TypeRegistry) -> None:
+    # a directory's own files before its subdirectories', as os.walk and flyte's Dir.walk go
+    root = tmp_path / "walked"
+    for rel in ("zz.txt", "sub/a.txt", "sub/deeper/b.txt", "other/c.txt", "m.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    order = ["m.txt", "zz.txt", "c.txt", "a.txt", "b.txt"]
+    assert [f.name for f in Dir(path=str(root)).walk_sync()] == order
+    stored = registry.to_python(registry.to_literal(str(root), Dir), Dir)
+    assert [f.name for f in stored.walk()] == order
+
+
 def test_dir_from_local_and_async_walk(store: DataContext, tmp_path: Path) -> None:
     src = _tree(tmp_path / "tree")
 

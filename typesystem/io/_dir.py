@@ -144,7 +144,7 @@ class Dir(Stored):
         store = current_store()
         depth = 1 if not recursive else max_depth
         cls = type(self)._file_class
-        for uri in store.find(base, maxdepth=depth):
+        for uri in sorted(store.find(base, maxdepth=depth), key=lambda u: _walk_order(u, base)):
             name = _paths.basename(uri)
             if file_pattern != "*" and not fnmatch.fnmatch(name, file_pattern):
                 continue
@@ -287,3 +287,13 @@ class EmptyDir(Dir):
 Dir._family = Dir
 FlyteDirectory = Dir
 Directory = Dir
+
+
+def _walk_order(uri: str, base: str) -> tuple[tuple[int, str], ...]:
+    """Top-down walk order, as ``os.walk`` and flyte's ``Dir.walk`` give it: a directory's own
+    files (by name) before its subdirectories (by name, each walked the same way)."""
+    rel = uri[len(base) :] if uri.startswith(base) else uri
+    parts = [p for p in rel.replace(os.sep, "/").split("/") if p]
+    if not parts:
+        return ()
+    return (*((1, d) for d in parts[:-1]), (0, parts[-1]))
