@@ -29,7 +29,8 @@ from flytelike.types.file import FlyteFile
 
 # (alias module, name, the object it must be: a flytelike top-level name, or "module:attr")
 ALIASES = [
-    ("flytelike.types", "TypeEngine", "TypeEngine"),
+    # flyte 2's (flyte.types): to_literal/to_python_value are awaited; flytekit's are not
+    ("flytelike.types", "TypeEngine", "flytelike.types._engine:TypeEngine"),
     ("flytelike.types", "TypeTransformer", "typesystem:TypeTransformer"),
     ("flytelike.types", "TypeTransformerFailedError", "typesystem:TypeTransformerFailedError"),
     ("flytelike.types.file", "FlyteFile", "FlyteFile"),
