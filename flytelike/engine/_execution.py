@@ -200,7 +200,11 @@ class Execution:
         attempts: int = 1,
         detail: ActionError | None = None,
     ) -> None:
-        if self.store is not None:
+        store = self.store
+        chain_step = phase is NodePhase.SUCCEEDED and self.inflight == 1 and cache_key is None
+        if store is not None and chain_step and outputs is not None:  # (durable: see below)
+            store.task_succeeded(self.run_name, aid, outputs, attempts)
+        elif store is not None:
             if detail is not None:
                 stored = detail.to_dict()
             elif error is not None:
@@ -212,7 +216,7 @@ class Execution:
             # journal record (``RunStore.finish_action``), rather than by the next node's
             # durability point. (A task run alone is not counted in flight: it ends its run,
             # whose end commits it.)
-            self.store.finish_action(
+            store.finish_action(
                 self.run_name,
                 aid,
                 phase._value_,  # (the member's string, without the enum's property)
