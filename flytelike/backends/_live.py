@@ -80,12 +80,18 @@ def register_tree(entity: Any) -> None:
         if on_failure is not None:
             stack.append(on_failure)
         workflow = getattr(e, "workflow", None)
-        if workflow is not None and hasattr(e, "fixed_inputs"):  # a launch plan
-            stack.append(workflow)
+        if workflow is not None and hasattr(e, "fixed_inputs"):  # a launch plan (a test may
+            stack.append(workflow)  # mock it too)
+            ident = getattr(e, "id", None)
+            if isinstance(ident, Identifier):
+                register(ident, e)
             continue
         entities = getattr(e, "node_entities", None)
-        if entities is not None:  # a workflow
+        if entities is not None:  # a workflow (registered too: a test may mock it)
             stack.extend(entities.values())
+            ident = getattr(e, "id", None)
+            if isinstance(ident, Identifier):
+                register(ident, e)
             continue
         if getattr(e, "python_interface", None) is None:
             continue

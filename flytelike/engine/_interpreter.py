@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import typesystem
-from flytelike.backends import USER, ExecutionError
+from flytelike.backends import USER, ExecutionError, is_mocked
 from flytelike.engine import _abort
 from flytelike.engine._abort import abortable
 from flytelike.engine._bindings import evaluate, resolve
@@ -47,6 +47,7 @@ from flytelike.ir import (
     LaunchPlanTemplate,
     Node,
     TaskNode,
+    TaskTemplate,
     WorkflowNode,
     WorkflowTemplate,
 )
@@ -412,6 +413,14 @@ class Interpreter:
         if isinstance(target, WorkflowNode | LaunchPlanNode):
             ident = target.workflow if isinstance(target, WorkflowNode) else target.launch_plan
             ref = ex.index.tasks.get(ident)  # a reference workflow or launch plan
+            if ref is None and is_mocked(ident):
+                # a subworkflow or launch plan mocked by flytelike.testing.patch/task_mock: its
+                # mock answers, called by the backend as a reference entity's is
+                if isinstance(target, WorkflowNode):
+                    iface = ex.index.workflow(ident).interface
+                else:
+                    iface = ex.index.launch_plan(ident).interface
+                ref = TaskTemplate(id=ident, kind="reference", interface=iface)
             if ref is not None:
                 inputs = self._inputs(node, values, ref.interface, aid)
                 return await ex.run_task(aid, parent, node.id, ref, inputs, node.overrides)
