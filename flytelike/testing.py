@@ -28,9 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 def task_mock(entity: Any) -> Iterator[mock.MagicMock]:
     """Replace what ``entity`` does when run locally: ``with task_mock(t) as m: m.return_value = 1``.
 
-    Works for tasks, reference tasks, reference workflows and reference launch plans, whether
-    they are called directly or run as nodes of a workflow: the engine's local backend finds the
-    entity in the live registry and calls the mock with the native (converted) inputs.
+    Works for tasks, workflows, launch plans and reference entities, whether they are called
+    directly or run as nodes of a workflow: the engine's local backend finds the entity in the
+    live registry and calls the mock with the native (converted) inputs.
     """
     m = mock.MagicMock()
     saved = entity.__dict__.get("mock", None)
