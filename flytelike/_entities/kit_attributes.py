@@ -34,6 +34,11 @@ class view:
         return self if obj is None else self.fn(obj)
 
 
+def _setting(name: str) -> view:
+    """A view of the task's validated setting ``name`` (``TaskSettings``)."""
+    return view(lambda self: getattr(self.settings, name))
+
+
 @dataclass(frozen=True)
 class KitTaskMetadata:
     """flytekit's ``TaskMetadata`` of a task, read from its settings."""
@@ -111,29 +116,12 @@ class KitTaskAttributes:
         md = self.template().metadata
         return Documentation(md.description or None, Description(md.long_description or None))
 
-    @view
-    def task_config(self) -> Any:
-        return self.settings.task_config
-
-    @view
-    def container_image(self) -> Any:
-        return self.settings.container_image
-
-    @view
-    def resources(self) -> Any:
-        return self.settings.resources
-
-    @view
-    def accelerator(self) -> Any:
-        return self.settings.accelerator
-
-    @view
-    def shared_memory(self) -> Any:
-        return self.settings.shared_memory
-
-    @view
-    def pod_template(self) -> Any:
-        return self.settings.pod_template
+    task_config = _setting("task_config")
+    container_image = _setting("container_image")
+    resources = _setting("resources")
+    accelerator = _setting("accelerator")
+    shared_memory = _setting("shared_memory")
+    pod_template = _setting("pod_template")
 
     @view
     def pod_template_name(self) -> str:
